@@ -117,7 +117,12 @@ interface IConsortiumRegistry {
         uint256 indexed proposalId
     );
     /// @notice A member's role set changed.
-    event MemberRolesChanged(address indexed account, uint32 previousRoles, uint32 newRoles, uint256 indexed proposalId);
+    event MemberRolesChanged(
+        address indexed account,
+        uint32 previousRoles,
+        uint32 newRoles,
+        uint256 indexed proposalId
+    );
     /// @notice A member's investor eligibility changed.
     event EligibilityChanged(address indexed account, Eligibility eligibility, uint256 indexed proposalId);
     /// @notice A member gained or lost its vote.

@@ -291,16 +291,17 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         bool usesEligibility = k == ActionKind.AdmitMember || k == ActionKind.SetEligibility;
         bool usesThreshold = k == ActionKind.SetThreshold;
 
-        bool ok = (usesAccount == (a.account != address(0))) &&
-            (usesIdentity || (a.memberId == bytes32(0) && a.legalEntityHash == bytes32(0))) &&
-            (!usesIdentity || a.memberId != bytes32(0)) &&
-            (usesRoles || a.roles == 0) &&
-            (usesFlag || !a.flag) &&
-            (usesEligibility ||
-                (a.eligibility.investorClass == 0 &&
-                    a.eligibility.jurisdiction == 0 &&
-                    a.eligibility.validUntil == 0)) &&
-            (usesThreshold || a.threshold == 0);
+        bool ok =
+            (usesAccount == (a.account != address(0))) &&
+                (usesIdentity || (a.memberId == bytes32(0) && a.legalEntityHash == bytes32(0))) &&
+                (!usesIdentity || a.memberId != bytes32(0)) &&
+                (usesRoles || a.roles == 0) &&
+                (usesFlag || !a.flag) &&
+                (usesEligibility ||
+                    (a.eligibility.investorClass == 0 &&
+                        a.eligibility.jurisdiction == 0 &&
+                        a.eligibility.validUntil == 0)) &&
+                (usesThreshold || a.threshold == 0);
         require(ok, InvalidAction(k));
         require(a.eligibility.investorClass < 32, InvalidAction(k));
     }

@@ -1,0 +1,2 @@
+// Public surface of @abs/core. Export only what other packages use.
+export {};
