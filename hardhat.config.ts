@@ -1,5 +1,7 @@
 import { subtask, type HardhatUserConfig } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_TEST_GET_TEST_FILES } from "hardhat/builtin-tasks/task-names";
+import { readdirSync } from "node:fs";
+import path from "node:path";
 import "@nomicfoundation/hardhat-toolbox";
 
 /**
@@ -19,6 +21,28 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
     longVersion: solc.version().replace(".Emscripten.clang", ""),
   };
 });
+
+/** Contract test suites run by `hardhat test`; `test/e2e` runs separately against a real node process. */
+const CONTRACT_TEST_DIRS = ["test/unit", "test/integration", "test/property"];
+
+subtask(TASK_TEST_GET_TEST_FILES, async (args: { testFiles: string[] }, _hre, runSuper) => {
+  if (args.testFiles.length > 0) return runSuper(args);
+  return CONTRACT_TEST_DIRS.flatMap((dir) => listTests(path.join(__dirname, dir)));
+});
+
+function listTests(dir: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return listTests(full);
+    return e.name.endsWith(".test.ts") ? [full] : [];
+  });
+}
 
 const config: HardhatUserConfig = {
   solidity: {
@@ -47,7 +71,6 @@ const config: HardhatUserConfig = {
   },
   mocha: {
     timeout: 120_000,
-    spec: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts", "test/property/**/*.test.ts"],
   },
 };
 

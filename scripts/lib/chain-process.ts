@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createConnection } from "node:net";
+import path from "node:path";
+
+/** A running embedded chain: Hardhat's JSON-RPC node as a child process. */
+export interface ChainProcess {
+  readonly rpcUrl: string;
+  readonly pid: number | undefined;
+  /** Resolves when the node has exited (for any reason). */
+  readonly exited: Promise<number | null>;
+  /** Stop the node (SIGTERM, then SIGKILL after `graceMs`) and wait for it to exit. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface StartChainOptions {
+  host: string;
+  port: number;
+  /** Repository root (where hardhat.config.ts lives). */
+  cwd: string;
+  /** How long to wait for the node to answer JSON-RPC. */
+  readyTimeoutMs?: number;
+  /** Receives the node's own output lines (omit to discard them). */
+  onOutput?: (line: string) => void;
+}
+
+export class ChainStartError extends Error {
+  override readonly name = "ChainStartError";
+}
+
+/** True if something already accepts TCP connections on host:port. */
+export function isPortInUse(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/** Send one JSON-RPC request with plain fetch; throws on transport or RPC error. */
+export async function rpc<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
+}
+
+/**
+ * Start `hardhat node` on host:port and wait until it answers `eth_chainId`.
+ * Fails fast if the port is taken (another chain is running) rather than deploying onto it.
+ */
+export async function startChain(options: StartChainOptions): Promise<ChainProcess> {
+  const { host, port, cwd } = options;
+  if (await isPortInUse(host, port)) {
+    throw new ChainStartError(
+      `cannot start the embedded chain: ${host}:${port} is already in use (expected a free port; ` +
+        `stop the other process or set ABS_CHAIN_PORT)`,
+    );
+  }
+  const hardhatBin = path.join(cwd, "node_modules", ".bin", "hardhat");
+  const child: ChildProcess = spawn(hardhatBin, ["node", "--hostname", host, "--port", String(port)], {
+    cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, FORCE_COLOR: "0" },
+  });
+  const forward = (chunk: Buffer) => {
+    if (!options.onOutput) return;
+    for (const line of chunk.toString("utf8").split(/\r?\n/)) if (line.trim()) options.onOutput(line);
+  };
+  child.stdout?.on("data", forward);
+  child.stderr?.on("data", forward);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+
+  const rpcUrl = `http://${host}:${port}`;
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  let lastError: unknown;
+  let alive = true;
+  void exited.then(() => (alive = false));
+  while (Date.now() < deadline && alive) {
+    try {
+      await rpc<string>(rpcUrl, "eth_chainId");
+      return makeHandle(rpcUrl, child, exited);
+    } catch (error) {
+      lastError = error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  child.kill("SIGKILL");
+  throw new ChainStartError(
+    alive
+      ? `the embedded chain did not answer on ${rpcUrl} within the timeout (last error: ${String(lastError)})`
+      : `the embedded chain exited before it was ready (exit code ${String(await exited)})`,
+  );
+}
+
+function makeHandle(rpcUrl: string, child: ChildProcess, exited: Promise<number | null>): ChainProcess {
+  return {
+    rpcUrl,
+    pid: child.pid,
+    exited,
+    async stop(graceMs = 5_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
