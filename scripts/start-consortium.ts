@@ -1,0 +1,123 @@
+/**
+ * `npm start`: the whole consortium on one machine.
+ * Starts Hardhat's node on 127.0.0.1, deploys the consortium and the sample deal from
+ * deploy/networks/localhost.json, prints what is running, and stops everything on Ctrl-C.
+ *
+ * Environment: ABS_HOST (default 127.0.0.1), ABS_CHAIN_PORT (default 8545),
+ * ABS_ADDRESS_BOOK (default deploy/addresses/localhost.json).
+ */
+import path from "node:path";
+import { JsonRpcProvider } from "ethers";
+import { z } from "zod";
+import { AddressBook } from "../deploy/address-book";
+import { loadNetworkConfig } from "../deploy/config";
+import { deployConsortium, type ConsortiumDeployment } from "../deploy/consortium";
+import { memberSigners, resolveSigner } from "../deploy/signers";
+import { startChain, type ChainProcess } from "./lib/chain-process";
+
+const envSchema = z.object({
+  ABS_HOST: z.string().default("127.0.0.1"),
+  ABS_CHAIN_PORT: z.coerce.number().int().min(1).max(65535).default(8545),
+  ABS_ADDRESS_BOOK: z.string().optional(),
+});
+
+const ROOT = path.resolve(__dirname, "..");
+
+/** The chain child process, stopped on every way out (Ctrl-C, SIGTERM, a failed deployment). */
+let chain: ChainProcess | undefined;
+
+async function main(): Promise<void> {
+  const env = envSchema.parse(process.env);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal} received: stopping the consortium...`);
+    await chain?.stop();
+    console.log("stopped.");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  console.log(`starting the embedded chain on ${env.ABS_HOST}:${env.ABS_CHAIN_PORT} ...`);
+  chain = await startChain({ host: env.ABS_HOST, port: env.ABS_CHAIN_PORT, cwd: ROOT });
+  void chain.exited.then((code) => {
+    if (stopping) return;
+    console.error(`the embedded chain exited unexpectedly (code ${String(code)})`);
+    process.exit(1);
+  });
+
+  const config = loadNetworkConfig("localhost");
+  const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
+  const { chainId } = await provider.getNetwork();
+  const genesis = await provider.getBlock(0);
+  const book = AddressBook.open(env.ABS_ADDRESS_BOOK ?? AddressBook.defaultPath(config.network), {
+    network: config.network,
+    chainId: Number(chainId),
+    genesisHash: genesis?.hash ?? "unknown",
+  });
+  const started = Date.now();
+  const deployment = await deployConsortium({
+    config,
+    provider,
+    deployer: resolveSigner(config.deployer, provider),
+    signerOf: memberSigners(config, provider),
+    book,
+    log: (line) => console.log(`  ${line}`),
+  });
+  printSummary(chain.rpcUrl, Number(chainId), deployment, book.file, Date.now() - started);
+  console.log("ready: the consortium is running. Press Ctrl-C to stop.");
+}
+
+function printSummary(
+  rpcUrl: string,
+  chainId: number,
+  d: ConsortiumDeployment,
+  bookFile: string,
+  elapsedMs: number,
+): void {
+  const line = "─".repeat(78);
+  console.log(`\n${line}\nABS consortium (deployed in ${(elapsedMs / 1000).toFixed(1)} s)\n${line}`);
+  console.log(`chain          ${rpcUrl}  (chain id ${chainId}, Hardhat node)`);
+  console.log(`addresses      ${bookFile}`);
+  console.log(`registry       ${d.registry}`);
+  console.log(`pool factory   ${d.poolFactory}`);
+  console.log(`tranche fact.  ${d.trancheFactory}`);
+  console.log(`cash token     ${d.cashToken}`);
+  console.log(`documents      ${d.documents}`);
+  console.log(`\nmembers`);
+  for (const m of d.members) {
+    console.log(`  ${m.name.padEnd(12)} ${m.address}  ${m.roles.join("+")}${m.voting ? "  (votes)" : ""}`);
+  }
+  const deal = d.sampleDeal;
+  if (deal) {
+    console.log(`\nsample deal    ${deal.dealId}: pool ${deal.pool} (${deal.state})`);
+    console.log(
+      `  tape v${deal.tape.version}      ${deal.tape.loanCount} loans, ${formatCents(deal.tape.totalPrincipalCents)} CNY, root ${deal.tape.root}`,
+    );
+    for (const t of deal.tranches)
+      console.log(`  ${t.symbol.padEnd(12)} ${t.address}  face ${formatCents(t.faceCents)}`);
+    console.log(`  prospectus   document #${deal.prospectusDocId}, signed off by trustee and originator`);
+  }
+  console.log(line);
+}
+
+function formatCents(cents: bigint): string {
+  const whole = (cents / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${whole}.${(cents % 100n).toString().padStart(2, "0")}`;
+}
+
+main().catch(async (error: unknown) => {
+  console.error(`npm start failed: ${describeError(error)}`);
+  await chain?.stop();
+  process.exit(1);
+});
+
+/** ethers errors carry the whole transaction in `message`; `shortMessage` is the readable part. */
+function describeError(error: unknown): string {
+  if (error && typeof error === "object" && "shortMessage" in error && typeof error.shortMessage === "string") {
+    return error.shortMessage;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,148 @@
+/**
+ * End-to-end: `npm start`'s launcher as a real process (real Hardhat node, real JSON-RPC), then the
+ * deployment checked on chain, re-run for idempotency, and stopped with SIGINT.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { JsonRpcProvider, keccak256, toUtf8Bytes } from "ethers";
+import { generateLoans, TapeCommitmentBuilder } from "@abs/core";
+import { AssetPool__factory, ConsortiumRegistry__factory, TrancheToken__factory } from "../../typechain-types";
+import { AddressBook } from "../../deploy/address-book";
+import { loadNetworkConfig } from "../../deploy/config";
+import { deployConsortium } from "../../deploy/consortium";
+import { memberSigners, resolveSigner } from "../../deploy/signers";
+import { isPortInUse } from "../../scripts/lib/chain-process";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const PORT = 18545 + Math.floor(Math.random() * 1000);
+
+describe("npm start (local consortium launcher)", function () {
+  this.timeout(180_000);
+  let launcher: ChildProcessWithoutNullStreams;
+  let output = "";
+  const bookFile = path.join(mkdtempSync(path.join(tmpdir(), "abs-e2e-")), "localhost.json");
+  const rpcUrl = `http://127.0.0.1:${PORT}`;
+
+  before(async () => {
+    launcher = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/start-consortium.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, ABS_CHAIN_PORT: String(PORT), ABS_ADDRESS_BOOK: bookFile },
+    });
+    launcher.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    launcher.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    await waitFor(
+      () => output.includes("ready:"),
+      120_000,
+      () => `launcher never became ready:\n${output}`,
+    );
+  });
+
+  after(async () => {
+    if (launcher.exitCode === null) launcher.kill("SIGKILL");
+  });
+
+  it("prints the chain, the contracts, every member and the sample deal", () => {
+    expect(output).to.include(rpcUrl);
+    for (const name of ["registry", "pool factory", "cash token", "documents", "sample deal", "prospectus"]) {
+      expect(output).to.include(name);
+    }
+    for (const member of loadNetworkConfig("localhost").members) expect(output).to.include(member.name);
+  });
+
+  it("deployed a governed registry, an Active sample pool, and issued every tranche in full", async () => {
+    const provider = new JsonRpcProvider(rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
+    const book = JSON.parse(readFileSync(bookFile, "utf8")) as {
+      contracts: Record<string, string>;
+      deals: Record<string, { pool: string; tranches: string[] }>;
+    };
+    const config = loadNetworkConfig("localhost");
+    const registryAddress = book.contracts["ConsortiumRegistry"] ?? "";
+    const registry = ConsortiumRegistry__factory.connect(registryAddress, provider);
+    expect(await registry.threshold()).to.equal(BigInt(config.threshold));
+    expect(await registry.votingMemberCount()).to.equal(BigInt(config.members.filter((m) => m.voting).length));
+
+    const deal = book.deals["HUAXIA-2026-1"];
+    if (!deal) throw new Error("sample deal missing from the address book");
+    const pool = AssetPool__factory.connect(deal.pool, provider);
+    expect(await pool.state()).to.equal(3n); // Active
+    const tape = await pool.tape(1);
+    expect(tape.anchor.loanCount).to.equal(200n);
+
+    let faces = 0n;
+    for (const trancheAddress of deal.tranches) {
+      const tranche = TrancheToken__factory.connect(trancheAddress, provider);
+      const terms = await tranche.terms();
+      expect(await tranche.totalSupply()).to.equal(terms.originalFaceCents);
+      faces += terms.originalFaceCents;
+    }
+    // Faces add up to the tape principal to the cent: the junior tranche owns the rounding.
+    expect(faces).to.equal(tape.anchor.totalPrincipalCents);
+    provider.destroy();
+  });
+
+  it("anchored a tape whose loans verify on chain, and a tampered loan does not", async () => {
+    const provider = new JsonRpcProvider(rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
+    const sample = loadNetworkConfig("localhost").sampleDeal;
+    if (!sample) throw new Error("no sample deal configured");
+    const builder = new TapeCommitmentBuilder({
+      saltKey: Buffer.from(keccak256(toUtf8Bytes(`abs.sample-deal.salt-key:${sample.dealId}`)).slice(2), "hex"),
+    });
+    const leaves = [...generateLoans(sample.loans, sample.seed, { asOfDate: sample.cutoffDate })].map((l) =>
+      builder.add(l),
+    );
+    const { tree } = builder.finish();
+    const book = JSON.parse(readFileSync(bookFile, "utf8")) as { deals: Record<string, { pool: string }> };
+    const pool = AssetPool__factory.connect(book.deals[sample.dealId]?.pool ?? "", provider);
+    const leaf = leaves[17] ?? "";
+    const proof = tree.getProof(tree.indexOf(leaf));
+    expect(await pool.verifyLoan(1, leaf, proof)).to.equal(true);
+    expect(await pool.verifyLoan(1, keccak256(leaf), proof)).to.equal(false);
+    provider.destroy();
+  });
+
+  it("is idempotent: deploying again onto the running chain reuses everything and sends no transaction", async () => {
+    const provider = new JsonRpcProvider(rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
+    const config = loadNetworkConfig("localhost");
+    const genesis = await provider.getBlock(0);
+    const book = AddressBook.open(bookFile, { network: "localhost", chainId: 31337, genesisHash: genesis?.hash ?? "" });
+    const before = await provider.getBlockNumber();
+    const lines: string[] = [];
+    await deployConsortium({
+      config,
+      provider,
+      deployer: resolveSigner(config.deployer, provider),
+      signerOf: memberSigners(config, provider),
+      book,
+      log: (line) => lines.push(line),
+    });
+    expect(await provider.getBlockNumber()).to.equal(before);
+    expect(lines.every((l) => l.startsWith("reuse"))).to.equal(true, lines.join("\n"));
+    provider.destroy();
+  });
+
+  it("stops the chain and exits 0 on Ctrl-C (SIGINT)", async () => {
+    const exited = new Promise<number | null>((resolve) => launcher.once("exit", (code) => resolve(code)));
+    launcher.kill("SIGINT");
+    expect(await exited).to.equal(0);
+    await waitFor(
+      async () => !(await isPortInUse("127.0.0.1", PORT)),
+      10_000,
+      () => "chain port still open",
+    );
+  });
+});
+
+async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  describe: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(describe());
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
