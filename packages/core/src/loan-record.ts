@@ -1,0 +1,408 @@
+/**
+ * The standard loan template: one row of a loan tape, checked at the boundary, and its canonical
+ * ABI encoding (what the on-chain Merkle root commits to).
+ *
+ * Personal data never reaches this type: the borrower is a pseudonymous 32-byte id, and the schema is
+ * strict, so a tape row with an extra column (a name, an ID-card number) is rejected, not dropped silently.
+ */
+import { AbiCoder } from "ethers";
+import { z } from "zod";
+import { LoanRecordError, type LoanRecordIssue } from "./errors";
+import { isoDateToEpochDay, parseIsoDate } from "./iso-date";
+import { WAD } from "./money";
+
+/** How principal is repaid. The array order is the on-chain code (`uint8`): never reorder, only append. */
+export const AMORTIZATION_TYPES = ["level", "equal-principal", "interest-only", "bullet"] as const;
+/** How often payments fall due. The array order is the on-chain code (`uint8`). */
+export const PAYMENT_FREQUENCIES = ["monthly", "quarterly", "semi-annual", "annual"] as const;
+/** Where the loan stands at the tape's cut-off date. The array order is the on-chain code (`uint8`). */
+export const LOAN_STATUSES = ["current", "delinquent", "defaulted", "prepaid", "repurchased"] as const;
+
+export type Amortization = (typeof AMORTIZATION_TYPES)[number];
+export type PaymentFrequency = (typeof PAYMENT_FREQUENCIES)[number];
+export type LoanStatus = (typeof LOAN_STATUSES)[number];
+
+/** Months between two payments. */
+export const PAYMENT_PERIOD_MONTHS: Readonly<Record<PaymentFrequency, number>> = {
+  monthly: 1,
+  quarterly: 3,
+  "semi-annual": 6,
+  annual: 12,
+};
+
+/** Largest amount in cents a record may carry: amounts are `uint128` on chain. */
+export const MAX_CENTS = 2n ** 128n - 1n;
+/** Longest term in months (100 years); terms are `uint16` on chain. */
+export const MAX_TERM_MONTHS = 1200;
+/** Largest days-past-due; `uint16` on chain. */
+export const MAX_DAYS_PAST_DUE = 65_535;
+/** Earliest date a record may carry: dates are day numbers since 1970-01-01 (`uint32`) on chain. */
+export const MIN_DATE = "1970-01-01";
+
+/** Names of the loan template's fields, in template order. */
+export const LOAN_RECORD_FIELDS = [
+  "loanId",
+  "borrowerId",
+  "originationDate",
+  "maturityDate",
+  "originalPrincipalCents",
+  "currentPrincipalCents",
+  "rateWad",
+  "termMonths",
+  "remainingTermMonths",
+  "amortization",
+  "paymentFrequency",
+  "status",
+  "daysPastDue",
+  "creditGrade",
+  "region",
+  "productType",
+  "collateralType",
+  "collateralValueCents",
+] as const;
+
+export type LoanRecordField = (typeof LOAN_RECORD_FIELDS)[number];
+
+/** What each field must hold, in the words of the error messages. */
+const FIELD_EXPECTATIONS: Readonly<Record<LoanRecordField, string>> = {
+  loanId: "a loan id of 1-64 characters from A-Z, a-z, 0-9, '.', '_', '-'",
+  borrowerId: "a pseudonymous borrower id: 0x followed by 64 hex digits",
+  originationDate: `a calendar date yyyy-mm-dd on or after ${MIN_DATE}`,
+  maturityDate: `a calendar date yyyy-mm-dd on or after ${MIN_DATE}`,
+  originalPrincipalCents: "whole cents from 1 to 2^128-1, as a bigint or a string of digits",
+  currentPrincipalCents: "whole cents from 0 to 2^128-1, as a bigint or a string of digits",
+  rateWad: "an annual rate as a wad from 0 (0%) to 10^18 (100%), as a bigint or a string of digits",
+  termMonths: `a whole number of months from 1 to ${MAX_TERM_MONTHS}`,
+  remainingTermMonths: `a whole number of months from 0 to ${MAX_TERM_MONTHS}`,
+  amortization: `one of ${AMORTIZATION_TYPES.map((value) => `"${value}"`).join(", ")}`,
+  paymentFrequency: `one of ${PAYMENT_FREQUENCIES.map((value) => `"${value}"`).join(", ")}`,
+  status: `one of ${LOAN_STATUSES.map((value) => `"${value}"`).join(", ")}`,
+  daysPastDue: `a whole number of days from 0 to ${MAX_DAYS_PAST_DUE}`,
+  creditGrade: "a label of 1-8 characters (no control characters, no spaces at either end, Unicode NFC)",
+  region: "a label of 1-32 characters (no control characters, no spaces at either end, Unicode NFC)",
+  productType: "a label of 1-32 characters (no control characters, no spaces at either end, Unicode NFC)",
+  collateralType: "a label of 1-32 characters (no control characters, no spaces at either end, Unicode NFC)",
+  collateralValueCents: "whole cents from 0 to 2^128-1, as a bigint or a string of digits",
+};
+
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+function cents(min: bigint) {
+  return z
+    .union([
+      z.bigint(),
+      z
+        .string()
+        .regex(/^\d{1,39}$/)
+        .transform((digits) => BigInt(digits)),
+    ])
+    .pipe(z.bigint().min(min).max(MAX_CENTS));
+}
+
+function isoDate() {
+  return z
+    .string()
+    .refine((text) => parseIsoDate(text) !== undefined)
+    .refine((text) => text >= MIN_DATE);
+}
+
+function label(maxLength: number) {
+  return z
+    .string()
+    .min(1)
+    .max(maxLength)
+    .refine((text) => text === text.trim() && !CONTROL_CHARACTER.test(text) && text === text.normalize("NFC"));
+}
+
+function months(min: number) {
+  return z.number().int().min(min).max(MAX_TERM_MONTHS);
+}
+
+/**
+ * The loan template's field-by-field shape only. Use `parseLoanRecord` or `loanRecordSchema`, which
+ * also check the cross-field rules (current <= original principal, and so on).
+ */
+export const loanRecordShape = z.strictObject({
+  loanId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+  borrowerId: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/)
+    .transform((hex) => hex.toLowerCase()),
+  originationDate: isoDate(),
+  maturityDate: isoDate(),
+  originalPrincipalCents: cents(1n),
+  currentPrincipalCents: cents(0n),
+  rateWad: z
+    .union([
+      z.bigint(),
+      z
+        .string()
+        .regex(/^\d{1,19}$/)
+        .transform((digits) => BigInt(digits)),
+    ])
+    .pipe(z.bigint().min(0n).max(WAD)),
+  termMonths: months(1),
+  remainingTermMonths: months(0),
+  amortization: z.enum(AMORTIZATION_TYPES),
+  paymentFrequency: z.enum(PAYMENT_FREQUENCIES),
+  status: z.enum(LOAN_STATUSES),
+  daysPastDue: z.number().int().min(0).max(MAX_DAYS_PAST_DUE),
+  creditGrade: label(8),
+  region: label(32),
+  productType: label(32),
+  collateralType: label(32).optional(),
+  collateralValueCents: cents(0n).optional(),
+});
+
+/** A loan record as accepted at the boundary (amounts may still be digit strings). */
+export type LoanRecordInput = z.input<typeof loanRecordShape>;
+
+/**
+ * A checked loan record: amounts in cents and the rate as a wad are `bigint`, the borrower id is
+ * lowercase hex, dates are real calendar dates, and every cross-field rule holds.
+ */
+export type LoanRecord = z.output<typeof loanRecordShape>;
+
+/** Where a record came from, so that errors can name the row and column. */
+export interface LoanRecordContext {
+  /** 1-based row in the source tape. */
+  readonly row?: number;
+  /** 1-based column of each field in the source tape. */
+  readonly columns?: Readonly<Partial<Record<LoanRecordField, number>>>;
+}
+
+export type LoanRecordParseResult =
+  | { readonly success: true; readonly record: LoanRecord }
+  | { readonly success: false; readonly error: LoanRecordError };
+
+/** Stands in if zod fails a record without an issue we can place (not expected; never accept such a record). */
+const UNKNOWN_ISSUE: LoanRecordIssue = {
+  field: "(record)",
+  column: undefined,
+  expected: "a valid loan record",
+  found: "a value the template rejects",
+};
+
+/** Parses and checks a loan record; throws `LoanRecordError` (code `LOAN_RECORD_INVALID`). */
+export function parseLoanRecord(input: unknown, context: LoanRecordContext = {}): LoanRecord {
+  const result = safeParseLoanRecord(input, context);
+  if (!result.success) throw result.error;
+  return result.record;
+}
+
+/** Like `parseLoanRecord`, but returns the error instead of throwing (for collecting a tape's errors). */
+export function safeParseLoanRecord(input: unknown, context: LoanRecordContext = {}): LoanRecordParseResult {
+  const parsed = loanRecordShape.safeParse(input);
+  const issues = parsed.success ? crossFieldIssues(parsed.data) : shapeIssues(parsed.error, input);
+  if (parsed.success && issues.length === 0) return { success: true, record: parsed.data };
+  const [first = UNKNOWN_ISSUE, ...rest] = issues.map((issue) => ({
+    ...issue,
+    column: columnOf(context, issue.field),
+  }));
+  return { success: false, error: new LoanRecordError(context.row, [first, ...rest]) };
+}
+
+/**
+ * The full check (shape and cross-field rules) as a zod schema, to compose into other schemas (an HTTP
+ * body, a stored value). Each issue's path is the field and its message "expected ..., found ...".
+ */
+export const loanRecordSchema: z.ZodType<LoanRecord, unknown> = z.unknown().transform((input, context) => {
+  const result = safeParseLoanRecord(input);
+  if (result.success) return result.record;
+  for (const issue of result.error.issues) {
+    context.addIssue({
+      code: "custom",
+      path: isTemplateField(issue.field) ? [issue.field] : [],
+      message: `expected ${issue.expected}, found ${issue.found}`,
+      input,
+    });
+  }
+  return z.NEVER;
+});
+
+type FieldIssue = Omit<LoanRecordIssue, "column">;
+
+function columnOf(context: LoanRecordContext, field: string): number | undefined {
+  const columns: Readonly<Partial<Record<string, number>>> | undefined = context.columns;
+  return columns?.[field];
+}
+
+function isTemplateField(key: string): key is LoanRecordField {
+  return Object.hasOwn(FIELD_EXPECTATIONS, key);
+}
+
+/** How a received value looked, for error messages. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing (the field is missing)";
+  if (value === null) return "null";
+  if (typeof value === "string") {
+    return value.length > 80
+      ? `${JSON.stringify(value.slice(0, 80))}... (${value.length} characters)`
+      : JSON.stringify(value);
+  }
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "number") return `the number ${value}`;
+  if (typeof value === "boolean") return `the boolean ${value}`;
+  if (Array.isArray(value)) return "an array";
+  return `a value of type ${typeof value}`;
+}
+
+/** One issue per field, in template order, then unexpected fields (named, their values never echoed). */
+function shapeIssues(error: z.ZodError, input: unknown): FieldIssue[] {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    return [{ field: "(record)", expected: "an object with the loan template's fields", found: describeValue(input) }];
+  }
+  const fields = new Set<LoanRecordField>();
+  const unexpected: string[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      unexpected.push(...issue.keys);
+      continue;
+    }
+    const key = issue.path[0];
+    if (typeof key === "string" && isTemplateField(key)) fields.add(key);
+  }
+  const record = new Map(Object.entries(input));
+  const issues: FieldIssue[] = LOAN_RECORD_FIELDS.filter((field) => fields.has(field)).map((field) => ({
+    field,
+    expected: FIELD_EXPECTATIONS[field],
+    found: describeValue(record.get(field)),
+  }));
+  for (const key of unexpected) {
+    issues.push({
+      field: key,
+      expected: "only the loan template's fields (no personal data, no extra columns)",
+      found: `an unexpected field ${JSON.stringify(key)}`,
+    });
+  }
+  return issues;
+}
+
+/** The rules that tie fields together, checked on a record whose fields are each valid. */
+function crossFieldIssues(record: LoanRecord): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const add = (field: LoanRecordField, expected: string, found: string): void => {
+    issues.push({ field, expected, found });
+  };
+  if (record.maturityDate <= record.originationDate) {
+    add(
+      "maturityDate",
+      `a date after originationDate (${record.originationDate})`,
+      JSON.stringify(record.maturityDate),
+    );
+  }
+  if (record.currentPrincipalCents > record.originalPrincipalCents) {
+    add(
+      "currentPrincipalCents",
+      `at most originalPrincipalCents (${record.originalPrincipalCents})`,
+      record.currentPrincipalCents.toString(),
+    );
+  }
+  const periodMonths = PAYMENT_PERIOD_MONTHS[record.paymentFrequency];
+  if (record.termMonths % periodMonths !== 0) {
+    add(
+      "termMonths",
+      `a multiple of ${periodMonths} months for ${record.paymentFrequency} payments`,
+      String(record.termMonths),
+    );
+  }
+  if (record.remainingTermMonths > record.termMonths) {
+    add("remainingTermMonths", `at most termMonths (${record.termMonths})`, String(record.remainingTermMonths));
+  }
+  if ((record.status === "current" || record.status === "prepaid") && record.daysPastDue !== 0) {
+    add("daysPastDue", `0 for a loan with status "${record.status}"`, String(record.daysPastDue));
+  }
+  if (record.status === "delinquent" && record.daysPastDue === 0) {
+    add("daysPastDue", `at least 1 for a loan with status "delinquent"`, "0");
+  }
+  if (record.status === "prepaid" && record.currentPrincipalCents !== 0n) {
+    add("currentPrincipalCents", `0 for a loan with status "prepaid"`, record.currentPrincipalCents.toString());
+  }
+  if (record.collateralType !== undefined && record.collateralValueCents === undefined) {
+    add("collateralValueCents", "a collateral value, since collateralType is given", describeValue(undefined));
+  }
+  if (record.collateralType === undefined && record.collateralValueCents !== undefined) {
+    add("collateralType", "a collateral type, since collateralValueCents is given", describeValue(undefined));
+  }
+  return issues;
+}
+
+/** Version of the loan template and its canonical encoding; first value of every encoded record. */
+export const LOAN_TEMPLATE_VERSION = 1;
+
+/**
+ * The canonical encoding, field by field, in order. Dates are day numbers since 1970-01-01, enums are
+ * their index in the `*_TYPES` / `*_FREQUENCIES` / `*_STATUSES` arrays, and an absent collateral is
+ * `collateralType = ""`, `collateralValueCents = 0` (the two are present together or not at all, and a
+ * present type is never empty, so the encoding is one-to-one).
+ */
+export const CANONICAL_LOAN_FIELDS = [
+  { name: "templateVersion", type: "uint8" },
+  { name: "loanId", type: "string" },
+  { name: "borrowerId", type: "bytes32" },
+  { name: "originationDay", type: "uint32" },
+  { name: "maturityDay", type: "uint32" },
+  { name: "originalPrincipalCents", type: "uint128" },
+  { name: "currentPrincipalCents", type: "uint128" },
+  { name: "rateWad", type: "uint64" },
+  { name: "termMonths", type: "uint16" },
+  { name: "remainingTermMonths", type: "uint16" },
+  { name: "amortization", type: "uint8" },
+  { name: "paymentFrequency", type: "uint8" },
+  { name: "status", type: "uint8" },
+  { name: "daysPastDue", type: "uint16" },
+  { name: "creditGrade", type: "string" },
+  { name: "region", type: "string" },
+  { name: "productType", type: "string" },
+  { name: "collateralType", type: "string" },
+  { name: "collateralValueCents", type: "uint128" },
+] as const;
+
+/** The ABI types of the canonical encoding, in order. */
+export const CANONICAL_LOAN_TYPES: readonly string[] = CANONICAL_LOAN_FIELDS.map((field) => field.type);
+
+/** A value of the canonical encoding: `uint128`/`uint64` as bigint, small uints as number, the rest strings. */
+export type CanonicalValue = string | bigint | number;
+
+export interface CanonicalLoanRecord {
+  readonly types: readonly string[];
+  readonly values: readonly CanonicalValue[];
+}
+
+/**
+ * THE canonical encoding of a loan record, as ABI types and values (see `CANONICAL_LOAN_FIELDS`).
+ * The bytes committed on chain are `abi.encode(...)` of these values as separate arguments (a flat
+ * tuple, not a struct: a struct with strings would add an offset word).
+ */
+export function canonicalLoanRecord(record: LoanRecord): CanonicalLoanRecord {
+  return {
+    types: CANONICAL_LOAN_TYPES,
+    values: [
+      LOAN_TEMPLATE_VERSION,
+      record.loanId,
+      record.borrowerId,
+      isoDateToEpochDay(record.originationDate),
+      isoDateToEpochDay(record.maturityDate),
+      record.originalPrincipalCents,
+      record.currentPrincipalCents,
+      record.rateWad,
+      record.termMonths,
+      record.remainingTermMonths,
+      AMORTIZATION_TYPES.indexOf(record.amortization),
+      PAYMENT_FREQUENCIES.indexOf(record.paymentFrequency),
+      LOAN_STATUSES.indexOf(record.status),
+      record.daysPastDue,
+      record.creditGrade,
+      record.region,
+      record.productType,
+      record.collateralType ?? "",
+      record.collateralValueCents ?? 0n,
+    ],
+  };
+}
+
+/** `abi.encode` of the canonical encoding, as 0x hex. */
+export function encodeLoanRecord(record: LoanRecord): string {
+  const { types, values } = canonicalLoanRecord(record);
+  return AbiCoder.defaultAbiCoder().encode(types, values);
+}
