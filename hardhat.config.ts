@@ -61,6 +61,11 @@ const config: HardhatUserConfig = {
     localhost: {
       url: process.env.ABS_RPC_URL ?? "http://127.0.0.1:8545",
     },
+    // A Besu QBFT consortium: its genesis must enable cancun (`cancunTime: 0`) to match evmVersion.
+    // Keys are not configured here: deploy/ reads each member's key from its own env variable.
+    besu: {
+      url: process.env.ABS_BESU_RPC_URL ?? "http://127.0.0.1:8545",
+    },
   },
   typechain: {
     outDir: "typechain-types",
