@@ -2,7 +2,8 @@
  * Hash and key plumbing shared by the commitment, fingerprint and generator modules (internal).
  */
 import { createHmac } from "node:crypto";
-import { getBytes, keccak256 } from "ethers";
+import { getBytes } from "ethers";
+import { keccak256 as jsSha3Keccak256 } from "js-sha3";
 import { InvalidArgumentError } from "./errors";
 
 /** Minimum length of a secret key (salt key, consortium key): 256 bits. */
@@ -23,9 +24,12 @@ export function hmacSha256Hex(key: Uint8Array, message: Uint8Array | string): st
   return `0x${createHmac("sha256", key).update(message).digest("hex")}`;
 }
 
-/** keccak256 as raw bytes. The single place to swap in a faster keccak implementation. */
+/**
+ * keccak256 as raw bytes. js-sha3 rather than ethers' (noble) keccak: ~3x faster here, and
+ * leaf hashing dominates committing a million-loan tape. Parity with ethers is tested.
+ */
 export function keccak256Bytes(data: Uint8Array): Uint8Array {
-  return getBytes(keccak256(data));
+  return new Uint8Array(jsSha3Keccak256.arrayBuffer(data));
 }
 
 export function isBytes32Hex(value: string): boolean {
