@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {IDealParties} from "./IDealParties.sol";
+import {TrancheTerms} from "../types/TrancheTypes.sol";
+import {
+    PoolState,
+    TapeChangeKind,
+    TapeAnchor,
+    TapeChange,
+    Tape,
+    PeriodReport,
+    Allocation
+} from "../types/PoolTypes.sol";
+
+/// @title The asset pool of one deal: its lifecycle, its tranches, its loan tapes and its period reports.
+/// @notice One pool per deal, created by the `AssetPoolFactory`. The loans stay off chain: the pool
+/// anchors fixed-size commitments (Merkle roots, counts, totals, content hashes), so anchoring a tape
+/// of a million loans costs what a tape of a thousand does, and no personal data is ever on chain.
+///
+/// A party acts only while it is the deal's party *and* an active registry member holding the
+/// matching role, so a suspension by governance disables it at once.
+///
+/// Powers, by caller:
+/// - the trustee (TRUSTEE): `addTranche`; every lifecycle transition (`markStructured`, `openOffering`,
+///   `withdrawOffering`, `closeIssuance`, `startAmortization`, `accelerate`, `redeem`).
+/// - the originator (ORIGINATOR): `anchorTape`.
+/// - the servicer (SERVICER): `submitReport`, `restateReport`.
+/// - anyone: the views, including `verifyLoan`.
+interface IAssetPool is IDealParties {
+    // ---------------------------------------------------------------- events
+
+    /// @notice The pool moved from `from` to `to`; `actor` is the trustee that made the transition.
+    event StateChanged(PoolState indexed from, PoolState indexed to, address indexed actor);
+
+    /// @notice A tranche token was deployed for the deal.
+    /// @param tranche The tranche token.
+    /// @param seniority Its rank (1 = most senior).
+    /// @param terms Its full terms.
+    /// @param trancheCount The number of tranches after this one.
+    event TrancheAdded(address indexed tranche, uint8 indexed seniority, TrancheTerms terms, uint8 trancheCount);
+
+    /// @notice A loan tape version was anchored.
+    /// @param version The tape version (1, 2, ...).
+    /// @param anchor The commitment: root, loan count, totals, averages, cut-off date, hash and URI.
+    /// @param change What changed from the previous version (all zero but `kind` for version 1).
+    /// @param anchoredBy The originator account.
+    event TapeAnchored(uint32 indexed version, TapeAnchor anchor, TapeChange change, address indexed anchoredBy);
+
+    /// @notice The issuance closed: the pool is Active and the tranches are minted.
+    /// @param tapeVersion The tape version the notes were sold on.
+    /// @param revolving Whether the deal has a revolving period.
+    /// @param revolvingEndDate End of the revolving period (unix seconds), 0 if not revolving.
+    /// @param allocationCount The number of allocations minted (one `TrancheAllocated` each).
+    /// @param totalFaceCents The face amount minted across all tranches.
+    /// @param actor The trustee.
+    event IssuanceClosed(
+        uint32 tapeVersion,
+        bool revolving,
+        uint64 revolvingEndDate,
+        uint256 allocationCount,
+        uint256 totalFaceCents,
+        address indexed actor
+    );
+
+    /// @notice `amountCents` of `tranche` was allotted (and is minted) to `investor` at issuance.
+    event TrancheAllocated(address indexed tranche, address indexed investor, uint256 amountCents);
+
+    /// @notice The trustee declared an event of default; `reasonHash` is the hash of the notice.
+    event PoolAccelerated(bytes32 reasonHash, address indexed actor);
+
+    /// @notice The servicer submitted the report for `period`.
+    event ReportSubmitted(uint32 indexed period, PeriodReport report, address indexed submittedBy);
+
+    /// @notice The servicer restated an already submitted, not yet distributed report.
+    /// @param period The period restated.
+    /// @param revision The new revision number (the original submission is revision 0).
+    /// @param report The full restated report, which replaces the previous one.
+    /// @param reasonHash Hash of the restatement notice.
+    /// @param restatedBy The servicer account.
+    event ReportRestated(
+        uint32 indexed period,
+        uint32 revision,
+        PeriodReport report,
+        bytes32 reasonHash,
+        address indexed restatedBy
+    );
+
+    // ---------------------------------------------------------------- errors: parties and lifecycle
+
+    /// @notice The caller is not the deal's trustee, or no longer an active member holding TRUSTEE.
+    error NotTrustee(address account);
+    /// @notice The caller is not the deal's originator, or no longer an active member holding ORIGINATOR.
+    error NotOriginator(address account);
+    /// @notice The caller is not the deal's servicer, or no longer an active member holding SERVICER.
+    error NotServicer(address account);
+    /// @notice The transition to `requested` is not legal from `current`.
+    error InvalidTransition(PoolState current, PoolState requested);
+    /// @notice The pool cannot be structured without at least one tranche.
+    error TranchesMissing();
+    /// @notice The pool cannot be structured without an anchored loan tape.
+    error TapeMissing();
+    /// @notice The tranches' total original face exceeds the principal of the tape they are backed by.
+    error TrancheFaceExceedsPool(uint256 totalFaceCents, uint256 poolPrincipalCents);
+    /// @notice A hash that states a reason must be non-zero.
+    error ReasonMissing();
+    /// @notice Tranches are added only while the pool is in Draft.
+    error StructureFrozen(PoolState state);
+
+    // ---------------------------------------------------------------- errors: tranches and issuance
+
+    /// @notice The deal already has the maximum number of tranches.
+    error TrancheLimitReached(uint256 max);
+    /// @notice Another tranche of the deal has this seniority rank.
+    error TrancheSeniorityTaken(uint8 seniority);
+    /// @notice The address is not a tranche of this deal.
+    error TrancheUnknown(address tranche);
+    /// @notice An allocation has a zero amount.
+    error AllocationZero(uint256 index);
+    /// @notice The allocations of `tranche` exceed its original face.
+    error IssuanceExceedsFace(address tranche, uint256 faceCents, uint256 allocatedCents);
+    /// @notice The allocations of `tranche` fall short of its original face.
+    error IssuanceIncomplete(address tranche, uint256 faceCents, uint256 allocatedCents);
+    /// @notice A revolving deal needs an end date in the future; a non-revolving one needs 0.
+    error RevolvingEndDateInvalid(bool revolving, uint64 revolvingEndDate);
+
+    // ---------------------------------------------------------------- errors: tapes
+
+    /// @notice No tape was anchored with this version.
+    error TapeVersionUnknown(uint32 version, uint32 tapeCount);
+    /// @notice The tape's Merkle root must be non-zero.
+    error TapeRootMissing();
+    /// @notice The tape's content hash must be non-zero.
+    error TapeContentHashMissing();
+    /// @notice A tape must have at least one loan and a non-zero principal.
+    error TapeEmpty(uint64 loanCount, uint256 totalPrincipalCents);
+    /// @notice The cut-off date must be a UTC midnight after the epoch.
+    error TapeCutoffInvalid(uint64 cutoffDate);
+    /// @notice The cut-off date must not be in the future.
+    error TapeCutoffInFuture(uint64 cutoffDate, uint256 blockTime);
+    /// @notice The cut-off date must not be earlier than the previous version's.
+    error TapeCutoffDecreased(uint64 previousCutoffDate, uint64 cutoffDate);
+    /// @notice The data URI must be 1 to `max` bytes long.
+    error TapeDataUriInvalid(uint256 length, uint256 max);
+    /// @notice Version 1 must be `Initial`, and only version 1 may be.
+    error TapeKindInvalid(uint32 version, TapeChangeKind kind);
+    /// @notice A change of this kind cannot be anchored while the pool is in `state`.
+    error TapeChangeNotAllowed(TapeChangeKind kind, PoolState state);
+    /// @notice The change fields do not fit the kind (see `anchorTape`).
+    error TapeChangeInvalid(TapeChangeKind kind);
+    /// @notice The revolving period ended at `revolvingEndDate`.
+    error RevolvingPeriodEnded(uint64 revolvingEndDate, uint256 blockTime);
+
+    // ---------------------------------------------------------------- errors: reports
+
+    /// @notice Reports are accepted only while the pool is Active, Amortizing or Accelerated.
+    error ReportNotAllowed(PoolState state);
+    /// @notice Periods are reported strictly in sequence.
+    error PeriodOutOfOrder(uint32 expected, uint32 found);
+    /// @notice The period must start before it ends.
+    error ReportDatesInvalid(uint64 startDate, uint64 endDate);
+    /// @notice The period must have ended by the time it is reported.
+    error ReportEndInFuture(uint64 endDate, uint256 blockTime);
+    /// @notice A period starts where the previous one ended (period 1: at or after the sold tape's cut-off).
+    error ReportStartMismatch(uint64 expectedStartDate, uint64 startDate);
+    /// @notice The delinquency buckets together exceed the ending pool balance.
+    error ReportDelinquencyExceedsBalance(uint256 delinquentCents, uint256 endingBalanceCents);
+    /// @notice The report's loan-state root must be non-zero.
+    error ReportRootMissing();
+    /// @notice The report's content hash must be non-zero.
+    error ReportContentHashMissing();
+    /// @notice The period has not been reported yet, so there is nothing to restate.
+    error PeriodNotSubmitted(uint32 period, uint32 lastPeriod);
+    /// @notice The period was distributed: its report is final.
+    error PeriodAlreadyDistributed(uint32 period);
+    /// @notice A restatement keeps the period's dates.
+    error ReportDatesChanged(uint32 period, uint64 startDate, uint64 endDate);
+    /// @notice A restatement must change the report (its content hash).
+    error RestatementUnchanged(uint32 period, bytes32 contentHash);
+
+    // ---------------------------------------------------------------- trustee: structure and lifecycle
+
+    /// @notice Deploy a tranche token through the tranche factory and add it to the deal. Only the
+    /// trustee, only in Draft. Ranks are unique; at most `MAX_TRANCHES` tranches.
+    /// @param terms The tranche's terms, validated by the tranche factory (seniority >= 1, face > 0, ...).
+    /// @return tranche The new tranche token.
+    function addTranche(TrancheTerms calldata terms) external returns (address tranche);
+
+    /// @notice Draft -> Structured. Needs at least one tranche and an anchored tape whose principal
+    /// covers the tranches' total face.
+    function markStructured() external;
+
+    /// @notice Structured -> Offering: the tranches are offered to investors.
+    function openOffering() external;
+
+    /// @notice Offering -> Structured: the offering failed and is withdrawn.
+    function withdrawOffering() external;
+
+    /// @notice Offering -> Active: the issuance. Mints each allocation's tranche tokens to its
+    /// investor; the allocations of every tranche must add up to exactly its original face.
+    /// @dev Kept in one function: a later issue replaces it with cash-settled subscriptions.
+    /// @param tapeVersion The anchored tape version the notes are sold on; its principal must cover
+    /// the total face.
+    /// @param allocations The issuance lines (tranche, investor, amount).
+    /// @param revolving Whether the deal has a revolving period.
+    /// @param revolvingEndDate End of the revolving period (future unix seconds), or 0 if not revolving.
+    function closeIssuance(
+        uint32 tapeVersion,
+        Allocation[] calldata allocations,
+        bool revolving,
+        uint64 revolvingEndDate
+    ) external;
+
+    /// @notice Active -> Amortizing: the revolving period (if any) ends, principal is paid down.
+    function startAmortization() external;
+
+    /// @notice Active | Amortizing -> Accelerated: an event of default.
+    /// @param reasonHash Hash of the notice of the event of default (non-zero).
+    function accelerate(bytes32 reasonHash) external;
+
+    /// @notice Amortizing | Accelerated -> Redeemed (terminal).
+    function redeem() external;
+
+    // ---------------------------------------------------------------- originator: tapes
+
+    /// @notice Anchor a new version of the loan tape. Only the originator.
+    /// Version 1 is `Initial` (every change field zero), in Draft or Structured. Later versions:
+    /// `Correction` in Draft or Structured (any counts, e.g. zero when loans were only corrected);
+    /// `Repurchase` (loans removed, none added) and `Substitution` (loans added and removed) from
+    /// Structured to Accelerated; `RevolvingPurchase` (loans added, none removed) only in Active, in a
+    /// revolving deal, before its revolving end date. Every change but `Initial` names a non-zero
+    /// `changeSetRoot`; principal is added (removed) only with loans added (removed); no more loans
+    /// are removed than the previous version had, nor added than the new one has.
+    /// @param anchor The fixed-size commitment (non-zero root and content hash, at least one loan,
+    /// non-zero principal, cut-off date a UTC midnight not in the future and not before the previous one).
+    /// @param change What changed from the previous version.
+    /// @return version The new version number (1, 2, ...).
+    function anchorTape(TapeAnchor calldata anchor, TapeChange calldata change) external returns (uint32 version);
+
+    // ---------------------------------------------------------------- servicer: reports
+
+    /// @notice Submit the report of the next period. Only the servicer, only while the pool is Active,
+    /// Amortizing or Accelerated. `period` is `lastPeriod() + 1`; `startDate < endDate <= now`; period 1
+    /// starts at or after the sold tape's cut-off date, every later period at the previous end date;
+    /// the delinquency buckets sum to at most the ending balance; root and content hash non-zero.
+    function submitReport(PeriodReport calldata r) external;
+
+    /// @notice Replace the report of an already submitted period that is not yet distributed, with
+    /// the same dates and a different content hash. Only the servicer, in the same states as
+    /// `submitReport`. Increments the period's revision.
+    /// @param r The full restated report.
+    /// @param reasonHash Hash of the restatement notice (non-zero).
+    function restateReport(PeriodReport calldata r, bytes32 reasonHash) external;
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice The custodian's cash token the deal settles in.
+    function cashToken() external view returns (address);
+
+    /// @notice The tranche token factory the pool deploys its tranches with.
+    function trancheFactory() external view returns (address);
+
+    /// @notice The deal's human-readable name.
+    function name() external view returns (string memory);
+
+    /// @notice The lifecycle state.
+    function state() external view returns (PoolState);
+
+    /// @notice The tranche tokens, ordered by seniority (most senior first).
+    function tranches() external view returns (address[] memory);
+
+    /// @notice Whether `account` is a tranche token of this deal.
+    function isTranche(address account) external view returns (bool);
+
+    /// @notice Anchored tape `version` (reverts `TapeVersionUnknown` if none).
+    function tape(uint32 version) external view returns (Tape memory);
+
+    /// @notice The number of tape versions anchored.
+    function tapeCount() external view returns (uint32);
+
+    /// @notice The latest tape version (0 if none): the tape currently backing the deal.
+    function currentTapeVersion() external view returns (uint32);
+
+    /// @notice The tape version the notes were sold on (0 before issuance).
+    function soldTapeVersion() external view returns (uint32);
+
+    /// @notice Whether the deal has a revolving period, and its end (unix seconds; 0 if none).
+    function revolvingPeriod() external view returns (bool revolving, uint64 revolvingEndDate);
+
+    /// @notice Whether `leaf` (a StandardMerkleTree leaf: keccak256(bytes.concat(keccak256(abi.encode(record)))))
+    /// is in tape `tapeVersion`, by `proof`. Reverts `TapeVersionUnknown` for an unknown version.
+    function verifyLoan(uint32 tapeVersion, bytes32 leaf, bytes32[] calldata proof) external view returns (bool);
+
+    /// @notice The current (latest revision of the) report of `period` (reverts `PeriodNotSubmitted` if none).
+    function report(uint32 period) external view returns (PeriodReport memory);
+
+    /// @notice How many times `period` was restated (0 = as submitted).
+    function reportRevision(uint32 period) external view returns (uint32);
+
+    /// @notice The last period reported (0 if none).
+    function lastPeriod() external view returns (uint32);
+
+    /// @notice Whether `period` was distributed by the waterfall (its report is then final).
+    function isDistributed(uint32 period) external view returns (bool);
+}

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {IAssetPool} from "../interfaces/IAssetPool.sol";
+import {IDealParties} from "../interfaces/IDealParties.sol";
+import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
+import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
+import {ITrancheTokenFactory} from "../interfaces/ITrancheTokenFactory.sol";
+import {Role} from "../types/Roles.sol";
+import {TrancheTerms} from "../types/TrancheTypes.sol";
+import {
+    PoolState,
+    PoolParams,
+    TapeChangeKind,
+    TapeAnchor,
+    TapeChange,
+    Tape,
+    PeriodReport,
+    Allocation
+} from "../types/PoolTypes.sol";
+
+/// @title AssetPool
+/// @notice The asset pool of one deal: lifecycle, tranches, loan-tape anchors and period reports.
+/// @dev Deployed only by `AssetPoolFactory`, which validates the parties and registers the pool with
+/// the registry (so the tranche factory accepts it). The contracts it calls (the tranche factory and
+/// the tranche tokens it deploys) are the consortium's own, so no reentrancy guard is needed; state is
+/// still committed before every call.
+contract AssetPool is IAssetPool {
+    /// @notice The maximum number of tranches of a deal (bounds every loop over tranches).
+    uint256 public constant MAX_TRANCHES = 16;
+    /// @notice The maximum length of a tape's data URI, in bytes (bounds the cost of anchoring).
+    uint256 public constant MAX_DATA_URI_LENGTH = 512;
+
+    /// @dev What the pool keeps about each of its tranches.
+    struct TrancheInfo {
+        uint8 seniority;
+        uint256 faceCents;
+    }
+
+    /// @inheritdoc IDealParties
+    IConsortiumRegistry public immutable registry;
+    /// @inheritdoc IDealParties
+    bytes32 public immutable dealId;
+    /// @inheritdoc IDealParties
+    address public immutable originator;
+    /// @inheritdoc IDealParties
+    address public immutable servicer;
+    /// @inheritdoc IDealParties
+    address public immutable trustee;
+    /// @inheritdoc IAssetPool
+    address public immutable cashToken;
+    /// @inheritdoc IAssetPool
+    address public immutable trancheFactory;
+    /// @inheritdoc IAssetPool
+    string public name;
+
+    PoolState private _state;
+    bool private _revolving;
+    uint64 private _revolvingEndDate;
+    uint32 private _tapeCount;
+    uint32 private _soldTapeVersion;
+    uint32 private _lastPeriod;
+
+    address[] private _tranches; // ordered by seniority, most senior first
+    mapping(address tranche => TrancheInfo) private _trancheInfo;
+    mapping(uint8 seniority => bool) private _seniorityTaken;
+    uint256 private _totalFaceCents;
+
+    mapping(uint32 version => Tape) private _tapes;
+
+    mapping(uint32 period => PeriodReport) private _reports;
+    mapping(uint32 period => uint32) private _revisions;
+    /// @dev Written by the waterfall (a later issue): a distributed period's report is final.
+    mapping(uint32 period => bool) private _distributed;
+
+    /// @param registry_ The consortium registry.
+    /// @param trancheFactory_ The tranche token factory.
+    /// @param params The deal's identity and parties, validated by the factory.
+    constructor(IConsortiumRegistry registry_, ITrancheTokenFactory trancheFactory_, PoolParams memory params) {
+        registry = registry_;
+        trancheFactory = address(trancheFactory_);
+        dealId = params.dealId;
+        originator = params.originator;
+        servicer = params.servicer;
+        trustee = params.trustee;
+        cashToken = params.cashToken;
+        name = params.name;
+    }
+
+    // ================================================================ trustee: structure
+
+    /// @inheritdoc IAssetPool
+    function addTranche(TrancheTerms calldata terms) external returns (address tranche) {
+        _requireTrustee();
+        require(_state == PoolState.Draft, StructureFrozen(_state));
+        uint256 count = _tranches.length;
+        require(count < MAX_TRANCHES, TrancheLimitReached(MAX_TRANCHES));
+        uint8 seniority = terms.seniority;
+        require(!_seniorityTaken[seniority], TrancheSeniorityTaken(seniority));
+
+        // The rank and face are booked before the factory call, so a reentrant call cannot reuse them.
+        // The factory validates the terms (name, symbol, seniority >= 1, face > 0, classes, coupon).
+        _seniorityTaken[seniority] = true;
+        _totalFaceCents += terms.originalFaceCents;
+        tranche = address(ITrancheTokenFactory(trancheFactory).deployTranche(terms));
+
+        _trancheInfo[tranche] = TrancheInfo({seniority: seniority, faceCents: terms.originalFaceCents});
+        _tranches.push(tranche);
+        uint256 i = count;
+        while (i > 0 && _trancheInfo[_tranches[i - 1]].seniority > seniority) {
+            _tranches[i] = _tranches[i - 1];
+            --i;
+        }
+        _tranches[i] = tranche;
+        // count < MAX_TRANCHES (16), so count + 1 fits in 8 bits.
+        emit TrancheAdded(tranche, seniority, terms, uint8(count + 1));
+    }
+
+    // ================================================================ trustee: lifecycle
+
+    /// @inheritdoc IAssetPool
+    function markStructured() external {
+        _requireTrustee();
+        _requireTransition(_state == PoolState.Draft, PoolState.Structured);
+        require(_tranches.length > 0, TranchesMissing());
+        require(_tapeCount > 0, TapeMissing());
+        _requireFaceCovered(_tapeCount);
+        _moveTo(PoolState.Structured);
+    }
+
+    /// @inheritdoc IAssetPool
+    function openOffering() external {
+        _requireTrustee();
+        _requireTransition(_state == PoolState.Structured, PoolState.Offering);
+        _moveTo(PoolState.Offering);
+    }
+
+    /// @inheritdoc IAssetPool
+    function withdrawOffering() external {
+        _requireTrustee();
+        _requireTransition(_state == PoolState.Offering, PoolState.Structured);
+        _moveTo(PoolState.Structured);
+    }
+
+    /// @inheritdoc IAssetPool
+    function closeIssuance(
+        uint32 tapeVersion,
+        Allocation[] calldata allocations,
+        bool revolving,
+        uint64 revolvingEndDate
+    ) external {
+        _requireTrustee();
+        _requireTransition(_state == PoolState.Offering, PoolState.Active);
+        _requireTape(tapeVersion);
+        require(
+            revolving ? revolvingEndDate > block.timestamp : revolvingEndDate == 0,
+            RevolvingEndDateInvalid(revolving, revolvingEndDate)
+        );
+        uint256 totalFaceCents = _requireFaceCovered(tapeVersion);
+        _requireFullAllocation(allocations);
+
+        _soldTapeVersion = tapeVersion;
+        _revolving = revolving;
+        _revolvingEndDate = revolvingEndDate;
+        _moveTo(PoolState.Active);
+        emit IssuanceClosed(tapeVersion, revolving, revolvingEndDate, allocations.length, totalFaceCents, msg.sender);
+        for (uint256 i = 0; i < allocations.length; ++i) {
+            Allocation calldata a = allocations[i];
+            emit TrancheAllocated(a.tranche, a.investor, a.amountCents);
+        }
+
+        for (uint256 i = 0; i < allocations.length; ++i) {
+            Allocation calldata a = allocations[i];
+            ITrancheToken(a.tranche).mint(a.investor, a.amountCents);
+        }
+    }
+
+    /// @inheritdoc IAssetPool
+    function startAmortization() external {
+        _requireTrustee();
+        _requireTransition(_state == PoolState.Active, PoolState.Amortizing);
+        _moveTo(PoolState.Amortizing);
+    }
+
+    /// @inheritdoc IAssetPool
+    function accelerate(bytes32 reasonHash) external {
+        _requireTrustee();
+        PoolState s = _state;
+        _requireTransition(s == PoolState.Active || s == PoolState.Amortizing, PoolState.Accelerated);
+        require(reasonHash != bytes32(0), ReasonMissing());
+        _moveTo(PoolState.Accelerated);
+        emit PoolAccelerated(reasonHash, msg.sender);
+    }
+
+    /// @inheritdoc IAssetPool
+    function redeem() external {
+        _requireTrustee();
+        PoolState s = _state;
+        _requireTransition(s == PoolState.Amortizing || s == PoolState.Accelerated, PoolState.Redeemed);
+        _moveTo(PoolState.Redeemed);
+    }
+
+    // ================================================================ originator: tapes
+
+    /// @inheritdoc IAssetPool
+    function anchorTape(TapeAnchor calldata anchor, TapeChange calldata change) external returns (uint32 version) {
+        require(_isParty(originator, Role.ORIGINATOR), NotOriginator(msg.sender));
+        version = _tapeCount + 1;
+        _requireChangeAllowed(version, change);
+        _requireValidAnchor(version, anchor, change);
+
+        _tapeCount = version;
+        Tape storage t = _tapes[version];
+        t.anchor = anchor;
+        t.change = change;
+        t.anchoredBy = msg.sender;
+        // Block time fits in 64 bits for the next 500 billion years.
+        t.anchoredAt = uint64(block.timestamp);
+        emit TapeAnchored(version, anchor, change, msg.sender);
+    }
+
+    // ================================================================ servicer: reports
+
+    /// @inheritdoc IAssetPool
+    function submitReport(PeriodReport calldata r) external {
+        _requireServicer();
+        _requireReporting();
+        uint32 expected = _lastPeriod + 1;
+        require(r.period == expected, PeriodOutOfOrder(expected, r.period));
+        require(r.startDate < r.endDate, ReportDatesInvalid(r.startDate, r.endDate));
+        require(r.endDate <= block.timestamp, ReportEndInFuture(r.endDate, block.timestamp));
+        if (expected == 1) {
+            uint64 cutoffDate = _tapes[_soldTapeVersion].anchor.cutoffDate;
+            require(r.startDate >= cutoffDate, ReportStartMismatch(cutoffDate, r.startDate));
+        } else {
+            uint64 previousEnd = _reports[expected - 1].endDate;
+            require(r.startDate == previousEnd, ReportStartMismatch(previousEnd, r.startDate));
+        }
+        _requireValidReportBody(r);
+
+        _lastPeriod = expected;
+        _reports[expected] = r;
+        emit ReportSubmitted(expected, r, msg.sender);
+    }
+
+    /// @inheritdoc IAssetPool
+    function restateReport(PeriodReport calldata r, bytes32 reasonHash) external {
+        _requireServicer();
+        _requireReporting();
+        uint32 period = r.period;
+        require(period != 0 && period <= _lastPeriod, PeriodNotSubmitted(period, _lastPeriod));
+        require(!_distributed[period], PeriodAlreadyDistributed(period));
+        require(reasonHash != bytes32(0), ReasonMissing());
+        PeriodReport storage current = _reports[period];
+        require(
+            r.startDate == current.startDate && r.endDate == current.endDate,
+            ReportDatesChanged(period, current.startDate, current.endDate)
+        );
+        require(r.contentHash != current.contentHash, RestatementUnchanged(period, r.contentHash));
+        _requireValidReportBody(r);
+
+        uint32 revision = _revisions[period] + 1;
+        _revisions[period] = revision;
+        _reports[period] = r;
+        emit ReportRestated(period, revision, r, reasonHash, msg.sender);
+    }
+
+    // ================================================================ views
+
+    /// @inheritdoc IAssetPool
+    function state() external view returns (PoolState) {
+        return _state;
+    }
+
+    /// @inheritdoc IAssetPool
+    function tranches() external view returns (address[] memory) {
+        return _tranches;
+    }
+
+    /// @inheritdoc IAssetPool
+    function isTranche(address account) external view returns (bool) {
+        // The tranche factory rejects a zero face, so a tranche always has one.
+        return _trancheInfo[account].faceCents != 0;
+    }
+
+    /// @inheritdoc IAssetPool
+    function tape(uint32 version) external view returns (Tape memory) {
+        _requireTape(version);
+        return _tapes[version];
+    }
+
+    /// @inheritdoc IAssetPool
+    function tapeCount() external view returns (uint32) {
+        return _tapeCount;
+    }
+
+    /// @inheritdoc IAssetPool
+    function currentTapeVersion() external view returns (uint32) {
+        return _tapeCount;
+    }
+
+    /// @inheritdoc IAssetPool
+    function soldTapeVersion() external view returns (uint32) {
+        return _soldTapeVersion;
+    }
+
+    /// @inheritdoc IAssetPool
+    function revolvingPeriod() external view returns (bool revolving, uint64 revolvingEndDate) {
+        return (_revolving, _revolvingEndDate);
+    }
+
+    /// @inheritdoc IAssetPool
+    function verifyLoan(uint32 tapeVersion, bytes32 leaf, bytes32[] calldata proof) external view returns (bool) {
+        _requireTape(tapeVersion);
+        return MerkleProof.verifyCalldata(proof, _tapes[tapeVersion].anchor.merkleRoot, leaf);
+    }
+
+    /// @inheritdoc IAssetPool
+    function report(uint32 period) external view returns (PeriodReport memory) {
+        require(period != 0 && period <= _lastPeriod, PeriodNotSubmitted(period, _lastPeriod));
+        return _reports[period];
+    }
+
+    /// @inheritdoc IAssetPool
+    function reportRevision(uint32 period) external view returns (uint32) {
+        return _revisions[period];
+    }
+
+    /// @inheritdoc IAssetPool
+    function lastPeriod() external view returns (uint32) {
+        return _lastPeriod;
+    }
+
+    /// @inheritdoc IAssetPool
+    function isDistributed(uint32 period) external view returns (bool) {
+        return _distributed[period];
+    }
+
+    // ================================================================ internals: parties and lifecycle
+
+    /// @dev A party acts only while it is the deal's party and an active member holding `role`.
+    function _isParty(address party, Role role) private view returns (bool) {
+        return msg.sender == party && registry.hasRole(msg.sender, role);
+    }
+
+    function _requireTrustee() private view {
+        require(_isParty(trustee, Role.TRUSTEE), NotTrustee(msg.sender));
+    }
+
+    function _requireServicer() private view {
+        require(_isParty(servicer, Role.SERVICER), NotServicer(msg.sender));
+    }
+
+    function _requireTransition(bool legal, PoolState requested) private view {
+        require(legal, InvalidTransition(_state, requested));
+    }
+
+    function _moveTo(PoolState to) private {
+        PoolState from = _state;
+        _state = to;
+        emit StateChanged(from, to, msg.sender);
+    }
+
+    // ================================================================ internals: tranches
+
+    /// @dev The tranches' total face must not exceed the principal of tape `version`.
+    function _requireFaceCovered(uint32 version) private view returns (uint256 totalFaceCents) {
+        totalFaceCents = _totalFaceCents;
+        uint256 principalCents = _tapes[version].anchor.totalPrincipalCents;
+        require(totalFaceCents <= principalCents, TrancheFaceExceedsPool(totalFaceCents, principalCents));
+    }
+
+    /// @dev Every allocation names a tranche of the deal and a non-zero amount, and the amounts of
+    /// each tranche add up to exactly its original face.
+    function _requireFullAllocation(Allocation[] calldata allocations) private view {
+        address[] memory list = _tranches;
+        uint256[] memory allocated = new uint256[](list.length);
+        for (uint256 i = 0; i < allocations.length; ++i) {
+            Allocation calldata a = allocations[i];
+            require(a.amountCents > 0, AllocationZero(i));
+            uint256 j = _indexOf(list, a.tranche);
+            uint256 faceCents = _trancheInfo[a.tranche].faceCents;
+            uint256 sum = allocated[j] + a.amountCents;
+            require(sum <= faceCents, IssuanceExceedsFace(a.tranche, faceCents, sum));
+            allocated[j] = sum;
+        }
+        for (uint256 j = 0; j < list.length; ++j) {
+            uint256 faceCents = _trancheInfo[list[j]].faceCents;
+            require(allocated[j] == faceCents, IssuanceIncomplete(list[j], faceCents, allocated[j]));
+        }
+    }
+
+    function _indexOf(address[] memory list, address tranche) private pure returns (uint256) {
+        for (uint256 j = 0; j < list.length; ++j) {
+            if (list[j] == tranche) return j;
+        }
+        revert TrancheUnknown(tranche);
+    }
+
+    // ================================================================ internals: tapes
+
+    function _requireTape(uint32 version) private view {
+        require(version != 0 && version <= _tapeCount, TapeVersionUnknown(version, _tapeCount));
+    }
+
+    /// @dev The change's kind fits the version and the pool's state, and its fields fit its kind.
+    function _requireChangeAllowed(uint32 version, TapeChange calldata c) private view {
+        TapeChangeKind kind = c.kind;
+        require((version == 1) == (kind == TapeChangeKind.Initial), TapeKindInvalid(version, kind));
+
+        PoolState s = _state;
+        bool allowed;
+        if (kind == TapeChangeKind.Initial || kind == TapeChangeKind.Correction) {
+            allowed = s == PoolState.Draft || s == PoolState.Structured;
+        } else if (kind == TapeChangeKind.Repurchase || kind == TapeChangeKind.Substitution) {
+            allowed = s >= PoolState.Structured && s <= PoolState.Accelerated;
+        } else {
+            allowed = s == PoolState.Active && _revolving;
+        }
+        require(allowed, TapeChangeNotAllowed(kind, s));
+        if (kind == TapeChangeKind.RevolvingPurchase) {
+            require(block.timestamp < _revolvingEndDate, RevolvingPeriodEnded(_revolvingEndDate, block.timestamp));
+        }
+
+        bool added = c.loansAdded > 0;
+        bool removed = c.loansRemoved > 0;
+        bool ok;
+        if (kind == TapeChangeKind.Initial) {
+            ok = !added && !removed && c.principalAddedCents == 0 && c.principalRemovedCents == 0;
+        } else {
+            ok =
+                (added || c.principalAddedCents == 0) &&
+                (removed || c.principalRemovedCents == 0) &&
+                (kind != TapeChangeKind.Repurchase || (removed && !added)) &&
+                (kind != TapeChangeKind.Substitution || (removed && added)) &&
+                (kind != TapeChangeKind.RevolvingPurchase || (added && !removed));
+        }
+        require(ok && ((kind == TapeChangeKind.Initial) == (c.changeSetRoot == 0)), TapeChangeInvalid(kind));
+    }
+
+    /// @dev The commitment is complete and its cut-off date does not go back in time.
+    function _requireValidAnchor(uint32 version, TapeAnchor calldata a, TapeChange calldata c) private view {
+        require(a.merkleRoot != bytes32(0), TapeRootMissing());
+        require(a.contentHash != bytes32(0), TapeContentHashMissing());
+        require(a.loanCount > 0 && a.totalPrincipalCents > 0, TapeEmpty(a.loanCount, a.totalPrincipalCents));
+        require(a.cutoffDate != 0 && a.cutoffDate % 1 days == 0, TapeCutoffInvalid(a.cutoffDate));
+        require(a.cutoffDate <= block.timestamp, TapeCutoffInFuture(a.cutoffDate, block.timestamp));
+        uint256 uriLength = bytes(a.dataUri).length;
+        require(uriLength != 0 && uriLength <= MAX_DATA_URI_LENGTH, TapeDataUriInvalid(uriLength, MAX_DATA_URI_LENGTH));
+        require(c.loansAdded <= a.loanCount, TapeChangeInvalid(c.kind));
+        if (version > 1) {
+            TapeAnchor storage previous = _tapes[version - 1].anchor;
+            require(c.loansRemoved <= previous.loanCount, TapeChangeInvalid(c.kind));
+            require(a.cutoffDate >= previous.cutoffDate, TapeCutoffDecreased(previous.cutoffDate, a.cutoffDate));
+        }
+    }
+
+    // ================================================================ internals: reports
+
+    function _requireReporting() private view {
+        PoolState s = _state;
+        require(s == PoolState.Active || s == PoolState.Amortizing || s == PoolState.Accelerated, ReportNotAllowed(s));
+    }
+
+    /// @dev Roots present, and the delinquency buckets within the ending balance.
+    function _requireValidReportBody(PeriodReport calldata r) private pure {
+        require(r.loanStateRoot != bytes32(0), ReportRootMissing());
+        require(r.contentHash != bytes32(0), ReportContentHashMissing());
+        uint256 delinquentCents = r.delinquent30Cents + r.delinquent60Cents + r.delinquent90PlusCents;
+        require(
+            delinquentCents <= r.endingBalanceCents,
+            ReportDelinquencyExceedsBalance(delinquentCents, r.endingBalanceCents)
+        );
+    }
+}
