@@ -1,0 +1,377 @@
+import { ethers } from "hardhat";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { type HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import {
+  type AssetPool,
+  type AssetPoolFactory,
+  type ITrancheToken,
+  type TrancheTokenFactory,
+} from "../../typechain-types";
+import {
+  type AllocationStruct,
+  type PeriodReportStruct,
+  type PoolParamsStruct,
+  type TapeAnchorStruct,
+  type TapeChangeStruct,
+  type TrancheTermsStruct,
+} from "../../typechain-types/contracts/pool/AssetPool";
+import { action, deployConsortium, ONLY_QUALIFIED } from "./consortium";
+import { ActionKind } from "./roles";
+
+export type TapeAnchor = TapeAnchorStruct;
+export type TapeChange = TapeChangeStruct;
+export type PeriodReport = PeriodReportStruct;
+export type Allocation = AllocationStruct;
+export type PoolParams = PoolParamsStruct;
+export type TrancheTerms = TrancheTermsStruct;
+
+/** Mirrors `PoolState` in `contracts/types/PoolTypes.sol`. Keep the numeric values identical. */
+export const PoolState = {
+  Draft: 0,
+  Structured: 1,
+  Offering: 2,
+  Active: 3,
+  Amortizing: 4,
+  Accelerated: 5,
+  Redeemed: 6,
+} as const;
+export type PoolStateName = keyof typeof PoolState;
+export const POOL_STATES = Object.keys(PoolState) as PoolStateName[];
+
+/** Mirrors `TapeChangeKind` in `contracts/types/PoolTypes.sol`. */
+export const TapeChangeKind = {
+  Initial: 0,
+  Repurchase: 1,
+  Substitution: 2,
+  RevolvingPurchase: 3,
+  Correction: 4,
+} as const;
+export type TapeChangeKindName = keyof typeof TapeChangeKind;
+
+/** Mirrors `CouponType` in `contracts/types/TrancheTypes.sol`. */
+export const CouponType = { Fixed: 0, Floating: 1, None: 2 } as const;
+
+/** The legal lifecycle edges `[from, to]`: the only `StateChanged` pairs a pool may ever emit. */
+export const LEGAL_EDGES: readonly (readonly [number, number])[] = [
+  [PoolState.Draft, PoolState.Structured],
+  [PoolState.Structured, PoolState.Offering],
+  [PoolState.Offering, PoolState.Structured],
+  [PoolState.Offering, PoolState.Active],
+  [PoolState.Active, PoolState.Amortizing],
+  [PoolState.Active, PoolState.Accelerated],
+  [PoolState.Amortizing, PoolState.Accelerated],
+  [PoolState.Amortizing, PoolState.Redeemed],
+  [PoolState.Accelerated, PoolState.Redeemed],
+];
+
+export const DAY = 86_400n;
+/** Cut-off date of the sample tape: 2024-01-01 00:00 UTC. */
+export const CUTOFF = 1_704_067_200n;
+/** Length of a sample collection period. */
+export const PERIOD_LENGTH = 30n * DAY;
+/** 1e18. */
+export const WAD = 10n ** 18n;
+
+export const DEAL_ID = ethers.id("ABS-2026-1");
+export const DEAL_NAME = "ABS 2026-1";
+
+/** The sample deal's tranches: 80M senior, 12M mezzanine, 5M residual (97M face on a 100M pool). */
+export const TRANCHE_TERMS: readonly TrancheTerms[] = [
+  trancheTerms(1, "A", 80_000_000_00n, CouponType.Fixed, (45n * WAD) / 1000n),
+  trancheTerms(2, "B", 12_000_000_00n, CouponType.Fixed, (65n * WAD) / 1000n),
+  trancheTerms(3, "C", 5_000_000_00n, CouponType.None, 0n),
+];
+export const TOTAL_FACE_CENTS = TRANCHE_TERMS.reduce((sum, t) => sum + BigInt(t.originalFaceCents), 0n);
+export const POOL_PRINCIPAL_CENTS = 100_000_000_00n;
+
+export function trancheTerms(
+  seniority: number,
+  cls: string,
+  originalFaceCents: bigint,
+  couponType: number,
+  couponRateWad: bigint,
+): TrancheTerms {
+  return {
+    name: `${DEAL_NAME} Class ${cls}`,
+    symbol: `ABS261${cls}`,
+    seniority,
+    couponType,
+    couponRateWad,
+    originalFaceCents,
+    allowedInvestorClasses: ONLY_QUALIFIED,
+  };
+}
+
+/**
+ * A sample loan record, as the leaves of the test tapes encode it. No personal data: the loan and the
+ * borrower are pseudonymous ids.
+ */
+export type SampleLoan = [
+  loanId: string,
+  borrowerId: string,
+  principalCents: bigint,
+  rateWad: bigint,
+  termMonths: bigint,
+];
+export const SAMPLE_LOAN_ENCODING = ["bytes32", "bytes32", "uint256", "uint64", "uint16"];
+
+/** `n` sample loans whose principals sum to `totalCents`, and their StandardMerkleTree. */
+export function sampleTree(n = 4, totalCents = POOL_PRINCIPAL_CENTS, salt = "v1") {
+  const loans: SampleLoan[] = [];
+  const each = totalCents / BigInt(n);
+  for (let i = 0; i < n; ++i) {
+    const principal = i === n - 1 ? totalCents - each * BigInt(n - 1) : each;
+    loans.push([ethers.id(`loan:${salt}:${i}`), ethers.id(`borrower:${i}`), principal, (7n * WAD) / 100n, 36n]);
+  }
+  return { loans, tree: StandardMerkleTree.of(loans, SAMPLE_LOAN_ENCODING) };
+}
+
+/** A valid tape anchor (the sample tree's root, 100M principal, cut-off 2024-01-01). */
+export function tapeAnchor(fields: Partial<TapeAnchor> = {}): TapeAnchor {
+  const { tree, loans } = sampleTree();
+  return {
+    merkleRoot: tree.root,
+    loanCount: BigInt(loans.length),
+    totalPrincipalCents: POOL_PRINCIPAL_CENTS,
+    waRateWad: (7n * WAD) / 100n,
+    waRemainingTermMonthsWad: 36n * WAD,
+    cutoffDate: CUTOFF,
+    contentHash: ethers.id("tape-file:v1"),
+    dataUri: "abs://orig.node/tapes/ABS-2026-1/v1",
+    ...fields,
+  };
+}
+
+/** A change record: `Initial` with every field zero unless given. */
+export function tapeChange(kind: number = TapeChangeKind.Initial, fields: Partial<TapeChange> = {}): TapeChange {
+  return {
+    kind,
+    loansAdded: 0n,
+    loansRemoved: 0n,
+    principalAddedCents: 0n,
+    principalRemovedCents: 0n,
+    changeSetRoot: ethers.ZeroHash,
+    ...fields,
+  };
+}
+
+/** A valid change of `kind` (for versions >= 2): loan counts and principals that fit the kind. */
+export function validChange(kind: number): TapeChange {
+  const root = ethers.id(`change-set:${kind}`);
+  switch (kind) {
+    case TapeChangeKind.Repurchase:
+      return tapeChange(kind, { loansRemoved: 1n, principalRemovedCents: 1_000_00n, changeSetRoot: root });
+    case TapeChangeKind.Substitution:
+      return tapeChange(kind, {
+        loansAdded: 1n,
+        loansRemoved: 1n,
+        principalAddedCents: 1_000_00n,
+        principalRemovedCents: 1_000_00n,
+        changeSetRoot: root,
+      });
+    case TapeChangeKind.RevolvingPurchase:
+      return tapeChange(kind, { loansAdded: 2n, principalAddedCents: 2_000_00n, changeSetRoot: root });
+    case TapeChangeKind.Correction:
+      return tapeChange(kind, { changeSetRoot: root });
+    default:
+      return tapeChange(TapeChangeKind.Initial);
+  }
+}
+
+/** A valid report of `period` (30-day periods from the cut-off date), with an empty delinquency book. */
+export function periodReport(period: number, fields: Partial<PeriodReport> = {}): PeriodReport {
+  const p = BigInt(period);
+  return {
+    period,
+    startDate: CUTOFF + (p - 1n) * PERIOD_LENGTH,
+    endDate: CUTOFF + p * PERIOD_LENGTH,
+    interestCollectedCents: 580_000_00n,
+    scheduledPrincipalCents: 2_500_000_00n,
+    prepaymentCents: 400_000_00n,
+    recoveryCents: 10_000_00n,
+    newDefaultsCents: 50_000_00n,
+    delinquent30Cents: 300_000_00n,
+    delinquent60Cents: 120_000_00n,
+    delinquent90PlusCents: 60_000_00n,
+    endingBalanceCents: POOL_PRINCIPAL_CENTS - p * 3_000_000_00n,
+    loanCount: 4n,
+    loanStateRoot: ethers.id(`loan-states:${period}`),
+    contentHash: ethers.id(`report-file:${period}`),
+    ...fields,
+  };
+}
+
+/**
+ * The fields of a struct value, as `withArgs` compares a tuple argument. The helpers above build every
+ * struct with its keys in declaration order (overrides keep their key's position), which this relies on.
+ */
+export function tuple<T extends object>(value: T): unknown[] {
+  return Object.values(value);
+}
+
+/**
+ * The sample deal in Draft: the consortium, both factories deployed and authorised by governance, a
+ * cash token stand-in, the pool of `DEAL_ID` created by the trustee, and the three tranches added.
+ */
+export async function deployDeal() {
+  const consortium = await deployConsortium();
+  const { registry, deployer, originator, servicer, trustee, investor1, investor2, investor3 } = consortium;
+
+  const trancheFactory = (await ethers.deployContract(
+    "TrancheTokenFactory",
+    [await registry.getAddress()],
+    deployer,
+  )) as unknown as TrancheTokenFactory;
+  const poolFactory = (await ethers.deployContract(
+    "AssetPoolFactory",
+    [await registry.getAddress(), await trancheFactory.getAddress()],
+    deployer,
+  )) as unknown as AssetPoolFactory;
+  await consortium.authorizeFactory(await trancheFactory.getAddress());
+  await consortium.authorizeFactory(await poolFactory.getAddress());
+
+  // Any non-zero token address works until the deal settles in cash (a later issue).
+  const cashToken = await ethers.deployContract("PlainERC20", [], deployer);
+
+  const params: PoolParams = {
+    dealId: DEAL_ID,
+    name: DEAL_NAME,
+    originator: originator.address,
+    servicer: servicer.address,
+    trustee: trustee.address,
+    cashToken: await cashToken.getAddress(),
+  };
+  await (await poolFactory.connect(trustee).createPool(params)).wait();
+  const pool = (await ethers.getContractAt("AssetPool", await poolFactory.poolOf(DEAL_ID))) as unknown as AssetPool;
+  for (const terms of TRANCHE_TERMS) {
+    await (await pool.connect(trustee).addTranche(terms)).wait();
+  }
+  const trancheAddresses = await pool.tranches();
+  const tranches: ITrancheToken[] = [];
+  for (const address of trancheAddresses) {
+    tranches.push((await ethers.getContractAt("ITrancheToken", address)) as unknown as ITrancheToken);
+  }
+
+  /** Every tranche fully allotted: A split between investors 1 and 2, B to 2, C to 3. */
+  const fullAllocation = (): Allocation[] => {
+    const [a, b, c] = trancheAddresses;
+    if (a === undefined || b === undefined || c === undefined) throw new Error("deployDeal: 3 tranches expected");
+    return [
+      { tranche: a, investor: investor1.address, amountCents: 50_000_000_00n },
+      { tranche: a, investor: investor2.address, amountCents: 30_000_000_00n },
+      { tranche: b, investor: investor2.address, amountCents: 12_000_000_00n },
+      { tranche: c, investor: investor3.address, amountCents: 5_000_000_00n },
+    ];
+  };
+
+  return { ...consortium, trancheFactory, poolFactory, cashToken, params, pool, tranches, fullAllocation };
+}
+
+export type Deal = Awaited<ReturnType<typeof deployDeal>>;
+
+/** The path from Draft to each state along which `advance` drives a pool. */
+const PATH: Record<PoolStateName, PoolStateName[]> = {
+  Draft: [],
+  Structured: ["Structured"],
+  Offering: ["Structured", "Offering"],
+  Active: ["Structured", "Offering", "Active"],
+  Amortizing: ["Structured", "Offering", "Active", "Amortizing"],
+  Accelerated: ["Structured", "Offering", "Active", "Accelerated"],
+  Redeemed: ["Structured", "Offering", "Active", "Amortizing", "Redeemed"],
+};
+
+/** Options of `advance`: whether the issuance opens a revolving period (ending a year after now). */
+export type AdvanceOptions = { revolving?: boolean };
+
+/** Drive a freshly deployed Draft deal to `target`, anchoring the initial tape on the way. */
+export async function advance(deal: Deal, target: PoolStateName, options: AdvanceOptions = {}): Promise<void> {
+  const { pool, originator, trustee } = deal;
+  for (const step of PATH[target]) {
+    const asTrustee = pool.connect(trustee);
+    switch (step) {
+      case "Structured":
+        await (await pool.connect(originator).anchorTape(tapeAnchor(), tapeChange())).wait();
+        await (await asTrustee.markStructured()).wait();
+        break;
+      case "Offering":
+        await (await asTrustee.openOffering()).wait();
+        break;
+      case "Active": {
+        const revolving = options.revolving ?? false;
+        const endDate = revolving ? BigInt(await latestTime()) + 365n * DAY : 0n;
+        await (await asTrustee.closeIssuance(1, deal.fullAllocation(), revolving, endDate)).wait();
+        break;
+      }
+      case "Amortizing":
+        await (await asTrustee.startAmortization()).wait();
+        break;
+      case "Accelerated":
+        await (await asTrustee.accelerate(ethers.id("notice:event-of-default"))).wait();
+        break;
+      case "Redeemed":
+        await (await asTrustee.redeem()).wait();
+        break;
+      default:
+        throw new Error(`advance: no step to ${step}`);
+    }
+  }
+}
+
+async function latestTime(): Promise<number> {
+  const block = await ethers.provider.getBlock("latest");
+  if (!block) throw new Error("no latest block");
+  return block.timestamp;
+}
+
+/**
+ * One fixture per state (stable function references, as `loadFixture` requires): the sample deal
+ * driven to that state, non-revolving.
+ */
+export const dealIn = Object.fromEntries(
+  POOL_STATES.map((s) => {
+    // A computed key names the function (`dealInActive`, ...): loadFixture refuses anonymous fixtures.
+    const named = {
+      [`dealIn${s}`]: async (): Promise<Deal> => {
+        const deal = await deployDeal();
+        await advance(deal, s);
+        return deal;
+      },
+    };
+    return [s, named[`dealIn${s}`]];
+  }),
+) as Record<PoolStateName, () => Promise<Deal>>;
+
+/** The sample deal, Active with a revolving period ending a year after issuance. */
+export async function deployRevolvingDeal(): Promise<Deal> {
+  const deal = await deployDeal();
+  await advance(deal, "Active", { revolving: true });
+  return deal;
+}
+
+/** Every named signer of the consortium fixture, by name (for "every other role fails" tests). */
+export function signersByName(deal: Deal): [string, HardhatEthersSigner][] {
+  return [
+    ["deployer", deal.deployer],
+    ["originator", deal.originator],
+    ["servicer", deal.servicer],
+    ["trustee", deal.trustee],
+    ["custodian", deal.custodian],
+    ["regulator", deal.regulator],
+    ["investor1", deal.investor1],
+    ["guarantor", deal.guarantor],
+    ["exchange", deal.exchange],
+    ["outsider", deal.outsider],
+  ];
+}
+
+/** Every named signer except those in `allowed`. */
+export function othersThan(deal: Deal, ...allowed: HardhatEthersSigner[]): [string, HardhatEthersSigner][] {
+  const keep = new Set(allowed.map((s) => s.address));
+  return signersByName(deal).filter(([, s]) => !keep.has(s.address));
+}
+
+/** Reinstate a suspended voting member, voted by the other voters (the suspended one cannot vote). */
+export async function reinstateVoter(deal: Deal, account: string): Promise<void> {
+  const voters = deal.voters.filter((v) => v.address !== account);
+  await deal.govern(action(ActionKind.ReinstateMember, { account }), voters);
+}
