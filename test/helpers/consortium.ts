@@ -2,7 +2,7 @@ import { ethers } from "hardhat";
 import { type HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { type ConsortiumRegistry } from "../../typechain-types";
 import { type IConsortiumRegistry } from "../../typechain-types/contracts/registry/ConsortiumRegistry";
-import { ActionKind, roleSet } from "./roles";
+import { ActionKind, MemberStatus, roleSet } from "./roles";
 
 export type Action = IConsortiumRegistry.ActionStruct;
 export type Eligibility = IConsortiumRegistry.EligibilityStruct;
@@ -93,10 +93,18 @@ export async function deployConsortium() {
 
   const voters = [originator, servicer, trustee, custodian];
 
-  /** Pass `a` through governance: proposed by the first voter, approved by the next k-1. */
+  /**
+   * Pass `a` through governance: proposed by the first of `by` that is an active voting member,
+   * approved by the next k-1 such members (suspended or removed voters are skipped).
+   */
   async function govern(a: Action, by: HardhatEthersSigner[] = voters) {
     const k = Number(await registry.threshold());
-    const [proposer, ...rest] = by;
+    const eligible: HardhatEthersSigner[] = [];
+    for (const voter of by) {
+      const m = await registry.member(voter.address);
+      if (m.status === BigInt(MemberStatus.Active) && m.voting) eligible.push(voter);
+    }
+    const [proposer, ...rest] = eligible;
     if (!proposer) throw new Error("govern: no voters given");
     await (await registry.connect(proposer).propose(a, ONE_DAY)).wait();
     const id = await registry.proposalCount();
