@@ -84,3 +84,5 @@ export {
   type SummaryInput,
   type TapeSummary,
 } from "./tape-summary";
+/** The cash-flow projection engine (schedules, SIFMA prepayment/default models, analytics). */
+export * as cashflow from "./cashflow";
