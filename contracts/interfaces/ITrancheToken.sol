@@ -1,21 +1,167 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {TrancheTerms} from "../types/TrancheTypes.sol";
 import {IDealParties} from "./IDealParties.sol";
+import {IConsortiumRegistry} from "./IConsortiumRegistry.sol";
 
 /// @title A permissioned ERC-20 for one tranche of one deal.
 /// @notice One token unit is one cent of original face (decimals = the cash token's, 2). The
 /// outstanding principal of a holding is `balance * factorRay / 1e27`.
-/// Powers: the pool (`pool()`) mints, burns and sets the factor (its issuance and waterfall flows);
-/// the deal's trustee freezes, unfreezes, pauses, unpauses and forces transfers; everyone else only
-/// transfers, and only when `detectTransferRestriction` returns 0.
-/// @dev The pool-facing part of the interface. The full interface (restrictions, freeze, forced
-/// transfer, events, errors) is completed by the TrancheToken implementation work.
-interface ITrancheToken is IERC20 {
+///
+/// Every balance change passes one restriction check, whose `view` twin is `detectTransferRestriction`
+/// (ERC-1404; codes in `tokens/TransferRestrictions.sol`, checked in this order):
+/// - a transfer (`transfer`, `transferFrom`): 1 the tranche is paused; 11..15 the sender, then 21..25
+///   the receiver, is not an eligible holder (registry `holderCode` + 10 / + 20: not a member, not
+///   active, not an investor, class not admitted, eligibility expired); 30 the sender's account is
+///   frozen; 31 the receiver's account is frozen; 32 the transfer would move frozen units (the sender's
+///   balance after it would be below its frozen amount). A transfer of more than the balance is not a
+///   restriction: it reverts with OpenZeppelin's `ERC20InsufficientBalance`.
+/// - a mint: the receiver checks and the pause (1, 21..25, 31).
+/// - a burn (redemption): the sender's freezes only (30, 32); a holder whose eligibility lapsed can
+///   still be redeemed, and burning works while paused.
+/// - a forced transfer: the receiver's eligibility only (21..25).
+///
+/// Powers, by caller:
+/// - the pool (`pool()`): `mint`, `burn`, `setFactor` (its issuance and waterfall flows);
+/// - the deal's trustee (`pool().trustee()`, while it is an active member holding `Role.TRUSTEE`):
+///   `freeze`, `unfreeze`, `freezeAmount`, `unfreezeAmount`, `pause`, `unpause`, `forceTransfer`.
+///   Pausing emits OpenZeppelin's `Paused(trustee)` / `Unpaused(trustee)`; pausing twice reverts with
+///   `EnforcedPause()`, unpausing twice with `ExpectedPause()`;
+/// - anyone: ERC-20 transfers, subject to the restriction check, and the views.
+interface ITrancheToken is IERC20Metadata {
+    /// @notice Why the trustee moved a holding without its holder.
+    enum ForcedTransferReason {
+        LegalOrder, // a court or regulator order (seizure, garnishment, estate)
+        WalletRecovery // the holder lost its key; moved to its new, registered account
+    }
+
+    /// @notice The freeze of one account, packed in one slot.
+    /// @param whole Whether the whole account is frozen (no transfer out or in).
+    /// @param amountCents Units of the balance that cannot be transferred out; never above the balance.
+    struct Freeze {
+        bool whole;
+        uint248 amountCents;
+    }
+
+    // ---------------------------------------------------------------- events
+
+    /// @notice The pool set the factor, e.g. after a principal distribution or a write-down for `period`.
+    event FactorUpdated(uint256 previousFactorRay, uint256 newFactorRay, uint32 indexed period);
+    /// @notice The trustee froze the whole account (no transfer in or out until unfrozen).
+    event AccountFrozen(address indexed account, bytes32 reasonHash);
+    /// @notice The trustee lifted the whole-account freeze (a partial freeze stays).
+    event AccountUnfrozen(address indexed account);
+    /// @notice The trustee froze `amountCents` more of the account; `totalFrozenCents` is now frozen.
+    event AmountFrozen(address indexed account, uint256 amountCents, uint256 totalFrozenCents, bytes32 reasonHash);
+    /// @notice `amountCents` of the account were unfrozen, by the trustee or because a forced transfer left
+    /// the account holding less than its frozen amount; `totalFrozenCents` remain frozen.
+    event AmountUnfrozen(address indexed account, uint256 amountCents, uint256 totalFrozenCents);
+    /// @notice The trustee moved `amount` from `from` to `to` without the holder (ERC-20 `Transfer` also emitted).
+    event ForcedTransfer(
+        address indexed from,
+        address indexed to,
+        uint256 amount,
+        ForcedTransferReason reason,
+        bytes32 evidenceHash,
+        address indexed trustee
+    );
+
+    // ---------------------------------------------------------------- errors
+
+    /// @notice The transfer, mint or burn fails the restriction check with `code` (see the contract notice).
+    error TransferRestricted(uint8 code, address from, address to, uint256 amount);
+    /// @notice Only the pool that issued the tranche may call.
+    error NotPool(address account);
+    /// @notice Only the deal's trustee, while an active member holding `Role.TRUSTEE`, may call.
+    error NotTrustee(address account);
+    /// @notice The factor cannot exceed 1e27 (100% of original face).
+    error FactorOutOfRange(uint256 factorRay, uint256 maxFactorRay);
+    /// @notice Minting would take the supply above the tranche's original face.
+    error MintExceedsFace(uint256 originalFaceCents, uint256 newSupplyCents);
+    /// @notice The whole account is frozen already.
+    error AccountAlreadyFrozen(address account);
+    /// @notice The whole account is not frozen.
+    error AccountNotFrozen(address account);
+    /// @notice A freeze or unfreeze of zero units.
+    error AmountZero();
+    /// @notice The frozen amount would exceed the account's balance.
+    error FreezeExceedsBalance(address account, uint256 balanceCents, uint256 totalFrozenCents);
+    /// @notice The account has fewer frozen units than the unfreeze asks for.
+    error UnfreezeExceedsFrozen(address account, uint256 frozenCents, uint256 amountCents);
+
+    // ---------------------------------------------------------------- pool
+
+    /// @notice Mint `amount` to `to` in the pool's issuance flow. The receiver must pass the holder
+    /// checks and the supply may not exceed the original face. Only the pool.
+    /// @param to The subscriber.
+    /// @param amount Units (cents of original face).
+    function mint(address to, uint256 amount) external;
+
+    /// @notice Burn `amount` from `from` (redemption): only the sender's freezes are checked. Only the pool.
+    /// @param from The holder redeemed.
+    /// @param amount Units (cents of original face).
+    function burn(address from, uint256 amount) external;
+
+    /// @notice Set the factor after a distribution or a write-down/up for `period`. Only the pool.
+    /// @param newFactorRay Outstanding principal / original face, at most 1e27.
+    /// @param period The pool's period the new factor belongs to.
+    function setFactor(uint256 newFactorRay, uint32 period) external;
+
+    // ---------------------------------------------------------------- trustee
+
+    /// @notice Freeze the whole account: it can neither send nor receive until unfrozen. Only the trustee.
+    /// @param account The account to freeze.
+    /// @param reasonHash Hash of the legal order or case file (no clear data on chain).
+    function freeze(address account, bytes32 reasonHash) external;
+
+    /// @notice Lift the whole-account freeze of `account`. Only the trustee.
+    /// @param account A whole-frozen account.
+    function unfreeze(address account) external;
+
+    /// @notice Freeze `amountCents` more units of `account`'s balance; the total may not exceed the
+    /// balance. The account may still move its unfrozen units. Only the trustee.
+    /// @param account The holder.
+    /// @param amountCents Units to add to the frozen amount (> 0).
+    /// @param reasonHash Hash of the legal order or case file.
+    function freezeAmount(address account, uint256 amountCents, bytes32 reasonHash) external;
+
+    /// @notice Unfreeze `amountCents` of `account`'s frozen units. Only the trustee.
+    /// @param account The holder.
+    /// @param amountCents Units to release (> 0, at most the frozen amount).
+    function unfreezeAmount(address account, uint256 amountCents) external;
+
+    /// @notice Stop every transfer and mint (not burns or forced transfers). Only the trustee.
+    function pause() external;
+
+    /// @notice Resume transfers and mints. Only the trustee.
+    function unpause() external;
+
+    /// @notice Move `amount` from `from` to `to` without `from`'s consent: ignores the pause, the
+    /// sender's eligibility and every freeze, but `to` must be an eligible holder (else
+    /// `TransferRestricted(21..25)`). If `from` is left with less than its frozen amount, the frozen
+    /// amount drops to the new balance (`AmountUnfrozen`). Only the trustee.
+    /// @param from The holder whose units are moved.
+    /// @param to The eligible receiver (e.g. the holder's new account, or the order's beneficiary).
+    /// @param amount Units to move.
+    /// @param reason Legal order or wallet recovery.
+    /// @param evidenceHash Hash of the order or of the recovery case file.
+    function forceTransfer(
+        address from,
+        address to,
+        uint256 amount,
+        ForcedTransferReason reason,
+        bytes32 evidenceHash
+    ) external;
+
+    // ---------------------------------------------------------------- views
+
     /// @notice The deal (AssetPool) that issued this tranche.
     function pool() external view returns (IDealParties);
+
+    /// @notice The consortium registry the holder checks read (the pool's, fixed at deployment).
+    function registry() external view returns (IConsortiumRegistry);
 
     /// @notice The tranche's terms as structured.
     function terms() external view returns (TrancheTerms memory);
@@ -23,13 +169,22 @@ interface ITrancheToken is IERC20 {
     /// @notice The current factor: outstanding principal / original face, 1e27 = 100%.
     function factorRay() external view returns (uint256);
 
-    /// @notice Mint `amount` to `to` in the pool's issuance flow. The receiver must pass the holder
-    /// checks. Only the pool.
-    function mint(address to, uint256 amount) external;
+    /// @notice Whether transfers and mints are paused.
+    function paused() external view returns (bool);
 
-    /// @notice Burn `amount` from `from` (redemption). Only the pool.
-    function burn(address from, uint256 amount) external;
+    /// @notice The freeze of `account` (whole flag and frozen amount).
+    function freezeOf(address account) external view returns (Freeze memory);
 
-    /// @notice Set the factor after a distribution or a write-down/up for `period`. Only the pool.
-    function setFactor(uint256 newFactorRay, uint32 period) external;
+    /// @notice The ERC-1404 pre-check: the code a transfer of `amount` from `from` to `to` would
+    /// revert with now, or 0 if it passes the restrictions (balance is not checked).
+    /// @param from The sender (`address(0)` for a mint).
+    /// @param to The receiver (`address(0)` for a burn).
+    /// @param amount Units.
+    /// @return code 0 or a `TransferRestrictions` code.
+    function detectTransferRestriction(address from, address to, uint256 amount) external view returns (uint8 code);
+
+    /// @notice The ERC-1404 message of a restriction code, e.g. 21 => "RECEIVER_NOT_MEMBER".
+    /// @param code A code from `detectTransferRestriction`.
+    /// @return The code's name, or "UNKNOWN_RESTRICTION".
+    function messageForTransferRestriction(uint8 code) external pure returns (string memory);
 }
