@@ -26,7 +26,8 @@ interface IConsortiumRegistry {
         uint64 validUntil;
     }
 
-    /// @notice A member record. Packed so that the transfer checks read one slot per account.
+    /// @notice A member record. The registry stores the fields the permission checks read (roles,
+    /// status, voting, eligibility, admission time) in one slot per account.
     /// @param roles Bit set of `Role`s (bit i = Role(i)).
     /// @param status Lifecycle status; only `Active` passes permission checks.
     /// @param voting Whether the member votes on proposals (counted in `n` while active).

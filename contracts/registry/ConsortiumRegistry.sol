@@ -23,7 +23,26 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     uint64 public constant MIN_PROPOSAL_LIFETIME = 1 hours;
     uint64 public constant MAX_PROPOSAL_LIFETIME = 90 days;
 
-    mapping(address account => Member) private _members;
+    /// @dev The part of a member record every permission check reads, packed into ONE storage slot
+    /// (200 bits) so a tranche transfer's holder checks cost one cold read per account.
+    struct MemberSlot {
+        uint32 roles;
+        MemberStatus status;
+        bool voting;
+        uint8 investorClass;
+        uint16 jurisdiction;
+        uint64 validUntil;
+        uint64 admittedAt;
+    }
+
+    /// @dev Identity fields, read only by `member()`.
+    struct MemberIdentity {
+        bytes32 memberId;
+        bytes32 legalEntityHash;
+    }
+
+    mapping(address account => MemberSlot) private _members;
+    mapping(address account => MemberIdentity) private _identities;
     mapping(bytes32 memberId => address account) private _accountOf;
     mapping(address factory => bool) private _factories;
     mapping(address dealContract => bool) private _dealContracts;
@@ -136,7 +155,22 @@ contract ConsortiumRegistry is IConsortiumRegistry {
 
     /// @inheritdoc IConsortiumRegistry
     function member(address account) external view returns (Member memory) {
-        return _members[account];
+        MemberSlot storage m = _members[account];
+        MemberIdentity storage id = _identities[account];
+        return
+            Member({
+                roles: m.roles,
+                status: m.status,
+                voting: m.voting,
+                eligibility: Eligibility({
+                    investorClass: m.investorClass,
+                    jurisdiction: m.jurisdiction,
+                    validUntil: m.validUntil
+                }),
+                admittedAt: m.admittedAt,
+                memberId: id.memberId,
+                legalEntityHash: id.legalEntityHash
+            });
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -151,20 +185,19 @@ contract ConsortiumRegistry is IConsortiumRegistry {
 
     /// @inheritdoc IConsortiumRegistry
     function hasRole(address account, Role role) external view returns (bool) {
-        Member storage m = _members[account];
+        MemberSlot storage m = _members[account];
         return m.status == MemberStatus.Active && m.roles.has(role);
     }
 
     /// @inheritdoc IConsortiumRegistry
     function holderCode(address account, uint32 allowedClasses) public view returns (uint8 code) {
-        Member storage m = _members[account];
+        MemberSlot storage m = _members[account];
         MemberStatus status = m.status;
         if (status == MemberStatus.None) return HolderCodes.NOT_MEMBER;
         if (status != MemberStatus.Active) return HolderCodes.NOT_ACTIVE;
         if (!m.roles.has(Role.INVESTOR)) return HolderCodes.NOT_INVESTOR;
-        Eligibility storage e = m.eligibility;
-        if (allowedClasses & (uint32(1) << e.investorClass) == 0) return HolderCodes.CLASS_NOT_ADMITTED;
-        if (e.validUntil < block.timestamp) return HolderCodes.ELIGIBILITY_EXPIRED;
+        if (allowedClasses & (uint32(1) << m.investorClass) == 0) return HolderCodes.CLASS_NOT_ADMITTED;
+        if (m.validUntil < block.timestamp) return HolderCodes.ELIGIBILITY_EXPIRED;
         return HolderCodes.ELIGIBLE;
     }
 
@@ -225,7 +258,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     // ================================================================ internals: proposals
 
     function _requireVotingMember(address account) private view {
-        Member storage m = _members[account];
+        MemberSlot storage m = _members[account];
         require(m.status == MemberStatus.Active && m.voting, NotVotingMember(account));
     }
 
@@ -250,7 +283,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     function _countValidApprovals(uint256 proposalId) private view returns (uint16 counted) {
         address[] storage approvers = _approvers[proposalId];
         for (uint256 i = 0; i < approvers.length; ++i) {
-            Member storage m = _members[approvers[i]];
+            MemberSlot storage m = _members[approvers[i]];
             if (m.status == MemberStatus.Active && m.voting) ++counted;
         }
     }
@@ -323,23 +356,25 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         address holder = _accountOf[memberId];
         require(holder == address(0), MemberIdTaken(memberId, holder));
         _requireValidRoles(roles);
+        require(eligibility.investorClass < 32, InvalidAction(ActionKind.AdmitMember));
 
-        _members[account] = Member({
+        _members[account] = MemberSlot({
             roles: roles,
             status: MemberStatus.Active,
             voting: voting,
-            eligibility: eligibility,
-            admittedAt: uint64(block.timestamp),
-            memberId: memberId,
-            legalEntityHash: legalEntityHash
+            investorClass: eligibility.investorClass,
+            jurisdiction: eligibility.jurisdiction,
+            validUntil: eligibility.validUntil,
+            admittedAt: uint64(block.timestamp)
         });
+        _identities[account] = MemberIdentity({memberId: memberId, legalEntityHash: legalEntityHash});
         _accountOf[memberId] = account;
         if (voting) ++_votingMemberCount;
         emit MemberAdmitted(account, memberId, roles, voting, eligibility, legalEntityHash, proposalId);
     }
 
     function _changeStatus(address account, MemberStatus expected, MemberStatus next, uint256 proposalId) private {
-        Member storage m = _members[account];
+        MemberSlot storage m = _members[account];
         require(m.status == expected, UnexpectedMemberStatus(account, expected, m.status));
         m.status = next;
         if (m.voting) {
@@ -351,7 +386,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     }
 
     function _remove(address account, uint256 proposalId) private {
-        Member storage m = _members[account];
+        MemberSlot storage m = _members[account];
         MemberStatus previous = m.status;
         require(
             previous == MemberStatus.Active || previous == MemberStatus.Suspended,
@@ -366,7 +401,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     }
 
     function _setRoles(address account, uint32 roles, uint256 proposalId) private {
-        Member storage m = _requireListed(account);
+        MemberSlot storage m = _requireListed(account);
         _requireValidRoles(roles);
         uint32 previous = m.roles;
         m.roles = roles;
@@ -374,13 +409,15 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     }
 
     function _setEligibility(address account, Eligibility memory eligibility, uint256 proposalId) private {
-        Member storage m = _requireListed(account);
-        m.eligibility = eligibility;
+        MemberSlot storage m = _requireListed(account);
+        m.investorClass = eligibility.investorClass;
+        m.jurisdiction = eligibility.jurisdiction;
+        m.validUntil = eligibility.validUntil;
         emit EligibilityChanged(account, eligibility, proposalId);
     }
 
     function _setVoting(address account, bool voting, uint256 proposalId) private {
-        Member storage m = _members[account];
+        MemberSlot storage m = _members[account];
         require(m.status == MemberStatus.Active, UnexpectedMemberStatus(account, MemberStatus.Active, m.status));
         require(m.voting != voting, InvalidAction(ActionKind.SetVoting));
         m.voting = voting;
@@ -404,7 +441,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     }
 
     /// @dev Member must exist and not be removed (suspended members may have their records corrected).
-    function _requireListed(address account) private view returns (Member storage m) {
+    function _requireListed(address account) private view returns (MemberSlot storage m) {
         m = _members[account];
         require(
             m.status == MemberStatus.Active || m.status == MemberStatus.Suspended,

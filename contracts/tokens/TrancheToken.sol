@@ -236,36 +236,10 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
         return _amountFrozenCode(from, amount, f.amountCents);
     }
 
-    /// @dev `registry.holderCodes(from, to, _allowedClasses)` as a hand-encoded `staticcall`. This is the
-    /// hot path of every transfer: skipping the ABI coder saves ~280 gas and keeps a tranche transfer
-    /// within 1.6x a plain ERC-20 transfer. Like the ABI decoder, it bubbles a revert up and reverts
-    /// without data on a short answer or a value that is not a `uint8`.
+    /// @dev One registry call for both sides; the registry keeps each account's checked fields in
+    /// one storage slot, so this costs one cold read per account.
     function _holderCodes(address from, address to) private view returns (uint8 fromCode, uint8 toCode) {
-        address target = address(registry);
-        bytes4 selector = IConsortiumRegistry.holderCodes.selector;
-        uint32 classes = _allowedClasses;
-        uint256 fromWord;
-        uint256 toWord;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            let mask := 0xffffffffffffffffffffffffffffffffffffffff
-            let ptr := mload(0x40)
-            mstore(ptr, selector)
-            mstore(add(ptr, 0x04), and(from, mask))
-            mstore(add(ptr, 0x24), and(to, mask))
-            mstore(add(ptr, 0x44), and(classes, 0xffffffff))
-            if iszero(staticcall(gas(), target, ptr, 0x64, 0x00, 0x40)) {
-                returndatacopy(ptr, 0x00, returndatasize())
-                revert(ptr, returndatasize())
-            }
-            fromWord := mload(0x00)
-            toWord := mload(0x20)
-            if or(lt(returndatasize(), 0x40), gt(or(fromWord, toWord), 0xff)) {
-                revert(0x00, 0x00)
-            }
-        }
-        // Both words were checked above to be below 256.
-        return (uint8(fromWord), uint8(toWord));
+        return registry.holderCodes(from, to, _allowedClasses);
     }
 
     /// @dev Sender-side freeze checks (burns): whole account, then frozen amount.
