@@ -1,0 +1,416 @@
+/**
+ * `npm run bench:gas`: the gas of every state-changing function of the consortium contracts, the
+ * permissioned tranche transfer against a plain OpenZeppelin ERC-20 transfer in the same run, and
+ * the gas of anchoring a 1,000-loan tape against a 1,000,000-loan tape (real Merkle roots).
+ *
+ * Runs on Hardhat's in-process chain (cancun). BENCH_TAPE_LOANS overrides the large tape size.
+ */
+import { ethers } from "hardhat";
+import {
+  type ContractTransactionResponse,
+  encodeBytes32String,
+  id as keccakText,
+  keccak256,
+  toUtf8Bytes,
+} from "ethers";
+import { generateLoans, TapeCommitmentBuilder } from "@abs/core";
+import {
+  AssetPool__factory,
+  AssetPoolFactory__factory,
+  CashToken__factory,
+  ConsortiumRegistry__factory,
+  DocumentRegistry__factory,
+  PlainERC20__factory,
+  TrancheToken__factory,
+} from "../typechain-types";
+import { AddressBook } from "../deploy/address-book";
+import { loadNetworkConfig } from "../deploy/config";
+import { blankAction, deployConsortium } from "../deploy/consortium";
+import { memberSigners, resolveSigner } from "../deploy/signers";
+
+interface Row {
+  contract: string;
+  fn: string;
+  note: string;
+  gas: bigint;
+}
+const rows: Row[] = [];
+
+const executionGas = new Map<bigint, bigint>();
+
+async function measure(contract: string, fn: string, note: string, sent: Promise<ContractTransactionResponse>) {
+  const tx = await sent;
+  const receipt = await tx.wait();
+  if (!receipt || receipt.status !== 1) throw new Error(`${contract}.${fn} failed`);
+  rows.push({ contract, fn, note, gas: receipt.gasUsed });
+  // Execution gas = total - 21,000 base - calldata (4 gas per zero byte, 16 per other byte).
+  const data = Buffer.from(tx.data.slice(2), "hex");
+  const calldata = data.reduce((sum, byte) => sum + (byte === 0 ? 4n : 16n), 0n);
+  executionGas.set(receipt.gasUsed, receipt.gasUsed - 21_000n - calldata);
+  return receipt.gasUsed;
+}
+
+const ZERO32 = "0x" + "00".repeat(32);
+const DAY = 86_400n;
+
+async function main(): Promise<void> {
+  const provider = ethers.provider;
+  const config = loadNetworkConfig("localhost");
+  const signerOf = memberSigners(config, provider);
+  const book = AddressBook.open(`/tmp/abs-bench-gas-${process.pid}.json`, {
+    network: "bench",
+    chainId: 31337,
+    genesisHash: "bench",
+  });
+  const d = await deployConsortium({
+    config,
+    provider,
+    deployer: resolveSigner(config.deployer, provider),
+    signerOf,
+    book,
+    log: () => undefined,
+  });
+  const [originator, servicer, trustee, custodian, investor1, investor2, exchange] = [
+    "originator",
+    "servicer",
+    "trustee",
+    "custodian",
+    "investor-1",
+    "investor-2",
+    "exchange",
+  ].map(signerOf) as [ReturnType<typeof signerOf>, ...ReturnType<typeof signerOf>[]] & ReturnType<typeof signerOf>[];
+  if (!originator || !servicer || !trustee || !custodian || !investor1 || !investor2 || !exchange)
+    throw new Error("signers");
+  const addr = (s: { getAddress(): Promise<string> }) => s.getAddress();
+  const now = async () => BigInt((await provider.getBlock("latest"))?.timestamp ?? 0);
+
+  // ---------------------------------------------------------------- registry governance
+  const registry = ConsortiumRegistry__factory.connect(d.registry, provider);
+  const suspendExchange = blankAction({ kind: 1, account: await addr(exchange) });
+  await measure(
+    "ConsortiumRegistry",
+    "propose",
+    "counts the proposer's approval",
+    registry.connect(originator).propose(suspendExchange, DAY),
+  );
+  let pid = await registry.proposalCount();
+  await measure("ConsortiumRegistry", "approve", "2nd of k=3", registry.connect(servicer).approve(pid));
+  await measure("ConsortiumRegistry", "revokeApproval", "", registry.connect(servicer).revokeApproval(pid));
+  await measure("ConsortiumRegistry", "cancel", "", registry.connect(originator).cancel(pid));
+  await (await registry.connect(originator).propose(suspendExchange, DAY)).wait();
+  pid = await registry.proposalCount();
+  await (await registry.connect(servicer).approve(pid)).wait();
+  await measure(
+    "ConsortiumRegistry",
+    "approve",
+    "k-th: executes SuspendMember",
+    registry.connect(trustee).approve(pid),
+  );
+
+  // ---------------------------------------------------------------- tranche token vs plain ERC-20
+  const sample = d.sampleDeal;
+  if (!sample) throw new Error("the localhost config has no sample deal");
+  const classA = TrancheToken__factory.connect(sample.tranches[0]?.address ?? "", provider);
+  const fresh = await addr(originator); // class 0 investor without class A units yet
+  const plain = await new PlainERC20__factory(resolveSigner(config.deployer, provider)).deploy();
+  await plain.waitForDeployment();
+  await (await plain.mint(await addr(investor1), 1_000_000n)).wait();
+  await (await plain.mint(await addr(investor2), 1_000_000n)).wait();
+  const plainExisting = await measure(
+    "PlainERC20",
+    "transfer",
+    "baseline: to an existing holder",
+    plain.connect(investor1).transfer(await addr(investor2), 100n),
+  );
+  const plainFresh = await measure(
+    "PlainERC20",
+    "transfer",
+    "baseline: to a new holder",
+    plain.connect(investor1).transfer(fresh, 100n),
+  );
+  const trancheExisting = await measure(
+    "TrancheToken",
+    "transfer",
+    "to an existing holder, all checks",
+    classA.connect(investor1).transfer(await addr(investor2), 100n),
+  );
+  const trancheFresh = await measure(
+    "TrancheToken",
+    "transfer",
+    "to a new holder, all checks",
+    classA.connect(investor1).transfer(fresh, 100n),
+  );
+  await measure("TrancheToken", "approve", "", classA.connect(investor1).approve(await addr(exchange), 1_000n));
+  await (await classA.connect(investor2).approve(await addr(investor1), 1_000n)).wait();
+  await measure(
+    "TrancheToken",
+    "transferFrom",
+    "",
+    classA.connect(investor1).transferFrom(await addr(investor2), await addr(investor1), 100n),
+  );
+  const reason = keccakText("court-order-2026-001");
+  await measure(
+    "TrancheToken",
+    "freezeAmount",
+    "partial",
+    classA.connect(trustee).freezeAmount(await addr(investor2), 500n, reason),
+  );
+  await measure(
+    "TrancheToken",
+    "unfreezeAmount",
+    "",
+    classA.connect(trustee).unfreezeAmount(await addr(investor2), 500n),
+  );
+  await measure(
+    "TrancheToken",
+    "freeze",
+    "whole account",
+    classA.connect(trustee).freeze(await addr(investor2), reason),
+  );
+  await measure(
+    "TrancheToken",
+    "forceTransfer",
+    "legal order, from a frozen account",
+    classA.connect(trustee).forceTransfer(await addr(investor2), await addr(investor1), 100n, 0, reason),
+  );
+  await measure("TrancheToken", "unfreeze", "", classA.connect(trustee).unfreeze(await addr(investor2)));
+  await measure("TrancheToken", "pause", "", classA.connect(trustee).pause());
+  await measure("TrancheToken", "unpause", "", classA.connect(trustee).unpause());
+
+  // ---------------------------------------------------------------- cash token
+  const cash = CashToken__factory.connect(d.cashToken, provider);
+  await measure(
+    "CashToken",
+    "mint",
+    "bank credit",
+    cash.connect(custodian).mint(await addr(investor1), 5_000_000n, keccakText("BANKREF-0001")),
+  );
+  await measure("CashToken", "transfer", "", cash.connect(investor1).transfer(await addr(investor2), 1_000n));
+  await measure(
+    "CashToken",
+    "requestPayout",
+    "",
+    cash.connect(investor1).requestPayout(10_000n, keccakText("acct:6222-****-0001")),
+  );
+  await measure(
+    "CashToken",
+    "confirmPayout",
+    "bank debit, burns",
+    cash.connect(custodian).confirmPayout(1, keccakText("BANKREF-0002")),
+  );
+  await (await cash.connect(investor1).requestPayout(10_000n, keccakText("acct:6222-****-0001"))).wait();
+  await measure("CashToken", "rejectPayout", "", cash.connect(custodian).rejectPayout(2, keccakText("account closed")));
+
+  // ---------------------------------------------------------------- a second deal through its whole lifecycle
+  const factory = AssetPoolFactory__factory.connect(d.poolFactory, trustee);
+  const poolParams = async (dealId: string) => ({
+    dealId: encodeBytes32String(dealId),
+    name: dealId,
+    originator: await addr(originator),
+    servicer: await addr(servicer),
+    trustee: await addr(trustee),
+    cashToken: d.cashToken,
+  });
+  await measure("AssetPoolFactory", "createPool", "deploys the pool", factory.createPool(await poolParams("BENCH-1K")));
+  const pool = AssetPool__factory.connect(await factory.poolOf(encodeBytes32String("BENCH-1K")), trustee);
+  const tape1k = commit(1_000, 1);
+  const terms = (symbol: string, seniority: number, face: bigint, couponType = 0) => ({
+    name: `Bench ${symbol}`,
+    symbol,
+    seniority,
+    couponType,
+    couponRateWad: couponType === 2 ? 0n : 3n * 10n ** 16n,
+    originalFaceCents: face,
+    allowedInvestorClasses: 1,
+  });
+  const seniorFace = (tape1k.totalPrincipalCents * 9n) / 10n;
+  await measure("AssetPool", "addTranche", "deploys a TrancheToken", pool.addTranche(terms("BNA", 1, seniorFace)));
+  await (await pool.addTranche(terms("BNS", 2, tape1k.totalPrincipalCents - seniorFace, 2))).wait();
+  const gas1k = await measure(
+    "AssetPool",
+    "anchorTape",
+    "v1, 1,000 loans",
+    pool.connect(originator).anchorTape(anchorOf(tape1k), initialChange()),
+  );
+  await measure("AssetPool", "markStructured", "", pool.markStructured());
+  await measure("AssetPool", "openOffering", "", pool.openOffering());
+  await measure("AssetPool", "withdrawOffering", "", pool.withdrawOffering());
+  await (await pool.openOffering()).wait();
+  const [trA, trS] = await pool.tranches();
+  await measure(
+    "AssetPool",
+    "closeIssuance",
+    "3 allocations, mints",
+    pool.closeIssuance(
+      1,
+      [
+        { tranche: trA ?? "", investor: await addr(investor1), amountCents: seniorFace / 2n },
+        { tranche: trA ?? "", investor: await addr(investor2), amountCents: seniorFace - seniorFace / 2n },
+        { tranche: trS ?? "", investor: await addr(originator), amountCents: tape1k.totalPrincipalCents - seniorFace },
+      ],
+      false,
+      0,
+    ),
+  );
+  await measure(
+    "AssetPool",
+    "anchorTape",
+    "v2, repurchase of 3 loans",
+    pool.connect(originator).anchorTape(anchorOf({ ...tape1k, loanCount: 997, root: keccakText("v2 root") }), {
+      kind: 1,
+      loansAdded: 0,
+      loansRemoved: 3,
+      principalAddedCents: 0,
+      principalRemovedCents: 0,
+      changeSetRoot: keccakText("removed ids"),
+    }),
+  );
+  const t = await now();
+  const report = {
+    period: 1,
+    startDate: BigInt(Date.parse("2026-11-01T00:00:00Z") / 1000), // period 1 starts at the cut-off date
+    endDate: t - 1n,
+    interestCollectedCents: 1_200_000n,
+    scheduledPrincipalCents: 8_000_000n,
+    prepaymentCents: 500_000n,
+    recoveryCents: 0n,
+    newDefaultsCents: 100_000n,
+    delinquent30Cents: 300_000n,
+    delinquent60Cents: 100_000n,
+    delinquent90PlusCents: 50_000n,
+    endingBalanceCents: tape1k.totalPrincipalCents - 8_600_000n,
+    loanCount: 990,
+    loanStateRoot: keccakText("period 1 loan states"),
+    contentHash: keccakText("period 1 report file"),
+  };
+  await measure("AssetPool", "submitReport", "period 1", pool.connect(servicer).submitReport(report));
+  await measure(
+    "AssetPool",
+    "restateReport",
+    "",
+    pool
+      .connect(servicer)
+      .restateReport(
+        { ...report, recoveryCents: 1n, contentHash: keccakText("period 1 report file, corrected") },
+        keccakText("typo"),
+      ),
+  );
+  await measure("AssetPool", "startAmortization", "", pool.startAmortization());
+  await measure("AssetPool", "accelerate", "", pool.accelerate(keccakText("event of default")));
+  await measure("AssetPool", "redeem", "", pool.redeem());
+
+  // ---------------------------------------------------------------- documents
+  const docs = DocumentRegistry__factory.connect(d.documents, trustee);
+  const poolAddress = await pool.getAddress();
+  const TRUSTEE = 2;
+  const ORIGINATOR = 0;
+  const docType = encodeBytes32String("TRUST-DEED");
+  await measure(
+    "DocumentRegistry",
+    "registerDocument",
+    "v1",
+    docs.registerDocument(
+      poolAddress,
+      docType,
+      keccakText("deed v1"),
+      "abs-node://trustee/deed-v1.pdf",
+      (1 << TRUSTEE) | (1 << ORIGINATOR),
+    ),
+  );
+  const [docId] = await docs.latestVersion(poolAddress, docType);
+  await measure("DocumentRegistry", "signOff", "", docs.signOff(docId, TRUSTEE));
+  await measure(
+    "DocumentRegistry",
+    "signOff",
+    "last required role: approves",
+    docs.connect(originator).signOff(docId, ORIGINATOR),
+  );
+  await measure(
+    "DocumentRegistry",
+    "registerDocument",
+    "v2 supersedes v1",
+    docs.registerDocument(poolAddress, docType, keccakText("deed v2"), "abs-node://trustee/deed-v2.pdf", 1 << TRUSTEE),
+  );
+
+  // ---------------------------------------------------------------- tape size independence
+  const bigLoans = Number(process.env.BENCH_TAPE_LOANS ?? 1_000_000);
+  await (await factory.createPool(await poolParams("BENCH-BIG"))).wait();
+  const bigPool = AssetPool__factory.connect(await factory.poolOf(encodeBytes32String("BENCH-BIG")), originator);
+  const started = Date.now();
+  const tapeBig = commit(bigLoans, 2);
+  const commitSeconds = (Date.now() - started) / 1000;
+  const gasBig = await measure(
+    "AssetPool",
+    "anchorTape",
+    `v1, ${bigLoans.toLocaleString("en-US")} loans`,
+    bigPool.anchorTape(anchorOf(tapeBig), initialChange()),
+  );
+
+  // ---------------------------------------------------------------- report
+  console.log(
+    `\nGas per call (Hardhat ${(await provider.getNetwork()).chainId === 31337n ? "in-process" : "?"} chain, solc 0.8.28, optimizer 200 runs, cancun) — ${new Date().toISOString().slice(0, 10)}\n`,
+  );
+  console.log(`${"contract".padEnd(20)} ${"function".padEnd(20)} ${"gas".padStart(10)}  note`);
+  console.log("-".repeat(90));
+  for (const r of rows)
+    console.log(`${r.contract.padEnd(20)} ${r.fn.padEnd(20)} ${r.gas.toString().padStart(10)}  ${r.note}`);
+  const ratio = (a: bigint, b: bigint) => (Number(a) / Number(b)).toFixed(2);
+  console.log(`\nTranche transfer vs plain OZ ERC-20 transfer (goal <= 1.6x):`);
+  console.log(
+    `  to an existing holder: ${trancheExisting} vs ${plainExisting} gas = ${ratio(trancheExisting, plainExisting)}x`,
+  );
+  console.log(`  to a new holder:       ${trancheFresh} vs ${plainFresh} gas = ${ratio(trancheFresh, plainFresh)}x`);
+  console.log(`\nAnchoring a tape (goal: independent of the loan count):`);
+  console.log(
+    `  1,000 loans: ${gas1k} gas;  ${bigLoans.toLocaleString("en-US")} loans: ${gasBig} gas;  difference ${gasBig - gas1k} gas`,
+  );
+  console.log(
+    `  (committing the ${bigLoans.toLocaleString("en-US")}-loan tape off chain took ${commitSeconds.toFixed(1)} s)`,
+  );
+}
+
+interface Committed {
+  root: string;
+  loanCount: number;
+  totalPrincipalCents: bigint;
+  waRateWad: bigint;
+  waRemainingTermMonthsWad: bigint;
+}
+
+function commit(count: number, seed: number): Committed {
+  const builder = new TapeCommitmentBuilder({
+    saltKey: Buffer.from(keccak256(toUtf8Bytes(`bench:${seed}`)).slice(2), "hex"),
+  });
+  for (const loan of generateLoans(count, seed, { asOfDate: "2026-11-01" })) builder.add(loan);
+  const { root, summary } = builder.finish();
+  return { root, ...summary };
+}
+
+function anchorOf(t: Committed) {
+  return {
+    merkleRoot: t.root,
+    loanCount: t.loanCount,
+    totalPrincipalCents: t.totalPrincipalCents,
+    waRateWad: t.waRateWad,
+    waRemainingTermMonthsWad: t.waRemainingTermMonthsWad,
+    cutoffDate: BigInt(Date.parse("2026-11-01T00:00:00Z") / 1000),
+    contentHash: keccakText(`tape ${t.root}`),
+    dataUri: "abs-node://originator/tapes/bench/v1",
+  };
+}
+
+function initialChange() {
+  return {
+    kind: 0,
+    loansAdded: 0,
+    loansRemoved: 0,
+    principalAddedCents: 0,
+    principalRemovedCents: 0,
+    changeSetRoot: ZERO32,
+  };
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
