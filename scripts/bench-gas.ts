@@ -106,6 +106,55 @@ async function main(): Promise<void> {
     registry.connect(trustee).approve(pid),
   );
 
+  // execute(): a proposal with k-1 approvals passes once the threshold is lowered to k-1.
+  const threshold = await registry.threshold();
+  await (
+    await registry.connect(originator).propose(blankAction({ kind: 1, account: await addr(investor2) }), DAY)
+  ).wait();
+  const pending = await registry.proposalCount();
+  await (await registry.connect(servicer).approve(pending)).wait();
+  await (
+    await registry.connect(originator).propose(blankAction({ kind: 7, threshold: Number(threshold) - 1 }), DAY)
+  ).wait();
+  const lower = await registry.proposalCount();
+  await (await registry.connect(servicer).approve(lower)).wait();
+  await measure(
+    "ConsortiumRegistry",
+    "approve",
+    "k-th: executes SetThreshold",
+    registry.connect(trustee).approve(lower),
+  );
+  await measure(
+    "ConsortiumRegistry",
+    "execute",
+    "after the threshold was lowered",
+    registry.connect(trustee).execute(pending),
+  );
+  // Restore investor-2 and the threshold for the rest of the run (k-1 approvals now suffice).
+  await (
+    await registry.connect(originator).propose(blankAction({ kind: 2, account: await addr(investor2) }), DAY)
+  ).wait();
+  await (await registry.connect(servicer).approve(await registry.proposalCount())).wait();
+  await (
+    await registry.connect(originator).propose(blankAction({ kind: 7, threshold: Number(threshold) }), DAY)
+  ).wait();
+  await (await registry.connect(servicer).approve(await registry.proposalCount())).wait();
+  // registerDealContract(): by a factory the consortium authorised (here the custodian's account).
+  await (
+    await registry
+      .connect(originator)
+      .propose(blankAction({ kind: 8, account: await addr(custodian), flag: true }), DAY)
+  ).wait();
+  const authorise = await registry.proposalCount();
+  await (await registry.connect(servicer).approve(authorise)).wait();
+  await (await registry.connect(trustee).approve(authorise)).wait();
+  await measure(
+    "ConsortiumRegistry",
+    "registerDealContract",
+    "by an authorised factory",
+    registry.connect(custodian).registerDealContract(keccakText("deal contract").slice(0, 42)),
+  );
+
   // ---------------------------------------------------------------- tranche token vs plain ERC-20
   const sample = d.sampleDeal;
   if (!sample) throw new Error("the localhost config has no sample deal");
