@@ -1,0 +1,212 @@
+/**
+ * Raw rows of a tape, streamed from decoded text: CSV records through csv-parse's stream API, JSON Lines
+ * line by line. Structural problems (stray or unclosed quotes, a line that is not JSON) come out as issues
+ * in the same stream, in file order, so the caller sees every problem and keeps going.
+ *
+ * Nothing here quotes the source text in an issue: a broken row may hold personal data.
+ */
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { parse, type CsvError } from "csv-parse";
+import { tapeIssue, type TapeIssue } from "./tape-issue";
+
+/** The longest CSV record accepted; an unclosed quote would otherwise swallow the whole file. */
+export const MAX_RECORD_BYTES = 1 << 20;
+
+export type RawRow =
+  | { readonly kind: "cells"; readonly row: number; readonly cells: readonly string[] }
+  | { readonly kind: "object"; readonly row: number; readonly value: Readonly<Record<string, unknown>> }
+  | { readonly kind: "issue"; readonly issue: TapeIssue };
+
+/** Whether the text read so far ends with a line break (a complete last record). */
+export interface TextEnd {
+  endsWithLineBreak(): boolean;
+}
+
+/** Passes text chunks through, remembering how the text ends. */
+export function trackEnd(chunks: AsyncIterable<string>): {
+  readonly chunks: AsyncGenerator<string>;
+  readonly end: TextEnd;
+} {
+  let last = "";
+  async function* pass(): AsyncGenerator<string> {
+    for await (const chunk of chunks) {
+      if (chunk.length > 0) last = chunk.slice(-1);
+      yield chunk;
+    }
+  }
+  return { chunks: pass(), end: { endsWithLineBreak: () => last === "\n" || last === "\r" } };
+}
+
+function countLineBreaks(cells: readonly string[]): number {
+  let count = 0;
+  for (const cell of cells) {
+    for (let at = cell.indexOf("\n"); at >= 0; at = cell.indexOf("\n", at + 1)) count += 1;
+  }
+  return count;
+}
+
+interface CsvRecordWithInfo {
+  readonly record: string[];
+  readonly info: { readonly lines: number };
+}
+
+/** Issue for a record csv-parse had to skip, placed at `row`. */
+function skippedRecordIssue(error: CsvError, row: number): TapeIssue {
+  switch (error.code) {
+    case "CSV_QUOTE_NOT_CLOSED":
+      return tapeIssue(
+        "TAPE_TRUNCATED",
+        { row },
+        "a closing quote for the quoted cell opened in this record",
+        "the end of the file inside a quoted cell (the file is cut short, or a quote is missing)",
+      );
+    case "CSV_MAX_RECORD_SIZE":
+      return tapeIssue(
+        "TAPE_ROW_MALFORMED",
+        { row },
+        `a record of at most ${MAX_RECORD_BYTES} characters (a closing quote)`,
+        "a record still open after that many characters: a quote is missing; the rest of the file was not read",
+      );
+    case "INVALID_OPENING_QUOTE":
+      return tapeIssue(
+        "TAPE_ROW_MALFORMED",
+        { row },
+        'quotes only around a whole cell (a quote inside a quoted cell is written "")',
+        "a quote inside an unquoted cell",
+      );
+    case "CSV_INVALID_CLOSING_QUOTE":
+      return tapeIssue(
+        "TAPE_ROW_MALFORMED",
+        { row },
+        "a delimiter or a line break right after a closing quote",
+        "other characters after a closing quote",
+      );
+    default:
+      return tapeIssue(
+        "TAPE_ROW_MALFORMED",
+        { row },
+        "a well-formed CSV record",
+        `a record csv-parse rejects (${error.code})`,
+      );
+  }
+}
+
+/**
+ * CSV records (the header included) with their row: the 1-based line the record starts on. Empty lines
+ * are skipped. Stops cleanly when the consumer stops.
+ */
+export async function* csvRows(text: AsyncIterable<string>, delimiter: string): AsyncGenerator<RawRow> {
+  const skipped: CsvError[] = [];
+  const parser = parse({
+    delimiter,
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    max_record_size: MAX_RECORD_BYTES,
+    on_skip: (error) => {
+      if (error !== undefined) skipped.push(error);
+    },
+  });
+  const done = pipeline(Readable.from(text), parser);
+  // The consumer may stop early (maxErrors): the pipeline then ends with a premature close, not an error.
+  done.catch(() => undefined);
+  /** Line of the last record seen (the start of the next one is after it). */
+  let lastLine = 0;
+  /** Rows already reported as skipped: csv-parse may report one broken record more than once. */
+  let lastSkippedRow = 0;
+  const drainSkipped = function* (): Generator<RawRow> {
+    for (const error of skipped.splice(0)) {
+      const errorLine = typeof error.lines === "number" ? error.lines : lastLine + 1;
+      // Quote errors are found on their own line; an unclosed quote is found at the end of the file.
+      const row =
+        error.code === "CSV_QUOTE_NOT_CLOSED" || error.code === "CSV_MAX_RECORD_SIZE"
+          ? Math.min(lastLine + 1, errorLine)
+          : errorLine;
+      lastLine = Math.max(lastLine, row);
+      if (row === lastSkippedRow) continue;
+      lastSkippedRow = row;
+      yield { kind: "issue", issue: skippedRecordIssue(error, row) };
+    }
+  };
+  for await (const item of parser as AsyncIterable<CsvRecordWithInfo>) {
+    yield* drainSkipped();
+    const row = item.info.lines - countLineBreaks(item.record);
+    lastLine = item.info.lines;
+    yield { kind: "cells", row, cells: item.record };
+  }
+  await done;
+  yield* drainSkipped();
+}
+
+/** Splits text into lines (LF or CRLF), with their 1-based line numbers; the last line may lack a break. */
+async function* lines(text: AsyncIterable<string>): AsyncGenerator<{ readonly line: number; readonly text: string }> {
+  let carry = "";
+  let line = 0;
+  for await (const chunk of text) {
+    carry += chunk;
+    let start = 0;
+    for (let at = carry.indexOf("\n"); at >= 0; at = carry.indexOf("\n", start)) {
+      line += 1;
+      const end = at > start && carry.charCodeAt(at - 1) === 13 ? at - 1 : at;
+      yield { line, text: carry.slice(start, end) };
+      start = at + 1;
+    }
+    carry = carry.slice(start);
+  }
+  if (carry !== "") yield { line: line + 1, text: carry.replace(/\r$/, "") };
+}
+
+/** The kind of a JSON value, for messages that must not quote the value itself. */
+export function jsonKind(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a JSON ${typeof value}`;
+}
+
+/**
+ * JSON Lines rows: one JSON object per line, blank lines skipped. A line that is not a JSON object is a
+ * `TAPE_ROW_MALFORMED` issue (`TAPE_TRUNCATED` if it is the last line and has no line break).
+ */
+export async function* jsonLinesRows(text: AsyncIterable<string>, end: TextEnd): AsyncGenerator<RawRow> {
+  let pendingBad: { readonly line: number; readonly found: string } | undefined;
+  for await (const { line, text: lineText } of lines(text)) {
+    if (pendingBad !== undefined) {
+      yield {
+        kind: "issue",
+        issue: tapeIssue("TAPE_ROW_MALFORMED", { row: pendingBad.line }, "a JSON object", pendingBad.found),
+      };
+      pendingBad = undefined;
+    }
+    if (lineText.trim() === "") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(lineText);
+    } catch {
+      // Never echo the line or the parser's message: both may quote personal data.
+      pendingBad = { line, found: `a line that is not valid JSON (${lineText.length} characters)` };
+      continue;
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      yield { kind: "issue", issue: tapeIssue("TAPE_ROW_MALFORMED", { row: line }, "a JSON object", jsonKind(value)) };
+      continue;
+    }
+    yield { kind: "object", row: line, value: Object.fromEntries(Object.entries(value)) };
+  }
+  if (pendingBad !== undefined) {
+    const truncated = !end.endsWithLineBreak();
+    yield {
+      kind: "issue",
+      issue: truncated
+        ? tapeIssue(
+            "TAPE_TRUNCATED",
+            { row: pendingBad.line },
+            "a complete JSON object ending with a line break",
+            "the end of the file in the middle of a JSON object",
+          )
+        : tapeIssue("TAPE_ROW_MALFORMED", { row: pendingBad.line }, "a JSON object", pendingBad.found),
+    };
+  }
+}
