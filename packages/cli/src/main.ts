@@ -1,0 +1,65 @@
+/**
+ * The `abs` command line. `main(argv, io)` builds the program, runs one command and returns the exit
+ * code (0 ok, 1 failure, 2 usage error); it never calls `process.exit`, so tests can run it in-process.
+ *
+ * Commands live one per file under `commands/<group>/`, each a thin shell over @abs/core. Later groups
+ * (`pool create|show`, `report submit`, `loan verify`, `settle`, `tape upload`) register the same way.
+ */
+import { Command, CommanderError } from "commander";
+import { CoreError } from "@abs/core";
+import { registerTapeCommands } from "./commands/tape";
+import { CliError, EXIT } from "./errors";
+import { type CliIo } from "./io";
+
+export const CLI_VERSION = "0.1.0";
+
+/** The real process's streams, environment and clock. */
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => performance.now() };
+}
+
+/** The `abs` program, writing to `io`; `setExitCode` receives each command's exit code. */
+export function createProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name("abs")
+    .description("ABS consortium ledger: loan tapes, pools, servicer reports and settlement")
+    .version(CLI_VERSION)
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+  registerTapeCommands(program, io, setExitCode);
+  return program;
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof CliError) return [error.message, ...error.details.map((line) => `  ${line}`)].join("\n");
+  if (error instanceof CoreError) return `${error.message} (${error.code})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs `abs` with `argv` (without "node" and the script); resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = createProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successes; every other commander error is a usage error (already printed).
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return EXIT.ok;
+      if (error.code === "commander.help") return EXIT.usage;
+      return EXIT.usage;
+    }
+    io.stderr.write(`abs: error: ${describeFailure(error)}\n`);
+    if (error instanceof CliError) return error.exitCode;
+    if (error instanceof CoreError && error.code === "INVALID_ARGUMENT") return EXIT.usage;
+    return EXIT.failure;
+  }
+}
