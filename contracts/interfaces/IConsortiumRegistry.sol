@@ -179,7 +179,11 @@ interface IConsortiumRegistry {
     // ---------------------------------------------------------------- governance
 
     /// @notice Propose a governed action; counts as the proposer's approval and executes at once if
-    /// that reaches the threshold. The action is validated now and again at execution.
+    /// that reaches the threshold. The action's shape (which fields its kind uses) is checked now;
+    /// its effect (e.g. that the member exists and is in the right status) when it executes, so a
+    /// k-th approval reverts if the action no longer applies. Setting a value to what it already is
+    /// is accepted for thresholds, roles and eligibility (an evented re-confirmation) and rejected
+    /// for voting rights and factories (whose counters and flags must change).
     /// @param action The action (see `ActionKind` for the fields each kind uses).
     /// @param lifetimeSeconds How long approvals are accepted (1 hour to 90 days).
     /// @return proposalId The new proposal's id (ids start at 1).
@@ -195,7 +199,7 @@ interface IConsortiumRegistry {
     /// members) reach the current threshold, e.g. after the threshold was lowered.
     function execute(uint256 proposalId) external;
 
-    /// @notice The proposer withdraws its pending proposal.
+    /// @notice The proposer withdraws its pending proposal; it must still be an active voting member.
     function cancel(uint256 proposalId) external;
 
     // ---------------------------------------------------------------- factories
@@ -248,7 +252,8 @@ interface IConsortiumRegistry {
     /// @notice The number of proposals ever made (the latest id).
     function proposalCount() external view returns (uint256);
 
-    /// @notice A proposal's bookkeeping.
+    /// @notice A proposal's bookkeeping; `approvals` counts, at read time, the approvals of members
+    /// that are still active voting members.
     function proposalInfo(uint256 proposalId) external view returns (ProposalInfo memory);
 
     /// @notice A proposal's action.

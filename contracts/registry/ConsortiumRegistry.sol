@@ -136,6 +136,8 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         require(info.status != ProposalStatus.None, ProposalNotFound(proposalId));
         require(info.status == ProposalStatus.Pending, ProposalNotPending(proposalId, info.status));
         require(info.proposer == msg.sender, NotProposer(proposalId, msg.sender));
+        // A proposer that was suspended, removed or unseated since proposing has no say any more.
+        _requireVotingMember(msg.sender);
         info.status = ProposalStatus.Cancelled;
         emit ProposalCancelled(proposalId, msg.sender);
     }
@@ -241,8 +243,10 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     }
 
     /// @inheritdoc IConsortiumRegistry
-    function proposalInfo(uint256 proposalId) external view returns (ProposalInfo memory) {
-        return _proposals[proposalId];
+    function proposalInfo(uint256 proposalId) external view returns (ProposalInfo memory info) {
+        info = _proposals[proposalId];
+        // Counted at read time: an approver suspended since approving no longer counts.
+        info.approvals = _countValidApprovals(proposalId);
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -356,7 +360,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         address holder = _accountOf[memberId];
         require(holder == address(0), MemberIdTaken(memberId, holder));
         _requireValidRoles(roles);
-        require(eligibility.investorClass < 32, InvalidAction(ActionKind.AdmitMember));
+        require(memberId != bytes32(0) && eligibility.investorClass < 32, InvalidAction(ActionKind.AdmitMember));
 
         _members[account] = MemberSlot({
             roles: roles,
