@@ -138,3 +138,5 @@ export {
   type TemplateColumnName,
   type ValidateTapeOptions,
 } from "./tape";
+/** The priority-of-payments engine, bit-identical to contracts/libraries/WaterfallLib.sol. */
+export * as waterfall from "./waterfall";

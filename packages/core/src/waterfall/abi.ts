@@ -1,0 +1,148 @@
+import { z } from "zod";
+import { WaterfallError } from "./errors";
+import {
+  COUPON_TYPES,
+  PRINCIPAL_MODES,
+  STEP_KINDS,
+  TRIGGER_EFFECTS,
+  TRIGGER_KINDS,
+  type PeriodInputs,
+  type PeriodResult,
+  type WaterfallConfig,
+  type WaterfallState,
+} from "./types";
+
+/**
+ * Conversions between the engine's types and the ABI shapes of `WaterfallTypes.sol`: enums become their
+ * Solidity ordinals (the position in `COUPON_TYPES`, `STEP_KINDS`, ...); every other field keeps its name and
+ * value. The outputs are plain objects that ethers encodes as the Solidity structs.
+ */
+
+/** An enum value as its Solidity ordinal. */
+function ordinal<T extends string>(values: readonly T[], value: T): number {
+  return values.indexOf(value);
+}
+
+/** `WaterfallConfig` as the Solidity struct's ABI value. */
+export function toAbiConfig(config: WaterfallConfig) {
+  return {
+    ...config,
+    principalMode: ordinal(PRINCIPAL_MODES, config.principalMode),
+    tranches: config.tranches.map((c) => ({ ...c, couponType: ordinal(COUPON_TYPES, c.couponType) })),
+    fees: config.fees.map((f) => ({ ...f })),
+    steps: config.steps.map((s) => ({ kind: ordinal(STEP_KINDS, s.kind), index: s.index })),
+    reserve: { ...config.reserve },
+    guarantee: { ...config.guarantee },
+    triggers: config.triggers.map((t) => ({
+      ...t,
+      kind: ordinal(TRIGGER_KINDS, t.kind),
+      effect: ordinal(TRIGGER_EFFECTS, t.effect),
+      scheduleWad: [...t.scheduleWad],
+    })),
+  };
+}
+
+/** `WaterfallState` as the Solidity struct's ABI value. */
+export function toAbiState(state: WaterfallState) {
+  return {
+    ...state,
+    tranches: state.tranches.map((t) => ({ ...t })),
+    feeShortfallsCents: [...state.feeShortfallsCents],
+    triggersBreached: [...state.triggersBreached],
+  };
+}
+
+/** `PeriodInputs` as the Solidity struct's ABI value. */
+export function toAbiInputs(inputs: PeriodInputs) {
+  return { ...inputs, targetBalancesCents: [...inputs.targetBalancesCents] };
+}
+
+const uint = z.bigint().min(0n);
+
+/**
+ * A struct read by field name: accepts a plain object or an ethers `Result` (an array whose fields are also
+ * readable by name), so a decoded value needs no conversion first (`Result.toObject` turns empty arrays into `{}`).
+ */
+function struct<S extends z.ZodRawShape>(shape: S) {
+  const keys = Object.keys(shape);
+  return z.preprocess((value: unknown) => {
+    if (typeof value !== "object" || value === null) return value;
+    const fields = value as Record<string, unknown>;
+    return Object.fromEntries(keys.map((key) => [key, fields[key]]));
+  }, z.object(shape));
+}
+
+/** An array: accepts a plain array or an ethers `Result`, copied element by element. */
+function list<T extends z.ZodType>(item: T) {
+  return z.preprocess((value: unknown) => (Array.isArray(value) ? Array.from(value) : value), z.array(item));
+}
+function enumOf<T extends string>(values: readonly T[]) {
+  return z
+    .bigint()
+    .min(0n)
+    .max(BigInt(values.length - 1))
+    .transform((value) => values[Number(value)] as T);
+}
+
+const stateSchema = struct({
+  tranches: list(struct({ balanceCents: uint, interestShortfallCents: uint, writtenDownCents: uint })),
+  feeShortfallsCents: list(uint),
+  triggersBreached: list(z.boolean()),
+  reserveCents: uint,
+  guaranteeDrawnCents: uint,
+  guaranteeFeeShortfallCents: uint,
+  cumulativeNetLossCents: uint,
+});
+
+const resultSchema = struct({
+  accelerated: z.boolean(),
+  principalMode: enumOf(PRINCIPAL_MODES),
+  trapping: z.boolean(),
+  principalDueCents: uint,
+  fees: list(struct({ dueCents: uint, paidCents: uint })),
+  tranches: list(
+    struct({
+      rateWad: uint,
+      interestDueCents: uint,
+      interestPaidCents: uint,
+      principalPaidCents: uint,
+      writeDownCents: uint,
+      writeUpCents: uint,
+    }),
+  ),
+  triggers: list(
+    struct({
+      valueWad: uint,
+      thresholdWad: uint,
+      breached: z.boolean(),
+      breachedNow: z.boolean(),
+      curedNow: z.boolean(),
+    }),
+  ),
+  reserveTargetCents: uint,
+  reserveReleaseCents: uint,
+  reserveDrawCents: uint,
+  reserveTopUpCents: uint,
+  guaranteeDrawCents: uint,
+  guaranteeFeeDueCents: uint,
+  guaranteeFeePaidCents: uint,
+  guaranteeReimbursedCents: uint,
+  residualCents: uint,
+  next: stateSchema,
+});
+
+/**
+ * Reads a `PeriodResult` as ethers decodes it (uints as bigint, enums as their ordinal), from the decoded `Result`
+ * itself or from plain objects.
+ *
+ * @throws WaterfallError `INVALID_CONTRACT_RESULT` when the value is not a decoded `PeriodResult`
+ */
+export function fromAbiResult(decoded: unknown): PeriodResult {
+  const parsed = resultSchema.safeParse(decoded);
+  if (!parsed.success) {
+    throw new WaterfallError("INVALID_CONTRACT_RESULT", `not a decoded PeriodResult: ${parsed.error.message}`, {
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
+}

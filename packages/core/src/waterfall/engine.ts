@@ -1,0 +1,420 @@
+import { mulDivDown, mulDivUp, WAD } from "../money";
+import { WaterfallError } from "./errors";
+import { evaluateTriggers } from "./triggers";
+import {
+  type CouponTerms,
+  type PeriodInputs,
+  type PeriodResult,
+  type PrincipalMode,
+  type WaterfallConfig,
+  type WaterfallState,
+} from "./types";
+
+/** Mutable working copies of the result's parts; frozen into a {@link PeriodResult} at the end. */
+interface TrancheWork {
+  rateWad: bigint;
+  interestDueCents: bigint;
+  interestPaidCents: bigint;
+  principalPaidCents: bigint;
+  writeDownCents: bigint;
+  writeUpCents: bigint;
+  balanceCents: bigint;
+  interestShortfallCents: bigint;
+  writtenDownCents: bigint;
+}
+
+interface FeeWork {
+  dueCents: bigint;
+  paidCents: bigint;
+}
+
+interface Work {
+  readonly config: WaterfallConfig;
+  readonly state: WaterfallState;
+  readonly inputs: PeriodInputs;
+  readonly tranches: TrancheWork[];
+  readonly fees: FeeWork[];
+  accelerated: boolean;
+  principalMode: PrincipalMode;
+  trapping: boolean;
+  principalDueCents: bigint;
+  /** Cash not yet paid out. */
+  available: bigint;
+  /** What the guarantor can still be drawn for. */
+  guaranteeRoom: bigint;
+  /** What the principal step may pay each tranche. */
+  principalCaps: bigint[];
+  reserveCents: bigint;
+  reserveTargetCents: bigint;
+  reserveReleaseCents: bigint;
+  reserveDrawCents: bigint;
+  reserveTopUpCents: bigint;
+  guaranteeDrawCents: bigint;
+  guaranteeFeeDueCents: bigint;
+  guaranteeFeePaidCents: bigint;
+  guaranteeReimbursedCents: bigint;
+}
+
+const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
+const sum = (values: readonly bigint[]): bigint => values.reduce((a, b) => a + b, 0n);
+
+/**
+ * Runs the priority of payments of one period, exactly as `WaterfallLib.run` (see the specification in
+ * `index.ts`): the same amounts to the last cent, the same trigger outcomes, the same next state.
+ *
+ * @param config A configuration that passed {@link parseWaterfallConfig} (or `validateWaterfallConfig`).
+ * @param state The state after the previous period (`next` of its result).
+ * @param inputs The period's collections, report aggregates and index.
+ * @throws WaterfallError `INVALID_PERIOD_INPUTS` when the state or inputs do not fit the configuration, with the
+ * contract's `WaterfallLengthMismatch` / `WaterfallRecoveriesExceedCollections` in `contractError`
+ */
+export function runWaterfall(config: WaterfallConfig, state: WaterfallState, inputs: PeriodInputs): PeriodResult {
+  checkShape(config, state, inputs);
+  const w = open(config, state, inputs);
+  const cumulativeNetLossCents = max(
+    state.cumulativeNetLossCents + inputs.newDefaultsCents - inputs.recoveriesCents,
+    0n,
+  );
+
+  const { outcomes, effects } = evaluateTriggers(config, state, inputs, {
+    fees: w.fees,
+    tranches: w.tranches,
+    cumulativeNetLossCents,
+  });
+  w.accelerated = inputs.accelerated || effects.accelerate;
+  w.principalMode = w.accelerated || effects.sequential ? "sequential" : config.principalMode;
+  w.trapping = effects.trap && !w.accelerated;
+
+  writeUp(w);
+  prepare(w);
+  if (w.accelerated) payAccelerated(w);
+  else payInOrder(w);
+  const residualCents = w.available;
+  const guaranteeDrawnCents = state.guaranteeDrawnCents + w.guaranteeDrawCents - w.guaranteeReimbursedCents;
+  writeDown(w);
+
+  return {
+    accelerated: w.accelerated,
+    principalMode: w.principalMode,
+    trapping: w.trapping,
+    principalDueCents: w.principalDueCents,
+    fees: w.fees.map((f) => ({ dueCents: f.dueCents, paidCents: f.paidCents })),
+    tranches: w.tranches.map((t) => ({
+      rateWad: t.rateWad,
+      interestDueCents: t.interestDueCents,
+      interestPaidCents: t.interestPaidCents,
+      principalPaidCents: t.principalPaidCents,
+      writeDownCents: t.writeDownCents,
+      writeUpCents: t.writeUpCents,
+    })),
+    triggers: outcomes,
+    reserveTargetCents: w.reserveTargetCents,
+    reserveReleaseCents: w.reserveReleaseCents,
+    reserveDrawCents: w.reserveDrawCents,
+    reserveTopUpCents: w.reserveTopUpCents,
+    guaranteeDrawCents: w.guaranteeDrawCents,
+    guaranteeFeeDueCents: w.guaranteeFeeDueCents,
+    guaranteeFeePaidCents: w.guaranteeFeePaidCents,
+    guaranteeReimbursedCents: w.guaranteeReimbursedCents,
+    residualCents,
+    next: {
+      tranches: w.tranches.map((t) => ({
+        balanceCents: t.balanceCents,
+        interestShortfallCents: t.interestShortfallCents,
+        writtenDownCents: t.writtenDownCents,
+      })),
+      feeShortfallsCents: w.fees.map((f) => f.dueCents - f.paidCents),
+      triggersBreached: outcomes.map((o) => o.breached),
+      reserveCents: w.reserveCents,
+      guaranteeDrawnCents,
+      guaranteeFeeShortfallCents: w.guaranteeFeeDueCents - w.guaranteeFeePaidCents,
+      cumulativeNetLossCents,
+    },
+  };
+}
+
+function shapeError(name: string, message: string, args: readonly (bigint | string)[]): WaterfallError {
+  return new WaterfallError("INVALID_PERIOD_INPUTS", message, { contractError: { name, args } });
+}
+
+function checkShape(config: WaterfallConfig, state: WaterfallState, inputs: PeriodInputs): void {
+  const targets = config.principalMode === "targeted" ? config.tranches.length : 0;
+  const lengths: [string, number, number][] = [
+    ["tranches", state.tranches.length, config.tranches.length],
+    ["fees", state.feeShortfallsCents.length, config.fees.length],
+    ["triggers", state.triggersBreached.length, config.triggers.length],
+    ["targets", inputs.targetBalancesCents.length, targets],
+  ];
+  for (const [field, found, expected] of lengths) {
+    if (found !== expected) {
+      throw shapeError(
+        "WaterfallLengthMismatch",
+        `${field}: expected ${expected} entries to match the configuration, found ${found}`,
+        [field, BigInt(found), BigInt(expected)],
+      );
+    }
+  }
+  if (inputs.recoveriesCents > inputs.principalCollectionsCents) {
+    throw shapeError(
+      "WaterfallRecoveriesExceedCollections",
+      `recoveriesCents: expected at most principalCollectionsCents (${inputs.principalCollectionsCents}), ` +
+        `found ${inputs.recoveriesCents}`,
+      [inputs.recoveriesCents, inputs.principalCollectionsCents],
+    );
+  }
+}
+
+/** `floor(base * rate * days / (WAD * yearBasisDays))`. */
+function accrue(config: WaterfallConfig, inputs: PeriodInputs, baseCents: bigint, rateWad: bigint): bigint {
+  return mulDivDown(baseCents, rateWad * BigInt(inputs.accrualDays), WAD * BigInt(config.yearBasisDays));
+}
+
+function couponRate(c: CouponTerms, indexRateWad: bigint): bigint {
+  if (c.couponType === "fixed") return c.couponRateWad;
+  if (c.couponType === "none") return 0n;
+  const rate = max(indexRateWad + c.couponRateWad, c.floorRateWad);
+  return c.capRateWad === 0n ? rate : min(rate, c.capRateWad);
+}
+
+/** Steps 1 and 2: rates and amounts due. */
+function open(config: WaterfallConfig, state: WaterfallState, inputs: PeriodInputs): Work {
+  const tranches = config.tranches.map((coupon, t): TrancheWork => {
+    const opening = state.tranches[t];
+    if (opening === undefined) throw new RangeError(`tranche ${t} missing (shape checked)`);
+    const rateWad = couponRate(coupon, inputs.indexRateWad);
+    const carried = opening.interestShortfallCents;
+    return {
+      rateWad,
+      interestDueCents: accrue(config, inputs, opening.balanceCents + carried, rateWad) + carried,
+      interestPaidCents: 0n,
+      principalPaidCents: 0n,
+      writeDownCents: 0n,
+      writeUpCents: 0n,
+      balanceCents: opening.balanceCents,
+      interestShortfallCents: 0n,
+      writtenDownCents: opening.writtenDownCents,
+    };
+  });
+  const fees = config.fees.map((fee, f): FeeWork => ({
+    dueCents:
+      fee.fixedCents +
+      accrue(config, inputs, inputs.poolBalanceBeginCents, fee.rateWad) +
+      (state.feeShortfallsCents[f] ?? 0n),
+    paidCents: 0n,
+  }));
+  return {
+    config,
+    state,
+    inputs,
+    tranches,
+    fees,
+    accelerated: false,
+    principalMode: config.principalMode,
+    trapping: false,
+    principalDueCents: 0n,
+    available: 0n,
+    guaranteeRoom: 0n,
+    principalCaps: [],
+    reserveCents: state.reserveCents,
+    reserveTargetCents: 0n,
+    reserveReleaseCents: 0n,
+    reserveDrawCents: 0n,
+    reserveTopUpCents: 0n,
+    guaranteeDrawCents: 0n,
+    guaranteeFeeDueCents:
+      accrue(config, inputs, config.guarantee.limitCents, config.guarantee.feeRateWad) +
+      state.guaranteeFeeShortfallCents,
+    guaranteeFeePaidCents: 0n,
+    guaranteeReimbursedCents: 0n,
+  };
+}
+
+/** Step 4: recoveries write back up what earlier losses wrote down, the most senior tranche first. */
+function writeUp(w: Work): void {
+  let left = w.inputs.recoveriesCents;
+  for (const tranche of w.tranches) {
+    if (left === 0n) break;
+    const gain = min(left, tranche.writtenDownCents);
+    tranche.balanceCents += gain;
+    tranche.writtenDownCents -= gain;
+    tranche.writeUpCents = gain;
+    left -= gain;
+  }
+}
+
+/**
+ * Steps 5 and 6: reserve target and release, guarantee room, principal distribution amount. Reads the principal
+ * balances after write-up (`w.tranches`, not yet paid).
+ */
+function prepare(w: Work): void {
+  const { config, state, inputs } = w;
+  const balances = w.tranches.map((t) => t.balanceCents);
+  const notesCents = sum(balances);
+  const poolEnd = inputs.poolBalanceEndCents;
+
+  if (!w.accelerated) {
+    const target = max(mulDivUp(poolEnd, config.reserve.targetWad, WAD), config.reserve.floorCents);
+    w.reserveTargetCents = min(target, notesCents);
+  }
+  // While trapping, what is in the reserve stays there.
+  if (!w.trapping && state.reserveCents > w.reserveTargetCents) {
+    w.reserveReleaseCents = state.reserveCents - w.reserveTargetCents;
+    w.reserveCents = w.reserveTargetCents;
+  }
+  w.available = inputs.interestCollectionsCents + inputs.principalCollectionsCents + w.reserveReleaseCents;
+  const limit = config.guarantee.limitCents;
+  w.guaranteeRoom = limit > state.guaranteeDrawnCents ? limit - state.guaranteeDrawnCents : 0n;
+
+  const targeted = !w.accelerated && w.principalMode === "targeted";
+  w.principalCaps = balances.map((balance, t) => {
+    const target = targeted ? (inputs.targetBalancesCents[t] ?? 0n) : 0n;
+    return balance > target ? balance - target : 0n;
+  });
+  if (w.accelerated) {
+    w.principalDueCents = notesCents;
+  } else if (targeted) {
+    w.principalDueCents = sum(w.principalCaps);
+  } else {
+    const targetOc = min(max(mulDivUp(poolEnd, config.targetOcWad, WAD), config.ocFloorCents), poolEnd);
+    const paydownTo = poolEnd - targetOc;
+    w.principalDueCents = notesCents > paydownTo ? notesCents - paydownTo : 0n;
+  }
+}
+
+/** Step 7, not accelerated: the configured order. */
+function payInOrder(w: Work): void {
+  for (const step of w.config.steps) {
+    switch (step.kind) {
+      case "fee":
+        payFee(w, step.index);
+        break;
+      case "interest":
+        payInterest(w, step.index);
+        break;
+      case "principal":
+        payPrincipal(w);
+        break;
+      case "reserveTopUp": {
+        const room = w.reserveTargetCents > w.reserveCents ? w.reserveTargetCents - w.reserveCents : 0n;
+        const deposit = w.trapping ? w.available : min(w.available, room);
+        w.available -= deposit;
+        w.reserveTopUpCents = deposit;
+        w.reserveCents += deposit;
+        break;
+      }
+      case "guaranteeFee":
+        payGuaranteeFee(w);
+        break;
+      case "guaranteeReimbursement":
+        reimburseGuarantee(w);
+        break;
+    }
+  }
+}
+
+/** Step 7, accelerated: fees in configured order, then interest and principal tranche by tranche. */
+function payAccelerated(w: Work): void {
+  for (const step of w.config.steps) if (step.kind === "fee") payFee(w, step.index);
+  w.tranches.forEach((tranche, t) => {
+    payInterest(w, t);
+    const paid = min(w.available, w.principalCaps[t] ?? 0n);
+    w.available -= paid;
+    tranche.principalPaidCents = paid;
+    tranche.balanceCents -= paid;
+  });
+  payGuaranteeFee(w);
+  reimburseGuarantee(w);
+}
+
+function payFee(w: Work, f: number): void {
+  const fee = w.fees[f];
+  if (fee === undefined) throw new RangeError(`fee ${f} missing (configuration validated)`);
+  cover(w, fee.dueCents, w.config.reserve.coversFees, w.config.guarantee.coversFees);
+  fee.paidCents = take(w, fee.dueCents);
+}
+
+function payInterest(w: Work, t: number): void {
+  const tranche = w.tranches[t];
+  if (tranche === undefined) throw new RangeError(`tranche ${t} missing (configuration validated)`);
+  const due = tranche.interestDueCents;
+  cover(w, due, t < w.config.reserve.coveredTranches, t < w.config.guarantee.coveredTranches);
+  const paid = take(w, due);
+  tranche.interestPaidCents = paid;
+  tranche.interestShortfallCents = due - paid;
+}
+
+/** Pays `min(available, PDA)` by the mode applied (sequential and targeted differ only by their caps). */
+function payPrincipal(w: Work): void {
+  const amount = min(w.available, w.principalDueCents);
+  w.available -= amount;
+  let left = amount;
+  if (w.principalMode === "proRata" && amount !== 0n) {
+    // Over the balances after write-up, not yet paid (the principal step runs once).
+    const notesCents = sum(w.tranches.map((t) => t.balanceCents));
+    for (const tranche of w.tranches) {
+      const share = mulDivDown(amount, tranche.balanceCents, notesCents);
+      tranche.principalPaidCents = share;
+      left -= share;
+    }
+  }
+  // Sequential and targeted: the whole amount; pro-rata: the remainder (fewer units than tranches).
+  for (let t = 0; t < w.tranches.length && left !== 0n; t += 1) {
+    const tranche = w.tranches[t];
+    if (tranche === undefined) break;
+    const extra = min(left, (w.principalCaps[t] ?? 0n) - tranche.principalPaidCents);
+    tranche.principalPaidCents += extra;
+    left -= extra;
+  }
+  for (const tranche of w.tranches) tranche.balanceCents -= tranche.principalPaidCents;
+}
+
+function payGuaranteeFee(w: Work): void {
+  w.guaranteeFeePaidCents = take(w, w.guaranteeFeeDueCents);
+}
+
+function reimburseGuarantee(w: Work): void {
+  w.guaranteeReimbursedCents = take(w, w.state.guaranteeDrawnCents + w.guaranteeDrawCents);
+}
+
+/** Draws the reserve, then the guarantee, for the gap between `due` and the available funds. */
+function cover(w: Work, due: bigint, fromReserve: boolean, fromGuarantee: boolean): void {
+  if (w.available >= due) return;
+  let gap = due - w.available;
+  if (fromReserve) {
+    const draw = min(gap, w.reserveCents);
+    w.reserveCents -= draw;
+    w.reserveDrawCents += draw;
+    w.available += draw;
+    gap -= draw;
+  }
+  if (fromGuarantee) {
+    const draw = min(gap, w.guaranteeRoom);
+    w.guaranteeRoom -= draw;
+    w.guaranteeDrawCents += draw;
+    w.available += draw;
+  }
+}
+
+/** Pays `min(available, due)` out of the available funds. */
+function take(w: Work, due: bigint): bigint {
+  const paid = min(w.available, due);
+  w.available -= paid;
+  return paid;
+}
+
+/** Step 9: tranches above the ending pool balance are written down, the most junior first. */
+function writeDown(w: Work): void {
+  const notesCents = sum(w.tranches.map((t) => t.balanceCents));
+  const poolEnd = w.inputs.poolBalanceEndCents;
+  let left = notesCents > poolEnd ? notesCents - poolEnd : 0n;
+  for (let t = w.tranches.length - 1; t >= 0 && left !== 0n; t -= 1) {
+    const tranche = w.tranches[t];
+    if (tranche === undefined) break;
+    const loss = min(left, tranche.balanceCents);
+    tranche.balanceCents -= loss;
+    tranche.writtenDownCents += loss;
+    tranche.writeDownCents = loss;
+    left -= loss;
+  }
+}

@@ -1,0 +1,131 @@
+import { summarizeCash } from "./cash";
+import { type PeriodInputs, type PeriodResult, type WaterfallConfig, type WaterfallState } from "./types";
+
+/**
+ * Checks one period's result against the waterfall invariants WF-1 .. WF-7 of test/INVARIANTS.md, whoever
+ * computed it (this engine or the contract). Returns one message per violation; an empty list means none.
+ * Used by the tests on every random case, and usable by a trustee script as a last check before settling.
+ */
+export function checkPeriodInvariants(
+  config: WaterfallConfig,
+  state: WaterfallState,
+  inputs: PeriodInputs,
+  result: PeriodResult,
+): string[] {
+  const problems: string[] = [];
+  const fail = (id: string, message: string): void => {
+    problems.push(`${id}: ${message}`);
+  };
+
+  // WF-1: cash in == cash out, to the unit.
+  const cash = summarizeCash(inputs, result);
+  if (cash.sourcesCents !== cash.usesCents) {
+    fail("WF-1", `sources ${cash.sourcesCents} != uses ${cash.usesCents}`);
+  }
+
+  // WF-2: the reserve moves only by release, draws and top-up; only up to its target, and released, unless trapping.
+  const reserveEnd = state.reserveCents + cash.reserveChangeCents;
+  if (result.next.reserveCents !== reserveEnd) {
+    fail("WF-2", `reserve ${result.next.reserveCents} != opening + top-up - release - draws = ${reserveEnd}`);
+  }
+  if (result.trapping && result.reserveReleaseCents > 0n) fail("WF-2", "reserve released while trapping");
+  if (!result.trapping && result.reserveTopUpCents > 0n && result.next.reserveCents > result.reserveTargetCents) {
+    fail("WF-2", `reserve topped up to ${result.next.reserveCents}, above its target ${result.reserveTargetCents}`);
+  }
+
+  // WF-3: nothing paid beyond what is due; shortfalls are exactly what was due and not paid.
+  result.fees.forEach((fee, f) => {
+    if (fee.paidCents > fee.dueCents) fail("WF-3", `fee ${f} paid ${fee.paidCents} > due ${fee.dueCents}`);
+    if (result.next.feeShortfallsCents[f] !== fee.dueCents - fee.paidCents) fail("WF-3", `fee ${f} shortfall`);
+  });
+  let principalCents = 0n;
+  result.tranches.forEach((tranche, t) => {
+    const opening = state.tranches[t];
+    const next = result.next.tranches[t];
+    if (opening === undefined || next === undefined) {
+      fail("WF-3", `tranche ${t} missing`);
+      return;
+    }
+    if (tranche.interestPaidCents > tranche.interestDueCents) fail("WF-3", `tranche ${t} interest overpaid`);
+    if (next.interestShortfallCents !== tranche.interestDueCents - tranche.interestPaidCents) {
+      fail("WF-3", `tranche ${t} interest shortfall`);
+    }
+    if (tranche.principalPaidCents > opening.balanceCents + tranche.writeUpCents) {
+      fail("WF-3", `tranche ${t} principal above its balance`);
+    }
+    principalCents += tranche.principalPaidCents;
+    // WF-5 (part): write-downs and write-ups only move principal between "outstanding" and "written down";
+    // what was paid leaves.
+    const before = opening.balanceCents + opening.writtenDownCents - tranche.principalPaidCents;
+    if (next.balanceCents + next.writtenDownCents !== before) fail("WF-5", `tranche ${t} principal not conserved`);
+    if (tranche.writeUpCents > opening.writtenDownCents) fail("WF-5", `tranche ${t} written up above its losses`);
+  });
+  if (principalCents > result.principalDueCents) {
+    fail("WF-3", `principal paid ${principalCents} > principal due ${result.principalDueCents}`);
+  }
+  if (result.guaranteeFeePaidCents > result.guaranteeFeeDueCents) fail("WF-3", "guarantee fee overpaid");
+
+  // WF-4: in sequential mode (and when accelerated), no tranche is paid principal while a senior one is still
+  // outstanding after the principal step.
+  if (result.principalMode === "sequential") {
+    let seniorOutstanding = false;
+    result.tranches.forEach((tranche, t) => {
+      if (seniorOutstanding && tranche.principalPaidCents > 0n) {
+        fail("WF-4", `tranche ${t} paid principal ahead of a senior tranche`);
+      }
+      const opening = state.tranches[t]?.balanceCents ?? 0n;
+      if (opening + tranche.writeUpCents - tranche.principalPaidCents > 0n) seniorOutstanding = true;
+    });
+  }
+
+  // WF-5: losses. Recoveries write up at most what was written down, the most senior tranche first; write-downs
+  // bring the tranches exactly down to the pool balance, the most junior first. The tranches never end a period
+  // above the performing pool.
+  const writeUp = result.tranches.reduce((a, t) => a + t.writeUpCents, 0n);
+  if (writeUp > inputs.recoveriesCents) fail("WF-5", `write-up ${writeUp} > recoveries ${inputs.recoveriesCents}`);
+  const afterPrincipal = result.tranches.reduce(
+    (a, t, i) => a + (state.tranches[i]?.balanceCents ?? 0n) + t.writeUpCents - t.principalPaidCents,
+    0n,
+  );
+  const poolEnd = inputs.poolBalanceEndCents;
+  const writeDown = result.tranches.reduce((a, t) => a + t.writeDownCents, 0n);
+  const expectedWriteDown = afterPrincipal > poolEnd ? afterPrincipal - poolEnd : 0n;
+  if (writeDown !== expectedWriteDown) fail("WF-5", `write-down ${writeDown} != ${expectedWriteDown}`);
+  const notesEnd = result.next.tranches.reduce((a, t) => a + t.balanceCents, 0n);
+  if (notesEnd > poolEnd) fail("WF-5", `tranches ${notesEnd} above the pool ${poolEnd} after losses`);
+  result.tranches.forEach((tranche, t) => {
+    if (tranche.writeDownCents > 0n) {
+      for (let u = t + 1; u < result.tranches.length; u += 1) {
+        if ((result.next.tranches[u]?.balanceCents ?? 0n) !== 0n) fail("WF-5", `tranche ${t} written down before ${u}`);
+      }
+    }
+    if (tranche.writeUpCents > 0n) {
+      for (let s = 0; s < t; s += 1) {
+        const stillDown = (state.tranches[s]?.writtenDownCents ?? 0n) - (result.tranches[s]?.writeUpCents ?? 0n);
+        if (stillDown !== 0n) fail("WF-5", `tranche ${t} written up before ${s}`);
+      }
+    }
+  });
+
+  // WF-6: the guarantor is drawn only within its room, and what it is owed moves only by draws and repayments.
+  const room =
+    config.guarantee.limitCents > state.guaranteeDrawnCents
+      ? config.guarantee.limitCents - state.guaranteeDrawnCents
+      : 0n;
+  if (result.guaranteeDrawCents > room) fail("WF-6", `guarantee drawn ${result.guaranteeDrawCents} > room ${room}`);
+  const owed = state.guaranteeDrawnCents + result.guaranteeDrawCents - result.guaranteeReimbursedCents;
+  if (result.next.guaranteeDrawnCents !== owed) fail("WF-6", "guarantee outstanding");
+  if (result.guaranteeReimbursedCents > state.guaranteeDrawnCents + result.guaranteeDrawCents) {
+    fail("WF-6", "guarantor reimbursed more than it is owed");
+  }
+
+  // WF-7: a non-curable trigger never cures; the flags describe the change exactly.
+  result.triggers.forEach((outcome, k) => {
+    const was = state.triggersBreached[k] ?? false;
+    if (config.triggers[k]?.curable === false && was && !outcome.breached) fail("WF-7", `trigger ${k} cured`);
+    if (outcome.breachedNow !== (outcome.breached && !was)) fail("WF-7", `trigger ${k} breachedNow`);
+    if (outcome.curedNow !== (was && !outcome.breached)) fail("WF-7", `trigger ${k} curedNow`);
+    if (result.next.triggersBreached[k] !== outcome.breached) fail("WF-7", `trigger ${k} state`);
+  });
+  return problems;
+}

@@ -1,0 +1,269 @@
+/**
+ * The waterfall's types: the TypeScript mirror of `contracts/types/WaterfallTypes.sol`, field for field and in
+ * the same order. Money is `...Cents` (bigint, the cash token's smallest unit), rates and ratios `...Wad`
+ * (bigint, 1e18 = 100%). Tranches are listed most senior first. Solidity enums are string unions here; the
+ * position of a value in its `..._KINDS`-style tuple is the Solidity enum's numeric value.
+ */
+
+/** How a tranche's coupon is set (`CouponType` in `TrancheTypes.sol`). */
+export const COUPON_TYPES = ["fixed", "floating", "none"] as const;
+/** A coupon type: fixed rate, floating (index + spread, within floor and cap), or none. */
+export type CouponType = (typeof COUPON_TYPES)[number];
+
+/** Principal allocation while no trigger overrides it (`PrincipalMode`). */
+export const PRINCIPAL_MODES = ["sequential", "proRata", "targeted"] as const;
+/** `sequential`: most senior first; `proRata`: by balance; `targeted`: each tranche down to its target balance. */
+export type PrincipalMode = (typeof PRINCIPAL_MODES)[number];
+
+/** The steps of the priority of payments (`StepKind`). */
+export const STEP_KINDS = [
+  "fee",
+  "interest",
+  "principal",
+  "reserveTopUp",
+  "guaranteeFee",
+  "guaranteeReimbursement",
+] as const;
+/** One kind of step. `fee` and `interest` name their fee or tranche by `index`. */
+export type StepKind = (typeof STEP_KINDS)[number];
+
+/** What a trigger measures (`TriggerKind`). */
+export const TRIGGER_KINDS = [
+  "overcollateralization",
+  "interestCoverage",
+  "cumulativeNetLoss",
+  "delinquency60",
+] as const;
+/** A trigger's measure. */
+export type TriggerKind = (typeof TRIGGER_KINDS)[number];
+
+/** What a breached trigger does (`TriggerEffect`). */
+export const TRIGGER_EFFECTS = ["switchToSequential", "trapExcessSpread", "eventOfDefault"] as const;
+/** A trigger's effect. */
+export type TriggerEffect = (typeof TRIGGER_EFFECTS)[number];
+
+/** One step of the configured order. */
+export interface WaterfallStep {
+  /** The step. */
+  readonly kind: StepKind;
+  /** The fee or tranche the step pays (`fee`, `interest`); 0 for the other kinds. */
+  readonly index: number;
+}
+
+/** A senior fee: `fixedCents` per period plus `rateWad` a year on the pool's opening balance. */
+export interface FeeTerms {
+  /** Fixed amount per period. */
+  readonly fixedCents: bigint;
+  /** Annual rate on the opening pool balance, accrued like interest. */
+  readonly rateWad: bigint;
+}
+
+/** How a tranche's coupon is set. */
+export interface CouponTerms {
+  /** Fixed, floating or none. */
+  readonly couponType: CouponType;
+  /** The annual rate (fixed) or the spread over the index (floating); 0 for none. */
+  readonly couponRateWad: bigint;
+  /** Floating only: the coupon is never below it (0 = no floor). 0 otherwise. */
+  readonly floorRateWad: bigint;
+  /** Floating only: the coupon is never above it (0 = no cap; else >= floor). 0 otherwise. */
+  readonly capRateWad: bigint;
+}
+
+/** The reserve account: its target and which shortfalls it covers. */
+export interface ReserveTerms {
+  /** Target as a share of the ending pool balance, rounded up. */
+  readonly targetWad: bigint;
+  /** The target is never below this (and never above the tranches' opening balance). */
+  readonly floorCents: bigint;
+  /** Whether the reserve is drawn for senior fee shortfalls. */
+  readonly coversFees: boolean;
+  /** The reserve is drawn for interest shortfalls of this many most senior tranches. */
+  readonly coveredTranches: number;
+}
+
+/** A third-party guarantee facility. */
+export interface GuaranteeTerms {
+  /** The commitment; draws outstanding never exceed it. 0 = no facility. */
+  readonly limitCents: bigint;
+  /** Annual commitment fee on the limit, accrued like interest. */
+  readonly feeRateWad: bigint;
+  /** Whether the guarantee is drawn for senior fee shortfalls. */
+  readonly coversFees: boolean;
+  /** The guarantee is drawn for interest shortfalls of this many most senior tranches. */
+  readonly coveredTranches: number;
+}
+
+/** A performance trigger, evaluated each period before any payment. */
+export interface TriggerTerms {
+  /** What it measures. */
+  readonly kind: TriggerKind;
+  /** What it does while breached. */
+  readonly effect: TriggerEffect;
+  /** Whether it un-breaches when the measure recovers. */
+  readonly curable: boolean;
+  /** Overcollateralization and interest coverage: the measure's most senior tranches (0 = all); else 0. */
+  readonly trancheScope: number;
+  /** The threshold, a ratio (1e18 = 1). */
+  readonly thresholdWad: bigint;
+  /** Cumulative net loss only, optional: the threshold of period p is `scheduleWad[min(p, length) - 1]`. */
+  readonly scheduleWad: readonly bigint[];
+}
+
+/** A deal's priority of payments. See `WaterfallConfig` in `WaterfallTypes.sol`. */
+export interface WaterfallConfig {
+  /** 360 or 365. */
+  readonly yearBasisDays: number;
+  /** Principal allocation while no trigger overrides it. */
+  readonly principalMode: PrincipalMode;
+  /** Target overcollateralization, share of the ending pool balance, rounded up. */
+  readonly targetOcWad: bigint;
+  /** The target overcollateralization is never below this (nor above the pool balance). */
+  readonly ocFloorCents: bigint;
+  /** The pool balance at closing (> 0), the cumulative net loss denominator. */
+  readonly originalPoolBalanceCents: bigint;
+  /** Coupon terms per tranche, most senior first (1 to 16). */
+  readonly tranches: readonly CouponTerms[];
+  /** Senior fees (0 to 8). */
+  readonly fees: readonly FeeTerms[];
+  /** The order of payments. */
+  readonly steps: readonly WaterfallStep[];
+  /** The reserve account. */
+  readonly reserve: ReserveTerms;
+  /** The guarantee facility. */
+  readonly guarantee: GuaranteeTerms;
+  /** The triggers (0 to 8). */
+  readonly triggers: readonly TriggerTerms[];
+}
+
+/** What a tranche carries from one period to the next. */
+export interface TrancheBalances {
+  /** Outstanding principal (after write-downs). */
+  readonly balanceCents: bigint;
+  /** Interest due and unpaid; bears interest at the coupon. */
+  readonly interestShortfallCents: bigint;
+  /** Principal written down and not yet written back up. */
+  readonly writtenDownCents: bigint;
+}
+
+/** What the waterfall carries from one period to the next. */
+export interface WaterfallState {
+  /** Per tranche, most senior first. */
+  readonly tranches: readonly TrancheBalances[];
+  /** Unpaid senior fees, per fee. */
+  readonly feeShortfallsCents: readonly bigint[];
+  /** Whether each trigger was breached after the previous period. */
+  readonly triggersBreached: readonly boolean[];
+  /** Reserve account balance. */
+  readonly reserveCents: bigint;
+  /** Guarantee draws not yet reimbursed. */
+  readonly guaranteeDrawnCents: bigint;
+  /** Unpaid guarantee fee. */
+  readonly guaranteeFeeShortfallCents: bigint;
+  /** Cumulative defaults less cumulative recoveries (never below 0). */
+  readonly cumulativeNetLossCents: bigint;
+}
+
+/** The inputs of one period, from the anchored report and the trustee. */
+export interface PeriodInputs {
+  /** The period number, from 1. */
+  readonly period: number;
+  /** Days of interest in the period. */
+  readonly accrualDays: number;
+  /** The floating-rate index for the period. */
+  readonly indexRateWad: bigint;
+  /** Accelerated whatever the triggers say. */
+  readonly accelerated: boolean;
+  /** Interest collected. */
+  readonly interestCollectionsCents: bigint;
+  /** Principal collected, recoveries included. */
+  readonly principalCollectionsCents: bigint;
+  /** Recoveries (part of principal collections). */
+  readonly recoveriesCents: bigint;
+  /** Principal of the loans that defaulted in the period. */
+  readonly newDefaultsCents: bigint;
+  /** Principal 60+ days past due at the period's end. */
+  readonly delinquent60PlusCents: bigint;
+  /** Performing pool balance at the period's start. */
+  readonly poolBalanceBeginCents: bigint;
+  /** Performing pool balance at the period's end. */
+  readonly poolBalanceEndCents: bigint;
+  /** `targeted` mode: each tranche's scheduled balance after the period; else empty. */
+  readonly targetBalancesCents: readonly bigint[];
+}
+
+/** What one senior fee was due and paid. */
+export interface FeePayment {
+  /** Current fee and the carried shortfall. */
+  readonly dueCents: bigint;
+  /** Paid (the rest is `next.feeShortfallsCents`). */
+  readonly paidCents: bigint;
+}
+
+/** What one tranche was due and paid. */
+export interface TranchePayment {
+  /** The coupon applied. */
+  readonly rateWad: bigint;
+  /** Current interest, interest on the carried shortfall, and the shortfall. */
+  readonly interestDueCents: bigint;
+  /** Interest paid (the rest is the tranche's next shortfall). */
+  readonly interestPaidCents: bigint;
+  /** Principal paid. */
+  readonly principalPaidCents: bigint;
+  /** Principal written down for losses (step 9). */
+  readonly writeDownCents: bigint;
+  /** Principal written back up from recoveries (step 4). */
+  readonly writeUpCents: bigint;
+}
+
+/** How a trigger stood in the period. */
+export interface TriggerOutcome {
+  /** The measure, rounded toward a breach; `MAX_UINT256` for a coverage ratio over nothing. */
+  readonly valueWad: bigint;
+  /** The threshold applied. */
+  readonly thresholdWad: bigint;
+  /** Breached after the period. */
+  readonly breached: boolean;
+  /** Breached now, not before. */
+  readonly breachedNow: boolean;
+  /** Breached before, not now. */
+  readonly curedNow: boolean;
+}
+
+/** Everything one period produces. See `PeriodResult` in `WaterfallTypes.sol` for each field. */
+export interface PeriodResult {
+  /** Acceleration applied (an event-of-default trigger or `inputs.accelerated`). */
+  readonly accelerated: boolean;
+  /** The allocation applied (`sequential` when accelerated or switched by a trigger). */
+  readonly principalMode: PrincipalMode;
+  /** Excess spread trapped in the reserve (a breached trap trigger, not accelerated). */
+  readonly trapping: boolean;
+  /** The principal distribution amount the principal step aimed to pay. */
+  readonly principalDueCents: bigint;
+  /** Per fee. */
+  readonly fees: readonly FeePayment[];
+  /** Per tranche, most senior first. */
+  readonly tranches: readonly TranchePayment[];
+  /** Per trigger. */
+  readonly triggers: readonly TriggerOutcome[];
+  /** The reserve target of the period (0 when accelerated). */
+  readonly reserveTargetCents: bigint;
+  /** Reserve above its target released into the available funds first (not while trapping). */
+  readonly reserveReleaseCents: bigint;
+  /** Drawn from the reserve for fee and interest shortfalls. */
+  readonly reserveDrawCents: bigint;
+  /** Paid into the reserve by the reserve step. */
+  readonly reserveTopUpCents: bigint;
+  /** Drawn from the guarantor for fee and interest shortfalls. */
+  readonly guaranteeDrawCents: bigint;
+  /** Guarantee fee due (current and carried). */
+  readonly guaranteeFeeDueCents: bigint;
+  /** Guarantee fee paid. */
+  readonly guaranteeFeePaidCents: bigint;
+  /** Guarantor draws repaid. */
+  readonly guaranteeReimbursedCents: bigint;
+  /** What is left after the last step, to the equity holder. */
+  readonly residualCents: bigint;
+  /** The state for the next period. */
+  readonly next: WaterfallState;
+}
