@@ -21,7 +21,7 @@ import {
   writeCsv,
   type TapeValidationResult,
   type ValidateTapeOptions,
-} from "../packages/core/src";
+} from "@abs/core";
 
 const BAD_EVERY = 100;
 const LOAN_ID = TAPE_COLUMNS.indexOf("loan_id");
