@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CashflowError } from "./errors";
 import { WAD, bpsToWad, percentToWad } from "./fixed-point";
 import { absSmm, cdrToMdr, cprToSmm, psaCpr, sdaCdr } from "./rate-models";
+import { describeZodIssues } from "../zod-issues";
 
 /**
  * Prepayment conventions (SIFMA SF-4..SF-15):
@@ -214,26 +215,6 @@ export const tieredAssumptionsSchema = z
     ...(input.fallback === undefined ? {} : { fallback: input.fallback }),
   }));
 
-/** Formats zod issues as `path: message, found <input>` (the input is added where zod's message lacks it). */
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.length === 0 ? "(root)" : issue.path.join(".");
-      const saysFound = /\b(found|received)\b/.test(issue.message) || issue.code === "unrecognized_keys";
-      const found = saysFound || !("input" in issue) ? "" : `, found ${describeInput(issue.input)}`;
-      return `${path}: ${issue.message}${found}`;
-    })
-    .join("; ");
-}
-
-/** A short rendering of an offending input value. */
-function describeInput(input: unknown): string {
-  if (typeof input === "bigint") return `${input}n`;
-  if (input === undefined) return "nothing";
-  const text = JSON.stringify(input) ?? String(input);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 /**
  * Parses an assumption set from untrusted input (e.g. a JSON file).
  *
@@ -242,7 +223,7 @@ function describeInput(input: unknown): string {
 export function parseAssumptionSet(input: unknown): AssumptionSet {
   const parsed = assumptionSetSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
-    throw new CashflowError("INVALID_ASSUMPTIONS", `invalid assumption set: ${describeIssues(parsed.error)}`, {
+    throw new CashflowError("INVALID_ASSUMPTIONS", `invalid assumption set: ${describeZodIssues(parsed.error)}`, {
       cause: parsed.error,
     });
   }
@@ -257,7 +238,7 @@ export function parseAssumptionSet(input: unknown): AssumptionSet {
 export function parseTieredAssumptions(input: unknown): TieredAssumptions {
   const parsed = tieredAssumptionsSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
-    throw new CashflowError("INVALID_ASSUMPTIONS", `invalid tier table: ${describeIssues(parsed.error)}`, {
+    throw new CashflowError("INVALID_ASSUMPTIONS", `invalid tier table: ${describeZodIssues(parsed.error)}`, {
       cause: parsed.error,
     });
   }

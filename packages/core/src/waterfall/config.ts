@@ -13,6 +13,7 @@ import {
   type WaterfallState,
   type WaterfallStep,
 } from "./types";
+import { describeInput, describeZodIssues } from "../zod-issues";
 
 /** Most tranches of a deal (`WaterfallLib.MAX_TRANCHES`, as `AssetPool.MAX_TRANCHES`). */
 export const MAX_TRANCHES = 16;
@@ -123,29 +124,10 @@ export const periodInputsSchema = z.strictObject({
   targetBalancesCents: z.array(cents).max(MAX_TRANCHES),
 });
 
-/** Formats zod issues as `path: message, found <input>`. */
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.length === 0 ? "(root)" : issue.path.join(".");
-      const saysFound = /\b(found|received)\b/.test(issue.message) || issue.code === "unrecognized_keys";
-      const found = saysFound || !("input" in issue) ? "" : `, found ${describeInput(issue.input)}`;
-      return `${path}: ${issue.message}${found}`;
-    })
-    .join("; ");
-}
-
-function describeInput(input: unknown): string {
-  if (typeof input === "bigint") return `${input}n`;
-  if (input === undefined) return "nothing";
-  const text = JSON.stringify(input, (_key, value: unknown) => (typeof value === "bigint" ? `${value}n` : value));
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 function parseWith<T>(schema: z.ZodType<T>, input: unknown, code: WaterfallErrorCode, what: string): T {
   const parsed = schema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
-    throw new WaterfallError(code, `invalid ${what}: ${describeIssues(parsed.error)}`, { cause: parsed.error });
+    throw new WaterfallError(code, `invalid ${what}: ${describeZodIssues(parsed.error)}`, { cause: parsed.error });
   }
   return parsed.data;
 }
