@@ -1,35 +1,12 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { ROLE_NAMES, type RoleName } from "@abs/core";
 
 /**
  * The deployment configuration of one network: `deploy/networks/<network>.json`.
  * Parsed here, at the boundary; everything downstream trusts the typed value.
  */
-
-const ROLE_NAMES = [
-  "ORIGINATOR",
-  "SERVICER",
-  "TRUSTEE",
-  "CUSTODIAN",
-  "INVESTOR",
-  "REGULATOR",
-  "GUARANTOR",
-  "EXCHANGE",
-] as const;
-export type RoleName = (typeof ROLE_NAMES)[number];
-
-/** Role bit positions; mirrors `contracts/types/Roles.sol`. */
-export const ROLE_BIT: Record<RoleName, number> = {
-  ORIGINATOR: 0,
-  SERVICER: 1,
-  TRUSTEE: 2,
-  CUSTODIAN: 3,
-  INVESTOR: 4,
-  REGULATOR: 5,
-  GUARANTOR: 6,
-  EXCHANGE: 7,
-};
 
 /** A decimal fraction such as "0.0285", kept as a string so it converts to fixed point exactly. */
 const decimalFraction = z

@@ -15,7 +15,8 @@ import {
 } from "../typechain-types";
 import { type IConsortiumRegistry } from "../typechain-types/contracts/registry/ConsortiumRegistry";
 import { type AddressBook } from "./address-book";
-import { ROLE_BIT, type MemberConfig, type NetworkConfig } from "./config";
+import { ActionKind, roleSet } from "@abs/core";
+import { type MemberConfig, type NetworkConfig } from "./config";
 import { deploySampleDeal, type SampleDealSummary } from "./sample-deal";
 
 /** What a deployment step needs: the parsed config, signers, the address book and a logger. */
@@ -38,8 +39,6 @@ export interface ConsortiumDeployment {
   members: { name: string; address: string; roles: string[]; voting: boolean }[];
   sampleDeal?: SampleDealSummary;
 }
-
-const SET_FACTORY = 8; // IConsortiumRegistry.ActionKind.SetFactory
 
 /**
  * Deploy the consortium (registry, factories, cash token, document registry) and the sample deal.
@@ -76,7 +75,7 @@ export async function deployConsortium(ctx: DeployContext): Promise<ConsortiumDe
     await govern(
       ctx,
       registry,
-      blankAction({ kind: SET_FACTORY, account: factory, flag: true }),
+      blankAction({ kind: ActionKind.SetFactory, account: factory, flag: true }),
       `authorise factory ${factory}`,
     );
   }
@@ -126,7 +125,7 @@ function founderRecord(m: MemberConfig, account: string, now: bigint): Consortiu
     memberId: encodeBytes32String(m.memberId),
     // Only a hash of the legal-entity name goes on chain.
     legalEntityHash: keccakText(`legal-entity:${m.legalEntity}`),
-    roles: m.roles.reduce((bits, r) => bits | (1 << ROLE_BIT[r]), 0),
+    roles: roleSet(...m.roles),
     voting: m.voting,
     eligibility: m.eligibility
       ? {

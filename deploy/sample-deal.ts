@@ -1,5 +1,5 @@
 import { encodeBytes32String, getAddress, keccak256, toUtf8Bytes } from "ethers";
-import { generateLoans, TapeCommitmentBuilder, type LoanRecord } from "@abs/core";
+import { generateLoans, Role, TapeCommitmentBuilder, type LoanRecord } from "@abs/core";
 import { AssetPool__factory, AssetPoolFactory__factory, DocumentRegistry__factory } from "../typechain-types";
 import { type SampleDealConfig, parseFixed } from "./config";
 import { confirm, type DeployContext } from "./consortium";
@@ -16,7 +16,6 @@ export interface SampleDealSummary {
 
 const POOL_STATES = ["Draft", "Structured", "Offering", "Active", "Amortizing", "Accelerated", "Redeemed"] as const;
 const COUPON_TYPES = { Fixed: 0, Floating: 1, None: 2 } as const;
-const ROLE = { ORIGINATOR: 0, TRUSTEE: 2 } as const;
 const PROSPECTUS = encodeBytes32String("PROSPECTUS");
 const DAY = 86_400n;
 
@@ -115,15 +114,15 @@ export async function deploySampleDeal(
         PROSPECTUS,
         keccak256(toUtf8Bytes(prospectus)),
         `abs-node://trustee/documents/${deal.dealId}/prospectus-v1.pdf`,
-        (1 << ROLE.TRUSTEE) | (1 << ROLE.ORIGINATOR),
+        (1 << Role.TRUSTEE) | (1 << Role.ORIGINATOR),
       ),
     );
     [prospectusDocId] = await documents.latestVersion(poolAddress, PROSPECTUS);
   }
   const signed = await documents.signedRoles(prospectusDocId);
   for (const [role, signer] of [
-    [ROLE.TRUSTEE, trustee],
-    [ROLE.ORIGINATOR, originator],
+    [Role.TRUSTEE, trustee],
+    [Role.ORIGINATOR, originator],
   ] as const) {
     if ((signed & (1n << BigInt(role))) === 0n) await confirm(documents.connect(signer).signOff(prospectusDocId, role));
   }

@@ -13,7 +13,7 @@ import {
   keccak256,
   toUtf8Bytes,
 } from "ethers";
-import { generateLoans, TapeCommitmentBuilder } from "@abs/core";
+import { ActionKind, generateLoans, Role, TapeCommitmentBuilder } from "@abs/core";
 import {
   AssetPool__factory,
   AssetPoolFactory__factory,
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
 
   // ---------------------------------------------------------------- registry governance
   const registry = ConsortiumRegistry__factory.connect(d.registry, provider);
-  const suspendExchange = blankAction({ kind: 1, account: await addr(exchange) });
+  const suspendExchange = blankAction({ kind: ActionKind.SuspendMember, account: await addr(exchange) });
   await measure(
     "ConsortiumRegistry",
     "propose",
@@ -109,12 +109,16 @@ async function main(): Promise<void> {
   // execute(): a proposal with k-1 approvals passes once the threshold is lowered to k-1.
   const threshold = await registry.threshold();
   await (
-    await registry.connect(originator).propose(blankAction({ kind: 1, account: await addr(investor2) }), DAY)
+    await registry
+      .connect(originator)
+      .propose(blankAction({ kind: ActionKind.SuspendMember, account: await addr(investor2) }), DAY)
   ).wait();
   const pending = await registry.proposalCount();
   await (await registry.connect(servicer).approve(pending)).wait();
   await (
-    await registry.connect(originator).propose(blankAction({ kind: 7, threshold: Number(threshold) - 1 }), DAY)
+    await registry
+      .connect(originator)
+      .propose(blankAction({ kind: ActionKind.SetThreshold, threshold: Number(threshold) - 1 }), DAY)
   ).wait();
   const lower = await registry.proposalCount();
   await (await registry.connect(servicer).approve(lower)).wait();
@@ -132,18 +136,22 @@ async function main(): Promise<void> {
   );
   // Restore investor-2 and the threshold for the rest of the run (k-1 approvals now suffice).
   await (
-    await registry.connect(originator).propose(blankAction({ kind: 2, account: await addr(investor2) }), DAY)
+    await registry
+      .connect(originator)
+      .propose(blankAction({ kind: ActionKind.ReinstateMember, account: await addr(investor2) }), DAY)
   ).wait();
   await (await registry.connect(servicer).approve(await registry.proposalCount())).wait();
   await (
-    await registry.connect(originator).propose(blankAction({ kind: 7, threshold: Number(threshold) }), DAY)
+    await registry
+      .connect(originator)
+      .propose(blankAction({ kind: ActionKind.SetThreshold, threshold: Number(threshold) }), DAY)
   ).wait();
   await (await registry.connect(servicer).approve(await registry.proposalCount())).wait();
   // registerDealContract(): by a factory the consortium authorised (here the custodian's account).
   await (
     await registry
       .connect(originator)
-      .propose(blankAction({ kind: 8, account: await addr(custodian), flag: true }), DAY)
+      .propose(blankAction({ kind: ActionKind.SetFactory, account: await addr(custodian), flag: true }), DAY)
   ).wait();
   const authorise = await registry.proposalCount();
   await (await registry.connect(servicer).approve(authorise)).wait();
@@ -350,8 +358,7 @@ async function main(): Promise<void> {
   // ---------------------------------------------------------------- documents
   const docs = DocumentRegistry__factory.connect(d.documents, trustee);
   const poolAddress = await pool.getAddress();
-  const TRUSTEE = 2;
-  const ORIGINATOR = 0;
+  const { TRUSTEE, ORIGINATOR } = Role;
   const docType = encodeBytes32String("TRUST-DEED");
   await measure(
     "DocumentRegistry",

@@ -140,3 +140,5 @@ export {
 } from "./tape";
 /** The priority-of-payments engine, bit-identical to contracts/libraries/WaterfallLib.sol. */
 export * as waterfall from "./waterfall";
+/** The consortium's on-chain enums (roles, member status, governed actions, holder codes). */
+export { ActionKind, HolderCode, MemberStatus, ROLE_NAMES, Role, roleSet, type RoleName } from "./roles";
