@@ -142,3 +142,23 @@ export {
 export * as waterfall from "./waterfall";
 /** The consortium's on-chain enums (roles, member status, governed actions, holder codes). */
 export { ActionKind, HolderCode, MemberStatus, ROLE_NAMES, Role, roleSet, type RoleName } from "./roles";
+/** Period reports: servicer performance files aggregated into the pool contract's PeriodReport. */
+export {
+  LOAN_STATE_LEAF_TYPES,
+  LOAN_STATE_SALT_DOMAIN,
+  LOAN_STATE_VERSION,
+  MAX_PERIOD,
+  REPORT_ISSUE_CODES,
+  buildPeriodReport,
+  deriveLoanStateSalt,
+  loanStateLeaf,
+  loanStateValues,
+  type LoanState,
+  type PeriodAggregates,
+  type PeriodReport,
+  type PeriodReportOptions,
+  type PeriodReportResult,
+  type ReportIssue,
+  type ReportIssueCode,
+  type ReportProgress,
+} from "./report";
