@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { CoreError } from "@abs/core";
+import { registerReportCommands } from "./commands/report";
 import { registerTapeCommands } from "./commands/tape";
 import { CliError, EXIT } from "./errors";
 import { type CliIo } from "./io";
@@ -32,6 +33,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
       writeErr: (text) => io.stderr.write(text),
     });
   registerTapeCommands(program, io, setExitCode);
+  registerReportCommands(program, io, setExitCode);
   return program;
 }
 
