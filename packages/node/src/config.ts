@@ -1,0 +1,123 @@
+/**
+ * The member node's configuration, read from environment variables and parsed with zod at the
+ * boundary. Errors name the variable, what was expected and what was found (never a key's value).
+ *
+ * | variable                    | meaning                                              | default          |
+ * |-----------------------------|------------------------------------------------------|------------------|
+ * | ABS_NODE_ROLE               | this member's role (ORIGINATOR, TRUSTEE, ...)        | required         |
+ * | ABS_NODE_MEMBER_ID          | this member's registered id, e.g. ORIG-HUAXIA-CF     | required         |
+ * | ABS_NODE_LISTEN             | host:port to listen on                               | 127.0.0.1:8700   |
+ * | ABS_NODE_RPC_URL            | JSON-RPC URL of a chain node                         | required         |
+ * | ABS_NODE_REGISTRY           | ConsortiumRegistry address                           | required         |
+ * | ABS_NODE_DATA_DIR           | LevelDB directory                                    | required         |
+ * | ABS_NODE_KEY_ENV            | name of the env variable holding the member's key    | one of these two |
+ * | ABS_NODE_HARDHAT_ACCOUNT    | Hardhat dev account index (local chains only)        |                  |
+ * | ABS_NODE_WINDOW_MS          | allowed clock distance of signed requests            | 60000            |
+ * | ABS_NODE_LOAN_LEVEL_ROLES   | comma list of roles that read loan-level data        | TRUSTEE,REGULATOR|
+ * | ABS_NODE_AGGREGATE_ROLES    | comma list of roles that read aggregates only        | INVESTOR         |
+ * | ABS_NODE_LOG_LEVEL          | pino level                                           | info             |
+ */
+import { z } from "zod";
+import { ROLE_NAMES } from "@abs/core";
+import { ConfigError } from "./errors";
+
+const roleList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(",")
+      .map((r) => r.trim())
+      .filter((r) => r.length > 0),
+  )
+  .pipe(z.array(z.enum(ROLE_NAMES, { error: `expected role names from ${ROLE_NAMES.join(", ")}` })));
+
+const listen = z
+  .string()
+  .regex(/^[^\s:]+:\d{1,5}$/, "expected host:port, e.g. 127.0.0.1:8700")
+  .transform((s) => {
+    const at = s.lastIndexOf(":");
+    return { host: s.slice(0, at), port: Number(s.slice(at + 1)) };
+  })
+  .refine((l) => l.port <= 65_535, "expected a port between 0 and 65535");
+
+const envSchema = z
+  .object({
+    ABS_NODE_ROLE: z.enum(ROLE_NAMES, { error: `expected one of ${ROLE_NAMES.join(", ")}` }),
+    ABS_NODE_MEMBER_ID: z
+      .string()
+      .regex(/^[\x21-\x7e]{1,31}$/, "expected a member id of 1-31 printable ASCII characters"),
+    ABS_NODE_LISTEN: listen.default({ host: "127.0.0.1", port: 8700 }),
+    ABS_NODE_RPC_URL: z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }),
+    ABS_NODE_REGISTRY: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed contract address"),
+    ABS_NODE_DATA_DIR: z.string().min(1, "expected a directory path"),
+    ABS_NODE_KEY_ENV: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]*$/, "expected an environment variable name")
+      .optional(),
+    ABS_NODE_HARDHAT_ACCOUNT: z.coerce.number().int().min(0).max(19).optional(),
+    ABS_NODE_WINDOW_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
+    ABS_NODE_LOAN_LEVEL_ROLES: roleList.default(["TRUSTEE", "REGULATOR"]),
+    ABS_NODE_AGGREGATE_ROLES: roleList.default(["INVESTOR"]),
+    ABS_NODE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    const sources = [env.ABS_NODE_KEY_ENV, env.ABS_NODE_HARDHAT_ACCOUNT].filter((s) => s !== undefined).length;
+    if (sources !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ABS_NODE_KEY_ENV"],
+        message: `expected exactly one key source (ABS_NODE_KEY_ENV or ABS_NODE_HARDHAT_ACCOUNT), found ${sources}`,
+      });
+    }
+  });
+
+export type KeySource = { readonly privateKeyEnv: string } | { readonly hardhatAccount: number };
+
+export interface NodeConfig {
+  readonly role: (typeof ROLE_NAMES)[number];
+  readonly memberId: string;
+  readonly listen: { readonly host: string; readonly port: number };
+  readonly rpcUrl: string;
+  readonly registry: string;
+  readonly dataDir: string;
+  readonly key: KeySource;
+  readonly windowMs: number;
+  readonly policy: {
+    readonly loanLevelRoles: readonly (typeof ROLE_NAMES)[number][];
+    readonly aggregateRoles: readonly (typeof ROLE_NAMES)[number][];
+  };
+  readonly logLevel: string;
+}
+
+/** Parse the node configuration from `env`; throws ConfigError listing every bad variable. */
+export function parseNodeConfig(env: Readonly<Record<string, string | undefined>>): NodeConfig {
+  // Empty variables count as unset, so `FOO= node main.js` falls back to the default.
+  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith("ABS_NODE_") && v !== ""));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? "environment");
+        const found = name.startsWith("ABS_NODE_") ? present[name] : undefined;
+        const shown = name === "ABS_NODE_KEY_ENV" || found === undefined ? "" : `, found "${found}"`;
+        return `${name}: ${found === undefined && issue.code === "invalid_type" ? "is required" : issue.message}${shown}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    role: e.ABS_NODE_ROLE,
+    memberId: e.ABS_NODE_MEMBER_ID,
+    listen: e.ABS_NODE_LISTEN,
+    rpcUrl: e.ABS_NODE_RPC_URL,
+    registry: e.ABS_NODE_REGISTRY,
+    dataDir: e.ABS_NODE_DATA_DIR,
+    key:
+      e.ABS_NODE_KEY_ENV !== undefined
+        ? { privateKeyEnv: e.ABS_NODE_KEY_ENV }
+        : { hardhatAccount: e.ABS_NODE_HARDHAT_ACCOUNT ?? 0 },
+    windowMs: e.ABS_NODE_WINDOW_MS,
+    policy: { loanLevelRoles: e.ABS_NODE_LOAN_LEVEL_ROLES, aggregateRoles: e.ABS_NODE_AGGREGATE_ROLES },
+    logLevel: e.ABS_NODE_LOG_LEVEL,
+  };
+}

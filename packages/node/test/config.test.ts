@@ -1,0 +1,77 @@
+import { expect } from "chai";
+import { parseNodeConfig } from "../src/config";
+import { ConfigError } from "../src/errors";
+
+const base = {
+  ABS_NODE_ROLE: "ORIGINATOR",
+  ABS_NODE_MEMBER_ID: "ORIG-HUAXIA-CF",
+  ABS_NODE_RPC_URL: "http://127.0.0.1:8545",
+  ABS_NODE_REGISTRY: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+  ABS_NODE_DATA_DIR: "/var/lib/abs-node",
+  ABS_NODE_KEY_ENV: "ORIGINATOR_KEY",
+};
+
+function issuesOf(env: Record<string, string | undefined>): string[] {
+  try {
+    parseNodeConfig(env);
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConfigError);
+    expect((error as ConfigError).code).to.equal("NODE_CONFIG_INVALID");
+    return [...(error as ConfigError).issues];
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("parseNodeConfig", () => {
+  it("parses a minimal config and fills the defaults", () => {
+    const config = parseNodeConfig({ ...base, UNRELATED: "x" });
+    expect(config).to.deep.include({
+      role: "ORIGINATOR",
+      memberId: "ORIG-HUAXIA-CF",
+      listen: { host: "127.0.0.1", port: 8700 },
+      key: { privateKeyEnv: "ORIGINATOR_KEY" },
+      windowMs: 60_000,
+      logLevel: "info",
+    });
+    expect(config.policy).to.deep.equal({ loanLevelRoles: ["TRUSTEE", "REGULATOR"], aggregateRoles: ["INVESTOR"] });
+  });
+
+  it("parses configurable entitlement roles, listen address and a dev key", () => {
+    const config = parseNodeConfig({
+      ...base,
+      ABS_NODE_KEY_ENV: undefined,
+      ABS_NODE_HARDHAT_ACCOUNT: "1",
+      ABS_NODE_LISTEN: "0.0.0.0:9000",
+      ABS_NODE_LOAN_LEVEL_ROLES: "TRUSTEE, REGULATOR,SERVICER",
+      ABS_NODE_AGGREGATE_ROLES: "",
+    });
+    expect(config.key).to.deep.equal({ hardhatAccount: 1 });
+    expect(config.listen).to.deep.equal({ host: "0.0.0.0", port: 9000 });
+    expect(config.policy.loanLevelRoles).to.deep.equal(["TRUSTEE", "REGULATOR", "SERVICER"]);
+    expect(config.policy.aggregateRoles).to.deep.equal(["INVESTOR"]); // empty = default
+  });
+
+  it("lists every bad variable with what was expected and what was found", () => {
+    const issues = issuesOf({
+      ...base,
+      ABS_NODE_ROLE: "BANKER",
+      ABS_NODE_RPC_URL: "ftp://x",
+      ABS_NODE_REGISTRY: "0x1234",
+      ABS_NODE_LISTEN: "localhost",
+      ABS_NODE_LOAN_LEVEL_ROLES: "TRUSTEE,JUDGE",
+      ABS_NODE_DATA_DIR: undefined,
+    });
+    const text = issues.join("\n");
+    expect(text).to.include("ABS_NODE_ROLE: expected one of ORIGINATOR").and.include('found "BANKER"');
+    expect(text).to.include("ABS_NODE_RPC_URL: expected an http(s) URL");
+    expect(text).to.include('ABS_NODE_REGISTRY: expected a 0x-prefixed contract address, found "0x1234"');
+    expect(text).to.include("ABS_NODE_LISTEN: expected host:port");
+    expect(text).to.include("ABS_NODE_LOAN_LEVEL_ROLES");
+    expect(text).to.include("ABS_NODE_DATA_DIR: is required");
+  });
+
+  it("requires exactly one key source", () => {
+    expect(issuesOf({ ...base, ABS_NODE_KEY_ENV: undefined }).join()).to.include("exactly one key source");
+    expect(issuesOf({ ...base, ABS_NODE_HARDHAT_ACCOUNT: "2" }).join()).to.include("found 2");
+  });
+});
