@@ -6,7 +6,7 @@
  * usage error. Submitting the report on chain comes with the member node.
  */
 import { createReadStream } from "node:fs";
-import { rename, rm, stat, writeFile } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { type Command } from "commander";
 import { z } from "zod";
 import {
@@ -18,6 +18,7 @@ import {
   type ReportIssue,
 } from "@abs/core";
 import { CliError, EXIT } from "../../errors";
+import { writeFileAtomically } from "../../atomic-write";
 import { type CliIo } from "../../io";
 import { readOriginatorKeys } from "../../keys";
 import { createProgress, formatCount, formatKeyValues, formatTable, formatYuan, writeJson } from "../../output";
@@ -133,18 +134,6 @@ function humanOutput(file: string, result: PeriodReportResult): string {
   return text;
 }
 
-/** Writes `text` to a temporary file renamed into place, so `path` is never half-written. */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temporary = `${path}.partial-${process.pid}`;
-  try {
-    await writeFile(temporary, text, { flag: "wx" });
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw new CliError("OUTPUT_FAILED", `Cannot write ${JSON.stringify(path)}`, { cause: error });
-  }
-}
-
 async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
   const options: BuildOptions = parseOptions(optionsSchema, raw);
   if (options.out !== undefined && options.keyFile === undefined) {
@@ -174,7 +163,7 @@ async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
     progress.stop();
   }
   if (result.valid && options.out !== undefined) {
-    await writeAtomically(options.out, jsonText(jsonReportOf(result)));
+    await writeFileAtomically(options.out, (out) => void out.write(jsonText(jsonReportOf(result))));
   }
   if (options.json) writeJson(io.stdout, jsonOutput(file, result));
   else io.stdout.write(humanOutput(file, result));

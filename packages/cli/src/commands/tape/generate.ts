@@ -3,14 +3,11 @@
  * optionally its monthly performance file, deterministically from a seed. Files are written to a
  * temporary name and renamed at the end, so an interrupted run leaves no half-written tape behind.
  */
-import { createWriteStream } from "node:fs";
-import { rename, rm } from "node:fs/promises";
-import { type Writable } from "node:stream";
-import { finished } from "node:stream/promises";
 import { type Command } from "commander";
 import { z } from "zod";
 import { generateLoans, generatePerformance, writePerformanceCsv, writeTapeCsv, type CsvWriteOptions } from "@abs/core";
 import { CliError, EXIT } from "../../errors";
+import { writeFileAtomically } from "../../atomic-write";
 import { type CliIo } from "../../io";
 import { createProgress, formatCount, formatKeyValues, writeJson } from "../../output";
 import { parseOptions } from "../parse-options";
@@ -38,26 +35,6 @@ type GenerateOptions = z.output<typeof optionsSchema>;
 /** `tape.csv` -> `tape.performance.csv`. */
 export function performancePath(out: string): string {
   return /\.csv$/i.test(out) ? out.replace(/\.csv$/i, ".performance.csv") : `${out}.performance.csv`;
-}
-
-/** Writes a file through `write`, under a temporary name renamed into place once complete. */
-async function writeFileAtomically(
-  path: string,
-  write: (out: Writable) => Promise<{ rows: number; bytes: number }>,
-): Promise<{ rows: number; bytes: number }> {
-  const temporary = `${path}.partial-${process.pid}`;
-  const out = createWriteStream(temporary);
-  try {
-    const written = await write(out);
-    out.end();
-    await finished(out);
-    await rename(temporary, path);
-    return written;
-  } catch (error) {
-    out.destroy();
-    await rm(temporary, { force: true });
-    throw new CliError("OUTPUT_FAILED", `Cannot write ${JSON.stringify(path)}`, { cause: error });
-  }
 }
 
 async function run(raw: unknown, io: CliIo): Promise<number> {
