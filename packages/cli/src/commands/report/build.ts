@@ -149,8 +149,10 @@ async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
     now: () => io.now(),
   });
   let result: PeriodReportResult;
+  // Closed whatever happens: a stream left unread (e.g. options refused) must not open the file later.
+  const input = createReadStream(file);
   try {
-    result = await buildPeriodReport(createReadStream(file), {
+    result = await buildPeriodReport(input, {
       period: options.period,
       startDate: options.start,
       endDate: options.end,
@@ -160,6 +162,7 @@ async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
       onProgress: ({ bytesRead, rows }) => progress.update(bytesRead, rows),
     });
   } finally {
+    input.destroy();
     progress.stop();
   }
   if (result.valid && options.out !== undefined) {

@@ -145,8 +145,10 @@ async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
     now: () => io.now(),
   });
   let result: TapeValidationResult;
+  // Closed whatever happens: a stream left unread (e.g. options refused) must not open the file later.
+  const input = createReadStream(file);
   try {
-    result = await validateTape(createReadStream(file), {
+    result = await validateTape(input, {
       format: options.format,
       ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
       ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
@@ -156,6 +158,7 @@ async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
       onProgress: ({ bytesRead, rows }) => progress.update(bytesRead, rows),
     });
   } finally {
+    input.destroy();
     progress.stop();
   }
   if (options.json) writeJson(io.stdout, jsonReport(file, result));
