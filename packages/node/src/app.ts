@@ -5,11 +5,18 @@
  * the caller up in the on-chain registry (entitlement.ts), consume the nonce (nonce-store.ts) and check
  * the entitlement level. The nonce is consumed only after the caller is known to be an active member, so
  * strangers cannot fill the node's storage. Every error answers `{ error: { code, message } }`.
+ *
+ * Tape routes (the originator's node): the entitlement is checked BEFORE the tape or loan is looked up, so
+ * a caller without loan-level rights learns nothing, not even whether a loan id exists.
+ * - GET /v1/pools/:pool/tapes/:version/summary        (aggregates)  → pool, version, root, loanCount, summary
+ * - GET /v1/pools/:pool/tapes/:version/loans/:loanId  (loan-level)  → record, salt, leafIndex, leaf, proof, root
+ * Bigints travel as decimal strings.
  */
 import { type Server } from "node:http";
 import { type AddressInfo } from "node:net";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { type Logger } from "pino";
+import { z } from "zod";
 import { type RoleName } from "@abs/core";
 import {
   type EntitlementLevel,
@@ -20,8 +27,9 @@ import {
   assertEntitled,
   entitlementOf,
 } from "./entitlement";
-import { NodeError } from "./errors";
+import { NodeError, TapeStoreError } from "./errors";
 import { type NonceStore } from "./nonce-store";
+import { type LoanOpening, type StoredTapeMeta, toJson } from "./tape-store";
 import { DEFAULT_WINDOW_MS, type PeerDomain, verifyRequest } from "./request-signing";
 
 export interface AuthConfig {
@@ -40,10 +48,37 @@ export interface AppDeps {
   readonly directory: MemberDirectory;
   /** Which roles read loan-level data and which aggregates only. */
   readonly policy?: EntitlementPolicy;
+  /** Committed tapes served to peers (LevelTapeStore). Without it every tape answers TAPE_NOT_FOUND. */
+  readonly tapes?: TapeReader;
   /** Clock, ms since the epoch (tests pass a fixed one). Default `Date.now`. */
   readonly clock?: () => number;
   /** Largest accepted request body, bytes. Default 1 MiB. */
   readonly maxBodyBytes?: number;
+}
+
+/** What the tape routes read (LevelTapeStore implements it). */
+export interface TapeReader {
+  getMeta(pool: string, version: number): Promise<StoredTapeMeta>;
+  openLoan(pool: string, version: number, loanId: string): Promise<LoanOpening>;
+}
+
+const tapeParams = z.object({
+  pool: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed pool address"),
+  version: z
+    .string()
+    .regex(/^[1-9]\d{0,9}$/, "expected a tape version from 1")
+    .transform(Number)
+    .pipe(z.number().max(4_294_967_295, "expected a uint32 tape version")),
+});
+const loanParams = tapeParams.extend({
+  loanId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "expected a loan id of 1-64 characters A-Z a-z 0-9 . _ -"),
+});
+
+function parseParams<T>(schema: z.ZodType<T, unknown>, params: unknown): T {
+  const parsed = schema.safeParse(params);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  throw new NodeError("REQUEST_INVALID", `invalid path parameters: ${problems.join("; ")}`);
 }
 
 /** An authenticated caller, as seen by route handlers. */
@@ -97,6 +132,27 @@ export function createApp(deps: AppDeps): express.Express {
   app.get("/v1/whoami", requirePeer("aggregates"), (req, res) => {
     const peer = peerOf(req);
     res.json({ address: peer.address, memberId: peer.memberId, roles: peer.roles, entitlement: peer.entitlement });
+  });
+
+  const tapes: TapeReader = deps.tapes ?? {
+    getMeta: () => Promise.reject(new TapeStoreError("TAPE_NOT_FOUND", "this node serves no tapes")),
+    openLoan: () => Promise.reject(new TapeStoreError("TAPE_NOT_FOUND", "this node serves no tapes")),
+  };
+  const sendJson = (res: Response, value: unknown) => res.type("application/json").send(toJson(value));
+
+  app.get("/v1/pools/:pool/tapes/:version/summary", requirePeer("aggregates"), async (req, res) => {
+    const { pool, version } = parseParams(tapeParams, req.params);
+    const meta = await tapes.getMeta(pool, version);
+    logger.info({ memberId: peerOf(req).memberId, pool: meta.pool, version }, "tape summary served");
+    sendJson(res, meta);
+  });
+
+  app.get("/v1/pools/:pool/tapes/:version/loans/:loanId", requirePeer("loan-level"), async (req, res) => {
+    const { pool, version, loanId } = parseParams(loanParams, req.params);
+    const opening = await tapes.openLoan(pool, version, loanId);
+    // Audit trail: who read which loan (the loan id is a pseudonymous tape key, not personal data).
+    logger.info({ memberId: peerOf(req).memberId, pool: pool.toLowerCase(), version, loanId }, "loan served");
+    sendJson(res, { pool: pool.toLowerCase(), version, loanId, ...opening });
   });
 
   app.use((req: Request, _res: Response, next: NextFunction) => {

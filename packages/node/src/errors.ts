@@ -25,6 +25,22 @@ export type NodeErrorCode =
   | "PEER_NOT_ENTITLED"
   /** The on-chain registry could not be read (RPC down): retry later. */
   | "PEER_DIRECTORY_UNAVAILABLE"
+  /** No complete tape is stored for this pool and version (unknown, or only half written). */
+  | "TAPE_NOT_FOUND"
+  /** The tape exists but holds no loan with this id. */
+  | "LOAN_NOT_FOUND"
+  /** A stored tape value does not parse, or the stored leaves do not give the stored root. */
+  | "TAPE_STORE_CORRUPT"
+  /** A tape being imported does not give the root it was expected to (nothing is served). */
+  | "TAPE_ROOT_MISMATCH"
+  /** Receiver side: the peer refused the request (its status and code are in the message). */
+  | "PEER_REQUEST_REFUSED"
+  /** Receiver side: the peer's answer is not the expected JSON shape. */
+  | "PEER_RESPONSE_INVALID"
+  /** Receiver side: the served record does not verify against the root anchored on chain. */
+  | "PEER_RECORD_UNVERIFIED"
+  /** Receiver side: the pool's anchored tape could not be read from chain (RPC down, or no such tape). */
+  | "CHAIN_TAPE_UNAVAILABLE"
   /** The node configuration is invalid. */
   | "NODE_CONFIG_INVALID"
   /** The HTTP request itself is unreadable (e.g. body too large). */
@@ -48,6 +64,15 @@ const HTTP_STATUS: Record<NodeErrorCode, number> = {
   PEER_NOT_MEMBER: 403,
   PEER_NOT_ENTITLED: 403,
   PEER_DIRECTORY_UNAVAILABLE: 503,
+  TAPE_NOT_FOUND: 404,
+  LOAN_NOT_FOUND: 404,
+  TAPE_STORE_CORRUPT: 500,
+  TAPE_ROOT_MISMATCH: 500,
+  // Receiver-side codes never answer an HTTP request of this node; 502 says "the peer was at fault".
+  PEER_REQUEST_REFUSED: 502,
+  PEER_RESPONSE_INVALID: 502,
+  PEER_RECORD_UNVERIFIED: 502,
+  CHAIN_TAPE_UNAVAILABLE: 503,
   NODE_CONFIG_INVALID: 500,
   REQUEST_INVALID: 400,
   NOT_FOUND: 404,
@@ -97,5 +122,29 @@ export class ConfigError extends NodeError {
   constructor(issues: readonly string[]) {
     super("NODE_CONFIG_INVALID", `invalid node configuration:\n  ${issues.join("\n  ")}`);
     this.issues = issues;
+  }
+}
+
+/** A tape or loan asked for is not stored, or the stored tape is unusable. */
+export class TapeStoreError extends NodeError {
+  override readonly name: string = "TapeStoreError";
+}
+
+/**
+ * Receiver side of loan-level sharing: the peer refused, answered garbage, or served a record that does
+ * not verify against the chain. `peerStatus`/`peerCode` are set for PEER_REQUEST_REFUSED.
+ */
+export class PeerRecordError extends NodeError {
+  override readonly name: string = "PeerRecordError";
+  readonly peerStatus: number | undefined;
+  readonly peerCode: string | undefined;
+  constructor(
+    code: NodeErrorCode,
+    message: string,
+    options: NodeErrorOptions & { peerStatus?: number; peerCode?: string } = {},
+  ) {
+    super(code, message, options);
+    this.peerStatus = options.peerStatus;
+    this.peerCode = options.peerCode;
   }
 }

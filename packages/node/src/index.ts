@@ -1,5 +1,13 @@
 // Public surface of @abs/node.
-export { createApp, listen, type AppDeps, type AuthConfig, type AuthenticatedPeer, type RunningServer } from "./app";
+export {
+  createApp,
+  listen,
+  type AppDeps,
+  type AuthConfig,
+  type AuthenticatedPeer,
+  type RunningServer,
+  type TapeReader,
+} from "./app";
 export { parseNodeConfig, type KeySource, type NodeConfig } from "./config";
 export {
   DEFAULT_ENTITLEMENT_POLICY,
@@ -20,6 +28,8 @@ export {
   NodeError,
   PeerAccessError,
   PeerAuthError,
+  PeerRecordError,
+  TapeStoreError,
   type NodeErrorCode,
   type NodeErrorOptions,
 } from "./errors";
@@ -41,3 +51,18 @@ export {
   type VerifiedRequest,
   type VerifyPolicy,
 } from "./request-signing";
+export {
+  ASSET_POOL_TAPE_ABI,
+  AssetPoolRootReader,
+  fetchVerifiedLoan,
+  type AnchoredRootReader,
+  type FetchVerifiedLoanOptions,
+  type VerifiedLoan,
+} from "./peer-client";
+export {
+  LevelTapeStore,
+  type ImportTapeOptions,
+  type LoanOpening,
+  type StoredLoan,
+  type StoredTapeMeta,
+} from "./tape-store";

@@ -10,6 +10,7 @@ import { type KeySource, type NodeConfig } from "./config";
 import { RegistryMemberDirectory } from "./entitlement";
 import { ConfigError } from "./errors";
 import { LevelNonceStore } from "./nonce-store";
+import { LevelTapeStore } from "./tape-store";
 
 /** Hardhat's public development mnemonic: for local chains and tests only. */
 const HARDHAT_DEV_MNEMONIC = "test test test test test test test test test test test junk";
@@ -18,6 +19,8 @@ export interface RunningNode {
   readonly url: string;
   /** This node's own signing address (never its key). */
   readonly address: string;
+  /** The node's tape store: import committed tapes here to serve them. */
+  readonly tapes: LevelTapeStore;
   /** Stop serving, stop pruning, close the database and the provider. */
   stop(): Promise<void>;
 }
@@ -60,6 +63,7 @@ export async function startNode(
       ]);
     }
     const nonces = new LevelNonceStore(db);
+    const tapes = new LevelTapeStore(db);
     const app = createApp({
       logger,
       auth: {
@@ -69,6 +73,7 @@ export async function startNode(
         nonces,
       },
       directory,
+      tapes,
       policy: config.policy,
     });
     const server = await listen(app, config.listen.host, config.listen.port);
@@ -86,6 +91,7 @@ export async function startNode(
     return {
       url: server.url,
       address: wallet.address,
+      tapes,
       async stop() {
         clearInterval(pruning);
         await server.close();

@@ -1,0 +1,172 @@
+/**
+ * Receiver side of loan-level sharing: fetch one loan from the originator's node and accept it only if it
+ * verifies against the tape root ANCHORED ON CHAIN.
+ *
+ * Checks, in order: the answer is 200 and parses (zod, the record with core's full loan-record schema);
+ * it is the loan, pool and version asked for; `loanLeaf(record, salt)` equals the served leaf; the proof
+ * leads from that leaf to `IAssetPool.tape(version).anchor.merkleRoot` as read through `chain`. The root
+ * the peer serves is never trusted: a peer that alters a record, a salt or a proof (or serves another
+ * tree altogether) fails the last two checks with PEER_RECORD_UNVERIFIED.
+ */
+import { Contract, type ContractRunner, ZeroHash } from "ethers";
+import { z } from "zod";
+import { type LoanRecord, loanLeaf, loanRecordSchema, verifyLoanProof } from "@abs/core";
+import { PeerRecordError } from "./errors";
+import { type PeerDomain, type TypedDataSigner, signRequest } from "./request-signing";
+
+/** Reads the anchored Merkle root of a pool's tape version from chain. */
+export interface AnchoredRootReader {
+  /** `IAssetPool(pool).tape(version).anchor.merkleRoot`; throws CHAIN_TAPE_UNAVAILABLE if unreadable. */
+  anchoredRoot(pool: string, version: number): Promise<string>;
+}
+
+/** The slice of the IAssetPool ABI the reader uses. */
+export const ASSET_POOL_TAPE_ABI = [
+  "function tape(uint32 version) view returns (tuple(tuple(bytes32 merkleRoot, uint64 loanCount, uint256 totalPrincipalCents, uint64 waRateWad, uint128 waRemainingTermMonthsWad, uint64 cutoffDate, bytes32 contentHash, string dataUri) anchor, tuple(uint8 kind, uint64 loansAdded, uint64 loansRemoved, uint256 principalAddedCents, uint256 principalRemovedCents, bytes32 changeSetRoot) change, address anchoredBy, uint64 anchoredAt))",
+] as const;
+
+/** `AnchoredRootReader` over JSON-RPC: one `eth_call` of `tape(version)` per loan (no caching). */
+export class AssetPoolRootReader implements AnchoredRootReader {
+  constructor(private readonly runner: ContractRunner) {}
+
+  async anchoredRoot(pool: string, version: number): Promise<string> {
+    let root: string;
+    try {
+      const fn = new Contract(pool, ASSET_POOL_TAPE_ABI, this.runner).getFunction("tape");
+      const tape = (await fn.staticCall(version)) as { anchor: { merkleRoot: string } };
+      root = tape.anchor.merkleRoot;
+    } catch (cause) {
+      throw new PeerRecordError(
+        "CHAIN_TAPE_UNAVAILABLE",
+        `could not read tape version ${version} of pool ${pool} from chain (RPC down, or no such tape)`,
+        { cause, retryable: true },
+      );
+    }
+    if (root === ZeroHash) {
+      throw new PeerRecordError("CHAIN_TAPE_UNAVAILABLE", `tape version ${version} of pool ${pool} has no root`);
+    }
+    return root;
+  }
+}
+
+const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected 0x followed by 64 hex digits");
+
+const loanAnswer = z.object({
+  pool: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  version: z.number().int().min(1),
+  loanId: z.string(),
+  record: loanRecordSchema,
+  salt: hex32,
+  leafIndex: z.number().int().min(0),
+  leaf: hex32,
+  proof: z.array(hex32).max(64),
+  root: hex32,
+});
+
+const errorAnswer = z.object({ error: z.object({ code: z.string().max(64), message: z.string().max(1_000) }) });
+
+export interface FetchVerifiedLoanOptions {
+  /** The receiver's registered key (signs the request). */
+  readonly signer: TypedDataSigner;
+  /** Base URL of the originator's node, e.g. http://127.0.0.1:8700 */
+  readonly baseUrl: string;
+  readonly domain: PeerDomain;
+  /** Member id of the originator's node. */
+  readonly target: string;
+  readonly pool: string;
+  readonly version: number;
+  readonly loanId: string;
+  readonly chain: AnchoredRootReader;
+  /** Default: global `fetch`. */
+  readonly fetch?: typeof fetch;
+}
+
+/** A loan accepted after verification against the anchored root. */
+export interface VerifiedLoan {
+  readonly record: LoanRecord;
+  readonly leaf: string;
+  /** The on-chain root the proof was checked against. */
+  readonly anchoredRoot: string;
+}
+
+/**
+ * Fetch loan `loanId` of tape `version` of `pool` and verify it (see the file comment). Throws
+ * PEER_REQUEST_REFUSED (with `peerStatus`, `peerCode`), PEER_RESPONSE_INVALID, PEER_RECORD_UNVERIFIED,
+ * CHAIN_TAPE_UNAVAILABLE.
+ */
+export async function fetchVerifiedLoan(options: FetchVerifiedLoanOptions): Promise<VerifiedLoan> {
+  const { pool, version, loanId } = options;
+  const path = `/v1/pools/${pool}/tapes/${version}/loans/${encodeURIComponent(loanId)}`;
+  const headers = await signRequest(
+    options.signer,
+    { method: "GET", path },
+    {
+      domain: options.domain,
+      target: options.target,
+    },
+  );
+  const doFetch = options.fetch ?? fetch;
+  let status: number;
+  let text: string;
+  try {
+    const res = await doFetch(options.baseUrl.replace(/\/$/, "") + path, { headers });
+    status = res.status;
+    text = await res.text();
+  } catch (cause) {
+    throw new PeerRecordError("PEER_REQUEST_REFUSED", `could not reach the peer node at ${options.baseUrl}`, {
+      cause,
+      retryable: true,
+    });
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (cause) {
+    throw new PeerRecordError("PEER_RESPONSE_INVALID", `peer answered ${status} with a body that is not JSON`, {
+      cause,
+    });
+  }
+  if (status !== 200) {
+    const refusal = errorAnswer.safeParse(body);
+    const peerCode = refusal.success ? refusal.data.error.code : undefined;
+    throw new PeerRecordError(
+      "PEER_REQUEST_REFUSED",
+      `peer refused loan "${loanId}": HTTP ${status}${peerCode ? ` ${peerCode}` : ""}`,
+      { peerStatus: status, ...(peerCode === undefined ? {} : { peerCode }), retryable: status >= 500 },
+    );
+  }
+  const parsed = loanAnswer.safeParse(body);
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join(".") || "(body)"))];
+    throw new PeerRecordError("PEER_RESPONSE_INVALID", `peer's loan answer is invalid in: ${fields.join(", ")}`);
+  }
+  const served = parsed.data;
+  if (
+    served.loanId !== loanId ||
+    served.record.loanId !== loanId ||
+    served.version !== version ||
+    served.pool.toLowerCase() !== pool.toLowerCase()
+  ) {
+    throw unverified(loanId, "the answer is for another loan, pool or tape version");
+  }
+  let leaf: string;
+  try {
+    leaf = loanLeaf(served.record, served.salt);
+  } catch (cause) {
+    throw unverified(loanId, "its leaf cannot be computed", cause);
+  }
+  if (leaf.toLowerCase() !== served.leaf.toLowerCase()) {
+    throw unverified(loanId, "the record and salt do not hash to the served leaf (record altered)");
+  }
+  const anchoredRoot = await options.chain.anchoredRoot(pool, version);
+  if (!verifyLoanProof(anchoredRoot, leaf, served.proof)) {
+    throw unverified(loanId, `the proof does not lead to the root anchored on chain for tape ${version}`);
+  }
+  return { record: served.record, leaf, anchoredRoot };
+}
+
+function unverified(loanId: string, why: string, cause?: unknown): PeerRecordError {
+  return new PeerRecordError("PEER_RECORD_UNVERIFIED", `loan "${loanId}" refused: ${why}`, {
+    ...(cause === undefined ? {} : { cause }),
+  });
+}

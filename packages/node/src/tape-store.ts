@@ -1,0 +1,274 @@
+/**
+ * The originator node's store of committed loan tapes (LevelDB), from which loan-level records are served
+ * with their Merkle proofs.
+ *
+ * Layout: one `tapes` sublevel (the tape aggregate) with three nested sublevels, keys prefixed by
+ * `<pool, lower-case>!<version, 10 digits>!`:
+ * - `meta`   `<tape>`            → { pool, version, root, loanCount, summary }: the "complete" marker;
+ * - `loans`  `<tape>!<loanId>`   → { record (pseudonymised LoanRecord), salt, leafIndex };
+ * - `leaves` `<tape>!<index, 10 digits>` → leaf (0x hex), in the order the records were committed.
+ * Bigints are stored as decimal strings and every value is parsed back with zod on read.
+ *
+ * Proofs: the store keeps the LEAF LIST, not a proof per loan. A proof is cut from the tree rebuilt from
+ * the leaves on the first request for a tape and kept in memory (one tape at a time). For a 1,000,000-loan
+ * tape that is ~100 MB of hex leaves on disk, one sequential read and ~72 MB of memory for the tree
+ * (see core's tape-commitment.ts), built once; storing a proof per loan instead would cost ~20 x 32 bytes
+ * per loan (~1.3 GB as hex) and be re-written on every change. The 200-loan sample is the tested size.
+ *
+ * Writing: `importTape` first deletes the meta (so nothing is served) and any leftovers of an earlier
+ * attempt, then writes loans and leaves in ONE batch per chunk, and writes the meta LAST, in its own
+ * batch, only once the tree is built (and matches `expectedRoot`, when given). A tape without meta is
+ * half written: readers treat it as absent (TAPE_NOT_FOUND), and the next import of it cleans it up.
+ */
+import { type Level } from "level";
+import { z } from "zod";
+import {
+  type LoanRecord,
+  type LoanTree,
+  type TapeSummary,
+  TapeCommitmentBuilder,
+  buildLoanTree,
+  deriveLoanSalt,
+  loanRecordSchema,
+} from "@abs/core";
+import { TapeStoreError } from "./errors";
+
+type Root = Level<string, string>;
+
+const UTF8 = { keyEncoding: "utf8", valueEncoding: "utf8" } as const;
+const INDEX_DIGITS = 10;
+const DEFAULT_CHUNK = 1_000;
+const bytes32 = z.string().regex(/^0x[0-9a-f]{64}$/, "expected 0x followed by 64 lower-case hex digits");
+const digits = z.string().regex(/^\d{1,78}$/, "expected a decimal integer");
+
+/** The aggregates of a stored tape: what an "aggregates" member may read. */
+export interface StoredTapeMeta {
+  /** Pool address, lower case. */
+  readonly pool: string;
+  readonly version: number;
+  readonly root: string;
+  readonly loanCount: number;
+  readonly summary: TapeSummary;
+}
+
+/** One stored loan: the pseudonymised record, its salt and its position among the tape's leaves. */
+export interface StoredLoan {
+  readonly record: LoanRecord;
+  readonly salt: string;
+  readonly leafIndex: number;
+}
+
+/** A loan with everything a receiver needs to verify it against the anchored root. */
+export interface LoanOpening extends StoredLoan {
+  readonly leaf: string;
+  readonly proof: readonly string[];
+  /** The root of the stored tape (informative: receivers check against the chain, not this). */
+  readonly root: string;
+}
+
+const metaValue = z.object({
+  pool: z.string().regex(/^0x[0-9a-f]{40}$/),
+  version: z.number().int().min(1),
+  root: bytes32,
+  loanCount: z.number().int().min(1),
+  summary: z.object({
+    loanCount: z.number().int().min(1),
+    totalPrincipalCents: digits.transform(BigInt),
+    waRateWad: digits.transform(BigInt),
+    waRemainingTermMonthsWad: digits.transform(BigInt),
+  }),
+});
+
+const loanValue = z.object({
+  record: loanRecordSchema,
+  salt: bytes32,
+  leafIndex: z.number().int().min(0),
+});
+
+/** JSON with bigints as decimal strings. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+}
+
+export interface ImportTapeOptions {
+  /** The originator's salt key (salts are derived per loan: `deriveLoanSalt`). */
+  readonly saltKey: Uint8Array;
+  /** Refuse (TAPE_ROOT_MISMATCH, nothing served) unless the records give this root, e.g. the anchored one. */
+  readonly expectedRoot?: string;
+  /** Loans per batch. Default 1,000. */
+  readonly chunkSize?: number;
+}
+
+export class LevelTapeStore {
+  private readonly tapes;
+  private readonly meta;
+  private readonly loans;
+  private readonly leaves;
+  /** The tree of the last tape a proof was asked for. */
+  private cached: { key: string; tree: Promise<LoanTree> } | undefined;
+
+  /** `db` is the node's LevelDB (opened and closed by the caller). */
+  constructor(db: Root) {
+    this.tapes = db.sublevel<string, string>("tapes", UTF8);
+    this.meta = this.tapes.sublevel<string, string>("meta", UTF8);
+    this.loans = this.tapes.sublevel<string, string>("loans", UTF8);
+    this.leaves = this.tapes.sublevel<string, string>("leaves", UTF8);
+  }
+
+  /**
+   * Commit `records` as tape `version` of `pool` and store it (see the file comment for the write order).
+   * Returns the stored meta. Throws core's errors for a bad or duplicate record, TAPE_ROOT_MISMATCH.
+   */
+  async importTape(
+    pool: string,
+    version: number,
+    records: Iterable<LoanRecord> | AsyncIterable<LoanRecord>,
+    options: ImportTapeOptions,
+  ): Promise<StoredTapeMeta> {
+    const key = tapeKey(pool, version);
+    await this.removeTape(pool, version);
+    const builder = new TapeCommitmentBuilder({ saltKey: options.saltKey });
+    const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
+    let loanPuts: { key: string; value: string }[] = [];
+    let leafPuts: { key: string; value: string }[] = [];
+    const flush = async () => {
+      if (loanPuts.length === 0) return;
+      // One batch per chunk: a loan and its leaf are always written together.
+      await this.tapes.batch([
+        ...loanPuts.map((op) => ({ type: "put" as const, sublevel: this.loans, ...op })),
+        ...leafPuts.map((op) => ({ type: "put" as const, sublevel: this.leaves, ...op })),
+      ]);
+      loanPuts = [];
+      leafPuts = [];
+    };
+    for await (const record of records) {
+      const salt = deriveLoanSalt(options.saltKey, record.loanId);
+      const leafIndex = builder.loanCount;
+      const leaf = builder.add(record);
+      loanPuts.push({ key: `${key}!${record.loanId}`, value: toJson({ record, salt, leafIndex }) });
+      leafPuts.push({ key: `${key}!${indexKey(leafIndex)}`, value: leaf.toLowerCase() });
+      if (loanPuts.length >= chunkSize) await flush();
+    }
+    await flush();
+    const { root, summary } = builder.finish();
+    if (options.expectedRoot !== undefined && options.expectedRoot.toLowerCase() !== root.toLowerCase()) {
+      await this.removeTape(pool, version);
+      throw new TapeStoreError(
+        "TAPE_ROOT_MISMATCH",
+        `tape ${version} of pool ${key.split("!")[0]}: expected root ${options.expectedRoot}, the records give ${root}`,
+      );
+    }
+    const meta: StoredTapeMeta = {
+      pool: pool.toLowerCase(),
+      version,
+      root: root.toLowerCase(),
+      loanCount: summary.loanCount,
+      summary,
+    };
+    // The "complete" marker, written last.
+    await this.tapes.batch([{ type: "put", sublevel: this.meta, key, value: toJson(meta) }]);
+    return meta;
+  }
+
+  /** Delete a tape (complete or half written): the meta first, so it stops being served at once. */
+  async removeTape(pool: string, version: number): Promise<void> {
+    const key = tapeKey(pool, version);
+    await this.meta.del(key);
+    if (this.cached?.key === key) this.cached = undefined;
+    const range = { gt: `${key}!`, lt: `${key}!\xff` };
+    await this.loans.clear(range);
+    await this.leaves.clear(range);
+  }
+
+  /** The meta of a complete tape; TAPE_NOT_FOUND if absent or half written. */
+  async getMeta(pool: string, version: number): Promise<StoredTapeMeta> {
+    const key = tapeKey(pool, version);
+    const raw = await this.meta.get(key);
+    if (raw === undefined) {
+      throw new TapeStoreError("TAPE_NOT_FOUND", `no tape version ${version} is stored for pool ${pool}`);
+    }
+    return parseStored(metaValue, raw, `meta of tape ${key}`);
+  }
+
+  /** A stored loan of a complete tape with its leaf and proof; TAPE_NOT_FOUND or LOAN_NOT_FOUND. */
+  async openLoan(pool: string, version: number, loanId: string): Promise<LoanOpening> {
+    const meta = await this.getMeta(pool, version);
+    const key = tapeKey(pool, version);
+    const raw = await this.loans.get(`${key}!${loanId}`);
+    if (raw === undefined) {
+      throw new TapeStoreError("LOAN_NOT_FOUND", `tape version ${version} of pool ${pool} has no loan "${loanId}"`);
+    }
+    const loan = parseStored(loanValue, raw, `loan "${loanId}" of tape ${key}`);
+    const tree = await this.treeOf(key, meta);
+    if (loan.leafIndex >= tree.length) {
+      throw new TapeStoreError(
+        "TAPE_STORE_CORRUPT",
+        `loan "${loanId}" points at leaf ${loan.leafIndex} of ${tree.length}`,
+      );
+    }
+    return {
+      ...loan,
+      leaf: tree.leafAt(loan.leafIndex),
+      proof: tree.getProof(loan.leafIndex),
+      root: meta.root,
+    };
+  }
+
+  private treeOf(key: string, meta: StoredTapeMeta): Promise<LoanTree> {
+    if (this.cached?.key !== key) {
+      const tree = this.buildTree(key, meta);
+      this.cached = { key, tree };
+      tree.catch(() => {
+        if (this.cached?.tree === tree) this.cached = undefined;
+      });
+    }
+    return this.cached.tree;
+  }
+
+  private async buildTree(key: string, meta: StoredTapeMeta): Promise<LoanTree> {
+    const leaves: string[] = [];
+    for await (const leaf of this.leaves.values({ gt: `${key}!`, lt: `${key}!\xff` })) {
+      leaves.push(parseStored(bytes32, leaf, `leaf ${leaves.length} of tape ${key}`, false));
+    }
+    if (leaves.length !== meta.loanCount) {
+      throw new TapeStoreError(
+        "TAPE_STORE_CORRUPT",
+        `tape ${key}: expected ${meta.loanCount} leaves, found ${leaves.length}`,
+      );
+    }
+    const tree = buildLoanTree(leaves);
+    if (tree.root !== meta.root) {
+      throw new TapeStoreError(
+        "TAPE_STORE_CORRUPT",
+        `tape ${key}: stored leaves give root ${tree.root}, meta says ${meta.root}`,
+      );
+    }
+    return tree;
+  }
+}
+
+function tapeKey(pool: string, version: number): string {
+  return `${pool.toLowerCase()}!${indexKey(version)}`;
+}
+
+function indexKey(n: number): string {
+  return String(n).padStart(INDEX_DIGITS, "0");
+}
+
+/** Parse a stored value; a failure is a storage fault. Messages name fields only, never stored values. */
+function parseStored<T>(schema: z.ZodType<T, unknown>, raw: string, what: string, json = true): T {
+  let value: unknown = raw;
+  if (json) {
+    try {
+      value = JSON.parse(raw);
+    } catch (cause) {
+      throw new TapeStoreError("TAPE_STORE_CORRUPT", `stored ${what} is not JSON`, { cause });
+    }
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join(".") || "(value)"))];
+    throw new TapeStoreError("TAPE_STORE_CORRUPT", `stored ${what} is invalid in: ${fields.join(", ")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,230 @@
+/**
+ * Integration: loan-level sharing on a real Hardhat chain. The consortium and the sample deal are deployed
+ * by deploy/consortium.ts; the originator's node (startNode) stores the sample tape regenerated exactly as
+ * deploy/sample-deal.ts commits it; receivers verify every loan against the root read from the pool.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { HDNodeWallet, JsonRpcProvider, Mnemonic, keccak256, toUtf8Bytes } from "ethers";
+import { Level } from "level";
+import pino from "pino";
+import { generateLoans, type LoanRecord } from "@abs/core";
+import { AddressBook } from "../../../deploy/address-book";
+import { loadNetworkConfig } from "../../../deploy/config";
+import { deployConsortium } from "../../../deploy/consortium";
+import { memberSigners, resolveSigner } from "../../../deploy/signers";
+import { startChain, type ChainProcess } from "../../../scripts/lib/chain-process";
+import { parseNodeConfig } from "../src/config";
+import { type NodeError } from "../src/errors";
+import { startNode, type RunningNode } from "../src/node";
+import { AssetPoolRootReader, fetchVerifiedLoan, type AnchoredRootReader } from "../src/peer-client";
+import { signRequest } from "../src/request-signing";
+import { toJson } from "../src/tape-store";
+import { errorCode, getJson } from "./helpers";
+
+const ROOT = path.resolve(__dirname, "..", "..", "..");
+const ORIGINATOR_ID = "ORIG-HUAXIA-CF";
+const devKey = (i: number) =>
+  HDNodeWallet.fromMnemonic(
+    Mnemonic.fromPhrase("test test test test test test test test test test test junk"),
+    `m/44'/60'/0'/0/${i}`,
+  );
+// Hardhat dev accounts as configured in deploy/networks/localhost.json.
+const trustee = devKey(3);
+const regulator = devKey(5);
+const investor = devKey(6);
+const outsider = devKey(15);
+
+/** Rejects with the NodeError code of `promise`, or fails. */
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return (error as NodeError).code;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("loan-level sharing against a real consortium chain", function () {
+  this.timeout(60_000);
+  let chain: ChainProcess;
+  let provider: JsonRpcProvider;
+  let node: RunningNode;
+  let chainId: bigint;
+  let registry: string;
+  let pool: string;
+  let dataDir: string;
+  let loans: LoanRecord[];
+  let reader: AnchoredRootReader;
+
+  const nodeConfig = () =>
+    parseNodeConfig({
+      ABS_NODE_ROLE: "ORIGINATOR",
+      ABS_NODE_MEMBER_ID: ORIGINATOR_ID,
+      ABS_NODE_LISTEN: "127.0.0.1:0",
+      ABS_NODE_RPC_URL: chain.rpcUrl,
+      ABS_NODE_REGISTRY: registry,
+      ABS_NODE_DATA_DIR: path.join(dataDir, "db"),
+      ABS_NODE_HARDHAT_ACCOUNT: "1",
+      ABS_NODE_WINDOW_MS: "30000",
+    });
+  const fetchLoan = (signer: HDNodeWallet, loanId: string, chainReader: AnchoredRootReader = reader) =>
+    fetchVerifiedLoan({
+      signer,
+      baseUrl: node.url,
+      domain: { chainId, registry },
+      target: ORIGINATOR_ID,
+      pool,
+      version: 1,
+      loanId,
+      chain: chainReader,
+    });
+  const loanAt = (i: number): LoanRecord => {
+    const loan = loans[i];
+    if (!loan) throw new Error(`no loan ${i}`);
+    return loan;
+  };
+
+  before(async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    chain = await startChain({ host: "127.0.0.1", port, cwd: ROOT });
+    provider = new JsonRpcProvider(chain.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
+    const config = loadNetworkConfig("localhost");
+    const deal = config.sampleDeal;
+    if (!deal) throw new Error("localhost config has no sample deal");
+    dataDir = mkdtempSync(path.join(tmpdir(), "abs-node-tapes-"));
+    chainId = (await provider.getNetwork()).chainId;
+    const deployment = await deployConsortium({
+      config,
+      provider,
+      deployer: resolveSigner(config.deployer, provider),
+      signerOf: memberSigners(config, provider),
+      book: AddressBook.open(path.join(dataDir, "addresses.json"), {
+        network: "localhost",
+        chainId: Number(chainId),
+        genesisHash: (await provider.getBlock(0))?.hash ?? "",
+      }),
+      log: () => undefined,
+    });
+    registry = deployment.registry;
+    if (!deployment.sampleDeal) throw new Error("sample deal not deployed");
+    pool = deployment.sampleDeal.pool;
+    reader = new AssetPoolRootReader(provider);
+    node = await startNode(nodeConfig(), { logger: pino({ level: "silent" }), env: {} });
+    // The same loans and salt key as deploy/sample-deal.ts `commitSampleTape`.
+    loans = [...generateLoans(deal.loans, deal.seed, { asOfDate: deal.cutoffDate })];
+    const saltKey = Buffer.from(keccak256(toUtf8Bytes(`abs.sample-deal.salt-key:${deal.dealId}`)).slice(2), "hex");
+    const meta = await node.tapes.importTape(pool, 1, loans, {
+      saltKey,
+      expectedRoot: await reader.anchoredRoot(pool, 1),
+      chunkSize: 64,
+    });
+    expect(meta.loanCount).to.equal(200);
+  });
+
+  after(async () => {
+    await node?.stop();
+    provider?.destroy();
+    await chain?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("serves the trustee and the regulator loans that verify against the anchored root", async () => {
+    const first = await fetchLoan(trustee, loanAt(0).loanId);
+    expect(first.record).to.deep.equal(loanAt(0));
+    expect(first.anchoredRoot).to.equal(await reader.anchoredRoot(pool, 1));
+    const last = await fetchLoan(regulator, loanAt(199).loanId);
+    expect(last.record).to.deep.equal(loanAt(199));
+  });
+
+  it("refuses an investor (403), an unknown key and an unknown loan", async () => {
+    const loanId = loanAt(1).loanId;
+    expect(await codeOf(fetchLoan(investor, loanId))).to.equal("PEER_REQUEST_REFUSED");
+    const refused = await fetchLoan(investor, loanId).catch((e: unknown) => e);
+    expect(refused).to.include({ peerStatus: 403, peerCode: "PEER_NOT_ENTITLED" });
+    const stranger = await fetchLoan(outsider, loanId).catch((e: unknown) => e);
+    expect(stranger).to.include({ peerStatus: 403, peerCode: "PEER_NOT_MEMBER" });
+    const missing = await fetchLoan(trustee, "NO-SUCH-LOAN").catch((e: unknown) => e);
+    expect(missing).to.include({ peerStatus: 404, peerCode: "LOAN_NOT_FOUND" });
+  });
+
+  it("refuses a replayed request", async () => {
+    const p = `/v1/pools/${pool}/tapes/1/loans/${loanAt(2).loanId}`;
+    const headers = await signRequest(
+      trustee,
+      { method: "GET", path: p },
+      { domain: { chainId, registry }, target: ORIGINATOR_ID },
+    );
+    expect((await getJson(node.url, p, headers)).status).to.equal(200);
+    const replay = await getJson(node.url, p, headers);
+    expect([replay.status, errorCode(replay.body)]).to.deep.equal([401, "PEER_AUTH_REPLAYED"]);
+  });
+
+  it("serves the summary to an investor; an unknown version is 404", async () => {
+    const sign = async (p: string) =>
+      getJson(
+        node.url,
+        p,
+        await signRequest(
+          investor,
+          { method: "GET", path: p },
+          { domain: { chainId, registry }, target: ORIGINATOR_ID },
+        ),
+      );
+    const summary = await sign(`/v1/pools/${pool}/tapes/1/summary`);
+    expect(summary.status).to.equal(200);
+    expect(summary.body).to.include({ pool: pool.toLowerCase(), version: 1, loanCount: 200 });
+    const unknown = await sign(`/v1/pools/${pool}/tapes/2/summary`);
+    expect([unknown.status, errorCode(unknown.body)]).to.deep.equal([404, "TAPE_NOT_FOUND"]);
+  });
+
+  it("refuses a proof that does not lead to the root on chain", async () => {
+    // A node serving a self-consistent tree that is not the anchored one: same answer, another root.
+    const otherRoot: AnchoredRootReader = { anchoredRoot: () => Promise.resolve("0x" + "ab".repeat(32)) };
+    expect(await codeOf(fetchLoan(trustee, loanAt(3).loanId, otherRoot))).to.equal("PEER_RECORD_UNVERIFIED");
+    // A tampered proof element, served by a peer that rewrites its answers.
+    const tampering: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      const body = (await res.json()) as { proof: string[] };
+      body.proof[0] = "0x" + "00".repeat(32);
+      return new Response(JSON.stringify(body), { status: res.status });
+    };
+    const proofTampered = fetchVerifiedLoan({
+      signer: trustee,
+      baseUrl: node.url,
+      domain: { chainId, registry },
+      target: ORIGINATOR_ID,
+      pool,
+      version: 1,
+      loanId: loanAt(3).loanId,
+      chain: reader,
+      fetch: tampering,
+    });
+    expect(await codeOf(proofTampered)).to.equal("PEER_RECORD_UNVERIFIED");
+  });
+
+  it("a record altered in LevelDB after anchoring fails verification on the receiver", async () => {
+    const loan = loanAt(4);
+    await node.stop();
+    const db = new Level<string, string>(path.join(dataDir, "db"));
+    await db.open();
+    const utf8 = { keyEncoding: "utf8", valueEncoding: "utf8" } as const;
+    const stored = db.sublevel<string, string>("tapes", utf8).sublevel<string, string>("loans", utf8);
+    const key = `${pool.toLowerCase()}!${"1".padStart(10, "0")}!${loan.loanId}`;
+    const raw = await stored.get(key);
+    if (raw === undefined) throw new Error("stored loan not found");
+    const value = JSON.parse(raw) as { record: Record<string, unknown> };
+    value.record.currentPrincipalCents = String(loan.currentPrincipalCents - 1n); // still a valid record
+    await stored.put(key, toJson(value));
+    await db.close();
+    node = await startNode(nodeConfig(), { logger: pino({ level: "silent" }), env: {} });
+
+    const error = await fetchLoan(trustee, loan.loanId).catch((e: unknown) => e);
+    expect(error).to.include({ code: "PEER_RECORD_UNVERIFIED" });
+    expect((error as Error).message).to.match(/record altered/);
+    // Untouched loans still verify.
+    expect((await fetchLoan(trustee, loanAt(5).loanId)).record).to.deep.equal(loanAt(5));
+  });
+});
