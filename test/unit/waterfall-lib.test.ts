@@ -19,8 +19,13 @@ import {
   type TriggerTerms,
   type WaterfallConfig,
   type WaterfallState,
-  type WaterfallStep,
 } from "../../packages/core/src/waterfall";
+import {
+  canonicalSteps as steps,
+  deal as coreDeal,
+  opening,
+  period,
+} from "../../packages/core/test/waterfall/fixtures";
 
 /**
  * WaterfallLib on chain (through WaterfallHarness): every configuration error with its arguments (and the same
@@ -33,64 +38,9 @@ import {
 const PERCENT = 10n ** 16n;
 const FIXED_0: CouponTerms = { couponType: "fixed", couponRateWad: 0n, floorRateWad: 0n, capRateWad: 0n };
 
-function steps(feeCount: number, trancheCount: number): WaterfallStep[] {
-  return [
-    ...Array.from({ length: feeCount }, (_, index) => ({ kind: "fee" as const, index })),
-    ...Array.from({ length: trancheCount }, (_, index) => ({ kind: "interest" as const, index })),
-    { kind: "principal", index: 0 },
-    { kind: "reserveTopUp", index: 0 },
-    { kind: "guaranteeFee", index: 0 },
-    { kind: "guaranteeReimbursement", index: 0 },
-  ];
-}
-
+/** The shared waterfall fixtures of packages/core, with this file's smaller pool (1,000,000 cents). */
 function deal(tranches: CouponTerms[], overrides: Partial<WaterfallConfig> = {}): WaterfallConfig {
-  const fees = overrides.fees ?? [];
-  return {
-    yearBasisDays: 360,
-    principalMode: "sequential",
-    targetOcWad: 0n,
-    ocFloorCents: 0n,
-    originalPoolBalanceCents: 1_000_000n,
-    tranches,
-    fees,
-    steps: steps(fees.length, tranches.length),
-    reserve: { targetWad: 0n, floorCents: 0n, coversFees: false, coveredTranches: 0 },
-    guarantee: { limitCents: 0n, feeRateWad: 0n, coversFees: false, coveredTranches: 0 },
-    triggers: [],
-    ...overrides,
-  };
-}
-
-function opening(config: WaterfallConfig, balances: bigint[], extra: Partial<WaterfallState> = {}): WaterfallState {
-  return {
-    tranches: balances.map((balanceCents) => ({ balanceCents, interestShortfallCents: 0n, writtenDownCents: 0n })),
-    feeShortfallsCents: config.fees.map(() => 0n),
-    triggersBreached: config.triggers.map(() => false),
-    reserveCents: 0n,
-    guaranteeDrawnCents: 0n,
-    guaranteeFeeShortfallCents: 0n,
-    cumulativeNetLossCents: 0n,
-    ...extra,
-  };
-}
-
-function period(overrides: Partial<PeriodInputs>): PeriodInputs {
-  return {
-    period: 1,
-    accrualDays: 30,
-    indexRateWad: 0n,
-    accelerated: false,
-    interestCollectionsCents: 0n,
-    principalCollectionsCents: 0n,
-    recoveriesCents: 0n,
-    newDefaultsCents: 0n,
-    delinquent60PlusCents: 0n,
-    poolBalanceBeginCents: 0n,
-    poolBalanceEndCents: 0n,
-    targetBalancesCents: [],
-    ...overrides,
-  };
+  return coreDeal({ originalPoolBalanceCents: 1_000_000n, tranches, ...overrides });
 }
 
 const json = (value: unknown): string =>
