@@ -1,10 +1,8 @@
 import { CashflowError } from "./errors";
 
-/** Fixed-point scale of rates and curves: `WAD` is 100% (1e18). */
-export const WAD = 10n ** 18n;
-
-/** One basis point in wad (0.01% = 1e14). */
-export const BPS_WAD = 10n ** 14n;
+/** Fixed-point scale of rates and curves (`WAD` is 100%) and one basis point in wad: the package's own. */
+import { WAD, WAD_PER_BPS as BPS_WAD } from "../money";
+export { WAD, BPS_WAD };
 
 /**
  * `a * b / d` rounded down (toward zero). Inputs must be non-negative and `d` positive; used for amounts that
