@@ -168,10 +168,17 @@ interface SampleTape {
   contentHash: string;
 }
 
+/**
+ * The salt key of the sample deal's public demonstration tape, derived from its deal id (see
+ * `deploySampleDeal`): whoever regenerates the sample loans (tests, the originator's node) derives it here.
+ */
+export function sampleTapeSaltKey(dealId: string): Buffer {
+  return Buffer.from(keccak256(toUtf8Bytes(`abs.sample-deal.salt-key:${dealId}`)).slice(2), "hex");
+}
+
 /** Generate the synthetic tape (deterministic from the config's seed) and commit to it. */
 function commitSampleTape(deal: SampleDealConfig): SampleTape {
-  const saltKey = Buffer.from(keccak256(toUtf8Bytes(`abs.sample-deal.salt-key:${deal.dealId}`)).slice(2), "hex");
-  const builder = new TapeCommitmentBuilder({ saltKey });
+  const builder = new TapeCommitmentBuilder({ saltKey: sampleTapeSaltKey(deal.dealId) });
   const lines: string[] = [];
   for (const loan of generateLoans(deal.loans, deal.seed, { asOfDate: deal.cutoffDate })) {
     builder.add(loan);

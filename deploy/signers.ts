@@ -1,17 +1,6 @@
-import { HDNodeWallet, Mnemonic, NonceManager, Wallet, type Provider, type Signer } from "ethers";
+import { NonceManager, Wallet, type Provider, type Signer } from "ethers";
+import { hardhatDevWallet } from "@abs/core";
 import { type NetworkConfig, type SignerSource } from "./config";
-
-/**
- * Hardhat's well-known development mnemonic. Its keys are public: they sign only on the embedded
- * chain and in tests, never on a consortium network (whose config uses `privateKeyEnv`).
- */
-export const HARDHAT_DEV_MNEMONIC = "test test test test test test test test test test test junk";
-
-/** The key of Hardhat's development account `index` (m/44'/60'/0'/0/index). */
-export function hardhatDevWallet(index: number, provider: Provider): HDNodeWallet {
-  const mnemonic = Mnemonic.fromPhrase(HARDHAT_DEV_MNEMONIC);
-  return HDNodeWallet.fromMnemonic(mnemonic, `m/44'/60'/0'/0/${index}`).connect(provider);
-}
 
 export class MissingKeyError extends Error {
   override readonly name = "MissingKeyError";
@@ -28,7 +17,7 @@ export function resolveSigner(source: SignerSource, provider: Provider, env: Nod
 }
 
 function resolveWallet(source: SignerSource, provider: Provider, env: NodeJS.ProcessEnv): Signer {
-  if ("hardhatAccount" in source) return hardhatDevWallet(source.hardhatAccount, provider);
+  if ("hardhatAccount" in source) return hardhatDevWallet(source.hardhatAccount).connect(provider);
   const key = env[source.privateKeyEnv];
   if (!key) {
     throw new MissingKeyError(

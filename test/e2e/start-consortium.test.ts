@@ -7,12 +7,13 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { JsonRpcProvider, keccak256, toUtf8Bytes } from "ethers";
+import { JsonRpcProvider, keccak256 } from "ethers";
 import { generateLoans, TapeCommitmentBuilder } from "@abs/core";
 import { AssetPool__factory, ConsortiumRegistry__factory, TrancheToken__factory } from "../../typechain-types";
 import { AddressBook } from "../../deploy/address-book";
 import { loadNetworkConfig } from "../../deploy/config";
 import { deployConsortium } from "../../deploy/consortium";
+import { sampleTapeSaltKey } from "../../deploy/sample-deal";
 import { memberSigners, resolveSigner } from "../../deploy/signers";
 import { isPortInUse } from "../../scripts/lib/chain-process";
 
@@ -88,7 +89,7 @@ describe("npm start (local consortium launcher)", function () {
     const sample = loadNetworkConfig("localhost").sampleDeal;
     if (!sample) throw new Error("no sample deal configured");
     const builder = new TapeCommitmentBuilder({
-      saltKey: Buffer.from(keccak256(toUtf8Bytes(`abs.sample-deal.salt-key:${sample.dealId}`)).slice(2), "hex"),
+      saltKey: sampleTapeSaltKey(sample.dealId),
     });
     const leaves = [...generateLoans(sample.loans, sample.seed, { asOfDate: sample.cutoffDate })].map((l) =>
       builder.add(l),

@@ -162,3 +162,5 @@ export {
   type ReportIssueCode,
   type ReportProgress,
 } from "./report";
+/** Hardhat's public development keys (embedded chain and tests only). */
+export { HARDHAT_DEV_MNEMONIC, hardhatDevWallet } from "./dev-keys";

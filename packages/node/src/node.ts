@@ -2,7 +2,8 @@
  * Wiring of one member node: LevelDB, chain provider, registry directory, nonce store, HTTP server.
  * `main.ts` is the process shell around `startNode`; tests call `startNode` directly.
  */
-import { HDNodeWallet, JsonRpcProvider, Mnemonic, Wallet } from "ethers";
+import { type HDNodeWallet, JsonRpcProvider, Wallet } from "ethers";
+import { hardhatDevWallet } from "@abs/core";
 import { Level } from "level";
 import { type Logger } from "pino";
 import { createApp, listen } from "./app";
@@ -11,9 +12,6 @@ import { RegistryMemberDirectory } from "./entitlement";
 import { ConfigError } from "./errors";
 import { LevelNonceStore } from "./nonce-store";
 import { LevelTapeStore } from "./tape-store";
-
-/** Hardhat's public development mnemonic: for local chains and tests only. */
-const HARDHAT_DEV_MNEMONIC = "test test test test test test test test test test test junk";
 
 export interface RunningNode {
   readonly url: string;
@@ -31,10 +29,7 @@ export function resolveKey(
   env: Readonly<Record<string, string | undefined>>,
 ): Wallet | HDNodeWallet {
   if ("hardhatAccount" in source) {
-    return HDNodeWallet.fromMnemonic(
-      Mnemonic.fromPhrase(HARDHAT_DEV_MNEMONIC),
-      `m/44'/60'/0'/0/${source.hardhatAccount}`,
-    );
+    return hardhatDevWallet(source.hardhatAccount);
   }
   const key = env[source.privateKeyEnv];
   if (!key || !/^0x[0-9a-fA-F]{64}$/.test(key)) {

@@ -3,31 +3,20 @@
  * member node started by `startNode` (real LevelDB, real RegistryMemberDirectory over JSON-RPC, real HTTP),
  * and peers signing with their registered Hardhat dev keys.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { expect } from "chai";
-import { HDNodeWallet, JsonRpcProvider, Mnemonic } from "ethers";
+import { type HDNodeWallet, type JsonRpcProvider } from "ethers";
 import pino from "pino";
-import { ActionKind } from "@abs/core";
+import { ActionKind, hardhatDevWallet } from "@abs/core";
 import { ConsortiumRegistry__factory } from "../../../typechain-types";
-import { AddressBook } from "../../../deploy/address-book";
 import { loadNetworkConfig } from "../../../deploy/config";
-import { blankAction, confirm, deployConsortium } from "../../../deploy/consortium";
-import { memberSigners, resolveSigner } from "../../../deploy/signers";
-import { startChain, type ChainProcess } from "../../../scripts/lib/chain-process";
-import { parseNodeConfig } from "../src/config";
+import { blankAction, confirm } from "../../../deploy/consortium";
+import { memberSigners } from "../../../deploy/signers";
 import { startNode, type RunningNode } from "../src/node";
 import { PEER_HEADERS, signRequest } from "../src/request-signing";
+import { ORIGINATOR_ID, startConsortiumChain, type ConsortiumChain } from "./consortium-chain";
 import { errorCode, getJson } from "./helpers";
 
-const ROOT = path.resolve(__dirname, "..", "..", "..");
-const ORIGINATOR_ID = "ORIG-HUAXIA-CF";
-const devKey = (i: number) =>
-  HDNodeWallet.fromMnemonic(
-    Mnemonic.fromPhrase("test test test test test test test test test test test junk"),
-    `m/44'/60'/0'/0/${i}`,
-  );
+const devKey = hardhatDevWallet;
 // Hardhat dev accounts as configured in deploy/networks/localhost.json.
 const trustee = devKey(3);
 const custodian = devKey(4);
@@ -37,12 +26,11 @@ const outsider = devKey(15);
 
 describe("peer authentication against a real consortium chain", function () {
   this.timeout(60_000);
-  let chain: ChainProcess;
+  let consortium: ConsortiumChain;
   let provider: JsonRpcProvider;
   let node: RunningNode;
   let registryAddress: string;
   let chainId: bigint;
-  let dataDir: string;
 
   const signed = (wallet: HDNodeWallet, now = Date.now()) =>
     signRequest(
@@ -57,46 +45,15 @@ describe("peer authentication against a real consortium chain", function () {
   const whoami = async (wallet: HDNodeWallet) => getJson(node.url, "/v1/whoami", await signed(wallet));
 
   before(async () => {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    chain = await startChain({ host: "127.0.0.1", port, cwd: ROOT });
-    provider = new JsonRpcProvider(chain.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
-    const { sampleDeal: _skipped, ...config } = loadNetworkConfig("localhost"); // no sample deal: faster
-    dataDir = mkdtempSync(path.join(tmpdir(), "abs-node-it-"));
-    const genesis = await provider.getBlock(0);
-    chainId = (await provider.getNetwork()).chainId;
-    const deployment = await deployConsortium({
-      config,
-      provider,
-      deployer: resolveSigner(config.deployer, provider),
-      signerOf: memberSigners(config, provider),
-      book: AddressBook.open(path.join(dataDir, "addresses.json"), {
-        network: "localhost",
-        chainId: Number(chainId),
-        genesisHash: genesis?.hash ?? "",
-      }),
-      log: () => undefined,
-    });
-    registryAddress = deployment.registry;
-    node = await startNode(
-      parseNodeConfig({
-        ABS_NODE_ROLE: "ORIGINATOR",
-        ABS_NODE_MEMBER_ID: ORIGINATOR_ID,
-        ABS_NODE_LISTEN: "127.0.0.1:0",
-        ABS_NODE_RPC_URL: chain.rpcUrl,
-        ABS_NODE_REGISTRY: registryAddress,
-        ABS_NODE_DATA_DIR: path.join(dataDir, "db"),
-        ABS_NODE_HARDHAT_ACCOUNT: "1",
-        ABS_NODE_WINDOW_MS: "30000",
-      }),
-      { logger: pino({ level: "silent" }), env: {} },
-    );
+    consortium = await startConsortiumChain({ withSampleDeal: false }); // no sample deal: faster
+    ({ provider, chainId } = consortium);
+    registryAddress = consortium.deployment.registry;
+    node = await startNode(consortium.originatorConfig(), { logger: pino({ level: "silent" }), env: {} });
   });
 
   after(async () => {
     await node?.stop();
-    provider?.destroy();
-    await chain?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await consortium?.stop();
   });
 
   it("gives the trustee and the regulator loan-level entitlement", async () => {

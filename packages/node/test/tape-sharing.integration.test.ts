@@ -3,34 +3,23 @@
  * by deploy/consortium.ts; the originator's node (startNode) stores the sample tape regenerated exactly as
  * deploy/sample-deal.ts commits it; receivers verify every loan against the root read from the pool.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { HDNodeWallet, JsonRpcProvider, Mnemonic, keccak256, toUtf8Bytes } from "ethers";
+import { type HDNodeWallet, type JsonRpcProvider } from "ethers";
 import { Level } from "level";
 import pino from "pino";
-import { generateLoans, type LoanRecord } from "@abs/core";
-import { AddressBook } from "../../../deploy/address-book";
+import { generateLoans, hardhatDevWallet, type LoanRecord } from "@abs/core";
 import { loadNetworkConfig } from "../../../deploy/config";
-import { deployConsortium } from "../../../deploy/consortium";
-import { memberSigners, resolveSigner } from "../../../deploy/signers";
-import { startChain, type ChainProcess } from "../../../scripts/lib/chain-process";
-import { parseNodeConfig } from "../src/config";
+import { sampleTapeSaltKey } from "../../../deploy/sample-deal";
 import { type NodeError } from "../src/errors";
 import { startNode, type RunningNode } from "../src/node";
 import { AssetPoolRootReader, fetchVerifiedLoan, type AnchoredRootReader } from "../src/peer-client";
 import { signRequest } from "../src/request-signing";
 import { toJson } from "../src/tape-store";
+import { ORIGINATOR_ID, startConsortiumChain, type ConsortiumChain } from "./consortium-chain";
 import { errorCode, getJson } from "./helpers";
 
-const ROOT = path.resolve(__dirname, "..", "..", "..");
-const ORIGINATOR_ID = "ORIG-HUAXIA-CF";
-const devKey = (i: number) =>
-  HDNodeWallet.fromMnemonic(
-    Mnemonic.fromPhrase("test test test test test test test test test test test junk"),
-    `m/44'/60'/0'/0/${i}`,
-  );
+const devKey = hardhatDevWallet;
 // Hardhat dev accounts as configured in deploy/networks/localhost.json.
 const trustee = devKey(3);
 const regulator = devKey(5);
@@ -49,7 +38,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 
 describe("loan-level sharing against a real consortium chain", function () {
   this.timeout(60_000);
-  let chain: ChainProcess;
+  let consortium: ConsortiumChain;
   let provider: JsonRpcProvider;
   let node: RunningNode;
   let chainId: bigint;
@@ -59,17 +48,7 @@ describe("loan-level sharing against a real consortium chain", function () {
   let loans: LoanRecord[];
   let reader: AnchoredRootReader;
 
-  const nodeConfig = () =>
-    parseNodeConfig({
-      ABS_NODE_ROLE: "ORIGINATOR",
-      ABS_NODE_MEMBER_ID: ORIGINATOR_ID,
-      ABS_NODE_LISTEN: "127.0.0.1:0",
-      ABS_NODE_RPC_URL: chain.rpcUrl,
-      ABS_NODE_REGISTRY: registry,
-      ABS_NODE_DATA_DIR: path.join(dataDir, "db"),
-      ABS_NODE_HARDHAT_ACCOUNT: "1",
-      ABS_NODE_WINDOW_MS: "30000",
-    });
+  const nodeConfig = () => consortium.originatorConfig();
   const fetchLoan = (signer: HDNodeWallet, loanId: string, chainReader: AnchoredRootReader = reader) =>
     fetchVerifiedLoan({
       signer,
@@ -88,36 +67,19 @@ describe("loan-level sharing against a real consortium chain", function () {
   };
 
   before(async () => {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    chain = await startChain({ host: "127.0.0.1", port, cwd: ROOT });
-    provider = new JsonRpcProvider(chain.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
-    const config = loadNetworkConfig("localhost");
-    const deal = config.sampleDeal;
+    const deal = loadNetworkConfig("localhost").sampleDeal;
     if (!deal) throw new Error("localhost config has no sample deal");
-    dataDir = mkdtempSync(path.join(tmpdir(), "abs-node-tapes-"));
-    chainId = (await provider.getNetwork()).chainId;
-    const deployment = await deployConsortium({
-      config,
-      provider,
-      deployer: resolveSigner(config.deployer, provider),
-      signerOf: memberSigners(config, provider),
-      book: AddressBook.open(path.join(dataDir, "addresses.json"), {
-        network: "localhost",
-        chainId: Number(chainId),
-        genesisHash: (await provider.getBlock(0))?.hash ?? "",
-      }),
-      log: () => undefined,
-    });
-    registry = deployment.registry;
-    if (!deployment.sampleDeal) throw new Error("sample deal not deployed");
-    pool = deployment.sampleDeal.pool;
+    consortium = await startConsortiumChain({ withSampleDeal: true });
+    ({ provider, chainId, dataDir } = consortium);
+    registry = consortium.deployment.registry;
+    if (!consortium.deployment.sampleDeal) throw new Error("sample deal not deployed");
+    pool = consortium.deployment.sampleDeal.pool;
     reader = new AssetPoolRootReader(provider);
     node = await startNode(nodeConfig(), { logger: pino({ level: "silent" }), env: {} });
     // The same loans and salt key as deploy/sample-deal.ts `commitSampleTape`.
     loans = [...generateLoans(deal.loans, deal.seed, { asOfDate: deal.cutoffDate })];
-    const saltKey = Buffer.from(keccak256(toUtf8Bytes(`abs.sample-deal.salt-key:${deal.dealId}`)).slice(2), "hex");
     const meta = await node.tapes.importTape(pool, 1, loans, {
-      saltKey,
+      saltKey: sampleTapeSaltKey(deal.dealId),
       expectedRoot: await reader.anchoredRoot(pool, 1),
       chunkSize: 64,
     });
@@ -126,9 +88,7 @@ describe("loan-level sharing against a real consortium chain", function () {
 
   after(async () => {
     await node?.stop();
-    provider?.destroy();
-    await chain?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await consortium?.stop();
   });
 
   it("serves the trustee and the regulator loans that verify against the anchored root", async () => {

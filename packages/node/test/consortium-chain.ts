@@ -1,0 +1,78 @@
+/**
+ * The real-chain setup shared by the node's integration tests: a Hardhat node started as a process,
+ * the consortium deployed onto it by deploy/consortium.ts, a temp data dir, and the originator node's
+ * config for that chain.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { JsonRpcProvider } from "ethers";
+import { AddressBook } from "../../../deploy/address-book";
+import { loadNetworkConfig } from "../../../deploy/config";
+import { deployConsortium, type ConsortiumDeployment } from "../../../deploy/consortium";
+import { memberSigners, resolveSigner } from "../../../deploy/signers";
+import { startChain, type ChainProcess } from "../../../scripts/lib/chain-process";
+import { parseNodeConfig, type NodeConfig } from "../src/config";
+
+const ROOT = path.resolve(__dirname, "..", "..", "..");
+
+/** The originator's member id in deploy/networks/localhost.json (Hardhat dev account 1). */
+export const ORIGINATOR_ID = "ORIG-HUAXIA-CF";
+
+export interface ConsortiumChain {
+  readonly chain: ChainProcess;
+  readonly provider: JsonRpcProvider;
+  readonly chainId: bigint;
+  readonly deployment: ConsortiumDeployment;
+  readonly dataDir: string;
+  /** The originator node's config on this chain, its LevelDB in `<dataDir>/db`. */
+  originatorConfig(): NodeConfig;
+  /** Close the provider, stop the chain and remove the data dir. */
+  stop(): Promise<void>;
+}
+
+/** Start a chain on a random port and deploy the localhost consortium, with or without the sample deal. */
+export async function startConsortiumChain(options: { withSampleDeal: boolean }): Promise<ConsortiumChain> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const chain = await startChain({ host: "127.0.0.1", port, cwd: ROOT });
+  const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
+  const { sampleDeal, ...withoutDeal } = loadNetworkConfig("localhost");
+  const config = options.withSampleDeal ? { ...withoutDeal, sampleDeal } : withoutDeal;
+  const dataDir = mkdtempSync(path.join(tmpdir(), "abs-node-it-"));
+  const chainId = (await provider.getNetwork()).chainId;
+  const deployment = await deployConsortium({
+    config,
+    provider,
+    deployer: resolveSigner(config.deployer, provider),
+    signerOf: memberSigners(config, provider),
+    book: AddressBook.open(path.join(dataDir, "addresses.json"), {
+      network: "localhost",
+      chainId: Number(chainId),
+      genesisHash: (await provider.getBlock(0))?.hash ?? "",
+    }),
+    log: () => undefined,
+  });
+  return {
+    chain,
+    provider,
+    chainId,
+    deployment,
+    dataDir,
+    originatorConfig: () =>
+      parseNodeConfig({
+        ABS_NODE_ROLE: "ORIGINATOR",
+        ABS_NODE_MEMBER_ID: ORIGINATOR_ID,
+        ABS_NODE_LISTEN: "127.0.0.1:0",
+        ABS_NODE_RPC_URL: chain.rpcUrl,
+        ABS_NODE_REGISTRY: deployment.registry,
+        ABS_NODE_DATA_DIR: path.join(dataDir, "db"),
+        ABS_NODE_HARDHAT_ACCOUNT: "1",
+        ABS_NODE_WINDOW_MS: "30000",
+      }),
+    async stop() {
+      provider.destroy();
+      await chain.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
