@@ -4,7 +4,7 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { type HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { type CashToken } from "../../typechain-types";
-import { deployConsortium } from "../helpers/consortium";
+import { deployCashToken } from "../helpers/cash-token";
 
 /**
  * Random sequences of mint / transfer / requestPayout / confirmPayout / rejectPayout / suspend-or-reinstate
@@ -12,7 +12,6 @@ import { deployConsortium } from "../helpers/consortium";
  * Invariants CT-1 .. CT-5 in test/INVARIANTS.md.
  */
 
-const CNY = ethers.hexlify(ethers.toUtf8Bytes("CNY"));
 const BENEFICIARY = ethers.id("beneficiary:property");
 const REASON = ethers.id("reason:property");
 /** Mirrors `ICashToken.PayoutStatus`. */
@@ -110,21 +109,7 @@ function refHash(n: number): string {
 }
 
 async function deployCashTokenForProperties() {
-  const consortium = await deployConsortium();
-  const signers = await ethers.getSigners();
-  const factory = signers[12];
-  const dealAccount = signers[13];
-  if (!factory || !dealAccount) throw new Error("hardhat signers 12 and 13 missing");
-  await consortium.authorizeFactory(factory.address);
-  await (await consortium.registry.connect(factory).registerDealContract(dealAccount.address)).wait();
-  const token = await ethers.deployContract("CashToken", [
-    await consortium.registry.getAddress(),
-    consortium.custodian.address,
-    "Trust Deposit CNY",
-    "tdCNY",
-    CNY,
-  ]);
-  await token.waitForDeployment();
+  const { token, dealAccount, ...consortium } = await deployCashToken();
   const actors: HardhatEthersSigner[] = [
     consortium.investor1,
     consortium.investor2,

@@ -2,11 +2,11 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { type HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { action, deployConsortium } from "../helpers/consortium";
+import { action } from "../helpers/consortium";
+import { CNY, deployCashToken } from "../helpers/cash-token";
 import { ActionKind, roleSet } from "../helpers/roles";
 
 /** ISO 4217 "CNY" as the contract's `bytes3`. */
-const CNY = ethers.hexlify(ethers.toUtf8Bytes("CNY"));
 const BENEFICIARY = ethers.id("beneficiary:trust-distribution-account");
 const REASON = ethers.id("reason:account-closed");
 
@@ -17,28 +17,6 @@ const Restriction = { OK: 0n, SENDER_NOT_CASH_HOLDER: 1n, RECEIVER_NOT_CASH_HOLD
 
 function bankRef(label: string): string {
   return ethers.id(`bank-ref:${label}`);
-}
-
-async function deployCashToken() {
-  const consortium = await deployConsortium();
-  const signers = await ethers.getSigners();
-  const factory = signers[12];
-  const dealAccount = signers[13];
-  if (!factory || !dealAccount) throw new Error("hardhat signers 12 and 13 missing");
-
-  // A registered deal contract (an EOA here, so the tests can also send from it).
-  await consortium.authorizeFactory(factory.address);
-  await (await consortium.registry.connect(factory).registerDealContract(dealAccount.address)).wait();
-
-  const token = await ethers.deployContract("CashToken", [
-    await consortium.registry.getAddress(),
-    consortium.custodian.address,
-    "Trust Deposit CNY",
-    "tdCNY",
-    CNY,
-  ]);
-  await token.waitForDeployment();
-  return { ...consortium, token, factory, dealAccount };
 }
 
 /** Sample consortium + token, with investor1 credited 1,000.00 (ref "seed"). */
