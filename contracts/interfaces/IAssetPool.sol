@@ -23,7 +23,9 @@ import {
 ///
 /// Powers, by caller:
 /// - the trustee (TRUSTEE): `addTranche`; every lifecycle transition (`markStructured`, `openOffering`,
-///   `withdrawOffering`, `closeIssuance`, `startAmortization`, `accelerate`, `redeem`).
+///   `withdrawOffering`, `startAmortization`, `accelerate`, `redeem`) but the issuance.
+/// - the pool's offering (an `IOffering` registered as a deal contract, closed by the trustee):
+///   `closeIssuance`, the only way tranche tokens are minted at issuance.
 /// - the originator (ORIGINATOR): `anchorTape`.
 /// - the servicer (SERVICER): `submitReport`, `restateReport`.
 /// - anyone: the views, including `verifyLoan`.
@@ -53,7 +55,7 @@ interface IAssetPool is IDealParties {
     /// @param revolvingEndDate End of the revolving period (unix seconds), 0 if not revolving.
     /// @param allocationCount The number of allocations minted (one `TrancheAllocated` each).
     /// @param totalFaceCents The face amount minted across all tranches.
-    /// @param actor The trustee.
+    /// @param actor The offering that closed the issuance.
     event IssuanceClosed(
         uint32 tapeVersion,
         bool revolving,
@@ -90,6 +92,8 @@ interface IAssetPool is IDealParties {
 
     /// @notice The caller is not the deal's trustee, or no longer an active member holding TRUSTEE.
     error NotTrustee(address account);
+    /// @notice Only the pool's offering (a registered deal contract whose `pool()` is this pool) issues.
+    error NotOffering(address account);
     /// @notice The caller is not the deal's originator, or no longer an active member holding ORIGINATOR.
     error NotOriginator(address account);
     /// @notice The caller is not the deal's servicer, or no longer an active member holding SERVICER.
@@ -196,9 +200,10 @@ interface IAssetPool is IDealParties {
     /// @notice Offering -> Structured: the offering failed and is withdrawn.
     function withdrawOffering() external;
 
-    /// @notice Offering -> Active: the issuance. Mints each allocation's tranche tokens to its
-    /// investor; the allocations of every tranche must add up to exactly its original face.
-    /// @dev Kept in one function: a later issue replaces it with cash-settled subscriptions.
+    /// @notice Offering -> Active: the issuance. Only the pool's offering calls it, from its `close`, in the
+    /// transaction that also pays for the notes (the offering's cash) and pays the originator for the
+    /// loans. Mints each allocation's tranche tokens to its investor; the allocations of every tranche
+    /// must add up to exactly its original face.
     /// @param tapeVersion The anchored tape version the notes are sold on; its principal must cover
     /// the total face.
     /// @param allocations The issuance lines (tranche, investor, amount).

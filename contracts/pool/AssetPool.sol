@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {IAssetPool} from "../interfaces/IAssetPool.sol";
+import {IOffering} from "../interfaces/IOffering.sol";
 import {IDealParties} from "../interfaces/IDealParties.sol";
 import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
@@ -150,7 +151,12 @@ contract AssetPool is IAssetPool {
         bool revolving,
         uint64 revolvingEndDate
     ) external {
-        _requireTrustee();
+        // Only an offering of this pool (a registered deal contract, so consortium code) issues: no
+        // tranche token exists without its cash paid into the offering (see `IOffering`).
+        require(
+            registry.isDealContract(msg.sender) && address(IOffering(msg.sender).pool()) == address(this),
+            NotOffering(msg.sender)
+        );
         _requireTransition(_state == PoolState.Offering, PoolState.Active);
         _requireTape(tapeVersion);
         require(
