@@ -105,10 +105,7 @@ contract Offering is IOffering, ReentrancyGuard {
         require(code == 0, SubscriberIneligible(msg.sender, code));
         uint256 previous = _orders[trancheIndex][msg.sender];
         uint256 order = previous + amountCents;
-        require(
-            order >= w.minSubscriptionCents,
-            SubscriptionBelowMinimum(trancheIndex, w.minSubscriptionCents, order)
-        );
+        require(order >= w.minSubscriptionCents, SubscriptionBelowMinimum(trancheIndex, w.minSubscriptionCents, order));
         uint256 size = _sizes[trancheIndex];
         require(order <= size, SubscriptionExceedsSize(trancheIndex, size, order));
         uint256 paidCents = _cost(w.priceBps, order) - _cost(w.priceBps, previous);
@@ -272,7 +269,7 @@ contract Offering is IOffering, ReentrancyGuard {
         for (uint256 j = 0; j < n; ++j) {
             uint256 priceBps = _windows[j].priceBps;
             address[] storage subs = _subscribers[j];
-            for (uint256 i = 0; i < orders[j].length; ++i) {
+            for (uint256 i = 0; i < subs.length; ++i) {
                 uint256 refundCents = _cost(priceBps, orders[j][i]) - _cost(priceBps, allocated[j][i]);
                 if (refundCents != 0) cash.safeTransfer(subs[i], refundCents);
             }
@@ -438,10 +435,7 @@ contract Offering is IOffering, ReentrancyGuard {
         uint256 faceCents,
         uint32 trancheClasses
     ) private view {
-        require(
-            w.opensAt < w.closesAt && w.closesAt > block.timestamp,
-            WindowDatesInvalid(i, w.opensAt, w.closesAt)
-        );
+        require(w.opensAt < w.closesAt && w.closesAt > block.timestamp, WindowDatesInvalid(i, w.opensAt, w.closesAt));
         require(w.priceBps != 0 && w.priceBps <= MAX_PRICE_BPS, WindowPriceInvalid(i, w.priceBps));
         require(
             w.incrementCents != 0 && w.minSubscriptionCents != 0 && w.minSubscriptionCents % w.incrementCents == 0,
@@ -449,9 +443,6 @@ contract Offering is IOffering, ReentrancyGuard {
         );
         require(w.minSizeCents != 0 && w.minSizeCents <= faceCents, WindowSizeInvalid(i, w.minSizeCents, faceCents));
         uint32 classes = w.allowedInvestorClasses;
-        require(
-            classes != 0 && classes & ~trancheClasses == 0,
-            WindowClassesInvalid(i, classes, trancheClasses)
-        );
+        require(classes != 0 && classes & ~trancheClasses == 0, WindowClassesInvalid(i, classes, trancheClasses));
     }
 }

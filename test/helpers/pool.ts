@@ -1,12 +1,22 @@
 import { ethers } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { type HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import {
   type AssetPool,
   type AssetPoolFactory,
+  type CashToken,
   type ITrancheToken,
+  type Offering,
+  type OfferingFactory,
   type TrancheTokenFactory,
 } from "../../typechain-types";
+import {
+  type CloseParamsStruct,
+  type TrancheWindowStruct,
+  type WarehouseTermsStruct,
+} from "../../typechain-types/contracts/issuance/Offering";
+import { CNY } from "./cash-token";
 import {
   type AllocationStruct,
   type PeriodReportStruct,
@@ -24,6 +34,9 @@ export type PeriodReport = PeriodReportStruct;
 export type Allocation = AllocationStruct;
 export type PoolParams = PoolParamsStruct;
 export type TrancheTerms = TrancheTermsStruct;
+export type TrancheWindow = TrancheWindowStruct;
+export type WarehouseTerms = WarehouseTermsStruct;
+export type CloseParams = CloseParamsStruct;
 
 /** Mirrors `PoolState` in `contracts/types/PoolTypes.sol`. Keep the numeric values identical. */
 export const PoolState = {
@@ -230,8 +243,18 @@ export async function deployDeal() {
   await consortium.authorizeFactory(await trancheFactory.getAddress());
   await consortium.authorizeFactory(await poolFactory.getAddress());
 
-  // Any non-zero token address works until the deal settles in cash (a later issue).
-  const cashToken = await ethers.deployContract("PlainERC20", [], deployer);
+  const offeringFactory = (await ethers.deployContract(
+    "OfferingFactory",
+    [await registry.getAddress()],
+    deployer,
+  )) as unknown as OfferingFactory;
+  await consortium.authorizeFactory(await offeringFactory.getAddress());
+
+  const cashToken = (await ethers.deployContract(
+    "CashToken",
+    [await registry.getAddress(), consortium.custodian.address, "Trust Deposit CNY", "tdCNY", CNY],
+    deployer,
+  )) as unknown as CashToken;
 
   const params: PoolParams = {
     dealId: DEAL_ID,
@@ -264,7 +287,17 @@ export async function deployDeal() {
     ];
   };
 
-  return { ...consortium, trancheFactory, poolFactory, cashToken, params, pool, tranches, fullAllocation };
+  return {
+    ...consortium,
+    trancheFactory,
+    poolFactory,
+    offeringFactory,
+    cashToken,
+    params,
+    pool,
+    tranches,
+    fullAllocation,
+  };
 }
 
 export type Deal = Awaited<ReturnType<typeof deployDeal>>;
@@ -283,7 +316,11 @@ const PATH: Record<PoolStateName, PoolStateName[]> = {
 /** Options of `advance`: whether the issuance opens a revolving period (ending a year after now). */
 export type AdvanceOptions = { revolving?: boolean };
 
-/** Drive a freshly deployed Draft deal to `target`, anchoring the initial tape on the way. */
+/**
+ * Drive a freshly deployed Draft deal to `target`, anchoring the initial tape on the way. Issuance (to
+ * Active) goes through the pool's offering: `deal.fullAllocation()` subscribed and paid at par in cash
+ * minted by the custodian, the windows left to close (the chain's clock moves a day), then closed.
+ */
 export async function advance(deal: Deal, target: PoolStateName, options: AdvanceOptions = {}): Promise<void> {
   const { pool, originator, trustee } = deal;
   for (const step of PATH[target]) {
@@ -296,12 +333,9 @@ export async function advance(deal: Deal, target: PoolStateName, options: Advanc
       case "Offering":
         await (await asTrustee.openOffering()).wait();
         break;
-      case "Active": {
-        const revolving = options.revolving ?? false;
-        const endDate = revolving ? BigInt(await latestTime()) + 365n * DAY : 0n;
-        await (await asTrustee.closeIssuance(1, deal.fullAllocation(), revolving, endDate)).wait();
+      case "Active":
+        await issue(deal, deal.fullAllocation(), options);
         break;
-      }
       case "Amortizing":
         await (await asTrustee.startAmortization()).wait();
         break;
@@ -321,6 +355,93 @@ async function latestTime(): Promise<number> {
   const block = await ethers.provider.getBlock("latest");
   if (!block) throw new Error("no latest block");
   return block.timestamp;
+}
+
+/** Par, in basis points of face. */
+export const PAR_BPS = 10_000n;
+
+/**
+ * One window per tranche of the sample deal, open from `opensAt` for a day: at par, orders of at least
+ * 1,000.00 in steps of 0.01, each tranche's minimum size its whole face, class 0 only.
+ */
+export function sampleWindows(opensAt: bigint, fields: Partial<TrancheWindow> = {}): TrancheWindow[] {
+  return TRANCHE_TERMS.map((t) => ({
+    priceBps: PAR_BPS,
+    minSubscriptionCents: 1_000_00n,
+    incrementCents: 1n,
+    minSizeCents: t.originalFaceCents,
+    allowedInvestorClasses: ONLY_QUALIFIED,
+    opensAt,
+    closesAt: opensAt + DAY,
+    ...fields,
+  }));
+}
+
+export const NO_WAREHOUSE: WarehouseTerms = { investor: ethers.ZeroAddress, advanceCents: 0n, repaymentCents: 0n };
+
+/** The trustee creates the pool's offering (windows opening now by default); returns it. */
+export async function createOffering(
+  deal: Deal,
+  windows?: TrancheWindow[],
+  warehouse: WarehouseTerms = NO_WAREHOUSE,
+): Promise<Offering> {
+  const w = windows ?? sampleWindows(BigInt(await latestTime()));
+  const poolAddress = await deal.pool.getAddress();
+  await (await deal.offeringFactory.connect(deal.trustee).createOffering(poolAddress, w, warehouse)).wait();
+  const address = await deal.offeringFactory.offeringOf(poolAddress);
+  return (await ethers.getContractAt("Offering", address)) as unknown as Offering;
+}
+
+let bankRefCounter = 0;
+/** A bank reference never used before in this process (each credit cites one, once). */
+export function nextBankRef(label = "credit"): string {
+  bankRefCounter += 1;
+  return ethers.id(`bank-ref:${label}:${bankRefCounter}`);
+}
+
+/** The custodian mints `amountCents` of cash to `account` against a fresh bank credit. */
+export async function fundCash(deal: Deal, account: string, amountCents: bigint): Promise<void> {
+  await (await deal.cashToken.connect(deal.custodian).mint(account, amountCents, nextBankRef())).wait();
+}
+
+/**
+ * Each allocation becomes a paid subscription: the custodian credits the investor's cash for it, the
+ * investor approves the offering and subscribes.
+ */
+export async function subscribeAll(deal: Deal, offering: Offering, allocations: Allocation[]): Promise<void> {
+  const tranches = await deal.pool.tranches();
+  const offeringAddress = await offering.getAddress();
+  const signers = await ethers.getSigners();
+  for (const a of allocations) {
+    const index = tranches.indexOf(String(a.tranche));
+    const investor = signers.find((s) => s.address === a.investor);
+    if (index < 0 || !investor) throw new Error(`subscribeAll: unknown tranche or investor in ${String(a.tranche)}`);
+    const amount = BigInt(a.amountCents);
+    const cost = await offering.costOf(index, amount);
+    await fundCash(deal, investor.address, cost);
+    await (await deal.cashToken.connect(investor).approve(offeringAddress, cost)).wait();
+    await (await offering.connect(investor).subscribe(index, amount)).wait();
+  }
+}
+
+/** Close parameters selling tape `tapeVersion` with the default allocation rule for every tranche. */
+export function closeParams(fields: Partial<CloseParams> = {}): CloseParams {
+  return { tapeVersion: 1, revolving: false, revolvingEndDate: 0n, tables: TRANCHE_TERMS.map(() => []), ...fields };
+}
+
+/**
+ * Issue an Offering pool through its offering: create it, subscribe and pay for `allocations`, wait for the
+ * windows to close, and have the trustee close it (the pool becomes Active). Returns the offering.
+ */
+export async function issue(deal: Deal, allocations: Allocation[], options: AdvanceOptions = {}): Promise<Offering> {
+  const offering = await createOffering(deal);
+  await subscribeAll(deal, offering, allocations);
+  const window = await offering.window(0);
+  if (BigInt(await latestTime()) < window.closesAt) await time.increaseTo(window.closesAt);
+  const revolving = options.revolving ?? false;
+  const revolvingEndDate = revolving ? BigInt(await latestTime()) + 365n * DAY : 0n;
+  await (await offering.connect(deal.trustee).close(closeParams({ revolving, revolvingEndDate }))).wait();
+  return offering;
 }
 
 /**

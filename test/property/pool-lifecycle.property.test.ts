@@ -4,6 +4,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { type HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { type ContractTransactionResponse } from "ethers";
+import { type IssuerHarness } from "../../typechain-types";
 import { action } from "../helpers/consortium";
 import { ActionKind } from "../helpers/roles";
 import {
@@ -149,6 +150,20 @@ async function observe(deal: Deal) {
   };
 }
 
+/**
+ * A test issuer bound to the deal's pool, registered as a deal contract by a governed test factory
+ * (signer 12): created once per fixture run (the snapshot reverts it).
+ */
+async function issuerOf(deal: Deal): Promise<IssuerHarness> {
+  const factory = (await ethers.getSigners())[12];
+  if (!factory) throw new Error("hardhat signer 12 missing");
+  if (!(await deal.registry.isFactory(factory.address))) await deal.authorizeFactory(factory.address);
+  const poolAddress = await deal.pool.getAddress();
+  const issuer = (await ethers.deployContract("IssuerHarness", [poolAddress, poolAddress])) as unknown as IssuerHarness;
+  await (await deal.registry.connect(factory).registerDealContract(await issuer.getAddress())).wait();
+  return issuer;
+}
+
 /** The custom error name of a failed call (the pool's, or the registry's for governance). */
 function errorName(deal: Deal, error: unknown): string {
   const data = (error as { data?: unknown }).data;
@@ -230,8 +245,16 @@ describe("AssetPool lifecycle (property)", function () {
                 const rule = TRANSITION_RULES[name];
                 const signer = pick(draw.caller, "trustee");
                 requested = rule.to;
+                // Only the pool's offering issues: the entitled caller is a registered issuer bound to the
+                // pool (the offering's own cash rules are OFF-*'s), anyone else calling the pool fails.
+                const viaIssuer = name === "closeIssuance" && draw.caller === ENTITLED;
+                const issuer = viaIssuer ? await issuerOf(deal) : undefined;
                 expected =
-                  roleError(signer, "trustee", "NotTrustee") ??
+                  (name === "closeIssuance"
+                    ? viaIssuer
+                      ? undefined
+                      : "NotOffering"
+                    : roleError(signer, "trustee", "NotTrustee")) ??
                   (rule.from.includes(model.state) ? undefined : "InvalidTransition") ??
                   (name === "markStructured" && model.tapeCount === 0 ? "TapeMissing" : undefined);
                 const asSigner = deal.pool.connect(signer);
@@ -246,7 +269,7 @@ describe("AssetPool lifecycle (property)", function () {
                       return asSigner.withdrawOffering();
                     case "closeIssuance":
                       // Sells the latest tape version.
-                      return asSigner.closeIssuance(
+                      return (issuer ?? asSigner).closeIssuance(
                         model.tapeCount,
                         deal.fullAllocation(),
                         draw.revolving,

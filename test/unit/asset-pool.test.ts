@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { type HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { type ContractTransactionResponse } from "ethers";
-import { type AssetPool } from "../../typechain-types";
+import { type AssetPool, type IssuerHarness } from "../../typechain-types";
 import {
   CouponType,
   CUTOFF,
@@ -19,6 +19,7 @@ import {
   PoolState,
   type PoolStateName,
   reinstateVoter,
+  signersByName,
   sampleTree,
   TapeChangeKind,
   tapeAnchor,
@@ -61,12 +62,6 @@ const TRANSITIONS: readonly Transition[] = [
     call: (d, s) => d.pool.connect(s).withdrawOffering(),
   },
   {
-    name: "closeIssuance",
-    to: PoolState.Active,
-    legalFrom: [PoolState.Offering],
-    call: (d, s) => d.pool.connect(s).closeIssuance(1, d.fullAllocation(), false, 0),
-  },
-  {
     name: "startAmortization",
     to: PoolState.Amortizing,
     legalFrom: [PoolState.Active],
@@ -102,6 +97,22 @@ async function createBarePool(deal: Deal, label = "ABS-2026-BARE"): Promise<Asse
   const dealId = ethers.id(label);
   await (await deal.poolFactory.connect(deal.trustee).createPool({ ...deal.params, dealId, name: label })).wait();
   return (await ethers.getContractAt("AssetPool", await deal.poolFactory.poolOf(dealId))) as unknown as AssetPool;
+}
+
+/**
+ * A test issuer bound to `pool` and registered as a deal contract by a governed test factory (signer 12),
+ * so the pool's own issuance checks can be driven with any allocation table.
+ */
+async function issuerFor(deal: Deal, pool: AssetPool = deal.pool, target: AssetPool = pool): Promise<IssuerHarness> {
+  const factory = (await ethers.getSigners())[12];
+  if (!factory) throw new Error("hardhat signer 12 missing");
+  if (!(await deal.registry.isFactory(factory.address))) await deal.authorizeFactory(factory.address);
+  const issuer = (await ethers.deployContract("IssuerHarness", [
+    await pool.getAddress(),
+    await target.getAddress(),
+  ])) as unknown as IssuerHarness;
+  await (await deal.registry.connect(factory).registerDealContract(await issuer.getAddress())).wait();
+  return issuer;
 }
 
 /** The gas a transaction spent executing: total minus the 21,000 base and its calldata (4 per zero byte, 16 other). */
@@ -299,16 +310,45 @@ describe("AssetPool", () => {
   });
 
   describe("closeIssuance", () => {
+    it("reverts NotOffering for the trustee, every other signer, and a deal contract bound to another pool", async () => {
+      const deal = await loadFixture(dealIn.Offering);
+      for (const [who, signer] of signersByName(deal)) {
+        await expect(deal.pool.connect(signer).closeIssuance(1, deal.fullAllocation(), false, 0), who)
+          .to.be.revertedWithCustomError(deal.pool, "NotOffering")
+          .withArgs(signer.address);
+      }
+      const other = await issuerFor(deal, await createBarePool(deal), deal.pool);
+      const poolAddress = await deal.pool.getAddress();
+      const unregistered = await ethers.deployContract("IssuerHarness", [poolAddress, poolAddress]);
+      for (const issuer of [other, unregistered]) {
+        await expect(issuer.closeIssuance(1, deal.fullAllocation(), false, 0))
+          .to.be.revertedWithCustomError(deal.pool, "NotOffering")
+          .withArgs(await issuer.getAddress());
+      }
+      expect(await deal.pool.state()).to.equal(PoolState.Offering);
+    });
+
+    for (const state of POOL_STATES.filter((s) => s !== "Offering")) {
+      it(`reverts InvalidTransition from ${state}`, async () => {
+        const deal = await loadState(state);
+        const issuer = await issuerFor(deal);
+        await expect(issuer.closeIssuance(1, deal.fullAllocation(), false, 0))
+          .to.be.revertedWithCustomError(deal.pool, "InvalidTransition")
+          .withArgs(PoolState[state], PoolState.Active);
+      });
+    }
+
     it("mints every allocation, records the sold tape and emits IssuanceClosed and TrancheAllocated", async () => {
       const deal = await loadFixture(dealIn.Offering);
-      const { pool, trustee, tranches, investor1, investor2, investor3 } = deal;
+      const issuer = await issuerFor(deal);
+      const { pool, tranches, investor1, investor2, investor3 } = deal;
       const allocations = deal.fullAllocation();
-      const tx = pool.connect(trustee).closeIssuance(1, allocations, false, 0);
+      const tx = issuer.closeIssuance(1, allocations, false, 0);
       await expect(tx)
         .to.emit(pool, "StateChanged")
-        .withArgs(PoolState.Offering, PoolState.Active, trustee.address)
+        .withArgs(PoolState.Offering, PoolState.Active, await issuer.getAddress())
         .and.to.emit(pool, "IssuanceClosed")
-        .withArgs(1, false, 0, allocations.length, TOTAL_FACE_CENTS, trustee.address);
+        .withArgs(1, false, 0, allocations.length, TOTAL_FACE_CENTS, await issuer.getAddress());
       for (const a of allocations) {
         await expect(tx).to.emit(pool, "TrancheAllocated").withArgs(a.tranche, a.investor, a.amountCents);
       }
@@ -324,30 +364,33 @@ describe("AssetPool", () => {
 
     it("opens a revolving period ending at the given date", async () => {
       const deal = await loadFixture(dealIn.Offering);
+      const issuer = await issuerFor(deal);
       const end = BigInt(await time.latest()) + 180n * DAY;
-      await expect(deal.pool.connect(deal.trustee).closeIssuance(1, deal.fullAllocation(), true, end))
+      await expect(issuer.closeIssuance(1, deal.fullAllocation(), true, end))
         .to.emit(deal.pool, "IssuanceClosed")
-        .withArgs(1, true, end, 4, TOTAL_FACE_CENTS, deal.trustee.address);
+        .withArgs(1, true, end, 4, TOTAL_FACE_CENTS, await issuer.getAddress());
       expect(await deal.pool.revolvingPeriod()).to.deep.equal([true, end]);
     });
 
     it("may sell a later tape version", async () => {
       const deal = await loadFixture(dealIn.Offering);
+      const issuer = await issuerFor(deal);
       await (
         await deal.pool
           .connect(deal.originator)
           .anchorTape(tapeAnchor({ cutoffDate: CUTOFF + DAY }), validChange(TapeChangeKind.Repurchase))
       ).wait();
-      await expect(deal.pool.connect(deal.trustee).closeIssuance(2, deal.fullAllocation(), false, 0))
+      await expect(issuer.closeIssuance(2, deal.fullAllocation(), false, 0))
         .to.emit(deal.pool, "IssuanceClosed")
-        .withArgs(2, false, 0, 4, TOTAL_FACE_CENTS, deal.trustee.address);
+        .withArgs(2, false, 0, 4, TOTAL_FACE_CENTS, await issuer.getAddress());
       expect(await deal.pool.soldTapeVersion()).to.equal(2n);
     });
 
     it("reverts TapeVersionUnknown for version 0 or a version not anchored", async () => {
       const deal = await loadFixture(dealIn.Offering);
+      const issuer = await issuerFor(deal);
       for (const version of [0, 2]) {
-        await expect(deal.pool.connect(deal.trustee).closeIssuance(version, deal.fullAllocation(), false, 0))
+        await expect(issuer.closeIssuance(version, deal.fullAllocation(), false, 0))
           .to.be.revertedWithCustomError(deal.pool, "TapeVersionUnknown")
           .withArgs(version, 1);
       }
@@ -355,21 +398,22 @@ describe("AssetPool", () => {
 
     it("reverts RevolvingEndDateInvalid for a past end date, or an end date without revolving", async () => {
       const deal = await loadFixture(dealIn.Offering);
+      const issuer = await issuerFor(deal);
       const now = BigInt(await time.latest());
-      const asTrustee = deal.pool.connect(deal.trustee);
-      await expect(asTrustee.closeIssuance(1, deal.fullAllocation(), true, now))
+      await expect(issuer.closeIssuance(1, deal.fullAllocation(), true, now))
         .to.be.revertedWithCustomError(deal.pool, "RevolvingEndDateInvalid")
         .withArgs(true, now);
-      await expect(asTrustee.closeIssuance(1, deal.fullAllocation(), true, 0))
+      await expect(issuer.closeIssuance(1, deal.fullAllocation(), true, 0))
         .to.be.revertedWithCustomError(deal.pool, "RevolvingEndDateInvalid")
         .withArgs(true, 0);
-      await expect(asTrustee.closeIssuance(1, deal.fullAllocation(), false, now + DAY))
+      await expect(issuer.closeIssuance(1, deal.fullAllocation(), false, now + DAY))
         .to.be.revertedWithCustomError(deal.pool, "RevolvingEndDateInvalid")
         .withArgs(false, now + DAY);
     });
 
     it("reverts TrancheFaceExceedsPool when the sold tape's principal is below the total face", async () => {
       const deal = await loadFixture(dealIn.Offering);
+      const issuer = await issuerFor(deal);
       const short = TOTAL_FACE_CENTS - 1n;
       await (
         await deal.pool
@@ -379,36 +423,36 @@ describe("AssetPool", () => {
             validChange(TapeChangeKind.Repurchase),
           )
       ).wait();
-      await expect(deal.pool.connect(deal.trustee).closeIssuance(2, deal.fullAllocation(), false, 0))
+      await expect(issuer.closeIssuance(2, deal.fullAllocation(), false, 0))
         .to.be.revertedWithCustomError(deal.pool, "TrancheFaceExceedsPool")
         .withArgs(TOTAL_FACE_CENTS, short);
     });
 
     it("reverts AllocationZero, TrancheUnknown, IssuanceExceedsFace and IssuanceIncomplete", async () => {
       const deal = await loadFixture(dealIn.Offering);
-      const asTrustee = deal.pool.connect(deal.trustee);
+      const issuer = await issuerFor(deal);
       const full = deal.fullAllocation();
       const [a0, a1, b0, c0] = full;
       if (!a0 || !a1 || !b0 || !c0) throw new Error("4 allocations expected");
 
-      await expect(asTrustee.closeIssuance(1, [a0, { ...a1, amountCents: 0n }, b0, c0], false, 0))
+      await expect(issuer.closeIssuance(1, [a0, { ...a1, amountCents: 0n }, b0, c0], false, 0))
         .to.be.revertedWithCustomError(deal.pool, "AllocationZero")
         .withArgs(1);
 
       const stranger = await deal.cashToken.getAddress();
-      await expect(asTrustee.closeIssuance(1, [...full, { ...c0, tranche: stranger }], false, 0))
+      await expect(issuer.closeIssuance(1, [...full, { ...c0, tranche: stranger }], false, 0))
         .to.be.revertedWithCustomError(deal.pool, "TrancheUnknown")
         .withArgs(stranger);
 
-      await expect(asTrustee.closeIssuance(1, [a0, { ...a1, amountCents: 30_000_000_01n }, b0, c0], false, 0))
+      await expect(issuer.closeIssuance(1, [a0, { ...a1, amountCents: 30_000_000_01n }, b0, c0], false, 0))
         .to.be.revertedWithCustomError(deal.pool, "IssuanceExceedsFace")
         .withArgs(a0.tranche, 80_000_000_00n, 80_000_000_01n);
 
-      await expect(asTrustee.closeIssuance(1, [a0, a1, { ...b0, amountCents: 11_999_999_99n }, c0], false, 0))
+      await expect(issuer.closeIssuance(1, [a0, a1, { ...b0, amountCents: 11_999_999_99n }, c0], false, 0))
         .to.be.revertedWithCustomError(deal.pool, "IssuanceIncomplete")
         .withArgs(b0.tranche, 12_000_000_00n, 11_999_999_99n);
 
-      await expect(asTrustee.closeIssuance(1, [a0, a1, b0], false, 0))
+      await expect(issuer.closeIssuance(1, [a0, a1, b0], false, 0))
         .to.be.revertedWithCustomError(deal.pool, "IssuanceIncomplete")
         .withArgs(c0.tranche, 5_000_000_00n, 0n);
 
@@ -417,13 +461,14 @@ describe("AssetPool", () => {
 
     it("reverts with the tranche's TransferRestricted when an investor is not eligible, changing nothing", async () => {
       const deal = await loadFixture(dealIn.Offering);
+      const issuer = await issuerFor(deal);
       const [a0, a1, b0, c0] = deal.fullAllocation();
       if (!a0 || !a1 || !b0 || !c0) throw new Error("4 allocations expected");
       const [tokenA] = deal.tranches;
       if (!tokenA) throw new Error("no tranche A");
       const outsider = deal.outsider.address;
       await expect(
-        deal.pool.connect(deal.trustee).closeIssuance(1, [a0, { ...a1, investor: outsider }, b0, c0], false, 0),
+        issuer.closeIssuance(1, [a0, { ...a1, investor: outsider }, b0, c0], false, 0),
       ).to.be.revertedWithCustomError(tokenA, "TransferRestricted");
       expect(await deal.pool.state()).to.equal(PoolState.Offering);
       expect(await deal.pool.soldTapeVersion()).to.equal(0n);
@@ -432,12 +477,13 @@ describe("AssetPool", () => {
 
     it("a withdrawn offering can be reopened and closed", async () => {
       const deal = await loadFixture(dealIn.Offering);
+      const issuer = await issuerFor(deal);
       const asTrustee = deal.pool.connect(deal.trustee);
       await (await asTrustee.withdrawOffering()).wait();
       await (await asTrustee.openOffering()).wait();
-      await expect(asTrustee.closeIssuance(1, deal.fullAllocation(), false, 0))
+      await expect(issuer.closeIssuance(1, deal.fullAllocation(), false, 0))
         .to.emit(deal.pool, "StateChanged")
-        .withArgs(PoolState.Offering, PoolState.Active, deal.trustee.address);
+        .withArgs(PoolState.Offering, PoolState.Active, await issuer.getAddress());
     });
   });
 
