@@ -10,6 +10,7 @@ import {
   CashToken__factory,
   ConsortiumRegistry__factory,
   DocumentRegistry__factory,
+  OfferingFactory__factory,
   TrancheTokenFactory__factory,
   type ConsortiumRegistry,
 } from "../typechain-types";
@@ -34,6 +35,7 @@ export interface ConsortiumDeployment {
   registry: string;
   trancheFactory: string;
   poolFactory: string;
+  offeringFactory: string;
   cashToken: string;
   documents: string;
   members: { name: string; address: string; roles: string[]; voting: boolean }[];
@@ -80,6 +82,20 @@ export async function deployConsortium(ctx: DeployContext): Promise<ConsortiumDe
     );
   }
 
+  // The primary offerings' factory: a separate governed step, so a consortium can adopt cash-settled
+  // issuance after its pools' factories (an offering holds investors' cash, so it must be a deal contract).
+  const offeringFactory = await ensureContract(ctx, "OfferingFactory", async () =>
+    new OfferingFactory__factory(ctx.deployer).deploy(registryAddress),
+  );
+  if (!(await registry.isFactory(offeringFactory))) {
+    await govern(
+      ctx,
+      registry,
+      blankAction({ kind: ActionKind.SetFactory, account: offeringFactory, flag: true }),
+      `authorise offering factory ${offeringFactory}`,
+    );
+  }
+
   const cash = config.cashToken;
   const cashToken = await ensureContract(ctx, "CashToken", async () =>
     new CashToken__factory(ctx.deployer).deploy(
@@ -98,6 +114,7 @@ export async function deployConsortium(ctx: DeployContext): Promise<ConsortiumDe
     registry: registryAddress,
     trancheFactory,
     poolFactory,
+    offeringFactory,
     cashToken,
     documents,
     members: memberAddresses.map(({ config: m, address }) => ({
@@ -110,7 +127,9 @@ export async function deployConsortium(ctx: DeployContext): Promise<ConsortiumDe
   if (config.sampleDeal) {
     deployment.sampleDeal = await deploySampleDeal(ctx, config.sampleDeal, {
       poolFactory,
+      offeringFactory,
       cashToken,
+      custodian: cash.custodian,
       documents,
       addressOf,
     });

@@ -3,6 +3,7 @@ import { generateLoans, Role, TapeCommitmentBuilder, type LoanRecord } from "@ab
 import { AssetPool__factory, AssetPoolFactory__factory, DocumentRegistry__factory } from "../typechain-types";
 import { type SampleDealConfig, parseFixed } from "./config";
 import { confirm, type DeployContext } from "./consortium";
+import { issueSampleDeal, type SampleSubscription } from "./sample-offering";
 
 /** What `npm start` prints about the sample deal. */
 export interface SampleDealSummary {
@@ -17,11 +18,10 @@ export interface SampleDealSummary {
 const POOL_STATES = ["Draft", "Structured", "Offering", "Active", "Amortizing", "Accelerated", "Redeemed"] as const;
 const COUPON_TYPES = { Fixed: 0, Floating: 1, None: 2 } as const;
 const PROSPECTUS = encodeBytes32String("PROSPECTUS");
-const DAY = 86_400n;
 
 /**
  * The sample deal: a pool with its tranches, a synthetic tape anchored, a prospectus signed off,
- * and the tranches issued to the sample investors (the pool ends Active). Every step checks the
+ * and the tranches issued to the sample investors through the offering, paid in cash (the pool ends Active). Every step checks the
  * chain first, so a re-run resumes where a previous one stopped.
  *
  * The tape's salt key is derived from the deal id: fine for a public demonstration tape of
@@ -30,7 +30,14 @@ const DAY = 86_400n;
 export async function deploySampleDeal(
   ctx: DeployContext,
   deal: SampleDealConfig,
-  deps: { poolFactory: string; documents: string; cashToken: string; addressOf(name: string): string },
+  deps: {
+    poolFactory: string;
+    offeringFactory: string;
+    documents: string;
+    cashToken: string;
+    custodian: string;
+    addressOf(name: string): string;
+  },
 ): Promise<SampleDealSummary> {
   const trustee = ctx.signerOf(deal.trustee);
   const originator = ctx.signerOf(deal.originator);
@@ -130,10 +137,16 @@ export async function deploySampleDeal(
   if ((await pool.state()) === 1n) await confirm(pool.openOffering());
   if ((await pool.state()) === 2n) {
     const trancheAddresses = await pool.tranches();
-    const allocations = sampleAllocations(deal, trancheAddresses, faces, deps.addressOf);
-    const now = BigInt((await ctx.provider.getBlock("latest"))?.timestamp ?? 0);
-    await confirm(pool.closeIssuance(1, allocations, true, now + 180n * DAY));
-    ctx.log(`deal    issuance closed: ${allocations.length} allocations, pool Active (revolving 180 days)`);
+    await issueSampleDeal(ctx, {
+      dealId: deal.dealId,
+      pool: poolAddress,
+      offeringFactory: deps.offeringFactory,
+      cashToken: deps.cashToken,
+      trustee: deal.trustee,
+      custodian: deps.custodian,
+      subscriptions: sampleAllocations(deal, trancheAddresses, faces),
+      addressOf: deps.addressOf,
+    });
   }
 
   const trancheAddresses = await pool.tranches();
@@ -214,18 +227,17 @@ export function trancheFaces(deal: SampleDealConfig, totalCents: bigint): Map<nu
 }
 
 /**
- * Sample allocations: the senior class split across the three investors (by thirds, the last
- * taking the remainder), the mezzanine to investor-1, the subordinated class retained by the
- * originator (risk retention).
+ * Sample subscriptions (each paid in cash at par through the offering): the senior class split across the
+ * three investors (by thirds, the last taking the remainder), the mezzanine to investor-1, the
+ * subordinated class bought by the originator (risk retention).
  */
 function sampleAllocations(
   deal: SampleDealConfig,
   tranches: readonly string[],
   faces: Map<number, bigint>,
-  addressOf: (name: string) => string,
-): { tranche: string; investor: string; amountCents: bigint }[] {
+): SampleSubscription[] {
   const ordered = [...deal.tranches].sort((a, b) => a.seniority - b.seniority);
-  const allocations: { tranche: string; investor: string; amountCents: bigint }[] = [];
+  const allocations: SampleSubscription[] = [];
   ordered.forEach((t, i) => {
     const tranche = tranches[i];
     const face = faces.get(t.seniority) ?? 0n;
@@ -240,7 +252,7 @@ function sampleAllocations(
     holders.forEach((holder, h) => {
       const amount = h === holders.length - 1 ? left : face / BigInt(holders.length);
       left -= amount;
-      allocations.push({ tranche: getAddress(tranche), investor: addressOf(holder), amountCents: amount });
+      allocations.push({ tranche: getAddress(tranche), investor: holder, amountCents: amount });
     });
   });
   return allocations;

@@ -20,6 +20,8 @@ import {
   CashToken__factory,
   ConsortiumRegistry__factory,
   DocumentRegistry__factory,
+  Offering__factory,
+  OfferingFactory__factory,
   PlainERC20__factory,
   TrancheToken__factory,
 } from "../typechain-types";
@@ -292,21 +294,43 @@ async function main(): Promise<void> {
   await measure("AssetPool", "openOffering", "", pool.openOffering());
   await measure("AssetPool", "withdrawOffering", "", pool.withdrawOffering());
   await (await pool.openOffering()).wait();
-  const [trA, trS] = await pool.tranches();
+  // Issuance through the offering: each order paid in cash the custodian credited against a bank reference.
+  const offerings = OfferingFactory__factory.connect(d.offeringFactory, trustee);
+  const opensAt = await now();
+  const residualFace = tape1k.totalPrincipalCents - seniorFace;
+  const windows = [seniorFace, residualFace].map((face) => ({
+    priceBps: 10_000n,
+    minSubscriptionCents: 100n,
+    incrementCents: 1n,
+    minSizeCents: face,
+    allowedInvestorClasses: 1,
+    opensAt,
+    closesAt: opensAt + DAY,
+  }));
+  const noWarehouse = { investor: "0x" + "00".repeat(20), advanceCents: 0n, repaymentCents: 0n };
   await measure(
-    "AssetPool",
-    "closeIssuance",
-    "3 allocations, mints",
-    pool.closeIssuance(
-      1,
-      [
-        { tranche: trA ?? "", investor: await addr(investor1), amountCents: seniorFace / 2n },
-        { tranche: trA ?? "", investor: await addr(investor2), amountCents: seniorFace - seniorFace / 2n },
-        { tranche: trS ?? "", investor: await addr(originator), amountCents: tape1k.totalPrincipalCents - seniorFace },
-      ],
-      false,
-      0,
-    ),
+    "OfferingFactory",
+    "createOffering",
+    "2 windows, deploys + registers",
+    offerings.createOffering(await pool.getAddress(), windows, noWarehouse),
+  );
+  const offering = Offering__factory.connect(await offerings.offeringOf(await pool.getAddress()), trustee);
+  const orders: [typeof investor1, number, bigint, string][] = [
+    [investor1, 0, seniorFace / 2n, "first order of the tranche"],
+    [investor2, 0, seniorFace - seniorFace / 2n, "second order"],
+    [originator, 1, residualFace, "risk retention by the originator"],
+  ];
+  for (const [i, [investor, index, amount, note]] of orders.entries()) {
+    await (await cash.connect(custodian).mint(await addr(investor), amount, keccakText(`BENCH-SUB-${i}`))).wait();
+    await (await cash.connect(investor).approve(await offering.getAddress(), amount)).wait();
+    await measure("Offering", "subscribe", note, offering.connect(investor).subscribe(index, amount));
+  }
+  await provider.send("evm_increaseTime", [Number(DAY)]);
+  await measure(
+    "Offering",
+    "close",
+    "3 orders: mints, pays the originator, pool Active",
+    offering.close({ tapeVersion: 1, revolving: false, revolvingEndDate: 0n, tables: [[], []] }),
   );
   await measure(
     "AssetPool",

@@ -15,6 +15,8 @@ import {
   CashToken__factory,
   ConsortiumRegistry__factory,
   DocumentRegistry__factory,
+  Offering__factory,
+  OfferingFactory__factory,
   TrancheToken__factory,
 } from "../../typechain-types";
 import { AddressBook } from "../../deploy/address-book";
@@ -98,6 +100,25 @@ describe("consortium (integration, deployed by deploy/)", () => {
       }
     }
     expect(faces).to.equal(tape.anchor.totalPrincipalCents);
+  });
+
+  it("issued the sample deal through its offering: every note paid in cash, the originator paid for the loans", async () => {
+    const { d, pool, cash, byName } = await loadFixture(deployedConsortium);
+    const offering = Offering__factory.connect(
+      await OfferingFactory__factory.connect(d.offeringFactory, ethers.provider).offeringOf(d.sampleDeal?.pool ?? ""),
+      ethers.provider,
+    );
+    expect(await offering.status()).to.equal(1n); // Closed
+    expect(await cash.balanceOf(await offering.getAddress())).to.equal(0n);
+    // At par the originator received the whole face for the loans (its own purchase of the junior notes
+    // was paid in cash too, and came back as part of the price).
+    const tape = await pool.tape(1);
+    expect(await cash.balanceOf(byName("originator").address)).to.equal(tape.anchor.totalPrincipalCents);
+    // Cash is bank money: every cent outstanding was credited by the custodian against a bank reference.
+    expect(await cash.totalSupply()).to.equal(await cash.recordedBankBalanceCents());
+    let paid = 0n;
+    for (const log of await offering.queryFilter(offering.filters.Allocated())) paid += log.args.costCents;
+    expect(paid).to.equal(tape.anchor.totalPrincipalCents);
   });
 
   it("suspending an investor blocks it in the tranche and the cash token at once; reinstating restores it", async () => {
