@@ -82,20 +82,6 @@ export async function deployConsortium(ctx: DeployContext): Promise<ConsortiumDe
     );
   }
 
-  // The primary offerings' factory: a separate governed step, so a consortium can adopt cash-settled
-  // issuance after its pools' factories (an offering holds investors' cash, so it must be a deal contract).
-  const offeringFactory = await ensureContract(ctx, "OfferingFactory", async () =>
-    new OfferingFactory__factory(ctx.deployer).deploy(registryAddress),
-  );
-  if (!(await registry.isFactory(offeringFactory))) {
-    await govern(
-      ctx,
-      registry,
-      blankAction({ kind: ActionKind.SetFactory, account: offeringFactory, flag: true }),
-      `authorise offering factory ${offeringFactory}`,
-    );
-  }
-
   const cash = config.cashToken;
   const cashToken = await ensureContract(ctx, "CashToken", async () =>
     new CashToken__factory(ctx.deployer).deploy(
@@ -109,6 +95,21 @@ export async function deployConsortium(ctx: DeployContext): Promise<ConsortiumDe
   const documents = await ensureContract(ctx, "DocumentRegistry", async () =>
     new DocumentRegistry__factory(ctx.deployer).deploy(registryAddress),
   );
+
+  // The primary offerings' factory (deployed after the contracts above, so their addresses stay the
+  // same): a separate governed step, so a consortium can adopt cash-settled
+  // issuance after its pools' factories (an offering holds investors' cash, so it must be a deal contract).
+  const offeringFactory = await ensureContract(ctx, "OfferingFactory", async () =>
+    new OfferingFactory__factory(ctx.deployer).deploy(registryAddress),
+  );
+  if (!(await registry.isFactory(offeringFactory))) {
+    await govern(
+      ctx,
+      registry,
+      blankAction({ kind: ActionKind.SetFactory, account: offeringFactory, flag: true }),
+      `authorise offering factory ${offeringFactory}`,
+    );
+  }
 
   const deployment: ConsortiumDeployment = {
     registry: registryAddress,

@@ -15,6 +15,8 @@ const contracts = {
   TrancheToken: "tokens/TrancheToken.sol",
   CashToken: "tokens/CashToken.sol",
   DocumentRegistry: "documents/DocumentRegistry.sol",
+  OfferingFactory: "issuance/OfferingFactory.sol",
+  Offering: "issuance/Offering.sol",
 };
 
 fs.mkdirSync(out, { recursive: true });
