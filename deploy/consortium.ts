@@ -10,6 +10,7 @@ import {
   CashToken__factory,
   ConsortiumRegistry__factory,
   DocumentRegistry__factory,
+  DvPSettlement__factory,
   OfferingFactory__factory,
   TrancheTokenFactory__factory,
   type ConsortiumRegistry,
@@ -36,6 +37,7 @@ export interface ConsortiumDeployment {
   trancheFactory: string;
   poolFactory: string;
   offeringFactory: string;
+  dvp: string;
   cashToken: string;
   documents: string;
   members: { name: string; address: string; roles: string[]; voting: boolean }[];
@@ -111,11 +113,17 @@ export async function deployConsortium(ctx: DeployContext): Promise<ConsortiumDe
     );
   }
 
+  // Secondary trades settle delivery-versus-payment on signed orders; it holds nothing and needs no role.
+  const dvp = await ensureContract(ctx, "DvPSettlement", async () =>
+    new DvPSettlement__factory(ctx.deployer).deploy(registryAddress),
+  );
+
   const deployment: ConsortiumDeployment = {
     registry: registryAddress,
     trancheFactory,
     poolFactory,
     offeringFactory,
+    dvp,
     cashToken,
     documents,
     members: memberAddresses.map(({ config: m, address }) => ({

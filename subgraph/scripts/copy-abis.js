@@ -17,6 +17,7 @@ const contracts = {
   DocumentRegistry: "documents/DocumentRegistry.sol",
   OfferingFactory: "issuance/OfferingFactory.sol",
   Offering: "issuance/Offering.sol",
+  DvPSettlement: "trading/DvPSettlement.sol",
 };
 
 fs.mkdirSync(out, { recursive: true });
