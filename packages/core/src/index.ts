@@ -164,3 +164,5 @@ export {
 } from "./report";
 /** Hardhat's public development keys (embedded chain and tests only). */
 export { HARDHAT_DEV_MNEMONIC, hardhatDevWallet } from "./dev-keys";
+/** The custodian's reconciliation: bank statements (CSV, MT940-style), matching, breaks and a digest. */
+export * from "./reconciliation";

@@ -1,0 +1,16 @@
+export { ReconciliationError, type ReconciliationErrorCode } from "./errors";
+export { type BankLine, type BankStatement, parseCsvStatement, parseMt940Statement } from "./statement";
+export {
+  bankRefOf,
+  type BreakKind,
+  canonicalJson,
+  type ChainMovement,
+  type ExpectedFlow,
+  type ExpectedFlowKind,
+  parseExpectedFlows,
+  reconcile,
+  type ReconcileOptions,
+  type ReconciliationBreak,
+  type ReconciliationMatch,
+  type ReconciliationReport,
+} from "./reconcile";
