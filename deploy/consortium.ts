@@ -12,6 +12,7 @@ import {
   DocumentRegistry__factory,
   DvPSettlement__factory,
   OfferingFactory__factory,
+  ReconciliationLog__factory,
   TrancheTokenFactory__factory,
   type ConsortiumRegistry,
 } from "../typechain-types";
@@ -38,6 +39,7 @@ export interface ConsortiumDeployment {
   poolFactory: string;
   offeringFactory: string;
   dvp: string;
+  reconciliationLog: string;
   cashToken: string;
   documents: string;
   members: { name: string; address: string; roles: string[]; voting: boolean }[];
@@ -118,12 +120,18 @@ export async function deployConsortium(ctx: DeployContext): Promise<ConsortiumDe
     new DvPSettlement__factory(ctx.deployer).deploy(registryAddress),
   );
 
+  // The custodian anchors its bank-statement reconciliations here (digest, counts, break alerts).
+  const reconciliationLog = await ensureContract(ctx, "ReconciliationLog", async () =>
+    new ReconciliationLog__factory(ctx.deployer).deploy(registryAddress),
+  );
+
   const deployment: ConsortiumDeployment = {
     registry: registryAddress,
     trancheFactory,
     poolFactory,
     offeringFactory,
     dvp,
+    reconciliationLog,
     cashToken,
     documents,
     members: memberAddresses.map(({ config: m, address }) => ({

@@ -18,6 +18,7 @@ const contracts = {
   OfferingFactory: "issuance/OfferingFactory.sol",
   Offering: "issuance/Offering.sol",
   DvPSettlement: "trading/DvPSettlement.sol",
+  ReconciliationLog: "reconciliation/ReconciliationLog.sol",
 };
 
 fs.mkdirSync(out, { recursive: true });

@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { CoreError } from "@abs/core";
+import { registerRecon } from "./commands/recon";
 import { registerReportCommands } from "./commands/report";
 import { registerTapeCommands } from "./commands/tape";
 import { CliError, EXIT } from "./errors";
@@ -34,6 +35,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     });
   registerTapeCommands(program, io, setExitCode);
   registerReportCommands(program, io, setExitCode);
+  registerRecon(program, io, setExitCode);
   return program;
 }
 

@@ -14,3 +14,4 @@ export {
   type ReconciliationMatch,
   type ReconciliationReport,
 } from "./reconcile";
+export { anchorReconciliation, readCashMovements, type RpcSender, statementKey } from "./chain";
