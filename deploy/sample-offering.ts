@@ -16,15 +16,19 @@ export interface SampleSubscription {
 }
 
 const ZERO = "0x0000000000000000000000000000000000000000";
-/** How long the sample windows stay open; the deployment then waits for the chain's clock to pass it. */
-const WINDOW_SECONDS = 20n;
+/**
+ * How long the sample windows stay open: a day on a development chain (whose clock the deployment then
+ * moves past the windows), two minutes elsewhere (then waited for).
+ */
+const DEV_WINDOW_SECONDS = 86_400n;
+const WINDOW_SECONDS = 120n;
 const DAY = 86_400n;
 const PAR_BPS = 10_000n;
 const OfferingStatusFailed = 2n;
 
 /**
  * Issue the sample deal through its offering (the pool must be in Offering): the trustee creates the
- * offering (one window per tranche at par, open for `WINDOW_SECONDS`), the custodian credits each
+ * offering (one window per tranche at par), the custodian credits each
  * subscriber's cash against a bank reference of its own, each subscriber approves and subscribes, and the
  * trustee closes once the windows are over: the notes are minted against the cash and the originator is
  * paid for the loans, in one transaction. Every step checks the chain first (bank references are
@@ -54,6 +58,7 @@ export async function issueSampleDeal(
     (await Offering__factory.connect(offeringAddress, ctx.provider).status()) === OfferingStatusFailed
   ) {
     const now = await chainTime(ctx.provider);
+    const windowSeconds = (await canTimeTravel(ctx.provider)) ? DEV_WINDOW_SECONDS : WINDOW_SECONDS;
     const windows = [];
     for (const tranche of tranches) {
       const terms = await TrancheToken__factory.connect(tranche, ctx.provider).terms();
@@ -64,7 +69,7 @@ export async function issueSampleDeal(
         minSizeCents: terms.originalFaceCents,
         allowedInvestorClasses: terms.allowedInvestorClasses,
         opensAt: now,
-        closesAt: now + WINDOW_SECONDS,
+        closesAt: now + windowSeconds,
       });
     }
     await confirm(factory.createOffering(args.pool, windows, { investor: ZERO, advanceCents: 0n, repaymentCents: 0n }));
@@ -120,6 +125,17 @@ async function waitForChainTime(provider: Provider, target: bigint): Promise<voi
   }
   // The next block (automine, or a QBFT block period) is stamped with the wall clock.
   while (BigInt(Math.floor(Date.now() / 1000)) <= target) await new Promise((resolve) => setTimeout(resolve, 1000));
+}
+
+/** Whether the chain's clock can be moved (`evm_increaseTime`: Hardhat's node and in-process network). */
+async function canTimeTravel(provider: Provider): Promise<boolean> {
+  if (!canSend(provider)) return false;
+  try {
+    await provider.send("evm_increaseTime", [0]);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether the provider takes raw JSON-RPC calls (ethers' JsonRpcProvider, Hardhat's provider). */
