@@ -17,6 +17,9 @@ import {OfferingStatus, TrancheWindow, WarehouseTerms, CloseParams} from "../typ
 ///   purchase price to the originator and refunds every unallocated cent; or
 /// - fails, when any tranche is below its minimum size: every subscriber gets all their cash back and
 ///   the pool stays in Offering (the trustee may withdraw it or create a new offering).
+/// A refund the cash token refuses (a subscriber suspended meanwhile) is kept for it to claim later
+/// (`RefundDeferred`, `claimRefund`), so failing or cancelling an offering always completes. (A closing still
+/// reverts if a subscriber may not receive its tranche: the trustee then allocates by table, or cancels.)
 ///
 /// Cash arithmetic (all in cash-token cents, no cent lost): a subscriber has paid
 /// `costOf(tranche, order)` = `ceil(order * priceBps / 10,000)`. At closing it is charged
@@ -116,6 +119,13 @@ interface IOffering {
     /// @notice A subscriber's cash was returned in full because the offering failed.
     event Refunded(uint256 indexed trancheIndex, address indexed investor, uint256 orderCents, uint256 refundCents);
 
+    /// @notice A refund could not be paid now (the cash token refused the receiver, e.g. a suspended member):
+    /// it is kept for `investor` to claim with `claimRefund`, so one refused refund never blocks the others.
+    event RefundDeferred(address indexed investor, uint256 amountCents, uint256 totalDeferredCents);
+
+    /// @notice `investor` claimed its deferred refunds.
+    event RefundClaimed(address indexed investor, uint256 amountCents);
+
     // ---------------------------------------------------------------- errors
 
     /// @notice Only the pool's trustee, while an active member holding TRUSTEE.
@@ -166,6 +176,8 @@ interface IOffering {
     error WindowSizeInvalid(uint256 trancheIndex, uint256 minSizeCents, uint256 faceCents);
     /// @notice The window's classes must be a non-empty subset of the tranche's.
     error WindowClassesInvalid(uint256 trancheIndex, uint32 classes, uint32 trancheClasses);
+    /// @notice The caller has no deferred refund.
+    error NothingToClaim(address account);
     /// @notice Warehouse terms: a lender needs a non-zero advance and a repayment at least the advance;
     /// no lender needs all zero.
     error WarehouseTermsInvalid(address investor, uint256 advanceCents, uint256 repaymentCents);
@@ -184,6 +196,9 @@ interface IOffering {
 
     /// @notice The warehouse lender advances its terms' `advanceCents` to the originator (approve first).
     function fundWarehouse() external;
+
+    /// @notice Claim the caller's deferred refunds (see `RefundDeferred`).
+    function claimRefund() external;
 
     // ---------------------------------------------------------------- trustee
 
@@ -232,6 +247,9 @@ interface IOffering {
 
     /// @notice The cash price of `faceCents` of the tranche: `ceil(faceCents * priceBps / 10,000)`.
     function costOf(uint256 trancheIndex, uint256 faceCents) external view returns (uint256);
+
+    /// @notice The refunds kept for `investor` to claim.
+    function deferredOf(address investor) external view returns (uint256);
 
     /// @notice The warehouse terms and whether the advance was made.
     function warehouse() external view returns (WarehouseTerms memory terms, bool funded);

@@ -46,6 +46,7 @@ contract Offering is IOffering, ReentrancyGuard {
     mapping(uint256 trancheIndex => address[]) private _subscribers;
     mapping(uint256 trancheIndex => mapping(address investor => uint256)) private _orders;
     mapping(uint256 trancheIndex => mapping(address investor => bool)) private _listed;
+    mapping(address investor => uint256) private _deferred;
 
     /// @dev Running totals of a closing (kept in memory to stay within the stack).
     struct Totals {
@@ -155,6 +156,15 @@ contract Offering is IOffering, ReentrancyGuard {
         IERC20(cashToken).safeTransferFrom(msg.sender, _originator, terms.advanceCents);
     }
 
+    /// @inheritdoc IOffering
+    function claimRefund() external nonReentrant {
+        uint256 amount = _deferred[msg.sender];
+        require(amount != 0, NothingToClaim(msg.sender));
+        _deferred[msg.sender] = 0;
+        emit RefundClaimed(msg.sender, amount);
+        IERC20(cashToken).safeTransfer(msg.sender, amount);
+    }
+
     // ================================================================ trustee
 
     /// @inheritdoc IOffering
@@ -227,6 +237,11 @@ contract Offering is IOffering, ReentrancyGuard {
     }
 
     /// @inheritdoc IOffering
+    function deferredOf(address investor) external view returns (uint256) {
+        return _deferred[investor];
+    }
+
+    /// @inheritdoc IOffering
     function warehouse() external view returns (WarehouseTerms memory terms, bool funded) {
         return (_warehouse, _warehouseFunded);
     }
@@ -271,7 +286,7 @@ contract Offering is IOffering, ReentrancyGuard {
             address[] storage subs = _subscribers[j];
             for (uint256 i = 0; i < subs.length; ++i) {
                 uint256 refundCents = _cost(priceBps, orders[j][i]) - _cost(priceBps, allocated[j][i]);
-                if (refundCents != 0) cash.safeTransfer(subs[i], refundCents);
+                if (refundCents != 0) _refund(cash, subs[i], refundCents);
             }
         }
     }
@@ -393,9 +408,18 @@ contract Offering is IOffering, ReentrancyGuard {
             address[] storage subs = _subscribers[j];
             for (uint256 i = 0; i < subs.length; ++i) {
                 uint256 order = _orders[j][subs[i]];
-                if (order != 0) cash.safeTransfer(subs[i], _cost(priceBps, order));
+                if (order != 0) _refund(cash, subs[i], _cost(priceBps, order));
             }
         }
+    }
+
+    /// @dev Pay a refund, or keep it for the investor to claim if the cash token refuses the receiver. The
+    /// bookkeeping after a refused transfer follows an interaction; every entry point is nonReentrant.
+    function _refund(IERC20 cash, address investor, uint256 amount) private {
+        if (cash.trySafeTransfer(investor, amount)) return;
+        uint256 total = _deferred[investor] + amount;
+        _deferred[investor] = total;
+        emit RefundDeferred(investor, amount, total);
     }
 
     // ================================================================ internals: checks and maths

@@ -5,6 +5,8 @@ import {
   OfferingClosed,
   OfferingFailed,
   Refunded,
+  RefundClaimed,
+  RefundDeferred,
   Subscribed,
   SubscriptionCancelled,
   WarehouseFunded,
@@ -127,4 +129,14 @@ export function handleRefunded(event: Refunded): void {
     row.save();
   }
   audit(event, KIND, "Refunded", null, offering.pool, null);
+}
+
+export function handleRefundDeferred(event: RefundDeferred): void {
+  const offering = loadOffering(event.address);
+  audit(event, KIND, "RefundDeferred", event.params.investor, offering.pool, null);
+}
+
+export function handleRefundClaimed(event: RefundClaimed): void {
+  const offering = loadOffering(event.address);
+  audit(event, KIND, "RefundClaimed", event.params.investor, offering.pool, null);
 }

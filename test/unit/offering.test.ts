@@ -542,6 +542,30 @@ describe("Offering", () => {
       expect(await deal.cashToken.balanceOf(investor1.address)).to.equal(10_000_00n);
       expect(await deal.cashToken.balanceOf(investor2.address)).to.equal(20_000_00n);
     });
+    it("a refund the cash token refuses (a suspended subscriber) is kept for it to claim; the rest are paid", async () => {
+      const deal = await loadFixture(dealWithOffering);
+      const { offering, trustee, investor1, investor2 } = deal;
+      await subscribe(deal, offering, investor1, 0, 10_000_00n);
+      await subscribe(deal, offering, investor2, 1, 20_000_00n);
+      await deal.suspend(investor2.address);
+      await expect(offering.connect(trustee).cancelOffering())
+        .to.emit(offering, "RefundDeferred")
+        .withArgs(investor2.address, 20_000_00n, 20_000_00n)
+        .and.to.emit(offering, "OfferingFailed");
+      expect(await deal.cashToken.balanceOf(investor1.address)).to.equal(10_000_00n);
+      expect(await deal.cashToken.balanceOf(await offering.getAddress())).to.equal(20_000_00n);
+      expect(await offering.deferredOf(investor2.address)).to.equal(20_000_00n);
+      await expect(offering.connect(investor1).claimRefund())
+        .to.be.revertedWithCustomError(offering, "NothingToClaim")
+        .withArgs(investor1.address);
+      await deal.reinstate(investor2.address);
+      await expect(offering.connect(investor2).claimRefund())
+        .to.emit(offering, "RefundClaimed")
+        .withArgs(investor2.address, 20_000_00n);
+      expect(await deal.cashToken.balanceOf(investor2.address)).to.equal(20_000_00n);
+      expect(await deal.cashToken.balanceOf(await offering.getAddress())).to.equal(0n);
+      expect(await offering.deferredOf(investor2.address)).to.equal(0n);
+    });
   });
 
   describe("true-sale atomicity", () => {
