@@ -15,6 +15,7 @@ import {
   type TapeChangeStruct,
   type TrancheTermsStruct,
 } from "../../typechain-types/contracts/pool/AssetPool";
+import { CNY } from "./cash-token";
 import { action, deployConsortium, ONLY_QUALIFIED } from "./consortium";
 import { ActionKind } from "./roles";
 
@@ -209,11 +210,15 @@ export function tuple<T extends object>(value: T): unknown[] {
   return Object.values(value);
 }
 
+/** Options of `deployDeal`: `realCash` settles the deal in a real `CashToken` issued by the custodian. */
+export type DeployDealOptions = { realCash?: boolean };
+
 /**
  * The sample deal in Draft: the consortium, both factories deployed and authorised by governance, a
- * cash token stand-in, the pool of `DEAL_ID` created by the trustee, and the three tranches added.
+ * cash token stand-in (or a real `CashToken` with `realCash`), the pool of `DEAL_ID` created by the trustee,
+ * and the three tranches added.
  */
-export async function deployDeal() {
+export async function deployDeal(options: DeployDealOptions = {}) {
   const consortium = await deployConsortium();
   const { registry, deployer, originator, servicer, trustee, investor1, investor2, investor3 } = consortium;
 
@@ -231,7 +236,13 @@ export async function deployDeal() {
   await consortium.authorizeFactory(await poolFactory.getAddress());
 
   // Any non-zero token address works until the deal settles in cash (a later issue).
-  const cashToken = await ethers.deployContract("PlainERC20", [], deployer);
+  const cashToken = options.realCash
+    ? await ethers.deployContract(
+        "CashToken",
+        [await registry.getAddress(), consortium.custodian.address, "Trust Deposit CNY", "tdCNY", CNY],
+        deployer,
+      )
+    : await ethers.deployContract("PlainERC20", [], deployer);
 
   const params: PoolParams = {
     dealId: DEAL_ID,
@@ -283,10 +294,14 @@ const PATH: Record<PoolStateName, PoolStateName[]> = {
 /** Options of `advance`: whether the issuance opens a revolving period (ending a year after now). */
 export type AdvanceOptions = { revolving?: boolean };
 
-/** Drive a freshly deployed Draft deal to `target`, anchoring the initial tape on the way. */
+/**
+ * Drive a deal to `target`, anchoring the initial tape on the way; steps to states the pool has already reached
+ * are skipped (so a test can stop in Structured, configure, then go on to Active).
+ */
 export async function advance(deal: Deal, target: PoolStateName, options: AdvanceOptions = {}): Promise<void> {
   const { pool, originator, trustee } = deal;
-  for (const step of PATH[target]) {
+  const current = Number(await pool.state());
+  for (const step of PATH[target].filter((s) => PoolState[s] > current)) {
     const asTrustee = pool.connect(trustee);
     switch (step) {
       case "Structured":
