@@ -103,14 +103,12 @@ export function bankRef(label: string): string {
 
 /**
  * The sample deal with a real cash token, driven to Structured; the shared engine and the waterfall factory
- * deployed and authorised by governance; the trustee's waterfall created, configured with `config` and named in
- * the pool; then the deal issued (Active). Fee recipients: trustee, servicer; equity: originator; guarantor:
- * the guarantor member, who commits the whole facility.
+ * deployed and authorised by governance; the trustee's waterfall created (not configured, not named in the pool).
  */
-export async function deployWaterfallDeal(config: WaterfallConfig = sampleWaterfallConfig()) {
+export async function deployUnconfiguredWaterfall() {
   const deal = await deployDeal({ realCash: true });
   await advance(deal, "Structured");
-  const { registry, deployer, trustee, servicer, originator, guarantor, custodian, pool } = deal;
+  const { registry, deployer, trustee, pool } = deal;
   const cash = (await ethers.getContractAt("CashToken", await deal.cashToken.getAddress())) as unknown as CashToken;
 
   const engine = (await ethers.deployContract("WaterfallEngine", [], deployer)) as unknown as WaterfallEngine;
@@ -124,14 +122,39 @@ export async function deployWaterfallDeal(config: WaterfallConfig = sampleWaterf
   const address = await factory.connect(trustee).createWaterfall.staticCall(await pool.getAddress());
   await (await factory.connect(trustee).createWaterfall(await pool.getAddress())).wait();
   const waterfall = (await ethers.getContractAt("Waterfall", address)) as unknown as Waterfall;
-  const parties = {
-    feeRecipients: config.fees.map((_, f) => (f === 0 ? trustee.address : servicer.address)),
-    equityHolder: originator.address,
-    guarantor: config.guarantee.limitCents > 0n ? guarantor.address : ethers.ZeroAddress,
+  return { ...deal, cash, engine, factory, waterfall };
+}
+
+/** The payees of the test deals: fee 0 to the trustee, the others to the servicer, equity to the originator. */
+export function sampleParties(deal: Awaited<ReturnType<typeof deployUnconfiguredWaterfall>>, config: WaterfallConfig) {
+  return {
+    feeRecipients: config.fees.map((_, f) => (f === 0 ? deal.trustee.address : deal.servicer.address)),
+    equityHolder: deal.originator.address,
+    guarantor: config.guarantee.limitCents > 0n ? deal.guarantor.address : ethers.ZeroAddress,
   };
+}
+
+/**
+ * `deployUnconfiguredWaterfall`, then the waterfall configured with `config` and named in the pool, the deal
+ * issued (Active), and the guarantor's whole facility committed in cash. Fee recipients: trustee, servicer;
+ * equity: originator.
+ */
+export async function deployWaterfallDeal(config: WaterfallConfig = sampleWaterfallConfig()) {
+  const base = await deployUnconfiguredWaterfall();
+  return configureAndIssue(base, config);
+}
+
+/** Configure `base`'s waterfall with `config`, name it in the pool, issue the deal and commit the guarantee. */
+export async function configureAndIssue(
+  base: Awaited<ReturnType<typeof deployUnconfiguredWaterfall>>,
+  config: WaterfallConfig,
+) {
+  const { trustee, pool, guarantor, custodian, cash, waterfall } = base;
+  const address = await waterfall.getAddress();
+  const parties = sampleParties(base, config);
   await (await waterfall.connect(trustee).configure(toAbiConfig(config), parties)).wait();
   await (await pool.connect(trustee).setWaterfall(address)).wait();
-  await advance(deal, "Active");
+  await advance(base, "Active");
 
   const limit = config.guarantee.limitCents;
   if (limit > 0n) {
@@ -140,8 +163,8 @@ export async function deployWaterfallDeal(config: WaterfallConfig = sampleWaterf
     await (await waterfall.connect(guarantor).commitGuarantee(limit)).wait();
   }
 
-  const tranches: ITrancheToken[] = deal.tranches;
-  return { ...deal, cash, engine, factory, waterfall, config, parties, tranches };
+  const tranches: ITrancheToken[] = base.tranches;
+  return { ...base, config, parties, tranches };
 }
 
 export type WaterfallDeal = Awaited<ReturnType<typeof deployWaterfallDeal>>;
