@@ -15,6 +15,8 @@ const contracts = {
   TrancheToken: "tokens/TrancheToken.sol",
   CashToken: "tokens/CashToken.sol",
   DocumentRegistry: "documents/DocumentRegistry.sol",
+  WaterfallFactory: "waterfall/WaterfallFactory.sol",
+  Waterfall: "waterfall/Waterfall.sol",
 };
 
 fs.mkdirSync(out, { recursive: true });
