@@ -15,7 +15,16 @@ import {
   Unpaused,
 } from "../generated/templates/TrancheToken/TrancheToken";
 import { Claim, Freeze, Position, Tranche, TrancheDistribution, Transfer } from "../generated/schema";
-import { audit, eventId, forcedTransferReasonName, getMember, senderOrNull, seqId, ZERO, ZERO_ADDRESS } from "./helpers";
+import {
+  audit,
+  eventId,
+  forcedTransferReasonName,
+  getMember,
+  senderOrNull,
+  seqId,
+  ZERO,
+  ZERO_ADDRESS,
+} from "./helpers";
 
 const KIND = "TrancheToken";
 

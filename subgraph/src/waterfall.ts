@@ -131,4 +131,3 @@ export function handleTriggerCured(event: TriggerCured): void {
   writeTrigger(event, p.period, p.trigger, p.kind, p.effect, false, p.valueWad, p.thresholdWad);
   auditWaterfall(event, "TriggerCured", null);
 }
-
