@@ -86,6 +86,7 @@ function printSummary(
   console.log(`tranche fact.  ${d.trancheFactory}`);
   console.log(`cash token     ${d.cashToken}`);
   console.log(`documents      ${d.documents}`);
+  console.log(`waterfall fac. ${d.waterfallFactory}  (engine ${d.waterfallEngine})`);
   console.log(`\nmembers`);
   for (const m of d.members) {
     console.log(`  ${m.name.padEnd(12)} ${m.address}  ${m.roles.join("+")}${m.voting ? "  (votes)" : ""}`);
