@@ -210,8 +210,12 @@ export function tuple<T extends object>(value: T): unknown[] {
   return Object.values(value);
 }
 
-/** Options of `deployDeal`: `realCash` settles the deal in a real `CashToken` issued by the custodian. */
-export type DeployDealOptions = { realCash?: boolean };
+/**
+ * Options of `deployDeal`: `realCash` settles the deal in a real `CashToken` issued by the custodian; `tranches`
+ * replaces the sample tranches (their faces must fit the 100M tape; `fullAllocation` then allots each whole
+ * tranche to investor 1).
+ */
+export type DeployDealOptions = { realCash?: boolean; tranches?: readonly TrancheTerms[] };
 
 /**
  * The sample deal in Draft: the consortium, both factories deployed and authorised by governance, a
@@ -254,7 +258,7 @@ export async function deployDeal(options: DeployDealOptions = {}) {
   };
   await (await poolFactory.connect(trustee).createPool(params)).wait();
   const pool = (await ethers.getContractAt("AssetPool", await poolFactory.poolOf(DEAL_ID))) as unknown as AssetPool;
-  for (const terms of TRANCHE_TERMS) {
+  for (const terms of options.tranches ?? TRANCHE_TERMS) {
     await (await pool.connect(trustee).addTranche(terms)).wait();
   }
   const trancheAddresses = await pool.tranches();
@@ -265,6 +269,14 @@ export async function deployDeal(options: DeployDealOptions = {}) {
 
   /** Every tranche fully allotted: A split between investors 1 and 2, B to 2, C to 3. */
   const fullAllocation = (): Allocation[] => {
+    const custom = options.tranches;
+    if (custom) {
+      return custom.map((terms, i) => ({
+        tranche: trancheAddresses[i] ?? ethers.ZeroAddress,
+        investor: investor1.address,
+        amountCents: terms.originalFaceCents,
+      }));
+    }
     const [a, b, c] = trancheAddresses;
     if (a === undefined || b === undefined || c === undefined) throw new Error("deployDeal: 3 tranches expected");
     return [

@@ -16,7 +16,14 @@ import {
   type WaterfallConfig,
   type WaterfallState,
 } from "../../packages/core/src/waterfall";
-import { advance, deployDeal, periodReport, POOL_PRINCIPAL_CENTS, type PeriodReport } from "./pool";
+import {
+  advance,
+  deployDeal,
+  periodReport,
+  POOL_PRINCIPAL_CENTS,
+  type PeriodReport,
+  type TrancheTerms,
+} from "./pool";
 
 const PERCENT = 10n ** 16n;
 const BPS = 10n ** 14n;
@@ -105,8 +112,8 @@ export function bankRef(label: string): string {
  * The sample deal with a real cash token, driven to Structured; the shared engine and the waterfall factory
  * deployed and authorised by governance; the trustee's waterfall created (not configured, not named in the pool).
  */
-export async function deployUnconfiguredWaterfall() {
-  const deal = await deployDeal({ realCash: true });
+export async function deployUnconfiguredWaterfall(options: { tranches?: readonly TrancheTerms[] } = {}) {
+  const deal = await deployDeal({ realCash: true, ...options });
   await advance(deal, "Structured");
   const { registry, deployer, trustee, pool } = deal;
   const cash = (await ethers.getContractAt("CashToken", await deal.cashToken.getAddress())) as unknown as CashToken;
