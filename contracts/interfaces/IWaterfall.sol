@@ -34,9 +34,11 @@ struct WaterfallParties {
 /// Running a period (`runPeriod`, one trustee transaction): period `p = lastPeriod() + 1` needs the pool's report
 /// of `p` (`IAssetPool.report`); its inputs are taken from it (see `periodInputs`), the configuration and the
 /// carried state go through `WaterfallLib.run`, and then: each senior fee is paid to its recipient, the guarantee
-/// fee and reimbursement to the guarantor, the residual to the equity holder, each tranche's interest + principal
+/// fee to the guarantor, the residual to the equity holder, each tranche's interest + principal
 /// to its tranche token (whose holders claim it, `ITrancheToken.claim`), the reserve stays here, guarantee draws
-/// come from the guarantor's committed cash; the pool records the period as distributed (its report is then
+/// come from the guarantor's committed cash and reimbursements go back into it (so committed cash + draws
+/// outstanding stay equal to what the guarantor committed, and a fully committed facility always covers its room;
+/// returning the committed cash when the deal ends is not built yet); the pool records the period as distributed (its report is then
 /// final) and sets each tranche's factor (`balance * 1e27 / original face`, rounded down). A period runs once, in
 /// order, after its report, and either completely or not at all.
 ///

@@ -143,10 +143,9 @@ contract Waterfall is IWaterfall {
         _storeState(r.next);
         _lastPeriod = period;
         _poolBalanceCents = inputs.poolBalanceEndCents;
-        // Cannot underflow: `_requireCash` checked the draw against the committed cash.
-        unchecked {
-            _guaranteeCashCents -= r.guaranteeDrawCents;
-        }
+        // Reimbursements restore the facility's committed cash (the guarantor's money stays committed until the
+        // deal ends); `_requireCash` checked the draw against the committed cash, so this cannot underflow.
+        _guaranteeCashCents = _guaranteeCashCents - r.guaranteeDrawCents + r.guaranteeReimbursedCents;
         emit PeriodDistributed(period, pool.reportRevision(period), inputs, r, msg.sender);
         _emitTriggers(period, c.triggers, r.triggers);
 
@@ -337,8 +336,7 @@ contract Waterfall is IWaterfall {
             uint256 paid = r.fees[f].paidCents;
             if (paid != 0) cash.safeTransfer(_feeRecipients[f], paid);
         }
-        uint256 toGuarantor = r.guaranteeFeePaidCents + r.guaranteeReimbursedCents;
-        if (toGuarantor != 0) cash.safeTransfer(_guarantor, toGuarantor);
+        if (r.guaranteeFeePaidCents != 0) cash.safeTransfer(_guarantor, r.guaranteeFeePaidCents);
         if (r.residualCents != 0) cash.safeTransfer(_equityHolder, r.residualCents);
 
         uint256 n = r.tranches.length;

@@ -92,7 +92,7 @@ export function handlePeriodDistributed(event: PeriodDistributed): void {
 
   w.lastPeriod = period;
   w.reserveCents = r.next.reserveCents;
-  w.guaranteeCashCents = w.guaranteeCashCents.minus(r.guaranteeDrawCents);
+  w.guaranteeCashCents = w.guaranteeCashCents.minus(r.guaranteeDrawCents).plus(r.guaranteeReimbursedCents);
   w.save();
   audit(event, KIND, "PeriodDistributed", event.params.trustee, w.pool, null);
 }
