@@ -164,3 +164,4 @@ export {
 } from "./report";
 /** Hardhat's public development keys (embedded chain and tests only). */
 export { HARDHAT_DEV_MNEMONIC, hardhatDevWallet } from "./dev-keys";
+export * as settlement from "./settlement";
