@@ -51,8 +51,9 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     /// @inheritdoc ITrancheToken
     address public immutable cashToken;
 
-    /// @inheritdoc ITrancheToken
-    uint256 public factorRay;
+    /// @dev The factor (<= 1e27 < 2^128) and the cash distributed so far, in one slot: `distribute` writes both.
+    uint128 private _factorRay;
+    uint128 private _distributedCents;
 
     mapping(address account => Freeze) private _freezes;
 
@@ -60,12 +61,10 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     mapping(address account => Holding) private _holdings;
     uint256 private _supply;
 
-    /// @inheritdoc ITrancheToken
-    uint256 public cashPerUnitWad;
-    /// @dev `(cash * WAD + remainder) % supply` of the last distribution, carried to the next one.
-    uint256 private _remainder;
-    /// @inheritdoc ITrancheToken
-    uint256 public distributedCents;
+    /// @dev The claim accumulator in one slot: cumulative cash per unit (1e18-scaled) and the remainder
+    /// `(cash * WAD + remainder) % supply` of the last distribution, carried to the next one (< supply < 2^128).
+    uint128 private _cashPerUnitWad;
+    uint128 private _remainder;
     mapping(address account => uint256) private _claimed;
 
     /// @dev Set only for the duration of `forceTransfer`'s own `_transfer`: `_update` then falls back to
@@ -92,7 +91,7 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
         _couponType = terms_.couponType;
         _couponRateWad = terms_.couponRateWad;
         _originalFaceCents = terms_.originalFaceCents;
-        factorRay = RAY;
+        _factorRay = uint128(RAY); // 1e27 < 2^128
         cashToken = IAssetPool(address(pool_)).cashToken();
     }
 
@@ -113,28 +112,28 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     /// @inheritdoc ITrancheToken
     function setFactor(uint256 newFactorRay, uint32 period) external onlyPool {
         require(newFactorRay <= RAY, FactorOutOfRange(newFactorRay, RAY));
-        uint256 previous = factorRay;
-        factorRay = newFactorRay;
+        uint256 previous = _factorRay;
+        // At most RAY (checked above), below 2^128.
+        _factorRay = uint128(newFactorRay);
         emit FactorUpdated(previous, newFactorRay, period);
     }
 
     /// @inheritdoc ITrancheToken
     function distribute(uint256 cashCents, uint256 newFactorRay, uint32 period) external onlyPool {
         require(newFactorRay <= RAY, FactorOutOfRange(newFactorRay, RAY));
-        uint256 perUnit = cashPerUnitWad;
+        uint256 perUnit = _cashPerUnitWad;
         if (cashCents != 0) {
             uint256 supply = _supply;
             require(supply != 0, NoHolders(cashCents));
             // Rounds down; the remainder is carried, so acc * supply + remainder == distributed * WAD always.
             uint256 scaled = cashCents * WAD + _remainder;
             perUnit += scaled / supply;
-            cashPerUnitWad = perUnit;
-            _remainder = scaled % supply;
+            (_cashPerUnitWad, _remainder) = (perUnit.toUint128(), (scaled % supply).toUint128());
         }
-        uint256 total = distributedCents + cashCents;
-        distributedCents = total;
-        uint256 previous = factorRay;
-        factorRay = newFactorRay;
+        uint256 total = _distributedCents + cashCents;
+        uint256 previous = _factorRay;
+        // The factor is at most RAY (checked above), below 2^128; the total is checked by SafeCast.
+        (_factorRay, _distributedCents) = (uint128(newFactorRay), total.toUint128());
         emit FactorUpdated(previous, newFactorRay, period);
         emit CashDistributed(period, cashCents, perUnit, total, newFactorRay);
     }
@@ -248,6 +247,21 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     }
 
     /// @inheritdoc ITrancheToken
+    function factorRay() external view returns (uint256) {
+        return _factorRay;
+    }
+
+    /// @inheritdoc ITrancheToken
+    function cashPerUnitWad() external view returns (uint256) {
+        return _cashPerUnitWad;
+    }
+
+    /// @inheritdoc ITrancheToken
+    function distributedCents() external view returns (uint256) {
+        return _distributedCents;
+    }
+
+    /// @inheritdoc ITrancheToken
     function entitledCents(address account) external view returns (uint256) {
         return _entitled(account);
     }
@@ -313,7 +327,7 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     /// take `cashPerUnitWad * value` into its correction, units arriving take it out, so every entitlement is
     /// unchanged by the move. One read and one write per side, as in OpenZeppelin.
     function _move(address from, address to, uint256 value) private {
-        int256 shift = (cashPerUnitWad * value).toInt256();
+        int256 shift = (uint256(_cashPerUnitWad) * value).toInt256();
         if (from == address(0)) {
             _supply += value;
         } else {
@@ -340,7 +354,7 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     /// @dev `(cashPerUnitWad * balance + correction) / WAD`, rounded down; never negative (an entitlement only grows).
     function _entitled(address account) private view returns (uint256) {
         Holding memory h = _holdings[account];
-        int256 magnified = (cashPerUnitWad * h.balance).toInt256() + h.correction;
+        int256 magnified = (uint256(_cashPerUnitWad) * h.balance).toInt256() + h.correction;
         return magnified.toUint256() / WAD;
     }
 

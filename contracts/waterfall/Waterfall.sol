@@ -301,9 +301,13 @@ contract Waterfall is IWaterfall {
         for (uint256 t = 0; t < s.tranches.length; ++t) {
             TrancheBalances memory b = s.tranches[t];
             StoredTranche storage st = _tranches[t];
-            st.balanceCents = b.balanceCents.toUint128();
-            st.interestShortfallCents = b.interestShortfallCents.toUint128();
-            st.writtenDownCents = b.writtenDownCents.toUint128();
+            // One write per slot (amounts below 2^128: WaterfallLib's domain, checked by SafeCast).
+            _tranches[t] = StoredTranche(
+                b.balanceCents.toUint128(),
+                b.interestShortfallCents.toUint128(),
+                b.writtenDownCents.toUint128(),
+                st.faceCents
+            );
         }
         for (uint256 f = 0; f < s.feeShortfallsCents.length; ++f) _feeShortfalls[f] = s.feeShortfallsCents[f];
         uint16 bits;
