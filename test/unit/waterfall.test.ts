@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { toAbiConfig, type WaterfallConfig } from "../../packages/core/src/waterfall";
-import { othersThan, periodReport, PoolState } from "../helpers/pool";
+import { othersThan, periodReport, PoolState, reinstateVoter } from "../helpers/pool";
 import {
   bankRef,
   configureAndIssue,
@@ -248,6 +248,18 @@ describe("Waterfall", () => {
       }
     });
 
+    it("a suspended trustee cannot run a period; reinstated, it can", async () => {
+      const deal = await loadFixture(deployWaterfallDeal);
+      await reportAndDeposit(deal, 1);
+      await deal.suspend(deal.trustee.address);
+      await expect(deal.waterfall.connect(deal.trustee).runPeriod(1, 0n, []))
+        .to.be.revertedWithCustomError(deal.waterfall, "NotTrustee")
+        .withArgs(deal.trustee.address);
+      await reinstateVoter(deal, deal.trustee.address);
+      const { expected, actual } = await runAndCompare(deal, 1);
+      expect(actual).to.deep.equal(expected);
+    });
+
     it("cannot run before the report, twice, or out of order", async () => {
       const deal = await loadFixture(deployWaterfallDeal);
       const { waterfall, trustee } = deal;
@@ -453,6 +465,22 @@ describe("Waterfall", () => {
       expect(left + (await a.claimedCents(investor1.address)) + (await a.claimedCents(investor2.address))).to.equal(
         paidA,
       );
+    });
+
+    it("a partial freeze and a paused tranche do not block claims", async () => {
+      const deal = await loadFixture(deployWaterfallDeal);
+      const { investor1, investor2, trustee } = deal;
+      const a = deal.tranches[0];
+      if (!a) throw new Error("tranche A missing");
+      await reportAndDeposit(deal, 1);
+      await runAndCompare(deal, 1);
+      await (await a.connect(trustee).freezeAmount(investor1.address, 1_000_00n, ethers.id("order"))).wait();
+      await (await a.connect(trustee).pause()).wait();
+      const due1 = await a.claimableCents(investor1.address);
+      const due2 = await a.claimableCents(investor2.address);
+      expect(due1).to.be.greaterThan(0n);
+      await expect(a.connect(investor1).claim()).to.emit(a, "Claimed").withArgs(investor1.address, due1, due1);
+      await expect(a.connect(investor2).claim()).to.emit(a, "Claimed").withArgs(investor2.address, due2, due2);
     });
 
     it("entitlements follow the units held at each distribution across transfers and forced transfers", async () => {
