@@ -120,6 +120,7 @@ export async function deployConsortium(ctx: DeployContext): Promise<ConsortiumDe
       poolFactory,
       cashToken,
       documents,
+      waterfallFactory,
       addressOf,
     });
   }

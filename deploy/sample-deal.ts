@@ -3,6 +3,7 @@ import { generateLoans, Role, TapeCommitmentBuilder, type LoanRecord } from "@ab
 import { AssetPool__factory, AssetPoolFactory__factory, DocumentRegistry__factory } from "../typechain-types";
 import { type SampleDealConfig, parseFixed } from "./config";
 import { confirm, type DeployContext } from "./consortium";
+import { deploySampleWaterfall } from "./sample-waterfall";
 
 /** What `npm start` prints about the sample deal. */
 export interface SampleDealSummary {
@@ -30,7 +31,13 @@ const DAY = 86_400n;
 export async function deploySampleDeal(
   ctx: DeployContext,
   deal: SampleDealConfig,
-  deps: { poolFactory: string; documents: string; cashToken: string; addressOf(name: string): string },
+  deps: {
+    poolFactory: string;
+    documents: string;
+    cashToken: string;
+    waterfallFactory?: string;
+    addressOf(name: string): string;
+  },
 ): Promise<SampleDealSummary> {
   const trustee = ctx.signerOf(deal.trustee);
   const originator = ctx.signerOf(deal.originator);
@@ -127,6 +134,14 @@ export async function deploySampleDeal(
     if ((signed & (1n << BigInt(role))) === 0n) await confirm(documents.connect(signer).signOff(prospectusDocId, role));
   }
 
+  // Issue 3: the deal's waterfall, configured while Structured (a separate step, see deploy/sample-waterfall.ts).
+  if (deps.waterfallFactory) {
+    await deploySampleWaterfall(ctx, {
+      pool: poolAddress,
+      waterfallFactory: deps.waterfallFactory,
+      trustee: deal.trustee,
+    });
+  }
   if ((await pool.state()) === 1n) await confirm(pool.openOffering());
   if ((await pool.state()) === 2n) {
     const trancheAddresses = await pool.tranches();
