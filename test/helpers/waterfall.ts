@@ -16,14 +16,7 @@ import {
   type WaterfallConfig,
   type WaterfallState,
 } from "../../packages/core/src/waterfall";
-import {
-  advance,
-  deployDeal,
-  periodReport,
-  POOL_PRINCIPAL_CENTS,
-  type PeriodReport,
-  type TrancheTerms,
-} from "./pool";
+import { advance, deployDeal, periodReport, POOL_PRINCIPAL_CENTS, type PeriodReport, type TrancheTerms } from "./pool";
 
 const PERCENT = 10n ** 16n;
 const BPS = 10n ** 14n;
