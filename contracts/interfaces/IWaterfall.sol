@@ -86,6 +86,13 @@ interface IWaterfall {
         uint256 thresholdWad
     );
 
+    /// @notice The trustee set the clean-up call threshold: callable once the pool balance is at most
+    /// `factorRay` (1e27 = 100%) of the original pool balance; 0 = no clean-up call.
+    event CleanUpCallSet(uint256 factorRay, address indexed trustee);
+    /// @notice The trustee exercised the clean-up call after period `lastPeriod` at a pool balance of
+    /// `poolBalanceCents`: from the next period on, everything after the fees goes to the notes (as accelerated).
+    event CleanUpCallExercised(uint32 lastPeriod, uint256 poolBalanceCents, uint256 factorRay, address indexed trustee);
+
     // ---------------------------------------------------------------- errors
 
     /// @notice Only the pool's trustee, while an active member holding TRUSTEE, may call.
@@ -116,6 +123,11 @@ interface IWaterfall {
     error GuaranteeCommitExceedsLimit(uint256 limitCents, uint256 committedCents);
     /// @notice A zero amount.
     error AmountZero();
+    /// @notice A clean-up threshold above 100% (1e27).
+    error CleanUpFactorInvalid(uint256 factorRay);
+    /// @notice The clean-up call is not (or no longer) exercisable: none configured, already exercised, or the pool
+    /// balance `poolBalanceCents` is above the threshold `thresholdCents`.
+    error CleanUpCallNotAvailable(uint256 poolBalanceCents, uint256 thresholdCents);
 
     // ---------------------------------------------------------------- trustee
 
@@ -135,6 +147,17 @@ interface IWaterfall {
         uint64 indexRateWad,
         uint256[] calldata targetBalancesCents
     ) external returns (PeriodResult memory result);
+
+    /// @notice Set the clean-up call threshold (see `CleanUpCallSet`). Only the trustee, only while the pool is Draft
+    /// or Structured (it is part of the frozen terms).
+    /// @param factorRay The pool factor at or below which the call may be exercised (0 = none, at most 1e27).
+    function setCleanUpCall(uint256 factorRay) external;
+
+    /// @notice Exercise the clean-up call: allowed once the last ending pool balance is at most the threshold. The
+    /// servicer then reports the repurchase proceeds as collections, and every later period runs accelerated (all
+    /// principal and interest to the notes in seniority order, after the fees) until they are paid off. Only the
+    /// trustee, once.
+    function exerciseCleanUpCall() external;
 
     // ---------------------------------------------------------------- guarantor
 
@@ -175,6 +198,9 @@ interface IWaterfall {
     /// @notice The pool balance at the end of the last period run (the original pool balance before any).
     function poolBalanceCents() external view returns (uint256);
 
+    /// @notice The clean-up call threshold (factor, 1e27 = 100%; 0 = none) and whether it was exercised.
+    function cleanUpCall() external view returns (uint256 factorRay, bool exercised);
+
     /// @notice The guarantor's committed cash not yet drawn.
     function guaranteeCashCents() external view returns (uint256);
 
@@ -185,7 +211,7 @@ interface IWaterfall {
     /// if the report is missing): the report's collections (principal = scheduled + prepayments + recoveries),
     /// recoveries, new defaults, 60+ delinquency (60-89 + 90+), the last ending balance as the beginning balance,
     /// the report's ending balance, accrual days = whole days between the report's dates, and acceleration if the
-    /// pool is Accelerated.
+    /// pool is Accelerated or the clean-up call was exercised.
     function periodInputs(
         uint32 period,
         uint64 indexRateWad,

@@ -67,6 +67,9 @@ contract Waterfall is IWaterfall {
     uint256 private _guaranteeCashCents;
     uint256 private _guaranteeLimitCents;
 
+    uint128 private _cleanUpFactorRay;
+    bool private _cleanUpExercised;
+
     address[] private _feeRecipients;
     address private _equityHolder;
     address private _guarantor;
@@ -120,6 +123,32 @@ contract Waterfall is IWaterfall {
         _guarantor = parties_.guarantor;
 
         emit WaterfallConfigured(hash, config_, parties_, msg.sender);
+    }
+
+    /// @inheritdoc IWaterfall
+    function setCleanUpCall(uint256 factorRay) external {
+        _requireTrustee();
+        PoolState s = pool.state();
+        require(s == PoolState.Draft || s == PoolState.Structured, ConfigFrozen(s));
+        require(factorRay <= _RAY, CleanUpFactorInvalid(factorRay));
+        // At most 1e27 (checked above), below 2^128.
+        _cleanUpFactorRay = uint128(factorRay);
+        emit CleanUpCallSet(factorRay, msg.sender);
+    }
+
+    /// @inheritdoc IWaterfall
+    function exerciseCleanUpCall() external {
+        _requireTrustee();
+        uint256 factorRay = _cleanUpFactorRay;
+        uint256 balance = _poolBalanceCents;
+        // Rounded down: the call is available only at or below the threshold.
+        uint256 threshold = (_originalPoolBalance() * factorRay) / _RAY;
+        require(
+            factorRay != 0 && !_cleanUpExercised && _lastPeriod != 0 && balance <= threshold,
+            CleanUpCallNotAvailable(balance, threshold)
+        );
+        _cleanUpExercised = true;
+        emit CleanUpCallExercised(_lastPeriod, balance, factorRay, msg.sender);
     }
 
     /// @inheritdoc IWaterfall
@@ -206,6 +235,11 @@ contract Waterfall is IWaterfall {
     }
 
     /// @inheritdoc IWaterfall
+    function cleanUpCall() external view returns (uint256 factorRay, bool exercised) {
+        return (_cleanUpFactorRay, _cleanUpExercised);
+    }
+
+    /// @inheritdoc IWaterfall
     function guaranteeCashCents() external view returns (uint256) {
         return _guaranteeCashCents;
     }
@@ -225,6 +259,13 @@ contract Waterfall is IWaterfall {
     }
 
     // ================================================================ internals
+
+    /// @dev The configured original pool balance (the clean-up call's denominator); 0 before `configure`.
+    function _originalPoolBalance() private view returns (uint256) {
+        address store = _configStore;
+        if (store == address(0)) return 0;
+        return abi.decode(store.code, (WaterfallConfig)).originalPoolBalanceCents;
+    }
 
     function _requireTrustee() private view {
         require(msg.sender == pool.trustee() && _registry.hasRole(msg.sender, Role.TRUSTEE), NotTrustee(msg.sender));
@@ -254,7 +295,7 @@ contract Waterfall is IWaterfall {
         // The pool checks startDate < endDate; a period longer than 179 years fails SafeCast.
         inputs.accrualDays = uint256((rep.endDate - rep.startDate) / 1 days).toUint16();
         inputs.indexRateWad = indexRateWad;
-        inputs.accelerated = pool.state() == PoolState.Accelerated;
+        inputs.accelerated = _cleanUpExercised || pool.state() == PoolState.Accelerated;
         inputs.interestCollectionsCents = rep.interestCollectedCents;
         inputs.principalCollectionsCents = rep.scheduledPrincipalCents + rep.prepaymentCents + rep.recoveryCents;
         inputs.recoveriesCents = rep.recoveryCents;

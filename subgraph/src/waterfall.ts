@@ -1,6 +1,8 @@
 // Waterfall (template, one per deal): configuration, guarantee cash, periods run, trigger breaches and cures.
 import { Address, BigInt, ethereum } from "@graphprotocol/graph-ts";
 import {
+  CleanUpCallExercised,
+  CleanUpCallSet,
   GuaranteeCommitted,
   PeriodDistributed,
   TriggerBreached,
@@ -130,4 +132,18 @@ export function handleTriggerCured(event: TriggerCured): void {
   const p = event.params;
   writeTrigger(event, p.period, p.trigger, p.kind, p.effect, false, p.valueWad, p.thresholdWad);
   auditWaterfall(event, "TriggerCured", null);
+}
+
+export function handleCleanUpCallSet(event: CleanUpCallSet): void {
+  const w = loadWaterfall(event.address);
+  w.cleanUpFactorRay = event.params.factorRay;
+  w.save();
+  auditWaterfall(event, "CleanUpCallSet", event.params.trustee);
+}
+
+export function handleCleanUpCallExercised(event: CleanUpCallExercised): void {
+  const w = loadWaterfall(event.address);
+  w.cleanUpExercisedAfterPeriod = event.params.lastPeriod.toI32();
+  w.save();
+  auditWaterfall(event, "CleanUpCallExercised", event.params.trustee);
 }

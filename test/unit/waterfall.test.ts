@@ -17,6 +17,7 @@ import {
 } from "../helpers/waterfall";
 
 const RAY = 10n ** 27n;
+const POOL = 100_000_000_00n;
 const PERCENT = 10n ** 16n;
 
 /** The sample waterfall with sequential principal and no guarantee (for tests that need neither). */
@@ -413,6 +414,85 @@ describe("Waterfall", () => {
       expect(second.actual).to.deep.equal(second.expected);
       expect(second.actual.tranches[1]?.writeUpCents).to.equal(1_000_000_00n);
       expect(second.actual.tranches[2]?.writeUpCents).to.equal(0n);
+    });
+  });
+
+  describe("clean-up call", () => {
+    async function cleanUpDeal() {
+      const base = await deployUnconfiguredWaterfall();
+      await (await base.waterfall.connect(base.trustee).setCleanUpCall(RAY / 10n)).wait();
+      return configureAndIssue(base, sequentialNoGuarantee());
+    }
+
+    it("is set only by the trustee, only before the offering, at most 100%", async () => {
+      const deal = await loadFixture(deployUnconfiguredWaterfall);
+      const { waterfall, trustee } = deal;
+      for (const [name, signer] of othersThan(deal, trustee)) {
+        await expect(waterfall.connect(signer).setCleanUpCall(RAY / 10n), name)
+          .to.be.revertedWithCustomError(waterfall, "NotTrustee")
+          .withArgs(signer.address);
+      }
+      await expect(waterfall.connect(trustee).setCleanUpCall(RAY + 1n))
+        .to.be.revertedWithCustomError(waterfall, "CleanUpFactorInvalid")
+        .withArgs(RAY + 1n);
+      await expect(waterfall.connect(trustee).setCleanUpCall(RAY / 10n))
+        .to.emit(waterfall, "CleanUpCallSet")
+        .withArgs(RAY / 10n, trustee.address);
+      await (await deal.pool.connect(trustee).openOffering()).wait();
+      await expect(waterfall.connect(trustee).setCleanUpCall(0n))
+        .to.be.revertedWithCustomError(waterfall, "ConfigFrozen")
+        .withArgs(PoolState.Offering);
+    });
+
+    it("is exercisable once the pool is at 10% or less, then pays the notes off as accelerated", async () => {
+      const deal = await loadFixture(cleanUpDeal);
+      const { waterfall, trustee } = deal;
+      await expect(waterfall.connect(trustee).exerciseCleanUpCall())
+        .to.be.revertedWithCustomError(waterfall, "CleanUpCallNotAvailable")
+        .withArgs(POOL, POOL / 10n);
+      for (const [name, signer] of othersThan(deal, trustee)) {
+        await expect(waterfall.connect(signer).exerciseCleanUpCall(), name)
+          .to.be.revertedWithCustomError(waterfall, "NotTrustee")
+          .withArgs(signer.address);
+      }
+      // Period 1: the pool runs down to 9.5M (9.5%).
+      await reportAndDeposit(deal, 1, {
+        scheduledPrincipalCents: 80_000_000_00n,
+        prepaymentCents: 10_000_000_00n,
+        newDefaultsCents: 500_000_00n,
+        recoveryCents: 0n,
+        endingBalanceCents: 9_500_000_00n,
+        delinquent30Cents: 0n,
+        delinquent60Cents: 0n,
+        delinquent90PlusCents: 0n,
+      });
+      await runAndCompare(deal, 1);
+      await expect(waterfall.connect(trustee).exerciseCleanUpCall())
+        .to.emit(waterfall, "CleanUpCallExercised")
+        .withArgs(1, 9_500_000_00n, RAY / 10n, trustee.address);
+      await expect(waterfall.connect(trustee).exerciseCleanUpCall()).to.be.revertedWithCustomError(
+        waterfall,
+        "CleanUpCallNotAvailable",
+      );
+      expect(await waterfall.cleanUpCall()).to.deep.equal([RAY / 10n, true]);
+      // Period 2: the originator repurchases the rest at par (reported as a prepayment); the notes are paid off.
+      await reportAndDeposit(deal, 2, {
+        scheduledPrincipalCents: 0n,
+        prepaymentCents: 9_500_000_00n,
+        newDefaultsCents: 0n,
+        recoveryCents: 0n,
+        endingBalanceCents: 0n,
+        delinquent30Cents: 0n,
+        delinquent60Cents: 0n,
+        delinquent90PlusCents: 0n,
+      });
+      const { expected, actual, inputs } = await runAndCompare(deal, 2);
+      expect(inputs.accelerated).to.equal(true);
+      expect(actual).to.deep.equal(expected);
+      expect(actual.accelerated).to.equal(true);
+      const a = deal.tranches[0];
+      if (!a) throw new Error("tranche A missing");
+      expect(await a.factorRay()).to.equal(0n);
     });
   });
 
