@@ -52,6 +52,7 @@ contract Waterfall is IWaterfall {
     address private _configStore; // the data contract holding abi.encode(config); zero until configured
     uint32 private _lastPeriod;
     uint16 private _triggersBreached; // bit i: trigger i breached after the last period (at most 8 triggers)
+    bool private _cleanUpExercised; // in the same slot as the above: read by every run
 
     /// @inheritdoc IWaterfall
     bytes32 public configHash;
@@ -68,7 +69,6 @@ contract Waterfall is IWaterfall {
     uint256 private _guaranteeLimitCents;
 
     uint128 private _cleanUpFactorRay;
-    bool private _cleanUpExercised;
 
     address[] private _feeRecipients;
     address private _equityHolder;
