@@ -46,13 +46,15 @@ describe("settlement", () => {
       const { config, state, inputs } = sampleDeal();
       const r = runWaterfall(config, state, inputs);
       expect(diffResults(r, structuredClone(r))).to.deep.equal([]);
-      const changed = structuredClone(r);
-      const t = changed.tranches[1];
+      const t = r.tranches[1];
       if (!t) throw new Error("tranche 1 missing");
-      t.principalPaidCents += 1n;
-      changed.residualCents -= 1n;
+      const changed = {
+        ...r,
+        tranches: r.tranches.map((x, i) => (i === 1 ? { ...x, principalPaidCents: x.principalPaidCents + 1n } : x)),
+        residualCents: r.residualCents - 1n,
+      };
       expect(diffResults(r, changed)).to.deep.equal([
-        `result.tranches.1.principalPaidCents: expected ${t.principalPaidCents - 1n}, found ${t.principalPaidCents}`,
+        `result.tranches.1.principalPaidCents: expected ${t.principalPaidCents}, found ${t.principalPaidCents + 1n}`,
         `result.residualCents: expected ${r.residualCents}, found ${r.residualCents - 1n}`,
       ]);
       expect(diffResults({ a: [1n, 2n] }, { a: [1n] })).to.deep.equal(["result.a: expected 2 entries, found 1"]);
