@@ -123,6 +123,9 @@ interface IWaterfall {
     error GuaranteeCommitExceedsLimit(uint256 limitCents, uint256 committedCents);
     /// @notice A zero amount.
     error AmountZero();
+    /// @notice The guarantor commits only once the terms are frozen (from the offering on), so a reconfiguration
+    /// can never strand committed cash.
+    error GuaranteeNotOpen(PoolState state);
     /// @notice A clean-up threshold above 100% (1e27).
     error CleanUpFactorInvalid(uint256 factorRay);
     /// @notice The clean-up call is not (or no longer) exercisable: none configured, already exercised, or the pool
@@ -162,7 +165,8 @@ interface IWaterfall {
     // ---------------------------------------------------------------- guarantor
 
     /// @notice Transfer `amountCents` of cash from the guarantor (it approves this contract first) into the
-    /// facility's committed cash; committed cash + draws outstanding stay within the limit. Only the guarantor.
+    /// facility's committed cash; committed cash + draws outstanding stay within the limit. Only the guarantor, only
+    /// once the pool has left Structured (`GuaranteeNotOpen`).
     /// @param amountCents Cash to commit (> 0).
     function commitGuarantee(uint256 amountCents) external;
 

@@ -191,6 +191,8 @@ contract Waterfall is IWaterfall {
             NotGuarantor(msg.sender)
         );
         require(amountCents != 0, AmountZero());
+        PoolState s = pool.state();
+        require(s != PoolState.Draft && s != PoolState.Structured, GuaranteeNotOpen(s));
         uint256 cash = _guaranteeCashCents + amountCents;
         uint256 committed = cash + _guaranteeDrawnCents;
         require(committed <= _guaranteeLimitCents, GuaranteeCommitExceedsLimit(_guaranteeLimitCents, committed));

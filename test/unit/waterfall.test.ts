@@ -497,6 +497,17 @@ describe("Waterfall", () => {
   });
 
   describe("commitGuarantee", () => {
+    it("opens only once the terms are frozen (GuaranteeNotOpen in Structured)", async () => {
+      const deal = await loadFixture(deployUnconfiguredWaterfall);
+      const config = sampleWaterfallConfig();
+      await (
+        await deal.waterfall.connect(deal.trustee).configure(toAbiConfig(config), sampleParties(deal, config))
+      ).wait();
+      await expect(deal.waterfall.connect(deal.guarantor).commitGuarantee(1n))
+        .to.be.revertedWithCustomError(deal.waterfall, "GuaranteeNotOpen")
+        .withArgs(PoolState.Structured);
+    });
+
     it("only the guarantor, within the limit", async () => {
       const deal = await loadFixture(deployWaterfallDeal);
       const { waterfall, guarantor } = deal;
