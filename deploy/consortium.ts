@@ -21,6 +21,7 @@ import { type AddressBook } from "./address-book";
 import { ActionKind, roleSet } from "@abs/core";
 import { type MemberConfig, type NetworkConfig } from "./config";
 import { deploySampleDeal, type SampleDealSummary } from "./sample-deal";
+import { deployWaterfallFactory } from "./waterfall";
 
 /** What a deployment step needs: the parsed config, signers, the address book and a logger. */
 export interface DeployContext {
@@ -42,6 +43,8 @@ export interface ConsortiumDeployment {
   reconciliationLog: string;
   cashToken: string;
   documents: string;
+  waterfallEngine: string;
+  waterfallFactory: string;
   members: { name: string; address: string; roles: string[]; voting: boolean }[];
   sampleDeal?: SampleDealSummary;
 }
@@ -125,6 +128,9 @@ export async function deployConsortium(ctx: DeployContext): Promise<ConsortiumDe
     new ReconciliationLog__factory(ctx.deployer).deploy(registryAddress),
   );
 
+  // The shared waterfall engine and the governed waterfall factory (a separate, idempotent step).
+  const { engine: waterfallEngine, factory: waterfallFactory } = await deployWaterfallFactory(ctx, registry);
+
   const deployment: ConsortiumDeployment = {
     registry: registryAddress,
     trancheFactory,
@@ -134,6 +140,8 @@ export async function deployConsortium(ctx: DeployContext): Promise<ConsortiumDe
     reconciliationLog,
     cashToken,
     documents,
+    waterfallEngine,
+    waterfallFactory,
     members: memberAddresses.map(({ config: m, address }) => ({
       name: m.name,
       address,
@@ -148,6 +156,7 @@ export async function deployConsortium(ctx: DeployContext): Promise<ConsortiumDe
       cashToken,
       custodian: cash.custodian,
       documents,
+      waterfallFactory,
       addressOf,
     });
   }
@@ -211,7 +220,7 @@ export function blankAction(fields: Partial<IConsortiumRegistry.ActionStruct>): 
  * proposal of the same action if one exists (a previous run died half-way), otherwise propose it;
  * then collect approvals until it executes.
  */
-async function govern(
+export async function govern(
   ctx: DeployContext,
   registry: ConsortiumRegistry,
   action: IConsortiumRegistry.ActionStruct,

@@ -4,6 +4,7 @@ import { AssetPool__factory, AssetPoolFactory__factory, DocumentRegistry__factor
 import { type SampleDealConfig, parseFixed } from "./config";
 import { confirm, type DeployContext } from "./consortium";
 import { issueSampleDeal, type SampleSubscription } from "./sample-offering";
+import { deploySampleWaterfall } from "./sample-waterfall";
 
 /** What `npm start` prints about the sample deal. */
 export interface SampleDealSummary {
@@ -36,6 +37,7 @@ export async function deploySampleDeal(
     documents: string;
     cashToken: string;
     custodian: string;
+    waterfallFactory: string;
     addressOf(name: string): string;
   },
 ): Promise<SampleDealSummary> {
@@ -134,6 +136,12 @@ export async function deploySampleDeal(
     if ((signed & (1n << BigInt(role))) === 0n) await confirm(documents.connect(signer).signOff(prospectusDocId, role));
   }
 
+  // The deal's waterfall, configured while Structured (a separate step, see deploy/sample-waterfall.ts).
+  await deploySampleWaterfall(ctx, {
+    pool: poolAddress,
+    waterfallFactory: deps.waterfallFactory,
+    trustee: deal.trustee,
+  });
   if ((await pool.state()) === 1n) await confirm(pool.openOffering());
   if ((await pool.state()) === 2n) {
     const trancheAddresses = await pool.tranches();

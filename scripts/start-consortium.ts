@@ -89,6 +89,7 @@ function printSummary(
   console.log(`offering fact. ${d.offeringFactory}`);
   console.log(`dvp            ${d.dvp}`);
   console.log(`recon log      ${d.reconciliationLog}`);
+  console.log(`waterfall fac. ${d.waterfallFactory}  (engine ${d.waterfallEngine})`);
   console.log(`\nmembers`);
   for (const m of d.members) {
     console.log(`  ${m.name.padEnd(12)} ${m.address}  ${m.roles.join("+")}${m.voting ? "  (votes)" : ""}`);

@@ -88,6 +88,12 @@ interface IAssetPool is IDealParties {
         address indexed restatedBy
     );
 
+    /// @notice The trustee named the deal's waterfall (issue 3 hook: only before the offering).
+    event WaterfallSet(address indexed waterfall, address indexed actor);
+    /// @notice The waterfall distributed `period`: its report is final, and each tranche received its cash and
+    /// factor (`TrancheToken.CashDistributed`).
+    event DistributionRecorded(uint32 indexed period, address indexed waterfall);
+
     // ---------------------------------------------------------------- errors: parties and lifecycle
 
     /// @notice The caller is not the deal's trustee, or no longer an active member holding TRUSTEE.
@@ -182,6 +188,17 @@ interface IAssetPool is IDealParties {
     /// @notice A restatement must change the report (its content hash).
     error RestatementUnchanged(uint32 period, bytes32 contentHash);
 
+    // ---------------------------------------------------------------- errors: waterfall hook
+
+    /// @notice Only the deal's waterfall (`waterfall()`) may record a distribution.
+    error NotWaterfall(address account);
+    /// @notice The waterfall can be set only in Draft or Structured.
+    error WaterfallLocked(PoolState state);
+    /// @notice `waterfall` is not a registered deal contract whose `pool()` is this pool.
+    error WaterfallInvalid(address waterfall);
+    /// @notice A distribution must give one amount and one factor per tranche.
+    error DistributionLengthMismatch(uint256 cashCount, uint256 factorCount, uint256 trancheCount);
+
     // ---------------------------------------------------------------- trustee: structure and lifecycle
 
     /// @notice Deploy a tranche token through the tranche factory and add it to the deal. Only the
@@ -256,6 +273,24 @@ interface IAssetPool is IDealParties {
     /// @param r The full restated report.
     /// @param reasonHash Hash of the restatement notice (non-zero).
     function restateReport(PeriodReport calldata r, bytes32 reasonHash) external;
+
+    // ---------------------------------------------------------------- waterfall hook
+
+    /// @notice Name the deal's waterfall (`Waterfall`, created by the governed `WaterfallFactory` for this pool).
+    /// Only the trustee, only in Draft or Structured: the waterfall is fixed from the offering on.
+    /// @param waterfall_ A registered deal contract whose `pool()` is this pool.
+    function setWaterfall(address waterfall_) external;
+
+    /// @notice Record the distribution of `period`: marks it distributed (its report can no longer be restated)
+    /// and, per tranche (most senior first), credits `cashCents[i]` to the tranche's holders and sets its factor.
+    /// The waterfall has transferred the cash to the tranche tokens before the call. Only the waterfall.
+    /// @param period A reported, not yet distributed period.
+    /// @param cashCents Interest + principal paid to each tranche.
+    /// @param factorsRay Each tranche's factor after the period (balance / original face, 1e27 = 100%).
+    function recordDistribution(uint32 period, uint256[] calldata cashCents, uint256[] calldata factorsRay) external;
+
+    /// @notice The deal's waterfall (zero until set).
+    function waterfall() external view returns (address);
 
     // ---------------------------------------------------------------- views
 

@@ -29,7 +29,24 @@ import {IConsortiumRegistry} from "./IConsortiumRegistry.sol";
 ///   `freeze`, `unfreeze`, `freezeAmount`, `unfreezeAmount`, `pause`, `unpause`, `forceTransfer`.
 ///   Pausing emits OpenZeppelin's `Paused(trustee)` / `Unpaused(trustee)`; pausing twice reverts with
 ///   `EnforcedPause()`, unpausing twice with `ExpectedPause()`;
-/// - anyone: ERC-20 transfers, subject to the restriction check, and the views.
+/// - anyone: ERC-20 transfers, subject to the restriction check, and the views; a holder: `claim`.
+///
+/// Claims (issue 3). The waterfall pays each tranche's interest and principal in cash to this contract and the
+/// pool calls `distribute`, which raises `cashPerUnitWad` (cash per token unit, scaled by 1e18) by
+/// `(cashCents * 1e18 + remainder) / totalSupply`, rounded down; the remainder is carried to the next
+/// distribution, so no unit is lost in the accumulator. A holder's entitlement is
+/// `(cashPerUnitWad * balance + correction) / 1e18`, rounded down, where `correction` (kept in the holding's own
+/// storage slot, next to the balance) moves by `cashPerUnitWad * units` on every balance change: what was
+/// distributed on units stays with whoever held them at the distribution, whatever the transfers, freezes and
+/// forced transfers since. The cost of a distribution does not depend on the number of holders.
+/// Rounding dust: each holder's entitlement rounds down, so at most one cent per holder (plus the carried
+/// remainder, below one cent) stays in this contract's cash balance; `distributedCents() - claimedCents` over all
+/// holders is always covered by the cash held. The dust belongs to the residual holder (sweep at redemption:
+/// not built yet).
+/// Frozen holders: a whole-frozen account cannot claim (`ClaimFrozen`); its entitlement keeps accruing and is
+/// claimable once unfrozen. A partial freeze binds units, not cash already distributed: the holder claims in full.
+/// A forced transfer moves units, not past entitlements: the sender keeps what was distributed before it.
+/// Claims work while the tranche is paused. The claimant must be a cash holder (the cash token checks it).
 interface ITrancheToken is IERC20Metadata {
     /// @notice Why the trustee moved a holding without its holder.
     enum ForcedTransferReason {
@@ -68,6 +85,18 @@ interface ITrancheToken is IERC20Metadata {
         address indexed trustee
     );
 
+    /// @notice The pool credited `cashCents` of `period` to the holders: the accumulator is now `cashPerUnitWad`
+    /// (cumulative cash per unit, 1e18-scaled), `distributedCents` in total; the factor is now `factorRay`.
+    event CashDistributed(
+        uint32 indexed period,
+        uint256 cashCents,
+        uint256 cashPerUnitWad,
+        uint256 distributedCents,
+        uint256 factorRay
+    );
+    /// @notice `account` claimed `amountCents` of cash; it has claimed `totalClaimedCents` in all.
+    event Claimed(address indexed account, uint256 amountCents, uint256 totalClaimedCents);
+
     // ---------------------------------------------------------------- errors
 
     /// @notice The transfer, mint or burn fails the restriction check with `code` (see the contract notice).
@@ -90,6 +119,12 @@ interface ITrancheToken is IERC20Metadata {
     error FreezeExceedsBalance(address account, uint256 balanceCents, uint256 totalFrozenCents);
     /// @notice The account has fewer frozen units than the unfreeze asks for.
     error UnfreezeExceedsFrozen(address account, uint256 frozenCents, uint256 amountCents);
+    /// @notice A whole-frozen account cannot claim until unfrozen.
+    error ClaimFrozen(address account);
+    /// @notice The account has nothing to claim.
+    error NothingToClaim(address account);
+    /// @notice Cash cannot be distributed to a tranche with no units outstanding.
+    error NoHolders(uint256 cashCents);
 
     // ---------------------------------------------------------------- pool
 
@@ -108,6 +143,20 @@ interface ITrancheToken is IERC20Metadata {
     /// @param newFactorRay Outstanding principal / original face, at most 1e27.
     /// @param period The pool's period the new factor belongs to.
     function setFactor(uint256 newFactorRay, uint32 period) external;
+
+    /// @notice Credit `cashCents` (already transferred to this contract) to the holders pro rata, and set the factor,
+    /// for `period` (see the contract notice). Only the pool, on the waterfall's behalf.
+    /// @param cashCents Interest + principal paid to the tranche in the period (0 allowed: factor only).
+    /// @param newFactorRay Outstanding principal / original face after the period, at most 1e27.
+    /// @param period The distributed period.
+    function distribute(uint256 cashCents, uint256 newFactorRay, uint32 period) external;
+
+    // ---------------------------------------------------------------- holders
+
+    /// @notice Transfer the caller's claimable cash to it. Reverts `ClaimFrozen` for a whole-frozen account and
+    /// `NothingToClaim` when nothing is claimable.
+    /// @return amountCents The cash paid.
+    function claim() external returns (uint256 amountCents);
 
     // ---------------------------------------------------------------- trustee
 
@@ -174,6 +223,24 @@ interface ITrancheToken is IERC20Metadata {
 
     /// @notice The freeze of `account` (whole flag and frozen amount).
     function freezeOf(address account) external view returns (Freeze memory);
+
+    /// @notice The cash token the tranche's distributions are paid in (the pool's).
+    function cashToken() external view returns (address);
+
+    /// @notice Cumulative cash distributed per unit, scaled by 1e18 (rounded down; the remainder is carried).
+    function cashPerUnitWad() external view returns (uint256);
+
+    /// @notice Total cash distributed to the tranche's holders so far.
+    function distributedCents() external view returns (uint256);
+
+    /// @notice Everything `account` has become entitled to so far (claimed or not), rounded down.
+    function entitledCents(address account) external view returns (uint256);
+
+    /// @notice What `account` has claimed so far.
+    function claimedCents(address account) external view returns (uint256);
+
+    /// @notice What `account` can claim now (entitled - claimed), frozen or not.
+    function claimableCents(address account) external view returns (uint256);
 
     /// @notice The ERC-1404 pre-check: the code a transfer of `amount` from `from` to `to` would
     /// revert with now, or 0 if it passes the restrictions (balance is not checked).

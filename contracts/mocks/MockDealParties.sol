@@ -13,6 +13,8 @@ contract MockDealParties is IDealParties {
     address public originator;
     address public servicer;
     address public trustee;
+    /// @dev Read by `TrancheToken`'s constructor (the pool's cash token); zero unless set.
+    address public cashToken;
 
     error MockCallFailed(bytes returnData);
 
@@ -28,6 +30,10 @@ contract MockDealParties is IDealParties {
         originator = originator_;
         servicer = servicer_;
         trustee = trustee_;
+    }
+
+    function setCashToken(address cashToken_) external {
+        cashToken = cashToken_;
     }
 
     function setTrustee(address trustee_) external {

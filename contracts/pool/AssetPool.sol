@@ -8,6 +8,7 @@ import {IDealParties} from "../interfaces/IDealParties.sol";
 import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {ITrancheTokenFactory} from "../interfaces/ITrancheTokenFactory.sol";
+import {IWaterfall} from "../interfaces/IWaterfall.sol";
 import {Role} from "../types/Roles.sol";
 import {TrancheTerms} from "../types/TrancheTypes.sol";
 import {
@@ -72,8 +73,10 @@ contract AssetPool is IAssetPool {
 
     mapping(uint32 period => PeriodReport) private _reports;
     mapping(uint32 period => uint32) private _revisions;
-    /// @dev Written by the waterfall (a later issue): a distributed period's report is final.
+    /// @dev Written by the waterfall: a distributed period's report is final.
     mapping(uint32 period => bool) private _distributed;
+    /// @dev The deal's waterfall, set by the trustee before the offering.
+    address private _waterfall;
 
     /// @param registry_ The consortium registry.
     /// @param trancheFactory_ The tranche token factory.
@@ -270,6 +273,43 @@ contract AssetPool is IAssetPool {
         _revisions[period] = revision;
         _reports[period] = r;
         emit ReportRestated(period, revision, r, reasonHash, msg.sender);
+    }
+
+    // ================================================================ waterfall hook
+
+    /// @inheritdoc IAssetPool
+    function setWaterfall(address waterfall_) external {
+        _requireTrustee();
+        PoolState s = _state;
+        require(s == PoolState.Draft || s == PoolState.Structured, WaterfallLocked(s));
+        require(
+            registry.isDealContract(waterfall_) && address(IWaterfall(waterfall_).pool()) == address(this),
+            WaterfallInvalid(waterfall_)
+        );
+        _waterfall = waterfall_;
+        emit WaterfallSet(waterfall_, msg.sender);
+    }
+
+    /// @inheritdoc IAssetPool
+    function recordDistribution(uint32 period, uint256[] calldata cashCents, uint256[] calldata factorsRay) external {
+        require(msg.sender == _waterfall && msg.sender != address(0), NotWaterfall(msg.sender));
+        require(period != 0 && period <= _lastPeriod, PeriodNotSubmitted(period, _lastPeriod));
+        require(!_distributed[period], PeriodAlreadyDistributed(period));
+        address[] memory list = _tranches;
+        require(
+            cashCents.length == list.length && factorsRay.length == list.length,
+            DistributionLengthMismatch(cashCents.length, factorsRay.length, list.length)
+        );
+        _distributed[period] = true;
+        emit DistributionRecorded(period, msg.sender);
+        for (uint256 i = 0; i < list.length; ++i) {
+            ITrancheToken(list[i]).distribute(cashCents[i], factorsRay[i], period);
+        }
+    }
+
+    /// @inheritdoc IAssetPool
+    function waterfall() external view returns (address) {
+        return _waterfall;
     }
 
     // ================================================================ views

@@ -5,6 +5,9 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IAssetPool} from "../interfaces/IAssetPool.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IDealParties} from "../interfaces/IDealParties.sol";
 import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
@@ -18,9 +21,21 @@ import {TransferRestrictions} from "./TransferRestrictions.sol";
 /// @dev Deployed by `TrancheTokenFactory`, which validates the terms and registers the token.
 contract TrancheToken is ITrancheToken, ERC20, Pausable {
     using SafeCast for uint256;
+    using SafeCast for int256;
+    using SafeERC20 for IERC20;
 
     /// @notice 100% in ray: the initial and the largest factor.
     uint256 public constant RAY = 1e27;
+    /// @notice The scale of `cashPerUnitWad`.
+    uint256 public constant WAD = 1e18;
+
+    /// @dev One holder's balance and claim correction in one slot, so a transfer writes no extra slot for claims.
+    /// Bounds: balances are below the original face (< 2^128 by `SafeCast`); `cashPerUnitWad * units` below 2^127
+    /// (cash per unit stays below ~1e3 cents over a deal's life: 1e21 * 1e15 units), checked by `SafeCast`.
+    struct Holding {
+        uint128 balance;
+        int128 correction;
+    }
 
     /// @inheritdoc ITrancheToken
     IDealParties public immutable pool;
@@ -34,9 +49,23 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     uint256 private immutable _originalFaceCents;
 
     /// @inheritdoc ITrancheToken
-    uint256 public factorRay;
+    address public immutable cashToken;
+
+    /// @dev The factor (<= 1e27 < 2^128) and the cash distributed so far, in one slot: `distribute` writes both.
+    uint128 private _factorRay;
+    uint128 private _distributedCents;
 
     mapping(address account => Freeze) private _freezes;
+
+    /// @dev Balances live here (not in OpenZeppelin's private `_balances`), each with its claim correction.
+    mapping(address account => Holding) private _holdings;
+    uint256 private _supply;
+
+    /// @dev The claim accumulator in one slot: cumulative cash per unit (1e18-scaled) and the remainder
+    /// `(cash * WAD + remainder) % supply` of the last distribution, carried to the next one (< supply < 2^128).
+    uint128 private _cashPerUnitWad;
+    uint128 private _remainder;
+    mapping(address account => uint256) private _claimed;
 
     /// @dev Set only for the duration of `forceTransfer`'s own `_transfer`: `_update` then falls back to
     /// the forced-transfer rule (receiver eligibility only) when the full check fails.
@@ -62,7 +91,8 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
         _couponType = terms_.couponType;
         _couponRateWad = terms_.couponRateWad;
         _originalFaceCents = terms_.originalFaceCents;
-        factorRay = RAY;
+        _factorRay = uint128(RAY); // 1e27 < 2^128
+        cashToken = IAssetPool(address(pool_)).cashToken();
     }
 
     // ================================================================ pool
@@ -82,9 +112,45 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     /// @inheritdoc ITrancheToken
     function setFactor(uint256 newFactorRay, uint32 period) external onlyPool {
         require(newFactorRay <= RAY, FactorOutOfRange(newFactorRay, RAY));
-        uint256 previous = factorRay;
-        factorRay = newFactorRay;
+        uint256 previous = _factorRay;
+        // At most RAY (checked above), below 2^128.
+        _factorRay = uint128(newFactorRay);
         emit FactorUpdated(previous, newFactorRay, period);
+    }
+
+    /// @inheritdoc ITrancheToken
+    function distribute(uint256 cashCents, uint256 newFactorRay, uint32 period) external onlyPool {
+        require(newFactorRay <= RAY, FactorOutOfRange(newFactorRay, RAY));
+        uint256 perUnit = _cashPerUnitWad;
+        if (cashCents != 0) {
+            uint256 supply = _supply;
+            require(supply != 0, NoHolders(cashCents));
+            // Rounds down; the remainder is carried, so acc * supply + remainder == distributed * WAD always.
+            uint256 scaled = cashCents * WAD + _remainder;
+            perUnit += scaled / supply;
+            (_cashPerUnitWad, _remainder) = (perUnit.toUint128(), (scaled % supply).toUint128());
+        }
+        uint256 total = _distributedCents + cashCents;
+        uint256 previous = _factorRay;
+        // The factor is at most RAY (checked above), below 2^128; the total is checked by SafeCast.
+        (_factorRay, _distributedCents) = (uint128(newFactorRay), total.toUint128());
+        emit FactorUpdated(previous, newFactorRay, period);
+        emit CashDistributed(period, cashCents, perUnit, total, newFactorRay);
+    }
+
+    // ================================================================ holders
+
+    /// @inheritdoc ITrancheToken
+    function claim() external returns (uint256 amountCents) {
+        address account = msg.sender;
+        require(!_freezes[account].whole, ClaimFrozen(account));
+        uint256 claimed = _claimed[account];
+        amountCents = _entitled(account) - claimed;
+        require(amountCents != 0, NothingToClaim(account));
+        uint256 total = claimed + amountCents;
+        _claimed[account] = total;
+        emit Claimed(account, amountCents, total);
+        IERC20(cashToken).safeTransfer(account, amountCents);
     }
 
     // ================================================================ trustee
@@ -181,6 +247,46 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     }
 
     /// @inheritdoc ITrancheToken
+    function factorRay() external view returns (uint256) {
+        return _factorRay;
+    }
+
+    /// @inheritdoc ITrancheToken
+    function cashPerUnitWad() external view returns (uint256) {
+        return _cashPerUnitWad;
+    }
+
+    /// @inheritdoc ITrancheToken
+    function distributedCents() external view returns (uint256) {
+        return _distributedCents;
+    }
+
+    /// @inheritdoc ITrancheToken
+    function entitledCents(address account) external view returns (uint256) {
+        return _entitled(account);
+    }
+
+    /// @inheritdoc ITrancheToken
+    function claimedCents(address account) external view returns (uint256) {
+        return _claimed[account];
+    }
+
+    /// @inheritdoc ITrancheToken
+    function claimableCents(address account) external view returns (uint256) {
+        return _entitled(account) - _claimed[account];
+    }
+
+    /// @notice The units `account` holds.
+    function balanceOf(address account) public view override(ERC20, IERC20) returns (uint256) {
+        return _holdings[account].balance;
+    }
+
+    /// @notice The units outstanding.
+    function totalSupply() public view override(ERC20, IERC20) returns (uint256) {
+        return _supply;
+    }
+
+    /// @inheritdoc ITrancheToken
     function freezeOf(address account) external view returns (Freeze memory) {
         return _freezes[account];
     }
@@ -214,7 +320,42 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
         uint8 code = _restriction(from, to, value);
         if (code != TransferRestrictions.SUCCESS && _forcing) code = _forcedRestriction(to);
         require(code == TransferRestrictions.SUCCESS, TransferRestricted(code, from, to, value));
-        super._update(from, to, value);
+        _move(from, to, value);
+    }
+
+    /// @dev OpenZeppelin's `ERC20._update` on `_holdings`, plus the claim correction: units leaving an account
+    /// take `cashPerUnitWad * value` into its correction, units arriving take it out, so every entitlement is
+    /// unchanged by the move. One read and one write per side, as in OpenZeppelin.
+    function _move(address from, address to, uint256 value) private {
+        int256 shift = (uint256(_cashPerUnitWad) * value).toInt256();
+        if (from == address(0)) {
+            _supply += value;
+        } else {
+            Holding memory h = _holdings[from];
+            uint256 balance = h.balance;
+            require(balance >= value, ERC20InsufficientBalance(from, balance, value));
+            // Cannot underflow: checked just above; the result fits the uint128 it came from.
+            unchecked {
+                _holdings[from] = Holding(uint128(balance - value), (h.correction + shift).toInt128());
+            }
+        }
+        if (to == address(0)) {
+            // Cannot underflow: value <= the sender's balance <= the supply.
+            unchecked {
+                _supply -= value;
+            }
+        } else {
+            Holding memory h = _holdings[to];
+            _holdings[to] = Holding((h.balance + value).toUint128(), (h.correction - shift).toInt128());
+        }
+        emit Transfer(from, to, value);
+    }
+
+    /// @dev `(cashPerUnitWad * balance + correction) / WAD`, rounded down; never negative (an entitlement only grows).
+    function _entitled(address account) private view returns (uint256) {
+        Holding memory h = _holdings[account];
+        int256 magnified = (uint256(_cashPerUnitWad) * h.balance).toInt256() + h.correction;
+        return magnified.toUint256() / WAD;
     }
 
     /// @dev The restriction rules of the interface notice, in its order. One registry call at most.

@@ -19,6 +19,8 @@ const contracts = {
   Offering: "issuance/Offering.sol",
   DvPSettlement: "trading/DvPSettlement.sol",
   ReconciliationLog: "reconciliation/ReconciliationLog.sol",
+  WaterfallFactory: "waterfall/WaterfallFactory.sol",
+  Waterfall: "waterfall/Waterfall.sol",
 };
 
 fs.mkdirSync(out, { recursive: true });

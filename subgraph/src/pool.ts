@@ -10,6 +10,8 @@ import {
   TapeAnchored,
   TrancheAdded,
   TrancheAllocated,
+  WaterfallSet,
+  DistributionRecorded,
 } from "../generated/templates/AssetPool/AssetPool";
 import { Allocation, PeriodReport, PeriodReportRevision, Pool, PoolStateChange, Tape } from "../generated/schema";
 import { audit, eventId, getMember, poolStateName, seqId, tapeChangeKindName } from "./helpers";
@@ -186,4 +188,18 @@ export function handleReportRestated(event: ReportRestated): void {
   const report = changetype<ReportSubmittedReportStruct>(event.params.report);
   writeReport(event, report, event.params.revision.toI32(), event.params.reasonHash, event.params.restatedBy);
   audit(event, KIND, "ReportRestated", event.params.restatedBy, event.address, null);
+}
+
+export function handleWaterfallSet(event: WaterfallSet): void {
+  const pool = loadPool(event.address);
+  pool.waterfall = event.params.waterfall;
+  pool.save();
+  audit(event, KIND, "WaterfallSet", event.params.actor, event.address, null);
+}
+
+export function handleDistributionRecorded(event: DistributionRecorded): void {
+  const pool = loadPool(event.address);
+  pool.lastDistributedPeriod = event.params.period.toI32();
+  pool.save();
+  audit(event, KIND, "DistributionRecorded", event.params.waterfall, event.address, null);
 }

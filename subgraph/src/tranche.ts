@@ -6,14 +6,25 @@ import {
   AmountFrozen,
   AmountUnfrozen,
   Approval,
+  CashDistributed,
+  Claimed,
   FactorUpdated,
   ForcedTransfer,
   Paused,
   Transfer as TransferEvent,
   Unpaused,
 } from "../generated/templates/TrancheToken/TrancheToken";
-import { Freeze, Position, Tranche, Transfer } from "../generated/schema";
-import { audit, eventId, forcedTransferReasonName, getMember, senderOrNull, ZERO, ZERO_ADDRESS } from "./helpers";
+import { Claim, Freeze, Position, Tranche, TrancheDistribution, Transfer } from "../generated/schema";
+import {
+  audit,
+  eventId,
+  forcedTransferReasonName,
+  getMember,
+  senderOrNull,
+  seqId,
+  ZERO,
+  ZERO_ADDRESS,
+} from "./helpers";
 
 const KIND = "TrancheToken";
 
@@ -182,4 +193,40 @@ export function handleForcedTransfer(event: ForcedTransfer): void {
     }
   }
   auditTranche(event, "ForcedTransfer", event.params.trustee);
+}
+
+export function handleCashDistributed(event: CashDistributed): void {
+  const t = loadTranche(event.address);
+  const period = event.params.period.toI32();
+  const row = new TrancheDistribution(seqId(event.address, period));
+  row.tranche = event.address;
+  row.period = period;
+  row.cashCents = event.params.cashCents;
+  row.cashPerUnitWad = event.params.cashPerUnitWad;
+  row.distributedCents = event.params.distributedCents;
+  row.factorRay = event.params.factorRay;
+  row.timestamp = event.block.timestamp;
+  row.save();
+  t.distributedCents = event.params.distributedCents;
+  t.cashPerUnitWad = event.params.cashPerUnitWad;
+  t.save();
+  audit(event, KIND, "CashDistributed", null, t.pool, event.address);
+}
+
+export function handleClaimed(event: Claimed): void {
+  const t = loadTranche(event.address);
+  const ts = event.block.timestamp;
+  const row = new Claim(eventId(event));
+  row.tranche = event.address;
+  row.holder = getMember(event.params.account, ts).id;
+  row.amountCents = event.params.amountCents;
+  row.totalClaimedCents = event.params.totalClaimedCents;
+  row.timestamp = ts;
+  row.transactionHash = event.transaction.hash;
+  row.save();
+  const p = getPosition(event.address, event.params.account, ts);
+  p.claimedCents = event.params.totalClaimedCents;
+  p.updatedAt = ts;
+  p.save();
+  audit(event, KIND, "Claimed", event.params.account, t.pool, event.address);
 }

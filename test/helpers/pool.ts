@@ -223,10 +223,17 @@ export function tuple<T extends object>(value: T): unknown[] {
 }
 
 /**
- * The sample deal in Draft: the consortium, both factories deployed and authorised by governance, a
- * cash token stand-in, the pool of `DEAL_ID` created by the trustee, and the three tranches added.
+ * Options of `deployDeal`: `tranches` replaces the sample tranches (their faces must fit the 100M tape;
+ * `fullAllocation` then allots each whole tranche to investor 1).
  */
-export async function deployDeal() {
+export type DeployDealOptions = { tranches?: readonly TrancheTerms[] };
+
+/**
+ * The sample deal in Draft: the consortium, the tranche, pool and offering factories deployed and authorised
+ * by governance, the custodian's `CashToken`, the pool of `DEAL_ID` created by the trustee, and its tranches
+ * added (the three sample tranches unless `options.tranches`).
+ */
+export async function deployDeal(options: DeployDealOptions = {}) {
   const consortium = await deployConsortium();
   const { registry, deployer, originator, servicer, trustee, investor1, investor2, investor3 } = consortium;
 
@@ -266,7 +273,7 @@ export async function deployDeal() {
   };
   await (await poolFactory.connect(trustee).createPool(params)).wait();
   const pool = (await ethers.getContractAt("AssetPool", await poolFactory.poolOf(DEAL_ID))) as unknown as AssetPool;
-  for (const terms of TRANCHE_TERMS) {
+  for (const terms of options.tranches ?? TRANCHE_TERMS) {
     await (await pool.connect(trustee).addTranche(terms)).wait();
   }
   const trancheAddresses = await pool.tranches();
@@ -277,6 +284,14 @@ export async function deployDeal() {
 
   /** Every tranche fully allotted: A split between investors 1 and 2, B to 2, C to 3. */
   const fullAllocation = (): Allocation[] => {
+    const custom = options.tranches;
+    if (custom) {
+      return custom.map((terms, i) => ({
+        tranche: trancheAddresses[i] ?? ethers.ZeroAddress,
+        investor: investor1.address,
+        amountCents: terms.originalFaceCents,
+      }));
+    }
     const [a, b, c] = trancheAddresses;
     if (a === undefined || b === undefined || c === undefined) throw new Error("deployDeal: 3 tranches expected");
     return [
@@ -296,6 +311,7 @@ export async function deployDeal() {
     params,
     pool,
     tranches,
+    trancheTerms: options.tranches ?? TRANCHE_TERMS,
     fullAllocation,
   };
 }
@@ -317,13 +333,15 @@ const PATH: Record<PoolStateName, PoolStateName[]> = {
 export type AdvanceOptions = { revolving?: boolean };
 
 /**
- * Drive a freshly deployed Draft deal to `target`, anchoring the initial tape on the way. Issuance (to
- * Active) goes through the pool's offering: `deal.fullAllocation()` subscribed and paid at par in cash
- * minted by the custodian, the windows left to close (the chain's clock moves a day), then closed.
+ * Drive a deal to `target`, anchoring the initial tape on the way; steps to states the pool has already reached
+ * are skipped (so a test can stop in Structured, configure, then go on to Active). Issuance (to Active) goes
+ * through the pool's offering: `deal.fullAllocation()` subscribed and paid at par in cash minted by the
+ * custodian, the windows left to close (the chain's clock moves a day), then closed.
  */
 export async function advance(deal: Deal, target: PoolStateName, options: AdvanceOptions = {}): Promise<void> {
   const { pool, originator, trustee } = deal;
-  for (const step of PATH[target]) {
+  const current = Number(await pool.state());
+  for (const step of PATH[target].filter((s) => PoolState[s] > current)) {
     const asTrustee = pool.connect(trustee);
     switch (step) {
       case "Structured":
@@ -364,8 +382,12 @@ export const PAR_BPS = 10_000n;
  * One window per tranche of the sample deal, open from `opensAt` for a day: at par, orders of at least
  * 1,000.00 in steps of 0.01, each tranche's minimum size its whole face, class 0 only.
  */
-export function sampleWindows(opensAt: bigint, fields: Partial<TrancheWindow> = {}): TrancheWindow[] {
-  return TRANCHE_TERMS.map((t) => ({
+export function sampleWindows(
+  opensAt: bigint,
+  fields: Partial<TrancheWindow> = {},
+  terms: readonly TrancheTerms[] = TRANCHE_TERMS,
+): TrancheWindow[] {
+  return terms.map((t) => ({
     priceBps: PAR_BPS,
     minSubscriptionCents: 1_000_00n,
     incrementCents: 1n,
@@ -385,7 +407,7 @@ export async function createOffering(
   windows?: TrancheWindow[],
   warehouse: WarehouseTerms = NO_WAREHOUSE,
 ): Promise<Offering> {
-  const w = windows ?? sampleWindows(BigInt(await latestTime()));
+  const w = windows ?? sampleWindows(BigInt(await latestTime()), {}, deal.trancheTerms);
   const poolAddress = await deal.pool.getAddress();
   await (await deal.offeringFactory.connect(deal.trustee).createOffering(poolAddress, w, warehouse)).wait();
   const address = await deal.offeringFactory.offeringOf(poolAddress);
@@ -425,8 +447,9 @@ export async function subscribeAll(deal: Deal, offering: Offering, allocations: 
 }
 
 /** Close parameters selling tape `tapeVersion` with the default allocation rule for every tranche. */
-export function closeParams(fields: Partial<CloseParams> = {}): CloseParams {
-  return { tapeVersion: 1, revolving: false, revolvingEndDate: 0n, tables: TRANCHE_TERMS.map(() => []), ...fields };
+export function closeParams(fields: Partial<CloseParams> = {}, trancheCount = TRANCHE_TERMS.length): CloseParams {
+  const tables = Array.from({ length: trancheCount }, () => []);
+  return { tapeVersion: 1, revolving: false, revolvingEndDate: 0n, tables, ...fields };
 }
 
 /**
@@ -440,7 +463,7 @@ export async function issue(deal: Deal, allocations: Allocation[], options: Adva
   if (BigInt(await latestTime()) < window.closesAt) await time.increaseTo(window.closesAt);
   const revolving = options.revolving ?? false;
   const revolvingEndDate = revolving ? BigInt(await latestTime()) + 365n * DAY : 0n;
-  await (await offering.connect(deal.trustee).close(closeParams({ revolving, revolvingEndDate }))).wait();
+  await (await offering.connect(deal.trustee).close(closeParams({ revolving, revolvingEndDate }, deal.trancheTerms.length))).wait();
   return offering;
 }
 

@@ -85,6 +85,16 @@ async function deployedConsortium() {
 }
 
 describe("consortium (integration, deployed by deploy/)", () => {
+  it("gave the sample deal a configured waterfall from the governed factory before the offering", async () => {
+    const { pool, registry } = await loadFixture(deployedConsortium);
+    const address = await pool.waterfall();
+    expect(await registry.isDealContract(address)).to.equal(true);
+    const waterfall = await ethers.getContractAt("Waterfall", address);
+    expect(await waterfall.configured()).to.equal(true);
+    expect(await waterfall.pool()).to.equal(await pool.getAddress());
+    expect((await waterfall.config()).tranches.length).to.equal((await pool.tranches()).length);
+  });
+
   it("issued the sample deal to eligible holders only, for exactly the pool's principal", async () => {
     const { pool, registry, sample } = await loadFixture(deployedConsortium);
     const tape = await pool.tape(1);

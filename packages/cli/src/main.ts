@@ -9,6 +9,7 @@ import { Command, CommanderError } from "commander";
 import { CoreError } from "@abs/core";
 import { registerRecon } from "./commands/recon";
 import { registerReportCommands } from "./commands/report";
+import { registerSettleCommand } from "./commands/settle";
 import { registerTapeCommands } from "./commands/tape";
 import { CliError, EXIT } from "./errors";
 import { type CliIo } from "./io";
@@ -36,6 +37,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
   registerTapeCommands(program, io, setExitCode);
   registerReportCommands(program, io, setExitCode);
   registerRecon(program, io, setExitCode);
+  registerSettleCommand(program, io, setExitCode);
   return program;
 }
 

@@ -166,3 +166,4 @@ export {
 export { HARDHAT_DEV_MNEMONIC, hardhatDevWallet } from "./dev-keys";
 /** The custodian's reconciliation: bank statements (CSV, MT940-style), matching, breaks and a digest. */
 export * from "./reconciliation";
+export * as settlement from "./settlement";

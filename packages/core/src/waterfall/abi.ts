@@ -146,3 +146,82 @@ export function fromAbiResult(decoded: unknown): PeriodResult {
   }
   return parsed.data;
 }
+
+const uint8 = z.bigint().transform((value) => Number(value));
+
+const configSchema = struct({
+  yearBasisDays: uint8,
+  principalMode: enumOf(PRINCIPAL_MODES),
+  targetOcWad: uint,
+  ocFloorCents: uint,
+  originalPoolBalanceCents: uint,
+  tranches: list(
+    struct({ couponType: enumOf(COUPON_TYPES), couponRateWad: uint, floorRateWad: uint, capRateWad: uint }),
+  ),
+  fees: list(struct({ fixedCents: uint, rateWad: uint })),
+  steps: list(struct({ kind: enumOf(STEP_KINDS), index: uint8 })),
+  reserve: struct({ targetWad: uint, floorCents: uint, coversFees: z.boolean(), coveredTranches: uint8 }),
+  guarantee: struct({ limitCents: uint, feeRateWad: uint, coversFees: z.boolean(), coveredTranches: uint8 }),
+  triggers: list(
+    struct({
+      kind: enumOf(TRIGGER_KINDS),
+      effect: enumOf(TRIGGER_EFFECTS),
+      curable: z.boolean(),
+      trancheScope: uint8,
+      thresholdWad: uint,
+      scheduleWad: list(uint),
+    }),
+  ),
+});
+
+const inputsSchema = struct({
+  period: uint8,
+  accrualDays: uint8,
+  indexRateWad: uint,
+  accelerated: z.boolean(),
+  interestCollectionsCents: uint,
+  principalCollectionsCents: uint,
+  recoveriesCents: uint,
+  newDefaultsCents: uint,
+  delinquent60PlusCents: uint,
+  poolBalanceBeginCents: uint,
+  poolBalanceEndCents: uint,
+  targetBalancesCents: list(uint),
+});
+
+function decodeWith<T>(schema: z.ZodType<T>, decoded: unknown, what: string): T {
+  const parsed = schema.safeParse(decoded);
+  if (!parsed.success) {
+    throw new WaterfallError("INVALID_CONTRACT_RESULT", `not a decoded ${what}: ${parsed.error.message}`, {
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
+}
+
+/**
+ * Reads a `WaterfallConfig` as ethers decodes it (`Waterfall.config()`).
+ *
+ * @throws WaterfallError `INVALID_CONTRACT_RESULT` when the value is not a decoded `WaterfallConfig`
+ */
+export function fromAbiConfig(decoded: unknown): WaterfallConfig {
+  return decodeWith(configSchema, decoded, "WaterfallConfig");
+}
+
+/**
+ * Reads a `WaterfallState` as ethers decodes it (`Waterfall.waterfallState()`).
+ *
+ * @throws WaterfallError `INVALID_CONTRACT_RESULT` when the value is not a decoded `WaterfallState`
+ */
+export function fromAbiState(decoded: unknown): WaterfallState {
+  return decodeWith(stateSchema, decoded, "WaterfallState");
+}
+
+/**
+ * Reads `PeriodInputs` as ethers decodes them (`Waterfall.periodInputs(...)`).
+ *
+ * @throws WaterfallError `INVALID_CONTRACT_RESULT` when the value is not decoded `PeriodInputs`
+ */
+export function fromAbiInputs(decoded: unknown): PeriodInputs {
+  return decodeWith(inputsSchema, decoded, "PeriodInputs");
+}

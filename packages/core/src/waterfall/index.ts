@@ -119,5 +119,5 @@ export { MAX_UINT256, evaluateTriggers, type TriggerContext, type TriggerEffects
 export { runWaterfall } from "./engine";
 export { summarizeCash, type CashSummary } from "./cash";
 export { checkPeriodInvariants } from "./invariants";
-export { fromAbiResult, toAbiConfig, toAbiInputs, toAbiState } from "./abi";
+export { fromAbiConfig, fromAbiInputs, fromAbiResult, fromAbiState, toAbiConfig, toAbiInputs, toAbiState } from "./abi";
 export { sampleDeal } from "./sample";

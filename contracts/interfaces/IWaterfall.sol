@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {IAssetPool} from "./IAssetPool.sol";
+import {IWaterfallEngine} from "./IWaterfallEngine.sol";
+import {PoolState} from "../types/PoolTypes.sol";
+import {
+    TriggerKind,
+    TriggerEffect,
+    WaterfallConfig,
+    WaterfallState,
+    PeriodInputs,
+    PeriodResult
+} from "../types/WaterfallTypes.sol";
+
+/// @notice Who receives the waterfall's payments other than the tranches.
+/// @param feeRecipients One per senior fee, in the configuration's fee order (trustee, servicer, custodian, ...).
+/// @param equityHolder Receives the residual.
+/// @param guarantor The guarantee facility's guarantor (GUARANTOR role); zero when the facility's limit is 0.
+struct WaterfallParties {
+    address[] feeRecipients;
+    address equityHolder;
+    address guarantor;
+}
+
+/// @title The priority of payments of one deal, run on chain once per period.
+/// @notice Created by `WaterfallFactory` for one pool (registered as a deal contract, so it holds cash), named by
+/// the pool's trustee with `AssetPool.setWaterfall` before the offering.
+///
+/// Cash. The waterfall's cash-token balance is three buckets: the reserve account (`waterfallState().reserveCents`),
+/// the guarantor's committed cash not yet drawn (`guaranteeCashCents()`), and collections (the rest): the servicer
+/// deposits each period's collections by a plain cash transfer to this contract.
+///
+/// Running a period (`runPeriod`, one trustee transaction): period `p = lastPeriod() + 1` needs the pool's report
+/// of `p` (`IAssetPool.report`); its inputs are taken from it (see `periodInputs`), the configuration and the
+/// carried state go through `WaterfallLib.run`, and then: each senior fee is paid to its recipient, the guarantee
+/// fee to the guarantor, the residual to the equity holder, each tranche's interest + principal
+/// to its tranche token (whose holders claim it, `ITrancheToken.claim`), the reserve stays here, guarantee draws
+/// come from the guarantor's committed cash and reimbursements go back into it (so committed cash + draws
+/// outstanding stay equal to what the guarantor committed, and a fully committed facility always covers its room;
+/// returning the committed cash when the deal ends is not built yet); the pool records the period as distributed (its report is then
+/// final) and sets each tranche's factor (`balance * 1e27 / original face`, rounded down). A period runs once, in
+/// order, after its report, and either completely or not at all.
+///
+/// Powers: the pool's trustee (active member holding TRUSTEE): `configure` (Draft or Structured only: the
+/// configuration is frozen from the offering on), `runPeriod`. The guarantor (active member holding GUARANTOR):
+/// `commitGuarantee`. Anyone: the views.
+interface IWaterfall {
+    // ---------------------------------------------------------------- events
+
+    /// @notice The trustee stored the configuration (hash of its ABI encoding) and the payees; the carried state
+    /// starts afresh (each tranche at its original face, every shortfall and the reserve at zero).
+    event WaterfallConfigured(
+        bytes32 indexed configHash,
+        WaterfallConfig config,
+        WaterfallParties parties,
+        address indexed trustee
+    );
+    /// @notice The guarantor committed `amountCents` more cash; `guaranteeCashCents` is held for draws now.
+    event GuaranteeCommitted(address indexed guarantor, uint256 amountCents, uint256 guaranteeCashCents);
+    /// @notice Period `period` ran on report revision `reportRevision`: `inputs` went through `WaterfallLib.run`
+    /// and every amount of `result` was paid (see the interface notice); `result.next` is the carried state.
+    event PeriodDistributed(
+        uint32 indexed period,
+        uint32 reportRevision,
+        PeriodInputs inputs,
+        PeriodResult result,
+        address indexed trustee
+    );
+    /// @notice Trigger `trigger` (index in the configuration) became breached in `period`.
+    event TriggerBreached(
+        uint32 indexed period,
+        uint8 indexed trigger,
+        TriggerKind kind,
+        TriggerEffect effect,
+        uint256 valueWad,
+        uint256 thresholdWad
+    );
+    /// @notice Trigger `trigger` was cured in `period`.
+    event TriggerCured(
+        uint32 indexed period,
+        uint8 indexed trigger,
+        TriggerKind kind,
+        TriggerEffect effect,
+        uint256 valueWad,
+        uint256 thresholdWad
+    );
+
+    /// @notice The trustee set the clean-up call threshold: callable once the pool balance is at most
+    /// `factorRay` (1e27 = 100%) of the original pool balance; 0 = no clean-up call.
+    event CleanUpCallSet(uint256 factorRay, address indexed trustee);
+    /// @notice The trustee exercised the clean-up call after period `lastPeriod` at a pool balance of
+    /// `poolBalanceCents`: from the next period on, everything after the fees goes to the notes (as accelerated).
+    event CleanUpCallExercised(uint32 lastPeriod, uint256 poolBalanceCents, uint256 factorRay, address indexed trustee);
+
+    // ---------------------------------------------------------------- errors
+
+    /// @notice Only the pool's trustee, while an active member holding TRUSTEE, may call.
+    error NotTrustee(address account);
+    /// @notice Only the configured guarantor, while an active member holding GUARANTOR, may call.
+    error NotGuarantor(address account);
+    /// @notice The configuration can change only while the pool is Draft or Structured.
+    error ConfigFrozen(PoolState state);
+    /// @notice No configuration stored yet.
+    error NotConfigured();
+    /// @notice The configuration has `configured` tranches; the pool has `poolTranches`.
+    error TrancheCountMismatch(uint256 configured, uint256 poolTranches);
+    /// @notice One fee recipient per fee: `recipients` given for `fees` fees.
+    error FeeRecipientsMismatch(uint256 recipients, uint256 fees);
+    /// @notice A payee is the zero address: `field` names it ("equityHolder", "feeRecipient").
+    error PayeeMissing(bytes32 field);
+    /// @notice A facility (limit > 0) needs a guarantor, and no facility none.
+    error GuarantorInvalid(address guarantor, uint256 limitCents);
+    /// @notice Periods run in order: `expected` next, `found` asked.
+    error PeriodOutOfOrder(uint32 expected, uint32 found);
+    /// @notice The pool has no report of `period` yet (`lastReported` is its last).
+    error ReportMissing(uint32 period, uint32 lastReported);
+    /// @notice The collections held (`heldCents`) do not cover the report's collections (`neededCents`).
+    error CollectionsShort(uint256 neededCents, uint256 heldCents);
+    /// @notice The guarantee draw exceeds the guarantor's committed cash.
+    error GuaranteeCashShort(uint256 drawCents, uint256 guaranteeCashCents);
+    /// @notice Committed cash plus draws outstanding would exceed the facility's limit.
+    error GuaranteeCommitExceedsLimit(uint256 limitCents, uint256 committedCents);
+    /// @notice A zero amount.
+    error AmountZero();
+    /// @notice The guarantor commits only once the terms are frozen (from the offering on), so a reconfiguration
+    /// can never strand committed cash.
+    error GuaranteeNotOpen(PoolState state);
+    /// @notice A clean-up threshold above 100% (1e27).
+    error CleanUpFactorInvalid(uint256 factorRay);
+    /// @notice The clean-up call is not (or no longer) exercisable: none configured, already exercised, or the pool
+    /// balance `poolBalanceCents` is above the threshold `thresholdCents`.
+    error CleanUpCallNotAvailable(uint256 poolBalanceCents, uint256 thresholdCents);
+
+    // ---------------------------------------------------------------- trustee
+
+    /// @notice Store the deal's priority of payments (checked by ``IWaterfallEngine.validate`) and its payees, and
+    /// reset the carried state. Only the trustee, only while the pool is Draft or Structured.
+    /// @param config The configuration: one coupon per pool tranche, most senior first.
+    /// @param parties Fee recipients (one per fee), equity holder, guarantor (iff the guarantee limit is > 0).
+    function configure(WaterfallConfig calldata config, WaterfallParties calldata parties) external;
+
+    /// @notice Run period `period` (see the interface notice). Only the trustee.
+    /// @param period `lastPeriod() + 1`, reported by the servicer.
+    /// @param indexRateWad The floating-rate index for the period (ignored by fixed coupons).
+    /// @param targetBalancesCents `Targeted` principal mode: each tranche's scheduled balance; else empty.
+    /// @return result Everything the period paid and the next state (also in `PeriodDistributed`).
+    function runPeriod(
+        uint32 period,
+        uint64 indexRateWad,
+        uint256[] calldata targetBalancesCents
+    ) external returns (PeriodResult memory result);
+
+    /// @notice Set the clean-up call threshold (see `CleanUpCallSet`). Only the trustee, only while the pool is Draft
+    /// or Structured (it is part of the frozen terms).
+    /// @param factorRay The pool factor at or below which the call may be exercised (0 = none, at most 1e27).
+    function setCleanUpCall(uint256 factorRay) external;
+
+    /// @notice Exercise the clean-up call: allowed once the last ending pool balance is at most the threshold. The
+    /// servicer then reports the repurchase proceeds as collections, and every later period runs accelerated (all
+    /// principal and interest to the notes in seniority order, after the fees) until they are paid off. Only the
+    /// trustee, once.
+    function exerciseCleanUpCall() external;
+
+    // ---------------------------------------------------------------- guarantor
+
+    /// @notice Transfer `amountCents` of cash from the guarantor (it approves this contract first) into the
+    /// facility's committed cash; committed cash + draws outstanding stay within the limit. Only the guarantor, only
+    /// once the pool has left Structured (`GuaranteeNotOpen`).
+    /// @param amountCents Cash to commit (> 0).
+    function commitGuarantee(uint256 amountCents) external;
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice The deal's pool.
+    function pool() external view returns (IAssetPool);
+
+    /// @notice The shared engine (`WaterfallLib` as a contract) the waterfall validates and runs with.
+    function engine() external view returns (IWaterfallEngine);
+
+    /// @notice The cash token (the pool's).
+    function cashToken() external view returns (address);
+
+    /// @notice Whether a configuration is stored.
+    function configured() external view returns (bool);
+
+    /// @notice keccak256 of the stored configuration's ABI encoding (zero if none).
+    function configHash() external view returns (bytes32);
+
+    /// @notice The stored configuration (reverts `NotConfigured` if none).
+    function config() external view returns (WaterfallConfig memory);
+
+    /// @notice The payees.
+    function parties() external view returns (WaterfallParties memory);
+
+    /// @notice The state carried into the next period.
+    function waterfallState() external view returns (WaterfallState memory);
+
+    /// @notice The last period run (0 if none).
+    function lastPeriod() external view returns (uint32);
+
+    /// @notice The pool balance at the end of the last period run (the original pool balance before any).
+    function poolBalanceCents() external view returns (uint256);
+
+    /// @notice The clean-up call threshold (factor, 1e27 = 100%; 0 = none) and whether it was exercised.
+    function cleanUpCall() external view returns (uint256 factorRay, bool exercised);
+
+    /// @notice The guarantor's committed cash not yet drawn.
+    function guaranteeCashCents() external view returns (uint256);
+
+    /// @notice Cash held for collections: the balance less the reserve and the guarantee cash.
+    function collectionsHeldCents() external view returns (uint256);
+
+    /// @notice The inputs `runPeriod(period, indexRateWad, targetBalancesCents)` would run on now (reverts like it
+    /// if the report is missing): the report's collections (principal = scheduled + prepayments + recoveries),
+    /// recoveries, new defaults, 60+ delinquency (60-89 + 90+), the last ending balance as the beginning balance,
+    /// the report's ending balance, accrual days = whole days between the report's dates, and acceleration if the
+    /// pool is Accelerated or the clean-up call was exercised.
+    function periodInputs(
+        uint32 period,
+        uint64 indexRateWad,
+        uint256[] calldata targetBalancesCents
+    ) external view returns (PeriodInputs memory);
+}

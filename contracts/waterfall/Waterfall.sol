@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IWaterfall, WaterfallParties} from "../interfaces/IWaterfall.sol";
+import {IAssetPool} from "../interfaces/IAssetPool.sol";
+import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
+import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
+import {IWaterfallEngine} from "../interfaces/IWaterfallEngine.sol";
+import {Role} from "../types/Roles.sol";
+import {PoolState, PeriodReport} from "../types/PoolTypes.sol";
+import {
+    WaterfallConfig,
+    WaterfallState,
+    TrancheBalances,
+    PeriodInputs,
+    PeriodResult,
+    TriggerOutcome,
+    TriggerTerms
+} from "../types/WaterfallTypes.sol";
+
+/// @title Waterfall
+/// @notice The priority of payments of one deal (see `IWaterfall`).
+/// @dev The configuration is written once per `configure` as the code of a data contract (read back with one
+/// EXTCODECOPY instead of one SLOAD per word); the carried state is packed two tranches' amounts per slot.
+/// Every contract it calls is the consortium's own (cash token, pool, tranche tokens: no untrusted code, so no
+/// reentrancy guard, as in `AssetPool`); state is still committed and evented before any payment.
+contract Waterfall is IWaterfall {
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+
+    uint256 private constant _RAY = 1e27;
+
+    /// @dev Per tranche: the carried amounts (below 2^128, WaterfallLib's domain), its original face and token.
+    struct StoredTranche {
+        uint128 balanceCents;
+        uint128 interestShortfallCents;
+        uint128 writtenDownCents;
+        uint128 faceCents;
+    }
+
+    /// @inheritdoc IWaterfall
+    IAssetPool public immutable pool;
+    /// @inheritdoc IWaterfall
+    address public immutable cashToken;
+    /// @inheritdoc IWaterfall
+    IWaterfallEngine public immutable engine;
+    IConsortiumRegistry private immutable _registry;
+
+    address private _configStore; // the data contract holding abi.encode(config); zero until configured
+    uint32 private _lastPeriod;
+    uint16 private _triggersBreached; // bit i: trigger i breached after the last period (at most 8 triggers)
+    bool private _cleanUpExercised; // in the same slot as the above: read by every run
+
+    /// @inheritdoc IWaterfall
+    bytes32 public configHash;
+
+    StoredTranche[] private _tranches;
+    address[] private _trancheTokens;
+    uint256[] private _feeShortfalls;
+    uint256 private _reserveCents;
+    uint256 private _guaranteeDrawnCents;
+    uint256 private _guaranteeFeeShortfallCents;
+    uint256 private _cumulativeNetLossCents;
+    uint256 private _poolBalanceCents;
+    uint256 private _guaranteeCashCents;
+    uint256 private _guaranteeLimitCents;
+
+    uint128 private _cleanUpFactorRay;
+
+    address[] private _feeRecipients;
+    address private _equityHolder;
+    address private _guarantor;
+
+    /// @param pool_ The deal's pool (its registry and cash token are read once).
+    /// @param engine_ The shared `WaterfallLib` engine.
+    constructor(IAssetPool pool_, IWaterfallEngine engine_) {
+        pool = pool_;
+        engine = engine_;
+        cashToken = pool_.cashToken();
+        _registry = pool_.registry();
+    }
+
+    // ================================================================ trustee
+
+    /// @inheritdoc IWaterfall
+    function configure(WaterfallConfig calldata config_, WaterfallParties calldata parties_) external {
+        _requireTrustee();
+        PoolState s = pool.state();
+        require(s == PoolState.Draft || s == PoolState.Structured, ConfigFrozen(s));
+        engine.validate(config_);
+        address[] memory tokens = pool.tranches();
+        uint256 n = config_.tranches.length;
+        require(n == tokens.length, TrancheCountMismatch(n, tokens.length));
+        _requireParties(config_, parties_);
+
+        bytes memory encoded = abi.encode(config_);
+        bytes32 hash = keccak256(encoded);
+        _configStore = _writeData(encoded);
+        configHash = hash;
+        _lastPeriod = 0;
+        _triggersBreached = 0;
+
+        delete _tranches;
+        for (uint256 t = 0; t < n; ++t) {
+            // The factory's faces are cents below 2^128 in practice; SafeCast reverts otherwise.
+            uint128 face = ITrancheToken(tokens[t]).terms().originalFaceCents.toUint128();
+            _tranches.push(StoredTranche(face, 0, 0, face));
+        }
+        _trancheTokens = tokens;
+        delete _feeShortfalls;
+        for (uint256 f = 0; f < config_.fees.length; ++f) _feeShortfalls.push(0);
+        _reserveCents = 0;
+        _guaranteeDrawnCents = 0;
+        _guaranteeFeeShortfallCents = 0;
+        _cumulativeNetLossCents = 0;
+        _poolBalanceCents = config_.originalPoolBalanceCents;
+        _guaranteeLimitCents = config_.guarantee.limitCents;
+        _feeRecipients = parties_.feeRecipients;
+        _equityHolder = parties_.equityHolder;
+        _guarantor = parties_.guarantor;
+
+        emit WaterfallConfigured(hash, config_, parties_, msg.sender);
+    }
+
+    /// @inheritdoc IWaterfall
+    function setCleanUpCall(uint256 factorRay) external {
+        _requireTrustee();
+        PoolState s = pool.state();
+        require(s == PoolState.Draft || s == PoolState.Structured, ConfigFrozen(s));
+        require(factorRay <= _RAY, CleanUpFactorInvalid(factorRay));
+        // At most 1e27 (checked above), below 2^128.
+        _cleanUpFactorRay = uint128(factorRay);
+        emit CleanUpCallSet(factorRay, msg.sender);
+    }
+
+    /// @inheritdoc IWaterfall
+    function exerciseCleanUpCall() external {
+        _requireTrustee();
+        uint256 factorRay = _cleanUpFactorRay;
+        uint256 balance = _poolBalanceCents;
+        // Rounded down: the call is available only at or below the threshold.
+        uint256 threshold = (_originalPoolBalance() * factorRay) / _RAY;
+        require(
+            factorRay != 0 && !_cleanUpExercised && _lastPeriod != 0 && balance <= threshold,
+            CleanUpCallNotAvailable(balance, threshold)
+        );
+        _cleanUpExercised = true;
+        emit CleanUpCallExercised(_lastPeriod, balance, factorRay, msg.sender);
+    }
+
+    /// @inheritdoc IWaterfall
+    function runPeriod(
+        uint32 period,
+        uint64 indexRateWad,
+        uint256[] calldata targetBalancesCents
+    ) external returns (PeriodResult memory r) {
+        _requireTrustee();
+        address store = _configStore;
+        require(store != address(0), NotConfigured());
+        uint32 expected = _lastPeriod + 1;
+        require(period == expected, PeriodOutOfOrder(expected, period));
+
+        PeriodInputs memory inputs = _inputs(period, indexRateWad, targetBalancesCents);
+        WaterfallConfig memory c = abi.decode(store.code, (WaterfallConfig));
+        WaterfallState memory opening = _loadState(c.triggers.length);
+        r = engine.run(c, opening, inputs);
+        _requireCash(inputs, opening.reserveCents, r.guaranteeDrawCents);
+
+        _storeState(r.next);
+        _lastPeriod = period;
+        _poolBalanceCents = inputs.poolBalanceEndCents;
+        // Reimbursements restore the facility's committed cash (the guarantor's money stays committed until the
+        // deal ends); `_requireCash` checked the draw against the committed cash, so this cannot underflow.
+        _guaranteeCashCents = _guaranteeCashCents - r.guaranteeDrawCents + r.guaranteeReimbursedCents;
+        emit PeriodDistributed(period, pool.reportRevision(period), inputs, r, msg.sender);
+        _emitTriggers(period, c.triggers, r.triggers);
+
+        _pay(period, r);
+    }
+
+    // ================================================================ guarantor
+
+    /// @inheritdoc IWaterfall
+    function commitGuarantee(uint256 amountCents) external {
+        address guarantor = _guarantor;
+        require(
+            guarantor != address(0) && msg.sender == guarantor && _registry.hasRole(msg.sender, Role.GUARANTOR),
+            NotGuarantor(msg.sender)
+        );
+        require(amountCents != 0, AmountZero());
+        PoolState s = pool.state();
+        require(s != PoolState.Draft && s != PoolState.Structured, GuaranteeNotOpen(s));
+        uint256 cash = _guaranteeCashCents + amountCents;
+        uint256 committed = cash + _guaranteeDrawnCents;
+        require(committed <= _guaranteeLimitCents, GuaranteeCommitExceedsLimit(_guaranteeLimitCents, committed));
+        _guaranteeCashCents = cash;
+        emit GuaranteeCommitted(msg.sender, amountCents, cash);
+        IERC20(cashToken).safeTransferFrom(msg.sender, address(this), amountCents);
+    }
+
+    // ================================================================ views
+
+    /// @inheritdoc IWaterfall
+    function configured() external view returns (bool) {
+        return _configStore != address(0);
+    }
+
+    /// @inheritdoc IWaterfall
+    function config() external view returns (WaterfallConfig memory) {
+        address store = _configStore;
+        require(store != address(0), NotConfigured());
+        return abi.decode(store.code, (WaterfallConfig));
+    }
+
+    /// @inheritdoc IWaterfall
+    function parties() external view returns (WaterfallParties memory) {
+        return WaterfallParties(_feeRecipients, _equityHolder, _guarantor);
+    }
+
+    /// @inheritdoc IWaterfall
+    function waterfallState() external view returns (WaterfallState memory) {
+        uint256 k = _configStore == address(0) ? 0 : abi.decode(_configStore.code, (WaterfallConfig)).triggers.length;
+        return _loadState(k);
+    }
+
+    /// @inheritdoc IWaterfall
+    function lastPeriod() external view returns (uint32) {
+        return _lastPeriod;
+    }
+
+    /// @inheritdoc IWaterfall
+    function poolBalanceCents() external view returns (uint256) {
+        return _poolBalanceCents;
+    }
+
+    /// @inheritdoc IWaterfall
+    function cleanUpCall() external view returns (uint256 factorRay, bool exercised) {
+        return (_cleanUpFactorRay, _cleanUpExercised);
+    }
+
+    /// @inheritdoc IWaterfall
+    function guaranteeCashCents() external view returns (uint256) {
+        return _guaranteeCashCents;
+    }
+
+    /// @inheritdoc IWaterfall
+    function collectionsHeldCents() external view returns (uint256) {
+        return _collectionsHeld(_reserveCents);
+    }
+
+    /// @inheritdoc IWaterfall
+    function periodInputs(
+        uint32 period,
+        uint64 indexRateWad,
+        uint256[] calldata targetBalancesCents
+    ) external view returns (PeriodInputs memory) {
+        return _inputs(period, indexRateWad, targetBalancesCents);
+    }
+
+    // ================================================================ internals
+
+    /// @dev The configured original pool balance (the clean-up call's denominator); 0 before `configure`.
+    function _originalPoolBalance() private view returns (uint256) {
+        address store = _configStore;
+        if (store == address(0)) return 0;
+        return abi.decode(store.code, (WaterfallConfig)).originalPoolBalanceCents;
+    }
+
+    function _requireTrustee() private view {
+        require(msg.sender == pool.trustee() && _registry.hasRole(msg.sender, Role.TRUSTEE), NotTrustee(msg.sender));
+    }
+
+    function _requireParties(WaterfallConfig calldata c, WaterfallParties calldata p) private pure {
+        uint256 m = c.fees.length;
+        require(p.feeRecipients.length == m, FeeRecipientsMismatch(p.feeRecipients.length, m));
+        for (uint256 f = 0; f < m; ++f) {
+            require(p.feeRecipients[f] != address(0), PayeeMissing("feeRecipient"));
+        }
+        require(p.equityHolder != address(0), PayeeMissing("equityHolder"));
+        uint256 limit = c.guarantee.limitCents;
+        require((limit == 0) == (p.guarantor == address(0)), GuarantorInvalid(p.guarantor, limit));
+    }
+
+    /// @dev The period's inputs from the pool's report (see `IWaterfall.periodInputs`).
+    function _inputs(
+        uint32 period,
+        uint64 indexRateWad,
+        uint256[] calldata targetBalancesCents
+    ) private view returns (PeriodInputs memory inputs) {
+        uint32 lastReported = pool.lastPeriod();
+        require(period != 0 && period <= lastReported, ReportMissing(period, lastReported));
+        PeriodReport memory rep = pool.report(period);
+        inputs.period = period;
+        // The pool checks startDate < endDate; a period longer than 179 years fails SafeCast.
+        inputs.accrualDays = uint256((rep.endDate - rep.startDate) / 1 days).toUint16();
+        inputs.indexRateWad = indexRateWad;
+        inputs.accelerated = _cleanUpExercised || pool.state() == PoolState.Accelerated;
+        inputs.interestCollectionsCents = rep.interestCollectedCents;
+        inputs.principalCollectionsCents = rep.scheduledPrincipalCents + rep.prepaymentCents + rep.recoveryCents;
+        inputs.recoveriesCents = rep.recoveryCents;
+        inputs.newDefaultsCents = rep.newDefaultsCents;
+        inputs.delinquent60PlusCents = rep.delinquent60Cents + rep.delinquent90PlusCents;
+        inputs.poolBalanceBeginCents = _poolBalanceCents;
+        inputs.poolBalanceEndCents = rep.endingBalanceCents;
+        inputs.targetBalancesCents = targetBalancesCents;
+    }
+
+    /// @dev The collections and the guarantor's committed cash cover what the period takes from them.
+    function _requireCash(PeriodInputs memory inputs, uint256 reserveCents, uint256 guaranteeDrawCents) private view {
+        uint256 needed = inputs.interestCollectionsCents + inputs.principalCollectionsCents;
+        uint256 held = _collectionsHeld(reserveCents);
+        require(held >= needed, CollectionsShort(needed, held));
+        uint256 guaranteeCash = _guaranteeCashCents;
+        require(guaranteeDrawCents <= guaranteeCash, GuaranteeCashShort(guaranteeDrawCents, guaranteeCash));
+    }
+
+    function _collectionsHeld(uint256 reserveCents) private view returns (uint256) {
+        uint256 balance = IERC20(cashToken).balanceOf(address(this));
+        uint256 earmarked = reserveCents + _guaranteeCashCents;
+        return balance > earmarked ? balance - earmarked : 0;
+    }
+
+    function _loadState(uint256 triggerCount) private view returns (WaterfallState memory s) {
+        uint256 n = _tranches.length;
+        s.tranches = new TrancheBalances[](n);
+        for (uint256 t = 0; t < n; ++t) {
+            StoredTranche memory st = _tranches[t];
+            s.tranches[t] = TrancheBalances(st.balanceCents, st.interestShortfallCents, st.writtenDownCents);
+        }
+        s.feeShortfallsCents = _feeShortfalls;
+        s.triggersBreached = new bool[](triggerCount);
+        uint256 bits = _triggersBreached;
+        for (uint256 i = 0; i < triggerCount; ++i) s.triggersBreached[i] = (bits >> i) & 1 == 1;
+        s.reserveCents = _reserveCents;
+        s.guaranteeDrawnCents = _guaranteeDrawnCents;
+        s.guaranteeFeeShortfallCents = _guaranteeFeeShortfallCents;
+        s.cumulativeNetLossCents = _cumulativeNetLossCents;
+    }
+
+    function _storeState(WaterfallState memory s) private {
+        for (uint256 t = 0; t < s.tranches.length; ++t) {
+            TrancheBalances memory b = s.tranches[t];
+            StoredTranche storage st = _tranches[t];
+            // One write per slot (amounts below 2^128: WaterfallLib's domain, checked by SafeCast).
+            _tranches[t] = StoredTranche(
+                b.balanceCents.toUint128(),
+                b.interestShortfallCents.toUint128(),
+                b.writtenDownCents.toUint128(),
+                st.faceCents
+            );
+        }
+        for (uint256 f = 0; f < s.feeShortfallsCents.length; ++f) _feeShortfalls[f] = s.feeShortfallsCents[f];
+        uint16 bits;
+        for (uint256 i = 0; i < s.triggersBreached.length; ++i) {
+            // At most 8 triggers (WaterfallLib.MAX_TRIGGERS), so the shift fits 16 bits.
+            if (s.triggersBreached[i]) bits |= uint16(1 << i);
+        }
+        _triggersBreached = bits;
+        _reserveCents = s.reserveCents;
+        _guaranteeDrawnCents = s.guaranteeDrawnCents;
+        _guaranteeFeeShortfallCents = s.guaranteeFeeShortfallCents;
+        _cumulativeNetLossCents = s.cumulativeNetLossCents;
+    }
+
+    function _emitTriggers(uint32 period, TriggerTerms[] memory terms, TriggerOutcome[] memory outcomes) private {
+        for (uint256 i = 0; i < outcomes.length; ++i) {
+            TriggerOutcome memory o = outcomes[i];
+            if (!o.breachedNow && !o.curedNow) continue;
+            TriggerTerms memory t = terms[i];
+            // At most 8 triggers, so the index fits 8 bits.
+            if (o.breachedNow) emit TriggerBreached(period, uint8(i), t.kind, t.effect, o.valueWad, o.thresholdWad);
+            else emit TriggerCured(period, uint8(i), t.kind, t.effect, o.valueWad, o.thresholdWad);
+        }
+    }
+
+    /// @dev Pays every payee of the period, then has the pool record it (tranche cash and factors).
+    function _pay(uint32 period, PeriodResult memory r) private {
+        IERC20 cash = IERC20(cashToken);
+        for (uint256 f = 0; f < r.fees.length; ++f) {
+            uint256 paid = r.fees[f].paidCents;
+            if (paid != 0) cash.safeTransfer(_feeRecipients[f], paid);
+        }
+        if (r.guaranteeFeePaidCents != 0) cash.safeTransfer(_guarantor, r.guaranteeFeePaidCents);
+        if (r.residualCents != 0) cash.safeTransfer(_equityHolder, r.residualCents);
+
+        uint256 n = r.tranches.length;
+        uint256[] memory cashCents = new uint256[](n);
+        uint256[] memory factorsRay = new uint256[](n);
+        for (uint256 t = 0; t < n; ++t) {
+            uint256 amount = r.tranches[t].interestPaidCents + r.tranches[t].principalPaidCents;
+            cashCents[t] = amount;
+            // Rounded down: the factor never overstates the outstanding principal.
+            factorsRay[t] = (r.next.tranches[t].balanceCents * _RAY) / _tranches[t].faceCents;
+            if (amount != 0) cash.safeTransfer(_trancheTokens[t], amount);
+        }
+        pool.recordDistribution(period, cashCents, factorsRay);
+    }
+
+    /// @dev Deploys a contract whose code is `data` (SSTORE2): read back with `store.code`. The data is an ABI
+    /// encoding, whose first word (an offset, 0x20) starts with a zero byte, so the code begins with STOP.
+    function _writeData(bytes memory data) private returns (address store) {
+        // Init code: PUSH2 len, DUP1, PUSH1 0x0e, RETURNDATASIZE(0), CODECOPY, RETURNDATASIZE(0), RETURN, then data.
+        // The init code is 14 bytes: 61 LLLL 80 60 0e 3d 39 3d f3 + 4 padding bytes of STOP.
+        bytes memory init = abi.encodePacked(hex"61", uint16(data.length), hex"80600e3d393df300000000", data);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            store := create(0, add(init, 0x20), mload(init))
+        }
+        require(store != address(0), NotConfigured());
+    }
+}

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {IWaterfallEngine} from "../interfaces/IWaterfallEngine.sol";
+import {WaterfallLib} from "../libraries/WaterfallLib.sol";
+import {WaterfallConfig, WaterfallState, PeriodInputs, PeriodResult} from "../types/WaterfallTypes.sol";
+
+/// @title WaterfallEngine
+/// @notice `WaterfallLib` as a stateless contract (see `IWaterfallEngine`). Deployed once per consortium.
+contract WaterfallEngine is IWaterfallEngine {
+    /// @inheritdoc IWaterfallEngine
+    function validate(WaterfallConfig calldata config) external pure {
+        WaterfallLib.validate(config);
+    }
+
+    /// @inheritdoc IWaterfallEngine
+    function run(
+        WaterfallConfig calldata config,
+        WaterfallState calldata state,
+        PeriodInputs calldata inputs
+    ) external pure returns (PeriodResult memory) {
+        return WaterfallLib.run(config, state, inputs);
+    }
+}

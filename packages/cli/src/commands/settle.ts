@@ -1,0 +1,96 @@
+/**
+ * `abs settle --rpc URL --waterfall ADDRESS --period N`: the trustee's settlement of one period, a thin shell
+ * over `@abs/core`'s `settlement.settlePeriod`: computes the expected distribution with the engine from the
+ * chain's configuration, state and report, prints it, runs `Waterfall.runPeriod` with the trustee's key (read
+ * from the environment variable named by --key-env, never from a flag or a file in the repository), checks the
+ * chain's result and stored state against the engine to the cent, and writes the settlement report (JSON and the
+ * readable table) to --out. Exit 0 when verified (or a --dry-run computed), 1 on a failure or a mismatch (the
+ * differing fields are listed), 2 on a usage error.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { type Command } from "commander";
+import { z } from "zod";
+import { settlement } from "@abs/core";
+import { CliError, EXIT } from "../errors";
+import { type CliIo } from "../io";
+import { parseOptions } from "./parse-options";
+
+const optionsSchema = z.strictObject({
+  rpc: z.url({ protocol: /^https?$/, error: "expected an http(s) JSON-RPC URL" }),
+  waterfall: z.string().refine((value) => settlement.isAddressText(value), "expected a 0x-prefixed 20-byte address"),
+  period: z.coerce.number().int().min(1).max(4_294_967_295),
+  indexBps: z.coerce.number().int().min(0).max(100_000).default(0),
+  keyEnv: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, "expected an environment variable name")
+    .default("ABS_TRUSTEE_KEY"),
+  out: z.string().min(1).default("settlement-reports"),
+  dryRun: z.boolean().default(false),
+  json: z.boolean().default(false),
+});
+
+const HEX_KEY = /^0x[0-9a-fA-F]{64}$/;
+
+async function run(raw: unknown, io: CliIo): Promise<number> {
+  const options = parseOptions(optionsSchema, raw);
+  let key: string | undefined;
+  if (!options.dryRun) {
+    key = io.env[options.keyEnv];
+    if (key === undefined || !HEX_KEY.test(key)) {
+      throw new CliError(
+        "USAGE",
+        `Missing trustee key: expected ${options.keyEnv} to hold a 0x-prefixed 32-byte hex key, found ${key === undefined ? "nothing" : "another value"}`,
+      );
+    }
+  }
+  const connection = settlement.connectRunner(options.rpc, key);
+  try {
+    const report = await settlement.settlePeriod(
+      {
+        waterfall: options.waterfall,
+        period: options.period,
+        indexRateWad: BigInt(options.indexBps) * 10n ** 14n,
+        dryRun: options.dryRun,
+      },
+      {
+        runner: connection.runner,
+        log: (line) => {
+          if (!options.json) io.stdout.write(`${line}\n`);
+        },
+      },
+    );
+    const base = path.join(options.out, `settlement-${options.waterfall.toLowerCase()}-period-${options.period}`);
+    await mkdir(options.out, { recursive: true });
+    await writeFile(`${base}.json`, `${settlement.settlementJson(report)}\n`);
+    await writeFile(`${base}.txt`, `${report.table}\n`);
+    if (options.json) io.stdout.write(`${settlement.settlementJson(report)}\n`);
+    else io.stdout.write(`report: ${base}.json, ${base}.txt\n`);
+    return EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof settlement.SettlementError)) throw error;
+    io.stderr.write(`abs settle: ${error.message} (${error.code})\n`);
+    for (const line of error.mismatches) io.stderr.write(`  ${line}\n`);
+    return EXIT.failure;
+  } finally {
+    connection.close();
+  }
+}
+
+export function registerSettleCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  program
+    .command("settle")
+    .description("run a period's waterfall on chain and verify it against the engine to the cent")
+    .requiredOption("--rpc <url>", "JSON-RPC URL of the chain")
+    .requiredOption("--waterfall <address>", "the deal's Waterfall contract")
+    .requiredOption("--period <n>", "the period to settle (the waterfall's last period + 1)")
+    .option("--index-bps <n>", "the floating-rate index of the period, in basis points", "0")
+    .option("--key-env <name>", "environment variable holding the trustee's key", "ABS_TRUSTEE_KEY")
+    .option("--out <dir>", "directory of the settlement report (JSON and table)", "settlement-reports")
+    .option("--dry-run", "compute and print the expected distribution only", false)
+    .option("--json", "print the settlement report as JSON on stdout", false)
+    .addHelpText("after", "\nExit codes: 0 verified (or dry run), 1 failure or mismatch, 2 usage error.")
+    .action(async (raw: unknown) => {
+      setExitCode(await run(raw, io));
+    });
+}

@@ -1,0 +1,13 @@
+export { SettlementError, type SettlementErrorCode } from "./errors";
+export {
+  connectRunner,
+  diffResults,
+  isAddressText,
+  formatDistribution,
+  settlePeriod,
+  settlementJson,
+  type SettleDeps,
+  type SettleRequest,
+  type SettlementReport,
+} from "./settle";
+export { WATERFALL_ABI } from "./waterfall-abi";

@@ -1,0 +1,149 @@
+// Waterfall (template, one per deal): configuration, guarantee cash, periods run, trigger breaches and cures.
+import { Address, BigInt, ethereum } from "@graphprotocol/graph-ts";
+import {
+  CleanUpCallExercised,
+  CleanUpCallSet,
+  GuaranteeCommitted,
+  PeriodDistributed,
+  TriggerBreached,
+  TriggerCured,
+  WaterfallConfigured,
+} from "../generated/templates/Waterfall/Waterfall";
+import { Distribution, TriggerEvent, Waterfall } from "../generated/schema";
+import { audit, eventId, getMember, seqId, ZERO } from "./helpers";
+
+const KIND = "Waterfall";
+
+function loadWaterfall(address: Address): Waterfall {
+  const w = Waterfall.load(address);
+  if (w == null) throw new Error("waterfall " + address.toHexString() + " not indexed");
+  return w;
+}
+
+function auditWaterfall(event: ethereum.Event, name: string, actor: Address | null): void {
+  const w = loadWaterfall(event.address);
+  audit(event, KIND, name, actor, w.pool, null);
+}
+
+export function handleWaterfallConfigured(event: WaterfallConfigured): void {
+  const w = loadWaterfall(event.address);
+  w.configHash = event.params.configHash;
+  w.trancheCount = event.params.config.tranches.length;
+  w.feeCount = event.params.config.fees.length;
+  w.triggerCount = event.params.config.triggers.length;
+  w.equityHolder = event.params.parties.equityHolder;
+  w.guarantor = event.params.parties.guarantor;
+  w.save();
+  auditWaterfall(event, "WaterfallConfigured", event.params.trustee);
+}
+
+export function handleGuaranteeCommitted(event: GuaranteeCommitted): void {
+  const w = loadWaterfall(event.address);
+  w.guaranteeCashCents = event.params.guaranteeCashCents;
+  w.save();
+  auditWaterfall(event, "GuaranteeCommitted", event.params.guarantor);
+}
+
+export function handlePeriodDistributed(event: PeriodDistributed): void {
+  const w = loadWaterfall(event.address);
+  const r = event.params.result;
+  const inputs = event.params.inputs;
+  const period = event.params.period.toI32();
+
+  const d = new Distribution(seqId(event.address, period));
+  d.waterfall = event.address;
+  d.pool = w.pool;
+  d.period = period;
+  d.reportRevision = event.params.reportRevision.toI32();
+  d.accelerated = r.accelerated;
+  d.principalMode = r.principalMode;
+  d.trapping = r.trapping;
+  d.interestCollectionsCents = inputs.interestCollectionsCents;
+  d.principalCollectionsCents = inputs.principalCollectionsCents;
+  let fees = ZERO;
+  for (let i = 0; i < r.fees.length; i++) fees = fees.plus(r.fees[i].paidCents);
+  let interest = ZERO;
+  let principal = ZERO;
+  let down = ZERO;
+  let up = ZERO;
+  for (let i = 0; i < r.tranches.length; i++) {
+    const t = r.tranches[i];
+    interest = interest.plus(t.interestPaidCents);
+    principal = principal.plus(t.principalPaidCents);
+    down = down.plus(t.writeDownCents);
+    up = up.plus(t.writeUpCents);
+  }
+  d.feesPaidCents = fees;
+  d.interestPaidCents = interest;
+  d.principalPaidCents = principal;
+  d.writeDownCents = down;
+  d.writeUpCents = up;
+  d.reserveReleaseCents = r.reserveReleaseCents;
+  d.reserveDrawCents = r.reserveDrawCents;
+  d.reserveTopUpCents = r.reserveTopUpCents;
+  d.guaranteeDrawCents = r.guaranteeDrawCents;
+  d.guaranteeFeePaidCents = r.guaranteeFeePaidCents;
+  d.guaranteeReimbursedCents = r.guaranteeReimbursedCents;
+  d.residualCents = r.residualCents;
+  d.reserveCents = r.next.reserveCents;
+  d.trustee = getMember(event.params.trustee, event.block.timestamp).id;
+  d.timestamp = event.block.timestamp;
+  d.blockNumber = event.block.number;
+  d.transactionHash = event.transaction.hash;
+  d.save();
+
+  w.lastPeriod = period;
+  w.reserveCents = r.next.reserveCents;
+  w.guaranteeCashCents = w.guaranteeCashCents.minus(r.guaranteeDrawCents).plus(r.guaranteeReimbursedCents);
+  w.save();
+  audit(event, KIND, "PeriodDistributed", event.params.trustee, w.pool, null);
+}
+
+function writeTrigger(
+  event: ethereum.Event,
+  period: BigInt,
+  trigger: i32,
+  kind: i32,
+  effect: i32,
+  breached: boolean,
+  valueWad: BigInt,
+  thresholdWad: BigInt,
+): void {
+  const row = new TriggerEvent(eventId(event));
+  row.waterfall = event.address;
+  row.period = period.toI32();
+  row.trigger = trigger;
+  row.kind = kind;
+  row.effect = effect;
+  row.breached = breached;
+  row.valueWad = valueWad;
+  row.thresholdWad = thresholdWad;
+  row.timestamp = event.block.timestamp;
+  row.save();
+}
+
+export function handleTriggerBreached(event: TriggerBreached): void {
+  const p = event.params;
+  writeTrigger(event, p.period, p.trigger, p.kind, p.effect, true, p.valueWad, p.thresholdWad);
+  auditWaterfall(event, "TriggerBreached", null);
+}
+
+export function handleTriggerCured(event: TriggerCured): void {
+  const p = event.params;
+  writeTrigger(event, p.period, p.trigger, p.kind, p.effect, false, p.valueWad, p.thresholdWad);
+  auditWaterfall(event, "TriggerCured", null);
+}
+
+export function handleCleanUpCallSet(event: CleanUpCallSet): void {
+  const w = loadWaterfall(event.address);
+  w.cleanUpFactorRay = event.params.factorRay;
+  w.save();
+  auditWaterfall(event, "CleanUpCallSet", event.params.trustee);
+}
+
+export function handleCleanUpCallExercised(event: CleanUpCallExercised): void {
+  const w = loadWaterfall(event.address);
+  w.cleanUpExercisedAfterPeriod = event.params.lastPeriod.toI32();
+  w.save();
+  auditWaterfall(event, "CleanUpCallExercised", event.params.trustee);
+}

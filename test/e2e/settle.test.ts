@@ -1,0 +1,99 @@
+/**
+ * End-to-end: `abs settle` against a real Hardhat node process (random port), on the waterfall test deal set up
+ * by scripts/settle-fixture.ts: the period is run, verified to the cent and reported; running it again fails with
+ * the contract's error and exit code 1; bad options are usage errors (exit 2).
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PassThrough } from "node:stream";
+import { expect } from "chai";
+import { JsonRpcProvider, Contract } from "ethers";
+import { hardhatDevWallet } from "../../packages/core/src/dev-keys";
+import { main } from "../../packages/cli/src/main";
+import { startChain, type ChainProcess } from "../../scripts/lib/chain-process";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const PORT = 19545 + Math.floor(Math.random() * 1000);
+
+function io(env: Record<string, string>) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (c: Buffer) => (out += c.toString()));
+  stderr.on("data", (c: Buffer) => (err += c.toString()));
+  return { io: { stdout, stderr, env, now: () => performance.now() }, text: () => ({ out, err }) };
+}
+
+describe("abs settle (against a real chain process)", function () {
+  this.timeout(180_000);
+  let chain: ChainProcess;
+  let waterfall = "";
+  let pool = "";
+  const outDir = mkdtempSync(path.join(tmpdir(), "abs-settle-"));
+
+  before(async () => {
+    chain = await startChain({ host: "127.0.0.1", port: PORT, cwd: ROOT, readyTimeoutMs: 60_000 });
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn("npx", ["hardhat", "run", "--network", "localhost", "scripts/settle-fixture.ts"], {
+        cwd: ROOT,
+        env: { ...process.env, ABS_RPC_URL: chain.rpcUrl },
+      });
+      let text = "";
+      child.stdout.on("data", (c: Buffer) => (text += c.toString()));
+      child.stderr.on("data", (c: Buffer) => (text += c.toString()));
+      child.on("exit", (code) => (code === 0 ? resolve(text) : reject(new Error(`fixture failed:\n${text}`))));
+    });
+    const last = output.trim().split("\n").pop() ?? "";
+    const parsed = JSON.parse(last) as { waterfall: string; pool: string };
+    waterfall = parsed.waterfall;
+    pool = parsed.pool;
+  });
+
+  after(async () => {
+    await chain.stop();
+  });
+
+  it("settles period 1, verifies it to the cent and writes the report", async () => {
+    const t = io({ ABS_TRUSTEE_KEY: hardhatDevWallet(3).privateKey });
+    const code = await main(
+      ["settle", "--rpc", chain.rpcUrl, "--waterfall", waterfall, "--period", "1", "--out", outDir],
+      t.io,
+    );
+    expect(code, t.text().err).to.equal(0);
+    expect(t.text().out).to.contain("verified");
+    const base = path.join(outDir, `settlement-${waterfall.toLowerCase()}-period-1`);
+    const report = JSON.parse(readFileSync(`${base}.json`, "utf8")) as { verified: boolean; period: number };
+    expect(report.verified).to.equal(true);
+    expect(report.period).to.equal(1);
+    expect(readFileSync(`${base}.txt`, "utf8")).to.contain("Period 1");
+    const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true });
+    const p = new Contract(pool, ["function isDistributed(uint32) view returns (bool)"], provider);
+    expect(await p.getFunction("isDistributed").staticCall(1)).to.equal(true);
+    provider.destroy();
+  });
+
+  it("refuses to settle the same period twice (exit 1, the contract's error named)", async () => {
+    const t = io({ ABS_TRUSTEE_KEY: hardhatDevWallet(3).privateKey });
+    const code = await main(
+      ["settle", "--rpc", chain.rpcUrl, "--waterfall", waterfall, "--period", "1", "--out", outDir],
+      t.io,
+    );
+    expect(code).to.equal(1);
+    expect(t.text().err).to.contain("PeriodOutOfOrder(2, 1)");
+    expect(t.text().err).to.contain("SETTLEMENT_REVERTED");
+  });
+
+  it("bad options and a missing key are usage errors (exit 2)", async () => {
+    const bad = io({});
+    expect(await main(["settle", "--rpc", chain.rpcUrl, "--waterfall", "0x12", "--period", "1"], bad.io)).to.equal(2);
+    expect(bad.text().err).to.contain("--waterfall");
+    const noKey = io({});
+    expect(await main(["settle", "--rpc", chain.rpcUrl, "--waterfall", waterfall, "--period", "2"], noKey.io)).to.equal(
+      2,
+    );
+    expect(noKey.text().err).to.contain("ABS_TRUSTEE_KEY");
+  });
+});

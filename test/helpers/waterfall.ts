@@ -1,0 +1,263 @@
+import { ethers } from "hardhat";
+import { type HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import {
+  type CashToken,
+  type ITrancheToken,
+  type Waterfall,
+  type WaterfallEngine,
+  type WaterfallFactory,
+} from "../../typechain-types";
+import {
+  fromAbiResult,
+  runWaterfall,
+  toAbiConfig,
+  type PeriodInputs,
+  type PeriodResult,
+  type WaterfallConfig,
+  type WaterfallState,
+} from "../../packages/core/src/waterfall";
+import { advance, deployDeal, periodReport, POOL_PRINCIPAL_CENTS, type PeriodReport, type TrancheTerms } from "./pool";
+
+const PERCENT = 10n ** 16n;
+const BPS = 10n ** 14n;
+
+/**
+ * The waterfall of the sample deal (tranches A 80M fixed 4.5%, B 12M fixed 6.5%, C 5M no coupon, on a 100M pool):
+ * trustee and servicer fees, pro-rata principal down to the pool less a 3% target overcollateralization, a reserve
+ * (1% of the pool, covering fees and A, B interest), a 1M guarantee (covering fees and A interest), and four
+ * triggers: OC of A+B below 105% switches to sequential, interest coverage below 100% traps excess spread,
+ * cumulative net loss above 5% is an event of default (non-curable), 60+ delinquency above 4% switches to
+ * sequential.
+ */
+export function sampleWaterfallConfig(fields: Partial<WaterfallConfig> = {}): WaterfallConfig {
+  return {
+    yearBasisDays: 360,
+    principalMode: "proRata",
+    targetOcWad: 3n * PERCENT,
+    ocFloorCents: 0n,
+    originalPoolBalanceCents: POOL_PRINCIPAL_CENTS,
+    tranches: [
+      { couponType: "fixed", couponRateWad: 450n * BPS, floorRateWad: 0n, capRateWad: 0n },
+      { couponType: "fixed", couponRateWad: 650n * BPS, floorRateWad: 0n, capRateWad: 0n },
+      { couponType: "none", couponRateWad: 0n, floorRateWad: 0n, capRateWad: 0n },
+    ],
+    fees: [
+      { fixedCents: 2_000_00n, rateWad: 0n }, // trustee
+      { fixedCents: 0n, rateWad: 50n * BPS }, // servicer, 0.5% a year
+    ],
+    steps: [
+      { kind: "fee", index: 0 },
+      { kind: "fee", index: 1 },
+      { kind: "interest", index: 0 },
+      { kind: "interest", index: 1 },
+      { kind: "interest", index: 2 },
+      { kind: "principal", index: 0 },
+      { kind: "reserveTopUp", index: 0 },
+      { kind: "guaranteeFee", index: 0 },
+      { kind: "guaranteeReimbursement", index: 0 },
+    ],
+    reserve: { targetWad: PERCENT, floorCents: 0n, coversFees: true, coveredTranches: 2 },
+    guarantee: { limitCents: 1_000_000_00n, feeRateWad: 50n * BPS, coversFees: true, coveredTranches: 1 },
+    triggers: [
+      {
+        kind: "overcollateralization",
+        effect: "switchToSequential",
+        curable: true,
+        trancheScope: 2,
+        thresholdWad: 105n * PERCENT,
+        scheduleWad: [],
+      },
+      {
+        kind: "interestCoverage",
+        effect: "trapExcessSpread",
+        curable: true,
+        trancheScope: 0,
+        thresholdWad: 100n * PERCENT,
+        scheduleWad: [],
+      },
+      {
+        kind: "cumulativeNetLoss",
+        effect: "eventOfDefault",
+        curable: false,
+        trancheScope: 0,
+        thresholdWad: 5n * PERCENT,
+        scheduleWad: [],
+      },
+      {
+        kind: "delinquency60",
+        effect: "switchToSequential",
+        curable: true,
+        trancheScope: 0,
+        thresholdWad: 4n * PERCENT,
+        scheduleWad: [],
+      },
+    ],
+    ...fields,
+  };
+}
+
+/** A bank reference for the custodian's mints, unique per label. */
+export function bankRef(label: string): string {
+  return ethers.id(`bank-ref:${label}`);
+}
+
+/**
+ * The sample deal with a real cash token, driven to Structured; the shared engine and the waterfall factory
+ * deployed and authorised by governance; the trustee's waterfall created (not configured, not named in the pool).
+ */
+export async function deployUnconfiguredWaterfall(options: { tranches?: readonly TrancheTerms[] } = {}) {
+  const deal = await deployDeal(options);
+  await advance(deal, "Structured");
+  const { registry, deployer, trustee, pool } = deal;
+  const cash = (await ethers.getContractAt("CashToken", await deal.cashToken.getAddress())) as unknown as CashToken;
+
+  const engine = (await ethers.deployContract("WaterfallEngine", [], deployer)) as unknown as WaterfallEngine;
+  const factory = (await ethers.deployContract(
+    "WaterfallFactory",
+    [await registry.getAddress(), await engine.getAddress()],
+    deployer,
+  )) as unknown as WaterfallFactory;
+  await deal.authorizeFactory(await factory.getAddress());
+
+  const address = await factory.connect(trustee).createWaterfall.staticCall(await pool.getAddress());
+  await (await factory.connect(trustee).createWaterfall(await pool.getAddress())).wait();
+  const waterfall = (await ethers.getContractAt("Waterfall", address)) as unknown as Waterfall;
+  return { ...deal, cash, engine, factory, waterfall };
+}
+
+/** The payees of the test deals: fee 0 to the trustee, the others to the servicer, equity to the originator. */
+export function sampleParties(deal: Awaited<ReturnType<typeof deployUnconfiguredWaterfall>>, config: WaterfallConfig) {
+  return {
+    feeRecipients: config.fees.map((_, f) => (f === 0 ? deal.trustee.address : deal.servicer.address)),
+    equityHolder: deal.originator.address,
+    guarantor: config.guarantee.limitCents > 0n ? deal.guarantor.address : ethers.ZeroAddress,
+  };
+}
+
+/**
+ * `deployUnconfiguredWaterfall`, then the waterfall configured with `config` and named in the pool, the deal
+ * issued (Active), and the guarantor's whole facility committed in cash. Fee recipients: trustee, servicer;
+ * equity: originator.
+ */
+export async function deployWaterfallDeal(config: WaterfallConfig = sampleWaterfallConfig()) {
+  const base = await deployUnconfiguredWaterfall();
+  return configureAndIssue(base, config);
+}
+
+/** Configure `base`'s waterfall with `config`, name it in the pool, issue the deal and commit the guarantee. */
+export async function configureAndIssue(
+  base: Awaited<ReturnType<typeof deployUnconfiguredWaterfall>>,
+  config: WaterfallConfig,
+) {
+  const { trustee, pool, guarantor, custodian, cash, waterfall } = base;
+  const address = await waterfall.getAddress();
+  const parties = sampleParties(base, config);
+  await (await waterfall.connect(trustee).configure(toAbiConfig(config), parties)).wait();
+  await (await pool.connect(trustee).setWaterfall(address)).wait();
+  await advance(base, "Active");
+
+  const limit = config.guarantee.limitCents;
+  if (limit > 0n) {
+    await (await cash.connect(custodian).mint(guarantor.address, limit, bankRef("guarantee"))).wait();
+    await (await cash.connect(guarantor).approve(address, limit)).wait();
+    await (await waterfall.connect(guarantor).commitGuarantee(limit)).wait();
+  }
+
+  const tranches: ITrancheToken[] = base.tranches;
+  return { ...base, config, parties, tranches };
+}
+
+export type WaterfallDeal = Awaited<ReturnType<typeof deployWaterfallDeal>>;
+
+/** Collections of a report: interest + scheduled principal + prepayments + recoveries. */
+export function collectionsOf(r: PeriodReport): bigint {
+  return (
+    BigInt(r.interestCollectedCents) +
+    BigInt(r.scheduledPrincipalCents) +
+    BigInt(r.prepaymentCents) +
+    BigInt(r.recoveryCents)
+  );
+}
+
+/**
+ * The servicer reports `period` (the sample report with `fields`), the custodian credits the collections to the
+ * servicer, and the servicer deposits them in the waterfall (unless `deposit` is false). Returns the report.
+ */
+export async function reportAndDeposit(
+  deal: WaterfallDeal,
+  period: number,
+  fields: Partial<PeriodReport> = {},
+  deposit = true,
+): Promise<PeriodReport> {
+  const { pool, servicer, custodian, cash, waterfall } = deal;
+  const r = periodReport(period, fields);
+  await (await pool.connect(servicer).submitReport(r)).wait();
+  const amount = collectionsOf(r);
+  if (deposit && amount > 0n) {
+    await (await cash.connect(custodian).mint(servicer.address, amount, bankRef(`collections:${period}`))).wait();
+    await (await cash.connect(servicer).transfer(await waterfall.getAddress(), amount)).wait();
+  }
+  return r;
+}
+
+/** The waterfall's carried state, as the engine's type. */
+export async function stateOf(waterfall: Waterfall): Promise<WaterfallState> {
+  const s = await waterfall.waterfallState();
+  return {
+    tranches: s.tranches.map((t) => ({
+      balanceCents: t.balanceCents,
+      interestShortfallCents: t.interestShortfallCents,
+      writtenDownCents: t.writtenDownCents,
+    })),
+    feeShortfallsCents: [...s.feeShortfallsCents],
+    triggersBreached: [...s.triggersBreached],
+    reserveCents: s.reserveCents,
+    guaranteeDrawnCents: s.guaranteeDrawnCents,
+    guaranteeFeeShortfallCents: s.guaranteeFeeShortfallCents,
+    cumulativeNetLossCents: s.cumulativeNetLossCents,
+  };
+}
+
+/** The inputs the waterfall would run `period` on, as the engine's type. */
+export async function inputsOf(waterfall: Waterfall, period: number, indexRateWad = 0n): Promise<PeriodInputs> {
+  const i = await waterfall.periodInputs(period, indexRateWad, []);
+  return {
+    period: Number(i.period),
+    accrualDays: Number(i.accrualDays),
+    indexRateWad: i.indexRateWad,
+    accelerated: i.accelerated,
+    interestCollectionsCents: i.interestCollectionsCents,
+    principalCollectionsCents: i.principalCollectionsCents,
+    recoveriesCents: i.recoveriesCents,
+    newDefaultsCents: i.newDefaultsCents,
+    delinquent60PlusCents: i.delinquent60PlusCents,
+    poolBalanceBeginCents: i.poolBalanceBeginCents,
+    poolBalanceEndCents: i.poolBalanceEndCents,
+    targetBalancesCents: [...i.targetBalancesCents],
+  };
+}
+
+/**
+ * Runs `period` on chain as the trustee and returns the engine's expectation (computed first, from the chain's
+ * state and inputs) and the contract's result decoded from `PeriodDistributed`.
+ */
+export async function runAndCompare(
+  deal: WaterfallDeal,
+  period: number,
+  indexRateWad = 0n,
+  signer: HardhatEthersSigner = deal.trustee,
+): Promise<{ expected: PeriodResult; actual: PeriodResult; inputs: PeriodInputs; opening: WaterfallState }> {
+  const { waterfall } = deal;
+  const opening = await stateOf(waterfall);
+  const inputs = await inputsOf(waterfall, period, indexRateWad);
+  const expected = runWaterfall(deal.config, opening, inputs);
+  const receipt = await (await waterfall.connect(signer).runPeriod(period, indexRateWad, [])).wait();
+  if (!receipt) throw new Error("runPeriod: no receipt");
+  let actual: PeriodResult | undefined;
+  for (const log of receipt.logs) {
+    const parsed = waterfall.interface.parseLog(log);
+    if (parsed?.name === "PeriodDistributed") actual = fromAbiResult(parsed.args.result);
+  }
+  if (!actual) throw new Error("runPeriod: no PeriodDistributed event");
+  return { expected, actual, inputs, opening };
+}

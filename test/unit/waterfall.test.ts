@@ -1,0 +1,614 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
+import { toAbiConfig, type WaterfallConfig } from "../../packages/core/src/waterfall";
+import { othersThan, periodReport, PoolState, reinstateVoter } from "../helpers/pool";
+import {
+  bankRef,
+  configureAndIssue,
+  deployUnconfiguredWaterfall,
+  deployWaterfallDeal,
+  reportAndDeposit,
+  runAndCompare,
+  sampleParties,
+  sampleWaterfallConfig,
+  type WaterfallDeal,
+} from "../helpers/waterfall";
+
+const RAY = 10n ** 27n;
+const POOL = 100_000_000_00n;
+const PERCENT = 10n ** 16n;
+
+/** The sample waterfall with sequential principal and no guarantee (for tests that need neither). */
+function sequentialNoGuarantee(): WaterfallConfig {
+  const base = sampleWaterfallConfig();
+  return {
+    ...base,
+    principalMode: "sequential",
+    guarantee: { limitCents: 0n, feeRateWad: 0n, coversFees: false, coveredTranches: 0 },
+  };
+}
+
+async function sequentialDeal() {
+  const base = await deployUnconfiguredWaterfall();
+  return configureAndIssue(base, sequentialNoGuarantee());
+}
+
+/** Cash balances of every payee and bucket, to check the movements of a period to the cent. */
+async function cashBook(deal: WaterfallDeal) {
+  const { cash, trustee, servicer, originator, guarantor, waterfall, tranches } = deal;
+  const of = (a: string) => cash.balanceOf(a);
+  return {
+    trustee: await of(trustee.address),
+    servicer: await of(servicer.address),
+    equity: await of(originator.address),
+    guarantor: await of(guarantor.address),
+    waterfall: await of(await waterfall.getAddress()),
+    tranches: await Promise.all(tranches.map(async (t) => of(await t.getAddress()))),
+  };
+}
+
+describe("Waterfall", () => {
+  describe("WaterfallFactory", () => {
+    it("creates a waterfall for the pool's trustee and registers it as a deal contract", async () => {
+      const { factory, pool, trustee, registry } = await loadFixture(deployUnconfiguredWaterfall);
+      const address = await factory.connect(trustee).createWaterfall.staticCall(await pool.getAddress());
+      await expect(factory.connect(trustee).createWaterfall(await pool.getAddress()))
+        .to.emit(factory, "WaterfallCreated")
+        .withArgs(await pool.getAddress(), address, trustee.address)
+        .and.to.emit(registry, "DealContractRegistered");
+      expect(await registry.isDealContract(address)).to.equal(true);
+      const w = await ethers.getContractAt("Waterfall", address);
+      expect(await w.pool()).to.equal(await pool.getAddress());
+      expect(await w.cashToken()).to.equal(await pool.cashToken());
+    });
+
+    it("fails NotTrustee for every other role and a suspended trustee", async () => {
+      const deal = await loadFixture(deployUnconfiguredWaterfall);
+      const { factory, pool, trustee } = deal;
+      for (const [name, signer] of othersThan(deal, trustee)) {
+        await expect(factory.connect(signer).createWaterfall(await pool.getAddress()), name)
+          .to.be.revertedWithCustomError(factory, "NotTrustee")
+          .withArgs(signer.address);
+      }
+      await deal.suspend(trustee.address);
+      await expect(factory.connect(trustee).createWaterfall(await pool.getAddress()))
+        .to.be.revertedWithCustomError(factory, "NotTrustee")
+        .withArgs(trustee.address);
+    });
+
+    it("refuses a pool that is not a registered deal contract", async () => {
+      const { factory, trustee, outsider } = await loadFixture(deployUnconfiguredWaterfall);
+      await expect(factory.connect(trustee).createWaterfall(outsider.address))
+        .to.be.revertedWithCustomError(factory, "NotDealContract")
+        .withArgs(outsider.address);
+    });
+  });
+
+  describe("configure", () => {
+    it("stores the configuration, the payees and the opening state, with WaterfallConfigured", async () => {
+      const deal = await loadFixture(deployUnconfiguredWaterfall);
+      const { waterfall, trustee } = deal;
+      const config = sampleWaterfallConfig();
+      const parties = sampleParties(deal, config);
+      const encoded = ethers.AbiCoder.defaultAbiCoder().encode(
+        [waterfall.interface.getFunction("configure").inputs[0] ?? "tuple()"],
+        [toAbiConfig(config)],
+      );
+      await expect(waterfall.connect(trustee).configure(toAbiConfig(config), parties))
+        .to.emit(waterfall, "WaterfallConfigured")
+        .withArgs(ethers.keccak256(encoded), anyValue, anyValue, trustee.address);
+      expect(await waterfall.configured()).to.equal(true);
+      expect(await waterfall.configHash()).to.equal(ethers.keccak256(encoded));
+      const stored = await waterfall.config();
+      expect(stored.tranches.length).to.equal(3);
+      expect(stored.triggers[2]?.thresholdWad).to.equal(5n * PERCENT);
+      const s = await waterfall.waterfallState();
+      expect(s.tranches.map((t) => t.balanceCents)).to.deep.equal([80_000_000_00n, 12_000_000_00n, 5_000_000_00n]);
+      expect(s.triggersBreached).to.deep.equal([false, false, false, false]);
+      expect(await waterfall.poolBalanceCents()).to.equal(config.originalPoolBalanceCents);
+      const p = await waterfall.parties();
+      expect(p.feeRecipients).to.deep.equal(parties.feeRecipients);
+      expect(p.equityHolder).to.equal(parties.equityHolder);
+    });
+
+    it("fails NotTrustee for every other role", async () => {
+      const deal = await loadFixture(deployUnconfiguredWaterfall);
+      const config = sampleWaterfallConfig();
+      for (const [name, signer] of othersThan(deal, deal.trustee)) {
+        await expect(deal.waterfall.connect(signer).configure(toAbiConfig(config), sampleParties(deal, config)), name)
+          .to.be.revertedWithCustomError(deal.waterfall, "NotTrustee")
+          .withArgs(signer.address);
+      }
+    });
+
+    it("is frozen once the pool leaves Structured: ConfigFrozen", async () => {
+      const deal = await loadFixture(deployUnconfiguredWaterfall);
+      const config = sampleWaterfallConfig();
+      await (await deal.pool.connect(deal.trustee).openOffering()).wait();
+      await expect(deal.waterfall.connect(deal.trustee).configure(toAbiConfig(config), sampleParties(deal, config)))
+        .to.be.revertedWithCustomError(deal.waterfall, "ConfigFrozen")
+        .withArgs(PoolState.Offering);
+    });
+
+    it("refuses a configuration the engine rejects, a tranche count unlike the pool's, and bad payees", async () => {
+      const deal = await loadFixture(deployUnconfiguredWaterfall);
+      const { waterfall, trustee, engine } = deal;
+      const config = sampleWaterfallConfig();
+      const parties = sampleParties(deal, config);
+      const as = waterfall.connect(trustee);
+      await expect(as.configure(toAbiConfig({ ...config, yearBasisDays: 364 }), parties))
+        .to.be.revertedWithCustomError(engine, "WaterfallYearBasisInvalid")
+        .withArgs(364);
+      const two = {
+        ...config,
+        tranches: config.tranches.slice(0, 2),
+        steps: config.steps.filter((s) => !(s.kind === "interest" && s.index === 2)),
+        triggers: config.triggers.map((t) => ({ ...t, trancheScope: Math.min(t.trancheScope, 2) })),
+      };
+      await expect(as.configure(toAbiConfig(two), parties))
+        .to.be.revertedWithCustomError(waterfall, "TrancheCountMismatch")
+        .withArgs(2, 3);
+      await expect(as.configure(toAbiConfig(config), { ...parties, feeRecipients: [trustee.address] }))
+        .to.be.revertedWithCustomError(waterfall, "FeeRecipientsMismatch")
+        .withArgs(1, 2);
+      await expect(as.configure(toAbiConfig(config), { ...parties, equityHolder: ethers.ZeroAddress }))
+        .to.be.revertedWithCustomError(waterfall, "PayeeMissing")
+        .withArgs(ethers.encodeBytes32String("equityHolder"));
+      await expect(as.configure(toAbiConfig(config), { ...parties, guarantor: ethers.ZeroAddress }))
+        .to.be.revertedWithCustomError(waterfall, "GuarantorInvalid")
+        .withArgs(ethers.ZeroAddress, config.guarantee.limitCents);
+      expect(await waterfall.configured()).to.equal(false);
+    });
+  });
+
+  describe("AssetPool hook", () => {
+    it("setWaterfall: only the trustee, only before the offering, only a registered waterfall of this pool", async () => {
+      const deal = await loadFixture(deployUnconfiguredWaterfall);
+      const { pool, trustee, waterfall, outsider } = deal;
+      const address = await waterfall.getAddress();
+      for (const [name, signer] of othersThan(deal, trustee)) {
+        await expect(pool.connect(signer).setWaterfall(address), name)
+          .to.be.revertedWithCustomError(pool, "NotTrustee")
+          .withArgs(signer.address);
+      }
+      await expect(pool.connect(trustee).setWaterfall(outsider.address))
+        .to.be.revertedWithCustomError(pool, "WaterfallInvalid")
+        .withArgs(outsider.address);
+      await expect(pool.connect(trustee).setWaterfall(address))
+        .to.emit(pool, "WaterfallSet")
+        .withArgs(address, trustee.address);
+      expect(await pool.waterfall()).to.equal(address);
+      await (await pool.connect(trustee).openOffering()).wait();
+      await expect(pool.connect(trustee).setWaterfall(address))
+        .to.be.revertedWithCustomError(pool, "WaterfallLocked")
+        .withArgs(PoolState.Offering);
+    });
+
+    it("recordDistribution: NotWaterfall for every signer (the waterfall is a contract)", async () => {
+      const deal = await loadFixture(deployWaterfallDeal);
+      await reportAndDeposit(deal, 1);
+      for (const [name, signer] of othersThan(deal)) {
+        await expect(deal.pool.connect(signer).recordDistribution(1, [0n, 0n, 0n], [RAY, RAY, RAY]), name)
+          .to.be.revertedWithCustomError(deal.pool, "NotWaterfall")
+          .withArgs(signer.address);
+      }
+    });
+
+    it("tranche distribute: NotPool for every signer", async () => {
+      const deal = await loadFixture(deployWaterfallDeal);
+      const [a] = deal.tranches;
+      if (!a) throw new Error("no tranche");
+      for (const [name, signer] of othersThan(deal)) {
+        await expect(a.connect(signer).distribute(1n, RAY, 1), name)
+          .to.be.revertedWithCustomError(a, "NotPool")
+          .withArgs(signer.address);
+      }
+    });
+  });
+
+  describe("runPeriod", () => {
+    it("pays every payee to the cent, keeps the reserve, credits the tranches and marks the period distributed", async () => {
+      const deal = await loadFixture(deployWaterfallDeal);
+      const { waterfall, pool, tranches } = deal;
+      await reportAndDeposit(deal, 1);
+      const before = await cashBook(deal);
+      const { expected, actual } = await runAndCompare(deal, 1);
+      expect(actual).to.deep.equal(expected);
+      const after = await cashBook(deal);
+
+      expect(after.trustee - before.trustee).to.equal(expected.fees[0]?.paidCents);
+      expect(after.servicer - before.servicer).to.equal(expected.fees[1]?.paidCents);
+      expect(after.equity - before.equity).to.equal(expected.residualCents);
+      expect(after.guarantor - before.guarantor).to.equal(expected.guaranteeFeePaidCents);
+      for (const [t, tp] of expected.tranches.entries()) {
+        expect((after.tranches[t] ?? 0n) - (before.tranches[t] ?? 0n)).to.equal(
+          tp.interestPaidCents + tp.principalPaidCents,
+        );
+        const token = tranches[t];
+        if (!token) throw new Error("tranche missing");
+        const face = (await token.terms()).originalFaceCents;
+        expect(await token.factorRay()).to.equal(((expected.next.tranches[t]?.balanceCents ?? 0n) * RAY) / face);
+        expect(await token.distributedCents()).to.equal(tp.interestPaidCents + tp.principalPaidCents);
+      }
+      // The waterfall keeps the reserve and the guarantee cash; the collections are spent.
+      expect(after.waterfall).to.equal(expected.next.reserveCents + (await waterfall.guaranteeCashCents()));
+      expect(await waterfall.collectionsHeldCents()).to.equal(0n);
+      expect(await pool.isDistributed(1)).to.equal(true);
+      expect(await waterfall.lastPeriod()).to.equal(1);
+    });
+
+    it("fails NotTrustee for every other role", async () => {
+      const deal = await loadFixture(deployWaterfallDeal);
+      await reportAndDeposit(deal, 1);
+      for (const [name, signer] of othersThan(deal, deal.trustee)) {
+        await expect(deal.waterfall.connect(signer).runPeriod(1, 0n, []), name)
+          .to.be.revertedWithCustomError(deal.waterfall, "NotTrustee")
+          .withArgs(signer.address);
+      }
+    });
+
+    it("a suspended trustee cannot run a period; reinstated, it can", async () => {
+      const deal = await loadFixture(deployWaterfallDeal);
+      await reportAndDeposit(deal, 1);
+      await deal.suspend(deal.trustee.address);
+      await expect(deal.waterfall.connect(deal.trustee).runPeriod(1, 0n, []))
+        .to.be.revertedWithCustomError(deal.waterfall, "NotTrustee")
+        .withArgs(deal.trustee.address);
+      await reinstateVoter(deal, deal.trustee.address);
+      const { expected, actual } = await runAndCompare(deal, 1);
+      expect(actual).to.deep.equal(expected);
+    });
+
+    it("cannot run before the report, twice, or out of order", async () => {
+      const deal = await loadFixture(deployWaterfallDeal);
+      const { waterfall, trustee } = deal;
+      const as = waterfall.connect(trustee);
+      await expect(as.runPeriod(1, 0n, []))
+        .to.be.revertedWithCustomError(waterfall, "ReportMissing")
+        .withArgs(1, 0);
+      await reportAndDeposit(deal, 1);
+      await reportAndDeposit(deal, 2);
+      await expect(as.runPeriod(2, 0n, []))
+        .to.be.revertedWithCustomError(waterfall, "PeriodOutOfOrder")
+        .withArgs(1, 2);
+      await (await as.runPeriod(1, 0n, [])).wait();
+      await expect(as.runPeriod(1, 0n, []))
+        .to.be.revertedWithCustomError(waterfall, "PeriodOutOfOrder")
+        .withArgs(2, 1);
+      await expect(as.runPeriod(3, 0n, []))
+        .to.be.revertedWithCustomError(waterfall, "PeriodOutOfOrder")
+        .withArgs(2, 3);
+      await (await as.runPeriod(2, 0n, [])).wait();
+      await expect(as.runPeriod(3, 0n, []))
+        .to.be.revertedWithCustomError(waterfall, "ReportMissing")
+        .withArgs(3, 2);
+    });
+
+    it("refuses to run without the collections in cash, changing nothing", async () => {
+      const deal = await loadFixture(deployWaterfallDeal);
+      const r = await reportAndDeposit(deal, 1, {}, false);
+      const needed =
+        BigInt(r.interestCollectedCents) +
+        BigInt(r.scheduledPrincipalCents) +
+        BigInt(r.prepaymentCents) +
+        BigInt(r.recoveryCents);
+      await expect(deal.waterfall.connect(deal.trustee).runPeriod(1, 0n, []))
+        .to.be.revertedWithCustomError(deal.waterfall, "CollectionsShort")
+        .withArgs(needed, 0n);
+      expect(await deal.pool.isDistributed(1)).to.equal(false);
+      expect(await deal.waterfall.lastPeriod()).to.equal(0);
+    });
+
+    it("runs on the restated report; once distributed, the report can no longer be restated", async () => {
+      const deal = await loadFixture(deployWaterfallDeal);
+      const { pool, servicer } = deal;
+      await reportAndDeposit(deal, 1);
+      const restated = periodReport(1, { newDefaultsCents: 70_000_00n, contentHash: ethers.id("restated:1") });
+      await (await pool.connect(servicer).restateReport(restated, ethers.id("notice"))).wait();
+      const { expected, actual, inputs } = await runAndCompare(deal, 1);
+      expect(inputs.newDefaultsCents).to.equal(70_000_00n);
+      expect(actual).to.deep.equal(expected);
+      await expect(
+        pool.connect(servicer).restateReport(periodReport(1, { contentHash: ethers.id("again") }), ethers.id("n2")),
+      )
+        .to.be.revertedWithCustomError(pool, "PeriodAlreadyDistributed")
+        .withArgs(1);
+    });
+
+    it("a multi-tranche sequential deal pays principal to A only, period after period, as the engine", async () => {
+      const deal = await loadFixture(sequentialDeal);
+      for (let p = 1; p <= 4; ++p) {
+        await reportAndDeposit(deal, p);
+        const { expected, actual } = await runAndCompare(deal, p);
+        expect(actual).to.deep.equal(expected);
+        expect(actual.principalMode).to.equal("sequential");
+        expect(actual.tranches[0]?.principalPaidCents).to.be.greaterThan(0n);
+        expect(actual.tranches[1]?.principalPaidCents).to.equal(0n);
+        expect(actual.tranches[2]?.principalPaidCents).to.equal(0n);
+      }
+    });
+
+    it("a pro-rata deal flips to sequential when the delinquency trigger breaches, and back when it cures", async () => {
+      const deal = await loadFixture(deployWaterfallDeal);
+      const { waterfall } = deal;
+      await reportAndDeposit(deal, 1);
+      const first = await runAndCompare(deal, 1);
+      expect(first.actual.principalMode).to.equal("proRata");
+      expect(first.actual.tranches[1]?.principalPaidCents).to.be.greaterThan(0n);
+
+      await reportAndDeposit(deal, 2, { delinquent60Cents: 5_000_000_00n });
+      const tx2 = waterfall.connect(deal.trustee).runPeriod(2, 0n, []);
+      await expect(tx2)
+        .to.emit(waterfall, "TriggerBreached")
+        .withArgs(2, 3, 3, 0, anyValue, 4n * PERCENT);
+      const s2 = await waterfall.waterfallState();
+      expect(s2.triggersBreached).to.deep.equal([false, false, false, true]);
+
+      await reportAndDeposit(deal, 3);
+      const third = await runAndCompare(deal, 3);
+      expect(third.actual).to.deep.equal(third.expected);
+      expect(third.actual.principalMode).to.equal("proRata");
+      expect(third.actual.triggers[3]?.curedNow).to.equal(true);
+    });
+
+    it("accelerates when the pool is Accelerated: everything to the most senior outstanding tranche", async () => {
+      const deal = await loadFixture(deployWaterfallDeal);
+      await (await deal.pool.connect(deal.trustee).accelerate(ethers.id("notice:eod"))).wait();
+      await reportAndDeposit(deal, 1);
+      const { expected, actual, inputs } = await runAndCompare(deal, 1);
+      expect(inputs.accelerated).to.equal(true);
+      expect(actual).to.deep.equal(expected);
+      expect(actual.accelerated).to.equal(true);
+      expect(actual.tranches[1]?.principalPaidCents).to.equal(0n);
+      expect(actual.residualCents).to.equal(0n);
+    });
+
+    it("draws the reserve and then the guarantee on an interest shortfall, and reimburses the guarantor later", async () => {
+      const deal = await loadFixture(deployWaterfallDeal);
+      const { waterfall } = deal;
+      await reportAndDeposit(deal, 1);
+      await runAndCompare(deal, 1);
+      const reserve = (await waterfall.waterfallState()).reserveCents;
+      expect(reserve).to.be.greaterThan(0n);
+      // No collections at all: fees and A, B interest come from the reserve, then A's from the guarantee.
+      await reportAndDeposit(deal, 2, {
+        interestCollectedCents: 0n,
+        scheduledPrincipalCents: 0n,
+        prepaymentCents: 0n,
+        recoveryCents: 0n,
+        newDefaultsCents: 0n,
+        endingBalanceCents: 97_000_000_00n,
+      });
+      const guaranteeBefore = await waterfall.guaranteeCashCents();
+      const second = await runAndCompare(deal, 2);
+      expect(second.actual).to.deep.equal(second.expected);
+      expect(second.actual.reserveDrawCents).to.equal(reserve);
+      expect(second.actual.guaranteeDrawCents).to.be.greaterThan(0n);
+      expect(await waterfall.guaranteeCashCents()).to.equal(guaranteeBefore - second.actual.guaranteeDrawCents);
+      // A period with ample interest refills the reserve, then reimburses the guarantor in the waterfall.
+      await reportAndDeposit(deal, 3, { endingBalanceCents: 94_000_000_00n, interestCollectedCents: 3_000_000_00n });
+      const third = await runAndCompare(deal, 3);
+      expect(third.actual).to.deep.equal(third.expected);
+      expect(third.actual.guaranteeReimbursedCents).to.equal(second.actual.guaranteeDrawCents);
+      // The reimbursement restores the committed cash: the facility is whole again.
+      expect(await waterfall.guaranteeCashCents()).to.equal(guaranteeBefore);
+    });
+
+    it("writes losses down most junior first and recoveries back up most senior first", async () => {
+      const deal = await loadFixture(sequentialDeal);
+      await reportAndDeposit(deal, 1, { newDefaultsCents: 9_000_000_00n, endingBalanceCents: 84_000_000_00n });
+      const first = await runAndCompare(deal, 1);
+      expect(first.actual).to.deep.equal(first.expected);
+      const down = first.actual.tranches.map((t) => t.writeDownCents);
+      expect(down[2]).to.equal(5_000_000_00n);
+      expect(down[1]).to.be.greaterThan(0n);
+      expect(down[0]).to.equal(0n);
+      const c = deal.tranches[2];
+      if (!c) throw new Error("tranche C missing");
+      expect(await c.factorRay()).to.equal(0n);
+
+      await reportAndDeposit(deal, 2, { recoveryCents: 1_000_000_00n, newDefaultsCents: 0n });
+      const second = await runAndCompare(deal, 2);
+      expect(second.actual).to.deep.equal(second.expected);
+      expect(second.actual.tranches[1]?.writeUpCents).to.equal(1_000_000_00n);
+      expect(second.actual.tranches[2]?.writeUpCents).to.equal(0n);
+    });
+  });
+
+  describe("clean-up call", () => {
+    async function cleanUpDeal() {
+      const base = await deployUnconfiguredWaterfall();
+      await (await base.waterfall.connect(base.trustee).setCleanUpCall(RAY / 10n)).wait();
+      return configureAndIssue(base, sequentialNoGuarantee());
+    }
+
+    it("is set only by the trustee, only before the offering, at most 100%", async () => {
+      const deal = await loadFixture(deployUnconfiguredWaterfall);
+      const { waterfall, trustee } = deal;
+      for (const [name, signer] of othersThan(deal, trustee)) {
+        await expect(waterfall.connect(signer).setCleanUpCall(RAY / 10n), name)
+          .to.be.revertedWithCustomError(waterfall, "NotTrustee")
+          .withArgs(signer.address);
+      }
+      await expect(waterfall.connect(trustee).setCleanUpCall(RAY + 1n))
+        .to.be.revertedWithCustomError(waterfall, "CleanUpFactorInvalid")
+        .withArgs(RAY + 1n);
+      await expect(waterfall.connect(trustee).setCleanUpCall(RAY / 10n))
+        .to.emit(waterfall, "CleanUpCallSet")
+        .withArgs(RAY / 10n, trustee.address);
+      await (await deal.pool.connect(trustee).openOffering()).wait();
+      await expect(waterfall.connect(trustee).setCleanUpCall(0n))
+        .to.be.revertedWithCustomError(waterfall, "ConfigFrozen")
+        .withArgs(PoolState.Offering);
+    });
+
+    it("is exercisable once the pool is at 10% or less, then pays the notes off as accelerated", async () => {
+      const deal = await loadFixture(cleanUpDeal);
+      const { waterfall, trustee } = deal;
+      await expect(waterfall.connect(trustee).exerciseCleanUpCall())
+        .to.be.revertedWithCustomError(waterfall, "CleanUpCallNotAvailable")
+        .withArgs(POOL, POOL / 10n);
+      for (const [name, signer] of othersThan(deal, trustee)) {
+        await expect(waterfall.connect(signer).exerciseCleanUpCall(), name)
+          .to.be.revertedWithCustomError(waterfall, "NotTrustee")
+          .withArgs(signer.address);
+      }
+      // Period 1: the pool runs down to 9.5M (9.5%).
+      await reportAndDeposit(deal, 1, {
+        scheduledPrincipalCents: 80_000_000_00n,
+        prepaymentCents: 10_000_000_00n,
+        newDefaultsCents: 500_000_00n,
+        recoveryCents: 0n,
+        endingBalanceCents: 9_500_000_00n,
+        delinquent30Cents: 0n,
+        delinquent60Cents: 0n,
+        delinquent90PlusCents: 0n,
+      });
+      await runAndCompare(deal, 1);
+      await expect(waterfall.connect(trustee).exerciseCleanUpCall())
+        .to.emit(waterfall, "CleanUpCallExercised")
+        .withArgs(1, 9_500_000_00n, RAY / 10n, trustee.address);
+      await expect(waterfall.connect(trustee).exerciseCleanUpCall()).to.be.revertedWithCustomError(
+        waterfall,
+        "CleanUpCallNotAvailable",
+      );
+      expect(await waterfall.cleanUpCall()).to.deep.equal([RAY / 10n, true]);
+      // Period 2: the originator repurchases the rest at par (reported as a prepayment); the notes are paid off.
+      await reportAndDeposit(deal, 2, {
+        scheduledPrincipalCents: 0n,
+        prepaymentCents: 9_500_000_00n,
+        newDefaultsCents: 0n,
+        recoveryCents: 0n,
+        endingBalanceCents: 0n,
+        delinquent30Cents: 0n,
+        delinquent60Cents: 0n,
+        delinquent90PlusCents: 0n,
+      });
+      const { expected, actual, inputs } = await runAndCompare(deal, 2);
+      expect(inputs.accelerated).to.equal(true);
+      expect(actual).to.deep.equal(expected);
+      expect(actual.accelerated).to.equal(true);
+      const a = deal.tranches[0];
+      if (!a) throw new Error("tranche A missing");
+      expect(await a.factorRay()).to.equal(0n);
+    });
+  });
+
+  describe("commitGuarantee", () => {
+    it("opens only once the terms are frozen (GuaranteeNotOpen in Structured)", async () => {
+      const deal = await loadFixture(deployUnconfiguredWaterfall);
+      const config = sampleWaterfallConfig();
+      await (
+        await deal.waterfall.connect(deal.trustee).configure(toAbiConfig(config), sampleParties(deal, config))
+      ).wait();
+      await expect(deal.waterfall.connect(deal.guarantor).commitGuarantee(1n))
+        .to.be.revertedWithCustomError(deal.waterfall, "GuaranteeNotOpen")
+        .withArgs(PoolState.Structured);
+    });
+
+    it("only the guarantor, within the limit", async () => {
+      const deal = await loadFixture(deployWaterfallDeal);
+      const { waterfall, guarantor } = deal;
+      for (const [name, signer] of othersThan(deal, guarantor)) {
+        await expect(waterfall.connect(signer).commitGuarantee(1n), name)
+          .to.be.revertedWithCustomError(waterfall, "NotGuarantor")
+          .withArgs(signer.address);
+      }
+      await expect(waterfall.connect(guarantor).commitGuarantee(1n))
+        .to.be.revertedWithCustomError(waterfall, "GuaranteeCommitExceedsLimit")
+        .withArgs(deal.config.guarantee.limitCents, deal.config.guarantee.limitCents + 1n);
+      await expect(waterfall.connect(guarantor).commitGuarantee(0n)).to.be.revertedWithCustomError(
+        waterfall,
+        "AmountZero",
+      );
+    });
+  });
+
+  describe("claims", () => {
+    it("each holder claims its pro-rata share; a frozen holder cannot until unfrozen; nothing twice", async () => {
+      const deal = await loadFixture(deployWaterfallDeal);
+      const { investor1, investor2, trustee, cash } = deal;
+      const a = deal.tranches[0];
+      if (!a) throw new Error("tranche A missing");
+      await reportAndDeposit(deal, 1);
+      const { actual } = await runAndCompare(deal, 1);
+      const paidA = (actual.tranches[0]?.interestPaidCents ?? 0n) + (actual.tranches[0]?.principalPaidCents ?? 0n);
+      // Investor 1 holds 50M of A's 80M, investor 2 30M.
+      const share1 = (paidA * 50n) / 80n;
+      expect(await a.claimableCents(investor1.address)).to.equal(share1);
+      const cash1 = await cash.balanceOf(investor1.address);
+      await expect(a.connect(investor1).claim()).to.emit(a, "Claimed").withArgs(investor1.address, share1, share1);
+      expect((await cash.balanceOf(investor1.address)) - cash1).to.equal(share1);
+      await expect(a.connect(investor1).claim())
+        .to.be.revertedWithCustomError(a, "NothingToClaim")
+        .withArgs(investor1.address);
+
+      await (await a.connect(trustee).freeze(investor2.address, ethers.id("order"))).wait();
+      await expect(a.connect(investor2).claim())
+        .to.be.revertedWithCustomError(a, "ClaimFrozen")
+        .withArgs(investor2.address);
+      await (await a.connect(trustee).unfreeze(investor2.address)).wait();
+      await (await a.connect(investor2).claim()).wait();
+      const left = await cash.balanceOf(await a.getAddress());
+      expect(left).to.be.lessThan(2n); // rounding dust: under one cent per holder
+      expect(left + (await a.claimedCents(investor1.address)) + (await a.claimedCents(investor2.address))).to.equal(
+        paidA,
+      );
+    });
+
+    it("a partial freeze and a paused tranche do not block claims", async () => {
+      const deal = await loadFixture(deployWaterfallDeal);
+      const { investor1, investor2, trustee } = deal;
+      const a = deal.tranches[0];
+      if (!a) throw new Error("tranche A missing");
+      await reportAndDeposit(deal, 1);
+      await runAndCompare(deal, 1);
+      await (await a.connect(trustee).freezeAmount(investor1.address, 1_000_00n, ethers.id("order"))).wait();
+      await (await a.connect(trustee).pause()).wait();
+      const due1 = await a.claimableCents(investor1.address);
+      const due2 = await a.claimableCents(investor2.address);
+      expect(due1).to.be.greaterThan(0n);
+      await expect(a.connect(investor1).claim()).to.emit(a, "Claimed").withArgs(investor1.address, due1, due1);
+      await expect(a.connect(investor2).claim()).to.emit(a, "Claimed").withArgs(investor2.address, due2, due2);
+    });
+
+    it("entitlements follow the units held at each distribution across transfers and forced transfers", async () => {
+      const deal = await loadFixture(deployWaterfallDeal);
+      const { investor1, investor2, investor3, trustee } = deal;
+      const a = deal.tranches[0];
+      if (!a) throw new Error("tranche A missing");
+      await reportAndDeposit(deal, 1);
+      const p1 = await runAndCompare(deal, 1);
+      const perUnit1 = await a.cashPerUnitWad();
+      // Investor 1 moves 10M to investor 3; the trustee forces 5M of investor 2 to investor 3.
+      await (await a.connect(investor1).transfer(investor3.address, 10_000_000_00n)).wait();
+      await (
+        await a
+          .connect(trustee)
+          .forceTransfer(investor2.address, investor3.address, 5_000_000_00n, 0, ethers.id("order"))
+      ).wait();
+      await reportAndDeposit(deal, 2);
+      await runAndCompare(deal, 2);
+      const perUnit2 = (await a.cashPerUnitWad()) - perUnit1;
+      const WAD = 10n ** 18n;
+      const e1 = (perUnit1 * 50_000_000_00n + perUnit2 * 40_000_000_00n) / WAD;
+      const e2 = (perUnit1 * 30_000_000_00n + perUnit2 * 25_000_000_00n) / WAD;
+      const e3 = (perUnit2 * 15_000_000_00n) / WAD;
+      expect(await a.entitledCents(investor1.address)).to.be.within(e1 - 1n, e1);
+      expect(await a.entitledCents(investor2.address)).to.be.within(e2 - 1n, e2);
+      expect(await a.entitledCents(investor3.address)).to.be.within(e3 - 1n, e3);
+      const total =
+        (await a.entitledCents(investor1.address)) +
+        (await a.entitledCents(investor2.address)) +
+        (await a.entitledCents(investor3.address));
+      expect(await a.distributedCents()).to.be.within(total, total + 3n);
+      expect(p1.actual.tranches[0]?.principalPaidCents).to.be.greaterThan(0n);
+    });
+  });
+
+  it("bank reference helper is unique per label", () => {
+    expect(bankRef("a")).to.not.equal(bankRef("b"));
+  });
+});
