@@ -9,6 +9,7 @@ import { Level } from "level";
 import { type Logger } from "pino";
 import { type NodeRouter, createApp, listen } from "./app";
 import { ChainBridge } from "./chain/bridge";
+import { DEFAULT_RETRY_POLICY } from "./chain/retry";
 import { type KeySource, type NodeConfig } from "./config";
 import { RegistryMemberDirectory } from "./entitlement";
 import { ConfigError } from "./errors";
@@ -138,7 +139,7 @@ export async function startNode(
       {
         confirmations: config.chain.confirmations,
         confirmTimeoutMs: config.chain.txTimeoutMs,
-        retry: { attempts: config.chain.rpcAttempts, baseDelayMs: 200, maxDelayMs: 5_000 },
+        retry: { ...DEFAULT_RETRY_POLICY, attempts: config.chain.rpcAttempts },
       },
     );
     const routers: NodeRouter[] = [];

@@ -228,9 +228,11 @@ export class ChainBridge {
     }
     this.chainId ??= (await this.rpc("eth_chainId", () => provider.getNetwork())).chainId;
     if (this.nextNonce === undefined) {
-      this.nextNonce = await this.rpc("eth_getTransactionCount", () =>
-        provider.getTransactionCount(this.address, "pending"),
+      // Read once, uncached (ethers caches identical reads briefly), then counted here.
+      const count = await this.rpc("eth_getTransactionCount", () =>
+        provider.send("eth_getTransactionCount", [this.address, "pending"]),
       );
+      this.nextNonce = Number(count);
     }
     const fees = await this.rpc("fee data", () => provider.getFeeData());
     const nonce = this.nextNonce;

@@ -13,7 +13,13 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 6, baseDelayMs: 200, maxDelayMs: 5_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 6, baseDelayMs: 300, maxDelayMs: 5_000 };
+
+/**
+ * ethers shares one promise between identical requests for 250 ms (its perform cache), failures included:
+ * a retry sooner than that would get the same failure back without asking the node again.
+ */
+export const MIN_RETRY_DELAY_MS = 300;
 
 /** ethers error codes that no retry can fix. */
 const PERMANENT_CODES = new Set([
@@ -72,7 +78,7 @@ export async function withRetry<T>(
       return await call();
     } catch (error) {
       if (attempt >= policy.attempts || !isRetryableRpcError(error)) throw error;
-      const base = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+      const base = Math.max(MIN_RETRY_DELAY_MS, Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)));
       const delayMs = Math.round(base * (1 + Math.random() * 0.25));
       options.onRetry?.(attempt, delayMs, error);
       await sleep(delayMs);
