@@ -34,6 +34,7 @@ export {
   type JournalEntry,
 } from "./chain/bridge";
 export { decodeRevert } from "./chain/revert";
+export { POOL_STATES, TAPE_KINDS, readPoolView, type PoolView } from "./chain/pool-view";
 export { DEFAULT_RETRY_POLICY, isRetryableRpcError, withRetry, type RetryPolicy } from "./chain/retry";
 export {
   TAPE_CHANGE_KINDS,

@@ -7,6 +7,7 @@
 
 /** AssetPool: the functions and events used, and all of its custom errors. */
 export const ASSET_POOL_ABI = [
+  "function registry() view returns (address)",
   "function anchorTape((bytes32 merkleRoot, uint64 loanCount, uint256 totalPrincipalCents, uint64 waRateWad, uint128 waRemainingTermMonthsWad, uint64 cutoffDate, bytes32 contentHash, string dataUri) anchor, (uint8 kind, uint64 loansAdded, uint64 loansRemoved, uint256 principalAddedCents, uint256 principalRemovedCents, bytes32 changeSetRoot) change) returns (uint32 version)",
   "function cashToken() view returns (address)",
   "function currentTapeVersion() view returns (uint32)",
