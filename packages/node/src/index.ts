@@ -85,6 +85,7 @@ export {
 } from "./peer-client";
 export {
   LevelTapeStore,
+  toJson,
   type ImportTapeOptions,
   type LoanOpening,
   type StoredLoan,
