@@ -44,6 +44,7 @@ export {
   type UploadTapeOptions,
 } from "./tape-upload";
 export { tapeUploadRouter } from "./tape-upload-router";
+export { peerLoansRouter } from "./peer-loans-router";
 export {
   ChainError,
   UploadError,

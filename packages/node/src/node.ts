@@ -17,6 +17,8 @@ import { LevelNonceStore } from "./nonce-store";
 import { LevelTapeStore } from "./tape-store";
 import { TapeUploadService } from "./tape-upload";
 import { tapeUploadRouter } from "./tape-upload-router";
+import { peerLoansRouter } from "./peer-loans-router";
+import { AssetPoolRootReader } from "./peer-client";
 
 export interface RunningNode {
   readonly url: string;
@@ -142,7 +144,13 @@ export async function startNode(
         retry: { ...DEFAULT_RETRY_POLICY, attempts: config.chain.rpcAttempts },
       },
     );
-    const routers: NodeRouter[] = [];
+    const routers: NodeRouter[] = [
+      peerLoansRouter({
+        signer: wallet,
+        domain: { chainId, registry: config.registry },
+        chain: new AssetPoolRootReader(provider),
+      }),
+    ];
     if (config.role === "ORIGINATOR" && tapeKeys !== undefined) {
       const uploads = new TapeUploadService({
         store: tapes,
