@@ -59,7 +59,9 @@ export function tapeUploadRouter(service: TapeUploadService, options: { maxUploa
         const { pool } = parse(poolParam, req.params, "path");
         const query = parse(uploadQuery, req.query, "query");
         const mapping = mappingOf(req);
-        const outcome = await service.upload(pool, req, {
+        // Not destroyed when validation stops early (maxErrors): the rest is drained so the answer gets out.
+        const body = req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>;
+        const outcome = await service.upload(pool, body, {
           cutoffDate: query.cutoffDate,
           maxErrors: Math.min(query.maxErrors ?? options.maxUploadErrors, options.maxUploadErrors),
           ...(query.format === undefined ? {} : { format: query.format }),

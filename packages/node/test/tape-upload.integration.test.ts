@@ -201,6 +201,18 @@ describe("tape upload through the originator node (real chain)", function () {
     }
   });
 
+  it("stops at maxErrors on a large bad tape and still answers with the errors found", async () => {
+    const pool = await consortium.createPool("UPLOAD-MAXERR");
+    const lines = (await readFile(tapeFile, "utf8")).split("\n");
+    const bad = [lines[0], ...lines.slice(1).map((l) => l.replace(/^L/, ""))].join("\n");
+    const big = Buffer.from(bad + bad.slice(bad.indexOf("\n")).repeat(40)); // ~20,000 bad rows, several MB
+    const answer = await upload(node, pool, big, "cutoffDate=2026-06-30&maxErrors=3");
+    expect(answer.status).to.equal(422);
+    expect((answer.body.errors as unknown[]).length).to.equal(3);
+    expect(answer.body.summary).to.include({ stoppedEarly: true });
+    expect(await node.tapes.countRows(pool, 1)).to.deep.equal({ loans: 0, leaves: 0 });
+  });
+
   it("refuses a tape the contract refuses, with the decoded custom error, and keeps nothing", async () => {
     const pool = await consortium.createPool("UPLOAD-REVERT");
     const answer = await upload(node, pool, await readFile(tapeFile), "cutoffDate=2099-01-01");
