@@ -162,6 +162,7 @@ async function bench(): Promise<void> {
       rpcUrl: consortium.chain.rpcUrl,
       registry: consortium.deployment.registry,
       members: ["originator"],
+      extraEnv: { ABS_NODE_MAX_UPLOAD_ERRORS: "100000" },
       host: "127.0.0.1",
       basePort: 30_000 + Math.floor(Math.random() * 9_000),
       dataDir: path.join(dir, "nodes"),

@@ -28,6 +28,8 @@ export interface MemberNodesOptions {
   readonly logLevel?: string;
   /** Receives each node's output lines, prefixed with its name. Default: discarded. */
   readonly onOutput?: (line: string) => void;
+  /** More ABS_NODE_* variables for every node (e.g. ABS_NODE_MAX_UPLOAD_ERRORS). */
+  readonly extraEnv?: Readonly<Record<string, string>>;
   /** How long a node may take to answer /v1/health. Default 60 s. */
   readonly readyTimeoutMs?: number;
 }
@@ -83,6 +85,7 @@ export async function startMemberNodes(options: MemberNodesOptions): Promise<Mem
           ? { ABS_NODE_HARDHAT_ACCOUNT: String(member.signer.hardhatAccount) }
           : { ABS_NODE_KEY_ENV: member.signer.privateKeyEnv }),
         ...(role === "ORIGINATOR" ? { ABS_NODE_TAPE_KEY_FILE: tapeKeyFile } : {}),
+        ...options.extraEnv,
       };
       const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", NODE_MAIN], {
         cwd: ROOT,
