@@ -115,6 +115,9 @@ export class TapeUploadService {
     }
     this.busy = true;
     try {
+      // An earlier upload may have been left staged (its anchor still pending when it failed): settle it
+      // first, so this one sees the pool's true tape count and the earlier tape's committed root.
+      await this.recover();
       return await this.uploadNow(getAddress(poolAddress), body, options, {
         kindIndex: kind,
         cutoffSeconds: cutoffDate,

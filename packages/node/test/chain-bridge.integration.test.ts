@@ -4,8 +4,6 @@
  * for concurrent actions, idempotent actions (same key = one transaction), and resuming a journalled
  * transaction that never reached the chain (same signed bytes, same nonce).
  */
-import { createServer, request, type Server } from "node:http";
-import { type AddressInfo } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -18,52 +16,10 @@ import { ASSET_POOL_FACTORY_ABI } from "../src/chain/abi";
 import { ChainBridge } from "../src/chain/bridge";
 import { type NodeError } from "../src/errors";
 import { startConsortiumChain, type ConsortiumChain } from "./consortium-chain";
+import { FlakyProxy } from "./flaky-proxy";
 
 const FACTORY = new Interface(ASSET_POOL_FACTORY_ABI);
 const fast = { attempts: 5, baseDelayMs: 300, maxDelayMs: 400 };
-
-/** A JSON-RPC proxy that answers 503 to the next `failNext` requests (and to every `eth_sendRawTransaction` while `dropSends`). */
-class FlakyProxy {
-  failNext = 0;
-  dropSends = false;
-  failures = 0;
-  private server: Server | undefined;
-  url = "";
-  constructor(private readonly target: string) {}
-  async start(): Promise<void> {
-    const target = new URL(this.target);
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        const body = Buffer.concat(chunks);
-        const isSend = body.toString().includes("eth_sendRawTransaction");
-        if (this.failNext > 0 || (this.dropSends && isSend)) {
-          if (this.failNext > 0) this.failNext -= 1;
-          this.failures += 1;
-          res.writeHead(503).end("unavailable");
-          return;
-        }
-        const upstream = request(
-          { host: target.hostname, port: target.port, path: "/", method: "POST", headers: req.headers },
-          (up) => {
-            res.writeHead(up.statusCode ?? 502, up.headers);
-            up.pipe(res);
-          },
-        );
-        upstream.end(body);
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
-  }
-  stop(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server?.closeAllConnections();
-      this.server?.close(() => resolve());
-    });
-  }
-}
 
 describe("chain bridge (real chain behind a flaky proxy)", function () {
   this.timeout(60_000);

@@ -16,6 +16,7 @@ import { ASSET_POOL_ABI } from "../src/chain/abi";
 import { startNode, type RunningNode } from "../src/node";
 import { AssetPoolRootReader, fetchVerifiedLoan } from "../src/peer-client";
 import { ORIGINATOR_ID, startConsortiumChain, type ConsortiumChain } from "./consortium-chain";
+import { FlakyProxy } from "./flaky-proxy";
 import { errorCode } from "./helpers";
 
 const TOKEN = "operator-token-for-tests-0123456789";
@@ -231,5 +232,40 @@ describe("tape upload through the originator node (real chain)", function () {
     const bad = await upload(node, pool, Buffer.from("x"), "cutoffDate=2026-13-01");
     expect(bad.status).to.equal(400);
     expect(errorCode(bad.body)).to.equal("UPLOAD_OPTIONS_INVALID");
+  });
+
+  it("an anchor whose broadcast was lost is resumed (same signed bytes) by the next upload: one anchor, one version", async () => {
+    const proxy = new FlakyProxy(consortium.chain.rpcUrl);
+    await proxy.start();
+    const flaky = await startNode(
+      consortium.originatorConfig({
+        ABS_NODE_RPC_URL: proxy.url,
+        ABS_NODE_DATA_DIR: path.join(consortium.dataDir, "db-flaky"),
+        ABS_NODE_RPC_ATTEMPTS: "2",
+        ABS_NODE_OPERATOR_TOKEN_FILE: path.join(consortium.dataDir, "token"),
+        ABS_NODE_TAPE_KEY_FILE: path.join(consortium.dataDir, "tape.key"),
+      }),
+      { logger: pino({ level: "silent" }), env: {} },
+    );
+    try {
+      const pool = await consortium.createPool("UPLOAD-LOST");
+      const body = await readFile(tapeFile);
+      proxy.dropSends = true;
+      const lost = await upload(flaky, pool, body);
+      expect(lost.status).to.equal(503);
+      expect(errorCode(lost.body)).to.equal("CHAIN_UNAVAILABLE");
+      expect(await tapeCount(pool)).to.equal(0n);
+      expect(await flaky.tapes.listUploads()).to.have.length(1); // staged, its transaction journalled
+      proxy.dropSends = false;
+      const again = await upload(flaky, pool, body);
+      expect(again.status, JSON.stringify(again.body)).to.equal(200);
+      expect(again.body).to.include({ status: "already-anchored", version: 1 });
+      expect(await tapeCount(pool)).to.equal(1n);
+      expect(await flaky.tapes.listUploads()).to.deep.equal([]);
+      expect(await flaky.tapes.countRows(pool, 1)).to.deep.equal({ loans: 500, leaves: 500 });
+    } finally {
+      await flaky.stop();
+      await proxy.stop();
+    }
   });
 });
