@@ -17,7 +17,7 @@ import { startMemberNodes, type MemberNodes } from "../../scripts/lib/member-nod
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const BIN = path.join(ROOT, "packages", "cli", "bin", "abs.js");
-const LOANS = 5_000;
+const LOANS = 2_000;
 
 function abs(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
