@@ -8,7 +8,7 @@ import { once } from "node:events";
 import { join } from "node:path";
 import { expect } from "chai";
 import pino from "pino";
-import { generateLoans, hardhatDevWallet, writeTapeCsv } from "@abs/core";
+import { generateLoans, generatePerformance, hardhatDevWallet, writePerformanceCsv, writeTapeCsv } from "@abs/core";
 import { startNode, toJson, type RunningNode } from "@abs/node";
 import { ORIGINATOR_ID, startConsortiumChain, type ConsortiumChain } from "../../node/test/consortium-chain";
 import { runInProcess, temporaryDirectory } from "./helpers";
@@ -27,7 +27,7 @@ describe("abs pool / tape upload / loan verify / report submit (real chain and n
   const loans = [...generateLoans(300, 5, { asOfDate: "2026-06-30" })];
 
   before(async () => {
-    consortium = await startConsortiumChain({ withSampleDeal: false });
+    consortium = await startConsortiumChain({ withSampleDeal: true });
     rpc = ["--rpc-url", consortium.chain.rpcUrl];
     writeFileSync(at("token"), TOKEN);
     writeFileSync(at("tape.key"), "ef".repeat(32));
@@ -254,5 +254,46 @@ describe("abs pool / tape upload / loan verify / report submit (real chain and n
     ]);
     expect(broken.code).to.equal(2);
     expect(broken.stderr).to.include("loanStateRoot");
+  });
+
+  it("report submit --performance: the servicer builds period 1 of the sample deal and submits it once", async () => {
+    const samplePool = consortium.deployment.sampleDeal?.pool ?? "";
+    const sampleLoans = generateLoans(200, 20261124, { asOfDate: "2026-11-01" });
+    const out = createWriteStream(at("perf.csv"));
+    await writePerformanceCsv(generatePerformance(sampleLoans, 1, 20261124, { asOfDate: "2026-11-01" }), out);
+    out.end();
+    await once(out, "finish");
+    writeFileSync(at("servicer.key"), "9d".repeat(32));
+    // The period must have ended on chain: move the chain's clock past it.
+    await consortium.provider.send("evm_increaseTime", [70 * 86_400]);
+    await consortium.provider.send("evm_mine", []);
+    const submit = [
+      "report",
+      "submit",
+      at("perf.csv"),
+      "--performance",
+      "--period",
+      "1",
+      "--start",
+      "2026-11-01",
+      "--end",
+      "2026-12-31",
+      "--key-file",
+      at("servicer.key"),
+      ...rpc,
+      "--pool",
+      samplePool,
+      "--hardhat-account",
+      "2",
+    ];
+    const first = await runInProcess([...submit, "--json"]);
+    expect(first.code, first.stderr).to.equal(0);
+    expect(JSON.parse(first.stdout)).to.include({ period: 1 });
+    const shown = await runInProcess(["pool", "show", samplePool, ...rpc, "--json"]);
+    const view = JSON.parse(shown.stdout) as { periods: { period: number; endingBalanceCents: string }[] };
+    expect(view.periods.map((p) => p.period)).to.deep.equal([1]);
+    const again = await runInProcess(submit);
+    expect(again.code).to.equal(1);
+    expect(again.stderr).to.match(/PeriodOutOfOrder\(expected=2, found=1\)/);
   });
 });
