@@ -4,7 +4,8 @@
  * deploy/networks/localhost.json, prints what is running, and stops everything on Ctrl-C.
  *
  * Environment: ABS_HOST (default 127.0.0.1), ABS_CHAIN_PORT (default 8545),
- * ABS_ADDRESS_BOOK (default deploy/addresses/localhost.json).
+ * ABS_ADDRESS_BOOK (default deploy/addresses/localhost.json); member nodes: see scripts/lib/member-nodes.ts
+ * and `memberNodesEnv` (ABS_NODES, ABS_NODES_BASE_PORT, ABS_NODES_DIR).
  */
 import path from "node:path";
 import { JsonRpcProvider } from "ethers";
@@ -14,6 +15,7 @@ import { loadNetworkConfig } from "../deploy/config";
 import { deployConsortium, type ConsortiumDeployment } from "../deploy/consortium";
 import { memberSigners, resolveSigner } from "../deploy/signers";
 import { startChain, type ChainProcess } from "./lib/chain-process";
+import { type MemberNodes, printMemberNodes, startLocalMemberNodes } from "./lib/member-nodes";
 
 const envSchema = z.object({
   ABS_HOST: z.string().default("127.0.0.1"),
@@ -25,6 +27,7 @@ const ROOT = path.resolve(__dirname, "..");
 
 /** The chain child process, stopped on every way out (Ctrl-C, SIGTERM, a failed deployment). */
 let chain: ChainProcess | undefined;
+let memberNodes: MemberNodes | undefined;
 
 async function main(): Promise<void> {
   const env = envSchema.parse(process.env);
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal} received: stopping the consortium...`);
+    await memberNodes?.stop();
     await chain?.stop();
     console.log("stopped.");
     process.exit(0);
@@ -67,6 +71,13 @@ async function main(): Promise<void> {
     log: (line) => console.log(`  ${line}`),
   });
   printSummary(chain.rpcUrl, Number(chainId), deployment, book.file, Date.now() - started);
+  memberNodes = await startLocalMemberNodes({
+    config,
+    rpcUrl: chain.rpcUrl,
+    registry: deployment.registry,
+    host: env.ABS_HOST,
+  });
+  printMemberNodes(memberNodes);
   console.log("ready: the consortium is running. Press Ctrl-C to stop.");
 }
 
@@ -114,6 +125,7 @@ function formatCents(cents: bigint): string {
 
 main().catch(async (error: unknown) => {
   console.error(`npm start failed: ${describeError(error)}`);
+  await memberNodes?.stop();
   await chain?.stop();
   process.exit(1);
 });

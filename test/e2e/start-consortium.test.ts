@@ -19,6 +19,7 @@ import { isPortInUse } from "../../scripts/lib/chain-process";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const PORT = 18545 + Math.floor(Math.random() * 1000);
+const NODES_PORT = 19600 + Math.floor(Math.random() * 1000);
 
 describe("npm start (local consortium launcher)", function () {
   this.timeout(180_000);
@@ -30,7 +31,13 @@ describe("npm start (local consortium launcher)", function () {
   before(async () => {
     launcher = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/start-consortium.ts"], {
       cwd: ROOT,
-      env: { ...process.env, ABS_CHAIN_PORT: String(PORT), ABS_ADDRESS_BOOK: bookFile },
+      env: {
+        ...process.env,
+        ABS_CHAIN_PORT: String(PORT),
+        ABS_ADDRESS_BOOK: bookFile,
+        ABS_NODES_BASE_PORT: String(NODES_PORT),
+        ABS_NODES_DIR: path.join(path.dirname(bookFile), "nodes"),
+      },
     });
     launcher.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     launcher.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -51,6 +58,18 @@ describe("npm start (local consortium launcher)", function () {
       expect(output).to.include(name);
     }
     for (const member of loadNetworkConfig("localhost").members) expect(output).to.include(member.name);
+  });
+
+  it("runs the member nodes: each answers /v1/health with its member id", async () => {
+    const members = loadNetworkConfig("localhost").members;
+    for (const [i, name] of ["originator", "trustee", "regulator", "investor-1"].entries()) {
+      const url = `http://127.0.0.1:${NODES_PORT + i}`;
+      expect(output).to.include(url);
+      const res = await fetch(`${url}/v1/health`);
+      expect(res.status).to.equal(200);
+      const body = (await res.json()) as { status: string; memberId: string };
+      expect(body).to.deep.equal({ status: "ok", memberId: members.find((m) => m.name === name)?.memberId });
+    }
   });
 
   it("deployed a governed registry, an Active sample pool, and issued every tranche in full", async () => {
@@ -133,6 +152,7 @@ describe("npm start (local consortium launcher)", function () {
       10_000,
       () => "chain port still open",
     );
+    for (let i = 0; i < 4; i += 1) expect(await isPortInUse("127.0.0.1", NODES_PORT + i)).to.equal(false);
   });
 });
 

@@ -4,7 +4,18 @@
  */
 
 export type CliErrorCode =
-  "USAGE" | "INPUT_NOT_FOUND" | "MAPPING_INVALID" | "KEY_FILE_INVALID" | "OUTPUT_FAILED" | "TAPE_INVALID";
+  | "USAGE"
+  | "INPUT_NOT_FOUND"
+  | "MAPPING_INVALID"
+  | "KEY_FILE_INVALID"
+  | "OUTPUT_FAILED"
+  | "TAPE_INVALID"
+  /** A member node refused the request or could not be reached (its code and message follow). */
+  | "NODE_REQUEST_FAILED"
+  /** The chain refused a transaction (decoded custom error) or could not be reached. */
+  | "CHAIN_FAILED"
+  /** A loan record does not verify against the root anchored on chain. */
+  | "LOAN_UNVERIFIED";
 
 /** Exit codes of `abs`. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -16,6 +27,9 @@ const EXIT_CODE_OF: Readonly<Record<CliErrorCode, number>> = {
   KEY_FILE_INVALID: EXIT.usage,
   OUTPUT_FAILED: EXIT.failure,
   TAPE_INVALID: EXIT.failure,
+  NODE_REQUEST_FAILED: EXIT.failure,
+  CHAIN_FAILED: EXIT.failure,
+  LOAN_UNVERIFIED: EXIT.failure,
 };
 
 export interface CliErrorOptions {

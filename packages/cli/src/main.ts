@@ -2,12 +2,14 @@
  * The `abs` command line. `main(argv, io)` builds the program, runs one command and returns the exit
  * code (0 ok, 1 failure, 2 usage error); it never calls `process.exit`, so tests can run it in-process.
  *
- * Commands live one per file under `commands/<group>/`, each a thin shell over @abs/core. Later groups
- * (`pool create|show`, `report submit`, `loan verify`, `settle`, `tape upload`) register the same way.
+ * Commands live one per file under `commands/<group>/`, each a thin shell over @abs/core and @abs/node.
+ * Each group registers with ONE line below (later groups such as `settle` the same way).
  */
 import { Command, CommanderError } from "commander";
 import { CoreError } from "@abs/core";
 import { registerRecon } from "./commands/recon";
+import { registerLoanCommands } from "./commands/loan";
+import { registerPoolCommands } from "./commands/pool";
 import { registerReportCommands } from "./commands/report";
 import { registerSettleCommand } from "./commands/settle";
 import { registerTapeCommands } from "./commands/tape";
@@ -38,6 +40,8 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
   registerReportCommands(program, io, setExitCode);
   registerRecon(program, io, setExitCode);
   registerSettleCommand(program, io, setExitCode);
+  registerPoolCommands(program, io, setExitCode);
+  registerLoanCommands(program, io, setExitCode);
   return program;
 }
 

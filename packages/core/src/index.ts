@@ -112,6 +112,7 @@ export {
   syntheticPerson,
   tapeCsvHeader,
   validateTape,
+  type CommittedLoan,
   writeCsv,
   writePerformanceCsv,
   writeTapeCsv,

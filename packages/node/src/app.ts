@@ -12,6 +12,7 @@
  * - GET /v1/pools/:pool/tapes/:version/loans/:loanId  (loan-level)  → record, salt, leafIndex, leaf, proof, root
  * Bigints travel as decimal strings.
  */
+import { createHash, timingSafeEqual } from "node:crypto";
 import { type Server } from "node:http";
 import { type AddressInfo } from "node:net";
 import express, { type NextFunction, type Request, type Response } from "express";
@@ -54,6 +55,33 @@ export interface AppDeps {
   readonly clock?: () => number;
   /** Largest accepted request body, bytes. Default 1 MiB. */
   readonly maxBodyBytes?: number;
+  /** The operator API's bearer token (`Authorization: Bearer <token>`); without it operator routes answer 401. */
+  readonly operatorToken?: string;
+  /** Role modules: each router is mounted after the built-in routes (one line per router in node.ts). */
+  readonly routers?: readonly NodeRouter[];
+}
+
+/** What a role module's router gets from the app: authentication middlewares and helpers. */
+export interface RouterContext {
+  readonly logger: Logger;
+  /** Middleware: a signed request from a member entitled to at least `level` (see `peerOf`). */
+  requirePeer(level: EntitlementLevel): (req: Request, res: Response, next: NextFunction) => Promise<void>;
+  /** The authenticated peer of a request that passed `requirePeer`. */
+  peerOf(req: Request): AuthenticatedPeer;
+  /** Middleware: the node's own operator (bearer token), e.g. the `abs` CLI. */
+  requireOperator(req: Request, res: Response, next: NextFunction): void;
+  /** Answer JSON with bigints as decimal strings. */
+  sendJson(res: Response, value: unknown, status?: number): void;
+}
+
+/**
+ * A role module's routes. `streaming: true` mounts it BEFORE the 1 MiB raw-body parser, so its handlers
+ * read `req` as a stream (tape uploads); otherwise `req.body` is the raw body as a Buffer.
+ */
+export interface NodeRouter {
+  readonly name: string;
+  readonly streaming?: boolean;
+  build(ctx: RouterContext): express.Router;
 }
 
 /** What the tape routes read (LevelTapeStore implements it). */
@@ -119,10 +147,31 @@ export function createApp(deps: AppDeps): express.Express {
     return peer;
   };
 
+  const operatorDigest =
+    deps.operatorToken === undefined ? undefined : createHash("sha256").update(deps.operatorToken).digest();
+  const requireOperator = (req: Request, _res: Response, next: NextFunction) => {
+    const header = req.headers.authorization ?? "";
+    const token = /^Bearer (\S+)$/.exec(header)?.[1];
+    if (operatorDigest === undefined) {
+      throw new NodeError(
+        "OPERATOR_UNAUTHORIZED",
+        "this node has no operator token configured (ABS_NODE_OPERATOR_TOKEN_FILE)",
+      );
+    }
+    if (token === undefined || !timingSafeEqual(createHash("sha256").update(token).digest(), operatorDigest)) {
+      throw new NodeError("OPERATOR_UNAUTHORIZED", "expected the operator token as `Authorization: Bearer <token>`");
+    }
+    next();
+  };
+  const sendJson = (res: Response, value: unknown, status = 200) =>
+    res.status(status).type("application/json").send(toJson(value));
+  const context: RouterContext = { logger, requirePeer, peerOf, requireOperator, sendJson };
+
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
-  // Raw bytes for every body: the signature covers their SHA-256, so nothing may re-encode them first.
+  for (const router of deps.routers ?? []) if (router.streaming === true) app.use(router.build(context));
+  // Raw bytes for every other body: the signature covers their SHA-256, so nothing may re-encode them first.
   app.use(express.raw({ type: () => true, limit: deps.maxBodyBytes ?? 1024 * 1024 }));
 
   app.get("/v1/health", (_req, res) => {
@@ -138,7 +187,6 @@ export function createApp(deps: AppDeps): express.Express {
     getMeta: () => Promise.reject(new TapeStoreError("TAPE_NOT_FOUND", "this node serves no tapes")),
     openLoan: () => Promise.reject(new TapeStoreError("TAPE_NOT_FOUND", "this node serves no tapes")),
   };
-  const sendJson = (res: Response, value: unknown) => res.type("application/json").send(toJson(value));
 
   app.get("/v1/pools/:pool/tapes/:version/summary", requirePeer("aggregates"), async (req, res) => {
     const { pool, version } = parseParams(tapeParams, req.params);
@@ -155,12 +203,16 @@ export function createApp(deps: AppDeps): express.Express {
     sendJson(res, { pool: pool.toLowerCase(), version, loanId, ...opening });
   });
 
+  for (const router of deps.routers ?? []) if (router.streaming !== true) app.use(router.build(context));
+
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(new NodeError("NOT_FOUND", `no route ${req.method} ${req.path}`));
   });
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const where = { method: req.method, path: req.path };
+    // A streaming route may fail before reading its body: drain it so the client can read the answer.
+    if (!req.complete) req.resume();
     if (err instanceof NodeError) {
       const status = err.httpStatus;
       if (status >= 500) logger.error({ ...where, code: err.code, err }, "request failed");

@@ -10,8 +10,17 @@
  * | ABS_NODE_RPC_URL            | JSON-RPC URL of a chain node                         | required         |
  * | ABS_NODE_REGISTRY           | ConsortiumRegistry address                           | required         |
  * | ABS_NODE_DATA_DIR           | LevelDB directory                                    | required         |
- * | ABS_NODE_KEY_ENV            | name of the env variable holding the member's key    | one of these two |
- * | ABS_NODE_HARDHAT_ACCOUNT    | Hardhat dev account index (local chains only)        |                  |
+ * | ABS_NODE_KEY_ENV            | name of the env variable holding the member's key    | one of these     |
+ * | ABS_NODE_KEYSTORE_FILE      | encrypted JSON keystore (ethers/geth format)         | three key        |
+ * | ABS_NODE_HARDHAT_ACCOUNT    | Hardhat dev account index (local chains only)        | sources          |
+ * | ABS_NODE_KEYSTORE_PASSWORD_FILE | file holding the keystore's password             | with KEYSTORE    |
+ * | ABS_NODE_KEYSTORE_PASSWORD_ENV  | or: name of the env variable holding it          |                  |
+ * | ABS_NODE_CONFIRMATIONS      | blocks a transaction needs before it counts          | 1                |
+ * | ABS_NODE_TX_TIMEOUT_MS      | wait for confirmations before answering "pending"    | 120000           |
+ * | ABS_NODE_RPC_ATTEMPTS       | attempts per RPC call (exponential backoff)          | 6                |
+ * | ABS_NODE_OPERATOR_TOKEN_FILE| file holding the operator API bearer token           | none: disabled   |
+ * | ABS_NODE_TAPE_KEY_FILE      | originator master key (hex) for pseudonyms and salts | none: no uploads |
+ * | ABS_NODE_MAX_UPLOAD_ERRORS  | errors reported (and reading stopped) per bad upload | 1000             |
  * | ABS_NODE_WINDOW_MS          | allowed clock distance of signed requests            | 60000            |
  * | ABS_NODE_LOAN_LEVEL_ROLES   | comma list of roles that read loan-level data        | TRUSTEE,REGULATOR|
  * | ABS_NODE_AGGREGATE_ROLES    | comma list of roles that read aggregates only        | INVESTOR         |
@@ -55,23 +64,50 @@ const envSchema = z
       .regex(/^[A-Z][A-Z0-9_]*$/, "expected an environment variable name")
       .optional(),
     ABS_NODE_HARDHAT_ACCOUNT: z.coerce.number().int().min(0).max(19).optional(),
+    ABS_NODE_KEYSTORE_FILE: z.string().min(1).optional(),
+    ABS_NODE_KEYSTORE_PASSWORD_FILE: z.string().min(1).optional(),
+    ABS_NODE_KEYSTORE_PASSWORD_ENV: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]*$/, "expected an environment variable name")
+      .optional(),
+    ABS_NODE_CONFIRMATIONS: z.coerce.number().int().min(1).max(64).default(1),
+    ABS_NODE_TX_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
+    ABS_NODE_RPC_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+    ABS_NODE_OPERATOR_TOKEN_FILE: z.string().min(1).optional(),
+    ABS_NODE_TAPE_KEY_FILE: z.string().min(1).optional(),
+    ABS_NODE_MAX_UPLOAD_ERRORS: z.coerce.number().int().min(1).max(100_000).default(1_000),
     ABS_NODE_WINDOW_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
     ABS_NODE_LOAN_LEVEL_ROLES: roleList.default(["TRUSTEE", "REGULATOR"]),
     ABS_NODE_AGGREGATE_ROLES: roleList.default(["INVESTOR"]),
     ABS_NODE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
-    const sources = [env.ABS_NODE_KEY_ENV, env.ABS_NODE_HARDHAT_ACCOUNT].filter((s) => s !== undefined).length;
+    const sources = [env.ABS_NODE_KEY_ENV, env.ABS_NODE_HARDHAT_ACCOUNT, env.ABS_NODE_KEYSTORE_FILE].filter(
+      (s) => s !== undefined,
+    ).length;
     if (sources !== 1) {
       ctx.addIssue({
         code: "custom",
         path: ["ABS_NODE_KEY_ENV"],
-        message: `expected exactly one key source (ABS_NODE_KEY_ENV or ABS_NODE_HARDHAT_ACCOUNT), found ${sources}`,
+        message: `expected exactly one key source (ABS_NODE_KEY_ENV, ABS_NODE_KEYSTORE_FILE or ABS_NODE_HARDHAT_ACCOUNT), found ${sources}`,
+      });
+    }
+    const passwords = [env.ABS_NODE_KEYSTORE_PASSWORD_FILE, env.ABS_NODE_KEYSTORE_PASSWORD_ENV].filter(
+      (s) => s !== undefined,
+    ).length;
+    if (env.ABS_NODE_KEYSTORE_FILE !== undefined && passwords !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ABS_NODE_KEYSTORE_PASSWORD_FILE"],
+        message: `expected exactly one keystore password source (ABS_NODE_KEYSTORE_PASSWORD_FILE or ABS_NODE_KEYSTORE_PASSWORD_ENV), found ${passwords}`,
       });
     }
   });
 
-export type KeySource = { readonly privateKeyEnv: string } | { readonly hardhatAccount: number };
+export type KeySource =
+  | { readonly privateKeyEnv: string }
+  | { readonly hardhatAccount: number }
+  | { readonly keystoreFile: string; readonly password: { readonly file: string } | { readonly env: string } };
 
 export interface NodeConfig {
   readonly role: (typeof ROLE_NAMES)[number];
@@ -87,6 +123,12 @@ export interface NodeConfig {
     readonly aggregateRoles: readonly (typeof ROLE_NAMES)[number][];
   };
   readonly logLevel: string;
+  readonly chain: { readonly confirmations: number; readonly txTimeoutMs: number; readonly rpcAttempts: number };
+  /** File holding the operator API's bearer token; without it the operator routes are off. */
+  readonly operatorTokenFile?: string;
+  /** The originator's master key file (hex): without it the node does not take tape uploads. */
+  readonly tapeKeyFile?: string;
+  readonly maxUploadErrors: number;
 }
 
 /** Parse the node configuration from `env`; throws ConfigError listing every bad variable. */
@@ -115,9 +157,25 @@ export function parseNodeConfig(env: Readonly<Record<string, string | undefined>
     key:
       e.ABS_NODE_KEY_ENV !== undefined
         ? { privateKeyEnv: e.ABS_NODE_KEY_ENV }
-        : { hardhatAccount: e.ABS_NODE_HARDHAT_ACCOUNT ?? 0 },
+        : e.ABS_NODE_KEYSTORE_FILE !== undefined
+          ? {
+              keystoreFile: e.ABS_NODE_KEYSTORE_FILE,
+              password:
+                e.ABS_NODE_KEYSTORE_PASSWORD_FILE !== undefined
+                  ? { file: e.ABS_NODE_KEYSTORE_PASSWORD_FILE }
+                  : { env: e.ABS_NODE_KEYSTORE_PASSWORD_ENV ?? "" },
+            }
+          : { hardhatAccount: e.ABS_NODE_HARDHAT_ACCOUNT ?? 0 },
     windowMs: e.ABS_NODE_WINDOW_MS,
     policy: { loanLevelRoles: e.ABS_NODE_LOAN_LEVEL_ROLES, aggregateRoles: e.ABS_NODE_AGGREGATE_ROLES },
     logLevel: e.ABS_NODE_LOG_LEVEL,
+    chain: {
+      confirmations: e.ABS_NODE_CONFIRMATIONS,
+      txTimeoutMs: e.ABS_NODE_TX_TIMEOUT_MS,
+      rpcAttempts: e.ABS_NODE_RPC_ATTEMPTS,
+    },
+    ...(e.ABS_NODE_OPERATOR_TOKEN_FILE === undefined ? {} : { operatorTokenFile: e.ABS_NODE_OPERATOR_TOKEN_FILE }),
+    ...(e.ABS_NODE_TAPE_KEY_FILE === undefined ? {} : { tapeKeyFile: e.ABS_NODE_TAPE_KEY_FILE }),
+    maxUploadErrors: e.ABS_NODE_MAX_UPLOAD_ERRORS,
   };
 }

@@ -43,6 +43,26 @@ export type NodeErrorCode =
   | "CHAIN_TAPE_UNAVAILABLE"
   /** The node configuration is invalid. */
   | "NODE_CONFIG_INVALID"
+  /** The chain's RPC endpoint failed or timed out after every retry: retry later. */
+  | "CHAIN_UNAVAILABLE"
+  /** The contract refused the transaction (the decoded custom error is in the message): permanent. */
+  | "CHAIN_REVERTED"
+  /** The sender's nonce was taken by another transaction (another sender with the same key?): retry. */
+  | "CHAIN_NONCE_CONFLICT"
+  /** The transaction was sent but not confirmed in time; the journal resumes it: retry later. */
+  | "CHAIN_TX_PENDING"
+  /** The operator token is missing or wrong. */
+  | "OPERATOR_UNAUTHORIZED"
+  /** The uploaded tape is invalid: every error is in the answer; nothing was stored or anchored. */
+  | "TAPE_INVALID"
+  /** The upload's options (format, cut-off date, mapping ...) are invalid. */
+  | "UPLOAD_OPTIONS_INVALID"
+  /** Another upload is in progress on this node: retry when it is done. */
+  | "UPLOAD_IN_PROGRESS"
+  /** This node's key is not the pool's originator (or servicer, for reports). */
+  | "NOT_POOL_PARTY"
+  /** The same tape root is already anchored on chain at a version this node does not hold. */
+  | "TAPE_ALREADY_ANCHORED"
   /** The HTTP request itself is unreadable (e.g. body too large). */
   | "REQUEST_INVALID"
   /** No route matches the request. */
@@ -74,6 +94,16 @@ const HTTP_STATUS: Record<NodeErrorCode, number> = {
   PEER_RECORD_UNVERIFIED: 502,
   CHAIN_TAPE_UNAVAILABLE: 503,
   NODE_CONFIG_INVALID: 500,
+  CHAIN_UNAVAILABLE: 503,
+  CHAIN_REVERTED: 409,
+  CHAIN_NONCE_CONFLICT: 503,
+  CHAIN_TX_PENDING: 503,
+  OPERATOR_UNAUTHORIZED: 401,
+  TAPE_INVALID: 422,
+  UPLOAD_OPTIONS_INVALID: 400,
+  UPLOAD_IN_PROGRESS: 409,
+  NOT_POOL_PARTY: 403,
+  TAPE_ALREADY_ANCHORED: 409,
   REQUEST_INVALID: 400,
   NOT_FOUND: 404,
   INTERNAL: 500,
@@ -119,8 +149,8 @@ export class DirectoryUnavailableError extends NodeError {
 export class ConfigError extends NodeError {
   override readonly name: string = "ConfigError";
   readonly issues: readonly string[];
-  constructor(issues: readonly string[]) {
-    super("NODE_CONFIG_INVALID", `invalid node configuration:\n  ${issues.join("\n  ")}`);
+  constructor(issues: readonly string[], options: NodeErrorOptions = {}) {
+    super("NODE_CONFIG_INVALID", `invalid node configuration:\n  ${issues.join("\n  ")}`, options);
     this.issues = issues;
   }
 }
@@ -147,4 +177,23 @@ export class PeerRecordError extends NodeError {
     this.peerStatus = options.peerStatus;
     this.peerCode = options.peerCode;
   }
+}
+
+/**
+ * A chain action failed: RPC unavailable (retryable), reverted (permanent; `revert` holds the decoded
+ * custom error), nonce conflict or still pending (retryable).
+ */
+export class ChainError extends NodeError {
+  override readonly name: string = "ChainError";
+  /** The decoded custom error of a revert, e.g. `TapeCutoffInFuture(cutoffDate=..., blockTime=...)`. */
+  readonly revert: string | undefined;
+  constructor(code: NodeErrorCode, message: string, options: NodeErrorOptions & { revert?: string } = {}) {
+    super(code, message, options);
+    this.revert = options.revert;
+  }
+}
+
+/** A tape upload was refused: bad options, invalid tape (see `issues`), busy node, wrong party. */
+export class UploadError extends NodeError {
+  override readonly name: string = "UploadError";
 }

@@ -5,6 +5,8 @@ export {
   type AppDeps,
   type AuthConfig,
   type AuthenticatedPeer,
+  type NodeRouter,
+  type RouterContext,
   type RunningServer,
   type TapeReader,
 } from "./app";
@@ -22,7 +24,30 @@ export {
   type MemberRecord,
   type MemberStatusName,
 } from "./entitlement";
+export { ASSET_POOL_ABI, ASSET_POOL_FACTORY_ABI, TRANCHE_TOKEN_ABI } from "./chain/abi";
 export {
+  ChainBridge,
+  asChainError,
+  type BridgeOptions,
+  type ChainCall,
+  type ConfirmedAction,
+  type JournalEntry,
+} from "./chain/bridge";
+export { decodeRevert } from "./chain/revert";
+export { POOL_STATES, TAPE_KINDS, readPoolView, type PoolView } from "./chain/pool-view";
+export { DEFAULT_RETRY_POLICY, isRetryableRpcError, withRetry, type RetryPolicy } from "./chain/retry";
+export {
+  TAPE_CHANGE_KINDS,
+  TapeUploadService,
+  type TapeChangeKindName,
+  type UploadOutcome,
+  type UploadTapeOptions,
+} from "./tape-upload";
+export { tapeUploadRouter } from "./tape-upload-router";
+export { peerLoansRouter } from "./peer-loans-router";
+export {
+  ChainError,
+  UploadError,
   ConfigError,
   DirectoryUnavailableError,
   NodeError,
@@ -34,7 +59,7 @@ export {
   type NodeErrorOptions,
 } from "./errors";
 export { LevelNonceStore, type NonceStore } from "./nonce-store";
-export { startNode, type RunningNode } from "./node";
+export { resolveKey, startNode, type RunningNode } from "./node";
 export {
   DEFAULT_WINDOW_MS,
   PEER_HEADERS,
@@ -61,8 +86,12 @@ export {
 } from "./peer-client";
 export {
   LevelTapeStore,
+  toJson,
   type ImportTapeOptions,
   type LoanOpening,
   type StoredLoan,
   type StoredTapeMeta,
+  type AnchoredTape,
+  type TapeWriter,
+  type UploadEntry,
 } from "./tape-store";

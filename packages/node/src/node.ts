@@ -2,16 +2,23 @@
  * Wiring of one member node: LevelDB, chain provider, registry directory, nonce store, HTTP server.
  * `main.ts` is the process shell around `startNode`; tests call `startNode` directly.
  */
+import { readFile } from "node:fs/promises";
 import { type HDNodeWallet, JsonRpcProvider, Wallet } from "ethers";
-import { hardhatDevWallet } from "@abs/core";
+import { deriveOriginatorKeys, hardhatDevWallet, type OriginatorKeys } from "@abs/core";
 import { Level } from "level";
 import { type Logger } from "pino";
-import { createApp, listen } from "./app";
+import { type NodeRouter, createApp, listen } from "./app";
+import { ChainBridge } from "./chain/bridge";
+import { DEFAULT_RETRY_POLICY } from "./chain/retry";
 import { type KeySource, type NodeConfig } from "./config";
 import { RegistryMemberDirectory } from "./entitlement";
 import { ConfigError } from "./errors";
 import { LevelNonceStore } from "./nonce-store";
 import { LevelTapeStore } from "./tape-store";
+import { TapeUploadService } from "./tape-upload";
+import { tapeUploadRouter } from "./tape-upload-router";
+import { peerLoansRouter } from "./peer-loans-router";
+import { AssetPoolRootReader } from "./peer-client";
 
 export interface RunningNode {
   readonly url: string;
@@ -19,17 +26,55 @@ export interface RunningNode {
   readonly address: string;
   /** The node's tape store: import committed tapes here to serve them. */
   readonly tapes: LevelTapeStore;
+  /** The node's chain bridge (its only transaction sender). */
+  readonly bridge: ChainBridge;
   /** Stop serving, stop pruning, close the database and the provider. */
   stop(): Promise<void>;
 }
 
 /** Resolve the member's signing key. The key itself is never logged nor returned in errors. */
-export function resolveKey(
+export async function resolveKey(
   source: KeySource,
   env: Readonly<Record<string, string | undefined>>,
-): Wallet | HDNodeWallet {
+): Promise<Wallet | HDNodeWallet> {
   if ("hardhatAccount" in source) {
     return hardhatDevWallet(source.hardhatAccount);
+  }
+  if ("keystoreFile" in source) {
+    let json: string;
+    let password: string | undefined;
+    try {
+      json = await readFile(source.keystoreFile, "utf8");
+    } catch (cause) {
+      throw new ConfigError([`ABS_NODE_KEYSTORE_FILE: cannot read ${JSON.stringify(source.keystoreFile)}`], { cause });
+    }
+    if ("file" in source.password) {
+      try {
+        password = (await readFile(source.password.file, "utf8")).replace(/\r?\n$/, "");
+      } catch (cause) {
+        throw new ConfigError(
+          [`ABS_NODE_KEYSTORE_PASSWORD_FILE: cannot read ${JSON.stringify(source.password.file)}`],
+          {
+            cause,
+          },
+        );
+      }
+    } else {
+      password = env[source.password.env];
+      if (password === undefined) {
+        throw new ConfigError([
+          `${source.password.env}: expected the keystore password (value not shown), found nothing`,
+        ]);
+      }
+    }
+    try {
+      const wallet = await Wallet.fromEncryptedJson(json, password);
+      return wallet;
+    } catch {
+      throw new ConfigError([
+        `ABS_NODE_KEYSTORE_FILE: expected an encrypted JSON keystore that the given password opens (wrong password or not a keystore)`,
+      ]);
+    }
   }
   const key = env[source.privateKeyEnv];
   if (!key || !/^0x[0-9a-fA-F]{64}$/.test(key)) {
@@ -38,12 +83,44 @@ export function resolveKey(
   return new Wallet(key);
 }
 
+async function readSecretFile(variable: string, file: string, pattern: RegExp, expected: string): Promise<string> {
+  let text: string;
+  try {
+    text = (await readFile(file, "utf8")).trim();
+  } catch (cause) {
+    throw new ConfigError([`${variable}: cannot read ${JSON.stringify(file)}`], { cause });
+  }
+  if (!pattern.test(text))
+    throw new ConfigError([`${variable}: expected ${expected} in ${JSON.stringify(file)} (value not shown)`]);
+  return text;
+}
+
+async function readTapeKeys(file: string): Promise<OriginatorKeys> {
+  const hex = await readSecretFile(
+    "ABS_NODE_TAPE_KEY_FILE",
+    file,
+    /^(?:0x)?(?:[0-9a-fA-F]{2}){32,}$/,
+    "at least 64 hex digits (a 32-byte master key)",
+  );
+  return deriveOriginatorKeys(Buffer.from(hex.replace(/^0x/, ""), "hex"));
+}
+
 export async function startNode(
   config: NodeConfig,
   deps: { logger: Logger; env: Readonly<Record<string, string | undefined>> },
 ): Promise<RunningNode> {
   const { logger } = deps;
-  const wallet = resolveKey(config.key, deps.env);
+  const wallet = await resolveKey(config.key, deps.env);
+  const operatorToken =
+    config.operatorTokenFile === undefined
+      ? undefined
+      : await readSecretFile(
+          "ABS_NODE_OPERATOR_TOKEN_FILE",
+          config.operatorTokenFile,
+          /^\S{16,}$/,
+          "a token of 16+ characters",
+        );
+  const tapeKeys = config.tapeKeyFile === undefined ? undefined : await readTapeKeys(config.tapeKeyFile);
   const provider = new JsonRpcProvider(config.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
   const db = new Level<string, string>(config.dataDir);
   try {
@@ -59,6 +136,34 @@ export async function startNode(
     }
     const nonces = new LevelNonceStore(db);
     const tapes = new LevelTapeStore(db);
+    const bridge = new ChainBridge(
+      { wallet, provider, db, logger },
+      {
+        confirmations: config.chain.confirmations,
+        confirmTimeoutMs: config.chain.txTimeoutMs,
+        retry: { ...DEFAULT_RETRY_POLICY, attempts: config.chain.rpcAttempts },
+      },
+    );
+    const routers: NodeRouter[] = [
+      peerLoansRouter({
+        signer: wallet,
+        domain: { chainId, registry: config.registry },
+        chain: new AssetPoolRootReader(provider),
+      }),
+    ];
+    if (config.role === "ORIGINATOR" && tapeKeys !== undefined) {
+      const uploads = new TapeUploadService({
+        store: tapes,
+        bridge,
+        provider,
+        keys: tapeKeys,
+        memberId: config.memberId,
+        logger,
+      });
+      const recovered = await uploads.recover();
+      if (recovered.committed + recovered.rolledBack > 0) logger.warn(recovered, "recovered interrupted tape uploads");
+      routers.push(tapeUploadRouter(uploads, { maxUploadErrors: config.maxUploadErrors }));
+    }
     const app = createApp({
       logger,
       auth: {
@@ -70,6 +175,8 @@ export async function startNode(
       directory,
       tapes,
       policy: config.policy,
+      ...(operatorToken === undefined ? {} : { operatorToken }),
+      routers,
     });
     const server = await listen(app, config.listen.host, config.listen.port);
     const pruning = setInterval(() => {
@@ -87,6 +194,7 @@ export async function startNode(
       url: server.url,
       address: wallet.address,
       tapes,
+      bridge,
       async stop() {
         clearInterval(pruning);
         await server.close();

@@ -6,7 +6,9 @@
  * `<pool, lower-case>!<version, 10 digits>!`:
  * - `meta`   `<tape>`            → { pool, version, root, loanCount, summary }: the "complete" marker;
  * - `loans`  `<tape>!<loanId>`   → { record (pseudonymised LoanRecord), salt, leafIndex };
- * - `leaves` `<tape>!<index, 10 digits>` → leaf (0x hex), in the order the records were committed.
+ * - `leaves` `<tape>!<index, 10 digits>` → leaf (0x hex), in the order the records were committed;
+ * - `uploads` `<tape>`            → the journal of an upload in flight (tape-upload.ts);
+ * - `anchored` `<pool>!<root>`    → where a committed upload went on chain (version, tx): re-uploads reuse it.
  * Bigints are stored as decimal strings and every value is parsed back with zod on read.
  *
  * Proofs: the store keeps the LEAF LIST, not a proof per loan. A proof is cut from the tree rebuilt from
@@ -90,6 +92,61 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 }
 
+/** Streams one tape's loans into the store; see `LevelTapeStore.openWriter`. */
+export interface TapeWriter {
+  /** Buffer a loan; returns a promise when a chunk is being written (await it: back-pressure). */
+  add(loan: StoredLoan & { readonly leaf: string }): Promise<void> | undefined;
+  /** Write the loans still buffered. */
+  flush(): Promise<void>;
+}
+
+const anchorValue = z.object({
+  merkleRoot: bytes32,
+  loanCount: z.number().int().min(1),
+  totalPrincipalCents: digits,
+  waRateWad: digits,
+  waRemainingTermMonthsWad: digits,
+  cutoffDate: z.number().int().min(0),
+  contentHash: bytes32,
+  dataUri: z.string().min(1),
+});
+
+/**
+ * An upload in flight, journalled with the tape aggregate. `receiving`: loans are being validated and
+ * written; `staged`: the tape is valid and fully written, its anchor is being sent through the chain bridge
+ * under `actionKey`. (Committed uploads leave the journal: see `commitUpload`.)
+ */
+export const uploadEntry = z.discriminatedUnion("state", [
+  z.object({
+    state: z.literal("receiving"),
+    pool: z.string(),
+    version: z.number().int().min(1),
+    startedAt: z.number(),
+  }),
+  z.object({
+    state: z.literal("staged"),
+    pool: z.string(),
+    version: z.number().int().min(1),
+    startedAt: z.number(),
+    actionKey: z.string(),
+    kind: z.number().int().min(0).max(4),
+    anchor: anchorValue,
+  }),
+]);
+export type UploadEntry = z.input<typeof uploadEntry>;
+
+/** A committed upload: where the tape went on chain. */
+const anchoredTape = z.object({
+  pool: z.string(),
+  version: z.number().int().min(1),
+  root: bytes32,
+  loanCount: z.number().int().min(1),
+  contentHash: bytes32,
+  txHash: z.string().regex(/^0x[0-9a-f]{64}$/),
+  blockNumber: z.number().int().min(0),
+});
+export type AnchoredTape = z.output<typeof anchoredTape>;
+
 export interface ImportTapeOptions {
   /** The originator's salt key (salts are derived per loan: `deriveLoanSalt`). */
   readonly saltKey: Uint8Array;
@@ -104,6 +161,8 @@ export class LevelTapeStore {
   private readonly meta;
   private readonly loans;
   private readonly leaves;
+  private readonly uploads;
+  private readonly anchored;
   /** The tree of the last tape a proof was asked for. */
   private cached: { key: string; tree: Promise<LoanTree> } | undefined;
 
@@ -113,6 +172,8 @@ export class LevelTapeStore {
     this.meta = this.tapes.sublevel<string, string>("meta", UTF8);
     this.loans = this.tapes.sublevel<string, string>("loans", UTF8);
     this.leaves = this.tapes.sublevel<string, string>("leaves", UTF8);
+    this.uploads = this.tapes.sublevel<string, string>("uploads", UTF8);
+    this.anchored = this.tapes.sublevel<string, string>("anchored", UTF8);
   }
 
   /**
@@ -168,6 +229,94 @@ export class LevelTapeStore {
     // The "complete" marker, written last.
     await this.tapes.batch([{ type: "put", sublevel: this.meta, key, value: toJson(meta) }]);
     return meta;
+  }
+
+  /**
+   * Start writing tape `version` of `pool` loan by loan (the upload pipeline): clears any leftovers, then
+   * `add` buffers loans and writes each chunk (loans + leaves) in one batch, `flush` writes the rest. The
+   * tape is not served until `commitUpload` writes its meta.
+   */
+  async openWriter(pool: string, version: number, chunkSize = DEFAULT_CHUNK): Promise<TapeWriter> {
+    await this.removeTape(pool, version);
+    const key = tapeKey(pool, version);
+    let loanPuts: { key: string; value: string }[] = [];
+    let leafPuts: { key: string; value: string }[] = [];
+    const flush = async () => {
+      if (loanPuts.length === 0) return;
+      const batch = [
+        ...loanPuts.map((op) => ({ type: "put" as const, sublevel: this.loans, ...op })),
+        ...leafPuts.map((op) => ({ type: "put" as const, sublevel: this.leaves, ...op })),
+      ];
+      loanPuts = [];
+      leafPuts = [];
+      await this.tapes.batch(batch);
+    };
+    return {
+      add: (loan) => {
+        loanPuts.push({
+          key: `${key}!${loan.record.loanId}`,
+          value: toJson({ record: loan.record, salt: loan.salt, leafIndex: loan.leafIndex }),
+        });
+        leafPuts.push({ key: `${key}!${indexKey(loan.leafIndex)}`, value: loan.leaf.toLowerCase() });
+        return loanPuts.length >= chunkSize ? flush() : undefined;
+      },
+      flush,
+    };
+  }
+
+  // ------------------------------------------------------------ upload journal (the tape aggregate's own)
+
+  /** Record an upload's state (see tape-upload.ts); key: pool and version. */
+  async putUpload(entry: UploadEntry): Promise<void> {
+    await this.uploads.put(tapeKey(entry.pool, entry.version), toJson(entry));
+  }
+
+  /** Every upload that is not committed (after a crash: to resume or roll back). */
+  async listUploads(): Promise<UploadEntry[]> {
+    const entries: UploadEntry[] = [];
+    for await (const [key, raw] of this.uploads.iterator()) {
+      entries.push(parseStored(uploadEntry, raw, `upload journal entry ${key}`));
+    }
+    return entries;
+  }
+
+  /** Remove an upload's data and its journal entry (the meta first, if any, then loans and leaves). */
+  async abortUpload(pool: string, version: number): Promise<void> {
+    await this.removeTape(pool, version);
+    await this.uploads.del(tapeKey(pool, version));
+  }
+
+  /**
+   * Commit an upload in ONE batch: the meta (the tape is served from now on), the anchored index entry
+   * (root → version, for idempotent re-uploads), and the removal of the upload's journal entry.
+   */
+  async commitUpload(meta: StoredTapeMeta, anchored: AnchoredTape): Promise<void> {
+    const key = tapeKey(meta.pool, meta.version);
+    await this.tapes.batch([
+      { type: "put", sublevel: this.meta, key, value: toJson(meta) },
+      { type: "put", sublevel: this.anchored, key: `${meta.pool.toLowerCase()}!${meta.root}`, value: toJson(anchored) },
+      { type: "del", sublevel: this.uploads, key },
+    ]);
+  }
+
+  /** The committed upload of `root` to `pool`, if any. */
+  async anchoredTape(pool: string, root: string): Promise<AnchoredTape | undefined> {
+    const raw = await this.anchored.get(`${pool.toLowerCase()}!${root.toLowerCase()}`);
+    return raw === undefined ? undefined : parseStored(anchoredTape, raw, `anchored tape ${root}`);
+  }
+
+  /** Whether a complete tape (meta written) is stored. */
+  async has(pool: string, version: number): Promise<boolean> {
+    return (await this.meta.get(tapeKey(pool, version))) !== undefined;
+  }
+
+  /** How many loans and leaves are stored under a tape (complete or not): for checks and tests. */
+  async countRows(pool: string, version: number): Promise<{ loans: number; leaves: number }> {
+    const key = tapeKey(pool, version);
+    const range = { gt: `${key}!`, lt: `${key}!\xff` };
+    const loans = (await this.loans.keys(range).all()).length;
+    const leaves = (await this.leaves.keys(range).all()).length;
+    return { loans, leaves };
   }
 
   /** Delete a tape (complete or half written): the meta first, so it stops being served at once. */

@@ -1,5 +1,10 @@
 import { expect } from "chai";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Wallet, encryptKeystoreJsonSync } from "ethers";
 import { parseNodeConfig } from "../src/config";
+import { resolveKey } from "../src/node";
 import { ConfigError } from "../src/errors";
 
 const base = {
@@ -73,5 +78,50 @@ describe("parseNodeConfig", () => {
   it("requires exactly one key source", () => {
     expect(issuesOf({ ...base, ABS_NODE_KEY_ENV: undefined }).join()).to.include("exactly one key source");
     expect(issuesOf({ ...base, ABS_NODE_HARDHAT_ACCOUNT: "2" }).join()).to.include("found 2");
+  });
+
+  it("reads the chain bridge settings with their defaults", () => {
+    expect(parseNodeConfig(base).chain).to.deep.equal({ confirmations: 1, txTimeoutMs: 120_000, rpcAttempts: 6 });
+    const config = parseNodeConfig({ ...base, ABS_NODE_CONFIRMATIONS: "3", ABS_NODE_RPC_ATTEMPTS: "2" });
+    expect(config.chain).to.include({ confirmations: 3, rpcAttempts: 2 });
+    expect(issuesOf({ ...base, ABS_NODE_CONFIRMATIONS: "0" }).join()).to.include("ABS_NODE_CONFIRMATIONS");
+  });
+
+  describe("the member key from an encrypted keystore", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "abs-keystore-"));
+    const wallet = Wallet.createRandom();
+    const keystore = path.join(dir, "key.json");
+    const passwordFile = path.join(dir, "password");
+    // A cheap scrypt cost for the test; real keystores use the default.
+    writeFileSync(
+      keystore,
+      encryptKeystoreJsonSync({ address: wallet.address, privateKey: wallet.privateKey }, "s3cret pass", {
+        scrypt: { N: 1 << 10 },
+      }),
+    );
+    writeFileSync(passwordFile, "s3cret pass\n");
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const keystoreEnv = { ...base, ABS_NODE_KEY_ENV: undefined, ABS_NODE_KEYSTORE_FILE: keystore };
+
+    it("opens it with the password from a file or from a named variable", async () => {
+      const fromFile = parseNodeConfig({ ...keystoreEnv, ABS_NODE_KEYSTORE_PASSWORD_FILE: passwordFile });
+      expect((await resolveKey(fromFile.key, {})).address).to.equal(wallet.address);
+      const fromEnv = parseNodeConfig({ ...keystoreEnv, ABS_NODE_KEYSTORE_PASSWORD_ENV: "NODE_PASS" });
+      expect((await resolveKey(fromEnv.key, { NODE_PASS: "s3cret pass" })).address).to.equal(wallet.address);
+    });
+
+    it("refuses a wrong password without showing it, and needs exactly one password source", async () => {
+      const config = parseNodeConfig({ ...keystoreEnv, ABS_NODE_KEYSTORE_PASSWORD_ENV: "NODE_PASS" });
+      try {
+        await resolveKey(config.key, { NODE_PASS: "wrong-password-value" });
+        expect.fail("expected a ConfigError");
+      } catch (error) {
+        expect((error as ConfigError).code).to.equal("NODE_CONFIG_INVALID");
+        expect((error as Error).message)
+          .to.include("ABS_NODE_KEYSTORE_FILE")
+          .and.not.include("wrong-password-value");
+      }
+      expect(issuesOf(keystoreEnv).join()).to.include("exactly one keystore password source");
+    });
   });
 });

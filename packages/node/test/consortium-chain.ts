@@ -6,7 +6,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { JsonRpcProvider } from "ethers";
+import { Contract, type ContractTransactionResponse, JsonRpcProvider, encodeBytes32String } from "ethers";
+import { hardhatDevWallet } from "@abs/core";
+import { ASSET_POOL_FACTORY_ABI } from "../src/chain/abi";
 import { AddressBook } from "../../../deploy/address-book";
 import { loadNetworkConfig } from "../../../deploy/config";
 import { deployConsortium, type ConsortiumDeployment } from "../../../deploy/consortium";
@@ -25,8 +27,10 @@ export interface ConsortiumChain {
   readonly chainId: bigint;
   readonly deployment: ConsortiumDeployment;
   readonly dataDir: string;
-  /** The originator node's config on this chain, its LevelDB in `<dataDir>/db`. */
-  originatorConfig(): NodeConfig;
+  /** The originator node's config on this chain, its LevelDB in `<dataDir>/db`; `extra` env overrides. */
+  originatorConfig(extra?: Readonly<Record<string, string>>): NodeConfig;
+  /** Create a fresh Draft pool (trustee = dev account 3, originator 1, servicer 2); returns its address. */
+  createPool(dealCode: string): Promise<string>;
   /** Close the provider, stop the chain and remove the data dir. */
   stop(): Promise<void>;
 }
@@ -40,6 +44,9 @@ export async function startConsortiumChain(options: { withSampleDeal: boolean })
   const config = options.withSampleDeal ? { ...withoutDeal, sampleDeal } : withoutDeal;
   const dataDir = mkdtempSync(path.join(tmpdir(), "abs-node-it-"));
   const chainId = (await provider.getNetwork()).chainId;
+  // The trustee's nonce is counted here across createPool calls (ethers caches "pending" nonce reads).
+  const trustee = hardhatDevWallet(3).connect(provider);
+  let trusteeNonce: number | undefined;
   const deployment = await deployConsortium({
     config,
     provider,
@@ -58,7 +65,25 @@ export async function startConsortiumChain(options: { withSampleDeal: boolean })
     chainId,
     deployment,
     dataDir,
-    originatorConfig: () =>
+    async createPool(dealCode: string) {
+      const factory = new Contract(deployment.poolFactory, ASSET_POOL_FACTORY_ABI, trustee);
+      const dealId = encodeBytes32String(dealCode);
+      const params = {
+        dealId,
+        name: `Test deal ${dealCode}`,
+        originator: hardhatDevWallet(1).address,
+        servicer: hardhatDevWallet(2).address,
+        trustee: trustee.address,
+        cashToken: deployment.cashToken,
+      };
+      trusteeNonce ??= Number(await provider.send("eth_getTransactionCount", [trustee.address, "pending"]));
+      const nonce = trusteeNonce;
+      trusteeNonce += 1;
+      const tx = (await factory.getFunction("createPool")(params, { nonce })) as ContractTransactionResponse;
+      await tx.wait();
+      return String(await factory.getFunction("poolOf").staticCall(dealId));
+    },
+    originatorConfig: (extra = {}) =>
       parseNodeConfig({
         ABS_NODE_ROLE: "ORIGINATOR",
         ABS_NODE_MEMBER_ID: ORIGINATOR_ID,
@@ -68,6 +93,8 @@ export async function startConsortiumChain(options: { withSampleDeal: boolean })
         ABS_NODE_DATA_DIR: path.join(dataDir, "db"),
         ABS_NODE_HARDHAT_ACCOUNT: "1",
         ABS_NODE_WINDOW_MS: "30000",
+        ABS_NODE_LOG_LEVEL: "silent",
+        ...extra,
       }),
     async stop() {
       provider.destroy();

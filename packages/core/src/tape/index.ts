@@ -50,6 +50,7 @@ export {
 } from "./template";
 export {
   validateTape,
+  type CommittedLoan,
   type TapeFormat,
   type TapeProgress,
   type TapeValidationResult,

@@ -63,6 +63,19 @@ export interface ValidateTapeOptions {
   readonly onProgress?: (progress: TapeProgress) => void;
   /** Default 1000. */
   readonly progressEveryRows?: number;
+  /**
+   * Called, with `saltKey`, for each committed loan while the tape is still valid so far, in leaf order;
+   * awaited when it returns a promise (back-pressure for a store). Not called again once an issue is
+   * found: a caller that stores loans as they come must discard them unless the result is `valid`.
+   */
+  readonly onLoan?: (loan: CommittedLoan) => void | Promise<void>;
+}
+
+/** A loan as committed: the pseudonymised record, its leaf and its position among the leaves. */
+export interface CommittedLoan {
+  readonly record: LoanRecord;
+  readonly leaf: string;
+  readonly leafIndex: number;
 }
 
 export interface TapeValidationSummary {
@@ -378,6 +391,8 @@ export async function validateTape(
   /** The last record with too few cells, if it was the last record read: the file may be cut short. */
   let shortLastRecord: { readonly errorIndex: number; readonly row: number } | undefined;
   const jsonPlans = new Map<string, { readonly plan: RowPlan; readonly issues: TapeIssue[] }>();
+  /** The loan `accept` just committed, handed to `onLoan` by the reading loop (which may await). */
+  let pendingLoan: CommittedLoan | undefined;
 
   const report = (issue: TapeIssue): boolean => {
     errors.push(issue);
@@ -407,7 +422,11 @@ export async function validateTape(
     }
     rowOfLoanId.set(record.loanId, row);
     summary.add(record);
-    builder?.add(record, row);
+    if (builder !== undefined) {
+      const leafIndex = builder.loanCount;
+      const leaf = builder.add(record, row);
+      if (options.onLoan !== undefined) pendingLoan = { record, leaf, leafIndex };
+    }
     return undefined;
   };
 
@@ -479,6 +498,12 @@ export async function validateTape(
     if (handle(raw)) {
       stoppedEarly = true;
       break;
+    }
+    if (pendingLoan !== undefined) {
+      const loan = pendingLoan;
+      pendingLoan = undefined;
+      const stored = options.onLoan?.(loan);
+      if (stored !== undefined) await stored;
     }
     if (raw.kind !== "issue" && ++sinceProgress >= progressEvery) {
       sinceProgress = 0;

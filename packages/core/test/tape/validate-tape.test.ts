@@ -49,6 +49,29 @@ describe("tape/validateTape", () => {
       expect(result.commitment?.tree.length).to.equal(300);
     });
 
+    it("hands each committed loan to onLoan in leaf order, awaiting it", async () => {
+      const seen: { leaf: string; leafIndex: number; loanId: string }[] = [];
+      const result = await validate(csvText(HEADER, rows), {
+        ...COMMIT,
+        onLoan: async ({ record, leaf, leafIndex }) => {
+          await new Promise((resolve) => setImmediate(resolve));
+          seen.push({ leaf, leafIndex, loanId: record.loanId });
+        },
+      });
+      expect(result.valid).to.equal(true);
+      expect(seen.map((s) => s.leafIndex)).to.deep.equal(records.map((_, i) => i));
+      expect(seen.map((s) => s.loanId)).to.deep.equal(records.map((r) => r.loanId));
+      expect(seen.map((s) => s.leaf)).to.deep.equal(records.map((_, i) => result.commitment?.tree.leafAt(i)));
+    });
+
+    it("stops calling onLoan at the first issue", async () => {
+      const bad = rows.map((row, i) => (i === 10 ? withCell(row, "current_principal_yuan", "-1") : row));
+      let calls = 0;
+      const result = await validate(csvText(HEADER, bad), { ...COMMIT, onLoan: () => void (calls += 1) });
+      expect(result.valid).to.equal(false);
+      expect(calls).to.equal(10);
+    });
+
     it("gives no root without a salt key", async () => {
       const result = await validate(csvText(HEADER, rows));
       expect(result.valid).to.equal(true);

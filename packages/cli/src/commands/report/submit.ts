@@ -1,0 +1,171 @@
+/**
+ * `abs report submit REPORT.json --pool ADDR`: submits a period report built by `abs report build --out`
+ * to the pool (`submitReport`), signed by the deal's SERVICER. Or, in one step, from the performance file:
+ * `abs report submit PERF.csv --performance --period N --start D --end D --key-file K --pool ADDR` builds the
+ * report (`buildPeriodReport`, streaming) and submits it only if the file is valid (exit 1 with every error
+ * otherwise, nothing sent). The file is checked first (every field, the
+ * loan-state root present); the call is simulated before it is sent, so a report the contract refuses
+ * (period out of order, dates, buckets above the balance ...) is reported with its decoded custom error
+ * and nothing is sent. Exit 0 submitted, 1 refused, 2 usage error.
+ */
+import { createReadStream } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { type Command } from "commander";
+import { Interface } from "ethers";
+import { z } from "zod";
+import { MAX_PERIOD, buildPeriodReport } from "@abs/core";
+import { ASSET_POOL_ABI } from "@abs/node";
+import { readOriginatorKeys } from "../../keys";
+import {
+  address,
+  providerFor,
+  rpcUrlOf,
+  sendTransaction,
+  signerOf,
+  signerSchema,
+  withRpcOption,
+  withSignerOptions,
+} from "../../chain";
+import { CliError, EXIT } from "../../errors";
+import { type CliIo } from "../../io";
+import { formatKeyValues, formatYuan, writeJson } from "../../output";
+import { parseOptions } from "../parse-options";
+
+const POOL = new Interface(ASSET_POOL_ABI);
+const digits = z.union([z.string().regex(/^\d{1,78}$/), z.number().int().min(0)]).transform((v) => BigInt(v));
+const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected 0x and 64 hex digits");
+
+/** The report file, in the contract struct's field order. */
+const reportFile = z.object({
+  period: z.number().int().min(1).max(0xffff_ffff),
+  startDate: digits,
+  endDate: digits,
+  interestCollectedCents: digits,
+  scheduledPrincipalCents: digits,
+  prepaymentCents: digits,
+  recoveryCents: digits,
+  newDefaultsCents: digits,
+  delinquent30Cents: digits,
+  delinquent60Cents: digits,
+  delinquent90PlusCents: digits,
+  endingBalanceCents: digits,
+  loanCount: digits,
+  loanStateRoot: hex32,
+  contentHash: hex32,
+});
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date yyyy-mm-dd");
+const optionsSchema = z.strictObject({
+  rpcUrl: z.string().optional(),
+  performance: z.boolean().default(false),
+  period: z.coerce.number().int().min(1).max(MAX_PERIOD).optional(),
+  start: isoDate.optional(),
+  end: isoDate.optional(),
+  keyFile: z.string().min(1).optional(),
+  pool: address,
+  confirmations: z.coerce.number().int().min(1).max(64).default(1),
+  json: z.boolean().default(false),
+  ...signerSchema,
+});
+
+/** Build the report from a performance file; undefined (errors printed) if the file is invalid. */
+async function buildFromPerformance(file: string, options: z.output<typeof optionsSchema>): Promise<unknown> {
+  const { period, start, end, keyFile } = options;
+  if (period === undefined || start === undefined || end === undefined || keyFile === undefined) {
+    throw new CliError("USAGE", "--performance needs --period, --start, --end and --key-file");
+  }
+  const keys = await readOriginatorKeys(keyFile);
+  const input = createReadStream(file);
+  let result;
+  try {
+    result = await buildPeriodReport(input, { period, startDate: start, endDate: end, saltKey: keys.saltKey });
+  } catch (error) {
+    if (error instanceof Error && "code" in error && error.code === "ENOENT") {
+      throw new CliError("INPUT_NOT_FOUND", `Performance file not found: ${JSON.stringify(file)}`, { cause: error });
+    }
+    throw error;
+  } finally {
+    input.destroy();
+  }
+  if (!result.valid || result.report === undefined) {
+    const lines = result.errors.map((e) => `row ${e.row}: ${e.code}: expected ${e.expected}; found ${e.found}`);
+    throw new CliError("TAPE_INVALID", `The performance file has ${result.errors.length} error(s): nothing submitted`, {
+      details: lines.slice(0, 50),
+    });
+  }
+  return JSON.parse(JSON.stringify(result.report, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+}
+
+async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
+  const options = parseOptions(optionsSchema, raw);
+  let value: unknown;
+  if (options.performance) value = await buildFromPerformance(file, options);
+  else {
+    try {
+      value = JSON.parse(await readFile(file, "utf8"));
+    } catch (error) {
+      throw new CliError("INPUT_NOT_FOUND", `Cannot read a JSON report from ${JSON.stringify(file)}`, { cause: error });
+    }
+  }
+  const parsed = reportFile.safeParse(value);
+  if (!parsed.success) {
+    throw new CliError(
+      "USAGE",
+      `Invalid report file ${JSON.stringify(file)} (expected the output of abs report build --out)`,
+      {
+        details: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
+      },
+    );
+  }
+  const report = parsed.data;
+  const provider = providerFor(rpcUrlOf(options.rpcUrl, io));
+  try {
+    const servicer = await signerOf(options, io);
+    const data = POOL.encodeFunctionData("submitReport", [report]);
+    const receipt = await sendTransaction(
+      servicer,
+      provider,
+      { to: options.pool, data, label: `submitReport(period ${report.period})` },
+      options.confirmations,
+    );
+    const result = {
+      pool: options.pool,
+      period: report.period,
+      txHash: receipt.hash,
+      blockNumber: receipt.blockNumber,
+    };
+    if (options.json) writeJson(io.stdout, result);
+    else
+      io.stdout.write(
+        `Period ${report.period} report submitted\n${formatKeyValues([
+          ["Pool", options.pool],
+          ["Ending balance", `${formatYuan(report.endingBalanceCents)} CNY`],
+          ["Loan-state root", report.loanStateRoot],
+          ["Transaction", `${receipt.hash} (block ${receipt.blockNumber})`],
+        ])}`,
+      );
+    return EXIT.ok;
+  } finally {
+    provider.destroy();
+  }
+}
+
+export function registerReportSubmit(report: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  const command = report
+    .command("submit")
+    .description("submit a period report (from abs report build --out) to the pool, signed by the servicer")
+    .argument("<file>", "the report JSON (or, with --performance, the period's performance file)")
+    .option("--performance", "FILE is a performance file: build the report from it, then submit", false)
+    .option("--period <n>", "with --performance: the period")
+    .option("--start <date>", "with --performance: first day of the period, yyyy-mm-dd")
+    .option("--end <date>", "with --performance: the period end date, yyyy-mm-dd")
+    .option("--key-file <file>", "with --performance: the originator's master key (loan-state root)")
+    .requiredOption("--pool <address>", "the pool")
+    .option("--confirmations <n>", "blocks to wait for", "1")
+    .option("--json", "print the result as JSON", false);
+  withSignerOptions(withRpcOption(command))
+    .addHelpText("after", "\nThe signer is the deal's servicer. Exit codes: 0 submitted, 1 refused, 2 usage error.")
+    .action(async (file: string, raw: unknown) => {
+      setExitCode(await run(file, raw, io));
+    });
+}

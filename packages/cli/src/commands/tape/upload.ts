@@ -1,0 +1,246 @@
+/**
+ * `abs tape upload FILE --node URL --pool ADDR --cutoff-date YYYY-MM-DD`: streams a loan tape to the
+ * originator's member node, which validates, pseudonymises, commits, stores and anchors it (all or
+ * nothing). The same tape again answers with the same version and sends no transaction. A progress bar
+ * (rows, rate, ETA) follows the bytes sent. Exit 0 if anchored, 1 if the tape is invalid or the node or
+ * chain refused it, 2 on a usage error.
+ */
+import { createReadStream } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
+import { request } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { type Command } from "commander";
+import { z } from "zod";
+import { TAPE_CHANGE_KINDS } from "@abs/node";
+import { CliError, EXIT } from "../../errors";
+import { type CliIo } from "../../io";
+import { createProgress, formatCount, formatKeyValues, formatTable, formatYuan, writeJson } from "../../output";
+import { parseOptions } from "../parse-options";
+
+const optionsSchema = z.strictObject({
+  node: z.url({ protocol: /^https?$/, error: "expected the node's http(s) URL" }),
+  pool: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed pool address"),
+  cutoffDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date yyyy-mm-dd"),
+  tokenFile: z.string().min(1).optional(),
+  mapping: z.string().optional(),
+  encoding: z.enum(["auto", "utf8", "gbk"]).optional(),
+  format: z.enum(["auto", "csv", "jsonl"]).optional(),
+  delimiter: z.string().length(1).optional(),
+  maxErrors: z.coerce.number().int().min(1).optional(),
+  kind: z.enum(TAPE_CHANGE_KINDS).optional(),
+  dataUri: z.string().min(1).max(512).optional(),
+  json: z.boolean().default(false),
+});
+type UploadOptions = z.output<typeof optionsSchema>;
+
+const issue = z.object({
+  row: z.number(),
+  column: z.number().optional(),
+  columnName: z.string().optional(),
+  field: z.string().optional(),
+  code: z.string(),
+  expected: z.string(),
+  found: z.string(),
+});
+const anchoredAnswer = z.object({
+  status: z.enum(["anchored", "already-anchored"]),
+  pool: z.string(),
+  version: z.number(),
+  root: z.string(),
+  loanCount: z.number(),
+  contentHash: z.string(),
+  txHash: z.string(),
+  blockNumber: z.number(),
+  summary: z.object({ totalPrincipalCents: z.string() }).optional(),
+});
+const invalidAnswer = z.object({
+  error: z.object({ code: z.literal("TAPE_INVALID"), message: z.string() }),
+  summary: z.object({ rows: z.number(), errorCount: z.number(), stoppedEarly: z.boolean() }),
+  errors: z.array(issue),
+});
+const errorAnswer = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+async function readToken(file: string | undefined, io: CliIo): Promise<string> {
+  const path = file ?? io.env.ABS_OPERATOR_TOKEN_FILE;
+  if (path === undefined) {
+    throw new CliError(
+      "USAGE",
+      "Invalid option --token-file: the node's operator token file is required (or $ABS_OPERATOR_TOKEN_FILE)",
+    );
+  }
+  try {
+    return (await readFile(path, "utf8")).trim();
+  } catch (error) {
+    throw new CliError("KEY_FILE_INVALID", `Cannot read the token file ${JSON.stringify(path)}`, { cause: error });
+  }
+}
+
+interface HttpAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** POST the file as a stream; `onSent(bytes, rows)` as it goes (rows = line breaks sent). */
+function postFile(
+  url: URL,
+  headers: Record<string, string>,
+  file: string,
+  onSent: (bytes: number, rows: number) => void,
+): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === "https:" ? httpsRequest : request;
+    const req = send(url, { method: "POST", headers: { ...headers, "content-type": "application/octet-stream" } });
+    const input = createReadStream(file, { highWaterMark: 256 * 1024 });
+    let bytes = 0;
+    let rows = 0;
+    input.on("data", (chunk) => {
+      const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      bytes += buffer.length;
+      for (let at = buffer.indexOf(10); at !== -1; at = buffer.indexOf(10, at + 1)) rows += 1;
+      onSent(bytes, rows);
+    });
+    input.on("error", reject);
+    req.on("error", (error) => {
+      input.destroy();
+      reject(
+        new CliError("NODE_REQUEST_FAILED", `Cannot reach the node at ${url.origin}: ${error.message}`, {
+          cause: error,
+        }),
+      );
+    });
+    req.on("response", (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        input.destroy();
+        const text = Buffer.concat(chunks).toString("utf8");
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = text;
+        }
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+    });
+    input.pipe(req);
+  });
+}
+
+function errorRows(errors: z.output<typeof issue>[]): string[][] {
+  return errors.map((e) => [
+    String(e.row),
+    e.column === undefined ? "" : String(e.column),
+    e.columnName ?? e.field ?? "",
+    e.code,
+    `expected ${e.expected}; found ${e.found}`,
+  ]);
+}
+
+async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
+  const options: UploadOptions = parseOptions(optionsSchema, raw);
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch (error) {
+    throw new CliError("INPUT_NOT_FOUND", `Tape file not found: ${JSON.stringify(file)}`, { cause: error });
+  }
+  const token = await readToken(options.tokenFile, io);
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (options.mapping !== undefined) {
+    try {
+      headers["x-abs-column-mapping"] = (await readFile(options.mapping)).toString("base64");
+    } catch (error) {
+      throw new CliError("INPUT_NOT_FOUND", `Cannot read the mapping file ${JSON.stringify(options.mapping)}`, {
+        cause: error,
+      });
+    }
+  }
+  const url = new URL(`/v1/pools/${options.pool}/tapes`, options.node);
+  url.searchParams.set("cutoffDate", options.cutoffDate);
+  for (const key of ["encoding", "format", "delimiter", "maxErrors", "kind", "dataUri"] as const) {
+    const value = options[key];
+    if (value !== undefined) url.searchParams.set(key, String(value));
+  }
+  const progress = createProgress({
+    stream: io.stderr,
+    enabled: !options.json,
+    label: "Uploading",
+    total: size,
+    now: () => io.now(),
+  });
+  let answer: HttpAnswer;
+  try {
+    answer = await postFile(url, headers, file, (bytes, rows) => progress.update(bytes, rows));
+  } finally {
+    progress.stop();
+  }
+  const anchored = anchoredAnswer.safeParse(answer.body);
+  if ((answer.status === 200 || answer.status === 201) && anchored.success) {
+    const a = anchored.data;
+    if (options.json) writeJson(io.stdout, a);
+    else {
+      const pairs: [string, string][] = [
+        ["Status", a.status === "anchored" ? "ANCHORED" : "ALREADY ANCHORED (nothing sent)"],
+        ["Pool", a.pool],
+        ["Tape version", String(a.version)],
+        ["Loans", formatCount(a.loanCount)],
+        ["Merkle root", a.root],
+        ["Content hash", a.contentHash],
+        ["Transaction", `${a.txHash} (block ${a.blockNumber})`],
+      ];
+      if (a.summary !== undefined)
+        pairs.splice(4, 0, ["Total current principal", `${formatYuan(BigInt(a.summary.totalPrincipalCents))} CNY`]);
+      io.stdout.write(`Tape ${file}\n${formatKeyValues(pairs)}`);
+    }
+    return EXIT.ok;
+  }
+  const invalid = invalidAnswer.safeParse(answer.body);
+  if (answer.status === 422 && invalid.success) {
+    const { summary, errors } = invalid.data;
+    if (options.json) writeJson(io.stdout, { status: "invalid", ...invalid.data });
+    else {
+      io.stdout.write(
+        `Tape ${file}\n${formatKeyValues([
+          [
+            "Status",
+            `INVALID (${formatCount(summary.errorCount)} errors${summary.stoppedEarly ? ", stopped at --max-errors" : ""}): nothing stored or anchored`,
+          ],
+          ["Rows read", formatCount(summary.rows)],
+        ])}\nErrors\n${formatTable(["ROW", "COL", "COLUMN", "CODE", "PROBLEM"], errorRows(errors))}`,
+      );
+    }
+    return EXIT.failure;
+  }
+  const refused = errorAnswer.safeParse(answer.body);
+  throw new CliError(
+    "NODE_REQUEST_FAILED",
+    refused.success
+      ? `The node refused the upload (HTTP ${answer.status} ${refused.data.error.code}): ${refused.data.error.message}`
+      : `The node answered HTTP ${answer.status} with an unexpected body`,
+  );
+}
+
+/** Registers `upload` under `abs tape`. */
+export function registerTapeUpload(tape: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  tape
+    .command("upload")
+    .description("stream a loan tape to the originator's node: validate, store and anchor it (all or nothing)")
+    .argument("<file>", "the tape file (CSV or JSON Lines, UTF-8 or GBK)")
+    .requiredOption("--node <url>", "the originator node's URL, e.g. http://127.0.0.1:8701")
+    .requiredOption("--pool <address>", "the pool to anchor the tape in")
+    .requiredOption("--cutoff-date <date>", "the tape's cut-off date, yyyy-mm-dd")
+    .option("--token-file <file>", "the node's operator token (default: $ABS_OPERATOR_TOKEN_FILE)")
+    .option("--mapping <file>", "column-mapping JSON file: your headers -> template columns")
+    .option("--encoding <encoding>", "auto | utf8 | gbk")
+    .option("--format <format>", "auto | csv | jsonl")
+    .option("--delimiter <char>", "CSV delimiter")
+    .option("--max-errors <n>", "stop after N errors (the node caps it)")
+    .option("--kind <kind>", `why this version exists: ${TAPE_CHANGE_KINDS.join(" | ")} (default Initial)`)
+    .option("--data-uri <uri>", "where entitled members fetch the tape (default: the node's own URI)")
+    .option("--json", "print the result as JSON on stdout", false)
+    .addHelpText("after", "\nExit codes: 0 anchored (or already anchored), 1 invalid tape or refused, 2 usage error.")
+    .action(async (file: string, raw: unknown) => {
+      setExitCode(await run(file, raw, io));
+    });
+}

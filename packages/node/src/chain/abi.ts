@@ -1,0 +1,98 @@
+/**
+ * The slices of the contracts' ABIs the chain bridge and the CLI use, as human-readable fragments, with
+ * EVERY custom error the pool and the factory can raise so that a revert is decoded by name and arguments.
+ * Generated from the Hardhat artifacts; test/chain/abi.test.ts fails if a contract gains an error or
+ * changes a signature used here.
+ */
+
+/** AssetPool: the functions and events used, and all of its custom errors. */
+export const ASSET_POOL_ABI = [
+  "function registry() view returns (address)",
+  "function anchorTape((bytes32 merkleRoot, uint64 loanCount, uint256 totalPrincipalCents, uint64 waRateWad, uint128 waRemainingTermMonthsWad, uint64 cutoffDate, bytes32 contentHash, string dataUri) anchor, (uint8 kind, uint64 loansAdded, uint64 loansRemoved, uint256 principalAddedCents, uint256 principalRemovedCents, bytes32 changeSetRoot) change) returns (uint32 version)",
+  "function cashToken() view returns (address)",
+  "function currentTapeVersion() view returns (uint32)",
+  "function dealId() view returns (bytes32)",
+  "function isDistributed(uint32 period) view returns (bool)",
+  "function lastPeriod() view returns (uint32)",
+  "function name() view returns (string)",
+  "function originator() view returns (address)",
+  "function report(uint32 period) view returns ((uint32 period, uint64 startDate, uint64 endDate, uint256 interestCollectedCents, uint256 scheduledPrincipalCents, uint256 prepaymentCents, uint256 recoveryCents, uint256 newDefaultsCents, uint256 delinquent30Cents, uint256 delinquent60Cents, uint256 delinquent90PlusCents, uint256 endingBalanceCents, uint64 loanCount, bytes32 loanStateRoot, bytes32 contentHash))",
+  "function reportRevision(uint32 period) view returns (uint32)",
+  "function revolvingPeriod() view returns (bool revolving, uint64 revolvingEndDate)",
+  "function servicer() view returns (address)",
+  "function soldTapeVersion() view returns (uint32)",
+  "function state() view returns (uint8)",
+  "function submitReport((uint32 period, uint64 startDate, uint64 endDate, uint256 interestCollectedCents, uint256 scheduledPrincipalCents, uint256 prepaymentCents, uint256 recoveryCents, uint256 newDefaultsCents, uint256 delinquent30Cents, uint256 delinquent60Cents, uint256 delinquent90PlusCents, uint256 endingBalanceCents, uint64 loanCount, bytes32 loanStateRoot, bytes32 contentHash) r)",
+  "function tape(uint32 version) view returns (((bytes32 merkleRoot, uint64 loanCount, uint256 totalPrincipalCents, uint64 waRateWad, uint128 waRemainingTermMonthsWad, uint64 cutoffDate, bytes32 contentHash, string dataUri) anchor, (uint8 kind, uint64 loansAdded, uint64 loansRemoved, uint256 principalAddedCents, uint256 principalRemovedCents, bytes32 changeSetRoot) change, address anchoredBy, uint64 anchoredAt))",
+  "function tapeCount() view returns (uint32)",
+  "function tranches() view returns (address[])",
+  "function trustee() view returns (address)",
+  "function verifyLoan(uint32 tapeVersion, bytes32 leaf, bytes32[] proof) view returns (bool)",
+  "event ReportSubmitted(uint32 indexed period, (uint32 period, uint64 startDate, uint64 endDate, uint256 interestCollectedCents, uint256 scheduledPrincipalCents, uint256 prepaymentCents, uint256 recoveryCents, uint256 newDefaultsCents, uint256 delinquent30Cents, uint256 delinquent60Cents, uint256 delinquent90PlusCents, uint256 endingBalanceCents, uint64 loanCount, bytes32 loanStateRoot, bytes32 contentHash) report, address indexed submittedBy)",
+  "event TapeAnchored(uint32 indexed version, (bytes32 merkleRoot, uint64 loanCount, uint256 totalPrincipalCents, uint64 waRateWad, uint128 waRemainingTermMonthsWad, uint64 cutoffDate, bytes32 contentHash, string dataUri) anchor, (uint8 kind, uint64 loansAdded, uint64 loansRemoved, uint256 principalAddedCents, uint256 principalRemovedCents, bytes32 changeSetRoot) change, address indexed anchoredBy)",
+  "error AllocationZero(uint256 index)",
+  "error InvalidTransition(uint8 current, uint8 requested)",
+  "error IssuanceExceedsFace(address tranche, uint256 faceCents, uint256 allocatedCents)",
+  "error IssuanceIncomplete(address tranche, uint256 faceCents, uint256 allocatedCents)",
+  "error NotOriginator(address account)",
+  "error NotServicer(address account)",
+  "error NotTrustee(address account)",
+  "error PeriodAlreadyDistributed(uint32 period)",
+  "error PeriodNotSubmitted(uint32 period, uint32 lastPeriod)",
+  "error PeriodOutOfOrder(uint32 expected, uint32 found)",
+  "error ReasonMissing()",
+  "error ReportContentHashMissing()",
+  "error ReportDatesChanged(uint32 period, uint64 startDate, uint64 endDate)",
+  "error ReportDatesInvalid(uint64 startDate, uint64 endDate)",
+  "error ReportDelinquencyExceedsBalance(uint256 delinquentCents, uint256 endingBalanceCents)",
+  "error ReportEndInFuture(uint64 endDate, uint256 blockTime)",
+  "error ReportNotAllowed(uint8 state)",
+  "error ReportRootMissing()",
+  "error ReportStartMismatch(uint64 expectedStartDate, uint64 startDate)",
+  "error RestatementUnchanged(uint32 period, bytes32 contentHash)",
+  "error RevolvingEndDateInvalid(bool revolving, uint64 revolvingEndDate)",
+  "error RevolvingPeriodEnded(uint64 revolvingEndDate, uint256 blockTime)",
+  "error StructureFrozen(uint8 state)",
+  "error TapeChangeInvalid(uint8 kind)",
+  "error TapeChangeNotAllowed(uint8 kind, uint8 state)",
+  "error TapeContentHashMissing()",
+  "error TapeCutoffDecreased(uint64 previousCutoffDate, uint64 cutoffDate)",
+  "error TapeCutoffInFuture(uint64 cutoffDate, uint256 blockTime)",
+  "error TapeCutoffInvalid(uint64 cutoffDate)",
+  "error TapeDataUriInvalid(uint256 length, uint256 max)",
+  "error TapeEmpty(uint64 loanCount, uint256 totalPrincipalCents)",
+  "error TapeKindInvalid(uint32 version, uint8 kind)",
+  "error TapeMissing()",
+  "error TapeRootMissing()",
+  "error TapeVersionUnknown(uint32 version, uint32 tapeCount)",
+  "error TrancheFaceExceedsPool(uint256 totalFaceCents, uint256 poolPrincipalCents)",
+  "error TrancheLimitReached(uint256 max)",
+  "error TrancheSeniorityTaken(uint8 seniority)",
+  "error TrancheUnknown(address tranche)",
+  "error TranchesMissing()",
+] as const;
+
+/** AssetPoolFactory: pool creation and lookup, and all of its custom errors. */
+export const ASSET_POOL_FACTORY_ABI = [
+  "function createPool((bytes32 dealId, string name, address originator, address servicer, address trustee, address cashToken) params) returns (address pool)",
+  "function poolOf(bytes32 dealId) view returns (address)",
+  "event PoolCreated(address indexed pool, bytes32 indexed dealId, string name, address originator, address servicer, address trustee, address cashToken, address indexed createdBy)",
+  "error CashTokenMissing()",
+  "error DealIdMissing()",
+  "error DealIdTaken(bytes32 dealId, address pool)",
+  "error NotOriginator(address account)",
+  "error NotServicer(address account)",
+  "error NotTrustee(address account)",
+  "error PoolIndexOutOfRange(uint256 index, uint256 count)",
+  "error PoolNameMissing()",
+  "error ZeroAddress()",
+] as const;
+
+/** TrancheToken: what `abs pool show` prints of a tranche. */
+export const TRANCHE_TOKEN_ABI = [
+  "function factorRay() view returns (uint256)",
+  "function name() view returns (string)",
+  "function symbol() view returns (string)",
+  "function terms() view returns ((string name, string symbol, uint8 seniority, uint8 couponType, uint64 couponRateWad, uint256 originalFaceCents, uint32 allowedInvestorClasses))",
+  "function totalSupply() view returns (uint256)",
+] as const;

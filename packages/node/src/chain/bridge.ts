@@ -1,0 +1,359 @@
+/**
+ * The chain bridge: the one way a member node sends transactions.
+ *
+ * - One sender per key: sends are serialised and the bridge counts its own nonces (read from the chain
+ *   once, then incremented locally; never re-read per transaction: ethers caches "pending" reads).
+ * - Every RPC call is retried with exponential backoff on transport/node faults (retry.ts); a revert is
+ *   permanent and thrown as CHAIN_REVERTED with the decoded custom error (revert.ts). The call is
+ *   simulated (`eth_estimateGas`) before signing, so a doomed transaction is never sent.
+ * - A persistent action journal (LevelDB sublevel `chain-actions`) makes actions idempotent: each action
+ *   has a caller-chosen key; the signed transaction (hash, nonce, raw bytes) is journalled as `submitted`
+ *   BEFORE it is broadcast, and `confirmed` (block number) once it has `confirmations` blocks. Running an
+ *   action whose key is confirmed returns the stored result and sends nothing; one that is `submitted`
+ *   (e.g. the node was killed) is resumed: its receipt is looked up and, if the chain never saw it, the SAME
+ *   signed bytes (same nonce) are broadcast again, so it can never be anchored twice.
+ */
+import { type Logger } from "pino";
+import { type Level } from "level";
+import { type JsonRpcProvider, type TransactionReceipt, type Wallet, type HDNodeWallet, keccak256 } from "ethers";
+import { z } from "zod";
+import { ChainError, NodeError } from "../errors";
+import { decodeRevert } from "./revert";
+import {
+  DEFAULT_RETRY_POLICY,
+  type RetryPolicy,
+  type Sleep,
+  isAlreadyKnown,
+  isNonceTooLow,
+  isRetryableRpcError,
+  realSleep,
+  withRetry,
+} from "./retry";
+
+type Root = Level<string, string>;
+
+export interface BridgeOptions {
+  /** Blocks a transaction must have (its own included) before it counts as confirmed. Default 1. */
+  readonly confirmations?: number;
+  /** How long to wait for confirmations before answering CHAIN_TX_PENDING, ms. Default 120 s. */
+  readonly confirmTimeoutMs?: number;
+  /** Receipt polling interval, ms. Default 250. */
+  readonly pollMs?: number;
+  readonly retry?: RetryPolicy;
+  /** Gas limit = estimate × (100 + headroom) / 100. Default 20. */
+  readonly gasHeadroomPercent?: number;
+  readonly sleep?: Sleep;
+}
+
+/** A contract call to send. `label` names it in logs and errors (never data). */
+export interface ChainCall {
+  readonly to: string;
+  readonly data: string;
+  readonly label: string;
+}
+
+/** What a confirmed action returns. */
+export interface ConfirmedAction {
+  readonly key: string;
+  readonly txHash: string;
+  readonly nonce: number;
+  readonly blockNumber: number;
+  /** The receipt (re-read from the chain when the action was confirmed earlier). */
+  readonly receipt: TransactionReceipt;
+  /** True when this call found the action already confirmed and sent nothing. */
+  readonly reused: boolean;
+}
+
+const hex = z.string().regex(/^0x[0-9a-fA-F]*$/);
+const journalEntry = z.discriminatedUnion("state", [
+  z.object({
+    state: z.literal("submitted"),
+    label: z.string(),
+    to: z.string(),
+    txHash: hex,
+    nonce: z.number().int().min(0),
+    raw: hex,
+  }),
+  z.object({
+    state: z.literal("confirmed"),
+    label: z.string(),
+    to: z.string(),
+    txHash: hex,
+    nonce: z.number().int().min(0),
+    blockNumber: z.number().int().min(0),
+  }),
+]);
+export type JournalEntry = z.output<typeof journalEntry>;
+
+const UTF8 = { keyEncoding: "utf8", valueEncoding: "utf8" } as const;
+
+export class ChainBridge {
+  readonly address: string;
+  private readonly journal;
+  private readonly confirmations: number;
+  private readonly confirmTimeoutMs: number;
+  private readonly pollMs: number;
+  private readonly retry: RetryPolicy;
+  private readonly headroom: bigint;
+  private readonly sleep: Sleep;
+  private nextNonce: number | undefined;
+  private chainId: bigint | undefined;
+  /** Serialises signing + broadcasting (one sender, strictly increasing nonces). */
+  private sending: Promise<unknown> = Promise.resolve();
+  /** Actions running now, by key: a second call with the same key joins the first. */
+  private readonly running = new Map<string, Promise<ConfirmedAction>>();
+
+  constructor(
+    private readonly deps: {
+      readonly wallet: Wallet | HDNodeWallet;
+      readonly provider: JsonRpcProvider;
+      readonly db: Root;
+      readonly logger: Logger;
+    },
+    options: BridgeOptions = {},
+  ) {
+    this.address = deps.wallet.address;
+    this.journal = deps.db.sublevel<string, string>("chain-actions", UTF8);
+    this.confirmations = options.confirmations ?? 1;
+    this.confirmTimeoutMs = options.confirmTimeoutMs ?? 120_000;
+    this.pollMs = options.pollMs ?? 250;
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.headroom = BigInt(100 + (options.gasHeadroomPercent ?? 20));
+    this.sleep = options.sleep ?? realSleep;
+  }
+
+  /** The journal entry of an action, if any. */
+  async entry(key: string): Promise<JournalEntry | undefined> {
+    const raw = await this.journal.get(key);
+    if (raw === undefined) return undefined;
+    const parsed = journalEntry.safeParse(JSON.parse(raw));
+    if (!parsed.success) throw new NodeError("INTERNAL", `chain journal entry "${key}" is corrupt`);
+    return parsed.data;
+  }
+
+  /** Keys of actions that were sent but not yet confirmed (to resume after a restart). */
+  async unconfirmed(): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const [key, raw] of this.journal.iterator()) {
+      if ((JSON.parse(raw) as { state?: unknown }).state === "submitted") keys.push(key);
+    }
+    return keys;
+  }
+
+  /** Forget an action (only for one that is not pending on chain: the caller checked). */
+  async forget(key: string): Promise<void> {
+    await this.journal.del(key);
+  }
+
+  /** Read-only call with retries (no journal). */
+  rpc<T>(what: string, call: () => Promise<T>): Promise<T> {
+    return withRetry(call, this.retry, {
+      sleep: this.sleep,
+      onRetry: (attempt, delayMs, err) =>
+        this.deps.logger.warn({ what, attempt, delayMs, err: describe(err) }, "rpc failed, retrying"),
+    }).catch((error: unknown) => {
+      throw asChainError(error, what);
+    });
+  }
+
+  /**
+   * Run the action `key` exactly once: return its confirmation if it is confirmed, resume it if it was
+   * submitted, else simulate, sign, journal and send `call`. Throws ChainError (see the codes).
+   */
+  execute(key: string, call: ChainCall): Promise<ConfirmedAction> {
+    const current = this.running.get(key);
+    if (current) return current;
+    const run = this.executeNow(key, call).finally(() => this.running.delete(key));
+    this.running.set(key, run);
+    return run;
+  }
+
+  /**
+   * Resume an action found `submitted` in the journal without sending anything new: wait for its receipt,
+   * or broadcast its journalled bytes again. Returns undefined if the chain will never include it (its
+   * nonce was used by another transaction): the entry is then forgotten.
+   */
+  async resume(key: string): Promise<ConfirmedAction | undefined> {
+    const entry = await this.entry(key);
+    if (entry === undefined) return undefined;
+    if (entry.state === "confirmed") return this.confirmedResult(key, entry, true);
+    const known = await this.rpc("eth_getTransactionReceipt", () =>
+      this.deps.provider.getTransactionReceipt(entry.txHash),
+    );
+    if (known === null) {
+      const pending = await this.rpc("eth_getTransactionByHash", () => this.deps.provider.getTransaction(entry.txHash));
+      if (pending === null) {
+        this.deps.logger.info({ key, txHash: entry.txHash, nonce: entry.nonce }, "re-broadcasting journalled tx");
+        const outcome = await this.broadcast(entry.raw);
+        if (outcome === "nonce-used") {
+          await this.journal.del(key);
+          this.nextNonce = undefined;
+          return undefined;
+        }
+      }
+    }
+    return this.waitConfirmed(key, entry);
+  }
+
+  private async executeNow(key: string, call: ChainCall): Promise<ConfirmedAction> {
+    const existing = await this.entry(key);
+    if (existing?.state === "confirmed") return this.confirmedResult(key, existing, true);
+    if (existing?.state === "submitted") {
+      const resumed = await this.resume(key);
+      if (resumed) return resumed;
+    }
+    const entry = await this.serialised(() => this.signAndSend(key, call));
+    return this.waitConfirmed(key, entry);
+  }
+
+  private serialised<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.sending.then(task);
+    this.sending = run.catch(() => undefined);
+    return run;
+  }
+
+  private async signAndSend(key: string, call: ChainCall): Promise<JournalEntry & { state: "submitted" }> {
+    const { wallet, provider, logger } = this.deps;
+    let gas: bigint;
+    try {
+      gas = await withRetry(
+        () => provider.estimateGas({ from: this.address, to: call.to, data: call.data }),
+        this.retry,
+        {
+          sleep: this.sleep,
+        },
+      );
+    } catch (error) {
+      throw asChainError(error, call.label);
+    }
+    this.chainId ??= (await this.rpc("eth_chainId", () => provider.getNetwork())).chainId;
+    if (this.nextNonce === undefined) {
+      // Read once, uncached (ethers caches identical reads briefly), then counted here.
+      const count = await this.rpc("eth_getTransactionCount", () =>
+        provider.send("eth_getTransactionCount", [this.address, "pending"]),
+      );
+      this.nextNonce = Number(count);
+    }
+    const fees = await this.rpc("fee data", () => provider.getFeeData());
+    const nonce = this.nextNonce;
+    const raw = await wallet.signTransaction({
+      type: 2,
+      chainId: this.chainId,
+      to: call.to,
+      data: call.data,
+      nonce,
+      gasLimit: (gas * this.headroom) / 100n,
+      maxFeePerGas: fees.maxFeePerGas ?? fees.gasPrice ?? 1_000_000_000n,
+      maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 0n,
+    });
+    const entry = { state: "submitted" as const, label: call.label, to: call.to, txHash: keccak256(raw), nonce, raw };
+    // Journalled before it leaves: a crash from here on resumes this very transaction.
+    await this.journal.put(key, JSON.stringify(entry));
+    this.nextNonce = nonce + 1;
+    const outcome = await this.broadcast(raw);
+    if (outcome === "nonce-used") {
+      await this.journal.del(key);
+      this.nextNonce = undefined;
+      throw new ChainError(
+        "CHAIN_NONCE_CONFLICT",
+        `${call.label}: nonce ${nonce} of ${this.address} was already used (is another process sending with this key?)`,
+        { retryable: true },
+      );
+    }
+    logger.info({ key, label: call.label, txHash: entry.txHash, nonce }, "transaction sent");
+    return entry;
+  }
+
+  /** Broadcast signed bytes; "sent" also when the node already has them. */
+  private async broadcast(raw: string): Promise<"sent" | "nonce-used"> {
+    try {
+      await withRetry(() => this.deps.provider.broadcastTransaction(raw), this.retry, { sleep: this.sleep });
+      return "sent";
+    } catch (error) {
+      if (isAlreadyKnown(error)) return "sent";
+      if (isNonceTooLow(error)) {
+        // Either our own earlier broadcast got through (the receipt exists) or someone else used the nonce.
+        const mined = await this.rpc("eth_getTransactionReceipt", () =>
+          this.deps.provider.getTransactionReceipt(keccak256(raw)),
+        );
+        return mined === null ? "nonce-used" : "sent";
+      }
+      throw asChainError(error, "eth_sendRawTransaction");
+    }
+  }
+
+  private async waitConfirmed(key: string, entry: JournalEntry): Promise<ConfirmedAction> {
+    const { provider } = this.deps;
+    const deadline = Date.now() + this.confirmTimeoutMs;
+    for (;;) {
+      const receipt = await this.rpc("eth_getTransactionReceipt", () => provider.getTransactionReceipt(entry.txHash));
+      if (receipt !== null) {
+        const latest = await this.rpc("eth_blockNumber", () => provider.getBlockNumber());
+        if (latest - receipt.blockNumber + 1 >= this.confirmations) {
+          if (receipt.status !== 1) {
+            await this.journal.del(key);
+            throw new ChainError("CHAIN_REVERTED", `${entry.label}: transaction ${entry.txHash} reverted on chain`);
+          }
+          const confirmed = {
+            state: "confirmed" as const,
+            label: entry.label,
+            to: entry.to,
+            txHash: entry.txHash,
+            nonce: entry.nonce,
+            blockNumber: receipt.blockNumber,
+          };
+          await this.journal.put(key, JSON.stringify(confirmed));
+          return {
+            key,
+            txHash: entry.txHash,
+            nonce: entry.nonce,
+            blockNumber: receipt.blockNumber,
+            receipt,
+            reused: false,
+          };
+        }
+      }
+      if (Date.now() > deadline) {
+        throw new ChainError(
+          "CHAIN_TX_PENDING",
+          `${entry.label}: transaction ${entry.txHash} has fewer than ${this.confirmations} confirmations after ${this.confirmTimeoutMs} ms`,
+          { retryable: true },
+        );
+      }
+      await this.sleep(this.pollMs);
+    }
+  }
+
+  private async confirmedResult(key: string, entry: JournalEntry, reused: boolean): Promise<ConfirmedAction> {
+    const receipt = await this.rpc("eth_getTransactionReceipt", () =>
+      this.deps.provider.getTransactionReceipt(entry.txHash),
+    );
+    if (receipt === null) {
+      throw new ChainError("CHAIN_UNAVAILABLE", `${entry.label}: the chain no longer knows ${entry.txHash}`, {
+        retryable: true,
+      });
+    }
+    return { key, txHash: entry.txHash, nonce: entry.nonce, blockNumber: receipt.blockNumber, receipt, reused };
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message.slice(0, 200) : String(error);
+}
+
+/** Map an ethers failure to a ChainError: a decoded revert (permanent) or an unavailable chain (retryable). */
+export function asChainError(error: unknown, what: string): NodeError {
+  if (error instanceof NodeError) return error;
+  const revert = decodeRevert(error);
+  if (revert !== undefined || !isRetryableRpcError(error)) {
+    return new ChainError(
+      "CHAIN_REVERTED",
+      `${what} was refused by the chain: ${revert ?? describe(error)}`,
+      revert === undefined ? { cause: error } : { cause: error, revert },
+    );
+  }
+  return new ChainError("CHAIN_UNAVAILABLE", `${what}: the chain RPC failed after retries (${describe(error)})`, {
+    cause: error,
+    retryable: true,
+  });
+}

@@ -1,0 +1,366 @@
+/**
+ * The originator's tape upload: stream-validate → commit → store → anchor, all or nothing.
+ *
+ * One pass over the uploaded bytes: `validateTape` parses, pseudonymises and commits each row, and hands
+ * each committed loan to the store's writer (LevelDB batches of 1,000), while the raw bytes are hashed
+ * (keccak256 → the anchor's `contentHash`). Rows are never held in memory; the tree holds 32 bytes a loan.
+ *
+ * Crash safety, with the journal kept by the tape store (`uploads`) and the chain bridge (`chain-actions`):
+ * 1. `receiving` (pool, planned version) is journalled before the first loan is written;
+ * 2. an invalid tape: its loans are deleted with the entry (nothing stored, nothing anchored), and every
+ *    error is returned;
+ * 3. a valid tape already anchored by this node (same pool and root): the staged loans are deleted and the
+ *    earlier version is returned; no transaction is sent;
+ * 4. `staged` (root, anchor) is journalled, then the bridge runs the action `anchor:<pool>:<root>` (which
+ *    journals the signed transaction before broadcasting it);
+ * 5. on confirmation, ONE batch writes the meta (the tape is served), the root → version index and removes
+ *    the upload entry.
+ * On restart (`recover`): `receiving` → roll back; `staged` with a confirmed or resumable transaction → wait
+ * for it and commit; `staged` with no transaction → look for the root on chain (commit if there, else roll
+ * back). A tape is therefore never anchored twice and never left half-stored.
+ */
+import { keccak_256 } from "@noble/hashes/sha3";
+import { Contract, Interface, getAddress, type JsonRpcProvider } from "ethers";
+import { type Logger } from "pino";
+import {
+  type ColumnMapping,
+  type OriginatorKeys,
+  type TapeEncodingOption,
+  type TapeIssue,
+  type TapeValidationSummary,
+  deriveLoanSalt,
+  validateTape,
+} from "@abs/core";
+import { ASSET_POOL_ABI } from "./chain/abi";
+import { type ChainBridge, type ConfirmedAction } from "./chain/bridge";
+import { ChainError, NodeError, UploadError } from "./errors";
+import { type LevelTapeStore, type StoredTapeMeta, type UploadEntry } from "./tape-store";
+
+export const TAPE_CHANGE_KINDS = ["Initial", "Repurchase", "Substitution", "RevolvingPurchase", "Correction"] as const;
+export type TapeChangeKindName = (typeof TAPE_CHANGE_KINDS)[number];
+
+export interface UploadTapeOptions {
+  readonly format?: "auto" | "csv" | "jsonl";
+  readonly encoding?: TapeEncodingOption;
+  readonly delimiter?: string;
+  readonly mapping?: ColumnMapping;
+  readonly maxErrors?: number;
+  /** The tape's cut-off date, yyyy-mm-dd (UTC midnight goes on chain). */
+  readonly cutoffDate: string;
+  /** Why this version exists. Default "Initial". */
+  readonly kind?: TapeChangeKindName;
+  /** Where entitled members fetch the tape. Default `abs-node://<memberId>/pools/<pool>/tapes/<version>`. */
+  readonly dataUri?: string;
+  readonly onProgress?: (progress: { bytesRead: number; rows: number; errors: number }) => void;
+}
+
+interface AnchorFields {
+  readonly merkleRoot: string;
+  readonly loanCount: number;
+  readonly totalPrincipalCents: string;
+  readonly waRateWad: string;
+  readonly waRemainingTermMonthsWad: string;
+  readonly cutoffDate: number;
+  readonly contentHash: string;
+  readonly dataUri: string;
+}
+
+export type UploadOutcome =
+  | {
+      readonly status: "anchored" | "already-anchored";
+      readonly pool: string;
+      readonly version: number;
+      readonly root: string;
+      readonly loanCount: number;
+      readonly contentHash: string;
+      readonly txHash: string;
+      readonly blockNumber: number;
+      readonly summary?: TapeValidationSummary;
+    }
+  | { readonly status: "invalid"; readonly summary: TapeValidationSummary; readonly errors: readonly TapeIssue[] };
+
+const POOL = new Interface(ASSET_POOL_ABI);
+const ZERO32 = `0x${"00".repeat(32)}`;
+
+export interface TapeUploadDeps {
+  readonly store: LevelTapeStore;
+  readonly bridge: ChainBridge;
+  readonly provider: JsonRpcProvider;
+  readonly keys: OriginatorKeys;
+  readonly memberId: string;
+  readonly logger: Logger;
+  /** Loans per LevelDB batch. Default 1,000. */
+  readonly chunkSize?: number;
+}
+
+export class TapeUploadService {
+  private busy = false;
+
+  constructor(private readonly deps: TapeUploadDeps) {}
+
+  /** Upload one tape to `pool`; see the file comment. Throws UploadError / ChainError; `invalid` is a result. */
+  async upload(
+    poolAddress: string,
+    body: AsyncIterable<Uint8Array>,
+    options: UploadTapeOptions,
+  ): Promise<UploadOutcome> {
+    const cutoffDate = cutoffSeconds(options.cutoffDate);
+    const kind = TAPE_CHANGE_KINDS.indexOf(options.kind ?? "Initial");
+    if (kind < 0)
+      throw new UploadError("UPLOAD_OPTIONS_INVALID", `kind: expected one of ${TAPE_CHANGE_KINDS.join(", ")}`);
+    if (this.busy) {
+      throw new UploadError("UPLOAD_IN_PROGRESS", "another tape upload is in progress on this node", {
+        retryable: true,
+      });
+    }
+    this.busy = true;
+    try {
+      // An earlier upload may have been left staged (its anchor still pending when it failed): settle it
+      // first, so this one sees the pool's true tape count and the earlier tape's committed root.
+      await this.recover();
+      return await this.uploadNow(getAddress(poolAddress), body, options, {
+        kindIndex: kind,
+        cutoffSeconds: cutoffDate,
+      });
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async uploadNow(
+    pool: string,
+    body: AsyncIterable<Uint8Array>,
+    options: UploadTapeOptions,
+    checked: { readonly kindIndex: number; readonly cutoffSeconds: number },
+  ): Promise<UploadOutcome> {
+    const { store, bridge, keys, logger } = this.deps;
+    const contract = new Contract(pool, ASSET_POOL_ABI, this.deps.provider);
+    const originator = await bridge.rpc("pool.originator", () => contract.getFunction("originator").staticCall());
+    if (String(originator).toLowerCase() !== bridge.address.toLowerCase()) {
+      throw new UploadError("NOT_POOL_PARTY", `this node (${bridge.address}) is not the originator of pool ${pool}`);
+    }
+    const tapeCount = Number(await bridge.rpc("pool.tapeCount", () => contract.getFunction("tapeCount").staticCall()));
+    const version = tapeCount + 1;
+    const startedAt = Date.now();
+    await store.putUpload({ state: "receiving", pool, version, startedAt });
+    const writer = await store.openWriter(pool, version, this.deps.chunkSize);
+    const hash = keccak_256.create();
+    async function* hashed(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of body) {
+        hash.update(chunk);
+        yield chunk;
+      }
+    }
+    const input = hashed();
+    let result;
+    try {
+      result = await validateTape(input, {
+        ...(options.format === undefined ? {} : { format: options.format }),
+        ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
+        ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
+        ...(options.mapping === undefined ? {} : { mapping: options.mapping }),
+        ...(options.maxErrors === undefined ? {} : { maxErrors: options.maxErrors }),
+        borrowerKey: keys.borrowerKey,
+        saltKey: keys.saltKey,
+        ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+        progressEveryRows: 10_000,
+        onLoan: (loan) => writer.add({ ...loan, salt: deriveLoanSalt(keys.saltKey, loan.record.loanId) }),
+      });
+      await writer.flush();
+    } catch (error) {
+      await store.abortUpload(pool, version);
+      throw error;
+    }
+    if (!result.valid || result.root === undefined || result.commitment === undefined) {
+      await store.abortUpload(pool, version);
+      logger.info({ pool, errors: result.summary.errorCount, rows: result.rows }, "invalid tape refused");
+      return { status: "invalid", summary: result.summary, errors: result.errors };
+    }
+    const root = result.root.toLowerCase();
+    const previous = await store.anchoredTape(pool, root);
+    if (previous !== undefined) {
+      await store.abortUpload(pool, version);
+      logger.info({ pool, root, version: previous.version }, "tape already anchored: nothing sent");
+      return { status: "already-anchored", ...previous, summary: result.summary };
+    }
+    const onChain = await this.findAnchoredVersion(pool, root, tapeCount);
+    if (onChain !== undefined) {
+      await store.abortUpload(pool, version);
+      throw new UploadError(
+        "TAPE_ALREADY_ANCHORED",
+        `pool ${pool} already anchors this tape (root ${root}) as version ${onChain}, not uploaded through this node`,
+      );
+    }
+    const { summary } = result.commitment;
+    const contentHash = `0x${Buffer.from(hash.digest()).toString("hex")}`;
+    const anchor: AnchorFields = {
+      merkleRoot: root,
+      loanCount: summary.loanCount,
+      totalPrincipalCents: summary.totalPrincipalCents.toString(),
+      waRateWad: summary.waRateWad.toString(),
+      waRemainingTermMonthsWad: summary.waRemainingTermMonthsWad.toString(),
+      cutoffDate: checked.cutoffSeconds,
+      contentHash,
+      dataUri: options.dataUri ?? `abs-node://${this.deps.memberId}/pools/${pool.toLowerCase()}/tapes/${version}`,
+    };
+    const staged: UploadEntry = {
+      state: "staged",
+      pool,
+      version,
+      startedAt,
+      actionKey: `anchor:${pool.toLowerCase()}:${root}`,
+      kind: checked.kindIndex,
+      anchor,
+    };
+    await store.putUpload(staged);
+    let confirmed: ConfirmedAction;
+    try {
+      confirmed = await bridge.execute(staged.actionKey, anchorCall(pool, staged));
+    } catch (error) {
+      // A refused transaction (revert) was never sent: nothing to keep. A pending one stays staged and is
+      // resumed by `recover` (or by the next upload of the same tape).
+      if (error instanceof NodeError && !error.retryable) await store.abortUpload(pool, version);
+      throw error;
+    }
+    return { status: "anchored", ...(await this.commit(staged, confirmed)), summary: result.summary };
+  }
+
+  /** Resume or roll back uploads left in the journal by a crash; run before serving. */
+  async recover(): Promise<{ committed: number; rolledBack: number }> {
+    const { store, bridge, logger } = this.deps;
+    let committed = 0;
+    let rolledBack = 0;
+    for (const entry of await store.listUploads()) {
+      if (entry.state === "receiving") {
+        await store.abortUpload(entry.pool, entry.version);
+        rolledBack += 1;
+        logger.warn({ pool: entry.pool, version: entry.version }, "rolled back an upload cut short while receiving");
+        continue;
+      }
+      const journalled = await bridge.entry(entry.actionKey);
+      let confirmed: ConfirmedAction | undefined;
+      if (journalled !== undefined) confirmed = await bridge.resume(entry.actionKey);
+      if (confirmed === undefined) {
+        // Never sent (or its nonce went to another tx): was the same root anchored some other way?
+        const contract = new Contract(entry.pool, ASSET_POOL_ABI, this.deps.provider);
+        const count = Number(await bridge.rpc("pool.tapeCount", () => contract.getFunction("tapeCount").staticCall()));
+        const found = await this.findAnchoredVersion(entry.pool, entry.anchor.merkleRoot, count);
+        if (found === undefined || found !== entry.version) {
+          await store.abortUpload(entry.pool, entry.version);
+          rolledBack += 1;
+          logger.warn(
+            { pool: entry.pool, version: entry.version },
+            "rolled back a staged upload that was never anchored",
+          );
+          continue;
+        }
+        throw new ChainError(
+          "CHAIN_NONCE_CONFLICT",
+          `pool ${entry.pool} anchored root ${entry.anchor.merkleRoot} as version ${found} by a transaction this node did not journal`,
+        );
+      }
+      await this.commit(entry, confirmed);
+      committed += 1;
+      logger.info({ pool: entry.pool, version: entry.version }, "resumed an upload: anchored and committed");
+    }
+    return { committed, rolledBack };
+  }
+
+  private async commit(
+    entry: UploadEntry & { state: "staged" },
+    confirmed: ConfirmedAction,
+  ): Promise<{
+    pool: string;
+    version: number;
+    root: string;
+    loanCount: number;
+    contentHash: string;
+    txHash: string;
+    blockNumber: number;
+  }> {
+    const version = anchoredVersionOf(confirmed, entry.pool);
+    if (version !== entry.version) {
+      throw new NodeError(
+        "INTERNAL",
+        `pool ${entry.pool} anchored the tape as version ${version}, the node staged it as ${entry.version}`,
+      );
+    }
+    const pool = entry.pool.toLowerCase();
+    const meta: StoredTapeMeta = {
+      pool,
+      version,
+      root: entry.anchor.merkleRoot,
+      loanCount: entry.anchor.loanCount,
+      summary: {
+        loanCount: entry.anchor.loanCount,
+        totalPrincipalCents: BigInt(entry.anchor.totalPrincipalCents),
+        waRateWad: BigInt(entry.anchor.waRateWad),
+        waRemainingTermMonthsWad: BigInt(entry.anchor.waRemainingTermMonthsWad),
+      },
+    };
+    const anchored = {
+      pool,
+      version,
+      root: entry.anchor.merkleRoot,
+      loanCount: entry.anchor.loanCount,
+      contentHash: entry.anchor.contentHash,
+      txHash: confirmed.txHash.toLowerCase(),
+      blockNumber: confirmed.blockNumber,
+    };
+    await this.deps.store.commitUpload(meta, anchored);
+    this.deps.logger.info(
+      { pool, version, loans: meta.loanCount, txHash: anchored.txHash },
+      "tape anchored and stored",
+    );
+    return anchored;
+  }
+
+  /** The version of `pool` anchoring `root`, scanning from the newest. */
+  private async findAnchoredVersion(pool: string, root: string, tapeCount: number): Promise<number | undefined> {
+    const contract = new Contract(pool, ASSET_POOL_ABI, this.deps.provider);
+    for (let v = tapeCount; v >= 1; v -= 1) {
+      const tape = (await this.deps.bridge.rpc("pool.tape", () => contract.getFunction("tape").staticCall(v))) as {
+        anchor: { merkleRoot: string };
+      };
+      if (tape.anchor.merkleRoot.toLowerCase() === root.toLowerCase()) return v;
+    }
+    return undefined;
+  }
+}
+
+function anchorCall(pool: string, entry: UploadEntry & { state: "staged" }) {
+  const a = entry.anchor;
+  const data = POOL.encodeFunctionData("anchorTape", [
+    [
+      a.merkleRoot,
+      a.loanCount,
+      BigInt(a.totalPrincipalCents),
+      BigInt(a.waRateWad),
+      BigInt(a.waRemainingTermMonthsWad),
+      a.cutoffDate,
+      a.contentHash,
+      a.dataUri,
+    ],
+    [entry.kind, 0, 0, 0, 0, ZERO32],
+  ]);
+  return { to: pool, data, label: `anchorTape(v${entry.version}) on ${pool}` };
+}
+
+/** The version in the receipt's TapeAnchored event. */
+function anchoredVersionOf(confirmed: ConfirmedAction, pool: string): number {
+  for (const log of confirmed.receipt.logs) {
+    if (log.address.toLowerCase() !== pool.toLowerCase()) continue;
+    const parsed = POOL.parseLog({ topics: [...log.topics], data: log.data });
+    if (parsed?.name === "TapeAnchored") return Number(parsed.args.getValue("version"));
+  }
+  throw new NodeError("INTERNAL", `transaction ${confirmed.txHash} has no TapeAnchored event of pool ${pool}`);
+}
+
+function cutoffSeconds(date: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const ms = Date.parse(`${date}T00:00:00Z`);
+  if (match === null || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date) {
+    throw new UploadError("UPLOAD_OPTIONS_INVALID", `cutoffDate: expected a date yyyy-mm-dd, found "${date}"`);
+  }
+  return ms / 1000;
+}

@@ -1,0 +1,148 @@
+/**
+ * The chain bridge against a real Hardhat chain, reached through a real HTTP proxy that can be told to
+ * fail: retries with backoff over transport faults, permanent reverts decoded (no retry), its own nonces
+ * for concurrent actions, idempotent actions (same key = one transaction), and resuming a journalled
+ * transaction that never reached the chain (same signed bytes, same nonce).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { Interface, JsonRpcProvider, encodeBytes32String } from "ethers";
+import { Level } from "level";
+import pino from "pino";
+import { hardhatDevWallet } from "@abs/core";
+import { ASSET_POOL_FACTORY_ABI } from "../src/chain/abi";
+import { ChainBridge } from "../src/chain/bridge";
+import { type NodeError } from "../src/errors";
+import { startConsortiumChain, type ConsortiumChain } from "./consortium-chain";
+import { FlakyProxy } from "./flaky-proxy";
+
+const FACTORY = new Interface(ASSET_POOL_FACTORY_ABI);
+const fast = { attempts: 5, baseDelayMs: 300, maxDelayMs: 400 };
+
+describe("chain bridge (real chain behind a flaky proxy)", function () {
+  this.timeout(60_000);
+  let consortium: ConsortiumChain;
+  let proxy: FlakyProxy;
+  let provider: JsonRpcProvider;
+  let db: Level<string, string>;
+  let dir: string;
+  const trustee = hardhatDevWallet(3);
+  let deal = 0;
+
+  const createPoolCall = () => {
+    deal += 1;
+    const data = FACTORY.encodeFunctionData("createPool", [
+      {
+        dealId: encodeBytes32String(`BRIDGE-${deal}`),
+        name: `Bridge deal ${deal}`,
+        originator: hardhatDevWallet(1).address,
+        servicer: hardhatDevWallet(2).address,
+        trustee: trustee.address,
+        cashToken: consortium.deployment.cashToken,
+      },
+    ]);
+    return { to: consortium.deployment.poolFactory, data, label: `createPool(BRIDGE-${deal})` };
+  };
+  const newBridge = () =>
+    new ChainBridge({ wallet: trustee, provider, db, logger: pino({ level: "silent" }) }, { retry: fast, pollMs: 20 });
+
+  before(async () => {
+    consortium = await startConsortiumChain({ withSampleDeal: false });
+    proxy = new FlakyProxy(consortium.chain.rpcUrl);
+    await proxy.start();
+    provider = new JsonRpcProvider(proxy.url, undefined, { batchMaxCount: 1, staticNetwork: true });
+    await provider.getNetwork(); // detected once (staticNetwork) before any failure is injected
+    dir = mkdtempSync(path.join(tmpdir(), "abs-bridge-"));
+    db = new Level<string, string>(dir);
+    await db.open();
+  });
+
+  after(async () => {
+    await db.close();
+    provider.destroy();
+    await proxy.stop();
+    await consortium.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("retries transport failures with backoff and confirms the action", async () => {
+    const bridge = newBridge();
+    proxy.failures = 0;
+    proxy.failNext = 3;
+    const done = await bridge.execute("pool-a", createPoolCall());
+    expect(proxy.failures).to.equal(3);
+    expect(done.receipt.status).to.equal(1);
+    expect((await bridge.entry("pool-a"))?.state).to.equal("confirmed");
+  });
+
+  it("gives up with CHAIN_UNAVAILABLE (retryable) when the RPC stays down", async () => {
+    const bridge = newBridge();
+    proxy.failNext = 1_000;
+    try {
+      await bridge.execute("pool-down", createPoolCall());
+      expect.fail("expected a rejection");
+    } catch (error) {
+      expect((error as NodeError).code).to.equal("CHAIN_UNAVAILABLE");
+      expect((error as NodeError).retryable).to.equal(true);
+    } finally {
+      proxy.failNext = 0;
+    }
+    expect(await bridge.entry("pool-down")).to.equal(undefined);
+  });
+
+  it("does not retry a revert: CHAIN_REVERTED with the decoded custom error, nothing journalled", async () => {
+    const bridge = newBridge();
+    const call = createPoolCall();
+    await bridge.execute("dup-1", call);
+    proxy.failures = 0;
+    try {
+      await bridge.execute("dup-2", call); // the same deal id again
+      expect.fail("expected a rejection");
+    } catch (error) {
+      expect((error as NodeError).code).to.equal("CHAIN_REVERTED");
+      expect((error as NodeError).retryable).to.equal(false);
+      expect((error as Error).message).to.match(/DealIdTaken\(dealId=0x[0-9a-f]{64}, pool=0x[0-9a-fA-F]{40}\)/);
+    }
+    expect(proxy.failures).to.equal(0);
+    expect(await bridge.entry("dup-2")).to.equal(undefined);
+  });
+
+  it("counts its own nonces for concurrent actions, and the same key twice sends once", async () => {
+    const bridge = newBridge();
+    const before = Number(await provider.send("eth_getTransactionCount", [trustee.address, "latest"]));
+    const call = createPoolCall();
+    const [a, b, again] = await Promise.all([
+      bridge.execute("c-1", call),
+      bridge.execute("c-2", createPoolCall()),
+      bridge.execute("c-1", call),
+    ]);
+    expect([a.nonce, b.nonce].sort()).to.deep.equal([before, before + 1]);
+    expect(again.txHash).to.equal(a.txHash);
+    const later = await newBridge().execute("c-1", call);
+    expect(later).to.include({ txHash: a.txHash, reused: true });
+    expect(Number(await provider.send("eth_getTransactionCount", [trustee.address, "latest"]))).to.equal(before + 2);
+  });
+
+  it("resumes a journalled transaction that never reached the chain by re-sending the same bytes", async () => {
+    const crashed = newBridge();
+    proxy.dropSends = true; // the broadcast is lost, like a node killed right after journalling
+    const call = createPoolCall();
+    try {
+      await crashed.execute("lost", call);
+      expect.fail("expected a rejection");
+    } catch (error) {
+      expect((error as NodeError).code).to.equal("CHAIN_UNAVAILABLE");
+    } finally {
+      proxy.dropSends = false;
+    }
+    const journalled = await crashed.entry("lost");
+    expect(journalled?.state).to.equal("submitted");
+    expect(await crashed.unconfirmed()).to.include("lost");
+    const resumed = await newBridge().resume("lost");
+    expect(resumed?.txHash).to.equal(journalled?.txHash);
+    expect(resumed?.nonce).to.equal(journalled?.nonce);
+    expect((await crashed.entry("lost"))?.state).to.equal("confirmed");
+  });
+});

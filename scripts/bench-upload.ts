@@ -1,0 +1,232 @@
+/**
+ * Tape upload at scale, end to end: a synthetic tape of N loans (default 1,000,000) uploaded over HTTP to
+ * an originator node running as its own process on a local chain: validate + pseudonymise + commit +
+ * store (LevelDB) + anchor (one transaction, confirmed). Compared with the FLOOR measured in the same run on
+ * the same file: parsing it and hashing it into the Merkle tree (`validateTape` with a salt key), nothing
+ * else, in its own process. Prints wall time and peak RSS (VmHWM) of both, the ratio, and checks the goals
+ * (pipeline ≤ 2× floor, node peak RSS ≤ 1 GiB). With --bad it also uploads the same tape with 10,000 bad
+ * rows (1 in 100 for 1,000,000) and checks that every one is refused and nothing is stored or anchored.
+ *
+ *   npx ts-node --transpile-only scripts/bench-upload.ts [loanCount] [--bad]
+ */
+import { spawn } from "node:child_process";
+import {
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { finished } from "node:stream/promises";
+import { Contract } from "ethers";
+import { TAPE_COLUMNS, deriveOriginatorKeys, generateLoans, recordToCells, validateTape, writeCsv } from "@abs/core";
+import { ASSET_POOL_ABI } from "@abs/node";
+import { startConsortiumChain } from "../packages/node/test/consortium-chain";
+import { startMemberNodes } from "./lib/member-nodes";
+import { loadNetworkConfig } from "../deploy/config";
+
+const MASTER_KEY = "5a".repeat(32);
+const BAD_EVERY = 100;
+
+async function writeTape(file: string, count: number, bad: boolean): Promise<number> {
+  let broken = 0;
+  const current = TAPE_COLUMNS.indexOf("current_principal_yuan");
+  function* rows(): Generator<string[]> {
+    let index = 0;
+    for (const loan of generateLoans(count, 20261124, { asOfDate: "2026-06-30" })) {
+      const cells = recordToCells(loan);
+      if (bad && index % BAD_EVERY === BAD_EVERY / 2) {
+        cells[current] = "-1.00";
+        broken += 1;
+      }
+      index += 1;
+      yield cells;
+    }
+  }
+  const out = createWriteStream(file);
+  await writeCsv(TAPE_COLUMNS, rows(), out);
+  out.end();
+  await finished(out);
+  return broken;
+}
+
+/** Child mode: the floor. Parse + hash + tree of `file`; prints one JSON line. */
+async function floor(file: string): Promise<void> {
+  const keys = deriveOriginatorKeys(Buffer.from(MASTER_KEY, "hex")); // as the node derives them
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const result = await validateTape(createReadStream(file, { highWaterMark: 1 << 20 }), {
+    saltKey: keys.saltKey,
+    borrowerKey: keys.borrowerKey,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  if (!result.valid || result.root === undefined) throw new Error("floor: the tape should be valid");
+  process.stdout.write(
+    `${JSON.stringify({ seconds, cpuSeconds, rows: result.rows, root: result.root, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`,
+  );
+}
+
+function runFloor(
+  file: string,
+): Promise<{ seconds: number; cpuSeconds: number; rows: number; root: string; peakRssMb: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, "--floor", file], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve(
+            JSON.parse(out) as { seconds: number; cpuSeconds: number; rows: number; root: string; peakRssMb: number },
+          )
+        : reject(new Error(`floor exited ${code}`)),
+    );
+  });
+}
+
+function upload(
+  url: string,
+  pool: string,
+  file: string,
+  token: string,
+): Promise<{ status: number; body: string; seconds: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/v1/pools/${pool}/tapes?cutoffDate=2026-06-30&maxErrors=100000`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "text/csv" },
+    });
+    req.on("response", (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString(),
+          seconds: (performance.now() - started) / 1000,
+        }),
+      );
+    });
+    req.on("error", reject);
+    createReadStream(file, { highWaterMark: 1 << 20 }).pipe(req);
+  });
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
+}
+
+/** Peak resident set of a process (VmHWM), MB. */
+function peakRssOf(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("VmHWM:"));
+  return Math.round(Number(/(\d+)/.exec(line ?? "")?.[1] ?? 0) / 1024);
+}
+
+async function bench(): Promise<void> {
+  const args = process.argv.slice(2);
+  const count = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
+  const dir = mkdtempSync(path.join(tmpdir(), "bench-upload-"));
+  const consortium = await startConsortiumChain({ withSampleDeal: false });
+  let stopNodes: (() => Promise<void>) | undefined;
+  try {
+    const file = path.join(dir, "tape.csv");
+    let started = performance.now();
+    await writeTape(file, count, false);
+    const mb = statSync(file).size / 1e6;
+    console.log(
+      `wrote ${count.toLocaleString("en-US")} loans, ${mb.toFixed(0)} MB, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+
+    const floorRun = await runFloor(file);
+    console.log(
+      `floor (parse + hash + tree, own process): ${floorRun.seconds.toFixed(1)} s, ${Math.round(floorRun.rows / floorRun.seconds).toLocaleString("en-US")} rows/s, ${floorRun.cpuSeconds.toFixed(1)} s CPU, peak RSS ${floorRun.peakRssMb} MB`,
+    );
+
+    mkdirSync(path.join(dir, "nodes"), { recursive: true });
+    writeFileSync(path.join(dir, "nodes", "originator-tape.key"), MASTER_KEY); // the floor's key: same root
+    const nodes = await startMemberNodes({
+      config: loadNetworkConfig("localhost"),
+      rpcUrl: consortium.chain.rpcUrl,
+      registry: consortium.deployment.registry,
+      members: ["originator"],
+      extraEnv: { ABS_NODE_MAX_UPLOAD_ERRORS: "100000" },
+      host: "127.0.0.1",
+      basePort: 30_000 + Math.floor(Math.random() * 9_000),
+      dataDir: path.join(dir, "nodes"),
+    });
+    stopNodes = () => nodes.stop();
+    const node = nodes.nodes[0];
+    if (node?.pid === undefined) throw new Error("no originator node");
+    const token = readFileSync(nodes.operatorTokenFile, "utf8").trim();
+    const pool = await consortium.createPool("BENCH-UPLOAD");
+    const tapeCount = () =>
+      new Contract(pool, ASSET_POOL_ABI, consortium.provider).getFunction("tapeCount").staticCall() as Promise<bigint>;
+
+    if (args.includes("--bad")) {
+      const badFile = path.join(dir, "bad.csv");
+      const broken = await writeTape(badFile, count, true);
+      const bad = await upload(node.url, pool, badFile, token);
+      const body = JSON.parse(bad.body) as { errors?: { code: string }[] };
+      if (bad.status !== 422 || body.errors?.length !== broken || (await tapeCount()) !== 0n) {
+        throw new Error(
+          `bad tape: expected 422 with ${broken} errors and nothing anchored, got ${bad.status} with ${body.errors?.length}`,
+        );
+      }
+      console.log(
+        `bad tape (${broken.toLocaleString("en-US")} bad rows in ${count.toLocaleString("en-US")}): refused in ${bad.seconds.toFixed(1)} s with every bad row reported; nothing anchored`,
+      );
+      rmSync(badFile);
+    }
+
+    started = performance.now();
+    const cpuBefore = cpuSecondsOf(node.pid);
+    const done = await upload(node.url, pool, file, token);
+    const cpuUsed = cpuSecondsOf(node.pid) - cpuBefore;
+    if (done.status !== 201) throw new Error(`upload failed: ${done.status} ${done.body.slice(0, 300)}`);
+    const peak = peakRssOf(node.pid);
+    const anchored = JSON.parse(done.body) as { version: number; root: string; loanCount: number };
+    const ratio = done.seconds / floorRun.seconds;
+    const cpuRatio = cpuUsed / floorRun.cpuSeconds;
+    console.log(
+      `pipeline (HTTP upload → validate + commit + store + anchor, node process): ${done.seconds.toFixed(1)} s, ` +
+        `${Math.round(count / done.seconds).toLocaleString("en-US")} rows/s, ${cpuUsed.toFixed(1)} s CPU, node peak RSS ${peak} MB`,
+    );
+    console.log(`root ${anchored.root} anchored as version ${anchored.version}`);
+    console.log(
+      `ratio to floor: ${ratio.toFixed(2)}× wall, ${cpuRatio.toFixed(2)}× CPU (goal ≤ 2×: ${ratio <= 2 ? "met" : "MISSED"}); peak RSS goal ≤ 1024 MB: ${peak <= 1024 ? "met" : "MISSED"}`,
+    );
+    if ((await tapeCount()) !== 1n || anchored.loanCount !== count)
+      throw new Error("expected exactly one anchor of every loan");
+    if (anchored.root !== floorRun.root.toLowerCase())
+      throw new Error(`root ${anchored.root} differs from the floor's ${floorRun.root}`);
+  } finally {
+    await stopNodes?.();
+    await consortium.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === "--floor") {
+  floor(process.argv[3] ?? "").catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+} else {
+  bench().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,187 @@
+/**
+ * The member nodes of the local consortium, one real process per member (packages/node/src/main.ts), for
+ * `npm start` and the end-to-end tests. Each node gets its member's key source from the network config,
+ * its own LevelDB under `<dataDir>/<member>`, and a port from `basePort` up. The originator's node also gets
+ * the operator token (shared by every node's operator API, written to `<dataDir>/operator-token`, mode 0600)
+ * and its tape master key (`<dataDir>/originator-tape.key`, created once, kept across restarts).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { type NetworkConfig } from "../../deploy/config";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const NODE_MAIN = path.join(ROOT, "packages", "node", "src", "main.ts");
+
+export interface MemberNodesOptions {
+  readonly config: NetworkConfig;
+  readonly rpcUrl: string;
+  readonly registry: string;
+  /** Member names to run, e.g. ["originator", "trustee", "regulator", "investor-1"]. */
+  readonly members: readonly string[];
+  readonly host: string;
+  readonly basePort: number;
+  readonly dataDir: string;
+  /** pino level of the nodes (their JSON logs go to `onOutput`). Default "warn". */
+  readonly logLevel?: string;
+  /** Receives each node's output lines, prefixed with its name. Default: discarded. */
+  readonly onOutput?: (line: string) => void;
+  /** More ABS_NODE_* variables for every node (e.g. ABS_NODE_MAX_UPLOAD_ERRORS). */
+  readonly extraEnv?: Readonly<Record<string, string>>;
+  /** How long a node may take to answer /v1/health. Default 60 s. */
+  readonly readyTimeoutMs?: number;
+}
+
+export interface RunningMemberNode {
+  readonly name: string;
+  readonly memberId: string;
+  readonly role: string;
+  readonly url: string;
+  readonly pid: number | undefined;
+}
+
+export interface MemberNodes {
+  readonly nodes: readonly RunningMemberNode[];
+  /** The operator API token file (for `abs tape upload --token-file`). */
+  readonly operatorTokenFile: string;
+  /** SIGTERM every node (graceful: LevelDB closed), SIGKILL after `graceMs`; resolves when all exited. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export class MemberNodeStartError extends Error {
+  override readonly name = "MemberNodeStartError";
+}
+
+export async function startMemberNodes(options: MemberNodesOptions): Promise<MemberNodes> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const operatorTokenFile = path.join(options.dataDir, "operator-token");
+  if (!existsSync(operatorTokenFile))
+    writeFileSync(operatorTokenFile, randomBytes(24).toString("hex"), { mode: 0o600 });
+  const tapeKeyFile = path.join(options.dataDir, "originator-tape.key");
+  if (!existsSync(tapeKeyFile)) writeFileSync(tapeKeyFile, randomBytes(32).toString("hex"), { mode: 0o600 });
+
+  const children: { child: ChildProcess; node: RunningMemberNode }[] = [];
+  const stop = async (graceMs = 5_000) => {
+    await Promise.all(children.map(({ child }) => stopChild(child, graceMs)));
+  };
+  try {
+    options.members.forEach((name, i) => {
+      const member = options.config.members.find((m) => m.name === name);
+      if (!member) throw new MemberNodeStartError(`no member named "${name}" in the ${options.config.network} config`);
+      const role = member.roles[0] ?? "INVESTOR";
+      const port = options.basePort + i;
+      const env: Record<string, string> = {
+        ABS_NODE_ROLE: role,
+        ABS_NODE_MEMBER_ID: member.memberId,
+        ABS_NODE_LISTEN: `${options.host}:${port}`,
+        ABS_NODE_RPC_URL: options.rpcUrl,
+        ABS_NODE_REGISTRY: options.registry,
+        ABS_NODE_DATA_DIR: path.join(options.dataDir, name),
+        ABS_NODE_LOG_LEVEL: options.logLevel ?? "warn",
+        ABS_NODE_OPERATOR_TOKEN_FILE: operatorTokenFile,
+        ...("hardhatAccount" in member.signer
+          ? { ABS_NODE_HARDHAT_ACCOUNT: String(member.signer.hardhatAccount) }
+          : { ABS_NODE_KEY_ENV: member.signer.privateKeyEnv }),
+        ...(role === "ORIGINATOR" ? { ABS_NODE_TAPE_KEY_FILE: tapeKeyFile } : {}),
+        ...options.extraEnv,
+      };
+      const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", NODE_MAIN], {
+        cwd: ROOT,
+        env: { ...withoutNodeVariables(process.env), ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      const forward = (chunk: Buffer) => {
+        for (const line of chunk.toString("utf8").split("\n"))
+          if (line.trim() !== "") options.onOutput?.(`[${name}] ${line}`);
+      };
+      child.stdout?.on("data", forward);
+      child.stderr?.on("data", forward);
+      const url = `http://${options.host}:${port}`;
+      children.push({ child, node: { name, memberId: member.memberId, role, url, pid: child.pid } });
+    });
+    await Promise.all(children.map(({ child, node }) => waitHealthy(child, node, options.readyTimeoutMs ?? 60_000)));
+  } catch (error) {
+    await stop(1_000);
+    throw error;
+  }
+  return { nodes: children.map((c) => c.node), operatorTokenFile, stop };
+}
+
+/** The parent's own ABS_NODE_* variables must not leak into a node's configuration. */
+function withoutNodeVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith("ABS_NODE_")));
+}
+
+async function waitHealthy(child: ChildProcess, node: RunningMemberNode, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new MemberNodeStartError(`member node ${node.name} exited with code ${child.exitCode} while starting`);
+    }
+    try {
+      const res = await fetch(`${node.url}/v1/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline)
+      throw new MemberNodeStartError(`member node ${node.name} did not answer ${node.url}/v1/health`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+/** `npm start`'s member nodes, configured from the environment (ABS_NODES, ABS_NODES_BASE_PORT, ABS_NODES_DIR). */
+export const memberNodesEnv = z.object({
+  ABS_NODES: z
+    .string()
+    .default("originator,trustee,regulator,investor-1")
+    .transform((s) =>
+      s
+        .split(",")
+        .map((n) => n.trim())
+        .filter((n) => n.length > 0),
+    ),
+  ABS_NODES_BASE_PORT: z.coerce.number().int().min(1024).max(65_000).default(8701),
+  ABS_NODES_DIR: z
+    .string()
+    .min(1)
+    .default(path.join(ROOT, ".data", "nodes")),
+  ABS_NODES_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
+});
+
+export function startLocalMemberNodes(options: {
+  readonly config: NetworkConfig;
+  readonly rpcUrl: string;
+  readonly registry: string;
+  readonly host: string;
+}): Promise<MemberNodes> {
+  const env = memberNodesEnv.parse(process.env);
+  return startMemberNodes({
+    ...options,
+    members: env.ABS_NODES,
+    basePort: env.ABS_NODES_BASE_PORT,
+    dataDir: env.ABS_NODES_DIR,
+    logLevel: env.ABS_NODES_LOG_LEVEL,
+    onOutput: (line) => console.log(`  ${line}`),
+  });
+}
+
+export function printMemberNodes(nodes: MemberNodes): void {
+  console.log(`\nmember nodes   (operator token: ${nodes.operatorTokenFile})`);
+  for (const n of nodes.nodes)
+    console.log(`  ${n.name.padEnd(12)} ${n.url}  ${n.memberId} (${n.role}, pid ${n.pid ?? "?"})`);
+}
