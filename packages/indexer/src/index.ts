@@ -1,0 +1,30 @@
+// Public surface of @abs/indexer.
+export { AbiRegistry, eventSpec, type ArgValue, type ContractAbi, type DecodedArgs, type EventSpec } from "./abi";
+export { DEFAULT_ALERT_RULES, parseIndexerConfig, type AlertRule, type IndexerConfig } from "./config";
+export {
+  ConfigError,
+  IndexerError,
+  ReorgError,
+  RpcError,
+  StoreError,
+  UserInputError,
+  type IndexerErrorCode,
+} from "./errors";
+export { DEFAULT_HANDLERS } from "./handlers";
+export {
+  Args,
+  TupleArgs,
+  eventId,
+  getMember,
+  seqId,
+  type AuditHints,
+  type DecodedLog,
+  type EventHandler,
+  type HandlerContext,
+  type HandlerTable,
+} from "./handlers/context";
+export { Indexer, type IndexerDeps, type IndexerOptions } from "./indexer";
+export { JsonRpcClient, type BlockInfo, type RawLog } from "./rpc";
+export { loadSchemaModel, parseSchemaModel, type EntityModel, type FieldModel, type SchemaModel } from "./schema-model";
+export { sourcesFromAddressBook } from "./sources";
+export { IndexerStore, type Checkpoint, type EntityData } from "./store";
