@@ -25,6 +25,13 @@ export {
 } from "./handlers/context";
 export { Indexer, type IndexerDeps, type IndexerOptions } from "./indexer";
 export { JsonRpcClient, type BlockInfo, type RawLog } from "./rpc";
-export { loadSchemaModel, parseSchemaModel, type EntityModel, type FieldModel, type SchemaModel } from "./schema-model";
+export {
+  GRAPH_DIRECTIVES,
+  loadSchemaModel,
+  parseSchemaModel,
+  type EntityModel,
+  type FieldModel,
+  type SchemaModel,
+} from "./schema-model";
 export { sourcesFromAddressBook } from "./sources";
 export { IndexerStore, type Checkpoint, type EntityData } from "./store";

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { JsonRpcProvider, keccak256, toUtf8Bytes } from "ethers";
+import { JsonRpcProvider, NonceManager, keccak256, toUtf8Bytes, type Signer } from "ethers";
 import pino from "pino";
 import { AddressBook } from "../../../deploy/address-book";
 import { loadNetworkConfig } from "../../../deploy/config";
@@ -114,8 +114,14 @@ export async function openIndexer(
 /** Deal actions the tests drive on the real chain (sample deal required). */
 export function dealActions(chain: TestChain) {
   const config = loadNetworkConfig("localhost");
-  // A fresh NonceManager per transaction: after evm_revert the chain's nonces go back.
-  const signerOf = (name: string) => memberSigners(config, chain.provider)(name);
+  // The bare wallet, not deploy/'s NonceManager: after evm_revert the chain's nonces go back, and
+  // the nonce below comes straight from the node (ethers caches identical reads for a moment).
+  const signerOf = (name: string): Signer => {
+    const signer = memberSigners(config, chain.provider)(name);
+    return signer instanceof NonceManager ? signer.signer : signer;
+  };
+  const nonceOf = async (name: string) =>
+    Number(await chain.rpc<string>("eth_getTransactionCount", [await signerOf(name).getAddress(), "pending"]));
   const deal = chain.deployment.sampleDeal;
   if (!deal) throw new Error("the test chain has no sample deal");
   const cutoff = Date.parse(`${config.sampleDeal?.cutoffDate ?? "2026-11-01"}T00:00:00Z`) / 1000;
@@ -128,7 +134,7 @@ export function dealActions(chain: TestChain) {
       const tranche = deal.tranches[index];
       if (!tranche) throw new Error(`no tranche ${index}`);
       const token = TrancheToken__factory.connect(tranche.address, signerOf(from));
-      await (await token.transfer(await signerOf(to).getAddress(), amount)).wait();
+      await (await token.transfer(await signerOf(to).getAddress(), amount, { nonce: await nonceOf(from) })).wait();
     },
     /**
      * Submit the servicer's report of `period` (monthly from the cut-off), moving the chain's clock
@@ -151,23 +157,26 @@ export function dealActions(chain: TestChain) {
       const pool = AssetPool__factory.connect(deal.pool, signerOf("servicer"));
       const hash = (s: string) => keccak256(toUtf8Bytes(s));
       await (
-        await pool.submitReport({
-          period,
-          startDate: start,
-          endDate: end,
-          interestCollectedCents: opening / 100n,
-          scheduledPrincipalCents: opening / 100n,
-          prepaymentCents: (opening * 6n) / 1000n,
-          recoveryCents: (opening * BigInt(stress)) / 10_000n,
-          newDefaultsCents: (opening * 4n * BigInt(stress)) / 1000n,
-          delinquent30Cents: (ending * 2n * BigInt(stress)) / 100n,
-          delinquent60Cents: (ending * BigInt(stress)) / 100n,
-          delinquent90PlusCents: (ending * 5n * BigInt(stress)) / 1000n,
-          endingBalanceCents: ending,
-          loanCount: BigInt(deal.tape.loanCount),
-          loanStateRoot: hash(`loan-states-${period}`),
-          contentHash: hash(`report-${period}-${stress}`),
-        })
+        await pool.submitReport(
+          {
+            period,
+            startDate: start,
+            endDate: end,
+            interestCollectedCents: opening / 100n,
+            scheduledPrincipalCents: opening / 100n,
+            prepaymentCents: (opening * 6n) / 1000n,
+            recoveryCents: (opening * BigInt(stress)) / 10_000n,
+            newDefaultsCents: (opening * 4n * BigInt(stress)) / 1000n,
+            delinquent30Cents: (ending * 2n * BigInt(stress)) / 100n,
+            delinquent60Cents: (ending * BigInt(stress)) / 100n,
+            delinquent90PlusCents: (ending * 5n * BigInt(stress)) / 1000n,
+            endingBalanceCents: ending,
+            loanCount: BigInt(deal.tape.loanCount),
+            loanStateRoot: hash(`loan-states-${period}`),
+            contentHash: hash(`report-${period}-${stress}`),
+          },
+          { nonce: await nonceOf("servicer") },
+        )
       ).wait();
     },
   };
