@@ -14,6 +14,7 @@ import {
   type RequestContext,
 } from "./graphql/schema";
 import { type SchemaModel } from "./schema-model";
+import { type LoanBook } from "./loans";
 import { type IndexerStore } from "./store";
 
 export interface AppDeps {
@@ -21,6 +22,8 @@ export interface AppDeps {
   model: SchemaModel;
   logger: Logger;
   hasIndexingErrors(): boolean;
+  /** Loan-level records joined from the member node beside the indexer (penetrating views) */
+  loans?: LoanBook | undefined;
   /** Limits of the GraphQL API (defaults: depth 10, cost 500,000 entities) */
   limits?: { maxDepth: number; maxCost: number };
 }

@@ -9,7 +9,8 @@ export type IndexerErrorCode =
   | "REORG_TOO_DEEP"
   | "CHAIN_CHANGED"
   | "BAD_USER_INPUT"
-  | "NOT_FOUND";
+  | "NOT_FOUND"
+  | "NOT_ENTITLED";
 
 export interface IndexerErrorOptions {
   cause?: unknown;

@@ -35,3 +35,7 @@ export {
 } from "./schema-model";
 export { sourcesFromAddressBook } from "./sources";
 export { IndexerStore, type Checkpoint, type EntityData } from "./store";
+export { createApp, listen, type AppDeps, type RunningServer } from "./app";
+export { auditCsv, exportAudit, parseAuditExportQuery, type AuditExport, type AuditExportQuery } from "./export";
+export { LoanBook, type Concentration, type LoanEntitlement, type LoanView } from "./loans";
+export { startIndexerService, type IndexerServiceOptions, type RunningIndexerService } from "./service";

@@ -11,6 +11,8 @@ import pino from "pino";
 import { AddressBook } from "../../../deploy/address-book";
 import { loadNetworkConfig } from "../../../deploy/config";
 import { deployConsortium, type ConsortiumDeployment } from "../../../deploy/consortium";
+import { sampleTapeSaltKey } from "../../../deploy/sample-deal";
+import { generateLoans, type LoanRecord } from "@abs/core";
 import { memberSigners, resolveSigner } from "../../../deploy/signers";
 import { AssetPool__factory, TrancheToken__factory } from "../../../typechain-types";
 import { rpc, startChain, type ChainProcess } from "../../../scripts/lib/chain-process";
@@ -179,5 +181,18 @@ export function dealActions(chain: TestChain) {
         )
       ).wait();
     },
+  };
+}
+
+/**
+ * The sample deal's loan records and salt key, as the originator's node holds them (regenerated
+ * from the deal's seed: the public demonstration tape).
+ */
+export function sampleTape(): { records: LoanRecord[]; saltKey: Buffer } {
+  const deal = loadNetworkConfig("localhost").sampleDeal;
+  if (!deal) throw new Error("deploy/networks/localhost.json has no sample deal");
+  return {
+    records: [...generateLoans(deal.loans, deal.seed, { asOfDate: deal.cutoffDate })],
+    saltKey: sampleTapeSaltKey(deal.dealId),
   };
 }

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import pino from "pino";
 import { createApp, listen, type RunningServer } from "../src/app";
-import { dealActions, model, openIndexer, startTestChain, type TestChain, type TestIndexer } from "./chain";
+import { IndexerError, LoanBook } from "../src";
+import { dealActions, model, openIndexer, sampleTape, startTestChain, type TestChain, type TestIndexer } from "./chain";
 
 interface GraphQLAnswer {
   data?: Record<string, unknown> | null;
@@ -254,5 +255,33 @@ describe("GraphQL API (The Graph's conventions) over an indexed real chain", fun
     const bad = await fetch(`${server.url}/audit/export?format=xml`);
     expect(bad.status).to.equal(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).to.equal("BAD_USER_INPUT");
+  });
+
+  it("loan book: the sample tape verifies against the anchored root; a tampered record does not; investors get aggregates only", async () => {
+    const tape = sampleTape();
+    const regulator = new LoanBook(ix.store, "loan-level");
+    expect(await regulator.addTape(pool, 1, tape.records, tape.saltKey)).to.equal("verified");
+    expect(regulator.loans(pool)).to.have.length(tape.records.length);
+    const [first, ...rest] = tape.records;
+    if (!first) throw new Error("empty sample tape");
+    const tampered = [{ ...first, currentPrincipalCents: first.currentPrincipalCents + 1n }, ...rest];
+    const other = new LoanBook(ix.store, "loan-level");
+    expect(await other.addTape(pool, 1, tampered, tape.saltKey)).to.equal("root-mismatch");
+    const investor = new LoanBook(ix.store, "aggregates");
+    await investor.addTape(pool, 1, tape.records, tape.saltKey);
+    const shares = investor.concentrations(pool, "region").reduce((s, c) => s + c.loanCount, 0);
+    expect(shares).to.equal(tape.records.length);
+    const refused = (() => {
+      try {
+        investor.loans(pool);
+        return undefined;
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refused).to.be.instanceOf(IndexerError);
+    expect((refused as IndexerError).code).to.equal("NOT_ENTITLED");
+    const answer = await gql(`{ doublePledgedLoans { loanId } }`);
+    expect(errorCode(answer)).to.equal("NOT_ENTITLED");
   });
 });

@@ -19,15 +19,17 @@ import { type EntityData, type IndexerStore } from "../store";
 import { compare, filterSuffixes, filterValueType, matcher, refEquality, type Where } from "./filters";
 import { pluralField, singularField } from "./naming";
 
-export const MAX_FIRST = 1000;
-export const MAX_SKIP = 5000;
-export const MAX_DEPTH = 10;
-/** Entities a query may ask for at most: every list multiplies its children by its `first`. */
-export const MAX_COST = 500_000;
+import { MAX_FIRST, MAX_SKIP } from "./limits";
+import { LOAN_TYPE_DEFS, loanResolvers } from "./loans";
+import { type LoanBook } from "../loans";
+
+export { MAX_COST, MAX_DEPTH, MAX_FIRST, MAX_SKIP } from "./limits";
 
 /** What a query needs from the indexer: its store and whether indexing has stopped on an error. */
 export interface GraphQLDeps {
   store: IndexerStore;
+  /** Loan-level records of the member node beside the indexer, if any (penetrating views) */
+  loans?: LoanBook | undefined;
   hasIndexingErrors(): boolean;
 }
 
@@ -240,9 +242,9 @@ export function buildApiSchema(model: SchemaModel, deps: GraphQLDeps): GraphQLSc
       hasIndexingErrors: deps.hasIndexingErrors(),
     };
   };
-  resolvers["Query"] = query;
+  resolvers["Query"] = { ...query, ...loanResolvers(deps.loans) };
   return createSchema<RequestContext>({
-    typeDefs: apiTypeDefs(model),
+    typeDefs: [apiTypeDefs(model), LOAN_TYPE_DEFS],
     resolvers: { ...scalars, ...resolvers },
   });
 }
