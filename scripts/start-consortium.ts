@@ -14,6 +14,7 @@ import { loadNetworkConfig } from "../deploy/config";
 import { deployConsortium, type ConsortiumDeployment } from "../deploy/consortium";
 import { memberSigners, resolveSigner } from "../deploy/signers";
 import { startChain, type ChainProcess } from "./lib/chain-process";
+import { startConsortiumIndexer, type ConsortiumIndexer } from "./lib/indexer-service";
 
 const envSchema = z.object({
   ABS_HOST: z.string().default("127.0.0.1"),
@@ -25,6 +26,7 @@ const ROOT = path.resolve(__dirname, "..");
 
 /** The chain child process, stopped on every way out (Ctrl-C, SIGTERM, a failed deployment). */
 let chain: ChainProcess | undefined;
+let indexer: ConsortiumIndexer | undefined;
 
 async function main(): Promise<void> {
   const env = envSchema.parse(process.env);
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal} received: stopping the consortium...`);
+    await indexer?.stop();
     await chain?.stop();
     console.log("stopped.");
     process.exit(0);
@@ -67,6 +70,15 @@ async function main(): Promise<void> {
     log: (line) => console.log(`  ${line}`),
   });
   printSummary(chain.rpcUrl, Number(chainId), deployment, book.file, Date.now() - started);
+  indexer = await startConsortiumIndexer({
+    rpcUrl: chain.rpcUrl,
+    addressBook: book.file,
+    host: env.ABS_HOST,
+    deployment,
+  });
+  console.log(
+    `dashboard      ${indexer.url}/  (GraphQL ${indexer.url}/graphql, audit export ${indexer.url}/audit/export)`,
+  );
   console.log("ready: the consortium is running. Press Ctrl-C to stop.");
 }
 
@@ -110,6 +122,7 @@ function formatCents(cents: bigint): string {
 
 main().catch(async (error: unknown) => {
   console.error(`npm start failed: ${describeError(error)}`);
+  await indexer?.stop();
   await chain?.stop();
   process.exit(1);
 });
