@@ -8,7 +8,8 @@
  * Events are generated cheaply: eth_sendTransaction from the node's unlocked dev accounts in
  * JSON-RPC batches with automine off, one evm_mine per 500 transfers, explicit fee fields.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -171,9 +172,21 @@ async function main(): Promise<void> {
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
     const rssBefore = process.memoryUsage().rss;
+    const profiler = process.env["BENCH_INDEXER_PROFILE"] ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post("Profiler.enable");
+      await profiler.post("Profiler.start");
+    }
     const indexStarted = process.hrtime.bigint();
     await indexer.syncOnce();
     const indexSeconds = Number(process.hrtime.bigint() - indexStarted) / 1e9;
+    if (profiler) {
+      const { profile } = await profiler.post("Profiler.stop");
+      const file = process.env["BENCH_INDEXER_PROFILE"] ?? "indexer.cpuprofile";
+      writeFileSync(file, JSON.stringify(profile));
+      console.log(`CPU profile of the catch-up: ${file}`);
+    }
     clearInterval(sampler);
     let audits = 0;
     for await (const _ of store.sub("e.AuditEvent").keys()) audits++;
@@ -186,6 +199,11 @@ async function main(): Promise<void> {
     );
     console.log(
       `  indexer (blocks, handlers, AuditEvents, LevelDB):    ${audits.toLocaleString("en")} events in ${indexSeconds.toFixed(2)} s = ${Math.round(indexRate).toLocaleString("en")} events/s`,
+    );
+    const t = indexer.timings;
+    console.log(
+      `  indexer time: eth_getLogs ${(t.logs / 1000).toFixed(1)} s, blocks (tx senders, times) ${(t.blocks / 1000).toFixed(1)} s, ` +
+        `handlers ${(t.handlers / 1000).toFixed(1)} s, LevelDB batches ${(t.commit / 1000).toFixed(1)} s`,
     );
     console.log(`  ratio: ${(indexRate / floorRate).toFixed(2)}x the floor (goal >= 0.3x)`);
     console.log(

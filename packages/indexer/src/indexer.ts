@@ -60,8 +60,12 @@ const ACTOR_ARGS = [
  */
 export class Indexer {
   private sources = new Map<string, string>();
-  private span = 1000;
+  private span = 100;
+  /** Bumped whenever the followed contracts change: a range fetched before is stale. */
+  private sourcesVersion = 0;
   private indexingError: IndexerError | undefined;
+  /** Where catch-up time goes, in ms (fetching logs, fetching blocks, handlers, committing). */
+  readonly timings = { logs: 0, blocks: 0, handlers: 0, commit: 0 };
 
   constructor(private readonly deps: IndexerDeps) {}
 
@@ -71,6 +75,7 @@ export class Indexer {
   }
 
   async init(): Promise<void> {
+    this.sourcesVersion++;
     this.sources = new Map(this.deps.sources);
     for await (const [address, kind] of this.deps.store.sub("sources").iterator()) this.sources.set(address, kind);
   }
@@ -90,38 +95,78 @@ export class Indexer {
       }
     }
     let from = checkpoint ? checkpoint.number + 1 : options.startBlock;
-    while (from <= target) {
-      let to = Math.min(target, from + this.span - 1);
-      let logs = await rpc.getLogs(from, to, [...this.sources.keys()]);
-      if (logs.length > options.maxLogsPerRequest) {
-        // Keep whole blocks up to the limit and ask for fewer blocks next time.
-        const cut = logs[options.maxLogsPerRequest];
-        const cutBlock = cut ? Number(cut.blockNumber) : to;
-        if (cutBlock > from) {
-          to = cutBlock - 1;
-          logs = logs.filter((l) => Number(l.blockNumber) <= to);
+    // While a range is processed and committed, the next one is fetched (same sources, same span).
+    let next: Promise<FetchedRange> | undefined;
+    try {
+      while (from <= target) {
+        let fetched = next ? await next : undefined;
+        next = undefined;
+        if (!fetched || fetched.from !== from || fetched.sourcesVersion !== this.sourcesVersion) {
+          fetched = await this.fetchRange(from, Math.min(target, from + this.span - 1));
         }
+        // Aim at 80 % of the limit; grow at most 2x a step so one answer never balloons.
+        const blocks = fetched.to - from + 1;
+        const wanted = Math.max(
+          1,
+          Math.floor((blocks * options.maxLogsPerRequest * 0.8) / Math.max(1, fetched.logs.length)),
+        );
+        this.span = Math.min(100_000, wanted, this.span * 2);
+        const nextFrom = fetched.to + 1;
+        if (nextFrom <= target) {
+          next = this.fetchRange(nextFrom, Math.min(target, nextFrom + this.span - 1));
+          next.catch(() => undefined); // awaited (and rethrown) on the next turn, or dropped
+        }
+        from = (await this.processRange(fetched, target)) + 1;
       }
-      const blocks = to - from + 1;
-      const wanted = Math.max(1, Math.floor((blocks * options.maxLogsPerRequest * 0.8) / Math.max(1, logs.length)));
-      this.span = Math.min(100_000, logs.length === 0 ? this.span * 2 : wanted);
-      await this.processRange(from, to, target, logs);
-      from = to + 1;
+    } finally {
+      if (next) await next.catch(() => undefined);
     }
     return (await store.checkpoint())?.number ?? -1;
   }
 
-  private async processRange(from: number, to: number, target: number, rawLogs: RawLog[]): Promise<void> {
+  /** Fetch the logs of [from, to] (cut at a block boundary to the request limit) and their blocks. */
+  private async fetchRange(from: number, toRequested: number): Promise<FetchedRange> {
+    const { rpc, options } = this.deps;
+    const sourcesVersion = this.sourcesVersion;
+    let to = toRequested;
+    const t0 = performance.now();
+    let logs = await rpc.getLogs(from, to, [...this.sources.keys()]);
+    this.timings.logs += performance.now() - t0;
+    if (logs.length > options.maxLogsPerRequest) {
+      // Keep whole blocks up to the limit; the span shrinks for the next request.
+      const cut = logs[options.maxLogsPerRequest];
+      const cutBlock = cut ? Number(cut.blockNumber) : to;
+      if (cutBlock > from) {
+        to = cutBlock - 1;
+        logs = logs.filter((l) => Number(l.blockNumber) <= to);
+      }
+    }
+    const queue = logs.map(toLog);
+    const t1 = performance.now();
+    const blocks = new Map<number, BlockInfo>();
+    const numbers = [...new Set([...queue.map((l) => l.blockNumber), to])];
+    for (let i = 0; i < numbers.length; i += 200) {
+      for (const b of await rpc.getBlocks(numbers.slice(i, i + 200), true)) blocks.set(b.number, b);
+    }
+    this.timings.blocks += performance.now() - t1;
+    return { from, to, logs: queue, blocks, sourcesVersion };
+  }
+
+  /**
+   * Index a fetched range and commit it with the checkpoint in one batch. A contract followed at
+   * block B ends the range at B (its logs of B join the queue): the next range asks for its logs
+   * too. Returns the last block committed.
+   */
+  private async processRange(fetched: FetchedRange, target: number): Promise<number> {
     const { rpc, store, abis, handlers, options } = this.deps;
-    const blockCache = new Map<number, BlockInfo>();
+    let to = fetched.to;
+    const blockCache = fetched.blocks;
     const fetchBlocks = async (numbers: number[]): Promise<void> => {
       const missing = [...new Set(numbers)].filter((n) => !blockCache.has(n));
-      for (let i = 0; i < missing.length; i += 200) {
-        for (const b of await rpc.getBlocks(missing.slice(i, i + 200), true)) blockCache.set(b.number, b);
-      }
+      if (missing.length > 0) for (const b of await rpc.getBlocks(missing, true)) blockCache.set(b.number, b);
     };
-    const queue = rawLogs.map(toLog);
-    await fetchBlocks([...queue.map((l) => l.blockNumber), to]);
+    const queue = [...fetched.logs];
+    const t1 = performance.now();
     const writer = store.writer(target - options.reorgWindow);
     const followed = new Map<string, string>();
     const blockRecords = new Map<number, BlockRecord>();
@@ -198,21 +243,31 @@ export class Indexer {
       }
       await this.writeAudit(ctx);
       if (newSources.length > 0) {
-        // A contract created here: its logs in the rest of this range join the queue in order.
+        // A contract created here: its logs of this block join the queue in order, and the range
+        // ends with this block (the next one asks for the new contract's logs as well).
+        to = block.number;
         const extra = (await rpc.getLogs(block.number, to, newSources)).map(toLog);
         await fetchBlocks(extra.map((l) => l.blockNumber));
-        const rest = queue.slice(i + 1).concat(extra);
+        const rest = queue
+          .slice(i + 1)
+          .filter((l) => l.blockNumber <= to)
+          .concat(extra);
         rest.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
         queue.length = i + 1;
         queue.push(...rest);
       }
     }
+    const t2 = performance.now();
+    this.timings.handlers += t2 - t1;
     const toBlock = blockCache.get(to);
     if (!toBlock) throw new IndexerError("CHAIN_CHANGED", `block ${to} is missing`, { retryable: true });
     const ops = await writer.ops({ number: to, hash: toBlock.hash }, blockRecords, to - options.reorgWindow);
     await store.commit(ops);
+    this.timings.commit += performance.now() - t2;
     for (const [a, k] of followed) this.sources.set(a, k);
-    if (queue.length > 0) this.deps.logger.debug({ from, to, logs: queue.length }, "indexed range");
+    if (followed.size > 0) this.sourcesVersion++;
+    if (queue.length > 0) this.deps.logger.debug({ from: fetched.from, to, logs: queue.length }, "indexed range");
+    return to;
   }
 
   private async writeAudit(ctx: HandlerContext): Promise<void> {
@@ -311,6 +366,14 @@ export class Indexer {
     await this.init();
     logger.warn({ from: checkpointNumber, to: ancestor, undone: undo.length }, "chain reorganisation: rolled back");
   }
+}
+
+interface FetchedRange {
+  from: number;
+  to: number;
+  logs: QueuedLog[];
+  blocks: Map<number, BlockInfo>;
+  sourcesVersion: number;
 }
 
 interface QueuedLog {

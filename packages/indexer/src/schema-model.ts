@@ -42,8 +42,10 @@ export interface EntityModel {
   fields: FieldModel[];
   /** Fields stored on the entity (everything but derived lists) */
   stored: FieldModel[];
-  /** Reference fields (indexed in LevelDB for lookups by the referenced id) */
+  /** Reference fields (single) */
   refs: FieldModel[];
+  /** Reference fields another entity derives a list from (indexed in LevelDB by the referenced id) */
+  indexed: FieldModel[];
 }
 
 export interface SchemaModel {
@@ -68,6 +70,13 @@ export function parseSchemaModel(sdl: string): SchemaModel {
     if (!entityDirective) continue;
     entities.set(type.name, entityModel(type, schema));
   }
+  // Index only the references a @derivedFrom list reads back (Tranche.positions -> Position.tranche).
+  const derivedTargets = new Set<string>();
+  for (const e of entities.values()) {
+    for (const f of e.fields)
+      if (f.kind === "derived" && f.derivedFrom) derivedTargets.add(`${f.type}.${f.derivedFrom}`);
+  }
+  for (const e of entities.values()) e.indexed = e.refs.filter((f) => derivedTargets.has(`${e.name}.${f.name}`));
   const enums = Object.values(schema.getTypeMap())
     .filter((t) => isEnumType(t) && !t.name.startsWith("__"))
     .map((t) => t.name);
@@ -95,7 +104,8 @@ function entityModel(type: GraphQLObjectType, schema: GraphQLSchema): EntityMode
     return { ...base, kind: "scalar" as const };
   });
   const stored = fields.filter((f) => f.kind !== "derived");
-  return { name: type.name, immutable, fields, stored, refs: stored.filter((f) => f.kind === "ref" && !f.list) };
+  const refs = stored.filter((f) => f.kind === "ref" && !f.list);
+  return { name: type.name, immutable, fields, stored, refs, indexed: refs };
 }
 
 function isList(t: GraphQLType): boolean {

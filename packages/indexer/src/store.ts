@@ -47,6 +47,8 @@ export class IndexerStore {
   private readonly subs = new Map<string, Sub>();
   /** Committed values of mutable entities (bounded cache; `null` = known absent). */
   private readonly cache = new Map<string, string | null>();
+  /** LevelDB reads that missed the cache (a catch-up figure). */
+  reads = 0;
 
   private constructor(
     readonly db: Level<string, string>,
@@ -103,8 +105,9 @@ export class IndexerStore {
     const cacheKey = subName + "\u0000" + key;
     const hit = this.cache.get(cacheKey);
     if (hit !== undefined) return hit ?? undefined;
+    this.reads++;
     const value = await this.sub(subName).get(key);
-    if (subName.startsWith("e.")) {
+    if (subName.startsWith("e.") && !this.entityModel(subName.slice(2)).immutable) {
       if (this.cache.size > 200_000) this.cache.clear();
       this.cache.set(cacheKey, value ?? null);
     }
@@ -185,8 +188,12 @@ export class IndexerStore {
           : { type: "put" as const, key: op.key, value: op.value, sublevel: this.sub(op.sub) },
       ),
     );
+    // Cache committed values of mutable entities only: immutable ones are written once, rarely read.
+    if (this.cache.size > 200_000) this.cache.clear();
     for (const op of ops) {
-      if (op.sub.startsWith("e.")) this.cache.set(op.sub + "\u0000" + op.key, op.value);
+      if (op.sub.startsWith("e.") && !this.entityModel(op.sub.slice(2)).immutable) {
+        this.cache.set(op.sub + "\u0000" + op.key, op.value);
+      }
     }
   }
 
@@ -281,12 +288,24 @@ export class BlockWriter {
 
   /** Write an entity (current value, version for time travel, reference indexes). */
   async set(type: string, id: string, data: EntityData): Promise<void> {
+    await this.put(type, id, data, false);
+  }
+
+  /**
+   * Write an entity the caller knows is new (an id unique to its log): saves the read of a previous
+   * value that `set` does for mutable entities.
+   */
+  async create(type: string, id: string, data: EntityData): Promise<void> {
+    await this.put(type, id, data, true);
+  }
+
+  private async put(type: string, id: string, data: EntityData, isNew: boolean): Promise<void> {
     const model = this.store.entityModel(type);
     const value = encodeEntity({ ...data, id, _b: this.block });
-    const prevText = await this.write("e." + type, id, value, model.immutable);
+    const prevText = await this.write("e." + type, id, value, model.immutable || isNew);
     if (!model.immutable) await this.write("h." + type, id + "@" + padBlock(this.block), value, true);
     const prev = prevText === null ? undefined : decodeEntity(prevText, `${type} ${id}`);
-    for (const ref of model.refs) {
+    for (const ref of model.indexed) {
       const before = prev?.[ref.name];
       const after = data[ref.name];
       if (before === after) continue;

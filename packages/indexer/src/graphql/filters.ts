@@ -179,7 +179,7 @@ function splitKey(key: string, fields: Map<string, FieldModel>): [string, string
 /** The equality on a reference field a `where` names, if any (answered from the reference index). */
 export function refEquality(model: EntityModel, where: Where | undefined): { field: string; id: string } | undefined {
   if (!where) return undefined;
-  for (const f of model.refs) {
+  for (const f of model.indexed) {
     const v = where[f.name];
     if (typeof v === "string") return { field: f.name, id: v.toLowerCase() };
   }

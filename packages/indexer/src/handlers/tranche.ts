@@ -45,7 +45,7 @@ const transfer: EventHandler = async (ctx) => {
   }
   if (from !== ZERO_ADDRESS) await move(ctx, from, -amount);
   if (to !== ZERO_ADDRESS) await move(ctx, to, amount);
-  await ctx.store.set("Transfer", eventId(ctx.log), {
+  await ctx.store.create("Transfer", eventId(ctx.log), {
     tranche: ctx.log.address,
     from,
     to,
