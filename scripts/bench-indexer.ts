@@ -52,7 +52,21 @@ const transferAbi = new Interface(["function transfer(address to, uint256 amount
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "abs-bench-indexer-"));
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const chain = await startChain({ host: "127.0.0.1", port, cwd: ROOT });
+  // 100k transactions outgrow the node's default heap; keep its last lines to report a crash.
+  process.env["NODE_OPTIONS"] = `${process.env["NODE_OPTIONS"] ?? ""} --max-old-space-size=8192`.trim();
+  const nodeOutput: string[] = [];
+  const chain = await startChain({
+    host: "127.0.0.1",
+    port,
+    cwd: ROOT,
+    onOutput: (line) => {
+      nodeOutput.push(line);
+      if (nodeOutput.length > 20) nodeOutput.shift();
+    },
+  });
+  void chain.exited.then((code) => {
+    if (code !== 0 && code !== null) console.error(`the chain exited (code ${code}):\n${nodeOutput.join("\n")}`);
+  });
   try {
     const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
     const config = loadNetworkConfig("localhost");
