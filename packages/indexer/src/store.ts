@@ -47,6 +47,8 @@ export class IndexerStore {
   private readonly subs = new Map<string, Sub>();
   /** Committed values of mutable entities (bounded cache; `null` = known absent). */
   private readonly cache = new Map<string, string | null>();
+  /** Decoded (validated) forms of cached values: handlers read them without JSON.parse + zod. */
+  private readonly decoded = new Map<string, EntityData>();
   /** LevelDB reads that missed the cache (a catch-up figure). */
   reads = 0;
 
@@ -108,7 +110,7 @@ export class IndexerStore {
     this.reads++;
     const value = await this.sub(subName).get(key);
     if (subName.startsWith("e.") && !this.entityModel(subName.slice(2)).immutable) {
-      if (this.cache.size > 200_000) this.cache.clear();
+      if (this.cache.size > 200_000) this.clearCache();
       this.cache.set(cacheKey, value ?? null);
     }
     return value;
@@ -116,8 +118,14 @@ export class IndexerStore {
 
   /** The current value of an entity. */
   async get(type: string, id: string): Promise<EntityData | undefined> {
+    const cacheKey = "e." + type + "\u0000" + id;
+    const known = this.decoded.get(cacheKey);
+    if (known) return { ...known };
     const text = await this.raw("e." + type, id);
-    return text === undefined ? undefined : decodeEntity(text, `${type} ${id}`);
+    if (text === undefined) return undefined;
+    const data = decodeEntity(text, `${type} ${id}`);
+    if (this.cache.has(cacheKey)) this.decoded.set(cacheKey, data);
+    return { ...data };
   }
 
   /** The entity as of the end of block `n` (time travel). */
@@ -189,16 +197,20 @@ export class IndexerStore {
       ),
     );
     // Cache committed values of mutable entities only: immutable ones are written once, rarely read.
-    if (this.cache.size > 200_000) this.cache.clear();
+    if (this.cache.size > 200_000) this.clearCache();
     for (const op of ops) {
       if (op.sub.startsWith("e.") && !this.entityModel(op.sub.slice(2)).immutable) {
-        this.cache.set(op.sub + "\u0000" + op.key, op.value);
+        const cacheKey = op.sub + "\u0000" + op.key;
+        this.cache.set(cacheKey, op.value);
+        if (op.data && op.value !== null) this.decoded.set(cacheKey, op.data);
+        else this.decoded.delete(cacheKey);
       }
     }
   }
 
   clearCache(): void {
     this.cache.clear();
+    this.decoded.clear();
   }
 
   /** Undo records of blocks > n, newest first. */
@@ -229,6 +241,8 @@ export interface BatchOp {
   key: string;
   /** null deletes */
   value: string | null;
+  /** The entity `value` encodes (entity writes only; not stored, feeds the decoded cache) */
+  data?: EntityData;
 }
 
 /**
@@ -282,8 +296,12 @@ export class BlockWriter {
   }
 
   async get(type: string, id: string): Promise<EntityData | undefined> {
-    const text = await this.current("e." + type, id, false);
-    return text === null ? undefined : decodeEntity(text, `${type} ${id}`);
+    const o = this.overlay.get("e." + type + "\u0000" + id);
+    if (o) {
+      if (o.value === null) return undefined;
+      return o.data ? { ...o.data } : decodeEntity(o.value, `${type} ${id}`);
+    }
+    return this.store.get(type, id);
   }
 
   /** Write an entity (current value, version for time travel, reference indexes). */
@@ -301,8 +319,11 @@ export class BlockWriter {
 
   private async put(type: string, id: string, data: EntityData, isNew: boolean): Promise<void> {
     const model = this.store.entityModel(type);
-    const value = encodeEntity({ ...data, id, _b: this.block });
+    const full: EntityData = { ...data, id, _b: this.block };
+    const value = encodeEntity(full);
     const prevText = await this.write("e." + type, id, value, model.immutable || isNew);
+    const op = this.overlay.get("e." + type + "\u0000" + id);
+    if (op) op.data = full;
     if (!model.immutable) await this.write("h." + type, id + "@" + padBlock(this.block), value, true);
     const prev = prevText === null ? undefined : decodeEntity(prevText, `${type} ${id}`);
     for (const ref of model.indexed) {
