@@ -34,6 +34,12 @@ describe("Indexer against a real Hardhat chain", function () {
       const tranche = await ix.store.get("Tranche", t.address.toLowerCase());
       expect(tranche?.["totalSupply"], t.symbol).to.equal(t.faceCents.toString());
     }
+    // Governance: the deployment authorised both factories by k-of-n proposals.
+    const proposal = await ix.store.get("Proposal", "1");
+    expect(proposal).to.deep.include({ kind: "SetFactory", status: "Executed" });
+    expect(proposal?.["approvals"]).to.be.a("number").and.greaterThan(0);
+    const approvals = await ix.store.idsByRef("ProposalApproval", "proposal", "1");
+    expect(approvals).to.have.length(Number(proposal?.["approvals"]));
     const logs = await chain.rpc<unknown[]>("eth_getLogs", [{ fromBlock: "0x0", toBlock: "latest" }]);
     let audits = 0;
     for await (const _ of ix.store.all("AuditEvent")) audits++;

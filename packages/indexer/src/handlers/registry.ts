@@ -1,5 +1,14 @@
 // ConsortiumRegistry: members, governance parameters, factories and deal contracts.
-import { type EventHandler, type HandlerContext, enumName, getMember, MEMBER_STATUS, num } from "./context";
+import {
+  ACTION_KIND,
+  type EventHandler,
+  type HandlerContext,
+  enumName,
+  getMember,
+  load,
+  MEMBER_STATUS,
+  num,
+} from "./context";
 
 async function consortium(ctx: HandlerContext): Promise<Record<string, string | number | boolean | null>> {
   return (
@@ -64,10 +73,71 @@ const thresholdChanged: EventHandler = async (ctx) => {
 };
 
 const proposalCreated: EventHandler = async (ctx) => {
+  const a = ctx.args.tuple("action");
+  const eligibility = a.tuple(6);
+  const proposer = ctx.args.str("proposer");
+  await getMember(ctx.store, proposer, ctx.log.timestamp);
+  await ctx.store.set("Proposal", ctx.args.str("proposalId"), {
+    proposalId: ctx.args.str("proposalId"),
+    proposer,
+    kind: enumName(ACTION_KIND, a.int(0), "ActionKind"),
+    account: a.str(1),
+    memberId: a.str(2),
+    legalEntityHash: a.str(3),
+    roles: a.int(4),
+    flag: a.bool(5),
+    investorClass: eligibility.int(0),
+    jurisdiction: eligibility.int(1),
+    eligibilityValidUntil: eligibility.str(2),
+    newThreshold: a.int(7),
+    expiresAt: ctx.args.str("expiresAt"),
+    status: "Pending",
+    // The proposer's own approval follows as ProposalApproved.
+    approvals: 0,
+    executor: null,
+    createdAt: String(ctx.log.timestamp),
+    closedAt: null,
+  });
   const c = await consortium(ctx);
   await ctx.store.set("Consortium", ctx.log.address, { ...c, proposalCount: num(c, "proposalCount") + 1 });
-  ctx.audit.actor = ctx.args.str("proposer");
+  ctx.audit.actor = proposer;
 };
+
+const approval =
+  (active: boolean): EventHandler =>
+  async (ctx) => {
+    const proposalId = ctx.args.str("proposalId");
+    const approver = ctx.args.str("approver");
+    const p = await load(ctx.store, "Proposal", proposalId);
+    await ctx.store.set("Proposal", proposalId, { ...p, approvals: ctx.args.int("approvals") });
+    const id = `${proposalId}-${approver}`;
+    const existing = await ctx.store.get("ProposalApproval", id);
+    if (!active && !existing) return;
+    if (!existing) await getMember(ctx.store, approver, ctx.log.timestamp);
+    const base = existing ?? { proposal: proposalId, approver, approvedAt: String(ctx.log.timestamp), revokedAt: null };
+    await ctx.store.set(
+      "ProposalApproval",
+      id,
+      active
+        ? { ...base, active: true, approvedAt: String(ctx.log.timestamp), revokedAt: null }
+        : { ...base, active: false, revokedAt: String(ctx.log.timestamp) },
+    );
+  };
+
+const closeProposal =
+  (status: "Executed" | "Cancelled"): EventHandler =>
+  async (ctx) => {
+    const proposalId = ctx.args.str("proposalId");
+    const p = await load(ctx.store, "Proposal", proposalId);
+    const executor = status === "Executed" ? ctx.args.str("executor") : null;
+    if (executor) await getMember(ctx.store, executor, ctx.log.timestamp);
+    await ctx.store.set("Proposal", proposalId, {
+      ...p,
+      status,
+      executor: executor ?? p["executor"] ?? null,
+      closedAt: String(ctx.log.timestamp),
+    });
+  };
 
 const factoryAuthorizationChanged: EventHandler = async (ctx) => {
   await ctx.store.set("Factory", ctx.args.str("factory"), {
@@ -96,6 +166,10 @@ export const registryHandlers = {
   VotingChanged: votingChanged,
   ThresholdChanged: thresholdChanged,
   ProposalCreated: proposalCreated,
+  ProposalApproved: approval(true),
+  ProposalApprovalRevoked: approval(false),
+  ProposalExecuted: closeProposal("Executed"),
+  ProposalCancelled: closeProposal("Cancelled"),
   FactoryAuthorizationChanged: factoryAuthorizationChanged,
   DealContractRegistered: dealContractRegistered,
 };
