@@ -16,6 +16,7 @@ import { deployConsortium, type ConsortiumDeployment } from "../deploy/consortiu
 import { memberSigners, resolveSigner } from "../deploy/signers";
 import { startChain, type ChainProcess } from "./lib/chain-process";
 import { type MemberNodes, printMemberNodes, startLocalMemberNodes } from "./lib/member-nodes";
+import { startConsortiumIndexer, type ConsortiumIndexer } from "./lib/indexer-service";
 
 const envSchema = z.object({
   ABS_HOST: z.string().default("127.0.0.1"),
@@ -28,6 +29,7 @@ const ROOT = path.resolve(__dirname, "..");
 /** The chain child process, stopped on every way out (Ctrl-C, SIGTERM, a failed deployment). */
 let chain: ChainProcess | undefined;
 let memberNodes: MemberNodes | undefined;
+let indexer: ConsortiumIndexer | undefined;
 
 async function main(): Promise<void> {
   const env = envSchema.parse(process.env);
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal} received: stopping the consortium...`);
+    await indexer?.stop();
     await memberNodes?.stop();
     await chain?.stop();
     console.log("stopped.");
@@ -78,6 +81,15 @@ async function main(): Promise<void> {
     host: env.ABS_HOST,
   });
   printMemberNodes(memberNodes);
+  indexer = await startConsortiumIndexer({
+    rpcUrl: chain.rpcUrl,
+    addressBook: book.file,
+    host: env.ABS_HOST,
+    deployment,
+  });
+  console.log(
+    `dashboard      ${indexer.url}/  (GraphQL ${indexer.url}/graphql, audit export ${indexer.url}/audit/export)`,
+  );
   console.log("ready: the consortium is running. Press Ctrl-C to stop.");
 }
 
@@ -125,6 +137,7 @@ function formatCents(cents: bigint): string {
 
 main().catch(async (error: unknown) => {
   console.error(`npm start failed: ${describeError(error)}`);
+  await indexer?.stop();
   await memberNodes?.stop();
   await chain?.stop();
   process.exit(1);

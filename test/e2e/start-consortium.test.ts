@@ -37,6 +37,7 @@ describe("npm start (local consortium launcher)", function () {
         ABS_ADDRESS_BOOK: bookFile,
         ABS_NODES_BASE_PORT: String(NODES_PORT),
         ABS_NODES_DIR: path.join(path.dirname(bookFile), "nodes"),
+        ABS_INDEXER_PORT: "0",
       },
     });
     launcher.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -121,6 +122,29 @@ describe("npm start (local consortium launcher)", function () {
     expect(await pool.verifyLoan(1, leaf, proof)).to.equal(true);
     expect(await pool.verifyLoan(1, keccak256(leaf), proof)).to.equal(false);
     provider.destroy();
+  });
+
+  it("serves the sample pool over the indexer's GraphQL and the dashboard", async () => {
+    const url = /dashboard +(http:\/\/[^/\s]+)\//.exec(output)?.[1];
+    if (!url) throw new Error(`no dashboard URL in the output:\n${output}`);
+    const res = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query: "{ pools { name state trancheCount tapes { loanCount } } _meta { hasIndexingErrors } }",
+      }),
+    });
+    const body = (await res.json()) as { data: { pools: unknown[]; _meta: { hasIndexingErrors: boolean } } };
+    expect(body.data.pools).to.deep.equal([
+      {
+        name: loadNetworkConfig("localhost").sampleDeal?.name,
+        state: "Active",
+        trancheCount: 3,
+        tapes: [{ loanCount: "200" }],
+      },
+    ]);
+    expect(body.data._meta.hasIndexingErrors).to.equal(false);
+    expect((await fetch(`${url}/`)).status).to.equal(200);
   });
 
   it("is idempotent: deploying again onto the running chain reuses everything and sends no transaction", async () => {

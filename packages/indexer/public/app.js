@@ -1,0 +1,421 @@
+// The regulator's dashboard: a read-only client of the indexer's GraphQL API (no build step).
+(function () {
+  "use strict";
+  const view = document.getElementById("view");
+
+  async function gql(query, variables) {
+    const res = await fetch("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: query, variables: variables || {} }),
+    });
+    const body = await res.json();
+    if (body.errors && body.errors.length) throw new Error(body.errors.map((e) => e.message).join("; "));
+    return body.data;
+  }
+
+  const esc = (v) =>
+    String(v === null || v === undefined ? "" : v).replace(
+      /[&<>"']/g,
+      (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c],
+    );
+  const short = (a) => (a && a.length > 14 ? a.slice(0, 8) + "…" + a.slice(-4) : a || "");
+  const money = (cents) => {
+    if (cents === null || cents === undefined) return "";
+    const c = BigInt(cents);
+    const whole = (c / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    return whole + "." + (c % 100n).toString().padStart(2, "0");
+  };
+  const pct = (bps) => (bps === null || bps === undefined ? "" : (bps / 100).toFixed(2) + " %");
+  const factor = (ray) => (Number(BigInt(ray) / 10n ** 21n) / 1e6).toFixed(6);
+  const table = (head, rows, testid) =>
+    `<table data-testid="${testid || ""}"><thead><tr>${head.map((h) => `<th>${h}</th>`).join("")}</tr></thead><tbody>${
+      rows.length
+        ? rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("")
+        : `<tr><td colspan="${head.length}">none</td></tr>`
+    }</tbody></table>`;
+
+  async function meta() {
+    const d = await gql("{ _meta { block { number hash } hasIndexingErrors } }");
+    const m = d._meta;
+    document.getElementById("meta").textContent =
+      "indexed to block " +
+      m.block.number +
+      " " +
+      short(m.block.hash) +
+      (m.hasIndexingErrors ? " — INDEXING ERRORS" : "");
+  }
+
+  // ------------------------------------------------------------------ pools
+  async function poolList() {
+    const d = await gql(`{ pools(orderBy: createdAt) { id name state trancheCount lastPeriod totalFaceCents
+      tapes(orderBy: version, orderDirection: desc, first: 1) { loanCount totalPrincipalCents } }
+      periodMetrics_collection(orderBy: period, orderDirection: desc, first: 1000) { pool { id } period endingBalanceCents cdrBps cprBps delinquent90PlusBps cumulativeNetLossBps }
+      alerts(first: 1000) { pool { id } } }`);
+    const latest = {};
+    for (const m of d.periodMetrics_collection) if (!latest[m.pool.id]) latest[m.pool.id] = m;
+    const alerts = {};
+    for (const a of d.alerts) alerts[a.pool.id] = (alerts[a.pool.id] || 0) + 1;
+    const rows = d.pools.map((p) => {
+      const m = latest[p.id] || {};
+      const tape = p.tapes[0] || {};
+      return [
+        `<a href="#/pool/${p.id}" data-testid="pool-link">${esc(p.name)}</a>`,
+        esc(p.state),
+        p.trancheCount,
+        tape.loanCount || "",
+        money(m.endingBalanceCents || tape.totalPrincipalCents),
+        p.lastPeriod,
+        pct(m.cprBps),
+        pct(m.cdrBps),
+        pct(m.delinquent90PlusBps),
+        pct(m.cumulativeNetLossBps),
+        alerts[p.id] ? `<span class="alert">${alerts[p.id]}</span>` : `<span class="ok">0</span>`,
+      ];
+    });
+    view.innerHTML =
+      "<h2>Pools</h2>" +
+      table(
+        ["Pool", "State", "Tranches", "Loans", "Balance", "Period", "CPR", "CDR", "90+ DQ", "Cum. net loss", "Alerts"],
+        rows,
+        "pools",
+      );
+  }
+
+  function chart(el, title, labels, xs, series) {
+    const box = document.createElement("div");
+    box.className = "chart";
+    box.innerHTML = `<h3>${esc(title)}</h3>`;
+    el.appendChild(box);
+    const colors = ["#1d3557", "#e63946", "#2a9d8f", "#f4a261", "#6d597a", "#457b9d"];
+    // eslint-disable-next-line no-undef
+    new uPlot(
+      {
+        width: 440,
+        height: 220,
+        scales: { x: { time: false } },
+        axes: [{ label: "period" }, { size: 90 }],
+        series: [{ label: "period" }].concat(
+          labels.map((l, i) => ({ label: l, stroke: colors[i % colors.length], width: 2 })),
+        ),
+      },
+      [xs].concat(series),
+      box,
+    );
+  }
+
+  async function poolPage(id) {
+    const d = await gql(
+      `query($id: ID!, $pool: String!) { pool(id: $id) { id name dealId state revolving trancheCount tapeVersion lastPeriod totalFaceCents
+        trustee { id memberId } originator { id memberId } servicer { id memberId }
+        tranches(orderBy: seniority) { id symbol name seniority originalFaceCents factorRay totalSupply couponRateWad paused }
+        tapes(orderBy: version) { id version loanCount totalPrincipalCents merkleRoot changeKind anchoredAt }
+        periods(orderBy: period, first: 1000) { period endingBalanceCents } }
+      periodMetrics_collection(where: { pool: $pool }, orderBy: period, first: 1000) { period beginningBalanceCents endingBalanceCents cprBps cdrBps
+        delinquent30Bps delinquent60Bps delinquent90PlusBps cumulativeNetLossCents cumulativeNetLossBps overcollateralizationBps }
+      triggers(where: { pool: $pool }) { name breached valueWad thresholdWad lastPeriod }
+      alerts(where: { pool: $pool }, orderBy: period) { period rule direction value threshold } }`,
+      { id: id, pool: id },
+    );
+    const p = d.pool;
+    if (!p) {
+      view.innerHTML = "<h2>No such pool</h2>";
+      return;
+    }
+    const ms = d.periodMetrics_collection;
+    const last = ms[ms.length - 1] || {};
+    let loansHtml = "";
+    try {
+      const l = await gql(
+        `query($pool: Bytes!) { c: loanConcentrations(pool: $pool, by: region) { key loanCount shareBps }
+        g: loanConcentrations(pool: $pool, by: creditGrade) { key loanCount shareBps } }`,
+        { pool: id },
+      );
+      if (l.c.length) {
+        loansHtml =
+          `<h2>Underlying loans</h2><p><a href="#/pool/${id}/loans" data-testid="loans-link">Loan-level view</a></p>` +
+          '<div class="kpis">' +
+          table(
+            ["Region", "Loans", "Share"],
+            l.c.map((c) => [esc(c.key), c.loanCount, pct(c.shareBps)]),
+            "conc-region",
+          ) +
+          table(
+            ["Grade", "Loans", "Share"],
+            l.g.map((c) => [esc(c.key), c.loanCount, pct(c.shareBps)]),
+            "conc-grade",
+          ) +
+          "</div>";
+      }
+    } catch (e) {
+      loansHtml = `<p>Loan-level data: ${esc(e.message)}</p>`;
+    }
+    view.innerHTML =
+      `<h2 data-testid="pool-name">${esc(p.name)} <small>${esc(p.state)}</small></h2>` +
+      `<div class="kpis">
+        <div class="kpi">Balance<b>${money(last.endingBalanceCents || (p.tapes[0] || {}).totalPrincipalCents)}</b></div>
+        <div class="kpi">Period<b>${p.lastPeriod}</b></div>
+        <div class="kpi">CPR<b>${pct(last.cprBps)}</b></div>
+        <div class="kpi">CDR<b>${pct(last.cdrBps)}</b></div>
+        <div class="kpi">90+ delinquent<b>${pct(last.delinquent90PlusBps)}</b></div>
+        <div class="kpi">Cum. net loss<b>${pct(last.cumulativeNetLossBps)}</b></div>
+        <div class="kpi">OC<b>${pct(last.overcollateralizationBps)}</b></div>
+        <div class="kpi">Alerts<b class="${d.alerts.length ? "alert" : "ok"}">${d.alerts.length}</b></div>
+      </div>` +
+      '<h2>Performance by period</h2><div class="charts" id="charts"></div>' +
+      "<h2>Tranches</h2>" +
+      table(
+        ["Tranche", "Seniority", "Original face", "Outstanding units", "Factor", "Coupon", "Paused"],
+        p.tranches.map((t) => [
+          `<a href="#/tranche/${t.id}" data-testid="tranche-link">${esc(t.symbol)}</a> ${esc(t.name)}`,
+          t.seniority,
+          money(t.originalFaceCents),
+          money(t.totalSupply),
+          factor(t.factorRay),
+          (Number(BigInt(t.couponRateWad) / 10n ** 12n) / 1e4).toFixed(2) + " %",
+          t.paused ? "yes" : "no",
+        ]),
+        "tranches",
+      ) +
+      "<h2>Triggers</h2>" +
+      table(
+        ["Trigger", "Status", "Period"],
+        d.triggers.map((t) => [
+          esc(t.name),
+          t.breached ? '<span class="alert">breached</span>' : "cured",
+          t.lastPeriod,
+        ]),
+        "triggers",
+      ) +
+      "<h2>Alerts</h2>" +
+      table(
+        ["Period", "Rule", "Value", "Threshold"],
+        d.alerts.map((a) => [a.period, esc(a.rule), pct(a.value), esc(a.direction) + " " + pct(a.threshold)]),
+        "pool-alerts",
+      ) +
+      "<h2>Loan tapes</h2>" +
+      table(
+        ["Version", "Change", "Loans", "Principal", "Merkle root"],
+        p.tapes.map((t) => [
+          t.version,
+          esc(t.changeKind),
+          t.loanCount,
+          money(t.totalPrincipalCents),
+          `<code>${esc(t.merkleRoot)}</code>`,
+        ]),
+        "tapes",
+      ) +
+      loansHtml;
+    const el = document.getElementById("charts");
+    if (!ms.length) {
+      el.innerHTML = "<p>No period reports yet.</p>";
+      return;
+    }
+    const xs = ms.map((m) => m.period);
+    const num = (v) => Number(v) / 100;
+    chart(el, "Pool balance (CNY)", ["beginning", "ending"], xs, [
+      ms.map((m) => num(m.beginningBalanceCents)),
+      ms.map((m) => num(m.endingBalanceCents)),
+    ]);
+    chart(
+      el,
+      "Tranche factors (current)",
+      p.tranches.map((t) => t.symbol),
+      xs,
+      p.tranches.map((t) => xs.map(() => Number(BigInt(t.factorRay) / 10n ** 21n) / 1e6)),
+    );
+    chart(el, "CPR / CDR (%)", ["CPR", "CDR"], xs, [ms.map((m) => m.cprBps / 100), ms.map((m) => m.cdrBps / 100)]);
+    chart(el, "Delinquency buckets (% of balance)", ["30-59", "60-89", "90+"], xs, [
+      ms.map((m) => m.delinquent30Bps / 100),
+      ms.map((m) => m.delinquent60Bps / 100),
+      ms.map((m) => m.delinquent90PlusBps / 100),
+    ]);
+    chart(el, "Cumulative net loss (% of original)", ["cum. net loss"], xs, [
+      ms.map((m) => m.cumulativeNetLossBps / 100),
+    ]);
+    chart(el, "Alerts raised", ["alerts"], xs, [xs.map((x) => d.alerts.filter((a) => a.period === x).length)]);
+  }
+
+  async function loansPage(pool) {
+    const d = await gql(
+      `query($pool: Bytes!) { loans(pool: $pool, first: 1000) { loanId region productType creditGrade status daysPastDue currentPrincipalCents proofStatus otherPools } }`,
+      { pool: pool },
+    );
+    view.innerHTML =
+      `<h2>Loans of <a href="#/pool/${pool}">${short(pool)}</a></h2>` +
+      table(
+        ["Loan", "Region", "Product", "Grade", "Status", "Days past due", "Principal", "Proof", "Also pledged in"],
+        d.loans.map((l) => [
+          `<a href="#/loan/${pool}/${encodeURIComponent(l.loanId)}" data-testid="loan-link">${esc(l.loanId)}</a>`,
+          esc(l.region),
+          esc(l.productType),
+          esc(l.creditGrade),
+          esc(l.status),
+          l.daysPastDue,
+          money(l.currentPrincipalCents),
+          l.proofStatus === "verified"
+            ? '<span class="ok">verified</span>'
+            : '<span class="alert">' + esc(l.proofStatus) + "</span>",
+          l.otherPools.length ? '<span class="alert">' + l.otherPools.map(short).join(", ") + "</span>" : "",
+        ]),
+        "loans",
+      );
+  }
+
+  async function loanPage(pool, loanId) {
+    const d = await gql(
+      `query($pool: Bytes!, $id: String!) { loan(pool: $pool, loanId: $id) { loanId borrowerId tapeVersion region productType creditGrade status
+      daysPastDue originalPrincipalCents currentPrincipalCents rateWad remainingTermMonths proofStatus otherPools } }`,
+      { pool: pool, id: loanId },
+    );
+    const l = d.loan;
+    if (!l) {
+      view.innerHTML = "<h2>No such loan</h2>";
+      return;
+    }
+    view.innerHTML =
+      `<h2 data-testid="loan-id">Loan ${esc(l.loanId)}</h2><p><a href="#/pool/${pool}/loans">all loans of the pool</a></p>` +
+      table(
+        ["Field", "Value"],
+        [
+          ["Pool / tape version", `<a href="#/pool/${pool}">${short(pool)}</a> v${l.tapeVersion}`],
+          ["Borrower (pseudonymous)", `<code>${esc(l.borrowerId)}</code>`],
+          ["Region / product / grade", esc(l.region + " / " + l.productType + " / " + l.creditGrade)],
+          ["Status", esc(l.status) + " (" + l.daysPastDue + " days past due)"],
+          ["Original / current principal", money(l.originalPrincipalCents) + " / " + money(l.currentPrincipalCents)],
+          ["Rate", (Number(BigInt(l.rateWad) / 10n ** 12n) / 1e4).toFixed(2) + " %"],
+          ["Remaining term", l.remainingTermMonths + " months"],
+          [
+            "Proof against the on-chain root",
+            `<span data-testid="proof" class="${l.proofStatus === "verified" ? "ok" : "alert"}">${esc(l.proofStatus)}</span>`,
+          ],
+          ["Also pledged in", l.otherPools.map(short).join(", ") || "no other pool"],
+        ],
+        "loan",
+      );
+  }
+
+  async function tranchePage(id) {
+    const d = await gql(
+      `query($id: ID!) { tranche(id: $id) { id symbol name seniority originalFaceCents totalSupply factorRay pool { id name }
+      positions(orderBy: balance, orderDirection: desc, first: 1000) { balance frozen frozenAmountCents holder { id memberId status } } } }`,
+      { id: id },
+    );
+    const t = d.tranche;
+    view.innerHTML =
+      `<h2>${esc(t.symbol)} — ${esc(t.name)}</h2><p>Pool <a href="#/pool/${t.pool.id}">${esc(t.pool.name)}</a>, factor ${factor(t.factorRay)}</p>` +
+      "<h2>Holders</h2>" +
+      table(
+        ["Holder", "Balance", "Frozen"],
+        t.positions.map((p) => [
+          `<a href="#/holder/${p.holder.id}" data-testid="holder-link">${short(p.holder.id)}</a>`,
+          money(p.balance),
+          p.frozen ? "account" : money(p.frozenAmountCents),
+        ]),
+        "holders",
+      );
+  }
+
+  async function holderPage(id) {
+    const d = await gql(
+      `query($id: ID!) { member(id: $id) { id memberId roles status positions { balance tranche { id symbol pool { id name lastPeriod } } } } }`,
+      { id: id },
+    );
+    const m = d.member;
+    view.innerHTML =
+      `<h2>Holder ${short(m.id)}</h2><p>Status ${esc(m.status)}, roles bit set ${m.roles}</p>` +
+      table(
+        ["Tranche", "Pool", "Balance"],
+        m.positions.map((p) => [
+          `<a href="#/tranche/${p.tranche.id}">${esc(p.tranche.symbol)}</a>`,
+          `<a href="#/pool/${p.tranche.pool.id}">${esc(p.tranche.pool.name)}</a>`,
+          money(p.balance),
+        ]),
+        "positions",
+      );
+  }
+
+  // ------------------------------------------------------------------ audit and alerts
+  async function auditPage(params) {
+    const where = {};
+    for (const k of ["name", "contractKind", "actor", "pool"]) if (params.get(k)) where[k] = params.get(k);
+    const d = await gql(
+      `query($w: AuditEvent_filter) { auditEvents(where: $w, orderBy: blockNumber, orderDirection: desc, first: 200) { id blockNumber logIndex contractKind name actor transactionHash args } }`,
+      { w: where },
+    );
+    const qs = new URLSearchParams(where).toString();
+    view.innerHTML =
+      "<h2>Audit log</h2>" +
+      `<form class="filters" data-testid="audit-filters">
+        <label>Event<input name="name" value="${esc(params.get("name") || "")}" /></label>
+        <label>Contract<input name="contractKind" value="${esc(params.get("contractKind") || "")}" /></label>
+        <label>Actor<input name="actor" value="${esc(params.get("actor") || "")}" /></label>
+        <label>Pool<input name="pool" value="${esc(params.get("pool") || "")}" /></label>
+        <button type="submit">Filter</button>
+        <a href="/audit/export?format=csv&${qs}">Export CSV</a> <a href="/audit/export?format=json&${qs}">Export JSON</a>
+      </form>` +
+      table(
+        ["Block", "Log", "Contract", "Event", "Actor", "Transaction", "Arguments"],
+        d.auditEvents.map((e) => [
+          e.blockNumber,
+          e.logIndex,
+          esc(e.contractKind),
+          esc(e.name),
+          short(e.actor),
+          short(e.transactionHash),
+          `<code>${esc(e.args.slice(0, 160))}</code>`,
+        ]),
+        "audit",
+      );
+    view.querySelector("form").addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const f = new FormData(ev.target);
+      const next = new URLSearchParams();
+      for (const [k, v] of f.entries()) if (v) next.set(k, String(v).trim());
+      location.hash = "#/audit?" + next.toString();
+    });
+  }
+
+  async function alertsPage() {
+    const d = await gql(
+      `{ alerts(orderBy: blockNumber, orderDirection: desc, first: 1000) { period rule direction value threshold pool { id name } } }`,
+    );
+    view.innerHTML =
+      "<h2>Alerts</h2>" +
+      table(
+        ["Pool", "Period", "Rule", "Value", "Threshold"],
+        d.alerts.map((a) => [
+          `<a href="#/pool/${a.pool.id}">${esc(a.pool.name)}</a>`,
+          a.period,
+          esc(a.rule),
+          pct(a.value),
+          esc(a.direction) + " " + pct(a.threshold),
+        ]),
+        "alerts",
+      );
+  }
+
+  async function route() {
+    const hash = location.hash.slice(1) || "/";
+    const [pathPart, query] = hash.split("?");
+    const parts = pathPart.split("/").filter(Boolean);
+    view.innerHTML = "<p>Loading…</p>";
+    try {
+      if (parts[0] === "pool" && parts[2] === "loans") await loansPage(parts[1]);
+      else if (parts[0] === "pool") await poolPage(parts[1]);
+      else if (parts[0] === "loan") await loanPage(parts[1], decodeURIComponent(parts[2]));
+      else if (parts[0] === "tranche") await tranchePage(parts[1]);
+      else if (parts[0] === "holder") await holderPage(parts[1]);
+      else if (parts[0] === "audit") await auditPage(new URLSearchParams(query || ""));
+      else if (parts[0] === "alerts") await alertsPage();
+      else await poolList();
+      view.setAttribute("data-ready", hash);
+      await meta();
+    } catch (e) {
+      view.innerHTML = `<p class="alert" data-testid="error">${esc(e.message)}</p>`;
+    }
+  }
+
+  window.addEventListener("hashchange", route);
+  route();
+})();

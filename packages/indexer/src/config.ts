@@ -1,0 +1,104 @@
+import { z } from "zod";
+import { ConfigError } from "./errors";
+
+const metric = z.enum([
+  "cprBps",
+  "cdrBps",
+  "delinquent30Bps",
+  "delinquent60Bps",
+  "delinquent90PlusBps",
+  "cumulativeNetLossBps",
+  "overcollateralizationBps",
+]);
+export const alertRuleSchema = z
+  .object({ metric, direction: z.enum(["above", "below"]), threshold: z.number().int() })
+  .strict();
+export type AlertRule = z.infer<typeof alertRuleSchema>;
+
+/** Default alert rules: thresholds a trustee would watch on a consumer-loan deal. */
+export const DEFAULT_ALERT_RULES: readonly AlertRule[] = [
+  { metric: "delinquent90PlusBps", direction: "above", threshold: 300 },
+  { metric: "cdrBps", direction: "above", threshold: 500 },
+  { metric: "cumulativeNetLossBps", direction: "above", threshold: 200 },
+];
+
+const envSchema = z.object({
+  ABS_INDEXER_RPC_URL: z.string().url(),
+  ABS_INDEXER_ADDRESS_BOOK: z.string().min(1),
+  ABS_INDEXER_DATA_DIR: z.string().min(1),
+  ABS_INDEXER_LISTEN: z
+    .string()
+    .regex(/^[^:]+:\d+$/, "expected host:port")
+    .default("127.0.0.1:4350"),
+  ABS_INDEXER_ARTIFACTS: z.string().min(1).optional(),
+  ABS_INDEXER_CONFIRMATIONS: z.coerce.number().int().min(0).max(1000).default(0),
+  ABS_INDEXER_REORG_WINDOW: z.coerce.number().int().min(1).max(100_000).default(256),
+  ABS_INDEXER_START_BLOCK: z.coerce.number().int().min(0).default(0),
+  ABS_INDEXER_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  ABS_INDEXER_MAX_LOGS: z.coerce.number().int().min(1).max(10_000).default(2000),
+  ABS_INDEXER_ALERTS: z.string().optional(),
+  ABS_INDEXER_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+/** Everything the indexer needs to run, parsed at start. */
+export interface IndexerConfig {
+  rpcUrl: string;
+  addressBook: string;
+  dataDir: string;
+  listen: { host: string; port: number };
+  artifactsDir: string | undefined;
+  /** Blocks behind the head the indexer stays (0 = index the head). */
+  confirmations: number;
+  /** Blocks of undo records kept: the deepest reorg the indexer can undo. */
+  reorgWindow: number;
+  startBlock: number;
+  pollMs: number;
+  /** Most logs one eth_getLogs request may return (TOOLCHAIN.md: <= 2,000). */
+  maxLogsPerRequest: number;
+  alertRules: AlertRule[];
+  logLevel: string;
+}
+
+/** Parse the environment; a bad value names the variable, what was expected and what was found. */
+export function parseIndexerConfig(env: Record<string, string | undefined>): IndexerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const detail = parsed.error.issues
+      .map((i) => `${i.path.join(".")}: ${i.message} (found ${JSON.stringify(env[String(i.path[0])])})`)
+      .join("; ");
+    throw new ConfigError("CONFIG_INVALID", `invalid indexer configuration: ${detail}`);
+  }
+  const e = parsed.data;
+  let alertRules: AlertRule[] = [...DEFAULT_ALERT_RULES];
+  if (e.ABS_INDEXER_ALERTS !== undefined) {
+    let json: unknown;
+    try {
+      json = JSON.parse(e.ABS_INDEXER_ALERTS);
+    } catch (cause) {
+      throw new ConfigError("CONFIG_INVALID", "ABS_INDEXER_ALERTS: expected a JSON array of rules", { cause });
+    }
+    const rules = z.array(alertRuleSchema).safeParse(json);
+    if (!rules.success) {
+      throw new ConfigError(
+        "CONFIG_INVALID",
+        `ABS_INDEXER_ALERTS: ${rules.error.issues.map((i) => `[${i.path.join(".")}] ${i.message}`).join("; ")}`,
+      );
+    }
+    alertRules = rules.data;
+  }
+  const [host = "127.0.0.1", port = "0"] = e.ABS_INDEXER_LISTEN.split(":");
+  return {
+    rpcUrl: e.ABS_INDEXER_RPC_URL,
+    addressBook: e.ABS_INDEXER_ADDRESS_BOOK,
+    dataDir: e.ABS_INDEXER_DATA_DIR,
+    listen: { host, port: Number(port) },
+    artifactsDir: e.ABS_INDEXER_ARTIFACTS,
+    confirmations: e.ABS_INDEXER_CONFIRMATIONS,
+    reorgWindow: e.ABS_INDEXER_REORG_WINDOW,
+    startBlock: e.ABS_INDEXER_START_BLOCK,
+    pollMs: e.ABS_INDEXER_POLL_MS,
+    maxLogsPerRequest: e.ABS_INDEXER_MAX_LOGS,
+    alertRules,
+    logLevel: e.ABS_INDEXER_LOG_LEVEL,
+  };
+}

@@ -1,0 +1,55 @@
+/** Stable error codes of @abs/indexer; tests assert these, never messages. */
+export type IndexerErrorCode =
+  | "CONFIG_INVALID"
+  | "RPC_FAILED"
+  | "RPC_RESPONSE_INVALID"
+  | "ABI_MISMATCH"
+  | "STORE_VALUE_INVALID"
+  | "HANDLER_FAILED"
+  | "REORG_TOO_DEEP"
+  | "CHAIN_CHANGED"
+  | "BAD_USER_INPUT"
+  | "NOT_FOUND"
+  | "NOT_ENTITLED";
+
+export interface IndexerErrorOptions {
+  cause?: unknown;
+  /** Whether trying again later can help (a node that is down: yes; a bad config: no). */
+  retryable?: boolean;
+}
+
+/** Base error of the indexer: a stable `code`, a short message and its `cause`. */
+export class IndexerError extends Error {
+  override readonly name: string = "IndexerError";
+  readonly retryable: boolean;
+
+  constructor(
+    readonly code: IndexerErrorCode,
+    message: string,
+    options: IndexerErrorOptions = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+export class RpcError extends IndexerError {
+  override readonly name = "RpcError";
+}
+
+export class StoreError extends IndexerError {
+  override readonly name = "StoreError";
+}
+
+export class ReorgError extends IndexerError {
+  override readonly name = "ReorgError";
+}
+
+export class ConfigError extends IndexerError {
+  override readonly name = "ConfigError";
+}
+
+/** A client's mistake in a query or export request (shown to the client with its code). */
+export class UserInputError extends IndexerError {
+  override readonly name = "UserInputError";
+}

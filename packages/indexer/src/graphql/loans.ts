@@ -1,0 +1,116 @@
+import { GraphQLError } from "graphql";
+import { z } from "zod";
+import { IndexerError } from "../errors";
+import { type LoanBook, type LoanView } from "../loans";
+import { MAX_FIRST, MAX_SKIP } from "./limits";
+
+/** Indexer-only query fields of the penetrating views (not part of a subgraph). */
+export const LOAN_TYPE_DEFS = `
+"A loan of a pool's tape, joined from the member node beside this indexer (loan-level entitlement only)"
+type Loan {
+  pool: Bytes!
+  tapeVersion: Int!
+  loanId: String!
+  "Pseudonymous borrower id (no personal data)"
+  borrowerId: Bytes!
+  region: String!
+  productType: String!
+  creditGrade: String!
+  status: String!
+  daysPastDue: Int!
+  originalPrincipalCents: BigInt!
+  currentPrincipalCents: BigInt!
+  rateWad: BigInt!
+  remainingTermMonths: Int!
+  "verified: the tape's records rebuild the Merkle root anchored on chain"
+  proofStatus: String!
+  "Other pools the same loan (id and borrower) is pledged into"
+  otherPools: [Bytes!]!
+}
+type Concentration { key: String! loanCount: Int! principalCents: BigInt! shareBps: Int! }
+enum ConcentrationBy { region productType creditGrade }
+input Loan_filter { region: String productType: String creditGrade: String status: String proofStatus: String loanId_contains: String }
+extend type Query {
+  loans(pool: Bytes!, first: Int = 100, skip: Int = 0, where: Loan_filter): [Loan!]!
+  loan(pool: Bytes!, loanId: String!): Loan
+  loanConcentrations(pool: Bytes!, by: ConcentrationBy!): [Concentration!]!
+  doublePledgedLoans: [Loan!]!
+}
+`;
+
+const loansArgs = z.object({
+  pool: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a pool address"),
+  first: z.number().int().min(0).max(MAX_FIRST).default(100),
+  skip: z.number().int().min(0).max(MAX_SKIP).default(0),
+  where: z
+    .object({
+      region: z.string().optional(),
+      productType: z.string().optional(),
+      creditGrade: z.string().optional(),
+      status: z.string().optional(),
+      proofStatus: z.string().optional(),
+      loanId_contains: z.string().optional(),
+    })
+    .optional(),
+});
+
+function guarded<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof IndexerError) throw new GraphQLError(error.message, { extensions: { code: error.code } });
+    throw error;
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, args: unknown): T {
+  const parsed = schema.safeParse(args);
+  if (!parsed.success) {
+    throw new GraphQLError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), {
+      extensions: { code: "BAD_USER_INPUT" },
+    });
+  }
+  return parsed.data;
+}
+
+export function loanResolvers(book: LoanBook | undefined): Record<string, unknown> {
+  const need = (): LoanBook => {
+    if (!book)
+      throw new GraphQLError("no loan-level records are joined to this indexer", {
+        extensions: { code: "NOT_ENTITLED" },
+      });
+    return book;
+  };
+  return {
+    loans: (_: unknown, raw: unknown) => {
+      const a = parse(loansArgs, raw);
+      const w = a.where ?? {};
+      return guarded(() =>
+        need()
+          .loans(a.pool)
+          .filter(
+            (l: LoanView) =>
+              (w.region === undefined || l.region === w.region) &&
+              (w.productType === undefined || l.productType === w.productType) &&
+              (w.creditGrade === undefined || l.creditGrade === w.creditGrade) &&
+              (w.status === undefined || l.status === w.status) &&
+              (w.proofStatus === undefined || l.proofStatus === w.proofStatus) &&
+              (w.loanId_contains === undefined || l.loanId.includes(w.loanId_contains)),
+          )
+          .slice(a.skip, a.skip + a.first),
+      );
+    },
+    loan: (_: unknown, raw: unknown) => {
+      const a = parse(z.object({ pool: loansArgs.shape.pool, loanId: z.string().min(1).max(64) }), raw);
+      return guarded(() => need().loan(a.pool, a.loanId) ?? null);
+    },
+    loanConcentrations: (_: unknown, raw: unknown) => {
+      const a = parse(
+        z.object({ pool: loansArgs.shape.pool, by: z.enum(["region", "productType", "creditGrade"]) }),
+        raw,
+      );
+      return guarded(() => need().concentrations(a.pool, a.by));
+    },
+    doublePledgedLoans: () => guarded(() => need().doublePledged()),
+  };
+}

@@ -1,0 +1,41 @@
+// Public surface of @abs/indexer.
+export { AbiRegistry, eventSpec, type ArgValue, type ContractAbi, type DecodedArgs, type EventSpec } from "./abi";
+export { DEFAULT_ALERT_RULES, parseIndexerConfig, type AlertRule, type IndexerConfig } from "./config";
+export {
+  ConfigError,
+  IndexerError,
+  ReorgError,
+  RpcError,
+  StoreError,
+  UserInputError,
+  type IndexerErrorCode,
+} from "./errors";
+export { DEFAULT_HANDLERS } from "./handlers";
+export {
+  Args,
+  TupleArgs,
+  eventId,
+  getMember,
+  seqId,
+  type AuditHints,
+  type DecodedLog,
+  type EventHandler,
+  type HandlerContext,
+  type HandlerTable,
+} from "./handlers/context";
+export { Indexer, type IndexerDeps, type IndexerOptions } from "./indexer";
+export { JsonRpcClient, type BlockInfo, type RawLog } from "./rpc";
+export {
+  GRAPH_DIRECTIVES,
+  loadSchemaModel,
+  parseSchemaModel,
+  type EntityModel,
+  type FieldModel,
+  type SchemaModel,
+} from "./schema-model";
+export { sourcesFromAddressBook } from "./sources";
+export { IndexerStore, type Checkpoint, type EntityData } from "./store";
+export { createApp, listen, type AppDeps, type RunningServer } from "./app";
+export { auditCsv, exportAudit, parseAuditExportQuery, type AuditExport, type AuditExportQuery } from "./export";
+export { LoanBook, type Concentration, type LoanEntitlement, type LoanView } from "./loans";
+export { startIndexerService, type IndexerServiceOptions, type RunningIndexerService } from "./service";

@@ -1,0 +1,405 @@
+import { type Logger } from "pino";
+import { type AbiRegistry, type DecodedArgs } from "./abi";
+import { IndexerError, ReorgError } from "./errors";
+import {
+  Args,
+  type AuditHints,
+  type DecodedLog,
+  type HandlerContext,
+  type HandlerTable,
+  ZERO_ADDRESS,
+  eventId,
+} from "./handlers/context";
+import { type BlockInfo, type JsonRpcClient, type RawLog } from "./rpc";
+import { type AlertRule } from "./config";
+import { type BatchOp, type BlockRecord, type IndexerStore, padBlock } from "./store";
+
+export interface IndexerOptions {
+  confirmations: number;
+  reorgWindow: number;
+  startBlock: number;
+  maxLogsPerRequest: number;
+  alertRules: readonly AlertRule[];
+}
+
+export interface IndexerDeps {
+  rpc: JsonRpcClient;
+  store: IndexerStore;
+  abis: AbiRegistry;
+  handlers: HandlerTable;
+  logger: Logger;
+  options: IndexerOptions;
+  /** Contracts followed from the start (the address book): address -> kind (artifact name). */
+  sources: ReadonlyMap<string, string>;
+}
+
+/** Event arguments that name the acting account, in order of preference. */
+const ACTOR_ARGS = [
+  "actor",
+  "proposer",
+  "approver",
+  "executor",
+  "trustee",
+  "submittedBy",
+  "restatedBy",
+  "anchoredBy",
+  "createdBy",
+  "registeredBy",
+  "signer",
+  "owner",
+  "holder",
+  "from",
+  "account",
+];
+
+/**
+ * Follows the consortium's contracts into LevelDB: fetches logs by block range with plain JSON-RPC,
+ * decodes them with the compiled ABIs, writes one AuditEvent per log and the entities of the
+ * registered handlers, and commits each range (entities, undo records, block hashes, checkpoint)
+ * in one batch. Detects reorgs by the checkpoint's block hash and rolls back to the common ancestor.
+ */
+export class Indexer {
+  private sources = new Map<string, string>();
+  private span = 100;
+  /** Bumped whenever the followed contracts change: a range fetched before is stale. */
+  private sourcesVersion = 0;
+  private indexingError: IndexerError | undefined;
+  /** Where catch-up time goes, in ms (fetching logs, fetching blocks, handlers, committing). */
+  readonly timings = { logs: 0, blocks: 0, handlers: 0, commit: 0 };
+
+  constructor(private readonly deps: IndexerDeps) {}
+
+  /** True once a handler failed: the indexer stops at the block before it (as graph-node does). */
+  get hasIndexingErrors(): boolean {
+    return this.indexingError !== undefined;
+  }
+
+  async init(): Promise<void> {
+    this.sourcesVersion++;
+    this.sources = new Map(this.deps.sources);
+    for await (const [address, kind] of this.deps.store.sub("sources").iterator()) this.sources.set(address, kind);
+  }
+
+  /** Index up to the head minus the confirmations; returns the new checkpoint block (or -1). */
+  async syncOnce(): Promise<number> {
+    if (this.indexingError) throw this.indexingError;
+    const { rpc, store, options } = this.deps;
+    const head = await rpc.blockNumber();
+    const target = head - options.confirmations;
+    let checkpoint = await store.checkpoint();
+    if (checkpoint) {
+      const [onChain] = await rpc.getBlocks([checkpoint.number], false);
+      if (!onChain || onChain.hash !== checkpoint.hash) {
+        await this.rollback(checkpoint.number);
+        checkpoint = await store.checkpoint();
+      }
+    }
+    let from = checkpoint ? checkpoint.number + 1 : options.startBlock;
+    // While a range is processed and committed, the next one is fetched (same sources, same span).
+    let next: Promise<FetchedRange> | undefined;
+    try {
+      while (from <= target) {
+        let fetched = next ? await next : undefined;
+        next = undefined;
+        if (!fetched || fetched.from !== from || fetched.sourcesVersion !== this.sourcesVersion) {
+          fetched = await this.fetchRange(from, Math.min(target, from + this.span - 1));
+        }
+        // Aim at 80 % of the limit; grow at most 2x a step so one answer never balloons.
+        const blocks = fetched.to - from + 1;
+        const wanted = Math.max(
+          1,
+          Math.floor((blocks * options.maxLogsPerRequest * 0.8) / Math.max(1, fetched.logs.length)),
+        );
+        this.span = Math.min(100_000, wanted, this.span * 2);
+        const nextFrom = fetched.to + 1;
+        if (nextFrom <= target) {
+          next = this.fetchRange(nextFrom, Math.min(target, nextFrom + this.span - 1));
+          next.catch(() => undefined); // awaited (and rethrown) on the next turn, or dropped
+        }
+        from = (await this.processRange(fetched, target)) + 1;
+      }
+    } finally {
+      if (next) await next.catch(() => undefined);
+    }
+    return (await store.checkpoint())?.number ?? -1;
+  }
+
+  /** Fetch the logs of [from, to] (cut at a block boundary to the request limit) and their blocks. */
+  private async fetchRange(from: number, toRequested: number): Promise<FetchedRange> {
+    const { rpc, options } = this.deps;
+    const sourcesVersion = this.sourcesVersion;
+    let to = toRequested;
+    const t0 = performance.now();
+    let logs = await rpc.getLogs(from, to, [...this.sources.keys()]);
+    this.timings.logs += performance.now() - t0;
+    if (logs.length > options.maxLogsPerRequest) {
+      // Keep whole blocks up to the limit; the span shrinks for the next request.
+      const cut = logs[options.maxLogsPerRequest];
+      const cutBlock = cut ? Number(cut.blockNumber) : to;
+      if (cutBlock > from) {
+        to = cutBlock - 1;
+        logs = logs.filter((l) => Number(l.blockNumber) <= to);
+      }
+    }
+    const queue = logs.map(toLog);
+    const t1 = performance.now();
+    const blocks = new Map<number, BlockInfo>();
+    const numbers = [...new Set([...queue.map((l) => l.blockNumber), to])];
+    for (let i = 0; i < numbers.length; i += 200) {
+      for (const b of await rpc.getBlocks(numbers.slice(i, i + 200), true)) blocks.set(b.number, b);
+    }
+    this.timings.blocks += performance.now() - t1;
+    return { from, to, logs: queue, blocks, sourcesVersion };
+  }
+
+  /**
+   * Index a fetched range and commit it with the checkpoint in one batch. A contract followed at
+   * block B ends the range at B (its logs of B join the queue): the next range asks for its logs
+   * too. Returns the last block committed.
+   */
+  private async processRange(fetched: FetchedRange, target: number): Promise<number> {
+    const { rpc, store, abis, handlers, options } = this.deps;
+    let to = fetched.to;
+    const blockCache = fetched.blocks;
+    const fetchBlocks = async (numbers: number[]): Promise<void> => {
+      const missing = [...new Set(numbers)].filter((n) => !blockCache.has(n));
+      if (missing.length > 0) for (const b of await rpc.getBlocks(missing, true)) blockCache.set(b.number, b);
+    };
+    const queue = [...fetched.logs];
+    const t1 = performance.now();
+    const writer = store.writer(target - options.reorgWindow);
+    const followed = new Map<string, string>();
+    const blockRecords = new Map<number, BlockRecord>();
+    for (let i = 0; i < queue.length; i++) {
+      const raw = queue[i];
+      if (!raw) continue;
+      const block = blockCache.get(raw.blockNumber);
+      if (!block || block.hash !== raw.blockHash) {
+        throw new IndexerError("CHAIN_CHANGED", `block ${raw.blockNumber} changed while indexing it`, {
+          retryable: true,
+        });
+      }
+      blockRecords.set(block.number, { hash: block.hash, timestamp: block.timestamp });
+      writer.setBlock(block.number);
+      const kind = followed.get(raw.address) ?? this.sources.get(raw.address) ?? "DealContract";
+      const topic0 = raw.topics[0] ?? "";
+      const spec = abis.eventOf(kind, topic0);
+      let args: DecodedArgs;
+      let name: string;
+      let signature: string;
+      if (spec && spec.indexedCount + 1 === raw.topics.length) {
+        args = spec.decode(raw.topics, raw.data);
+        name = spec.name;
+        signature = spec.signature;
+      } else {
+        args = [
+          ["topics", raw.topics],
+          ["data", raw.data],
+        ];
+        name = topic0 || "Anonymous";
+        signature = "";
+      }
+      const log: DecodedLog = {
+        kind,
+        name,
+        signature,
+        address: raw.address,
+        args,
+        blockNumber: block.number,
+        blockHash: block.hash,
+        timestamp: block.timestamp,
+        txHash: raw.txHash,
+        txFrom: block.txFrom.get(raw.txHash) ?? ZERO_ADDRESS,
+        logIndex: raw.logIndex,
+      };
+      const hints: AuditHints = {};
+      const newSources: string[] = [];
+      const ctx: HandlerContext = {
+        log,
+        args: new Args(args),
+        store: writer,
+        audit: hints,
+        alertRules: options.alertRules,
+        follow: async (address, followKind) => {
+          const a = address.toLowerCase();
+          if (this.sources.has(a) || followed.has(a)) return;
+          followed.set(a, followKind);
+          newSources.push(a);
+          await writer.write("sources", a, followKind);
+        },
+      };
+      const handler = handlers[kind]?.[name];
+      if (handler) {
+        try {
+          await handler(ctx);
+        } catch (cause) {
+          this.indexingError = new IndexerError(
+            "HANDLER_FAILED",
+            `${kind}.${name} failed at block ${block.number} log ${raw.logIndex}: ${cause instanceof Error ? cause.message : String(cause)}`,
+            { cause },
+          );
+          throw this.indexingError;
+        }
+      }
+      await this.writeAudit(ctx);
+      if (newSources.length > 0) {
+        // A contract created here: its logs of this block join the queue in order, and the range
+        // ends with this block (the next one asks for the new contract's logs as well).
+        to = block.number;
+        const extra = (await rpc.getLogs(block.number, to, newSources)).map(toLog);
+        await fetchBlocks(extra.map((l) => l.blockNumber));
+        const rest = queue
+          .slice(i + 1)
+          .filter((l) => l.blockNumber <= to)
+          .concat(extra);
+        rest.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+        queue.length = i + 1;
+        queue.push(...rest);
+      }
+    }
+    const t2 = performance.now();
+    this.timings.handlers += t2 - t1;
+    const toBlock = blockCache.get(to);
+    if (!toBlock) throw new IndexerError("CHAIN_CHANGED", `block ${to} is missing`, { retryable: true });
+    const ops = await writer.ops({ number: to, hash: toBlock.hash }, blockRecords, to - options.reorgWindow);
+    await store.commit(ops);
+    this.timings.commit += performance.now() - t2;
+    for (const [a, k] of followed) this.sources.set(a, k);
+    if (followed.size > 0) this.sourcesVersion++;
+    if (queue.length > 0) this.deps.logger.debug({ from: fetched.from, to, logs: queue.length }, "indexed range");
+    return to;
+  }
+
+  private async writeAudit(ctx: HandlerContext): Promise<void> {
+    const { log, audit, store } = ctx;
+    let actor = audit.actor;
+    if (actor === undefined) {
+      for (const name of ACTOR_ARGS) {
+        const v = ctx.args.has(name) ? ctx.args.value(name) : undefined;
+        if (typeof v === "string" && /^0x[0-9a-f]{40}$/.test(v) && v !== ZERO_ADDRESS) {
+          actor = v;
+          break;
+        }
+      }
+    }
+    actor ??= log.txFrom;
+    let pool = audit.pool;
+    let tranche = audit.tranche;
+    if (tranche === undefined) tranche = log.kind === "TrancheToken" ? log.address : argAddress(ctx, "tranche");
+    if (pool === undefined) {
+      if (log.kind === "AssetPool") pool = log.address;
+      else if (tranche) {
+        const t = await store.get("Tranche", tranche);
+        pool = typeof t?.["pool"] === "string" ? t["pool"] : null;
+      } else pool = argAddress(ctx, "pool");
+    }
+    const member = await store.get("Member", actor);
+    await store.set("AuditEvent", eventId(log), {
+      contract: log.address,
+      contractKind: log.kind,
+      name: log.name,
+      actor,
+      txFrom: log.txFrom,
+      blockNumber: String(log.blockNumber),
+      blockHash: log.blockHash,
+      timestamp: String(log.timestamp),
+      transactionHash: log.txHash,
+      logIndex: String(log.logIndex),
+      args: JSON.stringify(Object.fromEntries(log.args)),
+      pool: pool ?? null,
+      tranche: tranche ?? null,
+      actorMemberId: typeof member?.["memberId"] === "string" ? member["memberId"] : "0x" + "00".repeat(32),
+      actorRoles: typeof member?.["roles"] === "number" ? member["roles"] : 0,
+    });
+  }
+
+  /** Roll back to the newest stored block still on the chain, undoing every later block. */
+  private async rollback(checkpointNumber: number): Promise<void> {
+    const { rpc, store, options, logger } = this.deps;
+    const windowStart = Math.max(options.startBlock - 1, checkpointNumber - options.reorgWindow);
+    const stored = (await store.blockRecords(Math.max(0, windowStart + 1), checkpointNumber)).reverse();
+    let ancestor = windowStart;
+    for (let i = 0; i < stored.length; i += 100) {
+      const slice = stored.slice(i, i + 100);
+      const onChain = await rpc.getBlocks(
+        slice.map((b) => b.number),
+        false,
+      );
+      const match = slice.findIndex((b, j) => onChain[j]?.hash === b.hash);
+      if (match >= 0) {
+        ancestor = slice[match]?.number ?? windowStart;
+        break;
+      }
+    }
+    if (ancestor === windowStart) {
+      const below = await store.blockRecords(0, windowStart);
+      const last = below[below.length - 1];
+      if (last) {
+        const [onChain] = await rpc.getBlocks([last.number], false);
+        if (onChain?.hash !== last.hash) {
+          throw new ReorgError(
+            "REORG_TOO_DEEP",
+            `the chain reorganised below the reorg window (${options.reorgWindow} blocks): block ${last.number} changed; re-index from scratch`,
+          );
+        }
+      }
+    }
+    const finalValues = new Map<string, BatchOp>();
+    const undo = await store.undoRecordsAbove(ancestor);
+    for (const record of undo) {
+      for (const [sub, key, prev] of record.ops) finalValues.set(sub + "\u0000" + key, { sub, key, value: prev });
+    }
+    const ops: BatchOp[] = [...finalValues.values()];
+    for (const record of undo) ops.push({ sub: "undo", key: padBlock(record.block), value: null });
+    for (const b of await store.blockRecords(ancestor + 1, checkpointNumber)) {
+      ops.push({ sub: "blocks", key: padBlock(b.number), value: null });
+    }
+    if (ancestor >= 0 && ancestor >= options.startBlock) {
+      const [a] = await rpc.getBlocks([ancestor], false);
+      if (!a) throw new IndexerError("CHAIN_CHANGED", `block ${ancestor} is missing`, { retryable: true });
+      ops.push({ sub: "meta", key: "checkpoint", value: JSON.stringify({ number: ancestor, hash: a.hash }) });
+    } else {
+      ops.push({ sub: "meta", key: "checkpoint", value: null });
+    }
+    await store.commit(ops);
+    store.clearCache();
+    await this.init();
+    logger.warn({ from: checkpointNumber, to: ancestor, undone: undo.length }, "chain reorganisation: rolled back");
+  }
+}
+
+interface FetchedRange {
+  from: number;
+  to: number;
+  logs: QueuedLog[];
+  blocks: Map<number, BlockInfo>;
+  sourcesVersion: number;
+}
+
+interface QueuedLog {
+  address: string;
+  topics: string[];
+  data: string;
+  blockNumber: number;
+  blockHash: string;
+  txHash: string;
+  logIndex: number;
+}
+
+function toLog(l: RawLog): QueuedLog {
+  return {
+    address: l.address.toLowerCase(),
+    topics: l.topics.map((t) => t.toLowerCase()),
+    data: l.data,
+    blockNumber: Number(l.blockNumber),
+    blockHash: l.blockHash.toLowerCase(),
+    txHash: l.transactionHash.toLowerCase(),
+    logIndex: Number(l.logIndex),
+  };
+}
+
+function argAddress(ctx: HandlerContext, name: string): string | null {
+  if (!ctx.args.has(name)) return null;
+  const v = ctx.args.value(name);
+  return typeof v === "string" && /^0x[0-9a-f]{40}$/.test(v) ? v : null;
+}

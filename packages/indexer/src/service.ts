@@ -1,0 +1,94 @@
+import path from "node:path";
+import pino, { type Logger } from "pino";
+import { AbiRegistry } from "./abi";
+import { createApp, listen, type RunningServer } from "./app";
+import { type IndexerConfig } from "./config";
+import { IndexerError } from "./errors";
+import { DEFAULT_HANDLERS } from "./handlers";
+import { type HandlerTable } from "./handlers/context";
+import { Indexer } from "./indexer";
+import { LoanBook, type LoanEntitlement } from "./loans";
+import { JsonRpcClient } from "./rpc";
+import { loadSchemaModel } from "./schema-model";
+import { sourcesFromAddressBook } from "./sources";
+import { IndexerStore } from "./store";
+
+export interface IndexerServiceOptions {
+  config: IndexerConfig;
+  logger?: Logger;
+  handlers?: HandlerTable;
+  /** Loan-level entitlement of the member this indexer runs beside (default: aggregates only) */
+  entitlement?: LoanEntitlement;
+}
+
+export interface RunningIndexerService {
+  url: string;
+  indexer: Indexer;
+  store: IndexerStore;
+  loans: LoanBook;
+  server: RunningServer;
+  /** Resolves once the indexer has caught up with the chain's head (minus confirmations). */
+  caughtUp(): Promise<void>;
+  /** Stop polling, close the HTTP server and the database. */
+  stop(): Promise<void>;
+}
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+
+/**
+ * The indexer as a service: follow the chain (poll every `pollMs`), serve GraphQL, the audit export
+ * and the dashboard. Stops cleanly: the poll loop finishes its batch before the database closes.
+ */
+export async function startIndexerService(options: IndexerServiceOptions): Promise<RunningIndexerService> {
+  const { config } = options;
+  const logger = options.logger ?? pino({ level: config.logLevel, name: "abs-indexer" });
+  const model = loadSchemaModel();
+  const abis = AbiRegistry.fromArtifacts(config.artifactsDir ?? path.join(REPO_ROOT, "artifacts"));
+  const store = await IndexerStore.open(config.dataDir, model);
+  const indexer = new Indexer({
+    rpc: new JsonRpcClient(config.rpcUrl),
+    store,
+    abis,
+    handlers: options.handlers ?? DEFAULT_HANDLERS,
+    logger,
+    sources: sourcesFromAddressBook(config.addressBook, abis),
+    options: config,
+  });
+  await indexer.init();
+  const loans = new LoanBook(store, options.entitlement ?? "aggregates");
+  const app = createApp({ store, model, logger, loans, hasIndexingErrors: () => indexer.hasIndexingErrors });
+  const server = await listen(app, config.listen.host, config.listen.port);
+
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const waiters: (() => void)[] = [];
+  const tick = async (): Promise<void> => {
+    try {
+      await indexer.syncOnce();
+      for (const w of waiters.splice(0)) w();
+    } catch (error) {
+      const retry = error instanceof IndexerError ? error.retryable : false;
+      logger.error({ err: error, retry }, "indexing failed");
+      if (!retry && indexer.hasIndexingErrors) return;
+    }
+    if (!stopping) timer = setTimeout(() => (running = tick()), config.pollMs);
+  };
+  running = tick();
+  logger.info({ url: server.url }, "indexer listening");
+  return {
+    url: server.url,
+    indexer,
+    store,
+    loans,
+    server,
+    caughtUp: () => new Promise<void>((resolve) => waiters.push(resolve)),
+    async stop() {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      await running;
+      await server.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,349 @@
+import { Level } from "level";
+import { z } from "zod";
+import { StoreError } from "./errors";
+import { type EntityModel, type SchemaModel } from "./schema-model";
+
+/** A stored field value: BigInt as decimal string, Bytes as 0x lower-case hex, references as the id. */
+export type Scalar = string | number | boolean | null;
+export type EntityData = Record<string, Scalar>;
+
+const entityDataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+const checkpointSchema = z.object({ number: z.number().int(), hash: z.string() });
+export type Checkpoint = z.infer<typeof checkpointSchema>;
+const blockRecordSchema = z.object({ hash: z.string(), timestamp: z.number().int() });
+export type BlockRecord = z.infer<typeof blockRecordSchema>;
+const undoSchema = z.array(z.tuple([z.string(), z.string(), z.union([z.string(), z.null()])]));
+
+/** Block numbers in keys: fixed width so keys sort by number. */
+export function padBlock(n: number): string {
+  return n.toString().padStart(12, "0");
+}
+
+/** Deterministic JSON of an entity: keys sorted, so equal states are equal bytes. */
+export function encodeEntity(data: EntityData): string {
+  const sorted: EntityData = {};
+  for (const key of Object.keys(data).sort()) sorted[key] = data[key] ?? null;
+  return JSON.stringify(sorted);
+}
+
+export function decodeEntity(text: string, where: string): EntityData {
+  const parsed = entityDataSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new StoreError("STORE_VALUE_INVALID", `${where}: expected an entity object`);
+  return parsed.data;
+}
+
+import { type AbstractSublevel } from "abstract-level";
+
+type Sub = AbstractSublevel<Level<string, string>, string | Buffer | Uint8Array, string, string>;
+
+/**
+ * The indexer's LevelDB. One sublevel per entity type for current values (`e.<Type>`), one for the
+ * versions of mutable entities (`h.<Type>`, key `id@block`) answering `block: {number}` queries, one
+ * per reference field (`x.<Type>.<field>`, key `refId|id`), plus `blocks` (hash and time of every
+ * block that had indexed logs), `undo` (per-block previous values of every key a block wrote, kept
+ * for the reorg window) and `meta` (the checkpoint). Every block range is one `batch`.
+ */
+export class IndexerStore {
+  private readonly subs = new Map<string, Sub>();
+  /** Committed values of mutable entities (bounded cache; `null` = known absent). */
+  private readonly cache = new Map<string, string | null>();
+  /** Decoded (validated) forms of cached values: handlers read them without JSON.parse + zod. */
+  private readonly decoded = new Map<string, EntityData>();
+  /** LevelDB reads that missed the cache (a catch-up figure). */
+  reads = 0;
+
+  private constructor(
+    readonly db: Level<string, string>,
+    readonly model: SchemaModel,
+  ) {}
+
+  static async open(location: string, model: SchemaModel): Promise<IndexerStore> {
+    const db = new Level<string, string>(location, { keyEncoding: "utf8", valueEncoding: "utf8" });
+    await db.open();
+    return new IndexerStore(db, model);
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+
+  sub(name: string): Sub {
+    let s = this.subs.get(name);
+    if (!s) {
+      s = this.db.sublevel<string, string>(name, { keyEncoding: "utf8", valueEncoding: "utf8" });
+      this.subs.set(name, s);
+    }
+    return s;
+  }
+
+  entityModel(type: string): EntityModel {
+    const m = this.model.entities.get(type);
+    if (!m) throw new StoreError("STORE_VALUE_INVALID", `unknown entity type ${type}`);
+    return m;
+  }
+
+  async checkpoint(): Promise<Checkpoint | undefined> {
+    const text = await this.sub("meta").get("checkpoint");
+    if (text === undefined) return undefined;
+    return checkpointSchema.parse(JSON.parse(text));
+  }
+
+  async blockRecord(n: number): Promise<BlockRecord | undefined> {
+    const text = await this.sub("blocks").get(padBlock(n));
+    return text === undefined ? undefined : blockRecordSchema.parse(JSON.parse(text));
+  }
+
+  /** Stored blocks (that had logs) in [from, to], ascending. */
+  async blockRecords(from: number, to: number): Promise<(BlockRecord & { number: number })[]> {
+    const out: (BlockRecord & { number: number })[] = [];
+    for await (const [k, v] of this.sub("blocks").iterator({ gte: padBlock(from), lte: padBlock(to) })) {
+      out.push({ number: Number(k), ...blockRecordSchema.parse(JSON.parse(v)) });
+    }
+    return out;
+  }
+
+  /** Committed raw value of a key (cached for mutable entities). */
+  async raw(subName: string, key: string): Promise<string | undefined> {
+    const cacheKey = subName + "\u0000" + key;
+    const hit = this.cache.get(cacheKey);
+    if (hit !== undefined) return hit ?? undefined;
+    this.reads++;
+    const value = await this.sub(subName).get(key);
+    if (subName.startsWith("e.") && !this.entityModel(subName.slice(2)).immutable) {
+      if (this.cache.size > 200_000) this.clearCache();
+      this.cache.set(cacheKey, value ?? null);
+    }
+    return value;
+  }
+
+  /** The current value of an entity. */
+  async get(type: string, id: string): Promise<EntityData | undefined> {
+    const cacheKey = "e." + type + "\u0000" + id;
+    const known = this.decoded.get(cacheKey);
+    if (known) return { ...known };
+    const text = await this.raw("e." + type, id);
+    if (text === undefined) return undefined;
+    const data = decodeEntity(text, `${type} ${id}`);
+    if (this.cache.has(cacheKey)) this.decoded.set(cacheKey, data);
+    return { ...data };
+  }
+
+  /** The entity as of the end of block `n` (time travel). */
+  async getAt(type: string, id: string, n: number): Promise<EntityData | undefined> {
+    const model = this.entityModel(type);
+    if (model.immutable) {
+      const e = await this.get(type, id);
+      return e && Number(e["_b"]) <= n ? e : undefined;
+    }
+    for await (const v of this.sub("h." + type).values({
+      gte: id + "@",
+      lte: id + "@" + padBlock(n),
+      reverse: true,
+      limit: 1,
+    })) {
+      return v === "null" ? undefined : decodeEntity(v, `${type} ${id}@${n}`);
+    }
+    return undefined;
+  }
+
+  /** Every entity of a type, current or as of block `n`. */
+  async *all(type: string, n?: number): AsyncGenerator<EntityData> {
+    const model = this.entityModel(type);
+    if (n === undefined || model.immutable) {
+      for await (const v of this.sub("e." + type).values()) {
+        const e = decodeEntity(v, type);
+        if (n === undefined || Number(e["_b"]) <= n) yield e;
+      }
+      return;
+    }
+    // Versions sort by id then block: keep the last version <= n of each id.
+    let currentId: string | undefined;
+    let best: string | undefined;
+    const limit = padBlock(n);
+    for await (const [k, v] of this.sub("h." + type).iterator()) {
+      const at = k.lastIndexOf("@");
+      const id = k.slice(0, at);
+      if (id !== currentId) {
+        if (best !== undefined && best !== "null") yield decodeEntity(best, type);
+        currentId = id;
+        best = undefined;
+      }
+      if (k.slice(at + 1) <= limit) best = v;
+    }
+    if (best !== undefined && best !== "null") yield decodeEntity(best, type);
+  }
+
+  /** Ids of the entities of `type` whose reference `field` is `refId` (current state). */
+  async idsByRef(type: string, field: string, refId: string): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const k of this.sub(`x.${type}.${field}`).keys({ gt: refId + "|", lt: refId + "|~" })) {
+      ids.push(k.slice(refId.length + 1));
+    }
+    return ids;
+  }
+
+  /** Start writing a batch of blocks. */
+  writer(undoFrom: number): BlockWriter {
+    return new BlockWriter(this, undoFrom);
+  }
+
+  /** Apply a batch and keep the cache in step. */
+  async commit(ops: BatchOp[]): Promise<void> {
+    await this.db.batch(
+      ops.map((op) =>
+        op.value === null
+          ? { type: "del" as const, key: op.key, sublevel: this.sub(op.sub) }
+          : { type: "put" as const, key: op.key, value: op.value, sublevel: this.sub(op.sub) },
+      ),
+    );
+    // Cache committed values of mutable entities only: immutable ones are written once, rarely read.
+    if (this.cache.size > 200_000) this.clearCache();
+    for (const op of ops) {
+      if (op.sub.startsWith("e.") && !this.entityModel(op.sub.slice(2)).immutable) {
+        const cacheKey = op.sub + "\u0000" + op.key;
+        this.cache.set(cacheKey, op.value);
+        if (op.data && op.value !== null) this.decoded.set(cacheKey, op.data);
+        else this.decoded.delete(cacheKey);
+      }
+    }
+  }
+
+  clearCache(): void {
+    this.cache.clear();
+    this.decoded.clear();
+  }
+
+  /** Undo records of blocks > n, newest first. */
+  async undoRecordsAbove(n: number): Promise<{ block: number; ops: [string, string, string | null][] }[]> {
+    const out: { block: number; ops: [string, string, string | null][] }[] = [];
+    for await (const [k, v] of this.sub("undo").iterator({ gt: padBlock(n), reverse: true })) {
+      out.push({ block: Number(k), ops: undoSchema.parse(JSON.parse(v)) });
+    }
+    return out;
+  }
+
+  async undoKeysBelow(n: number): Promise<string[]> {
+    const out: string[] = [];
+    for await (const k of this.sub("undo").keys({ lt: padBlock(n) })) out.push(k);
+    return out;
+  }
+
+  /** Every key and value of the database in key order: the byte-for-byte state. */
+  async dump(): Promise<[string, string][]> {
+    const out: [string, string][] = [];
+    for await (const [k, v] of this.db.iterator()) out.push([k, v]);
+    return out;
+  }
+}
+
+export interface BatchOp {
+  sub: string;
+  key: string;
+  /** null deletes */
+  value: string | null;
+  /** The entity `value` encodes (entity writes only; not stored, feeds the decoded cache) */
+  data?: EntityData;
+}
+
+/**
+ * Collects the writes of a range of blocks: an overlay read by later handlers of the same range,
+ * and per block the previous value of every key it touched (the undo record that a reorg replays).
+ */
+export class BlockWriter {
+  private readonly overlay = new Map<string, BatchOp>();
+  private readonly undo = new Map<number, Map<string, [string, string, string | null]>>();
+  private block = 0;
+
+  constructor(
+    private readonly store: IndexerStore,
+    /** Blocks >= this keep undo records (the reorg window). */
+    private readonly undoFrom: number,
+  ) {}
+
+  setBlock(n: number): void {
+    this.block = n;
+  }
+
+  get currentBlock(): number {
+    return this.block;
+  }
+
+  private async current(sub: string, key: string, knownAbsent: boolean): Promise<string | null> {
+    const o = this.overlay.get(sub + "\u0000" + key);
+    if (o) return o.value;
+    if (knownAbsent) return null;
+    return (await this.store.raw(sub, key)) ?? null;
+  }
+
+  /** Write one raw key of a sublevel, with its undo record. Returns the previous value. */
+  async write(sub: string, key: string, value: string | null, knownAbsent = false): Promise<string | null> {
+    const full = sub + "\u0000" + key;
+    const prev = await this.current(sub, key, knownAbsent);
+    if (this.block >= this.undoFrom) {
+      let rec = this.undo.get(this.block);
+      if (!rec) {
+        rec = new Map();
+        this.undo.set(this.block, rec);
+      }
+      if (!rec.has(full)) rec.set(full, [sub, key, prev]);
+    }
+    this.overlay.set(full, { sub, key, value });
+    return prev;
+  }
+
+  async raw(sub: string, key: string): Promise<string | null> {
+    return this.current(sub, key, false);
+  }
+
+  async get(type: string, id: string): Promise<EntityData | undefined> {
+    const o = this.overlay.get("e." + type + "\u0000" + id);
+    if (o) {
+      if (o.value === null) return undefined;
+      return o.data ? { ...o.data } : decodeEntity(o.value, `${type} ${id}`);
+    }
+    return this.store.get(type, id);
+  }
+
+  /** Write an entity (current value, version for time travel, reference indexes). */
+  async set(type: string, id: string, data: EntityData): Promise<void> {
+    await this.put(type, id, data, false);
+  }
+
+  /**
+   * Write an entity the caller knows is new (an id unique to its log): saves the read of a previous
+   * value that `set` does for mutable entities.
+   */
+  async create(type: string, id: string, data: EntityData): Promise<void> {
+    await this.put(type, id, data, true);
+  }
+
+  private async put(type: string, id: string, data: EntityData, isNew: boolean): Promise<void> {
+    const model = this.store.entityModel(type);
+    const full: EntityData = { ...data, id, _b: this.block };
+    const value = encodeEntity(full);
+    const prevText = await this.write("e." + type, id, value, model.immutable || isNew);
+    const op = this.overlay.get("e." + type + "\u0000" + id);
+    if (op) op.data = full;
+    if (!model.immutable) await this.write("h." + type, id + "@" + padBlock(this.block), value, true);
+    const prev = prevText === null ? undefined : decodeEntity(prevText, `${type} ${id}`);
+    for (const ref of model.indexed) {
+      const before = prev?.[ref.name];
+      const after = data[ref.name];
+      if (before === after) continue;
+      if (typeof before === "string") await this.write(`x.${type}.${ref.name}`, `${before}|${id}`, null);
+      if (typeof after === "string") await this.write(`x.${type}.${ref.name}`, `${after}|${id}`, "", true);
+    }
+  }
+
+  /** Everything to commit: entity writes, undo records, block records, the checkpoint, pruned undo. */
+  async ops(checkpoint: Checkpoint, blocks: Map<number, BlockRecord>, pruneUndoBelow: number): Promise<BatchOp[]> {
+    const out = [...this.overlay.values()];
+    for (const [n, rec] of this.undo) {
+      out.push({ sub: "undo", key: padBlock(n), value: JSON.stringify([...rec.values()]) });
+    }
+    for (const [n, b] of blocks) out.push({ sub: "blocks", key: padBlock(n), value: JSON.stringify(b) });
+    out.push({ sub: "meta", key: "checkpoint", value: JSON.stringify(checkpoint) });
+    for (const key of await this.store.undoKeysBelow(pruneUndoBelow)) out.push({ sub: "undo", key, value: null });
+    return out;
+  }
+}

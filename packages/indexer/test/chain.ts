@@ -1,0 +1,198 @@
+/**
+ * The real chain the indexer's tests run against: Hardhat's node as a process on a random port,
+ * the localhost consortium (and optionally the sample deal) deployed by deploy/consortium.ts,
+ * a temp dir for the address book and LevelDB files.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { JsonRpcProvider, NonceManager, keccak256, toUtf8Bytes, type Signer } from "ethers";
+import pino from "pino";
+import { AddressBook } from "../../../deploy/address-book";
+import { loadNetworkConfig } from "../../../deploy/config";
+import { deployConsortium, type ConsortiumDeployment } from "../../../deploy/consortium";
+import { sampleTapeSaltKey } from "../../../deploy/sample-deal";
+import { generateLoans, type LoanRecord } from "@abs/core";
+import { memberSigners, resolveSigner } from "../../../deploy/signers";
+import { AssetPool__factory, TrancheToken__factory } from "../../../typechain-types";
+import { rpc, startChain, type ChainProcess } from "../../../scripts/lib/chain-process";
+import {
+  AbiRegistry,
+  DEFAULT_ALERT_RULES,
+  DEFAULT_HANDLERS,
+  Indexer,
+  IndexerStore,
+  JsonRpcClient,
+  loadSchemaModel,
+  sourcesFromAddressBook,
+  type IndexerOptions,
+} from "../src";
+
+export const ROOT = path.resolve(__dirname, "..", "..", "..");
+export const abis = AbiRegistry.fromArtifacts(path.join(ROOT, "artifacts"));
+export const model = loadSchemaModel();
+
+export interface TestChain {
+  chain: ChainProcess;
+  provider: JsonRpcProvider;
+  deployment: ConsortiumDeployment;
+  addressBook: string;
+  dir: string;
+  rpc<T>(method: string, params?: unknown[]): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export async function startTestChain(options: { withSampleDeal: boolean }): Promise<TestChain> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const chain = await startChain({ host: "127.0.0.1", port, cwd: ROOT });
+  const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
+  const { sampleDeal, ...withoutDeal } = loadNetworkConfig("localhost");
+  const config = options.withSampleDeal ? { ...withoutDeal, sampleDeal } : withoutDeal;
+  const dir = mkdtempSync(path.join(tmpdir(), "abs-indexer-test-"));
+  const addressBook = path.join(dir, "addresses.json");
+  const chainId = (await provider.getNetwork()).chainId;
+  const deployment = await deployConsortium({
+    config,
+    provider,
+    deployer: resolveSigner(config.deployer, provider),
+    signerOf: memberSigners(config, provider),
+    book: AddressBook.open(addressBook, {
+      network: "localhost",
+      chainId: Number(chainId),
+      genesisHash: (await provider.getBlock(0))?.hash ?? "",
+    }),
+    log: () => undefined,
+  });
+  return {
+    chain,
+    provider,
+    deployment,
+    addressBook,
+    dir,
+    rpc: (method, params = []) => rpc(chain.rpcUrl, method, params),
+    async stop() {
+      provider.destroy();
+      await chain.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const silentLogger = pino({ level: "silent" });
+
+export interface TestIndexer {
+  indexer: Indexer;
+  store: IndexerStore;
+  close(): Promise<void>;
+}
+
+/** An indexer over `chain` with its LevelDB in `<chain.dir>/<name>`. */
+export async function openIndexer(
+  chain: TestChain,
+  name: string,
+  options: Partial<IndexerOptions> = {},
+): Promise<TestIndexer> {
+  const store = await IndexerStore.open(path.join(chain.dir, name), model);
+  const indexer = new Indexer({
+    rpc: new JsonRpcClient(chain.chain.rpcUrl),
+    store,
+    abis,
+    handlers: DEFAULT_HANDLERS,
+    logger: silentLogger,
+    sources: sourcesFromAddressBook(chain.addressBook, abis),
+    options: {
+      confirmations: 0,
+      reorgWindow: 64,
+      startBlock: 0,
+      maxLogsPerRequest: 2000,
+      alertRules: DEFAULT_ALERT_RULES,
+      ...options,
+    },
+  });
+  await indexer.init();
+  return { indexer, store, close: () => store.close() };
+}
+
+/** Deal actions the tests drive on the real chain (sample deal required). */
+export function dealActions(chain: TestChain) {
+  const config = loadNetworkConfig("localhost");
+  // The bare wallet, not deploy/'s NonceManager: after evm_revert the chain's nonces go back, and
+  // the nonce below comes straight from the node (ethers caches identical reads for a moment).
+  const signerOf = (name: string): Signer => {
+    const signer = memberSigners(config, chain.provider)(name);
+    return signer instanceof NonceManager ? signer.signer : signer;
+  };
+  const nonceOf = async (name: string) =>
+    Number(await chain.rpc<string>("eth_getTransactionCount", [await signerOf(name).getAddress(), "pending"]));
+  const deal = chain.deployment.sampleDeal;
+  if (!deal) throw new Error("the test chain has no sample deal");
+  const cutoff = Date.parse(`${config.sampleDeal?.cutoffDate ?? "2026-11-01"}T00:00:00Z`) / 1000;
+  const MONTH = 30 * 86_400;
+  return {
+    deal,
+    signerOf,
+    /** Move `amount` units of tranche `index` between two members. */
+    async transfer(from: string, to: string, index: number, amount: bigint): Promise<void> {
+      const tranche = deal.tranches[index];
+      if (!tranche) throw new Error(`no tranche ${index}`);
+      const token = TrancheToken__factory.connect(tranche.address, signerOf(from));
+      await (await token.transfer(await signerOf(to).getAddress(), amount, { nonce: await nonceOf(from) })).wait();
+    },
+    /**
+     * Submit the servicer's report of `period` (monthly from the cut-off), moving the chain's clock
+     * past its end date first. Balances fall 2 % a month; defaults and delinquencies grow with `stress`.
+     */
+    async report(period: number, stress = 1): Promise<void> {
+      const start = cutoff + (period - 1) * MONTH;
+      const end = start + MONTH;
+      // Not the provider: ethers caches identical reads for a moment, stale right after evm_revert.
+      const latest = Number(
+        (await chain.rpc<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false])).timestamp,
+      );
+      if (latest <= end) {
+        await chain.rpc("evm_increaseTime", [end - latest + 60]);
+        await chain.rpc("evm_mine", []);
+      }
+      const opening =
+        (deal.tape.totalPrincipalCents * BigInt(Math.round(Math.pow(0.98, period - 1) * 1e6))) / 1_000_000n;
+      const ending = (opening * 98n) / 100n;
+      const pool = AssetPool__factory.connect(deal.pool, signerOf("servicer"));
+      const hash = (s: string) => keccak256(toUtf8Bytes(s));
+      await (
+        await pool.submitReport(
+          {
+            period,
+            startDate: start,
+            endDate: end,
+            interestCollectedCents: opening / 100n,
+            scheduledPrincipalCents: opening / 100n,
+            prepaymentCents: (opening * 6n) / 1000n,
+            recoveryCents: (opening * BigInt(stress)) / 10_000n,
+            newDefaultsCents: (opening * 4n * BigInt(stress)) / 1000n,
+            delinquent30Cents: (ending * 2n * BigInt(stress)) / 100n,
+            delinquent60Cents: (ending * BigInt(stress)) / 100n,
+            delinquent90PlusCents: (ending * 5n * BigInt(stress)) / 1000n,
+            endingBalanceCents: ending,
+            loanCount: BigInt(deal.tape.loanCount),
+            loanStateRoot: hash(`loan-states-${period}`),
+            contentHash: hash(`report-${period}-${stress}`),
+          },
+          { nonce: await nonceOf("servicer") },
+        )
+      ).wait();
+    },
+  };
+}
+
+/**
+ * The sample deal's loan records and salt key, as the originator's node holds them (regenerated
+ * from the deal's seed: the public demonstration tape).
+ */
+export function sampleTape(): { records: LoanRecord[]; saltKey: Buffer } {
+  const deal = loadNetworkConfig("localhost").sampleDeal;
+  if (!deal) throw new Error("deploy/networks/localhost.json has no sample deal");
+  return {
+    records: [...generateLoans(deal.loans, deal.seed, { asOfDate: deal.cutoffDate })],
+    saltKey: sampleTapeSaltKey(deal.dealId),
+  };
+}

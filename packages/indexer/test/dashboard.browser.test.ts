@@ -1,0 +1,116 @@
+import path from "node:path";
+import { expect } from "chai";
+import { chromium, type Browser, type Page } from "playwright-core";
+import pino from "pino";
+import { parseIndexerConfig, startIndexerService, type RunningIndexerService } from "../src";
+import { dealActions, sampleTape, startTestChain, type TestChain } from "./chain";
+
+const CHROMIUM = process.env["ABS_CHROMIUM"] ?? "/usr/bin/chromium";
+const SCREENSHOT_DIR = path.resolve(__dirname, "..", ".screenshots");
+
+describe("regulator's dashboard in headless Chromium", function () {
+  this.timeout(180_000);
+  let chain: TestChain;
+  let service: RunningIndexerService;
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+  let pool: string;
+
+  before(async () => {
+    chain = await startTestChain({ withSampleDeal: true });
+    const actions = dealActions(chain);
+    pool = actions.deal.pool.toLowerCase();
+    for (let period = 1; period <= 4; period++) await actions.report(period, period);
+    service = await startIndexerService({
+      config: parseIndexerConfig({
+        ABS_INDEXER_RPC_URL: chain.chain.rpcUrl,
+        ABS_INDEXER_ADDRESS_BOOK: chain.addressBook,
+        ABS_INDEXER_DATA_DIR: path.join(chain.dir, "dashboard-db"),
+        ABS_INDEXER_LISTEN: "127.0.0.1:0",
+        ABS_INDEXER_POLL_MS: "200",
+      }),
+      logger: pino({ level: "silent" }),
+      entitlement: "loan-level",
+    });
+    await service.caughtUp();
+    const tape = sampleTape();
+    expect(await service.loans.addTape(pool, 1, tape.records, tape.saltKey)).to.equal("verified");
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    page.on("console", (msg) => {
+      if (msg.type() === "error") consoleErrors.push(msg.text());
+    });
+    page.on("pageerror", (error) => consoleErrors.push(error.message));
+  });
+  after(async () => {
+    await browser?.close();
+    await service?.stop();
+    await chain?.stop();
+  });
+  afterEach(() => {
+    expect(consoleErrors, "console errors").to.deep.equal([]);
+  });
+
+  async function ready(hash: string): Promise<void> {
+    try {
+      await page.waitForSelector(`main[data-ready="${hash}"]`, { timeout: 20_000 });
+    } catch (error) {
+      throw new Error(`${hash} did not render: ${(await page.textContent("main")) ?? ""}`, { cause: error });
+    }
+  }
+
+  it("loads the pool list with the sample deal and its metrics", async () => {
+    await page.goto(service.url + "/");
+    await ready("/");
+    expect(await page.locator('[data-testid="pool-link"]').count()).to.equal(1);
+    expect(await page.textContent('[data-testid="pools"]')).to.contain("Huaxia");
+    expect(await page.textContent('[data-testid="meta"]')).to.match(/indexed to block \d+/);
+  });
+
+  it("drills down from the pool (charts, tranches, alerts) to its loans and one verified loan", async () => {
+    await page.click('[data-testid="pool-link"]');
+    await ready(`/pool/${pool}`);
+    expect(await page.locator(".chart canvas").count()).to.be.greaterThanOrEqual(5);
+    expect(await page.locator('[data-testid="tranche-link"]').count()).to.equal(3);
+    expect(await page.textContent('[data-testid="pool-alerts"]')).to.contain("cdrBps");
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, "pool.png"), fullPage: true });
+    await page.click('[data-testid="loans-link"]');
+    await ready(`/pool/${pool}/loans`);
+    expect(await page.locator('[data-testid="loan-link"]').count()).to.equal(200);
+    const first = page.locator('[data-testid="loan-link"]').first();
+    const loanId = (await first.textContent()) ?? "";
+    await first.click();
+    await ready(`/loan/${pool}/${encodeURIComponent(loanId)}`);
+    expect(await page.textContent('[data-testid="loan-id"]')).to.contain(loanId);
+    expect(await page.textContent('[data-testid="proof"]')).to.equal("verified");
+  });
+
+  it("drills from a tranche to its holders and a holder's positions", async () => {
+    await page.goto(`${service.url}/#/pool/${pool}`);
+    await ready(`/pool/${pool}`);
+    await page.locator('[data-testid="tranche-link"]').first().click();
+    await page.waitForSelector('[data-testid="holders"]');
+    expect(await page.locator('[data-testid="holder-link"]').count()).to.equal(3);
+    await page.locator('[data-testid="holder-link"]').first().click();
+    await page.waitForSelector('[data-testid="positions"]');
+    expect(await page.textContent('[data-testid="positions"]')).to.contain("Huaxia");
+  });
+
+  it("filters the audit log and offers the filtered export", async () => {
+    await page.goto(`${service.url}/#/audit`);
+    await ready("/audit");
+    const all = await page.locator('[data-testid="audit"] tbody tr').count();
+    await page.fill('input[name="name"]', "ReportSubmitted");
+    await page.click('[data-testid="audit-filters"] button');
+    await ready("/audit?name=ReportSubmitted");
+    const rows = page.locator('[data-testid="audit"] tbody tr');
+    expect(await rows.count()).to.equal(4);
+    expect(all).to.be.greaterThan(4);
+    for (const text of await rows.allTextContents()) expect(text).to.contain("ReportSubmitted");
+    const href = await page.getAttribute('a[href^="/audit/export?format=csv"]', "href");
+    const csv = await (await fetch(service.url + (href ?? ""))).text();
+    expect(csv.split("\n").filter((l) => l.includes(",ReportSubmitted,"))).to.have.length(4);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, "audit.png"), fullPage: true });
+  });
+});
