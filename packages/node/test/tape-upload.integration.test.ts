@@ -44,7 +44,7 @@ async function upload(
   const res = await fetch(`${node.url}/v1/pools/${pool}/tapes?${query}`, {
     method: "POST",
     headers: { authorization: `Bearer ${TOKEN}`, "content-type": "text/csv" },
-    body,
+    body: new Uint8Array(body),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
