@@ -3,7 +3,7 @@
  * thin shells over `@abs/core`'s `settlement.settlePeriod`):
  *
  *   ABS_TRUSTEE_KEY=0x... npx ts-node --transpile-only scripts/settle.ts \
- *     --rpc http://127.0.0.1:PORT --waterfall 0x... --period 1 [--index-bps 250] [--out dir] [--dry-run]
+ *     --rpc-url http://127.0.0.1:PORT --waterfall 0x... --period 1 [--index-bps 250] [--out dir] [--dry-run]
  *
  * Prints the expected distribution, runs the period, verifies the chain's result and stored state against the
  * engine to the cent, and writes the settlement report (JSON + table). Exit 1 on a mismatch or a failed run.
@@ -13,7 +13,7 @@ import { main, processIo } from "../packages/cli/src/main";
 
 const { values } = parseArgs({
   options: {
-    rpc: { type: "string" },
+    "rpc-url": { type: "string" },
     waterfall: { type: "string" },
     period: { type: "string" },
     "index-bps": { type: "string" },

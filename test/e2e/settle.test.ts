@@ -59,7 +59,7 @@ describe("abs settle (against a real chain process)", function () {
   it("settles period 1, verifies it to the cent and writes the report", async () => {
     const t = io({ ABS_TRUSTEE_KEY: hardhatDevWallet(3).privateKey });
     const code = await main(
-      ["settle", "--rpc", chain.rpcUrl, "--waterfall", waterfall, "--period", "1", "--out", outDir],
+      ["settle", "--rpc-url", chain.rpcUrl, "--waterfall", waterfall, "--period", "1", "--out", outDir],
       t.io,
     );
     expect(code, t.text().err).to.equal(0);
@@ -78,7 +78,7 @@ describe("abs settle (against a real chain process)", function () {
   it("refuses to settle the same period twice (exit 1, the contract's error named)", async () => {
     const t = io({ ABS_TRUSTEE_KEY: hardhatDevWallet(3).privateKey });
     const code = await main(
-      ["settle", "--rpc", chain.rpcUrl, "--waterfall", waterfall, "--period", "1", "--out", outDir],
+      ["settle", "--rpc-url", chain.rpcUrl, "--waterfall", waterfall, "--period", "1", "--out", outDir],
       t.io,
     );
     expect(code).to.equal(1);
@@ -88,10 +88,10 @@ describe("abs settle (against a real chain process)", function () {
 
   it("bad options and a missing key are usage errors (exit 2)", async () => {
     const bad = io({});
-    expect(await main(["settle", "--rpc", chain.rpcUrl, "--waterfall", "0x12", "--period", "1"], bad.io)).to.equal(2);
+    expect(await main(["settle", "--rpc-url", chain.rpcUrl, "--waterfall", "0x12", "--period", "1"], bad.io)).to.equal(2);
     expect(bad.text().err).to.contain("--waterfall");
     const noKey = io({});
-    expect(await main(["settle", "--rpc", chain.rpcUrl, "--waterfall", waterfall, "--period", "2"], noKey.io)).to.equal(
+    expect(await main(["settle", "--rpc-url", chain.rpcUrl, "--waterfall", waterfall, "--period", "2"], noKey.io)).to.equal(
       2,
     );
     expect(noKey.text().err).to.contain("ABS_TRUSTEE_KEY");

@@ -10,7 +10,7 @@ import { NodeError, asChainError, resolveKey, type KeySource } from "@abs/node";
 import { CliError } from "./errors";
 import { type CliIo } from "./io";
 
-export const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed address");
+export const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed 20-byte address");
 
 /** Adds --rpc-url (default $ABS_RPC_URL). */
 export function withRpcOption(command: Command): Command {

@@ -1,5 +1,5 @@
 /**
- * `abs recon STATEMENT --format csv|mt940 --rpc URL --cash-token ADDRESS`: reconciles a bank statement of
+ * `abs recon STATEMENT --format csv|mt940 --cash-token ADDRESS [--rpc-url URL]`: reconciles a bank statement of
  * the trust's account against the cash token's mints and confirmed payouts on chain (and, with
  * --expected, the trust's expected flows), and prints the matched items, the breaks and the digest (a
  * table, or JSON with --json). With --anchor-log ADDRESS it anchors the digest on the ReconciliationLog,
@@ -8,7 +8,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { type Command } from "commander";
-import { JsonRpcProvider, Wallet } from "ethers";
+import { Wallet } from "ethers";
 import { z } from "zod";
 import {
   anchorReconciliation,
@@ -22,14 +22,13 @@ import {
 import { CliError, EXIT } from "../errors";
 import { type CliIo } from "../io";
 import { formatTable, formatYuan, writeJson } from "../output";
+import { address, providerFor, rpcUrlOf } from "../chain";
 import { parseOptions } from "./parse-options";
-
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed 20-byte address");
 
 const optionsSchema = z.strictObject({
   format: z.enum(["csv", "mt940"]),
   statementId: z.string().min(1).max(64).optional(),
-  rpc: z.url({ protocol: /^https?$/, error: "expected an http(s) JSON-RPC URL" }),
+  rpcUrl: z.string().optional(),
   cashToken: address,
   fromBlock: z.coerce.number().int().min(0).default(0),
   expected: z.string().min(1).optional(),
@@ -61,7 +60,7 @@ export function registerRecon(program: Command, io: CliIo, setExitCode: (code: n
     .argument("<statement>", "the bank statement file")
     .requiredOption("--format <format>", "csv | mt940")
     .option("--statement-id <id>", "the statement's id (CSV only; MT940 carries it in :20:)")
-    .requiredOption("--rpc <url>", "JSON-RPC URL of a consortium node")
+    .option("--rpc-url <url>", "JSON-RPC URL of a chain node (default: $ABS_RPC_URL)")
     .requiredOption("--cash-token <address>", "the cash token")
     .option("--from-block <n>", "first block to read (default 0)")
     .option("--expected <file>", "JSON array of expected flows {kind, reference, direction, amount, date}")
@@ -86,7 +85,7 @@ export function registerRecon(program: Command, io: CliIo, setExitCode: (code: n
         if (error instanceof SyntaxError) throw new CliError("USAGE", `Expected flows: not JSON (${error.message})`);
         throw error;
       }
-      const provider = new JsonRpcProvider(options.rpc, undefined, { batchMaxCount: 1, staticNetwork: true });
+      const provider = providerFor(rpcUrlOf(options.rpcUrl, io));
       try {
         const movements = await readCashMovements(provider, options.cashToken, options.fromBlock);
         const report = reconcile(statement, movements, expected, { dateToleranceDays: options.dateTolerance });

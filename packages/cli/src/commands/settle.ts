@@ -1,5 +1,5 @@
 /**
- * `abs settle --rpc URL --waterfall ADDRESS --period N`: the trustee's settlement of one period, a thin shell
+ * `abs settle --waterfall ADDRESS --period N [--rpc-url URL]`: the trustee's settlement of one period, a thin shell
  * over `@abs/core`'s `settlement.settlePeriod`: computes the expected distribution with the engine from the
  * chain's configuration, state and report, prints it, runs `Waterfall.runPeriod` with the trustee's key (read
  * from the environment variable named by --key-env, never from a flag or a file in the repository), checks the
@@ -14,10 +14,11 @@ import { z } from "zod";
 import { settlement } from "@abs/core";
 import { CliError, EXIT } from "../errors";
 import { type CliIo } from "../io";
+import { rpcUrlOf, withRpcOption } from "../chain";
 import { parseOptions } from "./parse-options";
 
 const optionsSchema = z.strictObject({
-  rpc: z.url({ protocol: /^https?$/, error: "expected an http(s) JSON-RPC URL" }),
+  rpcUrl: z.string().optional(),
   waterfall: z.string().refine((value) => settlement.isAddressText(value), "expected a 0x-prefixed 20-byte address"),
   period: z.coerce.number().int().min(1).max(4_294_967_295),
   indexBps: z.coerce.number().int().min(0).max(100_000).default(0),
@@ -44,7 +45,7 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
       );
     }
   }
-  const connection = settlement.connectRunner(options.rpc, key);
+  const connection = settlement.connectRunner(rpcUrlOf(options.rpcUrl, io), key);
   try {
     const report = await settlement.settlePeriod(
       {
@@ -78,10 +79,9 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
 }
 
 export function registerSettleCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  program
+  const command = program
     .command("settle")
     .description("run a period's waterfall on chain and verify it against the engine to the cent")
-    .requiredOption("--rpc <url>", "JSON-RPC URL of the chain")
     .requiredOption("--waterfall <address>", "the deal's Waterfall contract")
     .requiredOption("--period <n>", "the period to settle (the waterfall's last period + 1)")
     .option("--index-bps <n>", "the floating-rate index of the period, in basis points", "0")
@@ -89,8 +89,8 @@ export function registerSettleCommand(program: Command, io: CliIo, setExitCode: 
     .option("--out <dir>", "directory of the settlement report (JSON and table)", "settlement-reports")
     .option("--dry-run", "compute and print the expected distribution only", false)
     .option("--json", "print the settlement report as JSON on stdout", false)
-    .addHelpText("after", "\nExit codes: 0 verified (or dry run), 1 failure or mismatch, 2 usage error.")
-    .action(async (raw: unknown) => {
+    .addHelpText("after", "\nExit codes: 0 verified (or dry run), 1 failure or mismatch, 2 usage error.");
+  withRpcOption(command).action(async (raw: unknown) => {
       setExitCode(await run(raw, io));
     });
 }
