@@ -25,10 +25,9 @@ import {
   PlainERC20__factory,
   TrancheToken__factory,
 } from "../typechain-types";
-import { AddressBook } from "../deploy/address-book";
-import { loadNetworkConfig } from "../deploy/config";
-import { blankAction, deployConsortium } from "../deploy/consortium";
-import { memberSigners, resolveSigner } from "../deploy/signers";
+import { blankAction } from "../deploy/consortium";
+import { deployLocalConsortium } from "../deploy/local-consortium";
+import { resolveSigner } from "../deploy/signers";
 
 interface Row {
   contract: string;
@@ -56,20 +55,9 @@ const DAY = 86_400n;
 
 async function main(): Promise<void> {
   const provider = ethers.provider;
-  const config = loadNetworkConfig("localhost");
-  const signerOf = memberSigners(config, provider);
-  const book = AddressBook.open(`/tmp/abs-bench-gas-${process.pid}.json`, {
-    network: "bench",
-    chainId: 31337,
-    genesisHash: "bench",
-  });
-  const d = await deployConsortium({
-    config,
-    provider,
-    deployer: resolveSigner(config.deployer, provider),
-    signerOf,
-    book,
-    log: () => undefined,
+  const { config, signerOf, deployment: d } = await deployLocalConsortium(provider, {
+    bookFile: `/tmp/abs-bench-gas-${process.pid}.json`,
+    withSampleDeal: true,
   });
   const [originator, servicer, trustee, custodian, investor1, investor2, exchange] = [
     "originator",

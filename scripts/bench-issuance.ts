@@ -24,7 +24,7 @@ import {
   type Signer,
   Wallet,
 } from "ethers";
-import { ActionKind, roleSet } from "@abs/core";
+import { ActionKind, DVP_ORDER_TYPES, roleSet } from "@abs/core";
 import {
   AssetPool__factory,
   AssetPoolFactory__factory,
@@ -35,26 +35,11 @@ import {
   OfferingFactory__factory,
   TrancheToken__factory,
 } from "../typechain-types";
-import { AddressBook } from "../deploy/address-book";
-import { loadNetworkConfig } from "../deploy/config";
-import { blankAction, deployConsortium } from "../deploy/consortium";
-import { memberSigners, resolveSigner } from "../deploy/signers";
+import { blankAction } from "../deploy/consortium";
+import { deployLocalConsortium } from "../deploy/local-consortium";
 import { rpc, startChain } from "./lib/chain-process";
 
 const DAY = 86_400n;
-const ORDER_TYPES = {
-  Order: [
-    { name: "maker", type: "address" },
-    { name: "isSell", type: "bool" },
-    { name: "tranche", type: "address" },
-    { name: "amountCents", type: "uint256" },
-    { name: "priceBps", type: "uint256" },
-    { name: "cashToken", type: "address" },
-    { name: "counterparty", type: "address" },
-    { name: "expiry", type: "uint64" },
-    { name: "nonce", type: "uint256" },
-  ],
-};
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -85,20 +70,9 @@ async function main(): Promise<void> {
   const chain = await startChain({ host: "127.0.0.1", port, cwd: path.resolve(__dirname, "..") });
   try {
     const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
-    const config = loadNetworkConfig("localhost");
-    const signerOf = memberSigners(config, provider);
-    const book = AddressBook.open(`/tmp/abs-bench-issuance-${process.pid}.json`, {
-      network: "bench",
-      chainId: 31337,
-      genesisHash: "bench",
-    });
-    const d = await deployConsortium({
-      config,
-      provider,
-      deployer: resolveSigner(config.deployer, provider),
-      signerOf,
-      book,
-      log: () => undefined,
+    const { config, signerOf, deployment: d } = await deployLocalConsortium(provider, {
+      bookFile: `/tmp/abs-bench-issuance-${process.pid}.json`,
+      withSampleDeal: true,
     });
     const trustee = signerOf("trustee");
     const originator = signerOf("originator");
@@ -256,8 +230,8 @@ async function main(): Promise<void> {
       pairs.push({
         sell,
         buy,
-        sellSig: await seller.signTypedData(domain, ORDER_TYPES, sell),
-        buySig: await buyer.signTypedData(domain, ORDER_TYPES, buy),
+        sellSig: await seller.signTypedData(domain, DVP_ORDER_TYPES, sell),
+        buySig: await buyer.signTypedData(domain, DVP_ORDER_TYPES, buy),
       });
     }
     const [first, ...rest] = pairs;

@@ -168,3 +168,5 @@ export { HARDHAT_DEV_MNEMONIC, hardhatDevWallet } from "./dev-keys";
 /** The custodian's reconciliation: bank statements (CSV, MT940-style), matching, breaks and a digest. */
 export * from "./reconciliation";
 export * as settlement from "./settlement";
+/** The EIP-712 type of a DvP order, for signing orders that `DvPSettlement` settles. */
+export { DVP_ORDER_TYPES } from "./dvp-order";

@@ -9,10 +9,8 @@ import path from "node:path";
 import { Contract, type ContractTransactionResponse, JsonRpcProvider, encodeBytes32String } from "ethers";
 import { hardhatDevWallet } from "@abs/core";
 import { ASSET_POOL_FACTORY_ABI } from "../src/chain/abi";
-import { AddressBook } from "../../../deploy/address-book";
-import { loadNetworkConfig } from "../../../deploy/config";
-import { deployConsortium, type ConsortiumDeployment } from "../../../deploy/consortium";
-import { memberSigners, resolveSigner } from "../../../deploy/signers";
+import { type ConsortiumDeployment } from "../../../deploy/consortium";
+import { deployLocalConsortium } from "../../../deploy/local-consortium";
 import { startChain, type ChainProcess } from "../../../scripts/lib/chain-process";
 import { parseNodeConfig, type NodeConfig } from "../src/config";
 
@@ -40,24 +38,14 @@ export async function startConsortiumChain(options: { withSampleDeal: boolean })
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const chain = await startChain({ host: "127.0.0.1", port, cwd: ROOT });
   const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
-  const { sampleDeal, ...withoutDeal } = loadNetworkConfig("localhost");
-  const config = options.withSampleDeal ? { ...withoutDeal, sampleDeal } : withoutDeal;
   const dataDir = mkdtempSync(path.join(tmpdir(), "abs-node-it-"));
   const chainId = (await provider.getNetwork()).chainId;
   // The trustee's nonce is counted here across createPool calls (ethers caches "pending" nonce reads).
   const trustee = hardhatDevWallet(3).connect(provider);
   let trusteeNonce: number | undefined;
-  const deployment = await deployConsortium({
-    config,
-    provider,
-    deployer: resolveSigner(config.deployer, provider),
-    signerOf: memberSigners(config, provider),
-    book: AddressBook.open(path.join(dataDir, "addresses.json"), {
-      network: "localhost",
-      chainId: Number(chainId),
-      genesisHash: (await provider.getBlock(0))?.hash ?? "",
-    }),
-    log: () => undefined,
+  const { deployment } = await deployLocalConsortium(provider, {
+    bookFile: path.join(dataDir, "addresses.json"),
+    withSampleDeal: options.withSampleDeal,
   });
   return {
     chain,

@@ -31,12 +31,15 @@ export const ASSET_POOL_ABI = [
   "event ReportSubmitted(uint32 indexed period, (uint32 period, uint64 startDate, uint64 endDate, uint256 interestCollectedCents, uint256 scheduledPrincipalCents, uint256 prepaymentCents, uint256 recoveryCents, uint256 newDefaultsCents, uint256 delinquent30Cents, uint256 delinquent60Cents, uint256 delinquent90PlusCents, uint256 endingBalanceCents, uint64 loanCount, bytes32 loanStateRoot, bytes32 contentHash) report, address indexed submittedBy)",
   "event TapeAnchored(uint32 indexed version, (bytes32 merkleRoot, uint64 loanCount, uint256 totalPrincipalCents, uint64 waRateWad, uint128 waRemainingTermMonthsWad, uint64 cutoffDate, bytes32 contentHash, string dataUri) anchor, (uint8 kind, uint64 loansAdded, uint64 loansRemoved, uint256 principalAddedCents, uint256 principalRemovedCents, bytes32 changeSetRoot) change, address indexed anchoredBy)",
   "error AllocationZero(uint256 index)",
+  "error DistributionLengthMismatch(uint256 cashCount, uint256 factorCount, uint256 trancheCount)",
   "error InvalidTransition(uint8 current, uint8 requested)",
   "error IssuanceExceedsFace(address tranche, uint256 faceCents, uint256 allocatedCents)",
   "error IssuanceIncomplete(address tranche, uint256 faceCents, uint256 allocatedCents)",
+  "error NotOffering(address account)",
   "error NotOriginator(address account)",
   "error NotServicer(address account)",
   "error NotTrustee(address account)",
+  "error NotWaterfall(address account)",
   "error PeriodAlreadyDistributed(uint32 period)",
   "error PeriodNotSubmitted(uint32 period, uint32 lastPeriod)",
   "error PeriodOutOfOrder(uint32 expected, uint32 found)",
@@ -70,6 +73,8 @@ export const ASSET_POOL_ABI = [
   "error TrancheSeniorityTaken(uint8 seniority)",
   "error TrancheUnknown(address tranche)",
   "error TranchesMissing()",
+  "error WaterfallInvalid(address waterfall)",
+  "error WaterfallLocked(uint8 state)",
 ] as const;
 
 /** AssetPoolFactory: pool creation and lookup, and all of its custom errors. */
