@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Contract, type ContractTransactionResponse, JsonRpcProvider, encodeBytes32String } from "ethers";
+import { Contract, type ContractTransactionResponse, JsonRpcProvider, type Signer, encodeBytes32String } from "ethers";
 import { hardhatDevWallet } from "@abs/core";
 import { ASSET_POOL_FACTORY_ABI } from "../src/chain/abi";
 import { type ConsortiumDeployment } from "../../../deploy/consortium";
@@ -24,6 +24,8 @@ export interface ConsortiumChain {
   readonly provider: JsonRpcProvider;
   readonly chainId: bigint;
   readonly deployment: ConsortiumDeployment;
+  /** The deployment's member signers (they keep counting their own nonces: reuse them, don't make new ones). */
+  readonly signerOf: (name: string) => Signer;
   readonly dataDir: string;
   /** The originator node's config on this chain, its LevelDB in `<dataDir>/db`; `extra` env overrides. */
   originatorConfig(extra?: Readonly<Record<string, string>>): NodeConfig;
@@ -43,7 +45,7 @@ export async function startConsortiumChain(options: { withSampleDeal: boolean })
   // The trustee's nonce is counted here across createPool calls (ethers caches "pending" nonce reads).
   const trustee = hardhatDevWallet(3).connect(provider);
   let trusteeNonce: number | undefined;
-  const { deployment } = await deployLocalConsortium(provider, {
+  const { deployment, signerOf } = await deployLocalConsortium(provider, {
     bookFile: path.join(dataDir, "addresses.json"),
     withSampleDeal: options.withSampleDeal,
   });
@@ -52,6 +54,7 @@ export async function startConsortiumChain(options: { withSampleDeal: boolean })
     provider,
     chainId,
     deployment,
+    signerOf,
     dataDir,
     async createPool(dealCode: string) {
       const factory = new Contract(deployment.poolFactory, ASSET_POOL_FACTORY_ABI, trustee);

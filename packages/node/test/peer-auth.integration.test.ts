@@ -10,7 +10,6 @@ import { ActionKind, hardhatDevWallet } from "@abs/core";
 import { ConsortiumRegistry__factory } from "../../../typechain-types";
 import { loadNetworkConfig } from "../../../deploy/config";
 import { blankAction, confirm } from "../../../deploy/consortium";
-import { memberSigners } from "../../../deploy/signers";
 import { startNode, type RunningNode } from "../src/node";
 import { PEER_HEADERS, signRequest } from "../src/request-signing";
 import { ORIGINATOR_ID, startConsortiumChain, type ConsortiumChain } from "./consortium-chain";
@@ -101,8 +100,7 @@ describe("peer authentication against a real consortium chain", function () {
 
   it("refuses the regulator once governance has suspended it (read at request time, no cache)", async () => {
     const config = loadNetworkConfig("localhost");
-    const signerOf = memberSigners(config, provider);
-    const voters = config.members.filter((m) => m.voting).map((m) => signerOf(m.name));
+    const voters = config.members.filter((m) => m.voting).map((m) => consortium.signerOf(m.name));
     const registry = ConsortiumRegistry__factory.connect(registryAddress, provider);
     const [proposer, ...approvers] = voters;
     if (!proposer) throw new Error("no voting member configured");

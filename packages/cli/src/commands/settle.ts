@@ -91,6 +91,6 @@ export function registerSettleCommand(program: Command, io: CliIo, setExitCode: 
     .option("--json", "print the settlement report as JSON on stdout", false)
     .addHelpText("after", "\nExit codes: 0 verified (or dry run), 1 failure or mismatch, 2 usage error.");
   withRpcOption(command).action(async (raw: unknown) => {
-      setExitCode(await run(raw, io));
-    });
+    setExitCode(await run(raw, io));
+  });
 }

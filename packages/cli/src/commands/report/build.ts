@@ -5,7 +5,6 @@
  * loan-state root, and --out writes the report as JSON, atomically. Exit 0 if valid, 1 if not, 2 on a
  * usage error. Submitting the report on chain comes with the member node.
  */
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { type Command } from "commander";
 import { z } from "zod";
@@ -23,6 +22,7 @@ import { type CliIo } from "../../io";
 import { readOriginatorKeys } from "../../keys";
 import { createProgress, formatCount, formatKeyValues, formatTable, formatYuan, writeJson } from "../../output";
 import { parseOptions } from "../parse-options";
+import { closeInputFile, openInputFile } from "../../input-file";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date yyyy-mm-dd");
 
@@ -149,8 +149,8 @@ async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
     now: () => io.now(),
   });
   let result: PeriodReportResult;
-  // Closed whatever happens: a stream left unread (e.g. options refused) must not open the file later.
-  const input = createReadStream(file);
+  // Closed whatever happens, and awaited: a stream left unread (e.g. options refused) must not report later.
+  const input = openInputFile(file);
   try {
     result = await buildPeriodReport(input, {
       period: options.period,
@@ -162,7 +162,7 @@ async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
       onProgress: ({ bytesRead, rows }) => progress.update(bytesRead, rows),
     });
   } finally {
-    input.destroy();
+    await closeInputFile(input);
     progress.stop();
   }
   if (result.valid && options.out !== undefined) {

@@ -8,7 +8,6 @@
  * (period out of order, dates, buckets above the balance ...) is reported with its decoded custom error
  * and nothing is sent. Exit 0 submitted, 1 refused, 2 usage error.
  */
-import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { type Command } from "commander";
 import { Interface } from "ethers";
@@ -30,6 +29,7 @@ import { CliError, EXIT } from "../../errors";
 import { type CliIo } from "../../io";
 import { formatKeyValues, formatYuan, writeJson } from "../../output";
 import { parseOptions } from "../parse-options";
+import { closeInputFile, openInputFile } from "../../input-file";
 
 const POOL = new Interface(ASSET_POOL_ABI);
 const digits = z.union([z.string().regex(/^\d{1,78}$/), z.number().int().min(0)]).transform((v) => BigInt(v));
@@ -75,7 +75,7 @@ async function buildFromPerformance(file: string, options: z.output<typeof optio
     throw new CliError("USAGE", "--performance needs --period, --start, --end and --key-file");
   }
   const keys = await readOriginatorKeys(keyFile);
-  const input = createReadStream(file);
+  const input = openInputFile(file);
   let result;
   try {
     result = await buildPeriodReport(input, { period, startDate: start, endDate: end, saltKey: keys.saltKey });
@@ -85,7 +85,7 @@ async function buildFromPerformance(file: string, options: z.output<typeof optio
     }
     throw error;
   } finally {
-    input.destroy();
+    await closeInputFile(input);
   }
   if (!result.valid || result.report === undefined) {
     const lines = result.errors.map((e) => `row ${e.row}: ${e.code}: expected ${e.expected}; found ${e.found}`);

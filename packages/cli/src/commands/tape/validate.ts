@@ -3,7 +3,6 @@
  * every problem with its row and column. With --key-file it also computes the tape's Merkle root (what
  * `abs tape upload` will anchor). Exit 0 if valid, 1 if not, 2 on a usage error.
  */
-import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { type Command } from "commander";
 import { z } from "zod";
@@ -29,6 +28,7 @@ import {
   writeJson,
 } from "../../output";
 import { parseOptions } from "../parse-options";
+import { closeInputFile, openInputFile } from "../../input-file";
 
 const optionsSchema = z.strictObject({
   mapping: z.string().optional(),
@@ -145,8 +145,8 @@ async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
     now: () => io.now(),
   });
   let result: TapeValidationResult;
-  // Closed whatever happens: a stream left unread (e.g. options refused) must not open the file later.
-  const input = createReadStream(file);
+  // Closed whatever happens, and awaited: a stream left unread (e.g. options refused) must not report later.
+  const input = openInputFile(file);
   try {
     result = await validateTape(input, {
       format: options.format,
@@ -158,7 +158,7 @@ async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
       onProgress: ({ bytesRead, rows }) => progress.update(bytesRead, rows),
     });
   } finally {
-    input.destroy();
+    await closeInputFile(input);
     progress.stop();
   }
   if (options.json) writeJson(io.stdout, jsonReport(file, result));
