@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   const holder = admitted[0];
   if (!a || !holder) throw new Error("no senior tranche or no second holder");
   const claim = await (await a.connect(small.investor1).claim()).wait();
-  rows.push(["TrancheToken.claim, first (fresh claimed and cash slots)", String(claim?.gasUsed ?? 0n), ""]);
+  rows.push(["TrancheToken.claim, first (fresh cash slot)", String(claim?.gasUsed ?? 0n), ""]);
   await periodGas(small, 3);
   const again = await (await a.connect(small.investor1).claim()).wait();
   rows.push(["TrancheToken.claim, later (after another period)", String(again?.gasUsed ?? 0n), ""]);
