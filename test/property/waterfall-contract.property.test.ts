@@ -163,6 +163,7 @@ describe("Waterfall through the real contracts (property)", () => {
       fc.asyncProperty(configArb, fc.array(flowArb, { minLength: 1, maxLength: 4 }), async (config, flows) => {
         const base = await loadFixture(deployUnconfiguredWaterfall);
         const deal = await configureAndIssue(base, config);
+        let credited = 0n;
         for (const [i, flow] of flows.entries()) {
           const period = i + 1;
           const begin = await deal.waterfall.poolBalanceCents();
@@ -170,9 +171,13 @@ describe("Waterfall through the real contracts (property)", () => {
           const { expected, actual, inputs, opening } = await runAndCompare(deal, period, 300n * BPS);
           expect(actual).to.deep.equal(expected);
           expect(checkPeriodInvariants(config, opening, inputs, actual)).to.deep.equal([]);
-          // WFC-1: the waterfall holds exactly its reserve + the guarantee cash (collections all spent).
+          // WFC-1: the waterfall holds exactly its reserve + the guarantee cash + the payees' credits (collections
+          // all spent), and the credits are this period's fees, guarantee fee and residual on top of the last ones.
           const held = await deal.cash.balanceOf(await deal.waterfall.getAddress());
-          expect(held).to.equal(actual.next.reserveCents + (await deal.waterfall.guaranteeCashCents()));
+          credited += actual.fees.reduce((x, f) => x + f.paidCents, 0n) + actual.guaranteeFeePaidCents;
+          credited += actual.residualCents;
+          expect(await deal.waterfall.payablesCents()).to.equal(credited);
+          expect(held).to.equal(actual.next.reserveCents + (await deal.waterfall.guaranteeCashCents()) + credited);
           cases++;
         }
       }),

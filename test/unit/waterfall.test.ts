@@ -209,19 +209,27 @@ describe("Waterfall", () => {
   });
 
   describe("runPeriod", () => {
-    it("pays every payee to the cent, keeps the reserve, credits the tranches and marks the period distributed", async () => {
+    it("credits every payee to the cent, keeps the reserve, pays the tranches and marks the period distributed", async () => {
       const deal = await loadFixture(deployWaterfallDeal);
-      const { waterfall, pool, tranches } = deal;
+      const { waterfall, pool, tranches, trustee, servicer, originator, guarantor } = deal;
       await reportAndDeposit(deal, 1);
       const before = await cashBook(deal);
       const { expected, actual } = await runAndCompare(deal, 1);
       expect(actual).to.deep.equal(expected);
       const after = await cashBook(deal);
 
-      expect(after.trustee - before.trustee).to.equal(expected.fees[0]?.paidCents);
-      expect(after.servicer - before.servicer).to.equal(expected.fees[1]?.paidCents);
-      expect(after.equity - before.equity).to.equal(expected.residualCents);
-      expect(after.guarantor - before.guarantor).to.equal(expected.guaranteeFeePaidCents);
+      // Pull payments: the payees are credited, their cash moves only when they withdraw.
+      expect(after.trustee).to.equal(before.trustee);
+      expect(await waterfall.owedCents(trustee.address)).to.equal(expected.fees[0]?.paidCents);
+      expect(await waterfall.owedCents(servicer.address)).to.equal(expected.fees[1]?.paidCents);
+      expect(await waterfall.owedCents(originator.address)).to.equal(expected.residualCents);
+      expect(await waterfall.owedCents(guarantor.address)).to.equal(expected.guaranteeFeePaidCents);
+      const payables =
+        (expected.fees[0]?.paidCents ?? 0n) +
+        (expected.fees[1]?.paidCents ?? 0n) +
+        expected.residualCents +
+        expected.guaranteeFeePaidCents;
+      expect(await waterfall.payablesCents()).to.equal(payables);
       for (const [t, tp] of expected.tranches.entries()) {
         expect((after.tranches[t] ?? 0n) - (before.tranches[t] ?? 0n)).to.equal(
           tp.interestPaidCents + tp.principalPaidCents,
@@ -232,11 +240,42 @@ describe("Waterfall", () => {
         expect(await token.factorRay()).to.equal(((expected.next.tranches[t]?.balanceCents ?? 0n) * RAY) / face);
         expect(await token.distributedCents()).to.equal(tp.interestPaidCents + tp.principalPaidCents);
       }
-      // The waterfall keeps the reserve and the guarantee cash; the collections are spent.
-      expect(after.waterfall).to.equal(expected.next.reserveCents + (await waterfall.guaranteeCashCents()));
+      // The waterfall keeps the reserve, the guarantee cash and the payables; the collections are spent.
+      expect(after.waterfall).to.equal(expected.next.reserveCents + (await waterfall.guaranteeCashCents()) + payables);
       expect(await waterfall.collectionsHeldCents()).to.equal(0n);
       expect(await pool.isDistributed(1)).to.equal(true);
       expect(await waterfall.lastPeriod()).to.equal(1);
+
+      // Each payee withdraws its credits in cash, once.
+      let withdrawn = 0;
+      for (const [payee, amount] of [
+        [trustee, expected.fees[0]?.paidCents ?? 0n],
+        [servicer, expected.fees[1]?.paidCents ?? 0n],
+        [originator, expected.residualCents],
+        [guarantor, expected.guaranteeFeePaidCents],
+      ] as const) {
+        if (amount === 0n) {
+          await expect(waterfall.connect(payee).withdraw())
+            .to.be.revertedWithCustomError(waterfall, "NothingToWithdraw")
+            .withArgs(payee.address);
+          continue;
+        }
+        withdrawn++;
+        const cashBefore = await deal.cash.balanceOf(payee.address);
+        await expect(waterfall.connect(payee).withdraw())
+          .to.emit(waterfall, "PayeeWithdrawn")
+          .withArgs(payee.address, amount);
+        expect((await deal.cash.balanceOf(payee.address)) - cashBefore).to.equal(amount);
+        expect(await waterfall.owedCents(payee.address)).to.equal(0n);
+        await expect(waterfall.connect(payee).withdraw())
+          .to.be.revertedWithCustomError(waterfall, "NothingToWithdraw")
+          .withArgs(payee.address);
+      }
+      expect(withdrawn).to.be.greaterThan(0);
+      expect(await waterfall.payablesCents()).to.equal(0n);
+      expect(await deal.cash.balanceOf(await waterfall.getAddress())).to.equal(
+        expected.next.reserveCents + (await waterfall.guaranteeCashCents()),
+      );
     });
 
     it("fails NotTrustee for every other role", async () => {
