@@ -34,14 +34,16 @@ import {IConsortiumRegistry} from "./IConsortiumRegistry.sol";
 /// Claims (issue 3). The waterfall pays each tranche's interest and principal in cash to this contract and the
 /// pool calls `distribute`, which raises `cashPerUnitWad` (cash per token unit, scaled by 1e18) by
 /// `(cashCents * 1e18 + remainder) / totalSupply`, rounded down; the remainder is carried to the next
-/// distribution, so no unit is lost in the accumulator. A holder's entitlement is
+/// distribution, so no unit is lost in the accumulator. A holder's claimable cash is
 /// `(cashPerUnitWad * balance + correction) / 1e18`, rounded down, where `correction` (kept in the holding's own
 /// storage slot, next to the balance) moves by `cashPerUnitWad * units` on every balance change: what was
 /// distributed on units stays with whoever held them at the distribution, whatever the transfers, freezes and
-/// forced transfers since. The cost of a distribution does not depend on the number of holders.
+/// forced transfers since. A claim lowers the correction by the claimed cents times 1e18, so it writes only the
+/// holding's slot; a holder's claimed total is the sum of its `Claimed` events, and its entitlement (claimed or not)
+/// is that sum plus `claimableCents`. The cost of a distribution does not depend on the number of holders.
 /// Rounding dust: each holder's entitlement rounds down, so at most one cent per holder (plus the carried
-/// remainder, below one cent) stays in this contract's cash balance; `distributedCents() - claimedCents` over all
-/// holders is always covered by the cash held. The dust belongs to the residual holder (sweep at redemption:
+/// remainder, below one cent) stays in this contract's cash balance; `distributedCents()` minus all claims is
+/// always covered by the cash held. The dust belongs to the residual holder (sweep at redemption:
 /// not built yet).
 /// Frozen holders: a whole-frozen account cannot claim (`ClaimFrozen`); its entitlement keeps accruing and is
 /// claimable once unfrozen. A partial freeze binds units, not cash already distributed: the holder claims in full.
@@ -64,7 +66,8 @@ interface ITrancheToken is IERC20Metadata {
 
     // ---------------------------------------------------------------- events
 
-    /// @notice The pool set the factor, e.g. after a principal distribution or a write-down for `period`.
+    /// @notice The pool set the factor with `setFactor` (a write-down or write-up for `period`); a distribution's new
+    /// factor is carried by `CashDistributed` instead.
     event FactorUpdated(uint256 previousFactorRay, uint256 newFactorRay, uint32 indexed period);
     /// @notice The trustee froze the whole account (no transfer in or out until unfrozen).
     event AccountFrozen(address indexed account, bytes32 reasonHash);
@@ -94,8 +97,8 @@ interface ITrancheToken is IERC20Metadata {
         uint256 distributedCents,
         uint256 factorRay
     );
-    /// @notice `account` claimed `amountCents` of cash; it has claimed `totalClaimedCents` in all.
-    event Claimed(address indexed account, uint256 amountCents, uint256 totalClaimedCents);
+    /// @notice `account` claimed `amountCents` of cash (its claimed total is the sum of its `Claimed` events).
+    event Claimed(address indexed account, uint256 amountCents);
 
     // ---------------------------------------------------------------- errors
 
@@ -145,7 +148,8 @@ interface ITrancheToken is IERC20Metadata {
     function setFactor(uint256 newFactorRay, uint32 period) external;
 
     /// @notice Credit `cashCents` (already transferred to this contract) to the holders pro rata, and set the factor,
-    /// for `period` (see the contract notice). Only the pool, on the waterfall's behalf.
+    /// for `period` (see the contract notice). Only the pool, on the waterfall's behalf. Emits `CashDistributed`
+    /// only (it carries the new factor).
     /// @param cashCents Interest + principal paid to the tranche in the period (0 allowed: factor only).
     /// @param newFactorRay Outstanding principal / original face after the period, at most 1e27.
     /// @param period The distributed period.
@@ -233,13 +237,7 @@ interface ITrancheToken is IERC20Metadata {
     /// @notice Total cash distributed to the tranche's holders so far.
     function distributedCents() external view returns (uint256);
 
-    /// @notice Everything `account` has become entitled to so far (claimed or not), rounded down.
-    function entitledCents(address account) external view returns (uint256);
-
-    /// @notice What `account` has claimed so far.
-    function claimedCents(address account) external view returns (uint256);
-
-    /// @notice What `account` can claim now (entitled - claimed), frozen or not.
+    /// @notice What `account` can claim now (entitled so far, rounded down, minus its claims), frozen or not.
     function claimableCents(address account) external view returns (uint256);
 
     /// @notice The ERC-1404 pre-check: the code a transfer of `amount` from `from` to `to` would

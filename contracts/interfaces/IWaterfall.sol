@@ -27,14 +27,17 @@ struct WaterfallParties {
 /// @notice Created by `WaterfallFactory` for one pool (registered as a deal contract, so it holds cash), named by
 /// the pool's trustee with `AssetPool.setWaterfall` before the offering.
 ///
-/// Cash. The waterfall's cash-token balance is three buckets: the reserve account (`waterfallState().reserveCents`),
-/// the guarantor's committed cash not yet drawn (`guaranteeCashCents()`), and collections (the rest): the servicer
-/// deposits each period's collections by a plain cash transfer to this contract.
+/// Cash. The waterfall's cash-token balance is four buckets: the reserve account (`waterfallState().reserveCents`),
+/// the guarantor's committed cash not yet drawn (`guaranteeCashCents()`), the payees' credits not yet withdrawn
+/// (`payablesCents()`, the sum of every `owedCents`), and collections (the rest): the servicer deposits each
+/// period's collections by a plain cash transfer to this contract.
 ///
 /// Running a period (`runPeriod`, one trustee transaction): period `p = lastPeriod() + 1` needs the pool's report
 /// of `p` (`IAssetPool.report`); its inputs are taken from it (see `periodInputs`), the configuration and the
-/// carried state go through `WaterfallLib.run`, and then: each senior fee is paid to its recipient, the guarantee
-/// fee to the guarantor, the residual to the equity holder, each tranche's interest + principal
+/// carried state go through `WaterfallLib.run`, and then: each senior fee is credited to its recipient, the guarantee
+/// fee to the guarantor, the residual to the equity holder (pull payments: one storage write each instead of a cash
+/// transfer; each payee takes its credits in cash with `withdraw`, and an indexer derives the credits from
+/// `PeriodDistributed` and the payees of `WaterfallConfigured`), each tranche's interest + principal
 /// to its tranche token (whose holders claim it, `ITrancheToken.claim`), the reserve stays here, guarantee draws
 /// come from the guarantor's committed cash and reimbursements go back into it (so committed cash + draws
 /// outstanding stay equal to what the guarantor committed, and a fully committed facility always covers its room;
@@ -44,7 +47,7 @@ struct WaterfallParties {
 ///
 /// Powers: the pool's trustee (active member holding TRUSTEE): `configure` (Draft or Structured only: the
 /// configuration is frozen from the offering on), `runPeriod`. The guarantor (active member holding GUARANTOR):
-/// `commitGuarantee`. Anyone: the views.
+/// `commitGuarantee`. A payee with credits: `withdraw`. Anyone: the views.
 interface IWaterfall {
     // ---------------------------------------------------------------- events
 
@@ -59,7 +62,8 @@ interface IWaterfall {
     /// @notice The guarantor committed `amountCents` more cash; `guaranteeCashCents` is held for draws now.
     event GuaranteeCommitted(address indexed guarantor, uint256 amountCents, uint256 guaranteeCashCents);
     /// @notice Period `period` ran on report revision `reportRevision`: `inputs` went through `WaterfallLib.run`
-    /// and every amount of `result` was paid (see the interface notice); `result.next` is the carried state.
+    /// and every amount of `result` was paid or credited (see the interface notice); `result.next` is the carried
+    /// state. The fees, the guarantee fee and the residual are credited to the payees (`owedCents`).
     event PeriodDistributed(
         uint32 indexed period,
         uint32 reportRevision,
@@ -67,6 +71,8 @@ interface IWaterfall {
         PeriodResult result,
         address indexed trustee
     );
+    /// @notice `payee` withdrew `amountCents` in cash: every credit it had (its `owedCents` is now 0).
+    event PayeeWithdrawn(address indexed payee, uint256 amountCents);
     /// @notice Trigger `trigger` (index in the configuration) became breached in `period`.
     event TriggerBreached(
         uint32 indexed period,
@@ -123,6 +129,8 @@ interface IWaterfall {
     error GuaranteeCommitExceedsLimit(uint256 limitCents, uint256 committedCents);
     /// @notice A zero amount.
     error AmountZero();
+    /// @notice `payee` has no credit to withdraw.
+    error NothingToWithdraw(address payee);
     /// @notice The guarantor commits only once the terms are frozen (from the offering on), so a reconfiguration
     /// can never strand committed cash.
     error GuaranteeNotOpen(PoolState state);
@@ -170,6 +178,13 @@ interface IWaterfall {
     /// @param amountCents Cash to commit (> 0).
     function commitGuarantee(uint256 amountCents) external;
 
+    // ---------------------------------------------------------------- payees
+
+    /// @notice Transfer every credit of the caller (fees, guarantee fee, residual: `owedCents`) to it in cash.
+    /// Reverts `NothingToWithdraw` when it has none. The cash token checks that the caller may hold cash.
+    /// @return amountCents The cash paid.
+    function withdraw() external returns (uint256 amountCents);
+
     // ---------------------------------------------------------------- views
 
     /// @notice The deal's pool.
@@ -208,7 +223,13 @@ interface IWaterfall {
     /// @notice The guarantor's committed cash not yet drawn.
     function guaranteeCashCents() external view returns (uint256);
 
-    /// @notice Cash held for collections: the balance less the reserve and the guarantee cash.
+    /// @notice What `payee` has been credited and not withdrawn yet (fees, guarantee fee, residual).
+    function owedCents(address payee) external view returns (uint256);
+
+    /// @notice The sum of every payee's `owedCents`: cash held for the payees.
+    function payablesCents() external view returns (uint256);
+
+    /// @notice Cash held for collections: the balance less the reserve, the guarantee cash and the payables.
     function collectionsHeldCents() external view returns (uint256);
 
     /// @notice The inputs `runPeriod(period, indexRateWad, targetBalancesCents)` would run on now (reverts like it

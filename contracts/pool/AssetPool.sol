@@ -73,8 +73,9 @@ contract AssetPool is IAssetPool {
 
     mapping(uint32 period => PeriodReport) private _reports;
     mapping(uint32 period => uint32) private _revisions;
-    /// @dev Written by the waterfall: a distributed period's report is final.
-    mapping(uint32 period => bool) private _distributed;
+    /// @dev Written by the waterfall: a distributed period's report is final. A bitmap, 256 periods per slot, so a
+    /// period's flag is written into a slot already non-zero (all but every 256th period).
+    mapping(uint256 word => uint256 bits) private _distributed;
     /// @dev The deal's waterfall, set by the trustee before the offering.
     address private _waterfall;
 
@@ -259,7 +260,7 @@ contract AssetPool is IAssetPool {
         _requireReporting();
         uint32 period = r.period;
         require(period != 0 && period <= _lastPeriod, PeriodNotSubmitted(period, _lastPeriod));
-        require(!_distributed[period], PeriodAlreadyDistributed(period));
+        require(!_isDistributed(period), PeriodAlreadyDistributed(period));
         require(reasonHash != bytes32(0), ReasonMissing());
         PeriodReport storage current = _reports[period];
         require(
@@ -294,13 +295,13 @@ contract AssetPool is IAssetPool {
     function recordDistribution(uint32 period, uint256[] calldata cashCents, uint256[] calldata factorsRay) external {
         require(msg.sender == _waterfall && msg.sender != address(0), NotWaterfall(msg.sender));
         require(period != 0 && period <= _lastPeriod, PeriodNotSubmitted(period, _lastPeriod));
-        require(!_distributed[period], PeriodAlreadyDistributed(period));
+        require(!_isDistributed(period), PeriodAlreadyDistributed(period));
         address[] memory list = _tranches;
         require(
             cashCents.length == list.length && factorsRay.length == list.length,
             DistributionLengthMismatch(cashCents.length, factorsRay.length, list.length)
         );
-        _distributed[period] = true;
+        _distributed[period >> 8] |= 1 << (period & 0xff);
         emit DistributionRecorded(period, msg.sender);
         for (uint256 i = 0; i < list.length; ++i) {
             ITrancheToken(list[i]).distribute(cashCents[i], factorsRay[i], period);
@@ -380,10 +381,14 @@ contract AssetPool is IAssetPool {
 
     /// @inheritdoc IAssetPool
     function isDistributed(uint32 period) external view returns (bool) {
-        return _distributed[period];
+        return _isDistributed(period);
     }
 
     // ================================================================ internals: parties and lifecycle
+
+    function _isDistributed(uint32 period) private view returns (bool) {
+        return (_distributed[period >> 8] >> (period & 0xff)) & 1 == 1;
+    }
 
     /// @dev A party acts only while it is the deal's party and an active member holding `role`.
     function _isParty(address party, Role role) private view returns (bool) {

@@ -65,7 +65,6 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     /// `(cash * WAD + remainder) % supply` of the last distribution, carried to the next one (< supply < 2^128).
     uint128 private _cashPerUnitWad;
     uint128 private _remainder;
-    mapping(address account => uint256) private _claimed;
 
     /// @dev Set only for the duration of `forceTransfer`'s own `_transfer`: `_update` then falls back to
     /// the forced-transfer rule (receiver eligibility only) when the full check fails.
@@ -131,10 +130,9 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
             (_cashPerUnitWad, _remainder) = (perUnit.toUint128(), (scaled % supply).toUint128());
         }
         uint256 total = _distributedCents + cashCents;
-        uint256 previous = _factorRay;
         // The factor is at most RAY (checked above), below 2^128; the total is checked by SafeCast.
         (_factorRay, _distributedCents) = (uint128(newFactorRay), total.toUint128());
-        emit FactorUpdated(previous, newFactorRay, period);
+        // `CashDistributed` carries the new factor: no separate `FactorUpdated` (one event per tranche and period).
         emit CashDistributed(period, cashCents, perUnit, total, newFactorRay);
     }
 
@@ -144,12 +142,13 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     function claim() external returns (uint256 amountCents) {
         address account = msg.sender;
         require(!_freezes[account].whole, ClaimFrozen(account));
-        uint256 claimed = _claimed[account];
-        amountCents = _entitled(account) - claimed;
+        Holding memory h = _holdings[account];
+        amountCents = _claimable(h);
         require(amountCents != 0, NothingToClaim(account));
-        uint256 total = claimed + amountCents;
-        _claimed[account] = total;
-        emit Claimed(account, amountCents, total);
+        // The claim moves the correction down by whole cents (times WAD), so the claimable amount drops by exactly
+        // `amountCents` to 0 plus the sub-cent part; the holding's own slot is rewritten, no claimed-total slot.
+        _holdings[account] = Holding(h.balance, (int256(h.correction) - (amountCents * WAD).toInt256()).toInt128());
+        emit Claimed(account, amountCents);
         IERC20(cashToken).safeTransfer(account, amountCents);
     }
 
@@ -262,18 +261,8 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     }
 
     /// @inheritdoc ITrancheToken
-    function entitledCents(address account) external view returns (uint256) {
-        return _entitled(account);
-    }
-
-    /// @inheritdoc ITrancheToken
-    function claimedCents(address account) external view returns (uint256) {
-        return _claimed[account];
-    }
-
-    /// @inheritdoc ITrancheToken
     function claimableCents(address account) external view returns (uint256) {
-        return _entitled(account) - _claimed[account];
+        return _claimable(_holdings[account]);
     }
 
     /// @notice The units `account` holds.
@@ -351,9 +340,9 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
         emit Transfer(from, to, value);
     }
 
-    /// @dev `(cashPerUnitWad * balance + correction) / WAD`, rounded down; never negative (an entitlement only grows).
-    function _entitled(address account) private view returns (uint256) {
-        Holding memory h = _holdings[account];
+    /// @dev `(cashPerUnitWad * balance + correction) / WAD`, rounded down; never negative (the correction is moved
+    /// by whole claimed cents only, never below what was distributed on the units held).
+    function _claimable(Holding memory h) private view returns (uint256) {
         int256 magnified = (uint256(_cashPerUnitWad) * h.balance).toInt256() + h.correction;
         return magnified.toUint256() / WAD;
     }

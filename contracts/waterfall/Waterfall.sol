@@ -32,6 +32,9 @@ contract Waterfall is IWaterfall {
     using SafeCast for uint256;
 
     uint256 private constant _RAY = 1e27;
+    /// @dev `_owed` positions after the fee recipients' (WaterfallLib.MAX_FEES = 8).
+    uint256 private constant _GUARANTOR = 8;
+    uint256 private constant _EQUITY = 9;
 
     /// @dev Per tranche: the carried amounts (below 2^128, WaterfallLib's domain), its original face and token.
     struct StoredTranche {
@@ -73,6 +76,12 @@ contract Waterfall is IWaterfall {
     address[] private _feeRecipients;
     address private _equityHolder;
     address private _guarantor;
+
+    /// @dev Pull payments: the credits not yet withdrawn, by payee position (fee `f` at `f`, the guarantor at
+    /// `_GUARANTOR`, the equity holder at `_EQUITY`), packed four per slot so a period's credits rewrite two or three
+    /// slots that stay non-zero while any payee sharing them is owed; their sum is the payables. Each credit is
+    /// below 2^64 cents (checked by SafeCast), far above any deal's flows.
+    uint64[12] private _owed;
 
     /// @param pool_ The deal's pool (its registry and cash token are read once).
     /// @param engine_ The shared `WaterfallLib` engine.
@@ -175,6 +184,7 @@ contract Waterfall is IWaterfall {
         // Reimbursements restore the facility's committed cash (the guarantor's money stays committed until the
         // deal ends); `_requireCash` checked the draw against the committed cash, so this cannot underflow.
         _guaranteeCashCents = _guaranteeCashCents - r.guaranteeDrawCents + r.guaranteeReimbursedCents;
+        _credit(r);
         emit PeriodDistributed(period, pool.reportRevision(period), inputs, r, msg.sender);
         _emitTriggers(period, c.triggers, r.triggers);
 
@@ -201,7 +211,36 @@ contract Waterfall is IWaterfall {
         IERC20(cashToken).safeTransferFrom(msg.sender, address(this), amountCents);
     }
 
+    // ================================================================ payees
+
+    /// @inheritdoc IWaterfall
+    function withdraw() external returns (uint256 amountCents) {
+        uint256 m = _feeRecipients.length;
+        for (uint256 i = 0; i < _EQUITY + 1; ++i) {
+            if (_payeeAt(i, m) == msg.sender && _owed[i] != 0) {
+                amountCents += _owed[i];
+                _owed[i] = 0;
+            }
+        }
+        require(amountCents != 0, NothingToWithdraw(msg.sender));
+        emit PayeeWithdrawn(msg.sender, amountCents);
+        IERC20(cashToken).safeTransfer(msg.sender, amountCents);
+    }
+
     // ================================================================ views
+
+    /// @inheritdoc IWaterfall
+    function owedCents(address payee) external view returns (uint256 amountCents) {
+        uint256 m = _feeRecipients.length;
+        for (uint256 i = 0; i < _EQUITY + 1; ++i) {
+            if (_payeeAt(i, m) == payee) amountCents += _owed[i];
+        }
+    }
+
+    /// @inheritdoc IWaterfall
+    function payablesCents() external view returns (uint256) {
+        return _payables();
+    }
 
     /// @inheritdoc IWaterfall
     function configured() external view returns (bool) {
@@ -319,7 +358,7 @@ contract Waterfall is IWaterfall {
 
     function _collectionsHeld(uint256 reserveCents) private view returns (uint256) {
         uint256 balance = IERC20(cashToken).balanceOf(address(this));
-        uint256 earmarked = reserveCents + _guaranteeCashCents;
+        uint256 earmarked = reserveCents + _guaranteeCashCents + _payables();
         return balance > earmarked ? balance - earmarked : 0;
     }
 
@@ -376,15 +415,35 @@ contract Waterfall is IWaterfall {
         }
     }
 
-    /// @dev Pays every payee of the period, then has the pool record it (tranche cash and factors).
-    function _pay(uint32 period, PeriodResult memory r) private {
-        IERC20 cash = IERC20(cashToken);
+    /// @dev Credits the fee recipients, the guarantor and the equity holder: they withdraw later (one storage write
+    /// each instead of a cash transfer).
+    function _credit(PeriodResult memory r) private {
         for (uint256 f = 0; f < r.fees.length; ++f) {
             uint256 paid = r.fees[f].paidCents;
-            if (paid != 0) cash.safeTransfer(_feeRecipients[f], paid);
+            if (paid != 0) _owed[f] = (_owed[f] + paid).toUint64();
         }
-        if (r.guaranteeFeePaidCents != 0) cash.safeTransfer(_guarantor, r.guaranteeFeePaidCents);
-        if (r.residualCents != 0) cash.safeTransfer(_equityHolder, r.residualCents);
+        if (r.guaranteeFeePaidCents != 0) {
+            _owed[_GUARANTOR] = (_owed[_GUARANTOR] + r.guaranteeFeePaidCents).toUint64();
+        }
+        if (r.residualCents != 0) _owed[_EQUITY] = (_owed[_EQUITY] + r.residualCents).toUint64();
+    }
+
+    /// @dev The sum of the credits not yet withdrawn (three slots).
+    function _payables() private view returns (uint256 total) {
+        for (uint256 i = 0; i < _EQUITY + 1; ++i) total += _owed[i];
+    }
+
+    /// @dev The payee at `_owed` position `i` (zero for an unused position); `m` is the number of fee recipients.
+    function _payeeAt(uint256 i, uint256 m) private view returns (address) {
+        if (i < m) return _feeRecipients[i];
+        if (i == _GUARANTOR) return _guarantor;
+        if (i == _EQUITY) return _equityHolder;
+        return address(0);
+    }
+
+    /// @dev Pays the tranche tokens, then has the pool record the period (tranche cash and factors).
+    function _pay(uint32 period, PeriodResult memory r) private {
+        IERC20 cash = IERC20(cashToken);
 
         uint256 n = r.tranches.length;
         uint256[] memory cashCents = new uint256[](n);

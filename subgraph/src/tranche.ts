@@ -208,6 +208,7 @@ export function handleCashDistributed(event: CashDistributed): void {
   row.timestamp = event.block.timestamp;
   row.save();
   t.distributedCents = event.params.distributedCents;
+  t.factorRay = event.params.factorRay;
   t.cashPerUnitWad = event.params.cashPerUnitWad;
   t.save();
   audit(event, KIND, "CashDistributed", null, t.pool, event.address);
@@ -219,13 +220,17 @@ export function handleClaimed(event: Claimed): void {
   const row = new Claim(eventId(event));
   row.tranche = event.address;
   row.holder = getMember(event.params.account, ts).id;
+  // The token keeps no claimed total (a claim only moves the holding's correction): the position sums the claims.
+  const p = getPosition(event.address, event.params.account, ts);
+  let total = event.params.amountCents;
+  const previous = p.claimedCents;
+  if (previous !== null) total = previous.plus(total);
   row.amountCents = event.params.amountCents;
-  row.totalClaimedCents = event.params.totalClaimedCents;
+  row.totalClaimedCents = total;
   row.timestamp = ts;
   row.transactionHash = event.transaction.hash;
   row.save();
-  const p = getPosition(event.address, event.params.account, ts);
-  p.claimedCents = event.params.totalClaimedCents;
+  p.claimedCents = total;
   p.updatedAt = ts;
   p.save();
   audit(event, KIND, "Claimed", event.params.account, t.pool, event.address);

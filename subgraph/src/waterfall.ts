@@ -4,6 +4,7 @@ import {
   CleanUpCallExercised,
   CleanUpCallSet,
   GuaranteeCommitted,
+  PayeeWithdrawn,
   PeriodDistributed,
   TriggerBreached,
   TriggerCured,
@@ -42,6 +43,11 @@ export function handleGuaranteeCommitted(event: GuaranteeCommitted): void {
   w.guaranteeCashCents = event.params.guaranteeCashCents;
   w.save();
   auditWaterfall(event, "GuaranteeCommitted", event.params.guarantor);
+}
+
+// Pull payments: the credits are in `PeriodDistributed` (fees, guarantee fee, residual); a withdrawal is audited.
+export function handlePayeeWithdrawn(event: PayeeWithdrawn): void {
+  auditWaterfall(event, "PayeeWithdrawn", event.params.payee);
 }
 
 export function handlePeriodDistributed(event: PeriodDistributed): void {

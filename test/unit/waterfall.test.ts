@@ -209,19 +209,27 @@ describe("Waterfall", () => {
   });
 
   describe("runPeriod", () => {
-    it("pays every payee to the cent, keeps the reserve, credits the tranches and marks the period distributed", async () => {
+    it("credits every payee to the cent, keeps the reserve, pays the tranches and marks the period distributed", async () => {
       const deal = await loadFixture(deployWaterfallDeal);
-      const { waterfall, pool, tranches } = deal;
+      const { waterfall, pool, tranches, trustee, servicer, originator, guarantor } = deal;
       await reportAndDeposit(deal, 1);
       const before = await cashBook(deal);
       const { expected, actual } = await runAndCompare(deal, 1);
       expect(actual).to.deep.equal(expected);
       const after = await cashBook(deal);
 
-      expect(after.trustee - before.trustee).to.equal(expected.fees[0]?.paidCents);
-      expect(after.servicer - before.servicer).to.equal(expected.fees[1]?.paidCents);
-      expect(after.equity - before.equity).to.equal(expected.residualCents);
-      expect(after.guarantor - before.guarantor).to.equal(expected.guaranteeFeePaidCents);
+      // Pull payments: the payees are credited, their cash moves only when they withdraw.
+      expect(after.trustee).to.equal(before.trustee);
+      expect(await waterfall.owedCents(trustee.address)).to.equal(expected.fees[0]?.paidCents);
+      expect(await waterfall.owedCents(servicer.address)).to.equal(expected.fees[1]?.paidCents);
+      expect(await waterfall.owedCents(originator.address)).to.equal(expected.residualCents);
+      expect(await waterfall.owedCents(guarantor.address)).to.equal(expected.guaranteeFeePaidCents);
+      const payables =
+        (expected.fees[0]?.paidCents ?? 0n) +
+        (expected.fees[1]?.paidCents ?? 0n) +
+        expected.residualCents +
+        expected.guaranteeFeePaidCents;
+      expect(await waterfall.payablesCents()).to.equal(payables);
       for (const [t, tp] of expected.tranches.entries()) {
         expect((after.tranches[t] ?? 0n) - (before.tranches[t] ?? 0n)).to.equal(
           tp.interestPaidCents + tp.principalPaidCents,
@@ -232,11 +240,42 @@ describe("Waterfall", () => {
         expect(await token.factorRay()).to.equal(((expected.next.tranches[t]?.balanceCents ?? 0n) * RAY) / face);
         expect(await token.distributedCents()).to.equal(tp.interestPaidCents + tp.principalPaidCents);
       }
-      // The waterfall keeps the reserve and the guarantee cash; the collections are spent.
-      expect(after.waterfall).to.equal(expected.next.reserveCents + (await waterfall.guaranteeCashCents()));
+      // The waterfall keeps the reserve, the guarantee cash and the payables; the collections are spent.
+      expect(after.waterfall).to.equal(expected.next.reserveCents + (await waterfall.guaranteeCashCents()) + payables);
       expect(await waterfall.collectionsHeldCents()).to.equal(0n);
       expect(await pool.isDistributed(1)).to.equal(true);
       expect(await waterfall.lastPeriod()).to.equal(1);
+
+      // Each payee withdraws its credits in cash, once.
+      let withdrawn = 0;
+      for (const [payee, amount] of [
+        [trustee, expected.fees[0]?.paidCents ?? 0n],
+        [servicer, expected.fees[1]?.paidCents ?? 0n],
+        [originator, expected.residualCents],
+        [guarantor, expected.guaranteeFeePaidCents],
+      ] as const) {
+        if (amount === 0n) {
+          await expect(waterfall.connect(payee).withdraw())
+            .to.be.revertedWithCustomError(waterfall, "NothingToWithdraw")
+            .withArgs(payee.address);
+          continue;
+        }
+        withdrawn++;
+        const cashBefore = await deal.cash.balanceOf(payee.address);
+        await expect(waterfall.connect(payee).withdraw())
+          .to.emit(waterfall, "PayeeWithdrawn")
+          .withArgs(payee.address, amount);
+        expect((await deal.cash.balanceOf(payee.address)) - cashBefore).to.equal(amount);
+        expect(await waterfall.owedCents(payee.address)).to.equal(0n);
+        await expect(waterfall.connect(payee).withdraw())
+          .to.be.revertedWithCustomError(waterfall, "NothingToWithdraw")
+          .withArgs(payee.address);
+      }
+      expect(withdrawn).to.be.greaterThan(0);
+      expect(await waterfall.payablesCents()).to.equal(0n);
+      expect(await deal.cash.balanceOf(await waterfall.getAddress())).to.equal(
+        expected.next.reserveCents + (await waterfall.guaranteeCashCents()),
+      );
     });
 
     it("fails NotTrustee for every other role", async () => {
@@ -539,7 +578,7 @@ describe("Waterfall", () => {
       const share1 = (paidA * 50n) / 80n;
       expect(await a.claimableCents(investor1.address)).to.equal(share1);
       const cash1 = await cash.balanceOf(investor1.address);
-      await expect(a.connect(investor1).claim()).to.emit(a, "Claimed").withArgs(investor1.address, share1, share1);
+      await expect(a.connect(investor1).claim()).to.emit(a, "Claimed").withArgs(investor1.address, share1);
       expect((await cash.balanceOf(investor1.address)) - cash1).to.equal(share1);
       await expect(a.connect(investor1).claim())
         .to.be.revertedWithCustomError(a, "NothingToClaim")
@@ -550,12 +589,12 @@ describe("Waterfall", () => {
         .to.be.revertedWithCustomError(a, "ClaimFrozen")
         .withArgs(investor2.address);
       await (await a.connect(trustee).unfreeze(investor2.address)).wait();
-      await (await a.connect(investor2).claim()).wait();
+      const due2 = await a.claimableCents(investor2.address);
+      await expect(a.connect(investor2).claim()).to.emit(a, "Claimed").withArgs(investor2.address, due2);
+      expect(await a.claimableCents(investor2.address)).to.equal(0n);
       const left = await cash.balanceOf(await a.getAddress());
       expect(left).to.be.lessThan(2n); // rounding dust: under one cent per holder
-      expect(left + (await a.claimedCents(investor1.address)) + (await a.claimedCents(investor2.address))).to.equal(
-        paidA,
-      );
+      expect(left + share1 + due2).to.equal(paidA);
     });
 
     it("a partial freeze and a paused tranche do not block claims", async () => {
@@ -570,8 +609,8 @@ describe("Waterfall", () => {
       const due1 = await a.claimableCents(investor1.address);
       const due2 = await a.claimableCents(investor2.address);
       expect(due1).to.be.greaterThan(0n);
-      await expect(a.connect(investor1).claim()).to.emit(a, "Claimed").withArgs(investor1.address, due1, due1);
-      await expect(a.connect(investor2).claim()).to.emit(a, "Claimed").withArgs(investor2.address, due2, due2);
+      await expect(a.connect(investor1).claim()).to.emit(a, "Claimed").withArgs(investor1.address, due1);
+      await expect(a.connect(investor2).claim()).to.emit(a, "Claimed").withArgs(investor2.address, due2);
     });
 
     it("entitlements follow the units held at each distribution across transfers and forced transfers", async () => {
@@ -596,13 +635,14 @@ describe("Waterfall", () => {
       const e1 = (perUnit1 * 50_000_000_00n + perUnit2 * 40_000_000_00n) / WAD;
       const e2 = (perUnit1 * 30_000_000_00n + perUnit2 * 25_000_000_00n) / WAD;
       const e3 = (perUnit2 * 15_000_000_00n) / WAD;
-      expect(await a.entitledCents(investor1.address)).to.be.within(e1 - 1n, e1);
-      expect(await a.entitledCents(investor2.address)).to.be.within(e2 - 1n, e2);
-      expect(await a.entitledCents(investor3.address)).to.be.within(e3 - 1n, e3);
+      // Nothing was claimed yet, so each holder's entitlement is its claimable amount.
+      expect(await a.claimableCents(investor1.address)).to.be.within(e1 - 1n, e1);
+      expect(await a.claimableCents(investor2.address)).to.be.within(e2 - 1n, e2);
+      expect(await a.claimableCents(investor3.address)).to.be.within(e3 - 1n, e3);
       const total =
-        (await a.entitledCents(investor1.address)) +
-        (await a.entitledCents(investor2.address)) +
-        (await a.entitledCents(investor3.address));
+        (await a.claimableCents(investor1.address)) +
+        (await a.claimableCents(investor2.address)) +
+        (await a.claimableCents(investor3.address));
       expect(await a.distributedCents()).to.be.within(total, total + 3n);
       expect(p1.actual.tranches[0]?.principalPaidCents).to.be.greaterThan(0n);
     });
