@@ -6,9 +6,10 @@ export { WAD, BPS_WAD };
 
 /**
  * `a * b / d` rounded down (toward zero). Inputs must be non-negative and `d` positive; used for amounts that
- * leave a balance (defaults, prepayments, recoveries) so that rounding dust stays in the balance.
+ * leave a balance (defaults, prepayments, recoveries) so that rounding dust stays in the balance. Unchecked (the
+ * projection's hot loop): `money.ts`'s `mulDivDown` is the checked twin for amounts that come from outside.
  */
-export function mulDivDown(a: bigint, b: bigint, d: bigint): bigint {
+export function mulDivDownUnchecked(a: bigint, b: bigint, d: bigint): bigint {
   return (a * b) / d;
 }
 

@@ -6,7 +6,7 @@ export {
   bpsToWad,
   fractionToWad,
   gcd,
-  mulDivDown,
+  mulDivDownUnchecked,
   mulDivHalfUp,
   parseScaledDecimal,
   percentToWad,

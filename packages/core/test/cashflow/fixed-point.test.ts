@@ -5,7 +5,7 @@ import {
   WAD,
   bpsToWad,
   fractionToWad,
-  mulDivDown,
+  mulDivDownUnchecked,
   mulDivHalfUp,
   percentToWad,
   reducedRatio,
@@ -40,7 +40,7 @@ describe("cashflow/fixed-point", () => {
   });
 
   it("rounds down and half up as documented", () => {
-    expect(mulDivDown(7n, 1n, 2n)).to.equal(3n);
+    expect(mulDivDownUnchecked(7n, 1n, 2n)).to.equal(3n);
     expect(mulDivHalfUp(7n, 1n, 2n)).to.equal(4n); // 3.5 -> 4 (tie goes up)
     expect(mulDivHalfUp(10n, 1n, 4n)).to.equal(3n); // 2.5 -> 3
     expect(mulDivHalfUp(9n, 1n, 4n)).to.equal(2n); // 2.25 -> 2
