@@ -21,10 +21,20 @@ export function padBlock(n: number): string {
 
 /** Deterministic JSON of an entity: keys sorted, so equal states are equal bytes. */
 export function encodeEntity(data: EntityData): string {
+  const keys = Object.keys(data);
+  // Entities of one type have the same fields in the same order: sort each field list once.
+  const signature = keys.join(",");
+  let order = sortedKeys.get(signature);
+  if (!order) {
+    order = [...keys].sort();
+    if (sortedKeys.size > 10_000) sortedKeys.clear();
+    sortedKeys.set(signature, order);
+  }
   const sorted: EntityData = {};
-  for (const key of Object.keys(data).sort()) sorted[key] = data[key] ?? null;
+  for (const key of order) sorted[key] = data[key] ?? null;
   return JSON.stringify(sorted);
 }
+const sortedKeys = new Map<string, string[]>();
 
 export function decodeEntity(text: string, where: string): EntityData {
   const parsed = entityDataSchema.safeParse(JSON.parse(text));
@@ -326,6 +336,7 @@ export class BlockWriter {
     const op = this.overlay.get("e." + type + "\u0000" + id);
     if (op) op.data = full;
     if (!model.immutable) await this.write("h." + type, id + "@" + padBlock(this.block), value, true);
+    if (model.indexed.length === 0) return;
     const prev = prevText === null ? undefined : decodeEntity(prevText, `${type} ${id}`);
     for (const ref of model.indexed) {
       const before = prev?.[ref.name];
