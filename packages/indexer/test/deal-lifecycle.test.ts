@@ -181,6 +181,13 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
     const allocated = subs.reduce((s, x) => s + BigInt(x.allocatedCents), 0n);
     expect(allocated.toString()).to.equal(o?.raisedCents);
     expect(subs.some((s) => s.investor.id === investor1 && s.tranche === senior)).to.equal(true);
+    // A scalar list filter: the offering holds the senior tranche, not the pool's address.
+    const held = await data(
+      `{ offerings(where: { tranches_contains: ["${senior.toUpperCase().replace("0X", "0x")}"] }) { id } }`,
+    );
+    expect(held["offerings"]).to.have.length(1);
+    const none = await data(`{ offerings(where: { tranches_contains: ["${pool}"] }) { id } }`);
+    expect(none["offerings"]).to.have.length(0);
   });
 
   it("follows the waterfall from WaterfallCreated: two periods, tranche cash, the claim, the IC ratio and a trigger breach", async () => {
