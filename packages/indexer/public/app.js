@@ -26,6 +26,8 @@
     const whole = (c / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
     return whole + "." + (c % 100n).toString().padStart(2, "0");
   };
+  /** A WAD ratio (1e18 = 100 %) as a percentage; 2^256-1 (a coverage ratio over nothing) as infinite. */
+  const wadPct = (wad) => (wad.length > 30 ? "∞" : (Number(BigInt(wad) / 10n ** 12n) / 1e4).toFixed(2) + " %");
   const pct = (bps) => (bps === null || bps === undefined ? "" : (bps / 100).toFixed(2) + " %");
   const factor = (ray) => (Number(BigInt(ray) / 10n ** 21n) / 1e6).toFixed(6);
   const table = (head, rows, testid) =>
@@ -112,8 +114,10 @@
         tapes(orderBy: version) { id version loanCount totalPrincipalCents merkleRoot changeKind anchoredAt }
         periods(orderBy: period, first: 1000) { period endingBalanceCents } }
       periodMetrics_collection(where: { pool: $pool }, orderBy: period, first: 1000) { period beginningBalanceCents endingBalanceCents cprBps cdrBps
-        delinquent30Bps delinquent60Bps delinquent90PlusBps cumulativeNetLossCents cumulativeNetLossBps overcollateralizationBps }
-      triggers(where: { pool: $pool }) { name breached valueWad thresholdWad lastPeriod }
+        delinquent30Bps delinquent60Bps delinquent90PlusBps cumulativeNetLossCents cumulativeNetLossBps overcollateralizationBps
+        interestCoverageBps }
+      triggers(where: { pool: $pool }, orderBy: index) { index kind effect breached valueWad thresholdWad lastPeriod
+        periods(orderBy: period, first: 1000) { period breached } }
       alerts(where: { pool: $pool }, orderBy: period) { period rule direction value threshold } }`,
       { id: id, pool: id },
     );
@@ -179,10 +183,14 @@
       ) +
       "<h2>Triggers</h2>" +
       table(
-        ["Trigger", "Status", "Period"],
+        ["#", "Trigger", "Effect", "Status", "Value", "Threshold", "Tested in period"],
         d.triggers.map((t) => [
-          esc(t.name),
-          t.breached ? '<span class="alert">breached</span>' : "cured",
+          t.index,
+          esc(t.kind),
+          esc(t.effect),
+          t.lastPeriod === 0 ? "not tested" : t.breached ? '<span class="alert">breached</span>' : "ok",
+          t.lastPeriod === 0 ? "" : wadPct(t.valueWad),
+          t.lastPeriod === 0 ? "" : wadPct(t.thresholdWad),
           t.lastPeriod,
         ]),
         "triggers",
@@ -233,6 +241,24 @@
     chart(el, "Cumulative net loss (% of original)", ["cum. net loss"], xs, [
       ms.map((m) => m.cumulativeNetLossBps / 100),
     ]);
+    chart(el, "Coverage: OC / IC (%)", ["OC", "IC"], xs, [
+      ms.map((m) => m.overcollateralizationBps / 100),
+      ms.map((m) => m.interestCoverageBps / 100),
+    ]);
+    if (d.triggers.length) {
+      chart(
+        el,
+        "Trigger status over periods (1 = breached)",
+        d.triggers.map((t) => `${t.index} ${t.kind}`),
+        xs,
+        d.triggers.map((t) =>
+          xs.map((x) => {
+            const at = t.periods.find((q) => q.period === x);
+            return at ? (at.breached ? 1 : 0) : null;
+          }),
+        ),
+      );
+    }
     chart(el, "Alerts raised", ["alerts"], xs, [xs.map((x) => d.alerts.filter((a) => a.period === x).length)]);
   }
 

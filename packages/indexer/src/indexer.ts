@@ -61,6 +61,8 @@ const ACTOR_ARGS = [
 export class Indexer {
   private sources = new Map<string, string>();
   private span = 100;
+  /** Logs of the blocks after a range cut at the request limit, kept for the next range. */
+  private surplus: { from: number; to: number; logs: QueuedLog[]; sourcesVersion: number } | undefined;
   /** Bumped whenever the followed contracts change: a range fetched before is stale. */
   private sourcesVersion = 0;
   private indexingError: IndexerError | undefined;
@@ -76,6 +78,7 @@ export class Indexer {
 
   async init(): Promise<void> {
     this.sourcesVersion++;
+    this.surplus = undefined;
     this.sources = new Map(this.deps.sources);
     for await (const [address, kind] of this.deps.store.sub("sources").iterator()) this.sources.set(address, kind);
   }
@@ -129,19 +132,30 @@ export class Indexer {
     const { rpc, options } = this.deps;
     const sourcesVersion = this.sourcesVersion;
     let to = toRequested;
-    const t0 = performance.now();
-    let logs = await rpc.getLogs(from, to, [...this.sources.keys()]);
-    this.timings.logs += performance.now() - t0;
-    if (logs.length > options.maxLogsPerRequest) {
-      // Keep whole blocks up to the limit; the span shrinks for the next request.
-      const cut = logs[options.maxLogsPerRequest];
-      const cutBlock = cut ? Number(cut.blockNumber) : to;
+    let queue: QueuedLog[];
+    const kept = this.surplus;
+    this.surplus = undefined;
+    if (kept && kept.from === from && kept.sourcesVersion === sourcesVersion) {
+      // The rest of an answer cut at the limit: every log of its blocks is already here.
+      to = kept.to;
+      queue = kept.logs;
+    } else {
+      const t0 = performance.now();
+      queue = (await rpc.getLogs(from, to, [...this.sources.keys()])).map(toLog);
+      this.timings.logs += performance.now() - t0;
+    }
+    if (queue.length > options.maxLogsPerRequest) {
+      // Keep whole blocks up to the limit; the span shrinks for the next request, and the logs of
+      // the later blocks are kept for it (the answer had all of them).
+      const cut = queue[options.maxLogsPerRequest];
+      const cutBlock = cut ? cut.blockNumber : to;
       if (cutBlock > from) {
+        const end = queue.findIndex((l) => l.blockNumber >= cutBlock);
+        this.surplus = { from: cutBlock, to, logs: queue.slice(end), sourcesVersion };
         to = cutBlock - 1;
-        logs = logs.filter((l) => Number(l.blockNumber) <= to);
+        queue = queue.slice(0, end);
       }
     }
-    const queue = logs.map(toLog);
     const t1 = performance.now();
     const blocks = new Map<number, BlockInfo>();
     const numbers = [...new Set([...queue.map((l) => l.blockNumber), to])];

@@ -22,7 +22,7 @@ export function ratioBps(part: bigint, whole: bigint): number {
  * breaks. CPR = prepayments over the opening balance net of scheduled principal; CDR = new defaults
  * over the opening balance; both annualised from the monthly rate. Cumulative net loss carries
  * from the previous period's metrics; OC is the pool balance over the issued face (original face:
- * factors are not applied yet); IC needs the waterfall's coupon due (issue 3) and stays 0.
+ * factors are not applied yet); IC comes from the waterfall's PeriodDistributed (0 until the period runs).
  */
 export async function computeMetrics(ctx: HandlerContext, reportId: string): Promise<void> {
   const report = await ctx.store.get("PeriodReport", reportId);
@@ -43,6 +43,7 @@ export async function computeMetrics(ctx: HandlerContext, reportId: string): Pro
   const cumulativeNetLoss =
     (previousMetrics ? big(previousMetrics, "cumulativeNetLossCents") : 0n) + defaults - big(report, "recoveryCents");
   const totalFace = typeof pool["totalFaceCents"] === "string" ? BigInt(pool["totalFaceCents"]) : 0n;
+  const existing = await ctx.store.get("PeriodMetrics", reportId);
   const metrics: EntityData = {
     pool: poolId,
     report: reportId,
@@ -57,7 +58,8 @@ export async function computeMetrics(ctx: HandlerContext, reportId: string): Pro
     cumulativeNetLossCents: cumulativeNetLoss.toString(),
     cumulativeNetLossBps: ratioBps(cumulativeNetLoss, originalBalance),
     overcollateralizationBps: ratioBps(ending, totalFace),
-    interestCoverageBps: 0,
+    // Set by the waterfall's PeriodDistributed (handlers/waterfall.ts); a restatement keeps it.
+    interestCoverageBps: typeof existing?.["interestCoverageBps"] === "number" ? existing["interestCoverageBps"] : 0,
     timestamp: String(ctx.log.timestamp),
   };
   await ctx.store.set("PeriodMetrics", reportId, metrics);
@@ -72,6 +74,7 @@ export async function computeMetrics(ctx: HandlerContext, reportId: string): Pro
       pool: poolId,
       period,
       rule: rule.metric,
+      cashToken: null,
       direction: rule.direction,
       value,
       threshold: rule.threshold,

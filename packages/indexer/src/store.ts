@@ -21,10 +21,20 @@ export function padBlock(n: number): string {
 
 /** Deterministic JSON of an entity: keys sorted, so equal states are equal bytes. */
 export function encodeEntity(data: EntityData): string {
+  const keys = Object.keys(data);
+  // Entities of one type have the same fields in the same order: sort each field list once.
+  const signature = keys.join(",");
+  let order = sortedKeys.get(signature);
+  if (!order) {
+    order = [...keys].sort();
+    if (sortedKeys.size > 10_000) sortedKeys.clear();
+    sortedKeys.set(signature, order);
+  }
   const sorted: EntityData = {};
-  for (const key of Object.keys(data).sort()) sorted[key] = data[key] ?? null;
+  for (const key of order) sorted[key] = data[key] ?? null;
   return JSON.stringify(sorted);
 }
+const sortedKeys = new Map<string, string[]>();
 
 export function decodeEntity(text: string, where: string): EntityData {
   const parsed = entityDataSchema.safeParse(JSON.parse(text));
@@ -189,12 +199,13 @@ export class IndexerStore {
 
   /** Apply a batch and keep the cache in step. */
   async commit(ops: BatchOp[]): Promise<void> {
+    // Keys prefixed by hand (the sublevels' own prefixes, so the same bytes): abstract-level's
+    // per-operation sublevel handling costs more than LevelDB's write (a catch-up figure).
     await this.db.batch(
-      ops.map((op) =>
-        op.value === null
-          ? { type: "del" as const, key: op.key, sublevel: this.sub(op.sub) }
-          : { type: "put" as const, key: op.key, value: op.value, sublevel: this.sub(op.sub) },
-      ),
+      ops.map((op) => {
+        const key = this.sub(op.sub).prefix + op.key;
+        return op.value === null ? { type: "del" as const, key } : { type: "put" as const, key, value: op.value };
+      }),
     );
     // Cache committed values of mutable entities only: immutable ones are written once, rarely read.
     if (this.cache.size > 200_000) this.clearCache();
@@ -325,6 +336,7 @@ export class BlockWriter {
     const op = this.overlay.get("e." + type + "\u0000" + id);
     if (op) op.data = full;
     if (!model.immutable) await this.write("h." + type, id + "@" + padBlock(this.block), value, true);
+    if (model.indexed.length === 0) return;
     const prev = prevText === null ? undefined : decodeEntity(prevText, `${type} ${id}`);
     for (const ref of model.indexed) {
       const before = prev?.[ref.name];

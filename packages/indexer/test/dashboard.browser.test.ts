@@ -74,6 +74,7 @@ describe("regulator's dashboard in headless Chromium", function () {
     expect(await page.locator(".chart canvas").count()).to.be.greaterThanOrEqual(5);
     expect(await page.locator('[data-testid="tranche-link"]').count()).to.equal(3);
     expect(await page.textContent('[data-testid="pool-alerts"]')).to.contain("cdrBps");
+    expect(await page.textContent('[data-testid="triggers"]')).to.contain("overcollateralization");
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "pool.png"), fullPage: true });
     await page.click('[data-testid="loans-link"]');
     await ready(`/pool/${pool}/loans`);

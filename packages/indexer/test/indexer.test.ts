@@ -47,6 +47,14 @@ describe("Indexer against a real Hardhat chain", function () {
     await ix.close();
   });
 
+  it("cuts ranges at a tiny request limit (keeping the rest of each answer) to the same bytes", async () => {
+    const small = await openIndexer(chain, "small-requests", { maxLogsPerRequest: 3 });
+    await small.indexer.syncOnce();
+    const cut = await small.store.dump();
+    await small.close();
+    expect(cut).to.deep.equal(await freshDump(chain, "small-requests-fresh"));
+  });
+
   it("resumes after a restart to the same bytes as a fresh re-index", async () => {
     const ix = await openIndexer(chain, "restart");
     await ix.indexer.syncOnce();

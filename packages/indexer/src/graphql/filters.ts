@@ -88,6 +88,17 @@ export function matcher(model: EntityModel, where: Where | undefined): (e: Entit
       text(e)
         .slice(2)
         .includes(str.startsWith("0x") ? str.slice(2) : str);
+    if (f?.list && f.kind !== "ref" && (suffix === "_contains" || suffix === "_not_contains")) {
+      // A scalar list (stored as a JSON array text) contains every value given, as graph-node's.
+      const items = (e: EntityData): unknown[] => {
+        const v = get(e);
+        const parsed: unknown = typeof v === "string" ? JSON.parse(v) : [];
+        return Array.isArray(parsed) ? parsed : [];
+      };
+      const all = (e: EntityData) => list.every((v) => items(e).includes(v));
+      tests.push(suffix === "_contains" ? all : (e) => !all(e));
+      continue;
+    }
     switch (suffix) {
       case "":
         tests.push((e) => compare(f, get(e), value as Scalar) === 0);

@@ -125,6 +125,8 @@ export function apiTypeDefs(model: SchemaModel): string {
   return out.join("\n\n");
 }
 
+const scalarList = z.array(z.union([z.string(), z.number(), z.boolean()]));
+
 function listArgsSdl(type: string): string {
   return `skip: Int = 0, first: Int = 100, orderBy: ${type}_orderBy, orderDirection: OrderDirection, where: ${type}_filter`;
 }
@@ -224,6 +226,12 @@ export function buildApiSchema(model: SchemaModel, deps: GraphQLDeps): GraphQLSc
           if (typeof id !== "string") return null;
           const data = await ctx.loader.load(key(f.type, id, row.block));
           return data ? { data, block: row.block } : null;
+        };
+      } else if (f.list) {
+        // Scalar lists are stored as JSON arrays (a stored value is one scalar).
+        typeResolvers[f.name] = (row: Row) => {
+          const v = row.data[f.name];
+          return typeof v === "string" ? scalarList.parse(JSON.parse(v)) : null;
         };
       } else {
         typeResolvers[f.name] = (row: Row) => row.data[f.name] ?? null;

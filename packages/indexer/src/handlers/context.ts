@@ -76,6 +76,15 @@ export class TupleArgs {
     if (typeof v !== "boolean") throw new IndexerError("ABI_MISMATCH", `${this.name}[${i}]: expected a bool`);
     return v;
   }
+  /** Number of fields (a struct) or elements (an array). */
+  get size(): number {
+    return this.items.length;
+  }
+  /** The elements of an array field, each as a struct. */
+  tuples(i: number): TupleArgs[] {
+    const list = this.tuple(i);
+    return Array.from({ length: list.size }, (_, j) => list.tuple(j));
+  }
   tuple(i: number): TupleArgs {
     const v = this.items[i];
     if (!Array.isArray(v)) throw new IndexerError("ABI_MISMATCH", `${this.name}[${i}]: expected a tuple`);

@@ -1,9 +1,12 @@
 import { cashHandlers } from "./cash";
 import { type HandlerTable } from "./context";
 import { documentHandlers } from "./documents";
+import { offeringFactoryHandlers, offeringHandlers } from "./offering";
 import { poolFactoryHandlers, poolHandlers, trancheFactoryHandlers } from "./pool";
 import { registryHandlers } from "./registry";
+import { dvpHandlers, reconciliationHandlers } from "./settlement";
 import { trancheHandlers } from "./tranche";
+import { waterfallFactoryHandlers, waterfallHandlers } from "./waterfall";
 
 /**
  * Entity handlers by contract kind (artifact name) and event name. Every log of a followed
@@ -19,4 +22,10 @@ export const DEFAULT_HANDLERS: HandlerTable = {
   TrancheToken: trancheHandlers,
   CashToken: cashHandlers,
   DocumentRegistry: documentHandlers,
+  OfferingFactory: offeringFactoryHandlers,
+  Offering: offeringHandlers,
+  WaterfallFactory: waterfallFactoryHandlers,
+  Waterfall: waterfallHandlers,
+  DvPSettlement: dvpHandlers,
+  ReconciliationLog: reconciliationHandlers,
 };

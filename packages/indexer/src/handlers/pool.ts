@@ -226,6 +226,13 @@ const reportRestated: EventHandler = async (ctx) =>
     ctx.args.str("restatedBy"),
   );
 
+const waterfallSet: EventHandler = async (ctx) => updatePool(ctx, { waterfall: ctx.args.str("waterfall") });
+
+const distributionRecorded: EventHandler = async (ctx) => {
+  await updatePool(ctx, { lastDistributedPeriod: ctx.args.int("period") });
+  ctx.audit.actor = ctx.args.str("waterfall");
+};
+
 export const poolFactoryHandlers = { PoolCreated: poolCreated };
 export const trancheFactoryHandlers = { TrancheDeployed: trancheDeployed };
 export const poolHandlers = {
@@ -237,4 +244,6 @@ export const poolHandlers = {
   PoolAccelerated: poolAccelerated,
   ReportSubmitted: reportSubmitted,
   ReportRestated: reportRestated,
+  WaterfallSet: waterfallSet,
+  DistributionRecorded: distributionRecorded,
 };

@@ -9,6 +9,7 @@ import {
   eventId,
   getMember,
   load,
+  seqId,
 } from "./context";
 import { type EntityData } from "../store";
 
@@ -128,7 +129,51 @@ const forcedTransfer: EventHandler = async (ctx) => {
   ctx.audit.actor = a.str("trustee");
 };
 
+/** The pool credited a period's cash to the holders (pull model: each holder claims it later). */
+const cashDistributed: EventHandler = async (ctx) => {
+  const a = ctx.args;
+  const period = a.int("period");
+  const t = await load(ctx.store, "Tranche", ctx.log.address);
+  await ctx.store.set("TrancheDistribution", seqId(ctx.log.address, period), {
+    tranche: ctx.log.address,
+    period,
+    cashCents: a.str("cashCents"),
+    cashPerUnitWad: a.str("cashPerUnitWad"),
+    distributedCents: a.str("distributedCents"),
+    factorRay: a.str("factorRay"),
+    timestamp: String(ctx.log.timestamp),
+  });
+  await ctx.store.set("Tranche", ctx.log.address, {
+    ...t,
+    distributedCents: a.str("distributedCents"),
+    cashPerUnitWad: a.str("cashPerUnitWad"),
+  });
+  ctx.audit.actor = ctx.log.txFrom;
+};
+
+/** A holder claimed its cash: the Claim, and the position's claimed total (the cash itself is a CashMovement). */
+const claimed: EventHandler = async (ctx) => {
+  const a = ctx.args;
+  const account = a.str("account");
+  await ctx.store.set("Claim", eventId(ctx.log), {
+    tranche: ctx.log.address,
+    holder: account,
+    amountCents: a.str("amountCents"),
+    totalClaimedCents: a.str("totalClaimedCents"),
+    timestamp: String(ctx.log.timestamp),
+    transactionHash: ctx.log.txHash,
+  });
+  const [id, p] = await getPosition(ctx, account);
+  await ctx.store.set("Position", id, {
+    ...p,
+    claimedCents: a.str("totalClaimedCents"),
+    updatedAt: String(ctx.log.timestamp),
+  });
+};
+
 export const trancheHandlers = {
+  CashDistributed: cashDistributed,
+  Claimed: claimed,
   Transfer: transfer,
   Paused: setPaused(true),
   Unpaused: setPaused(false),

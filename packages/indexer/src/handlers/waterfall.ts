@@ -1,0 +1,271 @@
+// Waterfall (one per deal, followed from WaterfallFactory.WaterfallCreated): configuration, guarantee cash,
+// periods run (Distribution, the IC ratio of the period's metrics), trigger status per pool and period.
+// Everything that depends on the layout of the Waterfall's events is in this module (the field positions
+// below): when the contract's events change, adapt them here.
+import {
+  type EventHandler,
+  type HandlerContext,
+  type TupleArgs,
+  enumName,
+  eventId,
+  getMember,
+  load,
+  seqId,
+} from "./context";
+import { ratioBps } from "../metrics";
+
+/** Field positions (ABI order) of the structs the Waterfall's events carry (contracts/types/WaterfallTypes.sol). */
+const CONFIG = { tranches: 5, fees: 6, triggers: 10 } as const;
+const TRIGGER_TERMS = { kind: 0, effect: 1 } as const;
+const PARTIES = { equityHolder: 1, guarantor: 2 } as const;
+const INPUTS = { interestCollectionsCents: 4, principalCollectionsCents: 5 } as const;
+const FEE_PAYMENT = { dueCents: 0, paidCents: 1 } as const;
+const TRANCHE_PAYMENT = {
+  interestDueCents: 1,
+  interestPaidCents: 2,
+  principalPaidCents: 3,
+  writeDownCents: 4,
+  writeUpCents: 5,
+} as const;
+const TRIGGER_OUTCOME = { valueWad: 0, thresholdWad: 1, breached: 2, breachedNow: 3, curedNow: 4 } as const;
+const RESULT = {
+  accelerated: 0,
+  principalMode: 1,
+  trapping: 2,
+  fees: 4,
+  tranches: 5,
+  triggers: 6,
+  reserveReleaseCents: 8,
+  reserveDrawCents: 9,
+  reserveTopUpCents: 10,
+  guaranteeDrawCents: 11,
+  guaranteeFeePaidCents: 13,
+  guaranteeReimbursedCents: 14,
+  residualCents: 15,
+  next: 16,
+} as const;
+const STATE = { reserveCents: 3 } as const;
+
+export const TRIGGER_KIND = ["overcollateralization", "interestCoverage", "cumulativeNetLoss", "delinquency60Plus"];
+export const TRIGGER_EFFECT = ["switchToSequential", "trapExcessSpread", "eventOfDefault"];
+
+function sum(rows: TupleArgs[], field: number): bigint {
+  return rows.reduce((s, r) => s + BigInt(r.str(field)), 0n);
+}
+
+function triggerId(waterfall: string, index: number): string {
+  return seqId(waterfall, index);
+}
+
+const waterfallCreated: EventHandler = async (ctx) => {
+  const a = ctx.args;
+  const waterfall = a.str("waterfall");
+  await getMember(ctx.store, a.str("trustee"), ctx.log.timestamp);
+  await ctx.store.set("Waterfall", waterfall, {
+    pool: a.str("pool"),
+    createdBy: a.str("trustee"),
+    createdAt: String(ctx.log.timestamp),
+    configHash: null,
+    trancheCount: null,
+    feeCount: null,
+    triggerCount: null,
+    equityHolder: null,
+    guarantor: null,
+    guaranteeCashCents: "0",
+    lastPeriod: 0,
+    reserveCents: "0",
+    cleanUpFactorRay: null,
+    cleanUpExercisedAfterPeriod: null,
+  });
+  await ctx.follow(waterfall, "Waterfall");
+  ctx.audit.pool = a.str("pool");
+  ctx.audit.actor = a.str("trustee");
+};
+
+async function updateWaterfall(ctx: HandlerContext, fields: Record<string, string | number | null>): Promise<string> {
+  const w = await load(ctx.store, "Waterfall", ctx.log.address);
+  await ctx.store.set("Waterfall", ctx.log.address, { ...w, ...fields });
+  const pool = w["pool"];
+  ctx.audit.pool = typeof pool === "string" ? pool : null;
+  return ctx.audit.pool ?? "";
+}
+
+const configured: EventHandler = async (ctx) => {
+  const config = ctx.args.tuple("config");
+  const parties = ctx.args.tuple("parties");
+  const triggers = config.tuples(CONFIG.triggers);
+  const pool = await updateWaterfall(ctx, {
+    configHash: ctx.args.str("configHash"),
+    trancheCount: config.tuple(CONFIG.tranches).size,
+    feeCount: config.tuple(CONFIG.fees).size,
+    triggerCount: triggers.length,
+    equityHolder: parties.str(PARTIES.equityHolder),
+    guarantor: parties.str(PARTIES.guarantor),
+  });
+  // The configuration starts afresh: every trigger unbreached until a period tests it.
+  for (const [index, t] of triggers.entries()) {
+    await ctx.store.set("Trigger", triggerId(ctx.log.address, index), {
+      pool,
+      waterfall: ctx.log.address,
+      index,
+      kind: enumName(TRIGGER_KIND, t.int(TRIGGER_TERMS.kind), "TriggerKind"),
+      effect: enumName(TRIGGER_EFFECT, t.int(TRIGGER_TERMS.effect), "TriggerEffect"),
+      breached: false,
+      valueWad: "0",
+      thresholdWad: "0",
+      lastPeriod: 0,
+      updatedAt: String(ctx.log.timestamp),
+    });
+  }
+  ctx.audit.actor = ctx.args.str("trustee");
+};
+
+const guaranteeCommitted: EventHandler = async (ctx) => {
+  await updateWaterfall(ctx, { guaranteeCashCents: ctx.args.str("guaranteeCashCents") });
+};
+
+const periodDistributed: EventHandler = async (ctx) => {
+  const a = ctx.args;
+  const period = a.int("period");
+  const inputs = a.tuple("inputs");
+  const r = a.tuple("result");
+  const w = await load(ctx.store, "Waterfall", ctx.log.address);
+  const pool = typeof w["pool"] === "string" ? w["pool"] : "";
+  const fees = r.tuples(RESULT.fees);
+  const tranches = r.tuples(RESULT.tranches);
+  const reserveCents = r.tuple(RESULT.next).str(STATE.reserveCents);
+  const trustee = a.str("trustee");
+  await getMember(ctx.store, trustee, ctx.log.timestamp);
+  await ctx.store.set("Distribution", seqId(ctx.log.address, period), {
+    waterfall: ctx.log.address,
+    pool,
+    period,
+    reportRevision: a.int("reportRevision"),
+    accelerated: r.bool(RESULT.accelerated),
+    principalMode: r.int(RESULT.principalMode),
+    trapping: r.bool(RESULT.trapping),
+    interestCollectionsCents: inputs.str(INPUTS.interestCollectionsCents),
+    principalCollectionsCents: inputs.str(INPUTS.principalCollectionsCents),
+    feesPaidCents: sum(fees, FEE_PAYMENT.paidCents).toString(),
+    interestPaidCents: sum(tranches, TRANCHE_PAYMENT.interestPaidCents).toString(),
+    principalPaidCents: sum(tranches, TRANCHE_PAYMENT.principalPaidCents).toString(),
+    writeDownCents: sum(tranches, TRANCHE_PAYMENT.writeDownCents).toString(),
+    writeUpCents: sum(tranches, TRANCHE_PAYMENT.writeUpCents).toString(),
+    reserveReleaseCents: r.str(RESULT.reserveReleaseCents),
+    reserveDrawCents: r.str(RESULT.reserveDrawCents),
+    reserveTopUpCents: r.str(RESULT.reserveTopUpCents),
+    guaranteeDrawCents: r.str(RESULT.guaranteeDrawCents),
+    guaranteeFeePaidCents: r.str(RESULT.guaranteeFeePaidCents),
+    guaranteeReimbursedCents: r.str(RESULT.guaranteeReimbursedCents),
+    residualCents: r.str(RESULT.residualCents),
+    reserveCents,
+    trustee,
+    timestamp: String(ctx.log.timestamp),
+    blockNumber: String(ctx.log.blockNumber),
+    transactionHash: ctx.log.txHash,
+  });
+  const guaranteeCash =
+    BigInt(typeof w["guaranteeCashCents"] === "string" ? w["guaranteeCashCents"] : "0") -
+    BigInt(r.str(RESULT.guaranteeDrawCents)) +
+    BigInt(r.str(RESULT.guaranteeReimbursedCents));
+  await ctx.store.set("Waterfall", ctx.log.address, {
+    ...w,
+    lastPeriod: period,
+    reserveCents,
+    guaranteeCashCents: guaranteeCash.toString(),
+  });
+
+  // Interest coverage of the period: interest collected over the senior fees and tranche interest due.
+  const due = sum(fees, FEE_PAYMENT.dueCents) + sum(tranches, TRANCHE_PAYMENT.interestDueCents);
+  const metricsId = seqId(pool, period);
+  const metrics = await ctx.store.get("PeriodMetrics", metricsId);
+  if (metrics) {
+    const ic = ratioBps(BigInt(inputs.str(INPUTS.interestCollectionsCents)), due);
+    await ctx.store.set("PeriodMetrics", metricsId, { ...metrics, interestCoverageBps: ic });
+  }
+
+  // Each trigger's standing after the period: its history row and its current status.
+  for (const [index, t] of r.tuples(RESULT.triggers).entries()) {
+    const id = triggerId(ctx.log.address, index);
+    const current = await ctx.store.get("Trigger", id);
+    if (!current) continue;
+    const outcome = {
+      breached: t.bool(TRIGGER_OUTCOME.breached),
+      valueWad: t.str(TRIGGER_OUTCOME.valueWad),
+      thresholdWad: t.str(TRIGGER_OUTCOME.thresholdWad),
+    };
+    await ctx.store.set("TriggerPeriod", seqId(id, period), {
+      trigger: id,
+      pool,
+      period,
+      ...outcome,
+      breachedNow: t.bool(TRIGGER_OUTCOME.breachedNow),
+      curedNow: t.bool(TRIGGER_OUTCOME.curedNow),
+      timestamp: String(ctx.log.timestamp),
+    });
+    await ctx.store.set("Trigger", id, {
+      ...current,
+      ...outcome,
+      lastPeriod: period,
+      updatedAt: String(ctx.log.timestamp),
+    });
+  }
+  ctx.audit.pool = pool;
+  ctx.audit.actor = trustee;
+};
+
+const triggerChanged =
+  (breached: boolean): EventHandler =>
+  async (ctx) => {
+    const a = ctx.args;
+    const w = await load(ctx.store, "Waterfall", ctx.log.address);
+    const pool = typeof w["pool"] === "string" ? w["pool"] : "";
+    const index = a.int("trigger");
+    await ctx.store.set("TriggerEvent", eventId(ctx.log), {
+      waterfall: ctx.log.address,
+      period: a.int("period"),
+      trigger: index,
+      kind: a.int("kind"),
+      effect: a.int("effect"),
+      breached,
+      valueWad: a.str("valueWad"),
+      thresholdWad: a.str("thresholdWad"),
+      timestamp: String(ctx.log.timestamp),
+    });
+    const id = triggerId(ctx.log.address, index);
+    const current = await ctx.store.get("Trigger", id);
+    await ctx.store.set("Trigger", id, {
+      pool,
+      waterfall: ctx.log.address,
+      index,
+      kind: enumName(TRIGGER_KIND, a.int("kind"), "TriggerKind"),
+      effect: enumName(TRIGGER_EFFECT, a.int("effect"), "TriggerEffect"),
+      ...current,
+      breached,
+      valueWad: a.str("valueWad"),
+      thresholdWad: a.str("thresholdWad"),
+      lastPeriod: a.int("period"),
+      updatedAt: String(ctx.log.timestamp),
+    });
+    ctx.audit.pool = pool;
+    ctx.audit.actor = ctx.log.txFrom;
+  };
+
+const cleanUpCallSet: EventHandler = async (ctx) => {
+  await updateWaterfall(ctx, { cleanUpFactorRay: ctx.args.str("factorRay") });
+};
+
+const cleanUpCallExercised: EventHandler = async (ctx) => {
+  await updateWaterfall(ctx, { cleanUpExercisedAfterPeriod: ctx.args.int("lastPeriod") });
+};
+
+export const waterfallFactoryHandlers = { WaterfallCreated: waterfallCreated };
+export const waterfallHandlers = {
+  WaterfallConfigured: configured,
+  GuaranteeCommitted: guaranteeCommitted,
+  PeriodDistributed: periodDistributed,
+  TriggerBreached: triggerChanged(true),
+  TriggerCured: triggerChanged(false),
+  CleanUpCallSet: cleanUpCallSet,
+  CleanUpCallExercised: cleanUpCallExercised,
+};

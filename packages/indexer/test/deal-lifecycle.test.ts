@@ -1,0 +1,281 @@
+/**
+ * The contracts added with the waterfall, the offering, DvP and reconciliation, indexed from a real chain and
+ * asserted through GraphQL: the sample deal issued through its offering, period 1 run through its waterfall and
+ * claimed, a DvP trade and a cancelled order, a reconciliation with breaks (an Alert).
+ */
+import { expect } from "chai";
+import { keccak256, toUtf8Bytes, type Signer } from "ethers";
+import pino from "pino";
+import { createApp, listen, type RunningServer } from "../src/app";
+import {
+  AssetPool__factory,
+  CashToken__factory,
+  DvPSettlement__factory,
+  ReconciliationLog__factory,
+  TrancheToken__factory,
+  Waterfall__factory,
+} from "../../../typechain-types";
+import { dealActions, model, openIndexer, startTestChain, type TestChain, type TestIndexer } from "./chain";
+
+const ORDER_TYPES = {
+  Order: [
+    { name: "maker", type: "address" },
+    { name: "isSell", type: "bool" },
+    { name: "tranche", type: "address" },
+    { name: "amountCents", type: "uint256" },
+    { name: "priceBps", type: "uint256" },
+    { name: "cashToken", type: "address" },
+    { name: "counterparty", type: "address" },
+    { name: "expiry", type: "uint64" },
+    { name: "nonce", type: "uint256" },
+  ],
+};
+const ZERO = "0x0000000000000000000000000000000000000000";
+
+describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) through GraphQL", function () {
+  let chain: TestChain;
+  let ix: TestIndexer;
+  let server: RunningServer;
+  let pool = "";
+  let senior = "";
+  let waterfall = "";
+  let investor1 = "";
+  let investor2 = "";
+  let cashToken = "";
+  let claimedCents = 0n;
+  let distributedToSenior = 0n;
+
+  async function data(query: string): Promise<Record<string, unknown>> {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query }),
+    });
+    const answer = (await res.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+    expect(answer.errors, JSON.stringify(answer.errors)).to.equal(undefined);
+    return answer.data ?? {};
+  }
+
+  before(async () => {
+    chain = await startTestChain({ withSampleDeal: true });
+    const actions = dealActions(chain);
+    const { signerOf } = actions;
+    const nonce = async (s: Signer) =>
+      Number(await chain.rpc<string>("eth_getTransactionCount", [await s.getAddress(), "pending"]));
+    pool = actions.deal.pool.toLowerCase();
+    senior = (actions.deal.tranches[0]?.address ?? "").toLowerCase();
+    cashToken = chain.deployment.cashToken.toLowerCase();
+    investor1 = (await signerOf("investor-1").getAddress()).toLowerCase();
+    investor2 = (await signerOf("investor-2").getAddress()).toLowerCase();
+    const custodian = signerOf("custodian");
+    const servicer = signerOf("servicer");
+    const trustee = signerOf("trustee");
+    const cash = CashToken__factory.connect(cashToken, custodian);
+
+    // Each period: the servicer reports, the collections reach the waterfall, the trustee runs it.
+    waterfall = (await AssetPool__factory.connect(pool, chain.provider).waterfall()).toLowerCase();
+    const runPeriod = async (period: number, stress: number): Promise<void> => {
+      await actions.report(period, stress);
+      const report = await AssetPool__factory.connect(pool, chain.provider).report(period);
+      const collections =
+        report.interestCollectedCents + report.scheduledPrincipalCents + report.prepaymentCents + report.recoveryCents;
+      const ref = keccak256(toUtf8Bytes(`collections:${period}`));
+      await (await cash.mint(await servicer.getAddress(), collections, ref, { nonce: await nonce(custodian) })).wait();
+      await (await cash.connect(servicer).transfer(waterfall, collections, { nonce: await nonce(servicer) })).wait();
+      const wf = Waterfall__factory.connect(waterfall, trustee);
+      await (await wf.runPeriod(period, 0n, [], { nonce: await nonce(trustee) })).wait();
+    };
+    await runPeriod(1, 1);
+    const seniorToken = TrancheToken__factory.connect(senior, signerOf("investor-1"));
+    await (await seniorToken.claim({ nonce: await nonce(signerOf("investor-1")) })).wait();
+    claimedCents = await seniorToken.claimedCents(investor1);
+    // Period 2 under stress: cumulative net loss above 5 % breaches the deal's loss trigger.
+    await runPeriod(2, 15);
+    distributedToSenior = await seniorToken.distributedCents();
+
+    // A DvP trade: investor-1 sells 1,000.00 of senior face to investor-2 at 99 %, and cancels another order.
+    const dvp = DvPSettlement__factory.connect(chain.deployment.dvp, signerOf("investor-2"));
+    const domain = {
+      name: "ABS DvP Settlement",
+      version: "1",
+      chainId: (await chain.provider.getNetwork()).chainId,
+      verifyingContract: chain.deployment.dvp,
+    };
+    const order = (maker: string, isSell: boolean, n: bigint) => ({
+      maker,
+      isSell,
+      tranche: senior,
+      amountCents: 1_000_00n,
+      priceBps: 9_900n,
+      cashToken,
+      counterparty: ZERO,
+      expiry: 4_000_000_000n,
+      nonce: n,
+    });
+    const sell = order(investor1, true, 1n);
+    const buy = order(investor2, false, 1n);
+    const seller = signerOf("investor-1");
+    const buyer = signerOf("investor-2");
+    await (
+      await cash.mint(investor2, 2_000_00n, keccak256(toUtf8Bytes("dvp-cash")), { nonce: await nonce(custodian) })
+    ).wait();
+    await (await seniorToken.approve(chain.deployment.dvp, 1_000_00n, { nonce: await nonce(seller) })).wait();
+    await (await cash.connect(buyer).approve(chain.deployment.dvp, 2_000_00n, { nonce: await nonce(buyer) })).wait();
+    await (
+      await dvp.settle(
+        sell,
+        await seller.signTypedData(domain, ORDER_TYPES, sell),
+        buy,
+        await buyer.signTypedData(domain, ORDER_TYPES, buy),
+        1_000_00n,
+        { nonce: await nonce(buyer) },
+      )
+    ).wait();
+    await (await dvp.connect(seller).cancel(order(investor1, true, 2n), { nonce: await nonce(seller) })).wait();
+
+    // The custodian reconciles a statement and finds two breaks.
+    const recon = ReconciliationLog__factory.connect(chain.deployment.reconciliationLog, custodian);
+    await (
+      await recon.anchor(
+        cashToken,
+        keccak256(toUtf8Bytes("statement-2026-11")),
+        1_764_000_000n,
+        keccak256(toUtf8Bytes("digest")),
+        40,
+        2,
+        { nonce: await nonce(custodian) },
+      )
+    ).wait();
+
+    ix = await openIndexer(chain, "lifecycle");
+    await ix.indexer.syncOnce();
+    server = await listen(
+      createApp({ store: ix.store, model, logger: pino({ level: "silent" }), hasIndexingErrors: () => false }),
+      "127.0.0.1",
+      0,
+    );
+  });
+  after(async () => {
+    await server?.close();
+    await ix?.close();
+    await chain?.stop();
+  });
+
+  it("follows the offering from OfferingCreated: the deal issued through it, with its subscriptions", async () => {
+    const d = await data(`{ offerings { id status pool { id } tranches raisedCents
+      subscriptions(first: 100) { investor { id } tranche trancheIndex orderCents paidCents allocatedCents cancelled } } }`);
+    const offerings = d["offerings"] as {
+      status: string;
+      pool: { id: string };
+      tranches: string[];
+      raisedCents: string;
+      subscriptions: { investor: { id: string }; tranche: string; orderCents: string; allocatedCents: string }[];
+    }[];
+    expect(offerings).to.have.length(1);
+    const o = offerings[0];
+    expect(o?.status).to.equal("Closed");
+    expect(o?.pool.id).to.equal(pool);
+    expect(o?.tranches[0]).to.equal(senior);
+    const subs = o?.subscriptions ?? [];
+    expect(subs.length).to.be.greaterThan(0);
+    const allocated = subs.reduce((s, x) => s + BigInt(x.allocatedCents), 0n);
+    expect(allocated.toString()).to.equal(o?.raisedCents);
+    expect(subs.some((s) => s.investor.id === investor1 && s.tranche === senior)).to.equal(true);
+    // A scalar list filter: the offering holds the senior tranche, not the pool's address.
+    const held = await data(
+      `{ offerings(where: { tranches_contains: ["${senior.toUpperCase().replace("0X", "0x")}"] }) { id } }`,
+    );
+    expect(held["offerings"]).to.have.length(1);
+    const none = await data(`{ offerings(where: { tranches_contains: ["${pool}"] }) { id } }`);
+    expect(none["offerings"]).to.have.length(0);
+  });
+
+  it("follows the waterfall from WaterfallCreated: two periods, tranche cash, the claim, the IC ratio and a trigger breach", async () => {
+    const d = await data(`{
+      pool(id: "${pool}") { waterfall lastDistributedPeriod }
+      periodMetrics_collection(where: { pool: "${pool}" }) { period interestCoverageBps }
+      waterfall(id: "${waterfall}") { pool { id } lastPeriod triggerCount configHash
+        distributions(orderBy: period) { period interestPaidCents principalPaidCents feesPaidCents trustee { id } } }
+      trancheDistributions(where: { tranche: "${senior}" }, orderBy: period) { period cashCents distributedCents }
+      claims { tranche { id } holder { id } amountCents totalClaimedCents }
+      position(id: "${senior}${investor1.slice(2)}") { claimedCents }
+      triggers(orderBy: index) { index kind effect breached lastPeriod periods(orderBy: period) { period breached valueWad } }
+      triggerEvents { period trigger kind breached }
+      cashMovements(where: { to: "${investor1}", kind: Transfer }) { from amountCents }
+    }`);
+    const p = d["pool"] as { waterfall: string; lastDistributedPeriod: number };
+    expect(p.waterfall).to.equal(waterfall);
+    expect(p.lastDistributedPeriod).to.equal(2);
+    const metrics = d["periodMetrics_collection"] as { period: number; interestCoverageBps: number }[];
+    expect(metrics.find((m) => m.period === 1)?.interestCoverageBps).to.be.greaterThan(10_000);
+    const w = d["waterfall"] as {
+      pool: { id: string };
+      lastPeriod: number;
+      triggerCount: number;
+      distributions: { period: number; interestPaidCents: string; principalPaidCents: string }[];
+    };
+    expect(w.pool.id).to.equal(pool);
+    expect(w.lastPeriod).to.equal(2);
+    expect(w.distributions).to.have.length(2);
+    expect(Number(w.distributions[0]?.interestPaidCents)).to.be.greaterThan(0);
+    const td = d["trancheDistributions"] as { period: number; distributedCents: string }[];
+    expect(td).to.have.length(2);
+    expect(td[1]?.distributedCents).to.equal(distributedToSenior.toString());
+    const claims = d["claims"] as { tranche: { id: string }; holder: { id: string }; totalClaimedCents: string }[];
+    expect(claims).to.have.length(1);
+    expect(claims[0]?.holder.id).to.equal(investor1);
+    expect(claims[0]?.totalClaimedCents).to.equal(claimedCents.toString());
+    expect((d["position"] as { claimedCents: string }).claimedCents).to.equal(claimedCents.toString());
+    const triggers = d["triggers"] as {
+      kind: string;
+      breached: boolean;
+      lastPeriod: number;
+      periods: { period: number; breached: boolean }[];
+    }[];
+    expect(triggers.length).to.equal(w.triggerCount);
+    expect(triggers.map((t) => [t.kind, t.breached, t.lastPeriod])).to.deep.equal([
+      ["overcollateralization", false, 2],
+      ["cumulativeNetLoss", true, 2],
+    ]);
+    expect(triggers[1]?.periods.map((x) => [x.period, x.breached])).to.deep.equal([
+      [1, false],
+      [2, true],
+    ]);
+    const events = d["triggerEvents"] as { period: number; trigger: number; breached: boolean }[];
+    expect(events).to.deep.equal([{ period: 2, trigger: 1, kind: 2, breached: true }]);
+    const moves = d["cashMovements"] as { from: string; amountCents: string }[];
+    expect(moves.some((m) => m.from === senior && m.amountCents === claimedCents.toString())).to.equal(true);
+  });
+
+  it("indexes the DvP trade (positions move) and the cancelled order", async () => {
+    const d = await data(`{
+      trades { tranche { id } seller { id } buyer { id } amountCents cashCents priceBps }
+      orderCancellations { maker { id } filledCents }
+      position(id: "${senior}${investor2.slice(2)}") { balance }
+    }`);
+    const trades = d["trades"] as {
+      tranche: { id: string };
+      seller: { id: string };
+      amountCents: string;
+      cashCents: string;
+    }[];
+    expect(trades).to.have.length(1);
+    expect(trades[0]?.tranche.id).to.equal(senior);
+    expect(trades[0]?.seller.id).to.equal(investor1);
+    expect(trades[0]?.cashCents).to.equal("99000");
+    expect(d["orderCancellations"]).to.deep.equal([{ maker: { id: investor1 }, filledCents: "0" }]);
+    const balance = await TrancheToken__factory.connect(senior, chain.provider).balanceOf(investor2);
+    expect((d["position"] as { balance: string }).balance).to.equal(balance.toString());
+  });
+
+  it("indexes the reconciliation and raises an Alert for its breaks", async () => {
+    const d = await data(`{
+      reconciliations { cashToken matchedCount breakCount revision }
+      reconciliationAlerts { breakCount }
+      alerts(where: { rule: "reconciliationBreaks" }) { pool { id } cashToken value }
+    }`);
+    expect(d["reconciliations"]).to.deep.equal([{ cashToken, matchedCount: 40, breakCount: 2, revision: 1 }]);
+    expect(d["reconciliationAlerts"]).to.deep.equal([{ breakCount: 2 }]);
+    expect(d["alerts"]).to.deep.equal([{ pool: null, cashToken, value: 2 }]);
+  });
+});
