@@ -143,30 +143,37 @@ const cashDistributed: EventHandler = async (ctx) => {
     factorRay: a.str("factorRay"),
     timestamp: String(ctx.log.timestamp),
   });
+  // A distribution emits no FactorUpdated: the new factor travels in CashDistributed.
   await ctx.store.set("Tranche", ctx.log.address, {
     ...t,
     distributedCents: a.str("distributedCents"),
+    factorRay: a.str("factorRay"),
     cashPerUnitWad: a.str("cashPerUnitWad"),
   });
   ctx.audit.actor = ctx.log.txFrom;
 };
 
-/** A holder claimed its cash: the Claim, and the position's claimed total (the cash itself is a CashMovement). */
+/**
+ * A holder claimed its cash: the Claim, and the position's claimed total (the cash itself is a CashMovement).
+ * The token keeps no claimed total (a claim only moves the holding's correction), so the position sums the claims.
+ */
 const claimed: EventHandler = async (ctx) => {
   const a = ctx.args;
   const account = a.str("account");
+  const [id, p] = await getPosition(ctx, account);
+  const previous = p["claimedCents"] === undefined || p["claimedCents"] === null ? 0n : big(p, "claimedCents");
+  const total = String(previous + BigInt(a.str("amountCents")));
   await ctx.store.set("Claim", eventId(ctx.log), {
     tranche: ctx.log.address,
     holder: account,
     amountCents: a.str("amountCents"),
-    totalClaimedCents: a.str("totalClaimedCents"),
+    totalClaimedCents: total,
     timestamp: String(ctx.log.timestamp),
     transactionHash: ctx.log.txHash,
   });
-  const [id, p] = await getPosition(ctx, account);
   await ctx.store.set("Position", id, {
     ...p,
-    claimedCents: a.str("totalClaimedCents"),
+    claimedCents: total,
     updatedAt: String(ctx.log.timestamp),
   });
 };
