@@ -55,9 +55,18 @@ export interface SchemaModel {
   enums: string[];
 }
 
-/** The indexer's entity schema (packages/indexer/schema.graphql). */
-export function loadSchemaModel(file = path.join(__dirname, "..", "schema.graphql")): SchemaModel {
-  return parseSchemaModel(readFileSync(file, "utf8"));
+/**
+ * The files of the indexer's entity schema: subgraph/schema.graphql (every on-chain entity, the one schema the
+ * graph-node deployment shares) and packages/indexer/schema.indexer.graphql (the indexer's additions).
+ */
+export const SCHEMA_FILES: readonly string[] = [
+  path.join(__dirname, "..", "..", "..", "subgraph", "schema.graphql"),
+  path.join(__dirname, "..", "schema.indexer.graphql"),
+];
+
+/** The indexer's entity schema: the subgraph's, extended by the indexer's additions. */
+export function loadSchemaModel(files: readonly string[] = SCHEMA_FILES): SchemaModel {
+  return parseSchemaModel(files.map((file) => readFileSync(file, "utf8")).join("\n"));
 }
 
 /** Parse an entity schema in The Graph's language into the model the store and GraphQL layer use. */
