@@ -30,11 +30,8 @@ import {
   loadSchemaModel,
   sourcesFromAddressBook,
 } from "@abs/indexer";
-import { AddressBook } from "../deploy/address-book";
-import { loadNetworkConfig } from "../deploy/config";
-import { deployConsortium } from "../deploy/consortium";
+import { deployLocalConsortium } from "../deploy/local-consortium";
 import { sampleTapeSaltKey } from "../deploy/sample-deal";
-import { memberSigners, resolveSigner } from "../deploy/signers";
 import { rpc, startChain } from "./lib/chain-process";
 
 const env = z
@@ -69,24 +66,11 @@ async function main(): Promise<void> {
   });
   try {
     const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
-    const config = loadNetworkConfig("localhost");
     const bookFile = path.join(dir, "addresses.json");
-    const deployment = await deployConsortium({
-      config,
-      provider,
-      deployer: resolveSigner(config.deployer, provider),
-      signerOf: memberSigners(config, provider),
-      book: AddressBook.open(bookFile, {
-        network: "localhost",
-        chainId: 31337,
-        genesisHash: (await provider.getBlock(0))?.hash ?? "",
-      }),
-      log: () => undefined,
-    });
+    const { config, deployment, signerOf } = await deployLocalConsortium(provider, { bookFile, withSampleDeal: true });
     const deal = deployment.sampleDeal;
     const senior = deal?.tranches[0]?.address;
     if (!deal || !senior) throw new Error("the bench needs the sample deal");
-    const signerOf = memberSigners(config, provider);
     const investors = await Promise.all(
       ["investor-1", "investor-2", "investor-3"].map((n) => signerOf(n).getAddress()),
     );

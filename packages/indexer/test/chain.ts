@@ -8,12 +8,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { JsonRpcProvider, NonceManager, keccak256, toUtf8Bytes, type Signer } from "ethers";
 import pino from "pino";
-import { AddressBook } from "../../../deploy/address-book";
-import { loadNetworkConfig } from "../../../deploy/config";
-import { deployConsortium, type ConsortiumDeployment } from "../../../deploy/consortium";
+import { type ConsortiumDeployment } from "../../../deploy/consortium";
+import { deployLocalConsortium } from "../../../deploy/local-consortium";
 import { sampleTapeSaltKey } from "../../../deploy/sample-deal";
 import { generateLoans, type LoanRecord } from "@abs/core";
-import { memberSigners, resolveSigner } from "../../../deploy/signers";
+import { loadNetworkConfig } from "../../../deploy/config";
+import { memberSigners } from "../../../deploy/signers";
 import { AssetPool__factory, TrancheToken__factory } from "../../../typechain-types";
 import { rpc, startChain, type ChainProcess } from "../../../scripts/lib/chain-process";
 import {
@@ -46,22 +46,11 @@ export async function startTestChain(options: { withSampleDeal: boolean }): Prom
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const chain = await startChain({ host: "127.0.0.1", port, cwd: ROOT });
   const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
-  const { sampleDeal, ...withoutDeal } = loadNetworkConfig("localhost");
-  const config = options.withSampleDeal ? { ...withoutDeal, sampleDeal } : withoutDeal;
   const dir = mkdtempSync(path.join(tmpdir(), "abs-indexer-test-"));
   const addressBook = path.join(dir, "addresses.json");
-  const chainId = (await provider.getNetwork()).chainId;
-  const deployment = await deployConsortium({
-    config,
-    provider,
-    deployer: resolveSigner(config.deployer, provider),
-    signerOf: memberSigners(config, provider),
-    book: AddressBook.open(addressBook, {
-      network: "localhost",
-      chainId: Number(chainId),
-      genesisHash: (await provider.getBlock(0))?.hash ?? "",
-    }),
-    log: () => undefined,
+  const { deployment } = await deployLocalConsortium(provider, {
+    bookFile: addressBook,
+    withSampleDeal: options.withSampleDeal,
   });
   return {
     chain,
