@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes, type Signer } from "ethers";
 import pino from "pino";
+import { DVP_ORDER_TYPES } from "@abs/core";
 import { createApp, listen, type RunningServer } from "../src/app";
 import {
   AssetPool__factory,
@@ -17,19 +18,6 @@ import {
 } from "../../../typechain-types";
 import { dealActions, model, openIndexer, startTestChain, type TestChain, type TestIndexer } from "./chain";
 
-const ORDER_TYPES = {
-  Order: [
-    { name: "maker", type: "address" },
-    { name: "isSell", type: "bool" },
-    { name: "tranche", type: "address" },
-    { name: "amountCents", type: "uint256" },
-    { name: "priceBps", type: "uint256" },
-    { name: "cashToken", type: "address" },
-    { name: "counterparty", type: "address" },
-    { name: "expiry", type: "uint64" },
-    { name: "nonce", type: "uint256" },
-  ],
-};
 const ZERO = "0x0000000000000000000000000000000000000000";
 
 describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) through GraphQL", function () {
@@ -125,9 +113,9 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
     await (
       await dvp.settle(
         sell,
-        await seller.signTypedData(domain, ORDER_TYPES, sell),
+        await seller.signTypedData(domain, DVP_ORDER_TYPES, sell),
         buy,
-        await buyer.signTypedData(domain, ORDER_TYPES, buy),
+        await buyer.signTypedData(domain, DVP_ORDER_TYPES, buy),
         1_000_00n,
         { nonce: await nonce(buyer) },
       )
