@@ -24,6 +24,8 @@
  * | ABS_NODE_WINDOW_MS          | allowed clock distance of signed requests            | 60000            |
  * | ABS_NODE_LOAN_LEVEL_ROLES   | comma list of roles that read loan-level data        | TRUSTEE,REGULATOR|
  * | ABS_NODE_AGGREGATE_ROLES    | comma list of roles that read aggregates only        | INVESTOR         |
+ * | ABS_NODE_CASH_TOKEN         | CashToken address: a CUSTODIAN node runs its bank ledger | none      |
+ * | ABS_NODE_DVP                | DvPSettlement address: the node submits matched trades | none: no DvP |
  * | ABS_NODE_LOG_LEVEL          | pino level                                           | info             |
  */
 import { z } from "zod";
@@ -79,6 +81,14 @@ const envSchema = z
     ABS_NODE_WINDOW_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
     ABS_NODE_LOAN_LEVEL_ROLES: roleList.default(["TRUSTEE", "REGULATOR"]),
     ABS_NODE_AGGREGATE_ROLES: roleList.default(["INVESTOR"]),
+    ABS_NODE_CASH_TOKEN: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed contract address")
+      .optional(),
+    ABS_NODE_DVP: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed contract address")
+      .optional(),
     ABS_NODE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
@@ -129,6 +139,10 @@ export interface NodeConfig {
   /** The originator's master key file (hex): without it the node does not take tape uploads. */
   readonly tapeKeyFile?: string;
   readonly maxUploadErrors: number;
+  /** The cash token: a CUSTODIAN node with it records bank movements and mints/burns to match. */
+  readonly cashToken?: string;
+  /** The DvP settlement contract: with it the node submits matched order pairs (operator route). */
+  readonly dvp?: string;
 }
 
 /** Parse the node configuration from `env`; throws ConfigError listing every bad variable. */
@@ -177,5 +191,7 @@ export function parseNodeConfig(env: Readonly<Record<string, string | undefined>
     ...(e.ABS_NODE_OPERATOR_TOKEN_FILE === undefined ? {} : { operatorTokenFile: e.ABS_NODE_OPERATOR_TOKEN_FILE }),
     ...(e.ABS_NODE_TAPE_KEY_FILE === undefined ? {} : { tapeKeyFile: e.ABS_NODE_TAPE_KEY_FILE }),
     maxUploadErrors: e.ABS_NODE_MAX_UPLOAD_ERRORS,
+    ...(e.ABS_NODE_CASH_TOKEN === undefined ? {} : { cashToken: e.ABS_NODE_CASH_TOKEN }),
+    ...(e.ABS_NODE_DVP === undefined ? {} : { dvp: e.ABS_NODE_DVP }),
   };
 }

@@ -19,6 +19,9 @@ import { TapeUploadService } from "./tape-upload";
 import { tapeUploadRouter } from "./tape-upload-router";
 import { peerLoansRouter } from "./peer-loans-router";
 import { AssetPoolRootReader } from "./peer-client";
+import { LevelBankLedger } from "./custodian/bank-ledger";
+import { CustodianService } from "./custodian/custodian-service";
+import { custodianRouter } from "./custodian/custodian-router";
 
 export interface RunningNode {
   readonly url: string;
@@ -163,6 +166,18 @@ export async function startNode(
       const recovered = await uploads.recover();
       if (recovered.committed + recovered.rolledBack > 0) logger.warn(recovered, "recovered interrupted tape uploads");
       routers.push(tapeUploadRouter(uploads, { maxUploadErrors: config.maxUploadErrors }));
+    }
+    if (config.role === "CUSTODIAN" && config.cashToken !== undefined) {
+      const custodian = new CustodianService({
+        ledger: new LevelBankLedger(db),
+        bridge,
+        provider,
+        cashToken: config.cashToken,
+        logger,
+      });
+      const resumed = await custodian.recover();
+      if (resumed > 0) logger.warn({ resumed }, "settled bank movements interrupted by a restart");
+      routers.push(custodianRouter(custodian));
     }
     const app = createApp({
       logger,
