@@ -17,6 +17,7 @@
  * | ABS_NODE_KEYSTORE_PASSWORD_ENV  | or: name of the env variable holding it          |                  |
  * | ABS_NODE_CONFIRMATIONS      | blocks a transaction needs before it counts          | 1                |
  * | ABS_NODE_TX_TIMEOUT_MS      | wait for confirmations before answering "pending"    | 120000           |
+ * | ABS_NODE_RECEIPT_POLL_MS    | receipt polling interval of the chain bridge, ms     | 250              |
  * | ABS_NODE_RPC_ATTEMPTS       | attempts per RPC call (exponential backoff)          | 6                |
  * | ABS_NODE_OPERATOR_TOKEN_FILE| file holding the operator API bearer token           | none: disabled   |
  * | ABS_NODE_TAPE_KEY_FILE      | originator master key (hex) for pseudonyms and salts | none: no uploads |
@@ -74,6 +75,7 @@ const envSchema = z
       .optional(),
     ABS_NODE_CONFIRMATIONS: z.coerce.number().int().min(1).max(64).default(1),
     ABS_NODE_TX_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
+    ABS_NODE_RECEIPT_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(250),
     ABS_NODE_RPC_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
     ABS_NODE_OPERATOR_TOKEN_FILE: z.string().min(1).optional(),
     ABS_NODE_TAPE_KEY_FILE: z.string().min(1).optional(),
@@ -133,7 +135,12 @@ export interface NodeConfig {
     readonly aggregateRoles: readonly (typeof ROLE_NAMES)[number][];
   };
   readonly logLevel: string;
-  readonly chain: { readonly confirmations: number; readonly txTimeoutMs: number; readonly rpcAttempts: number };
+  readonly chain: {
+    readonly confirmations: number;
+    readonly txTimeoutMs: number;
+    readonly receiptPollMs: number;
+    readonly rpcAttempts: number;
+  };
   /** File holding the operator API's bearer token; without it the operator routes are off. */
   readonly operatorTokenFile?: string;
   /** The originator's master key file (hex): without it the node does not take tape uploads. */
@@ -186,6 +193,7 @@ export function parseNodeConfig(env: Readonly<Record<string, string | undefined>
     chain: {
       confirmations: e.ABS_NODE_CONFIRMATIONS,
       txTimeoutMs: e.ABS_NODE_TX_TIMEOUT_MS,
+      receiptPollMs: e.ABS_NODE_RECEIPT_POLL_MS,
       rpcAttempts: e.ABS_NODE_RPC_ATTEMPTS,
     },
     ...(e.ABS_NODE_OPERATOR_TOKEN_FILE === undefined ? {} : { operatorTokenFile: e.ABS_NODE_OPERATOR_TOKEN_FILE }),

@@ -40,6 +40,8 @@ export {
   type RecordOutcome,
 } from "./custodian/custodian-service";
 export { custodianRouter } from "./custodian/custodian-router";
+export { DvpService, type DvpOrder, type DvpTrade, type SettledTrade } from "./dvp/dvp-service";
+export { dvpRouter } from "./dvp/dvp-router";
 export {
   ChainBridge,
   asChainError,

@@ -22,6 +22,8 @@ import { AssetPoolRootReader } from "./peer-client";
 import { LevelBankLedger } from "./custodian/bank-ledger";
 import { CustodianService } from "./custodian/custodian-service";
 import { custodianRouter } from "./custodian/custodian-router";
+import { DvpService } from "./dvp/dvp-service";
+import { dvpRouter } from "./dvp/dvp-router";
 
 export interface RunningNode {
   readonly url: string;
@@ -144,6 +146,7 @@ export async function startNode(
       {
         confirmations: config.chain.confirmations,
         confirmTimeoutMs: config.chain.txTimeoutMs,
+        pollMs: config.chain.receiptPollMs,
         retry: { ...DEFAULT_RETRY_POLICY, attempts: config.chain.rpcAttempts },
       },
     );
@@ -178,6 +181,9 @@ export async function startNode(
       const resumed = await custodian.recover();
       if (resumed > 0) logger.warn({ resumed }, "settled bank movements interrupted by a restart");
       routers.push(custodianRouter(custodian));
+    }
+    if (config.dvp !== undefined) {
+      routers.push(dvpRouter(new DvpService({ bridge, provider, dvp: config.dvp, chainId, logger })));
     }
     const app = createApp({
       logger,
