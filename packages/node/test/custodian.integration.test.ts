@@ -2,7 +2,7 @@
  * The custodian's node on a real chain: a bank credit mints the cash token through the node's bridge,
  * once per bank reference (duplicates, restarts and crashes between the record and the chain action);
  * payouts are confirmed (burned) or rejected with their bank reference; and after a random sequence of
- * credits and payouts the cash token's total supply equals the node's recorded bank balance (CT-5).
+ * credits and payouts the cash token's total supply equals the node's recorded bank balance (REC-2).
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -184,7 +184,7 @@ describe("custodian node: bank ledger and cash token (real chain)", function () 
     expect(await supply()).to.equal(before + 1_400n);
   });
 
-  it("keeps cash supply equal to the recorded bank balance over random credits and payouts (CT-5)", async () => {
+  it("keeps cash supply equal to the recorded bank balance over random credits and payouts (REC-2)", async () => {
     const action = fc.oneof(
       fc.record({ kind: fc.constant("credit" as const), cents: fc.bigInt({ min: 1n, max: 10_000_00n }) }),
       fc.record({
