@@ -138,10 +138,14 @@ export class CustodianService {
     }
     let amount = 0n;
     try {
-      const payout = (await this.cash.getFunction("payout").staticCall(input.payoutId)) as { amountCents: bigint };
+      const payout = (await this.deps.bridge.rpc("CashToken.payout", () =>
+        this.cash.getFunction("payout").staticCall(input.payoutId),
+      )) as { amountCents: bigint };
       amount = payout.amountCents;
-    } catch {
-      // Unknown payout: the contract's PayoutNotFound answers when the action is simulated.
+    } catch (error) {
+      // An unknown payout reverts the read: the contract's PayoutNotFound answers when the action is
+      // simulated. Any other failure (RPC down) must not record a payout of a wrong amount.
+      if (!(error instanceof ChainError && error.code === "CHAIN_REVERTED")) throw error;
     }
     return {
       bankRef: input.bankRef,
