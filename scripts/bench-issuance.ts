@@ -7,14 +7,20 @@
  *   oversubscribed tranche with 10 and with 100 investors (pro-rata, each refunded), and the marginal
  *   gas per investor;
  * - gas of a DvP trade;
- * - DvP trades per second sustained by one plain JSON-RPC sender (the exchange's key; no member-node
- *   route exists yet), each trade sent and its receipt awaited, and the time from submission to
- *   finality (the receipt: Hardhat automines one block per transaction, final at once, as on QBFT).
+ * - DvP trades per second sustained by one plain JSON-RPC sender (the exchange's key), each trade sent
+ *   and its receipt awaited, and the time from submission to finality (the receipt: Hardhat automines
+ *   one block per transaction, final at once, as on QBFT);
+ * - the same through the exchange member's node: HTTP `POST /v1/dvp/trades` → local signature and
+ *   expiry checks → chain bridge (journal, own nonces, receipt polled every 10 ms) → chain, answered
+ *   once final; with one trade in flight and with BENCH_NODE_CONCURRENCY (default 8) in flight.
  *
  * BENCH_TRADES sets the number of trades (default 200); BENCH_INVESTORS the large closing (default 100).
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import pino from "pino";
 import {
   type ContractTransactionResponse,
   encodeBytes32String,
@@ -25,6 +31,7 @@ import {
   Wallet,
 } from "ethers";
 import { ActionKind, DVP_ORDER_TYPES, roleSet } from "@abs/core";
+import { parseNodeConfig, startNode } from "@abs/node";
 import {
   AssetPool__factory,
   AssetPoolFactory__factory,
@@ -70,7 +77,11 @@ async function main(): Promise<void> {
   const chain = await startChain({ host: "127.0.0.1", port, cwd: path.resolve(__dirname, "..") });
   try {
     const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
-    const { config, signerOf, deployment: d } = await deployLocalConsortium(provider, {
+    const {
+      config,
+      signerOf,
+      deployment: d,
+    } = await deployLocalConsortium(provider, {
       bookFile: `/tmp/abs-bench-issuance-${process.pid}.json`,
       withSampleDeal: true,
     });
@@ -215,25 +226,30 @@ async function main(): Promise<void> {
     const { chainId } = await provider.getNetwork();
     const domain = { name: "ABS DvP Settlement", version: "1", chainId, verifyingContract: d.dvp };
     const expiry = (await now()) + 30n * DAY;
-    const pairs = [];
-    for (let i = 0; i <= trades; i++) {
-      const base = {
-        tranche: large.tranche,
-        amountCents: 100_00n,
-        cashToken: d.cashToken,
-        counterparty: "0x" + "00".repeat(20),
-        expiry,
-        nonce: BigInt(i),
-      };
-      const sell = { ...base, maker: await seller.getAddress(), isSell: true, priceBps: 9_990n };
-      const buy = { ...base, maker: await buyer.getAddress(), isSell: false, priceBps: 10_000n };
-      pairs.push({
-        sell,
-        buy,
-        sellSig: await seller.signTypedData(domain, DVP_ORDER_TYPES, sell),
-        buySig: await buyer.signTypedData(domain, DVP_ORDER_TYPES, buy),
-      });
-    }
+    let orderNonce = 0n;
+    const makePairs = async (count: number) => {
+      const out = [];
+      for (let i = 0; i < count; i++) {
+        const base = {
+          tranche: large.tranche,
+          amountCents: 100_00n,
+          cashToken: d.cashToken,
+          counterparty: "0x" + "00".repeat(20),
+          expiry,
+          nonce: orderNonce++,
+        };
+        const sell = { ...base, maker: await seller.getAddress(), isSell: true, priceBps: 9_990n };
+        const buy = { ...base, maker: await buyer.getAddress(), isSell: false, priceBps: 10_000n };
+        out.push({
+          sell,
+          buy,
+          sellSig: await seller.signTypedData(domain, DVP_ORDER_TYPES, sell),
+          buySig: await buyer.signTypedData(domain, DVP_ORDER_TYPES, buy),
+        });
+      }
+      return out;
+    };
+    const pairs = await makePairs(trades + 1);
     const [first, ...rest] = pairs;
     if (!first) throw new Error("no trades");
     const tradeGas = await gasOf(dvp.settle(first.sell, first.sellSig, first.buy, first.buySig, 100_00n));
@@ -250,6 +266,71 @@ async function main(): Promise<void> {
     }
     const seconds = (performance.now() - started) / 1000;
     latencies.sort((a, b) => a - b);
+
+    // ------------------------------------------------------------ DvP through the exchange member's node
+    const concurrency = Number(process.env.BENCH_NODE_CONCURRENCY ?? 8);
+    const nodeDir = mkdtempSync(path.join(tmpdir(), "abs-bench-node-"));
+    const token = `bench-operator-${process.pid}-0123456789`;
+    writeFileSync(path.join(nodeDir, "token"), token);
+    const node = await startNode(
+      parseNodeConfig({
+        ABS_NODE_ROLE: "EXCHANGE",
+        ABS_NODE_MEMBER_ID: "EXCH-SZ-ABS",
+        ABS_NODE_LISTEN: "127.0.0.1:0",
+        ABS_NODE_RPC_URL: chain.rpcUrl,
+        ABS_NODE_REGISTRY: d.registry,
+        ABS_NODE_DATA_DIR: path.join(nodeDir, "db"),
+        ABS_NODE_HARDHAT_ACCOUNT: "10",
+        ABS_NODE_DVP: d.dvp,
+        ABS_NODE_OPERATOR_TOKEN_FILE: path.join(nodeDir, "token"),
+        ABS_NODE_RECEIPT_POLL_MS: "10",
+        ABS_NODE_LOG_LEVEL: "silent",
+      }),
+      { logger: pino({ level: "silent" }), env: {} },
+    );
+    type Pair = Awaited<ReturnType<typeof makePairs>>[number];
+    const viaNode = async (batch: Pair[], inFlight: number) => {
+      const lat: number[] = [];
+      let next = 0;
+      const worker = async () => {
+        for (let p = batch[next++]; p !== undefined; p = batch[next++]) {
+          const body = JSON.stringify(
+            {
+              tradeId: `bench-${p.sell.nonce}`,
+              sell: p.sell,
+              sellSignature: p.sellSig,
+              buy: p.buy,
+              buySignature: p.buySig,
+              fillCents: "10000",
+            },
+            (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
+          );
+          const t0 = performance.now();
+          const res = await fetch(`${node.url}/v1/dvp/trades`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${token}` },
+            body,
+          });
+          if (res.status !== 201) throw new Error(`trade refused by the node: ${res.status} ${await res.text()}`);
+          lat.push(performance.now() - t0);
+        }
+      };
+      const t = performance.now();
+      await Promise.all(Array.from({ length: inFlight }, worker));
+      const secs = (performance.now() - t) / 1000;
+      lat.sort((a, b) => a - b);
+      return { rate: batch.length / secs, p50: percentile(lat, 50), p95: percentile(lat, 95), n: batch.length };
+    };
+    let serial;
+    let parallel;
+    try {
+      await viaNode(await makePairs(5), 1); // warm-up: first requests, nonce read
+      serial = await viaNode(await makePairs(trades), 1);
+      parallel = await viaNode(await makePairs(trades), concurrency);
+    } finally {
+      await node.stop();
+      rmSync(nodeDir, { recursive: true, force: true });
+    }
 
     console.log(
       `\nIssuance and DvP figures (${new Date().toISOString().slice(0, 10)}; hardhat node on 127.0.0.1:${port},`,
@@ -271,6 +352,15 @@ async function main(): Promise<void> {
     console.log(
       `Submission→finality  p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, max ${(latencies.at(-1) ?? 0).toFixed(1)} ms (receipt; automine, one block per trade)`,
     );
+    for (const [what, r] of [
+      ["1 in flight", serial],
+      [`${concurrency} in flight`, parallel],
+    ] as const) {
+      console.log(
+        `DvP via member node  ${r.n} trades, HTTP → node → bridge → chain, ${what}: ${r.rate.toFixed(1)} trades/s; ` +
+          `submission→final answer p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms`,
+      );
+    }
   } finally {
     await chain.stop();
   }

@@ -17,6 +17,7 @@
  * | ABS_NODE_KEYSTORE_PASSWORD_ENV  | or: name of the env variable holding it          |                  |
  * | ABS_NODE_CONFIRMATIONS      | blocks a transaction needs before it counts          | 1                |
  * | ABS_NODE_TX_TIMEOUT_MS      | wait for confirmations before answering "pending"    | 120000           |
+ * | ABS_NODE_RECEIPT_POLL_MS    | receipt polling interval of the chain bridge, ms     | 250              |
  * | ABS_NODE_RPC_ATTEMPTS       | attempts per RPC call (exponential backoff)          | 6                |
  * | ABS_NODE_OPERATOR_TOKEN_FILE| file holding the operator API bearer token           | none: disabled   |
  * | ABS_NODE_TAPE_KEY_FILE      | originator master key (hex) for pseudonyms and salts | none: no uploads |
@@ -24,6 +25,8 @@
  * | ABS_NODE_WINDOW_MS          | allowed clock distance of signed requests            | 60000            |
  * | ABS_NODE_LOAN_LEVEL_ROLES   | comma list of roles that read loan-level data        | TRUSTEE,REGULATOR|
  * | ABS_NODE_AGGREGATE_ROLES    | comma list of roles that read aggregates only        | INVESTOR         |
+ * | ABS_NODE_CASH_TOKEN         | CashToken address: a CUSTODIAN node runs its bank ledger | none      |
+ * | ABS_NODE_DVP                | DvPSettlement address: the node submits matched trades | none: no DvP |
  * | ABS_NODE_LOG_LEVEL          | pino level                                           | info             |
  */
 import { z } from "zod";
@@ -72,6 +75,7 @@ const envSchema = z
       .optional(),
     ABS_NODE_CONFIRMATIONS: z.coerce.number().int().min(1).max(64).default(1),
     ABS_NODE_TX_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
+    ABS_NODE_RECEIPT_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(250),
     ABS_NODE_RPC_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
     ABS_NODE_OPERATOR_TOKEN_FILE: z.string().min(1).optional(),
     ABS_NODE_TAPE_KEY_FILE: z.string().min(1).optional(),
@@ -79,6 +83,14 @@ const envSchema = z
     ABS_NODE_WINDOW_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
     ABS_NODE_LOAN_LEVEL_ROLES: roleList.default(["TRUSTEE", "REGULATOR"]),
     ABS_NODE_AGGREGATE_ROLES: roleList.default(["INVESTOR"]),
+    ABS_NODE_CASH_TOKEN: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed contract address")
+      .optional(),
+    ABS_NODE_DVP: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed contract address")
+      .optional(),
     ABS_NODE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
@@ -123,12 +135,21 @@ export interface NodeConfig {
     readonly aggregateRoles: readonly (typeof ROLE_NAMES)[number][];
   };
   readonly logLevel: string;
-  readonly chain: { readonly confirmations: number; readonly txTimeoutMs: number; readonly rpcAttempts: number };
+  readonly chain: {
+    readonly confirmations: number;
+    readonly txTimeoutMs: number;
+    readonly receiptPollMs: number;
+    readonly rpcAttempts: number;
+  };
   /** File holding the operator API's bearer token; without it the operator routes are off. */
   readonly operatorTokenFile?: string;
   /** The originator's master key file (hex): without it the node does not take tape uploads. */
   readonly tapeKeyFile?: string;
   readonly maxUploadErrors: number;
+  /** The cash token: a CUSTODIAN node with it records bank movements and mints/burns to match. */
+  readonly cashToken?: string;
+  /** The DvP settlement contract: with it the node submits matched order pairs (operator route). */
+  readonly dvp?: string;
 }
 
 /** Parse the node configuration from `env`; throws ConfigError listing every bad variable. */
@@ -172,10 +193,13 @@ export function parseNodeConfig(env: Readonly<Record<string, string | undefined>
     chain: {
       confirmations: e.ABS_NODE_CONFIRMATIONS,
       txTimeoutMs: e.ABS_NODE_TX_TIMEOUT_MS,
+      receiptPollMs: e.ABS_NODE_RECEIPT_POLL_MS,
       rpcAttempts: e.ABS_NODE_RPC_ATTEMPTS,
     },
     ...(e.ABS_NODE_OPERATOR_TOKEN_FILE === undefined ? {} : { operatorTokenFile: e.ABS_NODE_OPERATOR_TOKEN_FILE }),
     ...(e.ABS_NODE_TAPE_KEY_FILE === undefined ? {} : { tapeKeyFile: e.ABS_NODE_TAPE_KEY_FILE }),
     maxUploadErrors: e.ABS_NODE_MAX_UPLOAD_ERRORS,
+    ...(e.ABS_NODE_CASH_TOKEN === undefined ? {} : { cashToken: e.ABS_NODE_CASH_TOKEN }),
+    ...(e.ABS_NODE_DVP === undefined ? {} : { dvp: e.ABS_NODE_DVP }),
   };
 }

@@ -65,6 +65,18 @@ export type NodeErrorCode =
   | "TAPE_ALREADY_ANCHORED"
   /** The HTTP request itself is unreadable (e.g. body too large). */
   | "REQUEST_INVALID"
+  /** Custodian: a bank movement or payout decision is not in the expected shape (what is wrong is in the message). */
+  | "BANK_MOVEMENT_INVALID"
+  /** Custodian: the bank reference is already recorded with different details: nothing recorded or minted. */
+  | "BANK_REF_CONFLICT"
+  /** Custodian: a stored bank-ledger value does not parse. */
+  | "BANK_LEDGER_CORRUPT"
+  /** DvP: the body is not a matched pair of orders with a fill (what is wrong is in the message). */
+  | "DVP_ORDERS_INVALID"
+  /** DvP: an order's signature does not recover to its maker: nothing was sent. */
+  | "DVP_SIGNATURE_INVALID"
+  /** DvP: an order is past its expiry: nothing was sent. */
+  | "DVP_ORDER_EXPIRED"
   /** No route matches the request. */
   | "NOT_FOUND"
   /** An unexpected fault; details are in the node's log, not in the answer. */
@@ -105,6 +117,12 @@ const HTTP_STATUS: Record<NodeErrorCode, number> = {
   NOT_POOL_PARTY: 403,
   TAPE_ALREADY_ANCHORED: 409,
   REQUEST_INVALID: 400,
+  BANK_MOVEMENT_INVALID: 400,
+  BANK_REF_CONFLICT: 409,
+  BANK_LEDGER_CORRUPT: 500,
+  DVP_ORDERS_INVALID: 400,
+  DVP_SIGNATURE_INVALID: 422,
+  DVP_ORDER_EXPIRED: 422,
   NOT_FOUND: 404,
   INTERNAL: 500,
 };
@@ -196,4 +214,14 @@ export class ChainError extends NodeError {
 /** A tape upload was refused: bad options, invalid tape (see `issues`), busy node, wrong party. */
 export class UploadError extends NodeError {
   override readonly name: string = "UploadError";
+}
+
+/** The custodian's bank ledger refused a movement (invalid, conflicting reference) or is corrupt. */
+export class CustodianError extends NodeError {
+  override readonly name: string = "CustodianError";
+}
+
+/** A DvP submission was refused before anything was sent (invalid pair, bad signature, expired order). */
+export class DvpError extends NodeError {
+  override readonly name: string = "DvpError";
 }

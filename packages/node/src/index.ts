@@ -24,7 +24,24 @@ export {
   type MemberRecord,
   type MemberStatusName,
 } from "./entitlement";
-export { ASSET_POOL_ABI, ASSET_POOL_FACTORY_ABI, TRANCHE_TOKEN_ABI } from "./chain/abi";
+export {
+  ASSET_POOL_ABI,
+  ASSET_POOL_FACTORY_ABI,
+  CASH_TOKEN_ABI,
+  DVP_SETTLEMENT_ABI,
+  TRANCHE_TOKEN_ABI,
+} from "./chain/abi";
+export { LevelBankLedger, balanceEffect, type BankLedgerEntry } from "./custodian/bank-ledger";
+export {
+  CustodianService,
+  type CreditInput,
+  type CustodianBalances,
+  type PayoutDecisionInput,
+  type RecordOutcome,
+} from "./custodian/custodian-service";
+export { custodianRouter } from "./custodian/custodian-router";
+export { DvpService, type DvpOrder, type DvpTrade, type SettledTrade } from "./dvp/dvp-service";
+export { dvpRouter } from "./dvp/dvp-router";
 export {
   ChainBridge,
   asChainError,
@@ -47,6 +64,8 @@ export { tapeUploadRouter } from "./tape-upload-router";
 export { peerLoansRouter } from "./peer-loans-router";
 export {
   ChainError,
+  CustodianError,
+  DvpError,
   UploadError,
   ConfigError,
   DirectoryUnavailableError,

@@ -19,6 +19,11 @@ import { TapeUploadService } from "./tape-upload";
 import { tapeUploadRouter } from "./tape-upload-router";
 import { peerLoansRouter } from "./peer-loans-router";
 import { AssetPoolRootReader } from "./peer-client";
+import { LevelBankLedger } from "./custodian/bank-ledger";
+import { CustodianService } from "./custodian/custodian-service";
+import { custodianRouter } from "./custodian/custodian-router";
+import { DvpService } from "./dvp/dvp-service";
+import { dvpRouter } from "./dvp/dvp-router";
 
 export interface RunningNode {
   readonly url: string;
@@ -141,6 +146,7 @@ export async function startNode(
       {
         confirmations: config.chain.confirmations,
         confirmTimeoutMs: config.chain.txTimeoutMs,
+        pollMs: config.chain.receiptPollMs,
         retry: { ...DEFAULT_RETRY_POLICY, attempts: config.chain.rpcAttempts },
       },
     );
@@ -163,6 +169,21 @@ export async function startNode(
       const recovered = await uploads.recover();
       if (recovered.committed + recovered.rolledBack > 0) logger.warn(recovered, "recovered interrupted tape uploads");
       routers.push(tapeUploadRouter(uploads, { maxUploadErrors: config.maxUploadErrors }));
+    }
+    if (config.role === "CUSTODIAN" && config.cashToken !== undefined) {
+      const custodian = new CustodianService({
+        ledger: new LevelBankLedger(db),
+        bridge,
+        provider,
+        cashToken: config.cashToken,
+        logger,
+      });
+      const resumed = await custodian.recover();
+      if (resumed > 0) logger.warn({ resumed }, "settled bank movements interrupted by a restart");
+      routers.push(custodianRouter(custodian));
+    }
+    if (config.dvp !== undefined) {
+      routers.push(dvpRouter(new DvpService({ bridge, provider, dvp: config.dvp, chainId, logger })));
     }
     const app = createApp({
       logger,

@@ -81,7 +81,12 @@ describe("parseNodeConfig", () => {
   });
 
   it("reads the chain bridge settings with their defaults", () => {
-    expect(parseNodeConfig(base).chain).to.deep.equal({ confirmations: 1, txTimeoutMs: 120_000, rpcAttempts: 6 });
+    expect(parseNodeConfig(base).chain).to.deep.equal({
+      confirmations: 1,
+      txTimeoutMs: 120_000,
+      receiptPollMs: 250,
+      rpcAttempts: 6,
+    });
     const config = parseNodeConfig({ ...base, ABS_NODE_CONFIRMATIONS: "3", ABS_NODE_RPC_ATTEMPTS: "2" });
     expect(config.chain).to.include({ confirmations: 3, rpcAttempts: 2 });
     expect(issuesOf({ ...base, ABS_NODE_CONFIRMATIONS: "0" }).join()).to.include("ABS_NODE_CONFIRMATIONS");

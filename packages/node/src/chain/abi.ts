@@ -101,3 +101,54 @@ export const TRANCHE_TOKEN_ABI = [
   "function terms() view returns ((string name, string symbol, uint8 seniority, uint8 couponType, uint64 couponRateWad, uint256 originalFaceCents, uint32 allowedInvestorClasses))",
   "function totalSupply() view returns (uint256)",
 ] as const;
+
+/** CashToken: what the custodian's node calls and reads (contracts/interfaces/ICashToken.sol). */
+export const CASH_TOKEN_ABI = [
+  "function mint(address to, uint256 amountCents, bytes32 bankRef)",
+  "function confirmPayout(uint256 payoutId, bytes32 bankRef)",
+  "function rejectPayout(uint256 payoutId, bytes32 reasonHash)",
+  "function requestPayout(uint256 amountCents, bytes32 beneficiaryAccountHash) returns (uint256)",
+  "function payout(uint256 payoutId) view returns ((address holder, uint8 status, uint256 amountCents, bytes32 beneficiaryAccountHash, bytes32 settlementRef))",
+  "function recordedBankBalanceCents() view returns (uint256)",
+  "function isBankReferenceUsed(bytes32 bankRef) view returns (bool)",
+  "function totalSupply() view returns (uint256)",
+  "function balanceOf(address account) view returns (uint256)",
+  "function custodian() view returns (address)",
+  "error NotCustodian(address account)",
+  "error NotCashHolder(address account)",
+  "error CashTransferRestricted(address from, address to, uint8 reasonCode)",
+  "error BankReferenceUsed(bytes32 bankRef)",
+  "error BankReferenceMissing()",
+  "error CashAmountZero()",
+  "error BeneficiaryAccountMissing()",
+  "error RejectionReasonMissing()",
+  "error PayoutNotFound(uint256 payoutId)",
+  "error PayoutNotPending(uint256 payoutId, uint8 status)",
+] as const;
+
+const DVP_ORDER_TUPLE =
+  "(address maker, bool isSell, address tranche, uint256 amountCents, uint256 priceBps, address cashToken, address counterparty, uint64 expiry, uint256 nonce)";
+
+/** DvPSettlement: what an exchange member's node submits (contracts/interfaces/IDvPSettlement.sol). */
+export const DVP_SETTLEMENT_ABI = [
+  `function settle(${DVP_ORDER_TUPLE} sell, bytes sellSignature, ${DVP_ORDER_TUPLE} buy, bytes buySignature, uint256 fillCents) returns (uint256)`,
+  `function hashOrder(${DVP_ORDER_TUPLE} order) view returns (bytes32)`,
+  "function filledOf(bytes32 orderHash) view returns (uint256)",
+  "function isCancelled(bytes32 orderHash) view returns (bool)",
+  "error OrderSidesInvalid()",
+  "error SelfTrade(address account)",
+  "error OrdersMismatched(address sellTranche, address buyTranche, address sellCash, address buyCash)",
+  "error TrancheUnknown(address tranche)",
+  "error CounterpartyMismatch(bytes32 orderHash, address expected, address found)",
+  "error OrderExpired(bytes32 orderHash, uint64 expiry, uint256 nowSeconds)",
+  "error PricesDoNotCross(uint256 sellPriceBps, uint256 buyPriceBps)",
+  "error SignatureInvalid(bytes32 orderHash, address maker)",
+  "error OrderIsCancelled(bytes32 orderHash)",
+  "error FillZero()",
+  "error FillExceedsRemaining(bytes32 orderHash, uint256 remainingCents, uint256 fillCents)",
+  "error TradeRestricted(address tranche, uint8 code, string message)",
+  "error CashRestricted(address cashToken, uint8 code)",
+  "error BalanceInsufficient(address token, address account, uint256 balance, uint256 needed)",
+  "error AllowanceInsufficient(address token, address account, uint256 allowance, uint256 needed)",
+  "error NotMaker(bytes32 orderHash, address maker, address caller)",
+] as const;

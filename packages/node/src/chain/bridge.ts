@@ -217,7 +217,15 @@ export class ChainBridge {
     let gas: bigint;
     try {
       gas = await withRetry(
-        () => provider.estimateGas({ from: this.address, to: call.to, data: call.data }),
+        // Simulated against "latest" (the state every confirmed action of this bridge is in), not the
+        // node's default "pending" block, which can lag behind a receipt just returned.
+        async () =>
+          BigInt(
+            (await provider.send("eth_estimateGas", [
+              { from: this.address, to: call.to, data: call.data },
+              "latest",
+            ])) as string,
+          ),
         this.retry,
         {
           sleep: this.sleep,
@@ -288,7 +296,11 @@ export class ChainBridge {
     for (;;) {
       const receipt = await this.rpc("eth_getTransactionReceipt", () => provider.getTransactionReceipt(entry.txHash));
       if (receipt !== null) {
-        const latest = await this.rpc("eth_blockNumber", () => provider.getBlockNumber());
+        // Uncached: ethers' getBlockNumber() answers from a 250 ms cache, which held every action back
+        // by up to a quarter second after its receipt appeared.
+        const latest = Number(
+          await this.rpc("eth_blockNumber", () => provider.send("eth_blockNumber", []) as Promise<string>),
+        );
         if (latest - receipt.blockNumber + 1 >= this.confirmations) {
           if (receipt.status !== 1) {
             await this.journal.del(key);

@@ -2,13 +2,17 @@
  * Decoding reverts into readable custom errors: `TapeCutoffInFuture(cutoffDate=1798675200, blockTime=1764000000)`.
  */
 import { Interface, type Result, isError } from "ethers";
-import { ASSET_POOL_ABI, ASSET_POOL_FACTORY_ABI } from "./abi";
+import { ASSET_POOL_ABI, ASSET_POOL_FACTORY_ABI, CASH_TOKEN_ABI, DVP_SETTLEMENT_ABI } from "./abi";
 
 const KNOWN_ERRORS = new Interface([
   ...ASSET_POOL_ABI.filter((f) => f.startsWith("error ")),
   // The factory shares some error names with the pool (NotTrustee ...): ethers keeps the first, same shape.
   ...ASSET_POOL_FACTORY_ABI.filter(
     (f) => f.startsWith("error ") && !ASSET_POOL_ABI.includes(f as (typeof ASSET_POOL_ABI)[number]),
+  ),
+  // Cash token and DvP errors the custodian's and the exchange's nodes meet (names not shared with the pool).
+  ...[...CASH_TOKEN_ABI, ...DVP_SETTLEMENT_ABI].filter(
+    (f) => f.startsWith("error ") && !ASSET_POOL_ABI.some((g) => g.startsWith(f.slice(0, f.indexOf("(") + 1))),
   ),
 ]);
 
