@@ -170,3 +170,12 @@ export * from "./reconciliation";
 export * as settlement from "./settlement";
 /** The EIP-712 type of a DvP order, for signing orders that `DvPSettlement` settles. */
 export { DVP_ORDER_TYPES } from "./dvp-order";
+/** The contracts' enum names by on-chain value (for decoding events and views into names). */
+export {
+  ACTION_KIND_NAMES,
+  COUPON_TYPE_NAMES,
+  FORCED_TRANSFER_REASON_NAMES,
+  MEMBER_STATUS_NAMES,
+  POOL_STATE_NAMES,
+  TAPE_CHANGE_KIND_NAMES,
+} from "./enum-names";

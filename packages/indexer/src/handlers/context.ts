@@ -174,37 +174,13 @@ export function enumName(names: readonly string[], i: number, what: string): str
   return n;
 }
 
-export const MEMBER_STATUS = ["None", "Active", "Suspended", "Removed"] as const;
-export const ROLE = [
-  "ORIGINATOR",
-  "SERVICER",
-  "TRUSTEE",
-  "CUSTODIAN",
-  "INVESTOR",
-  "REGULATOR",
-  "GUARANTOR",
-  "EXCHANGE",
-] as const;
-export const ACTION_KIND = [
-  "AdmitMember",
-  "SuspendMember",
-  "ReinstateMember",
-  "RemoveMember",
-  "SetRoles",
-  "SetEligibility",
-  "SetVoting",
-  "SetThreshold",
-  "SetFactory",
-] as const;
-export const POOL_STATE = [
-  "Draft",
-  "Structured",
-  "Offering",
-  "Active",
-  "Amortizing",
-  "Accelerated",
-  "Redeemed",
-] as const;
-export const TAPE_CHANGE_KIND = ["Initial", "Repurchase", "Substitution", "RevolvingPurchase", "Correction"] as const;
-export const COUPON_TYPE = ["Fixed", "Floating", "None"] as const;
-export const FORCED_TRANSFER_REASON = ["LegalOrder", "WalletRecovery"] as const;
+// The contracts' enum names by on-chain value live in @abs/core, beside the roles.
+export {
+  ACTION_KIND_NAMES as ACTION_KIND,
+  COUPON_TYPE_NAMES as COUPON_TYPE,
+  FORCED_TRANSFER_REASON_NAMES as FORCED_TRANSFER_REASON,
+  MEMBER_STATUS_NAMES as MEMBER_STATUS,
+  POOL_STATE_NAMES as POOL_STATE,
+  ROLE_NAMES as ROLE,
+  TAPE_CHANGE_KIND_NAMES as TAPE_CHANGE_KIND,
+} from "@abs/core";

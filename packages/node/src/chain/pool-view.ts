@@ -3,18 +3,11 @@
  * version, every period report). Used by `abs pool show`; reads only, through the given provider.
  */
 import { Contract, type ContractRunner, decodeBytes32String } from "ethers";
+import { POOL_STATE_NAMES, TAPE_CHANGE_KIND_NAMES } from "@abs/core";
 import { ASSET_POOL_ABI, TRANCHE_TOKEN_ABI } from "./abi";
 
-export const POOL_STATES = [
-  "Draft",
-  "Structured",
-  "Offering",
-  "Active",
-  "Amortizing",
-  "Accelerated",
-  "Redeemed",
-] as const;
-export const TAPE_KINDS = ["Initial", "Repurchase", "Substitution", "RevolvingPurchase", "Correction"] as const;
+/** Pool states and tape-change kinds by on-chain value (from @abs/core, shared with the indexer). */
+export { POOL_STATE_NAMES as POOL_STATES, TAPE_CHANGE_KIND_NAMES as TAPE_KINDS } from "@abs/core";
 
 export interface PoolView {
   readonly pool: string;
@@ -164,7 +157,7 @@ export async function readPoolView(runner: ContractRunner, poolAddress: string):
     const t = await call<TapeStruct>("tape", v);
     tapes.push({
       version: v,
-      kind: TAPE_KINDS[Number(t.change.kind)] ?? String(t.change.kind),
+      kind: TAPE_CHANGE_KIND_NAMES[Number(t.change.kind)] ?? String(t.change.kind),
       merkleRoot: t.anchor.merkleRoot,
       loanCount: t.anchor.loanCount,
       totalPrincipalCents: t.anchor.totalPrincipalCents,
@@ -203,7 +196,7 @@ export async function readPoolView(runner: ContractRunner, poolAddress: string):
     pool: poolAddress,
     name,
     dealId: dealCode(dealId),
-    state: POOL_STATES[Number(state)] ?? String(state),
+    state: POOL_STATE_NAMES[Number(state)] ?? String(state),
     originator,
     servicer,
     trustee,
