@@ -56,10 +56,23 @@ export interface Concentration {
 export class LoanBook {
   private readonly tapes = new Map<string, { version: number; loans: LoanView[]; refused: RefusedLoan[] }>();
 
+  private refusal: string | undefined;
+
   constructor(
     private readonly store: IndexerStore,
-    readonly entitlement: LoanEntitlement,
+    private level: LoanEntitlement,
   ) {}
+
+  get entitlement(): LoanEntitlement {
+    return this.level;
+  }
+
+  /** The member node refused this indexer's key loan-level records: from now on aggregates only. */
+  refuseLoanLevel(reason: string): void {
+    this.level = "aggregates";
+    this.refusal = reason;
+    this.tapes.clear();
+  }
 
   /** Join one tape's records; returns the proof status the records earned against the anchored root. */
   async addTape(
@@ -134,7 +147,7 @@ export class LoanBook {
     if (this.entitlement !== "loan-level") {
       throw new IndexerError(
         "NOT_ENTITLED",
-        "loan-level data needs a trustee's or regulator's indexer; this one shows aggregates only",
+        this.refusal ?? "loan-level data needs a trustee's or regulator's indexer; this one shows aggregates only",
       );
     }
   }

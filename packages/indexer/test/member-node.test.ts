@@ -3,12 +3,20 @@
  * originator's node (`startNode` of @abs/node, its own LevelDB) holding the sample tape, and indexers
  * keyed as the regulator and as an investor asking it over signed peer requests.
  */
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import { Level } from "level";
 import { hardhatDevWallet } from "@abs/core";
 import { AssetPoolRootReader, parseNodeConfig, startNode, toJson, type RunningNode } from "@abs/node";
-import { IndexerError, LoanBook, fetchTapeFromNode, type MemberNodeDeps } from "../src";
+import {
+  IndexerError,
+  LoanBook,
+  fetchTapeFromNode,
+  parseIndexerConfig,
+  startIndexerService,
+  type MemberNodeDeps,
+} from "../src";
 import { openIndexer, sampleTape, silentLogger, startTestChain, type TestChain, type TestIndexer } from "./chain";
 
 const ORIGINATOR_ID = "ORIG-HUAXIA-CF"; // Hardhat dev account 1 in deploy/networks/localhost.json
@@ -109,5 +117,55 @@ describe("loan book joined from a live originator node", function () {
     const [refused] = book.refusedLoans(pool);
     expect(refused).to.include({ loanId: altered.loanId, code: "PEER_RECORD_UNVERIFIED" });
     expect(refused?.reason).to.match(/record altered/);
+  });
+
+  it("as a service beside the node, GraphQL shows the verified loans and the refused one; an investor's gets NOT_ENTITLED", async () => {
+    const idsFile = path.join(chain.dir, "loan-ids.json");
+    writeFileSync(idsFile, JSON.stringify({ [pool]: { "1": loanIds } }));
+    const service = async (name: string, account: string) =>
+      startIndexerService({
+        config: parseIndexerConfig({
+          ABS_INDEXER_RPC_URL: chain.chain.rpcUrl,
+          ABS_INDEXER_ADDRESS_BOOK: chain.addressBook,
+          ABS_INDEXER_DATA_DIR: path.join(chain.dir, name),
+          ABS_INDEXER_LISTEN: "127.0.0.1:0",
+          ABS_INDEXER_POLL_MS: "100",
+          ABS_INDEXER_LOG_LEVEL: "silent",
+          ABS_INDEXER_MEMBER_NODE_URL: node.url,
+          ABS_INDEXER_MEMBER_NODE_ID: ORIGINATOR_ID,
+          ABS_INDEXER_MEMBER_HARDHAT_ACCOUNT: account,
+          ABS_INDEXER_LOAN_IDS_FILE: idsFile,
+        }),
+        logger: silentLogger,
+      });
+    const gql = async (url: string, query: string) => {
+      const res = await fetch(`${url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query }),
+      });
+      return (await res.json()) as { data?: Record<string, unknown[]>; errors?: { extensions?: { code?: string } }[] };
+    };
+    const regulator = await service("svc-regulator", "5");
+    const investor = await service("svc-investor", "6");
+    try {
+      await Promise.all([regulator.caughtUp(), investor.caughtUp()]);
+      await Promise.all([regulator.memberNode?.refresh(), investor.memberNode?.refresh()]);
+      const shown = await gql(
+        regulator.url,
+        `{ loans(pool: "${pool}", first: 1000, where: { proofStatus: "verified" }) { loanId } refusedLoans(pool: "${pool}") { loanId code reason } }`,
+      );
+      expect(shown.errors).to.equal(undefined);
+      expect(shown.data?.["loans"]).to.have.length(tape.records.length - 1);
+      expect(shown.data?.["refusedLoans"]).to.have.length(1);
+      const hidden = await gql(investor.url, `{ loans(pool: "${pool}") { loanId } }`);
+      expect(hidden.errors?.[0]?.extensions?.code).to.equal("NOT_ENTITLED");
+      const aggregates = await gql(investor.url, `{ tapes { loanCount } }`);
+      expect(aggregates.errors).to.equal(undefined);
+      expect(aggregates.data?.["tapes"]).to.deep.equal([{ loanCount: String(tape.records.length) }]);
+    } finally {
+      await regulator.stop();
+      await investor.stop();
+    }
   });
 });
