@@ -36,7 +36,7 @@ export function resolveMemberKey(
   if (hex === undefined || !/^(0x)?[0-9a-fA-F]{64}$/.test(hex)) {
     throw new ConfigError("CONFIG_INVALID", `${source.privateKeyEnv}: expected a 32-byte hex private key`);
   }
-  return new Wallet(hex);
+  return new Wallet(hex.startsWith("0x") ? hex : `0x${hex}`);
 }
 
 function readJson<T>(file: string, schema: z.ZodType<T>, what: string): T {
