@@ -37,8 +37,33 @@ const envSchema = z.object({
   ABS_INDEXER_POLL_MS: z.coerce.number().int().min(10).default(1000),
   ABS_INDEXER_MAX_LOGS: z.coerce.number().int().min(1).max(10_000).default(2000),
   ABS_INDEXER_ALERTS: z.string().optional(),
+  ABS_INDEXER_MEMBER_NODE_URL: z.string().url().optional(),
+  ABS_INDEXER_MEMBER_NODE_ID: z.string().min(1).max(64).optional(),
+  /** Name of the env variable holding the member's private key (the key itself is never in config). */
+  ABS_INDEXER_MEMBER_KEY_ENV: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, "expected an env variable name")
+    .optional(),
+  /** Development only: a Hardhat dev account index as the member key. */
+  ABS_INDEXER_MEMBER_HARDHAT_ACCOUNT: z.coerce.number().int().min(0).max(19).optional(),
+  ABS_INDEXER_LOAN_IDS_FILE: z.string().min(1).optional(),
+  ABS_INDEXER_LOAN_REFRESH_MS: z.coerce.number().int().min(1000).default(60_000),
   ABS_INDEXER_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
+
+/** Where the member's signing key comes from (never the key itself). */
+export type MemberKeySource = { privateKeyEnv: string } | { hardhatAccount: number };
+
+/** The entitled member node the loan book joins loan-level records from. */
+export interface MemberNodeConfig {
+  baseUrl: string;
+  memberId: string;
+  key: MemberKeySource;
+  /** JSON file `{ "<pool>": { "<version>": ["loanId", ...] } }`: the loan ids to ask for per tape. */
+  loanIdsFile: string;
+  /** How often anchored tapes are re-joined (new versions, records changed on the node). */
+  refreshMs: number;
+}
 
 /** Everything the indexer needs to run, parsed at start. */
 export interface IndexerConfig {
@@ -57,6 +82,8 @@ export interface IndexerConfig {
   maxLogsPerRequest: number;
   alertRules: AlertRule[];
   logLevel: string;
+  /** Set when the indexer runs beside an entitled member's node (all of ABS_INDEXER_MEMBER_* given). */
+  memberNode: MemberNodeConfig | undefined;
 }
 
 /** Parse the environment; a bad value names the variable, what was expected and what was found. */
@@ -86,6 +113,7 @@ export function parseIndexerConfig(env: Record<string, string | undefined>): Ind
     }
     alertRules = rules.data;
   }
+  const memberNode = parseMemberNode(e);
   const [host = "127.0.0.1", port = "0"] = e.ABS_INDEXER_LISTEN.split(":");
   return {
     rpcUrl: e.ABS_INDEXER_RPC_URL,
@@ -100,5 +128,34 @@ export function parseIndexerConfig(env: Record<string, string | undefined>): Ind
     maxLogsPerRequest: e.ABS_INDEXER_MAX_LOGS,
     alertRules,
     logLevel: e.ABS_INDEXER_LOG_LEVEL,
+    memberNode,
+  };
+}
+
+function parseMemberNode(e: z.infer<typeof envSchema>): MemberNodeConfig | undefined {
+  const url = e.ABS_INDEXER_MEMBER_NODE_URL;
+  if (url === undefined) return undefined;
+  const missing: string[] = [];
+  if (e.ABS_INDEXER_MEMBER_NODE_ID === undefined) missing.push("ABS_INDEXER_MEMBER_NODE_ID");
+  if (e.ABS_INDEXER_LOAN_IDS_FILE === undefined) missing.push("ABS_INDEXER_LOAN_IDS_FILE");
+  const keyEnv = e.ABS_INDEXER_MEMBER_KEY_ENV;
+  const account = e.ABS_INDEXER_MEMBER_HARDHAT_ACCOUNT;
+  if ((keyEnv === undefined) === (account === undefined)) {
+    missing.push("exactly one of ABS_INDEXER_MEMBER_KEY_ENV, ABS_INDEXER_MEMBER_HARDHAT_ACCOUNT");
+  }
+  const memberId = e.ABS_INDEXER_MEMBER_NODE_ID;
+  const loanIdsFile = e.ABS_INDEXER_LOAN_IDS_FILE;
+  if (missing.length > 0 || memberId === undefined || loanIdsFile === undefined) {
+    throw new ConfigError(
+      "CONFIG_INVALID",
+      `ABS_INDEXER_MEMBER_NODE_URL is set, so these are needed too: ${missing.join(", ")}`,
+    );
+  }
+  return {
+    baseUrl: url,
+    memberId,
+    key: keyEnv !== undefined ? { privateKeyEnv: keyEnv } : { hardhatAccount: account ?? 0 },
+    loanIdsFile,
+    refreshMs: e.ABS_INDEXER_LOAN_REFRESH_MS,
   };
 }

@@ -37,5 +37,6 @@ export { sourcesFromAddressBook } from "./sources";
 export { IndexerStore, type Checkpoint, type EntityData } from "./store";
 export { createApp, listen, type AppDeps, type RunningServer } from "./app";
 export { auditCsv, exportAudit, parseAuditExportQuery, type AuditExport, type AuditExportQuery } from "./export";
-export { LoanBook, type Concentration, type LoanEntitlement, type LoanView } from "./loans";
+export { LoanBook, type Concentration, type LoanEntitlement, type LoanView, type RefusedLoan } from "./loans";
+export { fetchTapeFromNode, type MemberNodeDeps, type NodeLoanOutcome } from "./member-node";
 export { startIndexerService, type IndexerServiceOptions, type RunningIndexerService } from "./service";

@@ -1,5 +1,6 @@
 import { type LoanRecord, TapeCommitmentBuilder } from "@abs/core";
 import { IndexerError } from "./errors";
+import { type NodeLoanOutcome } from "./member-node";
 import { type IndexerStore } from "./store";
 
 /** How much loan-level data this indexer may show: an entitled member's (trustee, regulator) or aggregates only (investors). */
@@ -20,10 +21,23 @@ export interface LoanView {
   currentPrincipalCents: string;
   rateWad: string;
   remainingTermMonths: number;
-  /** "verified": the records of the whole tape rebuild the root anchored on chain; else "root-mismatch" */
+  /**
+   * "verified": the whole tape rebuilds the root anchored on chain, or (joined from a member node)
+   * this loan's own proof leads to it; else "root-mismatch"
+   */
   proofStatus: "verified" | "root-mismatch";
   /** Other pools holding a loan with the same id and borrower (pledged more than once) */
   otherPools: string[];
+}
+
+/** A loan the member node served that did not verify against the anchored root (no record is shown). */
+export interface RefusedLoan {
+  pool: string;
+  tapeVersion: number;
+  loanId: string;
+  /** The peer client's code, e.g. PEER_RECORD_UNVERIFIED */
+  code: string;
+  reason: string;
 }
 
 export interface Concentration {
@@ -40,12 +54,25 @@ export interface Concentration {
  * records' source); loans pledged into more than one pool are flagged.
  */
 export class LoanBook {
-  private readonly tapes = new Map<string, { version: number; loans: LoanView[] }>();
+  private readonly tapes = new Map<string, { version: number; loans: LoanView[]; refused: RefusedLoan[] }>();
+
+  private refusal: string | undefined;
 
   constructor(
     private readonly store: IndexerStore,
-    readonly entitlement: LoanEntitlement,
+    private level: LoanEntitlement,
   ) {}
+
+  get entitlement(): LoanEntitlement {
+    return this.level;
+  }
+
+  /** The member node refused this indexer's key loan-level records: from now on aggregates only. */
+  refuseLoanLevel(reason: string): void {
+    this.level = "aggregates";
+    this.refusal = reason;
+    this.tapes.clear();
+  }
 
   /** Join one tape's records; returns the proof status the records earned against the anchored root. */
   async addTape(
@@ -62,30 +89,42 @@ export class LoanBook {
     const loans: LoanView[] = [];
     for (const r of records) {
       builder.add(r);
-      loans.push({
-        pool: poolId,
-        tapeVersion: version,
-        loanId: r.loanId,
-        borrowerId: r.borrowerId,
-        region: r.region,
-        productType: r.productType,
-        creditGrade: r.creditGrade,
-        status: r.status,
-        daysPastDue: r.daysPastDue,
-        originalPrincipalCents: r.originalPrincipalCents.toString(),
-        currentPrincipalCents: r.currentPrincipalCents.toString(),
-        rateWad: r.rateWad.toString(),
-        remainingTermMonths: r.remainingTermMonths,
-        proofStatus: "root-mismatch",
-        otherPools: [],
-      });
+      loans.push(loanView(poolId, version, r, "root-mismatch"));
     }
     const { root } = builder.finish();
     const status = root.toLowerCase() === String(tape["merkleRoot"]).toLowerCase() ? "verified" : "root-mismatch";
     for (const l of loans) l.proofStatus = status;
-    this.tapes.set(poolId, { version, loans });
+    this.tapes.set(poolId, { version, loans, refused: [] });
     this.flagDoublePledges();
     return status;
+  }
+
+  /**
+   * Join one tape's loans as a member node served them, each already checked against the root
+   * anchored on chain (member-node.ts): verified loans join the views, refused ones are listed with
+   * their reason. Returns the counts.
+   */
+  addNodeLoans(
+    pool: string,
+    version: number,
+    outcomes: readonly NodeLoanOutcome[],
+  ): { verified: number; refused: number } {
+    const poolId = pool.toLowerCase();
+    const loans: LoanView[] = [];
+    const refused: RefusedLoan[] = [];
+    for (const o of outcomes) {
+      if (o.status === "verified") loans.push(loanView(poolId, version, o.record, "verified"));
+      else refused.push({ pool: poolId, tapeVersion: version, loanId: o.loanId, code: o.code, reason: o.reason });
+    }
+    this.tapes.set(poolId, { version, loans, refused });
+    this.flagDoublePledges();
+    return { verified: loans.length, refused: refused.length };
+  }
+
+  /** Loans of a pool the member node served that failed verification (loan-level). */
+  refusedLoans(pool: string): RefusedLoan[] {
+    this.requireLoanLevel();
+    return this.tapes.get(pool.toLowerCase())?.refused ?? [];
   }
 
   private flagDoublePledges(): void {
@@ -108,7 +147,7 @@ export class LoanBook {
     if (this.entitlement !== "loan-level") {
       throw new IndexerError(
         "NOT_ENTITLED",
-        "loan-level data needs a trustee's or regulator's indexer; this one shows aggregates only",
+        this.refusal ?? "loan-level data needs a trustee's or regulator's indexer; this one shows aggregates only",
       );
     }
   }
@@ -148,4 +187,24 @@ export class LoanBook {
       }))
       .sort((a, b) => b.shareBps - a.shareBps || (a.key < b.key ? -1 : 1));
   }
+}
+
+function loanView(pool: string, version: number, r: LoanRecord, proofStatus: LoanView["proofStatus"]): LoanView {
+  return {
+    pool,
+    tapeVersion: version,
+    loanId: r.loanId,
+    borrowerId: r.borrowerId,
+    region: r.region,
+    productType: r.productType,
+    creditGrade: r.creditGrade,
+    status: r.status,
+    daysPastDue: r.daysPastDue,
+    originalPrincipalCents: r.originalPrincipalCents.toString(),
+    currentPrincipalCents: r.currentPrincipalCents.toString(),
+    rateWad: r.rateWad.toString(),
+    remainingTermMonths: r.remainingTermMonths,
+    proofStatus,
+    otherPools: [],
+  };
 }

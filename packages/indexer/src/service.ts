@@ -8,6 +8,7 @@ import { DEFAULT_HANDLERS } from "./handlers";
 import { type HandlerTable } from "./handlers/context";
 import { Indexer } from "./indexer";
 import { LoanBook, type LoanEntitlement } from "./loans";
+import { startMemberNodeSync, type MemberNodeSync } from "./member-node-sync";
 import { JsonRpcClient } from "./rpc";
 import { loadSchemaModel } from "./schema-model";
 import { sourcesFromAddressBook } from "./sources";
@@ -17,8 +18,13 @@ export interface IndexerServiceOptions {
   config: IndexerConfig;
   logger?: Logger;
   handlers?: HandlerTable;
-  /** Loan-level entitlement of the member this indexer runs beside (default: aggregates only) */
+  /**
+   * Loan-level entitlement of the member this indexer runs beside (default: loan-level when
+   * `config.memberNode` is set, until that node refuses; else aggregates only)
+   */
   entitlement?: LoanEntitlement;
+  /** Environment holding the member key when `config.memberNode.key` names a variable (default: process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunningIndexerService {
@@ -26,6 +32,8 @@ export interface RunningIndexerService {
   indexer: Indexer;
   store: IndexerStore;
   loans: LoanBook;
+  /** Set when the indexer runs beside a member node (`config.memberNode`). */
+  memberNode: MemberNodeSync | undefined;
   server: RunningServer;
   /** Resolves once the indexer has caught up with the chain's head (minus confirmations). */
   caughtUp(): Promise<void>;
@@ -55,17 +63,33 @@ export async function startIndexerService(options: IndexerServiceOptions): Promi
     options: config,
   });
   await indexer.init();
-  const loans = new LoanBook(store, options.entitlement ?? "aggregates");
+  const loans = new LoanBook(store, options.entitlement ?? (config.memberNode ? "loan-level" : "aggregates"));
+  const memberNode = config.memberNode
+    ? await startMemberNodeSync({
+        config: config.memberNode,
+        rpcUrl: config.rpcUrl,
+        addressBook: config.addressBook,
+        store,
+        book: loans,
+        logger,
+        env: options.env ?? process.env,
+      })
+    : undefined;
   const app = createApp({ store, model, logger, loans, hasIndexingErrors: () => indexer.hasIndexingErrors });
   const server = await listen(app, config.listen.host, config.listen.port);
 
   let stopping = false;
+  let joining = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const waiters: (() => void)[] = [];
   const tick = async (): Promise<void> => {
     try {
       await indexer.syncOnce();
+      if (memberNode && !joining) {
+        joining = true; // first join once the tapes anchored so far are indexed
+        memberNode.start();
+      }
       for (const w of waiters.splice(0)) w();
     } catch (error) {
       const retry = error instanceof IndexerError ? error.retryable : false;
@@ -81,12 +105,14 @@ export async function startIndexerService(options: IndexerServiceOptions): Promi
     indexer,
     store,
     loans,
+    memberNode,
     server,
     caughtUp: () => new Promise<void>((resolve) => waiters.push(resolve)),
     async stop() {
       stopping = true;
       if (timer) clearTimeout(timer);
       await running;
+      memberNode?.stop();
       await server.close();
       await store.close();
     },

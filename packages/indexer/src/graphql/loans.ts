@@ -27,6 +27,8 @@ type Loan {
   "Other pools the same loan (id and borrower) is pledged into"
   otherPools: [Bytes!]!
 }
+"A loan the member node served that failed verification against the root anchored on chain"
+type RefusedLoan { pool: Bytes! tapeVersion: Int! loanId: String! code: String! reason: String! }
 type Concentration { key: String! loanCount: Int! principalCents: BigInt! shareBps: Int! }
 enum ConcentrationBy { region productType creditGrade }
 input Loan_filter { region: String productType: String creditGrade: String status: String proofStatus: String loanId_contains: String }
@@ -35,6 +37,7 @@ extend type Query {
   loan(pool: Bytes!, loanId: String!): Loan
   loanConcentrations(pool: Bytes!, by: ConcentrationBy!): [Concentration!]!
   doublePledgedLoans: [Loan!]!
+  refusedLoans(pool: Bytes!): [RefusedLoan!]!
 }
 `;
 
@@ -112,5 +115,9 @@ export function loanResolvers(book: LoanBook | undefined): Record<string, unknow
       return guarded(() => need().concentrations(a.pool, a.by));
     },
     doublePledgedLoans: () => guarded(() => need().doublePledged()),
+    refusedLoans: (_: unknown, raw: unknown) => {
+      const a = parse(z.object({ pool: loansArgs.shape.pool }), raw);
+      return guarded(() => need().refusedLoans(a.pool));
+    },
   };
 }

@@ -1,0 +1,123 @@
+/**
+ * Keeps the loan book joined to the entitled member node the indexer runs beside: on every refresh,
+ * the latest anchored tape of each indexed pool is fetched loan by loan from the node and verified
+ * against the root anchored on chain (member-node.ts). A node refusing this key loan-level access
+ * turns the book to aggregates only (NOT_ENTITLED), which is an answer, not an indexing error.
+ */
+import { readFileSync } from "node:fs";
+import { JsonRpcProvider, Wallet, type HDNodeWallet } from "ethers";
+import { type Logger } from "pino";
+import { z } from "zod";
+import { hardhatDevWallet } from "@abs/core";
+import { AssetPoolRootReader } from "@abs/node";
+import { type MemberKeySource, type MemberNodeConfig } from "./config";
+import { ConfigError, IndexerError } from "./errors";
+import { type LoanBook } from "./loans";
+import { fetchTapeFromNode, type MemberNodeDeps } from "./member-node";
+import { type IndexerStore } from "./store";
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a pool address");
+/** `{ "<pool>": { "<version>": ["loanId", ...] } }` */
+export const loanIdsManifestSchema = z.record(
+  address,
+  z.record(z.string().regex(/^\d+$/, "expected a tape version"), z.array(z.string().min(1).max(64))),
+);
+export type LoanIdsManifest = z.infer<typeof loanIdsManifestSchema>;
+
+const bookSchema = z.object({ contracts: z.object({ ConsortiumRegistry: address }) });
+
+/** The member's signing key from its source; the key is never logged nor put in an error. */
+export function resolveMemberKey(
+  source: MemberKeySource,
+  env: Readonly<Record<string, string | undefined>>,
+): Wallet | HDNodeWallet {
+  if ("hardhatAccount" in source) return hardhatDevWallet(source.hardhatAccount);
+  const hex = env[source.privateKeyEnv];
+  if (hex === undefined || !/^(0x)?[0-9a-fA-F]{64}$/.test(hex)) {
+    throw new ConfigError("CONFIG_INVALID", `${source.privateKeyEnv}: expected a 32-byte hex private key`);
+  }
+  return new Wallet(hex.startsWith("0x") ? hex : `0x${hex}`);
+}
+
+function readJson<T>(file: string, schema: z.ZodType<T>, what: string): T {
+  try {
+    return schema.parse(JSON.parse(readFileSync(file, "utf8")));
+  } catch (cause) {
+    throw new ConfigError("CONFIG_INVALID", `${what} ${file}: cannot read or not the expected shape`, { cause });
+  }
+}
+
+export interface MemberNodeSync {
+  /** Join the latest anchored tape of every indexed pool once. */
+  refresh(): Promise<void>;
+  /** Refresh now and every `refreshMs` (failures are logged and retried at the next refresh). */
+  start(): void;
+  stop(): void;
+}
+
+export async function startMemberNodeSync(deps: {
+  config: MemberNodeConfig;
+  rpcUrl: string;
+  addressBook: string;
+  store: IndexerStore;
+  book: LoanBook;
+  logger: Logger;
+  env: Readonly<Record<string, string | undefined>>;
+}): Promise<MemberNodeSync> {
+  const { config, store, book, logger } = deps;
+  const manifest = readJson(config.loanIdsFile, loanIdsManifestSchema, "loan ids file");
+  const registry = readJson(deps.addressBook, bookSchema, "address book").contracts.ConsortiumRegistry;
+  const provider = new JsonRpcProvider(deps.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
+  const nodeDeps: MemberNodeDeps = {
+    signer: resolveMemberKey(config.key, deps.env),
+    domain: { chainId: (await provider.getNetwork()).chainId, registry },
+    chain: new AssetPoolRootReader(provider),
+    node: { baseUrl: config.baseUrl, memberId: config.memberId },
+    logger,
+  };
+  const ids = new Map<string, Record<string, string[]>>(
+    Object.entries(manifest).map(([pool, versions]) => [pool.toLowerCase(), versions]),
+  );
+  const refresh = async (): Promise<void> => {
+    if (book.entitlement !== "loan-level") return;
+    const latest = new Map<string, number>();
+    for await (const tape of store.all("Tape")) {
+      const pool = String(tape["pool"]).toLowerCase();
+      const version = Number(tape["version"]);
+      if (version > (latest.get(pool) ?? 0)) latest.set(pool, version);
+    }
+    for (const [pool, version] of latest) {
+      const loanIds = ids.get(pool)?.[String(version)];
+      if (!loanIds) continue;
+      try {
+        book.addNodeLoans(pool, version, await fetchTapeFromNode(nodeDeps, pool, version, loanIds));
+      } catch (error) {
+        if (error instanceof IndexerError && error.code === "NOT_ENTITLED") {
+          book.refuseLoanLevel(error.message);
+          logger.warn({ node: config.memberId }, "member node refuses loan-level records: aggregates only");
+          return;
+        }
+        throw error;
+      }
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const loop = async (): Promise<void> => {
+    try {
+      await refresh();
+    } catch (error) {
+      logger.error({ err: error }, "joining loans from the member node failed; retrying at the next refresh");
+    }
+    if (!stopped) timer = setTimeout(() => void loop(), config.refreshMs);
+  };
+  return {
+    refresh,
+    start: () => void loop(),
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      provider.destroy();
+    },
+  };
+}

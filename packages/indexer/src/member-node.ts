@@ -1,0 +1,83 @@
+/**
+ * Loan-level records joined from a live entitled member node (the originator's node, asked by the
+ * regulator's or trustee's indexer). Each loan is fetched over a signed peer request with the
+ * caller's registered key (`fetchVerifiedLoan` of @abs/node) and accepted only if its proof leads to
+ * the root anchored on chain; a loan that does not verify is kept as refused, with the reason.
+ * A node that refuses the caller loan-level access (an investor's key) is NOT_ENTITLED, not a failure.
+ */
+import { type Logger } from "pino";
+import { type LoanRecord } from "@abs/core";
+import {
+  PeerRecordError,
+  fetchVerifiedLoan,
+  type AnchoredRootReader,
+  type PeerDomain,
+  type TypedDataSigner,
+} from "@abs/node";
+import { IndexerError } from "./errors";
+
+/** One loan as the member node answered for it. */
+export type NodeLoanOutcome =
+  | { loanId: string; status: "verified"; record: LoanRecord }
+  | { loanId: string; status: "unverified"; code: string; reason: string };
+
+export interface MemberNodeDeps {
+  /** The caller's registered on-chain key (signs each request; never logged). */
+  signer: TypedDataSigner;
+  domain: PeerDomain;
+  /** Reads the anchored root from chain: the node's own root is never trusted. */
+  chain: AnchoredRootReader;
+  /** Base URL and member id of the originator's node. */
+  node: { baseUrl: string; memberId: string };
+  logger: Logger;
+  /** Default: global `fetch`. */
+  fetch?: typeof fetch;
+}
+
+/**
+ * Fetch and verify `loanIds` of tape `version` of `pool`. Throws IndexerError NOT_ENTITLED when the
+ * node refuses this key loan-level access (HTTP 403 PEER_NOT_ENTITLED), RPC_FAILED (retryable) when
+ * the node or the chain cannot be reached.
+ */
+export async function fetchTapeFromNode(
+  deps: MemberNodeDeps,
+  pool: string,
+  version: number,
+  loanIds: readonly string[],
+): Promise<NodeLoanOutcome[]> {
+  const outcomes: NodeLoanOutcome[] = [];
+  for (const loanId of loanIds) {
+    try {
+      const verified = await fetchVerifiedLoan({
+        signer: deps.signer,
+        baseUrl: deps.node.baseUrl,
+        domain: deps.domain,
+        target: deps.node.memberId,
+        pool,
+        version,
+        loanId,
+        chain: deps.chain,
+        ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+      });
+      outcomes.push({ loanId, status: "verified", record: verified.record });
+    } catch (error) {
+      if (!(error instanceof PeerRecordError)) throw error;
+      if (error.code === "PEER_REQUEST_REFUSED" && error.peerStatus === 403) {
+        throw new IndexerError(
+          "NOT_ENTITLED",
+          `member node ${deps.node.memberId} refuses this key loan-level records (${error.peerCode ?? "403"}): aggregates only`,
+        );
+      }
+      if (error.retryable || error.code === "CHAIN_TAPE_UNAVAILABLE") {
+        throw new IndexerError("RPC_FAILED", `loan ${loanId}: ${error.message}`, { cause: error, retryable: true });
+      }
+      outcomes.push({ loanId, status: "unverified", code: error.code, reason: error.message });
+    }
+  }
+  const refused = outcomes.filter((o) => o.status === "unverified").length;
+  deps.logger.info(
+    { pool: pool.toLowerCase(), version, loans: outcomes.length, refused, node: deps.node.memberId },
+    "tape joined from member node",
+  );
+  return outcomes;
+}

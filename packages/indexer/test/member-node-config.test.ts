@@ -1,0 +1,63 @@
+import { expect } from "chai";
+import { ConfigError, parseIndexerConfig } from "../src";
+import { resolveMemberKey } from "../src/member-node-sync";
+
+const base = {
+  ABS_INDEXER_RPC_URL: "http://127.0.0.1:8545",
+  ABS_INDEXER_ADDRESS_BOOK: "book.json",
+  ABS_INDEXER_DATA_DIR: "data",
+};
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    return error instanceof ConfigError ? error.code : "not a ConfigError";
+  }
+}
+
+describe("member node configuration", () => {
+  it("is off without a node URL, and complete with one", () => {
+    expect(parseIndexerConfig(base).memberNode).to.equal(undefined);
+    const config = parseIndexerConfig({
+      ...base,
+      ABS_INDEXER_MEMBER_NODE_URL: "http://127.0.0.1:8705",
+      ABS_INDEXER_MEMBER_NODE_ID: "ORIG-HUAXIA-CF",
+      ABS_INDEXER_MEMBER_KEY_ENV: "REGULATOR_KEY",
+      ABS_INDEXER_LOAN_IDS_FILE: "ids.json",
+    });
+    expect(config.memberNode).to.deep.equal({
+      baseUrl: "http://127.0.0.1:8705",
+      memberId: "ORIG-HUAXIA-CF",
+      key: { privateKeyEnv: "REGULATOR_KEY" },
+      loanIdsFile: "ids.json",
+      refreshMs: 60_000,
+    });
+  });
+
+  it("refuses a node URL without its id, loan ids or exactly one key source (CONFIG_INVALID)", () => {
+    const url = { ...base, ABS_INDEXER_MEMBER_NODE_URL: "http://127.0.0.1:8705" };
+    expect(codeOf(() => parseIndexerConfig(url))).to.equal("CONFIG_INVALID");
+    const both = {
+      ...url,
+      ABS_INDEXER_MEMBER_NODE_ID: "X",
+      ABS_INDEXER_LOAN_IDS_FILE: "ids.json",
+      ABS_INDEXER_MEMBER_KEY_ENV: "K",
+      ABS_INDEXER_MEMBER_HARDHAT_ACCOUNT: "5",
+    };
+    expect(codeOf(() => parseIndexerConfig(both))).to.equal("CONFIG_INVALID");
+  });
+
+  it("reads the key from the named variable, and refuses a malformed one without echoing it", () => {
+    const key = "11".repeat(32);
+    expect(resolveMemberKey({ privateKeyEnv: "K" }, { K: key }).address).to.match(/^0x[0-9a-fA-F]{40}$/);
+    try {
+      resolveMemberKey({ privateKeyEnv: "K" }, { K: "0xdeadbeef" });
+      expect.fail("expected CONFIG_INVALID");
+    } catch (error) {
+      expect(error).to.be.instanceOf(ConfigError);
+      expect((error as ConfigError).message).not.to.include("deadbeef");
+    }
+  });
+});

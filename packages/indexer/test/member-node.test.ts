@@ -1,0 +1,171 @@
+/**
+ * Penetrating views joined from a live member node: a real Hardhat chain with the sample deal, the
+ * originator's node (`startNode` of @abs/node, its own LevelDB) holding the sample tape, and indexers
+ * keyed as the regulator and as an investor asking it over signed peer requests.
+ */
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { expect } from "chai";
+import { Level } from "level";
+import { hardhatDevWallet } from "@abs/core";
+import { AssetPoolRootReader, parseNodeConfig, startNode, toJson, type RunningNode } from "@abs/node";
+import {
+  IndexerError,
+  LoanBook,
+  fetchTapeFromNode,
+  parseIndexerConfig,
+  startIndexerService,
+  type MemberNodeDeps,
+} from "../src";
+import { openIndexer, sampleTape, silentLogger, startTestChain, type TestChain, type TestIndexer } from "./chain";
+
+const ORIGINATOR_ID = "ORIG-HUAXIA-CF"; // Hardhat dev account 1 in deploy/networks/localhost.json
+const regulatorKey = hardhatDevWallet(5);
+const investorKey = hardhatDevWallet(6);
+
+describe("loan book joined from a live originator node", function () {
+  this.timeout(120_000);
+  let chain: TestChain;
+  let ix: TestIndexer;
+  let node: RunningNode;
+  let pool: string;
+  const tape = sampleTape();
+  const nodeDb = () => path.join(chain.dir, "originator-db");
+  const nodeConfig = () =>
+    parseNodeConfig({
+      ABS_NODE_ROLE: "ORIGINATOR",
+      ABS_NODE_MEMBER_ID: ORIGINATOR_ID,
+      ABS_NODE_LISTEN: "127.0.0.1:0",
+      ABS_NODE_RPC_URL: chain.chain.rpcUrl,
+      ABS_NODE_REGISTRY: chain.deployment.registry,
+      ABS_NODE_DATA_DIR: nodeDb(),
+      ABS_NODE_HARDHAT_ACCOUNT: "1",
+      ABS_NODE_WINDOW_MS: "30000",
+      ABS_NODE_LOG_LEVEL: "silent",
+    });
+  const deps = async (signer: MemberNodeDeps["signer"]): Promise<MemberNodeDeps> => ({
+    signer,
+    domain: { chainId: (await chain.provider.getNetwork()).chainId, registry: chain.deployment.registry },
+    chain: new AssetPoolRootReader(chain.provider),
+    node: { baseUrl: node.url, memberId: ORIGINATOR_ID },
+    logger: silentLogger,
+  });
+  const loanIds = tape.records.map((r) => r.loanId);
+
+  before(async () => {
+    chain = await startTestChain({ withSampleDeal: true });
+    if (!chain.deployment.sampleDeal) throw new Error("sample deal not deployed");
+    pool = chain.deployment.sampleDeal.pool.toLowerCase();
+    ix = await openIndexer(chain, "member-node");
+    await ix.indexer.syncOnce();
+    node = await startNode(nodeConfig(), { logger: silentLogger, env: {} });
+    const anchored = await new AssetPoolRootReader(chain.provider).anchoredRoot(pool, 1);
+    await node.tapes.importTape(pool, 1, tape.records, {
+      saltKey: tape.saltKey,
+      expectedRoot: anchored,
+      chunkSize: 64,
+    });
+  });
+
+  after(async () => {
+    await node?.stop();
+    await ix?.close();
+    await chain?.stop();
+  });
+
+  it("a regulator-keyed indexer shows every loan verified against the anchored root, through GraphQL-ready views", async () => {
+    const outcomes = await fetchTapeFromNode(await deps(regulatorKey), pool, 1, loanIds);
+    const book = new LoanBook(ix.store, "loan-level");
+    expect(book.addNodeLoans(pool, 1, outcomes)).to.deep.equal({ verified: tape.records.length, refused: 0 });
+    const first = tape.records[0];
+    if (!first) throw new Error("empty sample tape");
+    expect(book.loan(pool, first.loanId)).to.include({
+      proofStatus: "verified",
+      currentPrincipalCents: first.currentPrincipalCents.toString(),
+    });
+  });
+
+  it("an investor-keyed indexer is NOT_ENTITLED to loan-level records (aggregates only)", async () => {
+    const refused = await fetchTapeFromNode(await deps(investorKey), pool, 1, loanIds.slice(0, 3)).catch(
+      (e: unknown) => e,
+    );
+    expect(refused).to.be.instanceOf(IndexerError);
+    expect((refused as IndexerError).code).to.equal("NOT_ENTITLED");
+  });
+
+  it("a record altered in the originator's LevelDB after anchoring is refused with its reason", async () => {
+    const altered = tape.records[4];
+    if (!altered) throw new Error("sample tape too short");
+    await node.stop();
+    const db = new Level<string, string>(path.join(nodeDb()));
+    await db.open();
+    const utf8 = { keyEncoding: "utf8", valueEncoding: "utf8" } as const;
+    const stored = db.sublevel<string, string>("tapes", utf8).sublevel<string, string>("loans", utf8);
+    const key = `${pool}!${"1".padStart(10, "0")}!${altered.loanId}`;
+    const raw = await stored.get(key);
+    if (raw === undefined) throw new Error("stored loan not found");
+    const value = JSON.parse(raw) as { record: Record<string, unknown> };
+    value.record["currentPrincipalCents"] = String(altered.currentPrincipalCents - 1n);
+    await stored.put(key, toJson(value));
+    await db.close();
+    node = await startNode(nodeConfig(), { logger: silentLogger, env: {} });
+
+    const outcomes = await fetchTapeFromNode(await deps(regulatorKey), pool, 1, loanIds);
+    const book = new LoanBook(ix.store, "loan-level");
+    expect(book.addNodeLoans(pool, 1, outcomes)).to.deep.equal({ verified: tape.records.length - 1, refused: 1 });
+    expect(book.loan(pool, altered.loanId)).to.equal(undefined);
+    const [refused] = book.refusedLoans(pool);
+    expect(refused).to.include({ loanId: altered.loanId, code: "PEER_RECORD_UNVERIFIED" });
+    expect(refused?.reason).to.match(/record altered/);
+  });
+
+  it("as a service beside the node, GraphQL shows the verified loans and the refused one; an investor's gets NOT_ENTITLED", async () => {
+    const idsFile = path.join(chain.dir, "loan-ids.json");
+    writeFileSync(idsFile, JSON.stringify({ [pool]: { "1": loanIds } }));
+    const service = async (name: string, account: string) =>
+      startIndexerService({
+        config: parseIndexerConfig({
+          ABS_INDEXER_RPC_URL: chain.chain.rpcUrl,
+          ABS_INDEXER_ADDRESS_BOOK: chain.addressBook,
+          ABS_INDEXER_DATA_DIR: path.join(chain.dir, name),
+          ABS_INDEXER_LISTEN: "127.0.0.1:0",
+          ABS_INDEXER_POLL_MS: "100",
+          ABS_INDEXER_LOG_LEVEL: "silent",
+          ABS_INDEXER_MEMBER_NODE_URL: node.url,
+          ABS_INDEXER_MEMBER_NODE_ID: ORIGINATOR_ID,
+          ABS_INDEXER_MEMBER_HARDHAT_ACCOUNT: account,
+          ABS_INDEXER_LOAN_IDS_FILE: idsFile,
+        }),
+        logger: silentLogger,
+      });
+    const gql = async (url: string, query: string) => {
+      const res = await fetch(`${url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query }),
+      });
+      return (await res.json()) as { data?: Record<string, unknown[]>; errors?: { extensions?: { code?: string } }[] };
+    };
+    const regulator = await service("svc-regulator", "5");
+    const investor = await service("svc-investor", "6");
+    try {
+      await Promise.all([regulator.caughtUp(), investor.caughtUp()]);
+      await Promise.all([regulator.memberNode?.refresh(), investor.memberNode?.refresh()]);
+      const shown = await gql(
+        regulator.url,
+        `{ loans(pool: "${pool}", first: 1000, where: { proofStatus: "verified" }) { loanId } refusedLoans(pool: "${pool}") { loanId code reason } }`,
+      );
+      expect(shown.errors).to.equal(undefined);
+      expect(shown.data?.["loans"]).to.have.length(tape.records.length - 1);
+      expect(shown.data?.["refusedLoans"]).to.have.length(1);
+      const hidden = await gql(investor.url, `{ loans(pool: "${pool}") { loanId } }`);
+      expect(hidden.errors?.[0]?.extensions?.code).to.equal("NOT_ENTITLED");
+      const aggregates = await gql(investor.url, `{ tapes { loanCount } }`);
+      expect(aggregates.errors).to.equal(undefined);
+      expect(aggregates.data?.["tapes"]).to.deep.equal([{ loanCount: String(tape.records.length) }]);
+    } finally {
+      await regulator.stop();
+      await investor.stop();
+    }
+  });
+});
