@@ -62,7 +62,6 @@ contract Waterfall is IWaterfall {
     bytes32 public configHash;
 
     StoredTranche[] private _tranches;
-    address[] private _trancheTokens;
     /// @dev Two fees' shortfalls per slot.
     uint128[] private _feeShortfalls;
     // The carried amounts, two per slot, paired by use (each below 2^128, WaterfallLib's domain; writes go through
@@ -110,7 +109,9 @@ contract Waterfall is IWaterfall {
 
         bytes memory encoded = abi.encode(config_);
         bytes32 hash = keccak256(encoded);
-        _configStore = _writeData(encoded);
+        // The tranche tokens follow the encoding in the same data contract (`abi.decode` ignores the trailing words):
+        // a period reads them with the code it already touched instead of one cold slot each.
+        _configStore = _writeData(abi.encodePacked(encoded, tokens));
         configHash = hash;
         _lastPeriod = 0;
         _triggersBreached = 0;
@@ -123,7 +124,6 @@ contract Waterfall is IWaterfall {
             uint128 face = ITrancheToken(tokens[t]).terms().originalFaceCents.toUint128();
             _tranches.push(StoredTranche(face, 0, 0, face));
         }
-        _trancheTokens = tokens;
         delete _feeShortfalls;
         for (uint256 f = 0; f < config_.fees.length; ++f) _feeShortfalls.push(0);
         _reserveCents = 0;
@@ -193,7 +193,7 @@ contract Waterfall is IWaterfall {
         emit PeriodDistributed(period, pool.reportRevision(period), inputs, r, msg.sender);
         _emitTriggers(period, store, r.triggers);
 
-        _pay(period, r);
+        _pay(period, store, r);
     }
 
     // ================================================================ guarantor
@@ -453,10 +453,11 @@ contract Waterfall is IWaterfall {
     }
 
     /// @dev Pays the tranche tokens, then has the pool record the period (tranche cash and factors).
-    function _pay(uint32 period, PeriodResult memory r) private {
+    function _pay(uint32 period, address store, PeriodResult memory r) private {
         IERC20 cash = IERC20(cashToken);
 
         uint256 n = r.tranches.length;
+        address[] memory tokens = _tokens(store, n);
         uint256[] memory cashCents = new uint256[](n);
         uint256[] memory factorsRay = new uint256[](n);
         for (uint256 t = 0; t < n; ++t) {
@@ -464,9 +465,20 @@ contract Waterfall is IWaterfall {
             cashCents[t] = amount;
             // Rounded down: the factor never overstates the outstanding principal.
             factorsRay[t] = (r.next.tranches[t].balanceCents * _RAY) / _tranches[t].faceCents;
-            if (amount != 0) cash.safeTransfer(_trancheTokens[t], amount);
+            if (amount != 0) cash.safeTransfer(tokens[t], amount);
         }
         pool.recordDistribution(period, cashCents, factorsRay);
+    }
+
+    /// @dev The `n` tranche tokens: the last `n` words of the configuration store (`abi.encodePacked` of addresses
+    /// pads each to a word).
+    function _tokens(address store, uint256 n) private view returns (address[] memory tokens) {
+        tokens = new address[](n);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let size := mul(n, 0x20)
+            extcodecopy(store, add(tokens, 0x20), sub(extcodesize(store), size), size)
+        }
     }
 
     /// @dev Deploys a contract whose code is `data` (SSTORE2): read back with `store.code`. The data is an ABI
