@@ -21,4 +21,17 @@ interface IWaterfallEngine {
         WaterfallState calldata state,
         PeriodInputs calldata inputs
     ) external pure returns (PeriodResult memory);
+
+    /// @notice `WaterfallLib.run` on a configuration read from a data contract: the caller passes the address of a
+    /// contract whose code is `abi.encode(config)` (the waterfall's SSTORE2 store), so the configuration is decoded
+    /// once, here, instead of being decoded by the caller and ABI-encoded into the call every period.
+    /// @param configStore A contract whose code is the ABI encoding of a configuration that passed `validate`.
+    /// @param state The opening state.
+    /// @param inputs The period's inputs.
+    /// @return The period's result (see `PeriodResult`).
+    function runStored(
+        address configStore,
+        WaterfallState calldata state,
+        PeriodInputs calldata inputs
+    ) external view returns (PeriodResult memory);
 }

@@ -56,21 +56,23 @@ contract Waterfall is IWaterfall {
     uint32 private _lastPeriod;
     uint16 private _triggersBreached; // bit i: trigger i breached after the last period (at most 8 triggers)
     bool private _cleanUpExercised; // in the same slot as the above: read by every run
+    uint8 private _triggerCount; // the configuration's trigger count (at most 8), in the same slot
 
     /// @inheritdoc IWaterfall
     bytes32 public configHash;
 
     StoredTranche[] private _tranches;
-    address[] private _trancheTokens;
-    uint256[] private _feeShortfalls;
-    uint256 private _reserveCents;
-    uint256 private _guaranteeDrawnCents;
-    uint256 private _guaranteeFeeShortfallCents;
-    uint256 private _cumulativeNetLossCents;
-    uint256 private _poolBalanceCents;
-    uint256 private _guaranteeCashCents;
-    uint256 private _guaranteeLimitCents;
-
+    /// @dev Two fees' shortfalls per slot.
+    uint128[] private _feeShortfalls;
+    // The carried amounts, two per slot, paired by use (each below 2^128, WaterfallLib's domain; writes go through
+    // SafeCast): a period reads and rewrites three slots instead of six.
+    uint128 private _reserveCents;
+    uint128 private _guaranteeCashCents;
+    uint128 private _guaranteeDrawnCents;
+    uint128 private _guaranteeFeeShortfallCents;
+    uint128 private _cumulativeNetLossCents;
+    uint128 private _poolBalanceCents;
+    uint128 private _guaranteeLimitCents;
     uint128 private _cleanUpFactorRay;
 
     address[] private _feeRecipients;
@@ -107,10 +109,14 @@ contract Waterfall is IWaterfall {
 
         bytes memory encoded = abi.encode(config_);
         bytes32 hash = keccak256(encoded);
-        _configStore = _writeData(encoded);
+        // The tranche tokens follow the encoding in the same data contract (`abi.decode` ignores the trailing words):
+        // a period reads them with the code it already touched instead of one cold slot each.
+        _configStore = _writeData(abi.encodePacked(encoded, tokens));
         configHash = hash;
         _lastPeriod = 0;
         _triggersBreached = 0;
+        // At most 8 triggers (WaterfallLib.MAX_TRIGGERS, checked by `validate`).
+        _triggerCount = uint8(config_.triggers.length);
 
         delete _tranches;
         for (uint256 t = 0; t < n; ++t) {
@@ -118,15 +124,14 @@ contract Waterfall is IWaterfall {
             uint128 face = ITrancheToken(tokens[t]).terms().originalFaceCents.toUint128();
             _tranches.push(StoredTranche(face, 0, 0, face));
         }
-        _trancheTokens = tokens;
         delete _feeShortfalls;
         for (uint256 f = 0; f < config_.fees.length; ++f) _feeShortfalls.push(0);
         _reserveCents = 0;
         _guaranteeDrawnCents = 0;
         _guaranteeFeeShortfallCents = 0;
         _cumulativeNetLossCents = 0;
-        _poolBalanceCents = config_.originalPoolBalanceCents;
-        _guaranteeLimitCents = config_.guarantee.limitCents;
+        _poolBalanceCents = config_.originalPoolBalanceCents.toUint128();
+        _guaranteeLimitCents = config_.guarantee.limitCents.toUint128();
         _feeRecipients = parties_.feeRecipients;
         _equityHolder = parties_.equityHolder;
         _guarantor = parties_.guarantor;
@@ -173,22 +178,22 @@ contract Waterfall is IWaterfall {
         require(period == expected, PeriodOutOfOrder(expected, period));
 
         PeriodInputs memory inputs = _inputs(period, indexRateWad, targetBalancesCents);
-        WaterfallConfig memory c = abi.decode(store.code, (WaterfallConfig));
-        WaterfallState memory opening = _loadState(c.triggers.length);
-        r = engine.run(c, opening, inputs);
+        WaterfallState memory opening = _loadState(_triggerCount);
+        // The engine reads the configuration from its data contract: no decode here, no config in the call.
+        r = engine.runStored(store, opening, inputs);
         _requireCash(inputs, opening.reserveCents, r.guaranteeDrawCents);
 
         _storeState(r.next);
         _lastPeriod = period;
-        _poolBalanceCents = inputs.poolBalanceEndCents;
+        _poolBalanceCents = inputs.poolBalanceEndCents.toUint128();
         // Reimbursements restore the facility's committed cash (the guarantor's money stays committed until the
         // deal ends); `_requireCash` checked the draw against the committed cash, so this cannot underflow.
-        _guaranteeCashCents = _guaranteeCashCents - r.guaranteeDrawCents + r.guaranteeReimbursedCents;
+        _guaranteeCashCents = (_guaranteeCashCents - r.guaranteeDrawCents + r.guaranteeReimbursedCents).toUint128();
         _credit(r);
         emit PeriodDistributed(period, pool.reportRevision(period), inputs, r, msg.sender);
-        _emitTriggers(period, c.triggers, r.triggers);
+        _emitTriggers(period, store, r.triggers);
 
-        _pay(period, r);
+        _pay(period, store, r);
     }
 
     // ================================================================ guarantor
@@ -206,7 +211,7 @@ contract Waterfall is IWaterfall {
         uint256 cash = _guaranteeCashCents + amountCents;
         uint256 committed = cash + _guaranteeDrawnCents;
         require(committed <= _guaranteeLimitCents, GuaranteeCommitExceedsLimit(_guaranteeLimitCents, committed));
-        _guaranteeCashCents = cash;
+        _guaranteeCashCents = cash.toUint128();
         emit GuaranteeCommitted(msg.sender, amountCents, cash);
         IERC20(cashToken).safeTransferFrom(msg.sender, address(this), amountCents);
     }
@@ -261,8 +266,7 @@ contract Waterfall is IWaterfall {
 
     /// @inheritdoc IWaterfall
     function waterfallState() external view returns (WaterfallState memory) {
-        uint256 k = _configStore == address(0) ? 0 : abi.decode(_configStore.code, (WaterfallConfig)).triggers.length;
-        return _loadState(k);
+        return _loadState(_triggerCount);
     }
 
     /// @inheritdoc IWaterfall
@@ -369,7 +373,9 @@ contract Waterfall is IWaterfall {
             StoredTranche memory st = _tranches[t];
             s.tranches[t] = TrancheBalances(st.balanceCents, st.interestShortfallCents, st.writtenDownCents);
         }
-        s.feeShortfallsCents = _feeShortfalls;
+        uint256 m = _feeShortfalls.length;
+        s.feeShortfallsCents = new uint256[](m);
+        for (uint256 f = 0; f < m; ++f) s.feeShortfallsCents[f] = _feeShortfalls[f];
         s.triggersBreached = new bool[](triggerCount);
         uint256 bits = _triggersBreached;
         for (uint256 i = 0; i < triggerCount; ++i) s.triggersBreached[i] = (bits >> i) & 1 == 1;
@@ -391,23 +397,28 @@ contract Waterfall is IWaterfall {
                 st.faceCents
             );
         }
-        for (uint256 f = 0; f < s.feeShortfallsCents.length; ++f) _feeShortfalls[f] = s.feeShortfallsCents[f];
+        for (uint256 f = 0; f < s.feeShortfallsCents.length; ++f) {
+            _feeShortfalls[f] = s.feeShortfallsCents[f].toUint128();
+        }
         uint16 bits;
         for (uint256 i = 0; i < s.triggersBreached.length; ++i) {
             // At most 8 triggers (WaterfallLib.MAX_TRIGGERS), so the shift fits 16 bits.
             if (s.triggersBreached[i]) bits |= uint16(1 << i);
         }
         _triggersBreached = bits;
-        _reserveCents = s.reserveCents;
-        _guaranteeDrawnCents = s.guaranteeDrawnCents;
-        _guaranteeFeeShortfallCents = s.guaranteeFeeShortfallCents;
-        _cumulativeNetLossCents = s.cumulativeNetLossCents;
+        _reserveCents = s.reserveCents.toUint128();
+        _guaranteeDrawnCents = s.guaranteeDrawnCents.toUint128();
+        _guaranteeFeeShortfallCents = s.guaranteeFeeShortfallCents.toUint128();
+        _cumulativeNetLossCents = s.cumulativeNetLossCents.toUint128();
     }
 
-    function _emitTriggers(uint32 period, TriggerTerms[] memory terms, TriggerOutcome[] memory outcomes) private {
+    /// @dev The trigger terms are decoded from the configuration store only in a period where a trigger changes.
+    function _emitTriggers(uint32 period, address store, TriggerOutcome[] memory outcomes) private {
+        TriggerTerms[] memory terms;
         for (uint256 i = 0; i < outcomes.length; ++i) {
             TriggerOutcome memory o = outcomes[i];
             if (!o.breachedNow && !o.curedNow) continue;
+            if (terms.length == 0) terms = abi.decode(store.code, (WaterfallConfig)).triggers;
             TriggerTerms memory t = terms[i];
             // At most 8 triggers, so the index fits 8 bits.
             if (o.breachedNow) emit TriggerBreached(period, uint8(i), t.kind, t.effect, o.valueWad, o.thresholdWad);
@@ -442,10 +453,11 @@ contract Waterfall is IWaterfall {
     }
 
     /// @dev Pays the tranche tokens, then has the pool record the period (tranche cash and factors).
-    function _pay(uint32 period, PeriodResult memory r) private {
+    function _pay(uint32 period, address store, PeriodResult memory r) private {
         IERC20 cash = IERC20(cashToken);
 
         uint256 n = r.tranches.length;
+        address[] memory tokens = _tokens(store, n);
         uint256[] memory cashCents = new uint256[](n);
         uint256[] memory factorsRay = new uint256[](n);
         for (uint256 t = 0; t < n; ++t) {
@@ -453,9 +465,20 @@ contract Waterfall is IWaterfall {
             cashCents[t] = amount;
             // Rounded down: the factor never overstates the outstanding principal.
             factorsRay[t] = (r.next.tranches[t].balanceCents * _RAY) / _tranches[t].faceCents;
-            if (amount != 0) cash.safeTransfer(_trancheTokens[t], amount);
+            if (amount != 0) cash.safeTransfer(tokens[t], amount);
         }
         pool.recordDistribution(period, cashCents, factorsRay);
+    }
+
+    /// @dev The `n` tranche tokens: the last `n` words of the configuration store (`abi.encodePacked` of addresses
+    /// pads each to a word).
+    function _tokens(address store, uint256 n) private view returns (address[] memory tokens) {
+        tokens = new address[](n);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let size := mul(n, 0x20)
+            extcodecopy(store, add(tokens, 0x20), sub(extcodesize(store), size), size)
+        }
     }
 
     /// @dev Deploys a contract whose code is `data` (SSTORE2): read back with `store.code`. The data is an ABI

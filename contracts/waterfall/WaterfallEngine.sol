@@ -21,4 +21,13 @@ contract WaterfallEngine is IWaterfallEngine {
     ) external pure returns (PeriodResult memory) {
         return WaterfallLib.run(config, state, inputs);
     }
+
+    /// @inheritdoc IWaterfallEngine
+    function runStored(
+        address configStore,
+        WaterfallState calldata state,
+        PeriodInputs calldata inputs
+    ) external view returns (PeriodResult memory) {
+        return WaterfallLib.run(abi.decode(configStore.code, (WaterfallConfig)), state, inputs);
+    }
 }
