@@ -179,3 +179,5 @@ export {
   POOL_STATE_NAMES,
   TAPE_CHANGE_KIND_NAMES,
 } from "./enum-names";
+/** One rendering of zod validation problems (`path: message, found <input>`), for every parsed boundary. */
+export { describeZodIssues } from "./zod-issues";

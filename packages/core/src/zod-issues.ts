@@ -4,11 +4,14 @@
  */
 import { type z } from "zod";
 
-/** Formats zod issues as `path: message, found <input>` (the input is added where zod's message lacks it). */
-export function describeZodIssues(error: z.ZodError): string {
+/**
+ * Formats zod issues as `path: message, found <input>` (the input is added where zod's message lacks it);
+ * an issue about the whole value is named `rootLabel` (e.g. "body" for an HTTP body).
+ */
+export function describeZodIssues(error: z.ZodError, rootLabel = "(root)"): string {
   return error.issues
     .map((issue) => {
-      const path = issue.path.length === 0 ? "(root)" : issue.path.join(".");
+      const path = issue.path.length === 0 ? rootLabel : issue.path.join(".");
       const saysFound = /\b(found|received)\b/.test(issue.message) || issue.code === "unrecognized_keys";
       const found = saysFound || !("input" in issue) ? "" : `, found ${describeInput(issue.input)}`;
       return `${path}: ${issue.message}${found}`;

@@ -32,6 +32,7 @@ import { NodeError, TapeStoreError } from "./errors";
 import { type NonceStore } from "./nonce-store";
 import { type LoanOpening, type StoredTapeMeta, toJson } from "./tape-store";
 import { DEFAULT_WINDOW_MS, type PeerDomain, verifyRequest } from "./request-signing";
+import { parseInput } from "./parse-input";
 
 export interface AuthConfig {
   /** Chain id and registry address that signatures must be bound to. */
@@ -103,10 +104,7 @@ const loanParams = tapeParams.extend({
 });
 
 function parseParams<T>(schema: z.ZodType<T, unknown>, params: unknown): T {
-  const parsed = schema.safeParse(params);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-  throw new NodeError("REQUEST_INVALID", `invalid path parameters: ${problems.join("; ")}`);
+  return parseInput(schema, params, "path parameters", (message) => new NodeError("REQUEST_INVALID", message), "");
 }
 
 /** An authenticated caller, as seen by route handlers. */

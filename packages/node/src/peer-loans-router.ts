@@ -13,6 +13,7 @@ import { type NodeRouter } from "./app";
 import { NodeError } from "./errors";
 import { type AnchoredRootReader, fetchVerifiedLoan } from "./peer-client";
 import { type PeerDomain, type TypedDataSigner } from "./request-signing";
+import { parseInput } from "./parse-input";
 
 const requestBody = z.strictObject({
   node: z.url({ protocol: /^https?$/, error: "expected the originator node's http(s) URL" }),
@@ -38,12 +39,12 @@ export function peerLoansRouter(deps: {
         } catch {
           throw new NodeError("REQUEST_INVALID", "expected a JSON body { node, memberId, pool, version, loanId }");
         }
-        const parsed = requestBody.safeParse(json);
-        if (!parsed.success) {
-          const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`);
-          throw new NodeError("REQUEST_INVALID", `invalid body: ${problems.join("; ")}`);
-        }
-        const { node, memberId, pool, version, loanId } = parsed.data;
+        const { node, memberId, pool, version, loanId } = parseInput(
+          requestBody,
+          json,
+          "body",
+          (message) => new NodeError("REQUEST_INVALID", message),
+        );
         const verified = await fetchVerifiedLoan({
           signer: deps.signer,
           baseUrl: node,

@@ -14,6 +14,7 @@ import { ColumnMappingError, TAPE_ENCODINGS, parseColumnMapping, type ColumnMapp
 import { type NodeRouter } from "./app";
 import { UploadError } from "./errors";
 import { TAPE_CHANGE_KINDS, type TapeUploadService } from "./tape-upload";
+import { parseInput } from "./parse-input";
 
 const MAPPING_HEADER = "x-abs-column-mapping";
 
@@ -29,10 +30,7 @@ const uploadQuery = z.strictObject({
 const poolParam = z.object({ pool: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed pool address") });
 
 function parse<T>(schema: z.ZodType<T, unknown>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join(".") || what}: ${i.message}`);
-  throw new UploadError("UPLOAD_OPTIONS_INVALID", `invalid ${what}: ${problems.join("; ")}`);
+  return parseInput(schema, value, what, (message) => new UploadError("UPLOAD_OPTIONS_INVALID", message));
 }
 
 function mappingOf(req: Request): ColumnMapping | undefined {

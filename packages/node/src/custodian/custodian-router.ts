@@ -15,6 +15,7 @@ import { type NodeRouter } from "../app";
 import { CustodianError } from "../errors";
 import { balanceEffect } from "./bank-ledger";
 import { type CustodianService, type RecordOutcome } from "./custodian-service";
+import { parseInput } from "../parse-input";
 
 const bankRef = z
   .string()
@@ -42,10 +43,7 @@ const payoutParam = z.object({
 });
 
 function parse<T>(schema: z.ZodType<T, unknown>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join(".") || what}: ${i.message}`);
-  throw new CustodianError("BANK_MOVEMENT_INVALID", `invalid ${what}: ${problems.join("; ")}`);
+  return parseInput(schema, value, what, (message) => new CustodianError("BANK_MOVEMENT_INVALID", message));
 }
 
 function jsonBody(req: Request): unknown {

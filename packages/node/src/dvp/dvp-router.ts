@@ -13,6 +13,7 @@ import { z } from "zod";
 import { type NodeRouter } from "../app";
 import { DvpError } from "../errors";
 import { type DvpService } from "./dvp-service";
+import { parseInput } from "../parse-input";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed address");
 const uint = z
@@ -49,10 +50,7 @@ function parseTrade(req: Request) {
   } catch {
     throw new DvpError("DVP_ORDERS_INVALID", "expected a JSON body");
   }
-  const parsed = tradeBody.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`);
-  throw new DvpError("DVP_ORDERS_INVALID", `invalid trade: ${problems.join("; ")}`);
+  return parseInput(tradeBody, json, "trade", (message) => new DvpError("DVP_ORDERS_INVALID", message), "body");
 }
 
 /** The DvP submission route. */
