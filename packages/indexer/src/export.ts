@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { UserInputError } from "./errors";
 import { type EntityData, type IndexerStore } from "./store";
+import { describeZodIssues } from "@abs/core";
 
 const address = z
   .string()
@@ -28,7 +29,7 @@ export function parseAuditExportQuery(query: unknown): AuditExportQuery {
   if (!parsed.success) {
     throw new UserInputError(
       "BAD_USER_INPUT",
-      `invalid audit export query: ${parsed.error.issues.map((i) => `${i.path.join(".") || "query"}: ${i.message}`).join("; ")}`,
+      `invalid audit export query: ${describeZodIssues(parsed.error, "query")}`,
     );
   }
   return parsed.data;

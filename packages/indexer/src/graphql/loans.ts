@@ -3,6 +3,7 @@ import { z } from "zod";
 import { IndexerError } from "../errors";
 import { type LoanBook, type LoanView } from "../loans";
 import { MAX_FIRST, MAX_SKIP } from "./limits";
+import { describeZodIssues } from "@abs/core";
 
 /** Indexer-only query fields of the penetrating views (not part of a subgraph). */
 export const LOAN_TYPE_DEFS = `
@@ -69,7 +70,7 @@ function guarded<T>(fn: () => T): T {
 function parse<T>(schema: z.ZodType<T>, args: unknown): T {
   const parsed = schema.safeParse(args);
   if (!parsed.success) {
-    throw new GraphQLError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), {
+    throw new GraphQLError(describeZodIssues(parsed.error, ""), {
       extensions: { code: "BAD_USER_INPUT" },
     });
   }

@@ -22,6 +22,7 @@ import { pluralField, singularField } from "./naming";
 import { MAX_FIRST, MAX_SKIP } from "./limits";
 import { LOAN_TYPE_DEFS, loanResolvers } from "./loans";
 import { type LoanBook } from "../loans";
+import { describeZodIssues } from "@abs/core";
 
 export { MAX_COST, MAX_DEPTH, MAX_FIRST, MAX_SKIP } from "./limits";
 
@@ -59,7 +60,7 @@ const listArgs = z.object({
 
 function parseArgs(args: unknown): z.infer<typeof listArgs> {
   const parsed = listArgs.safeParse(args);
-  if (!parsed.success) throw userError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  if (!parsed.success) throw userError(describeZodIssues(parsed.error, ""));
   return parsed.data;
 }
 
