@@ -3,6 +3,7 @@
  * originator's node (`startNode` of @abs/node, its own LevelDB) holding the sample tape, and indexers
  * keyed as the regulator and as an investor asking it over signed peer requests.
  */
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import { Level } from "level";
@@ -242,6 +243,33 @@ describe("loan book joined from a live originator node", function () {
     } finally {
       await regulator.stop();
       await investor.stop();
+    }
+  });
+
+  it("the optional loan ids file overrides discovery for the tapes it lists", async () => {
+    const idsFile = path.join(chain.dir, "loan-ids.json");
+    const sample = loanIds.slice(0, 3); // not the loan altered above (index 4)
+    writeFileSync(idsFile, JSON.stringify({ [pool]: { "1": sample } }));
+    const service = await startIndexerService({
+      config: parseIndexerConfig({
+        ABS_INDEXER_RPC_URL: chain.chain.rpcUrl,
+        ABS_INDEXER_ADDRESS_BOOK: chain.addressBook,
+        ABS_INDEXER_DATA_DIR: path.join(chain.dir, "svc-override"),
+        ABS_INDEXER_LISTEN: "127.0.0.1:0",
+        ABS_INDEXER_LOG_LEVEL: "silent",
+        ABS_INDEXER_MEMBER_NODE_URL: node.url,
+        ABS_INDEXER_MEMBER_NODE_ID: ORIGINATOR_ID,
+        ABS_INDEXER_MEMBER_HARDHAT_ACCOUNT: "5",
+        ABS_INDEXER_LOAN_IDS_FILE: idsFile,
+      }),
+      logger: silentLogger,
+    });
+    try {
+      await service.caughtUp();
+      await service.memberNode?.refresh();
+      expect(service.loans.loans(pool).map((l) => l.loanId)).to.deep.equal(sample);
+    } finally {
+      await service.stop();
     }
   });
 });
