@@ -209,6 +209,40 @@ describe("loan-level sharing against a real consortium chain", function () {
     expect([unknown.status, errorCode(unknown.body)]).to.deep.equal([404, "TAPE_NOT_FOUND"]);
   });
 
+  it("the listing client refuses pages that do not advance or list more ids than the tape holds", async () => {
+    const rewriting =
+      (edit: (page: { loanCount: number; next?: string }) => void): typeof fetch =>
+      async (input, init) => {
+        const res = await fetch(input, init);
+        const page = (await res.json()) as { loanCount: number; next?: string };
+        edit(page);
+        return new Response(JSON.stringify(page), { status: res.status });
+      };
+    const drain = async (edit: (page: { loanCount: number; next?: string }) => void) => {
+      const ids = listLoanIds({
+        signer: trustee,
+        baseUrl: node.url,
+        domain: { chainId, registry },
+        target: ORIGINATOR_ID,
+        pool,
+        version: 1,
+        pageSize: 50,
+        fetch: rewriting(edit),
+      });
+      for await (const _ of ids) void _;
+    };
+    const stuck = await drain((page) => {
+      page.next = loanAt(0).loanId; // the same cursor again and again
+    }).catch((e: unknown) => e);
+    expect(stuck).to.include({ code: "PEER_RESPONSE_INVALID" });
+    expect((stuck as Error).message).to.match(/do not advance/);
+    const inflated = await drain((page) => {
+      page.loanCount = 60;
+    }).catch((e: unknown) => e);
+    expect(inflated).to.include({ code: "PEER_RESPONSE_INVALID" });
+    expect((inflated as Error).message).to.match(/more than the 60 loan ids/);
+  });
+
   it("refuses a proof that does not lead to the root on chain", async () => {
     // A node serving a self-consistent tree that is not the anchored one: same answer, another root.
     const otherRoot: AnchoredRootReader = { anchoredRoot: () => Promise.resolve("0x" + "ab".repeat(32)) };
