@@ -291,7 +291,8 @@
   async function loanPage(pool, loanId) {
     const d = await gql(
       `query($pool: Bytes!, $id: String!) { loan(pool: $pool, loanId: $id) { loanId borrowerId tapeVersion region productType creditGrade status
-      daysPastDue originalPrincipalCents currentPrincipalCents rateWad remainingTermMonths proofStatus otherPools } }`,
+      daysPastDue originalPrincipalCents currentPrincipalCents rateWad remainingTermMonths proofStatus otherPools
+      history { tapeVersion status daysPastDue currentPrincipalCents proofStatus } } }`,
       { pool: pool, id: loanId },
     );
     const l = d.loan;
@@ -318,6 +319,20 @@
           ["Also pledged in", l.otherPools.map(short).join(", ") || "no other pool"],
         ],
         "loan",
+      ) +
+      "<h2>History across periods (tape versions)</h2>" +
+      table(
+        ["Tape version", "Status", "Days past due", "Principal", "Proof"],
+        l.history.map((h) => [
+          "v" + h.tapeVersion,
+          h.status === null ? "—" : esc(h.status),
+          h.daysPastDue === null ? "—" : h.daysPastDue,
+          h.currentPrincipalCents === null ? "—" : money(h.currentPrincipalCents),
+          h.proofStatus === "verified"
+            ? '<span class="ok">verified</span>'
+            : '<span class="alert">' + esc(h.proofStatus) + "</span>",
+        ]),
+        "loan-history",
       );
   }
 

@@ -59,8 +59,11 @@ export interface MemberNodeConfig {
   baseUrl: string;
   memberId: string;
   key: MemberKeySource;
-  /** JSON file `{ "<pool>": { "<version>": ["loanId", ...] } }`: the loan ids to ask for per tape. */
-  loanIdsFile: string;
+  /**
+   * Optional override: JSON file `{ "<pool>": { "<version>": ["loanId", ...] } }`, the loan ids to ask for
+   * of the tapes it lists. Without it (and for tapes it does not list) the ids are discovered from the node.
+   */
+  loanIdsFile?: string;
   /** How often anchored tapes are re-joined (new versions, records changed on the node). */
   refreshMs: number;
 }
@@ -137,7 +140,6 @@ function parseMemberNode(e: z.infer<typeof envSchema>): MemberNodeConfig | undef
   if (url === undefined) return undefined;
   const missing: string[] = [];
   if (e.ABS_INDEXER_MEMBER_NODE_ID === undefined) missing.push("ABS_INDEXER_MEMBER_NODE_ID");
-  if (e.ABS_INDEXER_LOAN_IDS_FILE === undefined) missing.push("ABS_INDEXER_LOAN_IDS_FILE");
   const keyEnv = e.ABS_INDEXER_MEMBER_KEY_ENV;
   const account = e.ABS_INDEXER_MEMBER_HARDHAT_ACCOUNT;
   if ((keyEnv === undefined) === (account === undefined)) {
@@ -145,7 +147,7 @@ function parseMemberNode(e: z.infer<typeof envSchema>): MemberNodeConfig | undef
   }
   const memberId = e.ABS_INDEXER_MEMBER_NODE_ID;
   const loanIdsFile = e.ABS_INDEXER_LOAN_IDS_FILE;
-  if (missing.length > 0 || memberId === undefined || loanIdsFile === undefined) {
+  if (missing.length > 0 || memberId === undefined) {
     throw new ConfigError(
       "CONFIG_INVALID",
       `ABS_INDEXER_MEMBER_NODE_URL is set, so these are needed too: ${missing.join(", ")}`,
@@ -155,7 +157,7 @@ function parseMemberNode(e: z.infer<typeof envSchema>): MemberNodeConfig | undef
     baseUrl: url,
     memberId,
     key: keyEnv !== undefined ? { privateKeyEnv: keyEnv } : { hardhatAccount: account ?? 0 },
-    loanIdsFile,
+    ...(loanIdsFile === undefined ? {} : { loanIdsFile }),
     refreshMs: e.ABS_INDEXER_LOAN_REFRESH_MS,
   };
 }

@@ -1,4 +1,4 @@
-import { type LoanRecord, TapeCommitmentBuilder } from "@abs/core";
+import { LOAN_STATUSES, type LoanRecord, type LoanStatus, TapeCommitmentBuilder } from "@abs/core";
 import { IndexerError } from "./errors";
 import { type NodeLoanOutcome } from "./member-node";
 import { type IndexerStore } from "./store";
@@ -15,7 +15,7 @@ export interface LoanView {
   region: string;
   productType: string;
   creditGrade: string;
-  status: string;
+  status: LoanStatus;
   daysPastDue: number;
   originalPrincipalCents: string;
   currentPrincipalCents: string;
@@ -40,6 +40,26 @@ export interface RefusedLoan {
   reason: string;
 }
 
+/** One loan in one tape version of its pool (a period's snapshot): what `Loan.history` lists. */
+export interface LoanSnapshot {
+  tapeVersion: number;
+  /** "verified" / "root-mismatch" as for `LoanView`, or "refused": the node served it, it did not verify */
+  proofStatus: "verified" | "root-mismatch" | "refused";
+  /** Null when refused (no record is kept of a loan that did not verify) */
+  status: string | null;
+  daysPastDue: number | null;
+  currentPrincipalCents: string | null;
+}
+
+/** A pseudonymous borrower's share of a pool's current principal. */
+export interface BorrowerConcentration {
+  borrowerId: string;
+  loanCount: number;
+  principalCents: string;
+  /** floor(principal * 10,000 / pool principal): rounded down, so shares never add up to more than 10,000 */
+  shareBps: number;
+}
+
 export interface Concentration {
   key: string;
   loanCount: number;
@@ -52,9 +72,13 @@ export interface Concentration {
  * tape's salt key as that node holds them). A tape is only served as "verified" if its records
  * rebuild the Merkle root anchored on chain (read from the indexed Tape entity, never from the
  * records' source); loans pledged into more than one pool are flagged.
+ *
+ * Every joined tape version of a pool (each period's snapshot) is kept, compactly (`VersionSnapshot`,
+ * 12 bytes a loan a version), so that a loan's history across periods can be shown; only the latest
+ * joined version is kept as full `LoanView`s, and it is the current view.
  */
 export class LoanBook {
-  private readonly tapes = new Map<string, { version: number; loans: LoanView[]; refused: RefusedLoan[] }>();
+  private readonly pools = new Map<string, PoolLoans>();
 
   private refusal: string | undefined;
 
@@ -71,7 +95,7 @@ export class LoanBook {
   refuseLoanLevel(reason: string): void {
     this.level = "aggregates";
     this.refusal = reason;
-    this.tapes.clear();
+    this.pools.clear();
   }
 
   /** Join one tape's records; returns the proof status the records earned against the anchored root. */
@@ -94,8 +118,7 @@ export class LoanBook {
     const { root } = builder.finish();
     const status = root.toLowerCase() === String(tape["merkleRoot"]).toLowerCase() ? "verified" : "root-mismatch";
     for (const l of loans) l.proofStatus = status;
-    this.tapes.set(poolId, { version, loans, refused: [] });
-    this.flagDoublePledges();
+    this.join(poolId, version, loans, []);
     return status;
   }
 
@@ -116,29 +139,113 @@ export class LoanBook {
       if (o.status === "verified") loans.push(loanView(poolId, version, o.record, "verified"));
       else refused.push({ pool: poolId, tapeVersion: version, loanId: o.loanId, code: o.code, reason: o.reason });
     }
-    this.tapes.set(poolId, { version, loans, refused });
-    this.flagDoublePledges();
+    this.join(poolId, version, loans, refused);
     return { verified: loans.length, refused: refused.length };
+  }
+
+  /** Whether tape `version` of `pool` is joined (its snapshot is kept). */
+  hasVersion(pool: string, version: number): boolean {
+    return this.pools.get(pool.toLowerCase())?.versions.has(version) ?? false;
+  }
+
+  /** The joined tape versions of `pool`, ascending. */
+  versions(pool: string): number[] {
+    return [...(this.pools.get(pool.toLowerCase())?.versions.keys() ?? [])].sort((a, b) => a - b);
+  }
+
+  /**
+   * Keep version `version` as a snapshot (re-joining a version replaces its snapshot); the latest joined
+   * version is the current view (`loans`, `loan`, concentrations, double pledges).
+   */
+  private join(pool: string, version: number, loans: LoanView[], refused: RefusedLoan[]): void {
+    let book = this.pools.get(pool);
+    if (!book) {
+      book = { rows: new Map(), versions: new Map(), latest: 0, current: [], refused: [] };
+      this.pools.set(pool, book);
+    }
+    const rowOf = (loanId: string): number => {
+      let row = book.rows.get(loanId);
+      if (row === undefined) {
+        row = book.rows.size;
+        book.rows.set(loanId, row);
+      }
+      return row;
+    };
+    const loanRows = loans.map((l) => rowOf(l.loanId));
+    const refusedRows = refused.map((r) => rowOf(r.loanId));
+    const snapshot = new VersionSnapshot(book.rows.size);
+    loans.forEach((l, i) => snapshot.set(loanRows[i] ?? 0, l));
+    for (const row of refusedRows) snapshot.refuse(row);
+    book.versions.set(version, snapshot);
+    if (version >= book.latest) {
+      book.latest = version;
+      book.current = loans;
+      book.refused = refused;
+      this.flagDoublePledges();
+    }
+  }
+
+  /**
+   * A loan's history across the joined tape versions of its pool, oldest first: one snapshot per version
+   * that holds the loan (loan-level).
+   */
+  history(pool: string, loanId: string): LoanSnapshot[] {
+    this.requireLoanLevel();
+    const book = this.pools.get(pool.toLowerCase());
+    const row = book?.rows.get(loanId);
+    if (!book || row === undefined) return [];
+    const out: LoanSnapshot[] = [];
+    for (const version of this.versions(pool)) {
+      const snapshot = book.versions.get(version)?.get(row, version);
+      if (snapshot) out.push(snapshot);
+    }
+    return out;
+  }
+
+  /**
+   * The `first` pseudonymous borrowers holding the most current principal of `pool` (loan-level): ties
+   * broken by borrower id.
+   */
+  topBorrowers(pool: string, first: number): BorrowerConcentration[] {
+    const loans = this.loans(pool);
+    const total = loans.reduce((s, l) => s + BigInt(l.currentPrincipalCents), 0n);
+    const groups = new Map<string, { n: number; p: bigint }>();
+    for (const l of loans) {
+      const g = groups.get(l.borrowerId) ?? { n: 0, p: 0n };
+      g.n++;
+      g.p += BigInt(l.currentPrincipalCents);
+      groups.set(l.borrowerId, g);
+    }
+    return [...groups]
+      .sort(([ka, a], [kb, b]) => (a.p === b.p ? (ka < kb ? -1 : 1) : a.p > b.p ? -1 : 1))
+      .slice(0, first)
+      .map(([borrowerId, g]) => ({
+        borrowerId,
+        loanCount: g.n,
+        principalCents: g.p.toString(),
+        // Rounds down (floor): the shares of all borrowers add up to at most 10,000.
+        shareBps: total === 0n ? 0 : Number((g.p * 10_000n) / total),
+      }));
   }
 
   /** Loans of a pool the member node served that failed verification (loan-level). */
   refusedLoans(pool: string): RefusedLoan[] {
     this.requireLoanLevel();
-    return this.tapes.get(pool.toLowerCase())?.refused ?? [];
+    return this.pools.get(pool.toLowerCase())?.refused ?? [];
   }
 
   private flagDoublePledges(): void {
     const where = new Map<string, Set<string>>();
-    for (const [pool, t] of this.tapes) {
-      for (const l of t.loans) {
+    for (const [pool, t] of this.pools) {
+      for (const l of t.current) {
         const k = `${l.loanId}\u0000${l.borrowerId}`;
         const set = where.get(k) ?? new Set<string>();
         set.add(pool);
         where.set(k, set);
       }
     }
-    for (const [pool, t] of this.tapes) {
-      for (const l of t.loans)
+    for (const [pool, t] of this.pools) {
+      for (const l of t.current)
         l.otherPools = [...(where.get(`${l.loanId}\u0000${l.borrowerId}`) ?? [])].filter((p) => p !== pool);
     }
   }
@@ -154,7 +261,7 @@ export class LoanBook {
 
   loans(pool: string): LoanView[] {
     this.requireLoanLevel();
-    return this.tapes.get(pool.toLowerCase())?.loans ?? [];
+    return this.pools.get(pool.toLowerCase())?.current ?? [];
   }
 
   loan(pool: string, loanId: string): LoanView | undefined {
@@ -164,12 +271,12 @@ export class LoanBook {
   /** Loans pledged into more than one pool (loan-level). */
   doublePledged(): LoanView[] {
     this.requireLoanLevel();
-    return [...this.tapes.values()].flatMap((t) => t.loans.filter((l) => l.otherPools.length > 0));
+    return [...this.pools.values()].flatMap((t) => t.current.filter((l) => l.otherPools.length > 0));
   }
 
   /** Principal concentration of a pool by region, product or credit grade (aggregates: any entitlement). */
   concentrations(pool: string, by: "region" | "productType" | "creditGrade"): Concentration[] {
-    const loans = this.tapes.get(pool.toLowerCase())?.loans ?? [];
+    const loans = this.pools.get(pool.toLowerCase())?.current ?? [];
     const total = loans.reduce((s, l) => s + BigInt(l.currentPrincipalCents), 0n);
     const groups = new Map<string, { n: number; p: bigint }>();
     for (const l of loans) {
@@ -207,4 +314,68 @@ function loanView(pool: string, version: number, r: LoanRecord, proofStatus: Loa
     proofStatus,
     otherPools: [],
   };
+}
+
+/** A pool's joined tapes: every version's snapshot, and the latest version's loans as full views. */
+interface PoolLoans {
+  /** Loan id → row in every snapshot (rows are given in order of first appearance, never reused) */
+  rows: Map<string, number>;
+  versions: Map<number, VersionSnapshot>;
+  latest: number;
+  current: LoanView[];
+  refused: RefusedLoan[];
+}
+
+const PROOF_CODES = ["absent", "verified", "root-mismatch", "refused"] as const;
+const PROOF_ABSENT = 0;
+const PROOF_REFUSED = 3;
+
+/**
+ * One tape version's loans, column by column (12 bytes a loan: proof 1, status 1, days past due 2,
+ * principal 8), indexed by the pool's loan rows. A 1,000,000-loan tape costs ~12 MB a version instead of
+ * ~0.5 KB a loan as objects. Principals above 2^64 - 1 cents (the record allows up to 2^128 - 1) are kept
+ * aside in `bigPrincipal`.
+ */
+class VersionSnapshot {
+  private readonly proof: Uint8Array;
+  private readonly status: Uint8Array;
+  private readonly daysPastDue: Uint16Array;
+  private readonly principal: BigUint64Array;
+  private readonly bigPrincipal = new Map<number, bigint>();
+
+  constructor(rows: number) {
+    this.proof = new Uint8Array(rows);
+    this.status = new Uint8Array(rows);
+    this.daysPastDue = new Uint16Array(rows);
+    this.principal = new BigUint64Array(rows);
+  }
+
+  set(row: number, loan: LoanView): void {
+    this.proof[row] = PROOF_CODES.indexOf(loan.proofStatus);
+    this.status[row] = LOAN_STATUSES.indexOf(loan.status);
+    // MAX_DAYS_PAST_DUE is 65,535: the record's schema guarantees it fits 16 bits.
+    this.daysPastDue[row] = loan.daysPastDue;
+    const cents = BigInt(loan.currentPrincipalCents);
+    if (cents > 0xffff_ffff_ffff_ffffn) this.bigPrincipal.set(row, cents);
+    else this.principal[row] = cents;
+  }
+
+  refuse(row: number): void {
+    this.proof[row] = PROOF_REFUSED;
+  }
+
+  get(row: number, tapeVersion: number): LoanSnapshot | undefined {
+    const proof = row < this.proof.length ? (this.proof[row] ?? PROOF_ABSENT) : PROOF_ABSENT;
+    if (proof === PROOF_ABSENT) return undefined;
+    if (proof === PROOF_REFUSED) {
+      return { tapeVersion, proofStatus: "refused", status: null, daysPastDue: null, currentPrincipalCents: null };
+    }
+    return {
+      tapeVersion,
+      proofStatus: proof === 1 ? "verified" : "root-mismatch",
+      status: LOAN_STATUSES[this.status[row] ?? 0] ?? null,
+      daysPastDue: this.daysPastDue[row] ?? 0,
+      currentPrincipalCents: (this.bigPrincipal.get(row) ?? this.principal[row] ?? 0n).toString(),
+    };
+  }
 }

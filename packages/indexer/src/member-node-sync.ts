@@ -1,8 +1,11 @@
 /**
- * Keeps the loan book joined to the entitled member node the indexer runs beside: on every refresh,
- * the latest anchored tape of each indexed pool is fetched loan by loan from the node and verified
- * against the root anchored on chain (member-node.ts). A node refusing this key loan-level access
- * turns the book to aggregates only (NOT_ENTITLED), which is an answer, not an indexing error.
+ * Keeps the loan book joined to the entitled member node the indexer runs beside. On every refresh, each
+ * anchored tape version of each indexed pool not joined yet, and the latest version again (records may have
+ * been altered on the node since), is fetched loan by loan from the node and verified against the root
+ * anchored on chain (member-node.ts). The loan ids to ask for are discovered from the node (its paged
+ * loan-ids route), unless the optional loan ids file lists them for that pool and version. A node refusing
+ * this key loan-level access turns the book to aggregates only (NOT_ENTITLED), which is an answer, not an
+ * indexing error.
  */
 import { readFileSync } from "node:fs";
 import { JsonRpcProvider, Wallet, type HDNodeWallet } from "ethers";
@@ -13,7 +16,7 @@ import { AssetPoolRootReader } from "@abs/node";
 import { type MemberKeySource, type MemberNodeConfig } from "./config";
 import { ConfigError, IndexerError } from "./errors";
 import { type LoanBook } from "./loans";
-import { fetchTapeFromNode, type MemberNodeDeps } from "./member-node";
+import { discoverLoanIds, fetchTapeFromNode, type MemberNodeDeps } from "./member-node";
 import { type IndexerStore } from "./store";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a pool address");
@@ -48,7 +51,7 @@ function readJson<T>(file: string, schema: z.ZodType<T>, what: string): T {
 }
 
 export interface MemberNodeSync {
-  /** Join the latest anchored tape of every indexed pool once. */
+  /** Join every anchored tape version not joined yet, and the latest one of each pool again, once. */
   refresh(): Promise<void>;
   /** Refresh now and every `refreshMs` (failures are logged and retried at the next refresh). */
   start(): void;
@@ -65,7 +68,8 @@ export async function startMemberNodeSync(deps: {
   env: Readonly<Record<string, string | undefined>>;
 }): Promise<MemberNodeSync> {
   const { config, store, book, logger } = deps;
-  const manifest = readJson(config.loanIdsFile, loanIdsManifestSchema, "loan ids file");
+  const manifest =
+    config.loanIdsFile === undefined ? undefined : readJson(config.loanIdsFile, loanIdsManifestSchema, "loan ids file");
   const registry = readJson(deps.addressBook, bookSchema, "address book").contracts.ConsortiumRegistry;
   const provider = new JsonRpcProvider(deps.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
   const nodeDeps: MemberNodeDeps = {
@@ -75,29 +79,52 @@ export async function startMemberNodeSync(deps: {
     node: { baseUrl: config.baseUrl, memberId: config.memberId },
     logger,
   };
-  const ids = new Map<string, Record<string, string[]>>(
-    Object.entries(manifest).map(([pool, versions]) => [pool.toLowerCase(), versions]),
+  const overrides = new Map<string, Record<string, string[]>>(
+    Object.entries(manifest ?? {}).map(([pool, versions]) => [pool.toLowerCase(), versions]),
   );
+  /** Join one tape version; the ids come from the override file, else from the node. */
+  const join = async (pool: string, version: number, anchoredLoanCount: number): Promise<void> => {
+    const override = overrides.get(pool)?.[String(version)];
+    let listed = 0;
+    const counted = async function* (ids: AsyncIterable<string>): AsyncGenerator<string, void, undefined> {
+      for await (const id of ids) {
+        listed++;
+        yield id;
+      }
+    };
+    const ids = override ?? counted(discoverLoanIds(nodeDeps, pool, version));
+    book.addNodeLoans(pool, version, await fetchTapeFromNode(nodeDeps, pool, version, ids));
+    if (override === undefined && listed !== anchoredLoanCount) {
+      // The node is the one being checked: a listing short of the anchor's loan count hides loans.
+      logger.warn(
+        { pool, version, listed, anchored: anchoredLoanCount, node: config.memberId },
+        "member node listed another number of loan ids than the tape anchored on chain",
+      );
+    }
+  };
   const refresh = async (): Promise<void> => {
     if (book.entitlement !== "loan-level") return;
-    const latest = new Map<string, number>();
+    const tapes = new Map<string, Map<number, number>>();
     for await (const tape of store.all("Tape")) {
       const pool = String(tape["pool"]).toLowerCase();
-      const version = Number(tape["version"]);
-      if (version > (latest.get(pool) ?? 0)) latest.set(pool, version);
+      const versions = tapes.get(pool) ?? new Map<number, number>();
+      versions.set(Number(tape["version"]), Number(String(tape["loanCount"])));
+      tapes.set(pool, versions);
     }
-    for (const [pool, version] of latest) {
-      const loanIds = ids.get(pool)?.[String(version)];
-      if (!loanIds) continue;
-      try {
-        book.addNodeLoans(pool, version, await fetchTapeFromNode(nodeDeps, pool, version, loanIds));
-      } catch (error) {
-        if (error instanceof IndexerError && error.code === "NOT_ENTITLED") {
-          book.refuseLoanLevel(error.message);
-          logger.warn({ node: config.memberId }, "member node refuses loan-level records: aggregates only");
-          return;
+    for (const [pool, versions] of tapes) {
+      const latest = Math.max(...versions.keys());
+      for (const [version, loanCount] of [...versions].sort(([a], [b]) => a - b)) {
+        if (version !== latest && book.hasVersion(pool, version)) continue;
+        try {
+          await join(pool, version, loanCount);
+        } catch (error) {
+          if (error instanceof IndexerError && error.code === "NOT_ENTITLED") {
+            book.refuseLoanLevel(error.message);
+            logger.warn({ node: config.memberId }, "member node refuses loan-level records: aggregates only");
+            return;
+          }
+          throw error;
         }
-        throw error;
       }
     }
   };

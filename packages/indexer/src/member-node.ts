@@ -10,6 +10,7 @@ import { type LoanRecord } from "@abs/core";
 import {
   PeerRecordError,
   fetchVerifiedLoan,
+  listLoanIds,
   type AnchoredRootReader,
   type PeerDomain,
   type TypedDataSigner,
@@ -43,10 +44,10 @@ export async function fetchTapeFromNode(
   deps: MemberNodeDeps,
   pool: string,
   version: number,
-  loanIds: readonly string[],
+  loanIds: Iterable<string> | AsyncIterable<string>,
 ): Promise<NodeLoanOutcome[]> {
   const outcomes: NodeLoanOutcome[] = [];
-  for (const loanId of loanIds) {
+  for await (const loanId of loanIds) {
     try {
       const verified = await fetchVerifiedLoan({
         signer: deps.signer,
@@ -62,12 +63,7 @@ export async function fetchTapeFromNode(
       outcomes.push({ loanId, status: "verified", record: verified.record });
     } catch (error) {
       if (!(error instanceof PeerRecordError)) throw error;
-      if (error.code === "PEER_REQUEST_REFUSED" && error.peerStatus === 403) {
-        throw new IndexerError(
-          "NOT_ENTITLED",
-          `member node ${deps.node.memberId} refuses this key loan-level records (${error.peerCode ?? "403"}): aggregates only`,
-        );
-      }
+      if (error.code === "PEER_REQUEST_REFUSED" && error.peerStatus === 403) throw notEntitled(deps, error);
       if (error.retryable || error.code === "CHAIN_TAPE_UNAVAILABLE") {
         throw new IndexerError("RPC_FAILED", `loan ${loanId}: ${error.message}`, { cause: error, retryable: true });
       }
@@ -80,4 +76,44 @@ export async function fetchTapeFromNode(
     "tape joined from member node",
   );
   return outcomes;
+}
+
+/**
+ * The loan ids of tape `version` of `pool`, discovered from the member node (its paged, loan-level
+ * `GET .../loan-ids`, one signed request per page). Each id is then fetched and verified on its own: the
+ * listing is only what to ask for. Throws (while iterating) IndexerError NOT_ENTITLED when the node refuses
+ * this key loan-level access, RPC_FAILED (retryable) when the node cannot be reached or answers 5xx, and
+ * RPC_RESPONSE_INVALID when it refuses otherwise or its pages are malformed.
+ */
+export async function* discoverLoanIds(
+  deps: MemberNodeDeps,
+  pool: string,
+  version: number,
+  pageSize = 1_000,
+): AsyncGenerator<string, void, undefined> {
+  try {
+    yield* listLoanIds({
+      signer: deps.signer,
+      baseUrl: deps.node.baseUrl,
+      domain: deps.domain,
+      target: deps.node.memberId,
+      pool,
+      version,
+      pageSize,
+      ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+    });
+  } catch (error) {
+    if (!(error instanceof PeerRecordError)) throw error;
+    if (error.code === "PEER_REQUEST_REFUSED" && error.peerStatus === 403) throw notEntitled(deps, error);
+    const what = `loan ids of tape ${version} of pool ${pool.toLowerCase()}: ${error.message}`;
+    if (error.retryable) throw new IndexerError("RPC_FAILED", what, { cause: error, retryable: true });
+    throw new IndexerError("RPC_RESPONSE_INVALID", what, { cause: error });
+  }
+}
+
+function notEntitled(deps: MemberNodeDeps, error: PeerRecordError): IndexerError {
+  return new IndexerError(
+    "NOT_ENTITLED",
+    `member node ${deps.node.memberId} refuses this key loan-level records (${error.peerCode ?? "403"}): aggregates only`,
+  );
 }

@@ -85,6 +85,10 @@ describe("regulator's dashboard in headless Chromium", function () {
     await ready(`/loan/${pool}/${encodeURIComponent(loanId)}`);
     expect(await page.textContent('[data-testid="loan-id"]')).to.contain(loanId);
     expect(await page.textContent('[data-testid="proof"]')).to.equal("verified");
+    // One joined tape version: one history row, the current one.
+    const history = page.locator('[data-testid="loan-history"] tbody tr');
+    expect(await history.count()).to.equal(1);
+    expect(await history.first().textContent()).to.match(/^v1.*verified$/);
   });
 
   it("drills from a tranche to its holders and a holder's positions", async () => {

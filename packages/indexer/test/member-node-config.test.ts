@@ -18,31 +18,37 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 describe("member node configuration", () => {
-  it("is off without a node URL, and complete with one", () => {
+  it("is off without a node URL, and complete with one; the loan ids file is an optional override", () => {
     expect(parseIndexerConfig(base).memberNode).to.equal(undefined);
-    const config = parseIndexerConfig({
+    const node = {
       ...base,
       ABS_INDEXER_MEMBER_NODE_URL: "http://127.0.0.1:8705",
       ABS_INDEXER_MEMBER_NODE_ID: "ORIG-HUAXIA-CF",
       ABS_INDEXER_MEMBER_KEY_ENV: "REGULATOR_KEY",
-      ABS_INDEXER_LOAN_IDS_FILE: "ids.json",
-    });
-    expect(config.memberNode).to.deep.equal({
+    };
+    const expected = {
       baseUrl: "http://127.0.0.1:8705",
       memberId: "ORIG-HUAXIA-CF",
       key: { privateKeyEnv: "REGULATOR_KEY" },
-      loanIdsFile: "ids.json",
       refreshMs: 60_000,
+    };
+    // Loan ids discovered from the node: no file needed.
+    expect(parseIndexerConfig(node).memberNode).to.deep.equal(expected);
+    expect(parseIndexerConfig({ ...node, ABS_INDEXER_LOAN_IDS_FILE: "ids.json" }).memberNode).to.deep.equal({
+      ...expected,
+      loanIdsFile: "ids.json",
     });
   });
 
-  it("refuses a node URL without its id, loan ids or exactly one key source (CONFIG_INVALID)", () => {
+  it("refuses a node URL without its id or exactly one key source (CONFIG_INVALID), naming what is missing", () => {
     const url = { ...base, ABS_INDEXER_MEMBER_NODE_URL: "http://127.0.0.1:8705" };
     expect(codeOf(() => parseIndexerConfig(url))).to.equal("CONFIG_INVALID");
+    expect(() => parseIndexerConfig(url)).to.throw(
+      /needed too: ABS_INDEXER_MEMBER_NODE_ID, exactly one of ABS_INDEXER_MEMBER_KEY_ENV, ABS_INDEXER_MEMBER_HARDHAT_ACCOUNT$/,
+    );
     const both = {
       ...url,
       ABS_INDEXER_MEMBER_NODE_ID: "X",
-      ABS_INDEXER_LOAN_IDS_FILE: "ids.json",
       ABS_INDEXER_MEMBER_KEY_ENV: "K",
       ABS_INDEXER_MEMBER_HARDHAT_ACCOUNT: "5",
     };

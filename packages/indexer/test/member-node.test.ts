@@ -9,6 +9,7 @@ import { expect } from "chai";
 import { Level } from "level";
 import { hardhatDevWallet } from "@abs/core";
 import { AssetPoolRootReader, parseNodeConfig, startNode, toJson, type RunningNode } from "@abs/node";
+import { discoverLoanIds } from "../src/member-node";
 import {
   IndexerError,
   LoanBook,
@@ -73,8 +74,13 @@ describe("loan book joined from a live originator node", function () {
     await chain?.stop();
   });
 
-  it("a regulator-keyed indexer shows every loan verified against the anchored root, through GraphQL-ready views", async () => {
-    const outcomes = await fetchTapeFromNode(await deps(regulatorKey), pool, 1, loanIds);
+  it("a regulator-keyed indexer discovers the tape's loan ids from the node and shows every loan verified against the anchored root", async () => {
+    const regulator = await deps(regulatorKey);
+    const discovered: string[] = [];
+    for await (const id of discoverLoanIds(regulator, pool, 1, 64)) discovered.push(id);
+    expect(discovered).to.have.length(tape.records.length);
+    expect(new Set(discovered)).to.deep.equal(new Set(loanIds));
+    const outcomes = await fetchTapeFromNode(regulator, pool, 1, discoverLoanIds(regulator, pool, 1, 64));
     const book = new LoanBook(ix.store, "loan-level");
     expect(book.addNodeLoans(pool, 1, outcomes)).to.deep.equal({ verified: tape.records.length, refused: 0 });
     const first = tape.records[0];
@@ -91,6 +97,12 @@ describe("loan book joined from a live originator node", function () {
     );
     expect(refused).to.be.instanceOf(IndexerError);
     expect((refused as IndexerError).code).to.equal("NOT_ENTITLED");
+    const investor = await deps(investorKey);
+    const undiscovered = await fetchTapeFromNode(investor, pool, 1, discoverLoanIds(investor, pool, 1)).catch(
+      (e: unknown) => e,
+    );
+    expect(undiscovered).to.be.instanceOf(IndexerError);
+    expect((undiscovered as IndexerError).code).to.equal("NOT_ENTITLED");
   });
 
   it("a record altered in the originator's LevelDB after anchoring is refused with its reason", async () => {
@@ -119,9 +131,7 @@ describe("loan book joined from a live originator node", function () {
     expect(refused?.reason).to.match(/record altered/);
   });
 
-  it("as a service beside the node, GraphQL shows the verified loans and the refused one; an investor's gets NOT_ENTITLED", async () => {
-    const idsFile = path.join(chain.dir, "loan-ids.json");
-    writeFileSync(idsFile, JSON.stringify({ [pool]: { "1": loanIds } }));
+  it("as a service beside the node (loan ids discovered, no ids file), GraphQL shows the verified loans, the refused one, histories and top borrowers; an investor's gets NOT_ENTITLED", async () => {
     const service = async (name: string, account: string) =>
       startIndexerService({
         config: parseIndexerConfig({
@@ -134,7 +144,6 @@ describe("loan book joined from a live originator node", function () {
           ABS_INDEXER_MEMBER_NODE_URL: node.url,
           ABS_INDEXER_MEMBER_NODE_ID: ORIGINATOR_ID,
           ABS_INDEXER_MEMBER_HARDHAT_ACCOUNT: account,
-          ABS_INDEXER_LOAN_IDS_FILE: idsFile,
         }),
         logger: silentLogger,
       });
@@ -158,14 +167,109 @@ describe("loan book joined from a live originator node", function () {
       expect(shown.errors).to.equal(undefined);
       expect(shown.data?.["loans"]).to.have.length(tape.records.length - 1);
       expect(shown.data?.["refusedLoans"]).to.have.length(1);
-      const hidden = await gql(investor.url, `{ loans(pool: "${pool}") { loanId } }`);
-      expect(hidden.errors?.[0]?.extensions?.code).to.equal("NOT_ENTITLED");
+      const [first, second] = tape.records;
+      if (!first || !second) throw new Error("sample tape too short");
+      // A second period's snapshot (as the node would serve tape v2): the first loan paid down, the second refused.
+      regulator.loans.addNodeLoans(pool, 2, [
+        {
+          loanId: first.loanId,
+          status: "verified",
+          record: {
+            ...first,
+            status: "delinquent",
+            daysPastDue: 31,
+            currentPrincipalCents: first.currentPrincipalCents / 2n,
+          },
+        },
+        { loanId: second.loanId, status: "unverified", code: "PEER_RECORD_UNVERIFIED", reason: "record altered" },
+      ]);
+      const history = await gql(
+        regulator.url,
+        `{ loan(pool: "${pool}", loanId: "${first.loanId}") { tapeVersion history { tapeVersion status daysPastDue currentPrincipalCents proofStatus } }
+           loanHistory(pool: "${pool}", loanId: "${second.loanId}") { tapeVersion proofStatus status }
+           topBorrowers(pool: "${pool}", first: 1) { borrowerId loanCount principalCents shareBps } }`,
+      );
+      expect(history.errors).to.equal(undefined);
+      expect(history.data?.["loan"]).to.deep.equal({
+        tapeVersion: 2,
+        history: [
+          {
+            tapeVersion: 1,
+            status: first.status,
+            daysPastDue: first.daysPastDue,
+            currentPrincipalCents: first.currentPrincipalCents.toString(),
+            proofStatus: "verified",
+          },
+          {
+            tapeVersion: 2,
+            status: "delinquent",
+            daysPastDue: 31,
+            currentPrincipalCents: (first.currentPrincipalCents / 2n).toString(),
+            proofStatus: "verified",
+          },
+        ],
+      });
+      expect(history.data?.["loanHistory"]).to.deep.equal([
+        { tapeVersion: 1, proofStatus: "verified", status: second.status },
+        { tapeVersion: 2, proofStatus: "refused", status: null },
+      ]);
+      // The latest version holds one verified loan: its borrower holds all of the pool's principal.
+      expect(history.data?.["topBorrowers"]).to.deep.equal([
+        {
+          borrowerId: first.borrowerId,
+          loanCount: 1,
+          principalCents: (first.currentPrincipalCents / 2n).toString(),
+          shareBps: 10_000,
+        },
+      ]);
+      // INV IDX-4: the investor's indexer serves no loan-level field, old or new.
+      for (const query of [
+        `{ loans(pool: "${pool}") { loanId } }`,
+        `{ loan(pool: "${pool}", loanId: "${first.loanId}") { history { status } } }`,
+        `{ loanHistory(pool: "${pool}", loanId: "${first.loanId}") { status } }`,
+        `{ topBorrowers(pool: "${pool}") { borrowerId } }`,
+        `{ doublePledgedLoans { loanId } }`,
+        `{ refusedLoans(pool: "${pool}") { loanId } }`,
+      ]) {
+        const hidden = await gql(investor.url, query);
+        expect(hidden.errors?.[0]?.extensions?.code, query).to.equal("NOT_ENTITLED");
+        expect(Object.values(hidden.data ?? {}), query).to.satisfy((values: unknown[]) =>
+          values.every((v) => v === null),
+        );
+      }
       const aggregates = await gql(investor.url, `{ tapes { loanCount } }`);
       expect(aggregates.errors).to.equal(undefined);
       expect(aggregates.data?.["tapes"]).to.deep.equal([{ loanCount: String(tape.records.length) }]);
     } finally {
       await regulator.stop();
       await investor.stop();
+    }
+  });
+
+  it("the optional loan ids file overrides discovery for the tapes it lists", async () => {
+    const idsFile = path.join(chain.dir, "loan-ids.json");
+    const sample = loanIds.slice(0, 3); // not the loan altered above (index 4)
+    writeFileSync(idsFile, JSON.stringify({ [pool]: { "1": sample } }));
+    const service = await startIndexerService({
+      config: parseIndexerConfig({
+        ABS_INDEXER_RPC_URL: chain.chain.rpcUrl,
+        ABS_INDEXER_ADDRESS_BOOK: chain.addressBook,
+        ABS_INDEXER_DATA_DIR: path.join(chain.dir, "svc-override"),
+        ABS_INDEXER_LISTEN: "127.0.0.1:0",
+        ABS_INDEXER_LOG_LEVEL: "silent",
+        ABS_INDEXER_MEMBER_NODE_URL: node.url,
+        ABS_INDEXER_MEMBER_NODE_ID: ORIGINATOR_ID,
+        ABS_INDEXER_MEMBER_HARDHAT_ACCOUNT: "5",
+        ABS_INDEXER_LOAN_IDS_FILE: idsFile,
+      }),
+      logger: silentLogger,
+    });
+    try {
+      await service.caughtUp();
+      await service.memberNode?.refresh();
+      expect(service.loans.loans(pool).map((l) => l.loanId)).to.deep.equal(sample);
+    } finally {
+      await service.stop();
     }
   });
 });

@@ -10,6 +10,10 @@
  * a caller without loan-level rights learns nothing, not even whether a loan id exists.
  * - GET /v1/pools/:pool/tapes/:version/summary        (aggregates)  → pool, version, root, loanCount, summary
  * - GET /v1/pools/:pool/tapes/:version/loans/:loanId  (loan-level)  → record, salt, leafIndex, leaf, proof, root
+ * - GET /v1/pools/:pool/tapes/:version/loan-ids?after=<loanId>&limit=<1..10000>  (loan-level)
+ *     → pool, version, loanCount, loanIds (one page, in loan id order), next (the `after` of the next page;
+ *     absent on the last page). Keyset paging over the store's key order: a page costs `limit` key reads
+ *     whatever the tape's size, and pages stay stable while the tape is served (anchored tapes never change).
  * Bigints travel as decimal strings.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -18,7 +22,7 @@ import { type AddressInfo } from "node:net";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { type Logger } from "pino";
 import { z } from "zod";
-import { type RoleName } from "@abs/core";
+import { type RoleName, describeZodIssues } from "@abs/core";
 import {
   type EntitlementLevel,
   type EntitlementPolicy,
@@ -30,7 +34,7 @@ import {
 } from "./entitlement";
 import { NodeError, TapeStoreError } from "./errors";
 import { type NonceStore } from "./nonce-store";
-import { type LoanOpening, type StoredTapeMeta, toJson } from "./tape-store";
+import { type LoanIdsPage, type LoanIdsPageRequest, type LoanOpening, type StoredTapeMeta, toJson } from "./tape-store";
 import { DEFAULT_WINDOW_MS, type PeerDomain, verifyRequest } from "./request-signing";
 import { parseInput } from "./parse-input";
 
@@ -89,8 +93,14 @@ export interface NodeRouter {
 export interface TapeReader {
   getMeta(pool: string, version: number): Promise<StoredTapeMeta>;
   openLoan(pool: string, version: number, loanId: string): Promise<LoanOpening>;
+  listLoanIds(pool: string, version: number, page: LoanIdsPageRequest): Promise<LoanIdsPage>;
 }
 
+/** Largest page of `GET .../loan-ids`, and the page size when `limit` is absent. */
+export const MAX_LOAN_IDS_PAGE = 10_000;
+export const DEFAULT_LOAN_IDS_PAGE = 1_000;
+
+const loanIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 const tapeParams = z.object({
   pool: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed pool address"),
   version: z
@@ -100,7 +110,17 @@ const tapeParams = z.object({
     .pipe(z.number().max(4_294_967_295, "expected a uint32 tape version")),
 });
 const loanParams = tapeParams.extend({
-  loanId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "expected a loan id of 1-64 characters A-Z a-z 0-9 . _ -"),
+  loanId: z.string().regex(loanIdPattern, "expected a loan id of 1-64 characters A-Z a-z 0-9 . _ -"),
+});
+
+const loanIdsQuery = z.strictObject({
+  after: z.string().regex(loanIdPattern, "expected a loan id (the `next` of the previous page)").optional(),
+  limit: z
+    .string()
+    .regex(/^[1-9]\d{0,5}$/, `expected a page size from 1 to ${MAX_LOAN_IDS_PAGE}`)
+    .transform(Number)
+    .pipe(z.number().max(MAX_LOAN_IDS_PAGE, `expected a page size from 1 to ${MAX_LOAN_IDS_PAGE}`))
+    .optional(),
 });
 
 function parseParams<T>(schema: z.ZodType<T, unknown>, params: unknown): T {
@@ -184,6 +204,7 @@ export function createApp(deps: AppDeps): express.Express {
   const tapes: TapeReader = deps.tapes ?? {
     getMeta: () => Promise.reject(new TapeStoreError("TAPE_NOT_FOUND", "this node serves no tapes")),
     openLoan: () => Promise.reject(new TapeStoreError("TAPE_NOT_FOUND", "this node serves no tapes")),
+    listLoanIds: () => Promise.reject(new TapeStoreError("TAPE_NOT_FOUND", "this node serves no tapes")),
   };
 
   app.get("/v1/pools/:pool/tapes/:version/summary", requirePeer("aggregates"), async (req, res) => {
@@ -199,6 +220,26 @@ export function createApp(deps: AppDeps): express.Express {
     // Audit trail: who read which loan (the loan id is a pseudonymous tape key, not personal data).
     logger.info({ memberId: peerOf(req).memberId, pool: pool.toLowerCase(), version, loanId }, "loan served");
     sendJson(res, { pool: pool.toLowerCase(), version, loanId, ...opening });
+  });
+
+  app.get("/v1/pools/:pool/tapes/:version/loan-ids", requirePeer("loan-level"), async (req, res) => {
+    const { pool, version } = parseParams(tapeParams, req.params);
+    // Paging values are not personal data: the refusal quotes what was found (`reportInput`).
+    const parsed = loanIdsQuery.safeParse(req.query, { reportInput: true });
+    if (!parsed.success) {
+      throw new NodeError(
+        "REQUEST_INVALID",
+        `invalid query parameters: ${describeZodIssues(parsed.error, "query")}; expected ?after=<loanId>&limit=<1..${MAX_LOAN_IDS_PAGE}>`,
+      );
+    }
+    const query = parsed.data;
+    const limit = query.limit ?? DEFAULT_LOAN_IDS_PAGE;
+    const page = await tapes.listLoanIds(pool, version, { after: query.after, limit });
+    logger.info(
+      { memberId: peerOf(req).memberId, pool: pool.toLowerCase(), version, listed: page.loanIds.length },
+      "loan ids listed",
+    );
+    sendJson(res, { pool: pool.toLowerCase(), version, ...page });
   });
 
   for (const router of deps.routers ?? []) if (router.streaming !== true) app.use(router.build(context));

@@ -1,5 +1,7 @@
 // Public surface of @abs/node.
 export {
+  DEFAULT_LOAN_IDS_PAGE,
+  MAX_LOAN_IDS_PAGE,
   createApp,
   listen,
   type AppDeps,
@@ -98,15 +100,22 @@ export {
 export {
   ASSET_POOL_TAPE_ABI,
   AssetPoolRootReader,
+  fetchLoanIdsPage,
   fetchVerifiedLoan,
+  listLoanIds,
   type AnchoredRootReader,
   type FetchVerifiedLoanOptions,
+  type ListLoanIdsOptions,
+  type LoanIdsAnswer,
+  type PeerTarget,
   type VerifiedLoan,
 } from "./peer-client";
 export {
   LevelTapeStore,
   toJson,
   type ImportTapeOptions,
+  type LoanIdsPage,
+  type LoanIdsPageRequest,
   type LoanOpening,
   type StoredLoan,
   type StoredTapeMeta,

@@ -97,44 +97,7 @@ export interface VerifiedLoan {
 export async function fetchVerifiedLoan(options: FetchVerifiedLoanOptions): Promise<VerifiedLoan> {
   const { pool, version, loanId } = options;
   const path = `/v1/pools/${pool}/tapes/${version}/loans/${encodeURIComponent(loanId)}`;
-  const headers = await signRequest(
-    options.signer,
-    { method: "GET", path },
-    {
-      domain: options.domain,
-      target: options.target,
-    },
-  );
-  const doFetch = options.fetch ?? fetch;
-  let status: number;
-  let text: string;
-  try {
-    const res = await doFetch(options.baseUrl.replace(/\/$/, "") + path, { headers });
-    status = res.status;
-    text = await res.text();
-  } catch (cause) {
-    throw new PeerRecordError("PEER_REQUEST_REFUSED", `could not reach the peer node at ${options.baseUrl}`, {
-      cause,
-      retryable: true,
-    });
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (cause) {
-    throw new PeerRecordError("PEER_RESPONSE_INVALID", `peer answered ${status} with a body that is not JSON`, {
-      cause,
-    });
-  }
-  if (status !== 200) {
-    const refusal = errorAnswer.safeParse(body);
-    const peerCode = refusal.success ? refusal.data.error.code : undefined;
-    throw new PeerRecordError(
-      "PEER_REQUEST_REFUSED",
-      `peer refused loan "${loanId}": HTTP ${status}${peerCode ? ` ${peerCode}` : ""}`,
-      { peerStatus: status, ...(peerCode === undefined ? {} : { peerCode }), retryable: status >= 500 },
-    );
-  }
+  const body = await signedGet(options, path, `loan "${loanId}"`);
   const parsed = loanAnswer.safeParse(body);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.join(".") || "(body)"))];
@@ -163,6 +126,128 @@ export async function fetchVerifiedLoan(options: FetchVerifiedLoanOptions): Prom
     throw unverified(loanId, `the proof does not lead to the root anchored on chain for tape ${version}`);
   }
   return { record: served.record, leaf, anchoredRoot };
+}
+
+/** Where and as whom a signed peer request is sent. */
+export interface PeerTarget {
+  readonly signer: TypedDataSigner;
+  readonly baseUrl: string;
+  readonly domain: PeerDomain;
+  /** Member id of the node asked. */
+  readonly target: string;
+  /** Default: global `fetch`. */
+  readonly fetch?: typeof fetch;
+}
+
+/**
+ * GET `path` from the peer with a signed request; the parsed JSON of a 200 answer. Throws PEER_REQUEST_REFUSED
+ * (unreachable: retryable; non-200: with `peerStatus`, `peerCode`), PEER_RESPONSE_INVALID (not JSON).
+ */
+async function signedGet(options: PeerTarget, path: string, what: string): Promise<unknown> {
+  const headers = await signRequest(
+    options.signer,
+    { method: "GET", path },
+    { domain: options.domain, target: options.target },
+  );
+  const doFetch = options.fetch ?? fetch;
+  let status: number;
+  let text: string;
+  try {
+    const res = await doFetch(options.baseUrl.replace(/\/$/, "") + path, { headers });
+    status = res.status;
+    text = await res.text();
+  } catch (cause) {
+    throw new PeerRecordError("PEER_REQUEST_REFUSED", `could not reach the peer node at ${options.baseUrl}`, {
+      cause,
+      retryable: true,
+    });
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (cause) {
+    throw new PeerRecordError("PEER_RESPONSE_INVALID", `peer answered ${status} with a body that is not JSON`, {
+      cause,
+    });
+  }
+  if (status !== 200) {
+    const refusal = errorAnswer.safeParse(body);
+    const peerCode = refusal.success ? refusal.data.error.code : undefined;
+    throw new PeerRecordError(
+      "PEER_REQUEST_REFUSED",
+      `peer refused ${what}: HTTP ${status}${peerCode ? ` ${peerCode}` : ""}`,
+      { peerStatus: status, ...(peerCode === undefined ? {} : { peerCode }), retryable: status >= 500 },
+    );
+  }
+  return body;
+}
+
+const loanIdsAnswer = z.object({
+  pool: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  version: z.number().int().min(1),
+  loanCount: z.number().int().min(1),
+  loanIds: z.array(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/)).max(10_000),
+  next: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .optional(),
+});
+export type LoanIdsAnswer = z.infer<typeof loanIdsAnswer>;
+
+export interface ListLoanIdsOptions extends PeerTarget {
+  readonly pool: string;
+  readonly version: number;
+  /** Ids per request (the node allows 1 to 10,000). Default 1,000. */
+  readonly pageSize?: number;
+}
+
+/**
+ * One page of the loan ids of tape `version` of `pool` (GET .../loan-ids, loan-level entitlement). Throws
+ * PEER_REQUEST_REFUSED (403 for a caller without loan-level rights), PEER_RESPONSE_INVALID when the answer is
+ * malformed or for another tape.
+ */
+export async function fetchLoanIdsPage(options: ListLoanIdsOptions, after?: string): Promise<LoanIdsAnswer> {
+  const query = new URLSearchParams({ limit: String(options.pageSize ?? 1_000) });
+  if (after !== undefined) query.set("after", after);
+  const path = `/v1/pools/${options.pool}/tapes/${options.version}/loan-ids?${query.toString()}`;
+  const body = await signedGet(options, path, `the loan ids of tape ${options.version}`);
+  const parsed = loanIdsAnswer.safeParse(body);
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join(".") || "(body)"))];
+    throw new PeerRecordError("PEER_RESPONSE_INVALID", `peer's loan ids answer is invalid in: ${fields.join(", ")}`);
+  }
+  const page = parsed.data;
+  if (page.version !== options.version || page.pool.toLowerCase() !== options.pool.toLowerCase()) {
+    throw new PeerRecordError("PEER_RESPONSE_INVALID", "peer's loan ids answer is for another pool or tape version");
+  }
+  return page;
+}
+
+/**
+ * Every loan id of tape `version` of `pool`, page after page (one signed request per page; only one page is
+ * held at a time). The ids are only a list of what to ask for: each loan is still verified on its own
+ * (`fetchVerifiedLoan`). Throws as `fetchLoanIdsPage`, and PEER_RESPONSE_INVALID when the pages do not
+ * advance (a `next` not after the previous cursor) or list more ids than the tape's `loanCount`.
+ */
+export async function* listLoanIds(options: ListLoanIdsOptions): AsyncGenerator<string, void, undefined> {
+  let after: string | undefined;
+  let listed = 0;
+  for (;;) {
+    const page = await fetchLoanIdsPage(options, after);
+    listed += page.loanIds.length;
+    if (listed > page.loanCount) {
+      throw new PeerRecordError(
+        "PEER_RESPONSE_INVALID",
+        `peer listed more than the ${page.loanCount} loan ids of tape ${options.version}`,
+      );
+    }
+    yield* page.loanIds;
+    if (page.next === undefined) return;
+    if (after !== undefined && page.next <= after) {
+      throw new PeerRecordError("PEER_RESPONSE_INVALID", "peer's loan id pages do not advance");
+    }
+    after = page.next;
+  }
 }
 
 function unverified(loanId: string, why: string, cause?: unknown): PeerRecordError {

@@ -60,6 +60,20 @@ export interface StoredLoan {
   readonly leafIndex: number;
 }
 
+/** Which page of a tape's loan ids to list: ids strictly after `after` (a loan id), at most `limit` of them. */
+export interface LoanIdsPageRequest {
+  readonly after?: string | undefined;
+  readonly limit: number;
+}
+
+/** A page of a tape's loan ids; `next` (the last id of the page) is absent on the last page. */
+export interface LoanIdsPage {
+  /** The tape's number of loans (all pages together list exactly this many ids). */
+  readonly loanCount: number;
+  readonly loanIds: readonly string[];
+  readonly next?: string;
+}
+
 /** A loan with everything a receiver needs to verify it against the anchored root. */
 export interface LoanOpening extends StoredLoan {
   readonly leaf: string;
@@ -337,6 +351,26 @@ export class LevelTapeStore {
       throw new TapeStoreError("TAPE_NOT_FOUND", `no tape version ${version} is stored for pool ${pool}`);
     }
     return parseStored(metaValue, raw, `meta of tape ${key}`);
+  }
+
+  /**
+   * One page of the loan ids of a complete tape, in key order (loan ids sorted by their UTF-8 bytes), starting
+   * after `after` (exclusive; from the first id when absent). Reads at most `limit + 1` keys straight from a
+   * LevelDB key iterator (no values, nothing else held), so a 1,000,000-loan tape is listed page by page.
+   * `next` is the cursor of the following page (the last id of this one), or undefined on the last page.
+   * TAPE_NOT_FOUND if the tape is absent or half written.
+   */
+  async listLoanIds(pool: string, version: number, page: LoanIdsPageRequest): Promise<LoanIdsPage> {
+    const meta = await this.getMeta(pool, version);
+    const key = tapeKey(pool, version);
+    const keys = await this.loans
+      .keys({ gt: `${key}!${page.after ?? ""}`, lt: `${key}!\xff`, limit: page.limit + 1 })
+      .all();
+    const ids = keys.map((k) => k.slice(key.length + 1));
+    const more = ids.length > page.limit;
+    const loanIds = more ? ids.slice(0, page.limit) : ids;
+    const last = loanIds[loanIds.length - 1];
+    return { loanCount: meta.loanCount, loanIds, ...(more && last !== undefined ? { next: last } : {}) };
   }
 
   /** A stored loan of a complete tape with its leaf and proof; TAPE_NOT_FOUND or LOAN_NOT_FOUND. */

@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { expect } from "chai";
-import { type HDNodeWallet, type JsonRpcProvider } from "ethers";
+import { Contract, type HDNodeWallet, type JsonRpcProvider } from "ethers";
 import { Level } from "level";
 import pino from "pino";
 import { generateLoans, hardhatDevWallet, type LoanRecord } from "@abs/core";
@@ -13,7 +13,13 @@ import { loadNetworkConfig } from "../../../deploy/config";
 import { sampleTapeSaltKey } from "../../../deploy/sample-deal";
 import { type NodeError } from "../src/errors";
 import { startNode, type RunningNode } from "../src/node";
-import { AssetPoolRootReader, fetchVerifiedLoan, type AnchoredRootReader } from "../src/peer-client";
+import {
+  ASSET_POOL_TAPE_ABI,
+  AssetPoolRootReader,
+  fetchVerifiedLoan,
+  listLoanIds,
+  type AnchoredRootReader,
+} from "../src/peer-client";
 import { signRequest } from "../src/request-signing";
 import { toJson } from "../src/tape-store";
 import { ORIGINATOR_ID, startConsortiumChain, type ConsortiumChain } from "./consortium-chain";
@@ -138,6 +144,103 @@ describe("loan-level sharing against a real consortium chain", function () {
     expect(summary.body).to.include({ pool: pool.toLowerCase(), version: 1, loanCount: 200 });
     const unknown = await sign(`/v1/pools/${pool}/tapes/2/summary`);
     expect([unknown.status, errorCode(unknown.body)]).to.deep.equal([404, "TAPE_NOT_FOUND"]);
+  });
+
+  it("lists the tape's loan ids page by page to the trustee and the regulator: exactly the anchored tape's ids", async () => {
+    const target = { baseUrl: node.url, domain: { chainId, registry }, target: ORIGINATOR_ID, pool, version: 1 };
+    const onChain = (await new Contract(pool, ASSET_POOL_TAPE_ABI, provider).getFunction("tape").staticCall(1)) as {
+      anchor: { loanCount: bigint };
+    };
+    for (const signer of [trustee, regulator]) {
+      const listed: string[] = [];
+      for await (const id of listLoanIds({ ...target, signer, pageSize: 64 })) listed.push(id);
+      // INV NODE-5: the listed ids are the anchored tape's, each once, as many as the anchor's loanCount.
+      expect(listed).to.have.length(Number(onChain.anchor.loanCount));
+      expect(new Set(listed)).to.deep.equal(new Set(loans.map((l) => l.loanId)));
+    }
+  });
+
+  it("refuses the loan id listing to an investor and a stranger (403), and bad paging with what/expected/found (400)", async () => {
+    const list = (signer: HDNodeWallet) =>
+      listLoanIds({
+        signer,
+        baseUrl: node.url,
+        domain: { chainId, registry },
+        target: ORIGINATOR_ID,
+        pool,
+        version: 1,
+      });
+    const drain = async (ids: AsyncIterable<string>) => {
+      for await (const _ of ids) void _;
+    };
+    expect(await drain(list(investor)).catch((e: unknown) => e)).to.include({
+      peerStatus: 403,
+      peerCode: "PEER_NOT_ENTITLED",
+    });
+    expect(await drain(list(outsider)).catch((e: unknown) => e)).to.include({
+      peerStatus: 403,
+      peerCode: "PEER_NOT_MEMBER",
+    });
+    const ask = async (signer: HDNodeWallet, p: string) =>
+      getJson(
+        node.url,
+        p,
+        await signRequest(signer, { method: "GET", path: p }, { domain: { chainId, registry }, target: ORIGINATOR_ID }),
+      );
+    const base = `/v1/pools/${pool}/tapes/1/loan-ids`;
+    const cases: [string, RegExp][] = [
+      ["?limit=0", /limit: expected a page size from 1 to 10000, found "0"/],
+      ["?limit=10001", /limit: expected a page size from 1 to 10000, found 10001/],
+      ["?limit=ten", /limit: expected a page size from 1 to 10000, found "ten"/],
+      ["?limit=5&limit=6", /limit: .*expected string, received array/],
+      ["?after=no%20spaces", /after: expected a loan id \(the `next` of the previous page\), found "no spaces"/],
+      ["?offset=100", /query: Unrecognized key: "offset"/],
+    ];
+    for (const [query, message] of cases) {
+      const answer = await ask(trustee, base + query);
+      expect([answer.status, errorCode(answer.body)], query).to.deep.equal([400, "REQUEST_INVALID"]);
+      const text = (answer.body as { error: { message: string } }).error.message;
+      expect(text, query).to.match(message);
+      expect(text, query).to.match(/expected \?after=<loanId>&limit=<1\.\.10000>$/);
+    }
+    // The entitlement is checked before the input: an investor learns nothing, not even a paging error.
+    expect(errorCode((await ask(investor, base + "?limit=0")).body)).to.equal("PEER_NOT_ENTITLED");
+    const unknown = await ask(trustee, `/v1/pools/${pool}/tapes/2/loan-ids`);
+    expect([unknown.status, errorCode(unknown.body)]).to.deep.equal([404, "TAPE_NOT_FOUND"]);
+  });
+
+  it("the listing client refuses pages that do not advance or list more ids than the tape holds", async () => {
+    const rewriting =
+      (edit: (page: { loanCount: number; next?: string }) => void): typeof fetch =>
+      async (input, init) => {
+        const res = await fetch(input, init);
+        const page = (await res.json()) as { loanCount: number; next?: string };
+        edit(page);
+        return new Response(JSON.stringify(page), { status: res.status });
+      };
+    const drain = async (edit: (page: { loanCount: number; next?: string }) => void) => {
+      const ids = listLoanIds({
+        signer: trustee,
+        baseUrl: node.url,
+        domain: { chainId, registry },
+        target: ORIGINATOR_ID,
+        pool,
+        version: 1,
+        pageSize: 50,
+        fetch: rewriting(edit),
+      });
+      for await (const _ of ids) void _;
+    };
+    const stuck = await drain((page) => {
+      page.next = loanAt(0).loanId; // the same cursor again and again
+    }).catch((e: unknown) => e);
+    expect(stuck).to.include({ code: "PEER_RESPONSE_INVALID" });
+    expect((stuck as Error).message).to.match(/do not advance/);
+    const inflated = await drain((page) => {
+      page.loanCount = 60;
+    }).catch((e: unknown) => e);
+    expect(inflated).to.include({ code: "PEER_RESPONSE_INVALID" });
+    expect((inflated as Error).message).to.match(/more than the 60 loan ids/);
   });
 
   it("refuses a proof that does not lead to the root on chain", async () => {

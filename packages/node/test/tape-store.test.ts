@@ -50,6 +50,40 @@ describe("LevelTapeStore", () => {
     expect(await codeOf(store.getMeta(POOL, 2))).to.equal("TAPE_NOT_FOUND");
   });
 
+  it("lists a tape's loan ids page by page in id order, exactly the committed set, and never a half-written tape's", async () => {
+    await store.importTape(POOL, 1, loans, { saltKey, chunkSize: 7 });
+    // Another version and another pool beside it: their keys must never leak into the listing.
+    await store.importTape(POOL, 2, loans.slice(0, 3), { saltKey });
+    await store.importTape("0x00000000000000000000000000000000000000ab", 1, loans.slice(0, 3), { saltKey });
+    const sorted = loans.map((l) => l.loanId).sort();
+    const pages: (readonly string[])[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await store.listLoanIds(POOL, 1, { after, limit: 10 });
+      expect(page.loanCount).to.equal(50);
+      pages.push(page.loanIds);
+      if (page.next === undefined) break;
+      expect(page.next).to.equal(page.loanIds[page.loanIds.length - 1]);
+      after = page.next;
+    }
+    // 50 ids in pages of 10: five full pages, the last one with no `next` (limit + 1 read, not a 6th request).
+    expect(pages.map((p) => p.length)).to.deep.equal([10, 10, 10, 10, 10]);
+    expect(pages.flat()).to.deep.equal(sorted);
+    const whole = await store.listLoanIds(POOL, 1, { limit: 1000 });
+    expect(whole).to.deep.equal({ loanCount: 50, loanIds: sorted });
+    expect(await store.listLoanIds(POOL, 1, { after: sorted[49], limit: 5 })).to.deep.equal({
+      loanCount: 50,
+      loanIds: [],
+    });
+
+    function* failing(): Generator<LoanRecord> {
+      yield* loans.slice(0, 20);
+      throw new Error("import interrupted");
+    }
+    await store.importTape(POOL, 3, failing(), { saltKey, chunkSize: 5 }).catch(() => undefined);
+    expect(await codeOf(store.listLoanIds(POOL, 3, { limit: 10 }))).to.equal("TAPE_NOT_FOUND");
+  });
+
   it("never serves a half-written tape, and a re-import cleans it up", async () => {
     function* failing(): Generator<LoanRecord> {
       yield* loans.slice(0, 20);

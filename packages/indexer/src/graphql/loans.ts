@@ -1,7 +1,7 @@
 import { GraphQLError } from "graphql";
 import { z } from "zod";
 import { IndexerError } from "../errors";
-import { type LoanBook, type LoanView } from "../loans";
+import { type LoanBook, type LoanSnapshot, type LoanView } from "../loans";
 import { MAX_FIRST, MAX_SKIP } from "./limits";
 import { describeZodIssues } from "@abs/core";
 
@@ -27,7 +27,20 @@ type Loan {
   proofStatus: String!
   "Other pools the same loan (id and borrower) is pledged into"
   otherPools: [Bytes!]!
+  "The loan in every joined tape version of its pool (each period's snapshot), oldest first; the last is this view's"
+  history: [LoanSnapshot!]!
 }
+"A loan in one tape version of its pool"
+type LoanSnapshot {
+  tapeVersion: Int!
+  "verified / root-mismatch as for Loan, or refused: the member node served it and it did not verify (no values kept)"
+  proofStatus: String!
+  status: String
+  daysPastDue: Int
+  currentPrincipalCents: BigInt
+}
+"A pseudonymous borrower's share of a pool's current principal; shareBps = floor(principal * 10000 / pool principal)"
+type BorrowerConcentration { borrowerId: Bytes! loanCount: Int! principalCents: BigInt! shareBps: Int! }
 "A loan the member node served that failed verification against the root anchored on chain"
 type RefusedLoan { pool: Bytes! tapeVersion: Int! loanId: String! code: String! reason: String! }
 type Concentration { key: String! loanCount: Int! principalCents: BigInt! shareBps: Int! }
@@ -36,6 +49,10 @@ input Loan_filter { region: String productType: String creditGrade: String statu
 extend type Query {
   loans(pool: Bytes!, first: Int = 100, skip: Int = 0, where: Loan_filter): [Loan!]!
   loan(pool: Bytes!, loanId: String!): Loan
+  "A loan's history across the joined tape versions, also for a loan no longer in the latest one"
+  loanHistory(pool: Bytes!, loanId: String!): [LoanSnapshot!]!
+  "The borrowers (pseudonymous ids) holding the most current principal of the pool"
+  topBorrowers(pool: Bytes!, first: Int = 10): [BorrowerConcentration!]!
   loanConcentrations(pool: Bytes!, by: ConcentrationBy!): [Concentration!]!
   doublePledgedLoans: [Loan!]!
   refusedLoans(pool: Bytes!): [RefusedLoan!]!
@@ -77,6 +94,9 @@ function parse<T>(schema: z.ZodType<T>, args: unknown): T {
   return parsed.data;
 }
 
+/** A loan as GraphQL answers it: its history is only read if the query selects it. */
+type LoanAnswer = LoanView & { history: () => LoanSnapshot[] };
+
 export function loanResolvers(book: LoanBook | undefined): Record<string, unknown> {
   const need = (): LoanBook => {
     if (!book)
@@ -85,6 +105,11 @@ export function loanResolvers(book: LoanBook | undefined): Record<string, unknow
       });
     return book;
   };
+  const answer = (view: LoanView): LoanAnswer => ({
+    ...view,
+    history: () => guarded(() => need().history(view.pool, view.loanId)),
+  });
+  const loanKey = z.object({ pool: loansArgs.shape.pool, loanId: z.string().min(1).max(64) });
   return {
     loans: (_: unknown, raw: unknown) => {
       const a = parse(loansArgs, raw);
@@ -101,12 +126,24 @@ export function loanResolvers(book: LoanBook | undefined): Record<string, unknow
               (w.proofStatus === undefined || l.proofStatus === w.proofStatus) &&
               (w.loanId_contains === undefined || l.loanId.includes(w.loanId_contains)),
           )
-          .slice(a.skip, a.skip + a.first),
+          .slice(a.skip, a.skip + a.first)
+          .map(answer),
       );
     },
     loan: (_: unknown, raw: unknown) => {
-      const a = parse(z.object({ pool: loansArgs.shape.pool, loanId: z.string().min(1).max(64) }), raw);
-      return guarded(() => need().loan(a.pool, a.loanId) ?? null);
+      const a = parse(loanKey, raw);
+      return guarded(() => {
+        const view = need().loan(a.pool, a.loanId);
+        return view ? answer(view) : null;
+      });
+    },
+    loanHistory: (_: unknown, raw: unknown) => {
+      const a = parse(loanKey, raw);
+      return guarded(() => need().history(a.pool, a.loanId));
+    },
+    topBorrowers: (_: unknown, raw: unknown) => {
+      const a = parse(z.object({ pool: loansArgs.shape.pool, first: loansArgs.shape.first.default(10) }), raw);
+      return guarded(() => need().topBorrowers(a.pool, a.first));
     },
     loanConcentrations: (_: unknown, raw: unknown) => {
       const a = parse(
@@ -115,7 +152,7 @@ export function loanResolvers(book: LoanBook | undefined): Record<string, unknow
       );
       return guarded(() => need().concentrations(a.pool, a.by));
     },
-    doublePledgedLoans: () => guarded(() => need().doublePledged()),
+    doublePledgedLoans: () => guarded(() => need().doublePledged().map(answer)),
     refusedLoans: (_: unknown, raw: unknown) => {
       const a = parse(z.object({ pool: loansArgs.shape.pool }), raw);
       return guarded(() => need().refusedLoans(a.pool));
