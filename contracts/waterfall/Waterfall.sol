@@ -10,7 +10,7 @@ import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IWaterfallEngine} from "../interfaces/IWaterfallEngine.sol";
 import {Role} from "../types/Roles.sol";
-import {PoolState, PeriodReport} from "../types/PoolTypes.sol";
+import {PoolState, WaterfallReport} from "../types/PoolTypes.sol";
 import {
     WaterfallConfig,
     WaterfallState,
@@ -36,12 +36,14 @@ contract Waterfall is IWaterfall {
     uint256 private constant _GUARANTOR = 8;
     uint256 private constant _EQUITY = 9;
 
-    /// @dev Per tranche: the carried amounts (below 2^128, WaterfallLib's domain), its original face and token.
+    /// @dev Per tranche, the carried amounts in one slot (a period reads and rewrites one slot per tranche). Bounds,
+    /// checked by SafeCast: the balance and the write-down are at most the original face (< 2^88 cents, checked by
+    /// `configure`), the interest shortfall below 2^80 cents (1.2e22 in units of account, far above any deal). The
+    /// original faces and tokens live in the configuration's data contract.
     struct StoredTranche {
-        uint128 balanceCents;
-        uint128 interestShortfallCents;
-        uint128 writtenDownCents;
-        uint128 faceCents;
+        uint88 balanceCents;
+        uint80 interestShortfallCents;
+        uint88 writtenDownCents;
     }
 
     /// @inheritdoc IWaterfall
@@ -107,23 +109,25 @@ contract Waterfall is IWaterfall {
         require(n == tokens.length, TrancheCountMismatch(n, tokens.length));
         _requireParties(config_, parties_);
 
+        uint256[] memory faces = new uint256[](n);
+        delete _tranches;
+        for (uint256 t = 0; t < n; ++t) {
+            // The balance and the write-down are stored in 88 bits (see `StoredTranche`): SafeCast reverts above.
+            uint88 face = ITrancheToken(tokens[t]).terms().originalFaceCents.toUint88();
+            faces[t] = face;
+            _tranches.push(StoredTranche(face, 0, 0));
+        }
         bytes memory encoded = abi.encode(config_);
         bytes32 hash = keccak256(encoded);
-        // The tranche tokens follow the encoding in the same data contract (`abi.decode` ignores the trailing words):
-        // a period reads them with the code it already touched instead of one cold slot each.
-        _configStore = _writeData(abi.encodePacked(encoded, tokens));
+        // The tranche tokens, then their original faces, follow the encoding in the same data contract (`abi.decode`
+        // ignores the trailing words): a period reads them with the code it already touched instead of cold slots.
+        _configStore = _writeData(abi.encodePacked(encoded, tokens, faces));
         configHash = hash;
         _lastPeriod = 0;
         _triggersBreached = 0;
         // At most 8 triggers (WaterfallLib.MAX_TRIGGERS, checked by `validate`).
         _triggerCount = uint8(config_.triggers.length);
 
-        delete _tranches;
-        for (uint256 t = 0; t < n; ++t) {
-            // The factory's faces are cents below 2^128 in practice; SafeCast reverts otherwise.
-            uint128 face = ITrancheToken(tokens[t]).terms().originalFaceCents.toUint128();
-            _tranches.push(StoredTranche(face, 0, 0, face));
-        }
         delete _feeShortfalls;
         for (uint256 f = 0; f < config_.fees.length; ++f) _feeShortfalls.push(0);
         _reserveCents = 0;
@@ -177,7 +181,7 @@ contract Waterfall is IWaterfall {
         uint32 expected = _lastPeriod + 1;
         require(period == expected, PeriodOutOfOrder(expected, period));
 
-        PeriodInputs memory inputs = _inputs(period, indexRateWad, targetBalancesCents);
+        (PeriodInputs memory inputs, uint32 revision) = _inputs(period, indexRateWad, targetBalancesCents);
         WaterfallState memory opening = _loadState(_triggerCount);
         // The engine reads the configuration from its data contract: no decode here, no config in the call.
         r = engine.runStored(store, opening, inputs);
@@ -190,7 +194,7 @@ contract Waterfall is IWaterfall {
         // deal ends); `_requireCash` checked the draw against the committed cash, so this cannot underflow.
         _guaranteeCashCents = (_guaranteeCashCents - r.guaranteeDrawCents + r.guaranteeReimbursedCents).toUint128();
         _credit(r);
-        emit PeriodDistributed(period, pool.reportRevision(period), inputs, r, msg.sender);
+        emit PeriodDistributed(period, revision, inputs, r, msg.sender);
         _emitTriggers(period, store, r.triggers);
 
         _pay(period, store, r);
@@ -299,8 +303,8 @@ contract Waterfall is IWaterfall {
         uint32 period,
         uint64 indexRateWad,
         uint256[] calldata targetBalancesCents
-    ) external view returns (PeriodInputs memory) {
-        return _inputs(period, indexRateWad, targetBalancesCents);
+    ) external view returns (PeriodInputs memory inputs) {
+        (inputs, ) = _inputs(period, indexRateWad, targetBalancesCents);
     }
 
     // ================================================================ internals
@@ -327,25 +331,27 @@ contract Waterfall is IWaterfall {
         require((limit == 0) == (p.guarantor == address(0)), GuarantorInvalid(p.guarantor, limit));
     }
 
-    /// @dev The period's inputs from the pool's report (see `IWaterfall.periodInputs`).
+    /// @dev The period's inputs from the pool's report (see `IWaterfall.periodInputs`), and the report's revision.
     function _inputs(
         uint32 period,
         uint64 indexRateWad,
         uint256[] calldata targetBalancesCents
-    ) private view returns (PeriodInputs memory inputs) {
+    ) private view returns (PeriodInputs memory inputs, uint32 revision) {
         uint32 lastReported = pool.lastPeriod();
         require(period != 0 && period <= lastReported, ReportMissing(period, lastReported));
-        PeriodReport memory rep = pool.report(period);
+        // One call for the report's figures, its revision and the pool's state.
+        WaterfallReport memory rep = pool.waterfallReport(period);
+        revision = rep.revision;
         inputs.period = period;
         // The pool checks startDate < endDate; a period longer than 179 years fails SafeCast.
         inputs.accrualDays = uint256((rep.endDate - rep.startDate) / 1 days).toUint16();
         inputs.indexRateWad = indexRateWad;
-        inputs.accelerated = _cleanUpExercised || pool.state() == PoolState.Accelerated;
+        inputs.accelerated = _cleanUpExercised || rep.state == PoolState.Accelerated;
         inputs.interestCollectionsCents = rep.interestCollectedCents;
-        inputs.principalCollectionsCents = rep.scheduledPrincipalCents + rep.prepaymentCents + rep.recoveryCents;
+        inputs.principalCollectionsCents = rep.principalCollectedCents;
         inputs.recoveriesCents = rep.recoveryCents;
         inputs.newDefaultsCents = rep.newDefaultsCents;
-        inputs.delinquent60PlusCents = rep.delinquent60Cents + rep.delinquent90PlusCents;
+        inputs.delinquent60PlusCents = rep.delinquent60PlusCents;
         inputs.poolBalanceBeginCents = _poolBalanceCents;
         inputs.poolBalanceEndCents = rep.endingBalanceCents;
         inputs.targetBalancesCents = targetBalancesCents;
@@ -388,13 +394,11 @@ contract Waterfall is IWaterfall {
     function _storeState(WaterfallState memory s) private {
         for (uint256 t = 0; t < s.tranches.length; ++t) {
             TrancheBalances memory b = s.tranches[t];
-            StoredTranche storage st = _tranches[t];
-            // One write per slot (amounts below 2^128: WaterfallLib's domain, checked by SafeCast).
+            // One write per tranche (the bounds of `StoredTranche`, checked by SafeCast).
             _tranches[t] = StoredTranche(
-                b.balanceCents.toUint128(),
-                b.interestShortfallCents.toUint128(),
-                b.writtenDownCents.toUint128(),
-                st.faceCents
+                b.balanceCents.toUint88(),
+                b.interestShortfallCents.toUint80(),
+                b.writtenDownCents.toUint88()
             );
         }
         for (uint256 f = 0; f < s.feeShortfallsCents.length; ++f) {
@@ -457,27 +461,33 @@ contract Waterfall is IWaterfall {
         IERC20 cash = IERC20(cashToken);
 
         uint256 n = r.tranches.length;
-        address[] memory tokens = _tokens(store, n);
+        (address[] memory tokens, uint256[] memory faces) = _tokensAndFaces(store, n);
         uint256[] memory cashCents = new uint256[](n);
         uint256[] memory factorsRay = new uint256[](n);
         for (uint256 t = 0; t < n; ++t) {
             uint256 amount = r.tranches[t].interestPaidCents + r.tranches[t].principalPaidCents;
             cashCents[t] = amount;
             // Rounded down: the factor never overstates the outstanding principal.
-            factorsRay[t] = (r.next.tranches[t].balanceCents * _RAY) / _tranches[t].faceCents;
+            factorsRay[t] = (r.next.tranches[t].balanceCents * _RAY) / faces[t];
             if (amount != 0) cash.safeTransfer(tokens[t], amount);
         }
         pool.recordDistribution(period, cashCents, factorsRay);
     }
 
-    /// @dev The `n` tranche tokens: the last `n` words of the configuration store (`abi.encodePacked` of addresses
-    /// pads each to a word).
-    function _tokens(address store, uint256 n) private view returns (address[] memory tokens) {
+    /// @dev The `n` tranche tokens and their original faces: the last `2n` words of the configuration store, tokens
+    /// first (`abi.encodePacked` pads each address and array element to a word).
+    function _tokensAndFaces(
+        address store,
+        uint256 n
+    ) private view returns (address[] memory tokens, uint256[] memory faces) {
         tokens = new address[](n);
+        faces = new uint256[](n);
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let size := mul(n, 0x20)
-            extcodecopy(store, add(tokens, 0x20), sub(extcodesize(store), size), size)
+            let end := extcodesize(store)
+            extcodecopy(store, add(tokens, 0x20), sub(end, mul(size, 2)), size)
+            extcodecopy(store, add(faces, 0x20), sub(end, size), size)
         }
     }
 

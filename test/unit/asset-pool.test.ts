@@ -960,6 +960,18 @@ describe("AssetPool", () => {
       expect(await pool.reportRevision(1)).to.equal(2n);
       expect(await pool.reportRevision(2)).to.equal(0n);
       expect(await pool.lastPeriod()).to.equal(2n);
+      // The waterfall's view of the restated report: its figures summed as the waterfall uses them, the revision, the state.
+      const w = await pool.waterfallReport(1);
+      expect(w.revision).to.equal(2n);
+      expect(w.state).to.equal(await pool.state());
+      expect([w.startDate, w.endDate]).to.deep.equal([r2.startDate, r2.endDate]);
+      expect(w.interestCollectedCents).to.equal(r2.interestCollectedCents);
+      expect(w.principalCollectedCents).to.equal(r2.scheduledPrincipalCents + r2.prepaymentCents + r2.recoveryCents);
+      expect(w.recoveryCents).to.equal(r2.recoveryCents);
+      expect(w.newDefaultsCents).to.equal(r2.newDefaultsCents);
+      expect(w.delinquent60PlusCents).to.equal(r2.delinquent60Cents + r2.delinquent90PlusCents);
+      expect(w.endingBalanceCents).to.equal(r2.endingBalanceCents);
+      await expect(pool.waterfallReport(3)).to.be.revertedWithCustomError(pool, "PeriodNotSubmitted").withArgs(3, 2);
     });
 
     it("is allowed in Amortizing and Accelerated too, but not after redemption", async () => {
