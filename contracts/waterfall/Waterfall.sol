@@ -6,6 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IWaterfall, WaterfallParties} from "../interfaces/IWaterfall.sol";
 import {IAssetPool} from "../interfaces/IAssetPool.sol";
+import {ICashToken} from "../interfaces/ICashToken.sol";
 import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IWaterfallEngine} from "../interfaces/IWaterfallEngine.sol";
@@ -456,10 +457,8 @@ contract Waterfall is IWaterfall {
         return address(0);
     }
 
-    /// @dev Pays the tranche tokens, then has the pool record the period (tranche cash and factors).
+    /// @dev Pays the tranche tokens (one batch transfer), then has the pool record the period (tranche cash and factors).
     function _pay(uint32 period, address store, PeriodResult memory r) private {
-        IERC20 cash = IERC20(cashToken);
-
         uint256 n = r.tranches.length;
         (address[] memory tokens, uint256[] memory faces) = _tokensAndFaces(store, n);
         uint256[] memory cashCents = new uint256[](n);
@@ -469,8 +468,9 @@ contract Waterfall is IWaterfall {
             cashCents[t] = amount;
             // Rounded down: the factor never overstates the outstanding principal.
             factorsRay[t] = (r.next.tranches[t].balanceCents * _RAY) / faces[t];
-            if (amount != 0) cash.safeTransfer(tokens[t], amount);
         }
+        // The cash token skips the zero amounts.
+        ICashToken(cashToken).transferBatch(tokens, cashCents);
         pool.recordDistribution(period, cashCents, factorsRay);
     }
 
