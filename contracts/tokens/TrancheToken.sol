@@ -51,8 +51,9 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     /// @inheritdoc ITrancheToken
     address public immutable cashToken;
 
-    /// @dev The factor (<= 1e27 < 2^128) and the cash distributed so far, in one slot: `distribute` writes both.
-    uint128 private _factorRay;
+    /// @dev The factor (<= 1e27 < 2^96) and the cash distributed so far (below 2^128 by SafeCast), in one slot with
+    /// Pausable's flag (declared just before): `distribute` writes both, and a transfer's pause check reads the slot.
+    uint96 private _factorRay;
     uint128 private _distributedCents;
 
     mapping(address account => Freeze) private _freezes;
@@ -92,7 +93,7 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
         _couponType = terms_.couponType;
         _couponRateWad = terms_.couponRateWad;
         _originalFaceCents = terms_.originalFaceCents;
-        _factorRay = uint128(RAY); // 1e27 < 2^128
+        _factorRay = uint96(RAY); // 1e27 < 2^96
         cashToken = IAssetPool(address(pool_)).cashToken();
     }
 
@@ -114,8 +115,8 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     function setFactor(uint256 newFactorRay, uint32 period) external onlyPool {
         require(newFactorRay <= RAY, FactorOutOfRange(newFactorRay, RAY));
         uint256 previous = _factorRay;
-        // At most RAY (checked above), below 2^128.
-        _factorRay = uint128(newFactorRay);
+        // At most RAY (checked above), below 2^96.
+        _factorRay = uint96(newFactorRay);
         emit FactorUpdated(previous, newFactorRay, period);
     }
 
@@ -133,8 +134,8 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
             (_cashPerUnitWad, _remainder) = (perUnit.toUint96(), uint80(scaled % supply));
         }
         uint256 total = _distributedCents + cashCents;
-        // The factor is at most RAY (checked above), below 2^128; the total is checked by SafeCast.
-        (_factorRay, _distributedCents) = (uint128(newFactorRay), total.toUint128());
+        // The factor is at most RAY (checked above), below 2^96; the total is checked by SafeCast.
+        (_factorRay, _distributedCents) = (uint96(newFactorRay), total.toUint128());
         // `CashDistributed` carries the new factor: no separate `FactorUpdated` (one event per tranche and period).
         emit CashDistributed(period, cashCents, perUnit, total, newFactorRay);
     }
