@@ -36,6 +36,10 @@ contract Waterfall is IWaterfall {
     /// @dev `_owed` positions after the fee recipients' (WaterfallLib.MAX_FEES = 8).
     uint256 private constant _GUARANTOR = 8;
     uint256 private constant _EQUITY = 9;
+    /// @dev An unused `_owed` position holding 1 from `configure` on, so the slot of the guarantor's and the equity
+    /// holder's credits never returns to zero: crediting them after both withdrew rewrites a non-zero slot instead of
+    /// filling an empty one. Never a payee's, never in the payables.
+    uint256 private constant _KEEP_NON_ZERO = 11;
 
     /// @dev Per tranche, the carried amounts in one slot (a period reads and rewrites one slot per tranche). Bounds,
     /// checked by SafeCast: the balance and the write-down are at most the original face (< 2^88 cents, checked by
@@ -84,7 +88,8 @@ contract Waterfall is IWaterfall {
 
     /// @dev Pull payments: the credits not yet withdrawn, by payee position (fee `f` at `f`, the guarantor at
     /// `_GUARANTOR`, the equity holder at `_EQUITY`), packed four per slot so a period's credits rewrite two or three
-    /// slots that stay non-zero while any payee sharing them is owed; their sum is the payables. Each credit is
+    /// slots that stay non-zero while any payee sharing them is owed (the last one always: `_KEEP_NON_ZERO`); the sum
+    /// of the payees' positions is the payables. Each credit is
     /// below 2^64 cents (checked by SafeCast), far above any deal's flows.
     uint64[12] private _owed;
 
@@ -137,6 +142,7 @@ contract Waterfall is IWaterfall {
         _cumulativeNetLossCents = 0;
         _poolBalanceCents = config_.originalPoolBalanceCents.toUint128();
         _guaranteeLimitCents = config_.guarantee.limitCents.toUint128();
+        _owed[_KEEP_NON_ZERO] = 1;
         _feeRecipients = parties_.feeRecipients;
         _equityHolder = parties_.equityHolder;
         _guarantor = parties_.guarantor;
