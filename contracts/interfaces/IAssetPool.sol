@@ -336,7 +336,8 @@ interface IAssetPool is IDealParties {
     function report(uint32 period) external view returns (PeriodReport memory);
 
     /// @notice What the waterfall runs `period` on: the current report's figures it uses (summed as it uses them), the
-    /// report's revision and the pool's state. Reverts `PeriodNotSubmitted` if the period has no report.
+    /// report's revision, the last period reported and the pool's state; for a period not reported, only the last two
+    /// (the waterfall reports its own error: one call either way).
     function waterfallReport(uint32 period) external view returns (WaterfallReport memory);
 
     /// @notice How many times `period` was restated (0 = as submitted).

@@ -372,10 +372,12 @@ contract AssetPool is IAssetPool {
 
     /// @inheritdoc IAssetPool
     function waterfallReport(uint32 period) external view returns (WaterfallReport memory w) {
-        require(period != 0 && period <= _lastPeriod, PeriodNotSubmitted(period, _lastPeriod));
+        uint32 last = _lastPeriod;
+        w.lastPeriod = last;
+        w.state = _state;
+        if (period == 0 || period > last) return w;
         PeriodReport storage r = _reports[period];
         w.revision = _revisions[period];
-        w.state = _state;
         w.startDate = r.startDate;
         w.endDate = r.endDate;
         w.interestCollectedCents = r.interestCollectedCents;

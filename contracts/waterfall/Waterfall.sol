@@ -344,10 +344,9 @@ contract Waterfall is IWaterfall {
         uint64 indexRateWad,
         uint256[] calldata targetBalancesCents
     ) private view returns (PeriodInputs memory inputs, uint32 revision) {
-        uint32 lastReported = pool.lastPeriod();
-        require(period != 0 && period <= lastReported, ReportMissing(period, lastReported));
-        // One call for the report's figures, its revision and the pool's state.
+        // One call for the report's figures, its revision, the last period reported and the pool's state.
         WaterfallReport memory rep = pool.waterfallReport(period);
+        require(period != 0 && period <= rep.lastPeriod, ReportMissing(period, rep.lastPeriod));
         revision = rep.revision;
         inputs.period = period;
         // The pool checks startDate < endDate; a period longer than 179 years fails SafeCast.
@@ -450,9 +449,12 @@ contract Waterfall is IWaterfall {
         if (r.residualCents != 0) _owed[_EQUITY] = (_owed[_EQUITY] + r.residualCents).toUint64();
     }
 
-    /// @dev The sum of the credits not yet withdrawn (three slots).
+    /// @dev The sum of the credits not yet withdrawn: the positions of the configured fees (the others are never
+    /// credited, so their slot is not read), the guarantor's and the equity holder's.
     function _payables() private view returns (uint256 total) {
-        for (uint256 i = 0; i < _EQUITY + 1; ++i) total += _owed[i];
+        uint256 m = _feeShortfalls.length; // one per configured fee
+        for (uint256 f = 0; f < m; ++f) total += _owed[f];
+        total += uint256(_owed[_GUARANTOR]) + _owed[_EQUITY];
     }
 
     /// @dev The payee at `_owed` position `i` (zero for an unused position); `m` is the number of fee recipients.
