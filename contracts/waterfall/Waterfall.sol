@@ -310,8 +310,9 @@ contract Waterfall is IWaterfall {
         uint32 period,
         uint64 indexRateWad,
         uint256[] calldata targetBalancesCents
-    ) external view returns (PeriodInputs memory inputs) {
-        (inputs, ) = _inputs(period, indexRateWad, targetBalancesCents);
+    ) external view returns (PeriodInputs memory) {
+        (PeriodInputs memory inputs, ) = _inputs(period, indexRateWad, targetBalancesCents);
+        return inputs;
     }
 
     // ================================================================ internals

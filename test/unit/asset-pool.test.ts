@@ -967,10 +967,12 @@ describe("AssetPool", () => {
       expect(w.state).to.equal(await pool.state());
       expect([w.startDate, w.endDate]).to.deep.equal([r2.startDate, r2.endDate]);
       expect(w.interestCollectedCents).to.equal(r2.interestCollectedCents);
-      expect(w.principalCollectedCents).to.equal(r2.scheduledPrincipalCents + r2.prepaymentCents + r2.recoveryCents);
+      expect(w.principalCollectedCents).to.equal(
+        BigInt(r2.scheduledPrincipalCents) + BigInt(r2.prepaymentCents) + BigInt(r2.recoveryCents),
+      );
       expect(w.recoveryCents).to.equal(r2.recoveryCents);
       expect(w.newDefaultsCents).to.equal(r2.newDefaultsCents);
-      expect(w.delinquent60PlusCents).to.equal(r2.delinquent60Cents + r2.delinquent90PlusCents);
+      expect(w.delinquent60PlusCents).to.equal(BigInt(r2.delinquent60Cents) + BigInt(r2.delinquent90PlusCents));
       expect(w.endingBalanceCents).to.equal(r2.endingBalanceCents);
       // A period not reported: only the last period reported and the state.
       for (const period of [0, 3]) {
