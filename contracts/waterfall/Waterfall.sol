@@ -36,6 +36,9 @@ contract Waterfall is IWaterfall {
     /// @dev `_owed` positions after the fee recipients' (WaterfallLib.MAX_FEES = 8).
     uint256 private constant _GUARANTOR = 8;
     uint256 private constant _EQUITY = 9;
+    /// @dev WaterfallLib.MAX_TRANCHES and MAX_FEES (enforced by `validate`), the sizes of the stored arrays.
+    uint256 private constant _MAX_TRANCHES = 16;
+    uint256 private constant _MAX_FEES = 8;
     /// @dev An unused `_owed` position holding 1 from `configure` on, so the slot of the guarantor's and the equity
     /// holder's credits never returns to zero: crediting them after both withdrew rewrites a non-zero slot instead of
     /// filling an empty one. Never a payee's, never in the payables.
@@ -64,13 +67,16 @@ contract Waterfall is IWaterfall {
     uint16 private _triggersBreached; // bit i: trigger i breached after the last period (at most 8 triggers)
     bool private _cleanUpExercised; // in the same slot as the above: read by every run
     uint8 private _triggerCount; // the configuration's trigger count (at most 8), in the same slot
+    uint8 private _trancheCount; // the configuration's tranche count (at most 16), in the same slot
+    uint8 private _feeCount; // the configuration's fee count (at most 8), in the same slot
 
     /// @inheritdoc IWaterfall
     bytes32 public configHash;
 
-    StoredTranche[] private _tranches;
+    /// @dev Fixed-size arrays bounded by the counts above (no length slot to read): entries past the count are unused.
+    StoredTranche[_MAX_TRANCHES] private _tranches;
     /// @dev Two fees' shortfalls per slot.
-    uint128[] private _feeShortfalls;
+    uint128[_MAX_FEES] private _feeShortfalls;
     // The carried amounts, two per slot, paired by use (each below 2^128, WaterfallLib's domain; writes go through
     // SafeCast): a period reads and rewrites three slots instead of six.
     uint128 private _reserveCents;
@@ -116,12 +122,11 @@ contract Waterfall is IWaterfall {
         _requireParties(config_, parties_);
 
         uint256[] memory faces = new uint256[](n);
-        delete _tranches;
         for (uint256 t = 0; t < n; ++t) {
             // The balance and the write-down are stored in 88 bits (see `StoredTranche`): SafeCast reverts above.
             uint88 face = ITrancheToken(tokens[t]).terms().originalFaceCents.toUint88();
             faces[t] = face;
-            _tranches.push(StoredTranche(face, 0, 0));
+            _tranches[t] = StoredTranche(face, 0, 0);
         }
         bytes memory encoded = abi.encode(config_);
         bytes32 hash = keccak256(encoded);
@@ -133,9 +138,11 @@ contract Waterfall is IWaterfall {
         _triggersBreached = 0;
         // At most 8 triggers (WaterfallLib.MAX_TRIGGERS, checked by `validate`).
         _triggerCount = uint8(config_.triggers.length);
+        // At most 16 tranches and 8 fees (WaterfallLib.MAX_TRANCHES and MAX_FEES, checked by `validate`).
+        _trancheCount = uint8(n);
+        _feeCount = uint8(config_.fees.length);
 
-        delete _feeShortfalls;
-        for (uint256 f = 0; f < config_.fees.length; ++f) _feeShortfalls.push(0);
+        for (uint256 f = 0; f < config_.fees.length; ++f) _feeShortfalls[f] = 0;
         _reserveCents = 0;
         _guaranteeDrawnCents = 0;
         _guaranteeFeeShortfallCents = 0;
@@ -380,13 +387,13 @@ contract Waterfall is IWaterfall {
     }
 
     function _loadState(uint256 triggerCount) private view returns (WaterfallState memory s) {
-        uint256 n = _tranches.length;
+        uint256 n = _trancheCount;
         s.tranches = new TrancheBalances[](n);
         for (uint256 t = 0; t < n; ++t) {
             StoredTranche memory st = _tranches[t];
             s.tranches[t] = TrancheBalances(st.balanceCents, st.interestShortfallCents, st.writtenDownCents);
         }
-        uint256 m = _feeShortfalls.length;
+        uint256 m = _feeCount;
         s.feeShortfallsCents = new uint256[](m);
         for (uint256 f = 0; f < m; ++f) s.feeShortfallsCents[f] = _feeShortfalls[f];
         s.triggersBreached = new bool[](triggerCount);
@@ -453,7 +460,7 @@ contract Waterfall is IWaterfall {
     /// @dev The sum of the credits not yet withdrawn: the positions of the configured fees (the others are never
     /// credited, so their slot is not read), the guarantor's and the equity holder's.
     function _payables() private view returns (uint256 total) {
-        uint256 m = _feeShortfalls.length; // one per configured fee
+        uint256 m = _feeCount;
         for (uint256 f = 0; f < m; ++f) total += _owed[f];
         total += uint256(_owed[_GUARANTOR]) + _owed[_EQUITY];
     }
