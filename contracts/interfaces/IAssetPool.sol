@@ -10,7 +10,8 @@ import {
     TapeChange,
     Tape,
     PeriodReport,
-    Allocation
+    Allocation,
+    WaterfallReport
 } from "../types/PoolTypes.sol";
 
 /// @title The asset pool of one deal: its lifecycle, its tranches, its loan tapes and its period reports.
@@ -333,6 +334,11 @@ interface IAssetPool is IDealParties {
 
     /// @notice The current (latest revision of the) report of `period` (reverts `PeriodNotSubmitted` if none).
     function report(uint32 period) external view returns (PeriodReport memory);
+
+    /// @notice What the waterfall runs `period` on: the current report's figures it uses (summed as it uses them), the
+    /// report's revision, the last period reported and the pool's state; for a period not reported, only the last two
+    /// (the waterfall reports its own error: one call either way).
+    function waterfallReport(uint32 period) external view returns (WaterfallReport memory);
 
     /// @notice How many times `period` was restated (0 = as submitted).
     function reportRevision(uint32 period) external view returns (uint32);

@@ -19,7 +19,7 @@ import {IConsortiumRegistry} from "./IConsortiumRegistry.sol";
 /// - the custodian (`custodian()`, while an active member holding `Role.CUSTODIAN`): `mint`,
 ///   `confirmPayout`, `rejectPayout`. Suspending the custodian in the registry disables them.
 /// - a cash holder (an active member or a registered deal contract): `transfer`, `transferFrom`,
-///   `requestPayout`. Both sides of a transfer must be cash holders (`detectTransferRestriction`).
+///   `transferBatch`, `requestPayout`. Both sides of a transfer must be cash holders (`detectTransferRestriction`).
 /// - anyone: the views.
 interface ICashToken is IERC20Metadata {
     /// @notice Lifecycle of a payout: requested once, then settled once (confirmed or rejected).
@@ -138,6 +138,8 @@ interface ICashToken is IERC20Metadata {
     /// @notice The currency must be an ISO 4217 code: three upper-case ASCII letters.
     /// @param currency The rejected code.
     error InvalidCurrency(bytes3 currency);
+    /// @notice `transferBatch` was given `recipients` receivers but `amounts` amounts.
+    error BatchLengthMismatch(uint256 recipients, uint256 amounts);
 
     // ---------------------------------------------------------------- custodian
 
@@ -160,6 +162,14 @@ interface ICashToken is IERC20Metadata {
     function rejectPayout(uint256 payoutId, bytes32 reasonHash) external;
 
     // ---------------------------------------------------------------- holders
+
+    /// @notice Transfer `amountsCents[i]` of the caller's tokens to `to[i]`, for each `i`: the same rules and the same
+    /// `Transfer` event per move as `transfer` (both sides cash holders, `CashTransferRestricted` otherwise; the
+    /// ERC-20 errors for the balance and the zero address), with the caller checked once. A zero amount is skipped
+    /// (no check, no event). For a payer with several receivers at once, e.g. the waterfall paying the tranche tokens.
+    /// @param to The receivers.
+    /// @param amountsCents The amounts, in cents, one per receiver.
+    function transferBatch(address[] calldata to, uint256[] calldata amountsCents) external;
 
     /// @notice Ask the custodian to pay `amountCents` of the caller's tokens to a bank account. The
     /// tokens move into escrow at once and are burned when the custodian confirms the payment.

@@ -19,7 +19,8 @@ import {
     TapeChange,
     Tape,
     PeriodReport,
-    Allocation
+    Allocation,
+    WaterfallReport
 } from "../types/PoolTypes.sol";
 
 /// @title AssetPool
@@ -367,6 +368,25 @@ contract AssetPool is IAssetPool {
     function report(uint32 period) external view returns (PeriodReport memory) {
         require(period != 0 && period <= _lastPeriod, PeriodNotSubmitted(period, _lastPeriod));
         return _reports[period];
+    }
+
+    /// @inheritdoc IAssetPool
+    function waterfallReport(uint32 period) external view returns (WaterfallReport memory w) {
+        uint32 last = _lastPeriod;
+        w.lastPeriod = last;
+        w.state = _state;
+        if (period == 0 || period > last) return w;
+        PeriodReport storage r = _reports[period];
+        w.revision = _revisions[period];
+        w.startDate = r.startDate;
+        w.endDate = r.endDate;
+        w.interestCollectedCents = r.interestCollectedCents;
+        uint256 recovery = r.recoveryCents;
+        w.principalCollectedCents = r.scheduledPrincipalCents + r.prepaymentCents + recovery;
+        w.recoveryCents = recovery;
+        w.newDefaultsCents = r.newDefaultsCents;
+        w.delinquent60PlusCents = r.delinquent60Cents + r.delinquent90PlusCents;
+        w.endingBalanceCents = r.endingBalanceCents;
     }
 
     /// @inheritdoc IAssetPool

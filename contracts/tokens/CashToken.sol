@@ -115,6 +115,24 @@ contract CashToken is ERC20, ICashToken {
         emit PayoutRequested(payoutId, msg.sender, amountCents, beneficiaryAccountHash);
     }
 
+    /// @inheritdoc ICashToken
+    function transferBatch(address[] calldata to, uint256[] calldata amountsCents) external {
+        uint256 n = to.length;
+        require(amountsCents.length == n, BatchLengthMismatch(n, amountsCents.length));
+        address from = msg.sender;
+        // The sender is checked once here, each receiver in the loop: `_update`'s checks without repeating the sender's.
+        bool senderOk = _registry.isCashHolder(from);
+        for (uint256 i = 0; i < n; ++i) {
+            uint256 amount = amountsCents[i];
+            if (amount == 0) continue;
+            address receiver = to[i];
+            require(senderOk, CashTransferRestricted(from, receiver, SENDER_NOT_CASH_HOLDER));
+            require(receiver != address(0), ERC20InvalidReceiver(address(0)));
+            require(_registry.isCashHolder(receiver), CashTransferRestricted(from, receiver, RECEIVER_NOT_CASH_HOLDER));
+            super._update(from, receiver, amount);
+        }
+    }
+
     // ================================================================ views
 
     /// @inheritdoc IERC20Metadata

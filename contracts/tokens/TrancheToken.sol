@@ -51,20 +51,23 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     /// @inheritdoc ITrancheToken
     address public immutable cashToken;
 
-    /// @dev The factor (<= 1e27 < 2^128) and the cash distributed so far, in one slot: `distribute` writes both.
-    uint128 private _factorRay;
+    /// @dev The factor (<= 1e27 < 2^96) and the cash distributed so far (below 2^128 by SafeCast), in one slot with
+    /// Pausable's flag (declared just before): `distribute` writes both, and a transfer's pause check reads the slot.
+    uint96 private _factorRay;
     uint128 private _distributedCents;
 
     mapping(address account => Freeze) private _freezes;
 
     /// @dev Balances live here (not in OpenZeppelin's private `_balances`), each with its claim correction.
     mapping(address account => Holding) private _holdings;
-    uint256 private _supply;
 
-    /// @dev The claim accumulator in one slot: cumulative cash per unit (1e18-scaled) and the remainder
-    /// `(cash * WAD + remainder) % supply` of the last distribution, carried to the next one (< supply < 2^128).
-    uint128 private _cashPerUnitWad;
-    uint128 private _remainder;
+    /// @dev The claim accumulator and the supply in one slot (`distribute` reads and writes one slot for both):
+    /// cumulative cash per unit (1e18-scaled; below 2^96 by SafeCast, i.e. 7.9e10 cents per unit of one cent of face,
+    /// far above any deal), the remainder `(cash * WAD + remainder) % supply` of the last distribution, carried to the
+    /// next one (< supply), and the units outstanding (at most the original face; below 2^80 by SafeCast on mint).
+    uint96 private _cashPerUnitWad;
+    uint80 private _remainder;
+    uint80 private _supply;
 
     /// @dev Set only for the duration of `forceTransfer`'s own `_transfer`: `_update` then falls back to
     /// the forced-transfer rule (receiver eligibility only) when the full check fails.
@@ -90,7 +93,7 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
         _couponType = terms_.couponType;
         _couponRateWad = terms_.couponRateWad;
         _originalFaceCents = terms_.originalFaceCents;
-        _factorRay = uint128(RAY); // 1e27 < 2^128
+        _factorRay = uint96(RAY); // 1e27 < 2^96
         cashToken = IAssetPool(address(pool_)).cashToken();
     }
 
@@ -112,8 +115,8 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     function setFactor(uint256 newFactorRay, uint32 period) external onlyPool {
         require(newFactorRay <= RAY, FactorOutOfRange(newFactorRay, RAY));
         uint256 previous = _factorRay;
-        // At most RAY (checked above), below 2^128.
-        _factorRay = uint128(newFactorRay);
+        // At most RAY (checked above), below 2^96.
+        _factorRay = uint96(newFactorRay);
         emit FactorUpdated(previous, newFactorRay, period);
     }
 
@@ -127,11 +130,12 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
             // Rounds down; the remainder is carried, so acc * supply + remainder == distributed * WAD always.
             uint256 scaled = cashCents * WAD + _remainder;
             perUnit += scaled / supply;
-            (_cashPerUnitWad, _remainder) = (perUnit.toUint128(), (scaled % supply).toUint128());
+            // The remainder is below the supply, which fits 80 bits.
+            (_cashPerUnitWad, _remainder) = (perUnit.toUint96(), uint80(scaled % supply));
         }
         uint256 total = _distributedCents + cashCents;
-        // The factor is at most RAY (checked above), below 2^128; the total is checked by SafeCast.
-        (_factorRay, _distributedCents) = (uint128(newFactorRay), total.toUint128());
+        // The factor is at most RAY (checked above), below 2^96; the total is checked by SafeCast.
+        (_factorRay, _distributedCents) = (uint96(newFactorRay), total.toUint128());
         // `CashDistributed` carries the new factor: no separate `FactorUpdated` (one event per tranche and period).
         emit CashDistributed(period, cashCents, perUnit, total, newFactorRay);
     }
@@ -318,7 +322,7 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     function _move(address from, address to, uint256 value) private {
         int256 shift = (uint256(_cashPerUnitWad) * value).toInt256();
         if (from == address(0)) {
-            _supply += value;
+            _supply = (_supply + value).toUint80();
         } else {
             Holding memory h = _holdings[from];
             uint256 balance = h.balance;
@@ -330,8 +334,9 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
         }
         if (to == address(0)) {
             // Cannot underflow: value <= the sender's balance <= the supply.
+            // The result fits the uint80 it came from.
             unchecked {
-                _supply -= value;
+                _supply = uint80(_supply - value);
             }
         } else {
             Holding memory h = _holdings[to];

@@ -129,6 +129,35 @@ struct PeriodReport {
     bytes32 contentHash;
 }
 
+/// @notice What the waterfall runs a period on (`IAssetPool.waterfallReport`): the figures of the current revision of a
+/// period's report, summed as the waterfall uses them, its revision, the last period reported and the pool's state (one
+/// call, and none of the report's slots the waterfall does not use). For a period not reported (0 or after
+/// `lastPeriod`) only `lastPeriod` and `state` are set.
+/// @param lastPeriod The last period reported (0 if none).
+/// @param revision How many times the period was restated (0 = as submitted).
+/// @param state The pool's lifecycle state now.
+/// @param startDate Unix seconds, as reported.
+/// @param endDate Unix seconds, as reported.
+/// @param interestCollectedCents Interest collected, as reported.
+/// @param principalCollectedCents Scheduled principal + prepayments + recoveries.
+/// @param recoveryCents Recoveries, as reported.
+/// @param newDefaultsCents New defaults, as reported.
+/// @param delinquent60PlusCents 60-89 + 90+ days delinquent balances.
+/// @param endingBalanceCents The pool balance at the end of the period, as reported.
+struct WaterfallReport {
+    uint32 lastPeriod;
+    uint32 revision;
+    PoolState state;
+    uint64 startDate;
+    uint64 endDate;
+    uint256 interestCollectedCents;
+    uint256 principalCollectedCents;
+    uint256 recoveryCents;
+    uint256 newDefaultsCents;
+    uint256 delinquent60PlusCents;
+    uint256 endingBalanceCents;
+}
+
 /// @notice One line of the issuance: `amountCents` of `tranche` minted to `investor`.
 /// @param tranche A tranche token of the deal.
 /// @param investor The receiver; must pass the tranche's holder checks.

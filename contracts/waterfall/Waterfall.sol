@@ -6,11 +6,12 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IWaterfall, WaterfallParties} from "../interfaces/IWaterfall.sol";
 import {IAssetPool} from "../interfaces/IAssetPool.sol";
+import {ICashToken} from "../interfaces/ICashToken.sol";
 import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IWaterfallEngine} from "../interfaces/IWaterfallEngine.sol";
 import {Role} from "../types/Roles.sol";
-import {PoolState, PeriodReport} from "../types/PoolTypes.sol";
+import {PoolState, WaterfallReport} from "../types/PoolTypes.sol";
 import {
     WaterfallConfig,
     WaterfallState,
@@ -35,13 +36,22 @@ contract Waterfall is IWaterfall {
     /// @dev `_owed` positions after the fee recipients' (WaterfallLib.MAX_FEES = 8).
     uint256 private constant _GUARANTOR = 8;
     uint256 private constant _EQUITY = 9;
+    /// @dev WaterfallLib.MAX_TRANCHES and MAX_FEES (enforced by `validate`), the sizes of the stored arrays.
+    uint256 private constant _MAX_TRANCHES = 16;
+    uint256 private constant _MAX_FEES = 8;
+    /// @dev An unused `_owed` position holding 1 from `configure` on, so the slot of the guarantor's and the equity
+    /// holder's credits never returns to zero: crediting them after both withdrew rewrites a non-zero slot instead of
+    /// filling an empty one. Never a payee's, never in the payables.
+    uint256 private constant _KEEP_NON_ZERO = 11;
 
-    /// @dev Per tranche: the carried amounts (below 2^128, WaterfallLib's domain), its original face and token.
+    /// @dev Per tranche, the carried amounts in one slot (a period reads and rewrites one slot per tranche). Bounds,
+    /// checked by SafeCast: the balance and the write-down are at most the original face (< 2^88 cents, checked by
+    /// `configure`), the interest shortfall below 2^80 cents (1.2e22 in units of account, far above any deal). The
+    /// original faces and tokens live in the configuration's data contract.
     struct StoredTranche {
-        uint128 balanceCents;
-        uint128 interestShortfallCents;
-        uint128 writtenDownCents;
-        uint128 faceCents;
+        uint88 balanceCents;
+        uint80 interestShortfallCents;
+        uint88 writtenDownCents;
     }
 
     /// @inheritdoc IWaterfall
@@ -57,13 +67,16 @@ contract Waterfall is IWaterfall {
     uint16 private _triggersBreached; // bit i: trigger i breached after the last period (at most 8 triggers)
     bool private _cleanUpExercised; // in the same slot as the above: read by every run
     uint8 private _triggerCount; // the configuration's trigger count (at most 8), in the same slot
+    uint8 private _trancheCount; // the configuration's tranche count (at most 16), in the same slot
+    uint8 private _feeCount; // the configuration's fee count (at most 8), in the same slot
 
     /// @inheritdoc IWaterfall
     bytes32 public configHash;
 
-    StoredTranche[] private _tranches;
+    /// @dev Fixed-size arrays bounded by the counts above (no length slot to read): entries past the count are unused.
+    StoredTranche[_MAX_TRANCHES] private _tranches;
     /// @dev Two fees' shortfalls per slot.
-    uint128[] private _feeShortfalls;
+    uint128[_MAX_FEES] private _feeShortfalls;
     // The carried amounts, two per slot, paired by use (each below 2^128, WaterfallLib's domain; writes go through
     // SafeCast): a period reads and rewrites three slots instead of six.
     uint128 private _reserveCents;
@@ -81,7 +94,8 @@ contract Waterfall is IWaterfall {
 
     /// @dev Pull payments: the credits not yet withdrawn, by payee position (fee `f` at `f`, the guarantor at
     /// `_GUARANTOR`, the equity holder at `_EQUITY`), packed four per slot so a period's credits rewrite two or three
-    /// slots that stay non-zero while any payee sharing them is owed; their sum is the payables. Each credit is
+    /// slots that stay non-zero while any payee sharing them is owed (the last one always: `_KEEP_NON_ZERO`); the sum
+    /// of the payees' positions is the payables. Each credit is
     /// below 2^64 cents (checked by SafeCast), far above any deal's flows.
     uint64[12] private _owed;
 
@@ -107,31 +121,35 @@ contract Waterfall is IWaterfall {
         require(n == tokens.length, TrancheCountMismatch(n, tokens.length));
         _requireParties(config_, parties_);
 
+        uint256[] memory faces = new uint256[](n);
+        for (uint256 t = 0; t < n; ++t) {
+            // The balance and the write-down are stored in 88 bits (see `StoredTranche`): SafeCast reverts above.
+            uint88 face = ITrancheToken(tokens[t]).terms().originalFaceCents.toUint88();
+            faces[t] = face;
+            _tranches[t] = StoredTranche(face, 0, 0);
+        }
         bytes memory encoded = abi.encode(config_);
         bytes32 hash = keccak256(encoded);
-        // The tranche tokens follow the encoding in the same data contract (`abi.decode` ignores the trailing words):
-        // a period reads them with the code it already touched instead of one cold slot each.
-        _configStore = _writeData(abi.encodePacked(encoded, tokens));
+        // The tranche tokens, then their original faces, follow the encoding in the same data contract (`abi.decode`
+        // ignores the trailing words): a period reads them with the code it already touched instead of cold slots.
+        _configStore = _writeData(abi.encodePacked(encoded, tokens, faces));
         configHash = hash;
         _lastPeriod = 0;
         _triggersBreached = 0;
         // At most 8 triggers (WaterfallLib.MAX_TRIGGERS, checked by `validate`).
         _triggerCount = uint8(config_.triggers.length);
+        // At most 16 tranches and 8 fees (WaterfallLib.MAX_TRANCHES and MAX_FEES, checked by `validate`).
+        _trancheCount = uint8(n);
+        _feeCount = uint8(config_.fees.length);
 
-        delete _tranches;
-        for (uint256 t = 0; t < n; ++t) {
-            // The factory's faces are cents below 2^128 in practice; SafeCast reverts otherwise.
-            uint128 face = ITrancheToken(tokens[t]).terms().originalFaceCents.toUint128();
-            _tranches.push(StoredTranche(face, 0, 0, face));
-        }
-        delete _feeShortfalls;
-        for (uint256 f = 0; f < config_.fees.length; ++f) _feeShortfalls.push(0);
+        for (uint256 f = 0; f < config_.fees.length; ++f) _feeShortfalls[f] = 0;
         _reserveCents = 0;
         _guaranteeDrawnCents = 0;
         _guaranteeFeeShortfallCents = 0;
         _cumulativeNetLossCents = 0;
         _poolBalanceCents = config_.originalPoolBalanceCents.toUint128();
         _guaranteeLimitCents = config_.guarantee.limitCents.toUint128();
+        _owed[_KEEP_NON_ZERO] = 1;
         _feeRecipients = parties_.feeRecipients;
         _equityHolder = parties_.equityHolder;
         _guarantor = parties_.guarantor;
@@ -177,7 +195,7 @@ contract Waterfall is IWaterfall {
         uint32 expected = _lastPeriod + 1;
         require(period == expected, PeriodOutOfOrder(expected, period));
 
-        PeriodInputs memory inputs = _inputs(period, indexRateWad, targetBalancesCents);
+        (PeriodInputs memory inputs, uint32 revision) = _inputs(period, indexRateWad, targetBalancesCents);
         WaterfallState memory opening = _loadState(_triggerCount);
         // The engine reads the configuration from its data contract: no decode here, no config in the call.
         r = engine.runStored(store, opening, inputs);
@@ -190,7 +208,7 @@ contract Waterfall is IWaterfall {
         // deal ends); `_requireCash` checked the draw against the committed cash, so this cannot underflow.
         _guaranteeCashCents = (_guaranteeCashCents - r.guaranteeDrawCents + r.guaranteeReimbursedCents).toUint128();
         _credit(r);
-        emit PeriodDistributed(period, pool.reportRevision(period), inputs, r, msg.sender);
+        emit PeriodDistributed(period, revision, inputs, r, msg.sender);
         _emitTriggers(period, store, r.triggers);
 
         _pay(period, store, r);
@@ -300,7 +318,8 @@ contract Waterfall is IWaterfall {
         uint64 indexRateWad,
         uint256[] calldata targetBalancesCents
     ) external view returns (PeriodInputs memory) {
-        return _inputs(period, indexRateWad, targetBalancesCents);
+        (PeriodInputs memory inputs, ) = _inputs(period, indexRateWad, targetBalancesCents);
+        return inputs;
     }
 
     // ================================================================ internals
@@ -327,25 +346,26 @@ contract Waterfall is IWaterfall {
         require((limit == 0) == (p.guarantor == address(0)), GuarantorInvalid(p.guarantor, limit));
     }
 
-    /// @dev The period's inputs from the pool's report (see `IWaterfall.periodInputs`).
+    /// @dev The period's inputs from the pool's report (see `IWaterfall.periodInputs`), and the report's revision.
     function _inputs(
         uint32 period,
         uint64 indexRateWad,
         uint256[] calldata targetBalancesCents
-    ) private view returns (PeriodInputs memory inputs) {
-        uint32 lastReported = pool.lastPeriod();
-        require(period != 0 && period <= lastReported, ReportMissing(period, lastReported));
-        PeriodReport memory rep = pool.report(period);
+    ) private view returns (PeriodInputs memory inputs, uint32 revision) {
+        // One call for the report's figures, its revision, the last period reported and the pool's state.
+        WaterfallReport memory rep = pool.waterfallReport(period);
+        require(period != 0 && period <= rep.lastPeriod, ReportMissing(period, rep.lastPeriod));
+        revision = rep.revision;
         inputs.period = period;
         // The pool checks startDate < endDate; a period longer than 179 years fails SafeCast.
         inputs.accrualDays = uint256((rep.endDate - rep.startDate) / 1 days).toUint16();
         inputs.indexRateWad = indexRateWad;
-        inputs.accelerated = _cleanUpExercised || pool.state() == PoolState.Accelerated;
+        inputs.accelerated = _cleanUpExercised || rep.state == PoolState.Accelerated;
         inputs.interestCollectionsCents = rep.interestCollectedCents;
-        inputs.principalCollectionsCents = rep.scheduledPrincipalCents + rep.prepaymentCents + rep.recoveryCents;
+        inputs.principalCollectionsCents = rep.principalCollectedCents;
         inputs.recoveriesCents = rep.recoveryCents;
         inputs.newDefaultsCents = rep.newDefaultsCents;
-        inputs.delinquent60PlusCents = rep.delinquent60Cents + rep.delinquent90PlusCents;
+        inputs.delinquent60PlusCents = rep.delinquent60PlusCents;
         inputs.poolBalanceBeginCents = _poolBalanceCents;
         inputs.poolBalanceEndCents = rep.endingBalanceCents;
         inputs.targetBalancesCents = targetBalancesCents;
@@ -367,13 +387,13 @@ contract Waterfall is IWaterfall {
     }
 
     function _loadState(uint256 triggerCount) private view returns (WaterfallState memory s) {
-        uint256 n = _tranches.length;
+        uint256 n = _trancheCount;
         s.tranches = new TrancheBalances[](n);
         for (uint256 t = 0; t < n; ++t) {
             StoredTranche memory st = _tranches[t];
             s.tranches[t] = TrancheBalances(st.balanceCents, st.interestShortfallCents, st.writtenDownCents);
         }
-        uint256 m = _feeShortfalls.length;
+        uint256 m = _feeCount;
         s.feeShortfallsCents = new uint256[](m);
         for (uint256 f = 0; f < m; ++f) s.feeShortfallsCents[f] = _feeShortfalls[f];
         s.triggersBreached = new bool[](triggerCount);
@@ -388,13 +408,11 @@ contract Waterfall is IWaterfall {
     function _storeState(WaterfallState memory s) private {
         for (uint256 t = 0; t < s.tranches.length; ++t) {
             TrancheBalances memory b = s.tranches[t];
-            StoredTranche storage st = _tranches[t];
-            // One write per slot (amounts below 2^128: WaterfallLib's domain, checked by SafeCast).
+            // One write per tranche (the bounds of `StoredTranche`, checked by SafeCast).
             _tranches[t] = StoredTranche(
-                b.balanceCents.toUint128(),
-                b.interestShortfallCents.toUint128(),
-                b.writtenDownCents.toUint128(),
-                st.faceCents
+                b.balanceCents.toUint88(),
+                b.interestShortfallCents.toUint80(),
+                b.writtenDownCents.toUint88()
             );
         }
         for (uint256 f = 0; f < s.feeShortfallsCents.length; ++f) {
@@ -439,9 +457,12 @@ contract Waterfall is IWaterfall {
         if (r.residualCents != 0) _owed[_EQUITY] = (_owed[_EQUITY] + r.residualCents).toUint64();
     }
 
-    /// @dev The sum of the credits not yet withdrawn (three slots).
+    /// @dev The sum of the credits not yet withdrawn: the positions of the configured fees (the others are never
+    /// credited, so their slot is not read), the guarantor's and the equity holder's.
     function _payables() private view returns (uint256 total) {
-        for (uint256 i = 0; i < _EQUITY + 1; ++i) total += _owed[i];
+        uint256 m = _feeCount;
+        for (uint256 f = 0; f < m; ++f) total += _owed[f];
+        total += uint256(_owed[_GUARANTOR]) + _owed[_EQUITY];
     }
 
     /// @dev The payee at `_owed` position `i` (zero for an unused position); `m` is the number of fee recipients.
@@ -452,32 +473,37 @@ contract Waterfall is IWaterfall {
         return address(0);
     }
 
-    /// @dev Pays the tranche tokens, then has the pool record the period (tranche cash and factors).
+    /// @dev Pays the tranche tokens (one batch transfer), then has the pool record the period (tranche cash and factors).
     function _pay(uint32 period, address store, PeriodResult memory r) private {
-        IERC20 cash = IERC20(cashToken);
-
         uint256 n = r.tranches.length;
-        address[] memory tokens = _tokens(store, n);
+        (address[] memory tokens, uint256[] memory faces) = _tokensAndFaces(store, n);
         uint256[] memory cashCents = new uint256[](n);
         uint256[] memory factorsRay = new uint256[](n);
         for (uint256 t = 0; t < n; ++t) {
             uint256 amount = r.tranches[t].interestPaidCents + r.tranches[t].principalPaidCents;
             cashCents[t] = amount;
             // Rounded down: the factor never overstates the outstanding principal.
-            factorsRay[t] = (r.next.tranches[t].balanceCents * _RAY) / _tranches[t].faceCents;
-            if (amount != 0) cash.safeTransfer(tokens[t], amount);
+            factorsRay[t] = (r.next.tranches[t].balanceCents * _RAY) / faces[t];
         }
+        // The cash token skips the zero amounts.
+        ICashToken(cashToken).transferBatch(tokens, cashCents);
         pool.recordDistribution(period, cashCents, factorsRay);
     }
 
-    /// @dev The `n` tranche tokens: the last `n` words of the configuration store (`abi.encodePacked` of addresses
-    /// pads each to a word).
-    function _tokens(address store, uint256 n) private view returns (address[] memory tokens) {
+    /// @dev The `n` tranche tokens and their original faces: the last `2n` words of the configuration store, tokens
+    /// first (`abi.encodePacked` pads each address and array element to a word).
+    function _tokensAndFaces(
+        address store,
+        uint256 n
+    ) private view returns (address[] memory tokens, uint256[] memory faces) {
         tokens = new address[](n);
+        faces = new uint256[](n);
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let size := mul(n, 0x20)
-            extcodecopy(store, add(tokens, 0x20), sub(extcodesize(store), size), size)
+            let end := extcodesize(store)
+            extcodecopy(store, add(tokens, 0x20), sub(end, mul(size, 2)), size)
+            extcodecopy(store, add(faces, 0x20), sub(end, size), size)
         }
     }
 

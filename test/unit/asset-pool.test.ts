@@ -960,6 +960,31 @@ describe("AssetPool", () => {
       expect(await pool.reportRevision(1)).to.equal(2n);
       expect(await pool.reportRevision(2)).to.equal(0n);
       expect(await pool.lastPeriod()).to.equal(2n);
+      // The waterfall's view of the restated report: its figures summed as the waterfall uses them, the revision, the state.
+      const w = await pool.waterfallReport(1);
+      expect(w.lastPeriod).to.equal(2n);
+      expect(w.revision).to.equal(2n);
+      expect(w.state).to.equal(await pool.state());
+      expect([w.startDate, w.endDate]).to.deep.equal([r2.startDate, r2.endDate]);
+      expect(w.interestCollectedCents).to.equal(r2.interestCollectedCents);
+      expect(w.principalCollectedCents).to.equal(
+        BigInt(r2.scheduledPrincipalCents) + BigInt(r2.prepaymentCents) + BigInt(r2.recoveryCents),
+      );
+      expect(w.recoveryCents).to.equal(r2.recoveryCents);
+      expect(w.newDefaultsCents).to.equal(r2.newDefaultsCents);
+      expect(w.delinquent60PlusCents).to.equal(BigInt(r2.delinquent60Cents) + BigInt(r2.delinquent90PlusCents));
+      expect(w.endingBalanceCents).to.equal(r2.endingBalanceCents);
+      // A period not reported: only the last period reported and the state.
+      for (const period of [0, 3]) {
+        const none = await pool.waterfallReport(period);
+        expect([none.lastPeriod, none.revision, none.state]).to.deep.equal([2n, 0n, await pool.state()]);
+        expect([none.startDate, none.endDate, none.interestCollectedCents, none.endingBalanceCents]).to.deep.equal([
+          0n,
+          0n,
+          0n,
+          0n,
+        ]);
+      }
     });
 
     it("is allowed in Amortizing and Accelerated too, but not after redemption", async () => {

@@ -481,6 +481,51 @@ describe("CashToken", () => {
         .withArgs(investor1.address, outsider.address, Restriction.RECEIVER_NOT_CASH_HOLDER);
     });
 
+    it("transferBatch moves each amount with its own Transfer and skips zero amounts", async () => {
+      const { token, investor1, investor2, dealAccount } = await loadFixture(deployFunded);
+      const tx = token
+        .connect(investor1)
+        .transferBatch([investor2.address, dealAccount.address, investor2.address], [1_000n, 0n, 250n]);
+      await expect(tx).to.emit(token, "Transfer").withArgs(investor1.address, investor2.address, 1_000n);
+      await expect(tx).to.emit(token, "Transfer").withArgs(investor1.address, investor2.address, 250n);
+      const receipt = await (await tx).wait();
+      expect(receipt?.logs.length).to.equal(2);
+      expect(await token.balanceOf(investor1.address)).to.equal(98_750n);
+      expect(await token.balanceOf(investor2.address)).to.equal(1_250n);
+      expect(await token.balanceOf(dealAccount.address)).to.equal(0n);
+      // A registered deal contract pays several receivers at once, as the waterfall pays its tranche tokens.
+      await (await token.connect(investor1).transfer(dealAccount.address, 500n)).wait();
+      await (
+        await token.connect(dealAccount).transferBatch([investor1.address, investor2.address], [200n, 300n])
+      ).wait();
+      expect(await token.balanceOf(dealAccount.address)).to.equal(0n);
+    });
+
+    it("transferBatch applies the transfer rules to every move and reverts whole", async () => {
+      const { token, investor1, investor2, outsider, suspend } = await loadFixture(deployFunded);
+      await expect(token.connect(investor1).transferBatch([investor2.address, outsider.address], [1n, 1n]))
+        .to.be.revertedWithCustomError(token, "CashTransferRestricted")
+        .withArgs(investor1.address, outsider.address, Restriction.RECEIVER_NOT_CASH_HOLDER);
+      await expect(token.connect(outsider).transferBatch([investor1.address], [1n]))
+        .to.be.revertedWithCustomError(token, "CashTransferRestricted")
+        .withArgs(outsider.address, investor1.address, Restriction.SENDER_NOT_CASH_HOLDER);
+      await expect(token.connect(investor1).transferBatch([ethers.ZeroAddress], [1n]))
+        .to.be.revertedWithCustomError(token, "ERC20InvalidReceiver")
+        .withArgs(ethers.ZeroAddress);
+      await expect(token.connect(investor1).transferBatch([investor2.address, investor2.address], [60_000n, 60_000n]))
+        .to.be.revertedWithCustomError(token, "ERC20InsufficientBalance")
+        .withArgs(investor1.address, 40_000n, 60_000n);
+      await expect(token.connect(investor1).transferBatch([investor2.address], [1n, 2n]))
+        .to.be.revertedWithCustomError(token, "BatchLengthMismatch")
+        .withArgs(1, 2);
+      await suspend(investor1.address);
+      await expect(token.connect(investor1).transferBatch([investor2.address], [1n]))
+        .to.be.revertedWithCustomError(token, "CashTransferRestricted")
+        .withArgs(investor1.address, investor2.address, Restriction.SENDER_NOT_CASH_HOLDER);
+      expect(await token.balanceOf(investor1.address)).to.equal(100_000n);
+      expect(await token.balanceOf(investor2.address)).to.equal(0n);
+    });
+
     it("detectTransferRestriction reports the reason a transfer would fail", async () => {
       const { token, investor1, investor2, dealAccount, outsider, suspend } = await loadFixture(deployFunded);
       const check = (from: string, to: string) => token.detectTransferRestriction(from, to, 1n);
