@@ -364,7 +364,10 @@ export async function fetchVerifiedTape<T>(
         });
     }
     if (page.next === undefined) break;
-    if (page.next !== last) throw invalid("do not advance (`next` is not the page's last loan id)");
+    // `next` must be this page's last loan id, and past the cursor: an empty page with a `next` never ends.
+    if (page.next !== last || page.next === after) {
+      throw invalid("do not advance (`next` is not the page's last loan id)");
+    }
     after = page.next;
   }
   if (loanCount === undefined || leaves.length !== loanCount) {

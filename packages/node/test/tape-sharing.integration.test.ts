@@ -335,6 +335,13 @@ describe("loan-level sharing against a real consortium chain", function () {
     });
     expect(stuck).to.include({ code: "PEER_RESPONSE_INVALID" });
     expect((stuck as Error).message).to.match(/do not advance/);
+    const empty = await attempt((page, call) => {
+      if (call >= 1) {
+        page.loans = [];
+        page.next = loans.map((l) => l.loanId).sort()[49]; // the cursor of the second page, again and again
+      }
+    });
+    expect((empty as Error).message).to.match(/do not advance/);
     const recount = await attempt((page, call) => {
       if (call === 1) page.loanCount = 201;
     });
