@@ -338,7 +338,7 @@ describe("loan-level sharing against a real consortium chain", function () {
     const empty = await attempt((page, call) => {
       if (call >= 1) {
         page.loans = [];
-        page.next = loans.map((l) => l.loanId).sort()[49]; // the cursor of the second page, again and again
+        page.next = loans.map((l) => l.loanId).sort()[49] ?? ""; // the second page's cursor, again and again
       }
     });
     expect((empty as Error).message).to.match(/do not advance/);
