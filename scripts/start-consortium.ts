@@ -1,7 +1,9 @@
 /**
  * `npm start`: the whole consortium on one machine.
  * Starts Hardhat's node on 127.0.0.1, deploys the consortium and the sample deal from
- * deploy/networks/localhost.json, prints what is running, and stops everything on Ctrl-C.
+ * deploy/networks/localhost.json, starts the member nodes (the originator's node holding the sample deal's
+ * tape) and the regulator's indexer, which joins the sample tape's loans from the originator's node over
+ * signed requests, as in production; prints what is running, and stops everything on Ctrl-C.
  *
  * Environment: ABS_HOST (default 127.0.0.1), ABS_CHAIN_PORT (default 8545),
  * ABS_ADDRESS_BOOK (default deploy/addresses/localhost.json); member nodes: see scripts/lib/member-nodes.ts
@@ -10,12 +12,14 @@
 import path from "node:path";
 import { JsonRpcProvider } from "ethers";
 import { z } from "zod";
+import { generateLoans } from "@abs/core";
 import { AddressBook } from "../deploy/address-book";
 import { loadNetworkConfig } from "../deploy/config";
 import { deployConsortium, type ConsortiumDeployment } from "../deploy/consortium";
+import { sampleTapeSaltKey } from "../deploy/sample-deal";
 import { memberSigners, resolveSigner } from "../deploy/signers";
 import { startChain, type ChainProcess } from "./lib/chain-process";
-import { type MemberNodes, printMemberNodes, startLocalMemberNodes } from "./lib/member-nodes";
+import { type MemberNodes, type SeedTape, printMemberNodes, startLocalMemberNodes } from "./lib/member-nodes";
 import { startConsortiumIndexer, type ConsortiumIndexer } from "./lib/indexer-service";
 
 const envSchema = z.object({
@@ -79,18 +83,46 @@ async function main(): Promise<void> {
     rpcUrl: chain.rpcUrl,
     registry: deployment.registry,
     host: env.ABS_HOST,
+    seedTapes: sampleTapeSeed(deployment),
   });
   printMemberNodes(memberNodes);
+  // The regulator's indexer, joining loan-level records from the originator's node (when both run).
+  const originator = memberNodes.nodes.find((n) => n.role === "ORIGINATOR");
+  const regulator = config.members.find((m) => m.roles.includes("REGULATOR"));
   indexer = await startConsortiumIndexer({
     rpcUrl: chain.rpcUrl,
     addressBook: book.file,
     host: env.ABS_HOST,
     deployment,
+    ...(originator && regulator
+      ? { memberNode: { url: originator.url, memberId: originator.memberId, key: regulator.signer } }
+      : {}),
   });
   console.log(
     `dashboard      ${indexer.url}/  (GraphQL ${indexer.url}/graphql, audit export ${indexer.url}/audit/export)`,
   );
   console.log("ready: the consortium is running. Press Ctrl-C to stop.");
+}
+
+/**
+ * The sample deal's tape, for the originator's node to store: the loans regenerated from the config's seed,
+ * with the sample's public demonstration salt key (deploy/sample-deal.ts, development only), checked against
+ * the root the deployment anchored.
+ */
+function sampleTapeSeed(deployment: ConsortiumDeployment): SeedTape[] {
+  const sample = loadNetworkConfig("localhost").sampleDeal;
+  const deal = deployment.sampleDeal;
+  if (!sample || !deal) return [];
+  return [
+    {
+      member: "originator",
+      pool: deal.pool,
+      version: deal.tape.version,
+      records: generateLoans(sample.loans, sample.seed, { asOfDate: sample.cutoffDate }),
+      saltKey: sampleTapeSaltKey(sample.dealId),
+      expectedRoot: deal.tape.root,
+    },
+  ];
 }
 
 function printSummary(

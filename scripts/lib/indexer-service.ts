@@ -1,21 +1,22 @@
 /**
  * `npm start`'s indexer: follows the local chain from the deployment's address book, serves GraphQL,
- * the audit export and the regulator's dashboard, with the sample deal's loan-level records joined
- * as the regulator's node holds them (the public demonstration tape, regenerated from its seed).
+ * the audit export and the regulator's dashboard. Given `memberNode` (the originator's node and the
+ * regulator's key source), it joins loan-level records from that node as in production: every anchored
+ * tape page by page over signed requests, each loan shown only if the tape verifies against the root
+ * anchored on chain (packages/indexer/src/member-node-sync.ts). It is ready once the sample deal's tape is
+ * joined (or after `joinTimeoutMs`, with a warning: the sync keeps retrying).
  *
  * Environment: ABS_INDEXER_PORT (default 4350; 0 = any free port), ABS_INDEXER_DATA_DIR (default a
  * fresh temp dir per run, removed on stop: each `npm start` is a new chain), ABS_INDEXER_* (see
- * packages/indexer/README.md).
+ * packages/indexer/README.md; an explicit ABS_INDEXER_MEMBER_NODE_URL wins over `memberNode`).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { generateLoans } from "@abs/core";
 import { parseIndexerConfig, startIndexerService } from "@abs/indexer";
 import pino from "pino";
 import { type ConsortiumDeployment } from "../../deploy/consortium";
-import { loadNetworkConfig } from "../../deploy/config";
-import { sampleTapeSaltKey } from "../../deploy/sample-deal";
+import { type SignerSource } from "../../deploy/config";
 
 export interface ConsortiumIndexer {
   url: string;
@@ -27,28 +28,47 @@ export async function startConsortiumIndexer(options: {
   addressBook: string;
   host: string;
   deployment: ConsortiumDeployment;
+  /** The node to join loans from, and the key source of the member whose indexer this is. */
+  memberNode?: { url: string; memberId: string; key: SignerSource };
+  /** How long to wait for the sample tape's join before reporting ready anyway. Default 60 s. */
+  joinTimeoutMs?: number;
 }): Promise<ConsortiumIndexer> {
   const ownDir = process.env["ABS_INDEXER_DATA_DIR"] === undefined;
   const dataDir = process.env["ABS_INDEXER_DATA_DIR"] ?? mkdtempSync(path.join(tmpdir(), "abs-indexer-"));
+  const member = options.memberNode;
+  const memberEnv: Record<string, string> =
+    member === undefined || process.env["ABS_INDEXER_MEMBER_NODE_URL"] !== undefined
+      ? {}
+      : {
+          ABS_INDEXER_MEMBER_NODE_URL: member.url,
+          ABS_INDEXER_MEMBER_NODE_ID: member.memberId,
+          ...("hardhatAccount" in member.key
+            ? { ABS_INDEXER_MEMBER_HARDHAT_ACCOUNT: String(member.key.hardhatAccount) }
+            : { ABS_INDEXER_MEMBER_KEY_ENV: member.key.privateKeyEnv }),
+        };
   const config = parseIndexerConfig({
     ...process.env,
+    ...memberEnv,
     ABS_INDEXER_RPC_URL: options.rpcUrl,
     ABS_INDEXER_ADDRESS_BOOK: options.addressBook,
     ABS_INDEXER_DATA_DIR: dataDir,
     ABS_INDEXER_LISTEN: `${options.host}:${process.env["ABS_INDEXER_PORT"] ?? "4350"}`,
     ABS_INDEXER_LOG_LEVEL: process.env["ABS_INDEXER_LOG_LEVEL"] ?? "warn",
   });
-  const service = await startIndexerService({
-    config,
-    logger: pino({ level: config.logLevel, name: "abs-indexer" }),
-    entitlement: "loan-level",
-  });
+  const logger = pino({ level: config.logLevel, name: "abs-indexer" });
+  const service = await startIndexerService({ config, logger });
   await service.caughtUp();
-  const sample = loadNetworkConfig("localhost").sampleDeal;
   const deal = options.deployment.sampleDeal;
-  if (sample && deal) {
-    const records = generateLoans(sample.loans, sample.seed, { asOfDate: sample.cutoffDate });
-    await service.loans.addTape(deal.pool, deal.tape.version, records, sampleTapeSaltKey(sample.dealId));
+  if (deal && config.memberNode) {
+    // The sync starts joining once the indexer has caught up; wait for the sample tape to be in the book.
+    const deadline = Date.now() + (options.joinTimeoutMs ?? 60_000);
+    while (!service.loans.hasVersion(deal.pool, deal.tape.version) && service.loans.entitlement === "loan-level") {
+      if (Date.now() > deadline) {
+        logger.warn({ pool: deal.pool }, "the sample tape is not joined yet from the member node; still trying");
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
   return {
     url: service.url,

@@ -4,12 +4,22 @@
  * its own LevelDB under `<dataDir>/<member>`, and a port from `basePort` up. The originator's node also gets
  * the operator token (shared by every node's operator API, written to `<dataDir>/operator-token`, mode 0600)
  * and its tape master key (`<dataDir>/originator-tape.key`, created once, kept across restarts).
+ *
+ * `seedTapes` are stored in a member's LevelDB BEFORE its node starts (LevelDB is locked to one process), as
+ * the node's own tape store writes them (`LevelTapeStore.importTape`), and only if they give the root
+ * anchored for them: `npm start` seeds the originator's node with the sample deal's tape, which was committed
+ * at deployment with the sample's public demonstration salt key, not with the node's tape master key. The node
+ * then serves it like any uploaded tape (the salts are stored per loan): the trustee's and regulator's nodes
+ * and indexers fetch it over signed requests and verify it against the chain.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { Level } from "level";
 import { z } from "zod";
+import { type LoanRecord } from "@abs/core";
+import { LevelTapeStore } from "@abs/node";
 import { type NetworkConfig } from "../../deploy/config";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -32,6 +42,21 @@ export interface MemberNodesOptions {
   readonly extraEnv?: Readonly<Record<string, string>>;
   /** How long a node may take to answer /v1/health. Default 60 s. */
   readonly readyTimeoutMs?: number;
+  /** Tapes to store in a member's node before it starts (see the file comment). */
+  readonly seedTapes?: readonly SeedTape[];
+}
+
+/** A committed tape to store in a member's node: refused (nothing stored) unless it gives `expectedRoot`. */
+export interface SeedTape {
+  /** The member name whose node stores it, e.g. "originator". */
+  readonly member: string;
+  readonly pool: string;
+  readonly version: number;
+  readonly records: Iterable<LoanRecord>;
+  /** The salt key the tape was committed with. */
+  readonly saltKey: Uint8Array;
+  /** The root anchored on chain for it. */
+  readonly expectedRoot: string;
 }
 
 export interface RunningMemberNode {
@@ -61,6 +86,10 @@ export async function startMemberNodes(options: MemberNodesOptions): Promise<Mem
     writeFileSync(operatorTokenFile, randomBytes(24).toString("hex"), { mode: 0o600 });
   const tapeKeyFile = path.join(options.dataDir, "originator-tape.key");
   if (!existsSync(tapeKeyFile)) writeFileSync(tapeKeyFile, randomBytes(32).toString("hex"), { mode: 0o600 });
+
+  for (const seed of options.seedTapes ?? []) {
+    if (options.members.includes(seed.member)) await storeTape(path.join(options.dataDir, seed.member), seed);
+  }
 
   const children: { child: ChildProcess; node: RunningMemberNode }[] = [];
   const stop = async (graceMs = 5_000) => {
@@ -107,6 +136,20 @@ export async function startMemberNodes(options: MemberNodesOptions): Promise<Mem
     throw error;
   }
   return { nodes: children.map((c) => c.node), operatorTokenFile, stop };
+}
+
+/** Store `seed` in the node's LevelDB at `dataDir` (re-storing replaces it; a wrong root stores nothing). */
+async function storeTape(dataDir: string, seed: SeedTape): Promise<void> {
+  const db = new Level<string, string>(dataDir);
+  await db.open();
+  try {
+    await new LevelTapeStore(db).importTape(seed.pool, seed.version, seed.records, {
+      saltKey: seed.saltKey,
+      expectedRoot: seed.expectedRoot,
+    });
+  } finally {
+    await db.close();
+  }
 }
 
 /** The parent's own ABS_NODE_* variables must not leak into a node's configuration. */
@@ -168,6 +211,7 @@ export function startLocalMemberNodes(options: {
   readonly rpcUrl: string;
   readonly registry: string;
   readonly host: string;
+  readonly seedTapes?: readonly SeedTape[];
 }): Promise<MemberNodes> {
   const env = memberNodesEnv.parse(process.env);
   return startMemberNodes({

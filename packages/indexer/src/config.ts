@@ -60,8 +60,9 @@ export interface MemberNodeConfig {
   memberId: string;
   key: MemberKeySource;
   /**
-   * Optional override: JSON file `{ "<pool>": { "<version>": ["loanId", ...] } }`, the loan ids to ask for
-   * of the tapes it lists. Without it (and for tapes it does not list) the ids are discovered from the node.
+   * Optional override: JSON file `{ "<pool>": { "<version>": ["loanId", ...] } }`, the only loans to join of
+   * the tapes it lists (fetched one by one, each with its proof). Without it (and for tapes it does not
+   * list) the whole tape is joined from the node page by page.
    */
   loanIdsFile?: string;
   /** How often anchored tapes are re-joined (new versions, records changed on the node). */

@@ -143,6 +143,23 @@ export class LoanBook {
     return { verified: loans.length, refused: refused.length };
   }
 
+  /**
+   * Join one whole tape as a member node served it page by page (member-node.ts `joinTapeFromNode`): `loans`
+   * are the views of the loans that verified against the anchored root (built as each page arrived, see
+   * `nodeLoanView`), `refused` the others with their reason. Returns the counts.
+   */
+  addVerifiedTape(
+    pool: string,
+    version: number,
+    loans: LoanView[],
+    refused: readonly { loanId: string; code: string; reason: string }[],
+  ): { verified: number; refused: number } {
+    const poolId = pool.toLowerCase();
+    const refusedLoans = refused.map((r) => ({ pool: poolId, tapeVersion: version, ...r }));
+    this.join(poolId, version, loans, refusedLoans);
+    return { verified: loans.length, refused: refusedLoans.length };
+  }
+
   /** Whether tape `version` of `pool` is joined (its snapshot is kept). */
   hasVersion(pool: string, version: number): boolean {
     return this.pools.get(pool.toLowerCase())?.versions.has(version) ?? false;
@@ -294,6 +311,11 @@ export class LoanBook {
       }))
       .sort((a, b) => b.shareBps - a.shareBps || (a.key < b.key ? -1 : 1));
   }
+}
+
+/** The view of a loan a member node served, once its tape verifies (`LoanBook.addVerifiedTape`). */
+export function nodeLoanView(pool: string, version: number, record: LoanRecord): LoanView {
+  return loanView(pool.toLowerCase(), version, record, "verified");
 }
 
 function loanView(pool: string, version: number, r: LoanRecord, proofStatus: LoanView["proofStatus"]): LoanView {

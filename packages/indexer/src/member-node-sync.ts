@@ -1,11 +1,11 @@
 /**
  * Keeps the loan book joined to the entitled member node the indexer runs beside. On every refresh, each
  * anchored tape version of each indexed pool not joined yet, and the latest version again (records may have
- * been altered on the node since), is fetched loan by loan from the node and verified against the root
- * anchored on chain (member-node.ts). The loan ids to ask for are discovered from the node (its paged
- * loan-ids route), unless the optional loan ids file lists them for that pool and version. A node refusing
- * this key loan-level access turns the book to aggregates only (NOT_ENTITLED), which is an answer, not an
- * indexing error.
+ * been altered on the node since), is fetched from the node and verified against the root anchored on chain
+ * (member-node.ts): the whole tape, page by page (`joinTapeFromNode`), unless the optional loan ids file
+ * lists loan ids for that pool and version, in which case just those loans are fetched one by one, each with
+ * its proof. A node refusing this key loan-level access turns the book to aggregates only (NOT_ENTITLED),
+ * which is an answer, not an indexing error.
  */
 import { readFileSync } from "node:fs";
 import { JsonRpcProvider, Wallet, type HDNodeWallet } from "ethers";
@@ -16,7 +16,7 @@ import { AssetPoolRootReader } from "@abs/node";
 import { type MemberKeySource, type MemberNodeConfig } from "./config";
 import { ConfigError, IndexerError } from "./errors";
 import { type LoanBook } from "./loans";
-import { discoverLoanIds, fetchTapeFromNode, type MemberNodeDeps } from "./member-node";
+import { fetchTapeFromNode, joinTapeFromNode, type MemberNodeDeps } from "./member-node";
 import { type IndexerStore } from "./store";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a pool address");
@@ -82,41 +82,25 @@ export async function startMemberNodeSync(deps: {
   const overrides = new Map<string, Record<string, string[]>>(
     Object.entries(manifest ?? {}).map(([pool, versions]) => [pool.toLowerCase(), versions]),
   );
-  /** Join one tape version; the ids come from the override file, else from the node. */
-  const join = async (pool: string, version: number, anchoredLoanCount: number): Promise<void> => {
+  /** Join one tape version: the loans the override file lists, else the whole tape, page by page. */
+  const join = async (pool: string, version: number): Promise<void> => {
     const override = overrides.get(pool)?.[String(version)];
-    let listed = 0;
-    const counted = async function* (ids: AsyncIterable<string>): AsyncGenerator<string, void, undefined> {
-      for await (const id of ids) {
-        listed++;
-        yield id;
-      }
-    };
-    const ids = override ?? counted(discoverLoanIds(nodeDeps, pool, version));
-    book.addNodeLoans(pool, version, await fetchTapeFromNode(nodeDeps, pool, version, ids));
-    if (override === undefined && listed !== anchoredLoanCount) {
-      // The node is the one being checked: a listing short of the anchor's loan count hides loans.
-      logger.warn(
-        { pool, version, listed, anchored: anchoredLoanCount, node: config.memberId },
-        "member node listed another number of loan ids than the tape anchored on chain",
-      );
-    }
+    if (override === undefined) await joinTapeFromNode(nodeDeps, book, pool, version);
+    else book.addNodeLoans(pool, version, await fetchTapeFromNode(nodeDeps, pool, version, override));
   };
   const refresh = async (): Promise<void> => {
     if (book.entitlement !== "loan-level") return;
-    const tapes = new Map<string, Map<number, number>>();
+    const tapes = new Map<string, number[]>();
     for await (const tape of store.all("Tape")) {
       const pool = String(tape["pool"]).toLowerCase();
-      const versions = tapes.get(pool) ?? new Map<number, number>();
-      versions.set(Number(tape["version"]), Number(String(tape["loanCount"])));
-      tapes.set(pool, versions);
+      tapes.set(pool, [...(tapes.get(pool) ?? []), Number(tape["version"])]);
     }
     for (const [pool, versions] of tapes) {
-      const latest = Math.max(...versions.keys());
-      for (const [version, loanCount] of [...versions].sort(([a], [b]) => a - b)) {
+      const latest = Math.max(...versions);
+      for (const version of versions.sort((a, b) => a - b)) {
         if (version !== latest && book.hasVersion(pool, version)) continue;
         try {
-          await join(pool, version, loanCount);
+          await join(pool, version);
         } catch (error) {
           if (error instanceof IndexerError && error.code === "NOT_ENTITLED") {
             book.refuseLoanLevel(error.message);

@@ -1,21 +1,29 @@
 /**
  * Loan-level records joined from a live entitled member node (the originator's node, asked by the
- * regulator's or trustee's indexer). Each loan is fetched over a signed peer request with the
- * caller's registered key (`fetchVerifiedLoan` of @abs/node) and accepted only if its proof leads to
- * the root anchored on chain; a loan that does not verify is kept as refused, with the reason.
- * A node that refuses the caller loan-level access (an investor's key) is NOT_ENTITLED, not a failure.
+ * regulator's or trustee's indexer) over signed peer requests with the caller's registered key.
+ *
+ * - A whole tape (`joinTapeFromNode`, what the sync uses): its loans page by page (`GET .../loans`, 1,000 a
+ *   request), verified together against the root anchored on chain (`fetchVerifiedTape` of @abs/node: each
+ *   record must hash to its served leaf, and the served leaves must rebuild the anchored root). Each page
+ *   goes straight into compact views; no proofs travel.
+ * - Chosen loans (`fetchTapeFromNode`, for the loan ids file's subsets): one request per loan, each accepted
+ *   only if its own proof leads to the anchored root.
+ * Either way a loan that does not verify is kept as refused, with the reason. A node that refuses the caller
+ * loan-level access (an investor's key) is NOT_ENTITLED, not a failure.
  */
 import { type Logger } from "pino";
 import { type LoanRecord } from "@abs/core";
 import {
   PeerRecordError,
   fetchVerifiedLoan,
+  fetchVerifiedTape,
   listLoanIds,
   type AnchoredRootReader,
   type PeerDomain,
   type TypedDataSigner,
 } from "@abs/node";
 import { IndexerError } from "./errors";
+import { type LoanBook, nodeLoanView } from "./loans";
 
 /** One loan as the member node answered for it. */
 export type NodeLoanOutcome =
@@ -76,6 +84,53 @@ export async function fetchTapeFromNode(
     "tape joined from member node",
   );
   return outcomes;
+}
+
+/**
+ * Join EVERY loan of tape `version` of `pool` into `book`, page by page (`pageSize` loans a signed request),
+ * the tape verified as a whole against the root anchored on chain (see the file comment). Throws IndexerError
+ * NOT_ENTITLED when the node refuses this key loan-level access, RPC_FAILED (retryable) when the node or the
+ * chain cannot be reached or the node answers 5xx, RPC_RESPONSE_INVALID when the node refuses otherwise (e.g.
+ * 404: it does not hold the tape) or its pages are malformed. Returns the counts joined.
+ */
+export async function joinTapeFromNode(
+  deps: MemberNodeDeps,
+  book: LoanBook,
+  pool: string,
+  version: number,
+  pageSize = 1_000,
+): Promise<{ verified: number; refused: number }> {
+  let tape;
+  try {
+    tape = await fetchVerifiedTape(
+      {
+        signer: deps.signer,
+        baseUrl: deps.node.baseUrl,
+        domain: deps.domain,
+        target: deps.node.memberId,
+        pool,
+        version,
+        pageSize,
+        chain: deps.chain,
+        ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+      },
+      (record) => nodeLoanView(pool, version, record),
+    );
+  } catch (error) {
+    if (!(error instanceof PeerRecordError)) throw error;
+    if (error.code === "PEER_REQUEST_REFUSED" && error.peerStatus === 403) throw notEntitled(deps, error);
+    const what = `tape ${version} of pool ${pool.toLowerCase()}: ${error.message}`;
+    if (error.retryable || error.code === "CHAIN_TAPE_UNAVAILABLE") {
+      throw new IndexerError("RPC_FAILED", what, { cause: error, retryable: true });
+    }
+    throw new IndexerError("RPC_RESPONSE_INVALID", what, { cause: error });
+  }
+  const counts = book.addVerifiedTape(pool, version, tape.verified, tape.refused);
+  deps.logger.info(
+    { pool: pool.toLowerCase(), version, loans: tape.loanCount, refused: counts.refused, node: deps.node.memberId },
+    "tape joined from member node",
+  );
+  return counts;
 }
 
 /**

@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { Level } from "level";
 import { hardhatDevWallet } from "@abs/core";
 import { AssetPoolRootReader, parseNodeConfig, startNode, toJson, type RunningNode } from "@abs/node";
-import { discoverLoanIds } from "../src/member-node";
+import { discoverLoanIds, joinTapeFromNode } from "../src/member-node";
 import {
   IndexerError,
   LoanBook,
@@ -91,6 +91,28 @@ describe("loan book joined from a live originator node", function () {
     });
   });
 
+  it("a regulator-keyed indexer joins the whole tape page by page: every loan verified against the anchored root, as the per-loan path shows it", async () => {
+    const regulator = await deps(regulatorKey);
+    const requests: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      requests.push(String(input));
+      return fetch(input, init);
+    };
+    const book = new LoanBook(ix.store, "loan-level");
+    // 200 loans in pages of 64: 4 signed requests, not 200.
+    expect(await joinTapeFromNode({ ...regulator, fetch: counting }, book, pool, 1, 64)).to.deep.equal({
+      verified: tape.records.length,
+      refused: 0,
+    });
+    expect(requests).to.have.length(4);
+    expect(requests.every((r) => r.includes(`/tapes/1/loans?`))).to.equal(true);
+    const perLoan = new LoanBook(ix.store, "loan-level");
+    perLoan.addNodeLoans(pool, 1, await fetchTapeFromNode(regulator, pool, 1, loanIds));
+    const byId = (a: { loanId: string }, b: { loanId: string }) => (a.loanId < b.loanId ? -1 : 1);
+    expect([...book.loans(pool)].sort(byId)).to.deep.equal([...perLoan.loans(pool)].sort(byId));
+    expect(book.history(pool, loanIds[0] ?? "")).to.have.length(1);
+  });
+
   it("an investor-keyed indexer is NOT_ENTITLED to loan-level records (aggregates only)", async () => {
     const refused = await fetchTapeFromNode(await deps(investorKey), pool, 1, loanIds.slice(0, 3)).catch(
       (e: unknown) => e,
@@ -103,6 +125,10 @@ describe("loan book joined from a live originator node", function () {
     );
     expect(undiscovered).to.be.instanceOf(IndexerError);
     expect((undiscovered as IndexerError).code).to.equal("NOT_ENTITLED");
+    const book = new LoanBook(ix.store, "loan-level");
+    const paged = await joinTapeFromNode(investor, book, pool, 1).catch((e: unknown) => e);
+    expect(paged).to.be.instanceOf(IndexerError);
+    expect((paged as IndexerError).code).to.equal("NOT_ENTITLED");
   });
 
   it("a record altered in the originator's LevelDB after anchoring is refused with its reason", async () => {
@@ -129,9 +155,18 @@ describe("loan book joined from a live originator node", function () {
     const [refused] = book.refusedLoans(pool);
     expect(refused).to.include({ loanId: altered.loanId, code: "PEER_RECORD_UNVERIFIED" });
     expect(refused?.reason).to.match(/record altered/);
+    // The same refusal when the whole tape is joined page by page: the altered loan alone.
+    const paged = new LoanBook(ix.store, "loan-level");
+    expect(await joinTapeFromNode(await deps(regulatorKey), paged, pool, 1, 64)).to.deep.equal({
+      verified: tape.records.length - 1,
+      refused: 1,
+    });
+    expect(paged.loan(pool, altered.loanId)).to.equal(undefined);
+    expect(paged.refusedLoans(pool)[0]).to.include({ loanId: altered.loanId, code: "PEER_RECORD_UNVERIFIED" });
+    expect(paged.refusedLoans(pool)[0]?.reason).to.match(/record altered/);
   });
 
-  it("as a service beside the node (loan ids discovered, no ids file), GraphQL shows the verified loans, the refused one, histories and top borrowers; an investor's gets NOT_ENTITLED", async () => {
+  it("as a service beside the node (the whole tape joined page by page, no ids file), GraphQL shows the verified loans, the refused one, histories and top borrowers; an investor's gets NOT_ENTITLED", async () => {
     const service = async (name: string, account: string) =>
       startIndexerService({
         config: parseIndexerConfig({
@@ -246,7 +281,7 @@ describe("loan book joined from a live originator node", function () {
     }
   });
 
-  it("the optional loan ids file overrides discovery for the tapes it lists", async () => {
+  it("the optional loan ids file limits the join to the loans it lists, fetched one by one", async () => {
     const idsFile = path.join(chain.dir, "loan-ids.json");
     const sample = loanIds.slice(0, 3); // not the loan altered above (index 4)
     writeFileSync(idsFile, JSON.stringify({ [pool]: { "1": sample } }));

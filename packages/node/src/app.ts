@@ -14,6 +14,10 @@
  *     → pool, version, loanCount, loanIds (one page, in loan id order), next (the `after` of the next page;
  *     absent on the last page). Keyset paging over the store's key order: a page costs `limit` key reads
  *     whatever the tape's size, and pages stay stable while the tape is served (anchored tapes never change).
+ * - GET /v1/pools/:pool/tapes/:version/loans?after=<loanId>&limit=<1..2000>  (loan-level)
+ *     → pool, version, loanCount, loans [{ record, salt, leafIndex, leaf }] (one page, in loan id order, the
+ *     same cursor as loan-ids), next (absent on the last page). No proofs: a receiver joining the whole tape
+ *     rebuilds the root from the leaves (see `LevelTapeStore.listLoans`), one request per page, not per loan.
  * Bigints travel as decimal strings.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -34,7 +38,14 @@ import {
 } from "./entitlement";
 import { NodeError, TapeStoreError } from "./errors";
 import { type NonceStore } from "./nonce-store";
-import { type LoanIdsPage, type LoanIdsPageRequest, type LoanOpening, type StoredTapeMeta, toJson } from "./tape-store";
+import {
+  type LoanIdsPage,
+  type LoanIdsPageRequest,
+  type LoanOpening,
+  type LoansPage,
+  type StoredTapeMeta,
+  toJson,
+} from "./tape-store";
 import { DEFAULT_WINDOW_MS, type PeerDomain, verifyRequest } from "./request-signing";
 import { parseInput } from "./parse-input";
 
@@ -94,11 +105,15 @@ export interface TapeReader {
   getMeta(pool: string, version: number): Promise<StoredTapeMeta>;
   openLoan(pool: string, version: number, loanId: string): Promise<LoanOpening>;
   listLoanIds(pool: string, version: number, page: LoanIdsPageRequest): Promise<LoanIdsPage>;
+  listLoans(pool: string, version: number, page: LoanIdsPageRequest): Promise<LoansPage>;
 }
 
 /** Largest page of `GET .../loan-ids`, and the page size when `limit` is absent. */
 export const MAX_LOAN_IDS_PAGE = 10_000;
 export const DEFAULT_LOAN_IDS_PAGE = 1_000;
+/** Largest page of `GET .../loans` (a loan is ~0.6 KB of JSON: ~1.2 MB a page), and the default page size. */
+export const MAX_LOANS_PAGE = 2_000;
+export const DEFAULT_LOANS_PAGE = 1_000;
 
 const loanIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 const tapeParams = z.object({
@@ -113,15 +128,35 @@ const loanParams = tapeParams.extend({
   loanId: z.string().regex(loanIdPattern, "expected a loan id of 1-64 characters A-Z a-z 0-9 . _ -"),
 });
 
-const loanIdsQuery = z.strictObject({
-  after: z.string().regex(loanIdPattern, "expected a loan id (the `next` of the previous page)").optional(),
-  limit: z
-    .string()
-    .regex(/^[1-9]\d{0,5}$/, `expected a page size from 1 to ${MAX_LOAN_IDS_PAGE}`)
-    .transform(Number)
-    .pipe(z.number().max(MAX_LOAN_IDS_PAGE, `expected a page size from 1 to ${MAX_LOAN_IDS_PAGE}`))
-    .optional(),
-});
+/** `?after=<loanId>&limit=<1..max>`: the keyset paging of the tape listings. */
+const pageQuery = (max: number) =>
+  z.strictObject({
+    after: z.string().regex(loanIdPattern, "expected a loan id (the `next` of the previous page)").optional(),
+    limit: z
+      .string()
+      .regex(/^[1-9]\d{0,5}$/, `expected a page size from 1 to ${max}`)
+      .transform(Number)
+      .pipe(z.number().max(max, `expected a page size from 1 to ${max}`))
+      .optional(),
+  });
+const loanIdsQuery = pageQuery(MAX_LOAN_IDS_PAGE);
+const loansQuery = pageQuery(MAX_LOANS_PAGE);
+
+/** Parse a listing's query; a refusal quotes what was found (paging values are not personal data). */
+function parsePageQuery(
+  schema: ReturnType<typeof pageQuery>,
+  query: unknown,
+  max: number,
+): z.output<ReturnType<typeof pageQuery>> {
+  const parsed = schema.safeParse(query, { reportInput: true });
+  if (!parsed.success) {
+    throw new NodeError(
+      "REQUEST_INVALID",
+      `invalid query parameters: ${describeZodIssues(parsed.error, "query")}; expected ?after=<loanId>&limit=<1..${max}>`,
+    );
+  }
+  return parsed.data;
+}
 
 function parseParams<T>(schema: z.ZodType<T, unknown>, params: unknown): T {
   return parseInput(schema, params, "path parameters", (message) => new NodeError("REQUEST_INVALID", message), "");
@@ -205,6 +240,7 @@ export function createApp(deps: AppDeps): express.Express {
     getMeta: () => Promise.reject(new TapeStoreError("TAPE_NOT_FOUND", "this node serves no tapes")),
     openLoan: () => Promise.reject(new TapeStoreError("TAPE_NOT_FOUND", "this node serves no tapes")),
     listLoanIds: () => Promise.reject(new TapeStoreError("TAPE_NOT_FOUND", "this node serves no tapes")),
+    listLoans: () => Promise.reject(new TapeStoreError("TAPE_NOT_FOUND", "this node serves no tapes")),
   };
 
   app.get("/v1/pools/:pool/tapes/:version/summary", requirePeer("aggregates"), async (req, res) => {
@@ -224,20 +260,32 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.get("/v1/pools/:pool/tapes/:version/loan-ids", requirePeer("loan-level"), async (req, res) => {
     const { pool, version } = parseParams(tapeParams, req.params);
-    // Paging values are not personal data: the refusal quotes what was found (`reportInput`).
-    const parsed = loanIdsQuery.safeParse(req.query, { reportInput: true });
-    if (!parsed.success) {
-      throw new NodeError(
-        "REQUEST_INVALID",
-        `invalid query parameters: ${describeZodIssues(parsed.error, "query")}; expected ?after=<loanId>&limit=<1..${MAX_LOAN_IDS_PAGE}>`,
-      );
-    }
-    const query = parsed.data;
-    const limit = query.limit ?? DEFAULT_LOAN_IDS_PAGE;
-    const page = await tapes.listLoanIds(pool, version, { after: query.after, limit });
+    const query = parsePageQuery(loanIdsQuery, req.query, MAX_LOAN_IDS_PAGE);
+    const page = await tapes.listLoanIds(pool, version, {
+      after: query.after,
+      limit: query.limit ?? DEFAULT_LOAN_IDS_PAGE,
+    });
     logger.info(
       { memberId: peerOf(req).memberId, pool: pool.toLowerCase(), version, listed: page.loanIds.length },
       "loan ids listed",
+    );
+    sendJson(res, { pool: pool.toLowerCase(), version, ...page });
+  });
+
+  app.get("/v1/pools/:pool/tapes/:version/loans", requirePeer("loan-level"), async (req, res) => {
+    const { pool, version } = parseParams(tapeParams, req.params);
+    const query = parsePageQuery(loansQuery, req.query, MAX_LOANS_PAGE);
+    const page = await tapes.listLoans(pool, version, { after: query.after, limit: query.limit ?? DEFAULT_LOANS_PAGE });
+    // Audit trail: who read which page of loans (loan ids are pseudonymous tape keys, not personal data).
+    logger.info(
+      {
+        memberId: peerOf(req).memberId,
+        pool: pool.toLowerCase(),
+        version,
+        after: query.after,
+        served: page.loans.length,
+      },
+      "loans page served",
     );
     sendJson(res, { pool: pool.toLowerCase(), version, ...page });
   });

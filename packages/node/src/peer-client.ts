@@ -10,7 +10,7 @@
  */
 import { Contract, type ContractRunner, ZeroHash } from "ethers";
 import { z } from "zod";
-import { type LoanRecord, loanLeaf, loanRecordSchema, verifyLoanProof } from "@abs/core";
+import { LoanTreeBuilder, type LoanRecord, loanLeaf, loanRecordSchema, verifyLoanProof } from "@abs/core";
 import { PeerRecordError } from "./errors";
 import { type PeerDomain, type TypedDataSigner, signRequest } from "./request-signing";
 
@@ -248,6 +248,149 @@ export async function* listLoanIds(options: ListLoanIdsOptions): AsyncGenerator<
     }
     after = page.next;
   }
+}
+
+const loansAnswer = z.object({
+  pool: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  version: z.number().int().min(1),
+  loanCount: z.number().int().min(1),
+  loans: z
+    .array(z.object({ record: loanRecordSchema, salt: hex32, leafIndex: z.number().int().min(0), leaf: hex32 }))
+    .max(2_000),
+  next: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .optional(),
+});
+export type LoansAnswer = z.infer<typeof loansAnswer>;
+
+export interface FetchLoansOptions extends PeerTarget {
+  readonly pool: string;
+  readonly version: number;
+  /** Loans per request (the node allows 1 to 2,000). Default 1,000. */
+  readonly pageSize?: number;
+}
+
+/**
+ * One page of the loans of tape `version` of `pool` (GET .../loans, loan-level entitlement), parsed but NOT
+ * verified (see `fetchVerifiedTape`). Throws PEER_REQUEST_REFUSED (403 for a caller without loan-level rights),
+ * PEER_RESPONSE_INVALID when the answer is malformed or for another tape.
+ */
+export async function fetchLoansPage(options: FetchLoansOptions, after?: string): Promise<LoansAnswer> {
+  const query = new URLSearchParams({ limit: String(options.pageSize ?? 1_000) });
+  if (after !== undefined) query.set("after", after);
+  const path = `/v1/pools/${options.pool}/tapes/${options.version}/loans?${query.toString()}`;
+  const body = await signedGet(options, path, `the loans of tape ${options.version}`);
+  const parsed = loansAnswer.safeParse(body);
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((i) => i.path.slice(0, 3).join(".") || "(body)"))];
+    throw new PeerRecordError("PEER_RESPONSE_INVALID", `peer's loans answer is invalid in: ${fields.join(", ")}`);
+  }
+  const page = parsed.data;
+  if (page.version !== options.version || page.pool.toLowerCase() !== options.pool.toLowerCase()) {
+    throw new PeerRecordError("PEER_RESPONSE_INVALID", "peer's loans answer is for another pool or tape version");
+  }
+  return page;
+}
+
+export interface FetchVerifiedTapeOptions extends FetchLoansOptions {
+  readonly chain: AnchoredRootReader;
+}
+
+/** A loan of a whole-tape fetch that did not verify: no record is kept of it. */
+export interface RefusedTapeLoan {
+  readonly loanId: string;
+  readonly code: "PEER_RECORD_UNVERIFIED";
+  readonly reason: string;
+}
+
+/** A whole tape fetched page by page: what `onLoan` made of each verified loan, and the refused loans. */
+export interface VerifiedTape<T> {
+  readonly anchoredRoot: string;
+  /** The loans served (verified and refused). */
+  readonly loanCount: number;
+  readonly verified: T[];
+  readonly refused: RefusedTapeLoan[];
+}
+
+/**
+ * Fetch EVERY loan of tape `version` of `pool`, page after page (one signed request per page), and verify the
+ * whole tape against the root anchored on chain, without proofs:
+ * 1. each loan's `loanLeaf(record, salt)` must equal the leaf served with it, else that loan is refused
+ *    ("record altered") and the served leaf stands in for it in the tree;
+ * 2. the served leaves, all together, must rebuild the anchored root (the tree sorts its leaves, so their
+ *    order does not matter; 32 bytes a loan are held), else EVERY loan is refused: the node serves another
+ *    tape than the anchored one (a leaf altered, a loan hidden or added), and no loan can be trusted.
+ * Each page's records are handed to `onLoan` as they arrive (the caller keeps what it needs, e.g. a compact
+ * view; the raw page is then dropped); what it returned is kept only for the loans that verify.
+ * Throws as `fetchLoansPage`, PEER_RESPONSE_INVALID when the pages do not advance, are out of order, change
+ * their `loanCount` or hold more or fewer loans than it, and CHAIN_TAPE_UNAVAILABLE.
+ */
+export async function fetchVerifiedTape<T>(
+  options: FetchVerifiedTapeOptions,
+  onLoan: (record: LoanRecord) => T,
+): Promise<VerifiedTape<T>> {
+  const { pool, version } = options;
+  const anchoredRoot = await options.chain.anchoredRoot(pool, version);
+  const leaves = new LoanTreeBuilder();
+  const kept: { loanId: string; value: T }[] = [];
+  const refused: RefusedTapeLoan[] = [];
+  const invalid = (why: string) => new PeerRecordError("PEER_RESPONSE_INVALID", `peer's loan pages ${why}`);
+  let loanCount: number | undefined;
+  let last: string | undefined;
+  let after: string | undefined;
+  for (;;) {
+    const page = await fetchLoansPage(options, after);
+    if (loanCount !== undefined && page.loanCount !== loanCount) throw invalid("change the tape's loan count");
+    loanCount = page.loanCount;
+    for (const { record, salt, leaf: served } of page.loans) {
+      // Keyset order (loan ids are ASCII: JavaScript's order is LevelDB's byte order): no loan twice.
+      if (last !== undefined && record.loanId <= last) throw invalid("are not in strictly increasing loan id order");
+      last = record.loanId;
+      if (leaves.length >= loanCount) throw invalid(`hold more than the tape's ${loanCount} loans`);
+      let leaf: string | undefined;
+      try {
+        leaf = loanLeaf(record, salt);
+      } catch {
+        leaf = undefined;
+      }
+      leaves.push(served);
+      if (leaf?.toLowerCase() === served.toLowerCase()) kept.push({ loanId: record.loanId, value: onLoan(record) });
+      else
+        refused.push({
+          loanId: record.loanId,
+          code: "PEER_RECORD_UNVERIFIED",
+          reason: `loan "${record.loanId}" refused: the record and salt do not hash to the served leaf (record altered)`,
+        });
+    }
+    if (page.next === undefined) break;
+    // `next` must be this page's last loan id, and past the cursor: an empty page with a `next` never ends.
+    if (page.next !== last || page.next === after) {
+      throw invalid("do not advance (`next` is not the page's last loan id)");
+    }
+    after = page.next;
+  }
+  if (loanCount === undefined || leaves.length !== loanCount) {
+    throw invalid(`hold ${leaves.length} loans, not the tape's ${String(loanCount)}`);
+  }
+  const root = leaves.build().root;
+  if (root.toLowerCase() !== anchoredRoot.toLowerCase()) {
+    const reason = `the tape's ${loanCount} served leaves do not rebuild the root anchored on chain for tape ${version}`;
+    return {
+      anchoredRoot,
+      loanCount,
+      verified: [],
+      refused: [
+        ...refused,
+        ...kept.map(({ loanId }) => ({
+          loanId,
+          code: "PEER_RECORD_UNVERIFIED" as const,
+          reason: `loan "${loanId}" refused: ${reason}`,
+        })),
+      ],
+    };
+  }
+  return { anchoredRoot, loanCount, verified: kept.map((k) => k.value), refused };
 }
 
 function unverified(loanId: string, why: string, cause?: unknown): PeerRecordError {

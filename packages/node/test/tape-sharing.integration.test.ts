@@ -17,6 +17,7 @@ import {
   ASSET_POOL_TAPE_ABI,
   AssetPoolRootReader,
   fetchVerifiedLoan,
+  fetchVerifiedTape,
   listLoanIds,
   type AnchoredRootReader,
 } from "../src/peer-client";
@@ -243,6 +244,125 @@ describe("loan-level sharing against a real consortium chain", function () {
     expect((inflated as Error).message).to.match(/more than the 60 loan ids/);
   });
 
+  const fetchTape = (signer: HDNodeWallet, options: { pageSize?: number; fetch?: typeof fetch } = {}) =>
+    fetchVerifiedTape(
+      {
+        signer,
+        baseUrl: node.url,
+        domain: { chainId, registry },
+        target: ORIGINATOR_ID,
+        pool,
+        version: 1,
+        chain: reader,
+        ...options,
+      },
+      (record) => record,
+    );
+
+  it("serves the whole tape page by page to the trustee and the regulator: it verifies against the anchored root", async () => {
+    for (const signer of [trustee, regulator]) {
+      const tape = await fetchTape(signer, { pageSize: 64 });
+      // INV NODE-6: the pages hold every loan of the anchored tape once, and their leaves rebuild its root.
+      expect(tape.anchoredRoot).to.equal(await reader.anchoredRoot(pool, 1));
+      expect(tape.loanCount).to.equal(200);
+      expect(tape.refused).to.deep.equal([]);
+      const byId = (a: LoanRecord, b: LoanRecord) => (a.loanId < b.loanId ? -1 : 1);
+      expect(tape.verified).to.deep.equal([...loans].sort(byId));
+    }
+    // One page of 2,000 (the largest) holds the whole tape: no `next`.
+    const one = await fetchTape(trustee, { pageSize: 2_000 });
+    expect(one.verified).to.have.length(200);
+  });
+
+  it("refuses the loan pages to an investor and a stranger (403), and bad paging with what/expected/found (400)", async () => {
+    expect(await fetchTape(investor).catch((e: unknown) => e)).to.include({
+      peerStatus: 403,
+      peerCode: "PEER_NOT_ENTITLED",
+    });
+    expect(await fetchTape(outsider).catch((e: unknown) => e)).to.include({
+      peerStatus: 403,
+      peerCode: "PEER_NOT_MEMBER",
+    });
+    const ask = async (signer: HDNodeWallet, p: string) =>
+      getJson(
+        node.url,
+        p,
+        await signRequest(signer, { method: "GET", path: p }, { domain: { chainId, registry }, target: ORIGINATOR_ID }),
+      );
+    const base = `/v1/pools/${pool}/tapes/1/loans`;
+    const cases: [string, RegExp][] = [
+      ["?limit=0", /limit: expected a page size from 1 to 2000, found "0"/],
+      ["?limit=2001", /limit: expected a page size from 1 to 2000, found 2001/],
+      ["?limit=ten", /limit: expected a page size from 1 to 2000, found "ten"/],
+      ["?after=no%20spaces", /after: expected a loan id \(the `next` of the previous page\), found "no spaces"/],
+      ["?offset=100", /query: Unrecognized key: "offset"/],
+    ];
+    for (const [query, message] of cases) {
+      const answer = await ask(regulator, base + query);
+      expect([answer.status, errorCode(answer.body)], query).to.deep.equal([400, "REQUEST_INVALID"]);
+      const text = (answer.body as { error: { message: string } }).error.message;
+      expect(text, query).to.match(message);
+      expect(text, query).to.match(/expected \?after=<loanId>&limit=<1\.\.2000>$/);
+    }
+    // The entitlement is checked before the input: an investor learns nothing, not even a paging error.
+    expect(errorCode((await ask(investor, base + "?limit=0")).body)).to.equal("PEER_NOT_ENTITLED");
+    const unknown = await ask(trustee, `/v1/pools/${pool}/tapes/2/loans`);
+    expect([unknown.status, errorCode(unknown.body)]).to.deep.equal([404, "TAPE_NOT_FOUND"]);
+    // A page after the last loan id is empty and last.
+    const sorted = loans.map((l) => l.loanId).sort();
+    const tail = await ask(trustee, `${base}?after=${sorted[199] ?? ""}`);
+    expect(tail.body).to.deep.include({ loanCount: 200, loans: [] });
+    expect(tail.body).not.to.have.property("next");
+  });
+
+  it("the whole-tape client refuses pages that do not advance, change the loan count or hide a loan, and a tape whose leaves are not the anchored ones", async () => {
+    type Page = { loanCount: number; next?: string; loans: { leaf: string; record: { loanId: string } }[] };
+    const rewriting =
+      (edit: (page: Page, call: number) => void): typeof fetch =>
+      async (input, init) => {
+        const res = await fetch(input, init);
+        const page = (await res.json()) as Page;
+        edit(page, calls++);
+        return new Response(JSON.stringify(page), { status: res.status });
+      };
+    let calls = 0;
+    const attempt = (edit: (page: Page, call: number) => void) => {
+      calls = 0;
+      return fetchTape(trustee, { pageSize: 50, fetch: rewriting(edit) }).catch((e: unknown) => e);
+    };
+    const stuck = await attempt((page) => {
+      if (page.next !== undefined) page.next = loanAt(0).loanId;
+    });
+    expect(stuck).to.include({ code: "PEER_RESPONSE_INVALID" });
+    expect((stuck as Error).message).to.match(/do not advance/);
+    const empty = await attempt((page, call) => {
+      if (call >= 1) {
+        page.loans = [];
+        page.next = loans.map((l) => l.loanId).sort()[49] ?? ""; // the second page's cursor, again and again
+      }
+    });
+    expect((empty as Error).message).to.match(/do not advance/);
+    const recount = await attempt((page, call) => {
+      if (call === 1) page.loanCount = 201;
+    });
+    expect((recount as Error).message).to.match(/change the tape's loan count/);
+    const hidden = await attempt((page, call) => {
+      if (call === 2) page.loans.shift();
+    });
+    expect(hidden).to.include({ code: "PEER_RESPONSE_INVALID" });
+    expect((hidden as Error).message).to.match(/hold 199 loans, not the tape's 200/);
+    // A self-consistent substitute: a loan's leaf replaced. Nothing of the tape can be trusted any more.
+    const substituted = await attempt((page, call) => {
+      const first = page.loans[0];
+      if (call === 0 && first) first.leaf = "0x" + "11".repeat(32);
+    });
+    if (substituted instanceof Error) throw substituted;
+    const tape = substituted as Awaited<ReturnType<typeof fetchTape>>;
+    expect(tape.verified).to.deep.equal([]);
+    expect(tape.refused).to.have.length(200);
+    expect(tape.refused[1]?.reason).to.match(/served leaves do not rebuild the root anchored on chain/);
+  });
+
   it("refuses a proof that does not lead to the root on chain", async () => {
     // A node serving a self-consistent tree that is not the anchored one: same answer, another root.
     const otherRoot: AnchoredRootReader = { anchoredRoot: () => Promise.resolve("0x" + "ab".repeat(32)) };
@@ -289,5 +409,11 @@ describe("loan-level sharing against a real consortium chain", function () {
     expect((error as Error).message).to.match(/record altered/);
     // Untouched loans still verify.
     expect((await fetchLoan(trustee, loanAt(5).loanId)).record).to.deep.equal(loanAt(5));
+    // The whole-tape client refuses that loan alone: its leaf (not altered) still rebuilds the anchored root.
+    const tape = await fetchTape(regulator, { pageSize: 64 });
+    expect(tape.verified).to.have.length(199);
+    expect(tape.refused).to.have.length(1);
+    expect(tape.refused[0]).to.include({ loanId: loan.loanId, code: "PEER_RECORD_UNVERIFIED" });
+    expect(tape.refused[0]?.reason).to.match(/record altered/);
   });
 });
