@@ -131,11 +131,13 @@ describe("npm start (local consortium launcher)", function () {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({
-        query: "{ pools { name state trancheCount tapes { loanCount } } _meta { hasIndexingErrors } }",
+        query: "{ pools { id name state trancheCount tapes { loanCount } } _meta { hasIndexingErrors } }",
       }),
     });
-    const body = (await res.json()) as { data: { pools: unknown[]; _meta: { hasIndexingErrors: boolean } } };
-    expect(body.data.pools).to.deep.equal([
+    const body = (await res.json()) as {
+      data: { pools: { id: string }[]; _meta: { hasIndexingErrors: boolean } };
+    };
+    expect(body.data.pools.map(({ id: _id, ...rest }) => rest)).to.deep.equal([
       {
         name: loadNetworkConfig("localhost").sampleDeal?.name,
         state: "Active",
@@ -144,6 +146,19 @@ describe("npm start (local consortium launcher)", function () {
       },
     ]);
     expect(body.data._meta.hasIndexingErrors).to.equal(false);
+
+    // The regulator's indexer joined the sample tape from the originator's node, every loan verified against
+    // the root anchored on chain (not added in-process).
+    const loansRes = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query: `{ loans(pool: "${body.data.pools[0]?.id ?? ""}", first: 1000) { proofStatus } }`,
+      }),
+    });
+    const loans = (await loansRes.json()) as { data: { loans: { proofStatus: string }[] } };
+    expect(loans.data.loans).to.have.length(200);
+    expect(loans.data.loans.every((l) => l.proofStatus === "verified")).to.equal(true);
     expect((await fetch(`${url}/`)).status).to.equal(200);
   });
 
