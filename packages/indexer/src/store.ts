@@ -192,9 +192,12 @@ export class IndexerStore {
     return ids;
   }
 
-  /** Start writing a batch of blocks. */
-  writer(undoFrom: number): BlockWriter {
-    return new BlockWriter(this, undoFrom);
+  /**
+   * Start writing a batch of blocks; `previous` is the writer of the batch before it when that
+   * batch may not have landed yet (its writes are read through).
+   */
+  writer(undoFrom: number, previous?: BlockWriter): BlockWriter {
+    return new BlockWriter(this, undoFrom, previous?.writes);
   }
 
   /** Apply a batch and keep the cache in step. */
@@ -269,7 +272,19 @@ export class BlockWriter {
     private readonly store: IndexerStore,
     /** Blocks >= this keep undo records (the reorg window). */
     private readonly undoFrom: number,
+    /** The writes of the batch before this one, while it may still be in flight */
+    private readonly before?: ReadonlyMap<string, BatchOp>,
   ) {}
+
+  /** This batch's writes by sublevel and key (read through by the next batch's writer). */
+  get writes(): ReadonlyMap<string, BatchOp> {
+    return this.overlay;
+  }
+
+  /** The latest write of a key in this batch or the one before (undefined: read the store). */
+  private written(full: string): BatchOp | undefined {
+    return this.overlay.get(full) ?? this.before?.get(full);
+  }
 
   setBlock(n: number): void {
     this.block = n;
@@ -280,7 +295,7 @@ export class BlockWriter {
   }
 
   private async current(sub: string, key: string, knownAbsent: boolean): Promise<string | null> {
-    const o = this.overlay.get(sub + "\u0000" + key);
+    const o = this.written(sub + "\u0000" + key);
     if (o) return o.value;
     if (knownAbsent) return null;
     return (await this.store.raw(sub, key)) ?? null;
@@ -307,7 +322,7 @@ export class BlockWriter {
   }
 
   async get(type: string, id: string): Promise<EntityData | undefined> {
-    const o = this.overlay.get("e." + type + "\u0000" + id);
+    const o = this.written("e." + type + "\u0000" + id);
     if (o) {
       if (o.value === null) return undefined;
       return o.data ? { ...o.data } : decodeEntity(o.value, `${type} ${id}`);
