@@ -315,11 +315,11 @@ export class Indexer {
     if (pool === undefined) {
       if (log.kind === "AssetPool") pool = log.address;
       else if (tranche) {
-        const t = await store.get("Tranche", tranche);
+        const t = await store.peek("Tranche", tranche);
         pool = typeof t?.["pool"] === "string" ? t["pool"] : null;
       } else pool = argAddress(ctx, "pool");
     }
-    const member = await store.get("Member", actor);
+    const member = await store.peek("Member", actor);
     await store.set("AuditEvent", eventId(log), {
       contract: log.address,
       contractKind: log.kind,

@@ -145,14 +145,20 @@ export class IndexerStore {
 
   /** The current value of an entity. */
   async get(type: string, id: string): Promise<EntityData | undefined> {
+    const data = await this.peek(type, id);
+    return data && { ...data };
+  }
+
+  /** The current value of an entity, not copied: the caller must not modify it. */
+  async peek(type: string, id: string): Promise<Readonly<EntityData> | undefined> {
     const cacheKey = "e." + type + "\u0000" + id;
     const known = this.decoded.get(cacheKey);
-    if (known) return { ...known };
+    if (known) return known;
     const text = await this.raw("e." + type, id);
     if (text === undefined) return undefined;
     const data = decodeEntity(text, `${type} ${id}`);
     if (this.cache.has(cacheKey)) this.decoded.set(cacheKey, data);
-    return { ...data };
+    return data;
   }
 
   /** The entity as of the end of block `n` (time travel). */
@@ -360,12 +366,18 @@ export class BlockWriter {
   }
 
   async get(type: string, id: string): Promise<EntityData | undefined> {
+    const data = await this.peek(type, id);
+    return data && { ...data };
+  }
+
+  /** The current value of an entity, not copied: the caller must not modify it. */
+  async peek(type: string, id: string): Promise<Readonly<EntityData> | undefined> {
     const o = this.written("e." + type, id, false);
     if (o) {
       if (o.value === null) return undefined;
-      return o.data ? { ...o.data } : decodeEntity(o.value, `${type} ${id}`);
+      return o.data ?? decodeEntity(o.value, `${type} ${id}`);
     }
-    return this.store.get(type, id);
+    return this.store.peek(type, id);
   }
 
   /** Write an entity (current value, version for time travel, reference indexes). */
