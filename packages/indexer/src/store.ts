@@ -21,32 +21,40 @@ export function padBlock(n: number): string {
 
 /** Deterministic JSON of an entity: keys sorted, so equal states are equal bytes. */
 export function encodeEntity(data: EntityData): string {
-  return JSON.stringify(sortKeys(data, Object.keys(data)));
+  const sorted: EntityData = {};
+  for (const key of Object.keys(data).sort()) sorted[key] = data[key] ?? null;
+  return JSON.stringify(sorted);
 }
 
-/** The stored form of an entity: its fields plus `id` and `_b` (the block), keys sorted. */
-function withKeys(data: EntityData, id: string, block: number): EntityData {
-  const sorted = sortKeys(data, Object.keys(data), ["id", "_b"]);
+/** The stored form of an entity of `type`: its fields plus `id` and `_b` (the block), keys sorted. */
+function withKeys(type: string, data: EntityData, id: string, block: number): EntityData {
+  const sorted: EntityData = {};
+  for (const key of keyOrder(type, Object.keys(data))) sorted[key] = data[key] ?? null;
   sorted["id"] = id;
   sorted["_b"] = block;
   return sorted;
 }
 
-/** A copy of `data` with its keys (plus `extra`, set to null) in sorted order. */
-function sortKeys(data: EntityData, keys: string[], extra: readonly string[] = []): EntityData {
-  // Entities of one type have the same fields in the same order: sort each field list once.
-  const signature = keys.join(",") + (extra.length > 0 ? "+" + extra.join(",") : "");
-  let order = sortedKeys.get(signature);
-  if (!order) {
-    order = [...new Set([...keys, ...extra])].sort();
-    if (sortedKeys.size > 10_000) sortedKeys.clear();
-    sortedKeys.set(signature, order);
+/**
+ * The sorted field list (with `id` and `_b`) of an entity whose own keys are `keys`. Entities of one
+ * type come in a few key lists (in the same order): each is sorted once, and recognised by comparing
+ * the lists (property names are interned strings), which is cheaper than a joined-string lookup.
+ */
+function keyOrder(type: string, keys: string[]): string[] {
+  let known = keyOrders.get(type);
+  if (!known) {
+    known = [];
+    keyOrders.set(type, known);
   }
-  const sorted: EntityData = {};
-  for (const key of order) sorted[key] = data[key] ?? null;
-  return sorted;
+  for (const k of known) {
+    if (k.keys.length === keys.length && k.keys.every((key, i) => key === keys[i])) return k.order;
+  }
+  const order = [...new Set([...keys, "id", "_b"])].sort();
+  if (known.length >= 16) known.shift();
+  known.push({ keys, order });
+  return order;
 }
-const sortedKeys = new Map<string, string[]>();
+const keyOrders = new Map<string, { keys: string[]; order: string[] }[]>();
 
 export function decodeEntity(text: string, where: string): EntityData {
   const parsed = entityDataSchema.safeParse(JSON.parse(text));
@@ -408,7 +416,7 @@ export class BlockWriter {
       prevText = (await this.store.raw(sub, id)) ?? null;
       if (prevText !== null) prevData = this.store.decodedValue(type, id, prevText);
     }
-    const entity = withKeys(data, id, this.block);
+    const entity = withKeys(type, data, id, this.block);
     const value = JSON.stringify(entity);
     this.record({ sub, key: id, value, data: entity, block: this.block }, prevText);
     if (!model.immutable) await this.write("h." + type, id + "@" + padBlock(this.block), value, true);
