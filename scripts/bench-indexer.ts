@@ -49,10 +49,8 @@ const transferAbi = new Interface(["function transfer(address to, uint256 amount
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "abs-bench-indexer-"));
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  // 100k transactions outgrow the node's default heap, but a large heap lets its garbage (mostly
-  // outside the heap) grow past the machine's 24 GiB before it is collected: 3 GiB holds 100k.
-  // Keep its last lines to report a crash.
-  process.env["NODE_OPTIONS"] = `${process.env["NODE_OPTIONS"] ?? ""} --max-old-space-size=3072`.trim();
+  // 100k transactions outgrow the node's default heap; keep its last lines to report a crash.
+  process.env["NODE_OPTIONS"] = `${process.env["NODE_OPTIONS"] ?? ""} --max-old-space-size=8192`.trim();
   const nodeOutput: string[] = [];
   const chain = await startChain({
     host: "127.0.0.1",
