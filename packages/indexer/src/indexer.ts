@@ -119,6 +119,7 @@ export class Indexer {
           const previous = inflight;
           inflight = undefined;
           await previous.done;
+          indexed.writer.previousLanded();
         }
         const done = this.commitRange(indexed);
         if (indexed.followed.size > 0) {

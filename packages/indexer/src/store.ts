@@ -311,8 +311,13 @@ export class BlockWriter {
     /** Blocks >= this keep undo records (the reorg window). */
     private readonly undoFrom: number,
     /** The writes of the batch before this one, while it may still be in flight */
-    private readonly before?: ReadonlyMap<string, ReadonlyMap<string, BatchOp>>,
+    private before?: ReadonlyMap<string, ReadonlyMap<string, BatchOp>>,
   ) {}
+
+  /** The batch before this one has landed: read the store instead of its writes (and let them go). */
+  previousLanded(): void {
+    this.before = undefined;
+  }
 
   /** This batch's writes by sublevel and key (read through by the next batch's writer). */
   get writes(): ReadonlyMap<string, ReadonlyMap<string, BatchOp>> {
