@@ -43,9 +43,10 @@ const BLOCKS_PER_BATCH = 200;
  * answers are read whenever the indexer awaits). Requests cover consecutive block spans sized from
  * the log density seen so far (aiming at 80 % of the request limit); an answer over the limit is
  * split at block boundaries into ranges of at most `maxLogsPerRequest` logs (a single block may
- * exceed it), so every log fetched is used. The blocks of a range (hash, time, transaction senders)
- * are fetched as soon as its logs are read. Ranges only depend on the chain: how they are cut does
- * not change what is indexed (IDX-1).
+ * exceed it), so every log fetched is used. The blocks of the next `depth` ranges (hash, time,
+ * transaction senders) are fetched as soon as their logs are read. A contract followed on the way
+ * (`follow`) widens what is already fetched or asked for with its logs, instead of dropping it.
+ * Ranges only depend on the chain: how they are cut does not change what is indexed (IDX-1).
  */
 export class RangeFetcher {
   /** eth_getLogs answers in block order, each split into parts */
@@ -73,7 +74,7 @@ export class RangeFetcher {
       this.parts = await first;
     }
     this.fill();
-    // Blocks are fetched for the next few parts only: a discovery drops what was fetched ahead.
+    // Blocks (each a few hundred KB with its transactions) are fetched for the next `depth` parts only.
     const head = this.parts[0];
     if (head) this.startBlocks(head, true);
     for (const p of this.parts) if (!this.startBlocks(p)) break;

@@ -19,14 +19,10 @@ export function padBlock(n: number): string {
   return n.toString().padStart(12, "0");
 }
 
-/** Deterministic JSON of an entity: keys sorted, so equal states are equal bytes. */
-export function encodeEntity(data: EntityData): string {
-  const sorted: EntityData = {};
-  for (const key of Object.keys(data).sort()) sorted[key] = data[key] ?? null;
-  return JSON.stringify(sorted);
-}
-
-/** The stored form of an entity of `type`: its fields plus `id` and `_b` (the block), keys sorted. */
+/**
+ * The stored form of an entity of `type`: its fields plus `id` and `_b` (the block), keys sorted so
+ * that equal states are equal bytes once JSON-encoded.
+ */
 function withKeys(type: string, data: EntityData, id: string, block: number): EntityData {
   const sorted: EntityData = {};
   for (const key of keyOrder(type, Object.keys(data))) sorted[key] = data[key] ?? null;
