@@ -8,7 +8,7 @@
  * Events are generated cheaply: eth_sendTransaction from the node's unlocked dev accounts in
  * JSON-RPC batches with automine off, one evm_mine per 500 transfers, explicit fee fields.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -135,6 +135,8 @@ async function main(): Promise<void> {
       deal.pool.toLowerCase(),
       ...deal.tranches.map((t) => t.address.toLowerCase()),
     ];
+    const cpu = cpuMeter(chain.pid);
+    const floorCpu = cpu.mark();
     const floorStarted = process.hrtime.bigint();
     let floorLogs = 0;
     const span = 2000 / PER_BLOCK; // blocks per request: PER_BLOCK logs each, so <= 2,000 logs
@@ -147,6 +149,7 @@ async function main(): Promise<void> {
       }
     }
     const floorSeconds = Number(process.hrtime.bigint() - floorStarted) / 1e9;
+    const floorCpuUsed = cpu.since(floorCpu);
 
     // ---------------------------------------------------------------- the indexer, fresh
     const model = loadSchemaModel();
@@ -176,9 +179,11 @@ async function main(): Promise<void> {
       await profiler.post("Profiler.enable");
       await profiler.post("Profiler.start");
     }
+    const indexCpu = cpu.mark();
     const indexStarted = process.hrtime.bigint();
     await indexer.syncOnce();
     const indexSeconds = Number(process.hrtime.bigint() - indexStarted) / 1e9;
+    const indexCpuUsed = cpu.since(indexCpu);
     if (profiler) {
       const { profile } = await profiler.post("Profiler.stop");
       const file = process.env["BENCH_INDEXER_PROFILE"] ?? "indexer.cpuprofile";
@@ -199,9 +204,15 @@ async function main(): Promise<void> {
       `  indexer (blocks, handlers, AuditEvents, LevelDB):    ${audits.toLocaleString("en")} events in ${indexSeconds.toFixed(2)} s = ${Math.round(indexRate).toLocaleString("en")} events/s`,
     );
     const t = indexer.timings;
+    const sec = (ms: number) => (ms / 1000).toFixed(1);
     console.log(
-      `  indexer time: eth_getLogs ${(t.logs / 1000).toFixed(1)} s, blocks (tx senders, times) ${(t.blocks / 1000).toFixed(1)} s, ` +
-        `handlers ${(t.handlers / 1000).toFixed(1)} s, LevelDB batches ${(t.commit / 1000).toFixed(1)} s`,
+      `  indexer time: waiting for fetched ranges ${sec(t.fetchWait)} s, handlers ${sec(t.handlers)} s, ` +
+        `LevelDB commits not hidden behind handlers ${sec(t.commit)} s ` +
+        `(requests, concurrent with these: eth_getLogs ${sec(t.logs)} s, blocks ${sec(t.blocks)} s)`,
+    );
+    console.log(
+      `  CPU seconds (this process / the node): floor ${floorCpuUsed.self.toFixed(1)} / ${floorCpuUsed.node.toFixed(1)}, ` +
+        `indexer ${indexCpuUsed.self.toFixed(1)} / ${indexCpuUsed.node.toFixed(1)}`,
     );
     console.log(`  ratio: ${(indexRate / floorRate).toFixed(2)}x the floor (goal >= 0.3x)`);
     console.log(
@@ -278,6 +289,31 @@ async function main(): Promise<void> {
     await chain.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * CPU seconds used by this process and by the chain's node (from /proc; 0 where it cannot be read)
+ * between `mark()` and `since(mark)`: under load, wall times say little, CPU seconds say where the work is.
+ */
+function cpuMeter(nodePid: number | undefined) {
+  const nodeSeconds = (): number => {
+    try {
+      const fields =
+        readFileSync(`/proc/${nodePid ?? "none"}/stat`, "utf8")
+          .split(") ")[1]
+          ?.split(" ") ?? [];
+      return (Number(fields[11]) + Number(fields[12])) / 100 || 0; // utime + stime, in clock ticks
+    } catch {
+      return 0;
+    }
+  };
+  return {
+    mark: () => ({ usage: process.cpuUsage(), node: nodeSeconds() }),
+    since(mark: { usage: NodeJS.CpuUsage; node: number }): { self: number; node: number } {
+      const used = process.cpuUsage(mark.usage);
+      return { self: (used.user + used.system) / 1e6, node: nodeSeconds() - mark.node };
+    },
+  };
 }
 
 main().catch((error: unknown) => {

@@ -10,9 +10,10 @@ import {
   ZERO_ADDRESS,
   eventId,
 } from "./handlers/context";
-import { type BlockInfo, type JsonRpcClient, type RawLog } from "./rpc";
+import { type FetchedRange, type QueuedLog, RangeFetcher, toQueuedLog } from "./range-fetcher";
+import { type JsonRpcClient } from "./rpc";
 import { type AlertRule } from "./config";
-import { type BatchOp, type BlockRecord, type IndexerStore, padBlock } from "./store";
+import { type BatchOp, type BlockRecord, type BlockWriter, type IndexerStore, padBlock } from "./store";
 
 export interface IndexerOptions {
   confirmations: number;
@@ -32,6 +33,9 @@ export interface IndexerDeps {
   /** Contracts followed from the start (the address book): address -> kind (artifact name). */
   sources: ReadonlyMap<string, string>;
 }
+
+/** Eth_getLogs requests kept in flight ahead of the range being indexed. */
+const PREFETCH_DEPTH = 3;
 
 /** Event arguments that name the acting account, in order of preference. */
 const ACTOR_ARGS = [
@@ -61,24 +65,22 @@ const ACTOR_ARGS = [
 export class Indexer {
   private sources = new Map<string, string>();
   private span = 100;
-  /** Logs of the blocks after a range cut at the request limit, kept for the next range. */
-  private surplus: { from: number; to: number; logs: QueuedLog[]; sourcesVersion: number } | undefined;
-  /** Bumped whenever the followed contracts change: a range fetched before is stale. */
-  private sourcesVersion = 0;
   private indexingError: IndexerError | undefined;
-  /** Where catch-up time goes, in ms (fetching logs, fetching blocks, handlers, committing). */
-  readonly timings = { logs: 0, blocks: 0, handlers: 0, commit: 0 };
+  /**
+   * Where catch-up time goes, in ms: eth_getLogs and block requests (wall time of each request; they
+   * run ahead, concurrently with the rest), waiting for fetched data, handlers, and the LevelDB
+   * commit time not hidden behind the next range's handlers.
+   */
+  readonly timings = { logs: 0, blocks: 0, fetchWait: 0, handlers: 0, commit: 0 };
 
   constructor(private readonly deps: IndexerDeps) {}
 
-  /** True once a handler failed: the indexer stops at the block before it (as graph-node does). */
+  /** True once a handler failed: the indexer stops at the block before (as graph-node does). */
   get hasIndexingErrors(): boolean {
     return this.indexingError !== undefined;
   }
 
   async init(): Promise<void> {
-    this.sourcesVersion++;
-    this.surplus = undefined;
     this.sources = new Map(this.deps.sources);
     for await (const [address, kind] of this.deps.store.sub("sources").iterator()) this.sources.set(address, kind);
   }
@@ -98,80 +100,83 @@ export class Indexer {
       }
     }
     let from = checkpoint ? checkpoint.number + 1 : options.startBlock;
-    // While a range is processed and committed, the next one is fetched (same sources, same span).
-    let next: Promise<FetchedRange> | undefined;
+    // Ranges are fetched ahead (RangeFetcher), and while one range's batch is written the next
+    // range's handlers run on top of it (its writer reads the writes still in flight). Batches are
+    // committed strictly in order, each with its checkpoint, so a crash leaves a range boundary.
+    const fetcher = this.fetcher(from, target);
+    let inflight: { writer: BlockWriter; done: Promise<void> } | undefined;
     try {
       while (from <= target) {
-        let fetched = next ? await next : undefined;
-        next = undefined;
-        if (!fetched || fetched.from !== from || fetched.sourcesVersion !== this.sourcesVersion) {
-          fetched = await this.fetchRange(from, Math.min(target, from + this.span - 1));
+        const t0 = performance.now();
+        const fetched = await fetcher.next();
+        this.timings.fetchWait += performance.now() - t0;
+        if (!fetched || fetched.from !== from) {
+          throw new IndexerError("CHAIN_CHANGED", `no range fetched from block ${from}`, { retryable: true });
         }
-        // Aim at 80 % of the limit; grow at most 2x a step so one answer never balloons.
-        const blocks = fetched.to - from + 1;
-        const wanted = Math.max(
-          1,
-          Math.floor((blocks * options.maxLogsPerRequest * 0.8) / Math.max(1, fetched.logs.length)),
-        );
-        this.span = Math.min(100_000, wanted, this.span * 2);
-        const nextFrom = fetched.to + 1;
-        if (nextFrom <= target) {
-          next = this.fetchRange(nextFrom, Math.min(target, nextFrom + this.span - 1));
-          next.catch(() => undefined); // awaited (and rethrown) on the next turn, or dropped
+        const indexed = await this.indexRange(fetched, target, inflight?.writer);
+        const t1 = performance.now();
+        if (inflight) {
+          const previous = inflight;
+          inflight = undefined;
+          await previous.done;
+          indexed.writer.previousLanded();
         }
-        from = (await this.processRange(fetched, target)) + 1;
+        const done = this.commitRange(indexed);
+        if (indexed.followed.size > 0) {
+          // Contracts followed from this range: later ranges (and the rest of this one) get their logs.
+          await done;
+          for (const [a, k] of indexed.followed) this.sources.set(a, k);
+          fetcher.follow([...indexed.followed.keys()], {
+            from: indexed.to + 1,
+            to: fetched.to,
+            logs: indexed.leftover,
+            blocks: fetched.blocks,
+          });
+        } else {
+          done.catch(() => undefined); // awaited before the next commit, or in finally
+          inflight = { writer: indexed.writer, done };
+        }
+        this.timings.commit += performance.now() - t1;
+        from = indexed.to + 1;
+      }
+      if (inflight) {
+        const t2 = performance.now();
+        const last = inflight;
+        inflight = undefined;
+        await last.done;
+        this.timings.commit += performance.now() - t2;
       }
     } finally {
-      if (next) await next.catch(() => undefined);
+      this.span = fetcher.span;
+      await fetcher.close();
+      if (inflight) await inflight.done.catch(() => undefined);
     }
     return (await store.checkpoint())?.number ?? -1;
   }
 
-  /** Fetch the logs of [from, to] (cut at a block boundary to the request limit) and their blocks. */
-  private async fetchRange(from: number, toRequested: number): Promise<FetchedRange> {
-    const { rpc, options } = this.deps;
-    const sourcesVersion = this.sourcesVersion;
-    let to = toRequested;
-    let queue: QueuedLog[];
-    const kept = this.surplus;
-    this.surplus = undefined;
-    if (kept && kept.from === from && kept.sourcesVersion === sourcesVersion) {
-      // The rest of an answer cut at the limit: every log of its blocks is already here.
-      to = kept.to;
-      queue = kept.logs;
-    } else {
-      const t0 = performance.now();
-      queue = (await rpc.getLogs(from, to, [...this.sources.keys()])).map(toLog);
-      this.timings.logs += performance.now() - t0;
-    }
-    if (queue.length > options.maxLogsPerRequest) {
-      // Keep whole blocks up to the limit; the span shrinks for the next request, and the logs of
-      // the later blocks are kept for it (the answer had all of them).
-      const cut = queue[options.maxLogsPerRequest];
-      const cutBlock = cut ? cut.blockNumber : to;
-      if (cutBlock > from) {
-        const end = queue.findIndex((l) => l.blockNumber >= cutBlock);
-        this.surplus = { from: cutBlock, to, logs: queue.slice(end), sourcesVersion };
-        to = cutBlock - 1;
-        queue = queue.slice(0, end);
-      }
-    }
-    const t1 = performance.now();
-    const blocks = new Map<number, BlockInfo>();
-    const numbers = [...new Set([...queue.map((l) => l.blockNumber), to])];
-    for (let i = 0; i < numbers.length; i += 200) {
-      for (const b of await rpc.getBlocks(numbers.slice(i, i + 200), true)) blocks.set(b.number, b);
-    }
-    this.timings.blocks += performance.now() - t1;
-    return { from, to, logs: queue, blocks, sourcesVersion };
+  private fetcher(from: number, target: number): RangeFetcher {
+    return new RangeFetcher({
+      rpc: this.deps.rpc,
+      addresses: [...this.sources.keys()],
+      from,
+      target,
+      maxLogsPerRequest: this.deps.options.maxLogsPerRequest,
+      span: this.span,
+      depth: PREFETCH_DEPTH,
+      timings: this.timings,
+    });
   }
 
   /**
-   * Index a fetched range and commit it with the checkpoint in one batch. A contract followed at
-   * block B ends the range at B (its logs of B join the queue): the next range asks for its logs
-   * too. Returns the last block committed.
+   * Run the handlers of a fetched range into a new writer (on top of `previous`, the range whose
+   * batch may still be in flight). A contract followed at block B ends the range at B (its logs of B
+   * join the queue): the next range asks for its logs too.
    */
-  private async processRange(fetched: FetchedRange, target: number): Promise<number> {
+  private async indexRange(
+    fetched: FetchedRange,
+    target: number,
+    previous: BlockWriter | undefined,
+  ): Promise<IndexedRange> {
     const { rpc, store, abis, handlers, options } = this.deps;
     let to = fetched.to;
     const blockCache = fetched.blocks;
@@ -179,9 +184,11 @@ export class Indexer {
       const missing = [...new Set(numbers)].filter((n) => !blockCache.has(n));
       if (missing.length > 0) for (const b of await rpc.getBlocks(missing, true)) blockCache.set(b.number, b);
     };
-    const queue = [...fetched.logs];
+    const queue = fetched.logs;
+    /** Logs of the blocks after a discovery that ended the range early */
+    const leftover: QueuedLog[] = [];
     const t1 = performance.now();
-    const writer = store.writer(target - options.reorgWindow);
+    const writer = store.writer(target - options.reorgWindow, previous);
     const followed = new Map<string, string>();
     const blockRecords = new Map<number, BlockRecord>();
     for (let i = 0; i < queue.length; i++) {
@@ -260,7 +267,11 @@ export class Indexer {
         // A contract created here: its logs of this block join the queue in order, and the range
         // ends with this block (the next one asks for the new contract's logs as well).
         to = block.number;
-        const extra = (await rpc.getLogs(block.number, to, newSources)).map(toLog);
+        for (let j = i + 1; j < queue.length; j++) {
+          const l = queue[j];
+          if (l && l.blockNumber > to) leftover.push(l);
+        }
+        const extra = (await rpc.getLogs(block.number, to, newSources)).map(toQueuedLog);
         await fetchBlocks(extra.map((l) => l.blockNumber));
         const rest = queue
           .slice(i + 1)
@@ -271,17 +282,19 @@ export class Indexer {
         queue.push(...rest);
       }
     }
-    const t2 = performance.now();
-    this.timings.handlers += t2 - t1;
+    this.timings.handlers += performance.now() - t1;
     const toBlock = blockCache.get(to);
     if (!toBlock) throw new IndexerError("CHAIN_CHANGED", `block ${to} is missing`, { retryable: true });
-    const ops = await writer.ops({ number: to, hash: toBlock.hash }, blockRecords, to - options.reorgWindow);
-    await store.commit(ops);
-    this.timings.commit += performance.now() - t2;
-    for (const [a, k] of followed) this.sources.set(a, k);
-    if (followed.size > 0) this.sourcesVersion++;
     if (queue.length > 0) this.deps.logger.debug({ from: fetched.from, to, logs: queue.length }, "indexed range");
-    return to;
+    return { to, toHash: toBlock.hash, writer, blockRecords, followed, leftover };
+  }
+
+  /** Write an indexed range with its checkpoint in one batch (the batch before it has landed). */
+  private async commitRange(indexed: IndexedRange): Promise<void> {
+    const { store, options } = this.deps;
+    const { to, toHash, writer, blockRecords } = indexed;
+    const ops = await writer.ops({ number: to, hash: toHash }, blockRecords, to - options.reorgWindow);
+    await store.commit(ops);
   }
 
   private async writeAudit(ctx: HandlerContext): Promise<void> {
@@ -303,11 +316,11 @@ export class Indexer {
     if (pool === undefined) {
       if (log.kind === "AssetPool") pool = log.address;
       else if (tranche) {
-        const t = await store.get("Tranche", tranche);
+        const t = await store.peek("Tranche", tranche);
         pool = typeof t?.["pool"] === "string" ? t["pool"] : null;
       } else pool = argAddress(ctx, "pool");
     }
-    const member = await store.get("Member", actor);
+    const member = await store.peek("Member", actor);
     await store.set("AuditEvent", eventId(log), {
       contract: log.address,
       contractKind: log.kind,
@@ -382,34 +395,14 @@ export class Indexer {
   }
 }
 
-interface FetchedRange {
-  from: number;
+interface IndexedRange {
   to: number;
-  logs: QueuedLog[];
-  blocks: Map<number, BlockInfo>;
-  sourcesVersion: number;
-}
-
-interface QueuedLog {
-  address: string;
-  topics: string[];
-  data: string;
-  blockNumber: number;
-  blockHash: string;
-  txHash: string;
-  logIndex: number;
-}
-
-function toLog(l: RawLog): QueuedLog {
-  return {
-    address: l.address.toLowerCase(),
-    topics: l.topics.map((t) => t.toLowerCase()),
-    data: l.data,
-    blockNumber: Number(l.blockNumber),
-    blockHash: l.blockHash.toLowerCase(),
-    txHash: l.transactionHash.toLowerCase(),
-    logIndex: Number(l.logIndex),
-  };
+  toHash: string;
+  writer: BlockWriter;
+  blockRecords: Map<number, BlockRecord>;
+  followed: Map<string, string>;
+  /** Logs after `to` of the fetched range (when a discovery ended it early) */
+  leftover: QueuedLog[];
 }
 
 function argAddress(ctx: HandlerContext, name: string): string | null {

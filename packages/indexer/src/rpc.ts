@@ -73,11 +73,17 @@ export class JsonRpcClient {
         retryable: true,
       });
     }
-    const parsed = z.array(responseSchema).safeParse(JSON.parse(text));
-    if (!parsed.success) {
-      throw new RpcError("RPC_RESPONSE_INVALID", `JSON-RPC batch answer is not an array of responses`);
+    const answer: unknown = JSON.parse(text);
+    // Checked by hand (zod only explains a failure): zod copies every answer, blocks included.
+    if (!Array.isArray(answer) || !answer.every(isResponse)) {
+      const parsed = z.array(responseSchema).safeParse(answer);
+      const issue = parsed.success ? undefined : parsed.error.issues[0];
+      throw new RpcError(
+        "RPC_RESPONSE_INVALID",
+        `JSON-RPC batch answer is not an array of responses${issue ? `: ${issue.path.join(".")} ${issue.message}` : ""}`,
+      );
     }
-    const byId = new Map(parsed.data.map((r) => [r.id, r]));
+    const byId = new Map(answer.map((r) => [r.id, r]));
     return calls.map((c, i) => {
       const r = byId.get(first + i);
       if (!r) throw new RpcError("RPC_RESPONSE_INVALID", `no answer to ${c.method} in the batch`);
@@ -121,13 +127,16 @@ export class JsonRpcClient {
       numbers.map((n) => ({ method: "eth_getBlockByNumber", params: [hex(n), withTxs] })),
     );
     return results.map((r, i) => {
-      const parsed = blockSchema.safeParse(r);
-      if (!parsed.success) {
-        throw new RpcError("RPC_RESPONSE_INVALID", `block ${numbers[i] ?? "?"} is missing or malformed`, {
-          retryable: true,
-        });
+      if (!isBlock(r)) {
+        const parsed = blockSchema.safeParse(r);
+        const issue = parsed.success ? undefined : parsed.error.issues[0];
+        throw new RpcError(
+          "RPC_RESPONSE_INVALID",
+          `block ${numbers[i] ?? "?"} is missing or malformed${issue ? `: ${issue.path.join(".")} ${issue.message}` : ""}`,
+          { retryable: true },
+        );
       }
-      const b = parsed.data;
+      const b = r;
       const txFrom = new Map<string, string>();
       for (const t of b.transactions) {
         if (typeof t !== "object" || t === null || !("hash" in t) || !("from" in t)) continue;
@@ -143,6 +152,35 @@ export class JsonRpcClient {
       };
     });
   }
+}
+
+type Response = z.infer<typeof responseSchema>;
+type Block = z.infer<typeof blockSchema>;
+
+function isResponse(v: unknown): v is Response {
+  if (typeof v !== "object" || v === null) return false;
+  const r = v as Record<string, unknown>;
+  const e = r["error"];
+  return (
+    typeof r["id"] === "number" &&
+    (e === undefined ||
+      (typeof e === "object" &&
+        e !== null &&
+        typeof (e as Record<string, unknown>)["code"] === "number" &&
+        typeof (e as Record<string, unknown>)["message"] === "string"))
+  );
+}
+
+function isBlock(v: unknown): v is Block {
+  if (typeof v !== "object" || v === null) return false;
+  const b = v as Record<string, unknown>;
+  return (
+    typeof b["number"] === "string" &&
+    typeof b["hash"] === "string" &&
+    typeof b["parentHash"] === "string" &&
+    typeof b["timestamp"] === "string" &&
+    Array.isArray(b["transactions"])
+  );
 }
 
 function isRawLog(v: unknown): boolean {

@@ -19,22 +19,38 @@ export function padBlock(n: number): string {
   return n.toString().padStart(12, "0");
 }
 
-/** Deterministic JSON of an entity: keys sorted, so equal states are equal bytes. */
-export function encodeEntity(data: EntityData): string {
-  const keys = Object.keys(data);
-  // Entities of one type have the same fields in the same order: sort each field list once.
-  const signature = keys.join(",");
-  let order = sortedKeys.get(signature);
-  if (!order) {
-    order = [...keys].sort();
-    if (sortedKeys.size > 10_000) sortedKeys.clear();
-    sortedKeys.set(signature, order);
-  }
+/**
+ * The stored form of an entity of `type`: its fields plus `id` and `_b` (the block), keys sorted so
+ * that equal states are equal bytes once JSON-encoded.
+ */
+function withKeys(type: string, data: EntityData, id: string, block: number): EntityData {
   const sorted: EntityData = {};
-  for (const key of order) sorted[key] = data[key] ?? null;
-  return JSON.stringify(sorted);
+  for (const key of keyOrder(type, Object.keys(data))) sorted[key] = data[key] ?? null;
+  sorted["id"] = id;
+  sorted["_b"] = block;
+  return sorted;
 }
-const sortedKeys = new Map<string, string[]>();
+
+/**
+ * The sorted field list (with `id` and `_b`) of an entity whose own keys are `keys`. Entities of one
+ * type come in a few key lists (in the same order): each is sorted once, and recognised by comparing
+ * the lists (property names are interned strings), which is cheaper than a joined-string lookup.
+ */
+function keyOrder(type: string, keys: string[]): string[] {
+  let known = keyOrders.get(type);
+  if (!known) {
+    known = [];
+    keyOrders.set(type, known);
+  }
+  for (const k of known) {
+    if (k.keys.length === keys.length && k.keys.every((key, i) => key === keys[i])) return k.order;
+  }
+  const order = [...new Set([...keys, "id", "_b"])].sort();
+  if (known.length >= 16) known.shift();
+  known.push({ keys, order });
+  return order;
+}
+const keyOrders = new Map<string, { keys: string[]; order: string[] }[]>();
 
 export function decodeEntity(text: string, where: string): EntityData {
   const parsed = entityDataSchema.safeParse(JSON.parse(text));
@@ -126,16 +142,27 @@ export class IndexerStore {
     return value;
   }
 
+  /** The decoded form of an entity's committed `text` (from the cache when it holds it): read only. */
+  decodedValue(type: string, id: string, text: string): EntityData {
+    return this.decoded.get("e." + type + "\u0000" + id) ?? decodeEntity(text, `${type} ${id}`);
+  }
+
   /** The current value of an entity. */
   async get(type: string, id: string): Promise<EntityData | undefined> {
+    const data = await this.peek(type, id);
+    return data && { ...data };
+  }
+
+  /** The current value of an entity, not copied: the caller must not modify it. */
+  async peek(type: string, id: string): Promise<Readonly<EntityData> | undefined> {
     const cacheKey = "e." + type + "\u0000" + id;
     const known = this.decoded.get(cacheKey);
-    if (known) return { ...known };
+    if (known) return known;
     const text = await this.raw("e." + type, id);
     if (text === undefined) return undefined;
     const data = decodeEntity(text, `${type} ${id}`);
     if (this.cache.has(cacheKey)) this.decoded.set(cacheKey, data);
-    return { ...data };
+    return data;
   }
 
   /** The entity as of the end of block `n` (time travel). */
@@ -192,9 +219,12 @@ export class IndexerStore {
     return ids;
   }
 
-  /** Start writing a batch of blocks. */
-  writer(undoFrom: number): BlockWriter {
-    return new BlockWriter(this, undoFrom);
+  /**
+   * Start writing a batch of blocks; `previous` is the writer of the batch before it when that
+   * batch may not have landed yet (its writes are read through).
+   */
+  writer(undoFrom: number, previous?: BlockWriter): BlockWriter {
+    return new BlockWriter(this, undoFrom, previous?.writes);
   }
 
   /** Apply a batch and keep the cache in step. */
@@ -256,20 +286,39 @@ export interface BatchOp {
   data?: EntityData;
 }
 
+/** A write collected by a BlockWriter, with the block that made it. */
+interface WrittenOp extends BatchOp {
+  block: number;
+}
+
 /**
  * Collects the writes of a range of blocks: an overlay read by later handlers of the same range,
  * and per block the previous value of every key it touched (the undo record that a reorg replays).
  */
 export class BlockWriter {
-  private readonly overlay = new Map<string, BatchOp>();
-  private readonly undo = new Map<number, Map<string, [string, string, string | null]>>();
+  /** The latest write of each key, by sublevel then key (no concatenated keys: hashing them costs) */
+  private readonly overlay = new Map<string, Map<string, WrittenOp>>();
+  /** Per block, the previous value of every key it wrote (once per key: see `record`) */
+  private readonly undo = new Map<number, [string, string, string | null][]>();
   private block = 0;
 
   constructor(
     private readonly store: IndexerStore,
     /** Blocks >= this keep undo records (the reorg window). */
     private readonly undoFrom: number,
+    /** The writes of the batch before this one, while it may still be in flight */
+    private before?: ReadonlyMap<string, ReadonlyMap<string, BatchOp>>,
   ) {}
+
+  /** The batch before this one has landed: read the store instead of its writes (and let them go). */
+  previousLanded(): void {
+    this.before = undefined;
+  }
+
+  /** This batch's writes by sublevel and key (read through by the next batch's writer). */
+  get writes(): ReadonlyMap<string, ReadonlyMap<string, BatchOp>> {
+    return this.overlay;
+  }
 
   setBlock(n: number): void {
     this.block = n;
@@ -279,26 +328,45 @@ export class BlockWriter {
     return this.block;
   }
 
+  /**
+   * The latest write of a key in this batch, or (unless the caller knows the key is new to the
+   * store) in the batch before; undefined: read the store.
+   */
+  private written(sub: string, key: string, knownAbsent: boolean): BatchOp | undefined {
+    const own = this.overlay.get(sub)?.get(key);
+    if (own || knownAbsent || !this.before) return own;
+    return this.before.get(sub)?.get(key);
+  }
+
   private async current(sub: string, key: string, knownAbsent: boolean): Promise<string | null> {
-    const o = this.overlay.get(sub + "\u0000" + key);
+    const o = this.written(sub, key, knownAbsent);
     if (o) return o.value;
     if (knownAbsent) return null;
     return (await this.store.raw(sub, key)) ?? null;
   }
 
-  /** Write one raw key of a sublevel, with its undo record. Returns the previous value. */
-  async write(sub: string, key: string, value: string | null, knownAbsent = false): Promise<string | null> {
-    const full = sub + "\u0000" + key;
-    const prev = await this.current(sub, key, knownAbsent);
-    if (this.block >= this.undoFrom) {
+  /** Record a write, and its undo record (the previous value) if it is the key's first in this block. */
+  private record(op: WrittenOp, prev: string | null): void {
+    let writes = this.overlay.get(op.sub);
+    if (!writes) {
+      writes = new Map();
+      this.overlay.set(op.sub, writes);
+    }
+    if (this.block >= this.undoFrom && writes.get(op.key)?.block !== this.block) {
       let rec = this.undo.get(this.block);
       if (!rec) {
-        rec = new Map();
+        rec = [];
         this.undo.set(this.block, rec);
       }
-      if (!rec.has(full)) rec.set(full, [sub, key, prev]);
+      rec.push([op.sub, op.key, prev]);
     }
-    this.overlay.set(full, { sub, key, value });
+    writes.set(op.key, op);
+  }
+
+  /** Write one raw key of a sublevel, with its undo record. Returns the previous value. */
+  async write(sub: string, key: string, value: string | null, knownAbsent = false): Promise<string | null> {
+    const prev = await this.current(sub, key, knownAbsent);
+    this.record({ sub, key, value, block: this.block }, prev);
     return prev;
   }
 
@@ -307,12 +375,18 @@ export class BlockWriter {
   }
 
   async get(type: string, id: string): Promise<EntityData | undefined> {
-    const o = this.overlay.get("e." + type + "\u0000" + id);
+    const data = await this.peek(type, id);
+    return data && { ...data };
+  }
+
+  /** The current value of an entity, not copied: the caller must not modify it. */
+  async peek(type: string, id: string): Promise<Readonly<EntityData> | undefined> {
+    const o = this.written("e." + type, id, false);
     if (o) {
       if (o.value === null) return undefined;
-      return o.data ? { ...o.data } : decodeEntity(o.value, `${type} ${id}`);
+      return o.data ?? decodeEntity(o.value, `${type} ${id}`);
     }
-    return this.store.get(type, id);
+    return this.store.peek(type, id);
   }
 
   /** Write an entity (current value, version for time travel, reference indexes). */
@@ -330,16 +404,27 @@ export class BlockWriter {
 
   private async put(type: string, id: string, data: EntityData, isNew: boolean): Promise<void> {
     const model = this.store.entityModel(type);
-    const full: EntityData = { ...data, id, _b: this.block };
-    const value = encodeEntity(full);
-    const prevText = await this.write("e." + type, id, value, model.immutable || isNew);
-    const op = this.overlay.get("e." + type + "\u0000" + id);
-    if (op) op.data = full;
+    const sub = "e." + type;
+    const knownAbsent = model.immutable || isNew;
+    // The previous value, and its decoded form where one is at hand (only reference fields are read).
+    let prevText: string | null = null;
+    let prevData: EntityData | undefined;
+    const earlier = this.written(sub, id, knownAbsent);
+    if (earlier) {
+      prevText = earlier.value;
+      prevData = earlier.data;
+    } else if (!knownAbsent) {
+      prevText = (await this.store.raw(sub, id)) ?? null;
+      if (prevText !== null) prevData = this.store.decodedValue(type, id, prevText);
+    }
+    const entity = withKeys(type, data, id, this.block);
+    const value = JSON.stringify(entity);
+    this.record({ sub, key: id, value, data: entity, block: this.block }, prevText);
     if (!model.immutable) await this.write("h." + type, id + "@" + padBlock(this.block), value, true);
     if (model.indexed.length === 0) return;
-    const prev = prevText === null ? undefined : decodeEntity(prevText, `${type} ${id}`);
+    if (prevText !== null && !prevData) prevData = decodeEntity(prevText, `${type} ${id}`);
     for (const ref of model.indexed) {
-      const before = prev?.[ref.name];
+      const before = prevData?.[ref.name];
       const after = data[ref.name];
       if (before === after) continue;
       if (typeof before === "string") await this.write(`x.${type}.${ref.name}`, `${before}|${id}`, null);
@@ -349,10 +434,9 @@ export class BlockWriter {
 
   /** Everything to commit: entity writes, undo records, block records, the checkpoint, pruned undo. */
   async ops(checkpoint: Checkpoint, blocks: Map<number, BlockRecord>, pruneUndoBelow: number): Promise<BatchOp[]> {
-    const out = [...this.overlay.values()];
-    for (const [n, rec] of this.undo) {
-      out.push({ sub: "undo", key: padBlock(n), value: JSON.stringify([...rec.values()]) });
-    }
+    const out: BatchOp[] = [];
+    for (const writes of this.overlay.values()) for (const op of writes.values()) out.push(op);
+    for (const [n, rec] of this.undo) out.push({ sub: "undo", key: padBlock(n), value: JSON.stringify(rec) });
     for (const [n, b] of blocks) out.push({ sub: "blocks", key: padBlock(n), value: JSON.stringify(b) });
     out.push({ sub: "meta", key: "checkpoint", value: JSON.stringify(checkpoint) });
     for (const key of await this.store.undoKeysBelow(pruneUndoBelow)) out.push({ sub: "undo", key, value: null });

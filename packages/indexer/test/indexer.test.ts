@@ -1,6 +1,16 @@
 import { expect } from "chai";
-import { dealActions, openIndexer, startTestChain, type TestChain } from "./chain";
-import { IndexerError } from "../src";
+import path from "node:path";
+import { abis, dealActions, model, openIndexer, silentLogger, startTestChain, type TestChain } from "./chain";
+import {
+  DEFAULT_ALERT_RULES,
+  DEFAULT_HANDLERS,
+  Indexer,
+  IndexerError,
+  IndexerStore,
+  JsonRpcClient,
+  sourcesFromAddressBook,
+  type HandlerTable,
+} from "../src";
 
 /** Index `chain` from scratch into a new LevelDB and return its dump. */
 async function freshDump(chain: TestChain, name: string): Promise<[string, string][]> {
@@ -96,6 +106,58 @@ describe("Indexer against a real Hardhat chain", function () {
     const fresh = await freshDump(chain, "reorg-fresh");
     expect(afterReorg).to.deep.equal(fresh);
     expect(afterReorg.some(([k]) => k.startsWith("!e.PeriodMetrics!"))).to.equal(true);
+  });
+
+  it("stops at a failing handler with every range before it committed and nothing of its own", async () => {
+    // Small ranges: the range before the failing one is still being written when its handler runs.
+    let failedAt = -1;
+    let transfers = 0;
+    const handlers: HandlerTable = {
+      ...DEFAULT_HANDLERS,
+      TrancheToken: {
+        ...DEFAULT_HANDLERS["TrancheToken"],
+        Transfer: async (ctx) => {
+          if (++transfers === 4) {
+            failedAt = ctx.log.blockNumber;
+            throw new Error("boom");
+          }
+          await DEFAULT_HANDLERS["TrancheToken"]?.["Transfer"]?.(ctx);
+        },
+      },
+    };
+    const store = await IndexerStore.open(path.join(chain.dir, "failing"), model);
+    const indexer = new Indexer({
+      rpc: new JsonRpcClient(chain.chain.rpcUrl),
+      store,
+      abis,
+      handlers,
+      logger: silentLogger,
+      sources: sourcesFromAddressBook(chain.addressBook, abis),
+      options: {
+        confirmations: 0,
+        reorgWindow: 64,
+        startBlock: 0,
+        maxLogsPerRequest: 3,
+        alertRules: DEFAULT_ALERT_RULES,
+      },
+    });
+    await indexer.init();
+    const error = await indexer.syncOnce().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as IndexerError).code).to.equal("HANDLER_FAILED");
+    expect(indexer.hasIndexingErrors).to.equal(true);
+    const checkpoint = (await store.checkpoint())?.number ?? -1;
+    expect(checkpoint).to.be.greaterThan(0).and.lessThan(failedAt);
+    const logs = await chain.rpc<unknown[]>("eth_getLogs", [
+      { fromBlock: "0x0", toBlock: "0x" + checkpoint.toString(16) },
+    ]);
+    const stored: number[] = [];
+    for await (const e of store.all("AuditEvent")) stored.push(Number(e["blockNumber"]));
+    expect(stored).to.have.length(logs.length);
+    expect(Math.max(...stored)).to.be.at.most(checkpoint);
+    await store.close();
   });
 
   it("stays `confirmations` blocks behind the head", async () => {

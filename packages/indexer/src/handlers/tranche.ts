@@ -11,11 +11,13 @@ import {
   load,
   seqId,
 } from "./context";
+import { IndexerError } from "../errors";
 import { type EntityData } from "../store";
 
-async function getPosition(ctx: HandlerContext, holder: string): Promise<[string, EntityData]> {
+/** A holder's position, read only (callers write a modified copy). */
+async function getPosition(ctx: HandlerContext, holder: string): Promise<[string, Readonly<EntityData>]> {
   const id = ctx.log.address + holder.slice(2);
-  const existing = await ctx.store.get("Position", id);
+  const existing = await ctx.store.peek("Position", id);
   if (existing) return [id, existing];
   await getMember(ctx.store, holder, ctx.log.timestamp);
   return [
@@ -37,7 +39,8 @@ const transfer: EventHandler = async (ctx) => {
   const from = ctx.args.str("from");
   const to = ctx.args.str("to");
   const amount = BigInt(ctx.args.str("value"));
-  const tranche = await load(ctx.store, "Tranche", ctx.log.address);
+  const tranche = await ctx.store.peek("Tranche", ctx.log.address);
+  if (!tranche) throw new IndexerError("HANDLER_FAILED", `Tranche ${ctx.log.address} is not indexed`);
   let kind = "Transfer";
   if (from === ZERO_ADDRESS || to === ZERO_ADDRESS) {
     kind = from === ZERO_ADDRESS ? "Mint" : "Burn";
