@@ -30,7 +30,7 @@ import {
  *   `Waterfall.runPeriod`: every result equals the TypeScript engine's to the unit, keeps WF-1..WF-7, and the
  *   waterfall's cash equals its reserve + guarantee cash + unspent collections (WFC-1); then the pool is redeemed and
  *   the deal closed out: the cash held equals the payables, and once every payee withdrew, every cent that came in
- *   (collections, guarantee) went out to the tranche tokens or a payee (WFC-5);
+ *   (collections, guarantee) went out to the tranche tokens or a payee (WFC-9);
  * - random sequences of periods, transfers, forced transfers, freezes and claims on the senior tranche: every
  *   holder's entitlement equals the exact pro-rata model rounded down (at most one cent below), claims pay exactly
  *   what is claimable, and no cent is lost (WFC-2..WFC-4).
@@ -160,7 +160,7 @@ function reportFields(begin: bigint, f: Flow): Partial<PeriodReport> {
 }
 
 describe("Waterfall through the real contracts (property)", () => {
-  it("agrees with the engine to the unit on random configurations and reports, keeps the cash buckets (WFC-1), and conserves every cent through the close-out (WFC-5)", async () => {
+  it("agrees with the engine to the unit on random configurations and reports, keeps the cash buckets (WFC-1), and conserves every cent through the close-out (WFC-9)", async () => {
     let cases = 0;
     await fc.assert(
       fc.asyncProperty(configArb, fc.array(flowArb, { minLength: 1, maxLength: 4 }), async (config, flows) => {
@@ -184,7 +184,7 @@ describe("Waterfall through the real contracts (property)", () => {
           expect(held).to.equal(actual.next.reserveCents + (await deal.waterfall.guaranteeCashCents()) + credited);
           cases++;
         }
-        // WFC-5: the close-out leaves exactly the payables, and the payees' withdrawals empty the waterfall.
+        // WFC-9: the close-out leaves exactly the payables, and the payees' withdrawals empty the waterfall.
         const { waterfall, cash, trustee } = deal;
         const address = await waterfall.getAddress();
         await advance(deal, "Redeemed");
