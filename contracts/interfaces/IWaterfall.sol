@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {IAssetPool} from "./IAssetPool.sol";
 import {IWaterfallEngine} from "./IWaterfallEngine.sol";
 import {PoolState} from "../types/PoolTypes.sol";
+import {CouponType} from "../types/TrancheTypes.sol";
 import {
     TriggerKind,
     TriggerEffect,
@@ -125,6 +126,15 @@ interface IWaterfall {
     error NotConfigured();
     /// @notice The configuration has `configured` tranches; the pool has `poolTranches`.
     error TrancheCountMismatch(uint256 configured, uint256 poolTranches);
+    /// @notice The configuration's coupon of tranche `tranche` (`configuredType`, `configuredRateWad`) differs from its
+    /// token's terms (`tokenType`, `tokenRateWad`: `ITrancheToken.terms`): the waterfall pays the coupon investors bought.
+    error TrancheCouponMismatch(
+        uint256 tranche,
+        CouponType tokenType,
+        uint64 tokenRateWad,
+        CouponType configuredType,
+        uint64 configuredRateWad
+    );
     /// @notice One fee recipient per fee: `recipients` given for `fees` fees.
     error FeeRecipientsMismatch(uint256 recipients, uint256 fees);
     /// @notice A payee is the zero address: `field` names it ("equityHolder", "feeRecipient").
@@ -161,8 +171,9 @@ interface IWaterfall {
 
     // ---------------------------------------------------------------- trustee
 
-    /// @notice Store the deal's priority of payments (checked by ``IWaterfallEngine.validate`) and its payees, and
-    /// reset the carried state. Only the trustee, only while the pool is Draft or Structured.
+    /// @notice Store the deal's priority of payments (checked by ``IWaterfallEngine.validate`, and each tranche's
+    /// coupon type and rate against its token's terms: `TrancheCouponMismatch`) and its payees, and reset the carried
+    /// state. Only the trustee, only while the pool is Draft or Structured.
     /// @param config The configuration: one coupon per pool tranche, most senior first.
     /// @param parties Fee recipients (one per fee), equity holder, guarantor (iff the guarantee limit is > 0).
     function configure(WaterfallConfig calldata config, WaterfallParties calldata parties) external;

@@ -11,8 +11,10 @@ import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IWaterfallEngine} from "../interfaces/IWaterfallEngine.sol";
 import {Role} from "../types/Roles.sol";
+import {TrancheTerms} from "../types/TrancheTypes.sol";
 import {PoolState, WaterfallReport} from "../types/PoolTypes.sol";
 import {
+    CouponTerms,
     WaterfallConfig,
     WaterfallState,
     TrancheBalances,
@@ -124,8 +126,14 @@ contract Waterfall is IWaterfall {
 
         uint256[] memory faces = new uint256[](n);
         for (uint256 t = 0; t < n; ++t) {
+            TrancheTerms memory terms = ITrancheToken(tokens[t]).terms();
+            CouponTerms calldata c = config_.tranches[t];
+            require(
+                terms.couponType == c.couponType && terms.couponRateWad == c.couponRateWad,
+                TrancheCouponMismatch(t, terms.couponType, terms.couponRateWad, c.couponType, c.couponRateWad)
+            );
             // The balance and the write-down are stored in 88 bits (see `StoredTranche`): SafeCast reverts above.
-            uint88 face = ITrancheToken(tokens[t]).terms().originalFaceCents.toUint88();
+            uint88 face = terms.originalFaceCents.toUint88();
             faces[t] = face;
             _tranches[t] = StoredTranche(face, 0, 0);
         }

@@ -12,7 +12,7 @@ import {
   type WaterfallConfig,
   type WaterfallStep,
 } from "../../packages/core/src/waterfall";
-import { advance, POOL_PRINCIPAL_CENTS, type PeriodReport } from "../helpers/pool";
+import { advance, CouponType, POOL_PRINCIPAL_CENTS, TRANCHE_TERMS, type PeriodReport } from "../helpers/pool";
 import {
   collectionsOf,
   configureAndIssue,
@@ -164,7 +164,13 @@ describe("Waterfall through the real contracts (property)", () => {
     let cases = 0;
     await fc.assert(
       fc.asyncProperty(configArb, fc.array(flowArb, { minLength: 1, maxLength: 4 }), async (config, flows) => {
-        const base = await loadFixture(deployUnconfiguredWaterfall);
+        // The tranche tokens carry the drawn coupons (`configure` checks each against its token's terms).
+        const COUPON = { fixed: CouponType.Fixed, floating: CouponType.Floating, none: CouponType.None } as const;
+        const tranches = TRANCHE_TERMS.map((t, i) => {
+          const c = config.tranches[i];
+          return c ? { ...t, couponType: COUPON[c.couponType], couponRateWad: c.couponRateWad } : t;
+        });
+        const base = await deployUnconfiguredWaterfall({ tranches });
         const deal = await configureAndIssue(base, config);
         let credited = 0n;
         let cashIn = config.guarantee.limitCents;

@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { toAbiConfig, type WaterfallConfig } from "../../packages/core/src/waterfall";
-import { advance, othersThan, periodReport, PoolState, reinstateVoter } from "../helpers/pool";
+import { advance, CouponType, othersThan, periodReport, PoolState, reinstateVoter } from "../helpers/pool";
 import {
   bankRef,
   configureAndIssue,
@@ -159,6 +159,24 @@ describe("Waterfall", () => {
       await expect(as.configure(toAbiConfig(config), { ...parties, guarantor: ethers.ZeroAddress }))
         .to.be.revertedWithCustomError(waterfall, "GuarantorInvalid")
         .withArgs(ethers.ZeroAddress, config.guarantee.limitCents);
+      // Each coupon must be its token's: B's rate (6.50% fixed) configured at 6.51%, then as floating.
+      const b = config.tranches[1];
+      if (!b) throw new Error("sample config without tranche B");
+      const rate = b.couponRateWad + 10n ** 14n;
+      const wrongRate = {
+        ...config,
+        tranches: config.tranches.map((c, t) => (t === 1 ? { ...c, couponRateWad: rate } : c)),
+      };
+      await expect(as.configure(toAbiConfig(wrongRate), parties))
+        .to.be.revertedWithCustomError(waterfall, "TrancheCouponMismatch")
+        .withArgs(1, CouponType.Fixed, b.couponRateWad, CouponType.Fixed, rate);
+      const floating = {
+        ...config,
+        tranches: config.tranches.map((c, t) => (t === 1 ? { ...c, couponType: "floating" as const } : c)),
+      };
+      await expect(as.configure(toAbiConfig(floating), parties))
+        .to.be.revertedWithCustomError(waterfall, "TrancheCouponMismatch")
+        .withArgs(1, CouponType.Fixed, b.couponRateWad, CouponType.Floating, b.couponRateWad);
       expect(await waterfall.configured()).to.equal(false);
     });
   });
