@@ -41,10 +41,11 @@ import {IConsortiumRegistry} from "./IConsortiumRegistry.sol";
 /// forced transfers since. A claim lowers the correction by the claimed cents times 1e18, so it writes only the
 /// holding's slot; a holder's claimed total is the sum of its `Claimed` events, and its entitlement (claimed or not)
 /// is that sum plus `claimableCents`. The cost of a distribution does not depend on the number of holders.
-/// Rounding dust: each holder's entitlement rounds down, so at most one cent per holder (plus the carried
-/// remainder, below one cent) stays in this contract's cash balance; `distributedCents()` minus all claims is
-/// always covered by the cash held. The dust belongs to the residual holder (sweep at redemption:
-/// not built yet).
+/// Rounding dust: each holder's entitlement rounds down, so below one cent per account that holds or ever held
+/// units (plus the carried remainder, below one cent) stays in this contract's cash balance; `distributedCents()`
+/// minus all claims is always covered by the cash held. The dust belongs to the deal's residual (equity) holder but
+/// is never swept: its amount is the cash balance minus every holder's `claimableCents`, which needs every holder
+/// (an indexer computes it; on chain it would need a loop over the holders), so it stays in this contract for good.
 /// Frozen holders: a whole-frozen account cannot claim (`ClaimFrozen`); its entitlement keeps accruing and is
 /// claimable once unfrozen. A partial freeze binds units, not cash already distributed: the holder claims in full.
 /// A forced transfer moves units, not past entitlements: the sender keeps what was distributed before it.

@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {IAssetPool} from "./IAssetPool.sol";
 import {IWaterfallEngine} from "./IWaterfallEngine.sol";
 import {PoolState} from "../types/PoolTypes.sol";
+import {CouponType} from "../types/TrancheTypes.sol";
 import {
     TriggerKind,
     TriggerEffect,
@@ -41,12 +42,12 @@ struct WaterfallParties {
 /// to its tranche token (whose holders claim it, `ITrancheToken.claim`), the reserve stays here, guarantee draws
 /// come from the guarantor's committed cash and reimbursements go back into it (so committed cash + draws
 /// outstanding stay equal to what the guarantor committed, and a fully committed facility always covers its room;
-/// returning the committed cash when the deal ends is not built yet); the pool records the period as distributed (its report is then
+/// the committed cash not drawn goes back to the guarantor at `closeOut`); the pool records the period as distributed (its report is then
 /// final) and sets each tranche's factor (`balance * 1e27 / original face`, rounded down). A period runs once, in
 /// order, after its report, and either completely or not at all.
 ///
 /// Powers: the pool's trustee (active member holding TRUSTEE): `configure` (Draft or Structured only: the
-/// configuration is frozen from the offering on), `runPeriod`. The guarantor (active member holding GUARANTOR):
+/// configuration is frozen from the offering on), `runPeriod`, `closeOut` (once the pool is Redeemed). The guarantor (active member holding GUARANTOR):
 /// `commitGuarantee`. A payee with credits: `withdraw`. Anyone: the views.
 interface IWaterfall {
     // ---------------------------------------------------------------- events
@@ -98,6 +99,20 @@ interface IWaterfall {
     /// @notice The trustee exercised the clean-up call after period `lastPeriod` at a pool balance of
     /// `poolBalanceCents`: from the next period on, everything after the fees goes to the notes (as accelerated).
     event CleanUpCallExercised(uint32 lastPeriod, uint256 poolBalanceCents, uint256 factorRay, address indexed trustee);
+    /// @notice The trustee closed the deal out after period `lastPeriod` (the pool is Redeemed): the guarantor's
+    /// committed cash not drawn (`guaranteeReleasedCents`) was credited to `guarantor`, the reserve
+    /// (`reserveReleasedCents`) and the collections held (`collectionsReleasedCents`) to `equityHolder`; each
+    /// withdraws with `withdraw`. The reserve, the guarantee cash and the collections held are now 0, so the cash
+    /// held equals the payables.
+    event DealClosedOut(
+        uint32 lastPeriod,
+        address indexed guarantor,
+        uint256 guaranteeReleasedCents,
+        address indexed equityHolder,
+        uint256 reserveReleasedCents,
+        uint256 collectionsReleasedCents,
+        address indexed trustee
+    );
 
     // ---------------------------------------------------------------- errors
 
@@ -111,6 +126,15 @@ interface IWaterfall {
     error NotConfigured();
     /// @notice The configuration has `configured` tranches; the pool has `poolTranches`.
     error TrancheCountMismatch(uint256 configured, uint256 poolTranches);
+    /// @notice The configuration's coupon of tranche `tranche` (`configuredType`, `configuredRateWad`) differs from its
+    /// token's terms (`tokenType`, `tokenRateWad`: `ITrancheToken.terms`): the waterfall pays the coupon investors bought.
+    error TrancheCouponMismatch(
+        uint256 tranche,
+        CouponType tokenType,
+        uint64 tokenRateWad,
+        CouponType configuredType,
+        uint64 configuredRateWad
+    );
     /// @notice One fee recipient per fee: `recipients` given for `fees` fees.
     error FeeRecipientsMismatch(uint256 recipients, uint256 fees);
     /// @notice A payee is the zero address: `field` names it ("equityHolder", "feeRecipient").
@@ -139,11 +163,17 @@ interface IWaterfall {
     /// @notice The clean-up call is not (or no longer) exercisable: none configured, already exercised, or the pool
     /// balance `poolBalanceCents` is above the threshold `thresholdCents`.
     error CleanUpCallNotAvailable(uint256 poolBalanceCents, uint256 thresholdCents);
+    /// @notice The deal was closed out (`closeOut`): no period, commitment or clean-up call any more (payees still
+    /// withdraw).
+    error WaterfallClosedOut();
+    /// @notice The deal closes out only once the pool is Redeemed; it is `state`.
+    error DealNotRedeemed(PoolState state);
 
     // ---------------------------------------------------------------- trustee
 
-    /// @notice Store the deal's priority of payments (checked by ``IWaterfallEngine.validate`) and its payees, and
-    /// reset the carried state. Only the trustee, only while the pool is Draft or Structured.
+    /// @notice Store the deal's priority of payments (checked by ``IWaterfallEngine.validate`, and each tranche's
+    /// coupon type and rate against its token's terms: `TrancheCouponMismatch`) and its payees, and reset the carried
+    /// state. Only the trustee, only while the pool is Draft or Structured.
     /// @param config The configuration: one coupon per pool tranche, most senior first.
     /// @param parties Fee recipients (one per fee), equity holder, guarantor (iff the guarantee limit is > 0).
     function configure(WaterfallConfig calldata config, WaterfallParties calldata parties) external;
@@ -169,6 +199,18 @@ interface IWaterfall {
     /// principal and interest to the notes in seniority order, after the fees) until they are paid off. Only the
     /// trustee, once.
     function exerciseCleanUpCall() external;
+
+    /// @notice Close the deal out once the pool is Redeemed: credit the guarantor's committed cash not drawn to the
+    /// guarantor, and the reserve and the collections held (`collectionsHeldCents`) to the equity holder, as
+    /// withdrawable credits (see `DealClosedOut`). Draws outstanding, unpaid fee and guarantee-fee shortfalls and
+    /// tranche shortfalls or write-downs are not paid: the cash left belongs to the residual (the priority of
+    /// payments ended with the last period). Cash sent here later (a plain transfer) is not anyone's and stays.
+    /// Only the trustee, once; afterwards `runPeriod`, `commitGuarantee` and `exerciseCleanUpCall` revert
+    /// `WaterfallClosedOut`.
+    function closeOut() external;
+
+    /// @notice Whether the deal was closed out (`closeOut`).
+    function closedOut() external view returns (bool);
 
     // ---------------------------------------------------------------- guarantor
 

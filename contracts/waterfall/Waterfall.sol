@@ -11,8 +11,10 @@ import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IWaterfallEngine} from "../interfaces/IWaterfallEngine.sol";
 import {Role} from "../types/Roles.sol";
+import {TrancheTerms} from "../types/TrancheTypes.sol";
 import {PoolState, WaterfallReport} from "../types/PoolTypes.sol";
 import {
+    CouponTerms,
     WaterfallConfig,
     WaterfallState,
     TrancheBalances,
@@ -69,6 +71,7 @@ contract Waterfall is IWaterfall {
     uint8 private _triggerCount; // the configuration's trigger count (at most 8), in the same slot
     uint8 private _trancheCount; // the configuration's tranche count (at most 16), in the same slot
     uint8 private _feeCount; // the configuration's fee count (at most 8), in the same slot
+    bool private _closedOut; // `closeOut` ran: the deal is over (in the same slot, read by every run)
 
     /// @inheritdoc IWaterfall
     bytes32 public configHash;
@@ -123,8 +126,14 @@ contract Waterfall is IWaterfall {
 
         uint256[] memory faces = new uint256[](n);
         for (uint256 t = 0; t < n; ++t) {
+            TrancheTerms memory terms = ITrancheToken(tokens[t]).terms();
+            CouponTerms calldata c = config_.tranches[t];
+            require(
+                terms.couponType == c.couponType && terms.couponRateWad == c.couponRateWad,
+                TrancheCouponMismatch(t, terms.couponType, terms.couponRateWad, c.couponType, c.couponRateWad)
+            );
             // The balance and the write-down are stored in 88 bits (see `StoredTranche`): SafeCast reverts above.
-            uint88 face = ITrancheToken(tokens[t]).terms().originalFaceCents.toUint88();
+            uint88 face = terms.originalFaceCents.toUint88();
             faces[t] = face;
             _tranches[t] = StoredTranche(face, 0, 0);
         }
@@ -171,6 +180,7 @@ contract Waterfall is IWaterfall {
     /// @inheritdoc IWaterfall
     function exerciseCleanUpCall() external {
         _requireTrustee();
+        require(!_closedOut, WaterfallClosedOut());
         uint256 factorRay = _cleanUpFactorRay;
         uint256 balance = _poolBalanceCents;
         // Rounded down: the call is available only at or below the threshold.
@@ -190,8 +200,11 @@ contract Waterfall is IWaterfall {
         uint256[] calldata targetBalancesCents
     ) external returns (PeriodResult memory r) {
         _requireTrustee();
+        // Both in slot 0, read together (one SLOAD).
         address store = _configStore;
+        bool closed = _closedOut;
         require(store != address(0), NotConfigured());
+        require(!closed, WaterfallClosedOut());
         uint32 expected = _lastPeriod + 1;
         require(period == expected, PeriodOutOfOrder(expected, period));
 
@@ -214,6 +227,26 @@ contract Waterfall is IWaterfall {
         _pay(period, store, r);
     }
 
+    /// @inheritdoc IWaterfall
+    function closeOut() external {
+        _requireTrustee();
+        require(_configStore != address(0), NotConfigured());
+        require(!_closedOut, WaterfallClosedOut());
+        PoolState s = pool.state();
+        require(s == PoolState.Redeemed, DealNotRedeemed(s));
+        uint256 guarantee = _guaranteeCashCents;
+        uint256 reserve = _reserveCents;
+        // Read before the buckets change: the balance less the reserve, the guarantee cash and the payables.
+        uint256 collections = _collectionsHeld(reserve);
+        _closedOut = true;
+        _guaranteeCashCents = 0;
+        _reserveCents = 0;
+        // Both positions share one slot (kept non-zero by `_KEEP_NON_ZERO`); each credit below 2^64 (SafeCast).
+        _owed[_GUARANTOR] = (_owed[_GUARANTOR] + guarantee).toUint64();
+        _owed[_EQUITY] = (_owed[_EQUITY] + reserve + collections).toUint64();
+        emit DealClosedOut(_lastPeriod, _guarantor, guarantee, _equityHolder, reserve, collections, msg.sender);
+    }
+
     // ================================================================ guarantor
 
     /// @inheritdoc IWaterfall
@@ -224,6 +257,7 @@ contract Waterfall is IWaterfall {
             NotGuarantor(msg.sender)
         );
         require(amountCents != 0, AmountZero());
+        require(!_closedOut, WaterfallClosedOut());
         PoolState s = pool.state();
         require(s != PoolState.Draft && s != PoolState.Structured, GuaranteeNotOpen(s));
         uint256 cash = _guaranteeCashCents + amountCents;
@@ -263,6 +297,11 @@ contract Waterfall is IWaterfall {
     /// @inheritdoc IWaterfall
     function payablesCents() external view returns (uint256) {
         return _payables();
+    }
+
+    /// @inheritdoc IWaterfall
+    function closedOut() external view returns (bool) {
+        return _closedOut;
     }
 
     /// @inheritdoc IWaterfall

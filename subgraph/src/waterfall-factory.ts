@@ -12,6 +12,7 @@ export function handleWaterfallCreated(event: WaterfallCreated): void {
   w.guaranteeCashCents = ZERO;
   w.lastPeriod = 0;
   w.reserveCents = ZERO;
+  w.closedOut = false;
   w.save();
   WaterfallTemplate.create(event.params.waterfall);
   audit(event, "WaterfallFactory", "WaterfallCreated", event.params.trustee, event.params.pool, null);

@@ -3,6 +3,7 @@ import { Address, BigInt, ethereum } from "@graphprotocol/graph-ts";
 import {
   CleanUpCallExercised,
   CleanUpCallSet,
+  DealClosedOut,
   GuaranteeCommitted,
   PayeeWithdrawn,
   PeriodDistributed,
@@ -152,4 +153,15 @@ export function handleCleanUpCallExercised(event: CleanUpCallExercised): void {
   w.cleanUpExercisedAfterPeriod = event.params.lastPeriod.toI32();
   w.save();
   auditWaterfall(event, "CleanUpCallExercised", event.params.trustee);
+}
+
+// The released amounts are credits (the payees withdraw them): the AuditEvent keeps them; the buckets are now 0.
+export function handleDealClosedOut(event: DealClosedOut): void {
+  const w = loadWaterfall(event.address);
+  w.closedOut = true;
+  w.closedOutAfterPeriod = event.params.lastPeriod.toI32();
+  w.guaranteeCashCents = ZERO;
+  w.reserveCents = ZERO;
+  w.save();
+  auditWaterfall(event, "DealClosedOut", event.params.trustee);
 }

@@ -1,7 +1,8 @@
 /**
  * End-to-end: `abs settle` against a real Hardhat node process (random port), on the waterfall test deal set up
  * by scripts/settle-fixture.ts: the period is run, verified to the cent and reported; running it again fails with
- * the contract's error and exit code 1; bad options are usage errors (exit 2).
+ * the contract's error and exit code 1; bad options are usage errors (exit 2); `abs settle close-out` is refused
+ * before the pool is Redeemed (exit 1, `DealNotRedeemed`) and, once it is, closes the deal out (cash = payables).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -9,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { expect } from "chai";
-import { JsonRpcProvider, Contract } from "ethers";
+import { JsonRpcProvider, Contract, Wallet } from "ethers";
 import { hardhatDevWallet } from "../../packages/core/src/dev-keys";
 import { main } from "../../packages/cli/src/main";
 import { startChain, type ChainProcess } from "../../scripts/lib/chain-process";
@@ -86,14 +87,53 @@ describe("abs settle (against a real chain process)", function () {
     expect(t.text().err).to.contain("SETTLEMENT_REVERTED");
   });
 
+  it("settle close-out: refused before Redeemed (exit 1), then releases the reserve and the guarantee, cash = payables", async () => {
+    const key = hardhatDevWallet(3).privateKey;
+    const early = io({ ABS_TRUSTEE_KEY: key });
+    expect(await main(["settle", "close-out", "--rpc-url", chain.rpcUrl, "--waterfall", waterfall], early.io)).to.equal(
+      1,
+    );
+    expect(early.text().err).to.contain("DealNotRedeemed");
+    const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
+    const trustee = new Wallet(key, provider);
+    const p = new Contract(pool, ["function startAmortization()", "function redeem()"], trustee);
+    // Nonces kept here: ethers may answer a second nonce read from its cache.
+    const nonce = await provider.getTransactionCount(trustee.address, "latest");
+    await (await p.getFunction("startAmortization").send({ nonce })).wait();
+    await (await p.getFunction("redeem").send({ nonce: nonce + 1 })).wait();
+    provider.destroy();
+    const t = io({ ABS_TRUSTEE_KEY: key });
+    const code = await main(
+      ["settle", "close-out", "--rpc-url", chain.rpcUrl, "--waterfall", waterfall, "--json"],
+      t.io,
+    );
+    expect(code, t.text().err).to.equal(0);
+    const report = JSON.parse(t.text().out) as {
+      verified: boolean;
+      lastPeriod: number;
+      cashHeldCents: string;
+      payablesCents: string;
+    };
+    expect(report.verified).to.equal(true);
+    expect(report.lastPeriod).to.equal(1);
+    expect(report.cashHeldCents).to.equal(report.payablesCents);
+    const again = io({ ABS_TRUSTEE_KEY: key });
+    expect(await main(["settle", "close-out", "--rpc-url", chain.rpcUrl, "--waterfall", waterfall], again.io)).to.equal(
+      1,
+    );
+    expect(again.text().err).to.contain("WaterfallClosedOut");
+  });
+
   it("bad options and a missing key are usage errors (exit 2)", async () => {
     const bad = io({});
-    expect(await main(["settle", "--rpc-url", chain.rpcUrl, "--waterfall", "0x12", "--period", "1"], bad.io)).to.equal(2);
-    expect(bad.text().err).to.contain("--waterfall");
-    const noKey = io({});
-    expect(await main(["settle", "--rpc-url", chain.rpcUrl, "--waterfall", waterfall, "--period", "2"], noKey.io)).to.equal(
+    expect(await main(["settle", "--rpc-url", chain.rpcUrl, "--waterfall", "0x12", "--period", "1"], bad.io)).to.equal(
       2,
     );
+    expect(bad.text().err).to.contain("--waterfall");
+    const noKey = io({});
+    expect(
+      await main(["settle", "--rpc-url", chain.rpcUrl, "--waterfall", waterfall, "--period", "2"], noKey.io),
+    ).to.equal(2);
     expect(noKey.text().err).to.contain("ABS_TRUSTEE_KEY");
   });
 });

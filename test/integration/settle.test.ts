@@ -2,9 +2,10 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { settlement } from "../../packages/core/src";
+import { advance } from "../helpers/pool";
 import { deployWaterfallDeal, reportAndDeposit } from "../helpers/waterfall";
 
-const { SettlementError, WATERFALL_ABI, diffResults, settlePeriod, settlementJson } = settlement;
+const { SettlementError, WATERFALL_ABI, closeOutDeal, diffResults, settlePeriod, settlementJson } = settlement;
 
 describe("settlement (scripts/settle.ts, abs settle) against the chain", () => {
   it("the embedded Waterfall ABI matches the compiled contract", async () => {
@@ -29,6 +30,34 @@ describe("settlement (scripts/settle.ts, abs settle) against the chain", () => {
     expect(lines.join("\n")).to.contain("verified");
     const json = JSON.parse(settlementJson(report)) as { expected: { residualCents: string } };
     expect(BigInt(json.expected.residualCents)).to.equal(report.expected.residualCents);
+  });
+
+  it("closes a redeemed deal out (abs settle close-out): releases what the waterfall held, cash = payables", async () => {
+    const deal = await loadFixture(deployWaterfallDeal);
+    const waterfall = await deal.waterfall.getAddress();
+    await reportAndDeposit(deal, 1);
+    await settlePeriod({ waterfall, period: 1, indexRateWad: 0n }, { runner: deal.trustee });
+    // Refused before the pool is Redeemed, with the contract's error named.
+    try {
+      await closeOutDeal({ waterfall }, { runner: deal.trustee });
+      expect.fail("closeOutDeal should have thrown");
+    } catch (error) {
+      expect(error).to.be.instanceOf(SettlementError);
+      expect((error as InstanceType<typeof SettlementError>).message).to.contain("DealNotRedeemed");
+    }
+    await advance(deal, "Redeemed");
+    const reserve = (await deal.waterfall.waterfallState()).reserveCents;
+    const lines: string[] = [];
+    const report = await closeOutDeal({ waterfall }, { runner: deal.trustee, log: (l) => lines.push(l) });
+    expect(report.verified).to.equal(true);
+    expect(report.lastPeriod).to.equal(1);
+    expect(report.guaranteeReleasedCents).to.equal(deal.config.guarantee.limitCents);
+    expect(report.reserveReleasedCents).to.equal(reserve);
+    expect(report.collectionsReleasedCents).to.equal(0n);
+    expect(report.cashHeldCents).to.equal(report.payablesCents);
+    expect(report.equityHolder).to.equal(deal.originator.address);
+    expect(lines.join("\n")).to.contain("closed out after period 1");
+    expect(await deal.waterfall.closedOut()).to.equal(true);
   });
 
   it("a dry run sends nothing", async () => {

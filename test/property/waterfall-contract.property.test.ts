@@ -12,8 +12,9 @@ import {
   type WaterfallConfig,
   type WaterfallStep,
 } from "../../packages/core/src/waterfall";
-import { POOL_PRINCIPAL_CENTS, type PeriodReport } from "../helpers/pool";
+import { advance, CouponType, POOL_PRINCIPAL_CENTS, TRANCHE_TERMS, type PeriodReport } from "../helpers/pool";
 import {
+  collectionsOf,
   configureAndIssue,
   deployUnconfiguredWaterfall,
   deployWaterfallDeal,
@@ -27,7 +28,9 @@ import {
  * test/property/waterfall.differential.test.ts):
  * - random configurations of the 3-tranche sample deal and random servicer reports over several periods, run by
  *   `Waterfall.runPeriod`: every result equals the TypeScript engine's to the unit, keeps WF-1..WF-7, and the
- *   waterfall's cash equals its reserve + guarantee cash + unspent collections (WFC-1);
+ *   waterfall's cash equals its reserve + guarantee cash + unspent collections (WFC-1); then the pool is redeemed and
+ *   the deal closed out: the cash held equals the payables, and once every payee withdrew, every cent that came in
+ *   (collections, guarantee) went out to the tranche tokens or a payee (WFC-9);
  * - random sequences of periods, transfers, forced transfers, freezes and claims on the senior tranche: every
  *   holder's entitlement equals the exact pro-rata model rounded down (at most one cent below), claims pay exactly
  *   what is claimable, and no cent is lost (WFC-2..WFC-4).
@@ -157,17 +160,24 @@ function reportFields(begin: bigint, f: Flow): Partial<PeriodReport> {
 }
 
 describe("Waterfall through the real contracts (property)", () => {
-  it("agrees with the engine to the unit on random configurations and reports, and keeps the cash buckets (WFC-1)", async () => {
+  it("agrees with the engine to the unit on random configurations and reports, keeps the cash buckets (WFC-1), and conserves every cent through the close-out (WFC-9)", async () => {
     let cases = 0;
     await fc.assert(
       fc.asyncProperty(configArb, fc.array(flowArb, { minLength: 1, maxLength: 4 }), async (config, flows) => {
-        const base = await loadFixture(deployUnconfiguredWaterfall);
+        // The tranche tokens carry the drawn coupons (`configure` checks each against its token's terms).
+        const COUPON = { fixed: CouponType.Fixed, floating: CouponType.Floating, none: CouponType.None } as const;
+        const tranches = TRANCHE_TERMS.map((t, i) => {
+          const c = config.tranches[i];
+          return c ? { ...t, couponType: COUPON[c.couponType], couponRateWad: c.couponRateWad } : t;
+        });
+        const base = await deployUnconfiguredWaterfall({ tranches });
         const deal = await configureAndIssue(base, config);
         let credited = 0n;
+        let cashIn = config.guarantee.limitCents;
         for (const [i, flow] of flows.entries()) {
           const period = i + 1;
           const begin = await deal.waterfall.poolBalanceCents();
-          await reportAndDeposit(deal, period, reportFields(begin, flow));
+          cashIn += collectionsOf(await reportAndDeposit(deal, period, reportFields(begin, flow)));
           const { expected, actual, inputs, opening } = await runAndCompare(deal, period, 300n * BPS);
           expect(actual).to.deep.equal(expected);
           expect(checkPeriodInvariants(config, opening, inputs, actual)).to.deep.equal([]);
@@ -180,6 +190,27 @@ describe("Waterfall through the real contracts (property)", () => {
           expect(held).to.equal(actual.next.reserveCents + (await deal.waterfall.guaranteeCashCents()) + credited);
           cases++;
         }
+        // WFC-9: the close-out leaves exactly the payables, and the payees' withdrawals empty the waterfall.
+        const { waterfall, cash, trustee } = deal;
+        const address = await waterfall.getAddress();
+        await advance(deal, "Redeemed");
+        const released =
+          (await waterfall.guaranteeCashCents()) +
+          (await waterfall.waterfallState()).reserveCents +
+          (await waterfall.collectionsHeldCents());
+        await (await waterfall.connect(trustee).closeOut()).wait();
+        expect(await waterfall.payablesCents()).to.equal(credited + released);
+        expect(await cash.balanceOf(address)).to.equal(credited + released);
+        let cashOut = 0n;
+        for (const t of deal.tranches) cashOut += await cash.balanceOf(await t.getAddress());
+        for (const payee of [deal.trustee, deal.servicer, deal.originator, deal.guarantor]) {
+          const owed = await waterfall.owedCents(payee.address);
+          if (owed === 0n) continue;
+          await (await waterfall.connect(payee).withdraw()).wait();
+          cashOut += owed;
+        }
+        expect(await cash.balanceOf(address)).to.equal(0n);
+        expect(cashOut).to.equal(cashIn);
       }),
       { numRuns: 25 },
     );

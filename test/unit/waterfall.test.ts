@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { toAbiConfig, type WaterfallConfig } from "../../packages/core/src/waterfall";
-import { othersThan, periodReport, PoolState, reinstateVoter } from "../helpers/pool";
+import { advance, CouponType, othersThan, periodReport, PoolState, reinstateVoter } from "../helpers/pool";
 import {
   bankRef,
   configureAndIssue,
@@ -159,6 +159,24 @@ describe("Waterfall", () => {
       await expect(as.configure(toAbiConfig(config), { ...parties, guarantor: ethers.ZeroAddress }))
         .to.be.revertedWithCustomError(waterfall, "GuarantorInvalid")
         .withArgs(ethers.ZeroAddress, config.guarantee.limitCents);
+      // Each coupon must be its token's: B's rate (6.50% fixed) configured at 6.51%, then as floating.
+      const b = config.tranches[1];
+      if (!b) throw new Error("sample config without tranche B");
+      const rate = b.couponRateWad + 10n ** 14n;
+      const wrongRate = {
+        ...config,
+        tranches: config.tranches.map((c, t) => (t === 1 ? { ...c, couponRateWad: rate } : c)),
+      };
+      await expect(as.configure(toAbiConfig(wrongRate), parties))
+        .to.be.revertedWithCustomError(waterfall, "TrancheCouponMismatch")
+        .withArgs(1, CouponType.Fixed, b.couponRateWad, CouponType.Fixed, rate);
+      const floating = {
+        ...config,
+        tranches: config.tranches.map((c, t) => (t === 1 ? { ...c, couponType: "floating" as const } : c)),
+      };
+      await expect(as.configure(toAbiConfig(floating), parties))
+        .to.be.revertedWithCustomError(waterfall, "TrancheCouponMismatch")
+        .withArgs(1, CouponType.Fixed, b.couponRateWad, CouponType.Floating, b.couponRateWad);
       expect(await waterfall.configured()).to.equal(false);
     });
   });
@@ -532,6 +550,119 @@ describe("Waterfall", () => {
       const a = deal.tranches[0];
       if (!a) throw new Error("tranche A missing");
       expect(await a.factorRay()).to.equal(0n);
+    });
+  });
+
+  describe("closeOut", () => {
+    /** A period run, then (without any withdrawal) unspent collections deposited and the pool Amortizing. */
+    async function amortizingDeal() {
+      const deal = await deployWaterfallDeal();
+      const { cash, custodian, servicer, waterfall } = deal;
+      await reportAndDeposit(deal, 1);
+      await runAndCompare(deal, 1);
+      // Cash the servicer sent that no period spent: 1,234.56 of collections held.
+      await (await cash.connect(custodian).mint(servicer.address, 1_234_56n, bankRef("late"))).wait();
+      await (await cash.connect(servicer).transfer(await waterfall.getAddress(), 1_234_56n)).wait();
+      await advance(deal, "Amortizing");
+      return deal;
+    }
+
+    it("only once the pool is Redeemed, only by the trustee (every other role fails NotTrustee)", async () => {
+      const deal = await loadFixture(amortizingDeal);
+      const { waterfall, trustee } = deal;
+      await expect(waterfall.connect(trustee).closeOut())
+        .to.be.revertedWithCustomError(waterfall, "DealNotRedeemed")
+        .withArgs(PoolState.Amortizing);
+      await advance(deal, "Redeemed");
+      for (const [name, signer] of othersThan(deal, trustee)) {
+        await expect(waterfall.connect(signer).closeOut(), name)
+          .to.be.revertedWithCustomError(waterfall, "NotTrustee")
+          .withArgs(signer.address);
+      }
+      await deal.suspend(trustee.address);
+      await expect(waterfall.connect(trustee).closeOut())
+        .to.be.revertedWithCustomError(waterfall, "NotTrustee")
+        .withArgs(trustee.address);
+    });
+
+    it("credits the guarantee cash to the guarantor, the reserve and the collections to the equity holder", async () => {
+      const deal = await loadFixture(amortizingDeal);
+      const { waterfall, trustee, guarantor, originator, cash } = deal;
+      await advance(deal, "Redeemed");
+      const address = await waterfall.getAddress();
+      const guarantee = await waterfall.guaranteeCashCents();
+      const reserve = (await waterfall.waterfallState()).reserveCents;
+      const collections = await waterfall.collectionsHeldCents();
+      expect(guarantee).to.equal(deal.config.guarantee.limitCents);
+      expect(reserve).to.be.greaterThan(0n);
+      expect(collections).to.equal(1_234_56n);
+      const payables = await waterfall.payablesCents();
+      const guarantorOwed = await waterfall.owedCents(guarantor.address);
+      const equityOwed = await waterfall.owedCents(originator.address);
+      const balance = await cash.balanceOf(address);
+      expect(balance).to.equal(payables + guarantee + reserve + collections);
+
+      await expect(waterfall.connect(trustee).closeOut())
+        .to.emit(waterfall, "DealClosedOut")
+        .withArgs(1, guarantor.address, guarantee, originator.address, reserve, collections, trustee.address);
+      expect(await waterfall.closedOut()).to.equal(true);
+      // The waterfall's cash is now exactly its payables: every other bucket is empty.
+      expect(await cash.balanceOf(address)).to.equal(balance);
+      expect(await waterfall.payablesCents()).to.equal(balance);
+      expect(await waterfall.guaranteeCashCents()).to.equal(0n);
+      expect((await waterfall.waterfallState()).reserveCents).to.equal(0n);
+      expect(await waterfall.collectionsHeldCents()).to.equal(0n);
+      expect(await waterfall.owedCents(guarantor.address)).to.equal(guarantorOwed + guarantee);
+      expect(await waterfall.owedCents(originator.address)).to.equal(equityOwed + reserve + collections);
+
+      // Each payee withdraws exactly its credit; afterwards the waterfall holds nothing.
+      for (const payee of [guarantor, originator, trustee, deal.servicer]) {
+        const owed = await waterfall.owedCents(payee.address);
+        const before = await cash.balanceOf(payee.address);
+        await expect(waterfall.connect(payee).withdraw())
+          .to.emit(waterfall, "PayeeWithdrawn")
+          .withArgs(payee.address, owed);
+        expect(await cash.balanceOf(payee.address)).to.equal(before + owed);
+      }
+      expect(await cash.balanceOf(address)).to.equal(0n);
+      expect(await waterfall.payablesCents()).to.equal(0n);
+    });
+
+    it("is final: a second close-out, a period, a commitment and the clean-up call fail WaterfallClosedOut", async () => {
+      const deal = await loadFixture(amortizingDeal);
+      const { waterfall, trustee, guarantor } = deal;
+      await reportAndDeposit(deal, 2);
+      await advance(deal, "Redeemed");
+      await (await waterfall.connect(trustee).closeOut()).wait();
+      await expect(waterfall.connect(trustee).closeOut()).to.be.revertedWithCustomError(
+        waterfall,
+        "WaterfallClosedOut",
+      );
+      await expect(waterfall.connect(trustee).runPeriod(2, 0n, [])).to.be.revertedWithCustomError(
+        waterfall,
+        "WaterfallClosedOut",
+      );
+      await expect(waterfall.connect(trustee).exerciseCleanUpCall()).to.be.revertedWithCustomError(
+        waterfall,
+        "WaterfallClosedOut",
+      );
+      await expect(waterfall.connect(guarantor).commitGuarantee(1n)).to.be.revertedWithCustomError(
+        waterfall,
+        "WaterfallClosedOut",
+      );
+    });
+
+    it("a deal without a guarantee releases nothing to a guarantor", async () => {
+      const deal = await loadFixture(sequentialDeal);
+      const { waterfall, trustee, originator } = deal;
+      await reportAndDeposit(deal, 1);
+      await runAndCompare(deal, 1);
+      await advance(deal, "Redeemed");
+      const reserve = (await waterfall.waterfallState()).reserveCents;
+      await expect(waterfall.connect(trustee).closeOut())
+        .to.emit(waterfall, "DealClosedOut")
+        .withArgs(1, ethers.ZeroAddress, 0n, originator.address, reserve, 0n, trustee.address);
+      expect(await deal.cash.balanceOf(await waterfall.getAddress())).to.equal(await waterfall.payablesCents());
     });
   });
 

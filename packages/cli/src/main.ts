@@ -31,6 +31,8 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .description("ABS consortium ledger: loan tapes, pools, servicer reports and settlement")
     .version(CLI_VERSION)
     .exitOverride()
+    // A command's own options are read before its subcommand only (`abs settle close-out --waterfall ...`).
+    .enablePositionalOptions()
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),

@@ -55,6 +55,30 @@ describe("abs (in-process)", function () {
     expect(run.stderr).to.include("expected at least 64 hex digits").and.not.include("abcdef0123");
   });
 
+  it("settle close-out: a usage error (exit 2) without the trustee's key or with a bad address; nothing is sent", async () => {
+    const waterfall = "0x" + "11".repeat(20);
+    const noKey = await runInProcess([
+      "settle",
+      "close-out",
+      "--waterfall",
+      waterfall,
+      "--rpc-url",
+      "http://127.0.0.1:1",
+    ]);
+    expect(noKey.code).to.equal(2);
+    expect(noKey.stderr).to.contain("ABS_TRUSTEE_KEY");
+    const badAddress = await runInProcess([
+      "settle",
+      "close-out",
+      "--waterfall",
+      "0x12",
+      "--rpc-url",
+      "http://127.0.0.1:1",
+    ]);
+    expect(badAddress.code).to.equal(2);
+    expect(badAddress.stderr).to.contain("address");
+  });
+
   it("formats amounts, rates and tables for people", () => {
     expect(formatYuan(123456789n)).to.equal("1,234,567.89");
     expect(formatYuan(5n)).to.equal("0.05");

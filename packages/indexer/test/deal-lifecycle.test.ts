@@ -32,6 +32,8 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
   let cashToken = "";
   let claimedCents = 0n;
   let distributedToSenior = 0n;
+  let reserveAtClose = 0n;
+  let guaranteeAtClose = 0n;
 
   async function data(query: string): Promise<Record<string, unknown>> {
     const res = await fetch(`${server.url}/graphql`, {
@@ -136,6 +138,16 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
       )
     ).wait();
 
+    // The deal ends: the pool amortizes and is redeemed, and the trustee closes the waterfall out (releasing the
+    // reserve and the guarantee cash); the collections left over are what a last deposit brought.
+    const trusteePool = AssetPool__factory.connect(pool, trustee);
+    await (await trusteePool.startAmortization({ nonce: await nonce(trustee) })).wait();
+    await (await trusteePool.redeem({ nonce: await nonce(trustee) })).wait();
+    const wf = Waterfall__factory.connect(waterfall, trustee);
+    reserveAtClose = (await wf.waterfallState()).reserveCents;
+    guaranteeAtClose = await wf.guaranteeCashCents();
+    await (await wf.closeOut({ nonce: await nonce(trustee) })).wait();
+
     ix = await openIndexer(chain, "lifecycle");
     await ix.indexer.syncOnce();
     server = await listen(
@@ -234,6 +246,28 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
     expect(events).to.deep.equal([{ period: 2, trigger: 1, kind: 2, breached: true }]);
     const moves = d["cashMovements"] as { from: string; amountCents: string }[];
     expect(moves.some((m) => m.from === senior && m.amountCents === claimedCents.toString())).to.equal(true);
+  });
+
+  it("indexes the close-out: the waterfall closed after period 2, its reserve and guarantee cash released", async () => {
+    const d = await data(`{
+      waterfall(id: "${waterfall}") { closedOut closedOutAfterPeriod reserveCents guaranteeCashCents }
+      auditEvents(where: { name: "DealClosedOut" }) { contract contractKind args pool { id } }
+    }`);
+    expect(d["waterfall"]).to.deep.equal({
+      closedOut: true,
+      closedOutAfterPeriod: 2,
+      reserveCents: "0",
+      guaranteeCashCents: "0",
+    });
+    const events = d["auditEvents"] as { contract: string; contractKind: string; args: string; pool: { id: string } }[];
+    expect(events).to.have.length(1);
+    expect(events[0]?.contract).to.equal(waterfall);
+    expect(events[0]?.contractKind).to.equal("Waterfall");
+    expect(events[0]?.pool.id).to.equal(pool);
+    const args = JSON.parse(events[0]?.args ?? "{}") as Record<string, string>;
+    expect(args["lastPeriod"]).to.equal("2");
+    expect(args["reserveReleasedCents"]).to.equal(reserveAtClose.toString());
+    expect(args["guaranteeReleasedCents"]).to.equal(guaranteeAtClose.toString());
   });
 
   it("indexes the DvP trade (positions move) and the cancelled order", async () => {

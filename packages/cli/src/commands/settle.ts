@@ -16,11 +16,12 @@ import { CliError, EXIT } from "../errors";
 import { type CliIo } from "../io";
 import { rpcUrlOf, withRpcOption } from "../chain";
 import { parseOptions } from "./parse-options";
+import { registerCloseOutCommand } from "./settle-close-out";
 
 const optionsSchema = z.strictObject({
   rpcUrl: z.string().optional(),
   waterfall: z.string().refine((value) => settlement.isAddressText(value), "expected a 0x-prefixed 20-byte address"),
-  period: z.coerce.number().int().min(1).max(4_294_967_295),
+  period: z.string("expected --period <n> (required)").pipe(z.coerce.number<string>().int().min(1).max(4_294_967_295)),
   indexBps: z.coerce.number().int().min(0).max(100_000).default(0),
   keyEnv: z
     .string()
@@ -82,8 +83,10 @@ export function registerSettleCommand(program: Command, io: CliIo, setExitCode: 
   const command = program
     .command("settle")
     .description("run a period's waterfall on chain and verify it against the engine to the cent")
-    .requiredOption("--waterfall <address>", "the deal's Waterfall contract")
-    .requiredOption("--period <n>", "the period to settle (the waterfall's last period + 1)")
+    // Required, but checked by the options schema: commander would demand a parent's required options of the
+    // `close-out` subcommand too.
+    .option("--waterfall <address>", "the deal's Waterfall contract (required)")
+    .option("--period <n>", "the period to settle (the waterfall's last period + 1; required)")
     .option("--index-bps <n>", "the floating-rate index of the period, in basis points", "0")
     .option("--key-env <name>", "environment variable holding the trustee's key", "ABS_TRUSTEE_KEY")
     .option("--out <dir>", "directory of the settlement report (JSON and table)", "settlement-reports")
@@ -93,4 +96,7 @@ export function registerSettleCommand(program: Command, io: CliIo, setExitCode: 
   withRpcOption(command).action(async (raw: unknown) => {
     setExitCode(await run(raw, io));
   });
+  // `settle`'s own options are read before a subcommand only (with the program's), so `close-out` gets its own.
+  command.enablePositionalOptions();
+  registerCloseOutCommand(command, io, setExitCode);
 }

@@ -1,3 +1,4 @@
+export { closeOutDeal, type CloseOutReport } from "./close-out";
 export { SettlementError, type SettlementErrorCode } from "./errors";
 export {
   connectRunner,

@@ -193,7 +193,7 @@ export async function settlePeriod(request: SettleRequest, deps: SettleDeps): Pr
 }
 
 /** The custom error (name and arguments) a reverted call carries, or the error's message. */
-function describeRevert(waterfall: Contract, error: unknown): string {
+export function describeRevert(waterfall: Contract, error: unknown): string {
   if (typeof error === "object" && error !== null && "data" in error && typeof error.data === "string") {
     const parsed = waterfall.interface.parseError(error.data);
     if (parsed) return `${parsed.name}(${parsed.args.map(String).join(", ")})`;

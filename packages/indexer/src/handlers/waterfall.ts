@@ -76,13 +76,18 @@ const waterfallCreated: EventHandler = async (ctx) => {
     reserveCents: "0",
     cleanUpFactorRay: null,
     cleanUpExercisedAfterPeriod: null,
+    closedOut: false,
+    closedOutAfterPeriod: null,
   });
   await ctx.follow(waterfall, "Waterfall");
   ctx.audit.pool = a.str("pool");
   ctx.audit.actor = a.str("trustee");
 };
 
-async function updateWaterfall(ctx: HandlerContext, fields: Record<string, string | number | null>): Promise<string> {
+async function updateWaterfall(
+  ctx: HandlerContext,
+  fields: Record<string, string | number | boolean | null>,
+): Promise<string> {
   const w = await load(ctx.store, "Waterfall", ctx.log.address);
   await ctx.store.set("Waterfall", ctx.log.address, { ...w, ...fields });
   const pool = w["pool"];
@@ -259,6 +264,17 @@ const cleanUpCallExercised: EventHandler = async (ctx) => {
   await updateWaterfall(ctx, { cleanUpExercisedAfterPeriod: ctx.args.int("lastPeriod") });
 };
 
+// The released amounts become the payees' credits (the AuditEvent keeps them); the reserve and guarantee cash are 0.
+const dealClosedOut: EventHandler = async (ctx) => {
+  await updateWaterfall(ctx, {
+    closedOut: true,
+    closedOutAfterPeriod: ctx.args.int("lastPeriod"),
+    guaranteeCashCents: "0",
+    reserveCents: "0",
+  });
+  ctx.audit.actor = ctx.args.str("trustee");
+};
+
 export const waterfallFactoryHandlers = { WaterfallCreated: waterfallCreated };
 export const waterfallHandlers = {
   WaterfallConfigured: configured,
@@ -268,4 +284,5 @@ export const waterfallHandlers = {
   TriggerCured: triggerChanged(false),
   CleanUpCallSet: cleanUpCallSet,
   CleanUpCallExercised: cleanUpCallExercised,
+  DealClosedOut: dealClosedOut,
 };

@@ -1,0 +1,73 @@
+/**
+ * `abs settle close-out --waterfall ADDRESS [--rpc-url URL]`: the trustee's close-out of a deal whose pool is
+ * Redeemed, a thin shell over `@abs/core`'s `settlement.closeOutDeal`: runs `Waterfall.closeOut` with the trustee's
+ * key (read from the environment variable named by --key-env), checks that the guarantor's committed cash, the
+ * reserve and the collections held were released exactly and that the waterfall now holds only its payables, and
+ * prints what was released. Exit 0 when verified, 1 on a failure or a mismatch, 2 on a usage error.
+ */
+import { type Command } from "commander";
+import { z } from "zod";
+import { formatCents, settlement } from "@abs/core";
+import { CliError, EXIT } from "../errors";
+import { type CliIo } from "../io";
+import { rpcUrlOf, withRpcOption } from "../chain";
+import { parseOptions } from "./parse-options";
+
+const optionsSchema = z.strictObject({
+  rpcUrl: z.string().optional(),
+  waterfall: z.string().refine((value) => settlement.isAddressText(value), "expected a 0x-prefixed 20-byte address"),
+  keyEnv: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, "expected an environment variable name")
+    .default("ABS_TRUSTEE_KEY"),
+  json: z.boolean().default(false),
+});
+
+const HEX_KEY = /^0x[0-9a-fA-F]{64}$/;
+
+async function run(raw: unknown, io: CliIo): Promise<number> {
+  const options = parseOptions(optionsSchema, raw);
+  const key = io.env[options.keyEnv];
+  if (key === undefined || !HEX_KEY.test(key)) {
+    throw new CliError(
+      "USAGE",
+      `Missing trustee key: expected ${options.keyEnv} to hold a 0x-prefixed 32-byte hex key, found ${key === undefined ? "nothing" : "another value"}`,
+    );
+  }
+  const connection = settlement.connectRunner(rpcUrlOf(options.rpcUrl, io), key);
+  try {
+    const report = await settlement.closeOutDeal({ waterfall: options.waterfall }, { runner: connection.runner });
+    if (options.json) {
+      io.stdout.write(`${JSON.stringify(report, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
+    } else {
+      io.stdout.write(
+        `closed out after period ${report.lastPeriod}: guarantee ${formatCents(report.guaranteeReleasedCents)} ` +
+          `to ${report.guarantor}; reserve ${formatCents(report.reserveReleasedCents)} + collections ` +
+          `${formatCents(report.collectionsReleasedCents)} to ${report.equityHolder}; cash held = payables = ` +
+          `${formatCents(report.payablesCents)} (tx ${report.transactionHash})\n`,
+      );
+    }
+    return EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof settlement.SettlementError)) throw error;
+    io.stderr.write(`abs settle close-out: ${error.message} (${error.code})\n`);
+    for (const line of error.mismatches) io.stderr.write(`  ${line}\n`);
+    return EXIT.failure;
+  } finally {
+    connection.close();
+  }
+}
+
+/** Registers `close-out` under `abs settle`. */
+export function registerCloseOutCommand(settle: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  const command = settle
+    .command("close-out")
+    .description("close a redeemed deal's waterfall out: release the guarantee cash, the reserve and the collections")
+    .requiredOption("--waterfall <address>", "the deal's Waterfall contract")
+    .option("--key-env <name>", "environment variable holding the trustee's key", "ABS_TRUSTEE_KEY")
+    .option("--json", "print the close-out report as JSON on stdout", false)
+    .addHelpText("after", "\nExit codes: 0 verified, 1 failure or mismatch, 2 usage error.");
+  withRpcOption(command).action(async (raw: unknown) => {
+    setExitCode(await run(raw, io));
+  });
+}
