@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { scanBlockBatch } from "./block-scan";
 import { RpcError } from "./errors";
 
 /** A raw log as eth_getLogs returns it (hex quantities). */
@@ -56,40 +55,25 @@ export class JsonRpcClient {
 
   async batch(calls: { method: string; params: unknown[] }[]): Promise<unknown[]> {
     if (calls.length === 0) return [];
-    const { first, text } = await this.post(calls);
-    return this.answers(calls, first, text);
-  }
-
-  /** Send a batch; the answer's text and the id of its first call. */
-  private async post(calls: { method: string; params: unknown[] }[]): Promise<{ first: number; text: string }> {
     const first = this.nextId;
     this.nextId += calls.length;
     const body = calls.map((c, i) => ({ jsonrpc: "2.0", id: first + i, method: c.method, params: c.params }));
+    let text: string;
     try {
       const res = await fetch(this.url, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
       });
-      const text = await res.text();
+      text = await res.text();
       if (!res.ok) throw new Error(`HTTP ${res.status}: ${text.slice(0, 200)}`);
-      return { first, text };
     } catch (cause) {
       throw new RpcError("RPC_FAILED", `JSON-RPC ${calls[0]?.method ?? ""} to ${this.url} failed`, {
         cause,
         retryable: true,
       });
     }
-  }
-
-  /** The results of a batch's answer in the order of `calls`, parsed and checked. */
-  private answers(calls: { method: string; params: unknown[] }[], first: number, text: string): unknown[] {
-    let answer: unknown;
-    try {
-      answer = JSON.parse(text);
-    } catch (cause) {
-      throw new RpcError("RPC_RESPONSE_INVALID", `JSON-RPC answer is not JSON: ${text.slice(0, 200)}`, { cause });
-    }
+    const answer: unknown = JSON.parse(text);
     // Checked by hand (zod only explains a failure): zod copies every answer, blocks included.
     if (!Array.isArray(answer) || !answer.every(isResponse)) {
       const parsed = z.array(responseSchema).safeParse(answer);
@@ -139,21 +123,9 @@ export class JsonRpcClient {
 
   /** Blocks by number in one JSON-RPC batch; `withTxs` adds each transaction's sender. */
   async getBlocks(numbers: number[], withTxs: boolean): Promise<BlockInfo[]> {
-    if (numbers.length === 0) return [];
-    const calls = numbers.map((n) => ({ method: "eth_getBlockByNumber", params: [hex(n), withTxs] }));
-    const { first, text } = await this.post(calls);
-    // Most answers: only the fields needed, taken from the text (block-scan.ts); else the full parse.
-    const scanned = scanBlockBatch(text);
-    if (scanned) {
-      const blocks: BlockInfo[] = [];
-      for (const [i, n] of numbers.entries()) {
-        const b = scanned.get(first + i);
-        if (!b || b.number !== n) break;
-        blocks.push(b);
-      }
-      if (blocks.length === numbers.length) return blocks;
-    }
-    const results = this.answers(calls, first, text);
+    const results = await this.batch(
+      numbers.map((n) => ({ method: "eth_getBlockByNumber", params: [hex(n), withTxs] })),
+    );
     return results.map((r, i) => {
       if (!isBlock(r)) {
         const parsed = blockSchema.safeParse(r);
