@@ -8,7 +8,6 @@
  * Events are generated cheaply: eth_sendTransaction from the node's unlocked dev accounts in
  * JSON-RPC batches with automine off, one evm_mine per 500 transfers, explicit fee fields.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
@@ -22,13 +21,11 @@ import {
   AbiRegistry,
   DEFAULT_ALERT_RULES,
   DEFAULT_HANDLERS,
-  INDEXER_NODE_FLAGS,
   Indexer,
   IndexerStore,
   JsonRpcClient,
   LoanBook,
   createApp,
-  hasIndexerNodeFlags,
   listen,
   loadSchemaModel,
   sourcesFromAddressBook,
@@ -50,18 +47,6 @@ const PER_BLOCK = 500;
 const transferAbi = new Interface(["function transfer(address to, uint256 amount) returns (bool)"]);
 
 async function main(): Promise<void> {
-  if (!hasIndexerNodeFlags()) {
-    // Measure the indexer as it runs (packages/indexer/src/node-flags.ts): V8 reads these flags at
-    // start-up only, so re-launch with them. The floor runs in this process too, with the same flags.
-    const register = process.execArgv.some((a) => a.includes("ts-node/register"))
-      ? []
-      : ["-r", "ts-node/register/transpile-only"];
-    const child = spawn(process.execPath, [...INDEXER_NODE_FLAGS, ...process.execArgv, ...register, __filename], {
-      stdio: "inherit",
-    });
-    const code = await new Promise<number>((resolve) => child.on("exit", (c) => resolve(c ?? 1)));
-    process.exit(code);
-  }
   const dir = mkdtempSync(path.join(tmpdir(), "abs-bench-indexer-"));
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   // 100k transactions outgrow the node's default heap; keep its last lines to report a crash.

@@ -24,7 +24,6 @@ export {
   type HandlerTable,
 } from "./handlers/context";
 export { Indexer, type IndexerDeps, type IndexerOptions } from "./indexer";
-export { INDEXER_NODE_FLAGS, hasIndexerNodeFlags } from "./node-flags";
 export { JsonRpcClient, type BlockInfo, type RawLog } from "./rpc";
 export {
   GRAPH_DIRECTIVES,

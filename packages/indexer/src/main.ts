@@ -1,14 +1,8 @@
 /** `node main.ts`: the indexer as a process, configured by ABS_INDEXER_* (see README). */
 import { parseIndexerConfig } from "./config";
-import { INDEXER_NODE_FLAGS, hasIndexerNodeFlags } from "./node-flags";
 import { startIndexerService } from "./service";
 
 async function main(): Promise<void> {
-  if (!hasIndexerNodeFlags()) {
-    console.warn(
-      `abs indexer: started without ${INDEXER_NODE_FLAGS.join(" ")}: catch-up spends more CPU in garbage collection (npm start -w @abs/indexer sets it)`,
-    );
-  }
   const config = parseIndexerConfig(process.env);
   const service = await startIndexerService({ config });
   console.log(`abs indexer: dashboard ${service.url}/  GraphQL ${service.url}/graphql`);
