@@ -102,28 +102,11 @@ export async function joinTapeFromNode(
 ): Promise<{ verified: number; refused: number }> {
   let tape;
   try {
-    tape = await fetchVerifiedTape(
-      {
-        signer: deps.signer,
-        baseUrl: deps.node.baseUrl,
-        domain: deps.domain,
-        target: deps.node.memberId,
-        pool,
-        version,
-        pageSize,
-        chain: deps.chain,
-        ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
-      },
-      (record) => nodeLoanView(pool, version, record),
+    tape = await fetchVerifiedTape({ ...pagedRequest(deps, pool, version, pageSize), chain: deps.chain }, (record) =>
+      nodeLoanView(pool, version, record),
     );
   } catch (error) {
-    if (!(error instanceof PeerRecordError)) throw error;
-    if (error.code === "PEER_REQUEST_REFUSED" && error.peerStatus === 403) throw notEntitled(deps, error);
-    const what = `tape ${version} of pool ${pool.toLowerCase()}: ${error.message}`;
-    if (error.retryable || error.code === "CHAIN_TAPE_UNAVAILABLE") {
-      throw new IndexerError("RPC_FAILED", what, { cause: error, retryable: true });
-    }
-    throw new IndexerError("RPC_RESPONSE_INVALID", what, { cause: error });
+    throw pagedRequestError(deps, error, `tape ${version} of pool ${pool.toLowerCase()}`);
   }
   const counts = book.addVerifiedTape(pool, version, tape.verified, tape.refused);
   deps.logger.info(
@@ -147,23 +130,38 @@ export async function* discoverLoanIds(
   pageSize = 1_000,
 ): AsyncGenerator<string, void, undefined> {
   try {
-    yield* listLoanIds({
-      signer: deps.signer,
-      baseUrl: deps.node.baseUrl,
-      domain: deps.domain,
-      target: deps.node.memberId,
-      pool,
-      version,
-      pageSize,
-      ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
-    });
+    yield* listLoanIds(pagedRequest(deps, pool, version, pageSize));
   } catch (error) {
-    if (!(error instanceof PeerRecordError)) throw error;
-    if (error.code === "PEER_REQUEST_REFUSED" && error.peerStatus === 403) throw notEntitled(deps, error);
-    const what = `loan ids of tape ${version} of pool ${pool.toLowerCase()}: ${error.message}`;
-    if (error.retryable) throw new IndexerError("RPC_FAILED", what, { cause: error, retryable: true });
-    throw new IndexerError("RPC_RESPONSE_INVALID", what, { cause: error });
+    throw pagedRequestError(deps, error, `loan ids of tape ${version} of pool ${pool.toLowerCase()}`);
   }
+}
+
+/** A signed, paged request for tape `version` of `pool` to the member node. */
+function pagedRequest(deps: MemberNodeDeps, pool: string, version: number, pageSize: number) {
+  return {
+    signer: deps.signer,
+    baseUrl: deps.node.baseUrl,
+    domain: deps.domain,
+    target: deps.node.memberId,
+    pool,
+    version,
+    pageSize,
+    ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+  };
+}
+
+/**
+ * A paged request's failure as the indexer reports it: NOT_ENTITLED for a 403, RPC_FAILED (retryable) when the
+ * node cannot be reached, answers 5xx or the chain's tape is not readable yet, else RPC_RESPONSE_INVALID.
+ */
+function pagedRequestError(deps: MemberNodeDeps, error: unknown, what: string): unknown {
+  if (!(error instanceof PeerRecordError)) return error;
+  if (error.code === "PEER_REQUEST_REFUSED" && error.peerStatus === 403) return notEntitled(deps, error);
+  const message = `${what}: ${error.message}`;
+  if (error.retryable || error.code === "CHAIN_TAPE_UNAVAILABLE") {
+    return new IndexerError("RPC_FAILED", message, { cause: error, retryable: true });
+  }
+  return new IndexerError("RPC_RESPONSE_INVALID", message, { cause: error });
 }
 
 function notEntitled(deps: MemberNodeDeps, error: PeerRecordError): IndexerError {

@@ -8,32 +8,22 @@
 import { type Command } from "commander";
 import { z } from "zod";
 import { formatCents, settlement } from "@abs/core";
-import { CliError, EXIT } from "../errors";
+import { EXIT } from "../errors";
 import { type CliIo } from "../io";
 import { rpcUrlOf, withRpcOption } from "../chain";
 import { parseOptions } from "./parse-options";
+import { keyEnvOption, reportSettlementFailure, trusteeKey } from "./settle-common";
 
 const optionsSchema = z.strictObject({
   rpcUrl: z.string().optional(),
   waterfall: z.string().refine((value) => settlement.isAddressText(value), "expected a 0x-prefixed 20-byte address"),
-  keyEnv: z
-    .string()
-    .regex(/^[A-Z_][A-Z0-9_]*$/, "expected an environment variable name")
-    .default("ABS_TRUSTEE_KEY"),
+  keyEnv: keyEnvOption,
   json: z.boolean().default(false),
 });
 
-const HEX_KEY = /^0x[0-9a-fA-F]{64}$/;
-
 async function run(raw: unknown, io: CliIo): Promise<number> {
   const options = parseOptions(optionsSchema, raw);
-  const key = io.env[options.keyEnv];
-  if (key === undefined || !HEX_KEY.test(key)) {
-    throw new CliError(
-      "USAGE",
-      `Missing trustee key: expected ${options.keyEnv} to hold a 0x-prefixed 32-byte hex key, found ${key === undefined ? "nothing" : "another value"}`,
-    );
-  }
+  const key = trusteeKey(io, options.keyEnv);
   const connection = settlement.connectRunner(rpcUrlOf(options.rpcUrl, io), key);
   try {
     const report = await settlement.closeOutDeal({ waterfall: options.waterfall }, { runner: connection.runner });
@@ -49,10 +39,7 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
     }
     return EXIT.ok;
   } catch (error) {
-    if (!(error instanceof settlement.SettlementError)) throw error;
-    io.stderr.write(`abs settle close-out: ${error.message} (${error.code})\n`);
-    for (const line of error.mismatches) io.stderr.write(`  ${line}\n`);
-    return EXIT.failure;
+    return reportSettlementFailure(io, "abs settle close-out", error);
   } finally {
     connection.close();
   }

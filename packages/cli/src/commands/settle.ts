@@ -12,10 +12,11 @@ import path from "node:path";
 import { type Command } from "commander";
 import { z } from "zod";
 import { settlement } from "@abs/core";
-import { CliError, EXIT } from "../errors";
+import { EXIT } from "../errors";
 import { type CliIo } from "../io";
 import { rpcUrlOf, withRpcOption } from "../chain";
 import { parseOptions } from "./parse-options";
+import { keyEnvOption, reportSettlementFailure, trusteeKey } from "./settle-common";
 import { registerCloseOutCommand } from "./settle-close-out";
 
 const optionsSchema = z.strictObject({
@@ -23,29 +24,16 @@ const optionsSchema = z.strictObject({
   waterfall: z.string().refine((value) => settlement.isAddressText(value), "expected a 0x-prefixed 20-byte address"),
   period: z.string("expected --period <n> (required)").pipe(z.coerce.number<string>().int().min(1).max(4_294_967_295)),
   indexBps: z.coerce.number().int().min(0).max(100_000).default(0),
-  keyEnv: z
-    .string()
-    .regex(/^[A-Z_][A-Z0-9_]*$/, "expected an environment variable name")
-    .default("ABS_TRUSTEE_KEY"),
+  keyEnv: keyEnvOption,
   out: z.string().min(1).default("settlement-reports"),
   dryRun: z.boolean().default(false),
   json: z.boolean().default(false),
 });
 
-const HEX_KEY = /^0x[0-9a-fA-F]{64}$/;
-
 async function run(raw: unknown, io: CliIo): Promise<number> {
   const options = parseOptions(optionsSchema, raw);
-  let key: string | undefined;
-  if (!options.dryRun) {
-    key = io.env[options.keyEnv];
-    if (key === undefined || !HEX_KEY.test(key)) {
-      throw new CliError(
-        "USAGE",
-        `Missing trustee key: expected ${options.keyEnv} to hold a 0x-prefixed 32-byte hex key, found ${key === undefined ? "nothing" : "another value"}`,
-      );
-    }
-  }
+  // A dry run only reads the chain: no key needed.
+  const key = options.dryRun ? undefined : trusteeKey(io, options.keyEnv);
   const connection = settlement.connectRunner(rpcUrlOf(options.rpcUrl, io), key);
   try {
     const report = await settlement.settlePeriod(
@@ -70,10 +58,7 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
     else io.stdout.write(`report: ${base}.json, ${base}.txt\n`);
     return EXIT.ok;
   } catch (error) {
-    if (!(error instanceof settlement.SettlementError)) throw error;
-    io.stderr.write(`abs settle: ${error.message} (${error.code})\n`);
-    for (const line of error.mismatches) io.stderr.write(`  ${line}\n`);
-    return EXIT.failure;
+    return reportSettlementFailure(io, "abs settle", error);
   } finally {
     connection.close();
   }

@@ -1,0 +1,33 @@
+/** What `abs settle` and `abs settle close-out` share: the trustee's key from the environment, and how a settlement failure is shown. */
+import { z } from "zod";
+import { settlement } from "@abs/core";
+import { CliError, EXIT } from "../errors";
+import { type CliIo } from "../io";
+
+/** `--key-env`: the name of the environment variable holding the trustee's key (never the key itself). */
+export const keyEnvOption = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, "expected an environment variable name")
+  .default("ABS_TRUSTEE_KEY");
+
+const HEX_KEY = /^0x[0-9a-fA-F]{64}$/;
+
+/** The trustee's key from the environment variable `keyEnv`; a usage error when it is missing or malformed. */
+export function trusteeKey(io: CliIo, keyEnv: string): string {
+  const key = io.env[keyEnv];
+  if (key === undefined || !HEX_KEY.test(key)) {
+    throw new CliError(
+      "USAGE",
+      `Missing trustee key: expected ${keyEnv} to hold a 0x-prefixed 32-byte hex key, found ${key === undefined ? "nothing" : "another value"}`,
+    );
+  }
+  return key;
+}
+
+/** Prints a settlement failure (its code and every mismatching field) and returns the failure exit code; rethrows anything else. */
+export function reportSettlementFailure(io: CliIo, command: string, error: unknown): number {
+  if (!(error instanceof settlement.SettlementError)) throw error;
+  io.stderr.write(`${command}: ${error.message} (${error.code})\n`);
+  for (const line of error.mismatches) io.stderr.write(`  ${line}\n`);
+  return EXIT.failure;
+}
