@@ -57,17 +57,7 @@ export async function fetchTapeFromNode(
   const outcomes: NodeLoanOutcome[] = [];
   for await (const loanId of loanIds) {
     try {
-      const verified = await fetchVerifiedLoan({
-        signer: deps.signer,
-        baseUrl: deps.node.baseUrl,
-        domain: deps.domain,
-        target: deps.node.memberId,
-        pool,
-        version,
-        loanId,
-        chain: deps.chain,
-        ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
-      });
+      const verified = await fetchVerifiedLoan({ ...tapeRequest(deps, pool, version), loanId, chain: deps.chain });
       outcomes.push({ loanId, status: "verified", record: verified.record });
     } catch (error) {
       if (!(error instanceof PeerRecordError)) throw error;
@@ -102,7 +92,7 @@ export async function joinTapeFromNode(
 ): Promise<{ verified: number; refused: number }> {
   let tape;
   try {
-    tape = await fetchVerifiedTape({ ...pagedRequest(deps, pool, version, pageSize), chain: deps.chain }, (record) =>
+    tape = await fetchVerifiedTape({ ...tapeRequest(deps, pool, version), pageSize, chain: deps.chain }, (record) =>
       nodeLoanView(pool, version, record),
     );
   } catch (error) {
@@ -130,14 +120,14 @@ export async function* discoverLoanIds(
   pageSize = 1_000,
 ): AsyncGenerator<string, void, undefined> {
   try {
-    yield* listLoanIds(pagedRequest(deps, pool, version, pageSize));
+    yield* listLoanIds({ ...tapeRequest(deps, pool, version), pageSize });
   } catch (error) {
     throw pagedRequestError(deps, error, `loan ids of tape ${version} of pool ${pool.toLowerCase()}`);
   }
 }
 
-/** A signed, paged request for tape `version` of `pool` to the member node. */
-function pagedRequest(deps: MemberNodeDeps, pool: string, version: number, pageSize: number) {
+/** The fields of a signed request about tape `version` of `pool` to the member node. */
+function tapeRequest(deps: MemberNodeDeps, pool: string, version: number) {
   return {
     signer: deps.signer,
     baseUrl: deps.node.baseUrl,
@@ -145,7 +135,6 @@ function pagedRequest(deps: MemberNodeDeps, pool: string, version: number, pageS
     target: deps.node.memberId,
     pool,
     version,
-    pageSize,
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
   };
 }

@@ -128,9 +128,13 @@ const loanParams = tapeParams.extend({
   loanId: z.string().regex(loanIdPattern, "expected a loan id of 1-64 characters A-Z a-z 0-9 . _ -"),
 });
 
-/** `?after=<loanId>&limit=<1..max>`: the keyset paging of the tape listings. */
-const pageQuery = (max: number) =>
-  z.strictObject({
+/**
+ * `?after=<loanId>&limit=<1..max>`, the keyset paging of the tape listings: a parser of a request's query into the
+ * store's page request (`limit` defaults to `defaultLimit`). A refusal quotes what was found (paging values are not
+ * personal data).
+ */
+function pageQuery(max: number, defaultLimit: number): (query: unknown) => LoanIdsPageRequest {
+  const schema = z.strictObject({
     after: z.string().regex(loanIdPattern, "expected a loan id (the `next` of the previous page)").optional(),
     limit: z
       .string()
@@ -139,24 +143,19 @@ const pageQuery = (max: number) =>
       .pipe(z.number().max(max, `expected a page size from 1 to ${max}`))
       .optional(),
   });
-const loanIdsQuery = pageQuery(MAX_LOAN_IDS_PAGE);
-const loansQuery = pageQuery(MAX_LOANS_PAGE);
-
-/** Parse a listing's query; a refusal quotes what was found (paging values are not personal data). */
-function parsePageQuery(
-  schema: ReturnType<typeof pageQuery>,
-  query: unknown,
-  max: number,
-): z.output<ReturnType<typeof pageQuery>> {
-  const parsed = schema.safeParse(query, { reportInput: true });
-  if (!parsed.success) {
-    throw new NodeError(
-      "REQUEST_INVALID",
-      `invalid query parameters: ${describeZodIssues(parsed.error, "query")}; expected ?after=<loanId>&limit=<1..${max}>`,
-    );
-  }
-  return parsed.data;
+  return (query) => {
+    const parsed = schema.safeParse(query, { reportInput: true });
+    if (!parsed.success) {
+      throw new NodeError(
+        "REQUEST_INVALID",
+        `invalid query parameters: ${describeZodIssues(parsed.error, "query")}; expected ?after=<loanId>&limit=<1..${max}>`,
+      );
+    }
+    return { after: parsed.data.after, limit: parsed.data.limit ?? defaultLimit };
+  };
 }
+const loanIdsPage = pageQuery(MAX_LOAN_IDS_PAGE, DEFAULT_LOAN_IDS_PAGE);
+const loansPage = pageQuery(MAX_LOANS_PAGE, DEFAULT_LOANS_PAGE);
 
 function parseParams<T>(schema: z.ZodType<T, unknown>, params: unknown): T {
   return parseInput(schema, params, "path parameters", (message) => new NodeError("REQUEST_INVALID", message), "");
@@ -260,11 +259,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.get("/v1/pools/:pool/tapes/:version/loan-ids", requirePeer("loan-level"), async (req, res) => {
     const { pool, version } = parseParams(tapeParams, req.params);
-    const query = parsePageQuery(loanIdsQuery, req.query, MAX_LOAN_IDS_PAGE);
-    const page = await tapes.listLoanIds(pool, version, {
-      after: query.after,
-      limit: query.limit ?? DEFAULT_LOAN_IDS_PAGE,
-    });
+    const page = await tapes.listLoanIds(pool, version, loanIdsPage(req.query));
     logger.info(
       { memberId: peerOf(req).memberId, pool: pool.toLowerCase(), version, listed: page.loanIds.length },
       "loan ids listed",
@@ -274,15 +269,15 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.get("/v1/pools/:pool/tapes/:version/loans", requirePeer("loan-level"), async (req, res) => {
     const { pool, version } = parseParams(tapeParams, req.params);
-    const query = parsePageQuery(loansQuery, req.query, MAX_LOANS_PAGE);
-    const page = await tapes.listLoans(pool, version, { after: query.after, limit: query.limit ?? DEFAULT_LOANS_PAGE });
+    const request = loansPage(req.query);
+    const page = await tapes.listLoans(pool, version, request);
     // Audit trail: who read which page of loans (loan ids are pseudonymous tape keys, not personal data).
     logger.info(
       {
         memberId: peerOf(req).memberId,
         pool: pool.toLowerCase(),
         version,
-        after: query.after,
+        after: request.after,
         served: page.loans.length,
       },
       "loans page served",

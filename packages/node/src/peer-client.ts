@@ -207,20 +207,7 @@ export interface ListLoanIdsOptions extends PeerTarget {
  * malformed or for another tape.
  */
 export async function fetchLoanIdsPage(options: ListLoanIdsOptions, after?: string): Promise<LoanIdsAnswer> {
-  const query = new URLSearchParams({ limit: String(options.pageSize ?? 1_000) });
-  if (after !== undefined) query.set("after", after);
-  const path = `/v1/pools/${options.pool}/tapes/${options.version}/loan-ids?${query.toString()}`;
-  const body = await signedGet(options, path, `the loan ids of tape ${options.version}`);
-  const parsed = loanIdsAnswer.safeParse(body);
-  if (!parsed.success) {
-    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join(".") || "(body)"))];
-    throw new PeerRecordError("PEER_RESPONSE_INVALID", `peer's loan ids answer is invalid in: ${fields.join(", ")}`);
-  }
-  const page = parsed.data;
-  if (page.version !== options.version || page.pool.toLowerCase() !== options.pool.toLowerCase()) {
-    throw new PeerRecordError("PEER_RESPONSE_INVALID", "peer's loan ids answer is for another pool or tape version");
-  }
-  return page;
+  return fetchTapePage(options, after, "loan-ids", "loan ids", loanIdsAnswer);
 }
 
 /**
@@ -277,18 +264,33 @@ export interface FetchLoansOptions extends PeerTarget {
  * PEER_RESPONSE_INVALID when the answer is malformed or for another tape.
  */
 export async function fetchLoansPage(options: FetchLoansOptions, after?: string): Promise<LoansAnswer> {
+  return fetchTapePage(options, after, "loans", "loans", loansAnswer);
+}
+
+/**
+ * One page of a tape's paged route `GET /v1/pools/:pool/tapes/:version/<route>?after=&limit=`, parsed with `schema`
+ * and checked to be for the asked pool and version. Invalid fields are named down to three levels (e.g.
+ * `loans.3.record`), never with their values.
+ */
+async function fetchTapePage<T extends { pool: string; version: number }>(
+  options: PeerTarget & { readonly pool: string; readonly version: number; readonly pageSize?: number },
+  after: string | undefined,
+  route: "loan-ids" | "loans",
+  what: string,
+  schema: z.ZodType<T>,
+): Promise<T> {
   const query = new URLSearchParams({ limit: String(options.pageSize ?? 1_000) });
   if (after !== undefined) query.set("after", after);
-  const path = `/v1/pools/${options.pool}/tapes/${options.version}/loans?${query.toString()}`;
-  const body = await signedGet(options, path, `the loans of tape ${options.version}`);
-  const parsed = loansAnswer.safeParse(body);
+  const path = `/v1/pools/${options.pool}/tapes/${options.version}/${route}?${query.toString()}`;
+  const body = await signedGet(options, path, `the ${what} of tape ${options.version}`);
+  const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.slice(0, 3).join(".") || "(body)"))];
-    throw new PeerRecordError("PEER_RESPONSE_INVALID", `peer's loans answer is invalid in: ${fields.join(", ")}`);
+    throw new PeerRecordError("PEER_RESPONSE_INVALID", `peer's ${what} answer is invalid in: ${fields.join(", ")}`);
   }
   const page = parsed.data;
   if (page.version !== options.version || page.pool.toLowerCase() !== options.pool.toLowerCase()) {
-    throw new PeerRecordError("PEER_RESPONSE_INVALID", "peer's loans answer is for another pool or tape version");
+    throw new PeerRecordError("PEER_RESPONSE_INVALID", `peer's ${what} answer is for another pool or tape version`);
   }
   return page;
 }
