@@ -130,7 +130,6 @@ export class Indexer {
             from: indexed.to + 1,
             to: fetched.to,
             logs: indexed.leftover,
-            blocks: fetched.blocks,
           });
         } else {
           done.catch(() => undefined); // awaited before the next commit, or in finally
@@ -293,7 +292,7 @@ export class Indexer {
   private async commitRange(indexed: IndexedRange): Promise<void> {
     const { store, options } = this.deps;
     const { to, toHash, writer, blockRecords } = indexed;
-    const ops = await writer.ops({ number: to, hash: toHash }, blockRecords, to - options.reorgWindow);
+    const ops = writer.ops({ number: to, hash: toHash }, blockRecords, to - options.reorgWindow);
     await store.commit(ops);
   }
 

@@ -1,4 +1,8 @@
-/** `node main.ts`: the indexer as a process, configured by ABS_INDEXER_* (see README). */
+/**
+ * `npm start -w @abs/indexer`: the indexer as a process, configured by ABS_INDEXER_* (see README), with
+ * V8's young generation at 64 MiB (`--max-semi-space-size=64`): a range's writes live until its batch
+ * lands, and fewer of them outlive a young collection (catch-up ~5-8 % faster, README benchmarks).
+ */
 import { parseIndexerConfig } from "./config";
 import { startIndexerService } from "./service";
 

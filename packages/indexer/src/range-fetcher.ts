@@ -45,7 +45,9 @@ const BLOCKS_PER_BATCH = 200;
  * split at block boundaries into ranges of at most `maxLogsPerRequest` logs (a single block may
  * exceed it), so every log fetched is used. The blocks of the next `depth` ranges (hash, time,
  * transaction senders) are fetched as soon as their logs are read. A contract followed on the way
- * (`follow`) widens what is already fetched or asked for with its logs, instead of dropping it.
+ * (`follow`) widens what is already fetched with its logs, in short requests first (how many logs
+ * it emits is unknown: one long answer would make the indexer wait for all of it), and drops the
+ * requests in flight.
  * Ranges only depend on the chain: how they are cut does not change what is indexed (IDX-1).
  */
 export class RangeFetcher {
@@ -53,11 +55,17 @@ export class RangeFetcher {
   private readonly requests: Promise<Part[]>[] = [];
   /** Parts of the answer being consumed */
   private parts: Part[] = [];
+  /** Fetched logs still to widen with contracts followed since: returned before `requests` */
+  private widening: Widening | undefined;
   private nextFrom: number;
   /** Parts whose blocks were asked for and that next() has not returned yet */
   private blocksAhead = 0;
   /** Until the first answer of this fetcher arrives, the density is a guess: one request at a time. */
   private calibrated = false;
+  /** Requests whose answers `follow` dropped, still settling (close() waits for them) */
+  private readonly dropped: Promise<Part[]>[] = [];
+  /** Counts `follow` calls: an answer asked for before the last one is dropped */
+  private generation = 0;
   span: number;
 
   constructor(private readonly o: RangeFetcherOptions) {
@@ -68,83 +76,146 @@ export class RangeFetcher {
   /** The next range in block order; undefined once the target is reached. */
   async next(): Promise<FetchedRange | undefined> {
     while (this.parts.length === 0) {
+      if (this.widening) {
+        this.parts = await this.nextWidened(this.widening);
+        continue;
+      }
       this.fill();
       const first = this.requests.shift();
       if (!first) return undefined;
       this.parts = await first;
     }
-    this.fill();
+    if (!this.widening) this.fill();
     // Blocks (each a few hundred KB with its transactions) are fetched for the next `depth` parts only.
     const head = this.parts[0];
     if (head) this.startBlocks(head, true);
     for (const p of this.parts) if (!this.startBlocks(p)) break;
     const part = this.parts.shift();
     if (!part?.blocks) return undefined;
-    this.blocksAhead--;
+    this.blocksAhead = Math.max(0, this.blocksAhead - 1);
     return { from: part.from, to: part.to, logs: part.logs, blocks: await part.blocks };
   }
 
   /**
-   * Follow more contracts from block `leftover.from` (or the next range) on: every range not yet
-   * returned, fetched or in flight, gets their logs as well, and later requests ask for them.
-   * `leftover` is the rest of the range being indexed, after the block that created them.
+   * Follow more contracts from the block after the one that created them (`rest.from`) on. What is
+   * fetched and not returned yet (`rest`, the rest of the range being indexed, and the parts ahead)
+   * is widened with their logs in growing chunks (`nextWidened`); requests in flight are dropped,
+   * and requests after the widening ask for every contract.
    */
-  follow(
-    added: string[],
-    leftover?: { from: number; to: number; logs: QueuedLog[]; blocks: Map<number, BlockInfo> },
-  ): void {
+  follow(added: string[], rest: { from: number; to: number; logs: QueuedLog[] }): void {
     this.o.addresses.push(...added);
+    // Everything fetched and not returned yet: the rest of the range being indexed, the parts of
+    // the answer being consumed and what an earlier widening has not returned (its contracts are
+    // asked for again over all of it; `widen` drops the logs it already has).
     const queued = this.parts.splice(0);
-    if (leftover && leftover.from <= leftover.to) {
-      queued.unshift({ ...leftover, blocks: Promise.resolve(leftover.blocks) });
-      this.blocksAhead++;
+    this.blocksAhead = 0; // the blocks of what is widened are asked for again with its new logs
+    const spans: [number, number][] = queued.map((p) => [p.from, p.to]);
+    if (rest.from <= rest.to) spans.unshift([rest.from, rest.to]);
+    const logs = [...rest.logs, ...queued.flatMap((p) => p.logs)];
+    const contracts = [...added];
+    const earlier = this.widening;
+    if (earlier) {
+      spans.push([earlier.pending[0]?.from ?? earlier.from, earlier.to]);
+      logs.push(...earlier.pending.flatMap((c) => c.logs), ...earlier.logs.slice(earlier.taken));
+      contracts.push(...earlier.added);
     }
-    const answers = [Promise.resolve(queued), ...this.requests.splice(0)];
-    for (const answer of answers) {
-      const widened = answer.then((parts) => this.widen(parts, added));
-      widened.catch(() => undefined); // rethrown by next(), or dropped by close()
-      this.requests.push(widened);
+    this.widening = undefined;
+    const from = spans[0]?.[0];
+    const to = spans[spans.length - 1]?.[1] ?? -1;
+    if (from !== undefined && from <= to) {
+      let finish = () => undefined as void;
+      const done = new Promise<void>((resolve) => (finish = resolve));
+      this.widening = { from, to, logs, taken: 0, added: contracts, size: 1, probing: true, pending: [], done, finish };
+    }
+    earlier?.finish();
+    // Requests in flight are dropped (their blocks are asked for again, with every contract, once
+    // the widening has shown how dense the new contracts' logs are): waiting for them and widening
+    // them would leave the node busy behind a long answer.
+    this.dropped.push(...this.requests.splice(0));
+    this.generation++;
+    this.nextFrom = Math.max(to, rest.to) + 1;
+    if (!this.widening) {
+      this.span = 1;
+      this.calibrated = false;
     }
   }
 
   /**
-   * Parts (consecutive) with the logs of `added` contracts merged in (one request), each split again
-   * at the limit; the first of each keeps the part's blocks (plus those of its new logs), if asked for.
+   * The next chunk of the widening. Chunks span 1, 2, 4, ... blocks, one at a time, until the
+   * density seen bounds them (see `spanFor`); then `depth` chunks of that span are asked for ahead.
    */
-  private async widen(parts: Part[], added: string[]): Promise<Part[]> {
-    const { rpc, timings } = this.o;
-    const first = parts[0];
-    const last = parts[parts.length - 1];
-    if (!first || !last) return parts;
-    const t0 = performance.now();
-    const extra = (await rpc.getLogs(first.from, last.to, added)).map(toQueuedLog);
-    timings.logs += performance.now() - t0;
-    if (extra.length === 0) return parts;
-    const out: Part[] = [];
-    let e = 0;
-    for (const part of parts) {
-      const mine: QueuedLog[] = [];
-      while (e < extra.length && (extra[e]?.blockNumber ?? Infinity) <= part.to) mine.push(extra[e++] as QueuedLog);
-      if (mine.length === 0) {
-        out.push(part);
-        continue;
-      }
-      const logs = part.logs.concat(mine).sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
-      const split = this.split(part.from, part.to, logs);
-      const head = split[0];
-      if (part.blocks && head) {
-        head.blocks = part.blocks.then(async (known) => {
-          const missing = [...new Set(head.logs.map((l) => l.blockNumber).concat(head.to))].filter(
-            (n) => !known.has(n),
-          );
-          if (missing.length > 0) for (const b of await rpc.getBlocks(missing, true)) known.set(b.number, b);
-          return known;
-        });
-        head.blocks.catch(() => undefined);
-      }
-      out.push(...split);
+  private async nextWidened(w: Widening): Promise<Part[]> {
+    this.askChunks(w);
+    const chunk = w.pending.shift();
+    if (!chunk) {
+      this.widening = undefined;
+      w.finish();
+      return [];
     }
-    return out;
+    const parts = await chunk.answer;
+    const span = this.spanFor(parts.flatMap((p) => p.logs));
+    if (span < w.size * 2) w.probing = false;
+    w.size = Math.min(w.size * 2, span);
+    this.askChunks(w);
+    if (w.from > w.to) {
+      // Every chunk is asked for: later requests (every contract) go on at the chunks' span.
+      this.span = w.size;
+      this.fill();
+    }
+    if (w.pending.length === 0) {
+      this.widening = undefined;
+      w.finish();
+    }
+    return parts;
+  }
+
+  private askChunks(w: Widening): void {
+    while (w.from <= w.to && w.pending.length < (w.probing ? 1 : this.o.depth)) {
+      const from = w.from;
+      const to = Math.min(w.to, from + w.size - 1);
+      const start = w.taken;
+      while (w.taken < w.logs.length && (w.logs[w.taken]?.blockNumber ?? Infinity) <= to) w.taken++;
+      const logs = w.logs.slice(start, w.taken);
+      w.from = to + 1;
+      const generation = this.generation;
+      const answer = this.widen(from, to, logs, w.added).then((parts) => {
+        // Blocks as soon as the chunk is known, unless a later `follow` took the widening over.
+        if (generation === this.generation) for (const p of parts) this.startBlocks(p, true);
+        return parts;
+      });
+      answer.catch(() => undefined); // rethrown by next(), or dropped by close()
+      w.pending.push({ from, logs, answer });
+    }
+  }
+
+  /**
+   * Blocks [from, to] with their fetched `logs` and those of the `added` contracts (one request), in
+   * parts at the limit. A contract asked for again (a widening taken over by a later one) comes once.
+   */
+  private async widen(from: number, to: number, logs: QueuedLog[], added: string[]): Promise<Part[]> {
+    const { rpc, timings } = this.o;
+    const t0 = performance.now();
+    const extra = (await rpc.getLogs(from, to, added)).map(toQueuedLog);
+    timings.logs += performance.now() - t0;
+    const merged = logs.concat(extra).sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+    const unique = merged.filter(
+      (l, i) => i === 0 || l.blockNumber !== merged[i - 1]?.blockNumber || l.logIndex !== merged[i - 1]?.logIndex,
+    );
+    return this.split(from, to, unique);
+  }
+
+  /**
+   * Blocks per request that aim at 80 % of the request limit, if blocks are as dense as the densest
+   * block of `logs` (in block order): activity starts suddenly, and an average over quiet blocks
+   * would ask for far too many logs at once.
+   */
+  private spanFor(logs: QueuedLog[]): number {
+    let densest = 0;
+    for (let i = 0, run = 0; i < logs.length; i++) {
+      run = i > 0 && logs[i]?.blockNumber === logs[i - 1]?.blockNumber ? run + 1 : 1;
+      densest = Math.max(densest, run);
+    }
+    return Math.max(1, Math.min(100_000, Math.floor((this.o.maxLogsPerRequest * 0.8) / Math.max(1, densest))));
   }
 
   /** Whole blocks [from, to] in parts of at most `maxLogsPerRequest` logs (a block over it is a part alone). */
@@ -173,9 +244,14 @@ export class RangeFetcher {
   /** Wait for the requests still in flight (their answers are dropped). */
   async close(): Promise<void> {
     this.nextFrom = this.o.target + 1;
+    const w = this.widening;
+    this.widening = undefined;
+    w?.finish();
+    await Promise.allSettled(w?.pending.map((c) => c.answer) ?? []);
     const parts = this.parts.splice(0);
     await Promise.allSettled(this.requests.splice(0));
     await Promise.allSettled(parts.map((p) => p.blocks));
+    await Promise.allSettled(this.dropped.splice(0));
   }
 
   private fill(): void {
@@ -191,13 +267,13 @@ export class RangeFetcher {
   }
 
   private async fetchLogs(from: number, to: number): Promise<Part[]> {
-    const { rpc, addresses, maxLogsPerRequest, timings } = this.o;
+    const { rpc, addresses, timings } = this.o;
     const t0 = performance.now();
+    const generation = this.generation;
     const logs = (await rpc.getLogs(from, to, addresses)).map(toQueuedLog);
     timings.logs += performance.now() - t0;
-    // Aim at 80 % of the limit; grow at most 2x a step so one answer never balloons.
-    const wanted = Math.floor(((to - from + 1) * maxLogsPerRequest * 0.8) / Math.max(1, logs.length));
-    this.span = Math.max(1, Math.min(100_000, wanted, this.span * 2));
+    if (generation !== this.generation) return []; // dropped by follow: nothing of it is used
+    this.span = Math.min(this.spanFor(logs), this.span * 2); // grow at most 2x a step
     this.calibrated = true;
     const parts = this.split(from, to, logs);
     if (this.parts.length === 0) for (const p of parts) if (!this.startBlocks(p)) break;
@@ -233,6 +309,26 @@ export class RangeFetcher {
     part.blocks.catch(() => undefined); // rethrown by next(), or dropped by close()
     return true;
   }
+}
+
+/** Fetched logs [first block, to] being widened with the logs of `added` contracts, chunk by chunk. */
+interface Widening {
+  /** First block not asked for yet */
+  from: number;
+  to: number;
+  /** The fetched logs; those before `taken` are in a chunk asked for */
+  logs: QueuedLog[];
+  taken: number;
+  added: string[];
+  /** Blocks of the next chunk */
+  size: number;
+  /** Chunks still grow 2x a step, one at a time */
+  probing: boolean;
+  /** Chunks asked for and not returned, in block order, with their fetched logs */
+  pending: { from: number; logs: QueuedLog[]; answer: Promise<Part[]> }[];
+  /** Resolves when the widening is over (done, or taken over by a later one) */
+  done: Promise<void>;
+  finish: () => void;
 }
 
 interface Part {

@@ -64,7 +64,8 @@ type Sub = AbstractSublevel<Level<string, string>, string | Buffer | Uint8Array,
 
 /**
  * The indexer's LevelDB. One sublevel per entity type for current values (`e.<Type>`), one for the
- * versions of mutable entities (`h.<Type>`, key `id@block`) answering `block: {number}` queries, one
+ * superseded versions of mutable entities (`h.<Type>`, key `id@block` of the block that wrote the
+ * version; the current one is only in `e.`) answering `block: {number}` queries, one
  * per reference field (`x.<Type>.<field>`, key `refId|id`), plus `blocks` (hash and time of every
  * block that had indexed logs), `undo` (per-block previous values of every key a block wrote, kept
  * for the reorg window) and `meta` (the checkpoint). Every block range is one `batch`.
@@ -77,6 +78,8 @@ export class IndexerStore {
   private readonly decoded = new Map<string, EntityData>();
   /** LevelDB reads that missed the cache (a catch-up figure). */
   reads = 0;
+  /** Keys of the `undo` sublevel (blocks in the reorg window): see undoKeysBelow */
+  private readonly undoKeys = new Set<string>();
 
   private constructor(
     readonly db: Level<string, string>,
@@ -84,9 +87,17 @@ export class IndexerStore {
   ) {}
 
   static async open(location: string, model: SchemaModel): Promise<IndexerStore> {
-    const db = new Level<string, string>(location, { keyEncoding: "utf8", valueEncoding: "utf8" });
+    // A 64 MiB write buffer (LevelDB's default is 4 MiB): a catch-up writes a few MiB per range, and
+    // fewer, larger level-0 files mean less compaction competing with the indexer for the CPU.
+    const db = new Level<string, string>(location, {
+      keyEncoding: "utf8",
+      valueEncoding: "utf8",
+      writeBufferSize: 64 * 2 ** 20,
+    });
     await db.open();
-    return new IndexerStore(db, model);
+    const store = new IndexerStore(db, model);
+    for await (const k of store.sub("undo").keys()) store.undoKeys.add(k);
+    return store;
   }
 
   async close(): Promise<void> {
@@ -167,11 +178,30 @@ export class IndexerStore {
 
   /** The entity as of the end of block `n` (time travel). */
   async getAt(type: string, id: string, n: number): Promise<EntityData | undefined> {
-    const model = this.entityModel(type);
-    if (model.immutable) {
-      const e = await this.get(type, id);
-      return e && Number(e["_b"]) <= n ? e : undefined;
+    const current = await this.get(type, id);
+    if (!current) return undefined;
+    if (Number(current["_b"]) <= n) return current;
+    return this.entityModel(type).immutable ? undefined : this.supersededAt(type, id, n);
+  }
+
+  /** Every entity of a type, current or as of block `n`. */
+  async *all(type: string, n?: number): AsyncGenerator<EntityData> {
+    const mutable = !this.entityModel(type).immutable;
+    for await (const v of this.sub("e." + type).values()) {
+      const e = decodeEntity(v, type);
+      if (n === undefined || Number(e["_b"]) <= n) yield e;
+      else if (mutable) {
+        const then = await this.supersededAt(type, String(e["id"]), n);
+        if (then) yield then;
+      }
     }
+  }
+
+  /**
+   * The version of a mutable entity at the end of block `n` when its current version is later:
+   * `h.<Type>` keeps each superseded version under the block that wrote it.
+   */
+  private async supersededAt(type: string, id: string, n: number): Promise<EntityData | undefined> {
     for await (const v of this.sub("h." + type).values({
       gte: id + "@",
       lte: id + "@" + padBlock(n),
@@ -181,33 +211,6 @@ export class IndexerStore {
       return v === "null" ? undefined : decodeEntity(v, `${type} ${id}@${n}`);
     }
     return undefined;
-  }
-
-  /** Every entity of a type, current or as of block `n`. */
-  async *all(type: string, n?: number): AsyncGenerator<EntityData> {
-    const model = this.entityModel(type);
-    if (n === undefined || model.immutable) {
-      for await (const v of this.sub("e." + type).values()) {
-        const e = decodeEntity(v, type);
-        if (n === undefined || Number(e["_b"]) <= n) yield e;
-      }
-      return;
-    }
-    // Versions sort by id then block: keep the last version <= n of each id.
-    let currentId: string | undefined;
-    let best: string | undefined;
-    const limit = padBlock(n);
-    for await (const [k, v] of this.sub("h." + type).iterator()) {
-      const at = k.lastIndexOf("@");
-      const id = k.slice(0, at);
-      if (id !== currentId) {
-        if (best !== undefined && best !== "null") yield decodeEntity(best, type);
-        currentId = id;
-        best = undefined;
-      }
-      if (k.slice(at + 1) <= limit) best = v;
-    }
-    if (best !== undefined && best !== "null") yield decodeEntity(best, type);
   }
 
   /** Ids of the entities of `type` whose reference `field` is `refId` (current state). */
@@ -231,17 +234,29 @@ export class IndexerStore {
   async commit(ops: BatchOp[]): Promise<void> {
     // Keys prefixed by hand (the sublevels' own prefixes, so the same bytes): abstract-level's
     // per-operation sublevel handling costs more than LevelDB's write (a catch-up figure).
-    await this.db.batch(
-      ops.map((op) => {
-        const key = this.sub(op.sub).prefix + op.key;
-        return op.value === null ? { type: "del" as const, key } : { type: "put" as const, key, value: op.value };
-      }),
-    );
+    const batch = this.db.batch();
+    for (const op of ops) {
+      const key = this.sub(op.sub).prefix + op.key;
+      if (op.value === null) batch.del(key);
+      else batch.put(key, op.value);
+    }
+    await batch.write();
+    for (const op of ops) {
+      if (op.sub !== "undo") continue;
+      if (op.value === null) this.undoKeys.delete(op.key);
+      else this.undoKeys.add(op.key);
+    }
     // Cache committed values of mutable entities only: immutable ones are written once, rarely read.
     if (this.cache.size > 200_000) this.clearCache();
     for (const op of ops) {
       if (op.sub.startsWith("e.") && !this.entityModel(op.sub.slice(2)).immutable) {
         const cacheKey = op.sub + "\u0000" + op.key;
+        if (op.created) {
+          // A per-log record (a Transfer, a Claim): rarely read again, so not kept in memory.
+          this.cache.delete(cacheKey);
+          this.decoded.delete(cacheKey);
+          continue;
+        }
         this.cache.set(cacheKey, op.value);
         if (op.data && op.value !== null) this.decoded.set(cacheKey, op.data);
         else this.decoded.delete(cacheKey);
@@ -263,10 +278,14 @@ export class IndexerStore {
     return out;
   }
 
-  async undoKeysBelow(n: number): Promise<string[]> {
-    const out: string[] = [];
-    for await (const k of this.sub("undo").keys({ lt: padBlock(n) })) out.push(k);
-    return out;
+  /**
+   * Keys of the undo records of blocks < n, in order. From memory (the undo keys are loaded at open
+   * and kept by `commit`): an iterator here would hold a range's batch until the handlers of the
+   * next range let its callback run, so the write would not overlap them.
+   */
+  undoKeysBelow(n: number): string[] {
+    const limit = padBlock(n);
+    return [...this.undoKeys].filter((k) => k < limit).sort();
   }
 
   /** Every key and value of the database in key order: the byte-for-byte state. */
@@ -283,7 +302,9 @@ export interface BatchOp {
   /** null deletes */
   value: string | null;
   /** The entity `value` encodes (entity writes only; not stored, feeds the decoded cache) */
-  data?: EntityData;
+  data?: EntityData | undefined;
+  /** Written by `create` (a new per-log record): the store does not cache it */
+  created?: boolean;
 }
 
 /** A write collected by a BlockWriter, with the block that made it. */
@@ -419,10 +440,16 @@ export class BlockWriter {
     }
     const entity = withKeys(type, data, id, this.block);
     const value = JSON.stringify(entity);
-    this.record({ sub, key: id, value, data: entity, block: this.block }, prevText);
-    if (!model.immutable) await this.write("h." + type, id + "@" + padBlock(this.block), value, true);
-    if (model.indexed.length === 0) return;
+    // Decoded forms are kept for the entities read again (mutable, not per-log): fewer live objects.
+    const kept = knownAbsent ? undefined : entity;
+    this.record({ sub, key: id, value, data: kept, block: this.block, created: isNew }, prevText);
     if (prevText !== null && !prevData) prevData = decodeEntity(prevText, `${type} ${id}`);
+    // The version this one supersedes is kept for time travel, unless the same block wrote it.
+    const prevBlock = prevData?.["_b"];
+    if (typeof prevBlock === "number" && prevBlock < this.block && prevText !== null) {
+      await this.write("h." + type, id + "@" + padBlock(prevBlock), prevText, true);
+    }
+    if (model.indexed.length === 0) return;
     for (const ref of model.indexed) {
       const before = prevData?.[ref.name];
       const after = data[ref.name];
@@ -433,13 +460,13 @@ export class BlockWriter {
   }
 
   /** Everything to commit: entity writes, undo records, block records, the checkpoint, pruned undo. */
-  async ops(checkpoint: Checkpoint, blocks: Map<number, BlockRecord>, pruneUndoBelow: number): Promise<BatchOp[]> {
+  ops(checkpoint: Checkpoint, blocks: Map<number, BlockRecord>, pruneUndoBelow: number): BatchOp[] {
     const out: BatchOp[] = [];
     for (const writes of this.overlay.values()) for (const op of writes.values()) out.push(op);
     for (const [n, rec] of this.undo) out.push({ sub: "undo", key: padBlock(n), value: JSON.stringify(rec) });
     for (const [n, b] of blocks) out.push({ sub: "blocks", key: padBlock(n), value: JSON.stringify(b) });
     out.push({ sub: "meta", key: "checkpoint", value: JSON.stringify(checkpoint) });
-    for (const key of await this.store.undoKeysBelow(pruneUndoBelow)) out.push({ sub: "undo", key, value: null });
+    for (const key of this.store.undoKeysBelow(pruneUndoBelow)) out.push({ sub: "undo", key, value: null });
     return out;
   }
 }
