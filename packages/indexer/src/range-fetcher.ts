@@ -276,7 +276,7 @@ export class RangeFetcher {
     this.span = Math.min(this.spanFor(logs), this.span * 2); // grow at most 2x a step
     this.calibrated = true;
     const parts = this.split(from, to, logs);
-    if (this.parts.length === 0) for (const p of parts) if (!this.startBlocks(p)) break;
+    for (const p of parts) if (!this.startBlocks(p)) break;
     return parts;
   }
 

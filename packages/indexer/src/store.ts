@@ -92,7 +92,7 @@ export class IndexerStore {
     const db = new Level<string, string>(location, {
       keyEncoding: "utf8",
       valueEncoding: "utf8",
-      writeBufferSize: 64 * 2 ** 20,
+      writeBufferSize: Number(process.env["WB"] ?? 64) * 2 ** 20,
     });
     await db.open();
     const store = new IndexerStore(db, model);
@@ -307,6 +307,27 @@ export interface BatchOp {
   created?: boolean;
 }
 
+/** A previous value: the stored text, null (absent), or a write of this batch or the one before. */
+type Previous = string | null | BatchOp;
+
+function textOf(prev: Previous): string | null {
+  return prev !== null && typeof prev === "object" ? prev.value : prev;
+}
+
+/** A mutable entity's write, JSON-encoded when first read (usually when its batch is built). */
+class EntityWrite {
+  private text: string | undefined;
+  constructor(
+    readonly sub: string,
+    readonly key: string,
+    readonly data: EntityData,
+    readonly block: number,
+  ) {}
+  get value(): string {
+    return (this.text ??= JSON.stringify(this.data));
+  }
+}
+
 /** A write collected by a BlockWriter, with the block that made it. */
 interface WrittenOp extends BatchOp {
   block: number;
@@ -319,8 +340,9 @@ interface WrittenOp extends BatchOp {
 export class BlockWriter {
   /** The latest write of each key, by sublevel then key (no concatenated keys: hashing them costs) */
   private readonly overlay = new Map<string, Map<string, WrittenOp>>();
-  /** Per block, the previous value of every key it wrote (once per key: see `record`) */
-  private readonly undo = new Map<number, [string, string, string | null][]>();
+  /** Per block, the previous value of every key it wrote (once per key: see `record`); a write of
+   * this batch or the one before stands for its value, encoded when the batch is built */
+  private readonly undo = new Map<number, [string, string, Previous][]>();
   private block = 0;
 
   constructor(
@@ -367,7 +389,7 @@ export class BlockWriter {
   }
 
   /** Record a write, and its undo record (the previous value) if it is the key's first in this block. */
-  private record(op: WrittenOp, prev: string | null): void {
+  private record(op: WrittenOp, prev: Previous): void {
     let writes = this.overlay.get(op.sub);
     if (!writes) {
       writes = new Map();
@@ -404,8 +426,8 @@ export class BlockWriter {
   async peek(type: string, id: string): Promise<Readonly<EntityData> | undefined> {
     const o = this.written("e." + type, id, false);
     if (o) {
-      if (o.value === null) return undefined;
-      return o.data ?? decodeEntity(o.value, `${type} ${id}`);
+      if (o.data) return o.data;
+      return o.value === null ? undefined : decodeEntity(o.value, `${type} ${id}`);
     }
     return this.store.peek(type, id);
   }
@@ -427,27 +449,37 @@ export class BlockWriter {
     const model = this.store.entityModel(type);
     const sub = "e." + type;
     const knownAbsent = model.immutable || isNew;
-    // The previous value, and its decoded form where one is at hand (only reference fields are read).
-    let prevText: string | null = null;
+    // The previous value (a write of this batch or the one before, or the stored text), and its
+    // decoded form where one is at hand (only reference fields and the block are read).
+    let prev: Previous = null;
     let prevData: EntityData | undefined;
     const earlier = this.written(sub, id, knownAbsent);
     if (earlier) {
-      prevText = earlier.value;
+      prev = earlier;
       prevData = earlier.data;
     } else if (!knownAbsent) {
-      prevText = (await this.store.raw(sub, id)) ?? null;
-      if (prevText !== null) prevData = this.store.decodedValue(type, id, prevText);
+      prev = (await this.store.raw(sub, id)) ?? null;
+      if (prev !== null) prevData = this.store.decodedValue(type, id, prev);
     }
     const entity = withKeys(type, data, id, this.block);
-    const value = JSON.stringify(entity);
-    // Decoded forms are kept for the entities read again (mutable, not per-log): fewer live objects.
-    const kept = knownAbsent ? undefined : entity;
-    this.record({ sub, key: id, value, data: kept, block: this.block, created: isNew }, prevText);
-    if (prevText !== null && !prevData) prevData = decodeEntity(prevText, `${type} ${id}`);
+    // A per-log record is encoded now and its decoded form dropped (fewer live objects); a mutable
+    // entity is encoded when the batch is built, once, however often the range rewrites it.
+    const op: WrittenOp = knownAbsent
+      ? { sub, key: id, value: JSON.stringify(entity), block: this.block, created: isNew }
+      : new EntityWrite(sub, id, entity, this.block);
+    this.record(op, prev);
+    if (prev !== null && !prevData) prevData = decodeEntity(textOf(prev) ?? "null", `${type} ${id}`);
     // The version this one supersedes is kept for time travel, unless the same block wrote it.
     const prevBlock = prevData?.["_b"];
-    if (typeof prevBlock === "number" && prevBlock < this.block && prevText !== null) {
-      await this.write("h." + type, id + "@" + padBlock(prevBlock), prevText, true);
+    if (typeof prevBlock === "number" && prevBlock < this.block && prev !== null) {
+      const key = id + "@" + padBlock(prevBlock);
+      const from = prev;
+      this.record(
+        typeof from === "string"
+          ? { sub: "h." + type, key, value: from, block: this.block }
+          : { sub: "h." + type, key, block: this.block, get value() { return from.value; } },
+        null,
+      );
     }
     if (model.indexed.length === 0) return;
     for (const ref of model.indexed) {
@@ -463,7 +495,10 @@ export class BlockWriter {
   ops(checkpoint: Checkpoint, blocks: Map<number, BlockRecord>, pruneUndoBelow: number): BatchOp[] {
     const out: BatchOp[] = [];
     for (const writes of this.overlay.values()) for (const op of writes.values()) out.push(op);
-    for (const [n, rec] of this.undo) out.push({ sub: "undo", key: padBlock(n), value: JSON.stringify(rec) });
+    for (const [n, rec] of this.undo) {
+      const resolved = rec.map(([sub, key, prev]) => [sub, key, textOf(prev)]);
+      out.push({ sub: "undo", key: padBlock(n), value: JSON.stringify(resolved) });
+    }
     for (const [n, b] of blocks) out.push({ sub: "blocks", key: padBlock(n), value: JSON.stringify(b) });
     out.push({ sub: "meta", key: "checkpoint", value: JSON.stringify(checkpoint) });
     for (const key of this.store.undoKeysBelow(pruneUndoBelow)) out.push({ sub: "undo", key, value: null });
