@@ -55,7 +55,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "abs-bench-indexer-"));
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   // 100k transactions outgrow the node's default heap; keep its last lines to report a crash.
-  process.env["NODE_OPTIONS"] = `${process.env["NODE_OPTIONS"] ?? ""} --max-old-space-size=8192`.trim();
+  // (Its own options only: not the young-generation size `npm run bench:indexer` gives this process.)
+  process.env["NODE_OPTIONS"] = "--max-old-space-size=8192";
   const nodeOutput: string[] = [];
   const chain = await startChain({
     host: "127.0.0.1",
