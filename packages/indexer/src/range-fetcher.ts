@@ -118,16 +118,14 @@ export class RangeFetcher {
       spans.push([earlier.pending[0]?.from ?? earlier.from, earlier.to]);
       logs.push(...earlier.pending.flatMap((c) => c.logs), ...earlier.logs.slice(earlier.taken));
       contracts.push(...earlier.added);
+      this.dropped.push(...earlier.pending.map((c) => c.answer));
     }
     this.widening = undefined;
     const from = spans[0]?.[0];
     const to = spans[spans.length - 1]?.[1] ?? -1;
     if (from !== undefined && from <= to) {
-      let finish = () => undefined as void;
-      const done = new Promise<void>((resolve) => (finish = resolve));
-      this.widening = { from, to, logs, taken: 0, added: contracts, size: 1, probing: true, pending: [], done, finish };
+      this.widening = { from, to, logs, taken: 0, added: contracts, size: 1, probing: true, pending: [] };
     }
-    earlier?.finish();
     // Requests in flight are dropped (their blocks are asked for again, with every contract, once
     // the widening has shown how dense the new contracts' logs are): waiting for them and widening
     // them would leave the node busy behind a long answer.
@@ -149,7 +147,6 @@ export class RangeFetcher {
     const chunk = w.pending.shift();
     if (!chunk) {
       this.widening = undefined;
-      w.finish();
       return [];
     }
     const parts = await chunk.answer;
@@ -162,10 +159,7 @@ export class RangeFetcher {
       this.span = w.size;
       this.fill();
     }
-    if (w.pending.length === 0) {
-      this.widening = undefined;
-      w.finish();
-    }
+    if (w.pending.length === 0) this.widening = undefined;
     return parts;
   }
 
@@ -246,7 +240,6 @@ export class RangeFetcher {
     this.nextFrom = this.o.target + 1;
     const w = this.widening;
     this.widening = undefined;
-    w?.finish();
     await Promise.allSettled(w?.pending.map((c) => c.answer) ?? []);
     const parts = this.parts.splice(0);
     await Promise.allSettled(this.requests.splice(0));
@@ -326,9 +319,6 @@ interface Widening {
   probing: boolean;
   /** Chunks asked for and not returned, in block order, with their fetched logs */
   pending: { from: number; logs: QueuedLog[]; answer: Promise<Part[]> }[];
-  /** Resolves when the widening is over (done, or taken over by a later one) */
-  done: Promise<void>;
-  finish: () => void;
 }
 
 interface Part {

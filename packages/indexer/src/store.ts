@@ -477,7 +477,14 @@ export class BlockWriter {
       this.record(
         typeof from === "string"
           ? { sub: "h." + type, key, value: from, block: this.block }
-          : { sub: "h." + type, key, block: this.block, get value() { return from.value; } },
+          : {
+              sub: "h." + type,
+              key,
+              block: this.block,
+              get value() {
+                return from.value;
+              },
+            },
         null,
       );
     }
