@@ -92,7 +92,7 @@ export class IndexerStore {
     const db = new Level<string, string>(location, {
       keyEncoding: "utf8",
       valueEncoding: "utf8",
-      writeBufferSize: Number(process.env["WB"] ?? 64) * 2 ** 20,
+      writeBufferSize: 64 * 2 ** 20,
     });
     await db.open();
     const store = new IndexerStore(db, model);
@@ -302,7 +302,7 @@ export interface BatchOp {
   /** null deletes */
   value: string | null;
   /** The entity `value` encodes (entity writes only; not stored, feeds the decoded cache) */
-  data?: EntityData | undefined;
+  data?: EntityData;
   /** Written by `create` (a new per-log record): the store does not cache it */
   created?: boolean;
 }
