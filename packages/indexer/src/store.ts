@@ -1,5 +1,6 @@
 import { Level } from "level";
 import { z } from "zod";
+import { EntityCache } from "./entity-cache";
 import { StoreError } from "./errors";
 import { type EntityModel, type SchemaModel } from "./schema-model";
 
@@ -72,19 +73,25 @@ type Sub = AbstractSublevel<Level<string, string>, string | Buffer | Uint8Array,
  */
 export class IndexerStore {
   private readonly subs = new Map<string, Sub>();
-  /** Committed values of mutable entities (bounded cache; `null` = known absent). */
-  private readonly cache = new Map<string, string | null>();
-  /** Decoded (validated) forms of cached values: handlers read them without JSON.parse + zod. */
-  private readonly decoded = new Map<string, EntityData>();
+  /** Committed values of mutable entities, with the decoded forms handlers have read (no JSON.parse + zod). */
+  private readonly cache = new EntityCache(200_000);
+  /** Sublevel names by entity type, built once: see `subNames` */
+  private readonly names = new Map<string, SubNames>();
   /** LevelDB reads that missed the cache (a catch-up figure). */
   reads = 0;
   /** Keys of the `undo` sublevel (blocks in the reorg window): see undoKeysBelow */
   private readonly undoKeys = new Set<string>();
 
+  /** The `e.` sublevels of mutable entity types: the ones whose values are cached */
+  private readonly mutableSubs: ReadonlySet<string>;
+
   private constructor(
     readonly db: Level<string, string>,
     readonly model: SchemaModel,
-  ) {}
+  ) {
+    const mutable = [...model.entities.keys()].filter((type) => !this.entityModel(type).immutable);
+    this.mutableSubs = new Set(mutable.map((type) => this.subNames(type).current));
+  }
 
   static async open(location: string, model: SchemaModel): Promise<IndexerStore> {
     // A 64 MiB write buffer (LevelDB's default is 4 MiB): a catch-up writes a few MiB per range, and
@@ -111,6 +118,20 @@ export class IndexerStore {
       this.subs.set(name, s);
     }
     return s;
+  }
+
+  /**
+   * The sublevel names of an entity type. Built once per type: a name concatenated per call is a
+   * fresh string, flattened and hashed again by every map it is looked up in.
+   */
+  subNames(type: string): SubNames {
+    let names = this.names.get(type);
+    if (!names) {
+      names = { current: "e." + type, superseded: "h." + type, refs: new Map() };
+      for (const ref of this.entityModel(type).indexed) names.refs.set(ref.name, `x.${type}.${ref.name}`);
+      this.names.set(type, names);
+    }
+    return names;
   }
 
   entityModel(type: string): EntityModel {
@@ -141,21 +162,17 @@ export class IndexerStore {
 
   /** Committed raw value of a key (cached for mutable entities). */
   async raw(subName: string, key: string): Promise<string | undefined> {
-    const cacheKey = subName + "\u0000" + key;
-    const hit = this.cache.get(cacheKey);
+    const hit = this.cache.text(subName, key);
     if (hit !== undefined) return hit ?? undefined;
     this.reads++;
     const value = await this.sub(subName).get(key);
-    if (subName.startsWith("e.") && !this.entityModel(subName.slice(2)).immutable) {
-      if (this.cache.size > 200_000) this.clearCache();
-      this.cache.set(cacheKey, value ?? null);
-    }
+    if (this.mutableSubs.has(subName)) this.cache.set(subName, key, value ?? null);
     return value;
   }
 
   /** The decoded form of an entity's committed `text` (from the cache when it holds it): read only. */
   decodedValue(type: string, id: string, text: string): EntityData {
-    return this.decoded.get("e." + type + "\u0000" + id) ?? decodeEntity(text, `${type} ${id}`);
+    return this.cache.decoded(this.subNames(type).current, id) ?? decodeEntity(text, `${type} ${id}`);
   }
 
   /** The current value of an entity. */
@@ -166,13 +183,13 @@ export class IndexerStore {
 
   /** The current value of an entity, not copied: the caller must not modify it. */
   async peek(type: string, id: string): Promise<Readonly<EntityData> | undefined> {
-    const cacheKey = "e." + type + "\u0000" + id;
-    const known = this.decoded.get(cacheKey);
+    const sub = this.subNames(type).current;
+    const known = this.cache.decoded(sub, id);
     if (known) return known;
-    const text = await this.raw("e." + type, id);
+    const text = await this.raw(sub, id);
     if (text === undefined) return undefined;
     const data = decodeEntity(text, `${type} ${id}`);
-    if (this.cache.has(cacheKey)) this.decoded.set(cacheKey, data);
+    this.cache.setDecoded(sub, id, data);
     return data;
   }
 
@@ -187,7 +204,7 @@ export class IndexerStore {
   /** Every entity of a type, current or as of block `n`. */
   async *all(type: string, n?: number): AsyncGenerator<EntityData> {
     const mutable = !this.entityModel(type).immutable;
-    for await (const v of this.sub("e." + type).values()) {
+    for await (const v of this.sub(this.subNames(type).current).values()) {
       const e = decodeEntity(v, type);
       if (n === undefined || Number(e["_b"]) <= n) yield e;
       else if (mutable) {
@@ -202,7 +219,7 @@ export class IndexerStore {
    * `h.<Type>` keeps each superseded version under the block that wrote it.
    */
   private async supersededAt(type: string, id: string, n: number): Promise<EntityData | undefined> {
-    for await (const v of this.sub("h." + type).values({
+    for await (const v of this.sub(this.subNames(type).superseded).values({
       gte: id + "@",
       lte: id + "@" + padBlock(n),
       reverse: true,
@@ -247,26 +264,16 @@ export class IndexerStore {
       else this.undoKeys.add(op.key);
     }
     // Cache committed values of mutable entities only: immutable ones are written once, rarely read.
-    if (this.cache.size > 200_000) this.clearCache();
     for (const op of ops) {
-      if (op.sub.startsWith("e.") && !this.entityModel(op.sub.slice(2)).immutable) {
-        const cacheKey = op.sub + "\u0000" + op.key;
-        if (op.created) {
-          // A per-log record (a Transfer, a Claim): rarely read again, so not kept in memory.
-          this.cache.delete(cacheKey);
-          this.decoded.delete(cacheKey);
-          continue;
-        }
-        this.cache.set(cacheKey, op.value);
-        if (op.data && op.value !== null) this.decoded.set(cacheKey, op.data);
-        else this.decoded.delete(cacheKey);
-      }
+      if (!this.mutableSubs.has(op.sub)) continue;
+      // A per-log record (a Transfer, a Claim): rarely read again, so not kept in memory.
+      if (op.created) this.cache.delete(op.sub, op.key);
+      else this.cache.set(op.sub, op.key, op.value, op.data);
     }
   }
 
   clearCache(): void {
     this.cache.clear();
-    this.decoded.clear();
   }
 
   /** Undo records of blocks > n, newest first. */
@@ -294,6 +301,14 @@ export class IndexerStore {
     for await (const [k, v] of this.db.iterator()) out.push([k, v]);
     return out;
   }
+}
+
+/** The sublevels of an entity type: current values, superseded versions, one per indexed reference. */
+export interface SubNames {
+  current: string;
+  superseded: string;
+  /** by reference field */
+  refs: Map<string, string>;
 }
 
 export interface BatchOp {
@@ -424,7 +439,7 @@ export class BlockWriter {
 
   /** The current value of an entity, not copied: the caller must not modify it. */
   async peek(type: string, id: string): Promise<Readonly<EntityData> | undefined> {
-    const o = this.written("e." + type, id, false);
+    const o = this.written(this.store.subNames(type).current, id, false);
     if (o) {
       if (o.data) return o.data;
       return o.value === null ? undefined : decodeEntity(o.value, `${type} ${id}`);
@@ -447,7 +462,8 @@ export class BlockWriter {
 
   private async put(type: string, id: string, data: EntityData, isNew: boolean): Promise<void> {
     const model = this.store.entityModel(type);
-    const sub = "e." + type;
+    const names = this.store.subNames(type);
+    const sub = names.current;
     const knownAbsent = model.immutable || isNew;
     // The previous value (a write of this batch or the one before, or the stored text), and its
     // decoded form where one is at hand (only reference fields and the block are read).
@@ -476,9 +492,9 @@ export class BlockWriter {
       const from = prev;
       this.record(
         typeof from === "string"
-          ? { sub: "h." + type, key, value: from, block: this.block }
+          ? { sub: names.superseded, key, value: from, block: this.block }
           : {
-              sub: "h." + type,
+              sub: names.superseded,
               key,
               block: this.block,
               get value() {
@@ -493,8 +509,9 @@ export class BlockWriter {
       const before = prevData?.[ref.name];
       const after = data[ref.name];
       if (before === after) continue;
-      if (typeof before === "string") await this.write(`x.${type}.${ref.name}`, `${before}|${id}`, null);
-      if (typeof after === "string") await this.write(`x.${type}.${ref.name}`, `${after}|${id}`, "", true);
+      const refSub = names.refs.get(ref.name) ?? `x.${type}.${ref.name}`;
+      if (typeof before === "string") await this.write(refSub, `${before}|${id}`, null);
+      if (typeof after === "string") await this.write(refSub, `${after}|${id}`, "", true);
     }
   }
 
