@@ -67,11 +67,7 @@ export async function startChain(options: StartChainOptions): Promise<ChainProce
   const child: ChildProcess = spawn(hardhatBin, ["node", "--hostname", host, "--port", String(port)], {
     cwd,
     stdio: ["ignore", "pipe", "pipe"],
-    // EDR (Hardhat's Rust EVM) allocates with mimalloc. Mining a 500-transaction block left ~350 MB of
-    // freed native memory in the node's RSS (not V8's heap: a forced GC did not release it; ~10 s idle
-    // did), so the RSS climbed to 20-24 GB over the indexer bench's 100,000 transactions and the node was
-    // OOM-killed. Purging freed pages at once keeps the peak under 5 GB. (An explicit value wins.)
-    env: { MIMALLOC_PURGE_DELAY: "0", ...process.env, FORCE_COLOR: "0" },
+    env: { ...process.env, FORCE_COLOR: "0" },
   });
   const forward = (chunk: Buffer) => {
     if (!options.onOutput) return;
