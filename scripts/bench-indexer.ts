@@ -5,7 +5,7 @@
  *    <= 2,000 logs and decoded with the same decoder, nothing stored; plus the indexer's peak memory.
  *    Floor and indexer (a fresh store each time) run in alternation BENCH_INDEXER_ROUNDS times (default
  *    5), after one uncounted floor pass (the decode path's first pass runs cold): the machine's speed
- *    drifts between runs (single rounds of the same code range 0.25-0.36x), so each round's ratio is
+ *    drifts between runs (single rounds of the same code range 0.25-0.40x), so each round's ratio is
  *    of neighbouring runs, and the figure is the median round;
  * 2. GraphQL under load (autocannon, BENCH_INDEXER_CONNECTIONS connections for BENCH_INDEXER_SECONDS
  *    each): a trivial query, a pool-performance query and a holder-to-loan penetrating query.

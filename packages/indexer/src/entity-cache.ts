@@ -29,23 +29,20 @@ export class EntityCache {
   }
 
   set(sub: string, key: string, text: string | null, data?: EntityData): void {
+    const decoded = text === null ? undefined : data;
+    const cached = this.bySub.get(sub)?.get(key);
+    if (cached) {
+      cached.text = text;
+      cached.data = decoded;
+      return;
+    }
+    if (this.size >= this.limit) this.clear();
     let values = this.bySub.get(sub);
     if (!values) {
       values = new Map();
       this.bySub.set(sub, values);
     }
-    const cached = values.get(key);
-    if (cached) {
-      cached.text = text;
-      cached.data = text === null ? undefined : data;
-      return;
-    }
-    if (this.size >= this.limit) {
-      this.clear();
-      this.set(sub, key, text, data);
-      return;
-    }
-    values.set(key, { text, data: text === null ? undefined : data });
+    values.set(key, { text, data: decoded });
     this.size++;
   }
 
