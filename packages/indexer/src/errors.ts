@@ -10,7 +10,8 @@ export type IndexerErrorCode =
   | "CHAIN_CHANGED"
   | "BAD_USER_INPUT"
   | "NOT_FOUND"
-  | "NOT_ENTITLED";
+  | "NOT_ENTITLED"
+  | "MEMBER_NODE_JOIN_FAILED";
 
 export interface IndexerErrorOptions {
   cause?: unknown;

@@ -50,8 +50,52 @@ function readJson<T>(file: string, schema: z.ZodType<T>, what: string): T {
   }
 }
 
+/** A tape version a refresh could not join, and why. */
+export interface TapeJoinFailure {
+  pool: string;
+  version: number;
+  error: unknown;
+}
+
+/**
+ * Join, for each pool, every tape version the book does not hold yet and the latest one again, in
+ * version order. One version that cannot be joined (the node lost it, a page failed) does not keep
+ * the others out: it is listed in `failures` and the refresh goes on. A NOT_ENTITLED answer ends it
+ * (`refusal`): the node refuses this key every tape.
+ */
+export async function joinTapes(
+  tapes: ReadonlyMap<string, number[]>,
+  book: Pick<LoanBook, "hasVersion">,
+  join: (pool: string, version: number) => Promise<void>,
+): Promise<{ attempted: number; failures: TapeJoinFailure[]; refusal?: IndexerError }> {
+  const failures: TapeJoinFailure[] = [];
+  let attempted = 0;
+  for (const [pool, versions] of tapes) {
+    const latest = Math.max(...versions);
+    for (const version of [...versions].sort((a, b) => a - b)) {
+      if (version !== latest && book.hasVersion(pool, version)) continue;
+      attempted++;
+      try {
+        await join(pool, version);
+      } catch (error) {
+        if (error instanceof IndexerError && error.code === "NOT_ENTITLED")
+          return { attempted, failures, refusal: error };
+        failures.push({ pool, version, error });
+      }
+    }
+  }
+  return { attempted, failures };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export interface MemberNodeSync {
-  /** Join every anchored tape version not joined yet, and the latest one of each pool again, once. */
+  /**
+   * Join every anchored tape version not joined yet, and the latest one of each pool again, once.
+   * Rejects with MEMBER_NODE_JOIN_FAILED naming the versions that were not joined, after joining the rest.
+   */
   refresh(): Promise<void>;
   /** Refresh now and every `refreshMs` (failures are logged and retried at the next refresh). */
   start(): void;
@@ -95,22 +139,23 @@ export async function startMemberNodeSync(deps: {
       const pool = String(tape["pool"]).toLowerCase();
       tapes.set(pool, [...(tapes.get(pool) ?? []), Number(tape["version"])]);
     }
-    for (const [pool, versions] of tapes) {
-      const latest = Math.max(...versions);
-      for (const version of versions.sort((a, b) => a - b)) {
-        if (version !== latest && book.hasVersion(pool, version)) continue;
-        try {
-          await join(pool, version);
-        } catch (error) {
-          if (error instanceof IndexerError && error.code === "NOT_ENTITLED") {
-            book.refuseLoanLevel(error.message);
-            logger.warn({ node: config.memberId }, "member node refuses loan-level records: aggregates only");
-            return;
-          }
-          throw error;
-        }
-      }
+    const outcome = await joinTapes(tapes, book, join);
+    if (outcome.refusal) {
+      book.refuseLoanLevel(outcome.refusal.message);
+      logger.warn({ node: config.memberId }, "member node refuses loan-level records: aggregates only");
+      return;
     }
+    if (outcome.failures.length === 0) return;
+    for (const { pool, version, error } of outcome.failures) {
+      logger.error({ err: error, pool, version }, "tape version not joined from the member node");
+    }
+    throw new IndexerError(
+      "MEMBER_NODE_JOIN_FAILED",
+      `${outcome.failures.length} of ${outcome.attempted} tape versions were not joined from member node ` +
+        `${config.memberId} (the others were): ` +
+        outcome.failures.map((f) => `pool ${f.pool} version ${f.version}: ${messageOf(f.error)}`).join("; "),
+      { retryable: true, cause: outcome.failures[0]?.error },
+    );
   };
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
