@@ -128,7 +128,7 @@ export class IndexerStore {
     let names = this.names.get(type);
     if (!names) {
       names = { current: "e." + type, superseded: "h." + type, refs: new Map() };
-      for (const ref of this.entityModel(type).indexed) names.refs.set(ref.name, `x.${type}.${ref.name}`);
+      for (const ref of this.entityModel(type).indexed) names.refs.set(ref.name, refSubName(type, ref.name));
       this.names.set(type, names);
     }
     return names;
@@ -233,7 +233,8 @@ export class IndexerStore {
   /** Ids of the entities of `type` whose reference `field` is `refId` (current state). */
   async idsByRef(type: string, field: string, refId: string): Promise<string[]> {
     const ids: string[] = [];
-    for await (const k of this.sub(`x.${type}.${field}`).keys({ gt: refId + "|", lt: refId + "|~" })) {
+    const sub = this.subNames(type).refs.get(field) ?? refSubName(type, field);
+    for await (const k of this.sub(sub).keys({ gt: refId + "|", lt: refId + "|~" })) {
       ids.push(k.slice(refId.length + 1));
     }
     return ids;
@@ -259,16 +260,15 @@ export class IndexerStore {
     }
     await batch.write();
     for (const op of ops) {
-      if (op.sub !== "undo") continue;
-      if (op.value === null) this.undoKeys.delete(op.key);
-      else this.undoKeys.add(op.key);
-    }
-    // Cache committed values of mutable entities only: immutable ones are written once, rarely read.
-    for (const op of ops) {
-      if (!this.mutableSubs.has(op.sub)) continue;
-      // A per-log record (a Transfer, a Claim): rarely read again, so not kept in memory.
-      if (op.created) this.cache.delete(op.sub, op.key);
-      else this.cache.set(op.sub, op.key, op.value, op.data);
+      if (op.sub === "undo") {
+        if (op.value === null) this.undoKeys.delete(op.key);
+        else this.undoKeys.add(op.key);
+      } else if (this.mutableSubs.has(op.sub)) {
+        // Cache committed values of mutable entities only: immutable ones are written once, rarely read;
+        // so is a per-log record (a Transfer, a Claim), which is not kept in memory either.
+        if (op.created) this.cache.delete(op.sub, op.key);
+        else this.cache.set(op.sub, op.key, op.value, op.data);
+      }
     }
   }
 
@@ -303,11 +303,16 @@ export class IndexerStore {
   }
 }
 
+/** The sublevel of a reference index: key `refId|id` for each entity of `type` whose `field` is refId. */
+function refSubName(type: string, field: string): string {
+  return `x.${type}.${field}`;
+}
+
 /** The sublevels of an entity type: current values, superseded versions, one per indexed reference. */
 export interface SubNames {
   current: string;
   superseded: string;
-  /** by reference field */
+  /** by indexed reference field, in the model's order */
   refs: Map<string, string>;
 }
 
@@ -504,12 +509,10 @@ export class BlockWriter {
         null,
       );
     }
-    if (model.indexed.length === 0) return;
-    for (const ref of model.indexed) {
-      const before = prevData?.[ref.name];
-      const after = data[ref.name];
+    for (const [field, refSub] of names.refs) {
+      const before = prevData?.[field];
+      const after = data[field];
       if (before === after) continue;
-      const refSub = names.refs.get(ref.name) ?? `x.${type}.${ref.name}`;
       if (typeof before === "string") await this.write(refSub, `${before}|${id}`, null);
       if (typeof after === "string") await this.write(refSub, `${after}|${id}`, "", true);
     }
