@@ -78,8 +78,9 @@ export async function joinTapes(
       try {
         await join(pool, version);
       } catch (error) {
-        if (error instanceof IndexerError && error.code === "NOT_ENTITLED")
+        if (error instanceof IndexerError && error.code === "NOT_ENTITLED") {
           return { attempted, failures, refusal: error };
+        }
         failures.push({ pool, version, error });
       }
     }
