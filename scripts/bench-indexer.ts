@@ -12,7 +12,7 @@
  * Events are generated cheaply: eth_sendTransaction from the node's unlocked dev accounts in
  * JSON-RPC batches with automine off, one evm_mine per 500 transfers, explicit fee fields.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -37,6 +37,7 @@ import {
 import { deployLocalConsortium } from "../deploy/local-consortium";
 import { sampleTapeSaltKey } from "../deploy/sample-deal";
 import { rpc, startChain } from "./lib/chain-process";
+import { cpuSecondsOf, memoryOf } from "./lib/proc-stats";
 
 const env = z
   .object({
@@ -273,8 +274,7 @@ async function main(): Promise<void> {
 async function waitForNodeMemory(pid: number | undefined): Promise<number> {
   const rss = (): number => {
     try {
-      const kib = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid ?? "none"}/status`, "utf8"))?.[1];
-      return Number(kib ?? 0) * 1024;
+      return pid === undefined ? 0 : memoryOf(pid, "VmRSS");
     } catch {
       return 0;
     }
@@ -380,11 +380,7 @@ function printRound(n: number, { floor, run, ratio }: Round): void {
 function cpuMeter(nodePid: number | undefined) {
   const nodeSeconds = (): number => {
     try {
-      const fields =
-        readFileSync(`/proc/${nodePid ?? "none"}/stat`, "utf8")
-          .split(") ")[1]
-          ?.split(" ") ?? [];
-      return (Number(fields[11]) + Number(fields[12])) / 100 || 0; // utime + stime, in clock ticks
+      return nodePid === undefined ? 0 : cpuSecondsOf(nodePid) || 0;
     } catch {
       return 0;
     }

@@ -29,6 +29,7 @@ import { TAPE_COLUMNS, deriveOriginatorKeys, generateLoans, recordToCells, valid
 import { ASSET_POOL_ABI } from "@abs/node";
 import { startConsortiumChain } from "../packages/node/test/consortium-chain";
 import { startMemberNodes } from "./lib/member-nodes";
+import { cpuSecondsOf, memoryOf } from "./lib/proc-stats";
 import { loadNetworkConfig } from "../deploy/config";
 
 const MASTER_KEY = "5a".repeat(32);
@@ -121,20 +122,6 @@ function upload(
   });
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 1/100 s). */
-function cpuSecondsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
-}
-
-/** Peak resident set of a process (VmHWM), MB. */
-function peakRssOf(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8")
-    .split("\n")
-    .find((l) => l.startsWith("VmHWM:"));
-  return Math.round(Number(/(\d+)/.exec(line ?? "")?.[1] ?? 0) / 1024);
-}
-
 async function bench(): Promise<void> {
   const args = process.argv.slice(2);
   const count = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
@@ -196,7 +183,7 @@ async function bench(): Promise<void> {
     const done = await upload(node.url, pool, file, token);
     const cpuUsed = cpuSecondsOf(node.pid) - cpuBefore;
     if (done.status !== 201) throw new Error(`upload failed: ${done.status} ${done.body.slice(0, 300)}`);
-    const peak = peakRssOf(node.pid);
+    const peak = Math.round(memoryOf(node.pid, "VmHWM") / 2 ** 20);
     const anchored = JSON.parse(done.body) as { version: number; root: string; loanCount: number };
     const ratio = done.seconds / floorRun.seconds;
     const cpuRatio = cpuUsed / floorRun.cpuSeconds;
