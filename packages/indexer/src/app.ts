@@ -1,18 +1,13 @@
 import { type Server } from "node:http";
 import path from "node:path";
 import express, { type NextFunction, type Request, type Response } from "express";
-import { createYoga, type Plugin } from "graphql-yoga";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
+import { createYoga } from "graphql-yoga";
 import { type Logger } from "pino";
 import { IndexerError } from "./errors";
 import { auditCsv, exportAudit, parseAuditExportQuery } from "./export";
-import {
-  MAX_COST,
-  MAX_DEPTH,
-  buildApiSchema,
-  entityLoader,
-  queryLimitsRule,
-  type RequestContext,
-} from "./graphql/schema";
+import { DEFAULT_QUERY_LIMITS, queryLimitPlugins, type QueryLimits } from "./graphql/limits";
+import { buildApiSchema, entityLoader, type RequestContext } from "./graphql/schema";
 import { type SchemaModel } from "./schema-model";
 import { type LoanBook } from "./loans";
 import { type IndexerStore } from "./store";
@@ -24,8 +19,8 @@ export interface AppDeps {
   hasIndexingErrors(): boolean;
   /** Loan-level records joined from the member node beside the indexer (penetrating views) */
   loans?: LoanBook | undefined;
-  /** Limits of the GraphQL API (defaults: depth 10, cost 500,000 entities) */
-  limits?: { maxDepth: number; maxCost: number };
+  /** Limits of the GraphQL API; any not given is `DEFAULT_QUERY_LIMITS`' */
+  limits?: Partial<QueryLimits>;
 }
 
 const PUBLIC_DIR = path.join(__dirname, "..", "public");
@@ -36,24 +31,22 @@ const UPLOT_DIR = path.dirname(require.resolve("uplot/package.json"));
  * /audit/export, and the regulator's read-only dashboard at /. No listening here: see `listen`.
  */
 export function createApp(deps: AppDeps): express.Express {
-  const limits = deps.limits ?? { maxDepth: MAX_DEPTH, maxCost: MAX_COST };
-  const limitsPlugin: Plugin = {
-    onValidate({ addValidationRule }) {
-      addValidationRule(queryLimitsRule(limits));
-    },
-  };
+  const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...deps.limits };
+  const schema = buildApiSchema(deps.model, deps);
   const yoga = createYoga<Record<string, unknown>, RequestContext>({
-    schema: buildApiSchema(deps.model, deps),
+    schema,
     context: () => ({ loader: entityLoader(deps.store) }),
     maskedErrors: true,
+    // GraphiQL from the npm package, scripts inlined: it works on a machine without internet.
     graphiql: true,
+    renderGraphiQL,
     logging: {
       debug: (...args: unknown[]) => deps.logger.debug({ args }, "yoga"),
       info: (...args: unknown[]) => deps.logger.info({ args }, "yoga"),
       warn: (...args: unknown[]) => deps.logger.warn({ args }, "yoga"),
       error: (...args: unknown[]) => deps.logger.error({ args }, "yoga"),
     },
-    plugins: [limitsPlugin],
+    plugins: queryLimitPlugins(schema, limits),
   });
 
   const app = express();

@@ -1,17 +1,5 @@
 import DataLoader from "dataloader";
-import {
-  GraphQLError,
-  GraphQLScalarType,
-  Kind,
-  print,
-  type DocumentNode,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  type GraphQLSchema,
-  type SelectionSetNode,
-  type ValidationContext,
-  type ASTVisitor,
-} from "graphql";
+import { GraphQLError, GraphQLScalarType, Kind, print, type GraphQLSchema } from "graphql";
 import { createSchema } from "graphql-yoga";
 import { z } from "zod";
 import { type EntityModel, type SchemaModel } from "../schema-model";
@@ -24,7 +12,7 @@ import { LOAN_TYPE_DEFS, loanResolvers } from "./loans";
 import { type LoanBook } from "../loans";
 import { describeZodIssues } from "@abs/core";
 
-export { MAX_COST, MAX_DEPTH, MAX_FIRST, MAX_SKIP } from "./limits";
+export { DEFAULT_QUERY_LIMITS, MAX_FIRST, MAX_SKIP, type QueryLimits } from "./limits";
 
 /** What a query needs from the indexer: its store and whether indexing has stopped on an error. */
 export interface GraphQLDeps {
@@ -272,74 +260,4 @@ export function entityLoader(store: IndexerStore): DataLoader<string, EntityData
       }),
     ),
   );
-}
-
-/**
- * Depth and cost limits, checked before execution: depth counts nested selections; cost multiplies
- * each list field's `first` (default 100) down the tree and sums what every level asks for.
- */
-export function queryLimitsRule(limits: { maxDepth: number; maxCost: number }) {
-  return (context: ValidationContext): ASTVisitor => ({
-    Document(node: DocumentNode) {
-      const fragments = new Map<string, FragmentDefinitionNode>();
-      for (const d of node.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-      for (const d of node.definitions) {
-        if (d.kind !== Kind.OPERATION_DEFINITION) continue;
-        const { depth, cost } = measure(d.selectionSet, fragments, 1, 0, new Set());
-        if (depth > limits.maxDepth) {
-          context.reportError(
-            new GraphQLError(`query depth ${depth} exceeds the limit of ${limits.maxDepth}`, {
-              extensions: { code: "QUERY_TOO_DEEP" },
-            }),
-          );
-        } else if (cost > limits.maxCost) {
-          context.reportError(
-            new GraphQLError(`query cost ${cost} exceeds the limit of ${limits.maxCost} entities`, {
-              extensions: { code: "QUERY_TOO_COMPLEX" },
-            }),
-          );
-        }
-      }
-    },
-  });
-}
-
-function measure(
-  set: SelectionSetNode,
-  fragments: Map<string, FragmentDefinitionNode>,
-  multiplier: number,
-  level: number,
-  seen: Set<string>,
-): { depth: number; cost: number } {
-  let depth = level;
-  let cost = 0;
-  for (const s of set.selections) {
-    let sub: { depth: number; cost: number } | undefined;
-    if (s.kind === Kind.FIELD) {
-      if (!s.selectionSet) continue;
-      const m = multiplier * firstOf(s);
-      cost += m;
-      sub = measure(s.selectionSet, fragments, m, level + 1, seen);
-    } else if (s.kind === Kind.INLINE_FRAGMENT) {
-      sub = measure(s.selectionSet, fragments, multiplier, level, seen);
-    } else {
-      const f = fragments.get(s.name.value);
-      if (!f || seen.has(s.name.value)) continue;
-      sub = measure(f.selectionSet, fragments, multiplier, level, new Set([...seen, s.name.value]));
-    }
-    depth = Math.max(depth, sub.depth);
-    cost += sub.cost;
-  }
-  return { depth, cost };
-}
-
-function firstOf(field: FieldNode): number {
-  const first = field.arguments?.find((a) => a.name.value === "first");
-  if (first?.value.kind === Kind.INT) return Math.max(1, Number(first.value.value));
-  // Lists default to 100 entities; single-entity fields count 1 (a plural name is a list).
-  return field.arguments?.some((a) => a.name.value === "id") ? 1 : isListName(field.name.value) ? 100 : 1;
-}
-
-function isListName(name: string): boolean {
-  return /s$|a$|_collection$/.test(name) && name !== "_meta";
 }
