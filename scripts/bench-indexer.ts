@@ -28,12 +28,16 @@ import {
   Indexer,
   IndexerStore,
   JsonRpcClient,
+  CachedMemberDirectory,
   LoanBook,
+  SessionBook,
   createApp,
   listen,
   loadSchemaModel,
+  signInToIndexer,
   sourcesFromAddressBook,
 } from "@abs/indexer";
+import { RegistryMemberDirectory } from "@abs/node";
 import { deployLocalConsortium } from "../deploy/local-consortium";
 import { sampleTapeSaltKey } from "../deploy/sample-deal";
 import { rpc, startChain } from "./lib/chain-process";
@@ -202,17 +206,31 @@ async function main(): Promise<void> {
         sampleTapeSaltKey(sample.dealId),
       );
     }
+    // The regulator signs in with its own key: every query below carries its session.
+    const registryProvider = new JsonRpcProvider(chain.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
+    const auth = {
+      sessions: new SessionBook({ sessionTtlMs: 3_600_000, nonceTtlMs: 300_000 }),
+      // As the service runs it: the registry's answer about a caller kept 1 s (ABS_INDEXER_MEMBER_CACHE_MS).
+      directory: new CachedMemberDirectory(new RegistryMemberDirectory(deployment.registry, registryProvider), 1_000),
+      domain: "",
+      chainId: Number(await rpc(chain.rpcUrl, "eth_chainId", [])),
+      openRead: false,
+    };
     const server = await listen(
       createApp({
         store,
         model,
         logger: pino({ level: "silent" }),
         loans,
+        auth,
         hasIndexingErrors: () => indexer.hasIndexingErrors,
       }),
       "127.0.0.1",
       0,
     );
+    auth.domain = new URL(server.url).host;
+    const session = await signInToIndexer(server.url, signerOf("regulator"));
+    const headers = { "content-type": "application/json", authorization: `Bearer ${session.token}` };
     const pool = deal.pool.toLowerCase();
     const queries: [string, string][] = [
       ["trivial", `{ _meta { block { number } } }`],
@@ -237,7 +255,7 @@ async function main(): Promise<void> {
       const check = (await (
         await fetch(`${server.url}/graphql`, {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          headers,
           body: JSON.stringify({ query }),
         })
       ).json()) as { errors?: unknown };
@@ -245,7 +263,7 @@ async function main(): Promise<void> {
       const result = await autocannon({
         url: `${server.url}/graphql`,
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers,
         body: JSON.stringify({ query }),
         connections: env.BENCH_INDEXER_CONNECTIONS,
         duration: env.BENCH_INDEXER_SECONDS,
@@ -256,6 +274,7 @@ async function main(): Promise<void> {
       );
     }
     await server.close();
+    registryProvider.destroy();
     await store.close();
   } finally {
     await chain.stop();

@@ -21,6 +21,7 @@ import { memberSigners, resolveSigner } from "../deploy/signers";
 import { startChain, type ChainProcess } from "./lib/chain-process";
 import { type MemberNodes, type SeedTape, printMemberNodes, startLocalMemberNodes } from "./lib/member-nodes";
 import { startConsortiumIndexer, type ConsortiumIndexer } from "./lib/indexer-service";
+import { signInToIndexer } from "@abs/indexer";
 
 const envSchema = z.object({
   ABS_HOST: z.string().default("127.0.0.1"),
@@ -98,9 +99,16 @@ async function main(): Promise<void> {
       ? { memberNode: { url: originator.url, memberId: originator.memberId, key: regulator.signer } }
       : {}),
   });
+  // The dashboard signs in as the regulator with its dev key (the indexer asks every caller to sign in).
+  const session = regulator ? await signInToIndexer(indexer.url, resolveSigner(regulator.signer, provider)) : undefined;
   console.log(
-    `dashboard      ${indexer.url}/  (GraphQL ${indexer.url}/graphql, audit export ${indexer.url}/audit/export)`,
+    `dashboard      ${indexer.url}/${session ? `#session=${session.token}` : ""}  (GraphQL ${indexer.url}/graphql, audit export ${indexer.url}/audit/export)`,
   );
+  if (session) {
+    console.log(
+      `               signed in as the regulator (dev key) until ${session.expiresAt}; GraphQL clients send "Authorization: Bearer ${session.token}"`,
+    );
+  }
   console.log("ready: the consortium is running. Press Ctrl-C to stop.");
 }
 

@@ -8,7 +8,8 @@
  *
  * Environment: ABS_INDEXER_PORT (default 4350; 0 = any free port), ABS_INDEXER_DATA_DIR (default a
  * fresh temp dir per run, removed on stop: each `npm start` is a new chain), ABS_INDEXER_* (see
- * packages/indexer/README.md; an explicit ABS_INDEXER_MEMBER_NODE_URL wins over `memberNode`).
+ * packages/indexer/README.md; an explicit ABS_INDEXER_MEMBER_NODE_URL wins over `memberNode`). Sessions last 12 hours
+ * here unless ABS_INDEXER_SESSION_TTL_S says otherwise (the indexer's default is one hour).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -54,6 +55,7 @@ export async function startConsortiumIndexer(options: {
     ABS_INDEXER_DATA_DIR: dataDir,
     ABS_INDEXER_LISTEN: `${options.host}:${process.env["ABS_INDEXER_PORT"] ?? "4350"}`,
     ABS_INDEXER_LOG_LEVEL: process.env["ABS_INDEXER_LOG_LEVEL"] ?? "warn",
+    ABS_INDEXER_SESSION_TTL_S: process.env["ABS_INDEXER_SESSION_TTL_S"] ?? "43200",
   });
   const logger = pino({ level: config.logLevel, name: "abs-indexer" });
   const service = await startIndexerService({ config, logger });

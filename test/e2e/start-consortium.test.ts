@@ -21,6 +21,20 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const PORT = 18545 + Math.floor(Math.random() * 1000);
 const NODES_PORT = 19600 + Math.floor(Math.random() * 1000);
 
+const BIN = path.join(ROOT, "packages", "cli", "bin", "abs.js");
+
+/** The `abs` command as its own process. */
+function absProcess(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 describe("npm start (local consortium launcher)", function () {
   this.timeout(180_000);
   let launcher: ChildProcessWithoutNullStreams;
@@ -127,9 +141,19 @@ describe("npm start (local consortium launcher)", function () {
   it("serves the sample pool over the indexer's GraphQL and the dashboard", async () => {
     const url = /dashboard +(http:\/\/[^/\s]+)\//.exec(output)?.[1];
     if (!url) throw new Error(`no dashboard URL in the output:\n${output}`);
-    const res = await fetch(`${url}/graphql`, {
+    // The printed dashboard link signs in as the regulator; without it the indexer serves nothing.
+    const token = /dashboard +http:\/\/[^/\s]+\/#session=([0-9a-f]{64})/.exec(output)?.[1];
+    if (!token) throw new Error(`no session link in the output:\n${output}`);
+    const unsigned = await fetch(`${url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ pools { id } }" }),
+    });
+    expect(unsigned.status).to.equal(401);
+    const headers = { "content-type": "application/json", authorization: `Bearer ${token}` };
+    const res = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers,
       body: JSON.stringify({
         query: "{ pools { id name state trancheCount tapes { loanCount } } _meta { hasIndexingErrors } }",
       }),
@@ -151,7 +175,7 @@ describe("npm start (local consortium launcher)", function () {
     // the root anchored on chain (not added in-process).
     const loansRes = await fetch(`${url}/graphql`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers,
       body: JSON.stringify({
         query: `{ loans(pool: "${body.data.pools[0]?.id ?? ""}", first: 1000) { proofStatus } }`,
       }),
@@ -160,6 +184,31 @@ describe("npm start (local consortium launcher)", function () {
     expect(loans.data.loans).to.have.length(200);
     expect(loans.data.loans.every((l) => l.proofStatus === "verified")).to.equal(true);
     expect((await fetch(`${url}/`)).status).to.equal(200);
+  });
+
+  it("`abs indexer login` (a separate process, the member's own key) signs in; a non-member key is refused", async () => {
+    const url = /dashboard +(http:\/\/[^/\s]+)\//.exec(output)?.[1] ?? "";
+    const investor = await absProcess("indexer", "login", "--indexer", url, "--hardhat-account", "6", "--json");
+    expect(investor.code, investor.stderr).to.equal(0);
+    const session = JSON.parse(investor.stdout) as {
+      token: string;
+      memberId: string;
+      roles: string[];
+      dashboard: string;
+    };
+    expect(session.memberId).to.equal("INV-PENSION-01");
+    expect(session.roles).to.deep.equal(["INVESTOR"]);
+    expect(session.dashboard).to.equal(`${url}/#session=${session.token}`);
+    const loans = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${session.token}` },
+      body: JSON.stringify({ query: "{ pools { id } }" }),
+    });
+    expect(loans.status).to.equal(200);
+    // Hardhat account 19 is no member of the consortium.
+    const stranger = await absProcess("indexer", "login", "--indexer", url, "--hardhat-account", "19");
+    expect(stranger.code).to.equal(1);
+    expect(stranger.stderr).to.contain("NOT_A_MEMBER");
   });
 
   it("is idempotent: deploying again onto the running chain reuses everything and sends no transaction", async () => {

@@ -15,7 +15,9 @@ export type CliErrorCode =
   /** The chain refused a transaction (decoded custom error) or could not be reached. */
   | "CHAIN_FAILED"
   /** A loan record does not verify against the root anchored on chain. */
-  | "LOAN_UNVERIFIED";
+  | "LOAN_UNVERIFIED"
+  /** The indexer refused a sign-in or could not be reached (its code and message follow). */
+  | "INDEXER_REQUEST_FAILED";
 
 /** Exit codes of `abs`. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -30,6 +32,7 @@ const EXIT_CODE_OF: Readonly<Record<CliErrorCode, number>> = {
   NODE_REQUEST_FAILED: EXIT.failure,
   CHAIN_FAILED: EXIT.failure,
   LOAN_UNVERIFIED: EXIT.failure,
+  INDEXER_REQUEST_FAILED: EXIT.failure,
 };
 
 export interface CliErrorOptions {

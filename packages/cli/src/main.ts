@@ -8,6 +8,7 @@
 import { Command, CommanderError } from "commander";
 import { CoreError } from "@abs/core";
 import { registerRecon } from "./commands/recon";
+import { registerIndexerCommands } from "./commands/indexer";
 import { registerLoanCommands } from "./commands/loan";
 import { registerPoolCommands } from "./commands/pool";
 import { registerReportCommands } from "./commands/report";
@@ -44,6 +45,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
   registerSettleCommand(program, io, setExitCode);
   registerPoolCommands(program, io, setExitCode);
   registerLoanCommands(program, io, setExitCode);
+  registerIndexerCommands(program, io, setExitCode);
   return program;
 }
 

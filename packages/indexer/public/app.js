@@ -3,13 +3,18 @@
   "use strict";
   const view = document.getElementById("view");
 
+  /** The indexer answered 401/403: the page asks the user to sign in with a member key. */
+  class SignInRequired extends Error {}
+
   async function gql(query, variables) {
+    // The session travels as an HttpOnly cookie (set at sign-in): this script never holds the token.
     const res = await fetch("/graphql", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ query: query, variables: variables || {} }),
     });
     const body = await res.json();
+    if (res.status === 401 || res.status === 403) throw new SignInRequired(body.error ? body.error.message : "sign in");
     if (body.errors && body.errors.length) throw new Error(body.errors.map((e) => e.message).join("; "));
     return body.data;
   }
@@ -436,12 +441,92 @@
       );
   }
 
+  /**
+   * A link printed by `abs indexer login` (or `npm start`) carries a session token in the fragment (never
+   * sent to a server by the browser): trade it for the session cookie, and take it out of the address bar
+   * and the history.
+   */
+  async function adoptSessionLink() {
+    const m = /^#session=([0-9a-f]{64})$/.exec(location.hash);
+    if (!m) return;
+    history.replaceState(null, "", location.pathname + location.search + "#/");
+    await fetch("/auth/session", { method: "POST", headers: { authorization: "Bearer " + m[1] } });
+  }
+
+  /** Who the indexer sees: a member, open read-only mode, or nobody (the reason is kept for the sign-in panel). */
+  let signedOut = null;
+  async function whoami() {
+    const who = document.getElementById("who");
+    const c = await (await fetch("/auth/session")).json();
+    signedOut = c.kind === "none" ? c.reason : null;
+    if (c.kind === "none") {
+      who.textContent = "not signed in";
+      return;
+    }
+    who.innerHTML =
+      c.kind === "member"
+        ? `${esc(c.memberId)} (${esc(c.roles.join(", "))}) <a href="#/" data-testid="sign-out">sign out</a>`
+        : "";
+    const out = who.querySelector("[data-testid=sign-out]");
+    if (out)
+      out.addEventListener("click", async (ev) => {
+        ev.preventDefault();
+        await fetch("/auth/sign-out", { method: "POST" });
+        await whoami();
+        await route();
+      });
+  }
+
+  const toHex = (text) =>
+    "0x" + Array.from(new TextEncoder().encode(text), (b) => b.toString(16).padStart(2, "0")).join("");
+
+  /** Sign in with a browser wallet (EIP-1193 `personal_sign` of the indexer's EIP-4361 challenge). */
+  async function walletSignIn() {
+    const [address] = await window.ethereum.request({ method: "eth_requestAccounts" });
+    const challenge = await (await fetch("/auth/challenge?address=" + encodeURIComponent(address))).json();
+    if (!challenge.message) throw new Error(challenge.error ? challenge.error.message : "no challenge");
+    const signature = await window.ethereum.request({
+      method: "personal_sign",
+      params: [toHex(challenge.message), address],
+    });
+    const res = await fetch("/auth/sign-in", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ message: challenge.message, signature: signature }),
+    });
+    const body = await res.json();
+    if (!res.ok) throw new Error(body.error ? body.error.code + ": " + body.error.message : "sign-in refused");
+  }
+
+  function signInPanel(reason) {
+    view.innerHTML = `<section data-testid="sign-in"><h2>Sign in</h2>
+      <p class="alert">${esc(reason)}</p>
+      <p>The dashboard shows what your member's roles allow (the regulator: everything; a trustee: its deals' loans;
+      an investor: aggregates of the pools it holds). Sign in with your member key:</p>
+      <ul>
+        <li>run <code>abs indexer login --indexer ${esc(location.origin)}</code> with your key option
+        (<code>--key-env</code>, <code>--keystore</code>) and open the link it prints; or</li>
+        <li><button type="button" data-testid="wallet-sign-in" ${window.ethereum ? "" : "disabled"}>sign in with a browser wallet</button>
+        ${window.ethereum ? "" : "(no wallet found in this browser)"}</li>
+      </ul><p data-testid="sign-in-error" class="alert"></p></section>`;
+    view.querySelector("[data-testid=wallet-sign-in]").addEventListener("click", async () => {
+      try {
+        await walletSignIn();
+        await whoami();
+        await route();
+      } catch (e) {
+        view.querySelector("[data-testid=sign-in-error]").textContent = e.message;
+      }
+    });
+  }
+
   async function route() {
     const hash = location.hash.slice(1) || "/";
     const [pathPart, query] = hash.split("?");
     const parts = pathPart.split("/").filter(Boolean);
     view.innerHTML = "<p>Loading…</p>";
     try {
+      if (signedOut !== null) throw new SignInRequired(signedOut);
       if (parts[0] === "pool" && parts[2] === "loans") await loansPage(parts[1]);
       else if (parts[0] === "pool") await poolPage(parts[1]);
       else if (parts[0] === "loan") await loanPage(parts[1], decodeURIComponent(parts[2]));
@@ -453,10 +538,17 @@
       view.setAttribute("data-ready", hash);
       await meta();
     } catch (e) {
+      if (e instanceof SignInRequired) {
+        signInPanel(e.message);
+        view.setAttribute("data-ready", "sign-in");
+        return;
+      }
       view.innerHTML = `<p class="alert" data-testid="error">${esc(e.message)}</p>`;
     }
   }
 
-  window.addEventListener("hashchange", route);
-  route();
+  const start = () => adoptSessionLink().then(whoami).then(route);
+  // A session link opened on a page already loaded only changes the fragment.
+  window.addEventListener("hashchange", () => (location.hash.startsWith("#session=") ? start() : route()));
+  start();
 })();

@@ -4,7 +4,9 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga } from "graphql-yoga";
 import { type Logger } from "pino";
-import { IndexerError } from "./errors";
+import { LoanAccess, resolveCaller, type Caller } from "./auth/caller";
+import { authRouter, type AuthDeps } from "./auth/routes";
+import { AuthError, IndexerError } from "./errors";
 import { auditCsv, exportAudit, parseAuditExportQuery } from "./export";
 import { DEFAULT_QUERY_LIMITS, queryLimitPlugins, type QueryLimits } from "./graphql/limits";
 import { buildApiSchema, entityLoader, type RequestContext } from "./graphql/schema";
@@ -21,6 +23,14 @@ export interface AppDeps {
   loans?: LoanBook | undefined;
   /** Limits of the GraphQL API; any not given is `DEFAULT_QUERY_LIMITS`' */
   limits?: Partial<QueryLimits>;
+  /** Sign-in (EIP-4361), sessions and the registry that decides, at each request, what a caller may read */
+  auth: AuthDeps;
+}
+
+/** What express hands yoga: the request with the caller resolved before it. */
+interface ServerContext {
+  req: Request;
+  res: Response<unknown, { caller: Caller }>;
 }
 
 const PUBLIC_DIR = path.join(__dirname, "..", "public");
@@ -33,9 +43,12 @@ const UPLOT_DIR = path.dirname(require.resolve("uplot/package.json"));
 export function createApp(deps: AppDeps): express.Express {
   const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...deps.limits };
   const schema = buildApiSchema(deps.model, deps);
-  const yoga = createYoga<Record<string, unknown>, RequestContext>({
+  const yoga = createYoga<ServerContext, RequestContext>({
     schema,
-    context: () => ({ loader: entityLoader(deps.store) }),
+    context: ({ res }) => ({
+      loader: entityLoader(deps.store),
+      access: new LoanAccess(res.locals.caller, deps.store),
+    }),
     maskedErrors: true,
     // GraphiQL from the npm package, scripts inlined: it works on a machine without internet.
     graphiql: true,
@@ -51,8 +64,25 @@ export function createApp(deps: AppDeps): express.Express {
 
   const app = express();
   app.disable("x-powered-by");
-  app.use(yoga.graphqlEndpoint, (req: Request, res: Response) => void yoga(req, res));
-  app.get("/audit/export", async (req: Request, res: Response, next: NextFunction) => {
+  app.use("/auth", authRouter(deps.auth));
+  // Every data route needs a caller: a session of an active member (or open read-only mode, if configured).
+  const requireCaller = async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      res.locals["caller"] = await resolveCaller(deps.auth, req.headers);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+  // GraphiQL's page itself holds no data (its queries are checked like any other).
+  const isGraphiQLPage = (req: Request) =>
+    req.method === "GET" && req.query["query"] === undefined && (req.headers.accept ?? "").includes("text/html");
+  app.use(
+    yoga.graphqlEndpoint,
+    (req: Request, res: Response, next: NextFunction) => (isGraphiQLPage(req) ? next() : requireCaller(req, res, next)),
+    (req: Request, res: Response) => void yoga(req, res),
+  );
+  app.get("/audit/export", requireCaller, async (req: Request, res: Response, next: NextFunction) => {
     try {
       const q = parseAuditExportQuery(req.query);
       const x = await exportAudit(deps.store, q);
@@ -73,6 +103,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use("/vendor/uplot", express.static(path.join(UPLOT_DIR, "dist")));
   app.use(express.static(PUBLIC_DIR, { index: "index.html" }));
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof AuthError) {
+      res.status(error.status).json({ error: { code: error.code, message: error.message } });
+      return;
+    }
     if (error instanceof IndexerError && error.code === "BAD_USER_INPUT") {
       res.status(400).json({ error: { code: error.code, message: error.message } });
       return;

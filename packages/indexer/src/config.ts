@@ -48,6 +48,16 @@ const envSchema = z.object({
   ABS_INDEXER_MEMBER_HARDHAT_ACCOUNT: z.coerce.number().int().min(0).max(19).optional(),
   ABS_INDEXER_LOAN_IDS_FILE: z.string().min(1).optional(),
   ABS_INDEXER_LOAN_REFRESH_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** host[:port] that sign-in messages must name (default: the listen address) */
+  ABS_INDEXER_AUTH_DOMAIN: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "expected host or host:port")
+    .optional(),
+  ABS_INDEXER_SESSION_TTL_S: z.coerce.number().int().min(60).max(86_400).default(3_600),
+  /** How long the registry's answer about a caller is reused (0: asked at every request) */
+  ABS_INDEXER_MEMBER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  /** Serve chain-derived data to callers without a session (never loan data); off unless "true" */
+  ABS_INDEXER_OPEN_READ: z.enum(["true", "false"]).default("false"),
   ABS_INDEXER_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -88,6 +98,15 @@ export interface IndexerConfig {
   logLevel: string;
   /** Set when the indexer runs beside an entitled member's node (all of ABS_INDEXER_MEMBER_* given). */
   memberNode: MemberNodeConfig | undefined;
+  auth: {
+    /** What sign-in messages must name; undefined: the address the indexer listens on */
+    domain: string | undefined;
+    sessionTtlMs: number;
+    /** How long the registry's answer about a caller is reused: a suspension takes effect within it */
+    memberCacheMs: number;
+    /** Chain-derived data without a session (never loan data) */
+    openRead: boolean;
+  };
 }
 
 /** Parse the environment; a bad value names the variable, what was expected and what was found. */
@@ -133,6 +152,12 @@ export function parseIndexerConfig(env: Record<string, string | undefined>): Ind
     alertRules,
     logLevel: e.ABS_INDEXER_LOG_LEVEL,
     memberNode,
+    auth: {
+      domain: e.ABS_INDEXER_AUTH_DOMAIN,
+      sessionTtlMs: e.ABS_INDEXER_SESSION_TTL_S * 1000,
+      memberCacheMs: e.ABS_INDEXER_MEMBER_CACHE_MS,
+      openRead: e.ABS_INDEXER_OPEN_READ === "true",
+    },
   };
 }
 

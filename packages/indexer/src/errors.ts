@@ -11,6 +11,10 @@ export type IndexerErrorCode =
   | "BAD_USER_INPUT"
   | "NOT_FOUND"
   | "NOT_ENTITLED"
+  | "NO_LOAN_DATA"
+  | "AUTH_REQUIRED"
+  | "AUTH_INVALID"
+  | "NOT_A_MEMBER"
   | "MEMBER_NODE_JOIN_FAILED";
 
 export interface IndexerErrorOptions {
@@ -53,4 +57,22 @@ export class ConfigError extends IndexerError {
 /** A client's mistake in a query or export request (shown to the client with its code). */
 export class UserInputError extends IndexerError {
   override readonly name = "UserInputError";
+}
+
+/**
+ * A sign-in or a caller that is refused: AUTH_REQUIRED (no session, or it expired: sign in), AUTH_INVALID (a
+ * sign-in message or signature that does not verify, a nonce unknown or used), NOT_A_MEMBER (the key is not an
+ * active member of the registry). `status` is the HTTP status the indexer answers with.
+ */
+export class AuthError extends IndexerError {
+  override readonly name = "AuthError";
+
+  constructor(
+    code: "AUTH_REQUIRED" | "AUTH_INVALID" | "NOT_A_MEMBER",
+    message: string,
+    readonly status: 401 | 403,
+    options: IndexerErrorOptions = {},
+  ) {
+    super(code, message, options);
+  }
 }

@@ -8,6 +8,7 @@ export {
   RpcError,
   StoreError,
   UserInputError,
+  AuthError,
   type IndexerErrorCode,
 } from "./errors";
 export { DEFAULT_HANDLERS } from "./handlers";
@@ -36,6 +37,12 @@ export {
 export { sourcesFromAddressBook } from "./sources";
 export { IndexerStore, type Checkpoint, type EntityData } from "./store";
 export { createApp, listen, type AppDeps, type RunningServer } from "./app";
+export { LoanAccess, SESSION_COOKIE, resolveCaller, type Caller, type CallerDeps } from "./auth/caller";
+export { signInToIndexer, type IndexerSession } from "./auth/client";
+export { CachedMemberDirectory } from "./auth/member-cache";
+export { authRouter, type AuthDeps } from "./auth/routes";
+export { SessionBook, type Session, type SessionBookOptions } from "./auth/session-book";
+export { SIGN_IN_STATEMENT, challenge, signIn, type SignInDeps } from "./auth/sign-in";
 export { auditCsv, exportAudit, parseAuditExportQuery, type AuditExport, type AuditExportQuery } from "./export";
 export { LoanBook, type Concentration, type LoanEntitlement, type LoanView, type RefusedLoan } from "./loans";
 export { fetchTapeFromNode, type MemberNodeDeps, type NodeLoanOutcome } from "./member-node";

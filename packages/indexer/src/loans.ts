@@ -291,9 +291,20 @@ export class LoanBook {
     return [...this.pools.values()].flatMap((t) => t.current.filter((l) => l.otherPools.length > 0));
   }
 
-  /** Principal concentration of a pool by region, product or credit grade (aggregates: any entitlement). */
+  /**
+   * Principal concentration of a pool by region, product or credit grade (aggregates: any entitlement).
+   * Throws NO_LOAN_DATA when no tape of the pool is joined: an empty answer would read as "no loans".
+   */
   concentrations(pool: string, by: "region" | "productType" | "creditGrade"): Concentration[] {
-    const loans = this.pools.get(pool.toLowerCase())?.current ?? [];
+    const joined = this.pools.get(pool.toLowerCase());
+    if (joined === undefined) {
+      throw new IndexerError(
+        "NO_LOAN_DATA",
+        `no tape of pool ${pool} is joined to this indexer` +
+          (this.entitlement === "loan-level" ? "" : `: ${this.refusal ?? "its member node gives it aggregates only"}`),
+      );
+    }
+    const loans = joined.current;
     const total = loans.reduce((s, l) => s + BigInt(l.currentPrincipalCents), 0n);
     const groups = new Map<string, { n: number; p: bigint }>();
     for (const l of loans) {

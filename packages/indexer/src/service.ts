@@ -1,6 +1,12 @@
 import path from "node:path";
 import pino, { type Logger } from "pino";
+import { readFileSync } from "node:fs";
+import { JsonRpcProvider } from "ethers";
+import { RegistryMemberDirectory } from "@abs/node";
 import { AbiRegistry } from "./abi";
+import { CachedMemberDirectory } from "./auth/member-cache";
+import { type AuthDeps } from "./auth/routes";
+import { SessionBook } from "./auth/session-book";
 import { createApp, listen, type RunningServer } from "./app";
 import { type IndexerConfig } from "./config";
 import { IndexerError } from "./errors";
@@ -75,8 +81,10 @@ export async function startIndexerService(options: IndexerServiceOptions): Promi
         env: options.env ?? process.env,
       })
     : undefined;
-  const app = createApp({ store, model, logger, loans, hasIndexingErrors: () => indexer.hasIndexingErrors });
+  const auth = await authDeps(config);
+  const app = createApp({ store, model, logger, loans, auth, hasIndexingErrors: () => indexer.hasIndexingErrors });
   const server = await listen(app, config.listen.host, config.listen.port);
+  auth.domain ||= new URL(server.url).host;
 
   let stopping = false;
   let joining = false;
@@ -116,5 +124,23 @@ export async function startIndexerService(options: IndexerServiceOptions): Promi
       await server.close();
       await store.close();
     },
+  };
+}
+
+/** Sign-in against the deployment's registry; the domain is filled in once the server listens, if not configured. */
+async function authDeps(config: IndexerConfig): Promise<AuthDeps> {
+  const provider = new JsonRpcProvider(config.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
+  const book = JSON.parse(readFileSync(config.addressBook, "utf8")) as { contracts?: Record<string, string> };
+  const registry = book.contracts?.["ConsortiumRegistry"];
+  if (registry === undefined) {
+    throw new IndexerError("CONFIG_INVALID", `${config.addressBook} names no ConsortiumRegistry: sign-in needs it`);
+  }
+  const chainId = Number(await new JsonRpcClient(config.rpcUrl).call("eth_chainId", []));
+  return {
+    sessions: new SessionBook({ sessionTtlMs: config.auth.sessionTtlMs, nonceTtlMs: 5 * 60_000 }),
+    directory: new CachedMemberDirectory(new RegistryMemberDirectory(registry, provider), config.auth.memberCacheMs),
+    domain: config.auth.domain ?? "",
+    chainId,
+    openRead: config.auth.openRead,
   };
 }

@@ -24,9 +24,13 @@ import {
   IndexerStore,
   JsonRpcClient,
   loadSchemaModel,
+  SessionBook,
+  signInToIndexer,
   sourcesFromAddressBook,
+  type AuthDeps,
   type IndexerOptions,
 } from "../src";
+import { RegistryMemberDirectory } from "@abs/node";
 
 export const ROOT = path.resolve(__dirname, "..", "..", "..");
 export const abis = AbiRegistry.fromArtifacts(path.join(ROOT, "artifacts"));
@@ -184,4 +188,31 @@ export function sampleTape(): { records: LoanRecord[]; saltKey: Buffer } {
     records: [...generateLoans(deal.loans, deal.seed, { asOfDate: deal.cutoffDate })],
     saltKey: sampleTapeSaltKey(deal.dealId),
   };
+}
+
+/**
+ * Sign-in for an app served over `chain`: the real registry decides who is a member. The domain is
+ * filled in by `sessionOf` once the app listens (as the service does).
+ */
+export async function testAuth(chain: TestChain, options: { openRead?: boolean } = {}): Promise<AuthDeps> {
+  const registry = chain.deployment.registry;
+  return {
+    sessions: new SessionBook({ sessionTtlMs: 3_600_000, nonceTtlMs: 300_000 }),
+    directory: new RegistryMemberDirectory(registry, chain.provider),
+    domain: "",
+    chainId: Number(await chain.rpc<string>("eth_chainId")),
+    openRead: options.openRead ?? false,
+  };
+}
+
+/** The signer of member `name` of the localhost consortium (its own Hardhat dev key). */
+export function memberSigner(chain: TestChain, name: string): Signer {
+  const signer = memberSigners(loadNetworkConfig("localhost"), chain.provider)(name);
+  return signer instanceof NonceManager ? signer.signer : signer;
+}
+
+/** A session token of member `name` at the indexer served at `url` (signed in with its own key). */
+export async function sessionOf(chain: TestChain, auth: AuthDeps, url: string, name: string): Promise<string> {
+  auth.domain ||= new URL(url).host;
+  return (await signInToIndexer(url, memberSigner(chain, name))).token;
 }

@@ -2,8 +2,8 @@ import path from "node:path";
 import { expect } from "chai";
 import { chromium, type Browser, type Page } from "playwright-core";
 import pino from "pino";
-import { parseIndexerConfig, startIndexerService, type RunningIndexerService } from "../src";
-import { dealActions, sampleTape, startTestChain, type TestChain } from "./chain";
+import { parseIndexerConfig, signInToIndexer, startIndexerService, type RunningIndexerService } from "../src";
+import { dealActions, memberSigner, sampleTape, startTestChain, type TestChain } from "./chain";
 
 const CHROMIUM = process.env["ABS_CHROMIUM"] ?? "/usr/bin/chromium";
 const SCREENSHOT_DIR = path.resolve(__dirname, "..", ".screenshots");
@@ -60,6 +60,42 @@ describe("regulator's dashboard in headless Chromium", function () {
     }
   }
 
+  it("asks for a sign-in first; a browser wallet (EIP-1193) signs the indexer's challenge with the member's key", async () => {
+    await page.goto(service.url + "/");
+    await ready("sign-in");
+    expect(await page.textContent('[data-testid="sign-in"]')).to.contain("abs indexer login");
+    // A wallet in a second page of the same browser: its personal_sign asks the regulator's key, held by this test.
+    const walletPage = await browser.newPage();
+    const regulator = memberSigner(chain, "regulator");
+    await walletPage.exposeFunction("absTestSign", (hex: string) =>
+      regulator.signMessage(Buffer.from(hex.slice(2), "hex")),
+    );
+    await walletPage.addInitScript(
+      (address: string) => {
+        const sign = (window as unknown as { absTestSign(hex: string): Promise<string> }).absTestSign;
+        (window as unknown as { ethereum: unknown }).ethereum = {
+          request: ({ method, params }: { method: string; params?: string[] }) =>
+            method === "eth_requestAccounts" ? Promise.resolve([address]) : sign(params?.[0] ?? ""),
+        };
+      },
+      await regulator.getAddress(),
+    );
+    await walletPage.goto(service.url + "/");
+    await walletPage.waitForSelector('main[data-ready="sign-in"]');
+    await walletPage.click('[data-testid="wallet-sign-in"]');
+    await walletPage.waitForSelector('main[data-ready="/"]', { timeout: 20_000 });
+    expect(await walletPage.textContent('[data-testid="who"]')).to.contain("REGU-SECURITIES");
+    await walletPage.close();
+  });
+
+  it("a link from `abs indexer login` signs the browser in; the token leaves the address bar", async () => {
+    const session = await signInToIndexer(service.url, memberSigner(chain, "regulator"));
+    await page.goto(`${service.url}/#session=${session.token}`);
+    await ready("/");
+    expect(page.url()).to.not.contain(session.token);
+    expect(await page.textContent('[data-testid="who"]')).to.contain("REGU-SECURITIES (REGULATOR)");
+  });
+
   it("loads the pool list with the sample deal and its metrics", async () => {
     await page.goto(service.url + "/");
     await ready("/");
@@ -114,8 +150,30 @@ describe("regulator's dashboard in headless Chromium", function () {
     expect(all).to.be.greaterThan(4);
     for (const text of await rows.allTextContents()) expect(text).to.contain("ReportSubmitted");
     const href = await page.getAttribute('a[href^="/audit/export?format=csv"]', "href");
-    const csv = await (await fetch(service.url + (href ?? ""))).text();
+    const cookies = await page.context().cookies();
+    const cookie = cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+    const csv = await (await fetch(service.url + (href ?? ""), { headers: { cookie } })).text();
     expect(csv.split("\n").filter((l) => l.includes(",ReportSubmitted,"))).to.have.length(4);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "audit.png"), fullPage: true });
+  });
+
+  it("GraphiQL works offline: nothing is fetched from another host, and it loads the schema", async () => {
+    const elsewhere: string[] = [];
+    await page.route("**/*", (route) => {
+      const host = new URL(route.request().url()).hostname;
+      if (host === "127.0.0.1" || host === "localhost") return route.continue();
+      elsewhere.push(route.request().url());
+      return route.abort();
+    });
+    const schemaLoaded = page.waitForResponse(
+      async (r) =>
+        r.url().endsWith("/graphql") && r.request().method() === "POST" && (await r.text()).includes("__schema"),
+    );
+    await page.goto(`${service.url}/graphql`);
+    await page.waitForSelector(".graphiql-container", { timeout: 20_000 });
+    expect((await schemaLoaded).status()).to.equal(200);
+    expect(elsewhere).to.deep.equal([]);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, "graphiql.png") });
+    await page.unroute("**/*");
   });
 });

@@ -16,7 +16,16 @@ import {
   TrancheToken__factory,
   Waterfall__factory,
 } from "../../../typechain-types";
-import { dealActions, model, openIndexer, startTestChain, type TestChain, type TestIndexer } from "./chain";
+import {
+  dealActions,
+  model,
+  openIndexer,
+  sessionOf,
+  startTestChain,
+  testAuth,
+  type TestChain,
+  type TestIndexer,
+} from "./chain";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 
@@ -34,11 +43,12 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
   let distributedToSenior = 0n;
   let reserveAtClose = 0n;
   let guaranteeAtClose = 0n;
+  let auth: Record<string, string> = {};
 
   async function data(query: string): Promise<Record<string, unknown>> {
     const res = await fetch(`${server.url}/graphql`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...auth },
       body: JSON.stringify({ query }),
     });
     const answer = (await res.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
@@ -150,11 +160,19 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
 
     ix = await openIndexer(chain, "lifecycle");
     await ix.indexer.syncOnce();
+    const authDeps = await testAuth(chain);
     server = await listen(
-      createApp({ store: ix.store, model, logger: pino({ level: "silent" }), hasIndexingErrors: () => false }),
+      createApp({
+        store: ix.store,
+        model,
+        logger: pino({ level: "silent" }),
+        hasIndexingErrors: () => false,
+        auth: authDeps,
+      }),
       "127.0.0.1",
       0,
     );
+    auth = { authorization: `Bearer ${await sessionOf(chain, authDeps, server.url, "regulator")}` };
   });
   after(async () => {
     await server?.close();

@@ -12,7 +12,7 @@ import { createSchema, createYoga } from "graphql-yoga";
 import pino from "pino";
 import { createApp, listen, type RunningServer } from "../src/app";
 import { errorStatusPlugin, timeLimitPlugin } from "../src/graphql/limits";
-import { IndexerStore, loadSchemaModel } from "../src";
+import { IndexerStore, SessionBook, loadSchemaModel } from "../src";
 
 interface Answer {
   status: number;
@@ -65,11 +65,22 @@ describe("GraphQL limits: hostile queries are refused in linear time, 4xx with a
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "abs-limits-"));
     store = await IndexerStore.open(path.join(dir, "db"), loadSchemaModel());
+    // Open read-only mode: the limits apply before any caller check matters, and no registry is needed
+    // (nothing here signs in, so the directory is never asked).
     const app = createApp({
       store,
       model: loadSchemaModel(),
       logger: pino({ level: "silent" }),
       hasIndexingErrors: () => false,
+      auth: {
+        sessions: new SessionBook({ sessionTtlMs: 60_000, nonceTtlMs: 60_000 }),
+        directory: {
+          lookup: () => Promise.reject(new Error("no registry in this test")),
+        },
+        domain: "127.0.0.1",
+        chainId: 31337,
+        openRead: true,
+      },
     });
     server = await listen(app, "127.0.0.1", 0);
   });

@@ -2,7 +2,17 @@ import { expect } from "chai";
 import pino from "pino";
 import { createApp, listen, type RunningServer } from "../src/app";
 import { IndexerError, LoanBook } from "../src";
-import { dealActions, model, openIndexer, sampleTape, startTestChain, type TestChain, type TestIndexer } from "./chain";
+import {
+  dealActions,
+  model,
+  openIndexer,
+  sampleTape,
+  sessionOf,
+  startTestChain,
+  testAuth,
+  type TestChain,
+  type TestIndexer,
+} from "./chain";
 
 interface GraphQLAnswer {
   data?: Record<string, unknown> | null;
@@ -20,11 +30,13 @@ describe("GraphQL API (The Graph's conventions) over an indexed real chain", fun
   let investor2: string;
   /** Block after period 1 was reported (before the transfer and periods 2-3) */
   let afterPeriod1: number;
+  /** The regulator's session: every route below needs a signed-in member */
+  let auth: Record<string, string>;
 
   async function gql(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLAnswer> {
     const res = await fetch(`${server.url}/graphql`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...auth },
       body: JSON.stringify({ query, variables }),
     });
     return (await res.json()) as GraphQLAnswer;
@@ -54,13 +66,16 @@ describe("GraphQL API (The Graph's conventions) over an indexed real chain", fun
     await actions.report(3, 6);
     ix = await openIndexer(chain, "graphql");
     await ix.indexer.syncOnce();
+    const authDeps = await testAuth(chain);
     const app = createApp({
       store: ix.store,
       model,
       logger: pino({ level: "silent" }),
       hasIndexingErrors: () => false,
+      auth: authDeps,
     });
     server = await listen(app, "127.0.0.1", 0);
+    auth = { authorization: `Bearer ${await sessionOf(chain, authDeps, server.url, "regulator")}` };
   });
   after(async () => {
     await server?.close();
@@ -230,7 +245,9 @@ describe("GraphQL API (The Graph's conventions) over an indexed real chain", fun
   });
 
   it("audit export: filtered AuditEvents as JSON and CSV with the block range and block hashes that match the chain", async () => {
-    const res = await fetch(`${server.url}/audit/export?format=json&pool=${pool}&name=ReportSubmitted`);
+    const res = await fetch(`${server.url}/audit/export?format=json&pool=${pool}&name=ReportSubmitted`, {
+      headers: auth,
+    });
     expect(res.status).to.equal(200);
     const x = (await res.json()) as {
       range: { toBlock: number };
@@ -244,7 +261,9 @@ describe("GraphQL API (The Graph's conventions) over an indexed real chain", fun
       expect(b.hash).to.equal(onChain.hash);
     }
     const csv = await (
-      await fetch(`${server.url}/audit/export?format=csv&name=Transfer&fromBlock=${afterPeriod1 + 1}`)
+      await fetch(`${server.url}/audit/export?format=csv&name=Transfer&fromBlock=${afterPeriod1 + 1}`, {
+        headers: auth,
+      })
     ).text();
     const rows = csv
       .trim()
@@ -252,7 +271,7 @@ describe("GraphQL API (The Graph's conventions) over an indexed real chain", fun
       .filter((l) => !l.startsWith("#"));
     expect(rows[0]).to.match(/^blockNumber,blockHash,/);
     expect(rows).to.have.length(2);
-    const bad = await fetch(`${server.url}/audit/export?format=xml`);
+    const bad = await fetch(`${server.url}/audit/export?format=xml`, { headers: auth });
     expect(bad.status).to.equal(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).to.equal("BAD_USER_INPUT");
   });

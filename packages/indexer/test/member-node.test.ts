@@ -17,8 +17,17 @@ import {
   parseIndexerConfig,
   startIndexerService,
   type MemberNodeDeps,
+  signInToIndexer,
 } from "../src";
-import { openIndexer, sampleTape, silentLogger, startTestChain, type TestChain, type TestIndexer } from "./chain";
+import {
+  memberSigner,
+  openIndexer,
+  sampleTape,
+  silentLogger,
+  startTestChain,
+  type TestChain,
+  type TestIndexer,
+} from "./chain";
 
 const ORIGINATOR_ID = "ORIG-HUAXIA-CF"; // Hardhat dev account 1 in deploy/networks/localhost.json
 const regulatorKey = hardhatDevWallet(5);
@@ -182,16 +191,20 @@ describe("loan book joined from a live originator node", function () {
         }),
         logger: silentLogger,
       });
+    // Each indexer is asked by its own member, signed in with its own key.
+    const tokens = new Map<string, string>();
     const gql = async (url: string, query: string) => {
       const res = await fetch(`${url}/graphql`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", authorization: `Bearer ${tokens.get(url) ?? ""}` },
         body: JSON.stringify({ query }),
       });
       return (await res.json()) as { data?: Record<string, unknown[]>; errors?: { extensions?: { code?: string } }[] };
     };
     const regulator = await service("svc-regulator", "5");
     const investor = await service("svc-investor", "6");
+    tokens.set(regulator.url, (await signInToIndexer(regulator.url, memberSigner(chain, "regulator"))).token);
+    tokens.set(investor.url, (await signInToIndexer(investor.url, memberSigner(chain, "investor-1"))).token);
     try {
       await Promise.all([regulator.caughtUp(), investor.caughtUp()]);
       await Promise.all([regulator.memberNode?.refresh(), investor.memberNode?.refresh()]);

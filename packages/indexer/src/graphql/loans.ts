@@ -1,6 +1,7 @@
 import { GraphQLError } from "graphql";
 import { z } from "zod";
 import { IndexerError } from "../errors";
+import { type LoanAccess } from "../auth/caller";
 import { type LoanBook, type LoanSnapshot, type LoanView } from "../loans";
 import { MAX_FIRST, MAX_SKIP } from "./limits";
 import { describeZodIssues } from "@abs/core";
@@ -75,9 +76,14 @@ const loansArgs = z.object({
     .optional(),
 });
 
-function guarded<T>(fn: () => T): T {
+/** What the loan resolvers read of the request context. */
+interface LoanContext {
+  access: LoanAccess;
+}
+
+async function guarded<T>(fn: () => T | Promise<T>): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (error) {
     if (error instanceof IndexerError) throw new GraphQLError(error.message, { extensions: { code: error.code } });
     throw error;
@@ -95,7 +101,7 @@ function parse<T>(schema: z.ZodType<T>, args: unknown): T {
 }
 
 /** A loan as GraphQL answers it: its history is only read if the query selects it. */
-type LoanAnswer = LoanView & { history: () => LoanSnapshot[] };
+type LoanAnswer = LoanView & { history: () => Promise<LoanSnapshot[]> };
 
 export function loanResolvers(book: LoanBook | undefined): Record<string, unknown> {
   const need = (): LoanBook => {
@@ -111,11 +117,12 @@ export function loanResolvers(book: LoanBook | undefined): Record<string, unknow
   });
   const loanKey = z.object({ pool: loansArgs.shape.pool, loanId: z.string().min(1).max(64) });
   return {
-    loans: (_: unknown, raw: unknown) => {
+    loans: (_: unknown, raw: unknown, ctx: LoanContext) => {
       const a = parse(loansArgs, raw);
       const w = a.where ?? {};
-      return guarded(() =>
-        need()
+      return guarded(async () => {
+        await ctx.access.assertLoanLevel(a.pool);
+        return need()
           .loans(a.pool)
           .filter(
             (l: LoanView) =>
@@ -127,35 +134,56 @@ export function loanResolvers(book: LoanBook | undefined): Record<string, unknow
               (w.loanId_contains === undefined || l.loanId.includes(w.loanId_contains)),
           )
           .slice(a.skip, a.skip + a.first)
-          .map(answer),
-      );
+          .map(answer);
+      });
     },
-    loan: (_: unknown, raw: unknown) => {
+    loan: (_: unknown, raw: unknown, ctx: LoanContext) => {
       const a = parse(loanKey, raw);
-      return guarded(() => {
+      return guarded(async () => {
+        await ctx.access.assertLoanLevel(a.pool);
         const view = need().loan(a.pool, a.loanId);
         return view ? answer(view) : null;
       });
     },
-    loanHistory: (_: unknown, raw: unknown) => {
+    loanHistory: (_: unknown, raw: unknown, ctx: LoanContext) => {
       const a = parse(loanKey, raw);
-      return guarded(() => need().history(a.pool, a.loanId));
+      return guarded(async () => {
+        await ctx.access.assertLoanLevel(a.pool);
+        return need().history(a.pool, a.loanId);
+      });
     },
-    topBorrowers: (_: unknown, raw: unknown) => {
+    topBorrowers: (_: unknown, raw: unknown, ctx: LoanContext) => {
       const a = parse(z.object({ pool: loansArgs.shape.pool, first: loansArgs.shape.first.default(10) }), raw);
-      return guarded(() => need().topBorrowers(a.pool, a.first));
+      return guarded(async () => {
+        await ctx.access.assertLoanLevel(a.pool);
+        return need().topBorrowers(a.pool, a.first);
+      });
     },
-    loanConcentrations: (_: unknown, raw: unknown) => {
+    loanConcentrations: (_: unknown, raw: unknown, ctx: LoanContext) => {
       const a = parse(
         z.object({ pool: loansArgs.shape.pool, by: z.enum(["region", "productType", "creditGrade"]) }),
         raw,
       );
-      return guarded(() => need().concentrations(a.pool, a.by));
+      return guarded(async () => {
+        await ctx.access.assertAggregates(a.pool);
+        return need().concentrations(a.pool, a.by);
+      });
     },
-    doublePledgedLoans: () => guarded(() => need().doublePledged().map(answer)),
-    refusedLoans: (_: unknown, raw: unknown) => {
+    // Loans pledged into more than one pool: those of the pools the caller may read one by one.
+    doublePledgedLoans: (_: unknown, _raw: unknown, ctx: LoanContext) =>
+      guarded(async () => {
+        const loans = need().doublePledged();
+        ctx.access.assertLoanLevelRole();
+        const readable = new Set<string>();
+        for (const pool of new Set(loans.map((l) => l.pool))) if (await ctx.access.loanLevel(pool)) readable.add(pool);
+        return loans.filter((l) => readable.has(l.pool)).map(answer);
+      }),
+    refusedLoans: (_: unknown, raw: unknown, ctx: LoanContext) => {
       const a = parse(z.object({ pool: loansArgs.shape.pool }), raw);
-      return guarded(() => need().refusedLoans(a.pool));
+      return guarded(async () => {
+        await ctx.access.assertLoanLevel(a.pool);
+        return need().refusedLoans(a.pool);
+      });
     },
   };
 }

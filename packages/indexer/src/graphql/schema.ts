@@ -10,6 +10,7 @@ import { pluralField, singularField } from "./naming";
 import { MAX_FIRST, MAX_SKIP } from "./limits";
 import { LOAN_TYPE_DEFS, loanResolvers } from "./loans";
 import { type LoanBook } from "../loans";
+import { type LoanAccess } from "../auth/caller";
 import { describeZodIssues } from "@abs/core";
 
 export { DEFAULT_QUERY_LIMITS, MAX_FIRST, MAX_SKIP, type QueryLimits } from "./limits";
@@ -25,6 +26,8 @@ export interface GraphQLDeps {
 /** Per-request state: the time-travel block and one DataLoader of entities. */
 export interface RequestContext {
   loader: DataLoader<string, EntityData | undefined>;
+  /** What the caller may read of the loan data */
+  access: LoanAccess;
 }
 
 /** An entity as the resolvers pass it on: its data and the block the query is answered at. */
