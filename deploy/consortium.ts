@@ -120,12 +120,12 @@ export async function deployConsortium(ctx: DeployContext): Promise<ConsortiumDe
 
   // Secondary trades settle delivery-versus-payment on signed orders; it holds nothing and needs no role.
   const dvp = await ensureContract(ctx, "DvPSettlement", async () =>
-    new DvPSettlement__factory(ctx.deployer).deploy(registryAddress),
+    new DvPSettlement__factory(ctx.deployer).deploy(registryAddress, cashToken),
   );
 
   // The custodian anchors its bank-statement reconciliations here (digest, counts, break alerts).
   const reconciliationLog = await ensureContract(ctx, "ReconciliationLog", async () =>
-    new ReconciliationLog__factory(ctx.deployer).deploy(registryAddress),
+    new ReconciliationLog__factory(ctx.deployer).deploy(registryAddress, cashToken),
   );
 
   // The shared waterfall engine and the governed waterfall factory (a separate, idempotent step).

@@ -115,6 +115,10 @@ interface ICashToken is IERC20Metadata {
     /// @param to The receiver.
     /// @param reasonCode Why (see `detectTransferRestriction`): 1 sender, 2 receiver not a cash holder.
     error CashTransferRestricted(address from, address to, uint8 reasonCode);
+    /// @notice `spender` may not use an allowance: a suspended or removed member, or an unlisted account that is
+    /// not a contract (`IConsortiumRegistry.isSpender`).
+    /// @param spender The caller of `transferFrom`.
+    error CashSpenderRestricted(address spender);
     /// @notice The bank reference was already used by a credit or a confirmed payout.
     /// @param bankRef The reused reference.
     error BankReferenceUsed(bytes32 bankRef);

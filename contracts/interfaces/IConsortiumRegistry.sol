@@ -237,6 +237,13 @@ interface IConsortiumRegistry {
     /// @notice Whether `account` may hold cash tokens: an active member or a registered deal contract.
     function isCashHolder(address account) external view returns (bool);
 
+    /// @notice Whether `account` may move a holder's tokens under an allowance (`transferFrom`): an active
+    /// member, a registered deal contract, or a contract the registry does not list as a member (a
+    /// settlement contract such as `DvPSettlement`, which only moves tokens between checked holders).
+    /// A suspended or removed member may not, whatever allowance it holds; nor may an unlisted account
+    /// that is not a contract.
+    function isSpender(address account) external view returns (bool);
+
     /// @notice Whether `account` was registered as a deal contract by an authorised factory.
     function isDealContract(address account) external view returns (bool);
 

@@ -63,6 +63,10 @@ interface IDvPSettlement {
     error OrdersMismatched(address sellTranche, address buyTranche, address sellCash, address buyCash);
     /// @notice The tranche is not a registered deal contract of the consortium.
     error TrancheUnknown(address tranche);
+    /// @notice The orders name a cash token other than the consortium's.
+    /// @param cashToken The cash token the orders name.
+    /// @param expected The consortium's cash token (`cashToken()`).
+    error CashTokenUnknown(address cashToken, address expected);
     /// @notice The order `orderHash` allows only `expected` as counterparty.
     error CounterpartyMismatch(bytes32 orderHash, address expected, address found);
     /// @notice The order expired at `expiry`.
@@ -114,4 +118,7 @@ interface IDvPSettlement {
 
     /// @notice The consortium registry (which tranches are the consortium's).
     function registry() external view returns (IConsortiumRegistry);
+
+    /// @notice The consortium's cash token, fixed at deployment: the only one accepted here.
+    function cashToken() external view returns (address);
 }

@@ -52,6 +52,10 @@ interface IReconciliationLog {
 
     /// @notice Only the cash token's custodian, while an active member holding CUSTODIAN.
     error NotCustodian(address account);
+    /// @notice Only the consortium's cash token is reconciled here.
+    /// @param cashToken The token named.
+    /// @param expected The consortium's cash token (`cashToken()`).
+    error CashTokenUnknown(address cashToken, address expected);
     /// @notice A digest and a statement id are required.
     error ReconciliationFieldsMissing();
     /// @notice Re-anchoring a statement must change its digest.
@@ -73,4 +77,7 @@ interface IReconciliationLog {
 
     /// @notice The consortium registry.
     function registry() external view returns (IConsortiumRegistry);
+
+    /// @notice The consortium's cash token, fixed at deployment: the only one accepted here.
+    function cashToken() external view returns (address);
 }

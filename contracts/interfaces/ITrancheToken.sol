@@ -105,6 +105,10 @@ interface ITrancheToken is IERC20Metadata {
 
     /// @notice The transfer, mint or burn fails the restriction check with `code` (see the contract notice).
     error TransferRestricted(uint8 code, address from, address to, uint256 amount);
+    /// @notice `spender` may not use an allowance now: `code` is `SPENDER_NOT_ALLOWED` (a suspended or removed
+    /// member, or an unlisted account that is not a contract: `IConsortiumRegistry.isSpender`) or
+    /// `SPENDER_FROZEN` (its whole account is frozen in this tranche).
+    error SpenderRestricted(uint8 code, address spender);
     /// @notice Only the pool that issued the tranche may call.
     error NotPool(address account);
     /// @notice Only the deal's trustee, while an active member holding `Role.TRUSTEE`, may call.
@@ -248,6 +252,12 @@ interface ITrancheToken is IERC20Metadata {
     /// @param amount Units.
     /// @return code 0 or a `TransferRestrictions` code.
     function detectTransferRestriction(address from, address to, uint256 amount) external view returns (uint8 code);
+
+    /// @notice The pre-check of `transferFrom`'s caller: the code `SpenderRestricted` would carry now, or 0.
+    /// The transfer itself is checked as well (`detectTransferRestriction`).
+    /// @param spender The account that would call `transferFrom`.
+    /// @return code 0, `SPENDER_NOT_ALLOWED` (40) or `SPENDER_FROZEN` (41).
+    function detectSpenderRestriction(address spender) external view returns (uint8 code);
 
     /// @notice The ERC-1404 message of a restriction code, e.g. 21 => "RECEIVER_NOT_MEMBER".
     /// @param code A code from `detectTransferRestriction`.

@@ -218,6 +218,13 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     }
 
     /// @inheritdoc IConsortiumRegistry
+    function isSpender(address account) external view returns (bool) {
+        MemberStatus status = _members[account].status;
+        if (status == MemberStatus.Active || _dealContracts[account]) return true;
+        return status == MemberStatus.None && account.code.length != 0;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
     function isDealContract(address account) external view returns (bool) {
         return _dealContracts[account];
     }

@@ -193,6 +193,13 @@ contract CashToken is ERC20, ICashToken {
         super._update(from, to, value);
     }
 
+    /// @dev `transferFrom`'s caller is checked before its allowance is spent: a member suspended or removed cannot
+    /// use an allowance it was given earlier (the move itself is checked in `_update`).
+    function _spendAllowance(address owner, address spender, uint256 value) internal override {
+        require(_registry.isSpender(spender), CashSpenderRestricted(spender));
+        super._spendAllowance(owner, spender, value);
+    }
+
     /// @dev Moves tokens into or out of the payout escrow (this contract's own balance) without the
     /// holder check: the contract is not a cash holder, and a rejected payout must reach its holder
     /// even if the holder was suspended after asking. Direct transfers to this contract still fail.

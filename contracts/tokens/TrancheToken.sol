@@ -290,6 +290,11 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     }
 
     /// @inheritdoc ITrancheToken
+    function detectSpenderRestriction(address spender) external view returns (uint8 code) {
+        return _spenderRestriction(spender);
+    }
+
+    /// @inheritdoc ITrancheToken
     function messageForTransferRestriction(uint8 code) external pure returns (string memory) {
         return TransferRestrictions.message(code);
     }
@@ -314,6 +319,20 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
         if (code != TransferRestrictions.SUCCESS && _forcing) code = _forcedRestriction(to);
         require(code == TransferRestrictions.SUCCESS, TransferRestricted(code, from, to, value));
         _move(from, to, value);
+    }
+
+    /// @dev `transferFrom`'s caller is checked before its allowance is spent: a member suspended or removed,
+    /// or frozen here, cannot use an allowance it was given earlier (the move itself is checked in `_update`).
+    function _spendAllowance(address owner, address spender, uint256 value) internal override {
+        uint8 code = _spenderRestriction(spender);
+        require(code == TransferRestrictions.SUCCESS, SpenderRestricted(code, spender));
+        super._spendAllowance(owner, spender, value);
+    }
+
+    function _spenderRestriction(address spender) private view returns (uint8) {
+        if (!registry.isSpender(spender)) return TransferRestrictions.SPENDER_NOT_ALLOWED;
+        if (_freezes[spender].whole) return TransferRestrictions.SPENDER_FROZEN;
+        return TransferRestrictions.SUCCESS;
     }
 
     /// @dev OpenZeppelin's `ERC20._update` on `_holdings`, plus the claim correction: units leaving an account

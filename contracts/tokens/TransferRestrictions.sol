@@ -30,6 +30,9 @@ library TransferRestrictions {
     uint8 internal constant RECEIVER_FROZEN = 31; // the whole receiver account is frozen
     uint8 internal constant AMOUNT_FROZEN = 32; // the transfer would dip into the sender's frozen amount
 
+    uint8 internal constant SPENDER_NOT_ALLOWED = 40; // `transferFrom`'s caller fails `registry.isSpender`
+    uint8 internal constant SPENDER_FROZEN = 41; // `transferFrom`'s caller's whole account is frozen here
+
     /// @notice The ERC-1404 message of `code`; `UNKNOWN_RESTRICTION` for a code not listed above.
     function message(uint8 code) internal pure returns (string memory) {
         if (code == SUCCESS) return "SUCCESS";
@@ -47,6 +50,8 @@ library TransferRestrictions {
         if (code == SENDER_FROZEN) return "SENDER_FROZEN";
         if (code == RECEIVER_FROZEN) return "RECEIVER_FROZEN";
         if (code == AMOUNT_FROZEN) return "AMOUNT_FROZEN";
+        if (code == SPENDER_NOT_ALLOWED) return "SPENDER_NOT_ALLOWED";
+        if (code == SPENDER_FROZEN) return "SPENDER_FROZEN";
         return "UNKNOWN_RESTRICTION";
     }
 }

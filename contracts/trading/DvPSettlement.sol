@@ -26,12 +26,17 @@ contract DvPSettlement is IDvPSettlement, EIP712, ReentrancyGuard {
     /// @inheritdoc IDvPSettlement
     IConsortiumRegistry public immutable registry;
 
+    /// @inheritdoc IDvPSettlement
+    address public immutable cashToken;
+
     mapping(bytes32 orderHash => uint256) private _filled;
     mapping(bytes32 orderHash => bool) private _cancelled;
 
     /// @param registry_ The consortium registry.
-    constructor(IConsortiumRegistry registry_) EIP712("ABS DvP Settlement", "1") {
+    /// @param cashToken_ The consortium's cash token: the only one trades settle in.
+    constructor(IConsortiumRegistry registry_, address cashToken_) EIP712("ABS DvP Settlement", "1") {
         registry = registry_;
+        cashToken = cashToken_;
     }
 
     /// @inheritdoc IDvPSettlement
@@ -49,6 +54,7 @@ contract DvPSettlement is IDvPSettlement, EIP712, ReentrancyGuard {
             OrdersMismatched(sell.tranche, buy.tranche, sell.cashToken, buy.cashToken)
         );
         require(registry.isDealContract(sell.tranche), TrancheUnknown(sell.tranche));
+        require(sell.cashToken == cashToken, CashTokenUnknown(sell.cashToken, cashToken));
         require(sell.priceBps <= buy.priceBps, PricesDoNotCross(sell.priceBps, buy.priceBps));
         require(fillCents != 0, FillZero());
         bytes32 sellHash = _requireTradable(sell, sellSignature, buy.maker, fillCents);

@@ -19,6 +19,7 @@ export async function deployDvPDeal(): Promise<Deal & { dvp: DvPSettlement }> {
   const deal = await dealIn.Active();
   const dvp = (await ethers.deployContract("DvPSettlement", [
     await deal.registry.getAddress(),
+    await deal.cashToken.getAddress(),
   ])) as unknown as DvPSettlement;
   return { ...deal, dvp };
 }

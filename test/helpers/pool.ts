@@ -463,7 +463,9 @@ export async function issue(deal: Deal, allocations: Allocation[], options: Adva
   if (BigInt(await latestTime()) < window.closesAt) await time.increaseTo(window.closesAt);
   const revolving = options.revolving ?? false;
   const revolvingEndDate = revolving ? BigInt(await latestTime()) + 365n * DAY : 0n;
-  await (await offering.connect(deal.trustee).close(closeParams({ revolving, revolvingEndDate }, deal.trancheTerms.length))).wait();
+  await (
+    await offering.connect(deal.trustee).close(closeParams({ revolving, revolvingEndDate }, deal.trancheTerms.length))
+  ).wait();
   return offering;
 }
 

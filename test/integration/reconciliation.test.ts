@@ -23,6 +23,7 @@ async function deployReconciliation(): Promise<Deal & { log: ReconciliationLog }
   const deal = await deployDeal();
   const log = (await ethers.deployContract("ReconciliationLog", [
     await deal.registry.getAddress(),
+    await deal.cashToken.getAddress(),
   ])) as unknown as ReconciliationLog;
   return { ...deal, log };
 }
@@ -130,5 +131,24 @@ describe("custodian reconciliation (integration)", () => {
     await expect(
       log.connect(custodian).anchor(cash, ethers.ZeroHash, 0, clean.digest, 1, 0),
     ).to.be.revertedWithCustomError(log, "ReconciliationFieldsMissing");
+  });
+
+  it("accepts only the consortium's cash token: a CUSTODIAN's own token contract cannot write anchors or alerts", async () => {
+    const deal = await loadFixture(deployReconciliation);
+    const { custodian, log, registry, cashToken } = deal;
+    // Any CUSTODIAN can deploy a CashToken naming itself the custodian; before, the log trusted its custodian().
+    const own = await ethers.deployContract("CashToken", [
+      await registry.getAddress(),
+      custodian.address,
+      "Shadow CNY",
+      "sCNY",
+      ethers.hexlify(ethers.toUtf8Bytes("CNY")),
+    ]);
+    const ownAddress = await own.getAddress();
+    expect(await own.custodian()).to.equal(custodian.address);
+    await expect(log.connect(custodian).anchor(ownAddress, ethers.id("STMT-X"), 0, ethers.id("digest"), 0, 9))
+      .to.be.revertedWithCustomError(log, "CashTokenUnknown")
+      .withArgs(ownAddress, await cashToken.getAddress());
+    expect(await log.cashToken()).to.equal(await cashToken.getAddress());
   });
 });

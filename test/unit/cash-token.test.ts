@@ -443,6 +443,21 @@ describe("CashToken", () => {
       expect(await token.allowance(investor1.address, dealAccount.address)).to.equal(0n);
     });
 
+    it("transferFrom checks the spender: a suspended member or an outsider cannot use an allowance", async () => {
+      const { token, investor1, investor2, outsider, suspend } = await loadFixture(deployFunded);
+      await (await token.connect(investor1).approve(investor2.address, 400n)).wait();
+      await (await token.connect(investor1).approve(outsider.address, 400n)).wait();
+      await expect(token.connect(outsider).transferFrom(investor1.address, investor2.address, 1n))
+        .to.be.revertedWithCustomError(token, "CashSpenderRestricted")
+        .withArgs(outsider.address);
+      await suspend(investor2.address);
+      // investor2 is suspended: its allowance is dead, even towards an eligible receiver (investor1 itself).
+      await expect(token.connect(investor2).transferFrom(investor1.address, investor1.address, 1n))
+        .to.be.revertedWithCustomError(token, "CashSpenderRestricted")
+        .withArgs(investor2.address);
+      expect(await token.allowance(investor1.address, investor2.address)).to.equal(400n);
+    });
+
     it("refuses a transfer to an outsider, to the token contract, and from an outsider", async () => {
       const { token, investor1, outsider } = await loadFixture(deployFunded);
       const tokenAddress = await token.getAddress();

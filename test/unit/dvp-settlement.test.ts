@@ -87,6 +87,26 @@ describe("DvPSettlement", () => {
     expect(await dvp.filledOf(sellHash)).to.equal(fill);
   });
 
+  it("settles only in the consortium's cash token, even when both parties signed another", async () => {
+    const deal = await loadFixture(deployDvPDeal);
+    const { dvp, registry, custodian, cashToken } = deal;
+    const other = await ethers.deployContract("CashToken", [
+      await registry.getAddress(),
+      custodian.address,
+      "Other CNY",
+      "oCNY",
+      ethers.hexlify(ethers.toUtf8Bytes("CNY")),
+    ]);
+    const otherAddress = await other.getAddress();
+    const { sell, buy, sellSig, buySig } = await tradeSetup(deal, {
+      sell: { cashToken: otherAddress },
+      buy: { cashToken: otherAddress },
+    });
+    await expect(dvp.settle(sell, sellSig, buy, buySig, 1n))
+      .to.be.revertedWithCustomError(dvp, "CashTokenUnknown")
+      .withArgs(otherAddress, await cashToken.getAddress());
+  });
+
   it("fills partially up to each order's amount; a replay of a filled order is refused", async () => {
     const deal = await loadFixture(deployDvPDeal);
     const { dvp } = deal;

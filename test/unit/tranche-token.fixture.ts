@@ -25,6 +25,8 @@ export const Restriction = {
   SENDER_FROZEN: 30,
   RECEIVER_FROZEN: 31,
   AMOUNT_FROZEN: 32,
+  SPENDER_NOT_ALLOWED: 40,
+  SPENDER_FROZEN: 41,
 } as const;
 
 /** The ERC-1404 message of every defined code. */
@@ -44,6 +46,8 @@ export const RESTRICTION_MESSAGES: ReadonlyMap<number, string> = new Map([
   [30, "SENDER_FROZEN"],
   [31, "RECEIVER_FROZEN"],
   [32, "AMOUNT_FROZEN"],
+  [40, "SPENDER_NOT_ALLOWED"],
+  [41, "SPENDER_FROZEN"],
 ]);
 
 export const RAY = 10n ** 27n;

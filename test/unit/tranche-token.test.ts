@@ -561,7 +561,84 @@ describe("TrancheToken", () => {
     });
   });
 
+  describe("transferFrom: the spender is checked (suspension takes effect on allowances too)", () => {
+    it("an active member spends an allowance; a settlement contract that is no member does too", async () => {
+      const { token, pool, tokenAddress, investor1, investor2, investor3 } = await loadFixture(deployFundedTranche);
+      await (await token.connect(investor1).approve(investor3.address, 2n)).wait();
+      await expect(token.connect(investor3).transferFrom(investor1.address, investor2.address, 1n))
+        .to.emit(token, "Transfer")
+        .withArgs(investor1.address, investor2.address, 1n);
+      const contract = await pool.getAddress();
+      await (await token.connect(investor1).approve(contract, 1n)).wait();
+      expect(await token.detectSpenderRestriction(contract)).to.equal(Restriction.SUCCESS);
+      await expect(
+        pool.exec(
+          tokenAddress,
+          token.interface.encodeFunctionData("transferFrom", [investor1.address, investor2.address, 1n]),
+        ),
+      ).to.emit(token, "Transfer");
+    });
+
+    it("a suspended or removed member, or an outsider, cannot use an allowance it holds", async () => {
+      const f = await loadFixture(deployFundedTranche);
+      const { token, investor1, investor2, investor3, outsider } = f;
+      await (await token.connect(investor1).approve(investor3.address, 10n)).wait();
+      await (await token.connect(investor1).approve(outsider.address, 10n)).wait();
+      await expect(token.connect(outsider).transferFrom(investor1.address, investor2.address, 1n))
+        .to.be.revertedWithCustomError(token, "SpenderRestricted")
+        .withArgs(Restriction.SPENDER_NOT_ALLOWED, outsider.address);
+      await f.suspend(investor3.address);
+      expect(await token.detectSpenderRestriction(investor3.address)).to.equal(Restriction.SPENDER_NOT_ALLOWED);
+      expect(await token.messageForTransferRestriction(Restriction.SPENDER_NOT_ALLOWED)).to.equal(
+        "SPENDER_NOT_ALLOWED",
+      );
+      await expect(token.connect(investor3).transferFrom(investor1.address, investor2.address, 1n))
+        .to.be.revertedWithCustomError(token, "SpenderRestricted")
+        .withArgs(Restriction.SPENDER_NOT_ALLOWED, investor3.address);
+      expect(await token.allowance(investor1.address, investor3.address)).to.equal(10n);
+    });
+
+    it("a spender whose whole account is frozen in this tranche cannot use an allowance", async () => {
+      const { token, trustee, investor1, investor2, investor3 } = await loadFixture(deployFundedTranche);
+      await (await token.connect(investor1).approve(investor3.address, 10n)).wait();
+      await (await token.connect(trustee).freeze(investor3.address, REASON)).wait();
+      expect(await token.messageForTransferRestriction(Restriction.SPENDER_FROZEN)).to.equal("SPENDER_FROZEN");
+      await expect(token.connect(investor3).transferFrom(investor1.address, investor2.address, 1n))
+        .to.be.revertedWithCustomError(token, "SpenderRestricted")
+        .withArgs(Restriction.SPENDER_FROZEN, investor3.address);
+    });
+  });
+
   describe("forceTransfer", () => {
+    it("from an account to itself moves nothing and keeps a partial freeze whole (the ERC-7943 bug class)", async () => {
+      const { token, trustee, investor1, investor2 } = await loadFixture(deployFundedTranche);
+      await token.connect(trustee).freezeAmount(investor1.address, 60_000n, REASON);
+      const claimable = await token.claimableCents(investor1.address);
+      await expect(
+        token
+          .connect(trustee)
+          .forceTransfer(investor1.address, investor1.address, SEED_CENTS, ForcedTransferReason.LegalOrder, EVIDENCE),
+      ).not.to.emit(token, "AmountUnfrozen");
+      expect(await token.balanceOf(investor1.address)).to.equal(SEED_CENTS);
+      expect((await token.freezeOf(investor1.address)).amountCents).to.equal(60_000n);
+      expect(await token.claimableCents(investor1.address)).to.equal(claimable);
+      // The frozen units still cannot leave: 50,000 out would leave 50,000 < 60,000 frozen.
+      await expect(token.connect(investor1).transfer(investor2.address, 50_000n))
+        .to.be.revertedWithCustomError(token, "TransferRestricted")
+        .withArgs(Restriction.AMOUNT_FROZEN, investor1.address, investor2.address, 50_000n);
+      await expect(
+        token
+          .connect(trustee)
+          .forceTransfer(
+            investor1.address,
+            investor1.address,
+            SEED_CENTS + 1n,
+            ForcedTransferReason.LegalOrder,
+            EVIDENCE,
+          ),
+      ).to.be.revertedWithCustomError(token, "ERC20InsufficientBalance");
+    });
+
     it("emits Transfer and ForcedTransfer for each reason", async () => {
       const { token, trustee, investor1, investor3 } = await loadFixture(deployFundedTranche);
       const recovery = ethers.id("evidence:wallet-recovery-case-42");
