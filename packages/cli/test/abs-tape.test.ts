@@ -84,6 +84,31 @@ describe("abs (spawned)", function () {
     expect(human.stderr).to.equal("");
   });
 
+  it("refuses a tape mixing GBK and UTF-8 (named at its row and byte offset) and one with a JSON key twice", () => {
+    const header = TAPE_COLUMNS.join(",");
+    const lines = [...generateLoans(12, 5)].map((loan) => recordToCells(loan, () => "广东").join(","));
+    const gbkPart = iconv.encode([header, ...lines.slice(0, 10)].join("\n") + "\n", "gbk");
+    const utf8Part = Buffer.from(lines.slice(10).join("\n") + "\n", "utf8");
+    writeFileSync(join(dir.path, "mixed.csv"), Buffer.concat([gbkPart, utf8Part]));
+    const mixed = abs(dir.path, "tape", "validate", "mixed.csv", "--json");
+    expect(mixed.status).to.equal(1);
+    const result = parseJson(mixed.stdout);
+    expect(result.errors.map((e) => [e.code, e.row])).to.deep.equal([["TAPE_ENCODING_MIXED", 12]]);
+    const human = abs(dir.path, "tape", "validate", "mixed.csv");
+    expect(human.stdout)
+      .to.include("TAPE_ENCODING_MIXED")
+      .and.include(`byte offset ${gbkPart.length + utf8Part.indexOf(Buffer.from("广东"))}`);
+
+    const objects = [...generateLoans(3, 5)].map((loan) =>
+      Object.fromEntries(TAPE_COLUMNS.map((name, i) => [name, recordToCells(loan, () => "Zhejiang")[i] ?? ""])),
+    );
+    const jsonl = objects.map((o, i) => JSON.stringify(o).replace(/}$/, i === 1 ? ',"status":"current"}' : "}"));
+    writeFileSync(join(dir.path, "twice.jsonl"), jsonl.join("\n") + "\n");
+    const twice = abs(dir.path, "tape", "validate", "twice.jsonl", "--json");
+    expect(twice.status).to.equal(1);
+    expect(parseJson(twice.stdout).errors.map((e) => [e.code, e.row])).to.deep.equal([["TAPE_FIELD_DUPLICATE", 2]]);
+  });
+
   it("reports every error of a bad GBK tape with personal data, exits 1, and never prints the personal data", () => {
     const header = ["loan_id", "national_id", "phone", "borrower_name", ...TAPE_COLUMNS.slice(2)];
     const rows = [...generateLoans(30, 3)].map((loan, i) => {

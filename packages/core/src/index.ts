@@ -99,6 +99,7 @@ export {
   TAPE_ENCODINGS,
   TAPE_ISSUE_CODES,
   csvCell,
+  spreadsheetCell,
   decodeTape,
   deriveOriginatorKeys,
   formatRatePercent,

@@ -78,14 +78,22 @@ const FIELD_EXPECTATIONS: Readonly<Record<LoanRecordField, string>> = {
   paymentFrequency: `one of ${PAYMENT_FREQUENCIES.map((value) => `"${value}"`).join(", ")}`,
   status: `one of ${LOAN_STATUSES.map((value) => `"${value}"`).join(", ")}`,
   daysPastDue: `a whole number of days from 0 to ${MAX_DAYS_PAST_DUE}`,
-  creditGrade: "a label of 1-8 characters (no control characters, no spaces at either end, Unicode NFC)",
-  region: "a label of 1-32 characters (no control characters, no spaces at either end, Unicode NFC)",
-  productType: "a label of 1-32 characters (no control characters, no spaces at either end, Unicode NFC)",
-  collateralType: "a label of 1-32 characters (no control characters, no spaces at either end, Unicode NFC)",
+  creditGrade:
+    "a label of 1-8 characters (no control or format characters such as U+202E, no spaces at either end, Unicode NFC)",
+  region:
+    "a label of 1-32 characters (no control or format characters such as U+202E, no spaces at either end, Unicode NFC)",
+  productType:
+    "a label of 1-32 characters (no control or format characters such as U+202E, no spaces at either end, Unicode NFC)",
+  collateralType:
+    "a label of 1-32 characters (no control or format characters such as U+202E, no spaces at either end, Unicode NFC)",
   collateralValueCents: "whole cents from 0 to 2^128-1, as a bigint or a string of digits",
 };
 
-const CONTROL_CHARACTER = /\p{Cc}/u;
+/**
+ * Control (Cc) and format (Cf) characters: a label holding U+202E (right-to-left override) or a zero-width
+ * character reads differently from what it is, in a record, a report or an export.
+ */
+const CONTROL_CHARACTER = /[\p{Cc}\p{Cf}]/u;
 
 function cents(min: bigint) {
   return z
@@ -231,14 +239,19 @@ function isTemplateField(key: string): key is LoanRecordField {
   return Object.hasOwn(FIELD_EXPECTATIONS, key);
 }
 
+/** JSON-quoted, with format characters escaped too: a message must not turn itself right to left. */
+function quoteVisibly(text: string): string {
+  return JSON.stringify(text).replace(/\p{Cf}/gu, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`);
+}
+
 /** How a received value looked, for error messages. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing (the field is missing)";
   if (value === null) return "null";
   if (typeof value === "string") {
     return value.length > 80
-      ? `${JSON.stringify(value.slice(0, 80))}... (${value.length} characters)`
-      : JSON.stringify(value);
+      ? `${quoteVisibly(value.slice(0, 80))}... (${value.length} characters)`
+      : quoteVisibly(value);
   }
   if (typeof value === "bigint") return value.toString();
   if (typeof value === "number") return `the number ${value}`;

@@ -59,7 +59,8 @@ function messageFor(overrides: Record<string, unknown>): string {
   return errorFor({ ...validInput(), ...overrides }).message;
 }
 
-const LABEL_32 = "a label of 1-32 characters (no control characters, no spaces at either end, Unicode NFC)";
+const LABEL_32 =
+  "a label of 1-32 characters (no control or format characters such as U+202E, no spaces at either end, Unicode NFC)";
 
 describe("loan-record", () => {
   it("lists every schema field in LOAN_RECORD_FIELDS, in order", () => {
@@ -199,11 +200,14 @@ describe("loan-record", () => {
         [{ daysPastDue: null }, 'field "daysPastDue": expected a whole number of days from 0 to 65535, found null'],
         [
           { creditGrade: "AAA-PLUS+" },
-          'field "creditGrade": expected a label of 1-8 characters (no control characters, no spaces at either end, Unicode NFC), found "AAA-PLUS+"',
+          'field "creditGrade": expected a label of 1-8 characters (no control or format characters such as U+202E, no spaces at either end, Unicode NFC), found "AAA-PLUS+"',
         ],
         [{ region: " Zhejiang" }, `field "region": expected ${LABEL_32}, found " Zhejiang"`],
         [{ region: "Zhe\tjiang" }, `field "region": expected ${LABEL_32}, found "Zhe\\tjiang"`],
         [{ region: "" }, `field "region": expected ${LABEL_32}, found ""`],
+        // A right-to-left override and a zero-width joiner (format characters): refused, and shown escaped.
+        [{ region: "Zhe\u202Ejiang" }, `field "region": expected ${LABEL_32}, found "Zhe\\u202ejiang"`],
+        [{ productType: "auto\u200D" }, `field "productType": expected ${LABEL_32}, found "auto\\u200d"`],
         [{ productType: "e\u0301" }, `field "productType": expected ${LABEL_32}, found "e\u0301"`],
         [{ collateralType: "x".repeat(33) }, `field "collateralType": expected ${LABEL_32}, found "${"x".repeat(33)}"`],
         [

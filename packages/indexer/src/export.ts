@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { UserInputError } from "./errors";
 import { type EntityData, type IndexerStore } from "./store";
-import { describeZodIssues } from "@abs/core";
+import { describeZodIssues, spreadsheetCell } from "@abs/core";
 
 const address = z
   .string()
@@ -93,9 +93,9 @@ export async function exportAudit(store: IndexerStore, q: AuditExportQuery): Pro
   };
 }
 
+/** Regulators open the export in a spreadsheet: formula-like text is neutralised (`spreadsheetCell`). */
 function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? "" : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return spreadsheetCell(v === null || v === undefined ? "" : String(v));
 }
 
 /** CSV: `#` comment lines with the range and checkpoint, then a header and one row per event (with its block hash). */

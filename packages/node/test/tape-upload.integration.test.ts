@@ -10,6 +10,7 @@ import path from "node:path";
 import { once } from "node:events";
 import { expect } from "chai";
 import { Contract, type JsonRpcProvider } from "ethers";
+import iconv from "iconv-lite";
 import pino from "pino";
 import { generateLoans, hardhatDevWallet, writeTapeCsv } from "@abs/core";
 import { ASSET_POOL_ABI } from "../src/chain/abi";
@@ -139,7 +140,59 @@ describe("tape upload through the originator node (real chain)", function () {
     const header = () => good[0] ?? "";
     const rows = () => good.slice(1).filter((l) => l.length > 0);
 
+    /** The tape with its region cells in Chinese; rows from `utf8From` on written in UTF-8, the rest in GBK. */
+    const chineseTape = (utf8From: number): Buffer => {
+      const region = header().split(",").indexOf("region");
+      const lines = [header(), ...rows().slice(0, 20)].map((line, i) => {
+        if (i === 0) return line;
+        const cells = line.split(",");
+        cells[region] = ["浙江", "江苏", "广东", "四川"][i % 4] ?? "浙江";
+        return cells.join(",");
+      });
+      return Buffer.concat(
+        lines.map((line, i) => (i >= utf8From ? Buffer.from(`${line}\n`, "utf8") : iconv.encode(`${line}\n`, "gbk"))),
+      );
+    };
+    /** One JSON object per row, keyed by the header. */
+    const jsonRows = (): Record<string, string>[] => {
+      const names = header().split(",");
+      return rows()
+        .slice(0, 5)
+        .map((row) => Object.fromEntries(row.split(",").map((cell, i) => [names[i] ?? `c${i}`, cell])));
+    };
+    /** Upload options per case: the encoding is detected unless a case declares it. */
+    const detected = new Set([
+      "UTF-8 rows in a GBK tape",
+      "a JSON Lines row with a key twice",
+      "a region with a right-to-left override",
+    ]);
+
     const cases: [string, () => Buffer, string][] = [
+      ["UTF-8 rows in a GBK tape", () => chineseTape(15), "TAPE_ENCODING_MIXED"],
+      [
+        "a JSON Lines row with a key twice",
+        () =>
+          Buffer.from(
+            jsonRows()
+              .map((o, i) => JSON.stringify(o).replace(/}$/, i === 2 ? ',"status":"current"}' : "}"))
+              .join("\n") + "\n",
+          ),
+        "TAPE_FIELD_DUPLICATE",
+      ],
+      [
+        "a region with a right-to-left override",
+        () => {
+          const region = header().split(",").indexOf("region");
+          const lines = [header(), ...rows().slice(0, 5)].map((line, i) => {
+            if (i !== 3) return line;
+            const cells = line.split(",");
+            cells[region] = `Zhe\u202ejiang`;
+            return cells.join(",");
+          });
+          return Buffer.from(lines.join("\n") + "\n");
+        },
+        "TAPE_VALUE_INVALID",
+      ],
       ["truncated mid-record", () => Buffer.from(good.join("\n").slice(0, -40)), "TAPE_TRUNCATED"],
       [
         "GBK bytes in a tape declared UTF-8",
@@ -189,7 +242,8 @@ describe("tape upload through the originator node (real chain)", function () {
     ];
     for (const [name, make, code] of cases) {
       it(name, async () => {
-        const answer = await upload(node, pool, make(), "cutoffDate=2026-06-30&encoding=utf8");
+        const query = detected.has(name) ? "cutoffDate=2026-06-30" : "cutoffDate=2026-06-30&encoding=utf8";
+        const answer = await upload(node, pool, make(), query);
         expect(answer.status, JSON.stringify(answer.body).slice(0, 400)).to.equal(422);
         expect(errorCode(answer.body)).to.equal("TAPE_INVALID");
         const errors = answer.body.errors as { code: string; row: number }[];

@@ -30,6 +30,17 @@ export function csvCell(cell: string): string {
 }
 
 /**
+ * A cell of a CSV export meant for people, who open it in a spreadsheet: as `csvCell`, and a text that a
+ * spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return: the OWASP
+ * CSV-injection rule) is prefixed with `'`, so it shows as text. Plain numbers (`-12.50`) are left as they are.
+ * Not for tapes: a tape is data to be read back exactly, and its labels are checked on the way in.
+ */
+export function spreadsheetCell(cell: string): string {
+  const formula = /^[=+\-@\t\r]/.test(cell) && !/^[+-]?\d+(\.\d+)?$/.test(cell);
+  return csvCell(formula ? `'${cell}` : cell);
+}
+
+/**
  * Writes `header` then `rows` to `out` as CSV. Waits for `out` to drain when it asks to; does not end it.
  * Returns the number of rows (without the header) and bytes written.
  */

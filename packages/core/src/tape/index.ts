@@ -11,6 +11,7 @@ export {
 export {
   REGION_NAMES_ZH,
   csvCell,
+  spreadsheetCell,
   tapeCsvHeader,
   writeCsv,
   writeTapeCsv,

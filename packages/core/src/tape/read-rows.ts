@@ -105,6 +105,9 @@ export async function* csvRows(text: AsyncIterable<string>, delimiter: string): 
     relax_column_count: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
+    // Both line ends, even mixed in one file (the template allows either); auto-detection would keep the
+    // first one it met and read every line of the other kind as part of a record.
+    record_delimiter: ["\r\n", "\n"],
     max_record_size: MAX_RECORD_BYTES,
     on_skip: (error) => {
       if (error !== undefined) skipped.push(error);
@@ -193,6 +196,19 @@ export async function* jsonLinesRows(text: AsyncIterable<string>, end: TextEnd):
       yield { kind: "issue", issue: tapeIssue("TAPE_ROW_MALFORMED", { row: line }, "a JSON object", jsonKind(value)) };
       continue;
     }
+    const twice = duplicateTopLevelKey(lineText);
+    if (twice !== undefined) {
+      yield {
+        kind: "issue",
+        issue: tapeIssue(
+          "TAPE_FIELD_DUPLICATE",
+          { row: line, columnName: twice },
+          `each key once (a reader would see the first "${twice}", the commitment the last)`,
+          `the key "${twice}" twice`,
+        ),
+      };
+      continue;
+    }
     yield { kind: "object", row: line, value: Object.fromEntries(Object.entries(value)) };
   }
   if (pendingBad !== undefined) {
@@ -209,4 +225,35 @@ export async function* jsonLinesRows(text: AsyncIterable<string>, end: TextEnd):
         : tapeIssue("TAPE_ROW_MALFORMED", { row: pendingBad.line }, "a JSON object", pendingBad.found),
     };
   }
+}
+
+/**
+ * The first key that the top-level object of `json` (already known to parse as an object) names twice, or
+ * undefined. One pass over the text: strings are skipped with their escapes, and keys are the strings at
+ * depth 1 followed by a colon. `JSON.parse` keeps the last of duplicate keys without a word.
+ */
+export function duplicateTopLevelKey(json: string): string | undefined {
+  const seen = new Set<string>();
+  let depth = 0;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) depth--;
+    else if (c === 0x22) {
+      let end = i + 1;
+      while (end < json.length && json.charCodeAt(end) !== 0x22) end += json.charCodeAt(end) === 0x5c ? 2 : 1;
+      if (depth === 1) {
+        let next = end + 1;
+        while (next < json.length && /\s/.test(json.charAt(next))) next++;
+        if (json.charAt(next) === ":") {
+          // The raw text of the key decoded as JSON: "a" and "\u0061" are the same key.
+          const key = JSON.parse(json.slice(i, end + 1)) as string;
+          if (seen.has(key)) return key;
+          seen.add(key);
+        }
+      }
+      i = end;
+    }
+  }
+  return undefined;
 }

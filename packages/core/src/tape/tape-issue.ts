@@ -23,6 +23,8 @@ export const TAPE_ISSUE_CODES = [
   /** A JSON Lines row lacks a required field, or has a field the template does not know. */
   "TAPE_FIELD_MISSING",
   "TAPE_FIELD_UNKNOWN",
+  /** A JSON Lines row names the same key twice (JSON.parse would keep the last value silently). */
+  "TAPE_FIELD_DUPLICATE",
   /** A row has more or fewer cells than the header. */
   "TAPE_ROW_FIELD_COUNT",
   /** A row cannot be read: a stray or unclosed quote, or a JSON Lines line that is not a JSON object. */
@@ -31,6 +33,8 @@ export const TAPE_ISSUE_CODES = [
   "TAPE_TRUNCATED",
   /** A cell holds bytes that are not valid in the file's encoding (e.g. GBK read as UTF-8). */
   "TAPE_ENCODING_INVALID",
+  /** A file read as GBK holds UTF-8 text (reported once, where it starts): it would commit garbled labels. */
+  "TAPE_ENCODING_MIXED",
   /** A cell's value has the wrong type, format or range (amount, rate, date, enum, label, id). */
   "TAPE_VALUE_INVALID",
   /** The cells are each valid but break a rule between fields (current <= original principal, ...). */

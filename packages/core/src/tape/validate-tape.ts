@@ -532,6 +532,17 @@ export async function validateTape(
   } else if (!stoppedEarly && rows === 0) {
     report(tapeIssue("TAPE_NO_ROWS", { row: 2 }, "at least one loan row", "none"));
   }
+  const mixed = decoded.mixedAt();
+  if (mixed !== undefined) {
+    report(
+      tapeIssue(
+        "TAPE_ENCODING_MIXED",
+        { row: mixed.line },
+        "one encoding for the whole file (GBK, as its first non-ASCII bytes are; save the file in one encoding)",
+        `UTF-8 text from byte offset ${mixed.byteOffset}`,
+      ),
+    );
+  }
   onProgress?.({ bytesRead: decoded.bytesRead(), rows, errors: errors.length });
 
   errors.sort((a, b) => a.row - b.row);

@@ -90,6 +90,24 @@ describe("tape/validateTape", () => {
       expect(result.root).to.equal(commitTape(expected, { saltKey: KEY }).root);
     });
 
+    it("reads line ends mixed in one file: CRLF and LF alternating, a CRLF header over LF rows", async () => {
+      const alternating = [HEADER, ...rows.slice(0, 12)]
+        .map((cells, i) => cells.join(",") + (i % 2 === 0 ? "\r\n" : "\n"))
+        .join("");
+      const headerOnlyCrlf =
+        HEADER.join(",") +
+        "\r\n" +
+        rows
+          .slice(0, 12)
+          .map((cells) => cells.join(",") + "\n")
+          .join("");
+      for (const text of [alternating, headerOnlyCrlf]) {
+        const result = await validate(text, COMMIT);
+        expect(result.errors).to.deep.equal([]);
+        expect(result.root).to.equal(commitTape(records.slice(0, 12), { saltKey: KEY }).root);
+      }
+    });
+
     it("gives the same result whatever the chunking, down to one byte at a time", async () => {
       const text = "\uFEFF" + csvText(HEADER, rows.slice(0, 15), { eol: "\r\n" });
       const whole = await validate(text, COMMIT);
@@ -147,6 +165,29 @@ describe("tape/validateTape", () => {
       const result = await validate(data, COMMIT);
       expect(result.summary.encoding).to.equal("gbk");
       expect(result.root).to.equal(commitTape(chinese, { saltKey: KEY }).root);
+    });
+
+    it("refuses a GBK tape with a UTF-8 row, naming the row and the byte offset; plain GBK passes", async () => {
+      const gbkPart = gbk(csvText(HEADER, rowsOf(chinese.slice(0, 30))));
+      const [late = chinese[0]] = chinese.slice(30, 31);
+      if (late === undefined) throw new Error("no record");
+      const utf8Row = Buffer.from(csvText(HEADER, rowsOf([late])).split("\n")[1] + "\n", "utf8");
+      const mixed = Buffer.concat([gbkPart, utf8Row]);
+      const result = await validate(mixed, COMMIT, 9);
+      expect(result.valid).to.equal(false);
+      expect(result).not.to.have.property("root");
+      expect(result.errors.map((e) => [e.code, e.row])).to.deep.equal([["TAPE_ENCODING_MIXED", 32]]);
+      const offset = gbkPart.length + utf8Row.indexOf(Buffer.from(late.region, "utf8"));
+      expect(result.errors[0]?.found).to.equal(`UTF-8 text from byte offset ${offset}`);
+      // Many GBK tapes of Chinese labels: never taken for mixed.
+      const many = records.map((record) => ({
+        ...record,
+        region: REGION_NAMES_ZH[record.region] ?? "?",
+        productType: "汽车贷款",
+      }));
+      const clean = await validate(gbk(csvText(HEADER, rowsOf(many))), COMMIT);
+      expect(clean.errors).to.deep.equal([]);
+      expect(clean.summary.encoding).to.equal("gbk");
     });
 
     it("reports each cell of a GBK tape declared as UTF-8, with row and column", async () => {
@@ -485,6 +526,20 @@ describe("tape/validateTape", () => {
       expect(result.summary.format).to.equal("jsonl");
       expect(result.errors).to.deep.equal([]);
       expect(result.root).to.equal(commitTape(records.slice(0, 30), { saltKey: KEY }).root);
+    });
+
+    it("refuses a key given twice in a row, naming it (JSON.parse would keep the last value silently)", async () => {
+      const [first = [], second = [], third = []] = rows;
+      const good = JSON.stringify(jsonRow(second));
+      const twice = JSON.stringify(jsonRow(first)).replace(/}$/, ',"current_principal_yuan":"0.01"}');
+      const escaped = JSON.stringify(jsonRow(first)).replace(/}$/, ',"\\u0073tatus":"performing"}');
+      const result = await validate([good, twice, escaped, JSON.stringify(jsonRow(third))].join("\n"), COMMIT);
+      expect(result.errors.map((e) => [e.code, e.row, e.columnName])).to.deep.equal([
+        ["TAPE_FIELD_DUPLICATE", 2, "current_principal_yuan"],
+        ["TAPE_FIELD_DUPLICATE", 3, "status"],
+      ]);
+      expect(result.errors[0]?.message).to.contain('the key "current_principal_yuan" twice');
+      expect(result).not.to.have.property("root");
     });
 
     it("reports JSON numbers for amounts, missing and unknown keys, bad lines and a truncated last line", async () => {
