@@ -62,11 +62,12 @@ function skippedRecordIssue(error: CsvError, row: number): TapeIssue {
         "the end of the file inside a quoted cell (the file is cut short, or a quote is missing)",
       );
     case "CSV_MAX_RECORD_SIZE":
+      // csv-parse cannot say which: a cell this long, or a quote opened and never closed.
       return tapeIssue(
         "TAPE_ROW_MALFORMED",
         { row },
-        `a record of at most ${MAX_RECORD_BYTES} characters (a closing quote)`,
-        "a record still open after that many characters: a quote is missing; the rest of the file was not read",
+        `a record of at most ${MAX_RECORD_BYTES} characters`,
+        "a record longer than that (one very long cell, or a quote that is never closed); the rest of the file was not read",
       );
     case "INVALID_OPENING_QUOTE":
       return tapeIssue(
@@ -120,8 +121,13 @@ export async function* csvRows(text: AsyncIterable<string>, delimiter: string): 
   let lastLine = 0;
   /** Rows already reported as skipped: csv-parse may report one broken record more than once. */
   let lastSkippedRow = 0;
-  const drainSkipped = function* (): Generator<RawRow> {
-    for (const error of skipped.splice(0)) {
+  /** Records handed on so far: the parser runs ahead, so an error is placed only once the records before it are. */
+  let recordsOut = 0;
+  const drainSkipped = function* (all: boolean): Generator<RawRow> {
+    while (skipped.length > 0) {
+      const error = skipped[0];
+      if (error === undefined || (!all && (typeof error.records === "number" ? error.records : 0) > recordsOut)) return;
+      skipped.shift();
       const errorLine = typeof error.lines === "number" ? error.lines : lastLine + 1;
       // Quote errors are found on their own line; an unclosed quote is found at the end of the file.
       const row =
@@ -135,13 +141,14 @@ export async function* csvRows(text: AsyncIterable<string>, delimiter: string): 
     }
   };
   for await (const item of parser as AsyncIterable<CsvRecordWithInfo>) {
-    yield* drainSkipped();
+    yield* drainSkipped(false);
     const row = item.info.lines - countLineBreaks(item.record);
     lastLine = item.info.lines;
+    recordsOut += 1;
     yield { kind: "cells", row, cells: item.record };
   }
   await done;
-  yield* drainSkipped();
+  yield* drainSkipped(true);
 }
 
 /** Splits text into lines (LF or CRLF), with their 1-based line numbers; the last line may lack a break. */

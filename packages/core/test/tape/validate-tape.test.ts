@@ -108,6 +108,18 @@ describe("tape/validateTape", () => {
       }
     });
 
+    it("names a record too long for what it is (not 'a quote is missing') at its own row, whatever the chunking", async () => {
+      const long = [rows[0] ?? [], withCell(rows[1] ?? [], "product_type", "x".repeat(1_100_000))];
+      const text = csvText(HEADER, long);
+      for (const size of [undefined, 4096]) {
+        const result = await validate(text, {}, size);
+        expect(where(result)).to.deep.equal([["TAPE_ROW_MALFORMED", 3, undefined]]);
+        expect(result.errors[0]?.found).to.match(
+          /^a record longer than that \(one very long cell, or a quote that is never closed\)/,
+        );
+      }
+    });
+
     it("gives the same result whatever the chunking, down to one byte at a time", async () => {
       const text = "\uFEFF" + csvText(HEADER, rows.slice(0, 15), { eol: "\r\n" });
       const whole = await validate(text, COMMIT);
