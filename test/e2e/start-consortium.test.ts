@@ -3,12 +3,12 @@
  * deployment checked on chain, re-run for idempotency, and stopped with SIGINT.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider, keccak256 } from "ethers";
-import { generateLoans, TapeCommitmentBuilder } from "@abs/core";
+import { generateLoans, hardhatDevWallet, TapeCommitmentBuilder } from "@abs/core";
 import { AssetPool__factory, ConsortiumRegistry__factory, TrancheToken__factory } from "../../typechain-types";
 import { AddressBook } from "../../deploy/address-book";
 import { loadNetworkConfig } from "../../deploy/config";
@@ -209,6 +209,45 @@ describe("npm start (local consortium launcher)", function () {
     const stranger = await absProcess("indexer", "login", "--indexer", url, "--hardhat-account", "19");
     expect(stranger.code).to.equal(1);
     expect(stranger.stderr).to.contain("NOT_A_MEMBER");
+  });
+
+  it("`abs audit verify` re-checks the indexer's signed export against the chain; any altered event fails, named", async () => {
+    const url = /dashboard +(http:\/\/[^/\s]+)\//.exec(output)?.[1] ?? "";
+    const token = /#session=([0-9a-f]{64})/.exec(output)?.[1] ?? "";
+    const res = await fetch(`${url}/audit/export?format=json`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).to.equal(200);
+    const exported = (await res.json()) as {
+      events: { name: string; args: string; blockNumber: string; logIndex: string }[];
+      blocks: { hash: string }[];
+      signature?: { signer: string };
+    };
+    const regulator = hardhatDevWallet(5).address;
+    expect(exported.signature?.signer).to.equal(regulator.toLowerCase());
+    expect(exported.events.length).to.be.greaterThan(50);
+    const dir = path.dirname(bookFile);
+    const file = path.join(dir, "audit.json");
+    writeFileSync(file, JSON.stringify(exported));
+    const ok = await absProcess("audit", "verify", file, "--rpc-url", rpcUrl, "--signer", regulator, "--json");
+    expect(ok.code, ok.stderr + ok.stdout.slice(0, 2000)).to.equal(0);
+    expect(JSON.parse(ok.stdout)).to.include({ verified: true, signer: regulator.toLowerCase() });
+
+    // An event's arguments altered after export (and the signature no longer holds).
+    const altered = structuredClone(exported);
+    const target = altered.events.find((e) => e.name === "TapeAnchored") ?? altered.events[0];
+    if (!target) throw new Error("no event");
+    const args = JSON.parse(target.args) as Record<string, unknown>;
+    const numeric = Object.keys(args).find((k) => typeof args[k] === "string" && /^\d+$/.test(String(args[k])));
+    if (numeric === undefined) throw new Error(`no numeric argument in ${target.args}`);
+    args[numeric] = (BigInt(String(args[numeric])) + 1n).toString();
+    target.args = JSON.stringify(args);
+    writeFileSync(file, JSON.stringify(altered));
+    const bad = await absProcess("audit", "verify", file, "--rpc-url", rpcUrl);
+    expect(bad.code).to.equal(1);
+    expect(bad.stdout).to.contain("NOT VERIFIED").and.contain(`block ${target.blockNumber} log ${target.logIndex}`);
+    expect(bad.stdout).to.contain("arguments").and.contain("digest");
+    // A file that is no export is a usage error.
+    writeFileSync(file, JSON.stringify({ hello: 1 }));
+    expect((await absProcess("audit", "verify", file, "--rpc-url", rpcUrl)).code).to.equal(2);
   });
 
   it("is idempotent: deploying again onto the running chain reuses everything and sends no transaction", async () => {

@@ -8,6 +8,7 @@
 import { Command, CommanderError } from "commander";
 import { CoreError } from "@abs/core";
 import { registerRecon } from "./commands/recon";
+import { registerAuditCommands } from "./commands/audit";
 import { registerIndexerCommands } from "./commands/indexer";
 import { registerLoanCommands } from "./commands/loan";
 import { registerPoolCommands } from "./commands/pool";
@@ -46,6 +47,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
   registerPoolCommands(program, io, setExitCode);
   registerLoanCommands(program, io, setExitCode);
   registerIndexerCommands(program, io, setExitCode);
+  registerAuditCommands(program, io, setExitCode);
   return program;
 }
 

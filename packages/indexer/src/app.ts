@@ -3,6 +3,8 @@ import path from "node:path";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga } from "graphql-yoga";
+import { type Signer } from "ethers";
+import { signAuditExport } from "./audit-verify";
 import { type Logger } from "pino";
 import { LoanAccess, resolveCaller, type Caller } from "./auth/caller";
 import { authRouter, type AuthDeps } from "./auth/routes";
@@ -25,6 +27,8 @@ export interface AppDeps {
   limits?: Partial<QueryLimits>;
   /** Sign-in (EIP-4361), sessions and the registry that decides, at each request, what a caller may read */
   auth: AuthDeps;
+  /** The indexer's member key: JSON audit exports carry its signature (`abs audit verify` checks it) */
+  exportSigner?: Signer | undefined;
 }
 
 /** What express hands yoga: the request with the caller resolved before it. */
@@ -90,7 +94,7 @@ export function createApp(deps: AppDeps): express.Express {
         res.type("text/csv").setHeader("content-disposition", 'attachment; filename="audit-events.csv"');
         res.send(auditCsv(x));
       } else {
-        res.json(x);
+        res.json(deps.exportSigner ? await signAuditExport(x, deps.exportSigner) : x);
       }
     } catch (error) {
       next(error);

@@ -37,6 +37,15 @@ export {
 export { sourcesFromAddressBook } from "./sources";
 export { IndexerStore, type Checkpoint, type EntityData } from "./store";
 export { createApp, listen, type AppDeps, type RunningServer } from "./app";
+export {
+  auditDigest,
+  parseAuditExport,
+  signAuditExport,
+  verifyAuditExport,
+  type AuditMismatch,
+  type AuditVerdict,
+  type SignedAuditExport,
+} from "./audit-verify";
 export { LoanAccess, SESSION_COOKIE, resolveCaller, type Caller, type CallerDeps } from "./auth/caller";
 export { signInToIndexer, type IndexerSession } from "./auth/client";
 export { CachedMemberDirectory } from "./auth/member-cache";

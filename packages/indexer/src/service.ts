@@ -14,7 +14,7 @@ import { DEFAULT_HANDLERS } from "./handlers";
 import { type HandlerTable } from "./handlers/context";
 import { Indexer } from "./indexer";
 import { LoanBook, type LoanEntitlement } from "./loans";
-import { startMemberNodeSync, type MemberNodeSync } from "./member-node-sync";
+import { resolveMemberKey, startMemberNodeSync, type MemberNodeSync } from "./member-node-sync";
 import { JsonRpcClient } from "./rpc";
 import { loadSchemaModel } from "./schema-model";
 import { sourcesFromAddressBook } from "./sources";
@@ -82,7 +82,19 @@ export async function startIndexerService(options: IndexerServiceOptions): Promi
       })
     : undefined;
   const auth = await authDeps(config);
-  const app = createApp({ store, model, logger, loans, auth, hasIndexingErrors: () => indexer.hasIndexingErrors });
+  // Beside a member node the indexer holds its member's key: its JSON audit exports are signed with it.
+  const exportSigner = config.memberNode
+    ? resolveMemberKey(config.memberNode.key, options.env ?? process.env)
+    : undefined;
+  const app = createApp({
+    store,
+    model,
+    logger,
+    loans,
+    auth,
+    exportSigner,
+    hasIndexingErrors: () => indexer.hasIndexingErrors,
+  });
   const server = await listen(app, config.listen.host, config.listen.port);
   auth.domain ||= new URL(server.url).host;
 

@@ -256,6 +256,22 @@ describe("tape upload through the originator node (real chain)", function () {
     }
   });
 
+  it("names an unterminated quote at its own row, as the CLI does (row 6 here, not row 1)", async () => {
+    const pool = await consortium.createPool("UPLOAD-QUOTE");
+    const lines = (await readFile(tapeFile, "utf8")).split("\n").slice(0, 9);
+    lines[5] = (lines[5] ?? "").replace(/,([^,]*)$/, ',"$1');
+    const answer = await upload(
+      node,
+      pool,
+      Buffer.from(lines.join("\n") + "\n"),
+      "cutoffDate=2026-06-30&encoding=utf8",
+    );
+    expect(answer.status).to.equal(422);
+    const errors = answer.body.errors as { code: string; row: number }[];
+    expect(errors.map((e) => [e.code, e.row])).to.deep.equal([["TAPE_TRUNCATED", 6]]);
+    expect(await tapeCount(pool)).to.equal(0n);
+  });
+
   it("stops at maxErrors on a large bad tape and still answers with the errors found", async () => {
     const pool = await consortium.createPool("UPLOAD-MAXERR");
     const lines = (await readFile(tapeFile, "utf8")).split("\n");
