@@ -191,12 +191,7 @@ export async function verifyAuditExport(
   let signer: string | undefined;
   if (x.signature) {
     const digest = auditDigest(x);
-    let recovered = "";
-    try {
-      recovered = verifyMessage(x.signature.digest, x.signature.signature).toLowerCase();
-    } catch {
-      recovered = "an unreadable signature";
-    }
+    const recovered = recoverSigner(x.signature.digest, x.signature.signature);
     if (x.signature.digest !== digest) {
       mismatches.push({ where: "signature", what: "digest", expected: digest, found: x.signature.digest });
     } else if (recovered !== x.signature.signer.toLowerCase()) {
@@ -206,4 +201,13 @@ export async function verifyAuditExport(
     }
   }
   return { events: x.events.length, blocks: hashOnChain.size, signer, mismatches };
+}
+
+/** The key that signed `digest`, lower case, or a description of a signature that cannot be read. */
+function recoverSigner(digest: string, signature: string): string {
+  try {
+    return verifyMessage(digest, signature).toLowerCase();
+  } catch {
+    return "an unreadable signature";
+  }
 }
