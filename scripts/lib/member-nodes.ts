@@ -23,7 +23,8 @@ import { LevelTapeStore } from "@abs/node";
 import { type NetworkConfig } from "../../deploy/config";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const NODE_MAIN = path.join(ROOT, "packages", "node", "src", "main.ts");
+/** The member node as built JavaScript (`npm run build`): no TypeScript compiled at its start. */
+const NODE_MAIN = path.join(ROOT, "packages", "node", "dist", "main.js");
 
 export interface MemberNodesOptions {
   readonly config: NetworkConfig;
@@ -116,7 +117,7 @@ export async function startMemberNodes(options: MemberNodesOptions): Promise<Mem
         ...(role === "ORIGINATOR" ? { ABS_NODE_TAPE_KEY_FILE: tapeKeyFile } : {}),
         ...options.extraEnv,
       };
-      const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", NODE_MAIN], {
+      const child = spawn(process.execPath, [NODE_MAIN], {
         cwd: ROOT,
         env: { ...withoutNodeVariables(process.env), ...env },
         stdio: ["ignore", "pipe", "pipe"],

@@ -1,15 +1,9 @@
 #!/usr/bin/env node
-// The `abs` command: loads the TypeScript sources through ts-node (transpile only, no type check: the
-// repository's `npm run typecheck` does that), then runs the CLI with the real process streams.
+// The `abs` command: the CLI built to JavaScript (packages/cli/dist, built by `npm ci` / `npm run build`),
+// run with the real process streams. No TypeScript is compiled at run time.
 "use strict";
-const path = require("node:path");
 
-require("ts-node").register({
-  transpileOnly: true,
-  project: path.join(__dirname, "..", "tsconfig.json"),
-});
-
-const { main, processIo } = require("../src/main.ts");
+const { main, processIo } = require("../dist/main.js");
 
 main(process.argv.slice(2), processIo()).then(
   (code) => {
