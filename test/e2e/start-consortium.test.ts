@@ -16,24 +16,11 @@ import { deployConsortium } from "../../deploy/consortium";
 import { sampleTapeSaltKey } from "../../deploy/sample-deal";
 import { memberSigners, resolveSigner } from "../../deploy/signers";
 import { isPortInUse } from "../../scripts/lib/chain-process";
+import { abs } from "./abs-process";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const PORT = 18545 + Math.floor(Math.random() * 1000);
 const NODES_PORT = 19600 + Math.floor(Math.random() * 1000);
-
-const BIN = path.join(ROOT, "packages", "cli", "bin", "abs.js");
-
-/** The `abs` command as its own process. */
-function absProcess(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe("npm start (local consortium launcher)", function () {
   this.timeout(180_000);
@@ -188,7 +175,7 @@ describe("npm start (local consortium launcher)", function () {
 
   it("`abs indexer login` (a separate process, the member's own key) signs in; a non-member key is refused", async () => {
     const url = /dashboard +(http:\/\/[^/\s]+)\//.exec(output)?.[1] ?? "";
-    const investor = await absProcess("indexer", "login", "--indexer", url, "--hardhat-account", "6", "--json");
+    const investor = await abs("indexer", "login", "--indexer", url, "--hardhat-account", "6", "--json");
     expect(investor.code, investor.stderr).to.equal(0);
     const session = JSON.parse(investor.stdout) as {
       token: string;
@@ -206,7 +193,7 @@ describe("npm start (local consortium launcher)", function () {
     });
     expect(loans.status).to.equal(200);
     // Hardhat account 19 is no member of the consortium.
-    const stranger = await absProcess("indexer", "login", "--indexer", url, "--hardhat-account", "19");
+    const stranger = await abs("indexer", "login", "--indexer", url, "--hardhat-account", "19");
     expect(stranger.code).to.equal(1);
     expect(stranger.stderr).to.contain("NOT_A_MEMBER");
   });
@@ -227,7 +214,7 @@ describe("npm start (local consortium launcher)", function () {
     const dir = path.dirname(bookFile);
     const file = path.join(dir, "audit.json");
     writeFileSync(file, JSON.stringify(exported));
-    const ok = await absProcess("audit", "verify", file, "--rpc-url", rpcUrl, "--signer", regulator, "--json");
+    const ok = await abs("audit", "verify", file, "--rpc-url", rpcUrl, "--signer", regulator, "--json");
     expect(ok.code, ok.stderr + ok.stdout.slice(0, 2000)).to.equal(0);
     expect(JSON.parse(ok.stdout)).to.include({ verified: true, signer: regulator.toLowerCase() });
 
@@ -241,13 +228,13 @@ describe("npm start (local consortium launcher)", function () {
     args[numeric] = (BigInt(String(args[numeric])) + 1n).toString();
     target.args = JSON.stringify(args);
     writeFileSync(file, JSON.stringify(altered));
-    const bad = await absProcess("audit", "verify", file, "--rpc-url", rpcUrl);
+    const bad = await abs("audit", "verify", file, "--rpc-url", rpcUrl);
     expect(bad.code).to.equal(1);
     expect(bad.stdout).to.contain("NOT VERIFIED").and.contain(`block ${target.blockNumber} log ${target.logIndex}`);
     expect(bad.stdout).to.contain("arguments").and.contain("digest");
     // A file that is no export is a usage error.
     writeFileSync(file, JSON.stringify({ hello: 1 }));
-    expect((await absProcess("audit", "verify", file, "--rpc-url", rpcUrl)).code).to.equal(2);
+    expect((await abs("audit", "verify", file, "--rpc-url", rpcUrl)).code).to.equal(2);
   });
 
   it("is idempotent: deploying again onto the running chain reuses everything and sends no transaction", async () => {

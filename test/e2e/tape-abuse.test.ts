@@ -4,7 +4,6 @@
  * `abs tape validate` command as a separate process. Each path must answer with a clear error naming the
  * same first issue (code, row, column), and nothing may be stored in the node's LevelDB or anchored on chain.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -16,26 +15,13 @@ import { loadNetworkConfig } from "../../deploy/config";
 import { startConsortiumChain, type ConsortiumChain } from "../../packages/node/test/consortium-chain";
 import { startMemberNodes, type MemberNodes } from "../../scripts/lib/member-nodes";
 import { baseTape, malformedTapes, type MalformedTape } from "../abuse/malformed-tapes";
-
-const ROOT = path.resolve(__dirname, "..", "..");
-const BIN = path.join(ROOT, "packages", "cli", "bin", "abs.js");
+import { abs } from "./abs-process";
 
 interface Issue {
   code: string;
   row: number;
   column?: number | null;
   message: string;
-}
-
-function absValidate(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, "tape", "validate", file, "--json"], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 const firstOf = (issues: readonly Issue[]): [string, number, number | undefined] => {
@@ -103,7 +89,7 @@ describe("abuse suite: malformed tapes through the originator's node and the abs
       }
       const file = path.join(dir, c.file);
       writeFileSync(file, c.bytes);
-      const cli = await absValidate(file);
+      const cli = await abs("tape", "validate", file, "--json");
       const result = JSON.parse(cli.stdout || "{}") as { valid?: boolean; errors?: Issue[]; root?: string };
       const fromCli = firstOf(result.errors ?? []);
       if (

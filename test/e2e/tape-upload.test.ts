@@ -5,7 +5,6 @@
  * the regulator's nodes fetch sample loans from the originator's node over signed HTTP and verify them
  * against the root anchored on chain; the investor's node is refused loan-level data.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,21 +13,9 @@ import { hardhatDevWallet } from "@abs/core";
 import { loadNetworkConfig } from "../../deploy/config";
 import { startConsortiumChain, type ConsortiumChain } from "../../packages/node/test/consortium-chain";
 import { startMemberNodes, type MemberNodes } from "../../scripts/lib/member-nodes";
+import { abs } from "./abs-process";
 
-const ROOT = path.resolve(__dirname, "..", "..");
-const BIN = path.join(ROOT, "packages", "cli", "bin", "abs.js");
 const LOANS = 2_000;
-
-function abs(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe("e2e: tape upload through the CLI and loan verification by peer nodes", function () {
   this.timeout(240_000);
