@@ -7,28 +7,11 @@
  *
  * Prints the expected distribution, runs the period, verifies the chain's result and stored state against the
  * engine to the cent, and writes the settlement report (JSON + table). Exit 1 on a mismatch or a failed run.
+ * Every argument goes to `abs settle` as it is (`--help` included): one parser, one set of flags.
  */
-import { parseArgs } from "node:util";
 import { main, processIo } from "../packages/cli/src/main";
 
-const { values } = parseArgs({
-  options: {
-    "rpc-url": { type: "string" },
-    waterfall: { type: "string" },
-    period: { type: "string" },
-    "index-bps": { type: "string" },
-    "key-env": { type: "string" },
-    out: { type: "string" },
-    "dry-run": { type: "boolean" },
-    json: { type: "boolean" },
-  },
-});
-const argv = ["settle"];
-for (const [name, value] of Object.entries(values)) {
-  if (value === true) argv.push(`--${name}`);
-  else if (typeof value === "string") argv.push(`--${name}`, value);
-}
-main(argv, processIo())
+main(["settle", ...process.argv.slice(2)], processIo())
   .then((code) => {
     process.exitCode = code;
   })

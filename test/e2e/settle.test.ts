@@ -4,8 +4,8 @@
  * the contract's error and exit code 1; bad options are usage errors (exit 2); `abs settle close-out` is refused
  * before the pool is Redeemed (exit 1, `DealNotRedeemed`) and, once it is, closes the deal out (cash = payables).
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
@@ -76,15 +76,45 @@ describe("abs settle (against a real chain process)", function () {
     provider.destroy();
   });
 
-  it("refuses to settle the same period twice (exit 1, the contract's error named)", async () => {
+  it("refuses to settle the same period twice, or one too far ahead: exit 1, nothing sent", async () => {
     const t = io({ ABS_TRUSTEE_KEY: hardhatDevWallet(3).privateKey });
     const code = await main(
       ["settle", "--rpc-url", chain.rpcUrl, "--waterfall", waterfall, "--period", "1", "--out", outDir],
       t.io,
     );
     expect(code).to.equal(1);
-    expect(t.text().err).to.contain("PeriodOutOfOrder(2, 1)");
-    expect(t.text().err).to.contain("SETTLEMENT_REVERTED");
+    expect(t.text().err).to.contain("period 1 was already distributed").and.contain("the next is 2");
+    expect(t.text().err).to.contain("SETTLEMENT_PERIOD_INVALID");
+    const ahead = io({ ABS_TRUSTEE_KEY: hardhatDevWallet(3).privateKey });
+    expect(
+      await main(
+        ["settle", "--rpc-url", chain.rpcUrl, "--waterfall", waterfall, "--period", "3", "--out", outDir],
+        ahead.io,
+      ),
+    ).to.equal(1);
+    expect(ahead.text().err).to.contain("period 3 cannot run before period 2");
+  });
+
+  it("--dry-run of a period already distributed invents nothing: exit 1, no report written", async () => {
+    const dir = path.join(outDir, "dry-run");
+    const t = io({});
+    const code = await main(
+      ["settle", "--rpc-url", chain.rpcUrl, "--waterfall", waterfall, "--period", "1", "--dry-run", "--out", dir],
+      t.io,
+    );
+    expect(code).to.equal(1);
+    expect(t.text().out).to.not.contain("ACCELERATED").and.not.contain("BREACHED");
+    expect(t.text().err).to.contain("SETTLEMENT_PERIOD_INVALID");
+    expect(existsSync(dir)).to.equal(false);
+  });
+
+  it("scripts/settle.ts --help shows abs settle's help (it died with a TypeError)", () => {
+    const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/settle.ts", "--help"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    expect(run.status, run.stderr).to.equal(0);
+    expect(run.stdout).to.contain("--waterfall").and.contain("--dry-run");
   });
 
   it("settle close-out: refused before Redeemed (exit 1), then releases the reserve and the guarantee, cash = payables", async () => {

@@ -6,7 +6,12 @@
  * - `SETTLEMENT_MISMATCH`: the chain's result differs from the engine's: the settlement stops; the differing
  *   fields are listed in `mismatches`.
  */
-export type SettlementErrorCode = "SETTLEMENT_INVARIANT" | "SETTLEMENT_REVERTED" | "SETTLEMENT_MISMATCH";
+export type SettlementErrorCode =
+  | "SETTLEMENT_INVARIANT"
+  | "SETTLEMENT_REVERTED"
+  | "SETTLEMENT_MISMATCH"
+  /** The period is not the waterfall's next one (already distributed, or one skipped): nothing computed or sent. */
+  | "SETTLEMENT_PERIOD_INVALID";
 
 /** Typed error of the settlement, with a stable `code`, whether a retry can help, and the field-level details. */
 export class SettlementError extends Error {

@@ -123,6 +123,16 @@ export async function settlePeriod(request: SettleRequest, deps: SettleDeps): Pr
   const log = deps.log ?? (() => undefined);
   const waterfall = new Contract(request.waterfall, WATERFALL_ABI, deps.runner);
   const targets = [...(request.targetBalancesCents ?? [])];
+  // Only the next period can run: a dry run of any other would print a distribution that will never happen.
+  const last = Number(await waterfall.getFunction("lastPeriod").staticCall());
+  if (request.period !== last + 1) {
+    throw new SettlementError(
+      "SETTLEMENT_PERIOD_INVALID",
+      request.period <= last
+        ? `period ${request.period} was already distributed (the waterfall has distributed up to period ${last}; the next is ${last + 1})`
+        : `period ${request.period} cannot run before period ${last + 1} (the waterfall has distributed up to period ${last})`,
+    );
+  }
 
   const config: WaterfallConfig = fromAbiConfig(await waterfall.getFunction("config").staticCall());
   const opening = fromAbiState(await waterfall.getFunction("waterfallState").staticCall());
