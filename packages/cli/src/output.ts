@@ -57,16 +57,22 @@ export function formatTable(
 ): string {
   const max = options.maxColumnWidth ?? 48;
   const last = headers.length - 1;
-  const widths = headers.map((header, i) =>
-    i === last ? 0 : Math.min(max, Math.max(header.length, ...rows.map((row) => (row[i] ?? "").length))),
-  );
+  // A loop, not Math.max(...rows): spreading 200,000 error rows as arguments overflowed the stack.
+  const widths = headers.map((header, i) => {
+    if (i === last) return 0;
+    let width = header.length;
+    for (const row of rows) width = Math.max(width, (row[i] ?? "").length);
+    return Math.min(max, width);
+  });
   const line = (cells: readonly string[]): string =>
     cells
       .map((cell, i) => (i === last ? cell : clip(cell, widths[i] ?? max).padEnd(widths[i] ?? max)))
       .join("  ")
       .trimEnd();
   const rule = headers.map((header, i) => "-".repeat(i === last ? header.length : (widths[i] ?? max))).join("  ");
-  return [line(headers), rule, ...rows.map(line)].join("\n") + "\n";
+  const lines = [line(headers), rule];
+  for (const row of rows) lines.push(line(row));
+  return lines.join("\n") + "\n";
 }
 
 /** Aligned "label  value" lines. */

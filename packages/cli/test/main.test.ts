@@ -94,4 +94,11 @@ describe("abs (in-process)", function () {
       ),
     ).to.equal("A    LONG\n---  ----\nxyz  1\np    22\n");
   });
+
+  it("formats a table of 300,000 rows (abs report build's errors on a 12-period file overflowed the stack)", () => {
+    const rows = Array.from({ length: 300_000 }, (_, i) => [String(i), "REPORT_PERIOD_MISMATCH", "x"]);
+    const text = formatTable(["ROW", "CODE", "DETAIL"], rows);
+    expect(text.split("\n")).to.have.length(300_003);
+    expect(text.split("\n")[2]).to.equal("0       REPORT_PERIOD_MISMATCH  x");
+  });
 });
