@@ -11,6 +11,8 @@ export interface SampleDealSummary {
   dealId: string;
   pool: string;
   state: string;
+  /** The deal's waterfall (`abs settle --waterfall`) */
+  waterfall: string;
   tranches: { symbol: string; address: string; faceCents: bigint }[];
   tape: { version: number; root: string; loanCount: number; totalPrincipalCents: bigint; dataUri: string };
   prospectusDocId: bigint;
@@ -137,7 +139,7 @@ export async function deploySampleDeal(
   }
 
   // The deal's waterfall, configured while Structured (a separate step, see deploy/sample-waterfall.ts).
-  await deploySampleWaterfall(ctx, {
+  const waterfall = await deploySampleWaterfall(ctx, {
     pool: poolAddress,
     waterfallFactory: deps.waterfallFactory,
     trustee: deal.trustee,
@@ -164,6 +166,7 @@ export async function deploySampleDeal(
     dealId: deal.dealId,
     pool: poolAddress,
     state: POOL_STATES[Number(await pool.state())] ?? "unknown",
+    waterfall,
     tranches: trancheAddresses.map((address, i) => ({
       symbol: ordered[i]?.symbol ?? "?",
       address,

@@ -160,6 +160,7 @@ function printSummary(
   const deal = d.sampleDeal;
   if (deal) {
     console.log(`\nsample deal    ${deal.dealId}: pool ${deal.pool} (${deal.state})`);
+    console.log(`  waterfall    ${deal.waterfall}  (abs settle --waterfall ${deal.waterfall} ...)`);
     console.log(
       `  tape v${deal.tape.version}      ${deal.tape.loanCount} loans, ${formatCents(deal.tape.totalPrincipalCents)} CNY, root ${deal.tape.root}`,
     );

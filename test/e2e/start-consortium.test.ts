@@ -198,6 +198,17 @@ describe("npm start (local consortium launcher)", function () {
     expect(stranger.stderr).to.contain("NOT_A_MEMBER");
   });
 
+  it("prints the sample deal's waterfall, and `abs pool show` names the same one", async () => {
+    const pool = /sample deal +\S+: pool (0x[0-9a-fA-F]{40})/.exec(output)?.[1];
+    const printed = /waterfall +(0x[0-9a-fA-F]{40})/.exec(output)?.[1];
+    if (!pool || !printed) throw new Error(`no sample pool or waterfall in the output:\n${output}`);
+    const shown = await abs("pool", "show", pool, "--rpc-url", rpcUrl, "--json");
+    expect(shown.code, shown.stderr).to.equal(0);
+    expect((JSON.parse(shown.stdout) as { waterfall: string }).waterfall).to.equal(printed);
+    const human = await abs("pool", "show", pool, "--rpc-url", rpcUrl);
+    expect(human.stdout).to.match(new RegExp(`Waterfall +${printed}`));
+  });
+
   it("`abs audit verify` re-checks the indexer's signed export against the chain; any altered event fails, named", async () => {
     const url = /dashboard +(http:\/\/[^/\s]+)\//.exec(output)?.[1] ?? "";
     const token = /#session=([0-9a-f]{64})/.exec(output)?.[1] ?? "";

@@ -14,6 +14,7 @@ export const ASSET_POOL_ABI = [
   "function dealId() view returns (bytes32)",
   "function isDistributed(uint32 period) view returns (bool)",
   "function lastPeriod() view returns (uint32)",
+  "function waterfall() view returns (address)",
   "function name() view returns (string)",
   "function originator() view returns (address)",
   "function report(uint32 period) view returns ((uint32 period, uint64 startDate, uint64 endDate, uint256 interestCollectedCents, uint256 scheduledPrincipalCents, uint256 prepaymentCents, uint256 recoveryCents, uint256 newDefaultsCents, uint256 delinquent30Cents, uint256 delinquent60Cents, uint256 delinquent90PlusCents, uint256 endingBalanceCents, uint64 loanCount, bytes32 loanStateRoot, bytes32 contentHash))",

@@ -18,6 +18,8 @@ export interface PoolView {
   readonly servicer: string;
   readonly trustee: string;
   readonly cashToken: string;
+  /** The deal's waterfall (what `abs settle --waterfall` takes); the zero address before the trustee sets one */
+  readonly waterfall: string;
   readonly currentTapeVersion: number;
   readonly soldTapeVersion: number;
   readonly tranches: readonly {
@@ -116,6 +118,7 @@ export async function readPoolView(runner: ContractRunner, poolAddress: string):
     sold,
     lastPeriod,
     tranches,
+    waterfall,
   ] = await Promise.all([
     call<string>("name"),
     call<string>("dealId"),
@@ -129,6 +132,7 @@ export async function readPoolView(runner: ContractRunner, poolAddress: string):
     call<bigint>("soldTapeVersion"),
     call<bigint>("lastPeriod"),
     call<string[]>("tranches"),
+    call<string>("waterfall"),
   ]);
   const trancheViews = [];
   for (const address of tranches) {
@@ -201,6 +205,7 @@ export async function readPoolView(runner: ContractRunner, poolAddress: string):
     servicer,
     trustee,
     cashToken,
+    waterfall,
     currentTapeVersion: Number(current),
     soldTapeVersion: Number(sold),
     tranches: trancheViews,

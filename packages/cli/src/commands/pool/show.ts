@@ -33,6 +33,7 @@ function human(view: PoolView): string {
     ["Servicer", view.servicer],
     ["Trustee", view.trustee],
     ["Cash token", view.cashToken],
+    ["Waterfall", /^0x0{40}$/.test(view.waterfall) ? "none yet (the trustee creates it)" : view.waterfall],
     ["Current tape", view.currentTapeVersion === 0 ? "none" : `v${view.currentTapeVersion}`],
     ["Sold tape", view.soldTapeVersion === 0 ? "not sold yet" : `v${view.soldTapeVersion}`],
   ])}`;
