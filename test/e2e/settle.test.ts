@@ -57,15 +57,14 @@ describe("abs settle (against a real chain process)", function () {
     await chain.stop();
   });
 
-  it("settles period 1, verifies it to the cent and writes the report", async () => {
-    const t = io({ ABS_TRUSTEE_KEY: hardhatDevWallet(3).privateKey });
-    const code = await main(
-      ["settle", "--rpc-url", chain.rpcUrl, "--waterfall", waterfall, "--period", "1", "--out", outDir],
-      t.io,
-    );
+  it("settles period 1, verifies it to the cent and writes the report (by default under ~/.abs, not the working tree)", async () => {
+    const home = mkdtempSync(path.join(tmpdir(), "abs-home-"));
+    const t = io({ ABS_TRUSTEE_KEY: hardhatDevWallet(3).privateKey, HOME: home });
+    const code = await main(["settle", "--rpc-url", chain.rpcUrl, "--waterfall", waterfall, "--period", "1"], t.io);
     expect(code, t.text().err).to.equal(0);
     expect(t.text().out).to.contain("verified");
-    const base = path.join(outDir, `settlement-${waterfall.toLowerCase()}-period-1`);
+    expect(existsSync(path.join(ROOT, "settlement-reports"))).to.equal(false);
+    const base = path.join(home, ".abs", "settlement-reports", `settlement-${waterfall.toLowerCase()}-period-1`);
     const report = JSON.parse(readFileSync(`${base}.json`, "utf8")) as { verified: boolean; period: number };
     expect(report.verified).to.equal(true);
     expect(report.period).to.equal(1);

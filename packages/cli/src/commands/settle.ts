@@ -8,6 +8,7 @@
  * differing fields are listed), 2 on a usage error.
  */
 import { mkdir, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
 import path from "node:path";
 import { type Command } from "commander";
 import { z } from "zod";
@@ -25,7 +26,7 @@ const optionsSchema = z.strictObject({
   period: z.string("expected --period <n> (required)").pipe(z.coerce.number<string>().int().min(1).max(4_294_967_295)),
   indexBps: z.coerce.number().int().min(0).max(100_000).default(0),
   keyEnv: keyEnvOption,
-  out: z.string().min(1).default("settlement-reports"),
+  out: z.string().min(1).optional(),
   dryRun: z.boolean().default(false),
   json: z.boolean().default(false),
 });
@@ -50,8 +51,9 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
         },
       },
     );
-    const base = path.join(options.out, `settlement-${options.waterfall.toLowerCase()}-period-${options.period}`);
-    await mkdir(options.out, { recursive: true });
+    const out = options.out ?? reportsDir(io);
+    const base = path.join(out, `settlement-${options.waterfall.toLowerCase()}-period-${options.period}`);
+    await mkdir(out, { recursive: true });
     await writeFile(`${base}.json`, `${settlement.settlementJson(report)}\n`);
     await writeFile(`${base}.txt`, `${report.table}\n`);
     if (options.json) io.stdout.write(`${settlement.settlementJson(report)}\n`);
@@ -64,6 +66,14 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
   }
 }
 
+/**
+ * Where reports go without --out: $ABS_SETTLEMENT_DIR, else ~/.abs/settlement-reports. Never the working
+ * directory (run from a checkout, the reports landed in the repository's tree).
+ */
+function reportsDir(io: CliIo): string {
+  return io.env.ABS_SETTLEMENT_DIR ?? path.join(io.env.HOME ?? homedir(), ".abs", "settlement-reports");
+}
+
 export function registerSettleCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
   const command = program
     .command("settle")
@@ -74,7 +84,10 @@ export function registerSettleCommand(program: Command, io: CliIo, setExitCode: 
     .option("--period <n>", "the period to settle (the waterfall's last period + 1; required)")
     .option("--index-bps <n>", "the floating-rate index of the period, in basis points", "0")
     .option("--key-env <name>", "environment variable holding the trustee's key", "ABS_TRUSTEE_KEY")
-    .option("--out <dir>", "directory of the settlement report (JSON and table)", "settlement-reports")
+    .option(
+      "--out <dir>",
+      "directory of the settlement report (JSON and table; default $ABS_SETTLEMENT_DIR or ~/.abs/settlement-reports)",
+    )
     .option("--dry-run", "compute and print the expected distribution only", false)
     .option("--json", "print the settlement report as JSON on stdout", false)
     .addHelpText("after", "\nExit codes: 0 verified (or dry run), 1 failure or mismatch, 2 usage error.");
