@@ -41,8 +41,10 @@ const PUBLIC_DIR = path.join(__dirname, "..", "public");
 const UPLOT_DIR = path.dirname(require.resolve("uplot/package.json"));
 
 /**
- * The indexer's HTTP surface: GraphQL at /graphql (The Graph's conventions), the audit export at
- * /audit/export, and the regulator's read-only dashboard at /. No listening here: see `listen`.
+ * The indexer's HTTP surface: sign-in at /auth (EIP-4361, `auth/routes.ts`), GraphQL at /graphql (The
+ * Graph's conventions, limits in `graphql/limits.ts`), the audit export at /audit/export, and the
+ * regulator's read-only dashboard at /. GraphQL and the export need a caller (`auth/caller.ts`); /health,
+ * the dashboard's files and GraphiQL's page do not. No listening here: see `listen`.
  */
 export function createApp(deps: AppDeps): express.Express {
   const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...deps.limits };
