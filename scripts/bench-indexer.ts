@@ -28,16 +28,14 @@ import {
   Indexer,
   IndexerStore,
   JsonRpcClient,
-  CachedMemberDirectory,
   LoanBook,
-  SessionBook,
+  createAuthDeps,
   createApp,
   listen,
   loadSchemaModel,
   signInToIndexer,
   sourcesFromAddressBook,
 } from "@abs/indexer";
-import { RegistryMemberDirectory } from "@abs/node";
 import { deployLocalConsortium } from "../deploy/local-consortium";
 import { sampleTapeSaltKey } from "../deploy/sample-deal";
 import { rpc, startChain } from "./lib/chain-process";
@@ -208,14 +206,14 @@ async function main(): Promise<void> {
     }
     // The regulator signs in with its own key: every query below carries its session.
     const registryProvider = new JsonRpcProvider(chain.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
-    const auth = {
-      sessions: new SessionBook({ sessionTtlMs: 3_600_000, nonceTtlMs: 300_000 }),
-      // As the service runs it: the registry's answer about a caller kept 1 s (ABS_INDEXER_MEMBER_CACHE_MS).
-      directory: new CachedMemberDirectory(new RegistryMemberDirectory(deployment.registry, registryProvider), 1_000),
-      domain: "",
+    const auth = createAuthDeps({
+      registry: deployment.registry,
+      runner: registryProvider,
       chainId: Number(await rpc(chain.rpcUrl, "eth_chainId", [])),
-      openRead: false,
-    };
+      sessionTtlMs: 3_600_000,
+      // As the service runs it: the registry's answer about a caller kept 1 s (ABS_INDEXER_MEMBER_CACHE_MS).
+      memberCacheMs: 1_000,
+    });
     const server = await listen(
       createApp({
         store,

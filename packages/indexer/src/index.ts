@@ -34,7 +34,7 @@ export {
   type FieldModel,
   type SchemaModel,
 } from "./schema-model";
-export { sourcesFromAddressBook } from "./sources";
+export { registryFromAddressBook, sourcesFromAddressBook } from "./sources";
 export { IndexerStore, type Checkpoint, type EntityData } from "./store";
 export { createApp, listen, type AppDeps, type RunningServer } from "./app";
 export {
@@ -48,6 +48,7 @@ export {
 } from "./audit-verify";
 export { LoanAccess, SESSION_COOKIE, resolveCaller, type Caller, type CallerDeps } from "./auth/caller";
 export { signInToIndexer, type IndexerSession } from "./auth/client";
+export { createAuthDeps, type AuthOptions } from "./auth/auth-deps";
 export { CachedMemberDirectory } from "./auth/member-cache";
 export { authRouter, type AuthDeps } from "./auth/routes";
 export { SessionBook, type Session, type SessionBookOptions } from "./auth/session-book";

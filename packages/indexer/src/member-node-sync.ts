@@ -17,6 +17,7 @@ import { type MemberKeySource, type MemberNodeConfig } from "./config";
 import { ConfigError, IndexerError } from "./errors";
 import { type LoanBook } from "./loans";
 import { fetchTapeFromNode, joinTapeFromNode, type MemberNodeDeps } from "./member-node";
+import { registryFromAddressBook } from "./sources";
 import { type IndexerStore } from "./store";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a pool address");
@@ -26,8 +27,6 @@ export const loanIdsManifestSchema = z.record(
   z.record(z.string().regex(/^\d+$/, "expected a tape version"), z.array(z.string().min(1).max(64))),
 );
 export type LoanIdsManifest = z.infer<typeof loanIdsManifestSchema>;
-
-const bookSchema = z.object({ contracts: z.object({ ConsortiumRegistry: address }) });
 
 /** The member's signing key from its source; the key is never logged nor put in an error. */
 export function resolveMemberKey(
@@ -115,7 +114,7 @@ export async function startMemberNodeSync(deps: {
   const { config, store, book, logger } = deps;
   const manifest =
     config.loanIdsFile === undefined ? undefined : readJson(config.loanIdsFile, loanIdsManifestSchema, "loan ids file");
-  const registry = readJson(deps.addressBook, bookSchema, "address book").contracts.ConsortiumRegistry;
+  const registry = registryFromAddressBook(deps.addressBook);
   const provider = new JsonRpcProvider(deps.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
   const nodeDeps: MemberNodeDeps = {
     signer: resolveMemberKey(config.key, deps.env),

@@ -1,12 +1,8 @@
 import path from "node:path";
 import pino, { type Logger } from "pino";
-import { readFileSync } from "node:fs";
 import { JsonRpcProvider } from "ethers";
-import { RegistryMemberDirectory } from "@abs/node";
 import { AbiRegistry } from "./abi";
-import { CachedMemberDirectory } from "./auth/member-cache";
-import { type AuthDeps } from "./auth/routes";
-import { SessionBook } from "./auth/session-book";
+import { createAuthDeps } from "./auth/auth-deps";
 import { createApp, listen, type RunningServer } from "./app";
 import { type IndexerConfig } from "./config";
 import { IndexerError } from "./errors";
@@ -17,7 +13,7 @@ import { LoanBook, type LoanEntitlement } from "./loans";
 import { resolveMemberKey, startMemberNodeSync, type MemberNodeSync } from "./member-node-sync";
 import { JsonRpcClient } from "./rpc";
 import { loadSchemaModel } from "./schema-model";
-import { sourcesFromAddressBook } from "./sources";
+import { registryFromAddressBook, sourcesFromAddressBook } from "./sources";
 import { IndexerStore } from "./store";
 
 export interface IndexerServiceOptions {
@@ -81,7 +77,17 @@ export async function startIndexerService(options: IndexerServiceOptions): Promi
         env: options.env ?? process.env,
       })
     : undefined;
-  const auth = await authDeps(config);
+  // Sign-in reads the registry through its own provider, closed at stop.
+  const registryProvider = new JsonRpcProvider(config.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
+  const auth = createAuthDeps({
+    registry: registryFromAddressBook(config.addressBook),
+    runner: registryProvider,
+    chainId: Number((await registryProvider.getNetwork()).chainId),
+    ...(config.auth.domain === undefined ? {} : { domain: config.auth.domain }),
+    sessionTtlMs: config.auth.sessionTtlMs,
+    memberCacheMs: config.auth.memberCacheMs,
+    openRead: config.auth.openRead,
+  });
   // Beside a member node the indexer holds its member's key: its JSON audit exports are signed with it.
   const exportSigner = config.memberNode
     ? resolveMemberKey(config.memberNode.key, options.env ?? process.env)
@@ -134,25 +140,8 @@ export async function startIndexerService(options: IndexerServiceOptions): Promi
       await running;
       memberNode?.stop();
       await server.close();
+      registryProvider.destroy();
       await store.close();
     },
-  };
-}
-
-/** Sign-in against the deployment's registry; the domain is filled in once the server listens, if not configured. */
-async function authDeps(config: IndexerConfig): Promise<AuthDeps> {
-  const provider = new JsonRpcProvider(config.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
-  const book = JSON.parse(readFileSync(config.addressBook, "utf8")) as { contracts?: Record<string, string> };
-  const registry = book.contracts?.["ConsortiumRegistry"];
-  if (registry === undefined) {
-    throw new IndexerError("CONFIG_INVALID", `${config.addressBook} names no ConsortiumRegistry: sign-in needs it`);
-  }
-  const chainId = Number(await new JsonRpcClient(config.rpcUrl).call("eth_chainId", []));
-  return {
-    sessions: new SessionBook({ sessionTtlMs: config.auth.sessionTtlMs, nonceTtlMs: 5 * 60_000 }),
-    directory: new CachedMemberDirectory(new RegistryMemberDirectory(registry, provider), config.auth.memberCacheMs),
-    domain: config.auth.domain ?? "",
-    chainId,
-    openRead: config.auth.openRead,
   };
 }

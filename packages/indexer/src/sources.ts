@@ -15,6 +15,22 @@ const bookSchema = z.object({
  * creation event is indexed.
  */
 export function sourcesFromAddressBook(file: string, abis: AbiRegistry): Map<string, string> {
+  const sources = new Map<string, string>();
+  for (const [name, address] of Object.entries(readAddressBook(file).contracts)) {
+    sources.set(address.toLowerCase(), abis.contracts.has(name) ? name : "DealContract");
+  }
+  return sources;
+}
+
+/** The deployment's ConsortiumRegistry, from its address book (sign-in and the member node sync read it). */
+export function registryFromAddressBook(file: string): string {
+  const registry = readAddressBook(file).contracts["ConsortiumRegistry"];
+  if (registry === undefined)
+    throw new ConfigError("CONFIG_INVALID", `address book ${file} names no ConsortiumRegistry`);
+  return registry;
+}
+
+function readAddressBook(file: string): z.infer<typeof bookSchema> {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, "utf8"));
@@ -25,9 +41,5 @@ export function sourcesFromAddressBook(file: string, abis: AbiRegistry): Map<str
   if (!parsed.success) {
     throw new ConfigError("CONFIG_INVALID", `address book ${file}: expected { chainId, contracts: { name: address } }`);
   }
-  const sources = new Map<string, string>();
-  for (const [name, address] of Object.entries(parsed.data.contracts)) {
-    sources.set(address.toLowerCase(), abis.contracts.has(name) ? name : "DealContract");
-  }
-  return sources;
+  return parsed.data;
 }

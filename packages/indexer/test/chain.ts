@@ -24,13 +24,12 @@ import {
   IndexerStore,
   JsonRpcClient,
   loadSchemaModel,
-  SessionBook,
+  createAuthDeps,
   signInToIndexer,
   sourcesFromAddressBook,
   type AuthDeps,
   type IndexerOptions,
 } from "../src";
-import { RegistryMemberDirectory } from "@abs/node";
 
 export const ROOT = path.resolve(__dirname, "..", "..", "..");
 export const abis = AbiRegistry.fromArtifacts(path.join(ROOT, "artifacts"));
@@ -195,14 +194,15 @@ export function sampleTape(): { records: LoanRecord[]; saltKey: Buffer } {
  * filled in by `sessionOf` once the app listens (as the service does).
  */
 export async function testAuth(chain: TestChain, options: { openRead?: boolean } = {}): Promise<AuthDeps> {
-  const registry = chain.deployment.registry;
-  return {
-    sessions: new SessionBook({ sessionTtlMs: 3_600_000, nonceTtlMs: 300_000 }),
-    directory: new RegistryMemberDirectory(registry, chain.provider),
-    domain: "",
+  // The registry is asked at every request (no cache): the suspension test reads its effect at once.
+  return createAuthDeps({
+    registry: chain.deployment.registry,
+    runner: chain.provider,
     chainId: Number(await chain.rpc<string>("eth_chainId")),
+    sessionTtlMs: 3_600_000,
+    memberCacheMs: 0,
     openRead: options.openRead ?? false,
-  };
+  });
 }
 
 /** The signer of member `name` of the localhost consortium (its own Hardhat dev key). */

@@ -6,6 +6,7 @@
  * indexer within that time; `ttlMs: 0` asks the registry at every request. Failures are not kept.
  */
 import { type MemberDirectory, type MemberRecord } from "@abs/node";
+import { evictOldest } from "./evict-oldest";
 
 export class CachedMemberDirectory implements MemberDirectory {
   private readonly answers = new Map<string, { record: Promise<MemberRecord>; until: number }>();
@@ -25,11 +26,7 @@ export class CachedMemberDirectory implements MemberDirectory {
     const record = this.directory.lookup(address);
     if (this.ttlMs > 0) {
       this.answers.delete(key);
-      while (this.answers.size >= this.maxEntries) {
-        const oldest = this.answers.keys().next();
-        if (oldest.done === true) break;
-        this.answers.delete(oldest.value);
-      }
+      evictOldest(this.answers, this.maxEntries);
       // Until the call settles the entry is shared; once settled it lives ttlMs more (or goes, on failure).
       this.answers.set(key, { record, until: Number.POSITIVE_INFINITY });
       record.then(

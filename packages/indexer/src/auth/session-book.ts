@@ -5,6 +5,7 @@
  * oldest entry goes, so a flood of challenge requests cannot grow the process.
  */
 import { randomBytes } from "node:crypto";
+import { evictOldest } from "./evict-oldest";
 
 export interface Session {
   /** 32 random bytes, hex: what the client presents (bearer header or cookie) */
@@ -83,13 +84,5 @@ export class SessionBook {
 
   close(token: string): void {
     this.sessions.delete(token);
-  }
-}
-
-function evictOldest<K, V>(map: Map<K, V>, max: number): void {
-  while (map.size >= max) {
-    const oldest = map.keys().next();
-    if (oldest.done === true) return;
-    map.delete(oldest.value);
   }
 }
