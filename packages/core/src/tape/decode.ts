@@ -88,8 +88,6 @@ function isGb2312(run: Buffer): boolean {
 /** Watches the bytes of a file read as GBK for a run of UTF-8 Chinese (see the module comment). */
 class Utf8InGbkWatch {
   found: { line: number; byteOffset: number } | undefined;
-  /** Off until the file is known to be GBK: the runs that decided it are not judged again. */
-  judging = false;
   private line = 1;
   private offset = 0;
   private run: number[] = [];
@@ -97,6 +95,9 @@ class Utf8InGbkWatch {
   private runLine = 1;
   /** Runs longer than this are judged on their first bytes (a label is short). */
   private static readonly MAX_RUN = 1024;
+
+  /** `judging`: whether the file is known to be GBK (runs that end before that are not judged). */
+  constructor(private readonly judging: () => boolean) {}
 
   feed(bytes: Uint8Array): void {
     if (this.found !== undefined) return;
@@ -123,7 +124,7 @@ class Utf8InGbkWatch {
   private judge(): boolean {
     const run = Buffer.from(this.run);
     this.run = [];
-    if (!this.judging) return false;
+    if (!this.judging()) return false;
     if (run.length < 6 || run.length % 3 !== 0 || !isValidUtf8(run, true) || isGb2312(run)) return false;
     if (!UTF8_CHINESE.test(run.toString("utf8"))) return false;
     this.found = { line: this.runLine, byteOffset: this.runStart };
@@ -143,8 +144,7 @@ export function decodeTape(input: AsyncIterable<Uint8Array | string>, encoding: 
   let bom = false;
   let bytes = 0;
   // Every byte is shown to the watch (it counts lines and offsets); it judges runs once the file is GBK.
-  const watch = new Utf8InGbkWatch();
-  watch.judging = chosen === "gbk";
+  const watch = new Utf8InGbkWatch(() => chosen === "gbk");
   const show = (chunk: Uint8Array): void => {
     if (chosen !== "utf8") watch.feed(chunk);
   };
@@ -188,7 +188,6 @@ export function decodeTape(input: AsyncIterable<Uint8Array | string>, encoding: 
       }
       if (pending.length - start < DETECTION_WINDOW_BYTES) return;
       chosen = isValidUtf8(pending.subarray(start, start + DETECTION_WINDOW_BYTES), false) ? "utf8" : "gbk";
-      watch.judging = chosen === "gbk";
       decoder = decoderFor(chosen);
       const text = decoder.write(pending);
       pending = Buffer.alloc(0);
@@ -209,7 +208,6 @@ export function decodeTape(input: AsyncIterable<Uint8Array | string>, encoding: 
     if (decoder === undefined) {
       const start = firstNonAscii(pending);
       chosen = start < 0 || isValidUtf8(pending.subarray(start), true) ? "utf8" : "gbk";
-      watch.judging = chosen === "gbk";
       decoder = decoderFor(chosen);
     }
     watch.end();
