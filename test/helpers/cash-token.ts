@@ -28,3 +28,19 @@ export async function deployCashToken() {
   await token.waitForDeployment();
   return { ...consortium, token, factory, dealAccount };
 }
+
+/**
+ * A second CashToken, not the consortium's: deployed by anyone over the same registry, naming `custodian` as
+ * its custodian (what a CUSTODIAN could do to pass its own token off as the trust's).
+ */
+export async function deployOtherCashToken(registry: string, custodian: string, symbol: string) {
+  const token = await ethers.deployContract("CashToken", [
+    registry,
+    custodian,
+    `${symbol} (not the trust's)`,
+    symbol,
+    CNY,
+  ]);
+  await token.waitForDeployment();
+  return token;
+}

@@ -17,6 +17,7 @@ import {
   statementKey,
 } from "@abs/core";
 import { type CashToken, type ReconciliationLog } from "../../typechain-types";
+import { deployOtherCashToken } from "../helpers/cash-token";
 import { deployDeal, type Deal } from "../helpers/pool";
 
 async function deployReconciliation(): Promise<Deal & { log: ReconciliationLog }> {
@@ -137,13 +138,7 @@ describe("custodian reconciliation (integration)", () => {
     const deal = await loadFixture(deployReconciliation);
     const { custodian, log, registry, cashToken } = deal;
     // Any CUSTODIAN can deploy a CashToken naming itself the custodian; before, the log trusted its custodian().
-    const own = await ethers.deployContract("CashToken", [
-      await registry.getAddress(),
-      custodian.address,
-      "Shadow CNY",
-      "sCNY",
-      ethers.hexlify(ethers.toUtf8Bytes("CNY")),
-    ]);
+    const own = await deployOtherCashToken(await registry.getAddress(), custodian.address, "sCNY");
     const ownAddress = await own.getAddress();
     expect(await own.custodian()).to.equal(custodian.address);
     await expect(log.connect(custodian).anchor(ownAddress, ethers.id("STMT-X"), 0, ethers.id("digest"), 0, 9))

@@ -3,6 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { type HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { type DvPSettlement, type ITrancheToken } from "../../typechain-types";
+import { deployOtherCashToken } from "../helpers/cash-token";
 import { action } from "../helpers/consortium";
 import { ActionKind } from "../helpers/roles";
 import { deployDvPDeal, type Order, signOrder } from "../helpers/dvp";
@@ -90,13 +91,7 @@ describe("DvPSettlement", () => {
   it("settles only in the consortium's cash token, even when both parties signed another", async () => {
     const deal = await loadFixture(deployDvPDeal);
     const { dvp, registry, custodian, cashToken } = deal;
-    const other = await ethers.deployContract("CashToken", [
-      await registry.getAddress(),
-      custodian.address,
-      "Other CNY",
-      "oCNY",
-      ethers.hexlify(ethers.toUtf8Bytes("CNY")),
-    ]);
+    const other = await deployOtherCashToken(await registry.getAddress(), custodian.address, "oCNY");
     const otherAddress = await other.getAddress();
     const { sell, buy, sellSig, buySig } = await tradeSetup(deal, {
       sell: { cashToken: otherAddress },
