@@ -19,7 +19,10 @@ import { deployConsortium, type ConsortiumDeployment } from "../deploy/consortiu
 import { sampleTapeSaltKey } from "../deploy/sample-deal";
 import { memberSigners, resolveSigner } from "../deploy/signers";
 import { startChain, type ChainProcess } from "./lib/chain-process";
-import { type MemberNodes, type SeedTape, printMemberNodes, startLocalMemberNodes } from "./lib/member-nodes";
+import { type MemberNodes, type SeedTape, memberNodesEnv, startLocalMemberNodes } from "./lib/member-nodes";
+import { writeMemberKeyFiles } from "./lib/member-keys";
+import { localConsortiumFile, writeConsortiumFile } from "./lib/local-consortium-file";
+import { type ConsortiumFile, consortiumFilePath } from "@abs/cli";
 import { startConsortiumIndexer, type ConsortiumIndexer } from "./lib/indexer-service";
 import { signInToIndexer } from "@abs/indexer";
 
@@ -79,14 +82,15 @@ async function main(): Promise<void> {
     log: (line) => console.log(`  ${line}`),
   });
   printSummary(chain.rpcUrl, Number(chainId), deployment, book.file, Date.now() - started);
+  const keyFiles = writeMemberKeyFiles(config, path.join(memberNodesEnv.parse(process.env).ABS_NODES_DIR, "keys"));
   memberNodes = await startLocalMemberNodes({
     config,
     rpcUrl: chain.rpcUrl,
     registry: deployment.registry,
     host: env.ABS_HOST,
     seedTapes: sampleTapeSeed(deployment),
+    keyFiles,
   });
-  printMemberNodes(memberNodes);
   // The regulator's indexer, joining loan-level records from the originator's node (when both run).
   const originator = memberNodes.nodes.find((n) => n.role === "ORIGINATOR");
   const regulator = config.members.find((m) => m.roles.includes("REGULATOR"));
@@ -109,6 +113,22 @@ async function main(): Promise<void> {
       `               signed in as the regulator (dev key) until ${session.expiresAt}; GraphQL clients send "Authorization: Bearer ${session.token}"`,
     );
   }
+  const consortiumFile = consortiumFilePath(process.env);
+  const file = localConsortiumFile({
+    config,
+    chainId: Number(chainId),
+    rpcUrl: chain.rpcUrl,
+    deployment,
+    keyFiles,
+    nodes: memberNodes.nodes,
+    operatorTokenFile: memberNodes.operatorTokenFile,
+    indexerUrl: indexer.url,
+  });
+  writeConsortiumFile(consortiumFile, file);
+  printMembersTable(file, memberNodes);
+  console.log(
+    `\nconsortium file ${consortiumFile}: \`abs --as <member> ...\` acts as that member (\`abs members\` lists them)`,
+  );
   console.log("ready: the consortium is running. Press Ctrl-C to stop.");
 }
 
@@ -153,10 +173,6 @@ function printSummary(
   console.log(`dvp            ${d.dvp}`);
   console.log(`recon log      ${d.reconciliationLog}`);
   console.log(`waterfall fac. ${d.waterfallFactory}  (engine ${d.waterfallEngine})`);
-  console.log(`\nmembers`);
-  for (const m of d.members) {
-    console.log(`  ${m.name.padEnd(12)} ${m.address}  ${m.roles.join("+")}${m.voting ? "  (votes)" : ""}`);
-  }
   const deal = d.sampleDeal;
   if (deal) {
     console.log(`\nsample deal    ${deal.dealId}: pool ${deal.pool} (${deal.state})`);
@@ -169,6 +185,16 @@ function printSummary(
     console.log(`  prospectus   document #${deal.prospectusDocId}, signed off by trustee and originator`);
   }
   console.log(line);
+}
+
+/** The members table: name (for `abs --as`), roles, address, node URL, key file. */
+function printMembersTable(file: ConsortiumFile, nodes: MemberNodes): void {
+  console.log(`\nmembers        (operator token: ${nodes.operatorTokenFile})`);
+  for (const m of file.members) {
+    console.log(
+      `  ${m.name.padEnd(11)} ${m.roles.join("+").padEnd(19)} ${m.address}  ${(m.nodeUrl ?? "no node").padEnd(22)} ${m.keyFile ?? ""}`,
+    );
+  }
 }
 
 function formatCents(cents: bigint): string {

@@ -45,6 +45,8 @@ export interface MemberNodesOptions {
   readonly readyTimeoutMs?: number;
   /** Tapes to store in a member's node before it starts (see the file comment). */
   readonly seedTapes?: readonly SeedTape[];
+  /** Member name → key file (scripts/lib/member-keys.ts): the node reads its key there instead of from its signer source. */
+  readonly keyFiles?: ReadonlyMap<string, string>;
 }
 
 /** A committed tape to store in a member's node: refused (nothing stored) unless it gives `expectedRoot`. */
@@ -111,9 +113,7 @@ export async function startMemberNodes(options: MemberNodesOptions): Promise<Mem
         ABS_NODE_DATA_DIR: path.join(options.dataDir, name),
         ABS_NODE_LOG_LEVEL: options.logLevel ?? "warn",
         ABS_NODE_OPERATOR_TOKEN_FILE: operatorTokenFile,
-        ...("hardhatAccount" in member.signer
-          ? { ABS_NODE_HARDHAT_ACCOUNT: String(member.signer.hardhatAccount) }
-          : { ABS_NODE_KEY_ENV: member.signer.privateKeyEnv }),
+        ...keySourceEnv(member, options.keyFiles?.get(name)),
         ...(role === "ORIGINATOR" ? { ABS_NODE_TAPE_KEY_FILE: tapeKeyFile } : {}),
         ...options.extraEnv,
       };
@@ -137,6 +137,13 @@ export async function startMemberNodes(options: MemberNodesOptions): Promise<Mem
     throw error;
   }
   return { nodes: children.map((c) => c.node), operatorTokenFile, stop };
+}
+
+function keySourceEnv(member: NetworkConfig["members"][number], keyFile: string | undefined): Record<string, string> {
+  if (keyFile !== undefined) return { ABS_NODE_KEY_FILE: keyFile };
+  return "hardhatAccount" in member.signer
+    ? { ABS_NODE_HARDHAT_ACCOUNT: String(member.signer.hardhatAccount) }
+    : { ABS_NODE_KEY_ENV: member.signer.privateKeyEnv };
 }
 
 /** Store `seed` in the node's LevelDB at `dataDir` (re-storing replaces it; a wrong root stores nothing). */
@@ -192,7 +199,7 @@ function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
 export const memberNodesEnv = z.object({
   ABS_NODES: z
     .string()
-    .default("originator,trustee,regulator,investor-1")
+    .default("originator,servicer,trustee,custodian,guarantor,investor-1,investor-2,investor-3,regulator,exchange")
     .transform((s) =>
       s
         .split(",")
@@ -213,6 +220,7 @@ export function startLocalMemberNodes(options: {
   readonly registry: string;
   readonly host: string;
   readonly seedTapes?: readonly SeedTape[];
+  readonly keyFiles?: ReadonlyMap<string, string>;
 }): Promise<MemberNodes> {
   const env = memberNodesEnv.parse(process.env);
   return startMemberNodes({
@@ -223,10 +231,4 @@ export function startLocalMemberNodes(options: {
     logLevel: env.ABS_NODES_LOG_LEVEL,
     onOutput: (line) => console.log(`  ${line}`),
   });
-}
-
-export function printMemberNodes(nodes: MemberNodes): void {
-  console.log(`\nmember nodes   (operator token: ${nodes.operatorTokenFile})`);
-  for (const n of nodes.nodes)
-    console.log(`  ${n.name.padEnd(12)} ${n.url}  ${n.memberId} (${n.role}, pid ${n.pid ?? "?"})`);
 }

@@ -9,6 +9,8 @@ import { z } from "zod";
 import { NodeError, asChainError, resolveKey, type KeySource } from "@abs/node";
 import { CliError } from "./errors";
 import { type CliIo } from "./io";
+import { actingWallet, selectedMemberName } from "./consortium/acting-member";
+import { readConsortiumFile } from "./consortium/consortium-file";
 
 export const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed 20-byte address");
 
@@ -36,12 +38,13 @@ export const signerSchema = {
   passwordFile: z.string().min(1).optional(),
 };
 
+/** --rpc-url, else $ABS_RPC_URL, else the consortium file's. */
 export function rpcUrlOf(option: string | undefined, io: CliIo): string {
-  const url = option ?? io.env.ABS_RPC_URL;
+  const url = option ?? io.env.ABS_RPC_URL ?? readConsortiumFile(io)?.rpcUrl;
   if (url === undefined || !/^https?:\/\/\S+$/.test(url)) {
     throw new CliError(
       "USAGE",
-      `Invalid option --rpc-url: expected an http(s) URL (or $ABS_RPC_URL), found ${url ?? "nothing"}`,
+      `Invalid option --rpc-url: expected an http(s) URL (or $ABS_RPC_URL, or a consortium file from \`npm start\`), found ${url ?? "nothing"}`,
     );
   }
   return url;
@@ -69,10 +72,12 @@ export async function signerOf(
     sources.push({ keystoreFile: options.keystore, password: { file: options.passwordFile } });
   }
   const [source] = sources;
+  // No signer flag: the member `--as` selects signs with its key file.
+  if (sources.length === 0 && selectedMemberName(io) !== undefined) return actingWallet(io);
   if (source === undefined || sources.length !== 1) {
     throw new CliError(
       "USAGE",
-      `Expected exactly one signer (--hardhat-account, --key-env or --keystore), found ${sources.length}`,
+      `Expected exactly one signer (--as <member>, --hardhat-account, --key-env or --keystore), found ${sources.length}`,
     );
   }
   try {

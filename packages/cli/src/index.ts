@@ -11,3 +11,11 @@ export {
   formatYuan,
   writeJson,
 } from "./output";
+export {
+  consortiumFilePath,
+  consortiumFileSchema,
+  readConsortiumFile,
+  writeConsortiumFile,
+  type ConsortiumFile,
+  type ConsortiumMember,
+} from "./consortium/consortium-file";

@@ -9,10 +9,17 @@
  */
 export type OutputStream = NodeJS.WritableStream & { readonly isTTY?: boolean; readonly columns?: number };
 
+/** The program-wide choices a command reads: the member `--as` selects (set before the command runs). */
+export interface CliSelection {
+  member: string | undefined;
+}
+
 export interface CliIo {
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Milliseconds, monotonic enough for rates and durations. */
   now(): number;
+  /** Set by the program from its global options; absent in a command tested alone. */
+  readonly selection?: CliSelection;
 }

@@ -15,6 +15,11 @@ import { registerPoolCommands } from "./commands/pool";
 import { registerReportCommands } from "./commands/report";
 import { registerSettleCommand } from "./commands/settle";
 import { registerTapeCommands } from "./commands/tape";
+import { registerCashCommands } from "./commands/cash";
+import { registerDealCommands } from "./commands/deal";
+import { registerMembersCommand } from "./commands/members";
+import { registerOfferingCommands } from "./commands/offering";
+import { registerServicingCommands } from "./commands/servicing";
 import { CliError, EXIT } from "./errors";
 import { type CliIo } from "./io";
 
@@ -26,10 +31,17 @@ export function processIo(): CliIo {
 }
 
 /** The `abs` program, writing to `io`; `setExitCode` receives each command's exit code. */
-export function createProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+export function createProgram(cliIo: CliIo, setExitCode: (code: number) => void): Command {
+  const selection = cliIo.selection ?? { member: undefined };
+  const io: CliIo = { ...cliIo, selection };
   const program = new Command();
   program
     .name("abs")
+    .option("--as <member>", "act as this member of the consortium file (its key, its node; default $ABS_AS)")
+    .hook("preAction", () => {
+      const as = program.opts<{ as?: string }>().as;
+      if (as !== undefined) selection.member = as;
+    })
     .description("ABS consortium ledger: loan tapes, pools, servicer reports and settlement")
     .version(CLI_VERSION)
     .exitOverride()
@@ -48,6 +60,11 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
   registerLoanCommands(program, io, setExitCode);
   registerIndexerCommands(program, io, setExitCode);
   registerAuditCommands(program, io, setExitCode);
+  registerMembersCommand(program, io, setExitCode);
+  registerDealCommands(program, io, setExitCode);
+  registerOfferingCommands(program, io, setExitCode);
+  registerCashCommands(program, io, setExitCode);
+  registerServicingCommands(program, io, setExitCode);
   return program;
 }
 

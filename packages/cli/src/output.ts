@@ -132,3 +132,14 @@ export function createProgress(options: ProgressOptions): Progress {
     },
   };
 }
+
+/** Cents with the currency: "12,345.67 CNY". */
+export function formatMoney(cents: bigint, currency: string): string {
+  return `${formatYuan(cents)} ${currency}`;
+}
+
+/** Unix seconds as an ISO 8601 UTC time: "2026-12-04T18:00:00Z" (a whole day as its date only). */
+export function formatUnixTime(seconds: bigint | number): string {
+  const iso = new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
+  return iso.endsWith("T00:00:00Z") ? iso.slice(0, 10) : iso;
+}

@@ -11,7 +11,8 @@
  * | ABS_NODE_REGISTRY           | ConsortiumRegistry address                           | required         |
  * | ABS_NODE_DATA_DIR           | LevelDB directory                                    | required         |
  * | ABS_NODE_KEY_ENV            | name of the env variable holding the member's key    | one of these     |
- * | ABS_NODE_KEYSTORE_FILE      | encrypted JSON keystore (ethers/geth format)         | three key        |
+ * | ABS_NODE_KEY_FILE           | file holding the member's 0x key (mode 0600)         | four key         |
+ * | ABS_NODE_KEYSTORE_FILE      | encrypted JSON keystore (ethers/geth format)         |                  |
  * | ABS_NODE_HARDHAT_ACCOUNT    | Hardhat dev account index (local chains only)        | sources          |
  * | ABS_NODE_KEYSTORE_PASSWORD_FILE | file holding the keystore's password             | with KEYSTORE    |
  * | ABS_NODE_KEYSTORE_PASSWORD_ENV  | or: name of the env variable holding it          |                  |
@@ -67,6 +68,7 @@ const envSchema = z
       .regex(/^[A-Z][A-Z0-9_]*$/, "expected an environment variable name")
       .optional(),
     ABS_NODE_HARDHAT_ACCOUNT: z.coerce.number().int().min(0).max(19).optional(),
+    ABS_NODE_KEY_FILE: z.string().min(1).optional(),
     ABS_NODE_KEYSTORE_FILE: z.string().min(1).optional(),
     ABS_NODE_KEYSTORE_PASSWORD_FILE: z.string().min(1).optional(),
     ABS_NODE_KEYSTORE_PASSWORD_ENV: z
@@ -94,14 +96,17 @@ const envSchema = z
     ABS_NODE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
-    const sources = [env.ABS_NODE_KEY_ENV, env.ABS_NODE_HARDHAT_ACCOUNT, env.ABS_NODE_KEYSTORE_FILE].filter(
-      (s) => s !== undefined,
-    ).length;
+    const sources = [
+      env.ABS_NODE_KEY_ENV,
+      env.ABS_NODE_HARDHAT_ACCOUNT,
+      env.ABS_NODE_KEYSTORE_FILE,
+      env.ABS_NODE_KEY_FILE,
+    ].filter((s) => s !== undefined).length;
     if (sources !== 1) {
       ctx.addIssue({
         code: "custom",
         path: ["ABS_NODE_KEY_ENV"],
-        message: `expected exactly one key source (ABS_NODE_KEY_ENV, ABS_NODE_KEYSTORE_FILE or ABS_NODE_HARDHAT_ACCOUNT), found ${sources}`,
+        message: `expected exactly one key source (ABS_NODE_KEY_ENV, ABS_NODE_KEY_FILE, ABS_NODE_KEYSTORE_FILE or ABS_NODE_HARDHAT_ACCOUNT), found ${sources}`,
       });
     }
     const passwords = [env.ABS_NODE_KEYSTORE_PASSWORD_FILE, env.ABS_NODE_KEYSTORE_PASSWORD_ENV].filter(
@@ -118,6 +123,8 @@ const envSchema = z
 
 export type KeySource =
   | { readonly privateKeyEnv: string }
+  /** A file holding the 0x-prefixed key; refused when group or others may read it. */
+  | { readonly privateKeyFile: string }
   | { readonly hardhatAccount: number }
   | { readonly keystoreFile: string; readonly password: { readonly file: string } | { readonly env: string } };
 
@@ -178,15 +185,17 @@ export function parseNodeConfig(env: Readonly<Record<string, string | undefined>
     key:
       e.ABS_NODE_KEY_ENV !== undefined
         ? { privateKeyEnv: e.ABS_NODE_KEY_ENV }
-        : e.ABS_NODE_KEYSTORE_FILE !== undefined
-          ? {
-              keystoreFile: e.ABS_NODE_KEYSTORE_FILE,
-              password:
-                e.ABS_NODE_KEYSTORE_PASSWORD_FILE !== undefined
-                  ? { file: e.ABS_NODE_KEYSTORE_PASSWORD_FILE }
-                  : { env: e.ABS_NODE_KEYSTORE_PASSWORD_ENV ?? "" },
-            }
-          : { hardhatAccount: e.ABS_NODE_HARDHAT_ACCOUNT ?? 0 },
+        : e.ABS_NODE_KEY_FILE !== undefined
+          ? { privateKeyFile: e.ABS_NODE_KEY_FILE }
+          : e.ABS_NODE_KEYSTORE_FILE !== undefined
+            ? {
+                keystoreFile: e.ABS_NODE_KEYSTORE_FILE,
+                password:
+                  e.ABS_NODE_KEYSTORE_PASSWORD_FILE !== undefined
+                    ? { file: e.ABS_NODE_KEYSTORE_PASSWORD_FILE }
+                    : { env: e.ABS_NODE_KEYSTORE_PASSWORD_ENV ?? "" },
+              }
+            : { hardhatAccount: e.ABS_NODE_HARDHAT_ACCOUNT ?? 0 },
     windowMs: e.ABS_NODE_WINDOW_MS,
     policy: { loanLevelRoles: e.ABS_NODE_LOAN_LEVEL_ROLES, aggregateRoles: e.ABS_NODE_AGGREGATE_ROLES },
     logLevel: e.ABS_NODE_LOG_LEVEL,

@@ -2,7 +2,7 @@
  * Wiring of one member node: LevelDB, chain provider, registry directory, nonce store, HTTP server.
  * `main.ts` is the process shell around `startNode`; tests call `startNode` directly.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { type HDNodeWallet, JsonRpcProvider, Wallet } from "ethers";
 import { deriveOriginatorKeys, hardhatDevWallet, type OriginatorKeys } from "@abs/core";
 import { Level } from "level";
@@ -45,6 +45,16 @@ export async function resolveKey(
   if ("hardhatAccount" in source) {
     return hardhatDevWallet(source.hardhatAccount);
   }
+  if ("privateKeyFile" in source) {
+    await requireOwnerOnly("ABS_NODE_KEY_FILE", source.privateKeyFile);
+    const key = await readSecretFile(
+      "ABS_NODE_KEY_FILE",
+      source.privateKeyFile,
+      /^0x[0-9a-fA-F]{64}$/,
+      "a 0x-prefixed 32-byte private key",
+    );
+    return new Wallet(key);
+  }
   if ("keystoreFile" in source) {
     let json: string;
     let password: string | undefined;
@@ -86,6 +96,21 @@ export async function resolveKey(
     throw new ConfigError([`${source.privateKeyEnv}: expected a 0x-prefixed 32-byte private key (value not shown)`]);
   }
   return new Wallet(key);
+}
+
+/** A key file others can read is refused: a key is the member's signature on chain. */
+async function requireOwnerOnly(variable: string, file: string): Promise<void> {
+  let mode: number;
+  try {
+    mode = (await stat(file)).mode;
+  } catch (cause) {
+    throw new ConfigError([`${variable}: cannot read ${JSON.stringify(file)}`], { cause });
+  }
+  if ((mode & 0o077) !== 0) {
+    throw new ConfigError([
+      `${variable}: expected ${JSON.stringify(file)} readable by its owner only (mode 0600), found mode 0${(mode & 0o777).toString(8)}`,
+    ]);
+  }
 }
 
 async function readSecretFile(variable: string, file: string, pattern: RegExp, expected: string): Promise<string> {

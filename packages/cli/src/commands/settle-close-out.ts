@@ -12,11 +12,15 @@ import { EXIT } from "../errors";
 import { type CliIo } from "../io";
 import { rpcUrlOf, withRpcOption } from "../chain";
 import { parseOptions } from "./parse-options";
-import { keyEnvOption, reportSettlementFailure, trusteeKey } from "./settle-common";
+import { keyEnvOption, reportSettlementFailure, trusteeKey, waterfallOf } from "./settle-common";
 
 const optionsSchema = z.strictObject({
   rpcUrl: z.string().optional(),
-  waterfall: z.string().refine((value) => settlement.isAddressText(value), "expected a 0x-prefixed 20-byte address"),
+  waterfall: z
+    .string()
+    .refine((value) => settlement.isAddressText(value), "expected a 0x-prefixed 20-byte address")
+    .optional(),
+  deal: z.string().optional(),
   keyEnv: keyEnvOption,
   json: z.boolean().default(false),
 });
@@ -24,9 +28,10 @@ const optionsSchema = z.strictObject({
 async function run(raw: unknown, io: CliIo): Promise<number> {
   const options = parseOptions(optionsSchema, raw);
   const key = trusteeKey(io, options.keyEnv);
+  const waterfall = await waterfallOf(io, options);
   const connection = settlement.connectRunner(rpcUrlOf(options.rpcUrl, io), key);
   try {
-    const report = await settlement.closeOutDeal({ waterfall: options.waterfall }, { runner: connection.runner });
+    const report = await settlement.closeOutDeal({ waterfall }, { runner: connection.runner });
     if (options.json) {
       io.stdout.write(`${JSON.stringify(report, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
     } else {
@@ -50,7 +55,8 @@ export function registerCloseOutCommand(settle: Command, io: CliIo, setExitCode:
   const command = settle
     .command("close-out")
     .description("close a redeemed deal's waterfall out: release the guarantee cash, the reserve and the collections")
-    .requiredOption("--waterfall <address>", "the deal's Waterfall contract")
+    .option("--deal <code>", "the deal (its waterfall is read from the chain)")
+    .option("--waterfall <address>", "the deal's Waterfall contract (instead of --deal)")
     .option("--key-env <name>", "environment variable holding the trustee's key", "ABS_TRUSTEE_KEY")
     .option("--json", "print the close-out report as JSON on stdout", false)
     .addHelpText("after", "\nExit codes: 0 verified, 1 failure or mismatch, 2 usage error.");

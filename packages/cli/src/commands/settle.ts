@@ -17,12 +17,16 @@ import { EXIT } from "../errors";
 import { type CliIo } from "../io";
 import { rpcUrlOf, withRpcOption } from "../chain";
 import { parseOptions } from "./parse-options";
-import { keyEnvOption, reportSettlementFailure, trusteeKey } from "./settle-common";
+import { keyEnvOption, reportSettlementFailure, trusteeKey, waterfallOf } from "./settle-common";
 import { registerCloseOutCommand } from "./settle-close-out";
 
 const optionsSchema = z.strictObject({
   rpcUrl: z.string().optional(),
-  waterfall: z.string().refine((value) => settlement.isAddressText(value), "expected a 0x-prefixed 20-byte address"),
+  waterfall: z
+    .string()
+    .refine((value) => settlement.isAddressText(value), "expected a 0x-prefixed 20-byte address")
+    .optional(),
+  deal: z.string().optional(),
   period: z.string("expected --period <n> (required)").pipe(z.coerce.number<string>().int().min(1).max(4_294_967_295)),
   indexBps: z.coerce.number().int().min(0).max(100_000).default(0),
   keyEnv: keyEnvOption,
@@ -35,11 +39,12 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
   const options = parseOptions(optionsSchema, raw);
   // A dry run only reads the chain: no key needed.
   const key = options.dryRun ? undefined : trusteeKey(io, options.keyEnv);
+  const waterfall = await waterfallOf(io, options);
   const connection = settlement.connectRunner(rpcUrlOf(options.rpcUrl, io), key);
   try {
     const report = await settlement.settlePeriod(
       {
-        waterfall: options.waterfall,
+        waterfall,
         period: options.period,
         indexRateWad: BigInt(options.indexBps) * 10n ** 14n,
         dryRun: options.dryRun,
@@ -52,7 +57,7 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
       },
     );
     const out = options.out ?? reportsDir(io);
-    const base = path.join(out, `settlement-${options.waterfall.toLowerCase()}-period-${options.period}`);
+    const base = path.join(out, `settlement-${waterfall.toLowerCase()}-period-${options.period}`);
     await mkdir(out, { recursive: true });
     await writeFile(`${base}.json`, `${settlement.settlementJson(report)}\n`);
     await writeFile(`${base}.txt`, `${report.table}\n`);
@@ -80,10 +85,15 @@ export function registerSettleCommand(program: Command, io: CliIo, setExitCode: 
     .description("run a period's waterfall on chain and verify it against the engine to the cent")
     // Required, but checked by the options schema: commander would demand a parent's required options of the
     // `close-out` subcommand too.
-    .option("--waterfall <address>", "the deal's Waterfall contract (required)")
+    .option("--deal <code>", "the deal (its waterfall is read from the chain)")
+    .option("--waterfall <address>", "the deal's Waterfall contract (instead of --deal)")
     .option("--period <n>", "the period to settle (the waterfall's last period + 1; required)")
     .option("--index-bps <n>", "the floating-rate index of the period, in basis points", "0")
-    .option("--key-env <name>", "environment variable holding the trustee's key", "ABS_TRUSTEE_KEY")
+    .option(
+      "--key-env <name>",
+      "environment variable holding the trustee's key (default: the key file of `abs --as`)",
+      "ABS_TRUSTEE_KEY",
+    )
     .option(
       "--out <dir>",
       "directory of the settlement report (JSON and table; default $ABS_SETTLEMENT_DIR or ~/.abs/settlement-reports)",

@@ -90,8 +90,14 @@ export interface ReportProgress {
 }
 
 export interface PeriodReportOptions {
-  /** The period reported: every row must be for it. 1 to 2^32 - 1. */
+  /** The period reported: every row must be for it (unless `otherPeriods` is "skip"). 1 to 2^32 - 1. */
   readonly period: number;
+  /**
+   * What a row of another period is: "refuse" (default; a `REPORT_PERIOD_MISMATCH` issue: one period per file) or
+   * "skip" (the file holds every period, as `abs tape generate --performance-periods` writes it: only the rows
+   * whose `period` cell is exactly `period` are read, every other row is passed over unchecked).
+   */
+  readonly otherPeriods?: "refuse" | "skip";
   /** First day of the period's span, yyyy-mm-dd (the cut-off date for period 1, else the previous end). */
   readonly startDate: string;
   /** The period end date, yyyy-mm-dd: every row's `period_end_date` must be it. After `startDate`. */
@@ -384,6 +390,9 @@ export async function buildPeriodReport(
     row: number,
     positions: ReadonlyMap<PerformanceColumn, number>,
   ): boolean => {
+    if (options.otherPeriods === "skip" && (cells[positions.get("period") ?? -1] ?? "").trim() !== String(period)) {
+      return false;
+    }
     const issues: ReportIssue[] = [];
     const at = (column: PerformanceColumn): { row: number; column: number; columnName: string } => ({
       row,

@@ -22,17 +22,19 @@ import { CliError, EXIT } from "../../errors";
 import { type CliIo } from "../../io";
 import { formatKeyValues, writeJson } from "../../output";
 import { parseOptions } from "../parse-options";
+import { consortiumContract, memberNamed } from "../../consortium/acting-member";
+import { readConsortiumFile } from "../../consortium/consortium-file";
 
 const FACTORY = new Interface(ASSET_POOL_FACTORY_ABI);
 
 const optionsSchema = z.strictObject({
   rpcUrl: z.string().optional(),
-  factory: address,
+  factory: address.optional(),
   dealId: z.string().regex(/^[\x21-\x7e]{1,31}$/, "expected a deal code of 1-31 printable ASCII characters"),
   name: z.string().min(1, "expected a deal name"),
-  originator: address,
-  servicer: address,
-  cashToken: address,
+  originator: z.string().min(1),
+  servicer: z.string().min(1),
+  cashToken: address.optional(),
   confirmations: z.coerce.number().int().min(1).max(64).default(1),
   json: z.boolean().default(false),
   ...signerSchema,
@@ -41,6 +43,24 @@ const optionsSchema = z.strictObject({
 async function run(raw: unknown, io: CliIo): Promise<number> {
   const options = parseOptions(optionsSchema, raw);
   const provider = providerFor(rpcUrlOf(options.rpcUrl, io));
+  const file = readConsortiumFile(io);
+  /** A flag's address, else the consortium file's: a member by name, a contract by its name. */
+  const member = (value: string, flag: string) => {
+    if (/^0x[0-9a-fA-F]{40}$/.test(value)) return value;
+    if (file === undefined)
+      throw new CliError(
+        "USAGE",
+        `Invalid option ${flag}: expected an address (or a member name, with a consortium file), found ${value}`,
+      );
+    return memberNamed(file, value).address;
+  };
+  const contract = (value: string | undefined, name: string, flag: string) => {
+    if (value !== undefined) return value;
+    if (file === undefined)
+      throw new CliError("USAGE", `Invalid option ${flag}: expected an address (no consortium file to read it from)`);
+    return consortiumContract(file, name);
+  };
+  const factoryAddress = contract(options.factory, "AssetPoolFactory", "--factory");
   try {
     const trustee = await signerOf(options, io);
     const dealId = encodeBytes32String(options.dealId);
@@ -48,16 +68,16 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
       {
         dealId,
         name: options.name,
-        originator: options.originator,
-        servicer: options.servicer,
+        originator: member(options.originator, "--originator"),
+        servicer: member(options.servicer, "--servicer"),
         trustee: trustee.address,
-        cashToken: options.cashToken,
+        cashToken: contract(options.cashToken, "CashToken", "--cash-token"),
       },
     ]);
     const receipt = await sendTransaction(
       trustee,
       provider,
-      { to: options.factory, data, label: `createPool(${options.dealId})` },
+      { to: factoryAddress, data, label: `createPool(${options.dealId})` },
       options.confirmations,
     );
     const created = receipt.logs
@@ -92,12 +112,12 @@ export function registerPoolCreate(pool: Command, io: CliIo, setExitCode: (code:
   const command = pool
     .command("create")
     .description("create a deal's pool through the AssetPoolFactory (signed by the deal's trustee)")
-    .requiredOption("--factory <address>", "the AssetPoolFactory")
+    .option("--factory <address>", "the AssetPoolFactory (default: the consortium file's)")
     .requiredOption("--deal-id <code>", "the deal's code, unique in the consortium (e.g. HUAXIA-2026-2)")
     .requiredOption("--name <name>", "the deal's name")
-    .requiredOption("--originator <address>", "the originator (anchors tapes)")
-    .requiredOption("--servicer <address>", "the servicer (submits period reports)")
-    .requiredOption("--cash-token <address>", "the custodian's cash token the deal settles in")
+    .requiredOption("--originator <member>", "the originator (anchors tapes): a member name or an address")
+    .requiredOption("--servicer <member>", "the servicer (submits period reports): a member name or an address")
+    .option("--cash-token <address>", "the custodian's cash token the deal settles in (default: the consortium file's)")
     .option("--confirmations <n>", "blocks to wait for", "1")
     .option("--json", "print the result as JSON", false);
   withSignerOptions(withRpcOption(command))

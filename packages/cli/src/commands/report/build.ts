@@ -33,6 +33,7 @@ const optionsSchema = z.strictObject({
   keyFile: z.string().min(1).optional(),
   encoding: z.enum(["auto", "utf8", "gbk"]).default("auto"),
   maxErrors: z.coerce.number().int().min(1).optional(),
+  multiPeriod: z.boolean().default(false),
   out: z.string().min(1).optional(),
   json: z.boolean().default(false),
 });
@@ -157,6 +158,7 @@ async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
       startDate: options.start,
       endDate: options.end,
       encoding: options.encoding,
+      otherPeriods: options.multiPeriod ? "skip" : "refuse",
       ...(keys === undefined ? {} : { saltKey: keys.saltKey }),
       ...(options.maxErrors === undefined ? {} : { maxErrors: options.maxErrors }),
       onProgress: ({ bytesRead, rows }) => progress.update(bytesRead, rows),
@@ -190,6 +192,11 @@ export function registerReportBuild(report: Command, io: CliIo, setExitCode: (co
     .option("--key-file <file>", "originator master key (64+ hex digits): also compute the loan-state root")
     .option("--encoding <encoding>", "auto | utf8 | gbk", "auto")
     .option("--max-errors <n>", "stop after N errors")
+    .option(
+      "--multi-period",
+      "the file holds every period (abs tape generate --performance-periods): read --period's rows only",
+      false,
+    )
     .option("--out <file>", "write the report as JSON to this file (atomically; needs --key-file)")
     .option("--json", "print the result as JSON on stdout", false)
     .addHelpText(

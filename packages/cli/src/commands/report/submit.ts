@@ -29,6 +29,7 @@ import { CliError, EXIT } from "../../errors";
 import { type CliIo } from "../../io";
 import { formatKeyValues, formatYuan, writeJson } from "../../output";
 import { parseOptions } from "../parse-options";
+import { poolOf } from "../../deal/deal-session";
 import { closeInputFile, openInputFile } from "../../input-file";
 
 const POOL = new Interface(ASSET_POOL_ABI);
@@ -62,7 +63,9 @@ const optionsSchema = z.strictObject({
   start: isoDate.optional(),
   end: isoDate.optional(),
   keyFile: z.string().min(1).optional(),
-  pool: address,
+  pool: address.optional(),
+  deal: z.string().optional(),
+  multiPeriod: z.boolean().default(false),
   confirmations: z.coerce.number().int().min(1).max(64).default(1),
   json: z.boolean().default(false),
   ...signerSchema,
@@ -78,7 +81,13 @@ async function buildFromPerformance(file: string, options: z.output<typeof optio
   const input = openInputFile(file);
   let result;
   try {
-    result = await buildPeriodReport(input, { period, startDate: start, endDate: end, saltKey: keys.saltKey });
+    result = await buildPeriodReport(input, {
+      period,
+      startDate: start,
+      endDate: end,
+      saltKey: keys.saltKey,
+      otherPeriods: options.multiPeriod ? "skip" : "refuse",
+    });
   } catch (error) {
     if (error instanceof Error && "code" in error && error.code === "ENOENT") {
       throw new CliError("INPUT_NOT_FOUND", `Performance file not found: ${JSON.stringify(file)}`, { cause: error });
@@ -118,6 +127,7 @@ async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
     );
   }
   const report = parsed.data;
+  const pool = await poolOf(io, options);
   const provider = providerFor(rpcUrlOf(options.rpcUrl, io));
   try {
     const servicer = await signerOf(options, io);
@@ -125,11 +135,11 @@ async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
     const receipt = await sendTransaction(
       servicer,
       provider,
-      { to: options.pool, data, label: `submitReport(period ${report.period})` },
+      { to: pool, data, label: `submitReport(period ${report.period})` },
       options.confirmations,
     );
     const result = {
-      pool: options.pool,
+      pool,
       period: report.period,
       txHash: receipt.hash,
       blockNumber: receipt.blockNumber,
@@ -138,7 +148,7 @@ async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
     else
       io.stdout.write(
         `Period ${report.period} report submitted\n${formatKeyValues([
-          ["Pool", options.pool],
+          ["Pool", pool],
           ["Ending balance", `${formatYuan(report.endingBalanceCents)} CNY`],
           ["Loan-state root", report.loanStateRoot],
           ["Transaction", `${receipt.hash} (block ${receipt.blockNumber})`],
@@ -160,7 +170,9 @@ export function registerReportSubmit(report: Command, io: CliIo, setExitCode: (c
     .option("--start <date>", "with --performance: first day of the period, yyyy-mm-dd")
     .option("--end <date>", "with --performance: the period end date, yyyy-mm-dd")
     .option("--key-file <file>", "with --performance: the originator's master key (loan-state root)")
-    .requiredOption("--pool <address>", "the pool")
+    .option("--deal <code>", "the deal whose pool takes the report")
+    .option("--pool <address>", "the pool (instead of --deal)")
+    .option("--multi-period", "with --performance: the file holds every period; read --period's rows only", false)
     .option("--confirmations <n>", "blocks to wait for", "1")
     .option("--json", "print the result as JSON", false);
   withSignerOptions(withRpcOption(command))

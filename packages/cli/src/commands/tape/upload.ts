@@ -16,10 +16,18 @@ import { CliError, EXIT } from "../../errors";
 import { type CliIo } from "../../io";
 import { createProgress, formatCount, formatKeyValues, formatTable, formatYuan, writeJson } from "../../output";
 import { parseOptions } from "../parse-options";
+import { actingMember, selectedMemberName } from "../../consortium/acting-member";
+import { readConsortiumFile } from "../../consortium/consortium-file";
+import { poolOf } from "../../deal/deal-session";
 
 const optionsSchema = z.strictObject({
-  node: z.url({ protocol: /^https?$/, error: "expected the node's http(s) URL" }),
-  pool: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed pool address"),
+  node: z.url({ protocol: /^https?$/, error: "expected the node's http(s) URL" }).optional(),
+  pool: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed pool address")
+    .optional(),
+  deal: z.string().optional(),
+  rpcUrl: z.string().optional(),
   cutoffDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date yyyy-mm-dd"),
   tokenFile: z.string().min(1).optional(),
   mapping: z.string().optional(),
@@ -61,7 +69,7 @@ const invalidAnswer = z.object({
 const errorAnswer = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 async function readToken(file: string | undefined, io: CliIo): Promise<string> {
-  const path = file ?? io.env.ABS_OPERATOR_TOKEN_FILE;
+  const path = file ?? io.env.ABS_OPERATOR_TOKEN_FILE ?? readConsortiumFile(io)?.operatorTokenFile;
   if (path === undefined) {
     throw new CliError(
       "USAGE",
@@ -137,8 +145,23 @@ function errorRows(errors: z.output<typeof issue>[]): string[][] {
   ]);
 }
 
+/**
+ * The node (--node, else the node of the member `abs --as` selects) and the pool (--pool, else the pool of
+ * --deal read from the chain).
+ */
+async function target(options: UploadOptions, io: CliIo): Promise<{ node: string; pool: string }> {
+  const node = options.node ?? (selectedMemberName(io) === undefined ? undefined : actingMember(io).member.nodeUrl);
+  if (node === undefined)
+    throw new CliError(
+      "USAGE",
+      "Invalid option --node: expected the originator node's URL (or `abs --as <member>` whose node it is)",
+    );
+  return { node, pool: await poolOf(io, options) };
+}
+
 async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
-  const options: UploadOptions = parseOptions(optionsSchema, raw);
+  const parsed: UploadOptions = parseOptions(optionsSchema, raw);
+  const options = { ...parsed, ...(await target(parsed, io)) };
   let size: number;
   try {
     size = (await stat(file)).size;
@@ -227,10 +250,15 @@ export function registerTapeUpload(tape: Command, io: CliIo, setExitCode: (code:
     .command("upload")
     .description("stream a loan tape to the originator's node: validate, store and anchor it (all or nothing)")
     .argument("<file>", "the tape file (CSV or JSON Lines, UTF-8 or GBK)")
-    .requiredOption("--node <url>", "the originator node's URL, e.g. http://127.0.0.1:8701")
-    .requiredOption("--pool <address>", "the pool to anchor the tape in")
+    .option("--node <url>", "the originator node's URL (default: the node of `abs --as <member>`)")
+    .option("--deal <code>", "the deal whose pool anchors the tape")
+    .option("--pool <address>", "the pool to anchor the tape in (instead of --deal)")
+    .option("--rpc-url <url>", "JSON-RPC URL to find --deal's pool (default: $ABS_RPC_URL or the consortium file's)")
     .requiredOption("--cutoff-date <date>", "the tape's cut-off date, yyyy-mm-dd")
-    .option("--token-file <file>", "the node's operator token (default: $ABS_OPERATOR_TOKEN_FILE)")
+    .option(
+      "--token-file <file>",
+      "the node's operator token (default: $ABS_OPERATOR_TOKEN_FILE or the consortium file's)",
+    )
     .option("--mapping <file>", "column-mapping JSON file: your headers -> template columns")
     .option("--encoding <encoding>", "auto | utf8 | gbk")
     .option("--format <format>", "auto | csv | jsonl")

@@ -1,0 +1,170 @@
+/**
+ * `abs deal show --deal CODE`: the deal read back from the chain, printed as a deal file (YAML; `--json` for JSON)
+ * with its state as comments: what `abs deal structure` put on chain, in the format it was given. Faces are
+ * printed exactly (`face:`), fees and payees by member name, the documents with their sign-off state.
+ */
+import { type Command } from "commander";
+import { ZeroAddress } from "ethers";
+import { stringify } from "yaml";
+import { ROLE_NAMES, waterfall as wf } from "@abs/core";
+import { contractAt, readCall } from "../../contracts/chain-calls";
+import { type ChainSession, type DealView } from "../../deal/deal-session";
+import { registerDealCommand } from "../../deal/deal-command";
+import { centsToAmount, wadToDecimal } from "../../deal/deal-terms";
+import { type CliIo } from "../../io";
+
+const RAY_PER_WAD = 10n ** 9n;
+
+function rolesOf(mask: bigint): string[] {
+  return ROLE_NAMES.filter((_, bit) => (mask & (1n << BigInt(bit))) !== 0n);
+}
+
+/** The deal as a deal-file object (plus `status`, which a deal file does not have). */
+export async function dealFileFromChain(session: ChainSession, deal: DealView): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {
+    deal: deal.code,
+    currency: session.file.currency,
+  };
+  const tranches = deal.tranches.map((t) => ({
+    class: t.class,
+    name: t.name,
+    symbol: t.symbol,
+    seniority: t.seniority,
+    face: centsToAmount(t.originalFaceCents),
+    coupon: { type: t.couponType.toLowerCase() } as Record<string, string>,
+    investorClasses: [...Array(32).keys()].filter((c) => (t.allowedInvestorClasses & (1 << c)) !== 0),
+  }));
+  if (deal.waterfall !== ZeroAddress) {
+    const w = contractAt("Waterfall", deal.waterfall, session.provider);
+    const raw = await readCall<unknown>(w, "config", []);
+    const config = wf.fromAbiConfig(raw as Parameters<typeof wf.fromAbiConfig>[0]);
+    const parties = await readCall<{ feeRecipients: string[]; equityHolder: string; guarantor: string }>(
+      w,
+      "parties",
+      [],
+    );
+    const [cleanUpRay] = await readCall<[bigint, boolean]>(w, "cleanUpCall", []);
+    out.dayCount = config.yearBasisDays === 360 ? "ACT/360" : "ACT/365";
+    config.tranches.forEach((c, i) => {
+      const entry = tranches[i];
+      if (entry === undefined) return;
+      if (c.couponType === "fixed") entry.coupon = { type: "fixed", rate: wadToDecimal(c.couponRateWad) };
+      else if (c.couponType === "floating")
+        entry.coupon = {
+          type: "floating",
+          margin: wadToDecimal(c.couponRateWad),
+          cap: wadToDecimal(c.capRateWad),
+          floor: wadToDecimal(c.floorRateWad),
+        };
+    });
+    out.tranches = tranches;
+    out.principal = {
+      mode: config.principalMode,
+      ocTarget: wadToDecimal(config.targetOcWad),
+      ocFloor: centsToAmount(config.ocFloorCents),
+    };
+    out.fees = config.fees.map((f, i) => ({
+      name: `fee ${i + 1}`,
+      payee: session.names.of(parties.feeRecipients[i] ?? ZeroAddress),
+      fixed: centsToAmount(f.fixedCents),
+      rate: wadToDecimal(f.rateWad),
+    }));
+    if (config.reserve.targetWad !== 0n || config.reserve.floorCents !== 0n) {
+      out.reserve = {
+        target: wadToDecimal(config.reserve.targetWad),
+        floor: centsToAmount(config.reserve.floorCents),
+        coversFees: config.reserve.coversFees,
+        coveredTranches: config.reserve.coveredTranches,
+      };
+    }
+    if (parties.guarantor !== ZeroAddress) {
+      out.guarantee = {
+        guarantor: session.names.of(parties.guarantor),
+        limit: centsToAmount(config.guarantee.limitCents),
+        feeRate: wadToDecimal(config.guarantee.feeRateWad),
+        coversFees: config.guarantee.coversFees,
+        coveredTranches: config.guarantee.coveredTranches,
+      };
+    }
+    out.triggers = config.triggers.map((t) => ({
+      kind: t.kind,
+      effect: t.effect,
+      curable: t.curable,
+      scope: t.trancheScope,
+      ...(t.scheduleWad.length > 0
+        ? { schedule: t.scheduleWad.map(wadToDecimal) }
+        : { threshold: wadToDecimal(t.thresholdWad) }),
+    }));
+    out.residual = session.names.of(parties.equityHolder);
+    if (cleanUpRay !== 0n) out.cleanUpCall = wadToDecimal(cleanUpRay / RAY_PER_WAD);
+  } else {
+    out.tranches = tranches;
+  }
+  out.documents = await documentsOf(session, deal.pool);
+  return out;
+}
+
+async function documentsOf(session: ChainSession, pool: string): Promise<Record<string, unknown>[]> {
+  const registry = session.contract("DocumentRegistry");
+  const count = await readCall<bigint>(registry, "documentCount", []);
+  const documents: Record<string, unknown>[] = [];
+  for (let id = 1n; id <= count; id++) {
+    const d = await readCall<{
+      deal: string;
+      docType: string;
+      contentHash: string;
+      uri: string;
+      requiredRoles: bigint;
+      signedRoles: bigint;
+      supersededBy: bigint;
+      version: bigint;
+    }>(registry, "document", [id]);
+    if (d.deal.toLowerCase() !== pool.toLowerCase() || d.supersededBy !== 0n) continue;
+    const type = Buffer.from(d.docType.slice(2), "hex").toString("utf8").replace(/\0+$/, "");
+    documents.push({
+      type,
+      uri: d.uri,
+      hash: d.contentHash,
+      signers: rolesOf(d.requiredRoles),
+      signedBy: rolesOf(d.signedRoles),
+      version: Number(d.version),
+    });
+  }
+  return documents;
+}
+
+export function registerDealShow(deal: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  registerDealCommand(
+    deal,
+    {
+      name: "show",
+      description: "print a deal from the chain in the deal file's format (with its state)",
+      by: "any member",
+      options: (c) => c,
+      shape: {},
+      run: async (session, view) => {
+        const d = view as DealView;
+        const file = await dealFileFromChain(session, d);
+        const status = {
+          state: d.state,
+          pool: d.pool,
+          waterfall: d.waterfall,
+          offering: d.offering,
+          trustee: session.names.of(d.trustee),
+          originator: session.names.of(d.originator),
+          servicer: session.names.of(d.servicer),
+        };
+        const header = Object.entries(status)
+          .map(([k, v]) => `# ${k}: ${v}`)
+          .join("\n");
+        return {
+          title: `${header}\n${stringify(file, { lineWidth: 0 }).trimEnd()}`,
+          lines: [],
+          json: { ...file, status },
+        };
+      },
+    },
+    io,
+    setExitCode,
+  );
+}

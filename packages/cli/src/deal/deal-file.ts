@@ -1,0 +1,235 @@
+/**
+ * The deal file: a deal described once, by its trustee, in YAML or JSON. `abs deal structure` puts it on chain
+ * (tranches, waterfall, clean-up call, documents); `abs offering open` opens its offering; `abs deal show`
+ * prints a deal back from the chain in this same format.
+ *
+ * Amounts are decimal strings in currency units ("800000.00"), rates and fractions decimal strings ("0.0285" is
+ * 2.85 %), dates ISO 8601. Members are named as in the consortium file ("trustee", "originator"). An error names
+ * the path in the file, what was expected and what was found.
+ *
+ * ```yaml
+ * deal: ACME-2026-1                 # the code the pool was created with (abs pool create --deal-id)
+ * currency: CNY
+ * dayCount: ACT/360                 # or ACT/365: the waterfall's year basis
+ * tranches:                         # most senior first; seniority 1, 2, ...
+ *   - { class: A, name: ACME 2026-1 Class A, symbol: AC261A, seniority: 1, share: "0.80",
+ *       coupon: { type: fixed, rate: "0.0285" }, investorClasses: [0, 1] }
+ *   - { class: B, ..., coupon: { type: floating, margin: "0.015", cap: "0.08", floor: "0" } }
+ *   - { class: S, ..., coupon: { type: none } }   # face: "1234.56" instead of share: an exact face
+ * principal: { mode: sequential, ocTarget: "0.02" }
+ * fees: [ { name: trustee fee, payee: trustee, fixed: "2000.00" }, { name: servicing, payee: servicer, rate: "0.005" } ]
+ * reserve: { target: "0.01", coversFees: true, coveredTranches: 1 }
+ * guarantee: { guarantor: guarantor, limit: "50000.00", feeRate: "0.002", coveredTranches: 1 }
+ * triggers:
+ *   - { kind: overcollateralization, effect: switchToSequential, curable: true, scope: 2, threshold: "1.05" }
+ *   - { kind: cumulativeNetLoss, effect: eventOfDefault, curable: false, threshold: "0.05" }
+ * residual: originator
+ * cleanUpCall: "0.10"
+ * offering: { windowHours: 24, minSubscription: "1000.00", increment: "0.01", prices: { A: "100.00" } }
+ * documents: [ { type: PROSPECTUS, uri: "abs-node://trustee/...", text: "...", signers: [TRUSTEE, ORIGINATOR] } ]
+ * ```
+ */
+import { z } from "zod";
+import { parse as parseYaml } from "yaml";
+import { ROLE_NAMES, waterfall as wf } from "@abs/core";
+import { CliError } from "../errors";
+
+const decimal = (what: string) =>
+  z
+    .string(`expected ${what} as a decimal string in quotes, e.g. "0.0285"`)
+    .regex(/^\d+(\.\d{1,18})?$/, `expected ${what} as a decimal such as "0.0285" (at most 18 decimals)`);
+const amount = z
+  .string('expected an amount as a decimal string in quotes, e.g. "2000.00"')
+  .regex(/^\d+(\.\d{1,2})?$/, 'expected an amount in currency units with at most 2 decimals, e.g. "2000.00"');
+const memberName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "expected a member name from the consortium file, e.g. trustee");
+
+const coupon = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({ type: z.literal("fixed"), rate: decimal("the coupon rate") }),
+    z.strictObject({
+      type: z.literal("floating"),
+      margin: decimal("the margin over the index"),
+      cap: decimal("the cap").optional(),
+      floor: decimal("the floor").optional(),
+    }),
+    z.strictObject({ type: z.literal("none") }),
+  ],
+  { error: "expected coupon.type fixed, floating or none" },
+);
+
+const tranche = z
+  .strictObject({
+    class: z.string().regex(/^[A-Za-z0-9-]{1,8}$/, "expected a class name of 1-8 letters or digits, e.g. A"),
+    name: z.string().min(1).max(64),
+    symbol: z.string().regex(/^[A-Z0-9]{1,11}$/, "expected a symbol of 1-11 capital letters or digits"),
+    seniority: z.number().int().min(1).max(16),
+    face: amount.optional(),
+    share: decimal("the share of the pool").optional(),
+    coupon,
+    investorClasses: z.array(z.number().int().min(0).max(31)).min(1),
+  })
+  .refine((t) => (t.face === undefined) !== (t.share === undefined), {
+    message: "expected exactly one of face (an amount) or share (of the anchored tape's principal)",
+  })
+  // The chain keeps a tranche's name and symbol only: its class must be readable from them.
+  .refine((t) => t.name.endsWith(`Class ${t.class}`) || t.symbol === t.class, {
+    message:
+      'expected the name to end with "Class <class>" (or the class to equal the symbol): the chain keeps only name and symbol',
+    path: ["name"],
+  });
+
+const trigger = z
+  .strictObject({
+    kind: z.enum(wf.TRIGGER_KINDS),
+    effect: z.enum(wf.TRIGGER_EFFECTS),
+    curable: z.boolean(),
+    /** For overcollateralization and interest coverage: how many tranches, from the most senior, are covered. */
+    scope: z.number().int().min(0).max(16).default(0),
+    threshold: decimal("the threshold").optional(),
+    /** A threshold per period (the last one holds after), instead of one threshold. */
+    schedule: z.array(decimal("a scheduled threshold")).min(1).optional(),
+  })
+  .refine((t) => (t.threshold === undefined) !== (t.schedule === undefined), {
+    message: "expected exactly one of threshold or schedule",
+  });
+
+const documentEntry = z
+  .strictObject({
+    type: z.string().regex(/^[A-Z][A-Z0-9_]{0,30}$/, "expected a document type such as PROSPECTUS"),
+    uri: z.string().min(1),
+    /** The document's text (hashed with keccak-256), or its hash. */
+    text: z.string().min(1).optional(),
+    hash: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{64}$/, "expected 0x and 64 hex digits")
+      .optional(),
+    signers: z.array(z.enum(ROLE_NAMES)).min(1),
+  })
+  .refine((d) => (d.text === undefined) !== (d.hash === undefined), {
+    message: "expected exactly one of text or hash",
+  });
+
+export const dealFileSchema = z
+  .strictObject({
+    deal: z.string().regex(/^[\x21-\x7e]{1,31}$/, "expected the deal's code, 1-31 printable ASCII characters"),
+    name: z.string().min(1).optional(),
+    currency: z.string().regex(/^[A-Z]{3}$/, "expected an ISO 4217 code such as CNY"),
+    dayCount: z.enum(["ACT/360", "ACT/365"]),
+    tranches: z.array(tranche).min(1).max(16),
+    principal: z.strictObject({
+      mode: z.enum(["sequential", "proRata"]),
+      ocTarget: decimal("the overcollateralization target").default("0"),
+      ocFloor: amount.default("0"),
+    }),
+    fees: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1),
+          payee: memberName,
+          fixed: amount.default("0"),
+          rate: decimal("the fee rate").default("0"),
+        }),
+      )
+      .max(8)
+      .default([]),
+    reserve: z
+      .strictObject({
+        target: decimal("the reserve target"),
+        floor: amount.default("0"),
+        coversFees: z.boolean().default(false),
+        coveredTranches: z.number().int().min(0).max(16).default(0),
+      })
+      .optional(),
+    guarantee: z
+      .strictObject({
+        guarantor: memberName,
+        limit: amount,
+        feeRate: decimal("the guarantee fee rate").default("0"),
+        coversFees: z.boolean().default(false),
+        coveredTranches: z.number().int().min(0).max(16).default(0),
+      })
+      .optional(),
+    triggers: z.array(trigger).max(8).default([]),
+    residual: memberName,
+    cleanUpCall: decimal("the clean-up call's pool factor").optional(),
+    offering: z
+      .strictObject({
+        windowHours: z
+          .number()
+          .positive()
+          .max(24 * 90)
+          .default(24),
+        minSubscription: amount.default("1000.00"),
+        increment: amount.default("0.01"),
+        /** Price per class in percent of face; par (100) when a class is not named. */
+        prices: z.record(z.string(), decimal("a price in percent of face")).default({}),
+        revolvingDays: z.number().int().min(0).max(3650).default(0),
+      })
+      .default({ windowHours: 24, minSubscription: "1000.00", increment: "0.01", prices: {}, revolvingDays: 0 }),
+    documents: z.array(documentEntry).default([]),
+  })
+  .superRefine((deal, ctx) => {
+    const seniorities = deal.tranches.map((t) => t.seniority);
+    seniorities.forEach((s, i) => {
+      if (s !== i + 1)
+        ctx.addIssue({
+          code: "custom",
+          path: ["tranches", i, "seniority"],
+          message: `expected ${i + 1} (most senior first, no gaps), found ${s}`,
+        });
+    });
+    const classes = new Set<string>();
+    deal.tranches.forEach((t, i) => {
+      if (classes.has(t.class))
+        ctx.addIssue({
+          code: "custom",
+          path: ["tranches", i, "class"],
+          message: `expected a class name used once, found ${t.class} twice`,
+        });
+      classes.add(t.class);
+    });
+    for (const name of Object.keys(deal.offering.prices)) {
+      if (!classes.has(name))
+        ctx.addIssue({
+          code: "custom",
+          path: ["offering", "prices", name],
+          message: `expected a class of the deal (${[...classes].join(", ")}), found ${name}`,
+        });
+    }
+  });
+
+export type DealFile = z.output<typeof dealFileSchema>;
+export type DealTranche = DealFile["tranches"][number];
+
+/** Parses a deal file's text (YAML, of which JSON is a subset); a usage error lists every bad field with its path. */
+export function parseDealFile(text: string, file: string): DealFile {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: true });
+  } catch (error) {
+    throw new CliError("USAGE", `The deal file ${file} is neither YAML nor JSON: ${(error as Error).message}`);
+  }
+  const parsed = dealFileSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const details = parsed.error.issues.map((issue) => {
+    const found = valueAt(raw, issue.path);
+    return `${issue.path.join(".") || "(file)"}: ${issue.message}${found === undefined ? "" : `, found ${JSON.stringify(found)}`}`;
+  });
+  throw new CliError(
+    "USAGE",
+    `The deal file ${file} is invalid (${details.length} problem${details.length === 1 ? "" : "s"})`,
+    { details },
+  );
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value !== null && typeof value === "object" ? undefined : value;
+}

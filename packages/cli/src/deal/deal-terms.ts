@@ -1,0 +1,139 @@
+/**
+ * From a deal file to the contracts' terms (tranche terms, the waterfall's configuration and payees) and back.
+ * Exact: decimals become wads and cents without floating point; where a tranche is given as a share of the
+ * tape's principal its face rounds down and the most junior share-given tranche takes the remainder, so the
+ * faces add up to the principal exactly (the rounding's owner is the most junior tranche).
+ */
+import { COUPON_TYPE_NAMES, WAD, parseCents, type waterfall as wf } from "@abs/core";
+import { CliError } from "../errors";
+import { type DealFile, type DealTranche } from "./deal-file";
+
+/** "0.0285" → 2.85e16 (a wad), exactly. */
+export function decimalToWad(text: string): bigint {
+  const [units = "0", decimals = ""] = text.split(".");
+  return BigInt(units) * WAD + BigInt(decimals.padEnd(18, "0").slice(0, 18));
+}
+
+/** A wad as the shortest decimal string: 2.85e16 → "0.0285". */
+export function wadToDecimal(wad: bigint): string {
+  const units = wad / WAD;
+  const decimals = (wad % WAD).toString().padStart(18, "0").replace(/0+$/, "");
+  return decimals === "" ? units.toString() : `${units}.${decimals}`;
+}
+
+/** Cents as a deal-file amount: 123456n → "1234.56". */
+export function centsToAmount(cents: bigint): string {
+  return `${cents / 100n}.${(cents % 100n).toString().padStart(2, "0")}`;
+}
+
+/**
+ * Each tranche's face in cents, most senior first: a `face` as given; a `share` of `tapePrincipalCents` rounded
+ * down, the most junior share-given tranche taking the remainder of the principal after every other face.
+ */
+export function trancheFaces(deal: DealFile, tapePrincipalCents: bigint): bigint[] {
+  const fixed = deal.tranches.reduce((sum, t) => sum + (t.face === undefined ? 0n : parseCents(t.face)), 0n);
+  const lastShare = deal.tranches.map((t) => t.share !== undefined).lastIndexOf(true);
+  let assigned = fixed;
+  return deal.tranches.map((t, i) => {
+    if (t.face !== undefined) return parseCents(t.face);
+    if (i === lastShare) {
+      if (tapePrincipalCents < assigned) {
+        throw new CliError(
+          "USAGE",
+          `The tranches' faces (${centsToAmount(assigned)}) exceed the tape's principal (${centsToAmount(tapePrincipalCents)})`,
+        );
+      }
+      return tapePrincipalCents - assigned;
+    }
+    const face = (tapePrincipalCents * decimalToWad(t.share ?? "0")) / WAD;
+    assigned += face;
+    return face;
+  });
+}
+
+/** The class's coupon as the contract stores it: type, rate (a fixed rate, or a floating margin), floor, cap. */
+export function couponTerms(t: DealTranche): wf.CouponTerms {
+  const c = t.coupon;
+  if (c.type === "fixed")
+    return { couponType: "fixed", couponRateWad: decimalToWad(c.rate), floorRateWad: 0n, capRateWad: 0n };
+  if (c.type === "floating") {
+    return {
+      couponType: "floating",
+      couponRateWad: decimalToWad(c.margin),
+      floorRateWad: decimalToWad(c.floor ?? "0"),
+      capRateWad: decimalToWad(c.cap ?? "0"),
+    };
+  }
+  return { couponType: "none", couponRateWad: 0n, floorRateWad: 0n, capRateWad: 0n };
+}
+
+/** `AssetPool.addTranche`'s terms for each tranche, most senior first. */
+export function trancheTerms(deal: DealFile, faces: readonly bigint[]) {
+  return deal.tranches.map((t, i) => {
+    const coupon = couponTerms(t);
+    return {
+      name: t.name,
+      symbol: t.symbol,
+      seniority: t.seniority,
+      couponType: COUPON_TYPE_NAMES.findIndex((n) => n.toLowerCase() === coupon.couponType),
+      couponRateWad: coupon.couponRateWad,
+      originalFaceCents: faces[i] ?? 0n,
+      allowedInvestorClasses: t.investorClasses.reduce((mask, c) => mask | (1 << c), 0),
+    };
+  });
+}
+
+/**
+ * The waterfall's configuration: the fees in the file's order, then interest by seniority, principal, the reserve's
+ * top-up, the guarantee's fee and its reimbursement (the standard priority of payments; every step is present,
+ * a step with nothing configured pays nothing).
+ */
+export function waterfallConfig(deal: DealFile, originalPoolBalanceCents: bigint): wf.WaterfallConfig {
+  const steps: wf.WaterfallStep[] = [
+    ...deal.fees.map((_, index) => ({ kind: "fee" as const, index })),
+    ...deal.tranches.map((_, index) => ({ kind: "interest" as const, index })),
+    { kind: "principal", index: 0 },
+    { kind: "reserveTopUp", index: 0 },
+    { kind: "guaranteeFee", index: 0 },
+    { kind: "guaranteeReimbursement", index: 0 },
+  ];
+  return {
+    yearBasisDays: deal.dayCount === "ACT/360" ? 360 : 365,
+    principalMode: deal.principal.mode,
+    targetOcWad: decimalToWad(deal.principal.ocTarget),
+    ocFloorCents: parseCents(deal.principal.ocFloor),
+    originalPoolBalanceCents,
+    tranches: deal.tranches.map(couponTerms),
+    fees: deal.fees.map((f) => ({ fixedCents: parseCents(f.fixed), rateWad: decimalToWad(f.rate) })),
+    steps,
+    reserve: deal.reserve
+      ? {
+          targetWad: decimalToWad(deal.reserve.target),
+          floorCents: parseCents(deal.reserve.floor),
+          coversFees: deal.reserve.coversFees,
+          coveredTranches: deal.reserve.coveredTranches,
+        }
+      : { targetWad: 0n, floorCents: 0n, coversFees: false, coveredTranches: 0 },
+    guarantee: deal.guarantee
+      ? {
+          limitCents: parseCents(deal.guarantee.limit),
+          feeRateWad: decimalToWad(deal.guarantee.feeRate),
+          coversFees: deal.guarantee.coversFees,
+          coveredTranches: deal.guarantee.coveredTranches,
+        }
+      : { limitCents: 0n, feeRateWad: 0n, coversFees: false, coveredTranches: 0 },
+    triggers: deal.triggers.map((t) => ({
+      kind: t.kind,
+      effect: t.effect,
+      curable: t.curable,
+      trancheScope: t.scope,
+      thresholdWad: t.threshold === undefined ? 0n : decimalToWad(t.threshold),
+      scheduleWad: (t.schedule ?? []).map(decimalToWad),
+    })),
+  };
+}
+
+/** A tranche's class for people: "A" from a name ending in "Class A", else the symbol. */
+export function classOf(name: string, symbol: string): string {
+  return /\bClass ([A-Za-z0-9-]{1,8})$/.exec(name)?.[1] ?? symbol;
+}

@@ -1,0 +1,46 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect } from "chai";
+import { Interface, type InterfaceAbi } from "ethers";
+import { CONTRACT_ABIS } from "../src/contracts/abi.generated";
+import { decodeContractError } from "../src/contracts/chain-calls";
+
+const ROOT = path.resolve(__dirname, "..", "..", "..");
+const ARTIFACT_OF: Readonly<Record<keyof typeof CONTRACT_ABIS, string>> = {
+  AssetPool: "pool/AssetPool.sol/AssetPool.json",
+  AssetPoolFactory: "pool/AssetPoolFactory.sol/AssetPoolFactory.json",
+  CashToken: "tokens/CashToken.sol/CashToken.json",
+  ConsortiumRegistry: "registry/ConsortiumRegistry.sol/ConsortiumRegistry.json",
+  DocumentRegistry: "documents/DocumentRegistry.sol/DocumentRegistry.json",
+  DvPSettlement: "trading/DvPSettlement.sol/DvPSettlement.json",
+  Offering: "issuance/Offering.sol/Offering.json",
+  OfferingFactory: "issuance/OfferingFactory.sol/OfferingFactory.json",
+  TrancheToken: "tokens/TrancheToken.sol/TrancheToken.json",
+  Waterfall: "waterfall/Waterfall.sol/Waterfall.json",
+  WaterfallFactory: "waterfall/WaterfallFactory.sol/WaterfallFactory.json",
+};
+
+describe("contracts/abi.generated: the CLI's ABIs are the compiled contracts'", () => {
+  for (const [name, file] of Object.entries(ARTIFACT_OF)) {
+    it(`${name}: every fragment, no more, no fewer (regenerate with scripts/gen-cli-abi.ts)`, () => {
+      const artifact = JSON.parse(readFileSync(path.join(ROOT, "artifacts", "contracts", file), "utf8")) as {
+        abi: InterfaceAbi;
+      };
+      const compiled = [...(new Interface(artifact.abi).format(false) as string[])].sort();
+      expect([...CONTRACT_ABIS[name as keyof typeof CONTRACT_ABIS]]).to.deep.equal(compiled);
+    });
+  }
+
+  it("decodes any consortium contract's custom error with enum values by name", () => {
+    const pool = new Interface(CONTRACT_ABIS.AssetPool);
+    const data = pool.encodeErrorResult("InvalidTransition", [0, 3]);
+    const error = Object.assign(new Error("reverted"), { code: "CALL_EXCEPTION", data });
+    expect(decodeContractError(error)).to.equal("InvalidTransition(current=Draft, requested=Active)");
+    const cash = new Interface(CONTRACT_ABIS.CashToken);
+    const short = Object.assign(new Error("reverted"), {
+      code: "CALL_EXCEPTION",
+      data: cash.encodeErrorResult("NotCashHolder", ["0x00000000000000000000000000000000000000aa"]),
+    });
+    expect(decodeContractError(short)).to.equal("NotCashHolder(account=0x00000000000000000000000000000000000000aa)");
+  });
+});
