@@ -11,14 +11,19 @@ export interface AbsRun {
   stderr: string;
 }
 
-/** Run `abs ...args` to its end. */
-export function abs(...args: string[]): Promise<AbsRun> {
+/** Run `abs ...args` to its end, with `env` added to this process's environment. */
+export function absWithEnv(env: Readonly<Record<string, string>>, ...args: string[]): Promise<AbsRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Run `abs ...args` to its end. */
+export function abs(...args: string[]): Promise<AbsRun> {
+  return absWithEnv({}, ...args);
 }

@@ -3,7 +3,7 @@
  * deployment checked on chain, re-run for idempotency, and stopped with SIGINT.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
@@ -16,7 +16,7 @@ import { deployConsortium } from "../../deploy/consortium";
 import { sampleTapeSaltKey } from "../../deploy/sample-deal";
 import { memberSigners, resolveSigner } from "../../deploy/signers";
 import { isPortInUse } from "../../scripts/lib/chain-process";
-import { abs } from "./abs-process";
+import { abs, absWithEnv } from "./abs-process";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const PORT = 18545 + Math.floor(Math.random() * 1000);
@@ -28,6 +28,7 @@ describe("npm start (local consortium launcher)", function () {
   let output = "";
   const bookFile = path.join(mkdtempSync(path.join(tmpdir(), "abs-e2e-")), "localhost.json");
   const rpcUrl = `http://127.0.0.1:${PORT}`;
+  const consortiumFile = path.join(path.dirname(bookFile), "consortium.json");
 
   before(async () => {
     launcher = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/start-consortium.ts"], {
@@ -39,6 +40,7 @@ describe("npm start (local consortium launcher)", function () {
         ABS_NODES_BASE_PORT: String(NODES_PORT),
         ABS_NODES_DIR: path.join(path.dirname(bookFile), "nodes"),
         ABS_INDEXER_PORT: "0",
+        ABS_CONSORTIUM_FILE: consortiumFile,
       },
     });
     launcher.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -62,16 +64,26 @@ describe("npm start (local consortium launcher)", function () {
     for (const member of loadNetworkConfig("localhost").members) expect(output).to.include(member.name);
   });
 
-  it("runs the member nodes: each answers /v1/health with its member id", async () => {
+  it("runs a node for every member, each with its own key file, and writes the consortium file `abs --as` reads", async () => {
     const members = loadNetworkConfig("localhost").members;
-    for (const [i, name] of ["originator", "trustee", "regulator", "investor-1"].entries()) {
-      const url = `http://127.0.0.1:${NODES_PORT + i}`;
-      expect(output).to.include(url);
-      const res = await fetch(`${url}/v1/health`);
+    const file = JSON.parse(readFileSync(consortiumFile, "utf8")) as {
+      rpcUrl: string;
+      members: { name: string; memberId: string; address: string; keyFile: string; nodeUrl: string }[];
+    };
+    expect(file.rpcUrl).to.equal(rpcUrl);
+    expect(file.members.map((m) => m.name)).to.deep.equal(members.map((m) => m.name));
+    for (const m of file.members) {
+      expect(output).to.include(m.nodeUrl);
+      expect(statSync(m.keyFile).mode & 0o077, `${m.keyFile} readable by others`).to.equal(0);
+      const res = await fetch(`${m.nodeUrl}/v1/health`);
       expect(res.status).to.equal(200);
       const body = (await res.json()) as { status: string; memberId: string };
-      expect(body).to.deep.equal({ status: "ok", memberId: members.find((m) => m.name === name)?.memberId });
+      expect(body).to.deep.equal({ status: "ok", memberId: m.memberId });
     }
+    const listed = await absWithEnv({ ABS_CONSORTIUM_FILE: consortiumFile }, "members", "--json");
+    expect(listed.code, listed.stderr).to.equal(0);
+    const rows = JSON.parse(listed.stdout) as { name: string; status: string }[];
+    expect(rows.map((r) => `${r.name} ${r.status}`)).to.deep.equal(members.map((m) => `${m.name} Active`));
   });
 
   it("deployed a governed registry, an Active sample pool, and issued every tranche in full", async () => {

@@ -99,9 +99,7 @@ export async function sendCall(
     await fn.staticCall(...args);
     const tx = (await fn.send(...args)) as {
       hash: string;
-      wait(
-        confirms?: number,
-      ): Promise<{
+      wait(confirms?: number): Promise<{
         status: number | null;
         blockNumber: number;
         logs: readonly { topics: readonly string[]; data: string }[];

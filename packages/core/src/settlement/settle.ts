@@ -73,8 +73,22 @@ export function diffResults(expected: unknown, actual: unknown, path = "result")
   return Object.keys(e).flatMap((key) => diffResults(e[key], a[key], `${path}.${key}`));
 }
 
-/** The expected distribution as a readable table (amounts in yuan with cents). */
-export function formatDistribution(period: number, inputs: PeriodInputs, r: PeriodResult): string {
+/** A wad as a percent with 4 decimals, truncated: 4.75e16 → "4.7500%". */
+function percent(wad: bigint): string {
+  const basisMicro = (wad * 1_000_000n) / 10n ** 16n;
+  return `${basisMicro / 1_000_000n}.${(basisMicro % 1_000_000n).toString().padStart(6, "0").slice(0, 4)}%`;
+}
+
+/**
+ * The expected distribution as a readable table (amounts in yuan with cents). Given the configuration, each
+ * trigger is named by its kind and effect; coverage ratios and loss ratios are shown as percentages.
+ */
+export function formatDistribution(
+  period: number,
+  inputs: PeriodInputs,
+  r: PeriodResult,
+  config?: Pick<WaterfallConfig, "triggers">,
+): string {
   const money = (c: bigint) => formatCents(c).padStart(18);
   const lines: string[] = [];
   lines.push(
@@ -107,10 +121,16 @@ export function formatDistribution(period: number, inputs: PeriodInputs, r: Peri
   );
   lines.push(`  residual (equity)  ${" ".repeat(18)} ${money(r.residualCents)}`);
   r.triggers.forEach((t, i) => {
-    const change = t.breachedNow ? " BREACHED NOW" : t.curedNow ? " CURED NOW" : "";
-    lines.push(
-      `  trigger ${i}: value ${t.valueWad} vs threshold ${t.thresholdWad}: ${t.breached ? "breached" : "passing"}${change}`,
-    );
+    const terms = config?.triggers[i];
+    const name = terms === undefined ? "" : ` (${terms.kind}, ${terms.effect}${terms.curable ? ", curable" : ""})`;
+    const state = t.breachedNow
+      ? "BREACHED this period"
+      : t.curedNow
+        ? "CURED this period"
+        : t.breached
+          ? "breached (since an earlier period)"
+          : "passing";
+    lines.push(`  trigger ${i}${name}: ${percent(t.valueWad)} against ${percent(t.thresholdWad)}: ${state}`);
   });
   return lines.join("\n");
 }
@@ -151,7 +171,7 @@ export async function settlePeriod(request: SettleRequest, deps: SettleDeps): Pr
       },
     );
   }
-  const table = formatDistribution(request.period, inputs, expected);
+  const table = formatDistribution(request.period, inputs, expected, config);
   log(table);
   const base = { waterfall: request.waterfall, pool, period: request.period, inputs, opening, expected, table };
   if (request.dryRun) {

@@ -7,6 +7,7 @@
 import { type Command } from "commander";
 import { z } from "zod";
 import { signerOf, signerSchema, withSignerOptions } from "../../chain";
+import { readConsortiumFile } from "../../consortium/consortium-file";
 import { CliError, EXIT } from "../../errors";
 import { type CliIo } from "../../io";
 import { formatKeyValues, writeJson } from "../../output";
@@ -25,7 +26,12 @@ const optionsSchema = z.strictObject({
 
 async function run(raw: unknown, io: CliIo): Promise<number> {
   const options = parseOptions(optionsSchema, raw);
-  const indexer = (options.indexer ?? io.env.ABS_INDEXER_URL ?? DEFAULT_INDEXER).replace(/\/+$/, "");
+  const indexer = (
+    options.indexer ??
+    io.env.ABS_INDEXER_URL ??
+    readConsortiumFile(io)?.indexerUrl ??
+    DEFAULT_INDEXER
+  ).replace(/\/+$/, "");
   const signer = await signerOf(options, io);
   // Loaded here only: the indexer's package is large, and no other command needs it.
   const { signInToIndexer } = await import("@abs/indexer");

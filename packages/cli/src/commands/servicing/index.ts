@@ -248,7 +248,7 @@ function registerPoolLifecycle(program: Command, io: CliIo, setExitCode: (code: 
         description: t.description,
         by: "the deal's trustee",
         options: (c) => (t.reason ? c.option("--reason <text>", "why (its hash goes on chain; required)") : c),
-        shape: { reason: t.reason ? z.string("expected --reason <text> (required)").min(1) : z.undefined() },
+        shape: { reason: t.reason ? z.string("expected --reason <text> (required)").min(1) : z.string().optional() },
         run: async (session, view, options) => {
           const deal = view as DealView;
           const p = await signed(session, "AssetPool", deal.pool);

@@ -1,0 +1,403 @@
+/**
+ * The lifecycle test: a fresh deal (not the sample) from `abs pool create` to redemption, only through `abs` run as
+ * separate processes, each with its member's own key file from the consortium file `npm start` writes
+ * (`abs --as <member>`), against the consortium started as processes (chain, a node per member, the indexer).
+ *
+ * Structure from a deal file; an offering with two investors, oversubscribed; twelve periods from a synthetic
+ * tape's performance file (report submitted, collections credited by the custodian and remitted by the servicer,
+ * settled by the trustee and cross-checked by the engine, claimed by the holders); the loss trigger that switches
+ * principal to sequential; the event of default and the trustee's acceleration; the clean-up call; redemption and
+ * close-out. At the end money is conserved to the cent and the indexer's GraphQL agrees with the chain.
+ *
+ * The chain's clock is moved only by this test (as months passing), never by a command.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { absWithEnv, type AbsRun } from "./abs-process";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const PORT = 21545 + Math.floor(Math.random() * 1000);
+const NODES_PORT = 22600 + Math.floor(Math.random() * 1000);
+const DEAL_FILE = path.join(__dirname, "fixtures", "deal-acme.yaml");
+const DEAL = "ACME-2026-1";
+const PERIODS = 12;
+const DAY = 86_400;
+
+interface Consortium {
+  rpcUrl: string;
+  indexerUrl: string;
+  operatorTokenFile: string;
+  members: { name: string; address: string; keyFile: string; nodeUrl: string }[];
+  contracts: Record<string, string>;
+}
+
+describe("a deal's whole life through the members' own tools (abs processes, npm start's consortium)", function () {
+  this.timeout(900_000);
+  const dir = mkdtempSync(path.join(tmpdir(), "abs-lifecycle-"));
+  const env = { ABS_CONSORTIUM_FILE: path.join(dir, "consortium.json"), HOME: dir };
+  let launcher: ChildProcessWithoutNullStreams;
+  let output = "";
+  let consortium: Consortium;
+  const tape = path.join(dir, "tape.csv");
+  const performance = path.join(dir, "performance.csv");
+  const started = Date.now();
+
+  /** `abs --as <member> ...args`, which must succeed; returns its parsed --json output. */
+  async function as<T = Record<string, unknown>>(member: string, ...args: string[]): Promise<T> {
+    const run = await absWithEnv(env, "--as", member, ...args, "--json");
+    expect(run.code, `abs --as ${member} ${args.join(" ")}\n${run.stderr}${run.stdout}`).to.equal(0);
+    return JSON.parse(run.stdout) as T;
+  }
+  const attempt = (member: string, ...args: string[]): Promise<AbsRun> => absWithEnv(env, "--as", member, ...args);
+
+  async function rpc<T>(method: string, params: unknown[] = []): Promise<T> {
+    const res = await fetch(consortium.rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    });
+    return ((await res.json()) as { result: T }).result;
+  }
+  async function chainTime(): Promise<number> {
+    return Number.parseInt((await rpc<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false])).timestamp, 16);
+  }
+  /** Months pass: the chain's next block is stamped `seconds` (if later than now) and mined. */
+  async function passTimeTo(seconds: number): Promise<void> {
+    if (seconds <= (await chainTime())) return;
+    await rpc("evm_setNextBlockTimestamp", [seconds]);
+    await rpc("evm_mine");
+  }
+
+  before(async () => {
+    launcher = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/start-consortium.ts"], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ...env,
+        ABS_CHAIN_PORT: String(PORT),
+        ABS_ADDRESS_BOOK: path.join(dir, "localhost.json"),
+        ABS_NODES_BASE_PORT: String(NODES_PORT),
+        ABS_NODES_DIR: path.join(dir, "nodes"),
+        ABS_INDEXER_PORT: "0",
+      },
+    });
+    launcher.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    launcher.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 180_000;
+    while (!output.includes("ready:")) {
+      if (launcher.exitCode !== null || Date.now() > deadline)
+        throw new Error(`npm start never became ready:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    consortium = JSON.parse(readFileSync(env.ABS_CONSORTIUM_FILE, "utf8")) as Consortium;
+  });
+
+  after(() => {
+    if (launcher.exitCode === null) launcher.kill("SIGINT");
+    console.log(`      lifecycle test: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  });
+
+  const remitted: bigint[] = [];
+  const claimedFromWaterfall: bigint[] = [];
+  const claimedFromTranches = new Map<string, bigint>();
+  const trancheAddresses: string[] = [];
+  let cutoff = "";
+
+  it("the trustee creates the pool; the originator uploads the tape through its own node", async () => {
+    const created = await as<{ pool: string }>(
+      "trustee",
+      "pool",
+      "create",
+      "--deal-id",
+      DEAL,
+      "--name",
+      "Acme Consumer Loan ABS 2026-1",
+      "--originator",
+      "originator",
+      "--servicer",
+      "servicer",
+    );
+    expect(created.pool).to.match(/^0x[0-9a-fA-F]{40}$/);
+    // The tape's cut-off is the chain's date of today: every period ends after it.
+    cutoff = new Date((await chainTime()) * 1000 - DAY * 1000).toISOString().slice(0, 10);
+    const generated = await absWithEnv(
+      env,
+      "tape",
+      "generate",
+      "--loans",
+      "300",
+      "--seed",
+      "7",
+      "--as-of",
+      cutoff,
+      "--out",
+      tape,
+      "--performance-periods",
+      String(PERIODS),
+      "--performance-out",
+      performance,
+    );
+    expect(generated.code, generated.stderr).to.equal(0);
+    const uploaded = await as<{ status: string; version: number }>(
+      "originator",
+      "tape",
+      "upload",
+      tape,
+      "--deal",
+      DEAL,
+      "--cutoff-date",
+      cutoff,
+    );
+    expect(uploaded).to.include({ status: "anchored", version: 1 });
+  });
+
+  it("the trustee structures the deal from its deal file (idempotent), the parties sign the prospectus off", async () => {
+    const wrongRole = await attempt("investor-1", "deal", "structure", DEAL_FILE);
+    expect(wrongRole.code).to.equal(1);
+    expect(wrongRole.stderr).to.contain("NotTrustee");
+    const first = await as<{ steps: string[]; waterfall: string }>("trustee", "deal", "structure", DEAL_FILE);
+    expect(first.steps.join("\n"))
+      .to.contain("pool marked Structured")
+      .and.contain("waterfall")
+      .and.contain("PROSPECTUS");
+    const again = await as<{ steps: string[] }>("trustee", "deal", "structure", DEAL_FILE);
+    expect(again.steps).to.deep.equal([]);
+    const shown = await as<{
+      status: { state: string };
+      tranches: { class: string; face: string }[];
+      fees: { payee: string }[];
+    }>("regulator", "deal", "show", "--deal", DEAL);
+    expect(shown.status.state).to.equal("Structured");
+    expect(shown.tranches.map((t) => t.class)).to.deep.equal(["A", "B", "S"]);
+    expect(shown.fees.map((f) => f.payee)).to.deep.equal(["trustee", "servicer"]);
+    await as("originator", "deal", "sign", "--deal", DEAL, "--type", "PROSPECTUS");
+    const signed = await as<{ approved: boolean }>("trustee", "deal", "sign", "--deal", DEAL, "--type", "PROSPECTUS");
+    expect(signed.approved).to.equal(true);
+  });
+
+  it("an offering with two investors, class A oversubscribed: cash in by the custodian, allocation pro-rata, true sale", async () => {
+    await as("trustee", "offering", "open", DEAL_FILE);
+    for (const [member, amount, ref] of [
+      ["investor-1", "8000000.00", "DEP-INV1"],
+      ["investor-2", "4000000.00", "DEP-INV2"],
+      ["originator", "900000.00", "DEP-ORIG"],
+    ] as const) {
+      await as("custodian", "cash", "mint", "--to", member, "--amount", amount, "--bank-ref", ref);
+    }
+    const replay = await attempt(
+      "custodian",
+      "cash",
+      "mint",
+      "--to",
+      "investor-2",
+      "--amount",
+      "1.00",
+      "--bank-ref",
+      "DEP-INV2",
+    );
+    expect(replay.code).to.equal(2);
+    expect(replay.stderr).to.contain("already credited");
+    const shown = await as<{ tranches: { class: string; face: string }[] }>("trustee", "deal", "show", "--deal", DEAL);
+    const face = (cls: string) => shown.tranches.find((t) => t.class === cls)?.face ?? "0";
+    await as("investor-1", "offering", "subscribe", "--deal", DEAL, "--class", "A", "--amount", "6000000.00");
+    await as("investor-2", "offering", "subscribe", "--deal", DEAL, "--class", "A", "--amount", "4000000.00");
+    await as("investor-1", "offering", "subscribe", "--deal", DEAL, "--class", "B", "--amount", face("B"));
+    await as("originator", "offering", "subscribe", "--deal", DEAL, "--class", "S", "--amount", face("S"));
+    const early = await attempt("trustee", "offering", "close", "--deal", DEAL);
+    expect(early.code).to.equal(2);
+    expect(early.stderr).to.contain("windows close");
+    await passTimeTo((await chainTime()) + 2 * DAY);
+    const closed = await as<{
+      status: string;
+      poolState: string;
+      allocations: { tranche: string; investor: string; allocatedCents: string }[];
+    }>("trustee", "offering", "close", "--deal", DEAL);
+    expect(closed).to.include({ status: "Closed", poolState: "Active" });
+    const a = closed.allocations.filter((x) => x.tranche === closed.allocations[0]?.tranche);
+    const inv = (name: string) => consortium.members.find((m) => m.name === name)?.address.toLowerCase();
+    const of = (name: string) => BigInt(a.find((x) => x.investor.toLowerCase() === inv(name))?.allocatedCents ?? -1);
+    // Pro-rata 6:4 of the class's face, the odd cent to the earlier order.
+    const faceA = BigInt(face("A").replace(".", ""));
+    expect(of("investor-1") + of("investor-2")).to.equal(faceA);
+    const remainder = faceA - (faceA * 6n) / 10n - (faceA * 4n) / 10n;
+    expect(of("investor-1")).to.equal((faceA * 6n) / 10n + remainder);
+    expect(of("investor-2")).to.equal((faceA * 4n) / 10n);
+    for (const x of closed.allocations) if (!trancheAddresses.includes(x.tranche)) trancheAddresses.push(x.tranche);
+  });
+
+  it(`${PERIODS} periods: report, remit (checked against the report), settle (engine = chain), claim; the loss trigger, the event of default and acceleration, the clean-up call`, async () => {
+    const lines = readFileSync(performance, "utf8").trim().split("\n").slice(1);
+    const endOf = (period: number) => lines.find((l) => l.split(",")[1] === String(period))?.split(",")[2] ?? "";
+    let start = cutoff;
+    let accelerated = false;
+    let cleanUp = false;
+    let sequentialSeen = false;
+    for (let period = 1; period <= PERIODS; period++) {
+      const end = endOf(period);
+      await passTimeTo(Date.parse(`${end}T00:00:00Z`) / 1000 + DAY);
+      await as(
+        "servicer",
+        "report",
+        "submit",
+        performance,
+        "--performance",
+        "--multi-period",
+        "--period",
+        String(period),
+        "--start",
+        start,
+        "--end",
+        end,
+        "--key-file",
+        path.join(dir, "nodes", "originator-tape.key"),
+        "--deal",
+        DEAL,
+      );
+      start = end;
+      const wrong = await attempt("servicer", "remit", "--deal", DEAL, "--period", String(period), "--amount", "0.01");
+      expect(wrong.code).to.equal(2);
+      expect(wrong.stderr).to.contain("disagrees with period");
+      const collected = /says ([\d,]+\.\d\d) CNY collected/.exec(wrong.stderr)?.[1]?.replace(/,/g, "") ?? "";
+      await as(
+        "custodian",
+        "cash",
+        "mint",
+        "--to",
+        "servicer",
+        "--amount",
+        collected,
+        "--bank-ref",
+        `COLL-${DEAL}-P${period}`,
+      );
+      const remit = await as<{ remittedCents: string }>(
+        "servicer",
+        "remit",
+        "--deal",
+        DEAL,
+        "--period",
+        String(period),
+        "--amount",
+        collected,
+      );
+      remitted.push(BigInt(remit.remittedCents));
+      const settled = await as<{
+        verified: boolean;
+        expected: {
+          principalMode: string;
+          accelerated: boolean;
+          triggers: { breached: boolean; breachedNow: boolean }[];
+        };
+      }>("trustee", "settle", "--deal", DEAL, "--period", String(period));
+      expect(settled.verified, `period ${period}`).to.equal(true);
+      if (settled.expected.principalMode === "sequential") sequentialSeen = true;
+      const eventOfDefault = settled.expected.triggers[1]?.breached === true;
+      if (eventOfDefault && !accelerated) {
+        const acc = await as<{ to: string }>(
+          "trustee",
+          "pool",
+          "accelerate",
+          "--deal",
+          DEAL,
+          "--reason",
+          `event of default: cumulative net loss trigger breached in period ${period}`,
+        );
+        expect(acc.to).to.equal("Accelerated");
+        accelerated = true;
+      }
+      for (const holder of ["investor-1", "investor-2", "originator", "trustee", "servicer"]) {
+        const claim = await as<{ claims: { from: string; cents: string }[] }>(holder, "claim", "--deal", DEAL);
+        for (const c of claim.claims) {
+          if (c.from === "waterfall") claimedFromWaterfall.push(BigInt(c.cents));
+          else claimedFromTranches.set(c.from, (claimedFromTranches.get(c.from) ?? 0n) + BigInt(c.cents));
+        }
+      }
+      if (!cleanUp) {
+        const tried = await attempt("trustee", "deal", "clean-up-call", "--deal", DEAL, "--json");
+        if (tried.code === 0) cleanUp = true;
+        else expect(tried.stderr).to.contain("CleanUpCallNotAvailable");
+      }
+    }
+    expect(sequentialSeen, "the loss trigger switched principal to sequential").to.equal(true);
+    expect(accelerated, "the event of default was declared").to.equal(true);
+    expect(cleanUp, "the clean-up call was exercised").to.equal(true);
+  });
+
+  it("redemption and close-out; money conserved to the cent; the indexer's GraphQL agrees with the chain", async () => {
+    const redeemed = await as<{ to: string }>("trustee", "pool", "redeem", "--deal", DEAL);
+    expect(redeemed.to).to.equal("Redeemed");
+    await as("trustee", "settle", "close-out", "--deal", DEAL);
+    for (const holder of ["originator", "trustee", "servicer"]) {
+      const claim = await as<{ claims: { from: string; cents: string }[] }>(holder, "claim", "--deal", DEAL);
+      for (const c of claim.claims) if (c.from === "waterfall") claimedFromWaterfall.push(BigInt(c.cents));
+    }
+    const cash = await as<{ balances: { cents: string }[]; totalSupplyCents: string; bankBalanceCents: string }>(
+      "regulator",
+      "cash",
+      "balance",
+    );
+    // Bank money equals the cash tokens outstanding.
+    expect(cash.totalSupplyCents).to.equal(cash.bankBalanceCents);
+    const shown = await as<{ status: { waterfall: string } }>("regulator", "deal", "show", "--deal", DEAL);
+    const waterfall = shown.status.waterfall;
+    const balanceOf = async (account: string) =>
+      BigInt(
+        (await as<{ balances: { cents: string }[] }>("regulator", "cash", "balance", "--of", account)).balances[0]
+          ?.cents ?? "0",
+      );
+    // Everything collected = everything paid out of the waterfall + everything it still holds.
+    const distributedToTranches = await Promise.all(
+      trancheAddresses.map(async (t) => BigInt(await rpcCall(t, "0x17c0e92a"))),
+    );
+    const totalRemitted = remitted.reduce((a, b) => a + b, 0n);
+    const paidToPayees = claimedFromWaterfall.reduce((a, b) => a + b, 0n);
+    const held = await balanceOf(waterfall);
+    expect(totalRemitted).to.equal(distributedToTranches.reduce((a, b) => a + b, 0n) + paidToPayees + held);
+    // Each tranche: distributed = claimed by its holders + still held by the token.
+    for (const [i, t] of trancheAddresses.entries()) {
+      const claimed = [...claimedFromTranches.entries()]
+        .filter(([from]) => from === `class ${["A", "B", "S"][i]}`)
+        .reduce((a, [, c]) => a + c, 0n);
+      expect(distributedToTranches[i], `class ${i}`).to.equal(claimed + (await balanceOf(t)));
+    }
+    // The indexer, signed in as the regulator, agrees with the chain.
+    const login = await as<{ token: string }>("regulator", "indexer", "login");
+    const pool = (
+      await as<{ status: { pool: string } }>("regulator", "deal", "show", "--deal", DEAL)
+    ).status.pool.toLowerCase();
+    let agreed = false;
+    for (let attemptNo = 0; attemptNo < 60 && !agreed; attemptNo++) {
+      const res = await fetch(`${consortium.indexerUrl}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${login.token}` },
+        body: JSON.stringify({
+          query: `{ pool(id: "${pool}") { state lastDistributedPeriod } trancheDistributions(where: { pool: "${pool}" }, first: 1000) { tranche { id } cashCents } }`,
+        }),
+      });
+      const body = (await res.json()) as {
+        data?: {
+          pool: { state: string; lastDistributedPeriod: number } | null;
+          trancheDistributions: { tranche: { id: string }; cashCents: string }[];
+        };
+      };
+      const p = body.data?.pool;
+      if (p?.state === "Redeemed" && p.lastDistributedPeriod === PERIODS) {
+        const byTranche = trancheAddresses.map((t) =>
+          (body.data?.trancheDistributions ?? [])
+            .filter((d) => d.tranche.id.toLowerCase() === t.toLowerCase())
+            .reduce((a, d) => a + BigInt(d.cashCents), 0n),
+        );
+        expect(byTranche).to.deep.equal(distributedToTranches);
+        agreed = true;
+      } else await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(agreed, "the indexer caught up with the redeemed deal").to.equal(true);
+  });
+
+  /** eth_call of a no-argument uint256 view by selector. */
+  async function rpcCall(to: string, selector: string): Promise<string> {
+    return rpc<string>("eth_call", [{ to, data: selector }, "latest"]);
+  }
+});
