@@ -21,6 +21,8 @@ import { registerMembersCommand } from "./commands/members";
 import { registerOfferingCommands } from "./commands/offering";
 import { registerServicingCommands } from "./commands/servicing";
 import { CliError, EXIT } from "./errors";
+import { memberNamed } from "./consortium/acting-member";
+import { readConsortiumFile } from "./consortium/consortium-file";
 import { type CliIo } from "./io";
 
 export const CLI_VERSION = "0.1.0";
@@ -39,8 +41,12 @@ export function createProgram(cliIo: CliIo, setExitCode: (code: number) => void)
     .name("abs")
     .option("--as <member>", "act as this member of the consortium file (its key, its node; default $ABS_AS)")
     .hook("preAction", () => {
-      const as = program.opts<{ as?: string }>().as;
-      if (as !== undefined) selection.member = as;
+      const as = program.opts<{ as?: string }>().as ?? io.env.ABS_AS;
+      if (as === undefined) return;
+      selection.member = as;
+      // An unknown member is refused before any command runs (with the names there are).
+      const file = readConsortiumFile(io);
+      if (file !== undefined) memberNamed(file, as);
     })
     .description("ABS consortium ledger: loan tapes, pools, servicer reports and settlement")
     .version(CLI_VERSION)

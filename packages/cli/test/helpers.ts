@@ -46,11 +46,11 @@ export class CapturedStream extends Writable {
 /** Runs `main` in-process with captured streams. */
 export async function runInProcess(
   argv: readonly string[],
-  options: { readonly tty?: boolean } = {},
+  options: { readonly tty?: boolean; readonly env?: Readonly<Record<string, string>> } = {},
 ): Promise<{ readonly code: number; readonly stdout: string; readonly stderr: string }> {
   const stdout = new CapturedStream(options.tty === true);
   const stderr = new CapturedStream(options.tty === true);
-  const io: CliIo = { stdout, stderr, env: {}, now: () => performance.now() };
+  const io: CliIo = { stdout, stderr, env: options.env ?? {}, now: () => performance.now() };
   const code = await main(argv, io);
   return { code, stdout: stdout.text, stderr: stderr.text };
 }

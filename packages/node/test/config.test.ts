@@ -92,6 +92,40 @@ describe("parseNodeConfig", () => {
     expect(issuesOf({ ...base, ABS_NODE_CONFIRMATIONS: "0" }).join()).to.include("ABS_NODE_CONFIRMATIONS");
   });
 
+  describe("the member key from a key file (ABS_NODE_KEY_FILE)", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "abs-key-file-"));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const wallet = Wallet.createRandom();
+
+    it("reads the key from a file only its owner can read", async () => {
+      const file = path.join(dir, "member.key");
+      writeFileSync(file, `${wallet.privateKey}\n`, { mode: 0o600 });
+      const config = parseNodeConfig({ ...base, ABS_NODE_KEY_ENV: undefined, ABS_NODE_KEY_FILE: file });
+      expect(config.key).to.deep.equal({ privateKeyFile: file });
+      expect((await resolveKey(config.key, {})).address).to.equal(wallet.address);
+    });
+
+    it("refuses a key file others may read, and a file that holds no key, without showing its content", async () => {
+      const open = path.join(dir, "open.key");
+      writeFileSync(open, wallet.privateKey, { mode: 0o644 });
+      const refused = await resolveKey({ privateKeyFile: open }, {}).catch((e: unknown) => e);
+      expect(refused).to.be.instanceOf(ConfigError);
+      expect((refused as ConfigError).issues.join())
+        .to.contain("mode 0600")
+        .and.contain("found mode 0644");
+      const junk = path.join(dir, "junk.key");
+      writeFileSync(junk, "not a key", { mode: 0o600 });
+      const bad = await resolveKey({ privateKeyFile: junk }, {}).catch((e: unknown) => e);
+      expect((bad as ConfigError).issues.join())
+        .to.contain("0x-prefixed 32-byte")
+        .and.not.contain("not a key");
+    });
+
+    it("counts as one key source: with another it is refused", () => {
+      expect(issuesOf({ ...base, ABS_NODE_KEY_FILE: "/k" }).join()).to.contain("exactly one key source");
+    });
+  });
+
   describe("the member key from an encrypted keystore", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "abs-keystore-"));
     const wallet = Wallet.createRandom();

@@ -1,0 +1,99 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect } from "chai";
+import { parseDealFile } from "../src/deal/deal-file";
+import { decimalToWad, trancheFaces, trancheTerms, wadToDecimal, waterfallConfig } from "../src/deal/deal-terms";
+import { CliError } from "../src/errors";
+
+const FIXTURE = path.resolve(__dirname, "..", "..", "..", "test", "e2e", "fixtures", "deal-acme.yaml");
+const text = readFileSync(FIXTURE, "utf8");
+
+function problems(source: string): string[] {
+  try {
+    parseDealFile(source, "deal.yaml");
+  } catch (error) {
+    expect(error).to.be.instanceOf(CliError);
+    return [(error as CliError).message, ...(error as CliError).details];
+  }
+  throw new Error("expected the deal file to be refused");
+}
+
+describe("the deal file", () => {
+  it("reads the fixture (YAML) and the same deal as JSON", () => {
+    const deal = parseDealFile(text, "deal.yaml");
+    expect(deal.tranches.map((t) => t.class)).to.deep.equal(["A", "B", "S"]);
+    expect(parseDealFile(JSON.stringify(deal), "deal.json")).to.deep.equal(deal);
+  });
+
+  it("faces from shares add up to the tape's principal exactly; the most junior share takes the remainder", () => {
+    const deal = parseDealFile(text, "deal.yaml");
+    const faces = trancheFaces(deal, 1_000_000_01n);
+    expect(faces).to.deep.equal([80_000_000n, 12_000_000n, 8_000_001n]);
+    expect(faces.reduce((a, b) => a + b, 0n)).to.equal(1_000_000_01n);
+    const terms = trancheTerms(deal, faces);
+    expect(terms[0]).to.include({ symbol: "AC261A", couponType: 0, allowedInvestorClasses: 0b11 });
+    expect(terms[2]).to.include({ couponType: 2, couponRateWad: 0n });
+  });
+
+  it("builds the waterfall's configuration: fees first, interest by seniority, principal, reserve, guarantee", () => {
+    const config = waterfallConfig(parseDealFile(text, "deal.yaml"), 100n);
+    expect(config.steps.map((s) => `${s.kind}${s.index}`)).to.deep.equal([
+      "fee0",
+      "fee1",
+      "interest0",
+      "interest1",
+      "interest2",
+      "principal0",
+      "reserveTopUp0",
+      "guaranteeFee0",
+      "guaranteeReimbursement0",
+    ]);
+    expect(config.yearBasisDays).to.equal(360);
+    expect(config.fees[0]).to.deep.equal({ fixedCents: 150_000n, rateWad: 0n });
+    expect(config.triggers[1]).to.include({
+      kind: "cumulativeNetLoss",
+      effect: "eventOfDefault",
+      thresholdWad: 5n * 10n ** 16n,
+    });
+  });
+
+  it("decimals round-trip exactly", () => {
+    for (const d of ["0", "1", "0.0285", "0.000000000000000001", "105.5"])
+      expect(wadToDecimal(decimalToWad(d))).to.equal(d);
+  });
+
+  it("names each bad field with its path, what was expected and what was found", () => {
+    const bad = text
+      .replace('share: "0.80"', "share: 0.8")
+      .replace('type: fixed, rate: "0.0450"', 'type: fixd, rate: "0.0450"')
+      .replace("effect: eventOfDefault", "effect: default");
+    const found = problems(bad);
+    expect(found[0]).to.contain("deal.yaml is invalid");
+    const all = found.join("\n");
+    expect(all).to.contain("tranches.0.share").and.contain("found 0.8");
+    expect(all).to.contain("tranches.1.coupon").and.contain("fixed, floating or none");
+    expect(all).to.contain("triggers.1.effect").and.contain('found "default"');
+    // Rules across fields are checked once every field is well formed.
+    expect(problems(text.replace("seniority: 2", "seniority: 4")).join("\n")).to.contain(
+      "tranches.1.seniority: expected 2 (most senior first, no gaps), found 4",
+    );
+  });
+
+  it("refuses a tranche with both a face and a share, an unknown key, a class whose name the chain cannot keep, a price for no class", () => {
+    const all = problems(
+      text
+        .replace('share: "0.12"', 'share: "0.12"\n    face: "100.00"')
+        .replace("residual: originator", "residual: originator\nsurprise: 1")
+        .replace("name: Acme 2026-1 Class S", "name: Acme Subordinated")
+        .replace('increment: "0.01"', 'increment: "0.01"\n  prices: { Z: "99.00" }'),
+    ).join("\n");
+    expect(all).to.contain("exactly one of face");
+    expect(all).to.contain("surprise");
+    expect(all).to.contain("tranches.2.name").and.contain("Class <class>");
+    expect(all).to.contain("offering.prices.Z");
+  });
+
+  it("refuses text that is neither YAML nor JSON", () => {
+    expect(problems("deal: [unclosed")[0]).to.contain("neither YAML nor JSON");
+  });
+});
