@@ -55,6 +55,15 @@ const trancheSchema = z
   .strict();
 export type TrancheConfig = z.infer<typeof trancheSchema>;
 
+const relativeMonths = z.string().regex(/^-\d{1,2} months$/, 'expected "-N months"');
+
+/** "-7 months" on 2026-12-04 → "2026-05-01"; an ISO date as it is. */
+export function resolveCutoffDate(value: string, today: Date = new Date()): string {
+  const months = /^-(\d{1,2}) months$/.exec(value)?.[1];
+  if (months === undefined) return value;
+  return new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - Number(months), 1)).toISOString().slice(0, 10);
+}
+
 const sampleDealSchema = z
   .object({
     dealId: z.string().min(1).max(31),
@@ -64,7 +73,12 @@ const sampleDealSchema = z
     trustee: z.string(),
     loans: z.number().int().min(1).max(100_000),
     seed: z.number().int().min(0),
-    cutoffDate: isoDate,
+    /**
+     * The tape's cut-off date: an ISO date, or "-N months" (the first day of the month N months before today,
+     * UTC), so that a sample started today has N months of history behind it and the chain's clock, which runs on
+     * the wall clock, agrees with the sample's dates.
+     */
+    cutoffDate: z.union([isoDate, relativeMonths]).transform((value) => resolveCutoffDate(value)),
     dataUri: z.string().min(1),
     tranches: z.array(trancheSchema).min(1).max(16),
   })

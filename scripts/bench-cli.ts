@@ -47,11 +47,21 @@ async function main(): Promise<void> {
     provider.destroy();
     const pool = deployment.sampleDeal?.pool;
     if (!pool) throw new Error("no sample deal");
-    console.log(`abs as a fresh process, ${ROUNDS} runs each (load average ${loadavg().map((l) => l.toFixed(2)).join(" ")})`);
+    console.log(
+      `abs as a fresh process, ${ROUNDS} runs each (load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")})`,
+    );
     console.log(line("node -e 0 (floor)", timeOf(["-e", "0"])));
     console.log(line("abs --help", timeOf([BIN, "--help"]), 0.5));
-    console.log(line("abs pool show (sample pool)", timeOf([BIN, "pool", "show", pool, "--rpc-url", chain.rpcUrl]), 1.5));
-    console.log(`(load average ${loadavg().map((l) => l.toFixed(2)).join(" ")})`);
+    console.log(
+      line("abs pool show (sample pool)", timeOf([BIN, "pool", "show", pool, "--rpc-url", chain.rpcUrl]), 1.5),
+    );
+    console.log(
+      `(load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")})`,
+    );
   } finally {
     await chain.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -55,7 +55,11 @@ const DAY = 86_400n;
 
 async function main(): Promise<void> {
   const provider = ethers.provider;
-  const { config, signerOf, deployment: d } = await deployLocalConsortium(provider, {
+  const {
+    config,
+    signerOf,
+    deployment: d,
+  } = await deployLocalConsortium(provider, {
     bookFile: `/tmp/abs-bench-gas-${process.pid}.json`,
     withSampleDeal: true,
   });

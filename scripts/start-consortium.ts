@@ -6,7 +6,8 @@
  * signed requests, as in production; prints what is running, and stops everything on Ctrl-C.
  *
  * Environment: ABS_HOST (default 127.0.0.1), ABS_CHAIN_PORT (default 8545),
- * ABS_ADDRESS_BOOK (default deploy/addresses/localhost.json); member nodes: see scripts/lib/member-nodes.ts
+ * ABS_ADDRESS_BOOK (default deploy/addresses/localhost.json), ABS_SAMPLE_PERIODS (default 6: the sample deal's past
+ * periods serviced with the members' commands, see scripts/lib/sample-servicing.ts), ABS_CONSORTIUM_FILE; member nodes: see scripts/lib/member-nodes.ts
  * and `memberNodesEnv` (ABS_NODES, ABS_NODES_BASE_PORT, ABS_NODES_DIR).
  */
 import path from "node:path";
@@ -21,6 +22,7 @@ import { memberSigners, resolveSigner } from "../deploy/signers";
 import { startChain, type ChainProcess } from "./lib/chain-process";
 import { type MemberNodes, type SeedTape, memberNodesEnv, startLocalMemberNodes } from "./lib/member-nodes";
 import { writeMemberKeyFiles } from "./lib/member-keys";
+import { serviceSampleDeal } from "./lib/sample-servicing";
 import { localConsortiumFile, writeConsortiumFile } from "./lib/local-consortium-file";
 import { type ConsortiumFile, consortiumFilePath } from "@abs/cli";
 import { startConsortiumIndexer, type ConsortiumIndexer } from "./lib/indexer-service";
@@ -30,6 +32,8 @@ const envSchema = z.object({
   ABS_HOST: z.string().default("127.0.0.1"),
   ABS_CHAIN_PORT: z.coerce.number().int().min(1).max(65535).default(8545),
   ABS_ADDRESS_BOOK: z.string().optional(),
+  /** How many of the sample deal's past periods `npm start` services (0: none). */
+  ABS_SAMPLE_PERIODS: z.coerce.number().int().min(0).max(24).default(6),
 });
 
 const ROOT = path.resolve(__dirname, "..");
@@ -125,6 +129,24 @@ async function main(): Promise<void> {
     indexerUrl: indexer.url,
   });
   writeConsortiumFile(consortiumFile, file);
+  const sample = config.sampleDeal;
+  if (sample && deployment.sampleDeal && env.ABS_SAMPLE_PERIODS > 0) {
+    const nodesDir = memberNodesEnv.parse(process.env).ABS_NODES_DIR;
+    const last = await serviceSampleDeal({
+      consortiumFile,
+      rpcUrl: chain.rpcUrl,
+      poolFactory: deployment.poolFactory,
+      dealId: sample.dealId,
+      loans: sample.loans,
+      seed: sample.seed,
+      cutoffDate: sample.cutoffDate,
+      periods: env.ABS_SAMPLE_PERIODS,
+      workDir: path.join(nodesDir, "sample"),
+      tapeKeyFile: path.join(nodesDir, "originator-tape.key"),
+      log: (line) => console.log(`  ${line}`),
+    });
+    console.log(`sample deal    serviced through period ${last} with the members' own commands`);
+  }
   printMembersTable(file, memberNodes);
   console.log(
     `\nconsortium file ${consortiumFile}: \`abs --as <member> ...\` acts as that member (\`abs members\` lists them)`,

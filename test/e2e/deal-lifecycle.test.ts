@@ -82,6 +82,8 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
         ABS_NODES_BASE_PORT: String(NODES_PORT),
         ABS_NODES_DIR: path.join(dir, "nodes"),
         ABS_INDEXER_PORT: "0",
+        // The sample deal's servicing is tested by start-consortium.test.ts; this test is about a fresh deal.
+        ABS_SAMPLE_PERIODS: "0",
       },
     });
     launcher.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -86,7 +86,7 @@ describe("npm start (local consortium launcher)", function () {
     expect(rows.map((r) => `${r.name} ${r.status}`)).to.deep.equal(members.map((m) => `${m.name} Active`));
   });
 
-  it("deployed a governed registry, an Active sample pool, and issued every tranche in full", async () => {
+  it("deployed a governed registry and the sample pool, issued every tranche in full, then serviced six periods", async () => {
     const provider = new JsonRpcProvider(rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
     const book = JSON.parse(readFileSync(bookFile, "utf8")) as {
       contracts: Record<string, string>;
@@ -101,7 +101,11 @@ describe("npm start (local consortium launcher)", function () {
     const deal = book.deals["HUAXIA-2026-1"];
     if (!deal) throw new Error("sample deal missing from the address book");
     const pool = AssetPool__factory.connect(deal.pool, provider);
-    expect(await pool.state()).to.equal(3n); // Active
+    // Issued (Active), then serviced through six periods with the members' commands: the sample's loss trigger
+    // is an event of default, which the trustee declared (Accelerated).
+    expect(await pool.state()).to.equal(5n); // Accelerated
+    expect(await pool.lastPeriod()).to.equal(6n);
+    expect(output).to.include("serviced through period 6 with the members' own commands");
     const tape = await pool.tape(1);
     expect(tape.anchor.loanCount).to.equal(200n);
 
@@ -154,7 +158,8 @@ describe("npm start (local consortium launcher)", function () {
       method: "POST",
       headers,
       body: JSON.stringify({
-        query: "{ pools { id name state trancheCount tapes { loanCount } } _meta { hasIndexingErrors } }",
+        query:
+          "{ pools { id name state trancheCount lastDistributedPeriod tapes { loanCount } } _meta { hasIndexingErrors } }",
       }),
     });
     const body = (await res.json()) as {
@@ -163,8 +168,9 @@ describe("npm start (local consortium launcher)", function () {
     expect(body.data.pools.map(({ id: _id, ...rest }) => rest)).to.deep.equal([
       {
         name: loadNetworkConfig("localhost").sampleDeal?.name,
-        state: "Active",
+        state: "Accelerated",
         trancheCount: 3,
+        lastDistributedPeriod: 6,
         tapes: [{ loanCount: "200" }],
       },
     ]);

@@ -3,7 +3,7 @@
  * real HTTP): pool create → tape upload (twice: one anchor) → pool show → loan verify (from the node, and
  * from a saved opening, tampered or not) → report submit refused with the decoded custom error.
  */
-import { createWriteStream, writeFileSync } from "node:fs";
+import { createWriteStream, readFileSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -12,6 +12,7 @@ import { generateLoans, generatePerformance, hardhatDevWallet, writePerformanceC
 import { startNode, toJson, type RunningNode } from "@abs/node";
 import { ORIGINATOR_ID, startConsortiumChain, type ConsortiumChain } from "../../node/test/consortium-chain";
 import { runInProcess, temporaryDirectory } from "./helpers";
+import { loadNetworkConfig } from "../../../deploy/config";
 
 const TOKEN = "cli-operator-token-0123456789abcdef";
 
@@ -258,9 +259,10 @@ describe("abs pool / tape upload / loan verify / report submit (real chain and n
 
   it("report submit --performance: the servicer builds period 1 of the sample deal and submits it once", async () => {
     const samplePool = consortium.deployment.sampleDeal?.pool ?? "";
-    const sampleLoans = generateLoans(200, 20261124, { asOfDate: "2026-11-01" });
+    const cutoff = loadNetworkConfig("localhost").sampleDeal?.cutoffDate ?? "";
+    const sampleLoans = generateLoans(200, 20261124, { asOfDate: cutoff });
     const out = createWriteStream(at("perf.csv"));
-    await writePerformanceCsv(generatePerformance(sampleLoans, 1, 20261124, { asOfDate: "2026-11-01" }), out);
+    await writePerformanceCsv(generatePerformance(sampleLoans, 1, 20261124, { asOfDate: cutoff }), out);
     out.end();
     await once(out, "finish");
     writeFileSync(at("servicer.key"), "9d".repeat(32));
@@ -275,9 +277,9 @@ describe("abs pool / tape upload / loan verify / report submit (real chain and n
       "--period",
       "1",
       "--start",
-      "2026-11-01",
+      cutoff,
       "--end",
-      "2026-12-31",
+      readFileSync(at("perf.csv"), "utf8").split("\n")[1]?.split(",")[2] ?? "",
       "--key-file",
       at("servicer.key"),
       ...rpc,

@@ -38,6 +38,7 @@ function registerRemit(program: Command, io: CliIo, setExitCode: (code: number) 
       options: (c) =>
         c
           .option("--period <n>", "the period (required)")
+          .option("--dry-run", "print what is due without sending anything", false)
           .option(
             "--amount <amount>",
             "the collections your bank statement shows; refused unless it equals the report's",
@@ -45,6 +46,7 @@ function registerRemit(program: Command, io: CliIo, setExitCode: (code: number) 
       shape: {
         period: z.coerce.number("expected --period <n> (required)").int().min(1),
         amount: amountOption.optional(),
+        dryRun: z.boolean().default(false),
       },
       run: async (session, view, options) => {
         const deal = view as DealView;
@@ -86,7 +88,8 @@ function registerRemit(program: Command, io: CliIo, setExitCode: (code: number) 
           ["Already held", formatMoney(held, currency)],
         ];
         let txHash: string | undefined;
-        if (due > 0n) {
+        if (options.dryRun) lines.push(["Due (dry run)", formatMoney(due, currency)]);
+        else if (due > 0n) {
           const cash = await signed(session, "CashToken", deal.cashToken);
           const me = await session.signer();
           const balance = await readCall<bigint>(cash, "balanceOf", [me.address]);
@@ -109,8 +112,9 @@ function registerRemit(program: Command, io: CliIo, setExitCode: (code: number) 
           );
         }
         return {
-          title:
-            due > 0n
+          title: options.dryRun
+            ? `Collections of ${deal.code} period ${options.period}: ${formatMoney(due, currency)} due (dry run: nothing sent)`
+            : due > 0n
               ? `Collections of ${deal.code} period ${options.period} remitted`
               : `Collections of ${deal.code} period ${options.period} already in the waterfall: nothing sent`,
           lines,
@@ -119,7 +123,8 @@ function registerRemit(program: Command, io: CliIo, setExitCode: (code: number) 
             period: options.period,
             collectedCents: collected,
             heldBeforeCents: held,
-            remittedCents: due,
+            dueCents: due,
+            remittedCents: options.dryRun ? 0n : due,
             txHash,
           },
         };

@@ -1,0 +1,165 @@
+/**
+ * The living sample: `npm start` services the sample deal through its past periods with the members' own commands
+ * (`abs --as servicer report submit`, `abs --as custodian cash mint`, `abs --as servicer remit`, `abs --as trustee
+ * settle`, `abs --as investor-N claim`), run in-process through the CLI's `main` with the consortium file, so the
+ * dashboard opens on real curves. The sample's cut-off is months in the past (`"cutoffDate": "-7 months"`) and the
+ * chain's clock runs on the wall clock, so a period is serviced only once it has ended on chain; a period still
+ * running is left for later. Resumes after the last period distributed.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { PassThrough } from "node:stream";
+import path from "node:path";
+import { Contract, JsonRpcProvider, encodeBytes32String } from "ethers";
+import { main } from "@abs/cli";
+
+export interface SampleServicingOptions {
+  readonly consortiumFile: string;
+  readonly rpcUrl: string;
+  readonly poolFactory: string;
+  readonly dealId: string;
+  readonly loans: number;
+  readonly seed: number;
+  readonly cutoffDate: string;
+  /** How many periods to service at most. */
+  readonly periods: number;
+  /** Where the generated performance file goes. */
+  readonly workDir: string;
+  /** The key whose derived salts make the reports' loan-state roots (the originator node's tape key). */
+  readonly tapeKeyFile: string;
+  readonly log: (line: string) => void;
+}
+
+/** Runs `abs ...args` in-process; resolves to its parsed --json output, throws with its stderr on failure. */
+async function abs(consortiumFile: string, args: readonly string[]): Promise<Record<string, unknown>> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (c: Buffer) => (out += c.toString()));
+  stderr.on("data", (c: Buffer) => (err += c.toString()));
+  const code = await main([...args, "--json"], {
+    stdout,
+    stderr,
+    env: {
+      ...process.env,
+      ABS_CONSORTIUM_FILE: consortiumFile,
+      ABS_SETTLEMENT_DIR: path.join(path.dirname(consortiumFile), "settlement-reports"),
+    },
+    now: () => performance.now(),
+  });
+  if (code !== 0) throw new Error(`abs ${args.join(" ")} failed (exit ${code}): ${err.trim()}`);
+  return JSON.parse(out) as Record<string, unknown>;
+}
+
+/** Services the sample deal's ended periods; returns the last period distributed. */
+export async function serviceSampleDeal(o: SampleServicingOptions): Promise<number> {
+  mkdirSync(o.workDir, { recursive: true });
+  const performance = path.join(o.workDir, "sample-performance.csv");
+  await abs(o.consortiumFile, [
+    "tape",
+    "generate",
+    "--loans",
+    String(o.loans),
+    "--seed",
+    String(o.seed),
+    "--as-of",
+    o.cutoffDate,
+    "--out",
+    path.join(o.workDir, "sample-tape.csv"),
+    "--performance-periods",
+    String(o.periods),
+    "--performance-out",
+    performance,
+  ]);
+  const rows = readFileSync(performance, "utf8").trim().split("\n").slice(1);
+  const endOf = (period: number) => rows.find((r) => r.split(",")[1] === String(period))?.split(",")[2];
+  const provider = new JsonRpcProvider(o.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
+  try {
+    const factory = new Contract(o.poolFactory, ["function poolOf(bytes32) view returns (address)"], provider);
+    const pool = new Contract(
+      (await factory.getFunction("poolOf").staticCall(encodeBytes32String(o.dealId))) as string,
+      ["function lastPeriod() view returns (uint32)", "function isDistributed(uint32) view returns (bool)"],
+      provider,
+    );
+    const as = (member: string, ...args: string[]) => abs(o.consortiumFile, ["--as", member, ...args]);
+    let last = 0;
+    for (let period = 1; period <= o.periods; period++) {
+      const end = endOf(period);
+      const start = period === 1 ? o.cutoffDate : endOf(period - 1);
+      if (end === undefined || start === undefined) break;
+      if (await pool.getFunction("isDistributed").staticCall(period)) {
+        last = period;
+        continue;
+      }
+      const now = (await provider.getBlock("latest"))?.timestamp ?? 0;
+      if (Date.parse(`${end}T00:00:00Z`) / 1000 > now) break;
+      if (Number(await pool.getFunction("lastPeriod").staticCall()) < period) {
+        await as(
+          "servicer",
+          "report",
+          "submit",
+          performance,
+          "--performance",
+          "--multi-period",
+          "--period",
+          String(period),
+          "--start",
+          start,
+          "--end",
+          end,
+          "--key-file",
+          o.tapeKeyFile,
+          "--deal",
+          o.dealId,
+        );
+      }
+      const due = BigInt(
+        String((await as("servicer", "remit", "--deal", o.dealId, "--period", String(period), "--dry-run")).dueCents),
+      );
+      if (due > 0n) {
+        const amount = `${due / 100n}.${(due % 100n).toString().padStart(2, "0")}`;
+        await as(
+          "custodian",
+          "cash",
+          "mint",
+          "--to",
+          "servicer",
+          "--amount",
+          amount,
+          "--bank-ref",
+          `SAMPLE-${o.dealId}-COLLECTIONS-P${period}`,
+        );
+        await as("servicer", "remit", "--deal", o.dealId, "--period", String(period));
+      }
+      const settled = (await as("trustee", "settle", "--deal", o.dealId, "--period", String(period))) as {
+        expected: { principalMode: string; accelerated: boolean; triggers: { breached: boolean }[] };
+      };
+      // An event of default: the trustee declares it (the pool moves to Accelerated), as the deal's documents say.
+      const state = ((await as("regulator", "deal", "show", "--deal", o.dealId)) as { status: { state: string } })
+        .status.state;
+      if (settled.expected.accelerated && (state === "Active" || state === "Amortizing")) {
+        await as(
+          "trustee",
+          "pool",
+          "accelerate",
+          "--deal",
+          o.dealId,
+          "--reason",
+          `event of default found settling period ${period}`,
+        );
+        o.log(`sample  event of default in period ${period}: the trustee accelerated the deal`);
+      }
+      const breached = settled.expected.triggers.filter((t) => t.breached).length;
+      o.log(
+        `sample  period ${period} (${start} to ${end}) reported, remitted, settled: principal ${settled.expected.principalMode}, ${breached} trigger(s) breached`,
+      );
+      last = period;
+    }
+    for (const holder of ["investor-1", "investor-2", "investor-3", "originator", "trustee", "servicer"]) {
+      await as(holder, "claim", "--deal", o.dealId);
+    }
+    return last;
+  } finally {
+    provider.destroy();
+  }
+}
