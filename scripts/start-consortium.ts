@@ -94,6 +94,7 @@ async function main(): Promise<void> {
     host: env.ABS_HOST,
     seedTapes: sampleTapeSeed(deployment),
     keyFiles,
+    dvp: deployment.dvp,
   });
   // The regulator's indexer, joining loan-level records from the originator's node (when both run).
   const originator = memberNodes.nodes.find((n) => n.role === "ORIGINATOR");

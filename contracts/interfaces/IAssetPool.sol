@@ -193,6 +193,9 @@ interface IAssetPool is IDealParties {
 
     /// @notice Only the deal's waterfall (`waterfall()`) may record a distribution.
     error NotWaterfall(address account);
+
+    /// @notice A repurchase after issuance pays the trust, into the deal's waterfall: the pool has none.
+    error RepurchaseWaterfallMissing();
     /// @notice The waterfall can be set only in Draft or Structured.
     error WaterfallLocked(PoolState state);
     /// @notice `waterfall` is not a registered deal contract whose `pool()` is this pool.
@@ -256,6 +259,10 @@ interface IAssetPool is IDealParties {
     /// are removed than the previous version had, nor added than the new one has.
     /// @param anchor The fixed-size commitment (non-zero root and content hash, at least one loan,
     /// non-zero principal, cut-off date a UTC midnight not in the future and not before the previous one).
+    /// The cash leg: a `Repurchase` once the notes are issued (Active to Accelerated) pays the trust the
+    /// repurchase price, `principalRemovedCents`, from the originator into the deal's waterfall, in the same
+    /// transaction (the originator approves the pool for it first). The price counts among the period's principal
+    /// collections: the servicer's report includes it and the remittance pays only what the waterfall lacks.
     /// @param change What changed from the previous version.
     /// @return version The new version number (1, 2, ...).
     function anchorTape(TapeAnchor calldata anchor, TapeChange calldata change) external returns (uint32 version);

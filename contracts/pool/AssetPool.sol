@@ -2,6 +2,8 @@
 pragma solidity 0.8.28;
 
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IAssetPool} from "../interfaces/IAssetPool.sol";
 import {IOffering} from "../interfaces/IOffering.sol";
 import {IDealParties} from "../interfaces/IDealParties.sol";
@@ -229,6 +231,7 @@ contract AssetPool is IAssetPool {
         // Block time fits in 64 bits for the next 500 billion years.
         t.anchoredAt = uint64(block.timestamp);
         emit TapeAnchored(version, anchor, change, msg.sender);
+        _payRepurchase(change);
     }
 
     // ================================================================ servicer: reports
@@ -508,6 +511,16 @@ contract AssetPool is IAssetPool {
                 (kind != TapeChangeKind.RevolvingPurchase || (added && !removed));
         }
         require(ok && ((kind == TapeChangeKind.Initial) == (c.changeSetRoot == 0)), TapeChangeInvalid(kind));
+    }
+
+    /// @dev The cash leg of a repurchase after issuance: the originator pays the repurchase price (the principal
+    /// removed) into the waterfall, last (every state change above is done; the cash token is consortium code).
+    function _payRepurchase(TapeChange calldata change) private {
+        PoolState s = _state;
+        if (change.kind != TapeChangeKind.Repurchase || s < PoolState.Active || s > PoolState.Accelerated) return;
+        address waterfall_ = _waterfall;
+        require(waterfall_ != address(0), RepurchaseWaterfallMissing());
+        SafeERC20.safeTransferFrom(IERC20(cashToken), msg.sender, waterfall_, change.principalRemovedCents);
     }
 
     /// @dev The commitment is complete and its cut-off date does not go back in time.

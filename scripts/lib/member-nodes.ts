@@ -47,6 +47,8 @@ export interface MemberNodesOptions {
   readonly seedTapes?: readonly SeedTape[];
   /** Member name → key file (scripts/lib/member-keys.ts): the node reads its key there instead of from its signer source. */
   readonly keyFiles?: ReadonlyMap<string, string>;
+  /** The DvP settlement contract: the EXCHANGE member's node submits matched trades to it. */
+  readonly dvp?: string;
 }
 
 /** A committed tape to store in a member's node: refused (nothing stored) unless it gives `expectedRoot`. */
@@ -115,6 +117,7 @@ export async function startMemberNodes(options: MemberNodesOptions): Promise<Mem
         ABS_NODE_OPERATOR_TOKEN_FILE: operatorTokenFile,
         ...keySourceEnv(member, options.keyFiles?.get(name)),
         ...(role === "ORIGINATOR" ? { ABS_NODE_TAPE_KEY_FILE: tapeKeyFile } : {}),
+        ...(role === "EXCHANGE" && options.dvp !== undefined ? { ABS_NODE_DVP: options.dvp } : {}),
         ...options.extraEnv,
       };
       const child = spawn(process.execPath, [NODE_MAIN], {
@@ -221,6 +224,7 @@ export function startLocalMemberNodes(options: {
   readonly host: string;
   readonly seedTapes?: readonly SeedTape[];
   readonly keyFiles?: ReadonlyMap<string, string>;
+  readonly dvp?: string;
 }): Promise<MemberNodes> {
   const env = memberNodesEnv.parse(process.env);
   return startMemberNodes({

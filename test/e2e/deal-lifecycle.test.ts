@@ -12,7 +12,7 @@
  * The chain's clock is moved only by this test (as months passing), never by a command.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
@@ -228,6 +228,71 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
     expect(of("investor-1")).to.equal((faceA * 6n) / 10n + remainder);
     expect(of("investor-2")).to.equal((faceA * 4n) / 10n);
     for (const x of closed.allocations) if (!trancheAddresses.includes(x.tranche)) trancheAddresses.push(x.tranche);
+  });
+
+  it("a DvP trade: investor-1 sells class A notes to investor-2, both signing with their own keys; the exchange's node settles it once", async () => {
+    const sell = path.join(dir, "sell.json");
+    const buy = path.join(dir, "buy.json");
+    await as(
+      "investor-1",
+      "dvp",
+      "sign",
+      "--deal",
+      DEAL,
+      "--class",
+      "A",
+      "--side",
+      "sell",
+      "--amount",
+      "500000.00",
+      "--price",
+      "99.50",
+      "--out",
+      sell,
+    );
+    await as(
+      "investor-2",
+      "dvp",
+      "sign",
+      "--deal",
+      DEAL,
+      "--class",
+      "A",
+      "--side",
+      "buy",
+      "--amount",
+      "500000.00",
+      "--price",
+      "99.50",
+      "--counterparty",
+      "investor-1",
+      "--out",
+      buy,
+    );
+    const classA = trancheAddresses[0] ?? "";
+    const investor2 = consortium.members.find((m) => m.name === "investor-2")?.address ?? "";
+    const notesOf = async (holder: string) =>
+      BigInt(await rpcCall(classA, `0x70a08231${holder.slice(2).toLowerCase().padStart(64, "0")}`));
+    const before = await notesOf(investor2);
+    const traded = await as<{ cashCents: string; reused: boolean }>(
+      "exchange",
+      "dvp",
+      "submit",
+      sell,
+      buy,
+      "--trade-id",
+      "T-1",
+    );
+    expect(traded).to.include({ cashCents: "49750000", reused: false });
+    expect((await notesOf(investor2)) - before).to.equal(50_000_000n);
+    const again = await as<{ reused: boolean }>("exchange", "dvp", "submit", sell, buy, "--trade-id", "T-1");
+    expect(again.reused).to.equal(true);
+    const forged = JSON.parse(readFileSync(buy, "utf8")) as { order: { amountCents: string } };
+    forged.order.amountCents = "90000000";
+    writeFileSync(buy, JSON.stringify(forged));
+    const refused = await attempt("exchange", "dvp", "submit", sell, buy, "--trade-id", "T-2");
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.contain("DVP_SIGNATURE_INVALID");
   });
 
   it(`${PERIODS} periods: report, remit (checked against the report), settle (engine = chain), claim; the loss trigger, the event of default and acceleration, the clean-up call`, async () => {

@@ -3,7 +3,19 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { toAbiConfig, type WaterfallConfig } from "../../packages/core/src/waterfall";
-import { advance, CouponType, othersThan, periodReport, PoolState, reinstateVoter } from "../helpers/pool";
+import {
+  advance,
+  CouponType,
+  CUTOFF,
+  DAY,
+  othersThan,
+  periodReport,
+  PoolState,
+  reinstateVoter,
+  tapeAnchor,
+  TapeChangeKind,
+  validChange,
+} from "../helpers/pool";
 import {
   bankRef,
   configureAndIssue,
@@ -781,5 +793,43 @@ describe("Waterfall", () => {
 
   it("bank reference helper is unique per label", () => {
     expect(bankRef("a")).to.not.equal(bankRef("b"));
+  });
+
+  describe("the cash leg of a repurchase (AssetPool.anchorTape)", () => {
+    it("pays the repurchase price from the originator into the waterfall in the tape change's transaction", async () => {
+      const deal = await loadFixture(sequentialDeal);
+      const { pool, originator, custodian, cash, waterfall } = deal;
+      const change = validChange(TapeChangeKind.Repurchase);
+      const price = BigInt(change.principalRemovedCents);
+      await (await cash.connect(custodian).mint(originator.address, price, bankRef("repurchase"))).wait();
+      const anchor = tapeAnchor({ cutoffDate: CUTOFF + DAY });
+      // Without the originator's approval nothing is anchored.
+      await expect(pool.connect(originator).anchorTape(anchor, change)).to.be.revertedWithCustomError(
+        cash,
+        "ERC20InsufficientAllowance",
+      );
+      expect(await pool.tapeCount()).to.equal(1n);
+      await (await cash.connect(originator).approve(await pool.getAddress(), price)).wait();
+      const heldBefore = await waterfall.collectionsHeldCents();
+      const ownBefore = await cash.balanceOf(originator.address);
+      await expect(pool.connect(originator).anchorTape(anchor, change))
+        .to.emit(cash, "Transfer")
+        .withArgs(originator.address, await waterfall.getAddress(), price);
+      expect(await pool.tapeCount()).to.equal(2n);
+      expect(await waterfall.collectionsHeldCents()).to.equal(heldBefore + price);
+      expect(await cash.balanceOf(originator.address)).to.equal(ownBefore - price);
+    });
+
+    it("moves no cash for a repurchase before issuance, nor for a substitution", async () => {
+      const deal = await loadFixture(sequentialDeal);
+      const { pool, originator, cash } = deal;
+      const before = await cash.balanceOf(originator.address);
+      await expect(
+        pool
+          .connect(originator)
+          .anchorTape(tapeAnchor({ cutoffDate: CUTOFF + DAY }), validChange(TapeChangeKind.Substitution)),
+      ).to.not.emit(cash, "Transfer");
+      expect(await cash.balanceOf(originator.address)).to.equal(before);
+    });
   });
 });

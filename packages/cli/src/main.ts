@@ -17,6 +17,7 @@ import { registerSettleCommand } from "./commands/settle";
 import { registerTapeCommands } from "./commands/tape";
 import { registerCashCommands } from "./commands/cash";
 import { registerDealCommands } from "./commands/deal";
+import { registerDvpCommands } from "./commands/dvp";
 import { registerMembersCommand } from "./commands/members";
 import { registerOfferingCommands } from "./commands/offering";
 import { registerServicingCommands } from "./commands/servicing";
@@ -71,6 +72,7 @@ export function createProgram(cliIo: CliIo, setExitCode: (code: number) => void)
   registerOfferingCommands(program, io, setExitCode);
   registerCashCommands(program, io, setExitCode);
   registerServicingCommands(program, io, setExitCode);
+  registerDvpCommands(program, io, setExitCode);
   return program;
 }
 

@@ -57,6 +57,8 @@ export type NodeErrorCode =
   | "TAPE_INVALID"
   /** The upload's options (format, cut-off date, mapping ...) are invalid. */
   | "UPLOAD_OPTIONS_INVALID"
+  /** A tape change (repurchase, substitution, revolving purchase, correction) has the wrong shape for its kind. */
+  | "TAPE_CHANGE_INVALID"
   /** Another upload is in progress on this node: retry when it is done. */
   | "UPLOAD_IN_PROGRESS"
   /** This node's key is not the pool's originator (or servicer, for reports). */
@@ -114,6 +116,7 @@ const HTTP_STATUS: Record<NodeErrorCode, number> = {
   TAPE_INVALID: 422,
   UPLOAD_OPTIONS_INVALID: 400,
   UPLOAD_IN_PROGRESS: 409,
+  TAPE_CHANGE_INVALID: 422,
   NOT_POOL_PARTY: 403,
   TAPE_ALREADY_ANCHORED: 409,
   REQUEST_INVALID: 400,

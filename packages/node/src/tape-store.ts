@@ -154,6 +154,16 @@ export const uploadEntry = z.discriminatedUnion("state", [
     actionKey: z.string(),
     kind: z.number().int().min(0).max(4),
     anchor: anchorValue,
+    /** The change set against the previous version (absent for an Initial tape: all zero). */
+    change: z
+      .object({
+        loansAdded: z.number().int().min(0),
+        loansRemoved: z.number().int().min(0),
+        principalAddedCents: z.string().regex(/^\d+$/),
+        principalRemovedCents: z.string().regex(/^\d+$/),
+        changeSetRoot: z.string().regex(/^0x[0-9a-f]{64}$/),
+      })
+      .optional(),
   }),
 ]);
 export type UploadEntry = z.input<typeof uploadEntry>;

@@ -31,9 +31,10 @@ import {
   deriveLoanSalt,
   validateTape,
 } from "@abs/core";
-import { ASSET_POOL_ABI } from "./chain/abi";
+import { ASSET_POOL_ABI, CASH_TOKEN_ABI } from "./chain/abi";
 import { type ChainBridge, type ConfirmedAction } from "./chain/bridge";
 import { ChainError, NodeError, UploadError } from "./errors";
+import { type NewLoan, type TapeChangeSet, computeChangeSet, requireChangeShape } from "./tape-change-set";
 import { type LevelTapeStore, type StoredTapeMeta, type UploadEntry } from "./tape-store";
 
 export const TAPE_CHANGE_KINDS = ["Initial", "Repurchase", "Substitution", "RevolvingPurchase", "Correction"] as const;
@@ -80,6 +81,10 @@ export type UploadOutcome =
   | { readonly status: "invalid"; readonly summary: TapeValidationSummary; readonly errors: readonly TapeIssue[] };
 
 const POOL = new Interface(ASSET_POOL_ABI);
+const CASH = new Interface(CASH_TOKEN_ABI);
+/** `PoolState` values between which a repurchase pays the trust (contracts/types/PoolTypes.sol). */
+const POOL_STATE_ACTIVE = 3;
+const POOL_STATE_ACCELERATED = 5;
 const ZERO32 = `0x${"00".repeat(32)}`;
 
 export interface TapeUploadDeps {
@@ -152,6 +157,16 @@ export class TapeUploadService {
       }
     }
     const input = hashed();
+    // A tape change is measured against the previous version, which this node must hold.
+    const changing = checked.kindIndex !== 0;
+    if (changing && (tapeCount === 0 || !(await store.has(pool, tapeCount)))) {
+      await store.abortUpload(pool, version);
+      throw new UploadError(
+        "TAPE_CHANGE_INVALID",
+        `a ${TAPE_CHANGE_KINDS[checked.kindIndex] ?? "change"} tape: expected this node to hold version ${tapeCount} of pool ${pool} to compute the change set against, found ${tapeCount === 0 ? "no tape anchored yet" : "none stored here"}`,
+      );
+    }
+    const next = new Map<string, NewLoan>();
     let result;
     try {
       result = await validateTape(input, {
@@ -164,7 +179,11 @@ export class TapeUploadService {
         saltKey: keys.saltKey,
         ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
         progressEveryRows: 10_000,
-        onLoan: (loan) => writer.add({ ...loan, salt: deriveLoanSalt(keys.saltKey, loan.record.loanId) }),
+        onLoan: (loan) => {
+          if (changing)
+            next.set(loan.record.loanId, { principalCents: loan.record.currentPrincipalCents, leaf: loan.leaf });
+          return writer.add({ ...loan, salt: deriveLoanSalt(keys.saltKey, loan.record.loanId) });
+        },
       });
       await writer.flush();
     } catch (error) {
@@ -191,6 +210,16 @@ export class TapeUploadService {
         `pool ${pool} already anchors this tape (root ${root}) as version ${onChain}, not uploaded through this node`,
       );
     }
+    let change: TapeChangeSet | undefined;
+    if (changing) {
+      try {
+        change = await computeChangeSet(store, pool, tapeCount, next);
+        requireChangeShape(checked.kindIndex, change);
+      } catch (error) {
+        await store.abortUpload(pool, version);
+        throw error;
+      }
+    }
     const { summary } = result.commitment;
     const contentHash = `0x${Buffer.from(hash.digest()).toString("hex")}`;
     const anchor: AnchorFields = {
@@ -211,10 +240,22 @@ export class TapeUploadService {
       actionKey: `anchor:${pool.toLowerCase()}:${root}`,
       kind: checked.kindIndex,
       anchor,
+      ...(change === undefined
+        ? {}
+        : {
+            change: {
+              loansAdded: change.loansAdded,
+              loansRemoved: change.loansRemoved,
+              principalAddedCents: change.principalAddedCents.toString(),
+              principalRemovedCents: change.principalRemovedCents.toString(),
+              changeSetRoot: change.changeSetRoot.toLowerCase(),
+            },
+          }),
     };
     await store.putUpload(staged);
     let confirmed: ConfirmedAction;
     try {
+      if (change !== undefined) await this.allowRepurchasePrice(pool, contract, checked.kindIndex, change, root);
       confirmed = await bridge.execute(staged.actionKey, anchorCall(pool, staged));
     } catch (error) {
       // A refused transaction (revert) was never sent: nothing to keep. A pending one stays staged and is
@@ -223,6 +264,47 @@ export class TapeUploadService {
       throw error;
     }
     return { status: "anchored", ...(await this.commit(staged, confirmed)), summary: result.summary };
+  }
+
+  /**
+   * The cash leg of a repurchase after issuance (Active to Accelerated): the pool takes the repurchase price (the
+   * principal removed) from this originator in the anchoring transaction. Refused here, before anything is
+   * anchored, when the originator's cash is short; the pool is allowed the price first (one journalled approval).
+   */
+  private async allowRepurchasePrice(
+    pool: string,
+    contract: Contract,
+    kindIndex: number,
+    change: TapeChangeSet,
+    root: string,
+  ): Promise<void> {
+    const { bridge } = this.deps;
+    if (TAPE_CHANGE_KINDS[kindIndex] !== "Repurchase") return;
+    const state = Number(await bridge.rpc("pool.state", () => contract.getFunction("state").staticCall()));
+    if (state < POOL_STATE_ACTIVE || state > POOL_STATE_ACCELERATED) return;
+    const cashAddress = String(
+      await bridge.rpc("pool.cashToken", () => contract.getFunction("cashToken").staticCall()),
+    );
+    const cash = new Contract(cashAddress, CASH_TOKEN_ABI, this.deps.provider);
+    const price = change.principalRemovedCents;
+    const held = BigInt(
+      await bridge.rpc("cash.balanceOf", () => cash.getFunction("balanceOf").staticCall(bridge.address)),
+    );
+    if (held < price) {
+      throw new UploadError(
+        "TAPE_CHANGE_INVALID",
+        `a Repurchase pays the trust its price: expected ${price} cents of cash at the originator ${bridge.address}, found ${held} (the custodian credits cash first)`,
+      );
+    }
+    const allowed = BigInt(
+      await bridge.rpc("cash.allowance", () => cash.getFunction("allowance").staticCall(bridge.address, pool)),
+    );
+    if (allowed >= price) return;
+    await bridge.execute(`repurchase-allowance:${pool.toLowerCase()}:${root}`, {
+      to: cashAddress,
+      data: CASH.encodeFunctionData("approve", [pool, price]),
+      label: `approve ${price} cents for the repurchase on ${pool}`,
+    });
   }
 
   /** Resume or roll back uploads left in the journal by a crash; run before serving. */
@@ -341,7 +423,16 @@ function anchorCall(pool: string, entry: UploadEntry & { state: "staged" }) {
       a.contentHash,
       a.dataUri,
     ],
-    [entry.kind, 0, 0, 0, 0, ZERO32],
+    entry.change === undefined
+      ? [entry.kind, 0, 0, 0, 0, ZERO32]
+      : [
+          entry.kind,
+          entry.change.loansAdded,
+          entry.change.loansRemoved,
+          BigInt(entry.change.principalAddedCents),
+          BigInt(entry.change.principalRemovedCents),
+          entry.change.changeSetRoot,
+        ],
   ]);
   return { to: pool, data, label: `anchorTape(v${entry.version}) on ${pool}` };
 }
