@@ -103,6 +103,9 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
   });
 
   const remitted: bigint[] = [];
+  /** Repurchase prices the originator paid into the waterfall (collected by the trust, like remittances). */
+  const repurchases: bigint[] = [];
+  const REPURCHASE_PERIOD = 2;
   const claimedFromWaterfall: bigint[] = [];
   const claimedFromTranches = new Map<string, bigint>();
   const trancheAddresses: string[] = [];
@@ -295,7 +298,7 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
     expect(refused.stderr).to.contain("DVP_SIGNATURE_INVALID");
   });
 
-  it(`${PERIODS} periods: report, remit (checked against the report), settle (engine = chain), claim; the loss trigger, the event of default and acceleration, the clean-up call`, async () => {
+  it(`${PERIODS} periods: report, remit (checked against the report), settle (engine = chain), claim; a repurchase with its cash leg; the loss trigger, the event of default and acceleration, the clean-up call`, async () => {
     const lines = readFileSync(performance, "utf8").trim().split("\n").slice(1);
     const endOf = (period: number) => lines.find((l) => l.split(",")[1] === String(period))?.split(",")[2] ?? "";
     let start = cutoff;
@@ -381,6 +384,7 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
           else claimedFromTranches.set(c.from, (claimedFromTranches.get(c.from) ?? 0n) + BigInt(c.cents));
         }
       }
+      if (period === REPURCHASE_PERIOD) await repurchase(end);
       if (!cleanUp) {
         const tried = await attempt("trustee", "deal", "clean-up-call", "--deal", DEAL, "--json");
         if (tried.code === 0) cleanUp = true;
@@ -418,7 +422,8 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
     const distributedToTranches = await Promise.all(
       trancheAddresses.map(async (t) => BigInt(await rpcCall(t, "0x17c0e92a"))),
     );
-    const totalRemitted = remitted.reduce((a, b) => a + b, 0n);
+    const totalRemitted = remitted.reduce((a, b) => a + b, 0n) + repurchases.reduce((a, b) => a + b, 0n);
+    expect(repurchases).to.have.length(1);
     const paidToPayees = claimedFromWaterfall.reduce((a, b) => a + b, 0n);
     const held = await balanceOf(waterfall);
     expect(totalRemitted).to.equal(distributedToTranches.reduce((a, b) => a + b, 0n) + paidToPayees + held);
@@ -458,6 +463,61 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
     }
     expect(agreed, `the indexer caught up with the redeemed deal; it answered ${last.slice(0, 600)}`).to.equal(true);
   });
+
+  /**
+   * The originator repurchases two loans (a breach of their eligibility, say): tape version 2 without them,
+   * uploaded through its node as a Repurchase; the node computes the change set, allows the pool the price, and the
+   * anchoring transaction pays the trust. A tape that adds a loan under the Repurchase kind is refused first.
+   */
+  async function repurchase(cutoffDate: string): Promise<void> {
+    const [header = "", ...rows] = readFileSync(tape, "utf8").trim().split("\n");
+    const v2 = path.join(dir, "tape-v2.csv");
+    writeFileSync(v2, [header, ...rows.slice(2)].join("\n") + "\n");
+    const added = path.join(dir, "tape-added.csv");
+    writeFileSync(added, [header, ...rows, (rows[0] ?? "").replace(/^L\d+/, "L99999999")].join("\n") + "\n");
+    const wrong = await attempt(
+      "originator",
+      "tape",
+      "upload",
+      added,
+      "--deal",
+      DEAL,
+      "--cutoff-date",
+      cutoffDate,
+      "--kind",
+      "Repurchase",
+    );
+    expect(wrong.code).to.equal(1);
+    expect(wrong.stderr).to.contain("TAPE_CHANGE_INVALID").and.contain("loans removed and none added");
+    const cashOf = async (who: string) =>
+      BigInt(
+        (await as<{ balances: { cents: string }[] }>("regulator", "cash", "balance", "--of", who)).balances[0]?.cents ??
+          "0",
+      );
+    const waterfall = (await as<{ status: { waterfall: string } }>("regulator", "deal", "show", "--deal", DEAL)).status
+      .waterfall;
+    const [originatorBefore, waterfallBefore] = [await cashOf("originator"), await cashOf(waterfall)];
+    const uploaded = await as<{ version: number }>(
+      "originator",
+      "tape",
+      "upload",
+      v2,
+      "--deal",
+      DEAL,
+      "--cutoff-date",
+      cutoffDate,
+      "--kind",
+      "Repurchase",
+    );
+    expect(uploaded.version).to.equal(2);
+    const price = originatorBefore - (await cashOf("originator"));
+    const removedPrincipal = rows
+      .slice(0, 2)
+      .reduce((sum, row) => sum + BigInt((row.split(",")[5] ?? "0").replace(".", "")), 0n);
+    expect(price).to.equal(removedPrincipal);
+    expect((await cashOf(waterfall)) - waterfallBefore).to.equal(price);
+    repurchases.push(price);
+  }
 
   /** eth_call of a no-argument uint256 view by selector. */
   async function rpcCall(to: string, selector: string): Promise<string> {

@@ -125,6 +125,17 @@ describe("chain bridge (real chain behind a flaky proxy)", function () {
     expect(Number(await provider.send("eth_getTransactionCount", [trustee.address, "latest"]))).to.equal(before + 2);
   });
 
+  it("sends again with a fresh nonce when another sender with the same key (the member's CLI) took the counted one", async () => {
+    const bridge = newBridge();
+    await bridge.execute("shared-1", createPoolCall()); // the bridge now counts its next nonce itself
+    // The member's own tool sends with the same key, behind the bridge's back.
+    const sent = await trustee.connect(provider).sendTransaction({ to: trustee.address, value: 0n });
+    await sent.wait();
+    const after = await bridge.execute("shared-2", createPoolCall());
+    expect(after.nonce).to.equal(sent.nonce + 1);
+    expect(after.reused).to.equal(false);
+  });
+
   it("resumes a journalled transaction that never reached the chain by re-sending the same bytes", async () => {
     const crashed = newBridge();
     proxy.dropSends = true; // the broadcast is lost, like a node killed right after journalling

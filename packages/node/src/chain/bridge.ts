@@ -202,7 +202,7 @@ export class ChainBridge {
       const resumed = await this.resume(key);
       if (resumed) return resumed;
     }
-    const entry = await this.serialised(() => this.signAndSend(key, call));
+    const entry = await this.serialised(() => this.signAndSendResyncing(key, call));
     return this.waitConfirmed(key, entry);
   }
 
@@ -210,6 +210,24 @@ export class ChainBridge {
     const run = this.sending.then(task);
     this.sending = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * `signAndSend`, once more after a nonce conflict: the member's own tools may send with the same key (`abs --as`
+   * signs locally), so a counted nonce can be taken by them. The conflicting transaction was never sent (its journal
+   * entry is gone) and the nonce is read from the chain again; a second conflict is reported.
+   */
+  private async signAndSendResyncing(key: string, call: ChainCall): Promise<JournalEntry & { state: "submitted" }> {
+    try {
+      return await this.signAndSend(key, call);
+    } catch (error) {
+      if (!(error instanceof ChainError) || error.code !== "CHAIN_NONCE_CONFLICT") throw error;
+      this.deps.logger.warn(
+        { key, label: call.label },
+        "nonce taken by another sender with this key: resynced, sending again",
+      );
+      return this.signAndSend(key, call);
+    }
   }
 
   private async signAndSend(key: string, call: ChainCall): Promise<JournalEntry & { state: "submitted" }> {

@@ -19,20 +19,28 @@ import {
   writeJson,
 } from "../../output";
 import { parseOptions } from "../parse-options";
+import { AddressNames } from "../../consortium/acting-member";
+import { readConsortiumFile } from "../../consortium/consortium-file";
 
 const optionsSchema = z.strictObject({ rpcUrl: z.string().optional(), json: z.boolean().default(false) });
 
 const day = (seconds: bigint): string => epochDayToIsoDate(Number(seconds / 86_400n));
 
-function human(view: PoolView): string {
+/** `address` and, when the consortium file knows it, its name: "0x90F7… (trustee)". */
+function named(names: AddressNames, address: string): string {
+  const name = names.of(address);
+  return name === address ? address : `${name} (${address})`;
+}
+
+function human(view: PoolView, names: AddressNames): string {
   let text = `Pool ${view.pool}\n${formatKeyValues([
     ["Name", view.name],
     ["Deal", view.dealId],
     ["State", view.state],
-    ["Originator", view.originator],
-    ["Servicer", view.servicer],
-    ["Trustee", view.trustee],
-    ["Cash token", view.cashToken],
+    ["Originator", named(names, view.originator)],
+    ["Servicer", named(names, view.servicer)],
+    ["Trustee", named(names, view.trustee)],
+    ["Cash token", named(names, view.cashToken)],
     ["Waterfall", /^0x0{40}$/.test(view.waterfall) ? "none yet (the trustee creates it)" : view.waterfall],
     ["Current tape", view.currentTapeVersion === 0 ? "none" : `v${view.currentTapeVersion}`],
     ["Sold tape", view.soldTapeVersion === 0 ? "not sold yet" : `v${view.soldTapeVersion}`],
@@ -103,7 +111,7 @@ async function run(pool: string, raw: unknown, io: CliIo): Promise<number> {
       throw chainFailure(error, `reading pool ${poolAddress}`);
     }
     if (options.json) writeJson(io.stdout, view);
-    else io.stdout.write(human(view));
+    else io.stdout.write(human(view, new AddressNames(readConsortiumFile(io))));
     return EXIT.ok;
   } finally {
     provider.destroy();
