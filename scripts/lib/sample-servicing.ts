@@ -6,7 +6,7 @@
  * chain's clock runs on the wall clock, so a period is serviced only once it has ended on chain; a period still
  * running is left for later. Resumes after the last period distributed.
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import path from "node:path";
 import { Contract, JsonRpcProvider, encodeBytes32String } from "ethers";
@@ -51,6 +51,72 @@ async function abs(consortiumFile: string, args: readonly string[]): Promise<Rec
   return JSON.parse(out) as Record<string, unknown>;
 }
 
+type As = (member: string, ...args: string[]) => Promise<Record<string, unknown>>;
+
+/** After which periods the sample trades notes (DvP) and the originator repurchases loans. */
+const DVP_AFTER_PERIOD = 1;
+const REPURCHASE_AFTER_PERIOD = 3;
+
+/** investor-1 sells 100,000.00 of class A to investor-2 at 100.25, through the exchange's node (skipped if done). */
+async function tradeOnce(o: SampleServicingOptions, as: As): Promise<void> {
+  const sell = path.join(o.workDir, "sample-sell.json");
+  const buy = path.join(o.workDir, "sample-buy.json");
+  const ref = `SAMPLE-${o.dealId}-DEP-INV2-DVP`;
+  const used = (await as("custodian", "cash", "balance", "--of", "investor-2")) as { balances: { cents: string }[] };
+  if (BigInt(used.balances[0]?.cents ?? "0") < 10_025_000n) {
+    await as("custodian", "cash", "mint", "--to", "investor-2", "--amount", "100250.00", "--bank-ref", ref);
+  }
+  await as(
+    "investor-1",
+    "dvp",
+    "sign",
+    "--deal",
+    o.dealId,
+    "--class",
+    "A",
+    "--side",
+    "sell",
+    "--amount",
+    "100000.00",
+    "--price",
+    "100.25",
+    "--out",
+    sell,
+  );
+  await as(
+    "investor-2",
+    "dvp",
+    "sign",
+    "--deal",
+    o.dealId,
+    "--class",
+    "A",
+    "--side",
+    "buy",
+    "--amount",
+    "100000.00",
+    "--price",
+    "100.25",
+    "--out",
+    buy,
+  );
+  await as("exchange", "dvp", "submit", sell, buy, "--trade-id", `SAMPLE-${o.dealId}-T1`);
+  o.log("sample  DvP: investor-1 sold 100,000.00 of class A to investor-2 at 100.25% through the exchange's node");
+}
+
+/**
+ * The originator repurchases the sample tape's first two loans: version 2 without them, uploaded through its node
+ * as a Repurchase (the anchoring pays the trust their principal). Skipped once the pool has a second version.
+ */
+async function repurchaseOnce(o: SampleServicingOptions, as: As, cutoffDate: string, pool: Contract): Promise<void> {
+  if (Number(await pool.getFunction("tapeCount").staticCall()) > 1) return;
+  const [header = "", ...rows] = readFileSync(path.join(o.workDir, "sample-tape.csv"), "utf8").trim().split("\n");
+  const v2 = path.join(o.workDir, "sample-tape-v2.csv");
+  writeFileSync(v2, `${[header, ...rows.slice(2)].join("\n")}\n`);
+  await as("originator", "tape", "upload", v2, "--deal", o.dealId, "--cutoff-date", cutoffDate, "--kind", "Repurchase");
+  o.log("sample  repurchase: the originator bought back 2 loans, paying their principal into the waterfall");
+}
+
 /** Services the sample deal's ended periods; returns the last period distributed. */
 export async function serviceSampleDeal(o: SampleServicingOptions): Promise<number> {
   mkdirSync(o.workDir, { recursive: true });
@@ -78,7 +144,11 @@ export async function serviceSampleDeal(o: SampleServicingOptions): Promise<numb
     const factory = new Contract(o.poolFactory, ["function poolOf(bytes32) view returns (address)"], provider);
     const pool = new Contract(
       (await factory.getFunction("poolOf").staticCall(encodeBytes32String(o.dealId))) as string,
-      ["function lastPeriod() view returns (uint32)", "function isDistributed(uint32) view returns (bool)"],
+      [
+        "function lastPeriod() view returns (uint32)",
+        "function isDistributed(uint32) view returns (bool)",
+        "function tapeCount() view returns (uint32)",
+      ],
       provider,
     );
     const as = (member: string, ...args: string[]) => abs(o.consortiumFile, ["--as", member, ...args]);
