@@ -224,6 +224,8 @@ export async function serviceSampleDeal(o: SampleServicingOptions): Promise<numb
         `sample  period ${period} (${start} to ${end}) reported, remitted, settled: principal ${settled.expected.principalMode}, ${breached} trigger(s) breached`,
       );
       last = period;
+      if (period === DVP_AFTER_PERIOD) await tradeOnce(o, as);
+      if (period === REPURCHASE_AFTER_PERIOD) await repurchaseOnce(o, as, end, pool);
     }
     for (const holder of ["investor-1", "investor-2", "investor-3", "originator", "trustee", "servicer"]) {
       await as(holder, "claim", "--deal", o.dealId);

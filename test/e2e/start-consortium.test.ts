@@ -106,6 +106,9 @@ describe("npm start (local consortium launcher)", function () {
     expect(await pool.state()).to.equal(5n); // Accelerated
     expect(await pool.lastPeriod()).to.equal(6n);
     expect(output).to.include("serviced through period 6 with the members' own commands");
+    expect(output).to.include("sample  DvP: investor-1 sold 100,000.00 of class A to investor-2");
+    expect(output).to.include("sample  repurchase: the originator bought back 2 loans");
+    expect(await pool.tapeCount()).to.equal(2n);
     const tape = await pool.tape(1);
     expect(tape.anchor.loanCount).to.equal(200n);
 
@@ -171,7 +174,7 @@ describe("npm start (local consortium launcher)", function () {
         state: "Accelerated",
         trancheCount: 3,
         lastDistributedPeriod: 6,
-        tapes: [{ loanCount: "200" }],
+        tapes: [{ loanCount: "200" }, { loanCount: "198" }],
       },
     ]);
     expect(body.data._meta.hasIndexingErrors).to.equal(false);
