@@ -4,24 +4,12 @@ import { expect } from "chai";
 import { Interface, type InterfaceAbi } from "ethers";
 import { CONTRACT_ABIS } from "../src/contracts/abi.generated";
 import { decodeContractError } from "../src/contracts/chain-calls";
+import { CLI_CONTRACTS } from "../../../scripts/gen-cli-abi";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
-const ARTIFACT_OF: Readonly<Record<keyof typeof CONTRACT_ABIS, string>> = {
-  AssetPool: "pool/AssetPool.sol/AssetPool.json",
-  AssetPoolFactory: "pool/AssetPoolFactory.sol/AssetPoolFactory.json",
-  CashToken: "tokens/CashToken.sol/CashToken.json",
-  ConsortiumRegistry: "registry/ConsortiumRegistry.sol/ConsortiumRegistry.json",
-  DocumentRegistry: "documents/DocumentRegistry.sol/DocumentRegistry.json",
-  DvPSettlement: "trading/DvPSettlement.sol/DvPSettlement.json",
-  Offering: "issuance/Offering.sol/Offering.json",
-  OfferingFactory: "issuance/OfferingFactory.sol/OfferingFactory.json",
-  TrancheToken: "tokens/TrancheToken.sol/TrancheToken.json",
-  Waterfall: "waterfall/Waterfall.sol/Waterfall.json",
-  WaterfallFactory: "waterfall/WaterfallFactory.sol/WaterfallFactory.json",
-};
 
 describe("contracts/abi.generated: the CLI's ABIs are the compiled contracts'", () => {
-  for (const [name, file] of Object.entries(ARTIFACT_OF)) {
+  for (const [name, file] of Object.entries(CLI_CONTRACTS)) {
     it(`${name}: every fragment, no more, no fewer (regenerate with scripts/gen-cli-abi.ts)`, () => {
       const artifact = JSON.parse(readFileSync(path.join(ROOT, "artifacts", "contracts", file), "utf8")) as {
         abi: InterfaceAbi;
