@@ -331,6 +331,12 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
       expect(wrong.code).to.equal(2);
       expect(wrong.stderr).to.contain("disagrees with period");
       const collected = /says ([\d,]+\.\d\d) CNY collected/.exec(wrong.stderr)?.[1]?.replace(/,/g, "") ?? "";
+      if (period === 1) {
+        // A dry run before the collections are in computes the distribution and warns that a real run is refused.
+        const dry = await attempt("trustee", "settle", "--deal", DEAL, "--period", "1", "--dry-run", "--json");
+        expect(dry.code, dry.stderr).to.equal(0);
+        expect(dry.stderr).to.contain("CollectionsShort").and.contain("abs --as servicer remit --period 1");
+      }
       await as(
         "custodian",
         "cash",

@@ -11,8 +11,9 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
 import { type Command } from "commander";
+import { Contract, type ContractRunner } from "ethers";
 import { z } from "zod";
-import { settlement } from "@abs/core";
+import { formatCents, settlement } from "@abs/core";
 import { EXIT } from "../errors";
 import { type CliIo } from "../io";
 import { rpcUrlOf, withRpcOption } from "../chain";
@@ -56,6 +57,7 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
         },
       },
     );
+    if (options.dryRun) await warnCollectionsShort(io, connection.runner, waterfall, report.inputs, options.period);
     const out = options.out ?? reportsDir(io);
     const base = path.join(out, `settlement-${waterfall.toLowerCase()}-period-${options.period}`);
     await mkdir(out, { recursive: true });
@@ -69,6 +71,28 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
   } finally {
     connection.close();
   }
+}
+
+/**
+ * A dry run computes the distribution whatever cash the waterfall holds; the real run is refused while the
+ * period's collections are not all there (`CollectionsShort`). Says so, with what is missing and who pays it in.
+ */
+async function warnCollectionsShort(
+  io: CliIo,
+  runner: ContractRunner,
+  waterfall: string,
+  inputs: { interestCollectionsCents: bigint; principalCollectionsCents: bigint },
+  period: number,
+): Promise<void> {
+  const needed = inputs.interestCollectionsCents + inputs.principalCollectionsCents;
+  const contract = new Contract(waterfall, settlement.WATERFALL_ABI, runner);
+  const held = (await contract.getFunction("collectionsHeldCents").staticCall()) as bigint;
+  if (held >= needed) return;
+  io.stderr.write(
+    `warning: the waterfall holds ${formatCents(held)} of the ${formatCents(needed)} period ${period}'s report collected: ` +
+      `a real run is refused (CollectionsShort) until the servicer remits the other ${formatCents(needed - held)} ` +
+      `(abs --as servicer remit --period ${period} ...)\n`,
+  );
 }
 
 /**
