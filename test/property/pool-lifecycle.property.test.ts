@@ -310,7 +310,11 @@ describe("AssetPool lifecycle (property)", function () {
                   roleError(signer, "originator", "NotOriginator") ??
                   ((version === 1) !== (kind === TapeChangeKind.Initial) ? "TapeKindInvalid" : undefined) ??
                   (allowed ? undefined : "TapeChangeNotAllowed") ??
-                  (version > 1 && cutoff < model.lastCutoff ? "TapeCutoffDecreased" : undefined);
+                  (version > 1 && cutoff < model.lastCutoff ? "TapeCutoffDecreased" : undefined) ??
+                  // After issuance a repurchase pays the trust into the waterfall (POOL-8): this deal has none.
+                  (kind === TapeChangeKind.Repurchase && s >= PoolState.Active && s <= PoolState.Accelerated
+                    ? "RepurchaseWaterfallMissing"
+                    : undefined);
                 const anchor = tapeAnchor({ cutoffDate: cutoff, contentHash: ethers.id(`tape:${++hashCounter}`) });
                 const change = kind === TapeChangeKind.Initial ? tapeChange() : validChange(kind);
                 send = () => deal.pool.connect(signer).anchorTape(anchor, change);
