@@ -42,6 +42,7 @@ export const ASSET_POOL_ABI = [
   "error NotTrustee(address account)",
   "error NotWaterfall(address account)",
   "error RepurchaseWaterfallMissing()",
+  "error SafeERC20FailedOperation(address token)",
   "error PeriodAlreadyDistributed(uint32 period)",
   "error PeriodNotSubmitted(uint32 period, uint32 lastPeriod)",
   "error PeriodOutOfOrder(uint32 expected, uint32 found)",
