@@ -25,7 +25,8 @@ import {
   PlainERC20__factory,
   TrancheToken__factory,
 } from "../typechain-types";
-import { blankAction } from "../deploy/consortium";
+import { blankAction, type DeployContext } from "../deploy/consortium";
+import { deploySampleWaterfall } from "../deploy/sample-waterfall";
 import { deployLocalConsortium } from "../deploy/local-consortium";
 import { resolveSigner } from "../deploy/signers";
 
@@ -283,6 +284,12 @@ async function main(): Promise<void> {
     pool.connect(originator).anchorTape(anchorOf(tape1k), initialChange()),
   );
   await measure("AssetPool", "markStructured", "", pool.markStructured());
+  // The deal's waterfall, as the sample's: a repurchase after issuance pays the trust into it (measured below).
+  await deploySampleWaterfall({ provider, signerOf: () => trustee, log: () => undefined } as unknown as DeployContext, {
+    pool: await pool.getAddress(),
+    waterfallFactory: d.waterfallFactory,
+    trustee: "trustee",
+  });
   await measure("AssetPool", "openOffering", "", pool.openOffering());
   await measure("AssetPool", "withdrawOffering", "", pool.withdrawOffering());
   await (await pool.openOffering()).wait();
@@ -324,16 +331,19 @@ async function main(): Promise<void> {
     "3 orders: mints, pays the originator, pool Active",
     offering.close({ tapeVersion: 1, revolving: false, revolvingEndDate: 0n, tables: [[], []] }),
   );
+  // A repurchase after issuance pays the repurchase price from the originator into the waterfall (POOL-8).
+  const repurchasePrice = 3_000_00n;
+  await (await cash.connect(originator).approve(await pool.getAddress(), repurchasePrice)).wait();
   await measure(
     "AssetPool",
     "anchorTape",
-    "v2, repurchase of 3 loans",
+    "v2, repurchase of 3 loans, price paid into the waterfall",
     pool.connect(originator).anchorTape(anchorOf({ ...tape1k, loanCount: 997, root: keccakText("v2 root") }), {
       kind: 1,
       loansAdded: 0,
       loansRemoved: 3,
       principalAddedCents: 0,
-      principalRemovedCents: 0,
+      principalRemovedCents: repurchasePrice,
       changeSetRoot: keccakText("removed ids"),
     }),
   );
