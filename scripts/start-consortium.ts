@@ -86,7 +86,8 @@ async function main(): Promise<void> {
     log: (line) => console.log(`  ${line}`),
   });
   printSummary(chain.rpcUrl, Number(chainId), deployment, book.file, Date.now() - started);
-  const keyFiles = writeMemberKeyFiles(config, path.join(memberNodesEnv.parse(process.env).ABS_NODES_DIR, "keys"));
+  const nodesDir = memberNodesEnv.parse(process.env).ABS_NODES_DIR;
+  const keyFiles = writeMemberKeyFiles(config, path.join(nodesDir, "keys"));
   memberNodes = await startLocalMemberNodes({
     config,
     rpcUrl: chain.rpcUrl,
@@ -132,7 +133,6 @@ async function main(): Promise<void> {
   writeConsortiumFile(consortiumFile, file);
   const sample = config.sampleDeal;
   if (sample && deployment.sampleDeal && env.ABS_SAMPLE_PERIODS > 0) {
-    const nodesDir = memberNodesEnv.parse(process.env).ABS_NODES_DIR;
     const last = await serviceSampleDeal({
       consortiumFile,
       rpcUrl: chain.rpcUrl,

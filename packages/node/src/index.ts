@@ -54,7 +54,7 @@ export {
   type ConfirmedAction,
   type JournalEntry,
 } from "./chain/bridge";
-export { decodeRevert } from "./chain/revert";
+export { decodeRevert, revertDataOf } from "./chain/revert";
 export { POOL_STATES, TAPE_KINDS, readPoolView, type PoolView } from "./chain/pool-view";
 export { DEFAULT_RETRY_POLICY, isRetryableRpcError, withRetry, type RetryPolicy } from "./chain/retry";
 export {

@@ -12,7 +12,8 @@ import { EXIT } from "../errors";
 import { type CliIo } from "../io";
 import { rpcUrlOf, withRpcOption } from "../chain";
 import { parseOptions } from "./parse-options";
-import { keyEnvOption, reportSettlementFailure, trusteeKey, waterfallOf } from "./settle-common";
+import { keyEnvOption, reportSettlementFailure, trusteeKey } from "./settle-common";
+import { waterfallOf } from "../deal/deal-session";
 
 const optionsSchema = z.strictObject({
   rpcUrl: z.string().optional(),

@@ -3,25 +3,7 @@ import { z } from "zod";
 import { settlement } from "@abs/core";
 import { CliError, EXIT } from "../errors";
 import { type CliIo } from "../io";
-import { actingMember, readKeyFile, selectedMemberName } from "../consortium/acting-member";
-import { openSession, readDeal, requireWaterfall } from "../deal/deal-session";
-
-/** `--waterfall ADDRESS`, or the waterfall of `--deal CODE` read from the chain; exactly one. */
-export async function waterfallOf(
-  io: CliIo,
-  options: { waterfall?: string | undefined; deal?: string | undefined; rpcUrl?: string | undefined },
-): Promise<string> {
-  if ((options.waterfall === undefined) === (options.deal === undefined)) {
-    throw new CliError("USAGE", "Expected exactly one of --deal <code> or --waterfall <address>");
-  }
-  if (options.waterfall !== undefined) return options.waterfall;
-  const session = openSession(io, { rpcUrl: options.rpcUrl });
-  try {
-    return requireWaterfall(await readDeal(session, options.deal ?? ""));
-  } finally {
-    session.close();
-  }
-}
+import { actingKey, selectedMemberName } from "../consortium/acting-member";
 
 /** `--key-env`: the name of the environment variable holding the trustee's key (never the key itself). */
 export const keyEnvOption = z
@@ -37,12 +19,7 @@ const HEX_KEY = /^0x[0-9a-fA-F]{64}$/;
  */
 export function trusteeKey(io: CliIo, keyEnv: string): string {
   const key = io.env[keyEnv];
-  if (key === undefined && selectedMemberName(io) !== undefined) {
-    const { member } = actingMember(io);
-    if (member.keyFile === undefined)
-      throw new CliError("KEY_FILE_INVALID", `The consortium file names no key file for ${member.name}`);
-    return readKeyFile(member.keyFile);
-  }
+  if (key === undefined && selectedMemberName(io) !== undefined) return actingKey(io);
   if (key === undefined || !HEX_KEY.test(key)) {
     throw new CliError(
       "USAGE",

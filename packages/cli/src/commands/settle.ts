@@ -18,7 +18,8 @@ import { EXIT } from "../errors";
 import { type CliIo } from "../io";
 import { rpcUrlOf, withRpcOption } from "../chain";
 import { parseOptions } from "./parse-options";
-import { keyEnvOption, reportSettlementFailure, trusteeKey, waterfallOf } from "./settle-common";
+import { keyEnvOption, reportSettlementFailure, trusteeKey } from "./settle-common";
+import { waterfallOf } from "../deal/deal-session";
 import { registerCloseOutCommand } from "./settle-close-out";
 
 const optionsSchema = z.strictObject({

@@ -50,11 +50,21 @@ export function actingMember(io: CliIo): { file: ConsortiumFile; member: Consort
 
 /** The acting member's signing key, read from its key file (owner-only). The key is never printed. */
 export function actingWallet(io: CliIo): Wallet {
+  return new Wallet(actingKey(io));
+}
+
+/** The acting member's 0x key, read from its key file (owner-only). Never printed. */
+export function actingKey(io: CliIo): string {
   const { member } = actingMember(io);
   if (member.keyFile === undefined) {
     throw new CliError("KEY_FILE_INVALID", `The consortium file names no key file for ${member.name}`);
   }
-  return new Wallet(readKeyFile(member.keyFile));
+  return readKeyFile(member.keyFile);
+}
+
+/** An address as given, or the address of the member of that name in the file. */
+export function addressOfMember(file: ConsortiumFile, nameOrAddress: string): string {
+  return /^0x[0-9a-fA-F]{40}$/.test(nameOrAddress) ? nameOrAddress : memberNamed(file, nameOrAddress).address;
 }
 
 /** A 0x key from `file`, refused when group or others can read the file. */

@@ -5,6 +5,7 @@
  */
 import { Contract, type ContractRunner, Interface, type Result, isError } from "ethers";
 import { POOL_STATE_NAMES, TAPE_CHANGE_KIND_NAMES } from "@abs/core";
+import { revertDataOf } from "@abs/node";
 import { CliError } from "../errors";
 import { CONTRACT_ABIS } from "./abi.generated";
 
@@ -38,15 +39,9 @@ function formatArgument(name: string, value: unknown): string {
   return String(value);
 }
 
-function revertData(error: unknown): string | undefined {
-  if (isError(error, "CALL_EXCEPTION") && typeof error.data === "string" && error.data.length >= 10) return error.data;
-  const nested = (error as { info?: { error?: { data?: unknown } } } | undefined)?.info?.error?.data;
-  return typeof nested === "string" && /^0x[0-9a-fA-F]{8,}$/.test(nested) ? nested : undefined;
-}
-
 /** `InvalidTransition(current=Draft, requested=Active)`, `Error(reason)`, or undefined. */
 export function decodeContractError(error: unknown): string | undefined {
-  const data = revertData(error);
+  const data = revertDataOf(error);
   if (data === undefined) {
     if (isError(error, "CALL_EXCEPTION") && typeof error.reason === "string") return `Error(${error.reason})`;
     return undefined;

@@ -210,19 +210,50 @@ export async function signedConsortium(session: ChainSession, name: ConsortiumCo
   return contractAt(name, await session.contract(name).getAddress(), (await session.signer()).sender);
 }
 
-/** `--pool ADDRESS`, or the pool of `--deal CODE` read from the chain; exactly one. */
-export async function poolOf(
+/**
+ * An address given by its flag (`--pool`, `--waterfall`), or picked from the deal `--deal CODE` read from the
+ * chain; exactly one of the two.
+ */
+export async function addressOrDeal(
   io: CliIo,
-  options: { pool?: string | undefined; deal?: string | undefined; rpcUrl?: string | undefined },
+  options: { given: string | undefined; deal: string | undefined; rpcUrl: string | undefined },
+  flag: string,
+  pick: (deal: DealView) => string,
 ): Promise<string> {
-  if ((options.pool === undefined) === (options.deal === undefined)) {
-    throw new CliError("USAGE", "Expected exactly one of --deal <code> or --pool <address>");
+  if ((options.given === undefined) === (options.deal === undefined)) {
+    throw new CliError("USAGE", `Expected exactly one of --deal <code> or ${flag} <address>`);
   }
-  if (options.pool !== undefined) return options.pool;
+  if (options.given !== undefined) return options.given;
   const session = openSession(io, { rpcUrl: options.rpcUrl });
   try {
-    return (await readDeal(session, options.deal ?? "")).pool;
+    return pick(await readDeal(session, options.deal ?? ""));
   } finally {
     session.close();
   }
+}
+
+/** `--pool ADDRESS`, or the pool of `--deal CODE` read from the chain; exactly one. */
+export function poolOf(
+  io: CliIo,
+  options: { pool?: string | undefined; deal?: string | undefined; rpcUrl?: string | undefined },
+): Promise<string> {
+  return addressOrDeal(
+    io,
+    { given: options.pool, deal: options.deal, rpcUrl: options.rpcUrl },
+    "--pool",
+    (d) => d.pool,
+  );
+}
+
+/** `--waterfall ADDRESS`, or the waterfall of `--deal CODE` read from the chain; exactly one. */
+export function waterfallOf(
+  io: CliIo,
+  options: { waterfall?: string | undefined; deal?: string | undefined; rpcUrl?: string | undefined },
+): Promise<string> {
+  return addressOrDeal(
+    io,
+    { given: options.waterfall, deal: options.deal, rpcUrl: options.rpcUrl },
+    "--waterfall",
+    requireWaterfall,
+  );
 }

@@ -7,10 +7,10 @@ import { type Command } from "commander";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { z } from "zod";
 import { parseCents } from "@abs/core";
-import { memberNamed } from "../../consortium/acting-member";
+import { addressOfMember } from "../../consortium/acting-member";
 import { readCall, sendCall } from "../../contracts/chain-calls";
 import { amountOption, registerDealCommand } from "../../deal/deal-command";
-import { type ChainSession, signedConsortium } from "../../deal/deal-session";
+import { signedConsortium } from "../../deal/deal-session";
 import { CliError } from "../../errors";
 import { type CliIo } from "../../io";
 import { formatMoney } from "../../output";
@@ -23,11 +23,6 @@ const bankRef = z
 /** A bank reference as the chain keeps it: the keccak-256 of its text. */
 export function bankRefHash(reference: string): string {
   return keccak256(toUtf8Bytes(reference));
-}
-
-/** A member name or an address → an address. */
-function accountOf(session: ChainSession, who: string): string {
-  return /^0x[0-9a-fA-F]{40}$/.test(who) ? who : memberNamed(session.file, who).address;
 }
 
 export function registerCashCommands(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
@@ -47,7 +42,7 @@ export function registerCashCommands(program: Command, io: CliIo, setExitCode: (
       shape: { to: z.string("expected --to <member> (required)"), amount: amountOption, bankRef },
       run: async (session, _deal, options) => {
         const token = await signedConsortium(session, "CashToken");
-        const to = accountOf(session, options.to);
+        const to = addressOfMember(session.file, options.to);
         const cents = parseCents(options.amount);
         const hash = bankRefHash(options.bankRef);
         if (await readCall<boolean>(token, "isBankReferenceUsed", [hash])) {
@@ -93,7 +88,9 @@ export function registerCashCommands(program: Command, io: CliIo, setExitCode: (
         const token = session.contract("CashToken");
         const currency = session.file.currency;
         const who =
-          options.of === undefined ? session.file.members.map((m) => m.address) : [accountOf(session, options.of)];
+          options.of === undefined
+            ? session.file.members.map((m) => m.address)
+            : [addressOfMember(session.file, options.of)];
         const balances = await Promise.all(
           who.map(async (a) => [a, await readCall<bigint>(token, "balanceOf", [a])] as const),
         );

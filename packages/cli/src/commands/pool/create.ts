@@ -22,7 +22,7 @@ import { CliError, EXIT } from "../../errors";
 import { type CliIo } from "../../io";
 import { formatKeyValues, writeJson } from "../../output";
 import { parseOptions } from "../parse-options";
-import { consortiumContract, memberNamed } from "../../consortium/acting-member";
+import { addressOfMember, consortiumContract } from "../../consortium/acting-member";
 import { readConsortiumFile } from "../../consortium/consortium-file";
 
 const FACTORY = new Interface(ASSET_POOL_FACTORY_ABI);
@@ -46,13 +46,12 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
   const file = readConsortiumFile(io);
   /** A flag's address, else the consortium file's: a member by name, a contract by its name. */
   const member = (value: string, flag: string) => {
-    if (/^0x[0-9a-fA-F]{40}$/.test(value)) return value;
-    if (file === undefined)
+    if (file === undefined && !/^0x[0-9a-fA-F]{40}$/.test(value))
       throw new CliError(
         "USAGE",
         `Invalid option ${flag}: expected an address (or a member name, with a consortium file), found ${value}`,
       );
-    return memberNamed(file, value).address;
+    return file === undefined ? value : addressOfMember(file, value);
   };
   const contract = (value: string | undefined, name: string, flag: string) => {
     if (value !== undefined) return value;
