@@ -146,6 +146,7 @@ export * as waterfall from "./waterfall";
 export { ActionKind, HolderCode, MemberStatus, ROLE_NAMES, Role, roleSet, type RoleName } from "./roles";
 /** Period reports: servicer performance files aggregated into the pool contract's PeriodReport. */
 export {
+  LOAN_STATE_AMOUNTS,
   LOAN_STATE_LEAF_TYPES,
   LOAN_STATE_SALT_DOMAIN,
   LOAN_STATE_VERSION,
@@ -154,6 +155,8 @@ export {
   buildPeriodReport,
   deriveLoanStateSalt,
   loanStateLeaf,
+  loanStateOf,
+  loanStateSchema,
   loanStateValues,
   type LoanState,
   type PeriodAggregates,
@@ -163,6 +166,7 @@ export {
   type ReportIssue,
   type ReportIssueCode,
   type ReportProgress,
+  type StateLeaf,
 } from "./report";
 /** Hardhat's public development keys (embedded chain and tests only). */
 export { HARDHAT_DEV_MNEMONIC, hardhatDevWallet } from "./dev-keys";

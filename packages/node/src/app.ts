@@ -115,7 +115,7 @@ export const DEFAULT_LOAN_IDS_PAGE = 1_000;
 export const MAX_LOANS_PAGE = 2_000;
 export const DEFAULT_LOANS_PAGE = 1_000;
 
-const loanIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+export const loanIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 const tapeParams = z.object({
   pool: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed pool address"),
   version: z
@@ -133,7 +133,7 @@ const loanParams = tapeParams.extend({
  * store's page request (`limit` defaults to `defaultLimit`). A refusal quotes what was found (paging values are not
  * personal data).
  */
-function pageQuery(max: number, defaultLimit: number): (query: unknown) => LoanIdsPageRequest {
+export function pageQuery(max: number, defaultLimit: number): (query: unknown) => LoanIdsPageRequest {
   const schema = z.strictObject({
     after: z.string().regex(loanIdPattern, "expected a loan id (the `next` of the previous page)").optional(),
     limit: z
@@ -157,7 +157,8 @@ function pageQuery(max: number, defaultLimit: number): (query: unknown) => LoanI
 const loanIdsPage = pageQuery(MAX_LOAN_IDS_PAGE, DEFAULT_LOAN_IDS_PAGE);
 const loansPage = pageQuery(MAX_LOANS_PAGE, DEFAULT_LOANS_PAGE);
 
-function parseParams<T>(schema: z.ZodType<T, unknown>, params: unknown): T {
+/** Path parameters parsed with `schema`; REQUEST_INVALID naming what was expected. */
+export function parseParams<T>(schema: z.ZodType<T, unknown>, params: unknown): T {
   return parseInput(schema, params, "path parameters", (message) => new NodeError("REQUEST_INVALID", message), "");
 }
 

@@ -21,7 +21,7 @@
  * | ABS_NODE_RECEIPT_POLL_MS    | receipt polling interval of the chain bridge, ms     | 250              |
  * | ABS_NODE_RPC_ATTEMPTS       | attempts per RPC call (exponential backoff)          | 6                |
  * | ABS_NODE_OPERATOR_TOKEN_FILE| file holding the operator API bearer token           | none: disabled   |
- * | ABS_NODE_TAPE_KEY_FILE      | originator master key (hex) for pseudonyms and salts | none: no uploads |
+ * | ABS_NODE_TAPE_KEY_FILE      | master key (hex): the originator's pseudonyms and tape salts, the servicer's loan-state salts | none: no uploads, no reports |
  * | ABS_NODE_MAX_UPLOAD_ERRORS  | errors reported (and reading stopped) per bad upload | 1000             |
  * | ABS_NODE_WINDOW_MS          | allowed clock distance of signed requests            | 60000            |
  * | ABS_NODE_LOAN_LEVEL_ROLES   | comma list of roles that read loan-level data        | TRUSTEE,REGULATOR|

@@ -27,8 +27,14 @@ export type NodeErrorCode =
   | "PEER_DIRECTORY_UNAVAILABLE"
   /** No complete tape is stored for this pool and version (unknown, or only half written). */
   | "TAPE_NOT_FOUND"
-  /** The tape exists but holds no loan with this id. */
+  /** The tape (or period) exists but holds no loan with this id. */
   | "LOAN_NOT_FOUND"
+  /** No committed period report's loan states are stored for this pool and period. */
+  | "PERIOD_NOT_FOUND"
+  /** The uploaded performance file is invalid: every error is in the answer; nothing was stored or submitted. */
+  | "REPORT_INVALID"
+  /** The period already has a report on chain with another loan-state root (a restatement is the trustee's). */
+  | "PERIOD_ALREADY_REPORTED"
   /** A stored tape value does not parse, or the stored leaves do not give the stored root. */
   | "TAPE_STORE_CORRUPT"
   /** A tape being imported does not give the root it was expected to (nothing is served). */
@@ -100,6 +106,9 @@ const HTTP_STATUS: Record<NodeErrorCode, number> = {
   PEER_DIRECTORY_UNAVAILABLE: 503,
   TAPE_NOT_FOUND: 404,
   LOAN_NOT_FOUND: 404,
+  PERIOD_NOT_FOUND: 404,
+  REPORT_INVALID: 422,
+  PERIOD_ALREADY_REPORTED: 409,
   TAPE_STORE_CORRUPT: 500,
   TAPE_ROOT_MISMATCH: 500,
   // Receiver-side codes never answer an HTTP request of this node; 502 says "the peer was at fault".

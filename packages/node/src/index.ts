@@ -67,6 +67,22 @@ export {
 export { tapeUploadRouter } from "./tape-upload-router";
 export { peerLoansRouter } from "./peer-loans-router";
 export {
+  LevelPeriodStore,
+  type LoanStateOpening,
+  type LoanStatesPage,
+  type StoredLoanState,
+  type StoredPeriodMeta,
+} from "./period/period-store";
+export { PeriodReportService, type ReportOutcome, type SubmitReportOptions } from "./period/period-report-service";
+export { periodReportRouter, periodStatesRouter } from "./period/period-router";
+export {
+  fetchVerifiedLoanState,
+  fetchVerifiedPeriod,
+  type PeriodRequest,
+  type VerifiedLoanState,
+  type VerifiedPeriod,
+} from "./period/period-client";
+export {
   ChainError,
   CustodianError,
   DvpError,
@@ -102,6 +118,9 @@ export {
 export {
   ASSET_POOL_TAPE_ABI,
   AssetPoolRootReader,
+  type AnchoredStateRootReader,
+  type PagedLeafSet,
+  verifyLeafPages,
   fetchLoanIdsPage,
   fetchLoansPage,
   fetchVerifiedLoan,

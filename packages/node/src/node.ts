@@ -23,6 +23,9 @@ import { LevelBankLedger } from "./custodian/bank-ledger";
 import { CustodianService } from "./custodian/custodian-service";
 import { custodianRouter } from "./custodian/custodian-router";
 import { DvpService } from "./dvp/dvp-service";
+import { LevelPeriodStore } from "./period/period-store";
+import { PeriodReportService } from "./period/period-report-service";
+import { periodReportRouter, periodStatesRouter } from "./period/period-router";
 import { dvpRouter } from "./dvp/dvp-router";
 
 export interface RunningNode {
@@ -31,6 +34,8 @@ export interface RunningNode {
   readonly address: string;
   /** The node's tape store: import committed tapes here to serve them. */
   readonly tapes: LevelTapeStore;
+  /** The node's store of reported periods' loan states (the servicer's). */
+  readonly periods: LevelPeriodStore;
   /** The node's chain bridge (its only transaction sender). */
   readonly bridge: ChainBridge;
   /** Stop serving, stop pruning, close the database and the provider. */
@@ -166,6 +171,7 @@ export async function startNode(
     }
     const nonces = new LevelNonceStore(db);
     const tapes = new LevelTapeStore(db);
+    const periods = new LevelPeriodStore(db);
     const bridge = new ChainBridge(
       { wallet, provider, db, logger },
       {
@@ -181,6 +187,7 @@ export async function startNode(
         domain: { chainId, registry: config.registry },
         chain: new AssetPoolRootReader(provider),
       }),
+      periodStatesRouter(periods),
     ];
     if (config.role === "ORIGINATOR" && tapeKeys !== undefined) {
       const uploads = new TapeUploadService({
@@ -194,6 +201,20 @@ export async function startNode(
       const recovered = await uploads.recover();
       if (recovered.committed + recovered.rolledBack > 0) logger.warn(recovered, "recovered interrupted tape uploads");
       routers.push(tapeUploadRouter(uploads, { maxUploadErrors: config.maxUploadErrors }));
+    }
+    // The servicer reports periods through its node, which keeps each period's loan states to serve them.
+    if ((config.role === "SERVICER" || config.role === "ORIGINATOR") && tapeKeys !== undefined) {
+      const reports = new PeriodReportService({
+        store: periods,
+        bridge,
+        provider,
+        saltKey: tapeKeys.saltKey,
+        logger,
+      });
+      const recovered = await reports.recover();
+      if (recovered.committed + recovered.rolledBack > 0)
+        logger.warn(recovered, "recovered interrupted period reports");
+      routers.push(periodReportRouter(reports, { maxUploadErrors: config.maxUploadErrors }));
     }
     if (config.role === "CUSTODIAN" && config.cashToken !== undefined) {
       const custodian = new CustodianService({
@@ -240,6 +261,7 @@ export async function startNode(
       url: server.url,
       address: wallet.address,
       tapes,
+      periods,
       bridge,
       async stop() {
         clearInterval(pruning);

@@ -20,13 +20,27 @@ export interface AnchoredRootReader {
   anchoredRoot(pool: string, version: number): Promise<string>;
 }
 
+/** Reads the loan-state root of a pool's period report from chain. */
+export interface AnchoredStateRootReader {
+  /** `IAssetPool(pool).report(period).loanStateRoot`; throws CHAIN_TAPE_UNAVAILABLE if unreadable or unreported. */
+  anchoredStateRoot(pool: string, period: number): Promise<string>;
+}
+
 /** The slice of the IAssetPool ABI the reader uses. */
 export const ASSET_POOL_TAPE_ABI = [
   "function tape(uint32 version) view returns (tuple(tuple(bytes32 merkleRoot, uint64 loanCount, uint256 totalPrincipalCents, uint64 waRateWad, uint128 waRemainingTermMonthsWad, uint64 cutoffDate, bytes32 contentHash, string dataUri) anchor, tuple(uint8 kind, uint64 loansAdded, uint64 loansRemoved, uint256 principalAddedCents, uint256 principalRemovedCents, bytes32 changeSetRoot) change, address anchoredBy, uint64 anchoredAt))",
 ] as const;
 
-/** `AnchoredRootReader` over JSON-RPC: one `eth_call` of `tape(version)` per loan (no caching). */
-export class AssetPoolRootReader implements AnchoredRootReader {
+const ASSET_POOL_REPORT_ROOT_ABI = [
+  "function lastPeriod() view returns (uint32)",
+  "function report(uint32 period) view returns ((uint32 period, uint64 startDate, uint64 endDate, uint256 interestCollectedCents, uint256 scheduledPrincipalCents, uint256 prepaymentCents, uint256 recoveryCents, uint256 newDefaultsCents, uint256 delinquent30Cents, uint256 delinquent60Cents, uint256 delinquent90PlusCents, uint256 endingBalanceCents, uint64 loanCount, bytes32 loanStateRoot, bytes32 contentHash))",
+] as const;
+
+/**
+ * `AnchoredRootReader` and `AnchoredStateRootReader` over JSON-RPC: one `eth_call` of `tape(version)` (or
+ * `report(period)`) per request (no caching).
+ */
+export class AssetPoolRootReader implements AnchoredRootReader, AnchoredStateRootReader {
   constructor(private readonly runner: ContractRunner) {}
 
   async anchoredRoot(pool: string, version: number): Promise<string> {
@@ -44,6 +58,32 @@ export class AssetPoolRootReader implements AnchoredRootReader {
     }
     if (root === ZeroHash) {
       throw new PeerRecordError("CHAIN_TAPE_UNAVAILABLE", `tape version ${version} of pool ${pool} has no root`);
+    }
+    return root;
+  }
+
+  async anchoredStateRoot(pool: string, period: number): Promise<string> {
+    const contract = new Contract(pool, ASSET_POOL_REPORT_ROOT_ABI, this.runner);
+    let last: number;
+    let root: string;
+    try {
+      last = Number(await contract.getFunction("lastPeriod").staticCall());
+      root =
+        period > last
+          ? ZeroHash
+          : ((await contract.getFunction("report").staticCall(period)) as { loanStateRoot: string }).loanStateRoot;
+    } catch (cause) {
+      throw new PeerRecordError(
+        "CHAIN_TAPE_UNAVAILABLE",
+        `could not read period ${period}'s report of pool ${pool} from chain (RPC down, or no such pool)`,
+        { cause, retryable: true },
+      );
+    }
+    if (root === ZeroHash) {
+      throw new PeerRecordError(
+        "CHAIN_TAPE_UNAVAILABLE",
+        `period ${period} of pool ${pool} is not reported on chain (last reported: ${last})`,
+      );
     }
     return root;
   }
@@ -143,7 +183,7 @@ export interface PeerTarget {
  * GET `path` from the peer with a signed request; the parsed JSON of a 200 answer. Throws PEER_REQUEST_REFUSED
  * (unreachable: retryable; non-200: with `peerStatus`, `peerCode`), PEER_RESPONSE_INVALID (not JSON).
  */
-async function signedGet(options: PeerTarget, path: string, what: string): Promise<unknown> {
+export async function signedGet(options: PeerTarget, path: string, what: string): Promise<unknown> {
   const headers = await signRequest(
     options.signer,
     { method: "GET", path },
@@ -317,14 +357,9 @@ export interface VerifiedTape<T> {
 
 /**
  * Fetch EVERY loan of tape `version` of `pool`, page after page (one signed request per page), and verify the
- * whole tape against the root anchored on chain, without proofs:
- * 1. each loan's `loanLeaf(record, salt)` must equal the leaf served with it, else that loan is refused
- *    ("record altered") and the served leaf stands in for it in the tree;
- * 2. the served leaves, all together, must rebuild the anchored root (the tree sorts its leaves, so their
- *    order does not matter; 32 bytes a loan are held), else EVERY loan is refused: the node serves another
- *    tape than the anchored one (a leaf altered, a loan hidden or added), and no loan can be trusted.
- * Each page's records are handed to `onLoan` as they arrive (the caller keeps what it needs, e.g. a compact
- * view; the raw page is then dropped); what it returned is kept only for the loans that verify.
+ * whole tape against the root anchored on chain, without proofs (see `verifyLeafPages`). Each page's records are
+ * handed to `onLoan` as they arrive (the caller keeps what it needs, e.g. a compact view; the raw page is then
+ * dropped); what it returned is kept only for the loans that verify.
  * Throws as `fetchLoansPage`, PEER_RESPONSE_INVALID when the pages do not advance, are out of order, change
  * their `loanCount` or hold more or fewer loans than it, and CHAIN_TAPE_UNAVAILABLE.
  */
@@ -334,52 +369,99 @@ export async function fetchVerifiedTape<T>(
 ): Promise<VerifiedTape<T>> {
   const { pool, version } = options;
   const anchoredRoot = await options.chain.anchoredRoot(pool, version);
+  const verified = await verifyLeafPages(
+    {
+      fetchPage: async (after) => {
+        const page = await fetchLoansPage(options, after);
+        return { count: page.loanCount, items: page.loans, next: page.next };
+      },
+      idOf: (loan) => loan.record.loanId,
+      servedLeafOf: (loan) => loan.leaf,
+      leafOf: (loan) => loanLeaf(loan.record, loan.salt),
+      what: { items: "loan pages", set: "tape" },
+    },
+    anchoredRoot,
+    (loan) => onLoan(loan.record),
+  );
+  return { anchoredRoot, ...verified };
+}
+
+/** A leaf set served page by page (a tape's loans, a period's loan states): how to read and check its items. */
+export interface PagedLeafSet<Item> {
+  /** One page after `after` (from the first item when absent): the set's size, its items, the next cursor. */
+  fetchPage(after: string | undefined): Promise<{ count: number; items: readonly Item[]; next?: string | undefined }>;
+  /** The item's key (the cursor order: strictly increasing). */
+  idOf(item: Item): string;
+  /** The leaf the peer served with the item. */
+  servedLeafOf(item: Item): string;
+  /** The leaf recomputed from the item's values (may throw: the item is then refused). */
+  leafOf(item: Item): string;
+  /** For messages: e.g. { items: "loan pages", set: "tape 3" }. */
+  what: { items: string; set: string };
+}
+
+/**
+ * Read EVERY item of a paged leaf set and verify the whole set against `anchoredRoot`, without proofs:
+ * 1. each item's recomputed leaf must equal the leaf served with it, else that item is refused ("altered") and
+ *    the served leaf stands in for it in the tree;
+ * 2. the served leaves, all together, must rebuild the anchored root (the tree sorts its leaves, so their order
+ *    does not matter; 32 bytes an item are held), else EVERY item is refused: the node serves another set than
+ *    the anchored one (a leaf altered, an item hidden or added), and no item can be trusted.
+ * Throws PEER_RESPONSE_INVALID when the pages do not advance, are out of order, change their count or hold more
+ * or fewer items than it.
+ */
+export async function verifyLeafPages<Item, T>(
+  set: PagedLeafSet<Item>,
+  anchoredRoot: string,
+  onItem: (item: Item) => T,
+): Promise<{ loanCount: number; verified: T[]; refused: RefusedTapeLoan[] }> {
   const leaves = new LoanTreeBuilder();
   const kept: { loanId: string; value: T }[] = [];
   const refused: RefusedTapeLoan[] = [];
-  const invalid = (why: string) => new PeerRecordError("PEER_RESPONSE_INVALID", `peer's loan pages ${why}`);
+  const invalid = (why: string) => new PeerRecordError("PEER_RESPONSE_INVALID", `peer's ${set.what.items} ${why}`);
   let loanCount: number | undefined;
   let last: string | undefined;
   let after: string | undefined;
   for (;;) {
-    const page = await fetchLoansPage(options, after);
-    if (loanCount !== undefined && page.loanCount !== loanCount) throw invalid("change the tape's loan count");
-    loanCount = page.loanCount;
-    for (const { record, salt, leaf: served } of page.loans) {
-      // Keyset order (loan ids are ASCII: JavaScript's order is LevelDB's byte order): no loan twice.
-      if (last !== undefined && record.loanId <= last) throw invalid("are not in strictly increasing loan id order");
-      last = record.loanId;
-      if (leaves.length >= loanCount) throw invalid(`hold more than the tape's ${loanCount} loans`);
+    const page = await set.fetchPage(after);
+    if (loanCount !== undefined && page.count !== loanCount) throw invalid(`change the ${set.what.set}'s loan count`);
+    loanCount = page.count;
+    for (const item of page.items) {
+      const id = set.idOf(item);
+      // Keyset order (loan ids are ASCII: JavaScript's order is LevelDB's byte order): no item twice.
+      if (last !== undefined && id <= last) throw invalid("are not in strictly increasing loan id order");
+      last = id;
+      if (leaves.length >= loanCount) throw invalid(`hold more than the ${set.what.set}'s ${loanCount} loans`);
       let leaf: string | undefined;
       try {
-        leaf = loanLeaf(record, salt);
+        leaf = set.leafOf(item);
       } catch {
         leaf = undefined;
       }
+      const served = set.servedLeafOf(item);
       leaves.push(served);
-      if (leaf?.toLowerCase() === served.toLowerCase()) kept.push({ loanId: record.loanId, value: onLoan(record) });
+      if (leaf?.toLowerCase() === served.toLowerCase()) kept.push({ loanId: id, value: onItem(item) });
       else
         refused.push({
-          loanId: record.loanId,
+          loanId: id,
           code: "PEER_RECORD_UNVERIFIED",
-          reason: `loan "${record.loanId}" refused: the record and salt do not hash to the served leaf (record altered)`,
+          reason: `loan "${id}" refused: the record and salt do not hash to the served leaf (record altered)`,
         });
     }
     if (page.next === undefined) break;
-    // `next` must be this page's last loan id, and past the cursor: an empty page with a `next` never ends.
+    // `next` must be this page's last id, and past the cursor: an empty page with a `next` never ends.
     if (page.next !== last || page.next === after) {
       throw invalid("do not advance (`next` is not the page's last loan id)");
     }
     after = page.next;
   }
   if (loanCount === undefined || leaves.length !== loanCount) {
-    throw invalid(`hold ${leaves.length} loans, not the tape's ${String(loanCount)}`);
+    throw invalid(`hold ${leaves.length} loans, not the ${set.what.set}'s ${String(loanCount)}`);
   }
   const root = leaves.build().root;
   if (root.toLowerCase() !== anchoredRoot.toLowerCase()) {
-    const reason = `the tape's ${loanCount} served leaves do not rebuild the root anchored on chain for tape ${version}`;
+    const reason = `the ${set.what.set}'s ${loanCount} served leaves do not rebuild the root anchored on chain`;
     return {
-      anchoredRoot,
       loanCount,
       verified: [],
       refused: [
@@ -392,7 +474,7 @@ export async function fetchVerifiedTape<T>(
       ],
     };
   }
-  return { anchoredRoot, loanCount, verified: kept.map((k) => k.value), refused };
+  return { loanCount, verified: kept.map((k) => k.value), refused };
 }
 
 function unverified(loanId: string, why: string, cause?: unknown): PeerRecordError {

@@ -197,7 +197,7 @@ export class LevelTapeStore {
   private readonly uploads;
   private readonly anchored;
   /** The tree of the last tape a proof was asked for. */
-  private cached: { key: string; tree: Promise<LoanTree> } | undefined;
+  private readonly trees = new LastTreeCache();
 
   /** `db` is the node's LevelDB (opened and closed by the caller). */
   constructor(db: Root) {
@@ -356,7 +356,7 @@ export class LevelTapeStore {
   async removeTape(pool: string, version: number): Promise<void> {
     const key = tapeKey(pool, version);
     await this.meta.del(key);
-    if (this.cached?.key === key) this.cached = undefined;
+    this.trees.drop(key);
     const range = { gt: `${key}!`, lt: `${key}!\xff` };
     await this.loans.clear(range);
     await this.leaves.clear(range);
@@ -447,8 +447,20 @@ export class LevelTapeStore {
   }
 
   private treeOf(key: string, meta: StoredTapeMeta): Promise<LoanTree> {
+    return this.trees.of(key, () =>
+      treeOfStoredLeaves(this.leaves.values({ gt: `${key}!`, lt: `${key}!\xff` }), meta, `tape ${key}`),
+    );
+  }
+}
+
+/** The tree of the last leaf set a proof was asked for (one kept in memory at a time), built once. */
+export class LastTreeCache {
+  private cached: { key: string; tree: Promise<LoanTree> } | undefined;
+
+  /** The tree of `key`, built by `build` unless it is the one kept (a failed build is not kept). */
+  of(key: string, build: () => Promise<LoanTree>): Promise<LoanTree> {
     if (this.cached?.key !== key) {
-      const tree = this.buildTree(key, meta);
+      const tree = build();
       this.cached = { key, tree };
       tree.catch(() => {
         if (this.cached?.tree === tree) this.cached = undefined;
@@ -457,38 +469,49 @@ export class LevelTapeStore {
     return this.cached.tree;
   }
 
-  private async buildTree(key: string, meta: StoredTapeMeta): Promise<LoanTree> {
-    const leaves: string[] = [];
-    for await (const leaf of this.leaves.values({ gt: `${key}!`, lt: `${key}!\xff` })) {
-      leaves.push(parseStored(bytes32, leaf, `leaf ${leaves.length} of tape ${key}`, false));
-    }
-    if (leaves.length !== meta.loanCount) {
-      throw new TapeStoreError(
-        "TAPE_STORE_CORRUPT",
-        `tape ${key}: expected ${meta.loanCount} leaves, found ${leaves.length}`,
-      );
-    }
-    const tree = buildLoanTree(leaves);
-    if (tree.root !== meta.root) {
-      throw new TapeStoreError(
-        "TAPE_STORE_CORRUPT",
-        `tape ${key}: stored leaves give root ${tree.root}, meta says ${meta.root}`,
-      );
-    }
-    return tree;
+  /** Forget the tree of `key` (its leaves are being removed). */
+  drop(key: string): void {
+    if (this.cached?.key === key) this.cached = undefined;
   }
+}
+
+/**
+ * The tree of a stored leaf set, read in index order; TAPE_STORE_CORRUPT unless there are exactly
+ * `expected.loanCount` leaves and they give `expected.root`.
+ */
+export async function treeOfStoredLeaves(
+  stored: AsyncIterable<string>,
+  expected: { readonly loanCount: number; readonly root: string },
+  what: string,
+): Promise<LoanTree> {
+  const leaves: string[] = [];
+  for await (const leaf of stored) leaves.push(parseStored(bytes32, leaf, `leaf ${leaves.length} of ${what}`, false));
+  if (leaves.length !== expected.loanCount) {
+    throw new TapeStoreError(
+      "TAPE_STORE_CORRUPT",
+      `${what}: expected ${expected.loanCount} leaves, found ${leaves.length}`,
+    );
+  }
+  const tree = buildLoanTree(leaves);
+  if (tree.root !== expected.root) {
+    throw new TapeStoreError(
+      "TAPE_STORE_CORRUPT",
+      `${what}: stored leaves give root ${tree.root}, the stored root is ${expected.root}`,
+    );
+  }
+  return tree;
 }
 
 function tapeKey(pool: string, version: number): string {
   return `${pool.toLowerCase()}!${indexKey(version)}`;
 }
 
-function indexKey(n: number): string {
+export function indexKey(n: number): string {
   return String(n).padStart(INDEX_DIGITS, "0");
 }
 
-/** Parse a stored value; a failure is a storage fault. Messages name fields only, never stored values. */
-function parseStored<T>(schema: z.ZodType<T, unknown>, raw: string, what: string, json = true): T {
+/** Parse a stored value; a failure is a storage fault (TAPE_STORE_CORRUPT). Messages name fields only, never stored values. */
+export function parseStored<T>(schema: z.ZodType<T, unknown>, raw: string, what: string, json = true): T {
   let value: unknown = raw;
   if (json) {
     try {

@@ -26,7 +26,7 @@ import {
 } from "../tape/performance";
 import { csvRows, trackEnd } from "../tape/read-rows";
 import { describeCell } from "../tape/template";
-import { deriveLoanStateSalt, loanStateLeaf } from "./loan-state";
+import { type LoanState, deriveLoanStateSalt, loanStateLeaf, loanStateOf } from "./loan-state";
 import { reportIssue, type ReportIssue, type ReportIssueCode } from "./report-issue";
 
 type PerformanceColumn = (typeof PERFORMANCE_COLUMNS)[number];
@@ -89,6 +89,14 @@ export interface ReportProgress {
   readonly errors: number;
 }
 
+/** One committed loan state, as `onLoanState` gets it: the state, its salt, its leaf and its index in the tree. */
+export interface StateLeaf {
+  readonly state: LoanState;
+  readonly salt: string;
+  readonly leaf: string;
+  readonly leafIndex: number;
+}
+
 export interface PeriodReportOptions {
   /** The period reported: every row must be for it (unless `otherPeriods` is "skip"). 1 to 2^32 - 1. */
   readonly period: number;
@@ -110,6 +118,12 @@ export interface PeriodReportOptions {
   readonly encoding?: TapeEncodingOption;
   /** Stop reading once this many issues are found. Default: no limit. */
   readonly maxErrors?: number;
+  /**
+   * With `saltKey`: called with each valid row's state leaf as it joins the tree (a member node stores them to
+   * serve proofs). A returned promise is awaited before the next row (back-pressure). Called before the file is
+   * known to be valid: a caller storing states discards them when the result is not `valid`.
+   */
+  readonly onLoanState?: (leaf: StateLeaf) => Promise<void> | undefined;
   /** Called every `progressEveryRows` rows and once at the end. */
   readonly onProgress?: (progress: ReportProgress) => void;
   /** Default 1000. */
@@ -343,6 +357,7 @@ export async function buildPeriodReport(
   let lastRow = 0;
   let stoppedEarly = false;
   let sawHeader = false;
+  let pendingWrite: Promise<void> | undefined;
 
   const report = (issue: ReportIssue): boolean => {
     errors.push(issue);
@@ -505,7 +520,11 @@ export async function buildPeriodReport(
     if (errors.length > 0) return false; // Still checking, but nothing of an invalid file is kept.
     totals.add(parsed);
     if (leaves !== undefined && saltKey !== undefined) {
-      leaves.push(loanStateLeaf(parsed, deriveLoanStateSalt(saltKey, period, loanId)));
+      const state = loanStateOf(parsed);
+      const salt = deriveLoanStateSalt(saltKey, period, loanId);
+      const leaf = loanStateLeaf(state, salt);
+      const leafIndex = leaves.push(leaf);
+      pendingWrite = options.onLoanState?.({ state, salt, leaf, leafIndex });
     }
     return false;
   };
@@ -539,6 +558,10 @@ export async function buildPeriodReport(
         );
       } else {
         stop = indexOf === undefined ? true : readRow(raw.cells, raw.row, indexOf);
+        if (pendingWrite !== undefined) {
+          await pendingWrite;
+          pendingWrite = undefined;
+        }
       }
     }
     if (stop) {

@@ -5,7 +5,13 @@ import fc from "fast-check";
 import { createHmac } from "node:crypto";
 import { PassThrough, Readable } from "node:stream";
 import { InvalidArgumentError } from "../../src/errors";
-import { buildPeriodReport, type PeriodReportOptions, type PeriodReportResult } from "../../src/report/period-report";
+import { loanStateLeaf } from "../../src/report/loan-state";
+import {
+  buildPeriodReport,
+  type PeriodReportOptions,
+  type PeriodReportResult,
+  type StateLeaf,
+} from "../../src/report/period-report";
 import { type ReportIssueCode } from "../../src/report/report-issue";
 import { generateLoans } from "../../src/synthetic-tape";
 import { verifyLoanProof } from "../../src/tape-commitment";
@@ -244,9 +250,12 @@ describe("report/buildPeriodReport", () => {
       const statusIndex = { current: 0, delinquent: 1, defaulted: 2, prepaid: 3, matured: 4 } as const;
       const values = LOANS.map((row) => {
         const salt = `0x${createHmac("sha256", SALT_KEY).update(`abs.loan-state.v1|3|${row[0]}`).digest("hex")}`;
-        return [salt, 1, row[0], 3, BigInt(Math.round(Number(row[10]) * 100)), statusIndex[row[11]], Number(row[12])];
+        const cents = (yuan: string) => BigInt(Math.round(Number(yuan) * 100));
+        // Version 2: every amount of the row (opening .. closing), then status and days past due.
+        const amounts = row.slice(3, 11).map(cents);
+        return [salt, 2, row[0], 3, ...amounts, statusIndex[row[11]], Number(row[12])];
       });
-      const types = ["bytes32", "uint8", "string", "uint32", "uint128", "uint8", "uint16"];
+      const types = ["bytes32", "uint8", "string", "uint32", ...Array<string>(8).fill("uint128"), "uint8", "uint16"];
       const oz = StandardMerkleTree.of(values, types);
       expect(result.report?.loanStateRoot).to.equal(oz.root);
       const tree = result.tree;
@@ -255,6 +264,33 @@ describe("report/buildPeriodReport", () => {
         expect(tree?.leafAt(i)).to.equal(oz.leafHash(value));
         expect(verifyLoanProof(oz.root, oz.leafHash(value), tree?.getProof(i) ?? [])).to.equal(true);
       });
+    });
+
+    it("hands each state leaf to onLoanState in file order, awaiting what it returns", async () => {
+      const seen: StateLeaf[] = [];
+      let writing = 0;
+      const result = await build(text, {
+        onLoanState: (leaf) => {
+          expect(writing).to.equal(0);
+          seen.push(leaf);
+          writing += 1;
+          return new Promise<void>((resolve) =>
+            setImmediate(() => {
+              writing -= 1;
+              resolve();
+            }),
+          );
+        },
+      });
+      expect(seen.map((s) => s.state.loanId)).to.deep.equal(LOANS.map((row) => row[0]));
+      seen.forEach((s, i) => {
+        expect(s.leafIndex).to.equal(i);
+        expect(s.leaf).to.equal(result.tree?.leafAt(i));
+        expect(loanStateLeaf(s.state, s.salt)).to.equal(s.leaf);
+        expect(Object.keys(s.state)).to.not.include("periodEndDate");
+      });
+      const prepaid = seen[0]?.state;
+      expect(prepaid).to.deep.include({ prepaymentCents: 950000n, interestPaidCents: 5000n, status: "prepaid" });
     });
 
     it("gives the same report however the bytes are chunked, and another root with another key", async () => {

@@ -69,7 +69,9 @@ describe("settlement", () => {
       expect(table).to.contain("Period 4: principal proRata");
       expect(table).to.contain("tranche 5 principal");
       expect(table).to.contain("residual (equity)");
-      expect(table).to.match(/trigger 3 \((overcollateralization|interestCoverage|cumulativeNetLoss|delinquency60), \w+(, curable)?\): \d+\.\d{4}% against \d+\.\d{4}%: /);
+      expect(table).to.match(
+        /trigger 3 \((overcollateralization|interestCoverage|cumulativeNetLoss|delinquency60), \w+(, curable)?\): \d+\.\d{4}% against \d+\.\d{4}%: /,
+      );
       expect(table).to.not.match(/\d{15,}/);
       expect(table.split("\n")).to.have.length.greaterThan(config.tranches.length * 2 + config.fees.length);
     });
