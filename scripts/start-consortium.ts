@@ -97,8 +97,10 @@ async function main(): Promise<void> {
     keyFiles,
     dvp: deployment.dvp,
   });
-  // The regulator's indexer, joining loan-level records from the originator's node (when both run).
+  // The regulator's indexer, joining loan-level records from the originator's node and each period's loan
+  // states from the servicer's (when they run).
   const originator = memberNodes.nodes.find((n) => n.role === "ORIGINATOR");
+  const servicer = memberNodes.nodes.find((n) => n.role === "SERVICER");
   const regulator = config.members.find((m) => m.roles.includes("REGULATOR"));
   indexer = await startConsortiumIndexer({
     rpcUrl: chain.rpcUrl,
@@ -106,7 +108,10 @@ async function main(): Promise<void> {
     host: env.ABS_HOST,
     deployment,
     ...(originator && regulator
-      ? { memberNode: { url: originator.url, memberId: originator.memberId, key: regulator.signer } }
+      ? {
+          memberNode: { url: originator.url, memberId: originator.memberId, key: regulator.signer },
+          ...(servicer ? { servicerNode: { url: servicer.url, memberId: servicer.memberId } } : {}),
+        }
       : {}),
   });
   // The dashboard signs in as the regulator with its dev key (the indexer asks every caller to sign in).
@@ -143,10 +148,11 @@ async function main(): Promise<void> {
       cutoffDate: sample.cutoffDate,
       periods: env.ABS_SAMPLE_PERIODS,
       workDir: path.join(nodesDir, "sample"),
-      tapeKeyFile: path.join(nodesDir, "originator-tape.key"),
       log: (line) => console.log(`  ${line}`),
     });
     console.log(`sample deal    serviced through period ${last} with the members' own commands`);
+    // The regulator sees each serviced period's loan states now, not at the indexer's next refresh.
+    await indexer.joinNow();
   }
   printMembersTable(file, memberNodes);
   console.log(

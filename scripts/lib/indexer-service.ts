@@ -3,7 +3,8 @@
  * the audit export and the regulator's dashboard. Given `memberNode` (the originator's node and the
  * regulator's key source), it joins loan-level records from that node as in production: every anchored
  * tape page by page over signed requests, each loan shown only if the tape verifies against the root
- * anchored on chain (packages/indexer/src/member-node-sync.ts). It is ready once the sample deal's tape is
+ * anchored on chain (packages/indexer/src/member-node-sync.ts); given `servicerNode`, every reported period's
+ * loan states too, each verified against the period's anchored loan-state root. It is ready once the sample deal's tape is
  * joined (or after `joinTimeoutMs`, with a warning: the sync keeps retrying).
  *
  * Environment: ABS_INDEXER_PORT (default 4350; 0 = any free port), ABS_INDEXER_DATA_DIR (default a
@@ -21,6 +22,11 @@ import { type SignerSource } from "../../deploy/config";
 
 export interface ConsortiumIndexer {
   url: string;
+  /**
+   * Join what the member nodes hold now (tapes, reported periods) instead of at the next refresh; a failure is
+   * logged, not thrown (the sync retries at its next refresh).
+   */
+  joinNow(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -31,6 +37,8 @@ export async function startConsortiumIndexer(options: {
   deployment: ConsortiumDeployment;
   /** The node to join loans from, and the key source of the member whose indexer this is. */
   memberNode?: { url: string; memberId: string; key: SignerSource };
+  /** The servicer's node, to join every reported period's loan states from (with `memberNode`'s key). */
+  servicerNode?: { url: string; memberId: string };
   /** How long to wait for the sample tape's join before reporting ready anyway. Default 60 s. */
   joinTimeoutMs?: number;
 }): Promise<ConsortiumIndexer> {
@@ -46,6 +54,12 @@ export async function startConsortiumIndexer(options: {
           ...("hardhatAccount" in member.key
             ? { ABS_INDEXER_MEMBER_HARDHAT_ACCOUNT: String(member.key.hardhatAccount) }
             : { ABS_INDEXER_MEMBER_KEY_ENV: member.key.privateKeyEnv }),
+          ...(options.servicerNode === undefined
+            ? {}
+            : {
+                ABS_INDEXER_SERVICER_NODE_URL: options.servicerNode.url,
+                ABS_INDEXER_SERVICER_NODE_ID: options.servicerNode.memberId,
+              }),
         };
   const config = parseIndexerConfig({
     ...process.env,
@@ -74,6 +88,13 @@ export async function startConsortiumIndexer(options: {
   }
   return {
     url: service.url,
+    async joinNow() {
+      try {
+        await service.memberNode?.refresh();
+      } catch (error) {
+        logger.warn({ err: error }, "joining from the member nodes failed; the sync retries at its next refresh");
+      }
+    },
     async stop() {
       await service.stop();
       if (ownDir) rmSync(dataDir, { recursive: true, force: true });

@@ -3,7 +3,8 @@
  * `npm start` and the end-to-end tests. Each node gets its member's key source from the network config,
  * its own LevelDB under `<dataDir>/<member>`, and a port from `basePort` up. The originator's node also gets
  * the operator token (shared by every node's operator API, written to `<dataDir>/operator-token`, mode 0600)
- * and its tape master key (`<dataDir>/originator-tape.key`, created once, kept across restarts).
+ * and its tape master key (`<dataDir>/originator-tape.key`, created once, kept across restarts); the servicer's
+ * node its state key (`<dataDir>/servicer-state.key`: the salts of the loan states it commits in period reports).
  *
  * `seedTapes` are stored in a member's LevelDB BEFORE its node starts (LevelDB is locked to one process), as
  * the node's own tape store writes them (`LevelTapeStore.importTape`), and only if they give the root
@@ -91,6 +92,8 @@ export async function startMemberNodes(options: MemberNodesOptions): Promise<Mem
     writeFileSync(operatorTokenFile, randomBytes(24).toString("hex"), { mode: 0o600 });
   const tapeKeyFile = path.join(options.dataDir, "originator-tape.key");
   if (!existsSync(tapeKeyFile)) writeFileSync(tapeKeyFile, randomBytes(32).toString("hex"), { mode: 0o600 });
+  const stateKeyFile = path.join(options.dataDir, "servicer-state.key");
+  if (!existsSync(stateKeyFile)) writeFileSync(stateKeyFile, randomBytes(32).toString("hex"), { mode: 0o600 });
 
   for (const seed of options.seedTapes ?? []) {
     if (options.members.includes(seed.member)) await storeTape(path.join(options.dataDir, seed.member), seed);
@@ -117,6 +120,7 @@ export async function startMemberNodes(options: MemberNodesOptions): Promise<Mem
         ABS_NODE_OPERATOR_TOKEN_FILE: operatorTokenFile,
         ...keySourceEnv(member, options.keyFiles?.get(name)),
         ...(role === "ORIGINATOR" ? { ABS_NODE_TAPE_KEY_FILE: tapeKeyFile } : {}),
+        ...(role === "SERVICER" ? { ABS_NODE_TAPE_KEY_FILE: stateKeyFile } : {}),
         ...(role === "EXCHANGE" && options.dvp !== undefined ? { ABS_NODE_DVP: options.dvp } : {}),
         ...options.extraEnv,
       };

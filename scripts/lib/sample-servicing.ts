@@ -24,8 +24,6 @@ export interface SampleServicingOptions {
   readonly periods: number;
   /** Where the generated performance file goes. */
   readonly workDir: string;
-  /** The key whose derived salts make the reports' loan-state roots (the originator node's tape key). */
-  readonly tapeKeyFile: string;
   readonly log: (line: string) => void;
 }
 
@@ -177,8 +175,6 @@ export async function serviceSampleDeal(o: SampleServicingOptions): Promise<numb
           start,
           "--end",
           end,
-          "--key-file",
-          o.tapeKeyFile,
           "--deal",
           o.dealId,
         );

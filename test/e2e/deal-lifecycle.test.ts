@@ -84,6 +84,8 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
         ABS_INDEXER_PORT: "0",
         // The sample deal's servicing is tested by start-consortium.test.ts; this test is about a fresh deal.
         ABS_SAMPLE_PERIODS: "0",
+        // The indexer joins new tapes and reported periods from the member nodes every 10 s, not every minute.
+        ABS_INDEXER_LOAN_REFRESH_MS: "10000",
       },
     });
     launcher.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -298,6 +300,35 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
     expect(refused.stderr).to.contain("DVP_SIGNATURE_INVALID");
   });
 
+  /**
+   * The report went through the servicer's node, which keeps each loan's state: the regulator checks one against
+   * the loan-state root anchored on chain (`abs loan verify --period`); an investor is refused loan-level states.
+   */
+  async function regulatorVerifiesPeriodOneState(lines: string[]): Promise<void> {
+    const header = readFileSync(performance, "utf8").split("\n", 1)[0]?.split(",") ?? [];
+    const row = lines.map((l) => l.split(",")).find((cells) => cells[1] === "1") ?? [];
+    const cell = (name: string) => row[header.indexOf(name)] ?? "";
+    const loanId = cell("loan_id");
+    const verified = await as<{ verified: boolean; state: { period: number; closingPrincipalCents: string } }>(
+      "regulator",
+      "loan",
+      "verify",
+      "--deal",
+      DEAL,
+      "--loan",
+      loanId,
+      "--period",
+      "1",
+    );
+    expect(verified.verified).to.equal(true);
+    expect(verified.state.period).to.equal(1);
+    const [yuan = "0", fen = ""] = cell("closing_principal_yuan").split(".");
+    expect(BigInt(verified.state.closingPrincipalCents)).to.equal(BigInt(yuan) * 100n + BigInt(fen.padEnd(2, "0")));
+    const investor = await attempt("investor-1", "loan", "verify", "--deal", DEAL, "--loan", loanId, "--period", "1");
+    expect(investor.code, investor.stderr).to.equal(1);
+    expect(investor.stderr).to.match(/NOT_ENTITLED|not entitled/i);
+  }
+
   it(`${PERIODS} periods: report, remit (checked against the report), settle (engine = chain), claim; a repurchase with its cash leg; the loss trigger, the event of default and acceleration, the clean-up call`, async () => {
     const lines = readFileSync(performance, "utf8").trim().split("\n").slice(1);
     const endOf = (period: number) => lines.find((l) => l.split(",")[1] === String(period))?.split(",")[2] ?? "";
@@ -321,12 +352,11 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
         start,
         "--end",
         end,
-        "--key-file",
-        path.join(dir, "nodes", "originator-tape.key"),
         "--deal",
         DEAL,
       );
       start = end;
+      if (period === 1) await regulatorVerifiesPeriodOneState(lines);
       const wrong = await attempt("servicer", "remit", "--deal", DEAL, "--period", String(period), "--amount", "0.01");
       expect(wrong.code).to.equal(2);
       expect(wrong.stderr).to.contain("disagrees with period");
@@ -468,6 +498,22 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
       } else await new Promise((resolve) => setTimeout(resolve, 500));
     }
     expect(agreed, `the indexer caught up with the redeemed deal; it answered ${last.slice(0, 600)}`).to.equal(true);
+    // Each loan's history period by period, joined from the servicer's node, every point verified.
+    const performanceRows = readFileSync(performance, "utf8").trim().split("\n").slice(1);
+    const loanId = performanceRows[0]?.split(",")[0] ?? "";
+    const periodsOfLoan = performanceRows.filter((l) => l.split(",")[0] === loanId).map((l) => Number(l.split(",")[1]));
+    let history: { period: number; proofStatus: string }[] = [];
+    for (let attemptNo = 0; attemptNo < 60 && history.length < periodsOfLoan.length; attemptNo++) {
+      const res = await fetch(`${consortium.indexerUrl}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${login.token}` },
+        body: JSON.stringify({ query: `{ loanPeriods(pool: "${pool}", loanId: "${loanId}") { period proofStatus } }` }),
+      });
+      const body = (await res.json()) as { data?: { loanPeriods?: { period: number; proofStatus: string }[] } };
+      history = body.data?.loanPeriods ?? [];
+      if (history.length < periodsOfLoan.length) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(history).to.deep.equal(periodsOfLoan.map((period) => ({ period, proofStatus: "verified" })));
   });
 
   /**

@@ -189,8 +189,24 @@ describe("npm start (local consortium launcher)", function () {
       }),
     });
     const loans = (await loansRes.json()) as { data: { loans: { proofStatus: string }[] } };
-    expect(loans.data.loans).to.have.length(200);
+    // The current view is the latest tape: version 2, after the repurchase of two loans.
+    expect(loans.data.loans).to.have.length(198);
     expect(loans.data.loans.every((l) => l.proofStatus === "verified")).to.equal(true);
+    // ... and each serviced period's loan states from the servicer's node, verified against the loan-state
+    // root anchored with each period's report: a loan's history period by period.
+    const periodsRes = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({
+        query: `{ loans(pool: "${body.data.pools[0]?.id ?? ""}", first: 200) { periods { period proofStatus } } }`,
+      }),
+    });
+    const histories = (
+      (await periodsRes.json()) as { data: { loans: { periods: { period: number; proofStatus: string }[] }[] } }
+    ).data.loans.map((l) => l.periods);
+    expect(histories.flat().every((p) => p.proofStatus === "verified")).to.equal(true);
+    expect(Math.max(...histories.map((h) => h.length))).to.equal(6);
+    expect(histories.every((h) => h.every((p, i) => p.period === i + 1))).to.equal(true);
     expect((await fetch(`${url}/`)).status).to.equal(200);
   });
 

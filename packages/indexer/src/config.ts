@@ -47,6 +47,8 @@ const envSchema = z.object({
   /** Development only: a Hardhat dev account index as the member key. */
   ABS_INDEXER_MEMBER_HARDHAT_ACCOUNT: z.coerce.number().int().min(0).max(19).optional(),
   ABS_INDEXER_LOAN_IDS_FILE: z.string().min(1).optional(),
+  ABS_INDEXER_SERVICER_NODE_URL: z.string().url().optional(),
+  ABS_INDEXER_SERVICER_NODE_ID: z.string().min(1).max(64).optional(),
   ABS_INDEXER_LOAN_REFRESH_MS: z.coerce.number().int().min(1000).default(60_000),
   /** host[:port] that sign-in messages must name (default: the listen address) */
   ABS_INDEXER_AUTH_DOMAIN: z
@@ -77,6 +79,11 @@ export interface MemberNodeConfig {
   loanIdsFile?: string;
   /** How often anchored tapes are re-joined (new versions, records changed on the node). */
   refreshMs: number;
+  /**
+   * The servicer's node, which serves each reported period's loan states (asked with the same member key): every
+   * period report on chain is joined from it, each state verified against the report's anchored loan-state root.
+   */
+  servicerNode?: { baseUrl: string; memberId: string };
 }
 
 /** Everything the indexer needs to run, parsed at start. */
@@ -173,6 +180,11 @@ function parseMemberNode(e: z.infer<typeof envSchema>): MemberNodeConfig | undef
   }
   const memberId = e.ABS_INDEXER_MEMBER_NODE_ID;
   const loanIdsFile = e.ABS_INDEXER_LOAN_IDS_FILE;
+  const servicerUrl = e.ABS_INDEXER_SERVICER_NODE_URL;
+  const servicerId = e.ABS_INDEXER_SERVICER_NODE_ID;
+  if ((servicerUrl === undefined) !== (servicerId === undefined)) {
+    missing.push("both ABS_INDEXER_SERVICER_NODE_URL and ABS_INDEXER_SERVICER_NODE_ID, or neither");
+  }
   if (missing.length > 0 || memberId === undefined) {
     throw new ConfigError(
       "CONFIG_INVALID",
@@ -184,6 +196,9 @@ function parseMemberNode(e: z.infer<typeof envSchema>): MemberNodeConfig | undef
     memberId,
     key: keyEnv !== undefined ? { privateKeyEnv: keyEnv } : { hardhatAccount: account ?? 0 },
     ...(loanIdsFile === undefined ? {} : { loanIdsFile }),
+    ...(servicerUrl === undefined || servicerId === undefined
+      ? {}
+      : { servicerNode: { baseUrl: servicerUrl, memberId: servicerId } }),
     refreshMs: e.ABS_INDEXER_LOAN_REFRESH_MS,
   };
 }

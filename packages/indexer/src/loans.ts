@@ -1,4 +1,12 @@
-import { LOAN_STATUSES, type LoanRecord, type LoanStatus, TapeCommitmentBuilder } from "@abs/core";
+import {
+  LOAN_STATE_AMOUNTS,
+  LOAN_STATUSES,
+  PERFORMANCE_STATUSES,
+  type LoanRecord,
+  type LoanState,
+  type LoanStatus,
+  TapeCommitmentBuilder,
+} from "@abs/core";
 import { IndexerError } from "./errors";
 import { type NodeLoanOutcome } from "./member-node";
 import { type IndexerStore } from "./store";
@@ -49,6 +57,31 @@ export interface LoanSnapshot {
   status: string | null;
   daysPastDue: number | null;
   currentPrincipalCents: string | null;
+}
+
+/**
+ * A loan's state at the end of a reported period, joined from the servicer's node: `LoanPeriodState` in GraphQL.
+ * Amounts are decimal strings of cents, null unless verified.
+ */
+export interface LoanPeriodPoint {
+  period: number;
+  /**
+   * "verified": the state hashes to the leaf served with it and the period's leaves rebuild the loan-state root
+   * anchored on chain; "refused": served, but it did not verify (no values kept); "unavailable": the servicer's
+   * node did not serve the period (the reason says why)
+   */
+  proofStatus: "verified" | "refused" | "unavailable";
+  reason: string | null;
+  status: string | null;
+  daysPastDue: number | null;
+  openingPrincipalCents: string | null;
+  scheduledPrincipalCents: string | null;
+  paidPrincipalCents: string | null;
+  interestPaidCents: string | null;
+  prepaymentCents: string | null;
+  defaultPrincipalCents: string | null;
+  recoveryCents: string | null;
+  closingPrincipalCents: string | null;
 }
 
 /** A pseudonymous borrower's share of a pool's current principal. */
@@ -175,19 +208,8 @@ export class LoanBook {
    * version is the current view (`loans`, `loan`, concentrations, double pledges).
    */
   private join(pool: string, version: number, loans: LoanView[], refused: RefusedLoan[]): void {
-    let book = this.pools.get(pool);
-    if (!book) {
-      book = { rows: new Map(), versions: new Map(), latest: 0, current: [], refused: [] };
-      this.pools.set(pool, book);
-    }
-    const rowOf = (loanId: string): number => {
-      let row = book.rows.get(loanId);
-      if (row === undefined) {
-        row = book.rows.size;
-        book.rows.set(loanId, row);
-      }
-      return row;
-    };
+    const book = this.poolBook(pool);
+    const rowOf = (loanId: string): number => rowOfLoan(book, loanId);
     const loanRows = loans.map((l) => rowOf(l.loanId));
     const refusedRows = refused.map((r) => rowOf(r.loanId));
     const snapshot = new VersionSnapshot(book.rows.size);
@@ -200,6 +222,68 @@ export class LoanBook {
       book.refused = refused;
       this.flagDoublePledges();
     }
+  }
+
+  private poolBook(pool: string): PoolLoans {
+    let book = this.pools.get(pool);
+    if (!book) {
+      book = { rows: new Map(), versions: new Map(), periods: new Map(), latest: 0, current: [], refused: [] };
+      this.pools.set(pool, book);
+    }
+    return book;
+  }
+
+  /**
+   * Join one reported period's loan states as the servicer's node served them (member-node.ts `joinPeriodFromNode`):
+   * `states` verified against the period's anchored loan-state `root`, `refused` the others with their reason.
+   * Re-joining a period (e.g. after a restatement: another root) replaces it. Returns the counts.
+   */
+  addPeriod(
+    pool: string,
+    period: number,
+    root: string,
+    states: readonly LoanState[],
+    refused: readonly { loanId: string; reason: string }[],
+  ): { verified: number; refused: number } {
+    const book = this.poolBook(pool.toLowerCase());
+    const rows = [...states.map((s) => rowOfLoan(book, s.loanId)), ...refused.map((r) => rowOfLoan(book, r.loanId))];
+    const snapshot = new PeriodSnapshot(book.rows.size, root.toLowerCase());
+    states.forEach((state, i) => snapshot.set(rows[i] ?? 0, state));
+    refused.forEach((r, i) => snapshot.refuse(rows[states.length + i] ?? 0, r.reason));
+    book.periods.set(period, snapshot);
+    return { verified: states.length, refused: refused.length };
+  }
+
+  /** The servicer's node did not serve `period` of `pool`: every loan's history shows it as unavailable. */
+  markPeriodUnavailable(pool: string, period: number, root: string, reason: string): void {
+    const book = this.poolBook(pool.toLowerCase());
+    if (book.periods.get(period)?.root === root.toLowerCase() && !book.periods.get(period)?.unavailable) return;
+    book.periods.set(period, PeriodSnapshot.unavailable(root.toLowerCase(), reason));
+  }
+
+  /** Whether `period` of `pool` is joined with loan-state root `root` (unavailable periods are not joined). */
+  hasPeriod(pool: string, period: number, root: string): boolean {
+    const snapshot = this.pools.get(pool.toLowerCase())?.periods.get(period);
+    return snapshot !== undefined && snapshot.unavailable === undefined && snapshot.root === root.toLowerCase();
+  }
+
+  /**
+   * A loan's state in every reported period of its pool, oldest first (loan-level): a verified point per period
+   * that holds the loan, a refused point (with its reason) for a state that did not verify, and an unavailable
+   * point for a period the servicer's node did not serve. A period with no row for the loan (paid off before it)
+   * has no point.
+   */
+  periodHistory(pool: string, loanId: string): LoanPeriodPoint[] {
+    this.requireLoanLevel();
+    const book = this.pools.get(pool.toLowerCase());
+    if (!book) return [];
+    const row = book.rows.get(loanId);
+    const out: LoanPeriodPoint[] = [];
+    for (const period of [...book.periods.keys()].sort((a, b) => a - b)) {
+      const point = book.periods.get(period)?.get(row, period);
+      if (point) out.push(point);
+    }
+    return out;
   }
 
   /**
@@ -354,6 +438,8 @@ interface PoolLoans {
   /** Loan id → row in every snapshot (rows are given in order of first appearance, never reused) */
   rows: Map<string, number>;
   versions: Map<number, VersionSnapshot>;
+  /** Each reported period's loan states, by period */
+  periods: Map<number, PeriodSnapshot>;
   latest: number;
   current: LoanView[];
   refused: RefusedLoan[];
@@ -410,5 +496,93 @@ class VersionSnapshot {
       daysPastDue: this.daysPastDue[row] ?? 0,
       currentPrincipalCents: (this.bigPrincipal.get(row) ?? this.principal[row] ?? 0n).toString(),
     };
+  }
+}
+
+function rowOfLoan(book: PoolLoans, loanId: string): number {
+  let row = book.rows.get(loanId);
+  if (row === undefined) {
+    row = book.rows.size;
+    book.rows.set(loanId, row);
+  }
+  return row;
+}
+
+const STATE_PRESENT = 1;
+const STATE_REFUSED = 2;
+
+/**
+ * One reported period's loan states, column by column (68 bytes a loan: presence 1, status 1, days past due 2,
+ * eight amounts of 8 bytes), indexed by the pool's loan rows: a 20,000-loan pool costs ~1.4 MB a period. Amounts
+ * above 2^64 - 1 cents are kept aside in `big`. An unavailable period holds no column, only its reason.
+ */
+class PeriodSnapshot {
+  private readonly presence: Uint8Array;
+  private readonly status: Uint8Array;
+  private readonly daysPastDue: Uint16Array;
+  private readonly amounts: BigUint64Array[];
+  private readonly big = new Map<string, bigint>();
+  private readonly reasons = new Map<number, string>();
+
+  constructor(
+    rows: number,
+    readonly root: string,
+    readonly unavailable?: string,
+  ) {
+    this.presence = new Uint8Array(rows);
+    this.status = new Uint8Array(rows);
+    this.daysPastDue = new Uint16Array(rows);
+    this.amounts = LOAN_STATE_AMOUNTS.map(() => new BigUint64Array(rows));
+  }
+
+  static unavailable(root: string, reason: string): PeriodSnapshot {
+    return new PeriodSnapshot(0, root, reason);
+  }
+
+  set(row: number, state: LoanState): void {
+    this.presence[row] = STATE_PRESENT;
+    this.status[row] = PERFORMANCE_STATUSES.indexOf(state.status);
+    this.daysPastDue[row] = state.daysPastDue;
+    LOAN_STATE_AMOUNTS.forEach((field, column) => {
+      const cents = state[field];
+      if (cents > 0xffff_ffff_ffff_ffffn) this.big.set(`${row}:${column}`, cents);
+      else (this.amounts[column] as BigUint64Array)[row] = cents;
+    });
+  }
+
+  refuse(row: number, reason: string): void {
+    this.presence[row] = STATE_REFUSED;
+    this.reasons.set(row, reason);
+  }
+
+  get(row: number | undefined, period: number): LoanPeriodPoint | undefined {
+    const empty = {
+      period,
+      status: null,
+      daysPastDue: null,
+      ...Object.fromEntries(LOAN_STATE_AMOUNTS.map((f) => [f, null])),
+    };
+    if (this.unavailable !== undefined) {
+      return { ...empty, proofStatus: "unavailable", reason: this.unavailable } as LoanPeriodPoint;
+    }
+    const presence = row === undefined ? 0 : (this.presence[row] ?? 0);
+    if (row === undefined || presence === 0) return undefined;
+    if (presence === STATE_REFUSED) {
+      return { ...empty, proofStatus: "refused", reason: this.reasons.get(row) ?? null } as LoanPeriodPoint;
+    }
+    const amounts = Object.fromEntries(
+      LOAN_STATE_AMOUNTS.map((field, column) => [
+        field,
+        (this.big.get(`${row}:${column}`) ?? this.amounts[column]?.[row] ?? 0n).toString(),
+      ]),
+    );
+    return {
+      period,
+      proofStatus: "verified",
+      reason: null,
+      status: PERFORMANCE_STATUSES[this.status[row] ?? 0] ?? null,
+      daysPastDue: this.daysPastDue[row] ?? 0,
+      ...amounts,
+    } as LoanPeriodPoint;
   }
 }

@@ -16,7 +16,7 @@ import { AssetPoolRootReader } from "@abs/node";
 import { type MemberKeySource, type MemberNodeConfig } from "./config";
 import { ConfigError, IndexerError } from "./errors";
 import { type LoanBook } from "./loans";
-import { fetchTapeFromNode, joinTapeFromNode, type MemberNodeDeps } from "./member-node";
+import { fetchTapeFromNode, joinPeriodFromNode, joinTapeFromNode, type MemberNodeDeps } from "./member-node";
 import { registryFromAddressBook } from "./sources";
 import { type IndexerStore } from "./store";
 
@@ -132,6 +132,41 @@ export async function startMemberNodeSync(deps: {
     if (override === undefined) await joinTapeFromNode(nodeDeps, book, pool, version);
     else book.addNodeLoans(pool, version, await fetchTapeFromNode(nodeDeps, pool, version, override));
   };
+  const periodChain = new AssetPoolRootReader(provider);
+  /**
+   * Join every period report on chain whose loan-state root is not joined yet (a restated report has another root)
+   * from the servicer's node. A period the node does not hold (404) is marked unavailable in every loan's history.
+   */
+  const refreshPeriods = async (): Promise<{ attempted: number; failures: string[]; refusal?: IndexerError }> => {
+    const servicer = config.servicerNode;
+    const failures: string[] = [];
+    let attempted = 0;
+    if (servicer === undefined) return { attempted, failures };
+    for await (const report of store.all("PeriodReport")) {
+      const pool = String(report["pool"]).toLowerCase();
+      const period = Number(report["period"]);
+      const root = String(report["loanStateRoot"]).toLowerCase();
+      if (book.hasPeriod(pool, period, root)) continue;
+      attempted++;
+      try {
+        await joinPeriodFromNode(nodeDeps, servicer, periodChain, book, pool, period);
+      } catch (error) {
+        if (error instanceof IndexerError && error.code === "NOT_ENTITLED")
+          return { attempted, failures, refusal: error };
+        const notServed = /HTTP 404/.test(messageOf(error));
+        if (notServed)
+          book.markPeriodUnavailable(
+            pool,
+            period,
+            root,
+            `the servicer's node does not serve period ${period}: ${messageOf(error)}`,
+          );
+        logger.error({ err: error, pool, period }, "period loan states not joined from the servicer's node");
+        failures.push(`pool ${pool} period ${period}: ${messageOf(error)}`);
+      }
+    }
+    return { attempted, failures };
+  };
   const refresh = async (): Promise<void> => {
     if (book.entitlement !== "loan-level") return;
     const tapes = new Map<string, number[]>();
@@ -140,20 +175,25 @@ export async function startMemberNodeSync(deps: {
       tapes.set(pool, [...(tapes.get(pool) ?? []), Number(tape["version"])]);
     }
     const outcome = await joinTapes(tapes, book, join);
-    if (outcome.refusal) {
-      book.refuseLoanLevel(outcome.refusal.message);
+    const periods = outcome.refusal ? undefined : await refreshPeriods();
+    const refusal = outcome.refusal ?? periods?.refusal;
+    if (refusal) {
+      book.refuseLoanLevel(refusal.message);
       logger.warn({ node: config.memberId }, "member node refuses loan-level records: aggregates only");
       return;
     }
-    if (outcome.failures.length === 0) return;
     for (const { pool, version, error } of outcome.failures) {
       logger.error({ err: error, pool, version }, "tape version not joined from the member node");
     }
+    const failed = [
+      ...outcome.failures.map((f) => `pool ${f.pool} version ${f.version}: ${messageOf(f.error)}`),
+      ...(periods?.failures ?? []),
+    ];
+    if (failed.length === 0) return;
     throw new IndexerError(
       "MEMBER_NODE_JOIN_FAILED",
-      `${outcome.failures.length} of ${outcome.attempted} tape versions were not joined from member node ` +
-        `${config.memberId} (the others were): ` +
-        outcome.failures.map((f) => `pool ${f.pool} version ${f.version}: ${messageOf(f.error)}`).join("; "),
+      `${failed.length} of ${outcome.attempted + (periods?.attempted ?? 0)} tape versions and periods were not joined ` +
+        `(the others were): ${failed.join("; ")}`,
       { retryable: true, cause: outcome.failures[0]?.error },
     );
   };

@@ -15,6 +15,8 @@ import { type Logger } from "pino";
 import { type LoanRecord } from "@abs/core";
 import {
   PeerRecordError,
+  fetchVerifiedPeriod,
+  type AnchoredStateRootReader,
   fetchVerifiedLoan,
   fetchVerifiedTape,
   listLoanIds,
@@ -102,6 +104,49 @@ export async function joinTapeFromNode(
   deps.logger.info(
     { pool: pool.toLowerCase(), version, loans: tape.loanCount, refused: counts.refused, node: deps.node.memberId },
     "tape joined from member node",
+  );
+  return counts;
+}
+
+/**
+ * Join EVERY loan state of reported `period` of `pool` from the servicer's node `servicer` into `book`, page by
+ * page, verified as a whole against the period's loan-state root anchored on chain (`fetchVerifiedPeriod`): a
+ * state that does not hash to its leaf is refused alone, leaves that do not rebuild the root refuse every state.
+ * Throws as `joinTapeFromNode` (NOT_ENTITLED, RPC_FAILED, RPC_RESPONSE_INVALID). Returns the counts joined.
+ */
+export async function joinPeriodFromNode(
+  deps: MemberNodeDeps,
+  servicer: { baseUrl: string; memberId: string },
+  chain: AnchoredStateRootReader,
+  book: LoanBook,
+  pool: string,
+  period: number,
+  pageSize = 1_000,
+): Promise<{ verified: number; refused: number }> {
+  const servicerDeps = { ...deps, node: servicer };
+  let joined;
+  try {
+    joined = await fetchVerifiedPeriod(
+      {
+        signer: deps.signer,
+        baseUrl: servicer.baseUrl,
+        domain: deps.domain,
+        target: servicer.memberId,
+        pool,
+        period,
+        pageSize,
+        chain,
+        ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+      },
+      (state) => state,
+    );
+  } catch (error) {
+    throw pagedRequestError(servicerDeps, error, `period ${period} of pool ${pool.toLowerCase()}`);
+  }
+  const counts = book.addPeriod(pool, period, joined.anchoredRoot, joined.verified, joined.refused);
+  deps.logger.info(
+    { pool: pool.toLowerCase(), period, states: joined.loanCount, refused: counts.refused, node: servicer.memberId },
+    "period loan states joined from the servicer's node",
   );
   return counts;
 }

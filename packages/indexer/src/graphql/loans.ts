@@ -2,7 +2,7 @@ import { GraphQLError } from "graphql";
 import { z } from "zod";
 import { IndexerError } from "../errors";
 import { type LoanAccess } from "../auth/caller";
-import { type LoanBook, type LoanSnapshot, type LoanView } from "../loans";
+import { type LoanBook, type LoanPeriodPoint, type LoanSnapshot, type LoanView } from "../loans";
 import { MAX_FIRST, MAX_SKIP } from "./limits";
 import { describeZodIssues } from "@abs/core";
 
@@ -30,6 +30,37 @@ type Loan {
   otherPools: [Bytes!]!
   "The loan in every joined tape version of its pool (each period's snapshot), oldest first; the last is this view's"
   history: [LoanSnapshot!]!
+  "The loan's state at the end of every reported period, oldest first, each verified against the period's anchored loan-state root"
+  periods: [LoanPeriodState!]!
+}
+"""
+A loan's state at the end of a reported period, joined from the servicer's node (amounts in cents, null unless verified).
+proofStatus: verified (the state hashes to its leaf and the period's leaves rebuild the loan-state root of the period
+report anchored on chain), refused (served but it did not verify: no values kept, the reason says why) or
+unavailable (the servicer's node did not serve the period).
+"""
+type LoanPeriodState {
+  period: Int!
+  proofStatus: String!
+  reason: String
+  "current, delinquent, defaulted, prepaid or matured at the period end"
+  status: String
+  daysPastDue: Int
+  "balance at the start of the period"
+  openingPrincipalCents: BigInt
+  "principal due in the period per the schedule"
+  scheduledPrincipalCents: BigInt
+  "principal paid (scheduled, plus arrears when a delinquent loan cures)"
+  paidPrincipalCents: BigInt
+  interestPaidCents: BigInt
+  "principal paid ahead of schedule"
+  prepaymentCents: BigInt
+  "balance charged off when the loan defaulted in the period"
+  defaultPrincipalCents: BigInt
+  "cash recovered on a defaulted loan"
+  recoveryCents: BigInt
+  "balance at the period end: opening - paid - prepayment - default"
+  closingPrincipalCents: BigInt
 }
 "A loan in one tape version of its pool"
 type LoanSnapshot {
@@ -52,6 +83,8 @@ extend type Query {
   loan(pool: Bytes!, loanId: String!): Loan
   "A loan's history across the joined tape versions, also for a loan no longer in the latest one"
   loanHistory(pool: Bytes!, loanId: String!): [LoanSnapshot!]!
+  "A loan's state in every reported period, verified point by point, also for a loan no longer in the latest tape"
+  loanPeriods(pool: Bytes!, loanId: String!): [LoanPeriodState!]!
   "The borrowers (pseudonymous ids) holding the most current principal of the pool"
   topBorrowers(pool: Bytes!, first: Int = 10): [BorrowerConcentration!]!
   loanConcentrations(pool: Bytes!, by: ConcentrationBy!): [Concentration!]!
@@ -100,8 +133,11 @@ function parse<T>(schema: z.ZodType<T>, args: unknown): T {
   return parsed.data;
 }
 
-/** A loan as GraphQL answers it: its history is only read if the query selects it. */
-type LoanAnswer = LoanView & { history: () => Promise<LoanSnapshot[]> };
+/** A loan as GraphQL answers it: its histories are only read if the query selects them. */
+type LoanAnswer = LoanView & {
+  history: () => Promise<LoanSnapshot[]>;
+  periods: () => Promise<LoanPeriodPoint[]>;
+};
 
 export function loanResolvers(book: LoanBook | undefined): Record<string, unknown> {
   const need = (): LoanBook => {
@@ -114,6 +150,7 @@ export function loanResolvers(book: LoanBook | undefined): Record<string, unknow
   const answer = (view: LoanView): LoanAnswer => ({
     ...view,
     history: () => guarded(() => need().history(view.pool, view.loanId)),
+    periods: () => guarded(() => need().periodHistory(view.pool, view.loanId)),
   });
   const loanKey = z.object({ pool: loansArgs.shape.pool, loanId: z.string().min(1).max(64) });
   return {
@@ -150,6 +187,13 @@ export function loanResolvers(book: LoanBook | undefined): Record<string, unknow
       return guarded(async () => {
         await ctx.access.assertLoanLevel(a.pool);
         return need().history(a.pool, a.loanId);
+      });
+    },
+    loanPeriods: (_: unknown, raw: unknown, ctx: LoanContext) => {
+      const a = parse(loanKey, raw);
+      return guarded(async () => {
+        await ctx.access.assertLoanLevel(a.pool);
+        return need().periodHistory(a.pool, a.loanId);
       });
     },
     topBorrowers: (_: unknown, raw: unknown, ctx: LoanContext) => {

@@ -132,6 +132,8 @@ export class PeriodReportService {
     }
     const report = journalled(result.report);
     const root = report.loanStateRoot;
+    // The period's states, one a row of `period` (a multi-period file's other rows are read, not states).
+    const states = result.tree?.length ?? 0;
     const onChain = await this.rootOnChain(pool, period);
     if (committed !== undefined || onChain !== undefined) {
       if (onChain !== root) {
@@ -141,7 +143,7 @@ export class PeriodReportService {
           `period ${period} of pool ${pool} is reported on chain with loan-state root ${onChain ?? committed?.root}; this file gives ${root} (a restatement is the trustee's)`,
         );
       }
-      const meta = committed ?? (await this.commitFound(pool, period, result.rows, report));
+      const meta = committed ?? (await this.commitFound(pool, period, states, report));
       logger.info({ pool, period, root }, "period already reported with this root: nothing sent");
       return { status: "already-submitted", ...meta, report };
     }
@@ -151,7 +153,7 @@ export class PeriodReportService {
       period,
       startedAt,
       actionKey: `report:${pool.toLowerCase()}:${period}:${root}`,
-      rows: result.rows,
+      states,
       report,
     };
     await store.putJournal(staged);
@@ -222,14 +224,14 @@ export class PeriodReportService {
   private async commitFound(
     pool: string,
     period: number,
-    rows: number,
+    states: number,
     report: JournalledReport,
   ): Promise<{ pool: string; period: number; root: string; loanCount: number; txHash: string; blockNumber: number }> {
     const meta = {
       pool: pool.toLowerCase(),
       period,
       root: report.loanStateRoot,
-      loanCount: rows,
+      loanCount: states,
       contentHash: report.contentHash,
       txHash: ZERO32,
       blockNumber: 0,
@@ -246,7 +248,7 @@ export class PeriodReportService {
       pool: entry.pool.toLowerCase(),
       period: entry.period,
       root: entry.report.loanStateRoot,
-      loanCount: entry.rows,
+      loanCount: entry.states,
       contentHash: entry.report.contentHash,
       txHash: confirmed.txHash.toLowerCase(),
       blockNumber: confirmed.blockNumber,

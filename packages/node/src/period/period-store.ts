@@ -113,7 +113,8 @@ export const reportJournalEntry = z.discriminatedUnion("state", [
     period: z.number().int().min(1),
     startedAt: z.number(),
     actionKey: z.string(),
-    rows: z.number().int().min(1),
+    /** The period's loan states written (the leaves of its loan-state tree). */
+    states: z.number().int().min(1),
     report: journalledReport,
   }),
 ]);

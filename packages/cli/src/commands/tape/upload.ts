@@ -5,10 +5,7 @@
  * (rows, rate, ETA) follows the bytes sent. Exit 0 if anchored, 1 if the tape is invalid or the node or
  * chain refused it, 2 on a usage error.
  */
-import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
-import { request } from "node:http";
-import { request as httpsRequest } from "node:https";
 import { type Command } from "commander";
 import { z } from "zod";
 import { TAPE_CHANGE_KINDS } from "@abs/node";
@@ -16,8 +13,7 @@ import { CliError, EXIT } from "../../errors";
 import { type CliIo } from "../../io";
 import { createProgress, formatCount, formatKeyValues, formatTable, formatYuan, writeJson } from "../../output";
 import { parseOptions } from "../parse-options";
-import { actingMember, selectedMemberName } from "../../consortium/acting-member";
-import { readConsortiumFile } from "../../consortium/consortium-file";
+import { type HttpAnswer, actingNodeUrl, nodeRefusal, postFile, readOperatorToken } from "../../node-upload";
 import { poolOf } from "../../deal/deal-session";
 
 const optionsSchema = z.strictObject({
@@ -66,74 +62,6 @@ const invalidAnswer = z.object({
   summary: z.object({ rows: z.number(), errorCount: z.number(), stoppedEarly: z.boolean() }),
   errors: z.array(issue),
 });
-const errorAnswer = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
-
-async function readToken(file: string | undefined, io: CliIo): Promise<string> {
-  const path = file ?? io.env.ABS_OPERATOR_TOKEN_FILE ?? readConsortiumFile(io)?.operatorTokenFile;
-  if (path === undefined) {
-    throw new CliError(
-      "USAGE",
-      "Invalid option --token-file: the node's operator token file is required (or $ABS_OPERATOR_TOKEN_FILE)",
-    );
-  }
-  try {
-    return (await readFile(path, "utf8")).trim();
-  } catch (error) {
-    throw new CliError("KEY_FILE_INVALID", `Cannot read the token file ${JSON.stringify(path)}`, { cause: error });
-  }
-}
-
-interface HttpAnswer {
-  readonly status: number;
-  readonly body: unknown;
-}
-
-/** POST the file as a stream; `onSent(bytes, rows)` as it goes (rows = line breaks sent). */
-function postFile(
-  url: URL,
-  headers: Record<string, string>,
-  file: string,
-  onSent: (bytes: number, rows: number) => void,
-): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    const send = url.protocol === "https:" ? httpsRequest : request;
-    const req = send(url, { method: "POST", headers: { ...headers, "content-type": "application/octet-stream" } });
-    const input = createReadStream(file, { highWaterMark: 256 * 1024 });
-    let bytes = 0;
-    let rows = 0;
-    input.on("data", (chunk) => {
-      const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-      bytes += buffer.length;
-      for (let at = buffer.indexOf(10); at !== -1; at = buffer.indexOf(10, at + 1)) rows += 1;
-      onSent(bytes, rows);
-    });
-    input.on("error", reject);
-    req.on("error", (error) => {
-      input.destroy();
-      reject(
-        new CliError("NODE_REQUEST_FAILED", `Cannot reach the node at ${url.origin}: ${error.message}`, {
-          cause: error,
-        }),
-      );
-    });
-    req.on("response", (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        input.destroy();
-        const text = Buffer.concat(chunks).toString("utf8");
-        let body: unknown;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = text;
-        }
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
-    input.pipe(req);
-  });
-}
 
 function errorRows(errors: z.output<typeof issue>[]): string[][] {
   return errors.map((e) => [
@@ -150,13 +78,7 @@ function errorRows(errors: z.output<typeof issue>[]): string[][] {
  * --deal read from the chain).
  */
 async function target(options: UploadOptions, io: CliIo): Promise<{ node: string; pool: string }> {
-  const node = options.node ?? (selectedMemberName(io) === undefined ? undefined : actingMember(io).member.nodeUrl);
-  if (node === undefined)
-    throw new CliError(
-      "USAGE",
-      "Invalid option --node: expected the originator node's URL (or `abs --as <member>` whose node it is)",
-    );
-  return { node, pool: await poolOf(io, options) };
+  return { node: actingNodeUrl(options.node, io, "the originator node's URL"), pool: await poolOf(io, options) };
 }
 
 async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
@@ -168,7 +90,7 @@ async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
   } catch (error) {
     throw new CliError("INPUT_NOT_FOUND", `Tape file not found: ${JSON.stringify(file)}`, { cause: error });
   }
-  const token = await readToken(options.tokenFile, io);
+  const token = await readOperatorToken(options.tokenFile, io);
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (options.mapping !== undefined) {
     try {
@@ -235,13 +157,7 @@ async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
     }
     return EXIT.failure;
   }
-  const refused = errorAnswer.safeParse(answer.body);
-  throw new CliError(
-    "NODE_REQUEST_FAILED",
-    refused.success
-      ? `The node refused the upload (HTTP ${answer.status} ${refused.data.error.code}): ${refused.data.error.message}`
-      : `The node answered HTTP ${answer.status} with an unexpected body`,
-  );
+  throw nodeRefusal(answer, "the upload");
 }
 
 /** Registers `upload` under `abs tape`. */
