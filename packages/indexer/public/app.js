@@ -58,11 +58,16 @@
     const d = await gql(`{ pools(orderBy: createdAt) { id name state trancheCount lastPeriod totalFaceCents
       tapes(orderBy: version, orderDirection: desc, first: 1) { loanCount totalPrincipalCents } }
       periodMetrics_collection(orderBy: period, orderDirection: desc, first: 1000) { pool { id } period endingBalanceCents cdrBps cprBps delinquent90PlusBps cumulativeNetLossBps }
-      alerts(first: 1000) { pool { id } } }`);
+      alerts(first: 1000) { rule pool { id } } }`);
     const latest = {};
     for (const m of d.periodMetrics_collection) if (!latest[m.pool.id]) latest[m.pool.id] = m;
     const alerts = {};
-    for (const a of d.alerts) alerts[a.pool.id] = (alerts[a.pool.id] || 0) + 1;
+    // An alert without a pool (a reconciliation break is the custodian's, not a deal's) is counted apart.
+    let consortiumAlerts = 0;
+    for (const a of d.alerts) {
+      if (a.pool) alerts[a.pool.id] = (alerts[a.pool.id] || 0) + 1;
+      else consortiumAlerts++;
+    }
     const rows = d.pools.map((p) => {
       const m = latest[p.id] || {};
       const tape = p.tapes[0] || {};
@@ -82,6 +87,11 @@
     });
     view.innerHTML =
       "<h2>Pools</h2>" +
+      `<p data-testid="consortium-alerts">${
+        consortiumAlerts
+          ? `<a href="#/alerts" class="alert">${consortiumAlerts} alert${consortiumAlerts === 1 ? "" : "s"} outside any pool</a> (reconciliation breaks)`
+          : '<span class="ok">no alert outside the pools</span>'
+      }</p>` +
       table(
         ["Pool", "State", "Tranches", "Loans", "Balance", "Period", "CPR", "CDR", "90+ DQ", "Cum. net loss", "Alerts"],
         rows,
@@ -267,13 +277,67 @@
     chart(el, "Alerts raised", ["alerts"], xs, [xs.map((x) => d.alerts.filter((a) => a.period === x).length)]);
   }
 
-  async function loansPage(pool) {
+  const LOANS_PAGE = 100;
+  const LOAN_STATUSES = ["", "current", "delinquent", "defaulted", "prepaid", "repurchased"];
+
+  /**
+   * A pool's loans, a page at a time from the server (`loanId_gt` keyset cursor: any page of any pool costs the
+   * same), with a search on the loan id and filters; `trail` keeps the earlier pages' cursors for "Previous".
+   */
+  async function loansPage(pool, params) {
+    const where = {};
+    if (params.get("q")) where.loanId_contains = params.get("q");
+    for (const [param, field] of [
+      ["status", "status"],
+      ["region", "region"],
+      ["grade", "creditGrade"],
+    ])
+      if (params.get(param)) where[field] = params.get(param);
+    if (params.get("dpd")) where.daysPastDue_gte = Number(params.get("dpd"));
+    const filtered = Object.assign({}, where);
+    if (params.get("after")) where.loanId_gt = params.get("after");
     const d = await gql(
-      `query($pool: Bytes!) { loans(pool: $pool, first: 1000) { loanId region productType creditGrade status daysPastDue currentPrincipalCents proofStatus otherPools } }`,
-      { pool: pool },
+      `query($pool: Bytes!, $w: Loan_filter, $f: Loan_filter, $first: Int) {
+        loans(pool: $pool, first: $first, where: $w) { loanId region productType creditGrade status daysPastDue currentPrincipalCents proofStatus otherPools }
+        loansCount(pool: $pool, where: $f) }`,
+      { pool: pool, w: where, f: filtered, first: LOANS_PAGE },
     );
+    const trail = (params.get("trail") || "").split(",").filter(Boolean);
+    const pageNo = trail.length + (params.get("after") ? 2 : 1);
+    const from = (pageNo - 1) * LOANS_PAGE;
+    const link = (after, nextTrail) => {
+      const q = new URLSearchParams();
+      for (const k of ["q", "status", "region", "grade", "dpd"]) if (params.get(k)) q.set(k, params.get(k));
+      if (after) q.set("after", after);
+      if (nextTrail.length) q.set("trail", nextTrail.join(","));
+      return `#/pool/${pool}/loans${q.toString() ? "?" + q.toString() : ""}`;
+    };
+    const lastId = d.loans.length ? d.loans[d.loans.length - 1].loanId : "";
+    const hasNext = from + d.loans.length < d.loansCount;
+    const pager =
+      `<nav class="pager" data-testid="loans-pager">` +
+      `<span data-testid="loans-range">${d.loans.length ? `${from + 1}–${from + d.loans.length}` : "0"} of ${d.loansCount} matching loans</span> ` +
+      (params.get("after")
+        ? `<a href="${link("", [])}" data-testid="loans-first">First</a> <a href="${link(trail[trail.length - 1] || "", trail.slice(0, -1))}" data-testid="loans-prev">Previous</a> `
+        : "") +
+      (hasNext
+        ? `<a href="${link(lastId, params.get("after") ? trail.concat([params.get("after")]).slice(-50) : trail)}" data-testid="loans-next">Next</a>`
+        : "") +
+      `</nav>`;
+    const statusOptions = LOAN_STATUSES.map(
+      (v) => `<option value="${v}"${params.get("status") === v ? " selected" : ""}>${v || "any status"}</option>`,
+    ).join("");
     view.innerHTML =
       `<h2>Loans of <a href="#/pool/${pool}">${short(pool)}</a></h2>` +
+      `<form class="filters" data-testid="loan-filters">
+        <label>Loan id contains<input name="q" value="${esc(params.get("q") || "")}" /></label>
+        <label>Status<select name="status">${statusOptions}</select></label>
+        <label>Region<input name="region" value="${esc(params.get("region") || "")}" /></label>
+        <label>Grade<input name="grade" value="${esc(params.get("grade") || "")}" /></label>
+        <label>Days past due ≥<input name="dpd" type="number" min="0" value="${esc(params.get("dpd") || "")}" /></label>
+        <button type="submit">Filter</button>
+      </form>` +
+      pager +
       table(
         ["Loan", "Region", "Product", "Grade", "Status", "Days past due", "Principal", "Proof", "Also pledged in"],
         d.loans.map((l) => [
@@ -290,14 +354,24 @@
           l.otherPools.length ? '<span class="alert">' + l.otherPools.map(short).join(", ") + "</span>" : "",
         ]),
         "loans",
-      );
+      ) +
+      pager;
+    view.querySelector("form").addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const f = new FormData(ev.target);
+      const next = new URLSearchParams();
+      for (const [k, v] of f.entries()) if (String(v).trim()) next.set(k, String(v).trim());
+      location.hash = `#/pool/${pool}/loans${next.toString() ? "?" + next.toString() : ""}`;
+    });
   }
 
   async function loanPage(pool, loanId) {
     const d = await gql(
       `query($pool: Bytes!, $id: String!) { loan(pool: $pool, loanId: $id) { loanId borrowerId tapeVersion region productType creditGrade status
       daysPastDue originalPrincipalCents currentPrincipalCents rateWad remainingTermMonths proofStatus otherPools
-      history { tapeVersion status daysPastDue currentPrincipalCents proofStatus } } }`,
+      history { tapeVersion status daysPastDue currentPrincipalCents proofStatus }
+      periods { period proofStatus reason status daysPastDue openingPrincipalCents scheduledPrincipalCents paidPrincipalCents
+        interestPaidCents prepaymentCents defaultPrincipalCents recoveryCents closingPrincipalCents } } }`,
       { pool: pool, id: loanId },
     );
     const l = d.loan;
@@ -338,6 +412,46 @@
             : '<span class="alert">' + esc(h.proofStatus) + "</span>",
         ]),
         "loan-history",
+      ) +
+      "<h2>Period by period (the servicer's reports)</h2>" +
+      `<p class="note">Each period's state is checked against the loan-state root anchored on chain with that period's
+        report: <b>verified</b>, <b>refused</b> (the servicer's node served a state that does not verify; no values
+        are shown) or <b>unavailable</b> (the node does not serve the period).</p>` +
+      table(
+        [
+          "Period",
+          "Status",
+          "Days past due",
+          "Opening",
+          "Paid (scheduled)",
+          "Interest",
+          "Prepaid",
+          "Defaulted",
+          "Recovered",
+          "Closing",
+          "Proof",
+        ],
+        l.periods.map((p) => {
+          const cents = (v) => (v === null ? "—" : money(v));
+          return [
+            p.period,
+            p.status === null ? "—" : esc(p.status),
+            p.daysPastDue === null ? "—" : p.daysPastDue,
+            cents(p.openingPrincipalCents),
+            p.paidPrincipalCents === null
+              ? "—"
+              : money(p.paidPrincipalCents) + " (" + money(p.scheduledPrincipalCents) + ")",
+            cents(p.interestPaidCents),
+            cents(p.prepaymentCents),
+            cents(p.defaultPrincipalCents),
+            cents(p.recoveryCents),
+            cents(p.closingPrincipalCents),
+            p.proofStatus === "verified"
+              ? '<span class="ok">verified</span>'
+              : `<span class="alert" title="${esc(p.reason)}">${esc(p.proofStatus)}</span> ${esc(p.reason)}`,
+          ];
+        }),
+        "loan-periods",
       );
   }
 
@@ -424,18 +538,22 @@
 
   async function alertsPage() {
     const d = await gql(
-      `{ alerts(orderBy: blockNumber, orderDirection: desc, first: 1000) { period rule direction value threshold pool { id name } } }`,
+      `{ alerts(orderBy: blockNumber, orderDirection: desc, first: 1000) { period rule direction value threshold cashToken pool { id name } } }`,
     );
+    // A metric rule's value and threshold are in basis points; a reconciliation break's are counts of breaks.
+    const amount = (a, v) => (a.rule === "reconciliationBreaks" ? v + " break" + (v === 1 ? "" : "s") : pct(v));
     view.innerHTML =
       "<h2>Alerts</h2>" +
       table(
         ["Pool", "Period", "Rule", "Value", "Threshold"],
         d.alerts.map((a) => [
-          `<a href="#/pool/${a.pool.id}">${esc(a.pool.name)}</a>`,
-          a.period,
+          a.pool
+            ? `<a href="#/pool/${a.pool.id}">${esc(a.pool.name)}</a>`
+            : `consortium: cash token <code>${esc(short(a.cashToken))}</code>`,
+          a.period === null ? "—" : a.period,
           esc(a.rule),
-          pct(a.value),
-          esc(a.direction) + " " + pct(a.threshold),
+          amount(a, a.value),
+          esc(a.direction) + " " + amount(a, a.threshold),
         ]),
         "alerts",
       );
@@ -527,7 +645,7 @@
     view.innerHTML = "<p>Loading…</p>";
     try {
       if (signedOut !== null) throw new SignInRequired(signedOut);
-      if (parts[0] === "pool" && parts[2] === "loans") await loansPage(parts[1]);
+      if (parts[0] === "pool" && parts[2] === "loans") await loansPage(parts[1], new URLSearchParams(query || ""));
       else if (parts[0] === "pool") await poolPage(parts[1]);
       else if (parts[0] === "loan") await loanPage(parts[1], decodeURIComponent(parts[2]));
       else if (parts[0] === "tranche") await tranchePage(parts[1]);

@@ -218,7 +218,8 @@ export class LoanBook {
     book.versions.set(version, snapshot);
     if (version >= book.latest) {
       book.latest = version;
-      book.current = loans;
+      // In loan id order (byte order, as the nodes page them): keyset paging and lookups by binary search.
+      book.current = [...loans].sort((a, b) => compareIds(a.loanId, b.loanId));
       book.refused = refused;
       this.flagDoublePledges();
     }
@@ -366,7 +367,9 @@ export class LoanBook {
   }
 
   loan(pool: string, loanId: string): LoanView | undefined {
-    return this.loans(pool).find((l) => l.loanId === loanId);
+    const loans = this.loans(pool);
+    const at = firstAfter(loans, loanId, true);
+    return loans[at]?.loanId === loanId ? loans[at] : undefined;
   }
 
   /** Loans pledged into more than one pool (loan-level). */
@@ -431,6 +434,27 @@ function loanView(pool: string, version: number, r: LoanRecord, proofStatus: Loa
     proofStatus,
     otherPools: [],
   };
+}
+
+/** Loan ids compared as the nodes order them (LevelDB byte order; loan ids are ASCII). */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The index of the first loan of `loans` (in loan id order) whose id is after `loanId` (or equal to it, when
+ * `inclusive`): binary search, so a page after a cursor costs log n, not n.
+ */
+export function firstAfter(loans: readonly LoanView[], loanId: string, inclusive = false): number {
+  let low = 0;
+  let high = loans.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    const c = compareIds(loans[mid]?.loanId ?? "", loanId);
+    if (c < 0 || (c === 0 && !inclusive)) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** A pool's joined tapes: every version's snapshot, and the latest version's loans as full views. */

@@ -190,6 +190,35 @@ describe("indexer sign-in (EIP-4361) and what each role may read", function () {
     }
   });
 
+  it("loans page by keyset cursor in loan id order, filter on days past due, and count what matches", async () => {
+    const page = async (where: string) => {
+      const answer = await gql(
+        `{ loans(pool: "${pool}", first: 7, where: { ${where} }) { loanId daysPastDue } loansCount(pool: "${pool}", where: { ${where.replace(/loanId_gt: "[^"]*"/, "")} }) }`,
+        bearer("regulator"),
+      );
+      expect(answer.body.errors).to.equal(undefined);
+      return answer.body.data as { loans: { loanId: string; daysPastDue: number }[]; loansCount: number };
+    };
+    const all: string[] = [];
+    let after: string | undefined;
+    let total: number;
+    for (;;) {
+      const { loans, loansCount } = await page(after === undefined ? "" : `loanId_gt: "${after}"`);
+      total = loansCount;
+      if (loans.length === 0) break;
+      all.push(...loans.map((l) => l.loanId));
+      after = loans.at(-1)?.loanId;
+    }
+    expect(all).to.have.length(total);
+    expect(all).to.deep.equal([...all].sort());
+    expect(new Set(all).size).to.equal(total);
+    const late = await page("daysPastDue_gte: 30");
+    expect(late.loans.every((l) => l.daysPastDue >= 30)).to.equal(true);
+    expect(late.loansCount).to.be.lessThan(total);
+    const bad = await gql(`{ loansCount(pool: "${pool}", where: { daysPastDue_gte: -1 }) }`, bearer("regulator"));
+    expect(code(bad)).to.equal("BAD_USER_INPUT");
+  });
+
   it("investor: aggregates of the pools it holds, never loan-level; refused aggregates of pools it does not hold", async () => {
     const concentrations = `{ loanConcentrations(pool: "${pool}", by: region) { key loanCount } }`;
     const holder = await gql(concentrations, bearer("investor-1"));

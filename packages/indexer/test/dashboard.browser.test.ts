@@ -3,6 +3,9 @@ import { expect } from "chai";
 import { chromium, type Browser, type Page } from "playwright-core";
 import pino from "pino";
 import { parseIndexerConfig, signInToIndexer, startIndexerService, type RunningIndexerService } from "../src";
+import { generatePerformance, loanStateOf } from "@abs/core";
+import { id } from "ethers";
+import { ReconciliationLog__factory } from "../../../typechain-types";
 import { dealActions, memberSigner, sampleTape, startTestChain, type TestChain } from "./chain";
 
 const CHROMIUM = process.env["ABS_CHROMIUM"] ?? "/usr/bin/chromium";
@@ -16,12 +19,20 @@ describe("regulator's dashboard in headless Chromium", function () {
   let page: Page;
   const consoleErrors: string[] = [];
   let pool: string;
+  let firstLoan: string;
+  const tape = sampleTape();
 
   before(async () => {
     chain = await startTestChain({ withSampleDeal: true });
     const actions = dealActions(chain);
     pool = actions.deal.pool.toLowerCase();
     for (let period = 1; period <= 4; period++) await actions.report(period, period);
+    // A reconciliation break: an alert of the consortium's cash, in no pool (it once crashed the entry page).
+    const log = ReconciliationLog__factory.connect(
+      chain.deployment.reconciliationLog,
+      memberSigner(chain, "custodian"),
+    );
+    await (await log.anchor(chain.deployment.cashToken, id("STMT-2026-11"), 1_764_547_200, id("digest"), 10, 2)).wait();
     service = await startIndexerService({
       config: parseIndexerConfig({
         ABS_INDEXER_RPC_URL: chain.chain.rpcUrl,
@@ -34,8 +45,25 @@ describe("regulator's dashboard in headless Chromium", function () {
       entitlement: "loan-level",
     });
     await service.caughtUp();
-    const tape = sampleTape();
     expect(await service.loans.addTape(pool, 1, tape.records, tape.saltKey)).to.equal("verified");
+    // Two periods' loan states (joined from the servicer's node in production: packages/indexer/test/period-states),
+    // the second with the first loan's state refused.
+    const rows = [...generatePerformance(tape.records, 2, 5, { asOfDate: "2026-01-01" })];
+    firstLoan = [...tape.records].map((r) => r.loanId).sort()[0] ?? "";
+    const root = `0x${"ab".repeat(32)}`;
+    service.loans.addPeriod(pool, 1, root, rows.filter((r) => r.period === 1).map(loanStateOf), []);
+    service.loans.addPeriod(
+      pool,
+      2,
+      root,
+      rows.filter((r) => r.period === 2 && r.loanId !== firstLoan).map(loanStateOf),
+      [
+        {
+          loanId: firstLoan,
+          reason: `loan "${firstLoan}" refused: the record and salt do not hash to the served leaf`,
+        },
+      ],
+    );
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     page.on("console", (msg) => {
@@ -102,9 +130,22 @@ describe("regulator's dashboard in headless Chromium", function () {
     expect(await page.locator('[data-testid="pool-link"]').count()).to.equal(1);
     expect(await page.textContent('[data-testid="pools"]')).to.contain("Huaxia");
     expect(await page.textContent('[data-testid="meta"]')).to.match(/indexed to block \d+/);
+    expect(await page.textContent('[data-testid="consortium-alerts"]')).to.contain("1 alert outside any pool");
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, "overview.png"), fullPage: true });
+  });
+
+  it("lists every alert, a reconciliation break (no pool) as the consortium's, in breaks", async () => {
+    await page.goto(`${service.url}/#/alerts`);
+    await ready("/alerts");
+    const text = (await page.textContent('[data-testid="alerts"]')) ?? "";
+    expect(text).to.contain("consortium: cash token").and.contain("reconciliationBreaks").and.contain("2 breaks");
+    expect(text).to.contain("cdrBps");
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, "alerts.png"), fullPage: true });
   });
 
   it("drills down from the pool (charts, tranches, alerts) to its loans and one verified loan", async () => {
+    await page.goto(service.url + "/");
+    await ready("/");
     await page.click('[data-testid="pool-link"]');
     await ready(`/pool/${pool}`);
     expect(await page.locator(".chart canvas").count()).to.be.greaterThanOrEqual(5);
@@ -114,17 +155,46 @@ describe("regulator's dashboard in headless Chromium", function () {
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "pool.png"), fullPage: true });
     await page.click('[data-testid="loans-link"]');
     await ready(`/pool/${pool}/loans`);
-    expect(await page.locator('[data-testid="loan-link"]').count()).to.equal(200);
-    const first = page.locator('[data-testid="loan-link"]').first();
-    const loanId = (await first.textContent()) ?? "";
-    await first.click();
-    await ready(`/loan/${pool}/${encodeURIComponent(loanId)}`);
-    expect(await page.textContent('[data-testid="loan-id"]')).to.contain(loanId);
+    // Paged on the server, 100 a page, in loan id order.
+    expect(await page.locator('[data-testid="loan-link"]').count()).to.equal(100);
+    expect(await page.textContent('[data-testid="loans-range"]')).to.equal("1–100 of 200 matching loans");
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, "loans.png"), fullPage: true });
+    const firstPage = await page.locator('[data-testid="loan-link"]').allTextContents();
+    await page.locator('[data-testid="loans-next"]').first().click();
+    await page.waitForSelector('main[data-ready*="after="]');
+    expect(await page.textContent('[data-testid="loans-range"]')).to.equal("101–200 of 200 matching loans");
+    const secondPage = await page.locator('[data-testid="loan-link"]').allTextContents();
+    expect(secondPage).to.have.length(100);
+    expect(firstPage.concat(secondPage)).to.deep.equal([...firstPage, ...secondPage].sort());
+    expect(new Set([...firstPage, ...secondPage]).size).to.equal(200);
+    expect(await page.locator('[data-testid="loans-next"]').count()).to.equal(0);
+    await page.locator('[data-testid="loans-prev"]').first().click();
+    await page.waitForSelector('main[data-ready$="/loans"]');
+    expect(await page.locator('[data-testid="loan-link"]').allTextContents()).to.deep.equal(firstPage);
+    // A search and a filter, answered by the server.
+    await page.fill('[data-testid="loan-filters"] input[name="q"]', firstLoan);
+    await page.click('[data-testid="loan-filters"] button');
+    await page.waitForSelector('main[data-ready*="q="]');
+    expect(await page.locator('[data-testid="loan-link"]').allTextContents()).to.deep.equal([firstLoan]);
+    await page.goto(`${service.url}/#/pool/${pool}/loans?status=current`);
+    await ready(`/pool/${pool}/loans?status=current`);
+    const current = tape.records.filter((r) => r.status === "current").length;
+    expect(await page.textContent('[data-testid="loans-range"]')).to.contain(`of ${current} matching loans`);
+
+    await page.goto(`${service.url}/#/loan/${pool}/${encodeURIComponent(firstLoan)}`);
+    await ready(`/loan/${pool}/${encodeURIComponent(firstLoan)}`);
+    expect(await page.textContent('[data-testid="loan-id"]')).to.contain(firstLoan);
     expect(await page.textContent('[data-testid="proof"]')).to.equal("verified");
     // One joined tape version: one history row, the current one.
     const history = page.locator('[data-testid="loan-history"] tbody tr');
     expect(await history.count()).to.equal(1);
     expect(await history.first().textContent()).to.match(/^v1.*verified$/);
+    // Period by period: period 1 verified with its values, period 2 refused with the reason and no values.
+    const periods = page.locator('[data-testid="loan-periods"] tbody tr');
+    expect(await periods.count()).to.equal(2);
+    expect(await periods.nth(0).textContent()).to.match(/^1.*verified$/);
+    expect(await periods.nth(1).textContent()).to.match(/^2—.*refused.*do not hash to the served leaf/);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, "loan.png"), fullPage: true });
   });
 
   it("drills from a tranche to its holders and a holder's positions", async () => {
