@@ -72,6 +72,12 @@ interface IAssetPool is IDealParties {
     /// @notice The trustee declared an event of default; `reasonHash` is the hash of the notice.
     event PoolAccelerated(bytes32 reasonHash, address indexed actor);
 
+    /// @notice An event-of-default trigger of the deal breached when the waterfall ran `period`: the pool moved to
+    /// Accelerated in that same transaction (`StateChanged`, actor the waterfall), with no notice from the trustee.
+    /// @param period The period whose distribution breached the trigger (itself paid as accelerated).
+    /// @param triggerIndex The trigger's index in the waterfall's configuration.
+    event EventOfDefaultTriggered(uint32 indexed period, uint8 triggerIndex, address indexed waterfall);
+
     /// @notice The servicer submitted the report for `period`.
     event ReportSubmitted(uint32 indexed period, PeriodReport report, address indexed submittedBy);
 
@@ -296,6 +302,13 @@ interface IAssetPool is IDealParties {
     /// @param cashCents Interest + principal paid to each tranche.
     /// @param factorsRay Each tranche's factor after the period (balance / original face, 1e27 = 100%).
     function recordDistribution(uint32 period, uint256[] calldata cashCents, uint256[] calldata factorsRay) external;
+
+    /// @notice An event-of-default trigger breached in `period`: Active | Amortizing -> Accelerated, in the
+    /// waterfall's transaction, so that the default shows at once (the next periods are paid as accelerated).
+    /// Nothing happens when the pool is already Accelerated. Only the waterfall.
+    /// @param period The period being distributed.
+    /// @param triggerIndex The breached trigger's index in the waterfall's configuration.
+    function triggerEventOfDefault(uint32 period, uint8 triggerIndex) external;
 
     /// @notice The deal's waterfall (zero until set).
     function waterfall() external view returns (address);

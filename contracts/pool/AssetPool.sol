@@ -313,6 +313,15 @@ contract AssetPool is IAssetPool {
     }
 
     /// @inheritdoc IAssetPool
+    function triggerEventOfDefault(uint32 period, uint8 triggerIndex) external {
+        require(msg.sender == _waterfall && msg.sender != address(0), NotWaterfall(msg.sender));
+        PoolState s = _state;
+        if (s != PoolState.Active && s != PoolState.Amortizing) return;
+        _moveTo(PoolState.Accelerated);
+        emit EventOfDefaultTriggered(period, triggerIndex, msg.sender);
+    }
+
+    /// @inheritdoc IAssetPool
     function waterfall() external view returns (address) {
         return _waterfall;
     }

@@ -20,6 +20,7 @@ import {
     TrancheBalances,
     PeriodInputs,
     PeriodResult,
+    TriggerEffect,
     TriggerOutcome,
     TriggerTerms
 } from "../types/WaterfallTypes.sol";
@@ -45,6 +46,8 @@ contract Waterfall is IWaterfall {
     /// holder's credits never returns to zero: crediting them after both withdrew rewrites a non-zero slot instead of
     /// filling an empty one. Never a payee's, never in the payables.
     uint256 private constant _KEEP_NON_ZERO = 11;
+    /// @dev No trigger (at most WaterfallLib.MAX_TRIGGERS = 8 are configured).
+    uint256 private constant _NONE = type(uint256).max;
 
     /// @dev Per tranche, the carried amounts in one slot (a period reads and rewrites one slot per tranche). Bounds,
     /// checked by SafeCast: the balance and the write-down are at most the original face (< 2^88 cents, checked by
@@ -222,9 +225,11 @@ contract Waterfall is IWaterfall {
         _guaranteeCashCents = (_guaranteeCashCents - r.guaranteeDrawCents + r.guaranteeReimbursedCents).toUint128();
         _credit(r);
         emit PeriodDistributed(period, revision, inputs, r, msg.sender);
-        _emitTriggers(period, store, r.triggers);
+        uint256 defaultTrigger = _emitTriggers(period, store, r.triggers);
 
         _pay(period, store, r);
+        // An event-of-default trigger breached: the pool shows the default in this same transaction.
+        if (defaultTrigger != _NONE && !inputs.accelerated) pool.triggerEventOfDefault(period, uint8(defaultTrigger));
     }
 
     /// @inheritdoc IWaterfall
@@ -470,7 +475,14 @@ contract Waterfall is IWaterfall {
     }
 
     /// @dev The trigger terms are decoded from the configuration store only in a period where a trigger changes.
-    function _emitTriggers(uint32 period, address store, TriggerOutcome[] memory outcomes) private {
+    /// @dev Emits each trigger breached or cured this period; returns the index of the first event-of-default
+    /// trigger breached this period, or `_NONE`.
+    function _emitTriggers(
+        uint32 period,
+        address store,
+        TriggerOutcome[] memory outcomes
+    ) private returns (uint256 defaultTrigger) {
+        defaultTrigger = _NONE;
         TriggerTerms[] memory terms;
         for (uint256 i = 0; i < outcomes.length; ++i) {
             TriggerOutcome memory o = outcomes[i];
@@ -478,8 +490,12 @@ contract Waterfall is IWaterfall {
             if (terms.length == 0) terms = abi.decode(store.code, (WaterfallConfig)).triggers;
             TriggerTerms memory t = terms[i];
             // At most 8 triggers, so the index fits 8 bits.
-            if (o.breachedNow) emit TriggerBreached(period, uint8(i), t.kind, t.effect, o.valueWad, o.thresholdWad);
-            else emit TriggerCured(period, uint8(i), t.kind, t.effect, o.valueWad, o.thresholdWad);
+            if (o.breachedNow) {
+                emit TriggerBreached(period, uint8(i), t.kind, t.effect, o.valueWad, o.thresholdWad);
+                if (t.effect == TriggerEffect.EventOfDefault && defaultTrigger == _NONE) defaultTrigger = i;
+            } else {
+                emit TriggerCured(period, uint8(i), t.kind, t.effect, o.valueWad, o.thresholdWad);
+            }
         }
     }
 

@@ -23,8 +23,8 @@ import { type SignerSource } from "../../deploy/config";
 export interface ConsortiumIndexer {
   url: string;
   /**
-   * Join what the member nodes hold now (tapes, reported periods) instead of at the next refresh; a failure is
-   * logged, not thrown (the sync retries at its next refresh).
+   * Index to the chain's head, then join what the member nodes hold now (tapes, reported periods) instead of at
+   * the next refresh; a failure is logged, not thrown (the sync retries at its next refresh).
    */
   joinNow(): Promise<void>;
   stop(): Promise<void>;
@@ -90,6 +90,10 @@ export async function startConsortiumIndexer(options: {
     url: service.url,
     async joinNow() {
       try {
+        // Index up to the chain's head first (the second wait is a whole sync begun after this call), so that
+        // the period reports just made are known.
+        await service.caughtUp();
+        await service.caughtUp();
         await service.memberNode?.refresh();
       } catch (error) {
         logger.warn({ err: error }, "joining from the member nodes failed; the sync retries at its next refresh");

@@ -151,6 +151,7 @@ export async function serviceSampleDeal(o: SampleServicingOptions): Promise<numb
     );
     const as = (member: string, ...args: string[]) => abs(o.consortiumFile, ["--as", member, ...args]);
     let last = 0;
+    let accelerated = false;
     for (let period = 1; period <= o.periods; period++) {
       const end = endOf(period);
       const start = period === 1 ? o.cutoffDate : endOf(period - 1);
@@ -200,20 +201,12 @@ export async function serviceSampleDeal(o: SampleServicingOptions): Promise<numb
       const settled = (await as("trustee", "settle", "--deal", o.dealId, "--period", String(period))) as {
         expected: { principalMode: string; accelerated: boolean; triggers: { breached: boolean }[] };
       };
-      // An event of default: the trustee declares it (the pool moves to Accelerated), as the deal's documents say.
+      // An event-of-default trigger moves the pool to Accelerated in the settlement's own transaction.
       const state = ((await as("regulator", "deal", "show", "--deal", o.dealId)) as { status: { state: string } })
         .status.state;
-      if (settled.expected.accelerated && (state === "Active" || state === "Amortizing")) {
-        await as(
-          "trustee",
-          "pool",
-          "accelerate",
-          "--deal",
-          o.dealId,
-          "--reason",
-          `event of default found settling period ${period}`,
-        );
-        o.log(`sample  event of default in period ${period}: the trustee accelerated the deal`);
+      if (settled.expected.accelerated && state === "Accelerated" && !accelerated) {
+        accelerated = true;
+        o.log(`sample  event of default in period ${period}: the trigger moved the deal to Accelerated`);
       }
       const breached = settled.expected.triggers.filter((t) => t.breached).length;
       o.log(

@@ -3,6 +3,7 @@ import { Address, Bytes, ethereum } from "@graphprotocol/graph-ts";
 import {
   IssuanceClosed,
   PoolAccelerated,
+  EventOfDefaultTriggered,
   ReportRestated,
   ReportSubmitted,
   ReportSubmittedReportStruct,
@@ -114,6 +115,16 @@ export function handlePoolAccelerated(event: PoolAccelerated): void {
   pool.acceleratedAt = event.block.timestamp;
   pool.save();
   audit(event, KIND, "PoolAccelerated", event.params.actor, event.address, null);
+}
+
+export function handleEventOfDefaultTriggered(event: EventOfDefaultTriggered): void {
+  // The state itself moves with the StateChanged event of the same call (actor: the waterfall).
+  const pool = loadPool(event.address);
+  pool.acceleratedAt = event.block.timestamp;
+  pool.eventOfDefaultPeriod = event.params.period.toI32();
+  pool.eventOfDefaultTrigger = event.params.triggerIndex;
+  pool.save();
+  audit(event, KIND, "EventOfDefaultTriggered", event.params.waterfall, event.address, null);
 }
 
 /** Writes the current report of (pool, period) and its revision row. */

@@ -162,7 +162,7 @@ describe("npm start (local consortium launcher)", function () {
       headers,
       body: JSON.stringify({
         query:
-          "{ pools { id name state trancheCount lastDistributedPeriod tapes { loanCount } } _meta { hasIndexingErrors } }",
+          "{ pools { id name state trancheCount lastDistributedPeriod eventOfDefaultTrigger tapes { loanCount } } _meta { hasIndexingErrors } }",
       }),
     });
     const body = (await res.json()) as {
@@ -171,7 +171,9 @@ describe("npm start (local consortium launcher)", function () {
     expect(body.data.pools.map(({ id: _id, ...rest }) => rest)).to.deep.equal([
       {
         name: loadNetworkConfig("localhost").sampleDeal?.name,
+        // The sample's event-of-default trigger (cumulative net loss, index 1) accelerated the pool by itself.
         state: "Accelerated",
+        eventOfDefaultTrigger: 1,
         trancheCount: 3,
         lastDistributedPeriod: 6,
         tapes: [{ loanCount: "200" }, { loanCount: "198" }],

@@ -434,6 +434,48 @@ describe("Waterfall", () => {
       expect(actual.residualCents).to.equal(0n);
     });
 
+    it("an event-of-default trigger breaching moves the pool to Accelerated in the same transaction", async () => {
+      const deal = await loadFixture(deployWaterfallDeal);
+      const { pool, waterfall } = deal;
+      await reportAndDeposit(deal, 1);
+      await runAndCompare(deal, 1);
+      expect(await pool.state()).to.equal(PoolState.Active);
+      // 6 % of the pool defaults: cumulative net loss above the 5 % event-of-default threshold (trigger 2).
+      await reportAndDeposit(deal, 2, {
+        newDefaultsCents: 6_000_000_00n,
+        recoveryCents: 0n,
+        endingBalanceCents: POOL - 2n * 3_000_000_00n - 6_000_000_00n,
+      });
+      const second = await runAndCompare(deal, 2);
+      expect(second.actual).to.deep.equal(second.expected);
+      expect(second.actual.accelerated).to.equal(true);
+      expect(second.actual.triggers[2]?.breachedNow).to.equal(true);
+      expect(await pool.state()).to.equal(PoolState.Accelerated);
+      const waterfallAddress = await waterfall.getAddress();
+      const [declared, ...more] = await pool.queryFilter(pool.filters.EventOfDefaultTriggered());
+      expect(more).to.have.length(0);
+      expect([...(declared?.args ?? [])]).to.deep.equal([2n, 2n, waterfallAddress]);
+      const [distributed] = await waterfall.queryFilter(waterfall.filters.PeriodDistributed(2));
+      expect(declared?.transactionHash).to.equal(distributed?.transactionHash);
+      const [moved] = await pool.queryFilter(pool.filters.StateChanged(PoolState.Active, PoolState.Accelerated));
+      expect(moved?.args.actor).to.equal(waterfallAddress);
+      expect(moved?.transactionHash).to.equal(distributed?.transactionHash);
+      // The next period runs accelerated from the pool's state, and declares nothing again.
+      await reportAndDeposit(deal, 3, { endingBalanceCents: POOL - 3n * 3_000_000_00n - 6_000_000_00n });
+      const third = waterfall.connect(deal.trustee).runPeriod(3, 0n, []);
+      await expect(third).to.not.emit(pool, "EventOfDefaultTriggered");
+      expect((await waterfall.periodInputs(3, 0n, [])).accelerated).to.equal(true);
+    });
+
+    it("triggerEventOfDefault: NotWaterfall for every signer (only the waterfall moves the pool)", async () => {
+      const deal = await loadFixture(deployWaterfallDeal);
+      for (const signer of [deal.trustee, deal.servicer, deal.originator, deal.guarantor]) {
+        await expect(deal.pool.connect(signer).triggerEventOfDefault(1, 2))
+          .to.be.revertedWithCustomError(deal.pool, "NotWaterfall")
+          .withArgs(signer.address);
+      }
+    });
+
     it("draws the reserve and then the guarantee on an interest shortfall, and reimburses the guarantor later", async () => {
       const deal = await loadFixture(deployWaterfallDeal);
       const { waterfall } = deal;

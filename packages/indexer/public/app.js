@@ -124,6 +124,7 @@
   async function poolPage(id) {
     const d = await gql(
       `query($id: ID!, $pool: String!) { pool(id: $id) { id name dealId state revolving trancheCount tapeVersion lastPeriod totalFaceCents
+        accelerationReasonHash eventOfDefaultPeriod eventOfDefaultTrigger
         trustee { id memberId } originator { id memberId } servicer { id memberId }
         tranches(orderBy: seniority) { id symbol name seniority originalFaceCents factorRay totalSupply couponRateWad paused }
         tapes(orderBy: version) { id version loanCount totalPrincipalCents merkleRoot changeKind anchoredAt }
@@ -171,6 +172,13 @@
     }
     view.innerHTML =
       `<h2 data-testid="pool-name">${esc(p.name)} <small>${esc(p.state)}</small></h2>` +
+      (p.state === "Accelerated"
+        ? `<p class="alert" data-testid="default">${
+            p.eventOfDefaultPeriod !== null
+              ? `In default: event-of-default trigger ${p.eventOfDefaultTrigger} breached in period ${p.eventOfDefaultPeriod}; the pool moved to Accelerated in that distribution's transaction.`
+              : `In default: the trustee declared an event of default (notice hash <code>${esc(short(p.accelerationReasonHash))}</code>).`
+          } Everything after fees goes to the most senior class outstanding.</p>`
+        : "") +
       `<div class="kpis">
         <div class="kpi">Balance<b>${money(last.endingBalanceCents || (p.tapes[0] || {}).totalPrincipalCents)}</b></div>
         <div class="kpi">Period<b>${p.lastPeriod}</b></div>

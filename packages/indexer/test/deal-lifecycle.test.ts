@@ -148,10 +148,10 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
       )
     ).wait();
 
-    // The deal ends: the pool amortizes and is redeemed, and the trustee closes the waterfall out (releasing the
-    // reserve and the guarantee cash); the collections left over are what a last deposit brought.
+    // The deal ends: the pool (Accelerated since period 2's loss trigger breached) is redeemed, and the trustee
+    // closes the waterfall out (releasing the reserve and the guarantee cash); the collections left over are what a
+    // last deposit brought.
     const trusteePool = AssetPool__factory.connect(pool, trustee);
-    await (await trusteePool.startAmortization({ nonce: await nonce(trustee) })).wait();
     await (await trusteePool.redeem({ nonce: await nonce(trustee) })).wait();
     const wf = Waterfall__factory.connect(waterfall, trustee);
     reserveAtClose = (await wf.waterfallState()).reserveCents;
@@ -211,7 +211,9 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
 
   it("follows the waterfall from WaterfallCreated: two periods, tranche cash, the claim, the IC ratio and a trigger breach", async () => {
     const d = await data(`{
-      pool(id: "${pool}") { waterfall lastDistributedPeriod }
+      pool(id: "${pool}") { waterfall lastDistributedPeriod eventOfDefaultPeriod eventOfDefaultTrigger
+        stateChanges(orderBy: blockNumber) { to actor { id } } }
+      auditEvents(where: { name: "EventOfDefaultTriggered" }) { actor contract }
       periodMetrics_collection(where: { pool: "${pool}" }) { period interestCoverageBps }
       waterfall(id: "${waterfall}") { pool { id } lastPeriod triggerCount configHash
         distributions(orderBy: period) { period interestPaidCents principalPaidCents feesPaidCents trustee { id } } }
@@ -222,9 +224,19 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
       triggerEvents { period trigger kind breached }
       cashMovements(where: { to: "${investor1}", kind: Transfer }) { from amountCents }
     }`);
-    const p = d["pool"] as { waterfall: string; lastDistributedPeriod: number };
+    const p = d["pool"] as {
+      waterfall: string;
+      lastDistributedPeriod: number;
+      eventOfDefaultPeriod: number;
+      eventOfDefaultTrigger: number;
+      stateChanges: { to: string; actor: { id: string } | null }[];
+    };
     expect(p.waterfall).to.equal(waterfall);
     expect(p.lastDistributedPeriod).to.equal(2);
+    // The loss trigger is the event of default: period 2's distribution moved the pool to Accelerated.
+    expect([p.eventOfDefaultPeriod, p.eventOfDefaultTrigger]).to.deep.equal([2, 1]);
+    expect(p.stateChanges.map((c) => c.to)).to.include("Accelerated");
+    expect(d["auditEvents"]).to.deep.equal([{ actor: waterfall, contract: pool }]);
     const metrics = d["periodMetrics_collection"] as { period: number; interestCoverageBps: number }[];
     expect(metrics.find((m) => m.period === 1)?.interestCoverageBps).to.be.greaterThan(10_000);
     const w = d["waterfall"] as {

@@ -59,6 +59,13 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
       },
     );
     if (options.dryRun) await warnCollectionsShort(io, connection.runner, waterfall, report.inputs, options.period);
+    else if (report.expected.accelerated && !report.inputs.accelerated && !options.json) {
+      // The pool was not accelerated before: an event-of-default trigger breached in this period.
+      io.stdout.write(
+        "event of default: a trigger breached in this period; the pool moved to Accelerated in this transaction " +
+          "(later periods pay everything to the most senior class outstanding)\n",
+      );
+    }
     const out = options.out ?? reportsDir(io);
     const base = path.join(out, `settlement-${waterfall.toLowerCase()}-period-${options.period}`);
     await mkdir(out, { recursive: true });

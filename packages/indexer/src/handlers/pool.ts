@@ -44,6 +44,8 @@ const poolCreated: EventHandler = async (ctx) => {
     issuedAt: null,
     accelerationReasonHash: null,
     acceleratedAt: null,
+    eventOfDefaultPeriod: null,
+    eventOfDefaultTrigger: null,
   });
   await ctx.follow(pool, "AssetPool");
   ctx.audit.pool = pool;
@@ -161,6 +163,16 @@ const trancheAllocated: EventHandler = async (ctx) => {
 const poolAccelerated: EventHandler = async (ctx) =>
   updatePool(ctx, { accelerationReasonHash: ctx.args.str("reasonHash"), acceleratedAt: String(ctx.log.timestamp) });
 
+/** An event-of-default trigger breached: the pool moved to Accelerated in the waterfall's transaction. */
+const eventOfDefaultTriggered: EventHandler = async (ctx) => {
+  await updatePool(ctx, {
+    acceleratedAt: String(ctx.log.timestamp),
+    eventOfDefaultPeriod: ctx.args.int("period"),
+    eventOfDefaultTrigger: ctx.args.int("triggerIndex"),
+  });
+  ctx.audit.actor = ctx.args.str("waterfall");
+};
+
 const REPORT_FIELDS = [
   "interestCollectedCents",
   "scheduledPrincipalCents",
@@ -242,6 +254,7 @@ export const poolHandlers = {
   IssuanceClosed: issuanceClosed,
   TrancheAllocated: trancheAllocated,
   PoolAccelerated: poolAccelerated,
+  EventOfDefaultTriggered: eventOfDefaultTriggered,
   ReportSubmitted: reportSubmitted,
   ReportRestated: reportRestated,
   WaterfallSet: waterfallSet,
