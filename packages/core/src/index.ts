@@ -107,6 +107,7 @@ export {
   normalisePersonalValue,
   parseColumnMapping,
   parseRatePercent,
+  performanceCsvBytes,
   performanceRowToCells,
   pseudonymousBorrowerId,
   recordToCells,

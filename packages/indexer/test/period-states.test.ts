@@ -7,10 +7,9 @@
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { PassThrough } from "node:stream";
 import { expect } from "chai";
 import { Level } from "level";
-import { generatePerformance, writePerformanceCsv, type PerformanceRow } from "@abs/core";
+import { generatePerformance, performanceCsvBytes, type PerformanceRow } from "@abs/core";
 import { AssetPoolRootReader, parseNodeConfig, startNode, toJson, type RunningNode } from "@abs/node";
 import { parseIndexerConfig, signInToIndexer, startIndexerService } from "../src";
 import { LoanBook } from "../src/loans";
@@ -19,14 +18,6 @@ import { loadNetworkConfig } from "../../../deploy/config";
 
 const TOKEN = "operator-token-for-indexer-period-tests";
 const PERIODS = 2;
-
-async function csvOf(rows: PerformanceRow[]): Promise<Buffer> {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on("data", (chunk: Buffer) => chunks.push(chunk));
-  await writePerformanceCsv(rows, out);
-  return Buffer.concat(chunks);
-}
 
 describe("loan history period by period, joined from the servicer's node", function () {
   this.timeout(180_000);
@@ -77,7 +68,7 @@ describe("loan history period by period, joined from the servicer's node", funct
     });
     servicer = await startNode(servicerConfig(), { logger: silentLogger, env: {} });
     rows = [...generatePerformance(tape.records, PERIODS, 5, { asOfDate: deal.cutoffDate })];
-    const file = await csvOf(rows);
+    const file = await performanceCsvBytes(rows);
     let start = deal.cutoffDate;
     for (let period = 1; period <= PERIODS; period++) {
       const end = rows.find((r) => r.period === period)?.periodEndDate ?? "";

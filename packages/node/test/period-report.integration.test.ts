@@ -5,7 +5,6 @@
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { PassThrough } from "node:stream";
 import { expect } from "chai";
 import { Contract, type HDNodeWallet } from "ethers";
 import { Level } from "level";
@@ -14,7 +13,7 @@ import {
   generateLoans,
   generatePerformance,
   hardhatDevWallet,
-  writePerformanceCsv,
+  performanceCsvBytes,
   type LoanRecord,
   type PerformanceRow,
 } from "@abs/core";
@@ -31,14 +30,6 @@ const SERVICER_ID = "SERV-HUAXIA-CF";
 const trustee = hardhatDevWallet(3);
 const regulator = hardhatDevWallet(5);
 const investor = hardhatDevWallet(6);
-
-async function csvOf(rows: PerformanceRow[]): Promise<Buffer> {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on("data", (chunk: Buffer) => chunks.push(chunk));
-  await writePerformanceCsv(rows, out);
-  return Buffer.concat(chunks);
-}
 
 describe("period loan states through the servicer's node (real chain)", function () {
   this.timeout(120_000);
@@ -93,7 +84,7 @@ describe("period loan states through the servicer's node (real chain)", function
     writeFileSync(path.join(consortium.dataDir, "state.key"), randomBytes(32).toString("hex"), { mode: 0o600 });
     const loans: LoanRecord[] = [...generateLoans(deal.loans, deal.seed, { asOfDate: deal.cutoffDate })];
     rows = [...generatePerformance(loans, 1, 11, { asOfDate: deal.cutoffDate })];
-    file = await csvOf(rows);
+    file = await performanceCsvBytes(rows);
     start = deal.cutoffDate;
     end = rowAt(0).periodEndDate;
     node = await startNode(config(), { logger: pino({ level: "silent" }), env: {} });
@@ -151,7 +142,7 @@ describe("period loan states through the servicer's node (real chain)", function
     const again = await post(file, `start=${start}&end=${end}`);
     expect(again.status).to.equal(200);
     expect(again.body).to.include({ status: "already-submitted", loanCount: rows.length });
-    const changed = await csvOf(rows.slice(0, -1));
+    const changed = await performanceCsvBytes(rows.slice(0, -1));
     const other = await post(changed, `start=${start}&end=${end}`);
     expect(other.status).to.equal(409);
     expect((other.body.error as { code: string }).code).to.equal("PERIOD_ALREADY_REPORTED");

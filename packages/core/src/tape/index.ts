@@ -24,6 +24,7 @@ export {
   PERFORMANCE_STATUSES,
   generatePerformance,
   performanceRowToCells,
+  performanceCsvBytes,
   writePerformanceCsv,
   type PerformanceOptions,
   type PerformanceRow,

@@ -23,7 +23,7 @@
  * A loan gets rows from period 1 until it is paid off (prepaid or matured: that period is its last row)
  * or, once defaulted, until its recovery is received. Money is bigint cents throughout.
  */
-import { type Writable } from "node:stream";
+import { PassThrough, type Writable } from "node:stream";
 import { InvalidArgumentError } from "../errors";
 import { addMonths, daysInMonth, formatIsoDate, parseIsoDate } from "../iso-date";
 import { PAYMENT_PERIOD_MONTHS, type LoanRecord } from "../loan-record";
@@ -266,4 +266,13 @@ export async function writePerformanceCsv(
     for (const row of rows) yield performanceRowToCells(row);
   }
   return writeCsv(PERFORMANCE_COLUMNS, cells(), out, options);
+}
+
+/** The CSV of `rows` as one buffer (what a servicer uploads to its node), for a file small enough to hold. */
+export async function performanceCsvBytes(rows: Iterable<PerformanceRow>): Promise<Buffer> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on("data", (chunk: Buffer) => chunks.push(chunk));
+  await writePerformanceCsv(rows, out);
+  return Buffer.concat(chunks);
 }
