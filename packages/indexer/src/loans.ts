@@ -262,10 +262,18 @@ export class LoanBook {
     book.periods.set(period, PeriodSnapshot.unavailable(root.toLowerCase(), reason));
   }
 
-  /** Whether `period` of `pool` is joined with loan-state root `root` (unavailable periods are not joined). */
+  /**
+   * Whether `period` of `pool` is joined, every state verified, with loan-state root `root`. An unavailable period
+   * or one with refused states is not: the sync tries it again (the servicer's node may have been repaired).
+   */
   hasPeriod(pool: string, period: number, root: string): boolean {
     const snapshot = this.pools.get(pool.toLowerCase())?.periods.get(period);
-    return snapshot !== undefined && snapshot.unavailable === undefined && snapshot.root === root.toLowerCase();
+    return (
+      snapshot !== undefined &&
+      snapshot.unavailable === undefined &&
+      !snapshot.hasRefusals &&
+      snapshot.root === root.toLowerCase()
+    );
   }
 
   /**
@@ -572,6 +580,11 @@ class PeriodSnapshot {
       if (cents > 0xffff_ffff_ffff_ffffn) this.big.set(`${row}:${column}`, cents);
       else (this.amounts[column] as BigUint64Array)[row] = cents;
     });
+  }
+
+  /** Whether any state of the period was refused (the period is then joined again at each refresh). */
+  get hasRefusals(): boolean {
+    return this.reasons.size > 0;
   }
 
   refuse(row: number, reason: string): void {

@@ -198,5 +198,20 @@ describe("loan history period by period, joined from the servicer's node", funct
     expect(history.at(-1)).to.include({ period: 3, proofStatus: "unavailable" });
     const other = rows.find((r) => r.period === 1 && r.loanId !== row.loanId);
     expect(book.periodHistory(pool, other?.loanId ?? "")[0]).to.include({ proofStatus: "verified" });
+    // A period with a refused state is tried again at the next refresh: repaired on the node, it verifies.
+    const root = await deps.chain.anchoredStateRoot(pool, 1);
+    expect(book.hasPeriod(pool, 1, root)).to.equal(false);
+    await servicer.stop();
+    const repair = new Level<string, string>(path.join(chain.dir, "servicer-db"));
+    await repair.open();
+    const repaired = repair.sublevel<string, string>("periods", utf8).sublevel<string, string>("states", utf8);
+    value.state.closingPrincipalCents = String(row.closingPrincipalCents);
+    await repaired.put(key, toJson(value));
+    await repair.close();
+    servicer = await startNode(servicerConfig(), { logger: silentLogger, env: {} });
+    const again = await joinPeriodFromNode(deps, { ...servicerNode, baseUrl: servicer.url }, deps.chain, book, pool, 1);
+    expect(again.refused).to.equal(0);
+    expect(book.hasPeriod(pool, 1, root)).to.equal(true);
+    expect(book.periodHistory(pool, row.loanId)[0]).to.include({ period: 1, proofStatus: "verified" });
   });
 });
