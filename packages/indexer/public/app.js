@@ -34,6 +34,22 @@
   /** A WAD ratio (1e18 = 100 %) as a percentage; 2^256-1 (a coverage ratio over nothing) as infinite. */
   const wadPct = (wad) => (wad.length > 30 ? "∞" : (Number(BigInt(wad) / 10n ** 12n) / 1e4).toFixed(2) + " %");
   const pct = (bps) => (bps === null || bps === undefined ? "" : (bps / 100).toFixed(2) + " %");
+  /** A member id (bytes32) as its name ("REGU-SECURITIES"), or null when it is not printable ASCII. */
+  const memberName = (bytes32) => {
+    if (!bytes32 || !/^0x[0-9a-fA-F]{64}$/.test(bytes32)) return null;
+    const bytes = (bytes32.slice(2).match(/../g) || []).map((h) => parseInt(h, 16));
+    while (bytes.length && bytes[bytes.length - 1] === 0) bytes.pop();
+    if (!bytes.length || bytes.some((b) => b < 0x20 || b > 0x7e)) return null;
+    return String.fromCharCode.apply(null, bytes);
+  };
+  /** A member by registered name, its address shortened beside it (the address alone if it has no name). */
+  const who = (address, bytes32) => {
+    const name = memberName(bytes32);
+    return name ? `${esc(name)} <code>${esc(short(address))}</code>` : `<code>${esc(short(address))}</code>`;
+  };
+  /** The registry's role bit set (bit i = Role(i), contracts/types/Roles.sol) as role names. */
+  const ROLES = ["ORIGINATOR", "SERVICER", "TRUSTEE", "CUSTODIAN", "INVESTOR", "REGULATOR", "GUARANTOR", "EXCHANGE"];
+  const roleNames = (bits) => ROLES.filter((_, i) => (bits >> i) & 1).join(", ") || "no role";
   const factor = (ray) => (Number(BigInt(ray) / 10n ** 21n) / 1e6).toFixed(6);
   const table = (head, rows, testid) =>
     `<table data-testid="${testid || ""}"><thead><tr>${head.map((h) => `<th>${h}</th>`).join("")}</tr></thead><tbody>${
@@ -476,7 +492,7 @@
       table(
         ["Holder", "Balance", "Frozen"],
         t.positions.map((p) => [
-          `<a href="#/holder/${p.holder.id}" data-testid="holder-link">${short(p.holder.id)}</a>`,
+          `<a href="#/holder/${p.holder.id}" data-testid="holder-link">${who(p.holder.id, p.holder.memberId)}</a>`,
           money(p.balance),
           p.frozen ? "account" : money(p.frozenAmountCents),
         ]),
@@ -491,7 +507,7 @@
     );
     const m = d.member;
     view.innerHTML =
-      `<h2>Holder ${short(m.id)}</h2><p>Status ${esc(m.status)}, roles bit set ${m.roles}</p>` +
+      `<h2 data-testid="holder">Holder ${who(m.id, m.memberId)}</h2><p>Status ${esc(m.status)}, roles <span data-testid="holder-roles">${esc(roleNames(m.roles))}</span></p>` +
       table(
         ["Tranche", "Pool", "Balance"],
         m.positions.map((p) => [

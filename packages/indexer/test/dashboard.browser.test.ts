@@ -206,6 +206,9 @@ describe("regulator's dashboard in headless Chromium", function () {
     await page.locator('[data-testid="holder-link"]').first().click();
     await page.waitForSelector('[data-testid="positions"]');
     expect(await page.textContent('[data-testid="positions"]')).to.contain("Huaxia");
+    // Holders by registered name and roles by name, not hex and a bit set.
+    expect(await page.textContent('[data-testid="holder"]')).to.match(/Holder [A-Z0-9-]+ 0x/);
+    expect(await page.textContent('[data-testid="holder-roles"]')).to.match(/^[A-Z, ]+$/);
   });
 
   it("filters the audit log and offers the filtered export", async () => {
