@@ -21,8 +21,9 @@ export function ratioBps(part: bigint, whole: bigint): number {
  * Write the PeriodMetrics of report `reportId` (pool ++ period) and raise the Alert of every rule it
  * breaks. CPR = prepayments over the opening balance net of scheduled principal; CDR = new defaults
  * over the opening balance; both annualised from the monthly rate. Cumulative net loss carries
- * from the previous period's metrics; OC is the pool balance over the issued face (original face:
- * factors are not applied yet); IC comes from the waterfall's PeriodDistributed (0 until the period runs).
+ * from the previous period's metrics; OC is the pool balance over the tranches' outstanding face: the issued
+ * face until the period is distributed, then (handlers/waterfall.ts, PeriodDistributed) their balances after the
+ * distribution; IC comes from PeriodDistributed too (0 until the period runs).
  */
 export async function computeMetrics(ctx: HandlerContext, reportId: string): Promise<void> {
   const report = await ctx.store.get("PeriodReport", reportId);
@@ -57,6 +58,8 @@ export async function computeMetrics(ctx: HandlerContext, reportId: string): Pro
     delinquent90PlusBps: ratioBps(big(report, "delinquent90PlusCents"), ending),
     cumulativeNetLossCents: cumulativeNetLoss.toString(),
     cumulativeNetLossBps: ratioBps(cumulativeNetLoss, originalBalance),
+    // Over the issued face until the period is distributed (a report is restated only before that), then set
+    // again by the waterfall's PeriodDistributed (handlers/waterfall.ts) over the balances after it.
     overcollateralizationBps: ratioBps(ending, totalFace),
     // Set by the waterfall's PeriodDistributed (handlers/waterfall.ts); a restatement keeps it.
     interestCoverageBps: typeof existing?.["interestCoverageBps"] === "number" ? existing["interestCoverageBps"] : 0,

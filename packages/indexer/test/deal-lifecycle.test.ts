@@ -41,6 +41,7 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
   let cashToken = "";
   let claimedCents = 0n;
   let distributedToSenior = 0n;
+  let outstandingAfterPeriod2 = 0n;
   let reserveAtClose = 0n;
   let guaranteeAtClose = 0n;
   let auth: Record<string, string> = {};
@@ -93,6 +94,9 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
     // Period 2 under stress: cumulative net loss above 5 % breaches the deal's loss trigger.
     await runPeriod(2, 15);
     distributedToSenior = await seniorToken.distributedCents();
+    outstandingAfterPeriod2 = (
+      await Waterfall__factory.connect(waterfall, chain.provider).waterfallState()
+    ).tranches.reduce((sum, t) => sum + t.balanceCents, 0n);
 
     // A DvP trade: investor-1 sells 1,000.00 of senior face to investor-2 at 99 %, and cancels another order.
     const dvp = DvPSettlement__factory.connect(chain.deployment.dvp, signerOf("investor-2"));
@@ -214,7 +218,7 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
       pool(id: "${pool}") { waterfall lastDistributedPeriod eventOfDefaultPeriod eventOfDefaultTrigger
         stateChanges(orderBy: blockNumber) { to actor { id } } }
       auditEvents(where: { name: "EventOfDefaultTriggered" }) { actor contract }
-      periodMetrics_collection(where: { pool: "${pool}" }) { period interestCoverageBps }
+      periodMetrics_collection(where: { pool: "${pool}" }) { period endingBalanceCents interestCoverageBps overcollateralizationBps }
       waterfall(id: "${waterfall}") { pool { id } lastPeriod triggerCount configHash
         distributions(orderBy: period) { period interestPaidCents principalPaidCents feesPaidCents trustee { id } } }
       trancheDistributions(where: { tranche: "${senior}" }, orderBy: period) { period cashCents distributedCents }
@@ -237,8 +241,18 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
     expect([p.eventOfDefaultPeriod, p.eventOfDefaultTrigger]).to.deep.equal([2, 1]);
     expect(p.stateChanges.map((c) => c.to)).to.include("Accelerated");
     expect(d["auditEvents"]).to.deep.equal([{ actor: waterfall, contract: pool }]);
-    const metrics = d["periodMetrics_collection"] as { period: number; interestCoverageBps: number }[];
+    const metrics = d["periodMetrics_collection"] as {
+      period: number;
+      endingBalanceCents: string;
+      interestCoverageBps: number;
+      overcollateralizationBps: number;
+    }[];
     expect(metrics.find((m) => m.period === 1)?.interestCoverageBps).to.be.greaterThan(10_000);
+    // OC is what its description says: pool balance over the tranches' balance outstanding after the period.
+    const second = metrics.find((m) => m.period === 2);
+    expect(second?.overcollateralizationBps).to.equal(
+      Number((BigInt(second?.endingBalanceCents ?? "0") * 10_000n) / outstandingAfterPeriod2),
+    );
     const w = d["waterfall"] as {
       pool: { id: string };
       lastPeriod: number;

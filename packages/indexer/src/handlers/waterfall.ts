@@ -44,7 +44,8 @@ const RESULT = {
   residualCents: 15,
   next: 16,
 } as const;
-const STATE = { reserveCents: 3 } as const;
+const STATE = { tranches: 0, reserveCents: 3 } as const;
+const TRANCHE_BALANCE = { balanceCents: 0 } as const;
 
 export const TRIGGER_KIND = ["overcollateralization", "interestCoverage", "cumulativeNetLoss", "delinquency60Plus"];
 export const TRIGGER_EFFECT = ["switchToSequential", "trapExcessSpread", "eventOfDefault"];
@@ -180,13 +181,20 @@ const periodDistributed: EventHandler = async (ctx) => {
     guaranteeCashCents: guaranteeCash.toString(),
   });
 
-  // Interest coverage of the period: interest collected over the senior fees and tranche interest due.
+  // Interest coverage of the period: interest collected over the senior fees and tranche interest due. OC: the
+  // pool's ending balance over the tranches' outstanding balance after this distribution.
   const due = sum(fees, FEE_PAYMENT.dueCents) + sum(tranches, TRANCHE_PAYMENT.interestDueCents);
+  const outstanding = sum(r.tuple(RESULT.next).tuples(STATE.tranches), TRANCHE_BALANCE.balanceCents);
   const metricsId = seqId(pool, period);
   const metrics = await ctx.store.get("PeriodMetrics", metricsId);
   if (metrics) {
     const ic = ratioBps(BigInt(inputs.str(INPUTS.interestCollectionsCents)), due);
-    await ctx.store.set("PeriodMetrics", metricsId, { ...metrics, interestCoverageBps: ic });
+    const oc = ratioBps(BigInt(String(metrics["endingBalanceCents"])), outstanding);
+    await ctx.store.set("PeriodMetrics", metricsId, {
+      ...metrics,
+      interestCoverageBps: ic,
+      overcollateralizationBps: oc,
+    });
   }
 
   // Each trigger's standing after the period: its history row and its current status.
