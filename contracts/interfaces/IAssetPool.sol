@@ -78,6 +78,16 @@ interface IAssetPool is IDealParties {
     /// @param triggerIndex The trigger's index in the waterfall's configuration.
     event EventOfDefaultTriggered(uint32 indexed period, uint8 triggerIndex, address indexed waterfall);
 
+    /// @notice A revolving purchase (`anchorTape`, `RevolvingPurchase`) paid `seller` `priceCents` out of reported
+    /// period `period`'s principal collections; `reinvestedCents` is the period's total so far. The period distributes
+    /// that much less principal, and its ending balance counts the loans bought (`waterfallReport`).
+    event RevolvingPurchasePaid(
+        uint32 indexed period,
+        address indexed seller,
+        uint256 priceCents,
+        uint256 reinvestedCents
+    );
+
     /// @notice The servicer submitted the report for `period`.
     event ReportSubmitted(uint32 indexed period, PeriodReport report, address indexed submittedBy);
 
@@ -200,8 +210,17 @@ interface IAssetPool is IDealParties {
     /// @notice Only the deal's waterfall (`waterfall()`) may record a distribution.
     error NotWaterfall(address account);
 
-    /// @notice A repurchase after issuance pays the trust, into the deal's waterfall: the pool has none.
-    error RepurchaseWaterfallMissing();
+    /// @notice A revolving purchase or the clean-up call needs a reported period not yet distributed (every earlier one
+    /// distributed) whose collections pay for it; the last reported is `lastReported`.
+    error NoPeriodPending(uint32 lastReported);
+    /// @notice Revolving purchases of `period` would reinvest `reinvestedCents`, more than its scheduled principal and
+    /// prepayments, `reinvestableCents` (recoveries make good losses and are not reinvested).
+    error RevolvingPurchaseExceedsCollections(uint32 period, uint256 reinvestedCents, uint256 reinvestableCents);
+    /// @notice A restatement of `period` must keep its scheduled principal and prepayments at least what its revolving
+    /// purchases reinvested, and its ending balance equal to the clean-up call's price once exercised on it.
+    error RestatementConflictsWithPurchases(uint32 period, uint256 reinvestedCents, uint256 cleanUpPriceCents);
+    /// @notice A tape change's cash leg after issuance goes through the deal's waterfall: the pool has none.
+    error TapeChangeWaterfallMissing();
     /// @notice The waterfall can be set only in Draft or Structured.
     error WaterfallLocked(PoolState state);
     /// @notice `waterfall` is not a registered deal contract whose `pool()` is this pool.
@@ -265,10 +284,13 @@ interface IAssetPool is IDealParties {
     /// are removed than the previous version had, nor added than the new one has.
     /// @param anchor The fixed-size commitment (non-zero root and content hash, at least one loan,
     /// non-zero principal, cut-off date a UTC midnight not in the future and not before the previous one).
-    /// The cash leg: a `Repurchase` once the notes are issued (Active to Accelerated) pays the trust the
-    /// repurchase price, `principalRemovedCents`, from the originator into the deal's waterfall, in the same
-    /// transaction (the originator approves the pool for it first). The price counts among the period's principal
-    /// collections: the servicer's report includes it and the remittance pays only what the waterfall lacks.
+    /// The cash leg, once the notes are issued (Active to Accelerated), in the same transaction: a `Repurchase` pays
+    /// the trust the repurchase price, `principalRemovedCents`, and a `Substitution` the substitution adjustment,
+    /// `principalRemovedCents - principalAddedCents` when positive, from the originator into the deal's waterfall
+    /// (the originator approves the pool for it first); the price counts among the period's principal collections:
+    /// the servicer's report includes it and the remittance pays only what the waterfall lacks. A `RevolvingPurchase`
+    /// is paid to the originator, `principalAddedCents`, by the waterfall out of the principal collections of the
+    /// period reported and not yet run (`IWaterfall.payRevolvingPurchase`).
     /// @param change What changed from the previous version.
     /// @return version The new version number (1, 2, ...).
     function anchorTape(TapeAnchor calldata anchor, TapeChange calldata change) external returns (uint32 version);
@@ -287,6 +309,15 @@ interface IAssetPool is IDealParties {
     /// @param r The full restated report.
     /// @param reasonHash Hash of the restatement notice (non-zero).
     function restateReport(PeriodReport calldata r, bytes32 reasonHash) external;
+
+    /// @notice Exercise the deal's clean-up call on the period reported and not yet distributed (every earlier one
+    /// distributed): the servicer buys every loan left at that period's ending balance, at most the waterfall's
+    /// threshold (`IWaterfall.cleanUpCall`), once, paying the price from its account into the waterfall in this
+    /// transaction (it approves this pool first). The period then distributes the price as principal collected with
+    /// its collections and ends with no loan left (`waterfallReport`); it and every later period run accelerated. The
+    /// price is the loans' principal: their accrued interest stays with the period's interest collections. Only the
+    /// servicer, while reports are allowed.
+    function exerciseCleanUpCall() external;
 
     // ---------------------------------------------------------------- waterfall hook
 

@@ -96,9 +96,12 @@ interface IWaterfall {
     /// @notice The trustee set the clean-up call threshold: callable once the pool balance is at most
     /// `factorRay` (1e27 = 100%) of the original pool balance; 0 = no clean-up call.
     event CleanUpCallSet(uint256 factorRay, address indexed trustee);
-    /// @notice The trustee exercised the clean-up call after period `lastPeriod` at a pool balance of
-    /// `poolBalanceCents`: from the next period on, everything after the fees goes to the notes (as accelerated).
-    event CleanUpCallExercised(uint32 lastPeriod, uint256 poolBalanceCents, uint256 factorRay, address indexed trustee);
+    /// @notice The clean-up call was exercised on reported period `period` (not yet run): `buyer` (the servicer,
+    /// through `IAssetPool.exerciseCleanUpCall`) bought every loan left at the period's ending balance,
+    /// `poolBalanceCents`, paid into the waterfall in the same transaction. The period distributes the price with its
+    /// collections, and it and every later period run accelerated (everything after the fees to the notes in
+    /// seniority order).
+    event CleanUpCallExercised(uint32 period, uint256 poolBalanceCents, uint256 factorRay, address indexed buyer);
     /// @notice The trustee closed the deal out after period `lastPeriod` (the pool is Redeemed): the guarantor's
     /// committed cash not drawn (`guaranteeReleasedCents`) was credited to `guarantor`, the reserve
     /// (`reserveReleasedCents`) and the collections held (`collectionsReleasedCents`) to `equityHolder`; each
@@ -163,6 +166,8 @@ interface IWaterfall {
     /// @notice The clean-up call is not (or no longer) exercisable: none configured, already exercised, or the pool
     /// balance `poolBalanceCents` is above the threshold `thresholdCents`.
     error CleanUpCallNotAvailable(uint256 poolBalanceCents, uint256 thresholdCents);
+    /// @notice Only the deal's pool may call.
+    error NotPool(address account);
     /// @notice The deal was closed out (`closeOut`): no period, commitment or clean-up call any more (payees still
     /// withdraw).
     error WaterfallClosedOut();
@@ -194,18 +199,22 @@ interface IWaterfall {
     /// @param factorRay The pool factor at or below which the call may be exercised (0 = none, at most 1e27).
     function setCleanUpCall(uint256 factorRay) external;
 
-    /// @notice Exercise the clean-up call: allowed once the last ending pool balance is at most the threshold. The
-    /// servicer then reports the repurchase proceeds as collections, and every later period runs accelerated (all
-    /// principal and interest to the notes in seniority order, after the fees) until they are paid off. Only the
-    /// trustee, once.
-    function exerciseCleanUpCall() external;
+    /// @notice Record the clean-up call's exercise on `period` at `priceCents` by `buyer` (see `CleanUpCallExercised`):
+    /// allowed once, while the price (the period's ending balance) is at most the threshold. Only the pool, from
+    /// `IAssetPool.exerciseCleanUpCall`, which takes the price from the buyer into this contract.
+    function exerciseCleanUpCall(uint32 period, uint256 priceCents, address buyer) external;
+
+    /// @notice The cash leg of a revolving purchase: pay `seller` `priceCents` out of the collections held. Only the
+    /// pool, from `anchorTape`, in the transaction that adds the loans (the pool checks the price against the period's
+    /// principal collections).
+    function payRevolvingPurchase(address seller, uint256 priceCents) external;
 
     /// @notice Close the deal out once the pool is Redeemed: credit the guarantor's committed cash not drawn to the
     /// guarantor, and the reserve and the collections held (`collectionsHeldCents`) to the equity holder, as
     /// withdrawable credits (see `DealClosedOut`). Draws outstanding, unpaid fee and guarantee-fee shortfalls and
     /// tranche shortfalls or write-downs are not paid: the cash left belongs to the residual (the priority of
     /// payments ended with the last period). Cash sent here later (a plain transfer) is not anyone's and stays.
-    /// Only the trustee, once; afterwards `runPeriod`, `commitGuarantee` and `exerciseCleanUpCall` revert
+    /// Only the trustee, once; afterwards `runPeriod` and `commitGuarantee` revert
     /// `WaterfallClosedOut`.
     function closeOut() external;
 
@@ -277,7 +286,8 @@ interface IWaterfall {
     /// @notice The inputs `runPeriod(period, indexRateWad, targetBalancesCents)` would run on now (reverts like it
     /// if the report is missing): the report's collections (principal = scheduled + prepayments + recoveries),
     /// recoveries, new defaults, 60+ delinquency (60-89 + 90+), the last ending balance as the beginning balance,
-    /// the report's ending balance, accrual days = whole days between the report's dates, and acceleration if the
+    /// the report's ending balance (both as `IAssetPool.waterfallReport` gives them, after the period's revolving
+    /// purchases and clean-up call), accrual days = whole days between the report's dates, and acceleration if the
     /// pool is Accelerated or the clean-up call was exercised.
     function periodInputs(
         uint32 period,

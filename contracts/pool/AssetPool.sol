@@ -81,6 +81,15 @@ contract AssetPool is IAssetPool {
     mapping(uint256 word => uint256 bits) private _distributed;
     /// @dev The deal's waterfall, set by the trustee before the offering.
     address private _waterfall;
+    /// @dev The cash the purchases of a reported period not yet distributed moved, one slot per period: what
+    /// revolving purchases paid the originator out of its principal collections, and the clean-up call's price
+    /// (see `waterfallReport`).
+    mapping(uint32 period => PeriodPurchases) private _purchases;
+
+    struct PeriodPurchases {
+        uint128 reinvestedCents;
+        uint128 cleanUpPriceCents;
+    }
 
     /// @param registry_ The consortium registry.
     /// @param trancheFactory_ The tranche token factory.
@@ -231,7 +240,7 @@ contract AssetPool is IAssetPool {
         // Block time fits in 64 bits for the next 500 billion years.
         t.anchoredAt = uint64(block.timestamp);
         emit TapeAnchored(version, anchor, change, msg.sender);
-        _payRepurchase(change);
+        _payTapeChangeCash(change);
     }
 
     // ================================================================ servicer: reports
@@ -273,11 +282,30 @@ contract AssetPool is IAssetPool {
         );
         require(r.contentHash != current.contentHash, RestatementUnchanged(period, r.contentHash));
         _requireValidReportBody(r);
+        PeriodPurchases memory bought = _purchases[period];
+        require(
+            bought.reinvestedCents <= r.scheduledPrincipalCents + r.prepaymentCents &&
+                (bought.cleanUpPriceCents == 0 || bought.cleanUpPriceCents == r.endingBalanceCents),
+            RestatementConflictsWithPurchases(period, bought.reinvestedCents, bought.cleanUpPriceCents)
+        );
 
         uint32 revision = _revisions[period] + 1;
         _revisions[period] = revision;
         _reports[period] = r;
         emit ReportRestated(period, revision, r, reasonHash, msg.sender);
+    }
+
+    /// @inheritdoc IAssetPool
+    function exerciseCleanUpCall() external {
+        _requireServicer();
+        _requireReporting();
+        uint32 period = _pendingPeriod();
+        address waterfall_ = _waterfall;
+        uint256 price = _reports[period].endingBalanceCents;
+        // The waterfall checks the threshold and that the call is exercised once.
+        _purchases[period].cleanUpPriceCents = uint128(price);
+        IWaterfall(waterfall_).exerciseCleanUpCall(period, price, msg.sender);
+        SafeERC20.safeTransferFrom(IERC20(cashToken), msg.sender, waterfall_, price);
     }
 
     // ================================================================ waterfall hook
@@ -399,6 +427,11 @@ contract AssetPool is IAssetPool {
         w.newDefaultsCents = r.newDefaultsCents;
         w.delinquent60PlusCents = r.delinquent60Cents + r.delinquent90PlusCents;
         w.endingBalanceCents = r.endingBalanceCents;
+        // The period's purchases: loans bought with its principal collections are in the ending balance; the loans
+        // the clean-up call bought are not, their price is principal collected (see `PeriodPurchases`).
+        PeriodPurchases memory bought = _purchases[period];
+        w.principalCollectedCents = w.principalCollectedCents - bought.reinvestedCents + bought.cleanUpPriceCents;
+        w.endingBalanceCents = w.endingBalanceCents + bought.reinvestedCents - bought.cleanUpPriceCents;
     }
 
     /// @inheritdoc IAssetPool
@@ -522,14 +555,44 @@ contract AssetPool is IAssetPool {
         require(ok && ((kind == TapeChangeKind.Initial) == (c.changeSetRoot == 0)), TapeChangeInvalid(kind));
     }
 
-    /// @dev The cash leg of a repurchase after issuance: the originator pays the repurchase price (the principal
-    /// removed) into the waterfall, last (every state change above is done; the cash token is consortium code).
-    function _payRepurchase(TapeChange calldata change) private {
+    /// @dev The cash leg of a tape change once the notes are issued (Active to Accelerated), last (every state change
+    /// above is done; the cash token and the waterfall are consortium code): a repurchase pays the trust the principal
+    /// removed, a substitution the principal removed in excess of the principal added (the substitution adjustment),
+    /// both from the originator into the waterfall; a revolving purchase is paid to the originator by the waterfall,
+    /// out of the pending period's principal collections (recoveries are not reinvested).
+    function _payTapeChangeCash(TapeChange calldata change) private {
         PoolState s = _state;
-        if (change.kind != TapeChangeKind.Repurchase || s < PoolState.Active || s > PoolState.Accelerated) return;
+        if (s < PoolState.Active || s > PoolState.Accelerated || change.kind == TapeChangeKind.Correction) return;
         address waterfall_ = _waterfall;
-        require(waterfall_ != address(0), RepurchaseWaterfallMissing());
-        SafeERC20.safeTransferFrom(IERC20(cashToken), msg.sender, waterfall_, change.principalRemovedCents);
+        if (change.kind == TapeChangeKind.RevolvingPurchase) {
+            require(waterfall_ != address(0), TapeChangeWaterfallMissing());
+            uint32 period = _pendingPeriod();
+            PeriodReport storage r = _reports[period];
+            uint256 price = change.principalAddedCents;
+            uint256 reinvested = _purchases[period].reinvestedCents + price;
+            uint256 reinvestable = r.scheduledPrincipalCents + r.prepaymentCents;
+            require(reinvested <= reinvestable, RevolvingPurchaseExceedsCollections(period, reinvested, reinvestable));
+            // At most the period's principal collections (checked above), below 2^128 in any deal.
+            _purchases[period].reinvestedCents = uint128(reinvested);
+            emit RevolvingPurchasePaid(period, msg.sender, price, reinvested);
+            IWaterfall(waterfall_).payRevolvingPurchase(msg.sender, price);
+            return;
+        }
+        uint256 removed = change.principalRemovedCents;
+        uint256 added = change.kind == TapeChangeKind.Substitution ? change.principalAddedCents : 0;
+        if (removed <= added) return;
+        require(waterfall_ != address(0), TapeChangeWaterfallMissing());
+        SafeERC20.safeTransferFrom(IERC20(cashToken), msg.sender, waterfall_, removed - added);
+    }
+
+    /// @dev The period reported and not yet distributed whose collections a purchase moves: the last reported, every
+    /// earlier one distributed.
+    function _pendingPeriod() private view returns (uint32 period) {
+        period = _lastPeriod;
+        require(
+            period != 0 && !_isDistributed(period) && (period == 1 || _isDistributed(period - 1)),
+            NoPeriodPending(period)
+        );
     }
 
     /// @dev The commitment is complete and its cut-off date does not go back in time.

@@ -139,11 +139,13 @@ struct PeriodReport {
 /// @param startDate Unix seconds, as reported.
 /// @param endDate Unix seconds, as reported.
 /// @param interestCollectedCents Interest collected, as reported.
-/// @param principalCollectedCents Scheduled principal + prepayments + recoveries.
+/// @param principalCollectedCents Scheduled principal + prepayments + recoveries, less what the period's revolving
+/// purchases reinvested, plus the clean-up call's price if exercised on the period.
 /// @param recoveryCents Recoveries, as reported.
 /// @param newDefaultsCents New defaults, as reported.
 /// @param delinquent60PlusCents 60-89 + 90+ days delinquent balances.
-/// @param endingBalanceCents The pool balance at the end of the period, as reported.
+/// @param endingBalanceCents The pool balance at the end of the period, as reported, plus the loans the period's
+/// revolving purchases bought, less the loans the clean-up call bought (all of them).
 struct WaterfallReport {
     uint32 lastPeriod;
     uint32 revision;

@@ -181,19 +181,26 @@ contract Waterfall is IWaterfall {
     }
 
     /// @inheritdoc IWaterfall
-    function exerciseCleanUpCall() external {
-        _requireTrustee();
-        require(!_closedOut, WaterfallClosedOut());
+    function exerciseCleanUpCall(uint32 period, uint256 priceCents, address buyer) external {
+        // The pool allows it only while reports are (never Redeemed, so never closed out).
+        require(msg.sender == address(pool), NotPool(msg.sender));
         uint256 factorRay = _cleanUpFactorRay;
-        uint256 balance = _poolBalanceCents;
         // Rounded down: the call is available only at or below the threshold.
         uint256 threshold = (_originalPoolBalance() * factorRay) / _RAY;
         require(
-            factorRay != 0 && !_cleanUpExercised && _lastPeriod != 0 && balance <= threshold,
-            CleanUpCallNotAvailable(balance, threshold)
+            factorRay != 0 && !_cleanUpExercised && priceCents <= threshold,
+            CleanUpCallNotAvailable(priceCents, threshold)
         );
         _cleanUpExercised = true;
-        emit CleanUpCallExercised(_lastPeriod, balance, factorRay, msg.sender);
+        emit CleanUpCallExercised(period, priceCents, factorRay, buyer);
+    }
+
+    /// @inheritdoc IWaterfall
+    function payRevolvingPurchase(address seller, uint256 priceCents) external {
+        require(msg.sender == address(pool), NotPool(msg.sender));
+        uint256 held = _collectionsHeld(_reserveCents);
+        require(priceCents <= held, CollectionsShort(priceCents, held));
+        IERC20(cashToken).safeTransfer(seller, priceCents);
     }
 
     /// @inheritdoc IWaterfall

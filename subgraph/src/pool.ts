@@ -4,6 +4,7 @@ import {
   IssuanceClosed,
   PoolAccelerated,
   EventOfDefaultTriggered,
+  RevolvingPurchasePaid,
   ReportRestated,
   ReportSubmitted,
   ReportSubmittedReportStruct,
@@ -125,6 +126,11 @@ export function handleEventOfDefaultTriggered(event: EventOfDefaultTriggered): v
   pool.eventOfDefaultTrigger = event.params.triggerIndex;
   pool.save();
   audit(event, KIND, "EventOfDefaultTriggered", event.params.waterfall, event.address, null);
+}
+
+export function handleRevolvingPurchasePaid(event: RevolvingPurchasePaid): void {
+  // The amounts stay in the audit log; the period's distribution shows the principal it no longer pays.
+  audit(event, KIND, "RevolvingPurchasePaid", event.params.seller, event.address, null);
 }
 
 /** Writes the current report of (pool, period) and its revision row. */

@@ -150,9 +150,10 @@ export function handleCleanUpCallSet(event: CleanUpCallSet): void {
 
 export function handleCleanUpCallExercised(event: CleanUpCallExercised): void {
   const w = loadWaterfall(event.address);
-  w.cleanUpExercisedAfterPeriod = event.params.lastPeriod.toI32();
+  // Exercised on a reported period not yet run: after the one before it.
+  w.cleanUpExercisedAfterPeriod = event.params.period.toI32() - 1;
   w.save();
-  auditWaterfall(event, "CleanUpCallExercised", event.params.trustee);
+  auditWaterfall(event, "CleanUpCallExercised", event.params.buyer);
 }
 
 // The released amounts are credits (the payees withdraw them): the AuditEvent keeps them; the buckets are now 0.

@@ -107,6 +107,7 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
   const remitted: bigint[] = [];
   /** Repurchase prices the originator paid into the waterfall (collected by the trust, like remittances). */
   const repurchases: bigint[] = [];
+  const cleanUpPrices: bigint[] = [];
   const REPURCHASE_PERIOD = 2;
   const claimedFromWaterfall: bigint[] = [];
   const claimedFromTranches = new Map<string, bigint>();
@@ -362,6 +363,13 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
       expect(wrong.stderr).to.contain("disagrees with period");
       const collected = /says ([\d,]+\.\d\d) CNY collected/.exec(wrong.stderr)?.[1]?.replace(/,/g, "") ?? "";
       if (period === 1) {
+        // The pool is far above the clean-up threshold: the servicer's call is refused before anything is sent.
+        const early = await attempt("servicer", "deal", "clean-up-call", "--deal", DEAL, "--dry-run");
+        expect(early.code).to.equal(2);
+        expect(early.stderr).to.contain("above the threshold");
+      }
+      if (period === PERIODS) await cleanUpCall();
+      if (period === 1) {
         // A dry run before the collections are in computes the distribution and warns that a real run is refused.
         const dry = await attempt("trustee", "settle", "--deal", DEAL, "--period", "1", "--dry-run", "--json");
         expect(dry.code, dry.stderr).to.equal(0);
@@ -418,10 +426,9 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
         }
       }
       if (period === REPURCHASE_PERIOD) await repurchase(end);
-      if (!cleanUp) {
-        const tried = await attempt("trustee", "deal", "clean-up-call", "--deal", DEAL, "--json");
-        if (tried.code === 0) cleanUp = true;
-        else expect(tried.stderr).to.contain("CleanUpCallNotAvailable");
+      if (period === PERIODS) {
+        expect(settled.expected.accelerated, "the clean-up period pays out accelerated").to.equal(true);
+        cleanUp = true;
       }
     }
     expect(sequentialSeen, "the loss trigger switched principal to sequential").to.equal(true);
@@ -455,8 +462,10 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
     const distributedToTranches = await Promise.all(
       trancheAddresses.map(async (t) => BigInt(await rpcCall(t, "0x17c0e92a"))),
     );
-    const totalRemitted = remitted.reduce((a, b) => a + b, 0n) + repurchases.reduce((a, b) => a + b, 0n);
+    const totalRemitted =
+      remitted.reduce((a, b) => a + b, 0n) + repurchases.reduce((a, b) => a + b, 0n) + (cleanUpPrices[0] ?? 0n);
     expect(repurchases).to.have.length(1);
+    expect(cleanUpPrices).to.have.length(1);
     const paidToPayees = claimedFromWaterfall.reduce((a, b) => a + b, 0n);
     const held = await balanceOf(waterfall);
     expect(totalRemitted).to.equal(distributedToTranches.reduce((a, b) => a + b, 0n) + paidToPayees + held);
@@ -566,6 +575,42 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
     expect(price).to.equal(removedPrincipal);
     expect((await cashOf(waterfall)) - waterfallBefore).to.equal(price);
     repurchases.push(price);
+  }
+
+  /**
+   * The servicer exercises the clean-up call on the last period, reported and not yet settled: it buys every loan
+   * left at the period's ending balance, the price paid into the waterfall in the same transaction; the remittance
+   * then pays only the period's collections, and the settlement pays the notes off.
+   */
+  async function cleanUpCall(): Promise<void> {
+    const dry = await as<{ priceCents: string; thresholdCents: string }>(
+      "servicer",
+      "deal",
+      "clean-up-call",
+      "--deal",
+      DEAL,
+      "--dry-run",
+    );
+    const price = BigInt(dry.priceCents);
+    expect(price <= BigInt(dry.thresholdCents), "the pool is at or below the clean-up threshold").to.equal(true);
+    const [whole = "0", cents = "00"] = [String(price / 100n), String(price % 100n).padStart(2, "0")];
+    await as(
+      "custodian",
+      "cash",
+      "mint",
+      "--to",
+      "servicer",
+      "--amount",
+      `${whole}.${cents}`,
+      "--bank-ref",
+      `CLEANUP-${DEAL}`,
+    );
+    const exercised = await as<{ priceCents: string }>("servicer", "deal", "clean-up-call", "--deal", DEAL);
+    expect(BigInt(exercised.priceCents)).to.equal(price);
+    const again = await attempt("servicer", "deal", "clean-up-call", "--deal", DEAL);
+    expect(again.code).to.equal(2);
+    expect(again.stderr).to.contain("already exercised");
+    cleanUpPrices.push(price);
   }
 
   /** eth_call of a no-argument uint256 view by selector. */

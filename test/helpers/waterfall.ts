@@ -16,7 +16,15 @@ import {
   type WaterfallConfig,
   type WaterfallState,
 } from "../../packages/core/src/waterfall";
-import { advance, deployDeal, periodReport, POOL_PRINCIPAL_CENTS, type PeriodReport, type TrancheTerms } from "./pool";
+import {
+  advance,
+  type AdvanceOptions,
+  deployDeal,
+  periodReport,
+  POOL_PRINCIPAL_CENTS,
+  type PeriodReport,
+  type TrancheTerms,
+} from "./pool";
 
 const PERCENT = 10n ** 16n;
 const BPS = 10n ** 14n;
@@ -148,13 +156,14 @@ export async function deployWaterfallDeal(config: WaterfallConfig = sampleWaterf
 export async function configureAndIssue(
   base: Awaited<ReturnType<typeof deployUnconfiguredWaterfall>>,
   config: WaterfallConfig,
+  options: AdvanceOptions = {},
 ) {
   const { trustee, pool, guarantor, custodian, cash, waterfall } = base;
   const address = await waterfall.getAddress();
   const parties = sampleParties(base, config);
   await (await waterfall.connect(trustee).configure(toAbiConfig(config), parties)).wait();
   await (await pool.connect(trustee).setWaterfall(address)).wait();
-  await advance(base, "Active");
+  await advance(base, "Active", options);
 
   const limit = config.guarantee.limitCents;
   if (limit > 0n) {

@@ -311,9 +311,12 @@ describe("AssetPool lifecycle (property)", function () {
                   ((version === 1) !== (kind === TapeChangeKind.Initial) ? "TapeKindInvalid" : undefined) ??
                   (allowed ? undefined : "TapeChangeNotAllowed") ??
                   (version > 1 && cutoff < model.lastCutoff ? "TapeCutoffDecreased" : undefined) ??
-                  // After issuance a repurchase pays the trust into the waterfall (POOL-8): this deal has none.
-                  (kind === TapeChangeKind.Repurchase && s >= PoolState.Active && s <= PoolState.Accelerated
-                    ? "RepurchaseWaterfallMissing"
+                  // After issuance a repurchase pays the trust, and the waterfall pays a revolving purchase (POOL-8):
+                  // this deal has no waterfall. The sample substitution adds what it removes: no cash moves.
+                  ((kind === TapeChangeKind.Repurchase || kind === TapeChangeKind.RevolvingPurchase) &&
+                  s >= PoolState.Active &&
+                  s <= PoolState.Accelerated
+                    ? "TapeChangeWaterfallMissing"
                     : undefined);
                 const anchor = tapeAnchor({ cutoffDate: cutoff, contentHash: ethers.id(`tape:${++hashCounter}`) });
                 const change = kind === TapeChangeKind.Initial ? tapeChange() : validChange(kind);

@@ -555,55 +555,173 @@ describe("Waterfall", () => {
         .withArgs(PoolState.Offering);
     });
 
-    it("is exercisable once the pool is at 10% or less, then pays the notes off as accelerated", async () => {
+    /** The servicer holds `cents` of cash and allows the pool to take it (the clean-up call's price). */
+    let funded = 0;
+    async function fundServicer(deal: WaterfallDeal, cents: bigint): Promise<void> {
+      const { cash, custodian, servicer, pool } = deal;
+      funded += 1;
+      await (await cash.connect(custodian).mint(servicer.address, cents, bankRef(`clean-up price ${funded}`))).wait();
+      await (await cash.connect(servicer).approve(await pool.getAddress(), cents)).wait();
+    }
+
+    const RUN_DOWN = {
+      scheduledPrincipalCents: 80_000_000_00n,
+      prepaymentCents: 10_000_000_00n,
+      newDefaultsCents: 500_000_00n,
+      recoveryCents: 0n,
+      endingBalanceCents: 9_500_000_00n,
+      delinquent30Cents: 0n,
+      delinquent60Cents: 0n,
+      delinquent90PlusCents: 0n,
+    };
+
+    it("is exercised by the servicer alone, through the pool, on a reported period not yet distributed", async () => {
       const deal = await loadFixture(cleanUpDeal);
-      const { waterfall, trustee } = deal;
-      await expect(waterfall.connect(trustee).exerciseCleanUpCall())
-        .to.be.revertedWithCustomError(waterfall, "CleanUpCallNotAvailable")
-        .withArgs(POOL, POOL / 10n);
-      for (const [name, signer] of othersThan(deal, trustee)) {
-        await expect(waterfall.connect(signer).exerciseCleanUpCall(), name)
-          .to.be.revertedWithCustomError(waterfall, "NotTrustee")
+      const { pool, waterfall, servicer, trustee } = deal;
+      await expect(pool.connect(servicer).exerciseCleanUpCall())
+        .to.be.revertedWithCustomError(pool, "NoPeriodPending")
+        .withArgs(0);
+      await reportAndDeposit(deal, 1, RUN_DOWN);
+      for (const [name, signer] of othersThan(deal, servicer)) {
+        await expect(pool.connect(signer).exerciseCleanUpCall(), name)
+          .to.be.revertedWithCustomError(pool, "NotServicer")
           .withArgs(signer.address);
       }
-      // Period 1: the pool runs down to 9.5M (9.5%).
-      await reportAndDeposit(deal, 1, {
-        scheduledPrincipalCents: 80_000_000_00n,
-        prepaymentCents: 10_000_000_00n,
-        newDefaultsCents: 500_000_00n,
-        recoveryCents: 0n,
-        endingBalanceCents: 9_500_000_00n,
-        delinquent30Cents: 0n,
-        delinquent60Cents: 0n,
-        delinquent90PlusCents: 0n,
-      });
+      // Nobody reaches the waterfall's record of it but the pool.
+      await expect(waterfall.connect(trustee).exerciseCleanUpCall(1, 1n, trustee.address))
+        .to.be.revertedWithCustomError(waterfall, "NotPool")
+        .withArgs(trustee.address);
+      // Without the servicer's cash nothing is recorded.
+      await expect(pool.connect(servicer).exerciseCleanUpCall()).to.be.reverted;
+      expect(await waterfall.cleanUpCall()).to.deep.equal([RAY / 10n, false]);
       await runAndCompare(deal, 1);
-      await expect(waterfall.connect(trustee).exerciseCleanUpCall())
+      await expect(pool.connect(servicer).exerciseCleanUpCall())
+        .to.be.revertedWithCustomError(pool, "NoPeriodPending")
+        .withArgs(1);
+    });
+
+    it("is refused above 10% of the original balance", async () => {
+      const deal = await loadFixture(cleanUpDeal);
+      const { pool, servicer, waterfall } = deal;
+      await reportAndDeposit(deal, 1, { ...RUN_DOWN, endingBalanceCents: POOL / 10n + 1n });
+      await fundServicer(deal, POOL);
+      await expect(pool.connect(servicer).exerciseCleanUpCall())
+        .to.be.revertedWithCustomError(waterfall, "CleanUpCallNotAvailable")
+        .withArgs(POOL / 10n + 1n, POOL / 10n);
+    });
+
+    it("buys every loan left at the period's ending balance, in the same transaction, and pays the notes off", async () => {
+      const deal = await loadFixture(cleanUpDeal);
+      const { pool, waterfall, servicer, cash } = deal;
+      await reportAndDeposit(deal, 1, RUN_DOWN);
+      const price = RUN_DOWN.endingBalanceCents;
+      await fundServicer(deal, price);
+      const before = await pool.waterfallReport(1);
+      const held = await waterfall.collectionsHeldCents();
+      await expect(pool.connect(servicer).exerciseCleanUpCall())
         .to.emit(waterfall, "CleanUpCallExercised")
-        .withArgs(1, 9_500_000_00n, RAY / 10n, trustee.address);
-      await expect(waterfall.connect(trustee).exerciseCleanUpCall()).to.be.revertedWithCustomError(
+        .withArgs(1, price, RAY / 10n, servicer.address)
+        .and.to.emit(cash, "Transfer")
+        .withArgs(servicer.address, await waterfall.getAddress(), price);
+      expect(await waterfall.collectionsHeldCents()).to.equal(held + price);
+      expect(await waterfall.cleanUpCall()).to.deep.equal([RAY / 10n, true]);
+      // The period distributes the price as principal collected and ends with no loan left.
+      const after = await pool.waterfallReport(1);
+      expect(after.principalCollectedCents).to.equal(before.principalCollectedCents + price);
+      expect(after.endingBalanceCents).to.equal(0n);
+      // Once only.
+      await fundServicer(deal, price);
+      await expect(pool.connect(servicer).exerciseCleanUpCall()).to.be.revertedWithCustomError(
         waterfall,
         "CleanUpCallNotAvailable",
       );
-      expect(await waterfall.cleanUpCall()).to.deep.equal([RAY / 10n, true]);
-      // Period 2: the originator repurchases the rest at par (reported as a prepayment); the notes are paid off.
-      await reportAndDeposit(deal, 2, {
-        scheduledPrincipalCents: 0n,
-        prepaymentCents: 9_500_000_00n,
-        newDefaultsCents: 0n,
-        recoveryCents: 0n,
-        endingBalanceCents: 0n,
-        delinquent30Cents: 0n,
-        delinquent60Cents: 0n,
-        delinquent90PlusCents: 0n,
-      });
-      const { expected, actual, inputs } = await runAndCompare(deal, 2);
+      // A restatement cannot change the balance the loans were bought at.
+      await expect(
+        pool
+          .connect(servicer)
+          .restateReport(
+            periodReport(1, { ...RUN_DOWN, endingBalanceCents: price - 1n, contentHash: ethers.id("r2") }),
+            ethers.id("why"),
+          ),
+      )
+        .to.be.revertedWithCustomError(pool, "RestatementConflictsWithPurchases")
+        .withArgs(1, 0n, price);
+      const { expected, actual, inputs } = await runAndCompare(deal, 1);
       expect(inputs.accelerated).to.equal(true);
+      expect(inputs.poolBalanceEndCents).to.equal(0n);
       expect(actual).to.deep.equal(expected);
-      expect(actual.accelerated).to.equal(true);
-      const a = deal.tranches[0];
-      if (!a) throw new Error("tranche A missing");
-      expect(await a.factorRay()).to.equal(0n);
+      for (const t of deal.tranches) expect(await t.factorRay()).to.equal(0n);
+      expect(actual.tranches.reduce((sum, t) => sum + t.writeDownCents, 0n)).to.equal(0n);
+    });
+  });
+
+  describe("the cash leg of a revolving purchase (AssetPool.anchorTape)", () => {
+    const revolvingDeal = async () =>
+      configureAndIssue(await deployUnconfiguredWaterfall(), sequentialNoGuarantee(), { revolving: true });
+
+    it("pays the originator out of the pending period's principal collections, which distributes that much less", async () => {
+      const deal = await loadFixture(revolvingDeal);
+      const { pool, originator, cash, waterfall } = deal;
+      const anchor = tapeAnchor({ cutoffDate: CUTOFF + DAY });
+      const change = validChange(TapeChangeKind.RevolvingPurchase);
+      const price = BigInt(change.principalAddedCents);
+      // No period reported yet: no collections to buy with.
+      await expect(pool.connect(originator).anchorTape(anchor, change))
+        .to.be.revertedWithCustomError(pool, "NoPeriodPending")
+        .withArgs(0);
+      const r = await reportAndDeposit(deal, 1);
+      const before = await pool.waterfallReport(1);
+      const ownBefore = await cash.balanceOf(originator.address);
+      const held = await waterfall.collectionsHeldCents();
+      await expect(pool.connect(originator).anchorTape(anchor, change))
+        .to.emit(pool, "RevolvingPurchasePaid")
+        .withArgs(1, originator.address, price, price)
+        .and.to.emit(cash, "Transfer")
+        .withArgs(await waterfall.getAddress(), originator.address, price);
+      expect(await cash.balanceOf(originator.address)).to.equal(ownBefore + price);
+      expect(await waterfall.collectionsHeldCents()).to.equal(held - price);
+      const after = await pool.waterfallReport(1);
+      expect(after.principalCollectedCents).to.equal(before.principalCollectedCents - price);
+      expect(after.endingBalanceCents).to.equal(before.endingBalanceCents + price);
+      // More than the scheduled principal and prepayments left is refused (recoveries are not reinvested).
+      const reinvestable = BigInt(r.scheduledPrincipalCents) + BigInt(r.prepaymentCents);
+      const tooMuch = { ...change, principalAddedCents: reinvestable - price + 1n };
+      await expect(pool.connect(originator).anchorTape(tapeAnchor({ cutoffDate: CUTOFF + DAY }), tooMuch))
+        .to.be.revertedWithCustomError(pool, "RevolvingPurchaseExceedsCollections")
+        .withArgs(1, reinvestable + 1n, reinvestable);
+      // A restatement below what was reinvested is refused.
+      await expect(
+        pool
+          .connect(deal.servicer)
+          .restateReport(
+            periodReport(1, { scheduledPrincipalCents: 0n, prepaymentCents: price - 1n, contentHash: ethers.id("r2") }),
+            ethers.id("why"),
+          ),
+      )
+        .to.be.revertedWithCustomError(pool, "RestatementConflictsWithPurchases")
+        .withArgs(1, price, 0n);
+      // The engine and the contract agree on the period with less principal and the loans bought in the balance.
+      const { expected, actual, inputs } = await runAndCompare(deal, 1);
+      expect(inputs.principalCollectionsCents).to.equal(before.principalCollectedCents - price);
+      expect(inputs.poolBalanceEndCents).to.equal(before.endingBalanceCents + price);
+      expect(actual).to.deep.equal(expected);
+      // Distributed: the next purchase waits for the next period's report.
+      await expect(pool.connect(originator).anchorTape(tapeAnchor({ cutoffDate: CUTOFF + DAY }), change))
+        .to.be.revertedWithCustomError(pool, "NoPeriodPending")
+        .withArgs(1);
+    });
+
+    it("needs the collections in the waterfall first", async () => {
+      const deal = await loadFixture(revolvingDeal);
+      const { pool, originator, waterfall } = deal;
+      await reportAndDeposit(deal, 1, {}, false);
+      await expect(
+        pool
+          .connect(originator)
+          .anchorTape(tapeAnchor({ cutoffDate: CUTOFF + DAY }), validChange(TapeChangeKind.RevolvingPurchase)),
+      )
+        .to.be.revertedWithCustomError(waterfall, "CollectionsShort")
+        .withArgs(2_000_00n, 0n);
     });
   });
 
@@ -682,7 +800,7 @@ describe("Waterfall", () => {
       expect(await waterfall.payablesCents()).to.equal(0n);
     });
 
-    it("is final: a second close-out, a period, a commitment and the clean-up call fail WaterfallClosedOut", async () => {
+    it("is final: a second close-out, a period and a commitment fail WaterfallClosedOut", async () => {
       const deal = await loadFixture(amortizingDeal);
       const { waterfall, trustee, guarantor } = deal;
       await reportAndDeposit(deal, 2);
@@ -693,10 +811,6 @@ describe("Waterfall", () => {
         "WaterfallClosedOut",
       );
       await expect(waterfall.connect(trustee).runPeriod(2, 0n, [])).to.be.revertedWithCustomError(
-        waterfall,
-        "WaterfallClosedOut",
-      );
-      await expect(waterfall.connect(trustee).exerciseCleanUpCall()).to.be.revertedWithCustomError(
         waterfall,
         "WaterfallClosedOut",
       );
@@ -862,15 +976,32 @@ describe("Waterfall", () => {
       expect(await cash.balanceOf(originator.address)).to.equal(ownBefore - price);
     });
 
-    it("moves no cash for a repurchase before issuance, nor for a substitution", async () => {
+    it("pays the substitution adjustment, the principal removed in excess of the principal added", async () => {
+      const deal = await loadFixture(sequentialDeal);
+      const { pool, originator, custodian, cash, waterfall } = deal;
+      const change = {
+        ...validChange(TapeChangeKind.Substitution),
+        principalRemovedCents: 3_000_00n,
+        principalAddedCents: 1_000_00n,
+      };
+      await (await cash.connect(custodian).mint(originator.address, 2_000_00n, bankRef("substitution"))).wait();
+      await (await cash.connect(originator).approve(await pool.getAddress(), 2_000_00n)).wait();
+      await expect(pool.connect(originator).anchorTape(tapeAnchor({ cutoffDate: CUTOFF + DAY }), change))
+        .to.emit(cash, "Transfer")
+        .withArgs(originator.address, await waterfall.getAddress(), 2_000_00n);
+    });
+
+    it("moves no cash for a repurchase before issuance, nor for a substitution adding at least what it removes", async () => {
       const deal = await loadFixture(sequentialDeal);
       const { pool, originator, cash } = deal;
       const before = await cash.balanceOf(originator.address);
-      await expect(
-        pool
-          .connect(originator)
-          .anchorTape(tapeAnchor({ cutoffDate: CUTOFF + DAY }), validChange(TapeChangeKind.Substitution)),
-      ).to.not.emit(cash, "Transfer");
+      for (const added of [1_000_00n, 1_500_00n]) {
+        const change = { ...validChange(TapeChangeKind.Substitution), principalAddedCents: added };
+        await expect(pool.connect(originator).anchorTape(tapeAnchor({ cutoffDate: CUTOFF + DAY }), change)).to.not.emit(
+          cash,
+          "Transfer",
+        );
+      }
       expect(await cash.balanceOf(originator.address)).to.equal(before);
     });
   });

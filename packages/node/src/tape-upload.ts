@@ -255,7 +255,7 @@ export class TapeUploadService {
     await store.putUpload(staged);
     let confirmed: ConfirmedAction;
     try {
-      if (change !== undefined) await this.allowRepurchasePrice(pool, contract, checked.kindIndex, change, root);
+      if (change !== undefined) await this.allowTapeChangePrice(pool, contract, checked.kindIndex, change, root);
       confirmed = await bridge.execute(staged.actionKey, anchorCall(pool, staged));
     } catch (error) {
       // A refused transaction (revert) was never sent: nothing to keep. A pending one stays staged and is
@@ -267,11 +267,13 @@ export class TapeUploadService {
   }
 
   /**
-   * The cash leg of a repurchase after issuance (Active to Accelerated): the pool takes the repurchase price (the
-   * principal removed) from this originator in the anchoring transaction. Refused here, before anything is
-   * anchored, when the originator's cash is short; the pool is allowed the price first (one journalled approval).
+   * The cash leg the originator pays after issuance (Active to Accelerated): the pool takes a repurchase's price
+   * (the principal removed) or a substitution's adjustment (the principal removed in excess of the principal added)
+   * from this originator in the anchoring transaction. Refused here, before anything is anchored, when the
+   * originator's cash is short; the pool is allowed the price first (one journalled approval). A revolving purchase
+   * is paid to the originator by the waterfall: nothing to allow.
    */
-  private async allowRepurchasePrice(
+  private async allowTapeChangePrice(
     pool: string,
     contract: Contract,
     kindIndex: number,
@@ -279,21 +281,24 @@ export class TapeUploadService {
     root: string,
   ): Promise<void> {
     const { bridge } = this.deps;
-    if (TAPE_CHANGE_KINDS[kindIndex] !== "Repurchase") return;
+    const kind = TAPE_CHANGE_KINDS[kindIndex];
+    const removed = BigInt(change.principalRemovedCents);
+    const added = kind === "Substitution" ? BigInt(change.principalAddedCents) : 0n;
+    if ((kind !== "Repurchase" && kind !== "Substitution") || removed <= added) return;
     const state = Number(await bridge.rpc("pool.state", () => contract.getFunction("state").staticCall()));
     if (state < POOL_STATE_ACTIVE || state > POOL_STATE_ACCELERATED) return;
     const cashAddress = String(
       await bridge.rpc("pool.cashToken", () => contract.getFunction("cashToken").staticCall()),
     );
     const cash = new Contract(cashAddress, CASH_TOKEN_ABI, this.deps.provider);
-    const price = change.principalRemovedCents;
+    const price = removed - added;
     const held = BigInt(
       await bridge.rpc("cash.balanceOf", () => cash.getFunction("balanceOf").staticCall(bridge.address)),
     );
     if (held < price) {
       throw new UploadError(
         "TAPE_CHANGE_INVALID",
-        `a Repurchase pays the trust its price: expected ${price} cents of cash at the originator ${bridge.address}, found ${held} (the custodian credits cash first)`,
+        `a ${kind} pays the trust ${kind === "Repurchase" ? "its price" : "the principal it removes beyond what it adds"}: expected ${price} cents of cash at the originator ${bridge.address}, found ${held} (the custodian credits cash first)`,
       );
     }
     const allowed = BigInt(
@@ -303,7 +308,7 @@ export class TapeUploadService {
     await bridge.execute(`repurchase-allowance:${pool.toLowerCase()}:${root}`, {
       to: cashAddress,
       data: CASH.encodeFunctionData("approve", [pool, price]),
-      label: `approve ${price} cents for the repurchase on ${pool}`,
+      label: `approve ${price} cents for the ${kind.toLowerCase()} on ${pool}`,
     });
   }
 

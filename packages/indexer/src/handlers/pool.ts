@@ -173,6 +173,12 @@ const eventOfDefaultTriggered: EventHandler = async (ctx) => {
   ctx.audit.actor = ctx.args.str("waterfall");
 };
 
+// The waterfall paid the originator for loans bought with the period's principal collections: the AuditEvent keeps
+// the amounts; the period's distribution shows the principal it no longer pays.
+const revolvingPurchasePaid: EventHandler = async (ctx) => {
+  ctx.audit.actor = ctx.args.str("seller");
+};
+
 const REPORT_FIELDS = [
   "interestCollectedCents",
   "scheduledPrincipalCents",
@@ -255,6 +261,7 @@ export const poolHandlers = {
   TrancheAllocated: trancheAllocated,
   PoolAccelerated: poolAccelerated,
   EventOfDefaultTriggered: eventOfDefaultTriggered,
+  RevolvingPurchasePaid: revolvingPurchasePaid,
   ReportSubmitted: reportSubmitted,
   ReportRestated: reportRestated,
   WaterfallSet: waterfallSet,

@@ -268,8 +268,10 @@ const cleanUpCallSet: EventHandler = async (ctx) => {
   await updateWaterfall(ctx, { cleanUpFactorRay: ctx.args.str("factorRay") });
 };
 
+// Exercised on a reported period not yet run (the servicer bought the loans left): after the one before it.
 const cleanUpCallExercised: EventHandler = async (ctx) => {
-  await updateWaterfall(ctx, { cleanUpExercisedAfterPeriod: ctx.args.int("lastPeriod") });
+  await updateWaterfall(ctx, { cleanUpExercisedAfterPeriod: ctx.args.int("period") - 1 });
+  ctx.audit.actor = ctx.args.str("buyer");
 };
 
 // The released amounts become the payees' credits (the AuditEvent keeps them); the reserve and guarantee cash are 0.

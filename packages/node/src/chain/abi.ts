@@ -41,7 +41,12 @@ export const ASSET_POOL_ABI = [
   "error NotServicer(address account)",
   "error NotTrustee(address account)",
   "error NotWaterfall(address account)",
-  "error RepurchaseWaterfallMissing()",
+  "error TapeChangeWaterfallMissing()",
+  "error NoPeriodPending(uint32 lastReported)",
+  "error RevolvingPurchaseExceedsCollections(uint32 period, uint256 reinvestedCents, uint256 reinvestableCents)",
+  "error RestatementConflictsWithPurchases(uint32 period, uint256 reinvestedCents, uint256 cleanUpPriceCents)",
+  // The waterfall's, bubbled up through a revolving purchase's cash leg.
+  "error CollectionsShort(uint256 neededCents, uint256 heldCents)",
   "error SafeERC20FailedOperation(address token)",
   "error PeriodAlreadyDistributed(uint32 period)",
   "error PeriodNotSubmitted(uint32 period, uint32 lastPeriod)",

@@ -2,11 +2,13 @@
  * The commands of a deal's servicing life, each run by the party entitled to it:
  * - `abs remit` (servicer): pays a reported period's collections into the waterfall — exactly what the
  *   period's report on chain says was collected (interest + scheduled principal + prepayments + recoveries), less
- *   what the waterfall already holds for it; with `--amount` (the collections the servicer's bank statement shows)
+ *   what revolving purchases reinvested of it, plus the clean-up price, less what the waterfall already holds; with `--amount` (the collections the servicer's bank statement shows)
  *   it refuses when the two disagree, and nothing is sent.
  * - `abs claim` (any noteholder or payee): collects what the deal owes the caller — distributions held for it by
  *   each tranche token, and fees, the residual or guarantee money owed by the waterfall.
  * - `abs guarantee commit` (the deal's guarantor): commits cash to the guarantee facility, up to its limit.
+ * - `abs deal clean-up-call` (servicer): buys every loan left at the reported period's ending balance, paying the
+ *   price into the waterfall (the period then distributes it with its collections and pays the notes off).
  */
 import { type Command } from "commander";
 import { ZeroAddress, keccak256, toUtf8Bytes } from "ethers";
@@ -18,6 +20,14 @@ import { type DealView, requireWaterfall, signed } from "../../deal/deal-session
 import { CliError } from "../../errors";
 import { type CliIo } from "../../io";
 import { formatMoney, formatUnixTime } from "../../output";
+
+/** The period's report as the servicer submitted it (`AssetPool.report`), the fields remit checks. */
+interface ServicerReport {
+  interestCollectedCents: bigint;
+  scheduledPrincipalCents: bigint;
+  prepaymentCents: bigint;
+  recoveryCents: bigint;
+}
 
 interface WaterfallReport {
   lastPeriod: bigint;
@@ -67,24 +77,37 @@ function registerRemit(program: Command, io: CliIo, setExitCode: (code: number) 
             `Period ${options.period} is not the next to settle: the waterfall has run period ${lastRun}, so the next is ${lastRun + 1n}`,
           );
         }
-        const collected = report.interestCollectedCents + report.principalCollectedCents;
+        // The report's own collections (what the servicer's bank statement shows) and what the waterfall runs the
+        // period on: that less what revolving purchases reinvested, plus the clean-up price (both already held).
+        const own = await readCall<ServicerReport>(pool, "report", [options.period]);
+        const collected =
+          own.interestCollectedCents + own.scheduledPrincipalCents + own.prepaymentCents + own.recoveryCents;
+        const needed = report.interestCollectedCents + report.principalCollectedCents;
         if (options.amount !== undefined && parseCents(options.amount) !== collected) {
           throw new CliError(
             "USAGE",
             `The amount disagrees with period ${options.period}'s report: --amount ${formatMoney(parseCents(options.amount), currency)}, the report says ${formatMoney(collected, currency)} collected`,
             {
               details: [
-                `interest ${formatMoney(report.interestCollectedCents, currency)}, principal ${formatMoney(report.principalCollectedCents - report.recoveryCents, currency)}, recoveries ${formatMoney(report.recoveryCents, currency)}`,
+                `interest ${formatMoney(own.interestCollectedCents, currency)}, principal ${formatMoney(own.scheduledPrincipalCents + own.prepaymentCents, currency)}, recoveries ${formatMoney(own.recoveryCents, currency)}`,
                 "nothing was sent: correct the report (restate it) or the amount",
               ],
             },
           );
         }
         const held = await readCall<bigint>(waterfall, "collectionsHeldCents", []);
-        const due = collected > held ? collected - held : 0n;
+        const due = needed > held ? needed - held : 0n;
         const lines: [string, string][] = [
           ["Period", `${options.period} (${formatUnixTime(report.startDate)} to ${formatUnixTime(report.endDate)})`],
           ["Collected", formatMoney(collected, currency)],
+          ...(needed === collected
+            ? []
+            : ([
+                [
+                  "To distribute",
+                  `${formatMoney(needed, currency)} (after the period's revolving purchases and clean-up call)`,
+                ],
+              ] as [string, string][])),
           ["Already held", formatMoney(held, currency)],
         ];
         let txHash: string | undefined;
@@ -279,22 +302,72 @@ function registerPoolLifecycle(program: Command, io: CliIo, setExitCode: (code: 
     {
       name: "clean-up-call",
       description:
-        "exercise the clean-up call (pool at or below its threshold): the next periods pay out sequentially in full",
-      by: "the deal's trustee",
-      options: (c) => c,
-      shape: {},
-      run: async (session, view) => {
+        "buy every loan left at the reported period's ending balance (at or below the clean-up threshold): the price is paid into the waterfall now, and the period pays the notes off",
+      by: "the deal's servicer (it holds the option and pays the price)",
+      options: (c) => c.option("--dry-run", "print the price and the threshold without sending anything", false),
+      shape: { dryRun: z.boolean().default(false) },
+      run: async (session, view, options) => {
         const deal = view as DealView;
+        const currency = session.file.currency;
         const waterfall = await signed(session, "Waterfall", requireWaterfall(deal));
-        const sent = await sendCall(waterfall, "exerciseCleanUpCall", [], `exerciseCleanUpCall ${deal.code}`);
-        const balance = await readCall<bigint>(waterfall, "poolBalanceCents", []);
+        const pool = await signed(session, "AssetPool", deal.pool);
+        const lastRun = await readCall<bigint>(waterfall, "lastPeriod", []);
+        const period = lastRun + 1n;
+        const report = await readCall<WaterfallReport & { endingBalanceCents: bigint }>(pool, "waterfallReport", [
+          period,
+        ]);
+        if (period > report.lastPeriod) {
+          throw new CliError(
+            "USAGE",
+            `The clean-up call is exercised on a reported period not yet settled: ${deal.code} has settled period ${lastRun} and period ${period} has no report yet`,
+            {
+              details: ["submit the period's report first (`abs --as servicer report submit`), then call, then remit"],
+            },
+          );
+        }
+        const [factorRay, exercised] = await readCall<[bigint, boolean]>(waterfall, "cleanUpCall", []);
+        const config = await readCall<{ originalPoolBalanceCents: bigint }>(waterfall, "config", []);
+        const threshold = (config.originalPoolBalanceCents * factorRay) / 10n ** 27n;
+        const price = report.endingBalanceCents;
+        const lines: [string, string][] = [
+          ["Period", `${period} (${formatUnixTime(report.startDate)} to ${formatUnixTime(report.endDate)})`],
+          ["Price (the loans' balance)", formatMoney(price, currency)],
+          ["Threshold", factorRay === 0n ? "no clean-up call in the deal's terms" : formatMoney(threshold, currency)],
+        ];
+        if (factorRay === 0n || exercised || price > threshold) {
+          throw new CliError(
+            "USAGE",
+            factorRay === 0n
+              ? `${deal.code} has no clean-up call in its terms`
+              : exercised
+                ? `The clean-up call of ${deal.code} was already exercised`
+                : `The clean-up call of ${deal.code} is not available: the pool's balance ${formatMoney(price, currency)} is above the threshold ${formatMoney(threshold, currency)}`,
+            { details: ["nothing was sent"] },
+          );
+        }
+        let txHash: string | undefined;
+        if (!options.dryRun) {
+          const cash = await signed(session, "CashToken", deal.cashToken);
+          const me = await session.signer();
+          const balance = await readCall<bigint>(cash, "balanceOf", [me.address]);
+          if (balance < price) {
+            throw new CliError(
+              "CHAIN_FAILED",
+              `Not enough cash for the clean-up price: ${formatMoney(price, currency)} due, ${session.names.of(me.address)} holds ${formatMoney(balance, currency)}`,
+              { details: ["the custodian credits cash with `abs --as custodian cash mint`; nothing was sent"] },
+            );
+          }
+          await sendCall(cash, "approve", [deal.pool, price], "approve the pool to take the clean-up price");
+          const sent = await sendCall(pool, "exerciseCleanUpCall", [], `exerciseCleanUpCall ${deal.code}`);
+          txHash = sent.hash;
+          lines.push(["Transaction", `${sent.hash} (block ${sent.blockNumber})`]);
+        }
         return {
-          title: `Clean-up call of ${deal.code} exercised`,
-          lines: [
-            ["Pool balance", formatMoney(balance, session.file.currency)],
-            ["Transaction", `${sent.hash} (block ${sent.blockNumber})`],
-          ],
-          json: { deal: deal.code, poolBalanceCents: balance, txHash: sent.hash },
+          title: options.dryRun
+            ? `Clean-up call of ${deal.code}: ${formatMoney(price, currency)} due (dry run: nothing sent)`
+            : `Clean-up call of ${deal.code} exercised: every loan bought for ${formatMoney(price, currency)}`,
+          lines,
+          json: { deal: deal.code, period: Number(period), priceCents: price, thresholdCents: threshold, txHash },
         };
       },
     },
