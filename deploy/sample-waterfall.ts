@@ -14,9 +14,10 @@ const COUPON_TYPES = ["fixed", "floating", "none"] as const;
 /**
  * The sample deal's priority of payments, from its tranches' terms: trustee fee 2,000.00 a period, servicer fee
  * 0.50% a year, interest by seniority, sequential principal down to the pool less a 2% overcollateralization target,
- * a reserve (1% of the pool, covering the fees and the senior interest), no guarantee, and two triggers:
- * overcollateralization of the seniors below 105% (switch to sequential, curable) and cumulative net loss above 5%
- * (event of default, non-curable).
+ * a reserve (1% of the pool, covering the fees and the senior interest), no guarantee, and three triggers:
+ * overcollateralization of the seniors below 105% (switch to sequential, curable), cumulative net loss above 5%
+ * (event of default, non-curable) and 60+ days delinquent loans above 4% of the pool (trap the excess spread in the
+ * reserve, curable: the sample's delinquencies breach it in period 2 and cure it in period 3).
  */
 export function sampleWaterfallConfig(coupons: wf.CouponTerms[], originalPoolBalanceCents: bigint): wf.WaterfallConfig {
   const n = coupons.length;
@@ -58,6 +59,14 @@ export function sampleWaterfallConfig(coupons: wf.CouponTerms[], originalPoolBal
         curable: false,
         trancheScope: 0,
         thresholdWad: 5n * PERCENT,
+        scheduleWad: [],
+      },
+      {
+        kind: "delinquency60",
+        effect: "trapExcessSpread",
+        curable: true,
+        trancheScope: 0,
+        thresholdWad: 4n * PERCENT,
         scheduleWad: [],
       },
     ],

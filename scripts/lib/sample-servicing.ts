@@ -199,7 +199,11 @@ export async function serviceSampleDeal(o: SampleServicingOptions): Promise<numb
         await as("servicer", "remit", "--deal", o.dealId, "--period", String(period));
       }
       const settled = (await as("trustee", "settle", "--deal", o.dealId, "--period", String(period))) as {
-        expected: { principalMode: string; accelerated: boolean; triggers: { breached: boolean }[] };
+        expected: {
+          principalMode: string;
+          accelerated: boolean;
+          triggers: { breached: boolean; breachedNow: boolean; curedNow: boolean }[];
+        };
       };
       // An event-of-default trigger moves the pool to Accelerated in the settlement's own transaction.
       const state = ((await as("regulator", "deal", "show", "--deal", o.dealId)) as { status: { state: string } })
@@ -207,6 +211,10 @@ export async function serviceSampleDeal(o: SampleServicingOptions): Promise<numb
       if (settled.expected.accelerated && state === "Accelerated" && !accelerated) {
         accelerated = true;
         o.log(`sample  event of default in period ${period}: the trigger moved the deal to Accelerated`);
+      }
+      for (const [index, t] of settled.expected.triggers.entries()) {
+        if (t.breachedNow) o.log(`sample  trigger ${index} breached in period ${period}`);
+        if (t.curedNow) o.log(`sample  trigger ${index} cured in period ${period}`);
       }
       const breached = settled.expected.triggers.filter((t) => t.breached).length;
       o.log(

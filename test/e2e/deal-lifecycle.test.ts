@@ -108,7 +108,15 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
   /** Repurchase prices the originator paid into the waterfall (collected by the trust, like remittances). */
   const repurchases: bigint[] = [];
   const cleanUpPrices: bigint[] = [];
+  /** Substitution adjustments the originator paid into the waterfall. */
+  const substitutions: bigint[] = [];
+  /** Revolving purchase prices the waterfall paid the originator out of principal collections. */
+  const revolvingPaid: bigint[] = [];
+  const REVOLVING_PERIOD = 1;
   const REPURCHASE_PERIOD = 2;
+  const SUBSTITUTION_PERIOD = 3;
+  /** The rows of the tape's current version (header apart), as the originator keeps them. */
+  let tapeRows: string[] = [];
   const claimedFromWaterfall: bigint[] = [];
   const claimedFromTranches = new Map<string, bigint>();
   const trancheAddresses: string[] = [];
@@ -222,7 +230,7 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
       status: string;
       poolState: string;
       allocations: { tranche: string; investor: string; allocatedCents: string }[];
-    }>("trustee", "offering", "close", "--deal", DEAL);
+    }>("trustee", "offering", "close", "--deal", DEAL, "--revolving-days", "45");
     expect(closed).to.include({ status: "Closed", poolState: "Active" });
     const a = closed.allocations.filter((x) => x.tranche === closed.allocations[0]?.tranche);
     const inv = (name: string) => consortium.members.find((m) => m.name === name)?.address.toLowerCase();
@@ -397,6 +405,7 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
         collected,
       );
       remitted.push(BigInt(remit.remittedCents));
+      if (period === REVOLVING_PERIOD) await revolvingPurchase(end);
       const settled = await as<{
         verified: boolean;
         expected: {
@@ -426,6 +435,7 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
         }
       }
       if (period === REPURCHASE_PERIOD) await repurchase(end);
+      if (period === SUBSTITUTION_PERIOD) await substitution(end);
       if (period === PERIODS) {
         expect(settled.expected.accelerated, "the clean-up period pays out accelerated").to.equal(true);
         cleanUp = true;
@@ -462,10 +472,12 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
     const distributedToTranches = await Promise.all(
       trancheAddresses.map(async (t) => BigInt(await rpcCall(t, "0x17c0e92a"))),
     );
+    const sum = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n);
+    // Into the waterfall: remittances, the repurchase's price, the substitution's adjustment, the clean-up price;
+    // out of it before any distribution: the revolving purchase's price.
     const totalRemitted =
-      remitted.reduce((a, b) => a + b, 0n) + repurchases.reduce((a, b) => a + b, 0n) + (cleanUpPrices[0] ?? 0n);
-    expect(repurchases).to.have.length(1);
-    expect(cleanUpPrices).to.have.length(1);
+      sum(remitted) + sum(repurchases) + sum(substitutions) + sum(cleanUpPrices) - sum(revolvingPaid);
+    for (const leg of [repurchases, substitutions, cleanUpPrices, revolvingPaid]) expect(leg).to.have.length(1);
     const paidToPayees = claimedFromWaterfall.reduce((a, b) => a + b, 0n);
     const held = await balanceOf(waterfall);
     expect(totalRemitted).to.equal(distributedToTranches.reduce((a, b) => a + b, 0n) + paidToPayees + held);
@@ -528,8 +540,9 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
    * anchoring transaction pays the trust. A tape that adds a loan under the Repurchase kind is refused first.
    */
   async function repurchase(cutoffDate: string): Promise<void> {
-    const [header = "", ...rows] = readFileSync(tape, "utf8").trim().split("\n");
-    const v2 = path.join(dir, "tape-v2.csv");
+    const header = tapeHeader();
+    const rows = tapeRows;
+    const v2 = path.join(dir, "tape-repurchase.csv");
     writeFileSync(v2, [header, ...rows.slice(2)].join("\n") + "\n");
     const added = path.join(dir, "tape-added.csv");
     writeFileSync(added, [header, ...rows, (rows[0] ?? "").replace(/^L\d+/, "L99999999")].join("\n") + "\n");
@@ -547,13 +560,7 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
     );
     expect(wrong.code).to.equal(1);
     expect(wrong.stderr).to.contain("TAPE_CHANGE_INVALID").and.contain("loans removed and none added");
-    const cashOf = async (who: string) =>
-      BigInt(
-        (await as<{ balances: { cents: string }[] }>("regulator", "cash", "balance", "--of", who)).balances[0]?.cents ??
-          "0",
-      );
-    const waterfall = (await as<{ status: { waterfall: string } }>("regulator", "deal", "show", "--deal", DEAL)).status
-      .waterfall;
+    const waterfall = await waterfallAddress();
     const [originatorBefore, waterfallBefore] = [await cashOf("originator"), await cashOf(waterfall)];
     const uploaded = await as<{ version: number }>(
       "originator",
@@ -567,7 +574,8 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
       "--kind",
       "Repurchase",
     );
-    expect(uploaded.version).to.equal(2);
+    expect(uploaded.version).to.equal(3);
+    tapeRows = rows.slice(2);
     const price = originatorBefore - (await cashOf("originator"));
     const removedPrincipal = rows
       .slice(0, 2)
@@ -575,6 +583,107 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
     expect(price).to.equal(removedPrincipal);
     expect((await cashOf(waterfall)) - waterfallBefore).to.equal(price);
     repurchases.push(price);
+  }
+
+  const tapeHeader = () => readFileSync(tape, "utf8").split("\n")[0] ?? "";
+  const cashOf = async (who: string) =>
+    BigInt(
+      (await as<{ balances: { cents: string }[] }>("regulator", "cash", "balance", "--of", who)).balances[0]?.cents ??
+        "0",
+    );
+  const waterfallAddress = async () =>
+    (await as<{ status: { waterfall: string } }>("regulator", "deal", "show", "--deal", DEAL)).status.waterfall;
+  const centsOf = (yuan: string) => BigInt(yuan.replace(".", ""));
+  /** A copy of tape row `row` as a new loan `id` of another borrower, with `principal` (yuan) outstanding. */
+  function newLoanLike(row: string, id: string, principal?: string): string {
+    const cells = row.split(",");
+    cells[0] = id;
+    const borrower = cells[1] ?? "0x0";
+    cells[1] = `0x${borrower[2] === "f" ? "e" : "f"}${borrower.slice(3)}`;
+    if (principal !== undefined) cells[5] = principal;
+    return cells.join(",");
+  }
+
+  /**
+   * A revolving purchase, between period 1's remittance and its settlement: the originator adds a loan (a copy of the
+   * tape's eleventh loan as it stands after period 1, for another borrower) through its node; the anchoring
+   * transaction has the waterfall pay the originator its principal out of period 1's principal collections, which
+   * the period then distributes that much less of. From period 2 on the servicer reports the loan like any other.
+   */
+  async function revolvingPurchase(cutoffDate: string): Promise<void> {
+    tapeRows = readFileSync(tape, "utf8").trim().split("\n").slice(1);
+    const model = tapeRows[10] ?? "";
+    const modelId = model.split(",")[0] ?? "";
+    const perf = readFileSync(performance, "utf8").trim().split("\n");
+    const modelRows = perf.filter((l) => l.startsWith(`${modelId},`));
+    const afterPeriod1 = modelRows.find((l) => l.split(",")[1] === "1")?.split(",")[10] ?? "";
+    const added = newLoanLike(model, "L99999997", afterPeriod1);
+    const file = path.join(dir, "tape-revolving.csv");
+    writeFileSync(file, [tapeHeader(), ...tapeRows, added].join("\n") + "\n");
+    const [originatorBefore, waterfallBefore] = [await cashOf("originator"), await cashOf(await waterfallAddress())];
+    const uploaded = await as<{ version: number }>(
+      "originator",
+      "tape",
+      "upload",
+      file,
+      "--deal",
+      DEAL,
+      "--cutoff-date",
+      cutoffDate,
+      "--kind",
+      "RevolvingPurchase",
+    );
+    expect(uploaded.version).to.equal(2);
+    tapeRows = [...tapeRows, added];
+    const price = (await cashOf("originator")) - originatorBefore;
+    expect(price).to.equal(centsOf(afterPeriod1));
+    expect(waterfallBefore - (await cashOf(await waterfallAddress()))).to.equal(price);
+    // The servicer reports the new loan from period 2 on (its performance, the model's).
+    const cloned = modelRows
+      .filter((l) => Number(l.split(",")[1]) >= 2)
+      .map((l) => l.replace(`${modelId},`, "L99999997,"));
+    writeFileSync(performance, [...perf, ...cloned].join("\n") + "\n");
+    revolvingPaid.push(price);
+  }
+
+  /**
+   * A substitution after period 3: two loans out, one in (a copy of the first of them for another borrower); the
+   * anchoring transaction takes the principal removed beyond the principal added from the originator into the
+   * waterfall.
+   */
+  async function substitution(cutoffDate: string): Promise<void> {
+    const [first = "", second = ""] = tapeRows;
+    const added = newLoanLike(first, "L99999996");
+    const rows = [...tapeRows.slice(2), added];
+    const file = path.join(dir, "tape-substitution.csv");
+    writeFileSync(file, [tapeHeader(), ...rows].join("\n") + "\n");
+    const adjustment = centsOf(second.split(",")[5] ?? "0");
+    const upload = ["tape", "upload", file, "--deal", DEAL, "--cutoff-date", cutoffDate, "--kind", "Substitution"];
+    if ((await cashOf("originator")) < adjustment) {
+      await as(
+        "custodian",
+        "cash",
+        "mint",
+        "--to",
+        "originator",
+        "--amount",
+        formatCents(adjustment),
+        "--bank-ref",
+        `SUB-${DEAL}`,
+      );
+    }
+    const [originatorBefore, waterfallBefore] = [await cashOf("originator"), await cashOf(await waterfallAddress())];
+    const uploaded = await as<{ version: number }>("originator", ...upload);
+    expect(uploaded.version).to.equal(4);
+    tapeRows = rows;
+    expect(originatorBefore - (await cashOf("originator"))).to.equal(adjustment);
+    expect((await cashOf(await waterfallAddress())) - waterfallBefore).to.equal(adjustment);
+    substitutions.push(adjustment);
+  }
+
+  /** Cents as the CLI's amount argument (yuan with two decimals). */
+  function formatCents(cents: bigint): string {
+    return `${cents / 100n}.${String(cents % 100n).padStart(2, "0")}`;
   }
 
   /**

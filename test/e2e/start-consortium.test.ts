@@ -108,6 +108,9 @@ describe("npm start (local consortium launcher)", function () {
     expect(output).to.include("serviced through period 6 with the members' own commands");
     expect(output).to.include("sample  DvP: investor-1 sold 100,000.00 of class A to investor-2");
     expect(output).to.include("sample  repurchase: the originator bought back 2 loans");
+    // The sample's delinquency trigger (index 2, curable) breaches in period 2 and cures in period 3.
+    expect(output).to.include("sample  trigger 2 breached in period 2");
+    expect(output).to.include("sample  trigger 2 cured in period 3");
     expect(await pool.tapeCount()).to.equal(2n);
     const tape = await pool.tape(1);
     expect(tape.anchor.loanCount).to.equal(200n);
@@ -180,6 +183,15 @@ describe("npm start (local consortium launcher)", function () {
       },
     ]);
     expect(body.data._meta.hasIndexingErrors).to.equal(false);
+    // The dashboard's source shows the breach and the cure.
+    const triggerRes = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ query: "{ triggerEvents(first: 100) { period trigger breached } }" }),
+    });
+    const triggerEvents = ((await triggerRes.json()) as { data: { triggerEvents: unknown[] } }).data.triggerEvents;
+    expect(triggerEvents).to.deep.include({ period: 2, trigger: 2, breached: true });
+    expect(triggerEvents).to.deep.include({ period: 3, trigger: 2, breached: false });
 
     // The regulator's indexer joined the sample tape from the originator's node, every loan verified against
     // the root anchored on chain (not added in-process).
