@@ -230,7 +230,7 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
       status: string;
       poolState: string;
       allocations: { tranche: string; investor: string; allocatedCents: string }[];
-    }>("trustee", "offering", "close", "--deal", DEAL, "--revolving-days", "45");
+    }>("trustee", "offering", "close", "--deal", DEAL, "--revolving-days", "120");
     expect(closed).to.include({ status: "Closed", poolState: "Active" });
     const a = closed.allocations.filter((x) => x.tranche === closed.allocations[0]?.tranche);
     const inv = (name: string) => consortium.members.find((m) => m.name === name)?.address.toLowerCase();
