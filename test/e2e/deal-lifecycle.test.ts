@@ -532,6 +532,9 @@ describe("a deal's whole life through the members' own tools (abs processes, npm
       if (history.length < periodsOfLoan.length) await new Promise((resolve) => setTimeout(resolve, 500));
     }
     expect(history).to.deep.equal(periodsOfLoan.map((period) => ({ period, proofStatus: "verified" })));
+    // Every command sent its member's transactions through the member's node (the consortium file names each
+    // node and the operator token): no node ever found a nonce of its key taken by another sender.
+    expect(output).to.not.contain("nonce taken by another sender");
   });
 
   /**

@@ -111,6 +111,8 @@ describe("npm start (local consortium launcher)", function () {
     // The sample's delinquency trigger (index 2, curable) breaches in period 2 and cures in period 3.
     expect(output).to.include("sample  trigger 2 breached in period 2");
     expect(output).to.include("sample  trigger 2 cured in period 3");
+    // The sample's commands send through the members' nodes: no node found a nonce of its key taken by another.
+    expect(output).to.not.include("nonce taken by another sender");
     expect(await pool.tapeCount()).to.equal(2n);
     const tape = await pool.tape(1);
     expect(tape.anchor.loanCount).to.equal(200n);

@@ -4,7 +4,7 @@
  * sending one transaction with a decoded revert on failure. Keys never reach an output or an error.
  */
 import { type Command } from "commander";
-import { type HDNodeWallet, JsonRpcProvider, type Wallet, isError } from "ethers";
+import { type HDNodeWallet, JsonRpcProvider, type Signer, type Wallet, isError } from "ethers";
 import { z } from "zod";
 import { NodeError, asChainError, resolveKey, type KeySource } from "@abs/node";
 import { CliError } from "./errors";
@@ -102,19 +102,18 @@ export function chainFailure(error: unknown, what: string): CliError {
 }
 
 /**
- * Send `data` to `to` from `signer`: simulated first (a revert is reported decoded and nothing is sent),
+ * Send `data` to `to` through `sender` (the member's node or its key: `senderOf`): simulated first (a revert is reported decoded and nothing is sent),
  * then sent and waited for `confirmations`. Returns the receipt.
  */
 export async function sendTransaction(
-  signer: Wallet | HDNodeWallet,
+  sender: Signer,
   provider: JsonRpcProvider,
   call: { to: string; data: string; label: string },
   confirmations = 1,
 ) {
-  const connected = signer.connect(provider);
   try {
-    await provider.estimateGas({ from: signer.address, to: call.to, data: call.data });
-    const tx = await connected.sendTransaction({ to: call.to, data: call.data });
+    await provider.estimateGas({ from: await sender.getAddress(), to: call.to, data: call.data });
+    const tx = await sender.sendTransaction({ to: call.to, data: call.data });
     const receipt = await tx.wait(confirmations);
     if (receipt === null || receipt.status !== 1)
       throw new CliError("CHAIN_FAILED", `${call.label}: transaction ${tx.hash} failed`);

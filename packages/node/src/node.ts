@@ -27,6 +27,7 @@ import { LevelPeriodStore } from "./period/period-store";
 import { PeriodReportService } from "./period/period-report-service";
 import { periodReportRouter, periodStatesRouter } from "./period/period-router";
 import { dvpRouter } from "./dvp/dvp-router";
+import { transactionRouter } from "./operator/transaction-router";
 
 export interface RunningNode {
   readonly url: string;
@@ -188,6 +189,8 @@ export async function startNode(
         chain: new AssetPoolRootReader(provider),
       }),
       periodStatesRouter(periods),
+      // The member's own transactions go out through its node: one sender, one nonce count per key.
+      transactionRouter({ bridge, provider }),
     ];
     if (config.role === "ORIGINATOR" && tapeKeys !== undefined) {
       const uploads = new TapeUploadService({

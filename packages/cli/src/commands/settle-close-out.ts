@@ -12,7 +12,7 @@ import { EXIT } from "../errors";
 import { type CliIo } from "../io";
 import { rpcUrlOf, withRpcOption } from "../chain";
 import { parseOptions } from "./parse-options";
-import { keyEnvOption, reportSettlementFailure, trusteeKey } from "./settle-common";
+import { keyEnvOption, reportSettlementFailure, trusteeRunner } from "./settle-common";
 import { waterfallOf } from "../deal/deal-session";
 
 const optionsSchema = z.strictObject({
@@ -28,9 +28,12 @@ const optionsSchema = z.strictObject({
 
 async function run(raw: unknown, io: CliIo): Promise<number> {
   const options = parseOptions(optionsSchema, raw);
-  const key = trusteeKey(io, options.keyEnv);
   const waterfall = await waterfallOf(io, options);
-  const connection = settlement.connectRunner(rpcUrlOf(options.rpcUrl, io), key);
+  const connection = await trusteeRunner(io, {
+    keyEnv: options.keyEnv,
+    rpcUrl: rpcUrlOf(options.rpcUrl, io),
+    dryRun: false,
+  });
   try {
     const report = await settlement.closeOutDeal({ waterfall }, { runner: connection.runner });
     if (options.json) {

@@ -1,9 +1,15 @@
-/** What `abs settle` and `abs settle close-out` share: the trustee's key from the environment, and how a settlement failure is shown. */
+/**
+ * What `abs settle` and `abs settle close-out` share: who sends the trustee's transactions (the acting member's
+ * node, or a key from the environment), and how a settlement failure is shown.
+ */
+import { type ContractRunner } from "ethers";
 import { z } from "zod";
 import { settlement } from "@abs/core";
+import { providerFor } from "../chain";
 import { CliError, EXIT } from "../errors";
 import { type CliIo } from "../io";
 import { actingKey, selectedMemberName } from "../consortium/acting-member";
+import { senderOf } from "../member-sender";
 
 /** `--key-env`: the name of the environment variable holding the trustee's key (never the key itself). */
 export const keyEnvOption = z
@@ -27,6 +33,23 @@ export function trusteeKey(io: CliIo, keyEnv: string): string {
     );
   }
   return key;
+}
+
+/**
+ * The runner the settlement sends with: a dry run only reads; the key in `keyEnv` when that variable is set signs
+ * here; otherwise the member `abs --as` selects sends through its node (`senderOf`), or signs with its key file when
+ * it has none.
+ */
+export async function trusteeRunner(
+  io: CliIo,
+  options: { keyEnv: string; rpcUrl: string; dryRun: boolean },
+): Promise<{ runner: ContractRunner; close(): void }> {
+  if (!options.dryRun && io.env[options.keyEnv] === undefined && selectedMemberName(io) !== undefined) {
+    const provider = providerFor(options.rpcUrl);
+    const member = await senderOf({}, io, provider);
+    return { runner: member.sender, close: () => provider.destroy() };
+  }
+  return settlement.connectRunner(options.rpcUrl, options.dryRun ? undefined : trusteeKey(io, options.keyEnv));
 }
 
 /** Prints a settlement failure (its code and every mismatching field) and returns the failure exit code; rethrows anything else. */

@@ -18,7 +18,7 @@ import { EXIT } from "../errors";
 import { type CliIo } from "../io";
 import { rpcUrlOf, withRpcOption } from "../chain";
 import { parseOptions } from "./parse-options";
-import { keyEnvOption, reportSettlementFailure, trusteeKey } from "./settle-common";
+import { keyEnvOption, reportSettlementFailure, trusteeRunner } from "./settle-common";
 import { waterfallOf } from "../deal/deal-session";
 import { registerCloseOutCommand } from "./settle-close-out";
 
@@ -39,10 +39,13 @@ const optionsSchema = z.strictObject({
 
 async function run(raw: unknown, io: CliIo): Promise<number> {
   const options = parseOptions(optionsSchema, raw);
-  // A dry run only reads the chain: no key needed.
-  const key = options.dryRun ? undefined : trusteeKey(io, options.keyEnv);
   const waterfall = await waterfallOf(io, options);
-  const connection = settlement.connectRunner(rpcUrlOf(options.rpcUrl, io), key);
+  // A dry run only reads the chain: no key needed.
+  const connection = await trusteeRunner(io, {
+    keyEnv: options.keyEnv,
+    rpcUrl: rpcUrlOf(options.rpcUrl, io),
+    dryRun: options.dryRun,
+  });
   try {
     const report = await settlement.settlePeriod(
       {

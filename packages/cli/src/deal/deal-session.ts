@@ -3,23 +3,15 @@
  * with its pool, tranches (class, symbol, face, coupon), waterfall and offering, and the provider and signer of
  * the member acting. Every lifecycle command opens one, acts, and closes it.
  */
-import {
-  NonceManager,
-  type Contract,
-  type JsonRpcProvider,
-  type Wallet,
-  type HDNodeWallet,
-  ZeroAddress,
-  encodeBytes32String,
-  getAddress,
-} from "ethers";
+import { type Contract, type JsonRpcProvider, ZeroAddress, encodeBytes32String, getAddress } from "ethers";
 import { COUPON_TYPE_NAMES, POOL_STATE_NAMES } from "@abs/core";
-import { providerFor, rpcUrlOf, signerOf } from "../chain";
+import { providerFor, rpcUrlOf, type signerOf } from "../chain";
 import { AddressNames, consortiumContract, requireConsortiumFile } from "../consortium/acting-member";
 import { type ConsortiumFile } from "../consortium/consortium-file";
 import { contractAt, readCall } from "../contracts/chain-calls";
 import { CliError } from "../errors";
 import { type CliIo } from "../io";
+import { type MemberSender, senderOf } from "../member-sender";
 import { classOf } from "./deal-terms";
 
 export interface DealTrancheView {
@@ -58,10 +50,7 @@ export type ConsortiumContractName =
   | "DvPSettlement"
   | "ConsortiumRegistry";
 
-export interface SessionSigner {
-  readonly address: string;
-  readonly sender: NonceManager;
-}
+export type SessionSigner = MemberSender;
 
 export interface ChainSession {
   readonly io: CliIo;
@@ -71,8 +60,8 @@ export interface ChainSession {
   /** A consortium contract (its address from the consortium file), connected to the signer when there is one. */
   contract(name: ConsortiumContractName): Contract;
   /**
-   * The acting member: its address, and `sender`, which signs its transactions and counts their nonces (several
-   * transactions of one command go out back to back; a provider's cached nonce read would repeat one).
+   * The acting member: its address, and `sender`, through which its transactions go out (its node, or its key
+   * here with counted nonces: see `senderOf`).
    */
   signer(): Promise<SessionSigner>;
   close(): void;
@@ -87,10 +76,7 @@ export function openSession(
   const provider = providerFor(rpcUrlOf(options.rpcUrl, io));
   let signer: Promise<SessionSigner> | undefined;
   const getSigner = () => {
-    signer ??= signerOf(options.signer ?? {}, io).then((s: Wallet | HDNodeWallet) => ({
-      address: s.address,
-      sender: new NonceManager(s.connect(provider)),
-    }));
+    signer ??= senderOf(options.signer ?? {}, io, provider);
     return signer;
   };
   return {

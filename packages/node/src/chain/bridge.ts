@@ -213,8 +213,9 @@ export class ChainBridge {
   }
 
   /**
-   * `signAndSend`, once more after a nonce conflict: the member's own tools may send with the same key (`abs --as`
-   * signs locally), so a counted nonce can be taken by them. The conflicting transaction was never sent (its journal
+   * `signAndSend`, once more after a nonce conflict: the member's own tools may send with the same key (`abs` with
+   * an explicit --key-env or --keystore signs locally; `abs --as` sends through this node), so a counted nonce can be
+   * taken by them. The conflicting transaction was never sent (its journal
    * entry is gone) and the nonce is read from the chain again; a second conflict is reported.
    */
   private async signAndSendResyncing(key: string, call: ChainCall): Promise<JournalEntry & { state: "submitted" }> {

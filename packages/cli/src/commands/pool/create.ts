@@ -13,12 +13,12 @@ import {
   providerFor,
   rpcUrlOf,
   sendTransaction,
-  signerOf,
   signerSchema,
   withRpcOption,
   withSignerOptions,
 } from "../../chain";
 import { CliError, EXIT } from "../../errors";
+import { senderOf } from "../../member-sender";
 import { type CliIo } from "../../io";
 import { formatKeyValues, writeJson } from "../../output";
 import { parseOptions } from "../parse-options";
@@ -61,7 +61,7 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
   };
   const factoryAddress = contract(options.factory, "AssetPoolFactory", "--factory");
   try {
-    const trustee = await signerOf(options, io);
+    const trustee = await senderOf(options, io, provider);
     const dealId = encodeBytes32String(options.dealId);
     const data = FACTORY.encodeFunctionData("createPool", [
       {
@@ -74,7 +74,7 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
       },
     ]);
     const receipt = await sendTransaction(
-      trustee,
+      trustee.sender,
       provider,
       { to: factoryAddress, data, label: `createPool(${options.dealId})` },
       options.confirmations,

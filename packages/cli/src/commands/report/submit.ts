@@ -24,12 +24,12 @@ import {
   providerFor,
   rpcUrlOf,
   sendTransaction,
-  signerOf,
   signerSchema,
   withRpcOption,
   withSignerOptions,
 } from "../../chain";
 import { CliError, EXIT } from "../../errors";
+import { senderOf } from "../../member-sender";
 import { type CliIo } from "../../io";
 import { formatCount, formatKeyValues, formatYuan, writeJson } from "../../output";
 import { actingNodeUrl, nodeRefusal, postFile, readOperatorToken } from "../../node-upload";
@@ -217,10 +217,10 @@ async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
   const pool = await poolOf(io, options);
   const provider = providerFor(rpcUrlOf(options.rpcUrl, io));
   try {
-    const servicer = await signerOf(options, io);
+    const servicer = await senderOf(options, io, provider);
     const data = POOL.encodeFunctionData("submitReport", [report]);
     const receipt = await sendTransaction(
-      servicer,
+      servicer.sender,
       provider,
       { to: pool, data, label: `submitReport(period ${report.period})` },
       options.confirmations,
