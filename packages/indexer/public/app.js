@@ -74,7 +74,12 @@
     const d = await gql(`{ pools(orderBy: createdAt) { id name state trancheCount lastPeriod totalFaceCents
       tapes(orderBy: version, orderDirection: desc, first: 1) { loanCount totalPrincipalCents } }
       periodMetrics_collection(orderBy: period, orderDirection: desc, first: 1000) { pool { id } period endingBalanceCents cdrBps cprBps delinquent90PlusBps cumulativeNetLossBps }
-      alerts(first: 1000) { rule pool { id } } }`);
+      alerts(first: 1000) { rule pool { id } }
+      members(first: 1000) { id memberId roles status voting }
+      proposals(orderBy: createdAt, orderDirection: desc, first: 5) { proposalId kind status approvals createdAt
+        proposer { id memberId } account memberId }
+      reconciliations(orderBy: timestamp, orderDirection: desc, first: 5) { statementDate revision matchedCount
+        breakCount custodian { id memberId } } }`);
     const latest = {};
     for (const m of d.periodMetrics_collection) if (!latest[m.pool.id]) latest[m.pool.id] = m;
     const alerts = {};
@@ -84,9 +89,13 @@
       if (a.pool) alerts[a.pool.id] = (alerts[a.pool.id] || 0) + 1;
       else consortiumAlerts++;
     }
+    const byRule = {};
+    for (const a of d.alerts) byRule[a.rule] = (byRule[a.rule] || 0) + 1;
+    let totalBalance = 0n;
     const rows = d.pools.map((p) => {
       const m = latest[p.id] || {};
       const tape = p.tapes[0] || {};
+      totalBalance += BigInt(m.endingBalanceCents || tape.totalPrincipalCents || "0");
       return [
         `<a href="#/pool/${p.id}" data-testid="pool-link">${esc(p.name)}</a>`,
         esc(p.state),
@@ -101,7 +110,56 @@
         alerts[p.id] ? `<span class="alert">${alerts[p.id]}</span>` : `<span class="ok">0</span>`,
       ];
     });
+    const date = (seconds) => new Date(Number(seconds) * 1000).toISOString().slice(0, 10);
     view.innerHTML =
+      "<h2>Consortium</h2>" +
+      `<div class="kpis">
+        <div class="kpi">Members<b>${d.members.filter((m) => m.status === "Active").length}</b></div>
+        <div class="kpi">Deals<b>${d.pools.length}</b></div>
+        <div class="kpi">Pool balance, all deals<b data-testid="total-balance">${money(totalBalance.toString())}</b></div>
+        <div class="kpi">Alerts<b class="${d.alerts.length ? "alert" : "ok"}">${d.alerts.length}</b></div>
+      </div>` +
+      table(
+        ["Member", "Roles", "Status", "Votes"],
+        d.members
+          .filter((m) => m.status !== "None")
+          .sort((a, b) => (memberName(a.memberId) || a.id).localeCompare(memberName(b.memberId) || b.id))
+          .map((m) => [who(m.id, m.memberId), esc(roleNames(m.roles)), esc(m.status), m.voting ? "yes" : "no"]),
+        "members",
+      ) +
+      "<h3>Alerts by rule</h3>" +
+      table(
+        ["Rule", "Alerts"],
+        Object.keys(byRule)
+          .sort()
+          .map((r) => [esc(r), byRule[r]]),
+        "alerts-by-rule",
+      ) +
+      "<h3>Recent governance</h3>" +
+      table(
+        ["Proposal", "Action", "Proposed by", "Approvals", "Status", "Date"],
+        d.proposals.map((g) => [
+          g.proposalId,
+          esc(g.kind) + (memberName(g.memberId) ? " " + esc(memberName(g.memberId)) : ""),
+          who(g.proposer.id, g.proposer.memberId),
+          g.approvals,
+          esc(g.status),
+          date(g.createdAt),
+        ]),
+        "governance",
+      ) +
+      "<h3>Recent reconciliations</h3>" +
+      table(
+        ["Statement date", "Revision", "Matched", "Breaks", "Custodian"],
+        d.reconciliations.map((r) => [
+          date(r.statementDate),
+          r.revision,
+          r.matchedCount,
+          r.breakCount ? `<span class="alert">${r.breakCount}</span>` : '<span class="ok">0</span>',
+          who(r.custodian.id, r.custodian.memberId),
+        ]),
+        "reconciliations",
+      ) +
       "<h2>Pools</h2>" +
       `<p data-testid="consortium-alerts">${
         consortiumAlerts
@@ -115,27 +173,46 @@
       );
   }
 
-  function chart(el, title, labels, xs, series) {
+  /**
+   * A line chart of `series` over the periods `xs`: as wide as its card, whole periods on the x axis, the legend
+   * naming every series (not only the hovered value).
+   */
+  function chart(el, title, labels, xs, series, yLabel) {
     const box = document.createElement("div");
     box.className = "chart";
     box.innerHTML = `<h3>${esc(title)}</h3>`;
     el.appendChild(box);
     const colors = ["#1d3557", "#e63946", "#2a9d8f", "#f4a261", "#6d597a", "#457b9d"];
+    const width = Math.max(320, box.clientWidth - 16);
     // eslint-disable-next-line no-undef
     new uPlot(
       {
-        width: 440,
-        height: 220,
+        width,
+        height: 240,
+        legend: { live: false },
         scales: { x: { time: false } },
-        axes: [{ label: "period" }, { size: 90 }],
+        axes: [
+          {
+            label: "period",
+            incrs: [1, 2, 5, 10, 20, 50, 100],
+            values: (u, splits) => splits.map((v) => (Number.isInteger(v) ? String(v) : "")),
+          },
+          { size: 80, label: yLabel || "" },
+        ],
         series: [{ label: "period" }].concat(
-          labels.map((l, i) => ({ label: l, stroke: colors[i % colors.length], width: 2 })),
+          labels.map((l, i) => ({ label: l, stroke: colors[i % colors.length], width: 2, points: { show: true } })),
         ),
       },
       [xs].concat(series),
       box,
     );
   }
+
+  /** Text of a bytes32 that holds a short string (a document type, a member id); hex when it holds none. */
+  const bytes32Text = (b) => {
+    const text = memberName(b);
+    return text || short(b);
+  };
 
   async function poolPage(id) {
     const d = await gql(
@@ -150,9 +227,28 @@
         interestCoverageBps }
       triggers(where: { pool: $pool }, orderBy: index) { index kind effect breached valueWad thresholdWad lastPeriod
         periods(orderBy: period, first: 1000) { period breached } }
-      alerts(where: { pool: $pool }, orderBy: period) { period rule direction value threshold } }`,
+      alerts(where: { pool: $pool }, orderBy: period) { period rule direction value threshold }
+      distributions(where: { pool: $pool }, orderBy: period, first: 1000) { period accelerated principalMode trapping
+        feesPaidCents guaranteeFeePaidCents residualCents reserveCents writeDownCents transactionHash }
+      waterfalls(where: { pool: $pool }, first: 1) { equityHolder guarantor }
+      documents(where: { pool: $pool }, first: 100) { docId docType version status approved requiredRoles signedRoles
+        signOffs { signer { id memberId } role } }
+      members(first: 1000) { id memberId } }`,
       { id: id, pool: id },
     );
+    const names = {};
+    for (const m of d.members) names[m.id] = m.memberId;
+    const payee = (address) => (address ? who(address, names[address.toLowerCase()]) : "—");
+    const trancheIds = d.pool ? d.pool.tranches.map((t) => t.id) : [];
+    const paid = trancheIds.length
+      ? (
+          await gql(
+            `query($ids: [String!]) { trancheDistributions(where: { tranche_in: $ids }, orderBy: period, first: 1000) {
+              tranche { id } period cashCents factorRay } }`,
+            { ids: trancheIds },
+          )
+        ).trancheDistributions
+      : [];
     const p = d.pool;
     if (!p) {
       view.innerHTML = "<h2>No such pool</h2>";
@@ -234,6 +330,56 @@
         ]),
         "triggers",
       ) +
+      "<h2>Distributions by period and payee</h2>" +
+      (d.distributions.length
+        ? "<p>What each period paid: each class's holders (interest and principal, from the tranche tokens), the fees, " +
+          "the guarantor's fee and the residual to the equity holder; the reserve after the period.</p>" +
+          table(
+            ["Period", "Paid as"]
+              .concat(p.tranches.map((t) => esc(t.symbol) + " holders"))
+              .concat([
+                "Fees",
+                "Guarantee fee",
+                "Residual to " + payee((d.waterfalls[0] || {}).equityHolder),
+                "Reserve after",
+              ]),
+            d.distributions.map((x) =>
+              [
+                x.period,
+                x.accelerated
+                  ? '<span class="alert">accelerated</span>'
+                  : ["sequential", "pro rata", "targeted"][x.principalMode] + (x.trapping ? ", trapping" : ""),
+              ]
+                .concat(
+                  p.tranches.map((t) => {
+                    const at = paid.find((q) => q.tranche.id === t.id && q.period === x.period);
+                    return at ? money(at.cashCents) : "—";
+                  }),
+                )
+                .concat([
+                  money(x.feesPaidCents),
+                  money(x.guaranteeFeePaidCents),
+                  money(x.residualCents),
+                  money(x.reserveCents),
+                ]),
+            ),
+            "distributions",
+          )
+        : "<p>No distribution yet.</p>") +
+      "<h2>Documents and sign-offs</h2>" +
+      (d.documents.length
+        ? table(
+            ["Document", "Version", "Status", "Signed off by", "Still to sign"],
+            d.documents.map((doc) => [
+              esc(bytes32Text(doc.docType)),
+              doc.version,
+              doc.approved ? '<span class="ok">approved</span>' : esc(doc.status),
+              doc.signOffs.map((o) => `${payee(o.signer.id)} as ${esc(o.role)}`).join("<br>") || "—",
+              roleNames(doc.requiredRoles & ~doc.signedRoles).replace("no role", "—"),
+            ]),
+            "documents",
+          )
+        : "<p>No document registered for this deal.</p>") +
       "<h2>Alerts</h2>" +
       table(
         ["Period", "Rule", "Value", "Threshold"],
@@ -264,13 +410,25 @@
       ms.map((m) => num(m.beginningBalanceCents)),
       ms.map((m) => num(m.endingBalanceCents)),
     ]);
-    chart(
-      el,
-      "Tranche factors (current)",
-      p.tranches.map((t) => t.symbol),
-      xs,
-      p.tranches.map((t) => xs.map(() => Number(BigInt(t.factorRay) / 10n ** 21n) / 1e6)),
-    );
+    // Each tranche's factor after each period's distribution (1 before the first), as the tokens recorded it.
+    const distributed = d.distributions.map((x) => x.period);
+    if (distributed.length) {
+      const periods = [0].concat(distributed);
+      chart(
+        el,
+        "Tranche factors after each distribution",
+        p.tranches.map((t) => t.symbol),
+        periods,
+        p.tranches.map((t) =>
+          periods.map((x) => {
+            if (x === 0) return 1;
+            const at = paid.find((q) => q.tranche.id === t.id && q.period === x);
+            return at ? Number(BigInt(at.factorRay) / 10n ** 21n) / 1e6 : null;
+          }),
+        ),
+        "factor",
+      );
+    }
     chart(el, "CPR / CDR (%)", ["CPR", "CDR"], xs, [ms.map((m) => m.cprBps / 100), ms.map((m) => m.cdrBps / 100)]);
     chart(el, "Delinquency buckets (% of balance)", ["30-59", "60-89", "90+"], xs, [
       ms.map((m) => m.delinquent30Bps / 100),
@@ -520,14 +678,52 @@
   }
 
   // ------------------------------------------------------------------ audit and alerts
+  const AUDIT_PAGE = 50;
+
+  /** An audit event's decoded arguments, one `name = value` per line; members by name, structs as compact JSON. */
+  function auditArgs(json, names) {
+    let args;
+    try {
+      args = JSON.parse(json);
+    } catch (e) {
+      return `<code>${esc(json)}</code>`;
+    }
+    return Object.keys(args)
+      .map((k) => {
+        const v = args[k];
+        const text =
+          typeof v === "string" && /^0x[0-9a-fA-F]{40}$/.test(v) && names[v.toLowerCase()]
+            ? who(v, names[v.toLowerCase()])
+            : `<code>${esc(typeof v === "string" ? v : JSON.stringify(v))}</code>`;
+        return `<b>${esc(k)}</b> = ${text}`;
+      })
+      .join("<br>");
+  }
+
+  /** The audit log, newest first, a page of 50 at a time, filtered; each transaction links to all its events. */
   async function auditPage(params) {
     const where = {};
-    for (const k of ["name", "contractKind", "actor", "pool"]) if (params.get(k)) where[k] = params.get(k);
+    for (const k of ["name", "contractKind", "actor", "pool", "transactionHash"])
+      if (params.get(k)) where[k] = params.get(k);
+    const pageNo = Math.max(1, Number(params.get("page")) || 1);
     const d = await gql(
-      `query($w: AuditEvent_filter) { auditEvents(where: $w, orderBy: blockNumber, orderDirection: desc, first: 200) { id blockNumber logIndex contractKind name actor transactionHash args } }`,
-      { w: where },
+      `query($w: AuditEvent_filter, $skip: Int) {
+        auditEvents(where: $w, orderBy: blockNumber, orderDirection: desc, first: ${AUDIT_PAGE + 1}, skip: $skip) {
+          id blockNumber logIndex contractKind name actor actorMemberId transactionHash timestamp args }
+        members(first: 1000) { id memberId } }`,
+      { w: where, skip: (pageNo - 1) * AUDIT_PAGE },
     );
+    const names = {};
+    for (const m of d.members) names[m.id] = m.memberId;
+    const events = d.auditEvents.slice(0, AUDIT_PAGE);
+    const more = d.auditEvents.length > AUDIT_PAGE;
     const qs = new URLSearchParams(where).toString();
+    const pageLink = (n) => {
+      const q = new URLSearchParams(where);
+      if (n > 1) q.set("page", String(n));
+      return "#/audit" + (q.toString() ? "?" + q.toString() : "");
+    };
+    const from = (pageNo - 1) * AUDIT_PAGE;
     view.innerHTML =
       "<h2>Audit log</h2>" +
       `<form class="filters" data-testid="audit-filters">
@@ -535,19 +731,30 @@
         <label>Contract<input name="contractKind" value="${esc(params.get("contractKind") || "")}" /></label>
         <label>Actor<input name="actor" value="${esc(params.get("actor") || "")}" /></label>
         <label>Pool<input name="pool" value="${esc(params.get("pool") || "")}" /></label>
+        <label>Transaction<input name="transactionHash" value="${esc(params.get("transactionHash") || "")}" /></label>
         <button type="submit">Filter</button>
         <a href="/audit/export?format=csv&${qs}">Export CSV</a> <a href="/audit/export?format=json&${qs}">Export JSON</a>
       </form>` +
+      `<nav class="pager" data-testid="audit-pager">
+        <span data-testid="audit-range">${events.length ? `${from + 1}–${from + events.length}` : "no"} event${
+          events.length === 1 ? "" : "s"
+        }, newest first</span>
+        ${pageNo > 1 ? `<a href="${pageLink(pageNo - 1)}" data-testid="audit-newer">newer</a>` : ""}
+        ${more ? `<a href="${pageLink(pageNo + 1)}" data-testid="audit-older">older</a>` : ""}
+      </nav>` +
       table(
-        ["Block", "Log", "Contract", "Event", "Actor", "Transaction", "Arguments"],
-        d.auditEvents.map((e) => [
+        ["Block", "Log", "Time (UTC)", "Contract", "Event", "Actor", "Transaction", "Arguments"],
+        events.map((e) => [
           e.blockNumber,
           e.logIndex,
+          new Date(Number(e.timestamp) * 1000).toISOString().slice(0, 19).replace("T", " "),
           esc(e.contractKind),
           esc(e.name),
-          short(e.actor),
-          short(e.transactionHash),
-          `<code>${esc(e.args.slice(0, 160))}</code>`,
+          who(e.actor, e.actorMemberId),
+          `<a href="#/audit?transactionHash=${esc(e.transactionHash)}" data-testid="audit-tx"><code>${esc(
+            short(e.transactionHash),
+          )}</code></a>`,
+          auditArgs(e.args, names),
         ]),
         "audit",
       );

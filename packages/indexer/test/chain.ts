@@ -14,7 +14,12 @@ import { sampleTapeSaltKey } from "../../../deploy/sample-deal";
 import { generateLoans, type LoanRecord } from "@abs/core";
 import { loadNetworkConfig } from "../../../deploy/config";
 import { memberSigners } from "../../../deploy/signers";
-import { AssetPool__factory, TrancheToken__factory } from "../../../typechain-types";
+import {
+  AssetPool__factory,
+  CashToken__factory,
+  TrancheToken__factory,
+  Waterfall__factory,
+} from "../../../typechain-types";
 import { rpc, startChain, type ChainProcess } from "../../../scripts/lib/chain-process";
 import {
   AbiRegistry,
@@ -172,6 +177,23 @@ export function dealActions(chain: TestChain) {
           { nonce: await nonceOf("servicer") },
         )
       ).wait();
+    },
+    /**
+     * Settle reported period `period`: the custodian credits the servicer the period's collections, the servicer
+     * pays them into the waterfall, and the trustee runs the period (distributions, factors, trigger outcomes).
+     */
+    async settle(period: number): Promise<void> {
+      const pool = AssetPool__factory.connect(deal.pool, chain.provider);
+      const r = await pool.report(period);
+      const collections = r.interestCollectedCents + r.scheduledPrincipalCents + r.prepaymentCents + r.recoveryCents;
+      const servicer = await signerOf("servicer").getAddress();
+      const cash = CashToken__factory.connect(chain.deployment.cashToken, signerOf("custodian"));
+      const ref = keccak256(toUtf8Bytes(`collections-${deal.pool}-${period}`));
+      await (await cash.mint(servicer, collections, ref, { nonce: await nonceOf("custodian") })).wait();
+      const asServicer = CashToken__factory.connect(chain.deployment.cashToken, signerOf("servicer"));
+      await (await asServicer.transfer(deal.waterfall, collections, { nonce: await nonceOf("servicer") })).wait();
+      const waterfall = Waterfall__factory.connect(deal.waterfall, signerOf("trustee"));
+      await (await waterfall.runPeriod(period, 0n, [], { nonce: await nonceOf("trustee") })).wait();
     },
   };
 }

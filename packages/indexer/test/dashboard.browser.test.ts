@@ -26,7 +26,11 @@ describe("regulator's dashboard in headless Chromium", function () {
     chain = await startTestChain({ withSampleDeal: true });
     const actions = dealActions(chain);
     pool = actions.deal.pool.toLowerCase();
-    for (let period = 1; period <= 4; period++) await actions.report(period, period);
+    for (let period = 1; period <= 4; period++) {
+      await actions.report(period, period);
+      // Three periods distributed, the fourth reported only.
+      if (period <= 3) await actions.settle(period);
+    }
     // A reconciliation break: an alert of the consortium's cash, in no pool (it once crashed the entry page).
     const log = ReconciliationLog__factory.connect(
       chain.deployment.reconciliationLog,
@@ -131,6 +135,13 @@ describe("regulator's dashboard in headless Chromium", function () {
     expect(await page.textContent('[data-testid="pools"]')).to.contain("Huaxia");
     expect(await page.textContent('[data-testid="meta"]')).to.match(/indexed to block \d+/);
     expect(await page.textContent('[data-testid="consortium-alerts"]')).to.contain("1 alert outside any pool");
+    // The consortium overview: members by name and role, governance, reconciliations.
+    expect(await page.textContent('[data-testid="members"]'))
+      .to.contain("REGU-SECURITIES")
+      .and.contain("REGULATOR");
+    expect(await page.locator('[data-testid="governance"] tbody tr').count()).to.be.greaterThan(0);
+    expect(await page.textContent('[data-testid="reconciliations"]')).to.contain("CUST-CITY-BANK");
+    expect(await page.textContent('[data-testid="alerts-by-rule"]')).to.contain("reconciliationBreaks");
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "overview.png"), fullPage: true });
   });
 
@@ -152,6 +163,13 @@ describe("regulator's dashboard in headless Chromium", function () {
     expect(await page.locator('[data-testid="tranche-link"]').count()).to.equal(3);
     expect(await page.textContent('[data-testid="pool-alerts"]')).to.contain("cdrBps");
     expect(await page.textContent('[data-testid="triggers"]')).to.contain("overcollateralization");
+    // The tranche factors' history and what each distributed period paid each payee.
+    expect(await page.textContent(".charts")).to.contain("Tranche factors after each distribution");
+    const distributions = page.locator('[data-testid="distributions"] tbody tr');
+    expect(await distributions.count()).to.equal(3);
+    const header = (await page.textContent('[data-testid="distributions"] thead')) ?? "";
+    expect(header).to.contain("holders").and.contain("Residual to ORIG-HUAXIA-CF");
+    expect(await distributions.first().textContent()).to.match(/^1sequential/);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "pool.png"), fullPage: true });
     await page.click('[data-testid="loans-link"]');
     await ready(`/pool/${pool}/loans`);
@@ -227,7 +245,32 @@ describe("regulator's dashboard in headless Chromium", function () {
     const cookie = cookies.map((c) => `${c.name}=${c.value}`).join("; ");
     const csv = await (await fetch(service.url + (href ?? ""), { headers: { cookie } })).text();
     expect(csv.split("\n").filter((l) => l.includes(",ReportSubmitted,"))).to.have.length(4);
+    // Arguments by name, the actor by its registered name.
+    expect(await rows.first().textContent())
+      .to.contain("period = 4")
+      .and.contain("SERV-HUAXIA-CF");
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "audit.png"), fullPage: true });
+    // A transaction links to every event it emitted.
+    const tx = await rows.first().locator('[data-testid="audit-tx"]').textContent();
+    await rows.first().locator('[data-testid="audit-tx"]').click();
+    await page.waitForSelector('main[data-ready^="/audit?transactionHash="]');
+    const txs = await page.locator('[data-testid="audit-tx"]').allTextContents();
+    expect(txs.length).to.be.greaterThan(0);
+    expect(new Set(txs)).to.deep.equal(new Set([tx]));
+  });
+
+  it("pages the audit log, 50 events a page, newest first", async () => {
+    await page.goto(`${service.url}/#/audit`);
+    await ready("/audit");
+    expect(await page.locator('[data-testid="audit"] tbody tr').count()).to.equal(50);
+    expect(await page.textContent('[data-testid="audit-range"]')).to.equal("1–50 events, newest first");
+    const newestBlock = Number(await page.locator('[data-testid="audit"] tbody tr td').first().textContent());
+    await page.click('[data-testid="audit-older"]');
+    await ready("/audit?page=2");
+    expect(await page.textContent('[data-testid="audit-range"]')).to.match(/^51–\d+ events, newest first$/);
+    const olderBlock = Number(await page.locator('[data-testid="audit"] tbody tr td').first().textContent());
+    expect(olderBlock).to.be.at.most(newestBlock);
+    expect(await page.locator('[data-testid="audit-newer"]').count()).to.equal(1);
   });
 
   it("GraphiQL works offline: nothing is fetched from another host, and it loads the schema", async () => {
