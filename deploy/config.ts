@@ -106,6 +106,26 @@ export const networkConfigSchema = z
       })
       .strict(),
     sampleDeal: sampleDealSchema.optional(),
+    /** A Besu QBFT network's parameters (`scripts/besu-kit.ts`): one validator per voting member, one RPC node. */
+    besu: z
+      .object({
+        chainId: z.number().int().min(1),
+        /** The hyperledger/besu image tag every container runs (pinned). */
+        version: z.string().regex(/^\d+\.\d+\.\d+$/, 'expected a Besu release such as "24.12.2"'),
+        blockPeriodSeconds: z.number().int().min(1).max(60),
+        epochLength: z.number().int().min(1),
+        requestTimeoutSeconds: z.number().int().min(2),
+        gasLimit: z.string().regex(/^0x[0-9a-fA-F]+$/, "expected a hex gas limit"),
+        /** The containers' private /24 (static addresses: enode URLs name IPs, not host names). */
+        subnet: z
+          .string()
+          .regex(
+            /^10\.\d{1,3}\.\d{1,3}\.0\/24$|^172\.(1[6-9]|2\d|3[01])\.\d{1,3}\.0\/24$|^192\.168\.\d{1,3}\.0\/24$/,
+            "expected a private /24 such as 172.28.0.0/24",
+          ),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

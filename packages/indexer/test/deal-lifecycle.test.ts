@@ -281,13 +281,18 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
     expect(triggers.map((t) => [t.kind, t.breached, t.lastPeriod])).to.deep.equal([
       ["overcollateralization", false, 2],
       ["cumulativeNetLoss", true, 2],
+      // The sample's delinquency trigger (60+ days above 4%): this test's stressed period 2 breaches it too.
+      ["delinquency60Plus", true, 2],
     ]);
     expect(triggers[1]?.periods.map((x) => [x.period, x.breached])).to.deep.equal([
       [1, false],
       [2, true],
     ]);
     const events = d["triggerEvents"] as { period: number; trigger: number; breached: boolean }[];
-    expect(events).to.deep.equal([{ period: 2, trigger: 1, kind: 2, breached: true }]);
+    expect(events).to.deep.equal([
+      { period: 2, trigger: 1, kind: 2, breached: true },
+      { period: 2, trigger: 2, kind: 3, breached: true },
+    ]);
     const moves = d["cashMovements"] as { from: string; amountCents: string }[];
     expect(moves.some((m) => m.from === senior && m.amountCents === claimedCents.toString())).to.equal(true);
   });
