@@ -59,7 +59,11 @@ export async function issueSampleDeal(
     (await Offering__factory.connect(offeringAddress, ctx.provider).status()) === OfferingStatusFailed
   ) {
     const now = await chainTime(ctx.provider);
-    const windowSeconds = (await canTimeTravel(ctx.provider)) ? DEV_WINDOW_SECONDS : WINDOW_SECONDS;
+    // A development chain's clock is moved past the window once every subscription is in; with interval mining
+    // (Anvil: a block a second) each subscription's three transactions take seconds, so the window allows for them.
+    const windowSeconds = (await canTimeTravel(ctx.provider))
+      ? DEV_WINDOW_SECONDS + (await secondsPerBlock(ctx.provider)) * 3n * 2n * BigInt(args.subscriptions.length)
+      : WINDOW_SECONDS;
     const windows = [];
     for (const tranche of tranches) {
       const terms = await TrancheToken__factory.connect(tranche, ctx.provider).terms();
@@ -126,6 +130,19 @@ async function waitForChainTime(provider: Provider, target: bigint): Promise<voi
   }
   // The next block (automine, or a QBFT block period) is stamped with the wall clock.
   while (BigInt(Math.floor(Date.now() / 1000)) <= target) await new Promise((resolve) => setTimeout(resolve, 1000));
+}
+
+/**
+ * Seconds a transaction waits for its block: 0 with automine (Hardhat's node), Anvil's block time with interval
+ * mining (`anvil_getIntervalMining`); 0 when the node does not say.
+ */
+async function secondsPerBlock(provider: Provider): Promise<bigint> {
+  if (!canSend(provider)) return 0n;
+  try {
+    return BigInt(Number(await provider.send("anvil_getIntervalMining", [])) || 0);
+  } catch {
+    return 0n;
+  }
 }
 
 /** Whether the chain's clock can be moved (`evm_increaseTime`: Hardhat's node and in-process network). */

@@ -28,7 +28,7 @@ import { Contract } from "ethers";
 import { TAPE_COLUMNS, deriveOriginatorKeys, generateLoans, recordToCells, validateTape, writeCsv } from "@abs/core";
 import { ASSET_POOL_ABI } from "@abs/node";
 import { startConsortiumChain } from "../packages/node/test/consortium-chain";
-import { startMemberNodes } from "./lib/member-nodes";
+import { freeBasePort, startMemberNodes } from "./lib/member-nodes";
 import { cpuSecondsOf, memoryOf } from "./lib/proc-stats";
 import { loadNetworkConfig } from "../deploy/config";
 
@@ -151,7 +151,7 @@ async function bench(): Promise<void> {
       members: ["originator"],
       extraEnv: { ABS_NODE_MAX_UPLOAD_ERRORS: "100000" },
       host: "127.0.0.1",
-      basePort: 30_000 + Math.floor(Math.random() * 9_000),
+      basePort: await freeBasePort(8),
       dataDir: path.join(dir, "nodes"),
     });
     stopNodes = () => nodes.stop();

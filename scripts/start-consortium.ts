@@ -5,7 +5,8 @@
  * tape) and the regulator's indexer, which joins the sample tape's loans from the originator's node over
  * signed requests, as in production; prints what is running, and stops everything on Ctrl-C.
  *
- * Environment: ABS_HOST (default 127.0.0.1), ABS_CHAIN_PORT (default 8545),
+ * Environment: ABS_HOST (default 127.0.0.1), ABS_CHAIN_PORT (default 8545), ABS_CHAIN (hardhat, the default, or
+ * anvil: Foundry's node with interval mining, a block every ABS_ANVIL_BLOCK_TIME seconds, default 1),
  * ABS_ADDRESS_BOOK (default deploy/addresses/localhost.json), ABS_SAMPLE_PERIODS (default 6: the sample deal's past
  * periods serviced with the members' commands, see scripts/lib/sample-servicing.ts), ABS_CONSORTIUM_FILE; member nodes: see scripts/lib/member-nodes.ts
  * and `memberNodesEnv` (ABS_NODES, ABS_NODES_BASE_PORT, ABS_NODES_DIR).
@@ -19,7 +20,7 @@ import { loadNetworkConfig } from "../deploy/config";
 import { deployConsortium, type ConsortiumDeployment } from "../deploy/consortium";
 import { sampleTapeSaltKey } from "../deploy/sample-deal";
 import { memberSigners, resolveSigner } from "../deploy/signers";
-import { startChain, type ChainProcess } from "./lib/chain-process";
+import { ANVIL_BLOCK_SECONDS, CHAIN_CLIENTS, startChain, type ChainProcess } from "./lib/chain-process";
 import { type MemberNodes, type SeedTape, memberNodesEnv, startLocalMemberNodes } from "./lib/member-nodes";
 import { writeMemberKeyFiles } from "./lib/member-keys";
 import { serviceSampleDeal } from "./lib/sample-servicing";
@@ -31,6 +32,8 @@ import { signInToIndexer } from "@abs/indexer";
 const envSchema = z.object({
   ABS_HOST: z.string().default("127.0.0.1"),
   ABS_CHAIN_PORT: z.coerce.number().int().min(1).max(65535).default(8545),
+  ABS_CHAIN: z.enum(CHAIN_CLIENTS, "expected hardhat or anvil").default("hardhat"),
+  ABS_ANVIL_BLOCK_TIME: z.coerce.number().min(0.1).max(60).default(ANVIL_BLOCK_SECONDS),
   ABS_ADDRESS_BOOK: z.string().optional(),
   /** How many of the sample deal's past periods `npm start` services (0: none). */
   ABS_SAMPLE_PERIODS: z.coerce.number().int().min(0).max(24).default(6),
@@ -59,8 +62,14 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
-  console.log(`starting the embedded chain on ${env.ABS_HOST}:${env.ABS_CHAIN_PORT} ...`);
-  chain = await startChain({ host: env.ABS_HOST, port: env.ABS_CHAIN_PORT, cwd: ROOT });
+  console.log(`starting the embedded chain (${env.ABS_CHAIN}) on ${env.ABS_HOST}:${env.ABS_CHAIN_PORT} ...`);
+  chain = await startChain({
+    client: env.ABS_CHAIN,
+    blockSeconds: env.ABS_ANVIL_BLOCK_TIME,
+    host: env.ABS_HOST,
+    port: env.ABS_CHAIN_PORT,
+    cwd: ROOT,
+  });
   void chain.exited.then((code) => {
     if (stopping) return;
     console.error(`the embedded chain exited unexpectedly (code ${String(code)})`);
@@ -68,7 +77,12 @@ async function main(): Promise<void> {
   });
 
   const config = loadNetworkConfig("localhost");
-  const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
+  // Receipts polled every 250 ms, not ethers' 4 s: with interval mining (Anvil) every deployment step waits for one.
+  const provider = new JsonRpcProvider(chain.rpcUrl, undefined, {
+    batchMaxCount: 1,
+    staticNetwork: true,
+    pollingInterval: 250,
+  });
   const { chainId } = await provider.getNetwork();
   const genesis = await provider.getBlock(0);
   const book = AddressBook.open(env.ABS_ADDRESS_BOOK ?? AddressBook.defaultPath(config.network), {

@@ -2,7 +2,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createConnection } from "node:net";
 import path from "node:path";
 
-/** A running embedded chain: Hardhat's JSON-RPC node as a child process. */
+/**
+ * A running embedded chain as a child process: Hardhat's JSON-RPC node (automine: a block per transaction), or
+ * Anvil, Foundry's node, as a second client with interval mining (a block every second, no automine), so nothing
+ * can depend on instant receipts or on Hardhat-only methods.
+ */
 export interface ChainProcess {
   readonly rpcUrl: string;
   readonly pid: number | undefined;
@@ -12,7 +16,18 @@ export interface ChainProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** Which node: Hardhat's (the default) or Anvil. */
+export type ChainClient = "hardhat" | "anvil";
+export const CHAIN_CLIENTS: readonly ChainClient[] = ["hardhat", "anvil"];
+
+/** Anvil's default block time with interval mining, seconds. */
+export const ANVIL_BLOCK_SECONDS = 1;
+
 export interface StartChainOptions {
+  /** Default "hardhat". */
+  client?: ChainClient;
+  /** Anvil only: seconds between blocks (interval mining; fractions allowed), default `ANVIL_BLOCK_SECONDS`. */
+  blockSeconds?: number;
   host: string;
   port: number;
   /** Repository root (where hardhat.config.ts lives). */
@@ -63,8 +78,8 @@ export async function startChain(options: StartChainOptions): Promise<ChainProce
         `stop the other process or set ABS_CHAIN_PORT)`,
     );
   }
-  const hardhatBin = path.join(cwd, "node_modules", ".bin", "hardhat");
-  const child: ChildProcess = spawn(hardhatBin, ["node", "--hostname", host, "--port", String(port)], {
+  const [bin, args] = chainCommand(options.client ?? "hardhat", host, port, cwd, options.blockSeconds);
+  const child: ChildProcess = spawn(bin, args, {
     cwd,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, FORCE_COLOR: "0" },
@@ -97,6 +112,42 @@ export async function startChain(options: StartChainOptions): Promise<ChainProce
       ? `the embedded chain did not answer on ${rpcUrl} within the timeout (last error: ${String(lastError)})`
       : `the embedded chain exited before it was ready (exit code ${String(await exited)})`,
   );
+}
+
+/**
+ * The command of `client` on host:port. Anvil runs with Hardhat's development accounts (the same mnemonic, 20
+ * accounts, chain id 31337), the contracts' hardfork (Cancun, solc's evmVersion) and interval mining.
+ */
+export function chainCommand(
+  client: ChainClient,
+  host: string,
+  port: number,
+  cwd: string,
+  blockSeconds = ANVIL_BLOCK_SECONDS,
+): [string, string[]] {
+  if (client === "hardhat") {
+    return [path.join(cwd, "node_modules", ".bin", "hardhat"), ["node", "--hostname", host, "--port", String(port)]];
+  }
+  return [
+    path.join(cwd, "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil"),
+    [
+      "--host",
+      host,
+      "--port",
+      String(port),
+      "--chain-id",
+      "31337",
+      "--accounts",
+      "20",
+      "--mnemonic",
+      "test test test test test test test test test test test junk",
+      "--hardfork",
+      "cancun",
+      "--block-time",
+      String(blockSeconds),
+      "--silent",
+    ],
+  ];
 }
 
 function makeHandle(rpcUrl: string, child: ChildProcess, exited: Promise<number | null>): ChainProcess {

@@ -15,7 +15,8 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { Level } from "level";
 import { z } from "zod";
@@ -50,6 +51,12 @@ export interface MemberNodesOptions {
   readonly keyFiles?: ReadonlyMap<string, string>;
   /** The DvP settlement contract: the EXCHANGE member's node submits matched trades to it. */
   readonly dvp?: string;
+  /**
+   * The chain was just started empty (`npm start` always starts its own): every node's LevelDB from an earlier run
+   * describes another chain (tapes, period reports, journalled transactions) and is removed first; the keys and
+   * the operator token are kept.
+   */
+  readonly freshChain?: boolean;
 }
 
 /** A committed tape to store in a member's node: refused (nothing stored) unless it gives `expectedRoot`. */
@@ -81,6 +88,38 @@ export interface MemberNodes {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** Whether `port` can be listened on at `host` now. */
+function canListen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A first port of `count` consecutive ports free at `host` now, for tests and benches that start nodes on their own
+ * ports: a random pick in the ephemeral range can collide with a connection's local port on a busy machine (a
+ * node then exits with EADDRINUSE). Starts from a port the OS hands out and checks the ones after it.
+ */
+export async function freeBasePort(count: number, host = "127.0.0.1"): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = await new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once("error", reject);
+      server.listen(0, host, () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
+      });
+    });
+    if (first === 0 || first + count > 65_535) continue;
+    let free = true;
+    for (let p = first; p < first + count && free; p++) free = await canListen(host, p);
+    if (free) return first;
+  }
+  throw new MemberNodeStartError(`no ${count} consecutive free ports found on ${host}`);
+}
+
 export class MemberNodeStartError extends Error {
   override readonly name = "MemberNodeStartError";
 }
@@ -95,6 +134,9 @@ export async function startMemberNodes(options: MemberNodesOptions): Promise<Mem
   const stateKeyFile = path.join(options.dataDir, "servicer-state.key");
   if (!existsSync(stateKeyFile)) writeFileSync(stateKeyFile, randomBytes(32).toString("hex"), { mode: 0o600 });
 
+  if (options.freshChain === true) {
+    for (const name of options.members) rmSync(path.join(options.dataDir, name), { recursive: true, force: true });
+  }
   for (const seed of options.seedTapes ?? []) {
     if (options.members.includes(seed.member)) await storeTape(path.join(options.dataDir, seed.member), seed);
   }
@@ -238,5 +280,6 @@ export function startLocalMemberNodes(options: {
     dataDir: env.ABS_NODES_DIR,
     logLevel: env.ABS_NODES_LOG_LEVEL,
     onOutput: (line) => console.log(`  ${line}`),
+    freshChain: true,
   });
 }

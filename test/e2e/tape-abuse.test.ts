@@ -13,7 +13,7 @@ import { Level } from "level";
 import { ASSET_POOL_ABI } from "@abs/node";
 import { loadNetworkConfig } from "../../deploy/config";
 import { startConsortiumChain, type ConsortiumChain } from "../../packages/node/test/consortium-chain";
-import { startMemberNodes, type MemberNodes } from "../../scripts/lib/member-nodes";
+import { freeBasePort, startMemberNodes, type MemberNodes } from "../../scripts/lib/member-nodes";
 import { baseTape, malformedTapes, type MalformedTape } from "../abuse/malformed-tapes";
 import { abs } from "./abs-process";
 
@@ -47,7 +47,7 @@ describe("abuse suite: malformed tapes through the originator's node and the abs
       registry: consortium.deployment.registry,
       members: ["originator"],
       host: "127.0.0.1",
-      basePort: 40_000 + Math.floor(Math.random() * 9_000),
+      basePort: await freeBasePort(8),
       dataDir: path.join(dir, "nodes"),
     });
     pool = await consortium.createPool("ABUSE-2026-1");

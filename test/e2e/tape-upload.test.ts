@@ -12,7 +12,7 @@ import { expect } from "chai";
 import { hardhatDevWallet } from "@abs/core";
 import { loadNetworkConfig } from "../../deploy/config";
 import { startConsortiumChain, type ConsortiumChain } from "../../packages/node/test/consortium-chain";
-import { startMemberNodes, type MemberNodes } from "../../scripts/lib/member-nodes";
+import { freeBasePort, startMemberNodes, type MemberNodes } from "../../scripts/lib/member-nodes";
 import { abs } from "./abs-process";
 
 const LOANS = 2_000;
@@ -35,7 +35,7 @@ describe("e2e: tape upload through the CLI and loan verification by peer nodes",
       registry: consortium.deployment.registry,
       members: ["originator", "trustee", "regulator", "investor-1"],
       host: "127.0.0.1",
-      basePort: 30_000 + Math.floor(Math.random() * 9_000),
+      basePort: await freeBasePort(8),
       dataDir: path.join(dir, "nodes"),
     });
   });

@@ -51,7 +51,8 @@ export function rpcUrlOf(option: string | undefined, io: CliIo): string {
 }
 
 export function providerFor(url: string): JsonRpcProvider {
-  return new JsonRpcProvider(url, undefined, { batchMaxCount: 1, staticNetwork: true });
+  // A transaction signed here waits for its block polling every 500 ms (ethers' default is 4 s).
+  return new JsonRpcProvider(url, undefined, { batchMaxCount: 1, staticNetwork: true, pollingInterval: 500 });
 }
 
 /** Resolve the signer from exactly one of the signer options. */

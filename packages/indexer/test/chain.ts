@@ -52,8 +52,21 @@ export interface TestChain {
 
 export async function startTestChain(options: { withSampleDeal: boolean }): Promise<TestChain> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const chain = await startChain({ host: "127.0.0.1", port, cwd: ROOT });
-  const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
+  // ABS_TEST_CHAIN=anvil runs these tests on Anvil with interval mining (npm run test:indexer:anvil).
+  const chain = await startChain({
+    client: process.env["ABS_TEST_CHAIN"] === "anvil" ? "anvil" : "hardhat",
+    ...(process.env["ABS_ANVIL_BLOCK_TIME"] === undefined
+      ? {}
+      : { blockSeconds: Number(process.env["ABS_ANVIL_BLOCK_TIME"]) }),
+    host: "127.0.0.1",
+    port,
+    cwd: ROOT,
+  });
+  const provider = new JsonRpcProvider(chain.rpcUrl, undefined, {
+    batchMaxCount: 1,
+    staticNetwork: true,
+    pollingInterval: 250,
+  });
   const dir = mkdtempSync(path.join(tmpdir(), "abs-indexer-test-"));
   const addressBook = path.join(dir, "addresses.json");
   const { deployment } = await deployLocalConsortium(provider, {
