@@ -33,7 +33,10 @@ export type NodeErrorCode =
   | "PERIOD_NOT_FOUND"
   /** The uploaded performance file is invalid: every error is in the answer; nothing was stored or submitted. */
   | "REPORT_INVALID"
-  /** The period already has a report on chain with another loan-state root (a restatement is the trustee's). */
+  /**
+   * The period already has a report on chain with another loan-state root (a restatement, which no node route sends),
+   * or this node holds the period as reported while the chain has no report of it (its data is another chain's).
+   */
   | "PERIOD_ALREADY_REPORTED"
   /** A stored tape value does not parse, or the stored leaves do not give the stored root. */
   | "TAPE_STORE_CORRUPT"

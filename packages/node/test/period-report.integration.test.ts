@@ -58,6 +58,7 @@ describe("period loan states through the servicer's node (real chain)", function
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
+  let beforeReport = "";
   const peer = (signer: HDNodeWallet) => ({
     signer,
     baseUrl: node.url,
@@ -119,6 +120,8 @@ describe("period loan states through the servicer's node (real chain)", function
   });
 
   it("submits the report and serves each loan's state with a proof against the anchored root", async () => {
+    // The chain before the report: the last test goes back to it, as a node meets a chain started anew.
+    beforeReport = await consortium.provider.send("evm_snapshot", []);
     const answer = await post(file, `start=${start}&end=${end}`);
     expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
     expect(answer.body).to.include({ status: "submitted", period: 1, loanCount: rows.length });
@@ -187,5 +190,14 @@ describe("period loan states through the servicer's node (real chain)", function
     const whole = await fetchVerifiedPeriod({ ...peer(regulator), pageSize: 50 }, (s) => s.loanId);
     expect(whole.verified).to.have.length(rows.length - 1);
     expect(whole.refused.map((r) => r.loanId)).to.deep.equal([row.loanId]);
+  });
+
+  it("says so when its data is another chain's: it holds the period as reported, the chain has no report", async () => {
+    await consortium.provider.send("evm_revert", [beforeReport]);
+    const answer = await post(file, `start=${start}&end=${end}`);
+    expect(answer.status).to.equal(409);
+    expect((answer.body.error as { code: string; message: string }).message).to.match(
+      /holds period 1 of pool .* as reported \(root 0x[0-9a-f]{64}\), but the chain has no report of it: the node's data directory is from another chain/,
+    );
   });
 });

@@ -136,11 +136,18 @@ export class PeriodReportService {
     const states = result.tree?.length ?? 0;
     const onChain = await this.rootOnChain(pool, period);
     if (committed !== undefined || onChain !== undefined) {
+      if (onChain === undefined) {
+        // This node committed the period, yet the chain has no report of it: its data belongs to another chain.
+        throw new NodeError(
+          "PERIOD_ALREADY_REPORTED",
+          `this node holds period ${period} of pool ${pool} as reported (root ${committed?.root ?? "?"}), but the chain has no report of it: the node's data directory is from another chain (remove it and restart the node)`,
+        );
+      }
       if (onChain !== root) {
         if (committed === undefined) await store.abort(pool, period);
         throw new NodeError(
           "PERIOD_ALREADY_REPORTED",
-          `period ${period} of pool ${pool} is reported on chain with loan-state root ${onChain ?? committed?.root}; this file gives ${root} (a restatement is the trustee's)`,
+          `period ${period} of pool ${pool} is reported on chain with loan-state root ${onChain}; this file gives ${root} (another file for a reported period is a restatement, which no node route sends)`,
         );
       }
       const meta = committed ?? (await this.commitFound(pool, period, states, report));
