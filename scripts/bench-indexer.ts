@@ -14,7 +14,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { Interface, JsonRpcProvider } from "ethers";
@@ -38,7 +38,7 @@ import {
 } from "@abs/indexer";
 import { deployLocalConsortium } from "../deploy/local-consortium";
 import { sampleTapeSaltKey } from "../deploy/sample-deal";
-import { rpc, startChain } from "./lib/chain-process";
+import { CHAIN_CLIENTS, rpc, startChain } from "./lib/chain-process";
 import { cpuSecondsOf, memoryOf } from "./lib/proc-stats";
 
 const env = z
@@ -47,6 +47,10 @@ const env = z
     BENCH_INDEXER_SECONDS: z.coerce.number().int().min(1).default(20),
     BENCH_INDEXER_CONNECTIONS: z.coerce.number().int().min(1).default(50),
     BENCH_INDEXER_ROUNDS: z.coerce.number().int().min(1).default(5),
+    /** The chain client: Hardhat's node (senders from full blocks) or Anvil (senders from block receipts). */
+    BENCH_INDEXER_CHAIN: z.enum(CHAIN_CLIENTS).default("hardhat"),
+    /** Where senders come from: "auto" (receipts where the node serves them) or "blocks" (full blocks only). */
+    BENCH_INDEXER_SENDERS: z.enum(["auto", "blocks"]).default("auto"),
   })
   .parse(process.env);
 
@@ -62,6 +66,7 @@ async function main(): Promise<void> {
   process.env["NODE_OPTIONS"] = "--max-old-space-size=8192";
   const nodeOutput: string[] = [];
   const chain = await startChain({
+    client: env.BENCH_INDEXER_CHAIN,
     host: "127.0.0.1",
     port,
     cwd: ROOT,
@@ -74,7 +79,11 @@ async function main(): Promise<void> {
     if (code !== 0 && code !== null) console.error(`the chain exited (code ${code}):\n${nodeOutput.join("\n")}`);
   });
   try {
-    const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
+    const provider = new JsonRpcProvider(chain.rpcUrl, undefined, {
+      batchMaxCount: 1,
+      staticNetwork: true,
+      pollingInterval: 250,
+    });
     const bookFile = path.join(dir, "addresses.json");
     const { config, deployment, signerOf } = await deployLocalConsortium(provider, { bookFile, withSampleDeal: true });
     const deal = deployment.sampleDeal;
@@ -141,7 +150,7 @@ async function main(): Promise<void> {
     const sources = sourcesFromAddressBook(bookFile, abis);
 
     // ---------------------------------------------------------------- catch-up rounds: floor, then indexer
-    const client = new JsonRpcClient(chain.rpcUrl);
+    const client = new JsonRpcClient(chain.rpcUrl, { senders: env.BENCH_INDEXER_SENDERS });
     const addresses = [
       ...sources.keys(),
       deal.pool.toLowerCase(),
@@ -153,7 +162,12 @@ async function main(): Promise<void> {
     let last: { store: IndexerStore; indexer: Indexer } | undefined;
     // One floor pass first, not counted: the first pass of the decode path runs cold (not yet optimised).
     await measureFloor(client, head, addresses, abis, cpu);
-    console.log(`\ncatch-up over blocks 0-${head}, ${env.BENCH_INDEXER_ROUNDS} rounds (floor, then a fresh indexer)`);
+    console.log(
+      `\ncatch-up over blocks 0-${head} on ${env.BENCH_INDEXER_CHAIN}, ${env.BENCH_INDEXER_ROUNDS} rounds (floor, then a ` +
+        `fresh indexer); load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(" ")}`,
+    );
     for (let r = 1; r <= env.BENCH_INDEXER_ROUNDS; r++) {
       const floor = await measureFloor(client, head, addresses, abis, cpu);
       if (last) await last.store.close();
@@ -186,7 +200,13 @@ async function main(): Promise<void> {
     console.log(
       `  median round: ${median.run.events.toLocaleString("en")} events, indexer ${Math.round(median.run.events / median.run.seconds).toLocaleString("en")} events/s, ` +
         `floor ${Math.round(median.floor.logs / median.floor.seconds).toLocaleString("en")} events/s: ` +
-        `${median.ratio.toFixed(2)}x the floor (goal >= 0.3x; rounds ${rounds.map((x) => x.ratio.toFixed(2)).join(", ")})`,
+        `${median.ratio.toFixed(2)}x the floor (goal >= 0.3x; rounds ${rounds.map((x) => x.ratio.toFixed(2)).join(", ")}); ` +
+        `${env.BENCH_INDEXER_CHAIN}, senders from ${client.senderSource}`,
+    );
+    console.log(
+      `  load average after the rounds ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
     );
     console.log(
       `  peak RSS ${(Math.max(...rounds.map((x) => x.run.peakRss)) / 2 ** 20).toFixed(0)} MiB ` +

@@ -40,6 +40,13 @@ export class IndexerError extends Error {
 
 export class RpcError extends IndexerError {
   override readonly name = "RpcError";
+  /** The JSON-RPC error code of a node's refusal (e.g. -32601 method not found); undefined for transport faults. */
+  readonly rpcCode: number | undefined;
+
+  constructor(code: IndexerErrorCode, message: string, options: IndexerErrorOptions & { rpcCode?: number } = {}) {
+    super(code, message, options);
+    this.rpcCode = options.rpcCode;
+  }
 }
 
 export class StoreError extends IndexerError {

@@ -25,7 +25,7 @@ export {
   type HandlerTable,
 } from "./handlers/context";
 export { Indexer, type IndexerDeps, type IndexerOptions } from "./indexer";
-export { JsonRpcClient, type BlockInfo, type RawLog } from "./rpc";
+export { JsonRpcClient, isMethodUnsupported, type BlockInfo, type RawLog, type SenderSource } from "./rpc";
 export {
   GRAPH_DIRECTIVES,
   loadSchemaModel,

@@ -43,10 +43,24 @@ const responseSchema = z.object({
  * JSON-RPC over plain `fetch` + `JSON.parse` (TOOLCHAIN.md: ethers' provider is ~10x slower on
  * large eth_getLogs answers). Supports JSON-RPC batches for block headers.
  */
+/** Where the transactions' senders come from: block receipts, full blocks, or not known until the first fetch. */
+export type SenderSource = "receipts" | "blocks" | "unknown";
+
 export class JsonRpcClient {
   private nextId = 1;
+  /** Whether the node serves `eth_getBlockReceipts` (Anvil, Besu, geth: yes; Hardhat's node: no). */
+  private blockReceipts: boolean | undefined;
 
-  constructor(readonly url: string) {}
+  /**
+   * @param url The node's JSON-RPC URL.
+   * @param options.senders "auto" (default): receipts where served, else full blocks; "blocks": full blocks only.
+   */
+  constructor(
+    readonly url: string,
+    options: { senders?: "auto" | "blocks" } = {},
+  ) {
+    if (options.senders === "blocks") this.blockReceipts = false;
+  }
 
   async call(method: string, params: unknown[]): Promise<unknown> {
     const [result] = await this.batch([{ method, params }]);
@@ -88,7 +102,7 @@ export class JsonRpcClient {
       const r = byId.get(first + i);
       if (!r) throw new RpcError("RPC_RESPONSE_INVALID", `no answer to ${c.method} in the batch`);
       if (r.error) {
-        throw new RpcError("RPC_FAILED", `${c.method}: ${r.error.message}`, { retryable: true });
+        throw new RpcError("RPC_FAILED", `${c.method}: ${r.error.message}`, { retryable: true, rpcCode: r.error.code });
       }
       return r.result;
     });
@@ -121,37 +135,105 @@ export class JsonRpcClient {
     return result as RawLog[];
   }
 
-  /** Blocks by number in one JSON-RPC batch; `withTxs` adds each transaction's sender. */
+  /** Where the senders of `getBlocks(..., true)` come from so far. */
+  get senderSource(): SenderSource {
+    return this.blockReceipts === undefined ? "unknown" : this.blockReceipts ? "receipts" : "blocks";
+  }
+
+  /**
+   * Blocks by number in one JSON-RPC batch; `withTxs` adds each transaction's sender: from the blocks' receipts
+   * (`eth_getBlockReceipts`, a sender per transaction and no transaction bodies, calldata included) where the
+   * node serves them, else from the full blocks. The first refusal of the method switches to full blocks for good.
+   */
   async getBlocks(numbers: number[], withTxs: boolean): Promise<BlockInfo[]> {
+    if (withTxs && this.blockReceipts !== false) {
+      try {
+        const blocks = await this.getBlocksWithReceipts(numbers);
+        this.blockReceipts = true;
+        return blocks;
+      } catch (error) {
+        if (!(error instanceof RpcError) || !isMethodUnsupported(error, "eth_getBlockReceipts")) throw error;
+        this.blockReceipts = false;
+      }
+    }
+    return this.getFullBlocks(numbers, withTxs);
+  }
+
+  private async getBlocksWithReceipts(numbers: number[]): Promise<BlockInfo[]> {
+    const results = await this.batch([
+      ...numbers.map((n) => ({ method: "eth_getBlockByNumber", params: [hex(n), false] })),
+      ...numbers.map((n) => ({ method: "eth_getBlockReceipts", params: [hex(n)] })),
+    ]);
+    return numbers.map((n, i) => {
+      const block = toBlockInfo(results[i], n);
+      const receipts = results[numbers.length + i];
+      if (!Array.isArray(receipts)) {
+        throw new RpcError("RPC_RESPONSE_INVALID", `eth_getBlockReceipts(${n}) answer is not a list`, {
+          retryable: true,
+        });
+      }
+      for (const receipt of receipts as unknown[]) {
+        const r = receipt as Record<string, unknown> | null;
+        const hash = r?.["transactionHash"];
+        const from = r?.["from"];
+        if (typeof hash !== "string" || typeof from !== "string") {
+          throw new RpcError("RPC_RESPONSE_INVALID", `eth_getBlockReceipts(${n}): a receipt without hash or sender`);
+        }
+        block.txFrom.set(hash.toLowerCase(), from.toLowerCase());
+      }
+      return block;
+    });
+  }
+
+  private async getFullBlocks(numbers: number[], withTxs: boolean): Promise<BlockInfo[]> {
     const results = await this.batch(
       numbers.map((n) => ({ method: "eth_getBlockByNumber", params: [hex(n), withTxs] })),
     );
     return results.map((r, i) => {
-      if (!isBlock(r)) {
-        const parsed = blockSchema.safeParse(r);
-        const issue = parsed.success ? undefined : parsed.error.issues[0];
-        throw new RpcError(
-          "RPC_RESPONSE_INVALID",
-          `block ${numbers[i] ?? "?"} is missing or malformed${issue ? `: ${issue.path.join(".")} ${issue.message}` : ""}`,
-          { retryable: true },
-        );
-      }
-      const b = r;
-      const txFrom = new Map<string, string>();
-      for (const t of b.transactions) {
+      const block = toBlockInfo(r, numbers[i]);
+      for (const t of (r as Block).transactions) {
         if (typeof t !== "object" || t === null || !("hash" in t) || !("from" in t)) continue;
         const { hash, from } = t;
-        if (typeof hash === "string" && typeof from === "string") txFrom.set(hash.toLowerCase(), from.toLowerCase());
+        if (typeof hash === "string" && typeof from === "string") {
+          block.txFrom.set(hash.toLowerCase(), from.toLowerCase());
+        }
       }
-      return {
-        number: Number(b.number),
-        hash: b.hash.toLowerCase(),
-        parentHash: b.parentHash.toLowerCase(),
-        timestamp: Number(b.timestamp),
-        txFrom,
-      };
+      return block;
     });
   }
+}
+
+/** A block's header fields (senders to be added), or RPC_RESPONSE_INVALID naming block `n`. */
+function toBlockInfo(r: unknown, n: number | undefined): BlockInfo {
+  if (!isBlock(r)) {
+    const parsed = blockSchema.safeParse(r);
+    const issue = parsed.success ? undefined : parsed.error.issues[0];
+    throw new RpcError(
+      "RPC_RESPONSE_INVALID",
+      `block ${n ?? "?"} is missing or malformed${issue ? `: ${issue.path.join(".")} ${issue.message}` : ""}`,
+      { retryable: true },
+    );
+  }
+  return {
+    number: Number(r.number),
+    hash: r.hash.toLowerCase(),
+    parentHash: r.parentHash.toLowerCase(),
+    timestamp: Number(r.timestamp),
+    txFrom: new Map<string, string>(),
+  };
+}
+
+/**
+ * Whether a node refused `method` as one it does not serve: JSON-RPC's "method not found" (-32601), Hardhat's
+ * "not supported" (-32004), or a message saying so; not a transport fault or any other refusal.
+ */
+export function isMethodUnsupported(error: RpcError, method: string): boolean {
+  if (error.rpcCode === -32601 || error.rpcCode === -32004) return true;
+  return (
+    error.rpcCode !== undefined &&
+    error.message.includes(method) &&
+    /method\b[^:]*\b(not supported|not found|does not exist|not available)|unknown method/i.test(error.message)
+  );
 }
 
 type Response = z.infer<typeof responseSchema>;
