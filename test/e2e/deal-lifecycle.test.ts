@@ -710,7 +710,6 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     );
     const price = BigInt(dry.priceCents);
     expect(price <= BigInt(dry.thresholdCents), "the pool is at or below the clean-up threshold").to.equal(true);
-    const [whole = "0", cents = "00"] = [String(price / 100n), String(price % 100n).padStart(2, "0")];
     await as(
       "custodian",
       "cash",
@@ -718,7 +717,7 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
       "--to",
       "servicer",
       "--amount",
-      `${whole}.${cents}`,
+      formatCents(price),
       "--bank-ref",
       `CLEANUP-${DEAL}`,
     );
