@@ -85,12 +85,15 @@ export class Indexer {
     for await (const [address, kind] of this.deps.store.sub("sources").iterator()) this.sources.set(address, kind);
   }
 
-  /** Index up to the head minus the confirmations; returns the new checkpoint block (or -1). */
-  async syncOnce(): Promise<number> {
+  /**
+   * Index up to the head minus the confirmations, or up to `upTo` if that is lower (an index as of a given block,
+   * e.g. to compare two indexings of a chain that keeps mining); returns the new checkpoint block (or -1).
+   */
+  async syncOnce(upTo = Number.POSITIVE_INFINITY): Promise<number> {
     if (this.indexingError) throw this.indexingError;
     const { rpc, store, options } = this.deps;
     const head = await rpc.blockNumber();
-    const target = head - options.confirmations;
+    const target = Math.min(head - options.confirmations, upTo);
     let checkpoint = await store.checkpoint();
     if (checkpoint) {
       const [onChain] = await rpc.getBlocks([checkpoint.number], false);
