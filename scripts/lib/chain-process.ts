@@ -28,6 +28,12 @@ export interface StartChainOptions {
   client?: ChainClient;
   /** Anvil only: seconds between blocks (interval mining; fractions allowed), default `ANVIL_BLOCK_SECONDS`. */
   blockSeconds?: number;
+  /**
+   * Anvil only: the chain's state file (`anvil --state`). The node starts from it if it exists and writes its whole
+   * state there when it stops (SIGTERM), blocks and their hashes included, so a restarted node continues the same
+   * chain. A node killed with SIGKILL writes nothing: the blocks since the last start are lost.
+   */
+  stateFile?: string;
   host: string;
   port: number;
   /** Repository root (where hardhat.config.ts lives). */
@@ -78,7 +84,12 @@ export async function startChain(options: StartChainOptions): Promise<ChainProce
         `stop the other process or set ABS_CHAIN_PORT)`,
     );
   }
-  const [bin, args] = chainCommand(options.client ?? "hardhat", host, port, cwd, options.blockSeconds);
+  const client = options.client ?? "hardhat";
+  if (options.stateFile !== undefined && client !== "anvil") {
+    throw new ChainStartError(`a state file needs Anvil (found client ${client}): Hardhat's node keeps no state`);
+  }
+  const [bin, args] = chainCommand(client, host, port, cwd, options.blockSeconds);
+  if (options.stateFile !== undefined) args.push("--state", options.stateFile);
   const child: ChildProcess = spawn(bin, args, {
     cwd,
     stdio: ["ignore", "pipe", "pipe"],

@@ -86,6 +86,13 @@ export interface MemberNodes {
   readonly operatorTokenFile: string;
   /** SIGTERM every node (graceful: LevelDB closed), SIGKILL after `graceMs`; resolves when all exited. */
   stop(graceMs?: number): Promise<void>;
+  /** Send one node `signal` (default SIGKILL: a crash, nothing flushed) and wait for it to exit. */
+  kill(name: string, signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Start one node again (stopping it first if it still runs) with the same configuration, LevelDB and port, and wait
+   * until it answers /v1/health: how an operator's supervisor brings a crashed node back.
+   */
+  restart(name: string): Promise<RunningMemberNode>;
 }
 
 /** Whether `port` can be listened on at `host` now. */
@@ -141,9 +148,29 @@ export async function startMemberNodes(options: MemberNodesOptions): Promise<Mem
     if (options.members.includes(seed.member)) await storeTape(path.join(options.dataDir, seed.member), seed);
   }
 
-  const children: { child: ChildProcess; node: RunningMemberNode }[] = [];
+  const children = new Map<string, { child: ChildProcess; node: RunningMemberNode; env: Record<string, string> }>();
   const stop = async (graceMs = 5_000) => {
-    await Promise.all(children.map(({ child }) => stopChild(child, graceMs)));
+    await Promise.all([...children.values()].map(({ child }) => stopChild(child, graceMs)));
+  };
+  const spawnNode = (name: string, node: RunningMemberNode, env: Record<string, string>): ChildProcess => {
+    const child = spawn(process.execPath, [NODE_MAIN], {
+      cwd: ROOT,
+      env: { ...withoutNodeVariables(process.env), ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const forward = (chunk: Buffer) => {
+      for (const line of chunk.toString("utf8").split("\n"))
+        if (line.trim() !== "") options.onOutput?.(`[${name}] ${line}`);
+    };
+    child.stdout?.on("data", forward);
+    child.stderr?.on("data", forward);
+    children.set(name, { child, node: { ...node, pid: child.pid }, env });
+    return child;
+  };
+  const running = (name: string) => {
+    const entry = children.get(name);
+    if (!entry) throw new MemberNodeStartError(`no member node named "${name}" runs here`);
+    return entry;
   };
   try {
     options.members.forEach((name, i) => {
@@ -166,26 +193,36 @@ export async function startMemberNodes(options: MemberNodesOptions): Promise<Mem
         ...(role === "EXCHANGE" && options.dvp !== undefined ? { ABS_NODE_DVP: options.dvp } : {}),
         ...options.extraEnv,
       };
-      const child = spawn(process.execPath, [NODE_MAIN], {
-        cwd: ROOT,
-        env: { ...withoutNodeVariables(process.env), ...env },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      const forward = (chunk: Buffer) => {
-        for (const line of chunk.toString("utf8").split("\n"))
-          if (line.trim() !== "") options.onOutput?.(`[${name}] ${line}`);
-      };
-      child.stdout?.on("data", forward);
-      child.stderr?.on("data", forward);
       const url = `http://${options.host}:${port}`;
-      children.push({ child, node: { name, memberId: member.memberId, role, url, pid: child.pid } });
+      spawnNode(name, { name, memberId: member.memberId, role, url, pid: undefined }, env);
     });
-    await Promise.all(children.map(({ child, node }) => waitHealthy(child, node, options.readyTimeoutMs ?? 60_000)));
+    const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+    await Promise.all([...children.values()].map(({ child, node }) => waitHealthy(child, node, readyTimeoutMs)));
   } catch (error) {
     await stop(1_000);
     throw error;
   }
-  return { nodes: children.map((c) => c.node), operatorTokenFile, stop };
+  return {
+    get nodes() {
+      return [...children.values()].map((c) => c.node);
+    },
+    operatorTokenFile,
+    stop,
+    async kill(name, signal = "SIGKILL") {
+      const { child } = running(name);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      child.kill(signal);
+      await exited;
+    },
+    async restart(name) {
+      const { child, node, env } = running(name);
+      if (child.exitCode === null && child.signalCode === null) await stopChild(child, 5_000);
+      const restarted = spawnNode(name, node, env);
+      await waitHealthy(restarted, node, options.readyTimeoutMs ?? 60_000);
+      return running(name).node;
+    },
+  };
 }
 
 function keySourceEnv(member: NetworkConfig["members"][number], keyFile: string | undefined): Record<string, string> {

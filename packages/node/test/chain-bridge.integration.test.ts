@@ -13,7 +13,7 @@ import { Level } from "level";
 import pino from "pino";
 import { hardhatDevWallet } from "@abs/core";
 import { ASSET_POOL_FACTORY_ABI } from "../src/chain/abi";
-import { ChainBridge } from "../src/chain/bridge";
+import { ChainBridge, type BridgeOptions } from "../src/chain/bridge";
 import { type NodeError } from "../src/errors";
 import { startConsortiumChain, type ConsortiumChain } from "./consortium-chain";
 import { FlakyProxy } from "./flaky-proxy";
@@ -45,8 +45,11 @@ describe("chain bridge (real chain behind a flaky proxy)", function () {
     ]);
     return { to: consortium.deployment.poolFactory, data, label: `createPool(BRIDGE-${deal})` };
   };
-  const newBridge = () =>
-    new ChainBridge({ wallet: trustee, provider, db, logger: pino({ level: "silent" }) }, { retry: fast, pollMs: 20 });
+  const newBridge = (options: BridgeOptions = {}) =>
+    new ChainBridge(
+      { wallet: trustee, provider, db, logger: pino({ level: "silent" }) },
+      { retry: fast, pollMs: 20, ...options },
+    );
 
   before(async () => {
     consortium = await startConsortiumChain({ withSampleDeal: false });
@@ -155,5 +158,18 @@ describe("chain bridge (real chain behind a flaky proxy)", function () {
     expect(resumed?.txHash).to.equal(journalled?.txHash);
     expect(resumed?.nonce).to.equal(journalled?.nonce);
     expect((await crashed.entry("lost"))?.state).to.equal("confirmed");
+  });
+
+  it("broadcasts a transaction the chain forgot again while waiting for it (a chain node restarted with an empty mempool)", async () => {
+    const bridge = newBridge({ rebroadcastCheckMs: 300 });
+    proxy.swallowSends = true; // the node answers the send, then forgets it
+    const swallowedBefore = proxy.swallowed;
+    const waiting = bridge.execute("forgotten", createPoolCall());
+    while (proxy.swallowed === swallowedBefore) await new Promise((r) => setTimeout(r, 50));
+    proxy.swallowSends = false;
+    const confirmed = await waiting;
+    expect(confirmed.reused).to.equal(false);
+    expect((await bridge.entry("forgotten"))?.state).to.equal("confirmed");
+    expect((await provider.getTransactionReceipt(confirmed.txHash))?.status).to.equal(1);
   });
 });

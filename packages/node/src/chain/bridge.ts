@@ -39,6 +39,12 @@ export interface BridgeOptions {
   readonly confirmTimeoutMs?: number;
   /** Receipt polling interval, ms. Default 250. */
   readonly pollMs?: number;
+  /**
+   * While waiting for a receipt, how often to ask whether the chain still knows the transaction, ms; one it has
+   * forgotten (a chain node restarted with an empty mempool, a dropped broadcast) is broadcast again from the
+   * journal. Default 3 s.
+   */
+  readonly rebroadcastCheckMs?: number;
   readonly retry?: RetryPolicy;
   /** Gas limit = estimate × (100 + headroom) / 100. Default 20. */
   readonly gasHeadroomPercent?: number;
@@ -93,6 +99,7 @@ export class ChainBridge {
   private readonly confirmations: number;
   private readonly confirmTimeoutMs: number;
   private readonly pollMs: number;
+  private readonly rebroadcastCheckMs: number;
   private readonly retry: RetryPolicy;
   private readonly headroom: bigint;
   private readonly sleep: Sleep;
@@ -117,6 +124,7 @@ export class ChainBridge {
     this.confirmations = options.confirmations ?? 1;
     this.confirmTimeoutMs = options.confirmTimeoutMs ?? 120_000;
     this.pollMs = options.pollMs ?? 250;
+    this.rebroadcastCheckMs = options.rebroadcastCheckMs ?? 3_000;
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.headroom = BigInt(100 + (options.gasHeadroomPercent ?? 20));
     this.sleep = options.sleep ?? realSleep;
@@ -147,13 +155,18 @@ export class ChainBridge {
 
   /** Read-only call with retries (no journal). */
   rpc<T>(what: string, call: () => Promise<T>): Promise<T> {
-    return withRetry(call, this.retry, {
-      sleep: this.sleep,
-      onRetry: (attempt, delayMs, err) =>
-        this.deps.logger.warn({ what, attempt, delayMs, err: describe(err) }, "rpc failed, retrying"),
-    }).catch((error: unknown) => {
+    return withRetry(call, this.retry, this.retryOptions(what)).catch((error: unknown) => {
       throw asChainError(error, what);
     });
+  }
+
+  /** Every retried RPC failure is logged: an operator sees an outage as it happens, not only its final error. */
+  private retryOptions(what: string) {
+    return {
+      sleep: this.sleep,
+      onRetry: (attempt: number, delayMs: number, err: unknown) =>
+        this.deps.logger.warn({ what, attempt, delayMs, err: describe(err) }, "rpc failed, retrying"),
+    };
   }
 
   /**
@@ -180,19 +193,28 @@ export class ChainBridge {
     const known = await this.rpc("eth_getTransactionReceipt", () =>
       this.deps.provider.getTransactionReceipt(entry.txHash),
     );
-    if (known === null) {
-      const pending = await this.rpc("eth_getTransactionByHash", () => this.deps.provider.getTransaction(entry.txHash));
-      if (pending === null) {
-        this.deps.logger.info({ key, txHash: entry.txHash, nonce: entry.nonce }, "re-broadcasting journalled tx");
-        const outcome = await this.broadcast(entry.raw);
-        if (outcome === "nonce-used") {
-          await this.journal.del(key);
-          this.nextNonce = undefined;
-          return undefined;
-        }
-      }
-    }
+    if (known === null && (await this.rebroadcastIfForgotten(key, entry)) === "nonce-used") return undefined;
     return this.waitConfirmed(key, entry);
+  }
+
+  /**
+   * Broadcast a submitted action's journalled bytes again if the chain does not know its transaction (not mined,
+   * not pending). "nonce-used": another transaction took its nonce, so it can never be mined; its journal entry is
+   * forgotten and the nonce read from the chain again.
+   */
+  private async rebroadcastIfForgotten(
+    key: string,
+    entry: JournalEntry & { state: "submitted" },
+  ): Promise<"known" | "sent" | "nonce-used"> {
+    const pending = await this.rpc("eth_getTransactionByHash", () => this.deps.provider.getTransaction(entry.txHash));
+    if (pending !== null) return "known";
+    this.deps.logger.info({ key, txHash: entry.txHash, nonce: entry.nonce }, "re-broadcasting journalled tx");
+    const outcome = await this.broadcast(entry.raw);
+    if (outcome === "nonce-used") {
+      await this.journal.del(key);
+      this.nextNonce = undefined;
+    }
+    return outcome;
   }
 
   private async executeNow(key: string, call: ChainCall): Promise<ConfirmedAction> {
@@ -246,9 +268,7 @@ export class ChainBridge {
             ])) as string,
           ),
         this.retry,
-        {
-          sleep: this.sleep,
-        },
+        this.retryOptions(`eth_estimateGas (${call.label})`),
       );
     } catch (error) {
       throw asChainError(error, call.label);
@@ -294,7 +314,11 @@ export class ChainBridge {
   /** Broadcast signed bytes; "sent" also when the node already has them. */
   private async broadcast(raw: string): Promise<"sent" | "nonce-used"> {
     try {
-      await withRetry(() => this.deps.provider.broadcastTransaction(raw), this.retry, { sleep: this.sleep });
+      await withRetry(
+        () => this.deps.provider.broadcastTransaction(raw),
+        this.retry,
+        this.retryOptions("eth_sendRawTransaction"),
+      );
       return "sent";
     } catch (error) {
       if (isAlreadyKnown(error)) return "sent";
@@ -312,8 +336,20 @@ export class ChainBridge {
   private async waitConfirmed(key: string, entry: JournalEntry): Promise<ConfirmedAction> {
     const { provider } = this.deps;
     const deadline = Date.now() + this.confirmTimeoutMs;
+    let nextCheck = Date.now() + this.rebroadcastCheckMs;
     for (;;) {
       const receipt = await this.rpc("eth_getTransactionReceipt", () => provider.getTransactionReceipt(entry.txHash));
+      if (receipt === null && entry.state === "submitted" && Date.now() >= nextCheck) {
+        nextCheck = Date.now() + this.rebroadcastCheckMs;
+        if ((await this.rebroadcastIfForgotten(key, entry)) === "nonce-used") {
+          throw new ChainError(
+            "CHAIN_NONCE_CONFLICT",
+            `${entry.label}: transaction ${entry.txHash} was dropped by the chain and its nonce ${entry.nonce} taken by ` +
+              `another transaction; nothing of it is on chain, so the same key sends it anew`,
+            { retryable: true },
+          );
+        }
+      }
       if (receipt !== null) {
         // Uncached: ethers' getBlockNumber() answers from a 250 ms cache, which held every action back
         // by up to a quarter second after its receipt appeared.

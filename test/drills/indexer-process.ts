@@ -1,0 +1,111 @@
+/**
+ * The indexer as its own process (packages/indexer/dist/main.js, as an operator runs it), for the fault drills:
+ * killed with SIGKILL, restarted on the same LevelDB and port, its checkpoint read from /health.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const INDEXER_MAIN = path.join(ROOT, "packages", "indexer", "dist", "main.js");
+
+export interface IndexerProcessOptions {
+  readonly rpcUrl: string;
+  readonly addressBook: string;
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  /** Receives the indexer's log lines (pino JSON). */
+  readonly onOutput: (line: string) => void;
+}
+
+export interface IndexerProcess {
+  readonly url: string;
+  /** The indexer's checkpoint block (null before its first range), or undefined while it does not answer. */
+  checkpoint(): Promise<number | null | undefined>;
+  /** Wait until the checkpoint reaches `block`. */
+  waitFor(block: number, timeoutMs: number): Promise<void>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Start again on the same LevelDB and port and wait until it answers /health. */
+  restart(): Promise<void>;
+  /** SIGTERM (LevelDB closed), SIGKILL after 5 s. */
+  stop(): Promise<void>;
+}
+
+/** The indexer's ABS_INDEXER_* configuration (also what a fresh in-process re-index is configured with). */
+export function indexerEnv(options: IndexerProcessOptions): Record<string, string> {
+  return {
+    ABS_INDEXER_RPC_URL: options.rpcUrl,
+    ABS_INDEXER_ADDRESS_BOOK: options.addressBook,
+    ABS_INDEXER_DATA_DIR: options.dataDir,
+    ABS_INDEXER_LISTEN: `${options.host}:${options.port}`,
+    ABS_INDEXER_ARTIFACTS: path.join(ROOT, "artifacts"),
+    ABS_INDEXER_POLL_MS: "250",
+    ABS_INDEXER_LOG_LEVEL: "info",
+  };
+}
+
+export async function startIndexerProcess(options: IndexerProcessOptions): Promise<IndexerProcess> {
+  const url = `http://${options.host}:${options.port}`;
+  const env = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("ABS_INDEXER_"))),
+    ...indexerEnv(options),
+  };
+  let child: ChildProcess = launch();
+
+  function launch(): ChildProcess {
+    const started = spawn(process.execPath, [INDEXER_MAIN], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const forward = (chunk: Buffer) => {
+      for (const line of chunk.toString("utf8").split("\n")) if (line.trim() !== "") options.onOutput(line);
+    };
+    started.stdout?.on("data", forward);
+    started.stderr?.on("data", forward);
+    return started;
+  }
+  async function checkpoint(): Promise<number | null | undefined> {
+    try {
+      const res = await fetch(`${url}/health`);
+      return ((await res.json()) as { block: number | null }).block;
+    } catch {
+      return undefined;
+    }
+  }
+  async function waitHealthy(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await checkpoint()) === undefined) {
+      if (child.exitCode !== null) throw new Error(`the indexer exited with code ${child.exitCode} while starting`);
+      if (Date.now() > deadline) throw new Error(`the indexer did not answer ${url}/health`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  async function kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill(signal);
+    await exited;
+  }
+  await waitHealthy();
+  return {
+    url,
+    checkpoint,
+    async waitFor(block, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const at = await checkpoint();
+        if (typeof at === "number" && at >= block) return;
+        if (Date.now() > deadline) throw new Error(`the indexer is at block ${String(at)}, not ${block}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    },
+    kill,
+    async restart() {
+      await kill("SIGTERM");
+      child = launch();
+      await waitHealthy();
+    },
+    async stop() {
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await kill("SIGTERM");
+      clearTimeout(timer);
+    },
+  };
+}
