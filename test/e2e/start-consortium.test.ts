@@ -251,6 +251,79 @@ describe("npm start (local consortium launcher)", function () {
     expect(stranger.stderr).to.contain("NOT_A_MEMBER");
   });
 
+  it("voting members admit a new member with `abs governance` (k of n, idempotent); its key then signs in", async () => {
+    const url = /dashboard +(http:\/\/[^/\s]+)\//.exec(output)?.[1] ?? "";
+    const env = { ABS_CONSORTIUM_FILE: consortiumFile };
+    const newcomer = hardhatDevWallet(19).address;
+    const admit = [
+      "governance",
+      "admit",
+      "--account",
+      newcomer,
+      "--member-id",
+      "REG-NEW-01",
+      "--legal-entity",
+      "New Supervisory Authority",
+      "--roles",
+      "REGULATOR",
+    ];
+    type Proposal = { id: string; status: string; approvals: number; threshold: number; action: string };
+    const run = async (member: string, ...args: string[]) => absWithEnv(env, "--as", member, ...args);
+    const json = async <T>(member: string, ...args: string[]): Promise<T> => {
+      const r = await run(member, ...args, "--json");
+      expect(r.code, `abs --as ${member} ${args.join(" ")}\n${r.stderr}`).to.equal(0);
+      return JSON.parse(r.stdout) as T;
+    };
+    // Wrong role, bad input: refused with the reason, nothing proposed.
+    const notVoting = await run("regulator", ...admit);
+    expect(notVoting.code).to.equal(1);
+    expect(notVoting.stderr).to.contain("NotVotingMember");
+    const badRole = await run("originator", ...admit.slice(0, -1), "REGULATR");
+    expect(badRole.code).to.equal(2);
+    expect(badRole.stderr).to.contain("--roles").and.contain("REGULATR");
+    const badAccount = await run(
+      "originator",
+      "governance",
+      "admit",
+      ...admit.slice(2).map((a) => (a === newcomer ? "0x1234" : a)),
+    );
+    expect(badAccount.code).to.equal(2);
+    expect(badAccount.stderr).to.contain("20-byte address");
+    const investorWithout = await run("originator", ...admit.slice(0, -1), "INVESTOR");
+    expect(investorWithout.code).to.equal(2);
+    expect(investorWithout.stderr).to.contain("--investor-class");
+
+    const proposed = await json<Proposal>("originator", ...admit);
+    expect(proposed).to.include({ status: "Pending", approvals: 1, threshold: 3 });
+    expect(proposed.action).to.equal(`admit REG-NEW-01 (${newcomer}) as REGULATOR`);
+    // Re-running the same command answers the same proposal and sends nothing.
+    const again = await json<Proposal & { txHash: string | null }>("originator", ...admit);
+    expect(again).to.include({ id: proposed.id, txHash: null });
+    const pending = await json<Proposal[]>("investor-1", "governance", "proposals");
+    expect(pending.map((p) => p.id)).to.deep.equal([proposed.id]);
+
+    expect(await json<Proposal>("servicer", "governance", "approve", proposed.id)).to.include({
+      status: "Pending",
+      approvals: 2,
+    });
+    const twice = await run("servicer", "governance", "approve", proposed.id);
+    expect(twice.code).to.equal(1);
+    expect(twice.stderr).to.contain("AlreadyApproved");
+    expect(await json<Proposal>("trustee", "governance", "approve", proposed.id)).to.include({
+      status: "Executed",
+      approvals: 3,
+    });
+    expect(await json<Proposal[]>("investor-1", "governance", "proposals")).to.deep.equal([]);
+    const all = await json<Proposal[]>("investor-1", "governance", "proposals", "--all");
+    expect(all.find((p) => p.id === proposed.id)?.status).to.equal("Executed");
+
+    // Refused before (the previous test), the newcomer's own key now signs in as the regulator it was admitted as.
+    await new Promise((r) => setTimeout(r, 1_100)); // the indexer's member cache (1 s)
+    const login = await abs("indexer", "login", "--indexer", url, "--hardhat-account", "19", "--json");
+    expect(login.code, login.stderr).to.equal(0);
+    expect(JSON.parse(login.stdout)).to.deep.include({ memberId: "REG-NEW-01", roles: ["REGULATOR"] });
+  });
+
   it("prints the sample deal's waterfall, and `abs pool show` names the same one", async () => {
     const pool = /sample deal +\S+: pool (0x[0-9a-fA-F]{40})/.exec(output)?.[1];
     const printed = /waterfall +(0x[0-9a-fA-F]{40})/.exec(output)?.[1];

@@ -18,6 +18,7 @@ import { registerTapeCommands } from "./commands/tape";
 import { registerCashCommands } from "./commands/cash";
 import { registerDealCommands } from "./commands/deal";
 import { registerDvpCommands } from "./commands/dvp";
+import { registerGovernanceCommands } from "./commands/governance";
 import { registerMembersCommand } from "./commands/members";
 import { registerOfferingCommands } from "./commands/offering";
 import { registerServicingCommands } from "./commands/servicing";
@@ -68,6 +69,7 @@ export function createProgram(cliIo: CliIo, setExitCode: (code: number) => void)
   registerIndexerCommands(program, io, setExitCode);
   registerAuditCommands(program, io, setExitCode);
   registerMembersCommand(program, io, setExitCode);
+  registerGovernanceCommands(program, io, setExitCode);
   registerDealCommands(program, io, setExitCode);
   registerOfferingCommands(program, io, setExitCode);
   registerCashCommands(program, io, setExitCode);
