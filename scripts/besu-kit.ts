@@ -3,7 +3,9 @@
  * voting member and one for the RPC node, the genesis (QBFT extraData over the validators in ascending order), the
  * static nodes, the permissions allowlists (those nodes; only the members' and the deployer's accounts), the
  * docker-compose file (validators, RPC node, a node per member, the indexer; a `graph` profile) and a README of
- * how to bring it up. Re-running keeps the keys already generated (the network's identity) and rewrites the rest.
+ * how to bring it up. Re-running keeps the keys already generated and the genesis (the network's identity) and
+ * rewrites the rest; a voting member added or removed since the genesis is listed as a validator to vote in or out
+ * (`qbft_proposeValidatorVote` on the running validators, each of which serves the QBFT API on its private address).
  *
  *   npx ts-node --transpile-only scripts/besu-kit.ts [--network besu] [--out deploy/besu/generated/<network>]
  *
@@ -12,11 +14,18 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { Wallet, computeAddress } from "ethers";
+import { Wallet, computeAddress, getAddress } from "ethers";
 import { stringify } from "yaml";
 import { loadNetworkConfig, type NetworkConfig, type SignerSource } from "../deploy/config";
 import { composeFile, hostAddress, ADDRESSES, type ComposeInput } from "../deploy/besu/compose";
-import { enodeUrl, nodeIdentity, permissionsToml, qbftGenesis, sortValidators } from "../deploy/besu/qbft";
+import {
+  enodeUrl,
+  nodeIdentity,
+  permissionsToml,
+  qbftGenesis,
+  qbftValidatorsOf,
+  sortValidators,
+} from "../deploy/besu/qbft";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -49,7 +58,25 @@ function accountOf(source: SignerSource, who: string): string {
   return computeAddress(key);
 }
 
-export function generateKit(config: NetworkConfig, out: string): { validators: string[]; enodes: string[] } {
+/** What a kit run produced, and the validator votes a running network still needs. */
+export interface Kit {
+  readonly validators: string[];
+  readonly enodes: string[];
+  /** The genesis was there already and was kept (a running network's genesis never changes). */
+  readonly genesisKept: boolean;
+  /** Voting members whose validators the kept genesis lacks: the running validators vote them in. */
+  readonly voteIn: string[];
+  /** Validators of the kept genesis that no voting member runs any more: voted out. */
+  readonly voteOut: string[];
+}
+
+/** The QBFT vote an operator sends to each running validator's RPC (a majority of them must). */
+function voteCommand(validator: string, add: boolean): string {
+  const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "qbft_proposeValidatorVote", params: [validator, add] });
+  return `curl -s -X POST -H 'content-type: application/json' --data '${body}' http://<validator>:8545`;
+}
+
+export function generateKit(config: NetworkConfig, out: string): Kit {
   const besu = config.besu;
   if (besu === undefined) throw new Error(`deploy/networks/${config.network}.json has no "besu" section`);
   const voting = config.members.filter((m) => m.voting);
@@ -75,7 +102,15 @@ export function generateKit(config: NetworkConfig, out: string): { validators: s
     timestamp: 0,
     gasLimit: BigInt(besu.gasLimit),
   });
-  writeFileSync(path.join(out, "genesis.json"), `${JSON.stringify(genesis, null, 2)}\n`);
+  const genesisFile = path.join(out, "genesis.json");
+  const genesisKept = existsSync(genesisFile);
+  if (!genesisKept) writeFileSync(genesisFile, `${JSON.stringify(genesis, null, 2)}\n`);
+  const genesisValidators = genesisKept
+    ? qbftValidatorsOf(String((JSON.parse(readFileSync(genesisFile, "utf8")) as { extraData: unknown }).extraData))
+    : validators.map((v) => getAddress(v));
+  const current = new Set(validators.map((v) => getAddress(v)));
+  const voteIn = sortValidators([...current].filter((v) => !genesisValidators.includes(v)));
+  const voteOut = sortValidators(genesisValidators.filter((v) => !current.has(v)));
   writeFileSync(path.join(out, "static-nodes.json"), `${JSON.stringify(enodes, null, 2)}\n`);
   writeFileSync(path.join(out, "permissions_config.toml"), permissionsToml(enodes, accounts));
   const input: ComposeInput = {
@@ -106,9 +141,21 @@ export function generateKit(config: NetworkConfig, out: string): { validators: s
       "   export ABS_REGULATOR_KEY, then `docker-compose up -d` (member nodes and the indexer).",
       "4. Optionally `ABS_GRAPH_DB_PASSWORD=... docker-compose --profile graph up -d` (graph-node + subgraph).",
       "",
+      ...(voteIn.length + voteOut.length === 0
+        ? []
+        : [
+            "## Validator votes this network still needs",
+            "",
+            "The genesis was kept (a running network's genesis never changes). Send each vote to more than half of",
+            "the running validators' RPC (their QBFT API), then check `qbft_getValidatorsByBlockNumber` at `latest`:",
+            "",
+            ...voteIn.map((v) => `- vote in ${v}: \`${voteCommand(v, true)}\``),
+            ...voteOut.map((v) => `- vote out ${v}: \`${voteCommand(v, false)}\``),
+            "",
+          ]),
     ].join("\n"),
   );
-  return { validators: sortValidators(validators), enodes };
+  return { validators: sortValidators(validators), enodes, genesisKept, voteIn, voteOut };
 }
 
 if (require.main === module) {
@@ -117,6 +164,9 @@ if (require.main === module) {
   try {
     const kit = generateKit(loadNetworkConfig(network), out);
     console.log(`wrote the ${network} kit to ${out}: ${kit.validators.length} validators, ${kit.enodes.length} nodes`);
+    if (kit.genesisKept) console.log("kept the existing genesis.json (a running network's genesis never changes)");
+    for (const v of kit.voteIn) console.log(`validator to vote in:  ${v} (see ${path.join(out, "README.md")})`);
+    for (const v of kit.voteOut) console.log(`validator to vote out: ${v} (see ${path.join(out, "README.md")})`);
   } catch (error) {
     console.error(`besu-kit: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

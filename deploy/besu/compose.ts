@@ -76,6 +76,11 @@ export function indexerEnvironment(input: ComposeInput): Record<string, string> 
   };
 }
 
+/**
+ * A Besu service. The RPC node serves the members (ETH, NET, WEB3, QBFT, TXPOOL; never PERM, which edits the
+ * allowlists); a validator serves ETH, NET, QBFT and PERM on its private address only, for its operator: validator
+ * votes (`qbft_proposeValidatorVote`) and reloading a changed allowlist (`perm_reloadPermissionsFromFile`).
+ */
 function besuService(input: ComposeInput, ip: string, keyDir: string, rpc: boolean): Record<string, unknown> {
   return {
     image: `hyperledger/besu:${input.besuVersion}`,
@@ -100,15 +105,11 @@ function besuService(input: ComposeInput, ip: string, keyDir: string, rpc: boole
       "--permissions-accounts-config-file=/config/permissions_config.toml",
       "--min-gas-price=0",
       "--sync-mode=FULL",
+      "--rpc-http-enabled=true",
+      `--rpc-http-port=${RPC_PORT}`,
       ...(rpc
-        ? [
-            "--rpc-http-enabled=true",
-            "--rpc-http-host=0.0.0.0",
-            `--rpc-http-port=${RPC_PORT}`,
-            "--rpc-http-api=ETH,NET,WEB3,QBFT,TXPOOL",
-            "--host-allowlist=*",
-          ]
-        : []),
+        ? ["--rpc-http-host=0.0.0.0", "--rpc-http-api=ETH,NET,WEB3,QBFT,TXPOOL", "--host-allowlist=*"]
+        : [`--rpc-http-host=${ip}`, "--rpc-http-api=ETH,NET,QBFT,PERM", `--host-allowlist=${ip}`]),
     ],
     networks: { consortium: { ipv4_address: ip } },
   };

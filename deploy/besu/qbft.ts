@@ -6,7 +6,7 @@
  * mixHash; its extraData is RLP([32-byte vanity, [validators], no vote, round 0, no seals]) with block-header
  * validator selection.
  */
-import { type BytesLike, computeAddress, encodeRlp, getAddress, SigningKey } from "ethers";
+import { type BytesLike, computeAddress, decodeRlp, encodeRlp, getAddress, SigningKey } from "ethers";
 
 /** The mixHash every BFT (IBFT 2.0 and QBFT) block carries: "ctical byzantine fault tolerance" in ASCII. */
 export const BFT_MIX_HASH = "0x63746963616c2062797a616e74696e65206661756c7420746f6c6572616e6365";
@@ -22,6 +22,15 @@ export function qbftExtraData(validators: readonly string[]): string {
   const addresses = validators.map((v) => getAddress(v).toLowerCase());
   const items: (BytesLike | BytesLike[])[] = [VANITY, addresses, [], "0x", []];
   return encodeRlp(items as Parameters<typeof encodeRlp>[0]);
+}
+
+/** The validators a QBFT genesis extraData names (the inverse of `qbftExtraData`), checksummed. */
+export function qbftValidatorsOf(extraData: string): string[] {
+  const items = decodeRlp(extraData);
+  const validators = Array.isArray(items) ? items[1] : undefined;
+  if (!Array.isArray(validators))
+    throw new Error("expected QBFT extraData: RLP [vanity, validators, vote, round, seals]");
+  return validators.map((v) => getAddress(String(v)));
 }
 
 /** Validators in ascending order of address (what every node must agree on; the generator's canonical order). */

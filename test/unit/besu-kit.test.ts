@@ -12,7 +12,14 @@ import { expect } from "chai";
 import { Wallet, decodeRlp, getAddress } from "ethers";
 import { parse } from "yaml";
 import { loadNetworkConfig } from "../../deploy/config";
-import { BFT_MIX_HASH, CONTRACT_SIZE_LIMIT, nodeIdentity, qbftExtraData, qbftGenesis } from "../../deploy/besu/qbft";
+import {
+  BFT_MIX_HASH,
+  CONTRACT_SIZE_LIMIT,
+  nodeIdentity,
+  qbftExtraData,
+  qbftGenesis,
+  qbftValidatorsOf,
+} from "../../deploy/besu/qbft";
 import { generateKit } from "../../scripts/besu-kit";
 
 /**
@@ -191,6 +198,46 @@ describe("Besu QBFT kit", function () {
       expect(
         ["genesis.json", "static-nodes.json", "permissions_config.toml", "docker-compose.yml"].map(read),
       ).to.deep.equal(before);
+    });
+
+    it("serves PERM (allowlist reloads) and QBFT votes only on each validator's private address, never on the RPC node", () => {
+      const services = (parse(read("docker-compose.yml")) as { services: Record<string, { command?: string[] }> })
+        .services;
+      const flag = (service: string, name: string) =>
+        services[service]?.command?.find((c) => c.startsWith(`--${name}=`))?.split("=")[1];
+      expect(flag("rpc-node", "rpc-http-api")).to.not.contain("PERM");
+      const validators = Object.keys(services).filter((s) => s.startsWith("validator-"));
+      expect(validators).to.have.length(kit.validators.length);
+      for (const v of validators) {
+        expect(flag(v, "rpc-http-api"), v).to.equal("ETH,NET,QBFT,PERM");
+        expect(flag(v, "rpc-http-host"), v).to.equal(flag(v, "p2p-host"));
+        expect(flag(v, "host-allowlist"), v).to.equal(flag(v, "p2p-host"));
+      }
+    });
+
+    it("keeps a running network's genesis when a voting member joins, and lists the validator vote it needs", () => {
+      const genesisBefore = read("genesis.json");
+      const joining = config.members.find((m) => !m.voting);
+      if (!joining) throw new Error("the besu config needs a non-voting member");
+      const grown = {
+        ...config,
+        members: config.members.map((m) => (m.name === joining.name ? { ...m, voting: true } : m)),
+      };
+      const again = generateKit(grown, out);
+      expect(again.genesisKept).to.equal(true);
+      expect(read("genesis.json")).to.equal(genesisBefore);
+      const newValidator = nodeIdentity(
+        readFileSync(path.join(out, "validators", joining.name, "key"), "utf8").trim(),
+      ).address;
+      expect(again.voteIn).to.deep.equal([getAddress(newValidator)]);
+      expect(again.voteOut).to.deep.equal([]);
+      expect(again.validators).to.have.length(kit.validators.length + 1);
+      expect(read("README.md")).to.contain(`"qbft_proposeValidatorVote","params":["${getAddress(newValidator)}",true]`);
+      expect(read("docker-compose.yml")).to.contain(`validator-${joining.name}`);
+      expect(qbftValidatorsOf(JSON.parse(genesisBefore).extraData)).to.deep.equal(kit.validators);
+      // Back to the original members: nothing to vote, the same genesis.
+      const back = generateKit(config, out);
+      expect([back.voteIn, back.voteOut]).to.deep.equal([[], []]);
     });
 
     it("refuses to run without a member's key in its environment variable, naming it", () => {
