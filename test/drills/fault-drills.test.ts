@@ -1,17 +1,18 @@
 /**
  * Fault drills: the processes of a running consortium die mid-deal and come back, and nothing is lost or done twice.
  *
- * A chain (Anvil, interval mining, its state in a file), the sample deal deployed on it, the investors' member nodes
- * and the indexer, each its own process. The scripted deal is a run of tranche transfers that investors send through
- * their own nodes (`POST /v1/transactions`, each with its idempotency key, as `abs` sends them). At random points,
+ * A chain (Anvil, interval mining, its state in a file), the sample deal deployed on it, the investors' and the
+ * custodian's member nodes and the indexer, each its own process. The scripted deal is a run of tranche transfers that
+ * investors send through their own nodes and cash credits the custodian sends through its node (`POST
+ * /v1/transactions`, each with its idempotency key, as `abs` sends them). At random points,
  * drawn from a seed, the drill SIGKILLs the sending node while the transfer is in flight, SIGKILLs the indexer, or
  * stops the chain and restarts it from its saved state; the sender retries with the same key until the node answers,
  * as an operator's tool does. Then:
  *
- * - nothing lost: every transfer is on chain, and each investor's balance is the opening balance plus the drill's
- *   transfers, to the unit;
- * - nothing done twice: the token logged exactly one Transfer per step between the investors, each in its own
- *   transaction;
+ * - nothing lost: every transfer and credit is on chain, and each investor's note and cash balances are the opening
+ *   ones plus the drill's transfers and credits, to the unit;
+ * - nothing done twice: the note logged exactly one Transfer per transfer step between the investors and the cash
+ *   token one Minted per credit step, each in its own transaction;
  * - the indexer, killed and restarted along the way, holds the same bytes as a fresh re-index of the same chain at
  *   the same block;
  * - with the chain unreachable, a node retries a bounded number of times with a log line per retry and answers
@@ -49,12 +50,15 @@ const STEPS = Number(process.env["DRILL_STEPS"] ?? 12);
 const SEED = Number(process.env["DRILL_SEED"] ?? Date.now() % 1_000_000);
 const BLOCK_SECONDS = 0.5;
 const INVESTORS = ["investor-1", "investor-2", "investor-3"] as const;
+const CUSTODIAN = "custodian";
 const FAULTS = ["none", "kill-sender", "kill-indexer", "restart-chain"] as const;
 type Fault = (typeof FAULTS)[number];
 const TRANSFER_TOPIC = eventTopic("Transfer(address,address,uint256)");
+const MINTED_TOPIC = eventTopic("Minted(address,uint256,bytes32,uint256)");
 const erc20 = new Interface([
   "function transfer(address to, uint256 amount) returns (bool)",
   "function balanceOf(address owner) view returns (uint256)",
+  "function mint(address to, uint256 amountCents, bytes32 bankRef)",
 ]);
 
 /** mulberry32: a small seeded generator, so a failing run replays with its DRILL_SEED. */
@@ -88,19 +92,20 @@ describe(`fault drills: nodes, the indexer and the chain killed mid-deal (Anvil,
   let indexerOptions: IndexerProcessOptions;
   let token: string;
   let tranche: string;
+  let cashToken: string;
   let firstBlock: number;
   const address = new Map<string, string>();
-  const opening = new Map<string, bigint>();
   const expected = new Map<string, bigint>();
-  const sentHashes: string[] = [];
+  const expectedCash = new Map<string, bigint>();
+  const sentHashes = { transfer: [] as string[], mint: [] as string[] };
   const faultsSeen = new Map<Fault, number>();
 
   const startAnvil = () =>
     startChain({ client: "anvil", blockSeconds: BLOCK_SECONDS, host: HOST, port: chainPort, cwd: ROOT, stateFile });
-  const balanceOf = async (member: string): Promise<bigint> =>
+  const balanceOf = async (member: string, token = tranche): Promise<bigint> =>
     BigInt(
       await provider.call({
-        to: tranche,
+        to: token,
         data: erc20.encodeFunctionData("balanceOf", [address.get(member)]),
       }),
     );
@@ -155,6 +160,7 @@ describe(`fault drills: nodes, the indexer and the chain killed mid-deal (Anvil,
     const deal = deployment.sampleDeal;
     if (!deal?.tranches[0]) throw new Error("the drill needs the sample deal");
     tranche = deal.tranches[0].address;
+    cashToken = deployment.cashToken;
     for (const name of INVESTORS) {
       const member = config.members.find((m) => m.name === name);
       if (!member || !("hardhatAccount" in member.signer)) throw new Error(`${name} needs a development account`);
@@ -165,9 +171,9 @@ describe(`fault drills: nodes, the indexer and the chain killed mid-deal (Anvil,
       config,
       rpcUrl: chain.rpcUrl,
       registry: deployment.registry,
-      members: INVESTORS,
+      members: [...INVESTORS, CUSTODIAN],
       host: HOST,
-      basePort: await freeBasePort(INVESTORS.length),
+      basePort: await freeBasePort(INVESTORS.length + 1),
       dataDir: path.join(dir, "nodes"),
       logLevel: "info",
       onOutput: (line) => record(line.slice(1, line.indexOf("]")), line),
@@ -183,8 +189,8 @@ describe(`fault drills: nodes, the indexer and the chain killed mid-deal (Anvil,
     };
     indexer = await startIndexerProcess(indexerOptions);
     for (const name of INVESTORS) {
-      opening.set(name, await balanceOf(name));
-      expected.set(name, opening.get(name) ?? 0n);
+      expected.set(name, await balanceOf(name));
+      expectedCash.set(name, await balanceOf(name, cashToken));
     }
     firstBlock = await provider.getBlockNumber();
   });
@@ -198,21 +204,30 @@ describe(`fault drills: nodes, the indexer and the chain killed mid-deal (Anvil,
     console.log(`      faults: ${[...faultsSeen].map(([f, n]) => `${f} ×${n}`).join(", ")} (DRILL_SEED=${SEED})`);
   });
 
-  it("every transfer sent through the investors' nodes lands exactly once while processes are killed", async () => {
+  it("every transfer and credit sent through the members' nodes lands exactly once while processes are killed", async () => {
     for (let step = 1; step <= STEPS; step++) {
-      const from = pick(INVESTORS);
-      const to = pick(INVESTORS.filter((n) => n !== from));
+      const to = pick(INVESTORS);
       const amount = BigInt(1 + Math.floor(random() * 100_000));
+      // Every fourth step is the custodian's credit of an investor's cash against a bank movement.
+      const credit = step % 4 === 0;
+      const from = credit ? CUSTODIAN : pick(INVESTORS.filter((n) => n !== to));
       // Every fault comes up at least once in a run of FAULTS.length steps or more.
       const fault = step <= FAULTS.length ? (FAULTS[step - 1] as Fault) : pick(FAULTS);
       const delayMs = Math.floor(random() * 800);
       faultsSeen.set(fault, (faultsSeen.get(fault) ?? 0) + 1);
-      const body = {
-        key: `drill-${SEED}-${step}`,
-        to: tranche,
-        data: erc20.encodeFunctionData("transfer", [address.get(to), amount]),
-        label: `drill step ${step}: ${from} pays ${to} ${amount}`,
-      };
+      const body = credit
+        ? {
+            key: `drill-${SEED}-${step}`,
+            to: cashToken,
+            data: erc20.encodeFunctionData("mint", [address.get(to), amount, eventTopic(`drill-${SEED}-bank-${step}`)]),
+            label: `drill step ${step}: credit ${to} ${amount}`,
+          }
+        : {
+            key: `drill-${SEED}-${step}`,
+            to: tranche,
+            data: erc20.encodeFunctionData("transfer", [address.get(to), amount]),
+            label: `drill step ${step}: ${from} pays ${to} ${amount}`,
+          };
       const stepStarted = Date.now();
       const inFlight = post(from, body);
       await sleep(delayMs);
@@ -238,20 +253,40 @@ describe(`fault drills: nodes, the indexer and the chain killed mid-deal (Anvil,
         );
       }
       expect(confirmed["txHash"], `step ${step} (${fault})`).to.match(/^0x[0-9a-f]{64}$/);
-      sentHashes.push(String(confirmed["txHash"]));
-      expected.set(from, (expected.get(from) ?? 0n) - amount);
-      expected.set(to, (expected.get(to) ?? 0n) + amount);
+      if (credit) {
+        sentHashes.mint.push(String(confirmed["txHash"]));
+        expectedCash.set(to, (expectedCash.get(to) ?? 0n) + amount);
+      } else {
+        sentHashes.transfer.push(String(confirmed["txHash"]));
+        expected.set(from, (expected.get(from) ?? 0n) - amount);
+        expected.set(to, (expected.get(to) ?? 0n) + amount);
+      }
     }
-    // Nothing lost: the balances are the opening ones plus the drill's transfers, to the unit.
-    for (const name of INVESTORS) expect(await balanceOf(name), name).to.equal(expected.get(name));
-    // Nothing done twice: one Transfer between investors per step, each in its own transaction.
+    // Nothing lost: the balances are the opening ones plus the drill's transfers and credits, to the unit.
+    for (const name of INVESTORS) {
+      expect(await balanceOf(name), `${name} notes`).to.equal(expected.get(name));
+      expect(await balanceOf(name, cashToken), `${name} cash`).to.equal(expectedCash.get(name));
+    }
+    // Nothing done twice: one Transfer between investors per transfer step, one Minted per credit, each its own
+    // transaction.
     const investorTopics = INVESTORS.map((n) => zeroPadValue(address.get(n) ?? "", 32).toLowerCase());
     const transfers = (
       await provider.getLogs({ address: tranche, fromBlock: firstBlock, toBlock: "latest", topics: [TRANSFER_TOPIC] })
     ).filter((log) => investorTopics.includes(String(log.topics[1])) && investorTopics.includes(String(log.topics[2])));
-    expect(transfers).to.have.length(STEPS);
-    expect(new Set(transfers.map((l) => l.transactionHash))).to.have.property("size", STEPS);
-    expect(new Set(sentHashes)).to.deep.equal(new Set(transfers.map((l) => l.transactionHash)));
+    const mints = await provider.getLogs({
+      address: cashToken,
+      fromBlock: firstBlock,
+      toBlock: "latest",
+      topics: [MINTED_TOPIC],
+    });
+    for (const [what, logs, hashes] of [
+      ["transfers", transfers, sentHashes.transfer],
+      ["credits", mints, sentHashes.mint],
+    ] as const) {
+      expect(logs, what).to.have.length(hashes.length);
+      expect(new Set(logs.map((l) => l.transactionHash)), what).to.deep.equal(new Set(hashes));
+    }
+    expect(sentHashes.transfer.length + sentHashes.mint.length).to.equal(STEPS);
   });
 
   it("with the chain unreachable a node retries a bounded number of times, answers 503, and lands the same key after", async () => {
