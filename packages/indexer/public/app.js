@@ -6,6 +6,37 @@
   /** The indexer answered 401/403: the page asks the user to sign in with a member key. */
   class SignInRequired extends Error {}
 
+  /** Alert severities, most urgent first, and how each is shown. */
+  const SEVERITIES = ["critical", "warning", "info"];
+  const severity = (v) => `<span class="severity-${esc(v)}" data-severity="${esc(v)}">${esc(v)}</span>`;
+
+  /** The metrics the pool page shows as tiles, and those only its charts show: [PeriodMetrics field, label]. */
+  const KPI_METRICS = [
+    ["cprBps", "CPR"],
+    ["cdrBps", "CDR"],
+    ["delinquent90PlusBps", "90+ delinquent"],
+    ["cumulativeNetLossBps", "Cum. net loss"],
+    ["overcollateralizationBps", "OC"],
+  ];
+  const CHART_ONLY_METRICS = [
+    ["delinquent30Bps", "30-59 days delinquent"],
+    ["delinquent60Bps", "60-89 days delinquent"],
+    ["interestCoverageBps", "IC"],
+  ];
+  let definitions;
+  /**
+   * How each PeriodMetrics figure is computed, read once from the API schema's own field descriptions: the dashboard
+   * shows the definition the indexer documents and computes by, never a second wording of it.
+   */
+  async function metricDefinitions() {
+    if (!definitions) {
+      const t = await gql('{ __type(name: "PeriodMetrics") { fields { name description } } }');
+      definitions = {};
+      for (const f of (t.__type && t.__type.fields) || []) definitions[f.name] = f.description || "";
+    }
+    return definitions;
+  }
+
   async function gql(query, variables) {
     // The session travels as an HttpOnly cookie (set at sign-in): this script never holds the token.
     const res = await fetch("/graphql", {
@@ -74,7 +105,7 @@
     const d = await gql(`{ pools(orderBy: createdAt) { id name state trancheCount lastPeriod totalFaceCents
       tapes(orderBy: version, orderDirection: desc, first: 1) { loanCount totalPrincipalCents } }
       periodMetrics_collection(orderBy: period, orderDirection: desc, first: 1000) { pool { id } period endingBalanceCents cdrBps cprBps delinquent90PlusBps cumulativeNetLossBps }
-      alerts(first: 1000) { rule pool { id } }
+      alerts(first: 1000) { rule severity pool { id } }
       members(first: 1000) { id memberId roles status voting }
       proposals(orderBy: createdAt, orderDirection: desc, first: 5) { proposalId kind status approvals createdAt
         proposer { id memberId } account memberId }
@@ -91,6 +122,8 @@
     }
     const byRule = {};
     for (const a of d.alerts) byRule[a.rule] = (byRule[a.rule] || 0) + 1;
+    const bySeverity = {};
+    for (const a of d.alerts) bySeverity[a.severity] = (bySeverity[a.severity] || 0) + 1;
     let totalBalance = 0n;
     const rows = d.pools.map((p) => {
       const m = latest[p.id] || {};
@@ -126,6 +159,12 @@
           .sort((a, b) => (memberName(a.memberId) || a.id).localeCompare(memberName(b.memberId) || b.id))
           .map((m) => [who(m.id, m.memberId), esc(roleNames(m.roles)), esc(m.status), m.voting ? "yes" : "no"]),
         "members",
+      ) +
+      "<h3>Alerts by severity</h3>" +
+      table(
+        ["Severity", "Alerts"],
+        SEVERITIES.filter((v) => bySeverity[v]).map((v) => [severity(v), bySeverity[v]]),
+        "alerts-by-severity",
       ) +
       "<h3>Alerts by rule</h3>" +
       table(
@@ -227,10 +266,12 @@
         interestCoverageBps }
       triggers(where: { pool: $pool }, orderBy: index) { index kind effect breached valueWad thresholdWad lastPeriod
         periods(orderBy: period, first: 1000) { period breached } }
-      alerts(where: { pool: $pool }, orderBy: period) { period rule direction value threshold }
+      alerts(where: { pool: $pool }, orderBy: period) { period rule severity direction value threshold }
       distributions(where: { pool: $pool }, orderBy: period, first: 1000) { period accelerated principalMode trapping
         feesPaidCents guaranteeFeePaidCents residualCents reserveCents writeDownCents transactionHash }
       waterfalls(where: { pool: $pool }, first: 1) { equityHolder guarantor }
+      fees(where: { pool: $pool, active: true }, orderBy: index) { index recipient
+        payments(orderBy: period, first: 1000) { period dueCents paidCents } }
       documents(where: { pool: $pool }, first: 100) { docId docType version status approved requiredRoles signedRoles
         signOffs { signer { id memberId } role } }
       members(first: 1000) { id memberId } }`,
@@ -239,6 +280,7 @@
     const names = {};
     for (const m of d.members) names[m.id] = m.memberId;
     const payee = (address) => (address ? who(address, names[address.toLowerCase()]) : "—");
+    const define = await metricDefinitions();
     const trancheIds = d.pool ? d.pool.tranches.map((t) => t.id) : [];
     const paid = trancheIds.length
       ? (
@@ -292,15 +334,18 @@
           } Everything after fees goes to the most senior class outstanding.</p>`
         : "") +
       `<div class="kpis">
-        <div class="kpi">Balance<b>${money(last.endingBalanceCents || (p.tapes[0] || {}).totalPrincipalCents)}</b></div>
+        <div class="kpi" title="${esc(define.endingBalanceCents)}">Balance<b>${money(last.endingBalanceCents || (p.tapes[0] || {}).totalPrincipalCents)}</b></div>
         <div class="kpi">Period<b>${p.lastPeriod}</b></div>
-        <div class="kpi">CPR<b>${pct(last.cprBps)}</b></div>
-        <div class="kpi">CDR<b>${pct(last.cdrBps)}</b></div>
-        <div class="kpi">90+ delinquent<b>${pct(last.delinquent90PlusBps)}</b></div>
-        <div class="kpi">Cum. net loss<b>${pct(last.cumulativeNetLossBps)}</b></div>
-        <div class="kpi">OC<b>${pct(last.overcollateralizationBps)}</b></div>
+        ${KPI_METRICS.map(
+          ([field, label]) => `<div class="kpi" title="${esc(define[field])}">${label}<b>${pct(last[field])}</b></div>`,
+        ).join("")}
         <div class="kpi">Alerts<b class="${d.alerts.length ? "alert" : "ok"}">${d.alerts.length}</b></div>
       </div>` +
+      `<details class="definitions" data-testid="metric-definitions"><summary>How these figures are computed</summary><dl>${KPI_METRICS.concat(
+        CHART_ONLY_METRICS,
+      )
+        .map(([field, label]) => `<dt>${label}</dt><dd>${esc(define[field] || "")}</dd>`)
+        .join("")}</dl></details>` +
       '<h2>Performance by period</h2><div class="charts" id="charts"></div>' +
       "<h2>Tranches</h2>" +
       table(
@@ -332,17 +377,14 @@
       ) +
       "<h2>Distributions by period and payee</h2>" +
       (d.distributions.length
-        ? "<p>What each period paid: each class's holders (interest and principal, from the tranche tokens), the fees, " +
-          "the guarantor's fee and the residual to the equity holder; the reserve after the period.</p>" +
+        ? "<p>What each period paid: each class's holders (interest and principal, from the tranche tokens), each fee " +
+          "to its recipient (a fee paid short shows what was due), the guarantor's fee and the residual to the equity " +
+          "holder; the reserve after the period.</p>" +
           table(
             ["Period", "Paid as"]
               .concat(p.tranches.map((t) => esc(t.symbol) + " holders"))
-              .concat([
-                "Fees",
-                "Guarantee fee",
-                "Residual to " + payee((d.waterfalls[0] || {}).equityHolder),
-                "Reserve after",
-              ]),
+              .concat(d.fees.map((f) => "Fee to " + payee(f.recipient)))
+              .concat(["Guarantee fee", "Residual to " + payee((d.waterfalls[0] || {}).equityHolder), "Reserve after"]),
             d.distributions.map((x) =>
               [
                 x.period,
@@ -356,12 +398,17 @@
                     return at ? money(at.cashCents) : "—";
                   }),
                 )
-                .concat([
-                  money(x.feesPaidCents),
-                  money(x.guaranteeFeePaidCents),
-                  money(x.residualCents),
-                  money(x.reserveCents),
-                ]),
+                .concat(
+                  d.fees.map((f) => {
+                    const line = f.payments.find((q) => q.period === x.period);
+                    if (!line) return "—";
+                    const short = BigInt(line.paidCents) < BigInt(line.dueCents);
+                    return short
+                      ? `<span class="alert">${money(line.paidCents)} of ${money(line.dueCents)}</span>`
+                      : money(line.paidCents);
+                  }),
+                )
+                .concat([money(x.guaranteeFeePaidCents), money(x.residualCents), money(x.reserveCents)]),
             ),
             "distributions",
           )
@@ -382,8 +429,14 @@
         : "<p>No document registered for this deal.</p>") +
       "<h2>Alerts</h2>" +
       table(
-        ["Period", "Rule", "Value", "Threshold"],
-        d.alerts.map((a) => [a.period, esc(a.rule), pct(a.value), esc(a.direction) + " " + pct(a.threshold)]),
+        ["Period", "Severity", "Rule", "Value", "Threshold"],
+        d.alerts.map((a) => [
+          a.period,
+          severity(a.severity),
+          esc(a.rule),
+          pct(a.value),
+          esc(a.direction) + " " + pct(a.threshold),
+        ]),
         "pool-alerts",
       ) +
       "<h2>Loan tapes</h2>" +
@@ -769,15 +822,21 @@
 
   async function alertsPage() {
     const d = await gql(
-      `{ alerts(orderBy: blockNumber, orderDirection: desc, first: 1000) { period rule direction value threshold cashToken pool { id name } } }`,
+      `{ alerts(orderBy: blockNumber, orderDirection: desc, first: 1000) { period rule severity direction value threshold cashToken pool { id name } } }`,
     );
+    // The most urgent first; within a severity, the latest first (the query's order).
+    const alerts = d.alerts
+      .map((a, i) => [a, i])
+      .sort(([a, i], [b, j]) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || i - j)
+      .map(([a]) => a);
     // A metric rule's value and threshold are in basis points; a reconciliation break's are counts of breaks.
     const amount = (a, v) => (a.rule === "reconciliationBreaks" ? v + " break" + (v === 1 ? "" : "s") : pct(v));
     view.innerHTML =
       "<h2>Alerts</h2>" +
       table(
-        ["Pool", "Period", "Rule", "Value", "Threshold"],
-        d.alerts.map((a) => [
+        ["Severity", "Pool", "Period", "Rule", "Value", "Threshold"],
+        alerts.map((a) => [
+          severity(a.severity),
           a.pool
             ? `<a href="#/pool/${a.pool.id}">${esc(a.pool.name)}</a>`
             : `consortium: cash token <code>${esc(short(a.cashToken))}</code>`,

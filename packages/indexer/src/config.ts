@@ -10,16 +10,26 @@ const metric = z.enum([
   "cumulativeNetLossBps",
   "overcollateralizationBps",
 ]);
+/** How urgent an alert is: what to look at first (a reconciliation break is always critical). */
+export const ALERT_SEVERITIES = ["critical", "warning", "info"] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+
 export const alertRuleSchema = z
-  .object({ metric, direction: z.enum(["above", "below"]), threshold: z.number().int() })
+  .object({
+    metric,
+    direction: z.enum(["above", "below"]),
+    threshold: z.number().int(),
+    severity: z.enum(ALERT_SEVERITIES).default("warning"),
+  })
   .strict();
 export type AlertRule = z.infer<typeof alertRuleSchema>;
 
 /** Default alert rules: thresholds a trustee would watch on a consumer-loan deal. */
 export const DEFAULT_ALERT_RULES: readonly AlertRule[] = [
-  { metric: "delinquent90PlusBps", direction: "above", threshold: 300 },
-  { metric: "cdrBps", direction: "above", threshold: 500 },
-  { metric: "cumulativeNetLossBps", direction: "above", threshold: 200 },
+  { metric: "delinquent90PlusBps", direction: "above", threshold: 300, severity: "warning" },
+  { metric: "cdrBps", direction: "above", threshold: 500, severity: "warning" },
+  // Losses eat the credit enhancement: the one default rule that is critical.
+  { metric: "cumulativeNetLossBps", direction: "above", threshold: 200, severity: "critical" },
 ];
 
 const envSchema = z.object({

@@ -81,6 +81,7 @@ export async function computeMetrics(ctx: HandlerContext, reportId: string): Pro
       direction: rule.direction,
       value,
       threshold: rule.threshold,
+      severity: rule.severity,
       timestamp: String(ctx.log.timestamp),
       blockNumber: String(ctx.log.blockNumber),
     });

@@ -34,10 +34,14 @@ export interface FieldModel {
   list: boolean;
   /** For derived fields: the field of `type` that points back here */
   derivedFrom?: string;
+  /** The schema's documentation of the field (served by the API: GraphiQL's docs, the dashboard's definitions) */
+  description?: string;
 }
 
 export interface EntityModel {
   name: string;
+  /** The schema's documentation of the entity type */
+  description?: string;
   immutable: boolean;
   fields: FieldModel[];
   /** Fields stored on the entity (everything but derived lists) */
@@ -104,7 +108,13 @@ function entityModel(type: GraphQLObjectType, schema: GraphQLSchema): EntityMode
     const target = schema.getType(named.name);
     const isEntity =
       isObjectType(target) && target.astNode?.directives?.some((d) => d.name.value === "entity") === true;
-    const base = { name: f.name, type: named.name, nonNull: isNonNullType(f.type), list: isList(f.type) };
+    const base = {
+      name: f.name,
+      type: named.name,
+      nonNull: isNonNullType(f.type),
+      list: isList(f.type),
+      ...(f.description ? { description: f.description } : {}),
+    };
     if (derivedArg && derivedArg.value.kind === "StringValue") {
       return { ...base, kind: "derived" as const, derivedFrom: derivedArg.value.value };
     }
@@ -114,7 +124,15 @@ function entityModel(type: GraphQLObjectType, schema: GraphQLSchema): EntityMode
   });
   const stored = fields.filter((f) => f.kind !== "derived");
   const refs = stored.filter((f) => f.kind === "ref" && !f.list);
-  return { name: type.name, immutable, fields, stored, refs, indexed: refs };
+  return {
+    name: type.name,
+    ...(type.description ? { description: type.description } : {}),
+    immutable,
+    fields,
+    stored,
+    refs,
+    indexed: refs,
+  };
 }
 
 function isList(t: GraphQLType): boolean {

@@ -142,6 +142,11 @@ describe("regulator's dashboard in headless Chromium", function () {
     expect(await page.locator('[data-testid="governance"] tbody tr').count()).to.be.greaterThan(0);
     expect(await page.textContent('[data-testid="reconciliations"]')).to.contain("CUST-CITY-BANK");
     expect(await page.textContent('[data-testid="alerts-by-rule"]')).to.contain("reconciliationBreaks");
+    // The reconciliation break is critical, the sample's CDR alerts warnings (the default rules).
+    const bySeverity = (await page.textContent('[data-testid="alerts-by-severity"]')) ?? "";
+    expect(bySeverity)
+      .to.match(/critical\s*\d+/)
+      .and.match(/warning\s*\d+/);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "overview.png"), fullPage: true });
   });
 
@@ -151,6 +156,17 @@ describe("regulator's dashboard in headless Chromium", function () {
     const text = (await page.textContent('[data-testid="alerts"]')) ?? "";
     expect(text).to.contain("consortium: cash token").and.contain("reconciliationBreaks").and.contain("2 breaks");
     expect(text).to.contain("cdrBps");
+    // The most urgent first: every critical alert above every warning.
+    const severities = await page
+      .locator('[data-testid="alerts"] tbody [data-severity]')
+      .evaluateAll((cells) => cells.map((c) => c.getAttribute("data-severity")));
+    expect(severities[0]).to.equal("critical");
+    expect(severities).to.deep.equal(
+      [...severities].sort(
+        (a, b) => ["critical", "warning", "info"].indexOf(a ?? "") - ["critical", "warning", "info"].indexOf(b ?? ""),
+      ),
+    );
+    expect(severities).to.include("warning");
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "alerts.png"), fullPage: true });
   });
 
@@ -163,12 +179,32 @@ describe("regulator's dashboard in headless Chromium", function () {
     expect(await page.locator('[data-testid="tranche-link"]').count()).to.equal(3);
     expect(await page.textContent('[data-testid="pool-alerts"]')).to.contain("cdrBps");
     expect(await page.textContent('[data-testid="triggers"]')).to.contain("overcollateralization");
+    // Each figure's definition where it is shown, read from the API schema the indexer computes by.
+    const definitions = (await page.textContent('[data-testid="metric-definitions"]')) ?? "";
+    expect(definitions)
+      .to.contain("CPR")
+      .and.contain("compounded over 12 months")
+      .and.contain("Pool ending balance / the tranches' outstanding balance")
+      .and.contain("Principal 60-89 days past due")
+      .and.contain("Interest collected / (senior fees + tranche coupons)");
+    expect(await page.getAttribute('.kpi:has-text("OC")', "title")).to.contain("Pool ending balance");
     // The tranche factors' history and what each distributed period paid each payee.
     expect(await page.textContent(".charts")).to.contain("Tranche factors after each distribution");
     const distributions = page.locator('[data-testid="distributions"] tbody tr');
     expect(await distributions.count()).to.equal(3);
     const header = (await page.textContent('[data-testid="distributions"] thead')) ?? "";
     expect(header).to.contain("holders").and.contain("Residual to ORIG-HUAXIA-CF");
+    // Fees by recipient (the sample's trustee and servicer fees), each period's lines adding up to its fees paid.
+    expect(header).to.contain("Fee to TRUS-ZHONGXIN-TR").and.contain("Fee to SERV-HUAXIA-CF");
+    const feesByPeriod = new Map<number, bigint>();
+    for await (const line of service.store.all("FeePayment")) {
+      const period = Number(line["period"]);
+      feesByPeriod.set(period, (feesByPeriod.get(period) ?? 0n) + BigInt(String(line["paidCents"])));
+    }
+    expect([...feesByPeriod.keys()].sort()).to.deep.equal([1, 2, 3]);
+    for await (const distribution of service.store.all("Distribution")) {
+      expect(feesByPeriod.get(Number(distribution["period"]))).to.equal(BigInt(String(distribution["feesPaidCents"])));
+    }
     expect(await distributions.first().textContent()).to.match(/^1sequential/);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "pool.png"), fullPage: true });
     await page.click('[data-testid="loans-link"]');

@@ -55,6 +55,11 @@ function parseArgs(args: unknown): z.infer<typeof listArgs> {
   return parsed.data;
 }
 
+/** A schema description as SDL (a JSON string is a valid GraphQL string literal), on its own line. */
+function describe(description: string | undefined, indent: string): string {
+  return description ? `${indent}${JSON.stringify(description)}\n` : "";
+}
+
 const stringScalar = (name: string, description: string) =>
   new GraphQLScalarType({
     name,
@@ -94,9 +99,9 @@ export function apiTypeDefs(model: SchemaModel): string {
       const base = f.list ? `[${f.type}!]` : f.type;
       const type = f.nonNull ? `${base}!` : base;
       const args = f.kind === "derived" || (f.list && f.kind === "ref") ? `(${listArgsSdl(f.type)})` : "";
-      return `  ${f.name}${args}: ${type}`;
+      return `${describe(f.description, "  ")}  ${f.name}${args}: ${type}`;
     });
-    out.push(`type ${e.name} {\n${fields.join("\n")}\n}`);
+    out.push(`${describe(e.description, "")}type ${e.name} {\n${fields.join("\n")}\n}`);
     const filter: string[] = [];
     for (const f of e.stored) {
       const vt = filterValueType(f);

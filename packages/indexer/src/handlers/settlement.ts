@@ -71,6 +71,8 @@ const breaksReported: EventHandler = async (ctx) => {
     direction: "above",
     value: row.breakCount,
     threshold: 0,
+    // The custodian's ledger and the bank disagree: money may be missing.
+    severity: "critical",
     timestamp: row.timestamp,
     blockNumber: String(ctx.log.blockNumber),
   });

@@ -17,7 +17,8 @@ import { ratioBps } from "../metrics";
 /** Field positions (ABI order) of the structs the Waterfall's events carry (contracts/types/WaterfallTypes.sol). */
 const CONFIG = { tranches: 5, fees: 6, triggers: 10 } as const;
 const TRIGGER_TERMS = { kind: 0, effect: 1 } as const;
-const PARTIES = { equityHolder: 1, guarantor: 2 } as const;
+const PARTIES = { feeRecipients: 0, equityHolder: 1, guarantor: 2 } as const;
+const FEE_TERMS = { fixedCents: 0, rateWad: 1 } as const;
 const INPUTS = { interestCollectionsCents: 4, principalCollectionsCents: 5 } as const;
 const FEE_PAYMENT = { dueCents: 0, paidCents: 1 } as const;
 const TRANCHE_PAYMENT = {
@@ -100,6 +101,8 @@ const configured: EventHandler = async (ctx) => {
   const config = ctx.args.tuple("config");
   const parties = ctx.args.tuple("parties");
   const triggers = config.tuples(CONFIG.triggers);
+  const before = await ctx.store.get("Waterfall", ctx.log.address);
+  const feesBefore = typeof before?.["feeCount"] === "number" ? before["feeCount"] : 0;
   const pool = await updateWaterfall(ctx, {
     configHash: ctx.args.str("configHash"),
     trancheCount: config.tuple(CONFIG.tranches).size,
@@ -108,6 +111,23 @@ const configured: EventHandler = async (ctx) => {
     equityHolder: parties.str(PARTIES.equityHolder),
     guarantor: parties.str(PARTIES.guarantor),
   });
+  const recipients = parties.tuple(PARTIES.feeRecipients);
+  const fees = config.tuples(CONFIG.fees);
+  for (const [index, terms] of fees.entries()) {
+    await ctx.store.set("Fee", seqId(ctx.log.address, index), {
+      waterfall: ctx.log.address,
+      pool,
+      index,
+      recipient: recipients.str(index),
+      fixedCents: terms.str(FEE_TERMS.fixedCents),
+      rateWad: terms.str(FEE_TERMS.rateWad),
+      active: true,
+    });
+  }
+  for (let index = fees.length; index < feesBefore; index++) {
+    const stale = await ctx.store.get("Fee", seqId(ctx.log.address, index));
+    if (stale) await ctx.store.set("Fee", seqId(ctx.log.address, index), { ...stale, active: false });
+  }
   // The configuration starts afresh: every trigger unbreached until a period tests it.
   for (const [index, t] of triggers.entries()) {
     await ctx.store.set("Trigger", triggerId(ctx.log.address, index), {
@@ -194,6 +214,22 @@ const periodDistributed: EventHandler = async (ctx) => {
       ...metrics,
       interestCoverageBps: ic,
       overcollateralizationBps: oc,
+    });
+  }
+
+  // Each fee's line of the period, by recipient.
+  for (const [index, f] of fees.entries()) {
+    const feeId = seqId(ctx.log.address, index);
+    const fee = await ctx.store.get("Fee", feeId);
+    if (!fee) continue;
+    await ctx.store.set("FeePayment", seqId(feeId, period), {
+      fee: feeId,
+      pool,
+      period,
+      recipient: fee["recipient"] ?? null,
+      dueCents: f.str(FEE_PAYMENT.dueCents),
+      paidCents: f.str(FEE_PAYMENT.paidCents),
+      timestamp: String(ctx.log.timestamp),
     });
   }
 
