@@ -6,7 +6,8 @@
  *    Floor and indexer (a fresh store each time) run in alternation BENCH_INDEXER_ROUNDS times (default
  *    5), after one uncounted floor pass (the decode path's first pass runs cold): the machine's speed
  *    drifts between runs (single rounds of the same code range 0.25-0.40x), so each round's ratio is
- *    of neighbouring runs, and the figure is the median round;
+ *    of neighbouring runs, and the figure is the median round; then the indexer as an operator runs it, its own
+ *    process (packages/indexer/dist/main.js) on a fresh store: its time to the head and its own peak RSS;
  * 2. GraphQL under load (autocannon, BENCH_INDEXER_CONNECTIONS connections for BENCH_INDEXER_SECONDS
  *    each): a trivial query, a pool-performance query and a holder-to-loan penetrating query.
  * Events are generated cheaply: eth_sendTransaction from the node's unlocked dev accounts in
@@ -40,6 +41,8 @@ import { deployLocalConsortium } from "../deploy/local-consortium";
 import { sampleTapeSaltKey } from "../deploy/sample-deal";
 import { CHAIN_CLIENTS, rpc, startChain } from "./lib/chain-process";
 import { cpuSecondsOf, memoryOf } from "./lib/proc-stats";
+import { startIndexerProcess } from "./lib/indexer-process";
+import { freeBasePort } from "./lib/member-nodes";
 
 const env = z
   .object({
@@ -213,6 +216,17 @@ async function main(): Promise<void> {
         `(before indexing ${(Math.min(...rounds.map((x) => x.run.rssBefore)) / 2 ** 20).toFixed(0)}-${(Math.max(...rounds.map((x) => x.run.rssBefore)) / 2 ** 20).toFixed(0)} MiB)`,
     );
 
+    // ---------------------------------------------------------------- the indexer as its own process
+    const own = await measureIndexerProcess(chain.rpcUrl, bookFile, head, dir);
+    console.log(
+      `  the indexer as its own process (packages/indexer/dist/main.js, a fresh store, to block ${head}): ` +
+        `${own.seconds.toFixed(1)} s from its start (${Math.round(median.run.events / own.seconds).toLocaleString("en")} events/s), ` +
+        `${own.cpuSeconds.toFixed(1)} CPU s; its own peak RSS ${(own.peakRss / 2 ** 20).toFixed(0)} MiB (goal <= 512 MiB); ` +
+        `load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(" ")}`,
+    );
+
     // ---------------------------------------------------------------- GraphQL under load
     const loans = new LoanBook(store, "loan-level");
     const sample = config.sampleDeal;
@@ -359,6 +373,37 @@ async function measureFloor(
     }
   }
   return { logs, seconds: Number(process.hrtime.bigint() - started) / 1e9, cpu: cpu.since(mark) };
+}
+
+/**
+ * The indexer as an operator runs it, in its own process on a fresh store, to `head`: seconds from its start,
+ * its CPU seconds and its own peak RSS (VmHWM: the bench process's memory is not in it).
+ */
+async function measureIndexerProcess(
+  rpcUrl: string,
+  addressBook: string,
+  head: number,
+  dir: string,
+): Promise<{ seconds: number; cpuSeconds: number; peakRss: number }> {
+  const started = performance.now();
+  const indexer = await startIndexerProcess({
+    rpcUrl,
+    addressBook,
+    dataDir: path.join(dir, "indexer-process"),
+    host: "127.0.0.1",
+    port: await freeBasePort(1),
+    logLevel: "warn",
+    onOutput: () => undefined,
+  });
+  try {
+    await indexer.waitFor(head, 30 * 60_000);
+    const seconds = (performance.now() - started) / 1000;
+    const pid = indexer.pid;
+    if (pid === undefined) throw new Error("the indexer process has no pid");
+    return { seconds, cpuSeconds: cpuSecondsOf(pid), peakRss: memoryOf(pid, "VmHWM") };
+  } finally {
+    await indexer.stop();
+  }
 }
 
 /** A fresh indexer's catch-up to the head: wall and CPU time, peak RSS, AuditEvents written. */

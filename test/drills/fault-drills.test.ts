@@ -42,7 +42,12 @@ import {
 import { deployLocalConsortium } from "../../deploy/local-consortium";
 import { startChain, type ChainProcess } from "../../scripts/lib/chain-process";
 import { freeBasePort, startMemberNodes, type MemberNodes } from "../../scripts/lib/member-nodes";
-import { indexerEnv, startIndexerProcess, type IndexerProcess, type IndexerProcessOptions } from "./indexer-process";
+import {
+  indexerEnv,
+  startIndexerProcess,
+  type IndexerProcess,
+  type IndexerProcessOptions,
+} from "../../scripts/lib/indexer-process";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const HOST = "127.0.0.1";

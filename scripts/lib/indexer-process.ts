@@ -1,6 +1,7 @@
 /**
- * The indexer as its own process (packages/indexer/dist/main.js, as an operator runs it), for the fault drills:
- * killed with SIGKILL, restarted on the same LevelDB and port, its checkpoint read from /health.
+ * The indexer as its own process (packages/indexer/dist/main.js, as an operator runs it, with the young generation
+ * its `npm start` gives it), for the fault drills (killed with SIGKILL, restarted on the same LevelDB and port) and
+ * the indexer bench (its own peak RSS and CPU): its checkpoint read from /health.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -16,10 +17,14 @@ export interface IndexerProcessOptions {
   readonly port: number;
   /** Receives the indexer's log lines (pino JSON). */
   readonly onOutput: (line: string) => void;
+  /** ABS_INDEXER_LOG_LEVEL (default "info"). */
+  readonly logLevel?: string;
 }
 
 export interface IndexerProcess {
   readonly url: string;
+  /** The running process's id (it changes at a restart). */
+  readonly pid: number | undefined;
   /** The indexer's checkpoint block (null before its first range), or undefined while it does not answer. */
   checkpoint(): Promise<number | null | undefined>;
   /** Wait until the checkpoint reaches `block`. */
@@ -40,7 +45,7 @@ export function indexerEnv(options: IndexerProcessOptions): Record<string, strin
     ABS_INDEXER_LISTEN: `${options.host}:${options.port}`,
     ABS_INDEXER_ARTIFACTS: path.join(ROOT, "artifacts"),
     ABS_INDEXER_POLL_MS: "250",
-    ABS_INDEXER_LOG_LEVEL: "info",
+    ABS_INDEXER_LOG_LEVEL: options.logLevel ?? "info",
   };
 }
 
@@ -53,7 +58,11 @@ export async function startIndexerProcess(options: IndexerProcessOptions): Promi
   let child: ChildProcess = launch();
 
   function launch(): ChildProcess {
-    const started = spawn(process.execPath, [INDEXER_MAIN], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const started = spawn(process.execPath, ["--max-semi-space-size=64", INDEXER_MAIN], {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const forward = (chunk: Buffer) => {
       for (const line of chunk.toString("utf8").split("\n")) if (line.trim() !== "") options.onOutput(line);
     };
@@ -86,6 +95,9 @@ export async function startIndexerProcess(options: IndexerProcessOptions): Promi
   await waitHealthy();
   return {
     url,
+    get pid() {
+      return child.pid;
+    },
     checkpoint,
     async waitFor(block, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
