@@ -15,7 +15,14 @@
  */
 import { type Logger } from "pino";
 import { type Level } from "level";
-import { type JsonRpcProvider, type TransactionReceipt, type Wallet, type HDNodeWallet, keccak256 } from "ethers";
+import {
+  type FeeData,
+  type JsonRpcProvider,
+  type TransactionReceipt,
+  type Wallet,
+  type HDNodeWallet,
+  keccak256,
+} from "ethers";
 import { z } from "zod";
 import { ChainError, NodeError } from "../errors";
 import { decodeRevert } from "./revert";
@@ -29,6 +36,7 @@ import {
   realSleep,
   withRetry,
 } from "./retry";
+import { cachedRead } from "./cached-read";
 
 type Root = Level<string, string>;
 
@@ -45,6 +53,12 @@ export interface BridgeOptions {
    * journal. Default 3 s.
    */
   readonly rebroadcastCheckMs?: number;
+  /**
+   * How long a fee read serves the transactions signed after it, ms: one fee read per burst instead of per
+   * transaction (ethers' getFeeData is three RPC calls). Fees are set with headroom (max fee = 2 × base fee +
+   * tip), so a second-old read stays valid on a chain whose base fee moves at most 12.5 % a block. Default 1 s.
+   */
+  readonly feeCacheMs?: number;
   readonly retry?: RetryPolicy;
   /** Gas limit = estimate × (100 + headroom) / 100. Default 20. */
   readonly gasHeadroomPercent?: number;
@@ -100,6 +114,8 @@ export class ChainBridge {
   private readonly confirmTimeoutMs: number;
   private readonly pollMs: number;
   private readonly rebroadcastCheckMs: number;
+  /** The chain's fee data, read at most once per `feeCacheMs`. */
+  private readonly feeData: () => Promise<FeeData>;
   private readonly retry: RetryPolicy;
   private readonly headroom: bigint;
   private readonly sleep: Sleep;
@@ -125,6 +141,9 @@ export class ChainBridge {
     this.confirmTimeoutMs = options.confirmTimeoutMs ?? 120_000;
     this.pollMs = options.pollMs ?? 250;
     this.rebroadcastCheckMs = options.rebroadcastCheckMs ?? 3_000;
+    this.feeData = cachedRead(options.feeCacheMs ?? 1_000, () =>
+      this.rpc("fee data", () => this.deps.provider.getFeeData()),
+    );
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.headroom = BigInt(100 + (options.gasHeadroomPercent ?? 20));
     this.sleep = options.sleep ?? realSleep;
@@ -281,7 +300,7 @@ export class ChainBridge {
       );
       this.nextNonce = Number(count);
     }
-    const fees = await this.rpc("fee data", () => provider.getFeeData());
+    const fees = await this.feeData();
     const nonce = this.nextNonce;
     const raw = await wallet.signTransaction({
       type: 2,
@@ -351,11 +370,12 @@ export class ChainBridge {
         }
       }
       if (receipt !== null) {
-        // Uncached: ethers' getBlockNumber() answers from a 250 ms cache, which held every action back
-        // by up to a quarter second after its receipt appeared.
-        const latest = Number(
-          await this.rpc("eth_blockNumber", () => provider.send("eth_blockNumber", []) as Promise<string>),
-        );
+        // One confirmation is the receipt itself; more need the head, read uncached: ethers' getBlockNumber()
+        // answers from a 250 ms cache, which held every action back by up to a quarter second.
+        const latest =
+          this.confirmations <= 1
+            ? receipt.blockNumber
+            : Number(await this.rpc("eth_blockNumber", () => provider.send("eth_blockNumber", []) as Promise<string>));
         if (latest - receipt.blockNumber + 1 >= this.confirmations) {
           if (receipt.status !== 1) {
             await this.journal.del(key);

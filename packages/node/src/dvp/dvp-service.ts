@@ -10,6 +10,7 @@ import { DVP_ORDER_TYPES } from "@abs/core";
 import { type Logger } from "pino";
 import { DVP_SETTLEMENT_ABI } from "../chain/abi";
 import { type ChainBridge } from "../chain/bridge";
+import { cachedRead } from "../chain/cached-read";
 import { DvpError } from "../errors";
 
 const DVP = new Interface(DVP_SETTLEMENT_ABI);
@@ -130,8 +131,13 @@ export class DvpService {
     }
   }
 
-  private async latestBlockTime(): Promise<bigint> {
+  /**
+   * The chain's time, read at most once a second: a trade burst makes one read. A time up to a second old can
+   * let an order that has just expired pass this check; the contract refuses it then, in the simulation before
+   * anything is sent (`CHAIN_REVERTED`, OrderExpired).
+   */
+  private readonly latestBlockTime = cachedRead(1_000, async () => {
     const block = await this.deps.bridge.rpc("eth_getBlockByNumber", () => this.deps.provider.getBlock("latest"));
     return BigInt(block?.timestamp ?? 0);
-  }
+  });
 }
