@@ -18,7 +18,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
 import {
@@ -352,15 +352,22 @@ async function main(): Promise<void> {
     console.log(
       `Submission→finality  p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, max ${(latencies.at(-1) ?? 0).toFixed(1)} ms (receipt; automine, one block per trade)`,
     );
+    const plainRate = rest.length / seconds;
     for (const [what, r] of [
       ["1 in flight", serial],
       [`${concurrency} in flight`, parallel],
     ] as const) {
       console.log(
-        `DvP via member node  ${r.n} trades, HTTP → node → bridge → chain, ${what}: ${r.rate.toFixed(1)} trades/s; ` +
+        `DvP via member node  ${r.n} trades, HTTP → node → bridge → chain, ${what}: ${r.rate.toFixed(1)} trades/s ` +
+          `(${(r.rate / plainRate).toFixed(2)}x the plain sender; goal >= 0.8x); ` +
           `submission→final answer p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms`,
       );
     }
+    console.log(
+      `load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
+    );
   } finally {
     await chain.stop();
   }

@@ -172,4 +172,27 @@ describe("chain bridge (real chain behind a flaky proxy)", function () {
     expect((await bridge.entry("forgotten"))?.state).to.equal("confirmed");
     expect((await provider.getTransactionReceipt(confirmed.txHash))?.status).to.equal(1);
   });
+
+  it("with the caller's gas limit: simulates once at that limit, sends with it, and refuses a revert just the same", async () => {
+    const bridge = newBridge();
+    const call = { ...createPoolCall(), gasLimit: 20_000_000n };
+    const sent = await bridge.execute("fixed-gas", call);
+    expect((await provider.getTransaction(sent.txHash))?.gasLimit).to.equal(20_000_000n);
+    try {
+      await bridge.execute("fixed-gas-again", call); // the same deal id: the simulation reverts
+      expect.fail("expected a rejection");
+    } catch (error) {
+      expect((error as NodeError).code).to.equal("CHAIN_REVERTED");
+      expect((error as Error).message).to.match(/DealIdTaken\(dealId=0x[0-9a-f]{64}/);
+    }
+    expect(await bridge.entry("fixed-gas-again")).to.equal(undefined);
+    // Too low a limit fails the simulation: nothing is sent.
+    try {
+      await bridge.execute("too-little-gas", { ...createPoolCall(), gasLimit: 30_000n });
+      expect.fail("expected a rejection");
+    } catch (error) {
+      expect((error as NodeError).code).to.equal("CHAIN_REVERTED");
+    }
+    expect(await bridge.entry("too-little-gas")).to.equal(undefined);
+  });
 });

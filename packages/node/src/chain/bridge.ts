@@ -22,6 +22,7 @@ import {
   type Wallet,
   type HDNodeWallet,
   keccak256,
+  toQuantity,
 } from "ethers";
 import { z } from "zod";
 import { ChainError, NodeError } from "../errors";
@@ -70,6 +71,13 @@ export interface ChainCall {
   readonly to: string;
   readonly data: string;
   readonly label: string;
+  /**
+   * A gas limit the caller knows the call stays under (a fixed code path, e.g. a DvP settlement): the bridge then
+   * simulates the call once (`eth_call` at that limit) instead of estimating its gas (a search over several
+   * executions, the slowest call of a transaction on Hardhat's node), and sends it with that limit. Omitted: the
+   * estimate plus the headroom.
+   */
+  readonly gasLimit?: bigint;
 }
 
 /** What a confirmed action returns. */
@@ -243,8 +251,40 @@ export class ChainBridge {
       const resumed = await this.resume(key);
       if (resumed) return resumed;
     }
-    const entry = await this.serialised(() => this.signAndSendResyncing(key, call));
+    // Simulated before the serialised part: concurrent actions simulate side by side, and only the nonce, the
+    // signature, the journal entry and the broadcast go one at a time.
+    const gasLimit = await this.simulate(call);
+    const entry = await this.serialised(() => this.signAndSendResyncing(key, call, gasLimit));
     return this.waitConfirmed(key, entry);
+  }
+
+  /**
+   * Simulate the call and answer the gas limit to send it with: the caller's (simulated once at that limit) or the
+   * estimate plus the headroom. A revert is CHAIN_REVERTED (nothing is sent). Against "latest" (the state every
+   * confirmed action of this bridge is in), not the node's default "pending" block, which can lag behind a receipt
+   * just returned.
+   */
+  private async simulate(call: ChainCall): Promise<bigint> {
+    const tx = { from: this.address, to: call.to, data: call.data };
+    const fixed = call.gasLimit;
+    try {
+      if (fixed !== undefined) {
+        await withRetry(
+          () => this.deps.provider.send("eth_call", [{ ...tx, gas: toQuantity(fixed) }, "latest"]),
+          this.retry,
+          this.retryOptions(`eth_call (${call.label})`),
+        );
+        return fixed;
+      }
+      const estimate = await withRetry(
+        async () => BigInt((await this.deps.provider.send("eth_estimateGas", [tx, "latest"])) as string),
+        this.retry,
+        this.retryOptions(`eth_estimateGas (${call.label})`),
+      );
+      return (estimate * this.headroom) / 100n;
+    } catch (error) {
+      throw asChainError(error, call.label);
+    }
   }
 
   private serialised<T>(task: () => Promise<T>): Promise<T> {
@@ -259,39 +299,25 @@ export class ChainBridge {
    * taken by them. The conflicting transaction was never sent (its journal
    * entry is gone) and the nonce is read from the chain again; a second conflict is reported.
    */
-  private async signAndSendResyncing(key: string, call: ChainCall): Promise<JournalEntry & { state: "submitted" }> {
+  private async signAndSendResyncing(
+    key: string,
+    call: ChainCall,
+    gas: bigint,
+  ): Promise<JournalEntry & { state: "submitted" }> {
     try {
-      return await this.signAndSend(key, call);
+      return await this.signAndSend(key, call, gas);
     } catch (error) {
       if (!(error instanceof ChainError) || error.code !== "CHAIN_NONCE_CONFLICT") throw error;
       this.deps.logger.warn(
         { key, label: call.label },
         "nonce taken by another sender with this key: resynced, sending again",
       );
-      return this.signAndSend(key, call);
+      return this.signAndSend(key, call, gas);
     }
   }
 
-  private async signAndSend(key: string, call: ChainCall): Promise<JournalEntry & { state: "submitted" }> {
+  private async signAndSend(key: string, call: ChainCall, gas: bigint): Promise<JournalEntry & { state: "submitted" }> {
     const { wallet, provider, logger } = this.deps;
-    let gas: bigint;
-    try {
-      gas = await withRetry(
-        // Simulated against "latest" (the state every confirmed action of this bridge is in), not the
-        // node's default "pending" block, which can lag behind a receipt just returned.
-        async () =>
-          BigInt(
-            (await provider.send("eth_estimateGas", [
-              { from: this.address, to: call.to, data: call.data },
-              "latest",
-            ])) as string,
-          ),
-        this.retry,
-        this.retryOptions(`eth_estimateGas (${call.label})`),
-      );
-    } catch (error) {
-      throw asChainError(error, call.label);
-    }
     this.chainId ??= (await this.rpc("eth_chainId", () => provider.getNetwork())).chainId;
     if (this.nextNonce === undefined) {
       // Read once, uncached (ethers caches identical reads briefly), then counted here.
@@ -308,7 +334,7 @@ export class ChainBridge {
       to: call.to,
       data: call.data,
       nonce,
-      gasLimit: (gas * this.headroom) / 100n,
+      gasLimit: gas,
       maxFeePerGas: fees.maxFeePerGas ?? fees.gasPrice ?? 1_000_000_000n,
       maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 0n,
     });

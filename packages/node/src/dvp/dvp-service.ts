@@ -47,6 +47,14 @@ export interface SettledTrade {
   readonly reused: boolean;
 }
 
+/**
+ * The gas a settlement is sent with: simulated once at this limit instead of estimated (see ChainCall.gasLimit).
+ * A trade costs ~203k gas (npm run bench:issuance: a fresh order pair, both makers' first trade of the tranche); a
+ * settlement has one code path, so twice that covers it with room, and a trade that needed more is refused in the
+ * simulation, before anything is sent.
+ */
+export const DVP_SETTLE_GAS_LIMIT = 400_000n;
+
 export class DvpService {
   private readonly domain: { name: string; version: string; chainId: bigint; verifyingContract: string };
 
@@ -81,6 +89,7 @@ export class DvpService {
       to: this.deps.dvp,
       data,
       label: `dvp settle ${trade.tradeId}`,
+      gasLimit: DVP_SETTLE_GAS_LIMIT,
     });
     this.deps.logger.info(
       { tradeId: trade.tradeId, txHash: done.txHash, blockNumber: done.blockNumber, reused: done.reused },
