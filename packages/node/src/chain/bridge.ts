@@ -80,6 +80,16 @@ export interface ChainCall {
   readonly gasLimit?: bigint;
 }
 
+export interface ExecuteOptions {
+  /**
+   * The caller's own checks of the action, started once the bridge's simulation request is on its way (so local
+   * work, e.g. recovering signatures, overlaps the chain's) and awaited before anything is signed: if they reject,
+   * nothing is sent and their error is the action's. Not run when the key's transaction is already journalled
+   * (nothing new is sent).
+   */
+  readonly before?: () => Promise<unknown>;
+}
+
 /** What a confirmed action returns. */
 export interface ConfirmedAction {
   readonly key: string;
@@ -200,10 +210,10 @@ export class ChainBridge {
    * Run the action `key` exactly once: return its confirmation if it is confirmed, resume it if it was
    * submitted, else simulate, sign, journal and send `call`. Throws ChainError (see the codes).
    */
-  execute(key: string, call: ChainCall): Promise<ConfirmedAction> {
+  execute(key: string, call: ChainCall, options: ExecuteOptions = {}): Promise<ConfirmedAction> {
     const current = this.running.get(key);
     if (current) return current;
-    const run = this.executeNow(key, call).finally(() => this.running.delete(key));
+    const run = this.executeNow(key, call, options.before).finally(() => this.running.delete(key));
     this.running.set(key, run);
     return run;
   }
@@ -244,7 +254,7 @@ export class ChainBridge {
     return outcome;
   }
 
-  private async executeNow(key: string, call: ChainCall): Promise<ConfirmedAction> {
+  private async executeNow(key: string, call: ChainCall, before?: () => Promise<unknown>): Promise<ConfirmedAction> {
     const existing = await this.entry(key);
     if (existing?.state === "confirmed") return this.confirmedResult(key, existing, true);
     if (existing?.state === "submitted") {
@@ -253,7 +263,14 @@ export class ChainBridge {
     }
     // Simulated before the serialised part: concurrent actions simulate side by side, and only the nonce, the
     // signature, the journal entry and the broadcast go one at a time.
-    const gasLimit = await this.simulate(call);
+    // The caller's own checks run beside the simulation; theirs is the error to report (a bad signature would
+    // also revert the simulation, less clearly).
+    const simulation = this.simulate(call);
+    const checks = before === undefined ? undefined : new Promise((resolve) => setTimeout(resolve, 0)).then(before);
+    const [simulated, checked] = await Promise.allSettled([simulation, checks]);
+    if (checked.status === "rejected") throw checked.reason;
+    if (simulated.status === "rejected") throw simulated.reason;
+    const gasLimit = simulated.value;
     const entry = await this.serialised(() => this.signAndSendResyncing(key, call, gasLimit));
     return this.waitConfirmed(key, entry);
   }

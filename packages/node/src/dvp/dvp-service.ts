@@ -76,8 +76,9 @@ export class DvpService {
     const sellOrderHash = TypedDataEncoder.hash(this.domain, DVP_ORDER_TYPES, trade.sell);
     const buyOrderHash = TypedDataEncoder.hash(this.domain, DVP_ORDER_TYPES, trade.buy);
     // A trade already settled under this id answers from the journal without re-checking its orders.
-    const known = await this.deps.bridge.entry(`dvp:${trade.tradeId}`);
-    if (known === undefined) await this.check(trade, sellOrderHash, buyOrderHash);
+    // The orders are checked here while the bridge simulates the settlement: nothing is signed before both pass. A
+    // trade already journalled under this id is answered from the journal without re-checking its orders.
+    const check = () => this.check(trade, sellOrderHash, buyOrderHash);
     const data = DVP.encodeFunctionData("settle", [
       trade.sell,
       trade.sellSignature,
@@ -85,12 +86,16 @@ export class DvpService {
       trade.buySignature,
       trade.fillCents,
     ]);
-    const done = await this.deps.bridge.execute(`dvp:${trade.tradeId}`, {
-      to: this.deps.dvp,
-      data,
-      label: `dvp settle ${trade.tradeId}`,
-      gasLimit: DVP_SETTLE_GAS_LIMIT,
-    });
+    const done = await this.deps.bridge.execute(
+      `dvp:${trade.tradeId}`,
+      {
+        to: this.deps.dvp,
+        data,
+        label: `dvp settle ${trade.tradeId}`,
+        gasLimit: DVP_SETTLE_GAS_LIMIT,
+      },
+      { before: check },
+    );
     this.deps.logger.info(
       { tradeId: trade.tradeId, txHash: done.txHash, blockNumber: done.blockNumber, reused: done.reused },
       "dvp trade settled",
