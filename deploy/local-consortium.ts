@@ -21,6 +21,8 @@ export interface LocalConsortiumOptions {
   bookFile: string;
   /** Deploy the sample deal too (issued through its offering, with its waterfall). */
   withSampleDeal: boolean;
+  /** The sample deal's loan count instead of the config's (e.g. a 20,000-loan pool for the dashboard's test). */
+  sampleLoans?: number;
   /** Deployment progress lines; silent by default. */
   log?: (line: string) => void;
 }
@@ -31,7 +33,9 @@ export async function deployLocalConsortium(
   options: LocalConsortiumOptions,
 ): Promise<LocalConsortium> {
   const { sampleDeal, ...withoutDeal } = loadNetworkConfig("localhost");
-  const config: NetworkConfig = options.withSampleDeal ? { ...withoutDeal, sampleDeal } : withoutDeal;
+  const deal =
+    sampleDeal && options.sampleLoans !== undefined ? { ...sampleDeal, loans: options.sampleLoans } : sampleDeal;
+  const config: NetworkConfig = options.withSampleDeal ? { ...withoutDeal, sampleDeal: deal } : withoutDeal;
   const chainId = (await provider.getNetwork()).chainId;
   const book = AddressBook.open(options.bookFile, {
     network: "localhost",

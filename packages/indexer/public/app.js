@@ -530,16 +530,18 @@
       if (params.get(param)) where[field] = params.get(param);
     if (params.get("dpd")) where.daysPastDue_gte = Number(params.get("dpd"));
     const filtered = Object.assign({}, where);
+    // The page's position is counted by the server (the matching loans up to the cursor), on any page.
+    const before = Object.assign({}, where, { loanId_lte: params.get("after") || "" });
     if (params.get("after")) where.loanId_gt = params.get("after");
     const d = await gql(
-      `query($pool: Bytes!, $w: Loan_filter, $f: Loan_filter, $first: Int) {
+      `query($pool: Bytes!, $w: Loan_filter, $f: Loan_filter, $b: Loan_filter, $first: Int) {
         loans(pool: $pool, first: $first, where: $w) { loanId region productType creditGrade status daysPastDue currentPrincipalCents proofStatus otherPools }
-        loansCount(pool: $pool, where: $f) }`,
-      { pool: pool, w: where, f: filtered, first: LOANS_PAGE },
+        loansCount(pool: $pool, where: $f) before: loansCount(pool: $pool, where: $b) }`,
+      { pool: pool, w: where, f: filtered, b: before, first: LOANS_PAGE },
     );
     const trail = (params.get("trail") || "").split(",").filter(Boolean);
-    const pageNo = trail.length + (params.get("after") ? 2 : 1);
-    const from = (pageNo - 1) * LOANS_PAGE;
+    const from = params.get("after") ? d.before : 0;
+    const count = (n) => Number(n).toLocaleString("en");
     const link = (after, nextTrail) => {
       const q = new URLSearchParams();
       for (const k of ["q", "status", "region", "grade", "dpd"]) if (params.get(k)) q.set(k, params.get(k));
@@ -551,7 +553,7 @@
     const hasNext = from + d.loans.length < d.loansCount;
     const pager =
       `<nav class="pager" data-testid="loans-pager">` +
-      `<span data-testid="loans-range">${d.loans.length ? `${from + 1}–${from + d.loans.length}` : "0"} of ${d.loansCount} matching loans</span> ` +
+      `<span data-testid="loans-range">${d.loans.length ? `${count(from + 1)}–${count(from + d.loans.length)}` : "0"} of ${count(d.loansCount)} matching loans</span> ` +
       (params.get("after")
         ? `<a href="${link("", [])}" data-testid="loans-first">First</a> <a href="${link(trail[trail.length - 1] || "", trail.slice(0, -1))}" data-testid="loans-prev">Previous</a> `
         : "") +

@@ -212,6 +212,14 @@ describe("indexer sign-in (EIP-4361) and what each role may read", function () {
     expect(all).to.have.length(total);
     expect(all).to.deep.equal([...all].sort());
     expect(new Set(all).size).to.equal(total);
+    // A page's position: how many loans come up to its cursor (loanId_lte), on any page.
+    for (const index of [0, 6, 13, total - 1]) {
+      const position = await gql(
+        `{ loansCount(pool: "${pool}", where: { loanId_lte: "${all[index]}" }) }`,
+        bearer("regulator"),
+      );
+      expect(position.body.data?.["loansCount"]).to.equal(index + 1);
+    }
     const late = await page("daysPastDue_gte: 30");
     expect(late.loans.every((l) => l.daysPastDue >= 30)).to.equal(true);
     expect(late.loansCount).to.be.lessThan(total);

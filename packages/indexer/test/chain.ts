@@ -50,7 +50,7 @@ export interface TestChain {
   stop(): Promise<void>;
 }
 
-export async function startTestChain(options: { withSampleDeal: boolean }): Promise<TestChain> {
+export async function startTestChain(options: { withSampleDeal: boolean; sampleLoans?: number }): Promise<TestChain> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   // ABS_TEST_CHAIN=anvil runs these tests on Anvil with interval mining (npm run test:indexer:anvil).
   const chain = await startChain({
@@ -72,6 +72,7 @@ export async function startTestChain(options: { withSampleDeal: boolean }): Prom
   const { deployment } = await deployLocalConsortium(provider, {
     bookFile: addressBook,
     withSampleDeal: options.withSampleDeal,
+    ...(options.sampleLoans === undefined ? {} : { sampleLoans: options.sampleLoans }),
   });
   return {
     chain,
@@ -215,11 +216,11 @@ export function dealActions(chain: TestChain) {
  * The sample deal's loan records and salt key, as the originator's node holds them (regenerated
  * from the deal's seed: the public demonstration tape).
  */
-export function sampleTape(): { records: LoanRecord[]; saltKey: Buffer } {
+export function sampleTape(loans?: number): { records: LoanRecord[]; saltKey: Buffer } {
   const deal = loadNetworkConfig("localhost").sampleDeal;
   if (!deal) throw new Error("deploy/networks/localhost.json has no sample deal");
   return {
-    records: [...generateLoans(deal.loans, deal.seed, { asOfDate: deal.cutoffDate })],
+    records: [...generateLoans(loans ?? deal.loans, deal.seed, { asOfDate: deal.cutoffDate })],
     saltKey: sampleTapeSaltKey(deal.dealId),
   };
 }

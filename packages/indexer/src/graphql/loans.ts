@@ -79,7 +79,8 @@ type Concentration { key: String! loanCount: Int! principalCents: BigInt! shareB
 enum ConcentrationBy { region productType creditGrade }
 """
 Loans are listed in loan id order. \`loanId_gt\` is the keyset cursor (the last loan id of the previous page): paging
-with it costs the same on any page of any pool, where \`skip\` stops at 5,000.
+with it costs the same on any page of any pool, where \`skip\` stops at 5,000. \`loanId_lte\` with \`loansCount\` gives a
+page's position: how many matching loans come up to the cursor.
 """
 input Loan_filter {
   region: String
@@ -89,6 +90,7 @@ input Loan_filter {
   proofStatus: String
   loanId_contains: String
   loanId_gt: String
+  loanId_lte: String
   daysPastDue_gte: Int
 }
 extend type Query {
@@ -121,6 +123,7 @@ const loansArgs = z.object({
       proofStatus: z.string().optional(),
       loanId_contains: z.string().optional(),
       loanId_gt: z.string().optional(),
+      loanId_lte: z.string().optional(),
       daysPastDue_gte: z.number().int().min(0).optional(),
     })
     .strict()
@@ -137,7 +140,8 @@ function matches(loan: LoanView, w: LoanFilter): boolean {
     (w.status === undefined || loan.status === w.status) &&
     (w.proofStatus === undefined || loan.proofStatus === w.proofStatus) &&
     (w.daysPastDue_gte === undefined || loan.daysPastDue >= w.daysPastDue_gte) &&
-    (w.loanId_contains === undefined || loan.loanId.includes(w.loanId_contains))
+    (w.loanId_contains === undefined || loan.loanId.includes(w.loanId_contains)) &&
+    (w.loanId_lte === undefined || loan.loanId <= w.loanId_lte)
   );
 }
 
