@@ -1,10 +1,4 @@
-import {
-  type ContractTransactionResponse,
-  type Provider,
-  type Signer,
-  encodeBytes32String,
-  id as keccakText,
-} from "ethers";
+import { type ContractTransactionResponse, type Provider, type Signer, encodeBytes32String } from "ethers";
 import {
   AssetPoolFactory__factory,
   CashToken__factory,
@@ -18,7 +12,7 @@ import {
 } from "../typechain-types";
 import { type IConsortiumRegistry } from "../typechain-types/contracts/registry/ConsortiumRegistry";
 import { type AddressBook } from "./address-book";
-import { ActionKind, roleSet } from "@abs/core";
+import { ActionKind, governanceActionKey, legalEntityHash, roleSet } from "@abs/core";
 import { type MemberConfig, type NetworkConfig } from "./config";
 import { deploySampleDeal, type SampleDealSummary } from "./sample-deal";
 import { deployWaterfallFactory } from "./waterfall";
@@ -169,7 +163,7 @@ function founderRecord(m: MemberConfig, account: string, now: bigint): Consortiu
     account,
     memberId: encodeBytes32String(m.memberId),
     // Only a hash of the legal-entity name goes on chain.
-    legalEntityHash: keccakText(`legal-entity:${m.legalEntity}`),
+    legalEntityHash: legalEntityHash(m.legalEntity),
     roles: roleSet(...m.roles),
     voting: m.voting,
     eligibility: m.eligibility
@@ -229,13 +223,13 @@ export async function govern(
   const voters = ctx.config.members.filter((m) => m.voting).map((m) => ctx.signerOf(m.name));
   const first = voters[0];
   if (!first) throw new Error("governance needs at least one voting member with a key");
-  const wanted = JSON.stringify(normaliseAction(action));
+  const wanted = governanceActionKey(action);
   let proposalId = 0n;
   const now = BigInt((await ctx.provider.getBlock("latest"))?.timestamp ?? 0);
   for (let id = await registry.proposalCount(); id > 0n && proposalId === 0n; id--) {
     const info = await registry.proposalInfo(id);
     if (info.status !== 1n || info.expiresAt < now) continue;
-    if (JSON.stringify(normaliseAction(await registry.proposalAction(id))) === wanted) proposalId = id;
+    if (governanceActionKey(await registry.proposalAction(id)) === wanted) proposalId = id;
   }
   if (proposalId === 0n) {
     await confirm(registry.connect(first).propose(action, ctx.config.proposalLifetimeSeconds));
@@ -250,30 +244,6 @@ export async function govern(
   if (status !== 2n)
     throw new Error(`governance: "${what}" (proposal ${proposalId}) did not execute: not enough voting keys`);
   ctx.log(`govern  ${what} (proposal ${proposalId})`);
-}
-
-function normaliseAction(a: {
-  kind: unknown;
-  account: unknown;
-  memberId: unknown;
-  legalEntityHash: unknown;
-  roles: unknown;
-  flag: unknown;
-  eligibility: { investorClass: unknown; jurisdiction: unknown; validUntil: unknown };
-  threshold: unknown;
-}): string[] {
-  return [
-    a.kind,
-    String(a.account).toLowerCase(),
-    a.memberId,
-    a.legalEntityHash,
-    a.roles,
-    a.flag,
-    a.eligibility.investorClass,
-    a.eligibility.jurisdiction,
-    a.eligibility.validUntil,
-    a.threshold,
-  ].map((v) => String(v));
 }
 
 /** Wait for one transaction and fail loudly if it reverted. */

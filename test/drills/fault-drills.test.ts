@@ -39,6 +39,7 @@ import {
   parseIndexerConfig,
   sourcesFromAddressBook,
 } from "@abs/indexer";
+import { mulberry32 } from "@abs/core";
 import { deployLocalConsortium } from "../../deploy/local-consortium";
 import { startChain, type ChainProcess } from "../../scripts/lib/chain-process";
 import { freeBasePort, startMemberNodes, type MemberNodes } from "../../scripts/lib/member-nodes";
@@ -66,23 +67,13 @@ const erc20 = new Interface([
   "function mint(address to, uint256 amountCents, bytes32 bankRef)",
 ]);
 
-/** mulberry32: a small seeded generator, so a failing run replays with its DRILL_SEED. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe(`fault drills: nodes, the indexer and the chain killed mid-deal (Anvil, DRILL_SEED=${SEED}, ${STEPS} steps)`, function () {
   this.timeout(1_800_000);
-  const random = seeded(SEED);
+  // Seeded, so a failing run replays with its DRILL_SEED.
+  const rng = mulberry32(SEED);
+  const random = () => rng.next();
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const dir = mkdtempSync(path.join(tmpdir(), "abs-drills-"));
   const stateFile = path.join(dir, "chain-state.json");

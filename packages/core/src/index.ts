@@ -145,6 +145,8 @@ export {
 export * as waterfall from "./waterfall";
 /** The consortium's on-chain enums (roles, member status, governed actions, holder codes). */
 export { ActionKind, HolderCode, MemberStatus, ROLE_NAMES, Role, roleSet, type RoleName } from "./roles";
+export { governanceActionKey, legalEntityHash, type GovernanceActionFields } from "./governance";
+export { mulberry32, type Prng } from "./prng";
 /** Period reports: servicer performance files aggregated into the pool contract's PeriodReport. */
 export {
   LOAN_STATE_AMOUNTS,

@@ -8,9 +8,9 @@
  * operator who re-runs a command after a failure does not open a second one.
  */
 import { type Command } from "commander";
-import { type Contract, ZeroAddress, encodeBytes32String, decodeBytes32String, keccak256, toUtf8Bytes } from "ethers";
+import { type Contract, ZeroAddress, encodeBytes32String, decodeBytes32String } from "ethers";
 import { z } from "zod";
-import { ActionKind, ROLE_NAMES, Role, roleSet, type RoleName } from "@abs/core";
+import { ActionKind, ROLE_NAMES, Role, governanceActionKey, legalEntityHash, roleSet, type RoleName } from "@abs/core";
 import { addressOfMember } from "../../consortium/acting-member";
 import { readCall, sendCall } from "../../contracts/chain-calls";
 import { registerDealCommand, type CommandResult } from "../../deal/deal-command";
@@ -46,38 +46,6 @@ function action(fields: Partial<Action> & { kind: number }): Action {
     threshold: 0,
     ...fields,
   };
-}
-
-/** The registry's legal-entity hash of a name, as the deployment computes it for the founders. */
-export function legalEntityHash(name: string): string {
-  return keccak256(toUtf8Bytes(`legal-entity:${name}`));
-}
-
-/** The fields an action is compared on (a pending proposal of the same action is reused). */
-function actionKey(a: {
-  kind: unknown;
-  account: unknown;
-  memberId: unknown;
-  legalEntityHash: unknown;
-  roles: unknown;
-  flag: unknown;
-  eligibility: { investorClass: unknown; jurisdiction: unknown; validUntil: unknown };
-  threshold: unknown;
-}): string {
-  return [
-    a.kind,
-    String(a.account).toLowerCase(),
-    a.memberId,
-    a.legalEntityHash,
-    a.roles,
-    a.flag,
-    a.eligibility.investorClass,
-    a.eligibility.jurisdiction,
-    a.eligibility.validUntil,
-    a.threshold,
-  ]
-    .map(String)
-    .join("|");
 }
 
 function roleNames(bits: number): string {
@@ -185,11 +153,11 @@ function proposalResult(title: string, view: ProposalView, txHash: string | unde
 async function proposeOnce(session: ChainSession, wanted: Action, lifetimeDays: number): Promise<CommandResult> {
   const registry = await signedConsortium(session, "ConsortiumRegistry");
   const now = await chainNow(session);
-  const key = actionKey(wanted);
+  const key = governanceActionKey(wanted);
   for (let id = await readCall<bigint>(registry, "proposalCount", []); id > 0n; id--) {
     const info = await readCall<{ status: bigint; expiresAt: bigint }>(registry, "proposalInfo", [id]);
     if (info.status !== 1n || info.expiresAt < now) continue;
-    if (actionKey(await readCall<Action>(registry, "proposalAction", [id])) === key) {
+    if (governanceActionKey(await readCall<Action>(registry, "proposalAction", [id])) === key) {
       const view = await readProposal(session, registry, id, now);
       return proposalResult(
         `Already proposed: #${id} is pending (approve it with \`abs governance approve ${id}\`)`,
