@@ -41,7 +41,7 @@ import { deployLocalConsortium } from "../deploy/local-consortium";
 import { sampleTapeSaltKey } from "../deploy/sample-deal";
 import { CHAIN_CLIENTS, rpc, startChain } from "./lib/chain-process";
 import { cpuSecondsOf, memoryOf } from "./lib/proc-stats";
-import { startIndexerProcess } from "./lib/indexer-process";
+import { INDEXER_NODE_FLAGS, startIndexerProcess } from "./lib/indexer-process";
 import { freeBasePort } from "./lib/member-nodes";
 
 const env = z
@@ -217,15 +217,22 @@ async function main(): Promise<void> {
     );
 
     // ---------------------------------------------------------------- the indexer as its own process
-    const own = await measureIndexerProcess(chain.rpcUrl, bookFile, head, dir);
-    console.log(
-      `  the indexer as its own process (packages/indexer/dist/main.js, a fresh store, to block ${head}): ` +
-        `${own.seconds.toFixed(1)} s from its start (${Math.round(median.run.events / own.seconds).toLocaleString("en")} events/s), ` +
-        `${own.cpuSeconds.toFixed(1)} CPU s; its own peak RSS ${(own.peakRss / 2 ** 20).toFixed(0)} MiB (goal <= 512 MiB); ` +
-        `load average ${loadavg()
-          .map((l) => l.toFixed(2))
-          .join(" ")}`,
-    );
+    // As npm start runs it (a 64 MiB young generation) and with Node's default young generation: memory against speed.
+    for (const [what, flags] of [
+      ["as npm start runs it, --max-semi-space-size=64", INDEXER_NODE_FLAGS],
+      ["with Node's default young generation", []],
+      ["default young generation, old generation capped at 256 MiB", ["--max-old-space-size=256"]],
+    ] as const) {
+      const own = await measureIndexerProcess(chain.rpcUrl, bookFile, head, dir, flags);
+      console.log(
+        `  the indexer as its own process (${what}; a fresh store, to block ${head}): ` +
+          `${own.seconds.toFixed(1)} s from its start (${Math.round(median.run.events / own.seconds).toLocaleString("en")} events/s), ` +
+          `${own.cpuSeconds.toFixed(1)} CPU s; its own peak RSS ${(own.peakRss / 2 ** 20).toFixed(0)} MiB (goal <= 512 MiB); ` +
+          `load average ${loadavg()
+            .map((l) => l.toFixed(2))
+            .join(" ")}`,
+      );
+    }
 
     // ---------------------------------------------------------------- GraphQL under load
     const loans = new LoanBook(store, "loan-level");
@@ -384,12 +391,14 @@ async function measureIndexerProcess(
   addressBook: string,
   head: number,
   dir: string,
+  nodeFlags: readonly string[],
 ): Promise<{ seconds: number; cpuSeconds: number; peakRss: number }> {
   const started = performance.now();
   const indexer = await startIndexerProcess({
     rpcUrl,
     addressBook,
-    dataDir: path.join(dir, "indexer-process"),
+    nodeFlags,
+    dataDir: mkdtempSync(path.join(dir, "indexer-process-")),
     host: "127.0.0.1",
     port: await freeBasePort(1),
     logLevel: "warn",

@@ -19,7 +19,12 @@ export interface IndexerProcessOptions {
   readonly onOutput: (line: string) => void;
   /** ABS_INDEXER_LOG_LEVEL (default "info"). */
   readonly logLevel?: string;
+  /** Node's flags for the process (default the young generation `npm start -w @abs/indexer` gives it). */
+  readonly nodeFlags?: readonly string[];
 }
+
+/** The flags `npm start -w @abs/indexer` runs the indexer with (packages/indexer/src/main.ts). */
+export const INDEXER_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=64"];
 
 export interface IndexerProcess {
   readonly url: string;
@@ -58,7 +63,7 @@ export async function startIndexerProcess(options: IndexerProcessOptions): Promi
   let child: ChildProcess = launch();
 
   function launch(): ChildProcess {
-    const started = spawn(process.execPath, ["--max-semi-space-size=64", INDEXER_MAIN], {
+    const started = spawn(process.execPath, [...(options.nodeFlags ?? INDEXER_NODE_FLAGS), INDEXER_MAIN], {
       cwd: ROOT,
       env,
       stdio: ["ignore", "pipe", "pipe"],
