@@ -39,8 +39,9 @@ import {
   parseIndexerConfig,
   sourcesFromAddressBook,
 } from "@abs/indexer";
-import { mulberry32 } from "@abs/core";
+import { generateLoans, generatePerformance, mulberry32, performanceCsvBytes } from "@abs/core";
 import { deployLocalConsortium } from "../../deploy/local-consortium";
+import { AssetPool__factory } from "../../typechain-types";
 import { startChain, type ChainProcess } from "../../scripts/lib/chain-process";
 import { freeBasePort, startMemberNodes, type MemberNodes } from "../../scripts/lib/member-nodes";
 import {
@@ -57,6 +58,7 @@ const SEED = Number(process.env["DRILL_SEED"] ?? Date.now() % 1_000_000);
 const BLOCK_SECONDS = 0.5;
 const INVESTORS = ["investor-1", "investor-2", "investor-3"] as const;
 const CUSTODIAN = "custodian";
+const SERVICER = "servicer";
 const FAULTS = ["none", "kill-sender", "kill-indexer", "restart-chain"] as const;
 type Fault = (typeof FAULTS)[number];
 const TRANSFER_TOPIC = eventTopic("Transfer(address,address,uint256)");
@@ -89,6 +91,8 @@ describe(`fault drills: nodes, the indexer and the chain killed mid-deal (Anvil,
   let token: string;
   let tranche: string;
   let cashToken: string;
+  let poolAddress: string;
+  let sampleDeal: { loans: number; seed: number; cutoffDate: string };
   let firstBlock: number;
   const address = new Map<string, string>();
   const expected = new Map<string, bigint>();
@@ -157,6 +161,9 @@ describe(`fault drills: nodes, the indexer and the chain killed mid-deal (Anvil,
     if (!deal?.tranches[0]) throw new Error("the drill needs the sample deal");
     tranche = deal.tranches[0].address;
     cashToken = deployment.cashToken;
+    poolAddress = deal.pool;
+    if (!config.sampleDeal) throw new Error("the drill needs the sample deal's config");
+    sampleDeal = config.sampleDeal;
     for (const name of INVESTORS) {
       const member = config.members.find((m) => m.name === name);
       if (!member || !("hardhatAccount" in member.signer)) throw new Error(`${name} needs a development account`);
@@ -167,9 +174,9 @@ describe(`fault drills: nodes, the indexer and the chain killed mid-deal (Anvil,
       config,
       rpcUrl: chain.rpcUrl,
       registry: deployment.registry,
-      members: [...INVESTORS, CUSTODIAN],
+      members: [...INVESTORS, CUSTODIAN, SERVICER],
       host: HOST,
-      basePort: await freeBasePort(INVESTORS.length + 1),
+      basePort: await freeBasePort(INVESTORS.length + 2),
       dataDir: path.join(dir, "nodes"),
       logLevel: "info",
       onOutput: (line) => record(line.slice(1, line.indexOf("]")), line),
@@ -283,6 +290,64 @@ describe(`fault drills: nodes, the indexer and the chain killed mid-deal (Anvil,
       expect(new Set(logs.map((l) => l.transactionHash)), what).to.deep.equal(new Set(hashes));
     }
     expect(sentHashes.transfer.length + sentHashes.mint.length).to.equal(STEPS);
+  });
+
+  it("the servicer's period report lands once, its node killed at a random point of the upload", async () => {
+    // Period 1 of the sample deal (its cut-off is months back: the period has ended on chain).
+    const loans = [...generateLoans(sampleDeal.loans, sampleDeal.seed, { asOfDate: sampleDeal.cutoffDate })];
+    const rows = [...generatePerformance(loans, 1, sampleDeal.seed, { asOfDate: sampleDeal.cutoffDate })];
+    const file = await performanceCsvBytes(rows);
+    const end = rows[0]?.periodEndDate ?? "";
+    // The node keeps its port across a restart.
+    const url = `${nodeUrl(SERVICER)}/v1/pools/${poolAddress}/periods/1/report?start=${sampleDeal.cutoffDate}&end=${end}`;
+    const postReport = async (): Promise<{ status: number; json: Record<string, unknown> } | undefined> => {
+      try {
+        const res = await fetch(url, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "text/csv" },
+          body: new Uint8Array(file),
+        });
+        return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+      } catch {
+        return undefined;
+      }
+    };
+    const inFlight = postReport();
+    const killAfterMs = Math.floor(random() * 400);
+    await sleep(killAfterMs);
+    await nodes.kill(SERVICER, "SIGKILL");
+    await nodes.restart(SERVICER);
+    const first = await inFlight;
+    console.log(
+      `      servicer killed ${killAfterMs} ms into its report: the request in flight ${first ? `answered ${first.status}` : "was cut off"}`,
+    );
+    let answer: { status: number; json: Record<string, unknown> } | undefined;
+    const deadline = Date.now() + 120_000;
+    do {
+      answer = await postReport();
+      if (answer && answer.status !== 503 && answer.status !== 409) break;
+      await sleep(500);
+    } while (Date.now() < deadline);
+    expect(answer?.status, JSON.stringify(answer?.json)).to.be.oneOf([200, 201]);
+    // On chain once, with the root the node serves the period's loan states under.
+    const pool = AssetPool__factory.createInterface();
+    const last = pool.decodeFunctionResult(
+      "lastPeriod",
+      await provider.call({ to: poolAddress, data: pool.encodeFunctionData("lastPeriod") }),
+    )[0] as bigint;
+    expect(last).to.equal(1n);
+    const submitted = await provider.getLogs({
+      address: poolAddress,
+      fromBlock: 0,
+      toBlock: "latest",
+      topics: [pool.getEvent("ReportSubmitted").topicHash],
+    });
+    expect(submitted, "one ReportSubmitted").to.have.length(1);
+    const parsed = pool.parseLog(submitted[0] ?? { topics: [], data: "0x" });
+    expect(String(parsed?.args.getValue("report").loanStateRoot).toLowerCase()).to.equal(
+      String(answer?.json["root"]).toLowerCase(),
+    );
+    expect(answer?.json["loanCount"]).to.be.greaterThan(0);
   });
 
   it("with the chain unreachable a node retries a bounded number of times, answers 503, and lands the same key after", async () => {
