@@ -32,6 +32,21 @@ export function keccak256Bytes(data: Uint8Array): Uint8Array {
   return new Uint8Array(jsSha3Keccak256.arrayBuffer(data));
 }
 
+/** An incremental keccak256 (js-sha3, as `keccak256Bytes`): feed it chunks, then take the 0x hex digest once. */
+export interface Keccak256Stream {
+  update(chunk: Uint8Array): void;
+  /** The digest of every chunk fed, 0x-prefixed lowercase hex. */
+  digestHex(): string;
+}
+
+export function keccak256Stream(): Keccak256Stream {
+  const hasher = jsSha3Keccak256.create();
+  return {
+    update: (chunk) => void hasher.update(chunk),
+    digestHex: () => `0x${hasher.hex()}`,
+  };
+}
+
 export function isBytes32Hex(value: string): boolean {
   return BYTES32_HEX.test(value);
 }

@@ -147,6 +147,7 @@ export * as waterfall from "./waterfall";
 export { ActionKind, HolderCode, MemberStatus, ROLE_NAMES, Role, roleSet, type RoleName } from "./roles";
 export { governanceActionKey, legalEntityHash, type GovernanceActionFields } from "./governance";
 export { mulberry32, type Prng } from "./prng";
+export { keccak256Stream, type Keccak256Stream } from "./hashing";
 /** Period reports: servicer performance files aggregated into the pool contract's PeriodReport. */
 export {
   LOAN_STATE_AMOUNTS,

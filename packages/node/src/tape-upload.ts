@@ -19,7 +19,6 @@
  * for it and commit; `staged` with no transaction → look for the root on chain (commit if there, else roll
  * back). A tape is therefore never anchored twice and never left half-stored.
  */
-import { keccak_256 } from "@noble/hashes/sha3";
 import { Contract, Interface, getAddress, type JsonRpcProvider } from "ethers";
 import { type Logger } from "pino";
 import {
@@ -29,6 +28,7 @@ import {
   type TapeIssue,
   type TapeValidationSummary,
   deriveLoanSalt,
+  keccak256Stream,
   validateTape,
 } from "@abs/core";
 import { ASSET_POOL_ABI, CASH_TOKEN_ABI } from "./chain/abi";
@@ -149,7 +149,8 @@ export class TapeUploadService {
     const startedAt = Date.now();
     await store.putUpload({ state: "receiving", pool, version, startedAt });
     const writer = await store.openWriter(pool, version, this.deps.chunkSize);
-    const hash = keccak_256.create();
+    // The raw bytes' hash (the anchor's contentHash), with the same fast keccak the leaves use.
+    const hash = keccak256Stream();
     async function* hashed(): AsyncGenerator<Uint8Array> {
       for await (const chunk of body) {
         hash.update(chunk);
@@ -221,7 +222,7 @@ export class TapeUploadService {
       }
     }
     const { summary } = result.commitment;
-    const contentHash = `0x${Buffer.from(hash.digest()).toString("hex")}`;
+    const contentHash = hash.digestHex();
     const anchor: AnchorFields = {
       merkleRoot: root,
       loanCount: summary.loanCount,

@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { once } from "node:events";
 import { expect } from "chai";
-import { Contract, type JsonRpcProvider } from "ethers";
+import { Contract, keccak256, type JsonRpcProvider } from "ethers";
 import iconv from "iconv-lite";
 import pino from "pino";
 import { generateLoans, hardhatDevWallet, writeTapeCsv } from "@abs/core";
@@ -93,6 +93,8 @@ describe("tape upload through the originator node (real chain)", function () {
     };
     expect(onChain.anchor.merkleRoot).to.equal(first.body.root);
     expect(onChain.anchor.loanCount).to.equal(500n);
+    // The anchor's content hash is the keccak256 of the bytes uploaded, exactly.
+    expect(onChain.anchor.contentHash).to.equal(keccak256(body));
     expect(await node.tapes.countRows(pool, 1)).to.deep.equal({ loans: 500, leaves: 500 });
 
     const nonceBefore = await provider.getTransactionCount(originator.address);
