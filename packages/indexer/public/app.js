@@ -530,17 +530,18 @@
       if (params.get(param)) where[field] = params.get(param);
     if (params.get("dpd")) where.daysPastDue_gte = Number(params.get("dpd"));
     const filtered = Object.assign({}, where);
-    // The page's position is counted by the server (the matching loans up to the cursor), on any page.
-    const before = Object.assign({}, where, { loanId_lte: params.get("after") || "" });
-    if (params.get("after")) where.loanId_gt = params.get("after");
+    // A later page's position is counted by the server (the matching loans up to the cursor); the first is at 0.
+    const after = params.get("after") || "";
+    const before = Object.assign({}, where, { loanId_lte: after });
+    if (after) where.loanId_gt = after;
     const d = await gql(
-      `query($pool: Bytes!, $w: Loan_filter, $f: Loan_filter, $b: Loan_filter, $first: Int) {
+      `query($pool: Bytes!, $w: Loan_filter, $f: Loan_filter, $b: Loan_filter, $paged: Boolean!, $first: Int) {
         loans(pool: $pool, first: $first, where: $w) { loanId region productType creditGrade status daysPastDue currentPrincipalCents proofStatus otherPools }
-        loansCount(pool: $pool, where: $f) before: loansCount(pool: $pool, where: $b) }`,
-      { pool: pool, w: where, f: filtered, b: before, first: LOANS_PAGE },
+        loansCount(pool: $pool, where: $f) before: loansCount(pool: $pool, where: $b) @include(if: $paged) }`,
+      { pool: pool, w: where, f: filtered, b: before, paged: after !== "", first: LOANS_PAGE },
     );
     const trail = (params.get("trail") || "").split(",").filter(Boolean);
-    const from = params.get("after") ? d.before : 0;
+    const from = after ? d.before : 0;
     const count = (n) => Number(n).toLocaleString("en");
     const link = (after, nextTrail) => {
       const q = new URLSearchParams();

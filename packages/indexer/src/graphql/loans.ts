@@ -131,7 +131,7 @@ const loansArgs = z.object({
 });
 type LoanFilter = NonNullable<z.output<typeof loansArgs>["where"]>;
 
-/** Whether `loan` matches every field of `where` (the cursor `loanId_gt` is applied by `matching`). */
+/** Whether `loan` matches every field of `where` (the bounds `loanId_gt` and `loanId_lte` are applied by `matching`). */
 function matches(loan: LoanView, w: LoanFilter): boolean {
   return (
     (w.region === undefined || loan.region === w.region) &&
@@ -140,14 +140,17 @@ function matches(loan: LoanView, w: LoanFilter): boolean {
     (w.status === undefined || loan.status === w.status) &&
     (w.proofStatus === undefined || loan.proofStatus === w.proofStatus) &&
     (w.daysPastDue_gte === undefined || loan.daysPastDue >= w.daysPastDue_gte) &&
-    (w.loanId_contains === undefined || loan.loanId.includes(w.loanId_contains)) &&
-    (w.loanId_lte === undefined || loan.loanId <= w.loanId_lte)
+    (w.loanId_contains === undefined || loan.loanId.includes(w.loanId_contains))
   );
 }
 
-/** The loans (in loan id order) after the cursor that match `where`, lazily: a page stops reading when full. */
+/**
+ * The loans (in loan id order) between the bounds that match `where`, lazily: a page stops reading when full. Both
+ * bounds are binary searches, so counting up to a cursor reads only the loans before it.
+ */
 function* matching(loans: readonly LoanView[], w: LoanFilter): Generator<LoanView> {
-  for (let i = w.loanId_gt === undefined ? 0 : firstAfter(loans, w.loanId_gt); i < loans.length; i++) {
+  const end = w.loanId_lte === undefined ? loans.length : firstAfter(loans, w.loanId_lte);
+  for (let i = w.loanId_gt === undefined ? 0 : firstAfter(loans, w.loanId_gt); i < end; i++) {
     const loan = loans[i];
     if (loan !== undefined && matches(loan, w)) yield loan;
   }
