@@ -12,7 +12,7 @@ import {
 } from "../typechain-types";
 import { type IConsortiumRegistry } from "../typechain-types/contracts/registry/ConsortiumRegistry";
 import { type AddressBook } from "./address-book";
-import { ActionKind, governanceActionKey, legalEntityHash, roleSet } from "@abs/core";
+import { ActionKind, blankGovernanceAction, governanceActionKey, legalEntityHash, roleSet } from "@abs/core";
 import { type MemberConfig, type NetworkConfig } from "./config";
 import { deploySampleDeal, type SampleDealSummary } from "./sample-deal";
 import { deployWaterfallFactory } from "./waterfall";
@@ -196,17 +196,7 @@ export async function ensureContract(
 }
 
 export function blankAction(fields: Partial<IConsortiumRegistry.ActionStruct>): IConsortiumRegistry.ActionStruct {
-  return {
-    kind: 0,
-    account: "0x0000000000000000000000000000000000000000",
-    memberId: "0x" + "00".repeat(32),
-    legalEntityHash: "0x" + "00".repeat(32),
-    roles: 0,
-    flag: false,
-    eligibility: { investorClass: 0, jurisdiction: 0, validUntil: 0 },
-    threshold: 0,
-    ...fields,
-  };
+  return { ...blankGovernanceAction(), ...fields };
 }
 
 /**

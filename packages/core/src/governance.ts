@@ -3,7 +3,33 @@
  * governance`): one key per action, so a pending proposal of the same action is found and reused instead of a
  * second one opened; and the legal-entity hash a member record carries (no clear data on chain).
  */
-import { keccak256, toUtf8Bytes } from "ethers";
+import { ZeroAddress, ZeroHash, keccak256, toUtf8Bytes } from "ethers";
+
+/** `IConsortiumRegistry.Action` as a caller builds it. */
+export interface GovernanceAction {
+  kind: number;
+  account: string;
+  memberId: string;
+  legalEntityHash: string;
+  roles: number;
+  flag: boolean;
+  eligibility: { investorClass: number; jurisdiction: number; validUntil: bigint };
+  threshold: number;
+}
+
+/** The action with every field zero: a kind's fields go on top of it (the registry refuses non-zero unused ones). */
+export function blankGovernanceAction(): GovernanceAction {
+  return {
+    kind: 0,
+    account: ZeroAddress,
+    memberId: ZeroHash,
+    legalEntityHash: ZeroHash,
+    roles: 0,
+    flag: false,
+    eligibility: { investorClass: 0, jurisdiction: 0, validUntil: 0n },
+    threshold: 0,
+  };
+}
 
 /** The fields of `IConsortiumRegistry.Action`, as ethers returns them or as a caller builds them. */
 export interface GovernanceActionFields {

@@ -145,7 +145,13 @@ export {
 export * as waterfall from "./waterfall";
 /** The consortium's on-chain enums (roles, member status, governed actions, holder codes). */
 export { ActionKind, HolderCode, MemberStatus, ROLE_NAMES, Role, roleSet, type RoleName } from "./roles";
-export { governanceActionKey, legalEntityHash, type GovernanceActionFields } from "./governance";
+export {
+  blankGovernanceAction,
+  governanceActionKey,
+  legalEntityHash,
+  type GovernanceAction,
+  type GovernanceActionFields,
+} from "./governance";
 export { mulberry32, type Prng } from "./prng";
 export { keccak256Stream, type Keccak256Stream } from "./hashing";
 /** Period reports: servicer performance files aggregated into the pool contract's PeriodReport. */

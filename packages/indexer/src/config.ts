@@ -12,7 +12,6 @@ const metric = z.enum([
 ]);
 /** How urgent an alert is: what to look at first (a reconciliation break is always critical). */
 export const ALERT_SEVERITIES = ["critical", "warning", "info"] as const;
-export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 
 export const alertRuleSchema = z
   .object({

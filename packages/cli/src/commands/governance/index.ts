@@ -8,9 +8,19 @@
  * operator who re-runs a command after a failure does not open a second one.
  */
 import { type Command } from "commander";
-import { type Contract, ZeroAddress, encodeBytes32String, decodeBytes32String } from "ethers";
+import { type Contract, encodeBytes32String, decodeBytes32String } from "ethers";
 import { z } from "zod";
-import { ActionKind, ROLE_NAMES, Role, governanceActionKey, legalEntityHash, roleSet, type RoleName } from "@abs/core";
+import {
+  ActionKind,
+  ROLE_NAMES,
+  Role,
+  blankGovernanceAction,
+  governanceActionKey,
+  legalEntityHash,
+  roleSet,
+  type GovernanceAction,
+  type RoleName,
+} from "@abs/core";
 import { addressOfMember } from "../../consortium/acting-member";
 import { readCall, sendCall } from "../../contracts/chain-calls";
 import { registerDealCommand, type CommandResult } from "../../deal/deal-command";
@@ -23,29 +33,10 @@ const KIND_NAMES = Object.keys(ActionKind) as (keyof typeof ActionKind)[];
 const PROPOSAL_STATUS_NAMES = ["None", "Pending", "Executed", "Cancelled"] as const;
 const DAY = 86_400;
 
-/** An action as the registry takes it (`IConsortiumRegistry.Action`). */
-interface Action {
-  kind: number;
-  account: string;
-  memberId: string;
-  legalEntityHash: string;
-  roles: number;
-  flag: boolean;
-  eligibility: { investorClass: number; jurisdiction: number; validUntil: bigint };
-  threshold: number;
-}
+type Action = GovernanceAction;
 
 function action(fields: Partial<Action> & { kind: number }): Action {
-  return {
-    account: ZeroAddress,
-    memberId: "0x" + "00".repeat(32),
-    legalEntityHash: "0x" + "00".repeat(32),
-    roles: 0,
-    flag: false,
-    eligibility: { investorClass: 0, jurisdiction: 0, validUntil: 0n },
-    threshold: 0,
-    ...fields,
-  };
+  return { ...blankGovernanceAction(), ...fields };
 }
 
 function roleNames(bits: number): string {
