@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createConnection } from "node:net";
 import path from "node:path";
+import { stopChild } from "./child-exit";
 
 /**
  * A running embedded chain as a child process: Hardhat's JSON-RPC node (automine: a block per transaction), or
@@ -166,12 +167,6 @@ function makeHandle(rpcUrl: string, child: ChildProcess, exited: Promise<number 
     rpcUrl,
     pid: child.pid,
     exited,
-    async stop(graceMs = 5_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: (graceMs = 5_000) => stopChild(child, graceMs),
   };
 }

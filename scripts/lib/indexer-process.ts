@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { signalAndWait, stopChild } from "./child-exit";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const INDEXER_MAIN = path.join(ROOT, "packages", "indexer", "dist", "main.js");
@@ -91,12 +92,6 @@ export async function startIndexerProcess(options: IndexerProcessOptions): Promi
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
-  async function kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    child.kill(signal);
-    await exited;
-  }
   await waitHealthy();
   return {
     url,
@@ -113,16 +108,12 @@ export async function startIndexerProcess(options: IndexerProcessOptions): Promi
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     },
-    kill,
+    kill: (signal = "SIGKILL") => signalAndWait(child, signal),
     async restart() {
-      await kill("SIGTERM");
+      await stopChild(child, 5_000);
       child = launch();
       await waitHealthy();
     },
-    async stop() {
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await kill("SIGTERM");
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child, 5_000),
   };
 }

@@ -23,6 +23,7 @@ import { z } from "zod";
 import { type LoanRecord } from "@abs/core";
 import { LevelTapeStore } from "@abs/node";
 import { type NetworkConfig } from "../../deploy/config";
+import { signalAndWait, stopChild } from "./child-exit";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 /** The member node as built JavaScript (`npm run build`): no TypeScript compiled at its start. */
@@ -208,16 +209,10 @@ export async function startMemberNodes(options: MemberNodesOptions): Promise<Mem
     },
     operatorTokenFile,
     stop,
-    async kill(name, signal = "SIGKILL") {
-      const { child } = running(name);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      child.kill(signal);
-      await exited;
-    },
+    kill: (name, signal = "SIGKILL") => signalAndWait(running(name).child, signal),
     async restart(name) {
       const { child, node, env } = running(name);
-      if (child.exitCode === null && child.signalCode === null) await stopChild(child, 5_000);
+      await stopChild(child, 5_000);
       const restarted = spawnNode(name, node, env);
       await waitHealthy(restarted, node, options.readyTimeoutMs ?? 60_000);
       return running(name).node;
@@ -267,18 +262,6 @@ async function waitHealthy(child: ChildProcess, node: RunningMemberNode, timeout
       throw new MemberNodeStartError(`member node ${node.name} did not answer ${node.url}/v1/health`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-}
-
-function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
 }
 
 /** `npm start`'s member nodes, configured from the environment (ABS_NODES, ABS_NODES_BASE_PORT, ABS_NODES_DIR). */

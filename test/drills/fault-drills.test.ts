@@ -111,22 +111,27 @@ describe(`fault drills: nodes, the indexer and the chain killed mid-deal (Anvil,
     );
   const nodeUrl = (member: string) => nodes.nodes.find((n) => n.name === member)?.url ?? "";
 
-  /** One POST /v1/transactions; a node that is down answers as `undefined`. */
-  async function post(
-    member: string,
-    body: Record<string, string>,
+  /** One POST to a node's operator API; a node that is down (or dies mid-request) answers as `undefined`. */
+  async function postToNode(
+    url: string,
+    contentType: string,
+    body: string | Uint8Array<ArrayBuffer>,
   ): Promise<{ status: number; json: Record<string, unknown> } | undefined> {
     try {
-      const res = await fetch(`${nodeUrl(member)}/v1/transactions`, {
+      const res = await fetch(url, {
         method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
+        headers: { authorization: `Bearer ${token}`, "content-type": contentType },
+        body,
       });
       return { status: res.status, json: (await res.json()) as Record<string, unknown> };
     } catch {
       return undefined;
     }
   }
+
+  /** One POST /v1/transactions. */
+  const post = (member: string, body: Record<string, string>) =>
+    postToNode(`${nodeUrl(member)}/v1/transactions`, "application/json", JSON.stringify(body));
 
   /** Send until the node answers 200/201, retrying with the same key through crashes and outages (bounded). */
   async function sendUntilConfirmed(member: string, body: Record<string, string>): Promise<Record<string, unknown>> {
@@ -300,18 +305,7 @@ describe(`fault drills: nodes, the indexer and the chain killed mid-deal (Anvil,
     const end = rows[0]?.periodEndDate ?? "";
     // The node keeps its port across a restart.
     const url = `${nodeUrl(SERVICER)}/v1/pools/${poolAddress}/periods/1/report?start=${sampleDeal.cutoffDate}&end=${end}`;
-    const postReport = async (): Promise<{ status: number; json: Record<string, unknown> } | undefined> => {
-      try {
-        const res = await fetch(url, {
-          method: "POST",
-          headers: { authorization: `Bearer ${token}`, "content-type": "text/csv" },
-          body: new Uint8Array(file),
-        });
-        return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-      } catch {
-        return undefined;
-      }
-    };
+    const postReport = () => postToNode(url, "text/csv", new Uint8Array(file));
     const inFlight = postReport();
     const killAfterMs = Math.floor(random() * 400);
     await sleep(killAfterMs);
