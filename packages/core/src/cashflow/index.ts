@@ -100,3 +100,4 @@ export {
   type ScenarioGrid,
   type YieldSolverOptions,
 } from "./analytics";
+export * as standard from "./standard";
