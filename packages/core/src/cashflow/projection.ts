@@ -140,14 +140,17 @@ interface CompiledTier {
  * Each loan is stepped payment period by payment period, following the SIFMA standard-formula order (Uniform
  * Practices SF-18): on the performing balance A at the start of the period
  *  1. defaults D = A x MDR (rounded down) leave the performing balance;
- *  2. scheduled principal on the surviving balance A - D is A' x (scheduled principal / scheduled balance) of
- *     the loan's own no-prepay schedule (rounded down; the last payment takes everything);
- *  3. prepayments P = (A - D - scheduled principal) x SMM (rounded down);
+ *  2. scheduled principal on the surviving balance A - D is (A - D) x (scheduled principal / scheduled balance)
+ *     of the loan's own no-prepay schedule (rounded down; the last payment takes everything);
+ *  3. prepayments P = (A - A x scheduled principal / scheduled balance) x SMM (rounded down): SF-18 prepays the
+ *     beginning balance after its scheduled amortization, defaults included in the base, capped at what is
+ *     left after defaults and amortization;
  *  4. interest is paid by the surviving balance A - D with the loan's day count (half up); the servicing fee is
  *     the fee rate on A for the same year fraction (half up).
  * Loans that pay quarterly, semi-annually or annually use the period's compounded rates
  * (1 - prod(1 - monthly rate), survival rounded down) and book the period's flows in its payment month.
- * Defaulted principal is liquidated `lagMonths` later: recovery = D x (1 - severity) rounded down, loss = the
+ * No loan defaults in the last `lagMonths` months of its remaining term (SF-19 j). Defaulted principal is
+ * liquidated `lagMonths` later: recovery = D x (1 - severity) rounded down, loss = the
  * rest. With interest advancing the servicer advances D x rate / 12 (half up) each month from default until
  * liquidation and is reimbursed the total at liquidation. Rates ramp on each loan's own age (age at cut-off plus
  * projection month). Vectors are indexed by projection month.
@@ -256,17 +259,19 @@ function projectLoan(loan: ProjectionLoan, tier: CompiledTier, grid: MonthGrid, 
       add(acc.ending, between, performing);
     }
 
-    // Monthly rates, compounded over the months of a longer payment period.
+    // Monthly rates, compounded over the months of a longer payment period. No loan defaults in the last `lag`
+    // months of its term, so every default is liquidated by the end of the term (SF-19 j).
     let mdr: bigint;
     let smm: bigint;
+    const defaultsAllowed = (m: number): boolean => m <= loan.remainingTermMonths - lag;
     if (month - previousMonth === 1) {
-      mdr = rates.mdr(month, age0 + month);
+      mdr = defaultsAllowed(month) ? rates.mdr(month, age0 + month) : 0n;
       smm = rates.smm(month, age0 + month);
     } else {
       let surviveDefault = WAD;
       let survivePrepay = WAD;
       for (let m = previousMonth + 1; m <= month; m++) {
-        surviveDefault = (surviveDefault * (WAD - rates.mdr(m, age0 + m))) / WAD;
+        if (defaultsAllowed(m)) surviveDefault = (surviveDefault * (WAD - rates.mdr(m, age0 + m))) / WAD;
         survivePrepay = (survivePrepay * (WAD - rates.smm(m, age0 + m))) / WAD;
       }
       mdr = WAD - surviveDefault;
@@ -290,9 +295,17 @@ function projectLoan(loan: ProjectionLoan, tier: CompiledTier, grid: MonthGrid, 
     const scheduledInterest = isLevel ? (scheduledBalance * rateFactor.num + rateFactor.half) / rateFactor.den : 0n;
     const scheduledDue = scheduledPrincipalCents(loan.amortization, plan, scheduledBalance, scheduledInterest, isLast);
     const scheduled = isLast ? surviving : scheduledDue === 0n ? 0n : (surviving * scheduledDue) / scheduledBalance;
+    // SF-18 prepays the whole beginning balance after its scheduled amortization (defaults are not taken out of
+    // the base first), capped at what is left after defaults and amortization (SF-19 c).
+    const scheduledOnBeginning = isLast
+      ? beginning
+      : scheduledDue === 0n
+        ? 0n
+        : (beginning * scheduledDue) / scheduledBalance;
     scheduledBalance -= scheduledDue;
 
-    const prepaid = smm === 0n ? 0n : ((surviving - scheduled) * smm) / WAD;
+    let prepaid = smm === 0n ? 0n : ((beginning - scheduledOnBeginning) * smm) / WAD;
+    if (prepaid > surviving - scheduled) prepaid = surviving - scheduled;
 
     let interest: bigint;
     if (isBullet) {

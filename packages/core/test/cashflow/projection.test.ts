@@ -96,8 +96,9 @@ describe("cashflow/projection", () => {
     //   level payment    = 100,000,000 x 0.005 / (1 - 1.005^-12) = 8,606,642.97 -> 8,606,643
     //   its principal    = 8,606,643 - 500,000 (interest on the scheduled balance)   = 8,106,643
     //   scheduled     SP = floor(99,000,000 x 8,106,643 / 100,000,000)       = 8,025,576
-    //   prepayment    P  = floor((99,000,000 - 8,025,576) x 2%)              = 1,819,488
-    //   ending           = 99,000,000 - 8,025,576 - 1,819,488                = 89,154,936
+    //   prepayment    P  = floor((100,000,000 - 8,106,643) x 2%)             = 1,837,867
+    //                      (SF-18: the beginning balance after its own scheduled principal, defaults included)
+    //   ending           = 99,000,000 - 8,025,576 - 1,837,867                = 89,136,557
     //   interest         = 99,000,000 x 6% / 12                              = 495,000
     //   advance          = 1,000,000 x 6% / 12 = 5,000 in months 1-3, reimbursed (15,000) at liquidation in month 4
     //   liquidation (month 4): recovery = 1,000,000 x 60% = 600,000, loss 400,000
@@ -117,22 +118,22 @@ describe("cashflow/projection", () => {
       beginningBalanceCents: 100_000_000n,
       defaultedPrincipalCents: 1_000_000n,
       scheduledPrincipalCents: 8_025_576n,
-      prepaidPrincipalCents: 1_819_488n,
-      endingBalanceCents: 89_154_936n,
+      prepaidPrincipalCents: 1_837_867n,
+      endingBalanceCents: 89_136_557n,
       interestCents: 495_000n,
       advancedInterestCents: 5_000n,
       pipelineBalanceCents: 1_000_000n,
       recoveryCents: 0n,
     });
     if (first === undefined) throw new Error("no month 1");
-    // Cash to the deal: interest 495,000 + advance 5,000 + principal 8,025,576 + 1,819,488.
-    expect(availableFundsCents(first)).to.equal(10_345_064n);
-    expect(second?.defaultedPrincipalCents).to.equal(891_549n); // floor(89,154,936 x 1%)
+    // Cash to the deal: interest 495,000 + advance 5,000 + principal 8,025,576 + 1,837,867.
+    expect(availableFundsCents(first)).to.equal(10_363_443n);
+    expect(second?.defaultedPrincipalCents).to.equal(891_365n); // floor(89,136,557 x 1%)
     expect(pool.periods[3]).to.deep.include({ recoveryCents: 600_000n, lossCents: 400_000n });
     expect(pool.periods[3]?.advanceReimbursementCents).to.equal(15_000n);
     // In month 4 the servicer advances on the defaults of months 2-4 (month 1's are liquidated): D x 0.5%, half up.
     const advanceOn = (month: number) => ((pool.periods[month - 1]?.defaultedPrincipalCents ?? 0n) * 5n + 500n) / 1000n;
-    expect(advanceOn(2)).to.equal(4_458n); // 891,549 x 0.5% = 4,457.745
+    expect(advanceOn(2)).to.equal(4_457n); // 891,365 x 0.5% = 4,456.825
     expect(pool.periods[3]?.advancedInterestCents).to.equal(advanceOn(2) + advanceOn(3) + advanceOn(4));
     expect(pool.periods.length).to.equal(12 + 3);
   });
