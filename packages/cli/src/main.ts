@@ -20,6 +20,8 @@ import { registerDealCommands } from "./commands/deal";
 import { registerDvpCommands } from "./commands/dvp";
 import { registerGovernanceCommands } from "./commands/governance";
 import { registerMembersCommand } from "./commands/members";
+import { registerPriceCommand } from "./commands/price";
+import { registerProjectCommand } from "./commands/project";
 import { registerOfferingCommands } from "./commands/offering";
 import { registerServicingCommands } from "./commands/servicing";
 import { CliError, EXIT } from "./errors";
@@ -75,6 +77,8 @@ export function createProgram(cliIo: CliIo, setExitCode: (code: number) => void)
   registerCashCommands(program, io, setExitCode);
   registerServicingCommands(program, io, setExitCode);
   registerDvpCommands(program, io, setExitCode);
+  registerProjectCommand(program, io, setExitCode);
+  registerPriceCommand(program, io, setExitCode);
   return program;
 }
 

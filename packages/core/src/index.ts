@@ -143,6 +143,8 @@ export {
 } from "./tape";
 /** The priority-of-payments engine, bit-identical to contracts/libraries/WaterfallLib.sol. */
 export * as waterfall from "./waterfall";
+/** A projected pool paid out through a deal's waterfall: tranche cash flows, WAL, principal windows, losses. */
+export * as projection from "./projection";
 /** The consortium's on-chain enums (roles, member status, governed actions, holder codes). */
 export { ActionKind, HolderCode, MemberStatus, ROLE_NAMES, Role, roleSet, type RoleName } from "./roles";
 export {

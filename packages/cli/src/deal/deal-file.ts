@@ -29,6 +29,7 @@
  * documents: [ { type: PROSPECTUS, uri: "abs-node://trustee/...", text: "...", signers: [TRUSTEE, ORIGINATOR] } ]
  * ```
  */
+import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { parse as parseYaml } from "yaml";
 import { ROLE_NAMES, waterfall as wf } from "@abs/core";
@@ -232,4 +233,15 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
     value = (value as Record<PropertyKey, unknown>)[key];
   }
   return value !== null && typeof value === "object" ? undefined : value;
+}
+
+/** Reads and parses a deal file; a missing file is `INPUT_NOT_FOUND`, a bad one a usage error. */
+export async function readDealFile(file: string): Promise<DealFile> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new CliError("INPUT_NOT_FOUND", `Cannot read the deal file ${JSON.stringify(file)}`, { cause: error });
+  }
+  return parseDealFile(text, file);
 }

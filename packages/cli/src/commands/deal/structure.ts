@@ -6,29 +6,18 @@
  * a re-run after a failure resumes, and a re-run after success changes nothing (and says so). A deal already on
  * chain that differs from the file is refused with the differences.
  */
-import { readFile } from "node:fs/promises";
 import { type Command } from "commander";
 import { ZeroAddress, encodeBytes32String, keccak256, toUtf8Bytes } from "ethers";
 import { Role, waterfall as wf } from "@abs/core";
 import { memberNamed } from "../../consortium/acting-member";
 import { readCall, sendCall } from "../../contracts/chain-calls";
-import { type DealFile, parseDealFile } from "../../deal/deal-file";
+import { type DealFile, readDealFile } from "../../deal/deal-file";
 import { registerDealCommand } from "../../deal/deal-command";
 import { type ChainSession, type DealView, readDeal, signed, signedConsortium } from "../../deal/deal-session";
 import { centsToAmount, decimalToWad, trancheFaces, trancheTerms, waterfallConfig } from "../../deal/deal-terms";
 import { CliError } from "../../errors";
 import { type CliIo } from "../../io";
 import { formatMoney } from "../../output";
-
-export async function readDealFile(file: string): Promise<DealFile> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new CliError("INPUT_NOT_FOUND", `Cannot read the deal file ${JSON.stringify(file)}`, { cause: error });
-  }
-  return parseDealFile(text, file);
-}
 
 /** The tape principal the faces and the waterfall's original balance are measured against: the current tape's. */
 async function tapePrincipal(session: ChainSession, deal: DealView): Promise<bigint> {

@@ -23,7 +23,7 @@ import { decimalToWad } from "../../deal/deal-terms";
 import { CliError } from "../../errors";
 import { type CliIo } from "../../io";
 import { formatMoney, formatUnixTime } from "../../output";
-import { readDealFile } from "../deal/structure";
+import { readDealFile } from "../../deal/deal-file";
 
 const OFFERING_STATUS = ["Open", "Closed", "Failed"] as const;
 const DAY = 86_400n;

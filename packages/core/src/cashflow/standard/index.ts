@@ -49,3 +49,4 @@ export {
   yieldAtPrice,
 } from "./mbs-yield";
 export { timedInvestorFlows } from "./timed-flows";
+export { type PoolMonthCents, type ProjectedPool, type RepLine, projectRepLines } from "./cash-boundary";

@@ -1,0 +1,179 @@
+/**
+ * `abs price FILE (--price P | --yield Y) [--deal DEAL_FILE --class C] [--delay-days N] [--settle-day N]
+ * [--effective DOWN,UP [--shift-bp B]] [--json]`: prices the projected pool as a pass-through (or, with --deal and
+ * --class, one class of the deal) by SIFMA's yield conventions (Uniform Practices SF-44..SF-51): yield at a clean
+ * price or price at a yield, with the payment delay and the settlement day in every measure, the mortgage yield,
+ * average life, Macaulay and modified duration and cash-flow convexity. With --effective it re-projects at the two
+ * prepayment speeds given (same type as the file's) for yields `--shift-bp` below and above, and prints effective
+ * duration and convexity. Prices are per 100 of current face; accrued interest runs 30/360 from the start of the
+ * accrual month to the settlement day. Offline. Exit 0 on success, 2 on a bad file or flag.
+ */
+import { type Command } from "commander";
+import { z } from "zod";
+import { cashflow } from "@abs/core";
+import { readDealFile } from "../deal/deal-file";
+import { CliError } from "../errors";
+import { type CliIo } from "../io";
+import { formatKeyValues, writeJson } from "../output";
+import { type ProjectionFile, poolNetCouponPercent, readProjectionFile } from "../projection/projection-file";
+import { type FileProjection, poolPrincipalCents, runProjectionFile } from "../projection/run-projection";
+import { parseOptions } from "./parse-options";
+
+const sf = cashflow.standard;
+type TimedFlow = cashflow.standard.TimedFlow;
+
+const finite = (what: string) =>
+  z.coerce.number(`expected ${what} as a number`).refine(Number.isFinite, `expected ${what} as a finite number`);
+
+const optionsSchema = z
+  .strictObject({
+    price: finite("the clean price").pipe(z.number().positive("expected a positive price")).optional(),
+    yield: finite("the yield in percent").pipe(z.number().min(-50).max(1000)).optional(),
+    deal: z.string().min(1).optional(),
+    class: z.string().min(1).optional(),
+    delayDays: z.coerce.number().int().min(0).max(360).default(0),
+    settleDay: z.coerce.number().int().min(0).max(29).default(0),
+    effective: z
+      .string()
+      .regex(/^\d+(\.\d+)?,\d+(\.\d+)?$/, "expected two speeds DOWN,UP such as 200,120")
+      .optional(),
+    shiftBp: z.coerce.number().positive().max(1000).default(10),
+    json: z.boolean().default(false),
+  })
+  .refine((o) => (o.price === undefined) !== (o.yield === undefined), {
+    message: "expected exactly one of --price or --yield",
+    path: ["price"],
+  })
+  .refine((o) => (o.deal === undefined) === (o.class === undefined), {
+    message: "expected --deal and --class together (or neither, to price the pool)",
+    path: ["class"],
+  });
+type Options = z.output<typeof optionsSchema>;
+
+/** The priced instrument's cash flows per 100 of face, timed from settlement, and its coupon in percent. */
+interface Priced {
+  readonly what: string;
+  readonly flows: TimedFlow[];
+  readonly couponPercent: number;
+}
+
+function pricedOf(result: FileProjection, file: ProjectionFile, options: Options): Priced {
+  const times = sf.paymentTimesYears(result.pool.months.length, options.delayDays, options.settleDay);
+  const at = (index: number): number => times[index] ?? 0;
+  if (options.class === undefined) {
+    const scale = 100 / Number(result.pool.initialBalanceCents);
+    const flows = result.pool.months
+      .map((m, index) => ({
+        years: at(index),
+        principal: Number(poolPrincipalCents(m)) * scale,
+        interest: Number(m.interestCents) * scale,
+      }))
+      .filter((flow) => flow.principal !== 0 || flow.interest !== 0);
+    return { what: "pool pass-through", flows, couponPercent: poolNetCouponPercent(file) };
+  }
+  const target = result.deal?.classes.find((c) => c.class === options.class);
+  if (target === undefined) {
+    const names = result.deal?.classes.map((c) => c.class).join(", ") ?? "";
+    throw new CliError("USAGE", `--class: expected a class of the deal (${names}), found ${options.class}`);
+  }
+  if (target.tranche.faceCents === 0n) throw new CliError("USAGE", `Class ${target.class} has no face to price`);
+  const scale = 100 / Number(target.tranche.faceCents);
+  const flows = target.tranche.months
+    .map((m, index) => ({
+      years: at(index),
+      principal: Number(m.principalPaidCents) * scale,
+      interest: Number(m.interestPaidCents) * scale,
+    }))
+    .filter((flow) => flow.principal !== 0 || flow.interest !== 0);
+  return { what: `class ${target.class}`, flows, couponPercent: target.couponPercent ?? 0 };
+}
+
+export function registerPriceCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  program
+    .command("price")
+    .description("price the projected pool or a class: yield/price, average life, duration, convexity (SIFMA SF)")
+    .argument("<file>", "the projection file (YAML or JSON)")
+    .option("--price <price>", "clean price per 100 of face: print the yield")
+    .option("--yield <percent>", "bond-equivalent yield in percent: print the price")
+    .option("--deal <file>", "a deal file, to price one of its classes (with --class)")
+    .option("--class <class>", "the class to price")
+    .option("--delay-days <days>", "actual payment delay in days (14 for Ginnie Mae I; default 0)")
+    .option("--settle-day <day>", "settlement, days (30/360) into the first accrual month (default 0)")
+    .option("--effective <down,up>", "prepayment speeds for yields shifted down and up: effective measures")
+    .option("--shift-bp <bp>", "the yield shift of --effective in basis points (default 10)")
+    .option("--json", "print JSON")
+    .action(async (path: string, raw: unknown) => {
+      const options = parseOptions(optionsSchema, raw);
+      const file = await readProjectionFile(path);
+      const deal = options.deal === undefined ? undefined : await readDealFile(options.deal);
+      const base = pricedOf(runProjectionFile(file, deal), file, options);
+      if (base.flows.length === 0) throw new CliError("USAGE", `The ${base.what} pays nothing to price`);
+      const accrued = sf.accruedInterest(base.couponPercent, options.settleDay);
+      let yieldPercent: number;
+      let cleanPrice: number;
+      try {
+        yieldPercent = options.yield ?? sf.yieldAtPrice(base.flows, (options.price ?? 0) + accrued);
+        cleanPrice = options.price ?? sf.priceAtYield(base.flows, yieldPercent) - accrued;
+      } catch (error) {
+        if (error instanceof cashflow.CashflowError) throw new CliError("USAGE", error.message);
+        throw error;
+      }
+      const figures: Record<string, number> = {
+        cleanPrice,
+        accruedInterest: accrued,
+        fullPrice: cleanPrice + accrued,
+        yieldPercent,
+        mortgageYieldPercent: sf.mortgageYield(yieldPercent),
+        averageLifeYears: sf.averageLife(base.flows),
+        macaulayDurationYears: sf.macaulayDuration(base.flows, yieldPercent),
+        modifiedDurationYears: sf.modifiedDuration(base.flows, yieldPercent),
+        convexity: sf.cashFlowConvexity(base.flows, yieldPercent),
+      };
+      if (options.effective !== undefined) {
+        const [down, up] = options.effective.split(",").map(Number) as [number, number];
+        const shift = options.shiftBp / 100;
+        const at = (speed: number, y: number): number => {
+          const shifted = runProjectionFile(file, deal, {
+            prepayment: { type: file.assumptions.prepayment.type, percent: speed },
+          });
+          return sf.priceAtYield(pricedOf(shifted, file, options).flows, y);
+        };
+        const effective = sf.effectiveMeasures(
+          at(down, yieldPercent - shift),
+          cleanPrice + accrued,
+          at(up, yieldPercent + shift),
+          shift,
+        );
+        figures.effectiveDurationYears = effective.duration;
+        figures.effectiveConvexity = effective.convexity;
+      }
+      if (options.json) {
+        writeJson(io.stdout, {
+          instrument: base.what,
+          delayDays: options.delayDays,
+          settleDay: options.settleDay,
+          ...figures,
+        });
+      } else {
+        const rows: [string, string][] = [
+          ["instrument", base.what],
+          ["clean price", figures.cleanPrice?.toFixed(6) ?? ""],
+          ["accrued interest", figures.accruedInterest?.toFixed(6) ?? ""],
+          ["full price", figures.fullPrice?.toFixed(6) ?? ""],
+          ["yield (bond-equivalent)", `${figures.yieldPercent?.toFixed(5)}%`],
+          ["mortgage yield", `${figures.mortgageYieldPercent?.toFixed(5)}%`],
+          ["average life (years)", figures.averageLifeYears?.toFixed(5) ?? ""],
+          ["Macaulay duration (years)", figures.macaulayDurationYears?.toFixed(5) ?? ""],
+          ["modified duration (years)", figures.modifiedDurationYears?.toFixed(5) ?? ""],
+          ["convexity", figures.convexity?.toFixed(6) ?? ""],
+        ];
+        if (figures.effectiveDurationYears !== undefined) {
+          rows.push(["effective duration (years)", figures.effectiveDurationYears.toFixed(5)]);
+          rows.push(["effective convexity", figures.effectiveConvexity?.toFixed(6) ?? ""]);
+        }
+        rows.push(["delay / settlement", `${options.delayDays} days / day ${options.settleDay}`]);
+        io.stdout.write(formatKeyValues(rows));
+      }
+      setExitCode(0);
+    });
+}

@@ -1,0 +1,269 @@
+/**
+ * The projection file: a pool as rep lines (one per risk tier) and the assumptions to project it under, in YAML
+ * or JSON. `abs project` projects it (and, with `--deal`, pays it out through the deal file's waterfall);
+ * `abs price` prices the pool or one class of the deal from it.
+ *
+ * Rates follow the units SIFMA quotes them in: prepayment and default speeds in percent (`PSA 150`, `CDR 2`,
+ * `SMM 1`), given as a number or decimal string, constant (`value`) or one per month (`vector`, the last value
+ * holding after). Coupons, severity and the index are fractions ("0.08" is 8 %), amounts decimal strings in
+ * currency units. An error names the path in the file, what was expected and what was found.
+ *
+ * ```yaml
+ * startDate: 2027-01-01          # first day of the first accrual month (the deal's ACT days count from it)
+ * indexRate: "0.03"              # floating-rate index for floating coupons (or indexRates: [...] per month)
+ * assumptions:                   # for every tier, unless the tier overrides a part
+ *   prepayment: { type: PSA, value: 150 }      # SMM | CPR | PSA | ABS
+ *   default: { type: SDA, value: 100 }         # MDR | CDR | SDA
+ *   severity: "0.20"                           # loss as a fraction of the balance at default
+ *   monthsToLiquidation: 12
+ *   advancing: principalAndInterest            # or none
+ * pool:
+ *   - { name: A-2024, balance: "60000000.00", grossCoupon: "0.08", netCoupon: "0.075", originalTerm: 360, age: 0 }
+ *   - { name: B-2023, balance: "40000000.00", grossCoupon: "0.095", netCoupon: "0.09", originalTerm: 360, age: 14,
+ *       assumptions: { default: { type: SDA, value: 250 }, severity: "0.35" } }
+ * grid:                          # abs project --grid: every prepayment x default value, all tiers scaled alike
+ *   prepayment: { type: PSA, values: [100, 150, 300] }
+ *   default: { type: SDA, values: [0, 100, 200] }
+ * ```
+ */
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { parse as parseYaml } from "yaml";
+import { type cashflow } from "@abs/core";
+import { CliError } from "../errors";
+
+type StandardAssumptions = cashflow.standard.StandardAssumptions;
+type RepLine = cashflow.standard.RepLine;
+
+const number = (what: string, min: number, max: number) =>
+  z
+    .union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/, `expected ${what} as a number`)])
+    .transform(Number)
+    .pipe(z.number().min(min, `expected ${what} of at least ${min}`).max(max, `expected ${what} of at most ${max}`));
+const fraction = (what: string) => number(what, 0, 1);
+const amount = z
+  .string('expected an amount as a decimal string in quotes, e.g. "60000000.00"')
+  .regex(/^\d+(\.\d{1,2})?$/, 'expected an amount in currency units with at most 2 decimals, e.g. "60000000.00"');
+
+const MAX_MONTHS = 1200;
+const speedMax = (type: string): number => (type === "PSA" || type === "SDA" ? 100_000 : 100);
+
+function curve<T extends string>(types: readonly [T, ...T[]]) {
+  return z
+    .strictObject({
+      type: z.enum(types),
+      value: z.union([z.number(), z.string()]).optional(),
+      vector: z
+        .array(z.union([z.number(), z.string()]))
+        .min(1)
+        .max(MAX_MONTHS)
+        .optional(),
+    })
+    .transform((input, ctx) => {
+      if ((input.value === undefined) === (input.vector === undefined)) {
+        ctx.addIssue({ code: "custom", message: 'expected exactly one of "value" or "vector"' });
+        return z.NEVER;
+      }
+      const rate = number(`a ${input.type} speed in percent`, 0, speedMax(input.type));
+      const parse = (raw: number | string, path: (string | number)[]): number => {
+        const parsed = rate.safeParse(raw);
+        if (parsed.success) return parsed.data;
+        for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path });
+        return 0;
+      };
+      const percent =
+        input.value !== undefined
+          ? parse(input.value, ["value"])
+          : (input.vector ?? []).map((raw, index) => parse(raw, ["vector", index]));
+      return { type: input.type, percent };
+    });
+}
+
+const prepayment = curve(["SMM", "CPR", "PSA", "ABS"]);
+const defaults = curve(["MDR", "CDR", "SDA"]);
+
+const assumptionFields = {
+  prepayment,
+  default: defaults,
+  severity: fraction("the severity"),
+  monthsToLiquidation: z.number().int().min(0).max(240),
+  advancing: z.enum(["principalAndInterest", "none"]),
+};
+const assumptions = z.strictObject(assumptionFields);
+const assumptionOverrides = z.strictObject(assumptionFields).partial();
+
+const repLine = z.strictObject({
+  name: z.string().min(1).max(64),
+  balance: amount,
+  grossCoupon: fraction("the gross coupon"),
+  netCoupon: fraction("the net coupon"),
+  originalTerm: z.number().int().min(1).max(MAX_MONTHS),
+  age: z.number().int().min(0).max(MAX_MONTHS),
+  assumptions: assumptionOverrides.optional(),
+});
+
+const gridAxis = <T extends string>(types: readonly [T, ...T[]]) =>
+  z
+    .strictObject({
+      type: z.enum(types),
+      values: z
+        .array(z.union([z.number(), z.string()]))
+        .min(1)
+        .max(20),
+    })
+    .transform((input, ctx) => {
+      const rate = number(`a ${input.type} speed in percent`, 0, speedMax(input.type));
+      const values = input.values.map((raw, index) => {
+        const parsed = rate.safeParse(raw);
+        if (parsed.success) return parsed.data;
+        ctx.addIssue({
+          code: "custom",
+          message: parsed.error.issues[0]?.message ?? "bad speed",
+          path: ["values", index],
+        });
+        return 0;
+      });
+      return { type: input.type, values };
+    });
+
+export const projectionFileSchema = z
+  .strictObject({
+    startDate: z.iso.date("expected a date yyyy-mm-dd").optional(),
+    indexRate: fraction("the index rate").optional(),
+    indexRates: z.array(fraction("an index rate")).min(1).max(MAX_MONTHS).optional(),
+    assumptions,
+    pool: z.array(repLine).min(1).max(64),
+    grid: z
+      .strictObject({ prepayment: gridAxis(["SMM", "CPR", "PSA", "ABS"]), default: gridAxis(["MDR", "CDR", "SDA"]) })
+      .optional(),
+  })
+  .superRefine((file, ctx) => {
+    if (file.indexRate !== undefined && file.indexRates !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["indexRates"], message: "expected indexRate or indexRates, not both" });
+    }
+    const names = new Set<string>();
+    file.pool.forEach((line, index) => {
+      if (names.has(line.name))
+        ctx.addIssue({
+          code: "custom",
+          path: ["pool", index, "name"],
+          message: `expected a name used once, found ${line.name} twice`,
+        });
+      names.add(line.name);
+      if (line.age >= line.originalTerm)
+        ctx.addIssue({
+          code: "custom",
+          path: ["pool", index, "age"],
+          message: `expected an age below the original term (${line.originalTerm})`,
+        });
+      if (line.netCoupon > line.grossCoupon)
+        ctx.addIssue({
+          code: "custom",
+          path: ["pool", index, "netCoupon"],
+          message: `expected a net coupon at most the gross coupon (${line.grossCoupon})`,
+        });
+    });
+  });
+
+export type ProjectionFile = z.output<typeof projectionFileSchema>;
+type AssumptionInput = z.output<typeof assumptions>;
+
+/** Reads and parses a projection file; a missing file is `INPUT_NOT_FOUND`, a bad one a usage error. */
+export async function readProjectionFile(file: string): Promise<ProjectionFile> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new CliError("INPUT_NOT_FOUND", `Cannot read the projection file ${JSON.stringify(file)}`, { cause: error });
+  }
+  return parseProjectionFile(text, file);
+}
+
+/** Parses a projection file's text; a usage error lists every bad field with its path and what it found. */
+export function parseProjectionFile(text: string, file: string): ProjectionFile {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: true });
+  } catch (error) {
+    throw new CliError("USAGE", `The projection file ${file} is neither YAML nor JSON: ${(error as Error).message}`);
+  }
+  const parsed = projectionFileSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const details = parsed.error.issues.map((issue) => {
+    const found = valueAt(raw, issue.path);
+    return `${issue.path.join(".") || "(file)"}: ${issue.message}${found === undefined ? "" : `, found ${JSON.stringify(found)}`}`;
+  });
+  throw new CliError(
+    "USAGE",
+    `The projection file ${file} is invalid (${details.length} problem${details.length === 1 ? "" : "s"})`,
+    { details },
+  );
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value !== null && typeof value === "object" ? undefined : value;
+}
+
+function standardAssumptions(input: AssumptionInput): StandardAssumptions {
+  return {
+    prepayment: input.prepayment,
+    default: input.default,
+    severity: input.severity,
+    monthsToLiquidation: input.monthsToLiquidation,
+    principalAndInterestAdvanced: input.advancing === "principalAndInterest",
+  };
+}
+
+/** What a scenario changes: the prepayment and default quotes of every tier. */
+export interface Scenario {
+  readonly prepayment?: cashflow.standard.PrepaymentQuote;
+  readonly default?: cashflow.standard.DefaultQuote;
+}
+
+/**
+ * The file's rep lines with each tier's assumptions (the file's, overridden by the tier's), under an optional
+ * scenario that replaces every tier's prepayment and default quotes.
+ */
+export function repLinesOf(file: ProjectionFile, scenario: Scenario = {}): RepLine[] {
+  return file.pool.map((line) => {
+    const own = line.assumptions ?? {};
+    const set = standardAssumptions({
+      prepayment: own.prepayment ?? file.assumptions.prepayment,
+      default: own.default ?? file.assumptions.default,
+      severity: own.severity ?? file.assumptions.severity,
+      monthsToLiquidation: own.monthsToLiquidation ?? file.assumptions.monthsToLiquidation,
+      advancing: own.advancing ?? file.assumptions.advancing,
+    });
+    return {
+      name: line.name,
+      pool: {
+        balance: Number(line.balance),
+        grossCoupon: line.grossCoupon,
+        netCoupon: line.netCoupon,
+        originalTermMonths: line.originalTerm,
+        ageMonths: line.age,
+      },
+      assumptions: {
+        ...set,
+        ...(scenario.prepayment === undefined ? {} : { prepayment: scenario.prepayment }),
+        ...(scenario.default === undefined ? {} : { default: scenario.default }),
+      },
+    };
+  });
+}
+
+/** The pool's balance-weighted net coupon, percent: the coupon a pass-through of the whole pool pays. */
+export function poolNetCouponPercent(file: ProjectionFile): number {
+  let weighted = 0;
+  let total = 0;
+  for (const line of file.pool) {
+    weighted += Number(line.balance) * line.netCoupon;
+    total += Number(line.balance);
+  }
+  return total === 0 ? 0 : (100 * weighted) / total;
+}

@@ -1,0 +1,185 @@
+/**
+ * Runs a projection file: the pool's rep lines projected by the SIFMA standard formulas, rounded to cents once
+ * (`cashflow.standard.projectRepLines`), and with a deal file paid out through the deal's waterfall
+ * (`projection.projectDeal`). Shared by `abs project` and `abs price`.
+ */
+import { cashflow, projection } from "@abs/core";
+import { CliError } from "../errors";
+import { type DealFile } from "../deal/deal-file";
+import { classOf, trancheFaces, waterfallConfig } from "../deal/deal-terms";
+import { type ProjectionFile, type Scenario, repLinesOf } from "./projection-file";
+
+type ProjectedPool = cashflow.standard.ProjectedPool;
+
+/** Principal-weighted summary of a monthly principal stream in cents. */
+export interface PrincipalSummary {
+  readonly averageLifeYears: number | undefined;
+  readonly principalWindow: readonly [number, number] | undefined;
+}
+
+/** A pool's headline figures. */
+export interface PoolSummary extends PrincipalSummary {
+  readonly balanceCents: bigint;
+  readonly defaultsCents: bigint;
+  readonly lossCents: bigint;
+  readonly interestCents: bigint;
+  /** Cumulative defaults and losses as percent of the opening balance. */
+  readonly defaultsPercent: number;
+  readonly lossPercent: number;
+}
+
+/** One risk tier's headline figures (full precision). */
+export interface TierSummary {
+  readonly name: string;
+  readonly balance: number;
+  readonly averageLifeYears: number | undefined;
+  readonly defaultsPercent: number;
+  readonly lossPercent: number;
+}
+
+/** A class of the deal with its projection. */
+export interface ClassProjection {
+  readonly class: string;
+  readonly couponPercent: number | undefined;
+  readonly tranche: projection.TrancheProjection;
+}
+
+export interface FileProjection {
+  readonly pool: ProjectedPool;
+  readonly summary: PoolSummary;
+  readonly tiers: readonly TierSummary[];
+  readonly deal?: { readonly classes: readonly ClassProjection[]; readonly result: projection.DealProjection };
+}
+
+function principalSummary(rows: readonly { month: number; principal: bigint }[]): PrincipalSummary {
+  let weighted = 0n;
+  let total = 0n;
+  let first: number | undefined;
+  let last: number | undefined;
+  for (const { month, principal } of rows) {
+    weighted += BigInt(month) * principal;
+    total += principal;
+    if (principal > 0n) {
+      first ??= month;
+      last = month;
+    }
+  }
+  return {
+    averageLifeYears: total > 0n ? Number(weighted) / Number(total) / 12 : undefined,
+    principalWindow: first === undefined || last === undefined ? undefined : [first, last],
+  };
+}
+
+/** The pool's principal returned in a month: scheduled, prepaid and recovered. */
+export function poolPrincipalCents(month: cashflow.standard.PoolMonthCents): bigint {
+  return month.scheduledPrincipalCents + month.prepaidPrincipalCents + month.recoveryCents;
+}
+
+function summarize(pool: ProjectedPool): PoolSummary {
+  let defaults = 0n;
+  let loss = 0n;
+  let interest = 0n;
+  for (const month of pool.months) {
+    defaults += month.newDefaultsCents;
+    loss += month.lossCents;
+    interest += month.interestCents;
+  }
+  const percentOf = (cents: bigint): number =>
+    pool.initialBalanceCents === 0n ? 0 : (100 * Number(cents)) / Number(pool.initialBalanceCents);
+  return {
+    balanceCents: pool.initialBalanceCents,
+    defaultsCents: defaults,
+    lossCents: loss,
+    interestCents: interest,
+    defaultsPercent: percentOf(defaults),
+    lossPercent: percentOf(loss),
+    ...principalSummary(pool.months.map((month) => ({ month: month.month, principal: poolPrincipalCents(month) }))),
+  };
+}
+
+function tierSummaries(file: ProjectionFile, pool: ProjectedPool): TierSummary[] {
+  return pool.lines.map((line, index) => {
+    const balance = Number(file.pool[index]?.balance ?? 0);
+    let weighted = 0;
+    let principal = 0;
+    for (const period of line.cashflows.periods) {
+      const paid = period.expectedAmortization + period.voluntaryPrepayments + period.principalRecovery;
+      weighted += period.month * paid;
+      principal += paid;
+    }
+    const { totals } = line.cashflows;
+    return {
+      name: line.name,
+      balance,
+      averageLifeYears: principal > 0 ? weighted / principal / 12 : undefined,
+      defaultsPercent: balance > 0 ? (100 * totals.newDefaults) / balance : 0,
+      lossPercent: balance > 0 ? (100 * totals.principalLoss) / balance : 0,
+    };
+  });
+}
+
+/** Days from the first of month `period - 1` to the first of month `period` after the start date. */
+function accrualDaysFrom(startDate: string): (period: number) => number {
+  const start = cashflow.parseCalendarDate(startDate);
+  return (period) => cashflow.actualDays(cashflow.addMonths(start, period - 1), cashflow.addMonths(start, period));
+}
+
+const WAD_PER_NANO = 10n ** 9n;
+
+function indexRateOf(file: ProjectionFile): (period: number) => bigint {
+  const rates = file.indexRates ?? [file.indexRate ?? 0];
+  return (period) => {
+    const rate = rates[Math.min(period, rates.length) - 1] ?? 0;
+    return BigInt(Math.round(rate * 1e9)) * WAD_PER_NANO;
+  };
+}
+
+function couponPercentOf(deal: DealFile, index: number, file: ProjectionFile): number | undefined {
+  const coupon = deal.tranches[index]?.coupon;
+  if (coupon === undefined || coupon.type === "none") return undefined;
+  if (coupon.type === "fixed") return 100 * Number(coupon.rate);
+  return 100 * (Number(coupon.margin) + (file.indexRates?.[0] ?? file.indexRate ?? 0));
+}
+
+/**
+ * Projects the file's pool (under a scenario, if given) and, with a deal file, its classes.
+ *
+ * @throws CliError `USAGE` for a pool the engine refuses or a deal that needs the file's start date
+ */
+export function runProjectionFile(file: ProjectionFile, deal?: DealFile, scenario: Scenario = {}): FileProjection {
+  let pool: ProjectedPool;
+  try {
+    pool = cashflow.standard.projectRepLines(repLinesOf(file, scenario));
+  } catch (error) {
+    if (error instanceof cashflow.CashflowError)
+      throw new CliError("USAGE", `The pool cannot be projected: ${error.message}`);
+    throw error;
+  }
+  const summary = summarize(pool);
+  const tiers = tierSummaries(file, pool);
+  if (deal === undefined) return { pool, summary, tiers };
+  if (file.startDate === undefined) {
+    throw new CliError(
+      "USAGE",
+      `The projection file needs startDate (yyyy-mm-dd) to pay the pool through deal ${deal.deal}: its ${deal.dayCount} interest counts actual days`,
+    );
+  }
+  const faces = trancheFaces(deal, pool.initialBalanceCents);
+  const result = projection.projectDeal({
+    config: waterfallConfig(deal, pool.initialBalanceCents),
+    facesCents: faces,
+    months: pool.months,
+    accrualDays: accrualDaysFrom(file.startDate),
+    indexRateWad: indexRateOf(file),
+  });
+  const classes = deal.tranches.map((tranche, index): ClassProjection => {
+    const projected = result.tranches[index];
+    if (projected === undefined) throw new Error(`unreachable: no projection for class ${tranche.class}`);
+    return {
+      class: classOf(tranche.name, tranche.symbol),
+      couponPercent: couponPercentOf(deal, index, file),
+      tranche: projected,
+    };
+  });
+  return { pool, summary, tiers, deal: { classes, result } };
+}

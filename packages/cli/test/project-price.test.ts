@@ -1,0 +1,270 @@
+/**
+ * `abs project` and `abs price`, run as a separate process the way an analyst runs them: SIFMA's published
+ * examples reproduced through the command (Cash Flow A month 1, the cumulative default matrix, the SF-49/51
+ * yield table), a deal paid out through its waterfall, and bad input refused with what, where and what was found.
+ */
+import { expect } from "chai";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { abs, temporaryDirectory } from "./helpers";
+
+const FIXTURES = join(__dirname, "..", "..", "..", "test", "e2e", "fixtures");
+const DEAL = join(FIXTURES, "deal-acme.yaml");
+const ACME = join(FIXTURES, "projection-acme.yaml");
+
+describe("abs project / abs price (spawned)", function () {
+  this.timeout(120_000);
+  const dir = temporaryDirectory();
+  after(() => dir.remove());
+
+  const write = (name: string, content: unknown): string => {
+    const path = join(dir.path, name);
+    writeFileSync(path, typeof content === "string" ? content : stringify(content));
+    return path;
+  };
+
+  /** SIFMA's $100m, 8% WAC, 30-year pool with 12 months to liquidation and 20% severity. */
+  const sifmaPool = (assumptions: Record<string, unknown>) => ({
+    assumptions: { severity: "0.20", monthsToLiquidation: 12, advancing: "principalAndInterest", ...assumptions },
+    pool: [{ name: "sf", balance: "100000000.00", grossCoupon: "0.08", netCoupon: "0.08", originalTerm: 360, age: 0 }],
+  });
+
+  it("Cash Flow A through the command: month 1 prepays 999,329.02 and defaults 1,000,000.00 (SF-23)", () => {
+    const file = write(
+      "cash-flow-a.yaml",
+      sifmaPool({ prepayment: { type: "SMM", value: 1 }, default: { type: "MDR", value: 1 } }),
+    );
+    const run = abs(dir.path, "project", file, "--csv");
+    expect(run.stderr).to.equal("");
+    expect(run.status).to.equal(0);
+    const [header, month1] = run.stdout.trim().split("\n");
+    const cells = Object.fromEntries((header ?? "").split(",").map((name, i) => [name, month1?.split(",")[i]]));
+    expect(cells.prepaid_principal).to.equal("999329.02");
+    expect(cells.new_defaults).to.equal("1000000.00");
+    // P&I advanced: investors receive the expected amortization, 100m x (1 - BAL1/BAL0) = 67,097.91.
+    expect(cells.scheduled_principal).to.equal("67097.91");
+    expect(cells.interest).to.equal("666666.67");
+  });
+
+  it("the cumulative default matrix through --grid (SF-22: PSA rows x SDA columns)", () => {
+    const published: Record<number, string[]> = {
+      100: ["1.56", "3.09", "4.59", "6.08", "7.53", "8.97"],
+      150: ["1.40", "2.78", "4.13", "5.47", "6.79", "8.08"],
+      200: ["1.26", "2.51", "3.74", "4.95", "6.14", "7.32"],
+      300: ["1.05", "2.08", "3.10", "4.11", "5.10", "6.08"],
+    };
+    const file = write("matrix.yaml", {
+      ...sifmaPool({ prepayment: { type: "PSA", value: 100 }, default: { type: "SDA", value: 100 } }),
+      grid: {
+        prepayment: { type: "PSA", values: [100, 150, 200, 300] },
+        default: { type: "SDA", values: [50, 100, 150, 200, 250, 300] },
+      },
+    });
+    const run = abs(dir.path, "project", file, "--grid", "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    const rows = JSON.parse(run.stdout) as {
+      prepayment: { percent: number };
+      default: { percent: number };
+      pool: { defaultsPercent: number };
+    }[];
+    expect(rows).to.have.length(24);
+    for (const row of rows) {
+      const column = [50, 100, 150, 200, 250, 300].indexOf(row.default.percent);
+      expect(row.pool.defaultsPercent.toFixed(2), `${row.prepayment.percent} PSA, ${row.default.percent} SDA`).to.equal(
+        published[row.prepayment.percent]?.[column],
+      );
+    }
+  });
+
+  describe("the SF-49..51 yield table (Ginnie Mae I 9.0%, 150% PSA, 14-day delay)", () => {
+    const gnma = () =>
+      write("gnma.yaml", {
+        assumptions: {
+          prepayment: { type: "PSA", value: 150 },
+          default: { type: "MDR", value: 0 },
+          severity: "0",
+          monthsToLiquidation: 0,
+          advancing: "none",
+        },
+        pool: [
+          { name: "gnma", balance: "100000000.00", grossCoupon: "0.095", netCoupon: "0.09", originalTerm: 360, age: 0 },
+        ],
+      });
+
+    it("at 100 on the issue date: 9.10675% yield, 8.93863% mortgage yield, 9.77844 AL, 5.73147 / 5.48186 duration, 0.544326 convexity", () => {
+      const run = abs(dir.path, "price", gnma(), "--price", "100", "--delay-days", "14", "--json");
+      expect(run.status, run.stderr).to.equal(0);
+      const figures = JSON.parse(run.stdout) as Record<string, number>;
+      expect(figures.yieldPercent?.toFixed(5)).to.equal("9.10675");
+      expect(figures.mortgageYieldPercent?.toFixed(5)).to.equal("8.93863");
+      expect(figures.averageLifeYears?.toFixed(5)).to.equal("9.77844");
+      expect(figures.macaulayDurationYears?.toFixed(5)).to.equal("5.73147");
+      expect(figures.modifiedDurationYears?.toFixed(5)).to.equal("5.48186");
+      expect(figures.convexity?.toFixed(6)).to.equal("0.544326");
+    });
+
+    it("settled 7 days later at 100 clean: full price 100.1750 and 9.10644%", () => {
+      const run = abs(dir.path, "price", gnma(), "--price", "100", "--delay-days", "14", "--settle-day", "7", "--json");
+      expect(run.status, run.stderr).to.equal(0);
+      const figures = JSON.parse(run.stdout) as Record<string, number>;
+      expect(figures.fullPrice?.toFixed(4)).to.equal("100.1750");
+      expect(figures.yieldPercent?.toFixed(5)).to.equal("9.10644");
+    });
+
+    it("price at a yield is the inverse of yield at a price, and prints a table for people", () => {
+      const run = abs(dir.path, "price", gnma(), "--yield", "9.10675", "--delay-days", "14");
+      expect(run.status, run.stderr).to.equal(0);
+      // 9.10675% is the published yield rounded: it prices back to 100 within 1e-5.
+      expect(run.stdout).to.match(/clean price\s+(99\.99999|100\.00000)/);
+      expect(run.stdout).to.match(/average life \(years\)\s+9\.77844/);
+    });
+  });
+
+  it("pays a two-tier pool through the deal's waterfall: every class is paid or written down to the cent", () => {
+    const run = abs(dir.path, "project", ACME, "--deal", DEAL, "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    const result = JSON.parse(run.stdout) as {
+      summary: { balanceCents: string };
+      months: {
+        endingBalanceCents: string;
+        beginningBalanceCents: string;
+        newDefaultsCents: string;
+        scheduledPrincipalCents: string;
+        prepaidPrincipalCents: string;
+      }[];
+      classes: {
+        class: string;
+        faceCents: string;
+        principalPaidCents: string;
+        lossCents: string;
+        months: { balanceCents: string }[];
+      }[];
+      tiers: { name: string }[];
+    };
+    expect(result.tiers.map((t) => t.name)).to.deep.equal(["grade A", "grade B"]);
+    expect(result.summary.balanceCents).to.equal("100000000");
+    for (const month of result.months) {
+      const outflow =
+        BigInt(month.newDefaultsCents) + BigInt(month.scheduledPrincipalCents) + BigInt(month.prepaidPrincipalCents);
+      expect(BigInt(month.beginningBalanceCents) - outflow).to.equal(BigInt(month.endingBalanceCents));
+    }
+    expect(result.months[result.months.length - 1]?.endingBalanceCents).to.equal("0");
+    expect(result.classes.map((c) => c.class)).to.deep.equal(["A", "B", "S"]);
+    for (const tranche of result.classes) {
+      const last = tranche.months[tranche.months.length - 1];
+      expect(
+        BigInt(tranche.principalPaidCents) + BigInt(tranche.lossCents) + BigInt(last?.balanceCents ?? "0"),
+      ).to.equal(BigInt(tranche.faceCents), `class ${tranche.class}`);
+    }
+  });
+
+  it("prices a class of the deal and its effective measures", () => {
+    const run = abs(
+      dir.path,
+      "price",
+      ACME,
+      "--price",
+      "100",
+      "--deal",
+      DEAL,
+      "--class",
+      "A",
+      "--effective",
+      "12,5",
+      "--json",
+    );
+    expect(run.status, run.stderr).to.equal(0);
+    const figures = JSON.parse(run.stdout) as Record<string, number | string>;
+    expect(figures.instrument).to.equal("class A");
+    expect(figures.yieldPercent).to.be.a("number").within(2, 5);
+    expect(figures.effectiveDurationYears).to.be.a("number").above(0);
+  });
+
+  describe("refuses bad input with what, where and what it found (exit 2, nothing printed to stdout)", () => {
+    const refused = (args: string[], pattern: RegExp) => {
+      const run = abs(dir.path, ...args);
+      expect(run.status, run.stdout + run.stderr).to.equal(2);
+      expect(run.stdout).to.equal("");
+      expect(run.stderr).to.match(pattern);
+    };
+
+    it("a file that is not there", () => {
+      refused(["project", join(dir.path, "missing.yaml")], /Cannot read the projection file/);
+    });
+
+    it("a file that is not YAML", () => {
+      refused(["project", write("garbage.yaml", "pool: [unclosed")], /neither YAML nor JSON/);
+    });
+
+    it("a wrong field names its path, what was expected and what was found", () => {
+      const file = write("bad.yaml", {
+        ...sifmaPool({ prepayment: { type: "PSA", value: -5 }, default: { type: "CDR", value: 1 } }),
+        pool: [{ name: "x", balance: "12.345", grossCoupon: "0.08", netCoupon: "0.08", originalTerm: 360, age: 0 }],
+      });
+      const run = abs(dir.path, "project", file);
+      expect(run.status).to.equal(2);
+      expect(run.stderr).to.match(/invalid \(2 problems\)/);
+      expect(run.stderr).to.match(
+        /assumptions\.prepayment\.value: expected a PSA speed in percent of at least 0, found -5/,
+      );
+      expect(run.stderr).to.match(
+        /pool\.0\.balance: expected an amount in currency units with at most 2 decimals.*found "12\.345"/,
+      );
+    });
+
+    it("a tier that contradicts itself: aged past its term, a net coupon above the gross", () => {
+      const file = write("contradiction.yaml", {
+        ...sifmaPool({ prepayment: { type: "PSA", value: 100 }, default: { type: "CDR", value: 1 } }),
+        pool: [{ name: "x", balance: "12.34", grossCoupon: "0.08", netCoupon: "0.09", originalTerm: 360, age: 360 }],
+      });
+      const run = abs(dir.path, "project", file);
+      expect(run.status).to.equal(2);
+      expect(run.stderr).to.match(/pool\.0\.age: expected an age below the original term \(360\), found 360/);
+      expect(run.stderr).to.match(
+        /pool\.0\.netCoupon: expected a net coupon at most the gross coupon \(0\.08\), found "0\.09"/,
+      );
+    });
+
+    it("tiers that disagree on advancing", () => {
+      const file = write("mixed.yaml", {
+        ...sifmaPool({ prepayment: { type: "CPR", value: 5 }, default: { type: "CDR", value: 1 } }),
+        pool: [
+          { name: "a", balance: "100.00", grossCoupon: "0.08", netCoupon: "0.08", originalTerm: 12, age: 0 },
+          {
+            name: "b",
+            balance: "100.00",
+            grossCoupon: "0.08",
+            netCoupon: "0.08",
+            originalTerm: 12,
+            age: 0,
+            assumptions: { advancing: "none" },
+          },
+        ],
+      });
+      refused(["project", file], /rep line b: expected every line to advance P&I like a/);
+    });
+
+    it("a deal projection without a start date to count its ACT/360 days from", () => {
+      const file = write(
+        "no-start.yaml",
+        sifmaPool({ prepayment: { type: "CPR", value: 5 }, default: { type: "CDR", value: 1 } }),
+      );
+      refused(["project", file, "--deal", DEAL], /needs startDate/);
+    });
+
+    it("--price with --yield, an unknown class, a grid the file does not have", () => {
+      refused(["price", ACME, "--price", "100", "--yield", "5"], /exactly one of --price or --yield/);
+      refused(
+        ["price", ACME, "--price", "100", "--deal", DEAL, "--class", "Z"],
+        /expected a class of the deal \(A, B, S\), found Z/,
+      );
+      refused(["price", ACME, "--price", "abc"], /--price: expected the clean price as a number/);
+      const noGrid = write(
+        "no-grid.yaml",
+        sifmaPool({ prepayment: { type: "CPR", value: 5 }, default: { type: "CDR", value: 1 } }),
+      );
+      refused(["project", noGrid, "--grid"], /--grid needs a grid: section/);
+    });
+  });
+});

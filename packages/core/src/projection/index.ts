@@ -1,0 +1,9 @@
+// A projected pool paid out through a deal's waterfall (wired into @abs/core's index as `projection`).
+export {
+  type DealProjection,
+  type DealProjectionInput,
+  type TrancheMonth,
+  type TrancheProjection,
+  closingState,
+  projectDeal,
+} from "./deal-projection";
