@@ -181,6 +181,76 @@ describe("abs project / abs price (spawned)", function () {
     expect(figures.effectiveDurationYears).to.be.a("number").above(0);
   });
 
+  describe("risk tiers from a loan tape (--tape)", () => {
+    const tiersFile = () =>
+      write("tiers.yaml", {
+        startDate: "2027-01-01",
+        assumptions: {
+          prepayment: { type: "CPR", value: 8 },
+          default: { type: "CDR", value: 2 },
+          severity: "0.45",
+          monthsToLiquidation: 6,
+          advancing: "none",
+        },
+        tiers: {
+          by: ["grade"],
+          servicingFee: "0.005",
+          rules: [{ match: { grade: "C" }, assumptions: { default: { type: "CDR", value: 8 } } }],
+        },
+      });
+    const tape = () => {
+      const path = join(dir.path, "tape.csv");
+      const run = abs(dir.path, "tape", "generate", "--loans", "1500", "--out", path, "--seed", "9");
+      expect(run.status, run.stderr).to.equal(0);
+      return path;
+    };
+
+    it("groups the tape's loans by grade, one rep line each, every performing cent in a tier", () => {
+      const tapeFile = tape();
+      const validated = abs(dir.path, "tape", "validate", tapeFile, "--json");
+      const totalCents = BigInt(
+        (JSON.parse(validated.stdout) as { summary: { totalPrincipalCents: string } }).summary.totalPrincipalCents,
+      );
+      const run = abs(dir.path, "project", tiersFile(), "--tape", tapeFile, "--json");
+      expect(run.status, run.stderr).to.equal(0);
+      const result = JSON.parse(run.stdout) as {
+        summary: { balanceCents: string };
+        tiers: { name: string; balance: number; defaultsPercent: number }[];
+      };
+      expect(result.tiers.map((tier) => tier.name).sort()).to.deep.equal([
+        "grade=A",
+        "grade=B",
+        "grade=C",
+        "grade=D",
+        "grade=E",
+      ]);
+      expect(BigInt(result.summary.balanceCents) <= totalCents).to.equal(true);
+      // The rule gives grade C four times the default rate of the others.
+      const byName = new Map(result.tiers.map((tier) => [tier.name, tier]));
+      expect(byName.get("grade=C")?.defaultsPercent).to.be.above(3 * (byName.get("grade=A")?.defaultsPercent ?? 0));
+    });
+
+    it("says what it left out, and prices the tiered pool", () => {
+      const tapeFile = tape();
+      const run = abs(dir.path, "project", tiersFile(), "--tape", tapeFile);
+      expect(run.status, run.stderr).to.equal(0);
+      expect(run.stderr).to.match(/5 tiers; \d+ loans left out \(not performing or no balance/);
+      const priced = abs(dir.path, "price", tiersFile(), "--tape", tapeFile, "--price", "100", "--json");
+      expect(priced.status, priced.stderr).to.equal(0);
+      expect((JSON.parse(priced.stdout) as { yieldPercent: number }).yieldPercent).to.be.within(5, 20);
+    });
+
+    it("refuses an invalid tape with its rows, and tiers without a tape", () => {
+      const bad = write("bad-tape.csv", "loan_id,borrower_id\nL1,0x00\n");
+      const run = abs(dir.path, "project", tiersFile(), "--tape", bad);
+      expect(run.status).to.equal(1);
+      expect(run.stderr).to.match(/The tape .* is invalid/);
+      const noTape = abs(dir.path, "project", tiersFile());
+      expect(noTape.status).to.equal(2);
+      expect(noTape.stderr).to.match(/tiers: section needs a loan tape: add --tape FILE/);
+    });
+  });
+
   describe("refuses bad input with what, where and what it found (exit 2, nothing printed to stdout)", () => {
     const refused = (args: string[], pattern: RegExp) => {
       const run = abs(dir.path, ...args);

@@ -1,7 +1,7 @@
 /**
  * `abs price FILE (--price P | --yield Y) [--deal DEAL_FILE --class C] [--delay-days N] [--settle-day N]
  * [--effective DOWN,UP [--shift-bp B]] [--json]`: prices the projected pool as a pass-through (or, with --deal and
- * --class, one class of the deal) by SIFMA's yield conventions (Uniform Practices SF-44..SF-51): yield at a clean
+ * --class, one class of the deal; with --tape, the pool is the tape's loans grouped into the file's tiers) by SIFMA's yield conventions (Uniform Practices SF-44..SF-51): yield at a clean
  * price or price at a yield, with the payment delay and the settlement day in every measure, the mortgage yield,
  * average life, Macaulay and modified duration and cash-flow convexity. With --effective it re-projects at the two
  * prepayment speeds given (same type as the file's) for yields `--shift-bp` below and above, and prints effective
@@ -15,8 +15,14 @@ import { readDealFile } from "../deal/deal-file";
 import { CliError } from "../errors";
 import { type CliIo } from "../io";
 import { formatKeyValues, writeJson } from "../output";
-import { type ProjectionFile, poolNetCouponPercent, readProjectionFile } from "../projection/projection-file";
-import { type FileProjection, poolPrincipalCents, runProjectionFile } from "../projection/run-projection";
+import { readProjectionFile } from "../projection/projection-file";
+import { readTapeStrata } from "../projection/tape-strata";
+import {
+  type FileProjection,
+  type ProjectionInputs,
+  poolPrincipalCents,
+  runProjectionFile,
+} from "../projection/run-projection";
 import { parseOptions } from "./parse-options";
 
 const sf = cashflow.standard;
@@ -31,6 +37,8 @@ const optionsSchema = z
     yield: finite("the yield in percent").pipe(z.number().min(-50).max(1000)).optional(),
     deal: z.string().min(1).optional(),
     class: z.string().min(1).optional(),
+    tape: z.string().min(1).optional(),
+    mapping: z.string().min(1).optional(),
     delayDays: z.coerce.number().int().min(0).max(360).default(0),
     settleDay: z.coerce.number().int().min(0).max(29).default(0),
     effective: z
@@ -57,7 +65,7 @@ interface Priced {
   readonly couponPercent: number;
 }
 
-function pricedOf(result: FileProjection, file: ProjectionFile, options: Options): Priced {
+function pricedOf(result: FileProjection, options: Options): Priced {
   const times = sf.paymentTimesYears(result.pool.months.length, options.delayDays, options.settleDay);
   const at = (index: number): number => times[index] ?? 0;
   if (options.class === undefined) {
@@ -69,7 +77,7 @@ function pricedOf(result: FileProjection, file: ProjectionFile, options: Options
         interest: Number(m.interestCents) * scale,
       }))
       .filter((flow) => flow.principal !== 0 || flow.interest !== 0);
-    return { what: "pool pass-through", flows, couponPercent: poolNetCouponPercent(file) };
+    return { what: "pool pass-through", flows, couponPercent: result.netCouponPercent };
   }
   const target = result.deal?.classes.find((c) => c.class === options.class);
   if (target === undefined) {
@@ -97,6 +105,8 @@ export function registerPriceCommand(program: Command, io: CliIo, setExitCode: (
     .option("--yield <percent>", "bond-equivalent yield in percent: print the price")
     .option("--deal <file>", "a deal file, to price one of its classes (with --class)")
     .option("--class <class>", "the class to price")
+    .option("--tape <file>", "a loan tape: the pool is its loans in the file's tiers")
+    .option("--mapping <file>", "the tape's column-mapping file")
     .option("--delay-days <days>", "actual payment delay in days (14 for Ginnie Mae I; default 0)")
     .option("--settle-day <day>", "settlement, days (30/360) into the first accrual month (default 0)")
     .option("--effective <down,up>", "prepayment speeds for yields shifted down and up: effective measures")
@@ -106,7 +116,15 @@ export function registerPriceCommand(program: Command, io: CliIo, setExitCode: (
       const options = parseOptions(optionsSchema, raw);
       const file = await readProjectionFile(path);
       const deal = options.deal === undefined ? undefined : await readDealFile(options.deal);
-      const base = pricedOf(runProjectionFile(file, deal), file, options);
+      const strata =
+        options.tape === undefined
+          ? undefined
+          : (await readTapeStrata(options.tape, options.mapping, file.tiers?.by ?? [])).strata;
+      const inputs: ProjectionInputs = {
+        ...(deal === undefined ? {} : { deal }),
+        ...(strata === undefined ? {} : { strata }),
+      };
+      const base = pricedOf(runProjectionFile(file, inputs), options);
       if (base.flows.length === 0) throw new CliError("USAGE", `The ${base.what} pays nothing to price`);
       const accrued = sf.accruedInterest(base.couponPercent, options.settleDay);
       let yieldPercent: number;
@@ -133,10 +151,11 @@ export function registerPriceCommand(program: Command, io: CliIo, setExitCode: (
         const [down, up] = options.effective.split(",").map(Number) as [number, number];
         const shift = options.shiftBp / 100;
         const at = (speed: number, y: number): number => {
-          const shifted = runProjectionFile(file, deal, {
-            prepayment: { type: file.assumptions.prepayment.type, percent: speed },
+          const shifted = runProjectionFile(file, {
+            ...inputs,
+            scenario: { prepayment: { type: file.assumptions.prepayment.type, percent: speed } },
           });
-          return sf.priceAtYield(pricedOf(shifted, file, options).flows, y);
+          return sf.priceAtYield(pricedOf(shifted, options).flows, y);
         };
         const effective = sf.effectiveMeasures(
           at(down, yieldPercent - shift),

@@ -1,5 +1,6 @@
 /**
- * `abs project FILE [--deal DEAL_FILE] [--csv | --json] [--grid]`: projects a pool of rep lines (risk tiers) by
+ * `abs project FILE [--deal DEAL_FILE] [--tape TAPE [--mapping M]] [--csv | --json] [--grid]`: projects a pool of
+ * rep lines (risk tiers; with --tape, the tape's loans grouped as the file's `tiers:` says) by
  * the SIFMA standard formulas and prints its headline figures (WAL, principal window, cumulative defaults and
  * losses), each tier's, and the pool month by month; with `--deal`, pays the pool out through the deal file's
  * waterfall and prints each class's WAL, principal window, principal, interest and loss. `--csv` writes one row
@@ -14,11 +15,19 @@ import { CliError } from "../errors";
 import { type CliIo } from "../io";
 import { formatKeyValues, formatTable, formatYuan, writeJson } from "../output";
 import { type ProjectionFile, readProjectionFile } from "../projection/projection-file";
-import { type FileProjection, poolPrincipalCents, runProjectionFile } from "../projection/run-projection";
+import {
+  type FileProjection,
+  type ProjectionInputs,
+  poolPrincipalCents,
+  runProjectionFile,
+} from "../projection/run-projection";
+import { readTapeStrata } from "../projection/tape-strata";
 import { parseOptions } from "./parse-options";
 
 const optionsSchema = z.strictObject({
   deal: z.string().min(1).optional(),
+  tape: z.string().min(1).optional(),
+  mapping: z.string().min(1).optional(),
   csv: z.boolean().default(false),
   json: z.boolean().default(false),
   grid: z.boolean().default(false),
@@ -161,21 +170,18 @@ function jsonOf(result: FileProjection): unknown {
   };
 }
 
-function runGrid(
-  io: CliIo,
-  file: ProjectionFile,
-  deal: Awaited<ReturnType<typeof readDealFile>> | undefined,
-  csv: boolean,
-  json: boolean,
-): void {
+function runGrid(io: CliIo, file: ProjectionFile, inputs: ProjectionInputs, csv: boolean, json: boolean): void {
   const grid = file.grid;
   if (grid === undefined) throw new CliError("USAGE", "--grid needs a grid: section in the projection file");
   const rows: { prepayment: number; default: number; result: FileProjection }[] = [];
   for (const prepayment of grid.prepayment.values) {
     for (const defaultValue of grid.default.values) {
-      const result = runProjectionFile(file, deal, {
-        prepayment: { type: grid.prepayment.type, percent: prepayment },
-        default: { type: grid.default.type, percent: defaultValue },
+      const result = runProjectionFile(file, {
+        ...inputs,
+        scenario: {
+          prepayment: { type: grid.prepayment.type, percent: prepayment },
+          default: { type: grid.default.type, percent: defaultValue },
+        },
       });
       rows.push({ prepayment, default: defaultValue, result });
     }
@@ -232,6 +238,8 @@ export function registerProjectCommand(program: Command, io: CliIo, setExitCode:
     .description("project a pool (and, with --deal, each class) by the SIFMA standard formulas")
     .argument("<file>", "the projection file (YAML or JSON): rep lines and assumptions")
     .option("--deal <file>", "a deal file: pay the pool out through its waterfall")
+    .option("--tape <file>", "a loan tape: the pool is its loans grouped into the file's tiers")
+    .option("--mapping <file>", "the tape's column-mapping file")
     .option("--csv", "print the months (or the grid) as CSV")
     .option("--json", "print JSON")
     .option("--grid", "run the file's scenario grid instead of its assumptions")
@@ -240,10 +248,24 @@ export function registerProjectCommand(program: Command, io: CliIo, setExitCode:
       if (options.csv && options.json) throw new CliError("USAGE", "Choose one of --csv or --json");
       const file = await readProjectionFile(path);
       const deal = options.deal === undefined ? undefined : await readDealFile(options.deal);
+      const stratification =
+        options.tape === undefined
+          ? undefined
+          : await readTapeStrata(options.tape, options.mapping, file.tiers?.by ?? []);
+      const inputs: ProjectionInputs = {
+        ...(deal === undefined ? {} : { deal }),
+        ...(stratification === undefined ? {} : { strata: stratification.strata }),
+      };
+      if (stratification !== undefined && !options.json && !options.csv) {
+        const other = stratification.strata.reduce((sum, stratum) => sum + stratum.otherAmortization, 0);
+        io.stderr.write(
+          `tape ${options.tape}: ${stratification.strata.length} tiers; ${stratification.excludedLoans} loans left out (not performing or no balance, ${formatYuan(stratification.excludedBalanceCents)})${other > 0 ? `; ${other} loans not level-pay, projected as level-pay` : ""}\n`,
+        );
+      }
       if (options.grid) {
-        runGrid(io, file, deal, options.csv, options.json);
+        runGrid(io, file, inputs, options.csv, options.json);
       } else {
-        const result = runProjectionFile(file, deal);
+        const result = runProjectionFile(file, inputs);
         if (options.json) writeJson(io.stdout, jsonOf(result));
         else if (options.csv) printCsv(io, result);
         else printSummary(io, result);

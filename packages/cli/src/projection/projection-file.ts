@@ -21,6 +21,11 @@
  *   - { name: A-2024, balance: "60000000.00", grossCoupon: "0.08", netCoupon: "0.075", originalTerm: 360, age: 0 }
  *   - { name: B-2023, balance: "40000000.00", grossCoupon: "0.095", netCoupon: "0.09", originalTerm: 360, age: 14,
  *       assumptions: { default: { type: SDA, value: 250 }, severity: "0.35" } }
+ * tiers:                         # instead of pool, with --tape TAPE: the tape's loans grouped into risk tiers
+ *   by: [grade, vintage]         # grade | region | vintage (origination year) | product; [] for one tier
+ *   servicingFee: "0.005"        # each tier's net coupon is its weighted rate less this
+ *   rules:                       # the first rule whose match fits a tier overrides the file's assumptions
+ *     - { match: { grade: C }, assumptions: { default: { type: CDR, value: 6 }, severity: "0.60" } }
  * grid:                          # abs project --grid: every prepayment x default value, all tiers scaled alike
  *   prepayment: { type: PSA, values: [100, 150, 300] }
  *   default: { type: SDA, values: [0, 100, 200] }
@@ -29,11 +34,13 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { parse as parseYaml } from "yaml";
-import { type cashflow } from "@abs/core";
+import { cashflow } from "@abs/core";
 import { CliError } from "../errors";
 
 type StandardAssumptions = cashflow.standard.StandardAssumptions;
 type RepLine = cashflow.standard.RepLine;
+type Stratum = cashflow.standard.Stratum;
+type Attribute = cashflow.standard.StrataAttribute;
 
 const number = (what: string, min: number, max: number) =>
   z
@@ -126,13 +133,25 @@ const gridAxis = <T extends string>(types: readonly [T, ...T[]]) =>
       return { type: input.type, values };
     });
 
+const tierRule = z.strictObject({
+  match: z.partialRecord(z.enum(cashflow.standard.STRATA_ATTRIBUTES), z.string().min(1)),
+  assumptions: assumptionOverrides,
+});
+
+const tiersSection = z.strictObject({
+  by: z.array(z.enum(cashflow.standard.STRATA_ATTRIBUTES)).max(4).default([]),
+  servicingFee: fraction("the servicing fee").default(0),
+  rules: z.array(tierRule).max(64).default([]),
+});
+
 export const projectionFileSchema = z
   .strictObject({
     startDate: z.iso.date("expected a date yyyy-mm-dd").optional(),
     indexRate: fraction("the index rate").optional(),
     indexRates: z.array(fraction("an index rate")).min(1).max(MAX_MONTHS).optional(),
     assumptions,
-    pool: z.array(repLine).min(1).max(64),
+    pool: z.array(repLine).min(1).max(64).optional(),
+    tiers: tiersSection.optional(),
     grid: z
       .strictObject({ prepayment: gridAxis(["SMM", "CPR", "PSA", "ABS"]), default: gridAxis(["MDR", "CDR", "SDA"]) })
       .optional(),
@@ -141,8 +160,15 @@ export const projectionFileSchema = z
     if (file.indexRate !== undefined && file.indexRates !== undefined) {
       ctx.addIssue({ code: "custom", path: ["indexRates"], message: "expected indexRate or indexRates, not both" });
     }
+    if ((file.pool === undefined) === (file.tiers === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["pool"],
+        message: "expected exactly one of pool (rep lines) or tiers (a tape's loans, with --tape)",
+      });
+    }
     const names = new Set<string>();
-    file.pool.forEach((line, index) => {
+    (file.pool ?? []).forEach((line, index) => {
       if (names.has(line.name))
         ctx.addIssue({
           code: "custom",
@@ -167,6 +193,7 @@ export const projectionFileSchema = z
 
 export type ProjectionFile = z.output<typeof projectionFileSchema>;
 type AssumptionInput = z.output<typeof assumptions>;
+type AssumptionOverrides = z.output<typeof assumptionOverrides>;
 
 /** Reads and parses a projection file; a missing file is `INPUT_NOT_FOUND`, a bad one a usage error. */
 export async function readProjectionFile(file: string): Promise<ProjectionFile> {
@@ -225,45 +252,76 @@ export interface Scenario {
   readonly default?: cashflow.standard.DefaultQuote;
 }
 
-/**
- * The file's rep lines with each tier's assumptions (the file's, overridden by the tier's), under an optional
- * scenario that replaces every tier's prepayment and default quotes.
- */
-export function repLinesOf(file: ProjectionFile, scenario: Scenario = {}): RepLine[] {
-  return file.pool.map((line) => {
-    const own = line.assumptions ?? {};
-    const set = standardAssumptions({
-      prepayment: own.prepayment ?? file.assumptions.prepayment,
-      default: own.default ?? file.assumptions.default,
-      severity: own.severity ?? file.assumptions.severity,
-      monthsToLiquidation: own.monthsToLiquidation ?? file.assumptions.monthsToLiquidation,
-      advancing: own.advancing ?? file.assumptions.advancing,
-    });
-    return {
-      name: line.name,
-      pool: {
-        balance: Number(line.balance),
-        grossCoupon: line.grossCoupon,
-        netCoupon: line.netCoupon,
-        originalTermMonths: line.originalTerm,
-        ageMonths: line.age,
-      },
-      assumptions: {
-        ...set,
-        ...(scenario.prepayment === undefined ? {} : { prepayment: scenario.prepayment }),
-        ...(scenario.default === undefined ? {} : { default: scenario.default }),
-      },
-    };
+function withOverrides(
+  file: ProjectionFile,
+  own: AssumptionOverrides | undefined,
+  scenario: Scenario,
+): StandardAssumptions {
+  const set = standardAssumptions({
+    prepayment: own?.prepayment ?? file.assumptions.prepayment,
+    default: own?.default ?? file.assumptions.default,
+    severity: own?.severity ?? file.assumptions.severity,
+    monthsToLiquidation: own?.monthsToLiquidation ?? file.assumptions.monthsToLiquidation,
+    advancing: own?.advancing ?? file.assumptions.advancing,
   });
+  return {
+    ...set,
+    ...(scenario.prepayment === undefined ? {} : { prepayment: scenario.prepayment }),
+    ...(scenario.default === undefined ? {} : { default: scenario.default }),
+  };
 }
 
-/** The pool's balance-weighted net coupon, percent: the coupon a pass-through of the whole pool pays. */
-export function poolNetCouponPercent(file: ProjectionFile): number {
+/**
+ * The file's rep lines with each tier's assumptions (the file's, overridden by the tier's), under an optional
+ * scenario that replaces every tier's prepayment and default quotes. With `strata` (the tape's loans grouped as
+ * the file's `tiers:` says) the lines are the strata, each with the first rule that matches it.
+ *
+ * @throws CliError `USAGE` when the file and the input disagree (tiers without a tape, a pool with one)
+ */
+export function repLinesOf(file: ProjectionFile, scenario: Scenario = {}, strata?: readonly Stratum[]): RepLine[] {
+  if (strata !== undefined) {
+    const tiers = file.tiers;
+    if (tiers === undefined)
+      throw new CliError("USAGE", "--tape needs a tiers: section in the projection file (and no pool:)");
+    return strata.map((stratum) => {
+      const rule = tiers.rules.find((candidate) =>
+        Object.entries(candidate.match).every(([attribute, value]) => stratum.key[attribute as Attribute] === value),
+      );
+      return {
+        name: stratum.name,
+        pool: {
+          balance: Number(stratum.balanceCents) / 100,
+          grossCoupon: stratum.grossCoupon,
+          netCoupon: Math.max(0, stratum.grossCoupon - tiers.servicingFee),
+          originalTermMonths: stratum.originalTermMonths,
+          ageMonths: stratum.ageMonths,
+        },
+        assumptions: withOverrides(file, rule?.assumptions, scenario),
+      };
+    });
+  }
+  if (file.pool === undefined)
+    throw new CliError("USAGE", "The projection file's tiers: section needs a loan tape: add --tape FILE");
+  return file.pool.map((line) => ({
+    name: line.name,
+    pool: {
+      balance: Number(line.balance),
+      grossCoupon: line.grossCoupon,
+      netCoupon: line.netCoupon,
+      originalTermMonths: line.originalTerm,
+      ageMonths: line.age,
+    },
+    assumptions: withOverrides(file, line.assumptions, scenario),
+  }));
+}
+
+/** The balance-weighted net coupon of rep lines, percent: the coupon a pass-through of the whole pool pays. */
+export function netCouponPercent(lines: readonly RepLine[]): number {
   let weighted = 0;
   let total = 0;
-  for (const line of file.pool) {
-    weighted += Number(line.balance) * line.netCoupon;
-    total += Number(line.balance);
+  for (const line of lines) {
+    weighted += line.pool.balance * line.pool.netCoupon;
+    total += line.pool.balance;
   }
   return total === 0 ? 0 : (100 * weighted) / total;
 }

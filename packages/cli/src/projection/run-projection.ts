@@ -7,7 +7,7 @@ import { cashflow, projection } from "@abs/core";
 import { CliError } from "../errors";
 import { type DealFile } from "../deal/deal-file";
 import { classOf, trancheFaces, waterfallConfig } from "../deal/deal-terms";
-import { type ProjectionFile, type Scenario, repLinesOf } from "./projection-file";
+import { type ProjectionFile, type Scenario, netCouponPercent, repLinesOf } from "./projection-file";
 
 type ProjectedPool = cashflow.standard.ProjectedPool;
 
@@ -46,6 +46,8 @@ export interface ClassProjection {
 
 export interface FileProjection {
   readonly pool: ProjectedPool;
+  /** The pool's balance-weighted net coupon, percent (a pass-through's coupon). */
+  readonly netCouponPercent: number;
   readonly summary: PoolSummary;
   readonly tiers: readonly TierSummary[];
   readonly deal?: { readonly classes: readonly ClassProjection[]; readonly result: projection.DealProjection };
@@ -97,9 +99,9 @@ function summarize(pool: ProjectedPool): PoolSummary {
   };
 }
 
-function tierSummaries(file: ProjectionFile, pool: ProjectedPool): TierSummary[] {
+function tierSummaries(lines: readonly cashflow.standard.RepLine[], pool: ProjectedPool): TierSummary[] {
   return pool.lines.map((line, index) => {
-    const balance = Number(file.pool[index]?.balance ?? 0);
+    const balance = lines[index]?.pool.balance ?? 0;
     let weighted = 0;
     let principal = 0;
     for (const period of line.cashflows.periods) {
@@ -141,23 +143,36 @@ function couponPercentOf(deal: DealFile, index: number, file: ProjectionFile): n
   return 100 * (Number(coupon.margin) + (file.indexRates?.[0] ?? file.indexRate ?? 0));
 }
 
+/** What to project the file with besides its own assumptions. */
+export interface ProjectionInputs {
+  /** A deal file: pay the pool out through its waterfall. */
+  readonly deal?: DealFile;
+  /** Replace every tier's prepayment and default quotes. */
+  readonly scenario?: Scenario;
+  /** The tape's loans grouped into tiers (the file's `tiers:`), instead of the file's `pool:`. */
+  readonly strata?: readonly cashflow.standard.Stratum[];
+}
+
 /**
  * Projects the file's pool (under a scenario, if given) and, with a deal file, its classes.
  *
  * @throws CliError `USAGE` for a pool the engine refuses or a deal that needs the file's start date
  */
-export function runProjectionFile(file: ProjectionFile, deal?: DealFile, scenario: Scenario = {}): FileProjection {
+export function runProjectionFile(file: ProjectionFile, inputs: ProjectionInputs = {}): FileProjection {
+  const { deal, scenario = {}, strata } = inputs;
+  const lines = repLinesOf(file, scenario, strata);
   let pool: ProjectedPool;
   try {
-    pool = cashflow.standard.projectRepLines(repLinesOf(file, scenario));
+    pool = cashflow.standard.projectRepLines(lines);
   } catch (error) {
     if (error instanceof cashflow.CashflowError)
       throw new CliError("USAGE", `The pool cannot be projected: ${error.message}`);
     throw error;
   }
   const summary = summarize(pool);
-  const tiers = tierSummaries(file, pool);
-  if (deal === undefined) return { pool, summary, tiers };
+  const tiers = tierSummaries(lines, pool);
+  const netCoupon = netCouponPercent(lines);
+  if (deal === undefined) return { pool, netCouponPercent: netCoupon, summary, tiers };
   if (file.startDate === undefined) {
     throw new CliError(
       "USAGE",
@@ -181,5 +196,5 @@ export function runProjectionFile(file: ProjectionFile, deal?: DealFile, scenari
       tranche: projected,
     };
   });
-  return { pool, summary, tiers, deal: { classes, result } };
+  return { pool, netCouponPercent: netCoupon, summary, tiers, deal: { classes, result } };
 }

@@ -3,14 +3,11 @@
  * every problem with its row and column. With --key-file it also computes the tape's Merkle root (what
  * `abs tape upload` will anchor). Exit 0 if valid, 1 if not, 2 on a usage error.
  */
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { type Command } from "commander";
 import { z } from "zod";
 import {
-  ColumnMappingError,
-  parseColumnMapping,
   validateTape,
-  type ColumnMapping,
   type TapeIssue,
   type TapeValidationResult,
 } from "@abs/core";
@@ -28,6 +25,7 @@ import {
   writeJson,
 } from "../../output";
 import { parseOptions } from "../parse-options";
+import { readMapping } from "../../mapping-file";
 import { closeInputFile, openInputFile } from "../../input-file";
 
 const optionsSchema = z.strictObject({
@@ -41,24 +39,6 @@ const optionsSchema = z.strictObject({
 });
 
 type ValidateOptions = z.output<typeof optionsSchema>;
-
-async function readMapping(path: string): Promise<ColumnMapping> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new CliError("INPUT_NOT_FOUND", `Cannot read the mapping file ${JSON.stringify(path)}`, { cause: error });
-  }
-  try {
-    return parseColumnMapping(text);
-  } catch (error) {
-    if (!(error instanceof ColumnMappingError)) throw error;
-    throw new CliError("MAPPING_INVALID", `Invalid mapping file ${JSON.stringify(path)}`, {
-      cause: error,
-      details: error.issues.map((issue) => `${issue.path}: expected ${issue.expected}, found ${issue.found}`),
-    });
-  }
-}
 
 async function fileSize(path: string): Promise<number> {
   try {

@@ -50,3 +50,11 @@ export {
 } from "./mbs-yield";
 export { timedInvestorFlows } from "./timed-flows";
 export { type PoolMonthCents, type ProjectedPool, type RepLine, projectRepLines } from "./cash-boundary";
+export {
+  STRATA_ATTRIBUTES,
+  Stratifier,
+  type StrataAttribute,
+  type Stratification,
+  type Stratum,
+  stratify,
+} from "./strata";
