@@ -1,12 +1,8 @@
 /**
  * The one rounding between the full-precision reference and money. A pool of rep lines is projected in float64
  * (see {@link projectStandard}) and summed; then, month by month, each **group** of columns that moves the same
- * balance is turned into cents once, on its running total:
- *
- *     group cents(t) = round(100 x sum_{s<=t} total(s)) - round(100 x sum_{s<t} total(s))   (half away from zero)
- *
- * and the group's cents are split among its columns by largest remainder on each column's own running shortfall
- * (every column's running total stays within a cent of its exact one, and no column goes negative). The groups:
+ * balance is turned into cents once, on its running total, by `cash-rounding.ts`'s {@link RoundedGroup} (the
+ * group's cents split among its columns by largest remainder). The groups:
  * - what leaves the pool balance: defaults, scheduled and prepaid principal (or, when P&I are advanced, scheduled
  *   principal, prepayments, recoveries and losses). The balance is the initial balance less this group, so
  *   `ending = beginning - outflows` holds to the cent, the balance is within half a cent of the exact one every
@@ -15,6 +11,7 @@
  * - interest; and, when advanced, defaults.
  * Who owns the rounding: this function, and nothing else between the reference and the cents.
  */
+import { RoundedGroup, nanoOfAmount } from "../cash-rounding";
 import { CashflowError } from "../errors";
 import {
   type StandardAssumptions,
@@ -55,54 +52,6 @@ export interface ProjectedPool {
   readonly lines: readonly { readonly name: string; readonly cashflows: StandardCashflows }[];
   readonly months: readonly PoolMonthCents[];
   readonly initialBalanceCents: bigint;
-}
-
-/** Running-total rounding of a group of columns (see the module comment). */
-class RoundedGroup {
-  private exactTotal = 0;
-  private roundedTotal = 0n;
-  private readonly exact: number[];
-  private readonly assigned: bigint[];
-
-  constructor(size: number) {
-    this.exact = new Array<number>(size).fill(0);
-    this.assigned = new Array<bigint>(size).fill(0n);
-  }
-
-  /** Adds this month's exact amounts (currency units, one per column) and returns this month's cents per column. */
-  next(amounts: readonly number[]): bigint[] {
-    amounts.forEach((amount, column) => {
-      this.exactTotal += amount;
-      this.exact[column] = (this.exact[column] ?? 0) + amount;
-    });
-    const rounded = BigInt(Math.round(this.exactTotal * 100));
-    const total = rounded - this.roundedTotal;
-    this.roundedTotal = rounded;
-    const shortfall = this.exact.map((exact, column) => exact * 100 - Number(this.assigned[column] ?? 0n));
-    const cents = shortfall.map((missing) => BigInt(Math.max(0, Math.floor(missing))));
-    let assigned = cents.reduce((sum, value) => sum + value, 0n);
-    // Hand out (or take back) single cents by largest remainder until the group's total is met.
-    while (assigned !== total) {
-      const giving = assigned < total;
-      let pick = -1;
-      let best = 0;
-      cents.forEach((value, column) => {
-        const remainder = (shortfall[column] ?? 0) - Number(value);
-        if (!giving && value === 0n) return;
-        if (pick === -1 || (giving ? remainder > best : remainder < best)) {
-          pick = column;
-          best = remainder;
-        }
-      });
-      if (pick === -1) break; // nothing left to take back: cannot happen while the group total is non-negative
-      cents[pick] = (cents[pick] ?? 0n) + (giving ? 1n : -1n);
-      assigned += giving ? 1n : -1n;
-    }
-    cents.forEach((value, column) => {
-      this.assigned[column] = (this.assigned[column] ?? 0n) + value;
-    });
-    return cents;
-  }
 }
 
 /**
@@ -159,16 +108,13 @@ export function projectRepLines(lines: readonly RepLine[]): ProjectedPool {
       interest += investorInterest(period, advanced);
       foreclosure += period.inForeclosure;
     }
-    const [interestCents = 0n] = interestGroup.next([interest]);
+    const [interestCents = 0n] = interestGroup.next([nanoOfAmount(interest)]);
     let row: Omit<PoolMonthCents, "month" | "beginningBalanceCents" | "inForeclosureCents" | "endingBalanceCents">;
     if (advanced) {
-      const [scheduledCents = 0n, prepaidCents = 0n, recoveryCents = 0n, lossCents = 0n] = balanceGroup.next([
-        scheduled,
-        prepaid,
-        recovery,
-        loss,
-      ]);
-      const [defaultsCents = 0n] = defaultsGroup.next([defaults]);
+      const [scheduledCents = 0n, prepaidCents = 0n, recoveryCents = 0n, lossCents = 0n] = balanceGroup.next(
+        [scheduled, prepaid, recovery, loss].map(nanoOfAmount),
+      );
+      const [defaultsCents = 0n] = defaultsGroup.next([nanoOfAmount(defaults)]);
       row = {
         newDefaultsCents: defaultsCents,
         scheduledPrincipalCents: scheduledCents,
@@ -178,12 +124,10 @@ export function projectRepLines(lines: readonly RepLine[]): ProjectedPool {
         interestCents,
       };
     } else {
-      const [defaultsCents = 0n, scheduledCents = 0n, prepaidCents = 0n] = balanceGroup.next([
-        defaults,
-        scheduled,
-        prepaid,
-      ]);
-      const [recoveryCents = 0n, lossCents = 0n] = liquidationGroup.next([recovery, loss]);
+      const [defaultsCents = 0n, scheduledCents = 0n, prepaidCents = 0n] = balanceGroup.next(
+        [defaults, scheduled, prepaid].map(nanoOfAmount),
+      );
+      const [recoveryCents = 0n, lossCents = 0n] = liquidationGroup.next([recovery, loss].map(nanoOfAmount));
       row = {
         newDefaultsCents: defaultsCents,
         scheduledPrincipalCents: scheduledCents,
