@@ -7,3 +7,13 @@ export {
   closingState,
   projectDeal,
 } from "./deal-projection";
+export {
+  CMO_CLASS_TYPES,
+  type CmoClass,
+  type CmoClassMonth,
+  type CmoClassProjection,
+  type CmoClassType,
+  type CmoProjection,
+  pacSchedule,
+  projectCmo,
+} from "./cmo";
