@@ -251,6 +251,82 @@ describe("abs project / abs price (spawned)", function () {
     });
   });
 
+  describe("a CMO structure in the projection file (PAC/support, Z, IO)", () => {
+    const cmo = (classes: unknown[], band: unknown = { low: 90, high: 300 }, psa = 165) =>
+      write("cmo.yaml", {
+        assumptions: {
+          prepayment: { type: "PSA", value: psa },
+          default: { type: "MDR", value: 0 },
+          severity: "0",
+          monthsToLiquidation: 0,
+          advancing: "none",
+        },
+        pool: [
+          {
+            name: "collateral",
+            balance: "400000000.00",
+            grossCoupon: "0.08125",
+            netCoupon: "0.075",
+            originalTerm: 360,
+            age: 3,
+          },
+        ],
+        structure: { pacBand: band, classes },
+      });
+    const classes = [
+      { name: "P", type: "pac", face: "240000000.00", coupon: "0.07" },
+      { name: "S", type: "support", face: "100000000.00", coupon: "0.075" },
+      { name: "Z", type: "z", face: "60000000.00", coupon: "0.075" },
+      { name: "X", type: "io", coupon: "0.005", notionalOf: "P" },
+    ];
+
+    it("pays every class off, the PAC on schedule inside its band and short of it below", () => {
+      const inBand = abs(dir.path, "project", cmo(classes), "--json");
+      expect(inBand.status, inBand.stderr).to.equal(0);
+      const result = JSON.parse(inBand.stdout) as {
+        classes: { class: string; faceCents: string; principalPaidCents: string; months: { balanceCents: string }[] }[];
+        pacShortfallMonths: number[];
+      };
+      expect(result.classes.map((c) => c.class)).to.deep.equal(["P", "S", "Z", "X"]);
+      expect(result.pacShortfallMonths).to.deep.equal([]);
+      for (const c of result.classes) expect(c.months[c.months.length - 1]?.balanceCents, c.class).to.equal("0");
+      expect(
+        BigInt(result.classes[2]?.principalPaidCents ?? "0") > BigInt(result.classes[2]?.faceCents ?? "0"),
+      ).to.equal(true);
+      const slow = abs(dir.path, "project", cmo(classes, { low: 90, high: 300 }, 40), "--json");
+      expect((JSON.parse(slow.stdout) as { pacShortfallMonths: number[] }).pacShortfallMonths.length).to.be.above(0);
+    });
+
+    it("prices the IO per 100 of its notional", () => {
+      const run = abs(dir.path, "price", cmo(classes), "--class", "X", "--yield", "8", "--delay-days", "14", "--json");
+      expect(run.status, run.stderr).to.equal(0);
+      const figures = JSON.parse(run.stdout) as { cleanPrice: number; averageLifeYears?: number };
+      expect(figures.cleanPrice).to.be.within(1, 10);
+      expect(figures.averageLifeYears).to.equal(undefined);
+    });
+
+    it("refuses a structure that does not fit: IO with a face, PAC without a band, faces off the pool, PAC beyond its band", () => {
+      const io = abs(dir.path, "project", cmo([...classes.slice(0, 3), { ...classes[3], face: "1.00" }]));
+      expect(io.status).to.equal(2);
+      expect(io.stderr).to.match(/structure\.classes\.3\.face: expected no face on an IO class/);
+      const noBand = abs(dir.path, "project", cmo(classes, null));
+      expect(noBand.status).to.equal(2);
+      const off = abs(dir.path, "project", cmo([{ ...classes[0] }, { ...classes[1], face: "1.00" }]));
+      expect(off.status).to.equal(2);
+      expect(off.stderr).to.match(/faces to add up to the pool balance \(40000000000 cents\), found 24000000100/);
+      const beyond = abs(
+        dir.path,
+        "project",
+        cmo([
+          { ...classes[0], face: "399000000.00" },
+          { ...classes[1], face: "1000000.00" },
+        ]),
+      );
+      expect(beyond.status).to.equal(2);
+      expect(beyond.stderr).to.match(/PAC face 39900000000 cents: expected at most/);
+    });
+  });
+
   describe("refuses bad input with what, where and what it found (exit 2, nothing printed to stdout)", () => {
     const refused = (args: string[], pattern: RegExp) => {
       const run = abs(dir.path, ...args);

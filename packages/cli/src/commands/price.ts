@@ -1,11 +1,12 @@
 /**
- * `abs price FILE (--price P | --yield Y) [--deal DEAL_FILE --class C] [--delay-days N] [--settle-day N]
+ * `abs price FILE (--price P | --yield Y) [[--deal DEAL_FILE] --class C] [--delay-days N] [--settle-day N]
  * [--effective DOWN,UP [--shift-bp B]] [--json]`: prices the projected pool as a pass-through (or, with --deal and
  * --class, one class of the deal; with --tape, the pool is the tape's loans grouped into the file's tiers) by SIFMA's yield conventions (Uniform Practices SF-44..SF-51): yield at a clean
  * price or price at a yield, with the payment delay and the settlement day in every measure, the mortgage yield,
  * average life, Macaulay and modified duration and cash-flow convexity. With --effective it re-projects at the two
  * prepayment speeds given (same type as the file's) for yields `--shift-bp` below and above, and prints effective
- * duration and convexity. Prices are per 100 of current face; accrued interest runs 30/360 from the start of the
+ * duration and convexity. Average life counts positive principal only (SF-56's Z-bond convention; the same for
+ * any class that does not accrete). Prices are per 100 of current face (an IO's: of its notional's); accrued interest runs 30/360 from the start of the
  * accrual month to the settlement day. Offline. Exit 0 on success, 2 on a bad file or flag.
  */
 import { type Command } from "commander";
@@ -52,8 +53,8 @@ const optionsSchema = z
     message: "expected exactly one of --price or --yield",
     path: ["price"],
   })
-  .refine((o) => (o.deal === undefined) === (o.class === undefined), {
-    message: "expected --deal and --class together (or neither, to price the pool)",
+  .refine((o) => o.deal === undefined || o.class !== undefined, {
+    message: "expected --class with --deal: the class of the deal to price",
     path: ["class"],
   });
 type Options = z.output<typeof optionsSchema>;
@@ -79,13 +80,18 @@ function pricedOf(result: FileProjection, options: Options): Priced {
       .filter((flow) => flow.principal !== 0 || flow.interest !== 0);
     return { what: "pool pass-through", flows, couponPercent: result.netCouponPercent };
   }
-  const target = result.deal?.classes.find((c) => c.class === options.class);
-  if (target === undefined) {
-    const names = result.deal?.classes.map((c) => c.class).join(", ") ?? "";
-    throw new CliError("USAGE", `--class: expected a class of the deal (${names}), found ${options.class}`);
+  if (result.paidOut === undefined) {
+    throw new CliError("USAGE", "--class needs --deal DEAL_FILE or a structure: section in the projection file");
   }
-  if (target.tranche.faceCents === 0n) throw new CliError("USAGE", `Class ${target.class} has no face to price`);
-  const scale = 100 / Number(target.tranche.faceCents);
+  const target = result.paidOut.classes.find((c) => c.class === options.class);
+  if (target === undefined) {
+    const names = result.paidOut.classes.map((c) => c.class).join(", ");
+    const of = result.paidOut.source === "deal" ? "the deal" : "the structure";
+    throw new CliError("USAGE", `--class: expected a class of ${of} (${names}), found ${options.class}`);
+  }
+  const face = target.tranche.faceCents > 0n ? target.tranche.faceCents : (target.notionalFaceCents ?? 0n);
+  if (face === 0n) throw new CliError("USAGE", `Class ${target.class} has no face to price`);
+  const scale = 100 / Number(face);
   const flows = target.tranche.months
     .map((m, index) => ({
       years: at(index),
@@ -104,7 +110,7 @@ export function registerPriceCommand(program: Command, io: CliIo, setExitCode: (
     .option("--price <price>", "clean price per 100 of face: print the yield")
     .option("--yield <percent>", "bond-equivalent yield in percent: print the price")
     .option("--deal <file>", "a deal file, to price one of its classes (with --class)")
-    .option("--class <class>", "the class to price")
+    .option("--class <class>", "the class to price (of --deal, or of the file's structure)")
     .option("--tape <file>", "a loan tape: the pool is its loans in the file's tiers")
     .option("--mapping <file>", "the tape's column-mapping file")
     .option("--delay-days <days>", "actual payment delay in days (14 for Ginnie Mae I; default 0)")
@@ -142,7 +148,9 @@ export function registerPriceCommand(program: Command, io: CliIo, setExitCode: (
         fullPrice: cleanPrice + accrued,
         yieldPercent,
         mortgageYieldPercent: sf.mortgageYield(yieldPercent),
-        averageLifeYears: sf.averageLife(base.flows),
+        ...(base.flows.some((flow) => flow.principal > 0)
+          ? { averageLifeYears: sf.averageLife(base.flows, true) }
+          : {}),
         macaulayDurationYears: sf.macaulayDuration(base.flows, yieldPercent),
         modifiedDurationYears: sf.modifiedDuration(base.flows, yieldPercent),
         convexity: sf.cashFlowConvexity(base.flows, yieldPercent),
@@ -181,7 +189,7 @@ export function registerPriceCommand(program: Command, io: CliIo, setExitCode: (
           ["full price", figures.fullPrice?.toFixed(6) ?? ""],
           ["yield (bond-equivalent)", `${figures.yieldPercent?.toFixed(5)}%`],
           ["mortgage yield", `${figures.mortgageYieldPercent?.toFixed(5)}%`],
-          ["average life (years)", figures.averageLifeYears?.toFixed(5) ?? ""],
+          ["average life (years)", figures.averageLifeYears?.toFixed(5) ?? "- (no principal)"],
           ["Macaulay duration (years)", figures.macaulayDurationYears?.toFixed(5) ?? ""],
           ["modified duration (years)", figures.modifiedDurationYears?.toFixed(5) ?? ""],
           ["convexity", figures.convexity?.toFixed(6) ?? ""],

@@ -69,12 +69,12 @@ function printSummary(io: CliIo, result: FileProjection): void {
       ]),
     ),
   );
-  if (result.deal !== undefined) {
+  if (result.paidOut !== undefined) {
     io.stdout.write("\nClasses\n");
     io.stdout.write(
       formatTable(
         ["class", "face", "WAL", "window", "principal", "interest", "loss"],
-        result.deal.classes.map(({ class: name, tranche }) => [
+        result.paidOut.classes.map(({ class: name, tranche }) => [
           name,
           formatYuan(tranche.faceCents),
           years(tranche.averageLifeYears),
@@ -85,10 +85,15 @@ function printSummary(io: CliIo, result: FileProjection): void {
         ]),
       ),
     );
-    if (result.deal.result.acceleratedMonths.length > 0) {
-      io.stdout.write(`accelerated from month ${result.deal.result.acceleratedMonths[0]}\n`);
+    if (result.paidOut.acceleratedMonths.length > 0) {
+      io.stdout.write(`accelerated from month ${result.paidOut.acceleratedMonths[0]}\n`);
     }
-    io.stdout.write(`residual to the equity holder: ${formatYuan(result.deal.result.residualCents)}\n`);
+    if (result.paidOut.pacShortfallMonths.length > 0) {
+      io.stdout.write(
+        `PAC paid short of its schedule in ${result.paidOut.pacShortfallMonths.length} months, from month ${result.paidOut.pacShortfallMonths[0]}\n`,
+      );
+    }
+    io.stdout.write(`residual: ${formatYuan(result.paidOut.residualCents)}\n`);
   }
   io.stdout.write("\nPool by month\n");
   io.stdout.write(
@@ -110,7 +115,7 @@ function printSummary(io: CliIo, result: FileProjection): void {
 }
 
 function printCsv(io: CliIo, result: FileProjection): void {
-  const classes = result.deal?.classes ?? [];
+  const classes = result.paidOut?.classes ?? [];
   const header = [
     "month",
     "beginning_balance",
@@ -160,13 +165,14 @@ function jsonOf(result: FileProjection): unknown {
     summary: result.summary,
     tiers: result.tiers,
     months: result.pool.months.map((m) => ({ ...m, principalCents: poolPrincipalCents(m) })),
-    classes: result.deal?.classes.map(({ class: name, couponPercent, tranche }) => ({
+    classes: result.paidOut?.classes.map(({ class: name, couponPercent, tranche }) => ({
       class: name,
       couponPercent,
       ...tranche,
     })),
-    residualCents: result.deal?.result.residualCents,
-    acceleratedMonths: result.deal?.result.acceleratedMonths,
+    residualCents: result.paidOut?.residualCents,
+    acceleratedMonths: result.paidOut?.acceleratedMonths,
+    pacShortfallMonths: result.paidOut?.pacShortfallMonths,
   };
 }
 
@@ -193,7 +199,7 @@ function runGrid(io: CliIo, file: ProjectionFile, inputs: ProjectionInputs, csv:
         prepayment: { type: grid.prepayment.type, percent: row.prepayment },
         default: { type: grid.default.type, percent: row.default },
         pool: row.result.summary,
-        classes: row.result.deal?.classes.map(({ class: name, tranche }) => ({
+        classes: row.result.paidOut?.classes.map(({ class: name, tranche }) => ({
           class: name,
           averageLifeYears: tranche.averageLifeYears,
           principalWindow: tranche.principalWindow,
@@ -204,7 +210,7 @@ function runGrid(io: CliIo, file: ProjectionFile, inputs: ProjectionInputs, csv:
     );
     return;
   }
-  const classes = rows[0]?.result.deal?.classes.map((c) => c.class) ?? [];
+  const classes = rows[0]?.result.paidOut?.classes.map((c) => c.class) ?? [];
   const header = [
     grid.prepayment.type,
     grid.default.type,
@@ -219,7 +225,7 @@ function runGrid(io: CliIo, file: ProjectionFile, inputs: ProjectionInputs, csv:
     years(row.result.summary.averageLifeYears),
     percent(row.result.summary.defaultsPercent),
     percent(row.result.summary.lossPercent),
-    ...(row.result.deal?.classes ?? []).flatMap(({ tranche }) => [
+    ...(row.result.paidOut?.classes ?? []).flatMap(({ tranche }) => [
       years(tranche.averageLifeYears),
       percent(tranche.faceCents === 0n ? 0 : (100 * Number(tranche.lossCents)) / Number(tranche.faceCents)),
     ]),

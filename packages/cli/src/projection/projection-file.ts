@@ -26,6 +26,12 @@
  *   servicingFee: "0.005"        # each tier's net coupon is its weighted rate less this
  *   rules:                       # the first rule whose match fits a tier overrides the file's assumptions
  *     - { match: { grade: C }, assumptions: { default: { type: CDR, value: 6 }, severity: "0.60" } }
+ * structure:                     # a CMO structure paid from the pool (instead of --deal); faces add up to the pool
+ *   pacBand: { low: 100, high: 300 }           # PSA speeds the PAC schedule is fixed at
+ *   classes:                                   # principal priority as listed (PAC first, then the rest, in order)
+ *     - { name: P, type: pac, face: "600000.00", coupon: "0.055" }   # sequential | pac | support | z | po
+ *     - { name: S, type: support, face: "400000.00", coupon: "0.06" }
+ *     - { name: X, type: io, coupon: "0.005", notionalOf: P }        # interest-only on P's balance
  * grid:                          # abs project --grid: every prepayment x default value, all tiers scaled alike
  *   prepayment: { type: PSA, values: [100, 150, 300] }
  *   default: { type: SDA, values: [0, 100, 200] }
@@ -144,6 +150,47 @@ const tiersSection = z.strictObject({
   rules: z.array(tierRule).max(64).default([]),
 });
 
+const structureClass = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9-]{1,8}$/, "expected a class name of 1-8 letters or digits"),
+  type: z.enum(["sequential", "pac", "support", "z", "io", "po"]),
+  face: amount.optional(),
+  coupon: fraction("the coupon").default(0),
+  notionalOf: z.string().optional(),
+});
+
+const structureSection = z
+  .strictObject({
+    pacBand: z
+      .strictObject({ low: number("the band's low PSA", 0, 100_000), high: number("the band's high PSA", 0, 100_000) })
+      .optional(),
+    classes: z.array(structureClass).min(1).max(16),
+  })
+  .superRefine((structure, ctx) => {
+    structure.classes.forEach((c, index) => {
+      if ((c.type === "io") !== (c.face === undefined))
+        ctx.addIssue({
+          code: "custom",
+          path: ["classes", index, "face"],
+          message: c.type === "io" ? "expected no face on an IO class (it has notionalOf)" : "expected a face",
+        });
+      if ((c.type === "io") !== (c.notionalOf !== undefined))
+        ctx.addIssue({
+          code: "custom",
+          path: ["classes", index, "notionalOf"],
+          message:
+            c.type === "io"
+              ? "expected notionalOf: the class whose balance is the notional"
+              : "expected notionalOf only on an IO class",
+        });
+    });
+    if (structure.classes.some((c) => c.type === "pac") && structure.pacBand === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["pacBand"],
+        message: "expected pacBand { low, high } (PSA) for the PAC classes",
+      });
+  });
+
 export const projectionFileSchema = z
   .strictObject({
     startDate: z.iso.date("expected a date yyyy-mm-dd").optional(),
@@ -152,6 +199,7 @@ export const projectionFileSchema = z
     assumptions,
     pool: z.array(repLine).min(1).max(64).optional(),
     tiers: tiersSection.optional(),
+    structure: structureSection.optional(),
     grid: z
       .strictObject({ prepayment: gridAxis(["SMM", "CPR", "PSA", "ABS"]), default: gridAxis(["MDR", "CDR", "SDA"]) })
       .optional(),

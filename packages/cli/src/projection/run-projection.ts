@@ -37,11 +37,24 @@ export interface TierSummary {
   readonly lossPercent: number;
 }
 
-/** A class of the deal with its projection. */
+/** A class of the deal (or of the file's CMO structure) with its projection. */
 export interface ClassProjection {
   readonly class: string;
   readonly couponPercent: number | undefined;
   readonly tranche: projection.TrancheProjection;
+  /** An IO class: the original face of the class whose balance is its notional (prices are per 100 of it). */
+  readonly notionalFaceCents?: bigint;
+}
+
+/** The pool paid out to classes: through a deal file's waterfall, or through the file's CMO structure. */
+export interface PaidOut {
+  readonly source: "deal" | "structure";
+  readonly classes: readonly ClassProjection[];
+  readonly residualCents: bigint;
+  /** Deal: months an event-of-default trigger accelerated it. */
+  readonly acceleratedMonths: readonly number[];
+  /** Structure: months a PAC class was paid less than its schedule. */
+  readonly pacShortfallMonths: readonly number[];
 }
 
 export interface FileProjection {
@@ -50,7 +63,7 @@ export interface FileProjection {
   readonly netCouponPercent: number;
   readonly summary: PoolSummary;
   readonly tiers: readonly TierSummary[];
-  readonly deal?: { readonly classes: readonly ClassProjection[]; readonly result: projection.DealProjection };
+  readonly paidOut?: PaidOut;
 }
 
 function principalSummary(rows: readonly { month: number; principal: bigint }[]): PrincipalSummary {
@@ -172,7 +185,16 @@ export function runProjectionFile(file: ProjectionFile, inputs: ProjectionInputs
   const summary = summarize(pool);
   const tiers = tierSummaries(lines, pool);
   const netCoupon = netCouponPercent(lines);
-  if (deal === undefined) return { pool, netCouponPercent: netCoupon, summary, tiers };
+  const base = { pool, netCouponPercent: netCoupon, summary, tiers };
+  if (deal !== undefined && file.structure !== undefined) {
+    throw new CliError(
+      "USAGE",
+      "The projection file has a structure: section; pay the pool through it or through --deal, not both",
+    );
+  }
+  if (file.structure !== undefined)
+    return { ...base, paidOut: paidThroughStructure(file, file.structure, pool, strata) };
+  if (deal === undefined) return base;
   if (file.startDate === undefined) {
     throw new CliError(
       "USAGE",
@@ -196,5 +218,95 @@ export function runProjectionFile(file: ProjectionFile, inputs: ProjectionInputs
       tranche: projected,
     };
   });
-  return { pool, netCouponPercent: netCoupon, summary, tiers, deal: { classes, result } };
+  return {
+    ...base,
+    paidOut: {
+      source: "deal",
+      classes,
+      residualCents: result.residualCents,
+      acceleratedMonths: result.acceleratedMonths,
+      pacShortfallMonths: [],
+    },
+  };
+}
+
+/** The pool's months at a PSA speed with no defaults: one side of a PAC band. */
+function bandMonths(file: ProjectionFile, psa: number, strata: ProjectionInputs["strata"]) {
+  const lines = repLinesOf(file, {}, strata).map((line) => ({
+    ...line,
+    assumptions: {
+      ...line.assumptions,
+      prepayment: { type: "PSA" as const, percent: psa },
+      default: { type: "MDR" as const, percent: 0 },
+    },
+  }));
+  return cashflow.standard.projectRepLines(lines).months;
+}
+
+function paidThroughStructure(
+  file: ProjectionFile,
+  structure: NonNullable<ProjectionFile["structure"]>,
+  pool: ProjectedPool,
+  strata: ProjectionInputs["strata"],
+): PaidOut {
+  const classes = structure.classes.map((c): projection.CmoClass => ({
+    name: c.name,
+    type: c.type,
+    faceCents: c.face === undefined ? 0n : parseAmountCents(c.face),
+    couponWad: BigInt(Math.round(c.coupon * 1e9)) * WAD_PER_NANO,
+    ...(c.notionalOf === undefined ? {} : { notionalOf: c.notionalOf }),
+  }));
+  try {
+    const pacFace = classes.filter((c) => c.type === "pac").reduce((sum, c) => sum + c.faceCents, 0n);
+    const band = structure.pacBand;
+    const targets =
+      pacFace > 0n && band !== undefined
+        ? projection.pacSchedule(pacFace, bandMonths(file, band.low, strata), bandMonths(file, band.high, strata))
+        : [];
+    const result = projection.projectCmo(classes, pool.months, targets);
+    return {
+      source: "structure",
+      classes: result.classes.map((c, index) => ({
+        class: c.name,
+        couponPercent:
+          structure.classes[index]?.type === "po" ? undefined : 100 * (structure.classes[index]?.coupon ?? 0),
+        ...notionalFace(classes, index),
+        tranche: {
+          faceCents: c.faceCents,
+          months: c.months.map((row) => ({
+            month: row.month,
+            interestPaidCents: row.interestPaidCents,
+            principalPaidCents: row.principalPaidCents,
+            netWriteDownCents: row.writeDownCents,
+            balanceCents: row.balanceCents,
+            interestShortfallCents: 0n,
+          })),
+          principalPaidCents: c.principalPaidCents,
+          interestPaidCents: c.interestPaidCents,
+          lossCents: c.lossCents,
+          averageLifeYears: c.averageLifeYears,
+          principalWindow: c.principalWindow,
+        },
+      })),
+      residualCents: result.residualCents,
+      acceleratedMonths: [],
+      pacShortfallMonths: result.pacShortfallMonths,
+    };
+  } catch (error) {
+    if (error instanceof cashflow.CashflowError) throw new CliError("USAGE", `structure: ${error.message}`);
+    throw error;
+  }
+}
+
+function notionalFace(classes: readonly projection.CmoClass[], index: number): { notionalFaceCents?: bigint } {
+  const strip = classes[index];
+  if (strip?.type !== "io") return {};
+  const notional = classes.find((c) => c.name === strip.notionalOf);
+  return notional === undefined ? {} : { notionalFaceCents: notional.faceCents };
+}
+
+/** "1234.56" -> 123456n (the file's amounts have at most 2 decimals). */
+function parseAmountCents(amount: string): bigint {
+  const [units = "0", decimals = ""] = amount.split(".");
+  return BigInt(units) * 100n + BigInt(decimals.padEnd(2, "0"));
 }

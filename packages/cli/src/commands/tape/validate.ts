@@ -6,11 +6,7 @@
 import { stat } from "node:fs/promises";
 import { type Command } from "commander";
 import { z } from "zod";
-import {
-  validateTape,
-  type TapeIssue,
-  type TapeValidationResult,
-} from "@abs/core";
+import { validateTape, type TapeIssue, type TapeValidationResult } from "@abs/core";
 import { CliError, EXIT } from "../../errors";
 import { type CliIo } from "../../io";
 import { readOriginatorKeys } from "../../keys";
