@@ -483,6 +483,28 @@
       );
     }
     chart(el, "CPR / CDR (%)", ["CPR", "CDR"], xs, [ms.map((m) => m.cprBps / 100), ms.map((m) => m.cdrBps / 100)]);
+    // The forecast the deal was priced on (ABS_INDEXER_FORECASTS) against what was reported, where one is configured.
+    const f = (
+      await gql(
+        `query($pool: Bytes!) { poolForecast(pool: $pool) { period forecastEndingBalanceCents
+      actualEndingBalanceCents forecastCprBps actualCprBps forecastCdrBps actualCdrBps } }`,
+        { pool: id },
+      )
+    ).poolForecast;
+    if (f.length) {
+      const fx = f.map((x) => x.period);
+      const orNull = (v, scale) => (v === null || v === undefined ? null : Number(v) / scale);
+      chart(el, "Forecast vs actual: pool balance (CNY)", ["forecast", "actual"], fx, [
+        f.map((x) => orNull(x.forecastEndingBalanceCents, 100)),
+        f.map((x) => orNull(x.actualEndingBalanceCents, 100)),
+      ]);
+      chart(el, "Forecast vs actual: CPR / CDR (%)", ["CPR forecast", "CPR actual", "CDR forecast", "CDR actual"], fx, [
+        f.map((x) => orNull(x.forecastCprBps, 100)),
+        f.map((x) => orNull(x.actualCprBps, 100)),
+        f.map((x) => orNull(x.forecastCdrBps, 100)),
+        f.map((x) => orNull(x.actualCdrBps, 100)),
+      ]);
+    }
     chart(el, "Delinquency buckets (% of balance)", ["30-59", "60-89", "90+"], xs, [
       ms.map((m) => m.delinquent30Bps / 100),
       ms.map((m) => m.delinquent60Bps / 100),

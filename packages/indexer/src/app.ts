@@ -13,6 +13,7 @@ import { auditCsv, exportAudit, parseAuditExportQuery } from "./export";
 import { DEFAULT_QUERY_LIMITS, queryLimitPlugins, type QueryLimits } from "./graphql/limits";
 import { buildApiSchema, entityLoader, type RequestContext } from "./graphql/schema";
 import { type SchemaModel } from "./schema-model";
+import { type ForecastBook } from "./forecasts";
 import { type LoanBook } from "./loans";
 import { type IndexerStore } from "./store";
 
@@ -23,6 +24,8 @@ export interface AppDeps {
   hasIndexingErrors(): boolean;
   /** Loan-level records joined from the member node beside the indexer (penetrating views) */
   loans?: LoanBook | undefined;
+  /** Pool forecasts to compare reported periods against (ABS_INDEXER_FORECASTS) */
+  forecasts?: ForecastBook | undefined;
   /** Limits of the GraphQL API; any not given is `DEFAULT_QUERY_LIMITS`' */
   limits?: Partial<QueryLimits>;
   /** Sign-in (EIP-4361), sessions and the registry that decides, at each request, what a caller may read */

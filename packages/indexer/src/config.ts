@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type ForecastBook, loadForecasts } from "./forecasts";
 import { ConfigError } from "./errors";
 
 const metric = z.enum([
@@ -46,6 +47,8 @@ const envSchema = z.object({
   ABS_INDEXER_POLL_MS: z.coerce.number().int().min(10).default(1000),
   ABS_INDEXER_MAX_LOGS: z.coerce.number().int().min(1).max(10_000).default(2000),
   ABS_INDEXER_ALERTS: z.string().optional(),
+  /** JSON { "<pool address>": "<abs project --json output>" }: forecasts to compare reported periods against */
+  ABS_INDEXER_FORECASTS: z.string().optional(),
   ABS_INDEXER_MEMBER_NODE_URL: z.string().url().optional(),
   ABS_INDEXER_MEMBER_NODE_ID: z.string().min(1).max(64).optional(),
   /** Name of the env variable holding the member's private key (the key itself is never in config). */
@@ -111,6 +114,8 @@ export interface IndexerConfig {
   /** Most logs one eth_getLogs request may return (TOOLCHAIN.md: <= 2,000). */
   maxLogsPerRequest: number;
   alertRules: AlertRule[];
+  /** Pool forecasts (ABS_INDEXER_FORECASTS), read at start */
+  forecasts: ForecastBook;
   logLevel: string;
   /** Set when the indexer runs beside an entitled member's node (all of ABS_INDEXER_MEMBER_* given). */
   memberNode: MemberNodeConfig | undefined;
@@ -166,6 +171,7 @@ export function parseIndexerConfig(env: Record<string, string | undefined>): Ind
     pollMs: e.ABS_INDEXER_POLL_MS,
     maxLogsPerRequest: e.ABS_INDEXER_MAX_LOGS,
     alertRules,
+    forecasts: loadForecasts(e.ABS_INDEXER_FORECASTS),
     logLevel: e.ABS_INDEXER_LOG_LEVEL,
     memberNode,
     auth: {

@@ -97,6 +97,7 @@ export async function startIndexerService(options: IndexerServiceOptions): Promi
     model,
     logger,
     loans,
+    forecasts: config.forecasts,
     auth,
     exportSigner,
     hasIndexingErrors: () => indexer.hasIndexingErrors,

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { writeFileSync } from "node:fs";
 import { expect } from "chai";
 import { chromium, type Browser, type Page } from "playwright-core";
 import pino from "pino";
@@ -39,8 +40,23 @@ describe("regulator's dashboard in headless Chromium", function () {
       memberSigner(chain, "custodian"),
     );
     await (await log.anchor(chain.deployment.cashToken, id("STMT-2026-11"), 1_764_547_200, id("digest"), 10, 2)).wait();
+    // The forecast the deal was priced on: six months, as `abs project --json` prints them.
+    const forecastFile = path.join(chain.dir, "forecast.json");
+    const months = [...Array(6).keys()].map((index) => {
+      const beginning = 100_000_000n - 9_000_000n * BigInt(index);
+      return {
+        month: index + 1,
+        beginningBalanceCents: String(beginning),
+        scheduledPrincipalCents: "7000000",
+        prepaidPrincipalCents: "1500000",
+        newDefaultsCents: "500000",
+        endingBalanceCents: String(beginning - 9_000_000n),
+      };
+    });
+    writeFileSync(forecastFile, JSON.stringify({ months }));
     service = await startIndexerService({
       config: parseIndexerConfig({
+        ABS_INDEXER_FORECASTS: JSON.stringify({ [pool]: forecastFile }),
         ABS_INDEXER_RPC_URL: chain.chain.rpcUrl,
         ABS_INDEXER_ADDRESS_BOOK: chain.addressBook,
         ABS_INDEXER_DATA_DIR: path.join(chain.dir, "dashboard-db"),
@@ -192,6 +208,10 @@ describe("regulator's dashboard in headless Chromium", function () {
     expect(await page.getAttribute('.kpi:has-text("OC")', "title")).to.contain("Pool ending balance");
     // The tranche factors' history and what each distributed period paid each payee.
     expect(await page.textContent(".charts")).to.contain("Tranche factors after each distribution");
+    // The forecast against what was reported: balance, CPR and CDR.
+    expect(await page.textContent(".charts"))
+      .to.contain("Forecast vs actual: pool balance")
+      .and.contain("Forecast vs actual: CPR / CDR");
     const distributions = page.locator('[data-testid="distributions"] tbody tr');
     expect(await distributions.count()).to.equal(3);
     const header = (await page.textContent('[data-testid="distributions"] thead')) ?? "";

@@ -2,6 +2,8 @@ import { expect } from "chai";
 import pino from "pino";
 import { createApp, listen, type RunningServer } from "../src/app";
 import { IndexerError, LoanBook } from "../src";
+import { parseForecast } from "../src/forecasts";
+import { annualisedBps } from "../src/metrics";
 import {
   dealActions,
   model,
@@ -13,6 +15,26 @@ import {
   type TestChain,
   type TestIndexer,
 } from "./chain";
+
+/** A four-month forecast on a 1,000.00 pool (scaled to the pool's issued balance when served). */
+const FORECAST = parseForecast(
+  {
+    months: [
+      [1, "100000", "8000", "2000", "1000", "89000"],
+      [2, "89000", "8000", "1800", "900", "78300"],
+      [3, "78300", "8000", "1600", "0", "68700"],
+      [4, "68700", "8000", "1400", "800", "58500"],
+    ].map(([month, beginning, scheduled, prepaid, defaults, ending]) => ({
+      month,
+      beginningBalanceCents: beginning,
+      scheduledPrincipalCents: scheduled,
+      prepaidPrincipalCents: prepaid,
+      newDefaultsCents: defaults,
+      endingBalanceCents: ending,
+    })),
+  },
+  "test",
+);
 
 interface GraphQLAnswer {
   data?: Record<string, unknown> | null;
@@ -73,6 +95,7 @@ describe("GraphQL API (The Graph's conventions) over an indexed real chain", fun
       logger: pino({ level: "silent" }),
       hasIndexingErrors: () => false,
       auth: authDeps,
+      forecasts: new Map([[pool, FORECAST]]),
     });
     server = await listen(app, "127.0.0.1", 0);
     auth = { authorization: `Bearer ${await sessionOf(chain, authDeps, server.url, "regulator")}` };
@@ -81,6 +104,44 @@ describe("GraphQL API (The Graph's conventions) over an indexed real chain", fun
     await server?.close();
     await ix?.close();
     await chain?.stop();
+  });
+
+  it("poolForecast: the configured forecast, scaled to the issued balance, beside each reported period", async () => {
+    const d = await data(
+      `query($pool: Bytes!, $poolId: String!) {
+        f: poolForecast(pool: $pool) { period forecastEndingBalanceCents actualEndingBalanceCents forecastCprBps actualCprBps forecastCdrBps actualCdrBps }
+        none: poolForecast(pool: "0x0000000000000000000000000000000000000001") { period }
+        m: periodMetrics_collection(where: { pool: $poolId }, orderBy: period) { period beginningBalanceCents endingBalanceCents cprBps cdrBps } }`,
+      { pool, poolId: pool },
+    );
+    const points = d["f"] as Record<string, unknown>[];
+    const metrics = d["m"] as {
+      period: number;
+      beginningBalanceCents: string;
+      endingBalanceCents: string;
+      cprBps: number;
+      cdrBps: number;
+    }[];
+    expect(d["none"]).to.deep.equal([]);
+    expect(points.map((p) => p["period"])).to.deep.equal([1, 2, 3, 4]);
+    const issued = BigInt(metrics[0]?.beginningBalanceCents ?? "0");
+    points.forEach((point, index) => {
+      const month = FORECAST[index];
+      if (month === undefined) throw new Error("no forecast month");
+      expect(point["forecastEndingBalanceCents"]).to.equal(((month.endingBalanceCents * issued) / 100_000n).toString());
+      expect(point["forecastCprBps"]).to.equal(
+        annualisedBps(month.prepaidPrincipalCents, month.beginningBalanceCents - month.scheduledPrincipalCents),
+      );
+      expect(point["forecastCdrBps"]).to.equal(annualisedBps(month.newDefaultsCents, month.beginningBalanceCents));
+      const actual = metrics[index];
+      expect(point["actualEndingBalanceCents"]).to.equal(actual?.endingBalanceCents ?? null);
+      expect(point["actualCprBps"]).to.equal(actual?.cprBps ?? null);
+      expect(point["actualCdrBps"]).to.equal(actual?.cdrBps ?? null);
+    });
+    // Three periods are reported: the fourth has no actual figures yet.
+    expect(points[3]?.["actualEndingBalanceCents"]).to.equal(null);
+    const bad = await gql(`{ poolForecast(pool: "0x12") { period } }`);
+    expect(bad.errors?.[0]?.message).to.match(/expected an address/);
   });
 
   it("entity(id): a pool by id, any case; an unknown id is null", async () => {

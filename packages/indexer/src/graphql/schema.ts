@@ -9,6 +9,8 @@ import { pluralField, singularField } from "./naming";
 
 import { MAX_FIRST, MAX_SKIP } from "./limits";
 import { LOAN_TYPE_DEFS, loanResolvers } from "./loans";
+import { FORECAST_TYPE_DEFS, forecastResolvers } from "./forecast";
+import { type ForecastBook } from "../forecasts";
 import { type LoanBook } from "../loans";
 import { type LoanAccess } from "../auth/caller";
 import { describeZodIssues } from "@abs/core";
@@ -20,6 +22,8 @@ export interface GraphQLDeps {
   store: IndexerStore;
   /** Loan-level records of the member node beside the indexer, if any (penetrating views) */
   loans?: LoanBook | undefined;
+  /** Pool forecasts to compare reported periods against (ABS_INDEXER_FORECASTS) */
+  forecasts?: ForecastBook | undefined;
   hasIndexingErrors(): boolean;
 }
 
@@ -247,9 +251,9 @@ export function buildApiSchema(model: SchemaModel, deps: GraphQLDeps): GraphQLSc
       hasIndexingErrors: deps.hasIndexingErrors(),
     };
   };
-  resolvers["Query"] = { ...query, ...loanResolvers(deps.loans) };
+  resolvers["Query"] = { ...query, ...loanResolvers(deps.loans), ...forecastResolvers(deps.store, deps.forecasts) };
   return createSchema<RequestContext>({
-    typeDefs: [apiTypeDefs(model), LOAN_TYPE_DEFS],
+    typeDefs: [apiTypeDefs(model), LOAN_TYPE_DEFS, FORECAST_TYPE_DEFS],
     resolvers: { ...scalars, ...resolvers },
   });
 }
