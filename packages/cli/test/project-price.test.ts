@@ -112,6 +112,30 @@ describe("abs project / abs price (spawned)", function () {
       expect(figures.yieldPercent?.toFixed(5)).to.equal("9.10644");
     });
 
+    it("the SF-49 holding-period example: three months at 8% reinvestment, sold at the yield: PT 102.2502", () => {
+      const run = abs(
+        dir.path,
+        "price",
+        gnma(),
+        "--price",
+        "100",
+        "--delay-days",
+        "14",
+        "--horizon-months",
+        "3",
+        "--sale-yield",
+        "9.10675",
+        "--reinvest",
+        "8",
+        "--json",
+      );
+      expect(run.status, run.stderr).to.equal(0);
+      const figures = JSON.parse(run.stdout) as Record<string, number>;
+      expect(figures.terminalValue?.toFixed(4)).to.equal("102.2502");
+      expect(figures.totalReturnBondEquivalentPercent?.toFixed(3)).to.equal("9.102");
+      expect(figures.totalReturnPercent?.toFixed(3)).to.equal("2.250");
+    });
+
     it("price at a yield is the inverse of yield at a price, and prints a table for people", () => {
       const run = abs(dir.path, "price", gnma(), "--yield", "9.10675", "--delay-days", "14");
       expect(run.status, run.stderr).to.equal(0);

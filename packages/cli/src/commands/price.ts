@@ -5,7 +5,9 @@
  * price or price at a yield, with the payment delay and the settlement day in every measure, the mortgage yield,
  * average life, Macaulay and modified duration and cash-flow convexity. With --effective it re-projects at the two
  * prepayment speeds given (same type as the file's) for yields `--shift-bp` below and above, and prints effective
- * duration and convexity. Average life counts positive principal only (SF-56's Z-bond convention; the same for
+ * duration and convexity; with --horizon-months and --sale-price, the holding-period return (SF-49 h: the period's
+ * flows reinvested at --reinvest, the yield by default, plus the sale at the horizon at --sale-price, or at
+ * --sale-yield: the remaining flows valued at that yield). Average life counts positive principal only (SF-56's Z-bond convention; the same for
  * any class that does not accrete). Prices are per 100 of current face (an IO's: of its notional's); accrued interest runs 30/360 from the start of the
  * accrual month to the settlement day. Offline. Exit 0 on success, 2 on a bad file or flag.
  */
@@ -47,12 +49,25 @@ const optionsSchema = z
       .regex(/^\d+(\.\d+)?,\d+(\.\d+)?$/, "expected two speeds DOWN,UP such as 200,120")
       .optional(),
     shiftBp: z.coerce.number().positive().max(1000).default(10),
+    horizonMonths: z.coerce.number().int().min(1).max(1200).optional(),
+    salePrice: finite("the sale price").pipe(z.number().min(0)).optional(),
+    saleYield: finite("the sale yield in percent").pipe(z.number().min(-50).max(1000)).optional(),
+    reinvest: finite("the reinvestment rate in percent").pipe(z.number().min(-50).max(100)).optional(),
     json: z.boolean().default(false),
   })
   .refine((o) => (o.price === undefined) !== (o.yield === undefined), {
     message: "expected exactly one of --price or --yield",
     path: ["price"],
   })
+  .refine(
+    (o) =>
+      (o.horizonMonths === undefined) === (o.salePrice === undefined && o.saleYield === undefined) &&
+      (o.salePrice === undefined || o.saleYield === undefined),
+    {
+      message: "expected --horizon-months with one of --sale-price or --sale-yield (a holding-period return)",
+      path: ["horizonMonths"],
+    },
+  )
   .refine((o) => o.deal === undefined || o.class !== undefined, {
     message: "expected --class with --deal: the class of the deal to price",
     path: ["class"],
@@ -62,44 +77,62 @@ type Options = z.output<typeof optionsSchema>;
 /** The priced instrument's cash flows per 100 of face, timed from settlement, and its coupon in percent. */
 interface Priced {
   readonly what: string;
+  /** The months that pay something. */
   readonly flows: TimedFlow[];
+  /** Every month's flow, month 1 first (for a holding period). */
+  readonly monthFlows: TimedFlow[];
+  /** Balance (an IO's notional) per 100 of original face after month m (100 before month 1). */
+  readonly balanceAfter: (month: number) => number;
   readonly couponPercent: number;
 }
+
+const paying = (flow: TimedFlow): boolean => flow.principal !== 0 || flow.interest !== 0;
 
 function pricedOf(result: FileProjection, options: Options): Priced {
   const times = sf.paymentTimesYears(result.pool.months.length, options.delayDays, options.settleDay);
   const at = (index: number): number => times[index] ?? 0;
   if (options.class === undefined) {
     const scale = 100 / Number(result.pool.initialBalanceCents);
-    const flows = result.pool.months
-      .map((m, index) => ({
-        years: at(index),
-        principal: Number(poolPrincipalCents(m)) * scale,
-        interest: Number(m.interestCents) * scale,
-      }))
-      .filter((flow) => flow.principal !== 0 || flow.interest !== 0);
-    return { what: "pool pass-through", flows, couponPercent: result.netCouponPercent };
+    const monthFlows = result.pool.months.map((m, index) => ({
+      years: at(index),
+      principal: Number(poolPrincipalCents(m)) * scale,
+      interest: Number(m.interestCents) * scale,
+    }));
+    return {
+      what: "pool pass-through",
+      flows: monthFlows.filter(paying),
+      monthFlows,
+      balanceAfter: (month) =>
+        month === 0 ? 100 : Number(result.pool.months[month - 1]?.endingBalanceCents ?? 0n) * scale,
+      couponPercent: result.netCouponPercent,
+    };
   }
   if (result.paidOut === undefined) {
     throw new CliError("USAGE", "--class needs --deal DEAL_FILE or a structure: section in the projection file");
   }
-  const target = result.paidOut.classes.find((c) => c.class === options.class);
+  const classes = result.paidOut.classes;
+  const target = classes.find((c) => c.class === options.class);
   if (target === undefined) {
-    const names = result.paidOut.classes.map((c) => c.class).join(", ");
+    const names = classes.map((c) => c.class).join(", ");
     const of = result.paidOut.source === "deal" ? "the deal" : "the structure";
     throw new CliError("USAGE", `--class: expected a class of ${of} (${names}), found ${options.class}`);
   }
   const face = target.tranche.faceCents > 0n ? target.tranche.faceCents : (target.notionalFaceCents ?? 0n);
   if (face === 0n) throw new CliError("USAGE", `Class ${target.class} has no face to price`);
   const scale = 100 / Number(face);
-  const flows = target.tranche.months
-    .map((m, index) => ({
-      years: at(index),
-      principal: Number(m.principalPaidCents) * scale,
-      interest: Number(m.interestPaidCents) * scale,
-    }))
-    .filter((flow) => flow.principal !== 0 || flow.interest !== 0);
-  return { what: `class ${target.class}`, flows, couponPercent: target.couponPercent ?? 0 };
+  const monthFlows = target.tranche.months.map((m, index) => ({
+    years: at(index),
+    principal: Number(m.principalPaidCents) * scale,
+    interest: Number(m.interestPaidCents) * scale,
+  }));
+  const balances = (classes.find((c) => c.class === target.notionalOf) ?? target).tranche.months;
+  return {
+    what: `class ${target.class}`,
+    flows: monthFlows.filter(paying),
+    monthFlows,
+    balanceAfter: (month) => (month === 0 ? 100 : Number(balances[month - 1]?.balanceCents ?? 0n) * scale),
+    couponPercent: target.couponPercent ?? 0,
+  };
 }
 
 export function registerPriceCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
@@ -117,6 +150,10 @@ export function registerPriceCommand(program: Command, io: CliIo, setExitCode: (
     .option("--settle-day <day>", "settlement, days (30/360) into the first accrual month (default 0)")
     .option("--effective <down,up>", "prepayment speeds for yields shifted down and up: effective measures")
     .option("--shift-bp <bp>", "the yield shift of --effective in basis points (default 10)")
+    .option("--horizon-months <n>", "holding period in months: print the total return (with --sale-price)")
+    .option("--sale-price <price>", "clean price per 100 of the remaining face at the horizon")
+    .option("--sale-yield <percent>", "or sell at this yield: the remaining flows valued at the horizon")
+    .option("--reinvest <percent>", "bond-equivalent rate the period's flows are reinvested at (default: the yield)")
     .option("--json", "print JSON")
     .action(async (path: string, raw: unknown) => {
       const options = parseOptions(optionsSchema, raw);
@@ -174,6 +211,28 @@ export function registerPriceCommand(program: Command, io: CliIo, setExitCode: (
         figures.effectiveDurationYears = effective.duration;
         figures.effectiveConvexity = effective.convexity;
       }
+      if (options.horizonMonths !== undefined) {
+        const months = options.horizonMonths;
+        const horizonYears = (30 * months - options.settleDay) / 360;
+        const remaining = base.monthFlows
+          .slice(months)
+          .filter(paying)
+          .map((flow) => ({ ...flow, years: flow.years - horizonYears }));
+        const sale =
+          options.saleYield !== undefined
+            ? sf.priceAtYield(remaining, options.saleYield)
+            : (((options.salePrice ?? 0) + accrued) * base.balanceAfter(months)) / 100;
+        const terminal = sf.terminalValue(
+          base.monthFlows.slice(0, months),
+          horizonYears,
+          sale,
+          options.reinvest ?? yieldPercent,
+        );
+        const total = sf.holdingPeriodReturn(cleanPrice + accrued, terminal, horizonYears);
+        figures.terminalValue = terminal;
+        figures.totalReturnBondEquivalentPercent = total.bondEquivalentPercent;
+        figures.totalReturnPercent = total.totalPercent;
+      }
       if (options.json) {
         writeJson(io.stdout, {
           instrument: base.what,
@@ -197,6 +256,11 @@ export function registerPriceCommand(program: Command, io: CliIo, setExitCode: (
         if (figures.effectiveDurationYears !== undefined) {
           rows.push(["effective duration (years)", figures.effectiveDurationYears.toFixed(5)]);
           rows.push(["effective convexity", figures.effectiveConvexity?.toFixed(6) ?? ""]);
+        }
+        if (figures.terminalValue !== undefined) {
+          rows.push(["terminal value", figures.terminalValue.toFixed(6)]);
+          rows.push(["total return (bond-equivalent)", `${figures.totalReturnBondEquivalentPercent?.toFixed(5)}%`]);
+          rows.push(["total return", `${figures.totalReturnPercent?.toFixed(5)}%`]);
         }
         rows.push(["delay / settlement", `${options.delayDays} days / day ${options.settleDay}`]);
         io.stdout.write(formatKeyValues(rows));

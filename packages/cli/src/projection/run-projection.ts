@@ -44,6 +44,8 @@ export interface ClassProjection {
   readonly tranche: projection.TrancheProjection;
   /** An IO class: the original face of the class whose balance is its notional (prices are per 100 of it). */
   readonly notionalFaceCents?: bigint;
+  /** An IO class: the name of that class. */
+  readonly notionalOf?: string;
 }
 
 /** The pool paid out to classes: through a deal file's waterfall, or through the file's CMO structure. */
@@ -298,11 +300,14 @@ function paidThroughStructure(
   }
 }
 
-function notionalFace(classes: readonly projection.CmoClass[], index: number): { notionalFaceCents?: bigint } {
+function notionalFace(
+  classes: readonly projection.CmoClass[],
+  index: number,
+): { notionalFaceCents?: bigint; notionalOf?: string } {
   const strip = classes[index];
   if (strip?.type !== "io") return {};
   const notional = classes.find((c) => c.name === strip.notionalOf);
-  return notional === undefined ? {} : { notionalFaceCents: notional.faceCents };
+  return notional === undefined ? {} : { notionalFaceCents: notional.faceCents, notionalOf: notional.name };
 }
 
 /** "1234.56" -> 123456n (the file's amounts have at most 2 decimals). */

@@ -229,8 +229,14 @@ describe("SIFMA standard formulas: the published examples", () => {
       expect(printed(effective.convexity, 3)).to.equal("-0.600");
     });
 
-    it("total rate of return: PT 102.2502 over three months gives 9.102% bond-equivalent and 2.250% total", () => {
-      const result = sf.holdingPeriodReturn(100, 102.2502, 0.25);
+    it("total rate of return: three months, flows reinvested at 8%, sold at the yield: PT 102.2502, 9.102% / 2.250%", () => {
+      // The third month's flow arrives 14 days after the horizon and is discounted back to it; the sale values
+      // the flows after the holding period at the yield.
+      const horizon = 0.25;
+      const remaining = atIssue.slice(3).map((flow) => ({ ...flow, years: flow.years - horizon }));
+      const terminal = sf.terminalValue(atIssue.slice(0, 3), horizon, sf.priceAtYield(remaining, yieldAtPar), 8);
+      expect(printed(terminal, 4)).to.equal("102.2502");
+      const result = sf.holdingPeriodReturn(100, terminal, horizon);
       expect(printed(result.bondEquivalentPercent, 3)).to.equal("9.102");
       expect(printed(result.totalPercent, 3)).to.equal("2.250");
     });

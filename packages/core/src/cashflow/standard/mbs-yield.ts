@@ -161,9 +161,10 @@ export function effectiveMeasures(
 }
 
 /**
- * Value at the end of a holding period of `horizonYears` (SF-49 h): the sale proceeds plus every flow received
- * by then, reinvested at `reinvestPercent` (bond-equivalent) to the horizon; a flow received after the horizon
- * (delay) is discounted back to it at the same rate.
+ * Value at the end of a holding period of `horizonYears` (SF-49 h): the sale proceeds plus every flow of the
+ * holding period, reinvested at `reinvestPercent` (bond-equivalent) to the horizon; a flow of the period received
+ * after the horizon (the payment delay) is discounted back to it at the same rate. Pass only the holding
+ * period's flows.
  */
 export function terminalValue(
   flows: readonly TimedFlow[],
@@ -173,7 +174,6 @@ export function terminalValue(
 ): number {
   let value = saleProceeds;
   for (const flow of flows) {
-    if (flow.years > horizonYears + 1e-12) continue;
     value += (flow.principal + flow.interest) * Math.pow(1 + reinvestPercent / 200, 2 * (horizonYears - flow.years));
   }
   return value;
