@@ -11,6 +11,7 @@
  * periods serviced with the members' commands, see scripts/lib/sample-servicing.ts), ABS_CONSORTIUM_FILE; member nodes: see scripts/lib/member-nodes.ts
  * and `memberNodesEnv` (ABS_NODES, ABS_NODES_BASE_PORT, ABS_NODES_DIR).
  */
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { JsonRpcProvider } from "ethers";
 import { z } from "zod";
@@ -24,6 +25,7 @@ import { ANVIL_BLOCK_SECONDS, CHAIN_CLIENTS, startChain, type ChainProcess } fro
 import { type MemberNodes, type SeedTape, memberNodesEnv, startLocalMemberNodes } from "./lib/member-nodes";
 import { writeMemberKeyFiles } from "./lib/member-keys";
 import { serviceSampleDeal } from "./lib/sample-servicing";
+import { writeSampleForecast } from "./lib/sample-forecast";
 import { localConsortiumFile, writeConsortiumFile } from "./lib/local-consortium-file";
 import { type ConsortiumFile, consortiumFilePath } from "@abs/cli";
 import { startConsortiumIndexer, type ConsortiumIndexer } from "./lib/indexer-service";
@@ -116,7 +118,9 @@ async function main(): Promise<void> {
   const originator = memberNodes.nodes.find((n) => n.role === "ORIGINATOR");
   const servicer = memberNodes.nodes.find((n) => n.role === "SERVICER");
   const regulator = config.members.find((m) => m.roles.includes("REGULATOR"));
+  const forecasts = sampleForecast(deployment, nodesDir);
   indexer = await startConsortiumIndexer({
+    ...(forecasts === undefined ? {} : { forecasts }),
     rpcUrl: chain.rpcUrl,
     addressBook: book.file,
     host: env.ABS_HOST,
@@ -194,6 +198,17 @@ function sampleTapeSeed(deployment: ConsortiumDeployment): SeedTape[] {
       expectedRoot: deal.tape.root,
     },
   ];
+}
+
+/** The sample deal's forecast file (see `lib/sample-forecast.ts`), keyed by its pool for the indexer. */
+function sampleForecast(deployment: ConsortiumDeployment, dir: string): Record<string, string> | undefined {
+  const sample = loadNetworkConfig("localhost").sampleDeal;
+  const deal = deployment.sampleDeal;
+  if (!sample || !deal) return undefined;
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, "sample-forecast.json");
+  writeSampleForecast(generateLoans(sample.loans, sample.seed, { asOfDate: sample.cutoffDate }), file);
+  return { [deal.pool]: file };
 }
 
 function printSummary(

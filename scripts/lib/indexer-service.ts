@@ -39,6 +39,8 @@ export async function startConsortiumIndexer(options: {
   memberNode?: { url: string; memberId: string; key: SignerSource };
   /** The servicer's node, to join every reported period's loan states from (with `memberNode`'s key). */
   servicerNode?: { url: string; memberId: string };
+  /** Forecast files per pool address (ABS_INDEXER_FORECASTS), unless the environment sets its own. */
+  forecasts?: Record<string, string>;
   /** How long to wait for the sample tape's join before reporting ready anyway. Default 60 s. */
   joinTimeoutMs?: number;
 }): Promise<ConsortiumIndexer> {
@@ -70,6 +72,9 @@ export async function startConsortiumIndexer(options: {
     ABS_INDEXER_LISTEN: `${options.host}:${process.env["ABS_INDEXER_PORT"] ?? "4350"}`,
     ABS_INDEXER_LOG_LEVEL: process.env["ABS_INDEXER_LOG_LEVEL"] ?? "warn",
     ABS_INDEXER_SESSION_TTL_S: process.env["ABS_INDEXER_SESSION_TTL_S"] ?? "43200",
+    ...(options.forecasts === undefined || process.env["ABS_INDEXER_FORECASTS"] !== undefined
+      ? {}
+      : { ABS_INDEXER_FORECASTS: JSON.stringify(options.forecasts) }),
   });
   const logger = pino({ level: config.logLevel, name: "abs-indexer" });
   const service = await startIndexerService({ config, logger });

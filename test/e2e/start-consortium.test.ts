@@ -223,6 +223,28 @@ describe("npm start (local consortium launcher)", function () {
     expect(histories.flat().every((p) => p.proofStatus === "verified")).to.equal(true);
     expect(Math.max(...histories.map((h) => h.length))).to.equal(6);
     expect(histories.every((h) => h.every((p, i) => p.period === i + 1))).to.equal(true);
+    // The sample deal's forecast (its tape by grade, projected at its pricing assumptions) beside each period.
+    const forecastRes = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({
+        query: `{ poolForecast(pool: "${body.data.pools[0]?.id ?? ""}") { period forecastEndingBalanceCents actualEndingBalanceCents } }`,
+      }),
+    });
+    const forecast = (
+      (await forecastRes.json()) as {
+        data: {
+          poolForecast: {
+            period: number;
+            forecastEndingBalanceCents: string;
+            actualEndingBalanceCents: string | null;
+          }[];
+        };
+      }
+    ).data.poolForecast;
+    expect(forecast.length).to.be.greaterThan(6);
+    expect(forecast.slice(0, 6).every((p) => p.actualEndingBalanceCents !== null)).to.equal(true);
+    expect(forecast[6]?.actualEndingBalanceCents).to.equal(null);
     expect((await fetch(`${url}/`)).status).to.equal(200);
   });
 
