@@ -31,9 +31,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { parse as parseYaml } from "yaml";
 import { ROLE_NAMES, waterfall as wf } from "@abs/core";
 import { CliError } from "../errors";
+import { parseYamlFile } from "../yaml-file";
 
 const decimal = (what: string) =>
   z
@@ -207,32 +207,7 @@ export type DealTranche = DealFile["tranches"][number];
 
 /** Parses a deal file's text (YAML, of which JSON is a subset); a usage error lists every bad field with its path. */
 export function parseDealFile(text: string, file: string): DealFile {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text, { prettyErrors: true });
-  } catch (error) {
-    throw new CliError("USAGE", `The deal file ${file} is neither YAML nor JSON: ${(error as Error).message}`);
-  }
-  const parsed = dealFileSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const details = parsed.error.issues.map((issue) => {
-    const found = valueAt(raw, issue.path);
-    return `${issue.path.join(".") || "(file)"}: ${issue.message}${found === undefined ? "" : `, found ${JSON.stringify(found)}`}`;
-  });
-  throw new CliError(
-    "USAGE",
-    `The deal file ${file} is invalid (${details.length} problem${details.length === 1 ? "" : "s"})`,
-    { details },
-  );
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let value = root;
-  for (const key of path) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value !== null && typeof value === "object" ? undefined : value;
+  return parseYamlFile(text, file, "deal file", dealFileSchema);
 }
 
 /** Reads and parses a deal file; a missing file is `INPUT_NOT_FOUND`, a bad one a usage error. */

@@ -39,9 +39,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { parse as parseYaml } from "yaml";
 import { cashflow } from "@abs/core";
 import { CliError } from "../errors";
+import { parseYamlFile } from "../yaml-file";
 
 type StandardAssumptions = cashflow.standard.StandardAssumptions;
 type RepLine = cashflow.standard.RepLine;
@@ -256,32 +256,7 @@ export async function readProjectionFile(file: string): Promise<ProjectionFile> 
 
 /** Parses a projection file's text; a usage error lists every bad field with its path and what it found. */
 export function parseProjectionFile(text: string, file: string): ProjectionFile {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text, { prettyErrors: true });
-  } catch (error) {
-    throw new CliError("USAGE", `The projection file ${file} is neither YAML nor JSON: ${(error as Error).message}`);
-  }
-  const parsed = projectionFileSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const details = parsed.error.issues.map((issue) => {
-    const found = valueAt(raw, issue.path);
-    return `${issue.path.join(".") || "(file)"}: ${issue.message}${found === undefined ? "" : `, found ${JSON.stringify(found)}`}`;
-  });
-  throw new CliError(
-    "USAGE",
-    `The projection file ${file} is invalid (${details.length} problem${details.length === 1 ? "" : "s"})`,
-    { details },
-  );
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let value = root;
-  for (const key of path) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value !== null && typeof value === "object" ? undefined : value;
+  return parseYamlFile(text, file, "projection file", projectionFileSchema);
 }
 
 function standardAssumptions(input: AssumptionInput): StandardAssumptions {

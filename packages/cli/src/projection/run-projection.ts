@@ -68,28 +68,14 @@ export interface FileProjection {
   readonly paidOut?: PaidOut;
 }
 
-function principalSummary(rows: readonly { month: number; principal: bigint }[]): PrincipalSummary {
-  let weighted = 0n;
-  let total = 0n;
-  let first: number | undefined;
-  let last: number | undefined;
-  for (const { month, principal } of rows) {
-    weighted += BigInt(month) * principal;
-    total += principal;
-    if (principal > 0n) {
-      first ??= month;
-      last = month;
-    }
-  }
-  return {
-    averageLifeYears: total > 0n ? Number(weighted) / Number(total) / 12 : undefined,
-    principalWindow: first === undefined || last === undefined ? undefined : [first, last],
-  };
-}
-
 /** The pool's principal returned in a month: scheduled, prepaid and recovered. */
 export function poolPrincipalCents(month: cashflow.standard.PoolMonthCents): bigint {
   return month.scheduledPrincipalCents + month.prepaidPrincipalCents + month.recoveryCents;
+}
+
+function principalStream(rows: { month: number; principalCents: bigint }[]): PrincipalSummary {
+  const { averageLifeYears, principalWindow } = projection.principalSummary(rows);
+  return { averageLifeYears, principalWindow };
 }
 
 function summarize(pool: ProjectedPool): PoolSummary {
@@ -110,7 +96,7 @@ function summarize(pool: ProjectedPool): PoolSummary {
     interestCents: interest,
     defaultsPercent: percentOf(defaults),
     lossPercent: percentOf(loss),
-    ...principalSummary(pool.months.map((month) => ({ month: month.month, principal: poolPrincipalCents(month) }))),
+    ...principalStream(pool.months.map((month) => ({ month: month.month, principalCents: poolPrincipalCents(month) }))),
   };
 }
 

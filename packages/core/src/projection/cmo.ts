@@ -24,6 +24,7 @@
  */
 import { type PoolMonthCents } from "../cashflow/standard/cash-boundary";
 import { CashflowError } from "../cashflow/errors";
+import { principalSummary } from "./principal-summary";
 
 /** The class types. */
 export const CMO_CLASS_TYPES = ["sequential", "pac", "support", "z", "io", "po"] as const;
@@ -265,31 +266,16 @@ export function projectCmo(
 }
 
 function summarizeClass(c: CmoClass, months: readonly CmoClassMonth[]): CmoClassProjection {
-  let principal = 0n;
-  let interest = 0n;
-  let loss = 0n;
-  let weighted = 0n;
-  let first: number | undefined;
-  let last: number | undefined;
-  for (const row of months) {
-    principal += row.principalPaidCents;
-    interest += row.interestPaidCents;
-    loss += row.writeDownCents;
-    weighted += BigInt(row.month) * row.principalPaidCents;
-    if (row.principalPaidCents > 0n) {
-      first ??= row.month;
-      last = row.month;
-    }
-  }
+  const summary = principalSummary(months.map((row) => ({ month: row.month, principalCents: row.principalPaidCents })));
   return {
     name: c.name,
     type: c.type,
     faceCents: c.faceCents,
     months,
-    principalPaidCents: principal,
-    interestPaidCents: interest,
-    lossCents: loss,
-    averageLifeYears: principal > 0n ? Number(weighted) / Number(principal) / 12 : undefined,
-    principalWindow: first === undefined || last === undefined ? undefined : [first, last],
+    principalPaidCents: summary.principalCents,
+    interestPaidCents: months.reduce((sum, row) => sum + row.interestPaidCents, 0n),
+    lossCents: months.reduce((sum, row) => sum + row.writeDownCents, 0n),
+    averageLifeYears: summary.averageLifeYears,
+    principalWindow: summary.principalWindow,
   };
 }

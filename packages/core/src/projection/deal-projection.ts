@@ -8,6 +8,7 @@
  */
 import { type PoolMonthCents } from "../cashflow/standard/cash-boundary";
 import { runWaterfall } from "../waterfall/engine";
+import { principalSummary } from "./principal-summary";
 import { type PeriodResult, type WaterfallConfig, type WaterfallState } from "../waterfall/types";
 
 /** What a deal projection needs besides the pool. */
@@ -122,28 +123,15 @@ export function projectDeal(input: DealProjectionInput): DealProjection {
   }
   const tranches = input.facesCents.map((faceCents, index): TrancheProjection => {
     const rows = months[index] ?? [];
-    let principal = 0n;
-    let interest = 0n;
-    let weighted = 0n;
-    let first: number | undefined;
-    let last: number | undefined;
-    for (const row of rows) {
-      principal += row.principalPaidCents;
-      interest += row.interestPaidCents;
-      weighted += BigInt(row.month) * row.principalPaidCents;
-      if (row.principalPaidCents > 0n) {
-        first ??= row.month;
-        last = row.month;
-      }
-    }
+    const summary = principalSummary(rows.map((row) => ({ month: row.month, principalCents: row.principalPaidCents })));
     return {
       faceCents,
       months: rows,
-      principalPaidCents: principal,
-      interestPaidCents: interest,
+      principalPaidCents: summary.principalCents,
+      interestPaidCents: rows.reduce((sum, row) => sum + row.interestPaidCents, 0n),
       lossCents: state.tranches[index]?.writtenDownCents ?? 0n,
-      averageLifeYears: principal > 0n ? Number(weighted) / Number(principal) / 12 : undefined,
-      principalWindow: first === undefined || last === undefined ? undefined : [first, last],
+      averageLifeYears: summary.averageLifeYears,
+      principalWindow: summary.principalWindow,
     };
   });
   return { periods, tranches, residualCents, acceleratedMonths };

@@ -17,3 +17,4 @@ export {
   pacSchedule,
   projectCmo,
 } from "./cmo";
+export { type PrincipalSummary, principalSummary } from "./principal-summary";

@@ -109,34 +109,35 @@ export function projectRepLines(lines: readonly RepLine[]): ProjectedPool {
       foreclosure += period.inForeclosure;
     }
     const [interestCents = 0n] = interestGroup.next([nanoOfAmount(interest)]);
-    let row: Omit<PoolMonthCents, "month" | "beginningBalanceCents" | "inForeclosureCents" | "endingBalanceCents">;
+    // [defaults, scheduled, prepaid, recovery, loss] in cents, each rounded in its group.
+    let cents: bigint[];
     if (advanced) {
       const [scheduledCents = 0n, prepaidCents = 0n, recoveryCents = 0n, lossCents = 0n] = balanceGroup.next(
         [scheduled, prepaid, recovery, loss].map(nanoOfAmount),
       );
       const [defaultsCents = 0n] = defaultsGroup.next([nanoOfAmount(defaults)]);
-      row = {
-        newDefaultsCents: defaultsCents,
-        scheduledPrincipalCents: scheduledCents,
-        prepaidPrincipalCents: prepaidCents,
-        recoveryCents,
-        lossCents,
-        interestCents,
-      };
+      cents = [defaultsCents, scheduledCents, prepaidCents, recoveryCents, lossCents];
     } else {
-      const [defaultsCents = 0n, scheduledCents = 0n, prepaidCents = 0n] = balanceGroup.next(
-        [defaults, scheduled, prepaid].map(nanoOfAmount),
-      );
-      const [recoveryCents = 0n, lossCents = 0n] = liquidationGroup.next([recovery, loss].map(nanoOfAmount));
-      row = {
-        newDefaultsCents: defaultsCents,
-        scheduledPrincipalCents: scheduledCents,
-        prepaidPrincipalCents: prepaidCents,
-        recoveryCents,
-        lossCents,
-        interestCents,
-      };
+      cents = [
+        ...balanceGroup.next([defaults, scheduled, prepaid].map(nanoOfAmount)),
+        ...liquidationGroup.next([recovery, loss].map(nanoOfAmount)),
+      ];
     }
+    const [
+      newDefaultsCents = 0n,
+      scheduledPrincipalCents = 0n,
+      prepaidPrincipalCents = 0n,
+      recoveryCents = 0n,
+      lossCents = 0n,
+    ] = cents;
+    const row = {
+      newDefaultsCents,
+      scheduledPrincipalCents,
+      prepaidPrincipalCents,
+      recoveryCents,
+      lossCents,
+      interestCents,
+    };
     const outflow = advanced
       ? row.scheduledPrincipalCents + row.prepaidPrincipalCents + row.recoveryCents + row.lossCents
       : row.newDefaultsCents + row.scheduledPrincipalCents + row.prepaidPrincipalCents;
