@@ -1,4 +1,5 @@
 /** A YAML (or JSON) input file checked against a zod schema: every bad field with its path and what it found. */
+import { readFile } from "node:fs/promises";
 import { type z } from "zod";
 import { parse as parseYaml } from "yaml";
 import { CliError } from "./errors";
@@ -26,6 +27,17 @@ export function parseYamlFile<T extends z.ZodType>(text: string, file: string, w
     `The ${what} ${file} is invalid (${details.length} problem${details.length === 1 ? "" : "s"})`,
     { details },
   );
+}
+
+/** Reads and parses the file: a missing file is `INPUT_NOT_FOUND`, a bad one a usage error (see {@link parseYamlFile}). */
+export async function readYamlFile<T extends z.ZodType>(file: string, what: string, schema: T): Promise<z.output<T>> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new CliError("INPUT_NOT_FOUND", `Cannot read the ${what} ${JSON.stringify(file)}`, { cause: error });
+  }
+  return parseYamlFile(text, file, what, schema);
 }
 
 /** The scalar at `path` in `root` (undefined for a missing value or an object). */

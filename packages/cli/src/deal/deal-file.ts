@@ -29,11 +29,9 @@
  * documents: [ { type: PROSPECTUS, uri: "abs-node://trustee/...", text: "...", signers: [TRUSTEE, ORIGINATOR] } ]
  * ```
  */
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { ROLE_NAMES, waterfall as wf } from "@abs/core";
-import { CliError } from "../errors";
-import { parseYamlFile } from "../yaml-file";
+import { parseYamlFile, readYamlFile } from "../yaml-file";
 
 const decimal = (what: string) =>
   z
@@ -212,11 +210,5 @@ export function parseDealFile(text: string, file: string): DealFile {
 
 /** Reads and parses a deal file; a missing file is `INPUT_NOT_FOUND`, a bad one a usage error. */
 export async function readDealFile(file: string): Promise<DealFile> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new CliError("INPUT_NOT_FOUND", `Cannot read the deal file ${JSON.stringify(file)}`, { cause: error });
-  }
-  return parseDealFile(text, file);
+  return readYamlFile(file, "deal file", dealFileSchema);
 }

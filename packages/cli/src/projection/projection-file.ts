@@ -37,11 +37,10 @@
  *   default: { type: SDA, values: [0, 100, 200] }
  * ```
  */
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { cashflow } from "@abs/core";
 import { CliError } from "../errors";
-import { parseYamlFile } from "../yaml-file";
+import { parseYamlFile, readYamlFile } from "../yaml-file";
 
 type StandardAssumptions = cashflow.standard.StandardAssumptions;
 type RepLine = cashflow.standard.RepLine;
@@ -245,13 +244,7 @@ type AssumptionOverrides = z.output<typeof assumptionOverrides>;
 
 /** Reads and parses a projection file; a missing file is `INPUT_NOT_FOUND`, a bad one a usage error. */
 export async function readProjectionFile(file: string): Promise<ProjectionFile> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new CliError("INPUT_NOT_FOUND", `Cannot read the projection file ${JSON.stringify(file)}`, { cause: error });
-  }
-  return parseProjectionFile(text, file);
+  return readYamlFile(file, "projection file", projectionFileSchema);
 }
 
 /** Parses a projection file's text; a usage error lists every bad field with its path and what it found. */
