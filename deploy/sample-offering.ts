@@ -26,6 +26,7 @@ const WINDOW_SECONDS = 120n;
 const DAY = 86_400n;
 const PAR_BPS = 10_000n;
 const OfferingStatusFailed = 2n;
+const OfferingStatusClosing = 3n;
 
 /**
  * Issue the sample deal through its offering (the pool must be in Offering): the trustee creates the
@@ -101,9 +102,10 @@ export async function issueSampleDeal(
   const closesAt = (await offering.window(0)).closesAt;
   await waitForChainTime(ctx.provider, closesAt);
   const endDate = (await chainTime(ctx.provider)) + 180n * DAY;
-  await confirm(
-    offering.close({ tapeVersion: 1, revolving: true, revolvingEndDate: endDate, tables: tranches.map(() => []) }),
-  );
+  const params = { tapeVersion: 1, revolving: true, revolvingEndDate: endDate, tables: tranches.map(() => []) };
+  // A closing handles `CLOSE_BATCH` subscribers per call: repeated, with the same parameters, until it is over.
+  do await confirm(offering.close(params));
+  while ((await offering.status()) === OfferingStatusClosing);
   ctx.log(
     `deal    offering closed: ${args.subscriptions.length} subscriptions paid in cash, pool Active (revolving 180 days)`,
   );

@@ -54,7 +54,7 @@ interface IAssetPool is IDealParties {
     /// @param tapeVersion The tape version the notes were sold on.
     /// @param revolving Whether the deal has a revolving period.
     /// @param revolvingEndDate End of the revolving period (unix seconds), 0 if not revolving.
-    /// @param allocationCount The number of allocations minted (one `TrancheAllocated` each).
+    /// @param allocationCount The number of allocations minted, in all batches (one `TrancheAllocated` each).
     /// @param totalFaceCents The face amount minted across all tranches.
     /// @param actor The offering that closed the issuance.
     event IssuanceClosed(
@@ -246,13 +246,24 @@ interface IAssetPool is IDealParties {
     /// @notice Offering -> Structured: the offering failed and is withdrawn.
     function withdrawOffering() external;
 
-    /// @notice Offering -> Active: the issuance. Only the pool's offering calls it, from its `close`, in the
-    /// transaction that also pays for the notes (the offering's cash) and pays the originator for the
-    /// loans. Mints each allocation's tranche tokens to its investor; the allocations of every tranche
-    /// must add up to exactly its original face.
+    /// @notice A batch of the issuance, before it closes: only the pool's offering calls it, from a `close` that
+    /// does not finish the closing (a large offering closes in several transactions of bounded cost). Mints each
+    /// line's tranche tokens to its investor; no tranche beyond its original face. The pool stays in Offering
+    /// (`InvalidTransition(current, Offering)` in any other state).
+    /// @param allocations The issuance lines (tranche, investor, non-zero amount).
+    function issueBatch(Allocation[] calldata allocations) external;
+
+    /// @notice Reverts as `closeIssuance` would on its terms (`TapeVersionUnknown`, `TrancheFaceExceedsPool`,
+    /// `RevolvingEndDateInvalid`): the offering checks them before a closing's first batch.
+    function requireIssuable(uint32 tapeVersion, bool revolving, uint64 revolvingEndDate) external view;
+
+    /// @notice Offering -> Active: the issuance. Only the pool's offering calls it, from the `close` that
+    /// finishes the closing, in the transaction that also pays the originator for the loans. Mints the last
+    /// lines; with the earlier batches (`issueBatch`), every tranche must then be issued to exactly its
+    /// original face.
     /// @param tapeVersion The anchored tape version the notes are sold on; its principal must cover
     /// the total face.
-    /// @param allocations The issuance lines (tranche, investor, amount).
+    /// @param allocations The last issuance lines (tranche, investor, amount).
     /// @param revolving Whether the deal has a revolving period.
     /// @param revolvingEndDate End of the revolving period (future unix seconds), or 0 if not revolving.
     function closeIssuance(

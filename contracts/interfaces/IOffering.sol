@@ -8,26 +8,39 @@ import {OfferingStatus, TrancheWindow, WarehouseTerms, CloseParams} from "../typ
 /// @notice Created by the `OfferingFactory` for a pool in Structured or Offering, and registered as a deal
 /// contract, so it may hold the cash token. One subscription window per tranche (in the pool's tranche
 /// order). Eligible investors commit cash (an ERC-20 `approve` of the cash token first) and may cancel
-/// until their window closes. After every window has closed the trustee closes the offering, in one
-/// transaction that either
+/// until their window closes. After every window has closed the trustee closes the offering, which either
 /// - issues: allocates each tranche (orders in full; pro-rata, or by the trustee's table, when
 ///   oversubscribed; the unsold face of an undersubscribed tranche above its minimum size is retained by
-///   the originator), has the pool mint the notes and move to Active (`IAssetPool.closeIssuance`, which
-///   only an offering of the pool may call), repays the warehouse lender first, pays the rest of the
-///   purchase price to the originator and refunds every unallocated cent; or
+///   the originator), has the pool mint the notes and move to Active (`IAssetPool.issueBatch` and
+///   `closeIssuance`, which only an offering of the pool may call), repays the warehouse lender first, pays
+///   the rest of the purchase price to the originator and refunds every unallocated cent; or
 /// - fails, when any tranche is below its minimum size: every subscriber gets all their cash back and
 ///   the pool stays in Offering (the trustee may withdraw it or create a new offering).
-/// A refund the cash token refuses (a subscriber suspended meanwhile) is kept for it to claim later
-/// (`RefundDeferred`, `claimRefund`), so failing or cancelling an offering always completes. (A closing still
-/// reverts if a subscriber may not receive its tranche: the trustee then allocates by table, or cancels.)
+///
+/// A closing costs O(1) in the number of investors per transaction: `close` handles at most `CLOSE_BATCH`
+/// subscribers (allocation, mint, refund) and the trustee repeats it, with the same parameters, until the status
+/// is `Closed` (or `Failed`). The first call checks everything that could stop a closing halfway (windows, tables'
+/// lengths, minimum sizes, the warehouse repayment against the least the proceeds can be) and commits the
+/// parameters, so a closing once started always completes. The pool stays in Offering until the last batch moves
+/// it to Active: notes minted by earlier batches are held (and transferable) like any note, but nothing is paid on
+/// them before then; nothing else happens to the offering meanwhile. A 1,000-investor offering closes in ten calls.
+///
+/// A subscriber the tranche may no longer be minted to at closing (suspended, no longer of an allowed class,
+/// frozen) is allocated nothing and refunded in full; its face is retained by the originator with the unsold
+/// face (if the originator may not hold it either, that batch reverts until the trustee lifts its freeze or the
+/// consortium reinstates the member). A payment the cash token refuses (a subscriber, the warehouse lender or the
+/// originator suspended meanwhile) is kept for it to claim later (`RefundDeferred`, `claimRefund`), so no batch is
+/// ever stuck on one receiver of cash.
 ///
 /// Cash arithmetic (all in cash-token cents, no cent lost): a subscriber has paid
 /// `costOf(tranche, order)` = `ceil(order * priceBps / 10,000)`. At closing it is charged
 /// `costOf(allocated)` and refunded `costOf(order) - costOf(allocated)`. The rounding of the price
 /// (under one cent per allocation) is paid by the subscriber and received by the originator.
-/// Pro-rata: each order gets `floor(order * size / demand)` and the remainder (fewer cents than there
-/// are orders) goes one cent each to the earliest orders, in subscription order. Pro-rata amounts are in
-/// cents of face and need not be multiples of the increment.
+/// Pro-rata, by cumulative rounding: with `C` the orders up to and including a subscriber's, in subscription
+/// order, it gets `floor(C * size / demand) - floor((C - order) * size / demand)`: the floor or the ceiling of
+/// its exact share, never above its order, and the allocations add up to exactly the size (the rounding falls
+/// where the running total crosses a cent; no subscriber's share is off by a cent or more). Pro-rata amounts are
+/// in cents of face and need not be multiples of the increment.
 ///
 /// Powers, by caller:
 /// - the pool's trustee (TRUSTEE, active): `close`, `cancelOffering`.
@@ -72,7 +85,7 @@ interface IOffering {
     );
 
     /// @notice At closing, `investor`'s order of `orderCents` was allocated `allocatedCents` of face for
-    /// `costCents` of cash; `refundCents` went back to it in the same transaction. An allocation to the
+    /// `costCents` of cash; `refundCents` went back to it in the same transaction (its batch). An allocation to the
     /// originator with a zero order and zero cost is the retained unsold face.
     event Allocated(
         uint256 indexed trancheIndex,
@@ -84,7 +97,8 @@ interface IOffering {
         uint256 refundCents
     );
 
-    /// @notice The offering closed and the notes were issued on tape `tapeVersion` (the pool is Active).
+    /// @notice The offering closed and the notes were issued on tape `tapeVersion` (the pool is Active); emitted
+    /// by the last batch, with the totals of all batches.
     /// @param raisedCents All cash the subscribers had committed.
     /// @param proceedsCents The price of the allocated notes (raised - refunded).
     /// @param warehouseRepaidCents Paid first to the warehouse lender.
@@ -160,6 +174,8 @@ interface IOffering {
     error AllocationExceedsOrder(uint256 trancheIndex, address investor, uint256 orderCents, uint256 allocatedCents);
     /// @notice A table must allocate exactly the tranche's size.
     error AllocationTableTotal(uint256 trancheIndex, uint256 sizeCents, uint256 allocatedCents);
+    /// @notice A closing continues with the parameters it started with (their ABI encoding's hash).
+    error CloseParamsChanged(bytes32 started, bytes32 given);
     /// @notice The closing proceeds do not cover the warehouse repayment.
     error ProceedsBelowWarehouse(uint256 proceedsCents, uint256 repaymentCents);
     /// @notice Only the warehouse lender named at creation funds the warehouse, once, while the offering is open.
@@ -203,13 +219,19 @@ interface IOffering {
     // ---------------------------------------------------------------- trustee
 
     /// @notice Close the offering after every window closed: issue (or fail and refund all) as described
-    /// above, in one transaction.
+    /// above, `CLOSE_BATCH` subscribers per call. The first call starts the closing (or the failure); repeat it
+    /// with the same parameters (`CloseParamsChanged` otherwise; ignored when failing) until `status` is
+    /// `Closed` or `Failed`.
     function close(CloseParams calldata params) external;
 
-    /// @notice Cancel the open offering and refund every subscriber in full.
+    /// @notice Cancel the open offering and refund every subscriber in full: the first `CLOSE_BATCH` now, the rest
+    /// by `close` (the status is `Failing` until then).
     function cancelOffering() external;
 
     // ---------------------------------------------------------------- views
+
+    /// @notice The most subscribers one `close` (or `cancelOffering`) handles.
+    function CLOSE_BATCH() external view returns (uint256);
 
     /// @notice The largest price, in basis points of face (2x par).
     function MAX_PRICE_BPS() external view returns (uint256);
@@ -250,6 +272,10 @@ interface IOffering {
 
     /// @notice The refunds kept for `investor` to claim.
     function deferredOf(address investor) external view returns (uint256);
+
+    /// @notice The terms the closing started with (all zero before it started): a trustee resuming an interrupted
+    /// closing repeats them (with the same tables).
+    function closingTerms() external view returns (uint32 tapeVersion, bool revolving, uint64 revolvingEndDate);
 
     /// @notice The warehouse terms and whether the advance was made.
     function warehouse() external view returns (WarehouseTerms memory terms, bool funded);

@@ -8,6 +8,7 @@ import {IOffering} from "../interfaces/IOffering.sol";
 import {IAssetPool} from "../interfaces/IAssetPool.sol";
 import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
+import {TransferRestrictions} from "../tokens/TransferRestrictions.sol";
 import {Role} from "../types/Roles.sol";
 import {PoolState, Allocation} from "../types/PoolTypes.sol";
 import {TrancheTerms} from "../types/TrancheTypes.sol";
@@ -48,12 +49,39 @@ contract Offering is IOffering, ReentrancyGuard {
     mapping(uint256 trancheIndex => mapping(address investor => bool)) private _listed;
     mapping(address investor => uint256) private _deferred;
 
-    /// @dev Running totals of a closing (kept in memory to stay within the stack).
-    struct Totals {
-        uint256 raised;
-        uint256 proceeds;
-        uint256 refunded;
-        uint256 allocations;
+    /// @dev Where a closing (or a failure's refunds) stands between batches, and its running totals. Bounds:
+    /// cash and face amounts below 2^128 cents; at most 16 tranches; fewer than 2^32 subscribers per tranche.
+    struct Progress {
+        uint128 raisedCents; // cash the processed subscribers had paid
+        uint128 proceedsCents; // the price of what they were allocated (0 when failing)
+        uint128 refundedCents; // cash returned (or deferred) to them
+        uint32 tranche; // the tranche the next batch resumes in
+        uint32 next; // the subscriber (index in the tranche's list) it resumes at
+        uint128 ordersBefore; // the orders of the tranche's subscribers before `next` (cumulative pro-rata)
+        uint128 allocatedCents; // what the tranche's subscribers before `next` were allocated
+        uint128 refusedCents; // of which refused to subscribers who may not hold it (retained by the originator)
+    }
+
+    /// @inheritdoc IOffering
+    uint256 public constant CLOSE_BATCH = 100;
+
+    Progress private _progress;
+    /// @dev keccak256(abi.encode(params)) of the `close` that started the closing: every batch names the same.
+    bytes32 private _closeParamsHash;
+    /// @dev Why a failing offering fails: the first tranche below its minimum size, or the trustee cancelled.
+    bool private _cancelled;
+    /// @dev The terms of the closing in progress (or done): what `closingTerms` shows a trustee resuming it.
+    uint32 private _closingTapeVersion;
+    bool private _closingRevolving;
+    uint64 private _closingRevolvingEndDate;
+
+    /// @dev One batch's work: the issuance lines and the refunds, paid after the state and events.
+    struct Batch {
+        Allocation[] lines;
+        uint256 lineCount;
+        address[] payees;
+        uint256[] amounts;
+        uint256 payeeCount;
     }
 
     /// @param pool_ The pool (a registered deal contract in Structured or Offering, checked by the factory).
@@ -170,25 +198,26 @@ contract Offering is IOffering, ReentrancyGuard {
     /// @inheritdoc IOffering
     function close(CloseParams calldata params) external nonReentrant {
         _requireTrustee();
-        _requireOpen();
-        require(block.timestamp >= _allClosedAt, WindowsStillOpen(_allClosedAt, block.timestamp));
-        uint256 n = _tranches.length;
-        require(params.tables.length == n, AllocationTablesLength(n, params.tables.length));
-        for (uint256 j = 0; j < n; ++j) {
-            uint256 minSize = _windows[j].minSizeCents;
-            if (_demand[j] < minSize) {
-                _fail(j, _demand[j], minSize);
-                return;
-            }
+        OfferingStatus s = status;
+        if (s == OfferingStatus.Open) {
+            _startClose(params);
+        } else if (s == OfferingStatus.Closing) {
+            bytes32 hash = keccak256(abi.encode(params));
+            require(hash == _closeParamsHash, CloseParamsChanged(_closeParamsHash, hash));
+        } else {
+            require(s == OfferingStatus.Failing, OfferingNotOpen(s));
         }
-        _issue(params);
+        if (status == OfferingStatus.Failing) _refundBatch();
+        else _issueBatch(params);
     }
 
     /// @inheritdoc IOffering
     function cancelOffering() external nonReentrant {
         _requireTrustee();
         _requireOpen();
-        _fail(type(uint256).max, 0, 0);
+        _cancelled = true;
+        status = OfferingStatus.Failing;
+        _refundBatch();
     }
 
     // ================================================================ views
@@ -242,175 +271,269 @@ contract Offering is IOffering, ReentrancyGuard {
     }
 
     /// @inheritdoc IOffering
+    function closingTerms() external view returns (uint32 tapeVersion, bool revolving, uint64 revolvingEndDate) {
+        return (_closingTapeVersion, _closingRevolving, _closingRevolvingEndDate);
+    }
+
+    /// @inheritdoc IOffering
     function warehouse() external view returns (WarehouseTerms memory terms, bool funded) {
         return (_warehouse, _warehouseFunded);
     }
 
     // ================================================================ internals: closing
 
-    /// @dev Allocate every tranche, have the pool mint and go Active, then pay the warehouse lender, the
-    /// originator and the refunds. Effects and events first, then the pool, then cash.
-    function _issue(CloseParams calldata params) private {
+    /// @dev The first batch's checks: every window closed, one table per tranche; the offering fails when a
+    /// tranche is below its minimum size. Otherwise the tables are checked against the subscriber lists, the
+    /// warehouse repayment against the least the proceeds can be, and the parameters are committed for the
+    /// batches that follow. O(tranches): nothing here reads the subscribers.
+    function _startClose(CloseParams calldata params) private {
+        require(block.timestamp >= _allClosedAt, WindowsStillOpen(_allClosedAt, block.timestamp));
         uint256 n = _tranches.length;
-        uint256[][] memory orders = new uint256[][](n);
-        uint256[][] memory allocated = new uint256[][](n);
-        Totals memory t;
+        require(params.tables.length == n, AllocationTablesLength(n, params.tables.length));
         for (uint256 j = 0; j < n; ++j) {
-            (orders[j], allocated[j]) = _allocate(j, params.tables[j]);
-            _account(j, orders[j], allocated[j], t);
+            if (_demand[j] < _windows[j].minSizeCents) {
+                status = OfferingStatus.Failing;
+                return;
+            }
+        }
+        // Each allocation's price is rounded up, so the proceeds are at least the price of each tranche's
+        // whole sale: checked now, the repayment can never stop a closing halfway.
+        uint256 leastProceeds;
+        for (uint256 j = 0; j < n; ++j) {
+            uint256 size = _sizes[j];
+            uint256 demand = _demand[j];
+            uint256 tableLength = params.tables[j].length;
+            if (tableLength != 0) {
+                require(demand > size, AllocationTableNotOversubscribed(j, demand, size));
+                uint256 m = _subscribers[j].length;
+                require(tableLength == m, AllocationTableLength(j, m, tableLength));
+            }
+            leastProceeds += _cost(_windows[j].priceBps, demand < size ? demand : size);
+        }
+        uint256 repaymentCents = _warehouseFunded ? _warehouse.repaymentCents : 0;
+        require(leastProceeds >= repaymentCents, ProceedsBelowWarehouse(leastProceeds, repaymentCents));
+        pool.requireIssuable(params.tapeVersion, params.revolving, params.revolvingEndDate);
+        _closeParamsHash = keccak256(abi.encode(params));
+        (_closingTapeVersion, _closingRevolving, _closingRevolvingEndDate) = (
+            params.tapeVersion,
+            params.revolving,
+            params.revolvingEndDate
+        );
+        status = OfferingStatus.Closing;
+    }
+
+    /// @dev Allocates up to `CLOSE_BATCH` subscribers from where the last batch stopped, tranche by tranche, and has
+    /// the pool mint them; the batch that reaches the end also closes: the pool goes Active, the warehouse lender
+    /// and the originator are paid. Effects and events first, then the pool, then cash.
+    function _issueBatch(CloseParams calldata params) private {
+        uint256 n = _tranches.length;
+        Progress memory p = _progress;
+        Batch memory b = _newBatch(n);
+        uint256 budget = CLOSE_BATCH;
+        while (p.tranche < n && budget != 0) {
+            uint256 j = p.tranche;
+            uint256 m = _subscribers[j].length;
+            while (p.next < m && budget != 0) {
+                _allocateNext(j, params.tables[j], p, b);
+                --budget;
+            }
+            if (p.next == m) _finishTranche(j, params.tables[j].length != 0, p, b);
+        }
+        _progress = p;
+        if (p.tranche < n) {
+            _truncate(b);
+            pool.issueBatch(b.lines);
+            _payAll(b);
+            return;
         }
 
         uint256 repaymentCents = _warehouseFunded ? _warehouse.repaymentCents : 0;
-        require(t.proceeds >= repaymentCents, ProceedsBelowWarehouse(t.proceeds, repaymentCents));
-        uint256 originatorCents = t.proceeds - repaymentCents;
-        Allocation[] memory lines = _lines(orders, allocated, t.allocations);
-
+        // At least the least proceeds `_startClose` checked against the repayment.
+        uint256 originatorCents = p.proceedsCents - repaymentCents;
         status = OfferingStatus.Closed;
         emit OfferingClosed(
             address(pool),
             params.tapeVersion,
-            t.raised,
-            t.proceeds,
+            p.raisedCents,
+            p.proceedsCents,
             repaymentCents,
             originatorCents,
-            t.refunded,
+            p.refundedCents,
             msg.sender
         );
-
-        pool.closeIssuance(params.tapeVersion, lines, params.revolving, params.revolvingEndDate);
-        IERC20 cash = IERC20(cashToken);
-        if (repaymentCents != 0) cash.safeTransfer(_warehouse.investor, repaymentCents);
-        if (originatorCents != 0) cash.safeTransfer(_originator, originatorCents);
-        for (uint256 j = 0; j < n; ++j) {
-            uint256 priceBps = _windows[j].priceBps;
-            address[] storage subs = _subscribers[j];
-            for (uint256 i = 0; i < subs.length; ++i) {
-                uint256 refundCents = _cost(priceBps, orders[j][i]) - _cost(priceBps, allocated[j][i]);
-                if (refundCents != 0) _refund(cash, subs[i], refundCents);
-            }
-        }
+        _truncate(b);
+        pool.closeIssuance(params.tapeVersion, b.lines, params.revolving, params.revolvingEndDate);
+        if (repaymentCents != 0) _addPayment(b, _warehouse.investor, repaymentCents);
+        if (originatorCents != 0) _addPayment(b, _originator, originatorCents);
+        _payAll(b);
     }
 
-    /// @dev The orders of tranche `j` (subscription order) and what each is allocated: in full when the
-    /// tranche is not oversubscribed; else by the trustee's table, or pro-rata with the remainder one cent
-    /// each to the earliest orders. A last extra entry is the unsold face retained by the originator.
-    function _allocate(
+    /// @dev Allocates subscriber `p.next` of tranche `j`: its order in full when the tranche is not
+    /// oversubscribed; else by the trustee's table, or pro-rata by cumulative rounding (below). A subscriber the
+    /// tranche may no longer be minted to (suspended, no longer of an allowed class, frozen) is allocated nothing
+    /// and refunded in full: its face falls to the originator with the unsold face, if the originator may hold
+    /// it; if not, the mint reverts (`TransferRestricted`) and the batch waits for the restriction to be lifted
+    /// (the trustee's freeze, the consortium's suspension).
+    ///
+    /// Cumulative rounding: with `C` the orders of the tranche's subscribers up to and including this one, in
+    /// subscription order, the allocation is `floor(C * size / demand) - floor((C - order) * size / demand)`. It is
+    /// the floor or the ceiling of the exact share (never off by a cent or more), never above the order (the
+    /// share is below it), and the allocations add up to exactly `size` with no second pass over the orders.
+    function _allocateNext(uint256 j, uint256[] calldata table, Progress memory p, Batch memory b) private {
+        uint256 i = p.next;
+        address investor = _subscribers[j][i];
+        uint256 order = _orders[j][investor];
+        p.next = uint32(i + 1);
+        if (order == 0) return; // cancelled
+        uint256 allocated = _share(j, i, investor, order, table, p);
+        // Face cents are below 2^128 (a tranche's face, checked by SafeCast in the token).
+        p.ordersBefore = uint128(p.ordersBefore + order);
+        p.allocatedCents = uint128(p.allocatedCents + allocated);
+        if (allocated != 0 && !_mayHold(j, investor, allocated) && _mayHold(j, _originator, allocated)) {
+            p.refusedCents = uint128(p.refusedCents + allocated);
+            allocated = 0;
+        }
+        _settle(j, investor, order, allocated, p, b);
+    }
+
+    /// @dev Subscriber `i`'s allocation in tranche `j` (see `_allocateNext`).
+    function _share(
         uint256 j,
-        uint256[] calldata table
-    ) private view returns (uint256[] memory orders, uint256[] memory allocated) {
-        address[] storage subs = _subscribers[j];
-        uint256 m = subs.length;
+        uint256 i,
+        address investor,
+        uint256 order,
+        uint256[] calldata table,
+        Progress memory p
+    ) private view returns (uint256 allocated) {
+        if (table.length != 0) {
+            allocated = table[i];
+            require(allocated <= order, AllocationExceedsOrder(j, investor, order, allocated));
+            return allocated;
+        }
         uint256 size = _sizes[j];
         uint256 demand = _demand[j];
-        orders = new uint256[](m + 1);
-        allocated = new uint256[](m + 1);
-        for (uint256 i = 0; i < m; ++i) orders[i] = _orders[j][subs[i]];
-
-        if (table.length != 0) {
-            require(demand > size, AllocationTableNotOversubscribed(j, demand, size));
-            require(table.length == m, AllocationTableLength(j, m, table.length));
-            uint256 sum;
-            for (uint256 i = 0; i < m; ++i) {
-                require(table[i] <= orders[i], AllocationExceedsOrder(j, subs[i], orders[i], table[i]));
-                allocated[i] = table[i];
-                sum += table[i];
-            }
-            require(sum == size, AllocationTableTotal(j, size, sum));
-        } else if (demand > size) {
-            uint256 sum;
-            for (uint256 i = 0; i < m; ++i) {
-                // Rounds down: never more than the exact pro-rata share.
-                allocated[i] = (orders[i] * size) / demand;
-                sum += allocated[i];
-            }
-            // Each floor loses less than one cent, so the remainder is below the number of non-zero orders,
-            // and each non-zero order is above its floor share (size < demand): one pass hands it all out.
-            uint256 rest = size - sum;
-            for (uint256 i = 0; rest != 0; ++i) {
-                if (orders[i] > allocated[i]) {
-                    ++allocated[i];
-                    --rest;
-                }
-            }
-        } else {
-            for (uint256 i = 0; i < m; ++i) allocated[i] = orders[i];
-            allocated[m] = size - demand;
-        }
+        if (demand <= size) return order;
+        uint256 before = p.ordersBefore;
+        return ((before + order) * size) / demand - (before * size) / demand;
     }
 
-    /// @dev Emit tranche `j`'s `Allocated` events and add up its cash.
-    function _account(uint256 j, uint256[] memory orders, uint256[] memory allocated, Totals memory t) private {
-        address tranche = _tranches[j];
+    /// @dev Charges the allocation, refunds the rest of the order's cash, and adds the issuance line.
+    function _settle(
+        uint256 j,
+        address investor,
+        uint256 order,
+        uint256 allocated,
+        Progress memory p,
+        Batch memory b
+    ) private {
         uint256 priceBps = _windows[j].priceBps;
-        address[] storage subs = _subscribers[j];
-        uint256 m = subs.length;
-        for (uint256 i = 0; i < m; ++i) {
-            if (orders[i] == 0) continue;
-            uint256 paid = _cost(priceBps, orders[i]);
-            uint256 cost = _cost(priceBps, allocated[i]);
-            t.raised += paid;
-            t.proceeds += cost;
-            t.refunded += paid - cost;
-            if (allocated[i] != 0) ++t.allocations;
-            emit Allocated(j, tranche, subs[i], orders[i], allocated[i], cost, paid - cost);
-        }
-        if (allocated[m] != 0) {
-            ++t.allocations;
-            emit Allocated(j, tranche, _originator, 0, allocated[m], 0, 0);
-        }
+        uint256 paid = _cost(priceBps, order);
+        uint256 cost = _cost(priceBps, allocated);
+        // Cash cents below 2^128: at most twice a tranche's face.
+        p.raisedCents = uint128(p.raisedCents + paid);
+        p.proceedsCents = uint128(p.proceedsCents + cost);
+        p.refundedCents = uint128(p.refundedCents + paid - cost);
+        address tranche = _tranches[j];
+        emit Allocated(j, tranche, investor, order, allocated, cost, paid - cost);
+        if (allocated != 0) b.lines[b.lineCount++] = Allocation(tranche, investor, allocated);
+        if (paid != cost) _addPayment(b, investor, paid - cost);
     }
 
-    /// @dev The pool's issuance lines: every non-zero allocation, the retained face to the originator.
-    function _lines(
-        uint256[][] memory orders,
-        uint256[][] memory allocated,
-        uint256 count
-    ) private view returns (Allocation[] memory lines) {
-        lines = new Allocation[](count);
-        uint256 k;
-        for (uint256 j = 0; j < orders.length; ++j) {
+    /// @dev Tranche `j` is allocated: a table must have allocated exactly its size; the face not allocated to a
+    /// subscriber (unsold, or refused to a subscriber who may not hold it) is retained by the originator.
+    function _finishTranche(uint256 j, bool byTable, Progress memory p, Batch memory b) private {
+        uint256 size = _sizes[j];
+        uint256 allocated = p.allocatedCents;
+        if (byTable) require(allocated == size, AllocationTableTotal(j, size, allocated));
+        // Not above the size: the orders in full when not oversubscribed, exactly the size pro-rata or by table.
+        uint256 retained = size - allocated + p.refusedCents;
+        if (retained != 0) {
+            emit Allocated(j, _tranches[j], _originator, 0, retained, 0, 0);
+            b.lines[b.lineCount++] = Allocation(_tranches[j], _originator, retained);
+        }
+        // At most 16 tranches.
+        p.tranche = uint32(j + 1);
+        (p.next, p.ordersBefore, p.allocatedCents, p.refusedCents) = (0, 0, 0, 0);
+    }
+
+    /// @dev Refunds up to `CLOSE_BATCH` subscribers of a failing offering in full; the batch that reaches the end
+    /// marks it failed. Orders stay recorded (the offering is terminal): they name what was returned.
+    function _refundBatch() private {
+        uint256 n = _tranches.length;
+        Progress memory p = _progress;
+        Batch memory b = _newBatch(0);
+        uint256 budget = CLOSE_BATCH;
+        while (p.tranche < n && budget != 0) {
+            uint256 j = p.tranche;
             address[] storage subs = _subscribers[j];
             uint256 m = subs.length;
-            for (uint256 i = 0; i <= m; ++i) {
-                uint256 amount = allocated[j][i];
-                if (amount == 0) continue;
-                lines[k++] = Allocation({
-                    tranche: _tranches[j],
-                    investor: i == m ? _originator : subs[i],
-                    amountCents: amount
-                });
+            uint256 priceBps = _windows[j].priceBps;
+            for (; p.next < m && budget != 0; --budget) {
+                address investor = subs[p.next];
+                p.next += 1;
+                uint256 order = _orders[j][investor];
+                if (order == 0) continue;
+                uint256 refundCents = _cost(priceBps, order);
+                p.refundedCents = uint128(p.refundedCents + refundCents);
+                emit Refunded(j, investor, order, refundCents);
+                _addPayment(b, investor, refundCents);
             }
+            if (p.next == m) (p.tranche, p.next) = (uint32(j + 1), 0);
+        }
+        _progress = p;
+        if (p.tranche == n) {
+            status = OfferingStatus.Failed;
+            (uint256 tranche, uint256 demand, uint256 minSize) = _failureReason();
+            emit OfferingFailed(address(pool), tranche, demand, minSize, p.refundedCents, msg.sender);
+        }
+        _payAll(b);
+    }
+
+    /// @dev The reason `OfferingFailed` names: the first tranche below its minimum size, or the cancellation.
+    function _failureReason() private view returns (uint256 trancheIndex, uint256 demandCents, uint256 minSizeCents) {
+        if (!_cancelled) {
+            for (uint256 j = 0; j < _tranches.length; ++j) {
+                uint256 minSize = _windows[j].minSizeCents;
+                if (_demand[j] < minSize) return (j, _demand[j], minSize);
+            }
+        }
+        return (type(uint256).max, 0, 0);
+    }
+
+    /// @dev Whether tranche `j` may be minted to `investor` now. A paused tranche counts as may: its mint then
+    /// reverts, and the trustee unpauses rather than see every subscriber refused.
+    function _mayHold(uint256 j, address investor, uint256 amountCents) private view returns (bool) {
+        uint8 code = ITrancheToken(_tranches[j]).detectTransferRestriction(address(0), investor, amountCents);
+        return code == TransferRestrictions.SUCCESS || code == TransferRestrictions.PAUSED;
+    }
+
+    /// @dev Room for a batch: one line and one payment per subscriber, one retained line per tranche, and the
+    /// warehouse lender's and the originator's payments.
+    function _newBatch(uint256 tranches) private pure returns (Batch memory b) {
+        b.lines = new Allocation[](CLOSE_BATCH + tranches);
+        b.payees = new address[](CLOSE_BATCH + 2);
+        b.amounts = new uint256[](CLOSE_BATCH + 2);
+    }
+
+    function _addPayment(Batch memory b, address payee, uint256 amountCents) private pure {
+        (b.payees[b.payeeCount], b.amounts[b.payeeCount]) = (payee, amountCents);
+        b.payeeCount += 1;
+    }
+
+    /// @dev Shortens the lines to those written (the pool takes the array as it is).
+    function _truncate(Batch memory b) private pure {
+        Allocation[] memory lines = b.lines;
+        uint256 count = b.lineCount;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(lines, count)
         }
     }
 
-    /// @dev Mark the offering failed and return every subscriber's cash in full.
-    function _fail(uint256 trancheIndex, uint256 demandCents, uint256 minSizeCents) private {
-        uint256 n = _tranches.length;
-        uint256 total;
-        status = OfferingStatus.Failed;
-        for (uint256 j = 0; j < n; ++j) {
-            uint256 priceBps = _windows[j].priceBps;
-            address[] storage subs = _subscribers[j];
-            for (uint256 i = 0; i < subs.length; ++i) {
-                uint256 order = _orders[j][subs[i]];
-                if (order == 0) continue;
-                uint256 refundCents = _cost(priceBps, order);
-                total += refundCents;
-                emit Refunded(j, subs[i], order, refundCents);
-            }
-        }
-        emit OfferingFailed(address(pool), trancheIndex, demandCents, minSizeCents, total, msg.sender);
-
-        // Orders stay recorded (the offering is terminal): they name what was returned.
+    /// @dev Pays the batch's refunds and payments, each deferred if the cash token refuses its receiver.
+    function _payAll(Batch memory b) private {
         IERC20 cash = IERC20(cashToken);
-        for (uint256 j = 0; j < n; ++j) {
-            uint256 priceBps = _windows[j].priceBps;
-            address[] storage subs = _subscribers[j];
-            for (uint256 i = 0; i < subs.length; ++i) {
-                uint256 order = _orders[j][subs[i]];
-                if (order != 0) _refund(cash, subs[i], _cost(priceBps, order));
-            }
-        }
+        for (uint256 k = 0; k < b.payeeCount; ++k) _refund(cash, b.payees[k], b.amounts[k]);
     }
 
     /// @dev Pay a refund, or keep it for the investor to claim if the cash token refuses the receiver. The

@@ -66,6 +66,8 @@ contract AssetPool is IAssetPool {
     uint32 private _tapeCount;
     uint32 private _soldTapeVersion;
     uint32 private _lastPeriod;
+    /// @dev Issuance lines minted so far by the offering's batches (`issueBatch`, then `closeIssuance`).
+    uint32 private _issuedLines;
 
     address[] private _tranches; // ordered by seniority, most senior first
     mapping(address tranche => TrancheInfo) private _trancheInfo;
@@ -161,41 +163,42 @@ contract AssetPool is IAssetPool {
     }
 
     /// @inheritdoc IAssetPool
+    function issueBatch(Allocation[] calldata allocations) external {
+        _requireOwnOffering();
+        _requireTransition(_state == PoolState.Offering, PoolState.Offering);
+        _mintLines(allocations);
+    }
+
+    /// @inheritdoc IAssetPool
+    function requireIssuable(uint32 tapeVersion, bool revolving, uint64 revolvingEndDate) external view {
+        _requireIssuable(tapeVersion, revolving, revolvingEndDate);
+    }
+
+    /// @inheritdoc IAssetPool
     function closeIssuance(
         uint32 tapeVersion,
         Allocation[] calldata allocations,
         bool revolving,
         uint64 revolvingEndDate
     ) external {
-        // Only an offering of this pool (a registered deal contract, so consortium code) issues: no
-        // tranche token exists without its cash paid into the offering (see `IOffering`).
-        require(
-            registry.isDealContract(msg.sender) && address(IOffering(msg.sender).pool()) == address(this),
-            NotOffering(msg.sender)
-        );
+        _requireOwnOffering();
         _requireTransition(_state == PoolState.Offering, PoolState.Active);
-        _requireTape(tapeVersion);
-        require(
-            revolving ? revolvingEndDate > block.timestamp : revolvingEndDate == 0,
-            RevolvingEndDateInvalid(revolving, revolvingEndDate)
-        );
-        uint256 totalFaceCents = _requireFaceCovered(tapeVersion);
-        _requireFullAllocation(allocations);
+        uint256 totalFaceCents = _requireIssuable(tapeVersion, revolving, revolvingEndDate);
 
         _soldTapeVersion = tapeVersion;
         _revolving = revolving;
         _revolvingEndDate = revolvingEndDate;
         _moveTo(PoolState.Active);
-        emit IssuanceClosed(tapeVersion, revolving, revolvingEndDate, allocations.length, totalFaceCents, msg.sender);
-        for (uint256 i = 0; i < allocations.length; ++i) {
-            Allocation calldata a = allocations[i];
-            emit TrancheAllocated(a.tranche, a.investor, a.amountCents);
-        }
-
-        for (uint256 i = 0; i < allocations.length; ++i) {
-            Allocation calldata a = allocations[i];
-            ITrancheToken(a.tranche).mint(a.investor, a.amountCents);
-        }
+        emit IssuanceClosed(
+            tapeVersion,
+            revolving,
+            revolvingEndDate,
+            _issuedLines + allocations.length,
+            totalFaceCents,
+            msg.sender
+        );
+        _mintLines(allocations);
+        _requireFullyIssued();
     }
 
     /// @inheritdoc IAssetPool
@@ -481,29 +484,68 @@ contract AssetPool is IAssetPool {
     // ================================================================ internals: tranches
 
     /// @dev The tranches' total face must not exceed the principal of tape `version`.
+    /// @dev The terms `closeIssuance` accepts: an anchored tape whose principal covers the total face, and a
+    /// revolving end date in the future exactly when the deal revolves.
+    function _requireIssuable(
+        uint32 tapeVersion,
+        bool revolving,
+        uint64 revolvingEndDate
+    ) private view returns (uint256 totalFaceCents) {
+        _requireTape(tapeVersion);
+        require(
+            revolving ? revolvingEndDate > block.timestamp : revolvingEndDate == 0,
+            RevolvingEndDateInvalid(revolving, revolvingEndDate)
+        );
+        totalFaceCents = _requireFaceCovered(tapeVersion);
+    }
+
     function _requireFaceCovered(uint32 version) private view returns (uint256 totalFaceCents) {
         totalFaceCents = _totalFaceCents;
         uint256 principalCents = _tapes[version].anchor.totalPrincipalCents;
         require(totalFaceCents <= principalCents, TrancheFaceExceedsPool(totalFaceCents, principalCents));
     }
 
-    /// @dev Every allocation names a tranche of the deal and a non-zero amount, and the amounts of
-    /// each tranche add up to exactly its original face.
-    function _requireFullAllocation(Allocation[] calldata allocations) private view {
+    /// @dev Only an offering of this pool (a registered deal contract, so consortium code) issues: no tranche token
+    /// exists without its cash paid into the offering (see `IOffering`).
+    function _requireOwnOffering() private view {
+        require(
+            registry.isDealContract(msg.sender) && address(IOffering(msg.sender).pool()) == address(this),
+            NotOffering(msg.sender)
+        );
+    }
+
+    /// @dev Mints a batch of issuance lines: every amount non-zero, no tranche above its original face with what was
+    /// minted before (one supply read per tranche the batch touches). Events first, then the mints.
+    function _mintLines(Allocation[] calldata allocations) private {
         address[] memory list = _tranches;
-        uint256[] memory allocated = new uint256[](list.length);
+        uint256[] memory added = new uint256[](list.length);
         for (uint256 i = 0; i < allocations.length; ++i) {
             Allocation calldata a = allocations[i];
             require(a.amountCents > 0, AllocationZero(i));
-            uint256 j = _indexOf(list, a.tranche);
-            uint256 faceCents = _trancheInfo[a.tranche].faceCents;
-            uint256 sum = allocated[j] + a.amountCents;
-            require(sum <= faceCents, IssuanceExceedsFace(a.tranche, faceCents, sum));
-            allocated[j] = sum;
+            added[_indexOf(list, a.tranche)] += a.amountCents;
+            emit TrancheAllocated(a.tranche, a.investor, a.amountCents);
         }
         for (uint256 j = 0; j < list.length; ++j) {
+            if (added[j] == 0) continue;
             uint256 faceCents = _trancheInfo[list[j]].faceCents;
-            require(allocated[j] == faceCents, IssuanceIncomplete(list[j], faceCents, allocated[j]));
+            uint256 sum = IERC20(list[j]).totalSupply() + added[j];
+            require(sum <= faceCents, IssuanceExceedsFace(list[j], faceCents, sum));
+        }
+        // At most 2^32 lines: the offering issues in batches of a bounded size, a few per tranche.
+        _issuedLines += uint32(allocations.length);
+        for (uint256 i = 0; i < allocations.length; ++i) {
+            Allocation calldata a = allocations[i];
+            ITrancheToken(a.tranche).mint(a.investor, a.amountCents);
+        }
+    }
+
+    /// @dev Every tranche is issued to exactly its original face (the batches and the last lines together).
+    function _requireFullyIssued() private view {
+        address[] memory list = _tranches;
+        for (uint256 j = 0; j < list.length; ++j) {
+            uint256 faceCents = _trancheInfo[list[j]].faceCents;
+            uint256 issued = IERC20(list[j]).totalSupply();
+            require(issued == faceCents, IssuanceIncomplete(list[j], faceCents, issued));
         }
     }
 

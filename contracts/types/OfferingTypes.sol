@@ -3,10 +3,14 @@ pragma solidity ^0.8.28;
 
 /// @notice Where an offering is in its life. `Open` takes subscriptions and cancellations (within
 /// each window); `Closed` issued the notes (the pool is Active); `Failed` returned every cent.
+/// `Closing` and `Failing`: a closing (or a failure's refunds) started and continues batch by batch
+/// (`IOffering.close`), `CLOSE_BATCH` subscribers per transaction; nothing else happens meanwhile.
 enum OfferingStatus {
     Open,
     Closed,
-    Failed
+    Failed,
+    Closing,
+    Failing
 }
 
 /// @notice The subscription window of one tranche. Amounts are face amounts in cents; the tranche's

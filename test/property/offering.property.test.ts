@@ -31,18 +31,19 @@ function cost(priceBps: bigint, face: bigint): bigint {
   return (face * priceBps + PAR_BPS - 1n) / PAR_BPS;
 }
 
-/** The offering's default allocation rule: full, or pro-rata with the remainder to the earliest orders. */
+/**
+ * The offering's default allocation rule: full, or pro-rata by cumulative rounding (`IOffering`): the share of the
+ * orders up to and including each one, rounded down, less that of the orders before it.
+ */
 function allocate(orders: bigint[], size: bigint): { alloc: bigint[]; retained: bigint } {
   const demand = orders.reduce((a, b) => a + b, 0n);
   if (demand <= size) return { alloc: [...orders], retained: size - demand };
-  const alloc = orders.map((o) => (o * size) / demand);
-  let rest = size - alloc.reduce((a, b) => a + b, 0n);
-  for (let i = 0; rest > 0n; ++i) {
-    if ((orders[i] ?? 0n) > (alloc[i] ?? 0n)) {
-      alloc[i] = (alloc[i] ?? 0n) + 1n;
-      rest -= 1n;
-    }
-  }
+  let before = 0n;
+  const alloc = orders.map((o) => {
+    const share = ((before + o) * size) / demand - (before * size) / demand;
+    before += o;
+    return share;
+  });
   return { alloc, retained: 0n };
 }
 

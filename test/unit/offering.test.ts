@@ -37,19 +37,16 @@ function cost(priceBps: bigint, faceCents: bigint): bigint {
   return (faceCents * priceBps + PAR_BPS - 1n) / PAR_BPS;
 }
 
-/** The pro-rata rule of `IOffering`: floor shares, the remainder one cent each to the earliest orders. */
+/** The pro-rata rule of `IOffering`: cumulative rounding over the orders in subscription order. */
 function proRata(orders: bigint[], size: bigint): bigint[] {
   const demand = orders.reduce((a, b) => a + b, 0n);
   if (demand <= size) return [...orders];
-  const out = orders.map((o) => (o * size) / demand);
-  let rest = size - out.reduce((a, b) => a + b, 0n);
-  for (let i = 0; rest > 0n; ++i) {
-    if ((orders[i] ?? 0n) > (out[i] ?? 0n)) {
-      out[i] = (out[i] ?? 0n) + 1n;
-      rest -= 1n;
-    }
-  }
-  return out;
+  let before = 0n;
+  return orders.map((o) => {
+    const share = ((before + o) * size) / demand - (before * size) / demand;
+    before += o;
+    return share;
+  });
 }
 
 /** The deal in Offering with its offering created (windows open now for a day, at par). */
@@ -371,7 +368,7 @@ describe("Offering", () => {
         .withArgs(Status.Closed);
     });
 
-    it("oversubscribed: allocates pro-rata (remainder to the earliest orders), refunds the rest, loses no cent", async () => {
+    it("oversubscribed: allocates pro-rata (cumulative rounding), refunds the rest, loses no cent", async () => {
       const deal = await loadFixture(dealWithOddPrices);
       const { offering, investor1, investor2, investor3, trustee, originator, cashToken } = deal;
       // A and B filled exactly; C (5,000,000.00) demanded 7,000,000.03 by three investors.

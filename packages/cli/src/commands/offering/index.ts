@@ -2,13 +2,14 @@
  * `abs offering ...`: a deal's primary offering. The trustee opens it from the deal file (one window per class:
  * price, minimum order, increment, size = the class's face), investors subscribe paying cash, the trustee closes it
  * after the windows (allocation pro-rata when oversubscribed; the notes are minted and the originator is paid for
- * the loans in the same transaction: the true sale).
+ * the loans: the true sale). The contract closes at most `CLOSE_BATCH` subscribers per transaction, so `close` sends
+ * as many calls as it takes, and resumes an interrupted closing with the terms it started with.
  */
 import { type Command } from "commander";
 import { z } from "zod";
 import { ZeroAddress } from "ethers";
 import { parseCents } from "@abs/core";
-import { readCall, sendCall } from "../../contracts/chain-calls";
+import { readCall, sendCall, type SentTransaction } from "../../contracts/chain-calls";
 import { amountOption, registerDealCommand } from "../../deal/deal-command";
 import {
   type ChainSession,
@@ -25,7 +26,7 @@ import { type CliIo } from "../../io";
 import { formatMoney, formatUnixTime } from "../../output";
 import { readDealFile } from "../../deal/deal-file";
 
-const OFFERING_STATUS = ["Open", "Closed", "Failed"] as const;
+const OFFERING_STATUS = ["Open", "Closed", "Failed", "Closing", "Failing"] as const;
 const DAY = 86_400n;
 
 async function chainTime(session: ChainSession): Promise<bigint> {
@@ -182,39 +183,54 @@ function registerClose(offering: Command, io: CliIo, setExitCode: (code: number)
       run: async (session, view, options) => {
         const deal = view as DealView;
         const off = await signed(session, "Offering", requireOffering(deal));
-        const window = await readCall<{ closesAt: bigint }>(off, "window", [0]);
-        const now = await chainTime(session);
-        if (now < window.closesAt) {
-          throw new CliError(
-            "USAGE",
-            `The offering's windows close at ${formatUnixTime(window.closesAt)}; the chain's time is ${formatUnixTime(now)}`,
+        const statusNow = async () => OFFERING_STATUS[Number(await readCall<bigint>(off, "status", []))] ?? "?";
+        const tables = deal.tranches.map(() => []);
+        let params: { tapeVersion: bigint; revolving: boolean; revolvingEndDate: bigint; tables: never[][] };
+        const before = await statusNow();
+        if (before === "Closing" || before === "Failing") {
+          // An interrupted closing resumes with the terms it started with (the contract checks they are the same).
+          const [tapeVersion, revolving, revolvingEndDate] = await readCall<[bigint, boolean, bigint]>(
+            off,
+            "closingTerms",
+            [],
           );
+          params = { tapeVersion, revolving, revolvingEndDate, tables };
+        } else if (before === "Open") {
+          const window = await readCall<{ closesAt: bigint }>(off, "window", [0]);
+          const now = await chainTime(session);
+          if (now < window.closesAt) {
+            throw new CliError(
+              "USAGE",
+              `The offering's windows close at ${formatUnixTime(window.closesAt)}; the chain's time is ${formatUnixTime(now)}`,
+            );
+          }
+          const pool = await signed(session, "AssetPool", deal.pool);
+          const tapeVersion = await readCall<bigint>(pool, "currentTapeVersion", []);
+          const revolving = options.revolvingDays > 0;
+          const revolvingEndDate = revolving ? now + BigInt(options.revolvingDays) * DAY : 0n;
+          params = { tapeVersion, revolving, revolvingEndDate, tables };
+        } else {
+          throw new CliError("USAGE", `The offering of ${deal.code} is already ${before}`);
         }
-        const pool = await signed(session, "AssetPool", deal.pool);
-        const tapeVersion = await readCall<bigint>(pool, "currentTapeVersion", []);
-        const revolving = options.revolvingDays > 0;
-        const sent = await sendCall(
-          off,
-          "close",
-          [
-            {
-              tapeVersion,
-              revolving,
-              revolvingEndDate: revolving ? now + BigInt(options.revolvingDays) * DAY : 0n,
-              tables: deal.tranches.map(() => []),
-            },
-          ],
-          "close the offering",
-        );
-        const closed = sent.events.find((e) => e.name === "OfferingClosed");
-        const allocations = sent.events.filter((e) => e.name === "Allocated");
-        const status = OFFERING_STATUS[Number(await readCall<bigint>(off, "status", []))] ?? "?";
+        // Each call handles at most CLOSE_BATCH subscribers: repeat until the closing (or the refunds) are over.
+        const sentAll: SentTransaction[] = [];
+        let status: string;
+        do {
+          sentAll.push(await sendCall(off, "close", [params], `close the offering (call ${sentAll.length + 1})`));
+          status = await statusNow();
+        } while (status === "Closing" || status === "Failing");
+        const events = sentAll.flatMap((sent) => sent.events);
+        const sent = sentAll[sentAll.length - 1] ?? sentAll[0];
+        if (!sent) throw new CliError("USAGE", "no closing call was sent");
+        const closed = events.find((e) => e.name === "OfferingClosed");
+        const allocations = events.filter((e) => e.name === "Allocated");
         const after = await readDeal(session, deal.code);
         const currency = session.file.currency;
         const lines: [string, string][] = [
           ["Offering", status],
           ["Pool", after.state],
         ];
+        if (before !== "Open") lines.push(["Resumed", `a closing that was ${before}`]);
         if (closed) {
           lines.push(["Raised", formatMoney(closed.args.getValue("raisedCents") as bigint, currency)]);
           lines.push(["Paid originator", formatMoney(closed.args.getValue("originatorCents") as bigint, currency)]);
@@ -229,7 +245,7 @@ function registerClose(offering: Command, io: CliIo, setExitCode: (code: number)
             `${session.names.of(String(a.args.getValue("investor")))} allotted ${formatMoney(a.args.getValue("allocatedCents") as bigint, currency)}`,
           ]);
         }
-        lines.push(["Transaction", `${sent.hash} (block ${sent.blockNumber})`]);
+        for (const one of sentAll) lines.push(["Transaction", `${one.hash} (block ${one.blockNumber})`]);
         return {
           title:
             status === "Closed"
@@ -247,6 +263,7 @@ function registerClose(offering: Command, io: CliIo, setExitCode: (code: number)
               costCents: a.args.getValue("costCents") as bigint,
             })),
             txHash: sent.hash,
+            txHashes: sentAll.map((one) => one.hash),
           },
         };
       },
