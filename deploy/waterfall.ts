@@ -1,4 +1,9 @@
-import { WaterfallEngine__factory, WaterfallFactory__factory, type ConsortiumRegistry } from "../typechain-types";
+import {
+  Waterfall__factory,
+  WaterfallEngine__factory,
+  WaterfallFactory__factory,
+  type ConsortiumRegistry,
+} from "../typechain-types";
 import { ActionKind } from "@abs/core";
 import { blankAction, ensureContract, govern, type DeployContext } from "./consortium";
 
@@ -22,7 +27,7 @@ export async function deployWaterfallFactory(
     new WaterfallEngine__factory(ctx.deployer).deploy(),
   );
   const factory = await ensureContract(ctx, "WaterfallFactory", async () =>
-    new WaterfallFactory__factory(ctx.deployer).deploy(registryAddress, engine),
+    new WaterfallFactory__factory(ctx.deployer).deploy(registryAddress, engine, Waterfall__factory.bytecode),
   );
   if (!(await registry.isFactory(factory))) {
     await govern(

@@ -341,9 +341,17 @@ interface IAssetPool is IDealParties {
     /// and, per tranche (most senior first), credits `cashCents[i]` to the tranche's holders and sets its factor.
     /// The waterfall has transferred the cash to the tranche tokens before the call. Only the waterfall.
     /// @param period A reported, not yet distributed period.
+    /// @param trancheTokens The deal's tranches as `tranches()` lists them: the waterfall's copy, taken when it was
+    /// configured (the list is fixed from structuring on), so the pool need not read its own. A token of another
+    /// pool refuses the call (`distribute` is its pool's only); the count is checked.
     /// @param cashCents Interest + principal paid to each tranche.
     /// @param factorsRay Each tranche's factor after the period (balance / original face, 1e27 = 100%).
-    function recordDistribution(uint32 period, uint256[] calldata cashCents, uint256[] calldata factorsRay) external;
+    function recordDistribution(
+        uint32 period,
+        address[] calldata trancheTokens,
+        uint256[] calldata cashCents,
+        uint256[] calldata factorsRay
+    ) external;
 
     /// @notice An event-of-default trigger breached in `period`: Active | Amortizing -> Accelerated, in the
     /// waterfall's transaction, so that the default shows at once (the next periods are paid as accelerated).

@@ -18,6 +18,10 @@ interface IWaterfallFactory {
     error NotTrustee(address account);
     /// @notice The pool reads another registry than this factory.
     error RegistryMismatch(address expected, address found);
+    /// @notice The factory needs the `Waterfall` creation code.
+    error WaterfallCodeMissing();
+    /// @notice Deploying the waterfall failed (out of gas).
+    error WaterfallNotDeployed();
 
     /// @notice Deploy a waterfall for `pool` and register it as a deal contract. Only the pool's trustee.
     /// @param pool A registered pool of this registry.
@@ -26,6 +30,10 @@ interface IWaterfallFactory {
 
     /// @notice The shared engine the factory's waterfalls run on.
     function engine() external view returns (IWaterfallEngine);
+
+    /// @notice keccak-256 of the `Waterfall` creation code the factory deploys (compare with the compiled contract's
+    /// before authorising the factory).
+    function waterfallCodeHash() external view returns (bytes32);
 
     /// @notice The registry the factory registers waterfalls with.
     function registry() external view returns (IConsortiumRegistry);

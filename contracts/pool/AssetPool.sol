@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IAssetPool} from "../interfaces/IAssetPool.sol";
 import {IOffering} from "../interfaces/IOffering.sol";
 import {IDealParties} from "../interfaces/IDealParties.sol";
@@ -32,6 +33,8 @@ import {
 /// the tranche tokens it deploys) are the consortium's own, so no reentrancy guard is needed; state is
 /// still committed before every call.
 contract AssetPool is IAssetPool {
+    using SafeCast for uint256;
+
     /// @notice The maximum number of tranches of a deal (bounds every loop over tranches).
     uint256 public constant MAX_TRANCHES = 16;
     /// @notice The maximum length of a tape's data URI, in bytes (bounds the cost of anchoring).
@@ -68,6 +71,8 @@ contract AssetPool is IAssetPool {
     uint32 private _lastPeriod;
     /// @dev Issuance lines minted so far by the offering's batches (`issueBatch`, then `closeIssuance`).
     uint32 private _issuedLines;
+    /// @dev `_tranches.length`, in this slot (which every period's run reads anyway) for `recordDistribution`.
+    uint8 private _trancheCount;
 
     address[] private _tranches; // ordered by seniority, most senior first
     mapping(address tranche => TrancheInfo) private _trancheInfo;
@@ -76,21 +81,35 @@ contract AssetPool is IAssetPool {
 
     mapping(uint32 version => Tape) private _tapes;
 
-    mapping(uint32 period => PeriodReport) private _reports;
-    mapping(uint32 period => uint32) private _revisions;
-    /// @dev Written by the waterfall: a distributed period's report is final. A bitmap, 256 periods per slot, so a
-    /// period's flag is written into a slot already non-zero (all but every 256th period).
-    mapping(uint256 word => uint256 bits) private _distributed;
+    /// @dev Each period's report, packed (see `StoredReport`), with its revision and purchases.
+    mapping(uint32 period => StoredReport) private _reports;
     /// @dev The deal's waterfall, set by the trustee before the offering.
     address private _waterfall;
-    /// @dev The cash the purchases of a reported period not yet distributed moved, one slot per period: what
-    /// revolving purchases paid the originator out of its principal collections, and the clean-up call's price
-    /// (see `waterfallReport`).
-    mapping(uint32 period => PeriodPurchases) private _purchases;
 
-    struct PeriodPurchases {
+    /// @dev A period's report as stored: amounts in 128 bits (SafeCast, far above any pool), paired so the waterfall's
+    /// figures take six slots (`waterfallReport`: dates and revision, then five pairs) instead of twelve. With it, in
+    /// the same slots, the report's revision (restatements), whether it was distributed, and the cash the purchases of a reported period not yet
+    /// distributed moved: what revolving purchases paid the originator out of its principal collections, and the
+    /// clean-up call's price. A restatement rewrites the figures and keeps the purchases.
+    struct StoredReport {
+        uint64 startDate;
+        uint64 endDate;
+        uint64 loanCount;
+        uint32 revision;
+        bool distributed; // written by the waterfall: a distributed period's report is final
+        uint128 interestCollectedCents;
+        uint128 scheduledPrincipalCents;
+        uint128 prepaymentCents;
+        uint128 recoveryCents;
+        uint128 newDefaultsCents;
+        uint128 endingBalanceCents;
+        uint128 delinquent60Cents;
+        uint128 delinquent90PlusCents;
         uint128 reinvestedCents;
         uint128 cleanUpPriceCents;
+        uint128 delinquent30Cents;
+        bytes32 loanStateRoot;
+        bytes32 contentHash;
     }
 
     /// @param registry_ The consortium registry.
@@ -126,6 +145,8 @@ contract AssetPool is IAssetPool {
 
         _trancheInfo[tranche] = TrancheInfo({seniority: seniority, faceCents: terms.originalFaceCents});
         _tranches.push(tranche);
+        // At most MAX_TRANCHES (16), checked above.
+        _trancheCount = uint8(count + 1);
         uint256 i = count;
         while (i > 0 && _trancheInfo[_tranches[i - 1]].seniority > seniority) {
             _tranches[i] = _tranches[i - 1];
@@ -266,7 +287,7 @@ contract AssetPool is IAssetPool {
         _requireValidReportBody(r);
 
         _lastPeriod = expected;
-        _reports[expected] = r;
+        _storeReport(_reports[expected], r);
         emit ReportSubmitted(expected, r, msg.sender);
     }
 
@@ -278,23 +299,23 @@ contract AssetPool is IAssetPool {
         require(period != 0 && period <= _lastPeriod, PeriodNotSubmitted(period, _lastPeriod));
         require(!_isDistributed(period), PeriodAlreadyDistributed(period));
         require(reasonHash != bytes32(0), ReasonMissing());
-        PeriodReport storage current = _reports[period];
+        StoredReport storage current = _reports[period];
         require(
             r.startDate == current.startDate && r.endDate == current.endDate,
             ReportDatesChanged(period, current.startDate, current.endDate)
         );
         require(r.contentHash != current.contentHash, RestatementUnchanged(period, r.contentHash));
         _requireValidReportBody(r);
-        PeriodPurchases memory bought = _purchases[period];
+        (uint256 reinvested, uint256 cleanUpPrice) = (current.reinvestedCents, current.cleanUpPriceCents);
         require(
-            bought.reinvestedCents <= r.scheduledPrincipalCents + r.prepaymentCents &&
-                (bought.cleanUpPriceCents == 0 || bought.cleanUpPriceCents == r.endingBalanceCents),
-            RestatementConflictsWithPurchases(period, bought.reinvestedCents, bought.cleanUpPriceCents)
+            reinvested <= r.scheduledPrincipalCents + r.prepaymentCents &&
+                (cleanUpPrice == 0 || cleanUpPrice == r.endingBalanceCents),
+            RestatementConflictsWithPurchases(period, reinvested, cleanUpPrice)
         );
 
-        uint32 revision = _revisions[period] + 1;
-        _revisions[period] = revision;
-        _reports[period] = r;
+        uint32 revision = current.revision + 1;
+        _storeReport(current, r);
+        current.revision = revision;
         emit ReportRestated(period, revision, r, reasonHash, msg.sender);
     }
 
@@ -304,9 +325,10 @@ contract AssetPool is IAssetPool {
         _requireReporting();
         uint32 period = _pendingPeriod();
         address waterfall_ = _waterfall;
-        uint256 price = _reports[period].endingBalanceCents;
+        StoredReport storage r = _reports[period];
+        uint256 price = r.endingBalanceCents;
         // The waterfall checks the threshold and that the call is exercised once.
-        _purchases[period].cleanUpPriceCents = uint128(price);
+        r.cleanUpPriceCents = uint128(price);
         IWaterfall(waterfall_).exerciseCleanUpCall(period, price, msg.sender);
         SafeERC20.safeTransferFrom(IERC20(cashToken), msg.sender, waterfall_, price);
     }
@@ -327,19 +349,24 @@ contract AssetPool is IAssetPool {
     }
 
     /// @inheritdoc IAssetPool
-    function recordDistribution(uint32 period, uint256[] calldata cashCents, uint256[] calldata factorsRay) external {
+    function recordDistribution(
+        uint32 period,
+        address[] calldata trancheTokens,
+        uint256[] calldata cashCents,
+        uint256[] calldata factorsRay
+    ) external {
         require(msg.sender == _waterfall && msg.sender != address(0), NotWaterfall(msg.sender));
         require(period != 0 && period <= _lastPeriod, PeriodNotSubmitted(period, _lastPeriod));
         require(!_isDistributed(period), PeriodAlreadyDistributed(period));
-        address[] memory list = _tranches;
+        uint256 n = _trancheCount;
         require(
-            cashCents.length == list.length && factorsRay.length == list.length,
-            DistributionLengthMismatch(cashCents.length, factorsRay.length, list.length)
+            trancheTokens.length == n && cashCents.length == n && factorsRay.length == n,
+            DistributionLengthMismatch(cashCents.length, factorsRay.length, n)
         );
-        _distributed[period >> 8] |= 1 << (period & 0xff);
+        _reports[period].distributed = true;
         emit DistributionRecorded(period, msg.sender);
-        for (uint256 i = 0; i < list.length; ++i) {
-            ITrancheToken(list[i]).distribute(cashCents[i], factorsRay[i], period);
+        for (uint256 i = 0; i < n; ++i) {
+            ITrancheToken(trancheTokens[i]).distribute(cashCents[i], factorsRay[i], period);
         }
     }
 
@@ -410,7 +437,25 @@ contract AssetPool is IAssetPool {
     /// @inheritdoc IAssetPool
     function report(uint32 period) external view returns (PeriodReport memory) {
         require(period != 0 && period <= _lastPeriod, PeriodNotSubmitted(period, _lastPeriod));
-        return _reports[period];
+        StoredReport storage s = _reports[period];
+        return
+            PeriodReport({
+                period: period,
+                startDate: s.startDate,
+                endDate: s.endDate,
+                interestCollectedCents: s.interestCollectedCents,
+                scheduledPrincipalCents: s.scheduledPrincipalCents,
+                prepaymentCents: s.prepaymentCents,
+                recoveryCents: s.recoveryCents,
+                newDefaultsCents: s.newDefaultsCents,
+                delinquent30Cents: s.delinquent30Cents,
+                delinquent60Cents: s.delinquent60Cents,
+                delinquent90PlusCents: s.delinquent90PlusCents,
+                endingBalanceCents: s.endingBalanceCents,
+                loanCount: s.loanCount,
+                loanStateRoot: s.loanStateRoot,
+                contentHash: s.contentHash
+            });
     }
 
     /// @inheritdoc IAssetPool
@@ -419,8 +464,8 @@ contract AssetPool is IAssetPool {
         w.lastPeriod = last;
         w.state = _state;
         if (period == 0 || period > last) return w;
-        PeriodReport storage r = _reports[period];
-        w.revision = _revisions[period];
+        StoredReport storage r = _reports[period];
+        w.revision = r.revision;
         w.startDate = r.startDate;
         w.endDate = r.endDate;
         w.interestCollectedCents = r.interestCollectedCents;
@@ -432,14 +477,14 @@ contract AssetPool is IAssetPool {
         w.endingBalanceCents = r.endingBalanceCents;
         // The period's purchases: loans bought with its principal collections are in the ending balance; the loans
         // the clean-up call bought are not, their price is principal collected (see `PeriodPurchases`).
-        PeriodPurchases memory bought = _purchases[period];
-        w.principalCollectedCents = w.principalCollectedCents - bought.reinvestedCents + bought.cleanUpPriceCents;
-        w.endingBalanceCents = w.endingBalanceCents + bought.reinvestedCents - bought.cleanUpPriceCents;
+        (uint256 reinvested, uint256 cleanUpPrice) = (r.reinvestedCents, r.cleanUpPriceCents);
+        w.principalCollectedCents = w.principalCollectedCents - reinvested + cleanUpPrice;
+        w.endingBalanceCents = w.endingBalanceCents + reinvested - cleanUpPrice;
     }
 
     /// @inheritdoc IAssetPool
     function reportRevision(uint32 period) external view returns (uint32) {
-        return _revisions[period];
+        return _reports[period].revision;
     }
 
     /// @inheritdoc IAssetPool
@@ -455,7 +500,7 @@ contract AssetPool is IAssetPool {
     // ================================================================ internals: parties and lifecycle
 
     function _isDistributed(uint32 period) private view returns (bool) {
-        return (_distributed[period >> 8] >> (period & 0xff)) & 1 == 1;
+        return _reports[period].distributed;
     }
 
     /// @dev A party acts only while it is the deal's party and an active member holding `role`.
@@ -609,13 +654,13 @@ contract AssetPool is IAssetPool {
         if (change.kind == TapeChangeKind.RevolvingPurchase) {
             require(waterfall_ != address(0), TapeChangeWaterfallMissing());
             uint32 period = _pendingPeriod();
-            PeriodReport storage r = _reports[period];
+            StoredReport storage r = _reports[period];
             uint256 price = change.principalAddedCents;
-            uint256 reinvested = _purchases[period].reinvestedCents + price;
+            uint256 reinvested = r.reinvestedCents + price;
             uint256 reinvestable = r.scheduledPrincipalCents + r.prepaymentCents;
             require(reinvested <= reinvestable, RevolvingPurchaseExceedsCollections(period, reinvested, reinvestable));
             // At most the period's principal collections (checked above), below 2^128 in any deal.
-            _purchases[period].reinvestedCents = uint128(reinvested);
+            r.reinvestedCents = uint128(reinvested);
             emit RevolvingPurchasePaid(period, msg.sender, price, reinvested);
             IWaterfall(waterfall_).payRevolvingPurchase(msg.sender, price);
             return;
@@ -662,6 +707,23 @@ contract AssetPool is IAssetPool {
     }
 
     /// @dev Roots present, and the delinquency buckets within the ending balance.
+    /// @dev Writes a report's figures into its stored slots (the revision and purchases are left as they are).
+    function _storeReport(StoredReport storage s, PeriodReport calldata r) private {
+        (s.startDate, s.endDate, s.loanCount) = (r.startDate, r.endDate, r.loanCount);
+        (s.interestCollectedCents, s.scheduledPrincipalCents) = (
+            r.interestCollectedCents.toUint128(),
+            r.scheduledPrincipalCents.toUint128()
+        );
+        (s.prepaymentCents, s.recoveryCents) = (r.prepaymentCents.toUint128(), r.recoveryCents.toUint128());
+        (s.newDefaultsCents, s.endingBalanceCents) = (r.newDefaultsCents.toUint128(), r.endingBalanceCents.toUint128());
+        (s.delinquent60Cents, s.delinquent90PlusCents) = (
+            r.delinquent60Cents.toUint128(),
+            r.delinquent90PlusCents.toUint128()
+        );
+        s.delinquent30Cents = r.delinquent30Cents.toUint128();
+        (s.loanStateRoot, s.contentHash) = (r.loanStateRoot, r.contentHash);
+    }
+
     function _requireValidReportBody(PeriodReport calldata r) private pure {
         require(r.loanStateRoot != bytes32(0), ReportRootMissing());
         require(r.contentHash != bytes32(0), ReportContentHashMissing());

@@ -24,7 +24,8 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     uint64 public constant MAX_PROPOSAL_LIFETIME = 90 days;
 
     /// @dev The part of a member record every permission check reads, packed into ONE storage slot
-    /// (200 bits) so a tranche transfer's holder checks cost one cold read per account.
+    /// (208 bits) so a tranche transfer's holder checks cost one cold read per account. A registered deal
+    /// contract is flagged in the same slot (its status stays `None`), so a cash holder check is one read too.
     struct MemberSlot {
         uint32 roles;
         MemberStatus status;
@@ -33,6 +34,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         uint16 jurisdiction;
         uint64 validUntil;
         uint64 admittedAt;
+        bool dealContract;
     }
 
     /// @dev Identity fields, read only by `member()`.
@@ -45,7 +47,6 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     mapping(address account => MemberIdentity) private _identities;
     mapping(bytes32 memberId => address account) private _accountOf;
     mapping(address factory => bool) private _factories;
-    mapping(address dealContract => bool) private _dealContracts;
 
     mapping(uint256 proposalId => ProposalInfo) private _proposals;
     mapping(uint256 proposalId => Action) private _actions;
@@ -148,8 +149,9 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     function registerDealContract(address dealContract) external {
         require(_factories[msg.sender], NotAuthorizedFactory(msg.sender));
         require(dealContract != address(0), ZeroAddress());
-        require(!_dealContracts[dealContract], DealContractAlreadyRegistered(dealContract));
-        _dealContracts[dealContract] = true;
+        MemberSlot storage slot = _members[dealContract];
+        require(!slot.dealContract, DealContractAlreadyRegistered(dealContract));
+        slot.dealContract = true;
         emit DealContractRegistered(dealContract, msg.sender);
     }
 
@@ -214,19 +216,21 @@ contract ConsortiumRegistry is IConsortiumRegistry {
 
     /// @inheritdoc IConsortiumRegistry
     function isCashHolder(address account) external view returns (bool) {
-        return _members[account].status == MemberStatus.Active || _dealContracts[account];
+        MemberSlot storage m = _members[account];
+        return m.status == MemberStatus.Active || m.dealContract;
     }
 
     /// @inheritdoc IConsortiumRegistry
     function isSpender(address account) external view returns (bool) {
-        MemberStatus status = _members[account].status;
-        if (status == MemberStatus.Active || _dealContracts[account]) return true;
+        MemberSlot storage m = _members[account];
+        MemberStatus status = m.status;
+        if (status == MemberStatus.Active || m.dealContract) return true;
         return status == MemberStatus.None && account.code.length != 0;
     }
 
     /// @inheritdoc IConsortiumRegistry
     function isDealContract(address account) external view returns (bool) {
-        return _dealContracts[account];
+        return _members[account].dealContract;
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -376,7 +380,8 @@ contract ConsortiumRegistry is IConsortiumRegistry {
             investorClass: eligibility.investorClass,
             jurisdiction: eligibility.jurisdiction,
             validUntil: eligibility.validUntil,
-            admittedAt: uint64(block.timestamp)
+            admittedAt: uint64(block.timestamp),
+            dealContract: _members[account].dealContract
         });
         _identities[account] = MemberIdentity({memberId: memberId, legalEntityHash: legalEntityHash});
         _accountOf[memberId] = account;

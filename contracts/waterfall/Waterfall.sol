@@ -10,6 +10,7 @@ import {ICashToken} from "../interfaces/ICashToken.sol";
 import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IWaterfallEngine} from "../interfaces/IWaterfallEngine.sol";
+import {DataContract} from "../libraries/DataContract.sol";
 import {Role} from "../types/Roles.sol";
 import {TrancheTerms} from "../types/TrancheTypes.sol";
 import {PoolState, WaterfallReport} from "../types/PoolTypes.sol";
@@ -144,7 +145,7 @@ contract Waterfall is IWaterfall {
         bytes32 hash = keccak256(encoded);
         // The tranche tokens, then their original faces, follow the encoding in the same data contract (`abi.decode`
         // ignores the trailing words): a period reads them with the code it already touched instead of cold slots.
-        _configStore = _writeData(abi.encodePacked(encoded, tokens, faces));
+        _configStore = DataContract.write(abi.encodePacked(encoded, tokens, faces));
         configHash = hash;
         _lastPeriod = 0;
         _triggersBreached = 0;
@@ -549,7 +550,7 @@ contract Waterfall is IWaterfall {
         }
         // The cash token skips the zero amounts.
         ICashToken(cashToken).transferBatch(tokens, cashCents);
-        pool.recordDistribution(period, cashCents, factorsRay);
+        pool.recordDistribution(period, tokens, cashCents, factorsRay);
     }
 
     /// @dev The `n` tranche tokens and their original faces: the last `2n` words of the configuration store, tokens
@@ -567,18 +568,5 @@ contract Waterfall is IWaterfall {
             extcodecopy(store, add(tokens, 0x20), sub(end, mul(size, 2)), size)
             extcodecopy(store, add(faces, 0x20), sub(end, size), size)
         }
-    }
-
-    /// @dev Deploys a contract whose code is `data` (SSTORE2): read back with `store.code`. The data is an ABI
-    /// encoding, whose first word (an offset, 0x20) starts with a zero byte, so the code begins with STOP.
-    function _writeData(bytes memory data) private returns (address store) {
-        // Init code: PUSH2 len, DUP1, PUSH1 0x0e, RETURNDATASIZE(0), CODECOPY, RETURNDATASIZE(0), RETURN, then data.
-        // The init code is 14 bytes: 61 LLLL 80 60 0e 3d 39 3d f3 + 4 padding bytes of STOP.
-        bytes memory init = abi.encodePacked(hex"61", uint16(data.length), hex"80600e3d393df300000000", data);
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            store := create(0, add(init, 0x20), mload(init))
-        }
-        require(store != address(0), NotConfigured());
     }
 }

@@ -122,7 +122,7 @@ export async function deployUnconfiguredWaterfall(options: { tranches?: readonly
   const engine = (await ethers.deployContract("WaterfallEngine", [], deployer)) as unknown as WaterfallEngine;
   const factory = (await ethers.deployContract(
     "WaterfallFactory",
-    [await registry.getAddress(), await engine.getAddress()],
+    [await registry.getAddress(), await engine.getAddress(), (await ethers.getContractFactory("Waterfall")).bytecode],
     deployer,
   )) as unknown as WaterfallFactory;
   await deal.authorizeFactory(await factory.getAddress());

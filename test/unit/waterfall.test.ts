@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import { artifacts, ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { toAbiConfig, type WaterfallConfig } from "../../packages/core/src/waterfall";
@@ -74,6 +74,22 @@ describe("Waterfall", () => {
       const w = await ethers.getContractAt("Waterfall", address);
       expect(await w.pool()).to.equal(await pool.getAddress());
       expect(await w.cashToken()).to.equal(await pool.cashToken());
+    });
+
+    it("deploys the Waterfall code it was given, named by its hash; refuses to be built without it", async () => {
+      const { factory, pool, trustee, registry, engine } = await loadFixture(deployUnconfiguredWaterfall);
+      const compiled = await ethers.getContractFactory("Waterfall");
+      // Governance compares this hash with the compiled contract's before authorising the factory.
+      expect(await factory.waterfallCodeHash()).to.equal(ethers.keccak256(compiled.bytecode));
+      const address = await factory.connect(trustee).createWaterfall.staticCall(await pool.getAddress());
+      await (await factory.connect(trustee).createWaterfall(await pool.getAddress())).wait();
+      // The deployed runtime is the compiled one (its immutables filled in place, so the same length).
+      const runtime = await ethers.provider.getCode(address);
+      expect(runtime.length).to.equal((await artifacts.readArtifact("Waterfall")).deployedBytecode.length);
+      const F = await ethers.getContractFactory("WaterfallFactory");
+      await expect(
+        F.deploy(await registry.getAddress(), await engine.getAddress(), "0x"),
+      ).to.be.revertedWithCustomError(F, "WaterfallCodeMissing");
     });
 
     it("fails NotTrustee for every other role and a suspended trustee", async () => {
@@ -220,7 +236,12 @@ describe("Waterfall", () => {
       const deal = await loadFixture(deployWaterfallDeal);
       await reportAndDeposit(deal, 1);
       for (const [name, signer] of othersThan(deal)) {
-        await expect(deal.pool.connect(signer).recordDistribution(1, [0n, 0n, 0n], [RAY, RAY, RAY]), name)
+        await expect(
+          deal.pool
+            .connect(signer)
+            .recordDistribution(1, [...(await deal.pool.tranches())], [0n, 0n, 0n], [RAY, RAY, RAY]),
+          name,
+        )
           .to.be.revertedWithCustomError(deal.pool, "NotWaterfall")
           .withArgs(signer.address);
       }
