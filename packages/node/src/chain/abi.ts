@@ -47,6 +47,7 @@ export const ASSET_POOL_ABI = [
   "error RestatementConflictsWithPurchases(uint32 period, uint256 reinvestedCents, uint256 cleanUpPriceCents)",
   // The waterfall's, bubbled up through a revolving purchase's cash leg.
   "error CollectionsShort(uint256 neededCents, uint256 heldCents)",
+  "error SafeCastOverflowedUintDowncast(uint8 bits, uint256 value)",
   "error SafeERC20FailedOperation(address token)",
   "error PeriodAlreadyDistributed(uint32 period)",
   "error PeriodNotSubmitted(uint32 period, uint32 lastPeriod)",
