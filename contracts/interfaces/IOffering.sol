@@ -19,9 +19,11 @@ import {OfferingStatus, TrancheWindow, WarehouseTerms, CloseParams} from "../typ
 ///
 /// A closing costs O(1) in the number of investors per transaction: `close` handles at most `CLOSE_BATCH`
 /// subscribers (allocation, mint, refund) and the trustee repeats it, with the same parameters, until the status
-/// is `Closed` (or `Failed`). The first call checks everything that could stop a closing halfway (windows, tables'
-/// lengths, minimum sizes, the warehouse repayment against the least the proceeds can be) and commits the
-/// parameters, so a closing once started always completes. The pool stays in Offering until the last batch moves
+/// is `Closed` (or `Failed`). The first call checks windows, tables' lengths, minimum sizes, the pool's issuance
+/// terms and the warehouse repayment against the least the proceeds can be, and commits the parameters. Not
+/// checked before the first batch (KNOWN GAP): a table entry above its order or a table total other than the
+/// size, and the originator's eligibility to retain unsold face; each reverts the batch that meets it and leaves
+/// the offering in `Closing` until governance or the trustee can lift the cause. The pool stays in Offering until the last batch moves
 /// it to Active: notes minted by earlier batches are held (and transferable) like any note, but nothing is paid on
 /// them before then; nothing else happens to the offering meanwhile. A 1,000-investor offering closes in ten calls.
 ///
