@@ -307,6 +307,12 @@ contract Offering is IOffering, ReentrancyGuard {
                 require(demand > size, AllocationTableNotOversubscribed(j, demand, size));
                 uint256 m = _subscribers[j].length;
                 require(tableLength == m, AllocationTableLength(j, m, tableLength));
+                _checkTable(j, params.tables[j], size);
+            } else if (demand < size) {
+                // The unsold face is retained by the originator (`_finishTranche`): refused now rather than by
+                // the batch that reaches the tranche's end, after earlier batches have minted.
+                uint8 code = _restriction(j, _originator, size - demand);
+                require(_permits(code), OriginatorMayNotRetain(j, size - demand, code));
             }
             leastProceeds += _cost(_windows[j].priceBps, demand < size ? demand : size);
         }
@@ -320,6 +326,25 @@ contract Offering is IOffering, ReentrancyGuard {
             params.revolvingEndDate
         );
         status = OfferingStatus.Closing;
+    }
+
+    /// @dev A trustee's table for tranche `j` (one entry per subscriber, its length checked by the caller): no entry
+    /// above its subscriber's order, and exactly `size` in all. Checked before the first batch, so a closing never
+    /// stops halfway on its own table. It costs about 4.4k gas per subscriber of the tranche (two storage reads),
+    /// in the first call only: a table tranche of 4,000 subscribers adds under 18M gas to that call.
+    function _checkTable(uint256 j, uint256[] calldata table, uint256 size) private view {
+        address[] storage subscribers = _subscribers[j];
+        mapping(address => uint256) storage orders = _orders[j];
+        uint256 total;
+        for (uint256 i = 0; i < table.length; ++i) {
+            uint256 allocated = table[i];
+            address investor = subscribers[i];
+            uint256 order = orders[investor];
+            require(allocated <= order, AllocationExceedsOrder(j, investor, order, allocated));
+            // Each entry is at most its order, a face in cents: no overflow.
+            total += allocated;
+        }
+        require(total == size, AllocationTableTotal(j, size, total));
     }
 
     /// @dev Allocates up to `CLOSE_BATCH` subscribers from where the last batch stopped, tranche by tranche, and has
@@ -337,7 +362,7 @@ contract Offering is IOffering, ReentrancyGuard {
                 _allocateNext(j, params.tables[j], p, b);
                 --budget;
             }
-            if (p.next == m) _finishTranche(j, params.tables[j].length != 0, p, b);
+            if (p.next == m) _finishTranche(j, p, b);
         }
         _progress = p;
         if (p.tranche < n) {
@@ -385,7 +410,7 @@ contract Offering is IOffering, ReentrancyGuard {
         uint256 order = _orders[j][investor];
         p.next = uint32(i + 1);
         if (order == 0) return; // cancelled
-        uint256 allocated = _share(j, i, investor, order, table, p);
+        uint256 allocated = _share(j, i, order, table, p);
         // Face cents are below 2^128 (a tranche's face, checked by SafeCast in the token).
         p.ordersBefore = uint128(p.ordersBefore + order);
         p.allocatedCents = uint128(p.allocatedCents + allocated);
@@ -400,16 +425,12 @@ contract Offering is IOffering, ReentrancyGuard {
     function _share(
         uint256 j,
         uint256 i,
-        address investor,
         uint256 order,
         uint256[] calldata table,
         Progress memory p
     ) private view returns (uint256 allocated) {
-        if (table.length != 0) {
-            allocated = table[i];
-            require(allocated <= order, AllocationExceedsOrder(j, investor, order, allocated));
-            return allocated;
-        }
+        // A table was checked entry by entry, and in total, before the first batch (`_checkTable`).
+        if (table.length != 0) return table[i];
         uint256 size = _sizes[j];
         uint256 demand = _demand[j];
         if (demand <= size) return order;
@@ -441,11 +462,11 @@ contract Offering is IOffering, ReentrancyGuard {
 
     /// @dev Tranche `j` is allocated: a table must have allocated exactly its size; the face not allocated to a
     /// subscriber (unsold, or refused to a subscriber who may not hold it) is retained by the originator.
-    function _finishTranche(uint256 j, bool byTable, Progress memory p, Batch memory b) private {
+    function _finishTranche(uint256 j, Progress memory p, Batch memory b) private {
         uint256 size = _sizes[j];
         uint256 allocated = p.allocatedCents;
-        if (byTable) require(allocated == size, AllocationTableTotal(j, size, allocated));
-        // Not above the size: the orders in full when not oversubscribed, exactly the size pro-rata or by table.
+        // Not above the size: the orders in full when not oversubscribed, exactly the size pro-rata or by table
+        // (`_checkTable`).
         uint256 retained = size - allocated + p.refusedCents;
         if (retained != 0) {
             emit Allocated(j, _tranches[j], _originator, 0, retained, 0, 0);
@@ -503,7 +524,15 @@ contract Offering is IOffering, ReentrancyGuard {
     /// @dev Whether tranche `j` may be minted to `investor` now. A paused tranche counts as may: its mint then
     /// reverts, and the trustee unpauses rather than see every subscriber refused.
     function _mayHold(uint256 j, address investor, uint256 amountCents) private view returns (bool) {
-        uint8 code = ITrancheToken(_tranches[j]).detectTransferRestriction(address(0), investor, amountCents);
+        return _permits(_restriction(j, investor, amountCents));
+    }
+
+    /// @dev The tranche's restriction code for minting `amountCents` of tranche `j` to `investor`.
+    function _restriction(uint256 j, address investor, uint256 amountCents) private view returns (uint8) {
+        return ITrancheToken(_tranches[j]).detectTransferRestriction(address(0), investor, amountCents);
+    }
+
+    function _permits(uint8 code) private pure returns (bool) {
         return code == TransferRestrictions.SUCCESS || code == TransferRestrictions.PAUSED;
     }
 

@@ -158,6 +158,37 @@ describe("Offering: closing in batches", () => {
     expect(await deal.offering.status()).to.equal(Status.Open);
   });
 
+  it("a table wrong in a later batch's entry, or in total, is refused before the first batch; a right one is followed", async () => {
+    const deal = await loadFixture(crowdedOffering);
+    const { offering, trustee, crowd, orders } = deal;
+    const late = 120; // past the first batch (tranches A and B's subscribers come first)
+    const table = proRata(orders, FACE_C);
+    const lateInvestor = crowd[late];
+    if (!lateInvestor) throw new Error("fixture");
+    const close = (c: bigint[]) => offering.connect(trustee).close(closeParams({ tables: [[], [], c] }));
+    const aboveOrder = table.map((a, i) => (i === late ? (orders[i] ?? 0n) + 1n : a));
+    await expect(close(aboveOrder))
+      .to.be.revertedWithCustomError(offering, "AllocationExceedsOrder")
+      .withArgs(2, await lateInvestor.getAddress(), orders[late], (orders[late] ?? 0n) + 1n);
+    const shortByOne = table.map((a, i) => (i === CROWD - 1 ? a - 1n : a));
+    await expect(close(shortByOne))
+      .to.be.revertedWithCustomError(offering, "AllocationTableTotal")
+      .withArgs(2, FACE_C, FACE_C - 1n);
+    expect(await offering.status()).to.equal(Status.Open);
+    for (const token of deal.tranches) expect(await token.totalSupply()).to.equal(0n);
+
+    // The trustee's own table: the pro-rata shares with one cent moved from the first subscriber to a late one.
+    // Followed to the cent over two calls.
+    const own = table.map((a, i) => (i === 0 ? a - 1n : i === late ? a + 1n : a));
+    while ((await offering.status()) !== Status.Closed) await (await close(own)).wait();
+    const [, , tokenC] = deal.tranches;
+    if (!tokenC) throw new Error("fixture");
+    for (const [i, who] of crowd.entries()) {
+      expect(await tokenC.balanceOf(await who.getAddress())).to.equal(own[i]);
+    }
+    expect(await tokenC.totalSupply()).to.equal(FACE_C);
+  });
+
   it("a cancelled offering refunds every cent over two calls and says Failed only at the end", async () => {
     const deal = await loadFixture(crowdedOffering);
     const { offering, trustee, crowd, orders } = deal;

@@ -506,6 +506,31 @@ describe("Offering", () => {
       expect(await deal.cashToken.balanceOf(deal.originator.address)).to.equal(FACE_A + FACE_B + 1_500_000_00n);
     });
 
+    it("an originator who may not retain the unsold face is refused before anything is minted", async () => {
+      const deal = await loadFixture(dealIn.Offering);
+      const windows = sampleWindows(BigInt(await time.latest())).map((w, i) =>
+        i === 2 ? { ...w, minSizeCents: 1_000_000_00n } : w,
+      );
+      const offering = await createOffering(deal, windows);
+      await subscribe(deal, offering, deal.investor1, 0, FACE_A);
+      await subscribe(deal, offering, deal.investor2, 1, FACE_B);
+      await subscribe(deal, offering, deal.investor3, 2, 1_500_000_00n);
+      await afterWindows(offering);
+      // The originator is not an investor: tranche C may not be minted to it.
+      await expect(offering.connect(deal.trustee).close(closeParams()))
+        .to.be.revertedWithCustomError(offering, "OriginatorMayNotRetain")
+        .withArgs(2, FACE_C - 1_500_000_00n, 23); // TransferRestrictions.RECEIVER_NOT_INVESTOR
+      expect(await offering.status()).to.equal(0n); // Open: nothing committed
+      for (const token of deal.tranches) expect(await token.totalSupply()).to.equal(0n);
+      await deal.govern(
+        action(ActionKind.SetRoles, { account: deal.originator.address, roles: roleSet("ORIGINATOR", "INVESTOR") }),
+      );
+      await deal.govern(
+        action(ActionKind.SetEligibility, { account: deal.originator.address, eligibility: deal.investorEligibility }),
+      );
+      await expect(offering.connect(deal.trustee).close(closeParams())).to.emit(offering, "OfferingClosed");
+    });
+
     it("waits for every window to close, and only the trustee closes or cancels", async () => {
       const deal = await loadFixture(dealWithOffering);
       const { offering, trustee } = deal;

@@ -317,6 +317,7 @@ export const CONTRACT_ABIS = {
     "error NotTrustee(address account)",
     "error NothingToClaim(address account)",
     "error OfferingNotOpen(uint8 status)",
+    "error OriginatorMayNotRetain(uint256 trancheIndex, uint256 unsoldCents, uint8 code)",
     "error PoolNotOffering(uint8 state)",
     "error ProceedsBelowWarehouse(uint256 proceedsCents, uint256 repaymentCents)",
     "error ReentrancyGuardReentrantCall()",
