@@ -311,7 +311,8 @@ interface IAssetPool is IDealParties {
     /// @notice Submit the report of the next period. Only the servicer, only while the pool is Active,
     /// Amortizing or Accelerated. `period` is `lastPeriod() + 1`; `startDate < endDate <= now`; period 1
     /// starts at or after the sold tape's cut-off date, every later period at the previous end date;
-    /// the delinquency buckets sum to at most the ending balance; root and content hash non-zero.
+    /// the delinquency buckets sum to at most the ending balance; root and content hash non-zero; each amount
+    /// below 2^64 cents (stored packed; `SafeCastOverflowedUintDowncast` otherwise).
     function submitReport(PeriodReport calldata r) external;
 
     /// @notice Replace the report of an already submitted period that is not yet distributed, with

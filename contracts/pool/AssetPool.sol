@@ -86,9 +86,11 @@ contract AssetPool is IAssetPool {
     /// @dev The deal's waterfall, set by the trustee before the offering.
     address private _waterfall;
 
-    /// @dev A period's report as stored: amounts in 128 bits (SafeCast, far above any pool), paired so the waterfall's
-    /// figures take six slots (`waterfallReport`: dates and revision, then five pairs) instead of twelve. With it, in
-    /// the same slots, the report's revision (restatements), whether it was distributed, and the cash the purchases of a reported period not yet
+    /// @dev A period's report as stored: amounts in 64 bits (SafeCast: up to 1.8e17 dollars, the same bound as the
+    /// waterfall's payables), four to a slot, ordered so the waterfall's figures take three slots
+    /// (`waterfallReport`: dates and revision, the collections, then defaults, ending balance and delinquency) and a
+    /// fourth only when the period had purchases (`purchased`). With them, in the same slots, the report's revision
+    /// (restatements), whether it was distributed, and the cash the purchases of a reported period not yet
     /// distributed moved: what revolving purchases paid the originator out of its principal collections, and the
     /// clean-up call's price. A restatement rewrites the figures and keeps the purchases.
     struct StoredReport {
@@ -97,17 +99,18 @@ contract AssetPool is IAssetPool {
         uint64 loanCount;
         uint32 revision;
         bool distributed; // written by the waterfall: a distributed period's report is final
-        uint128 interestCollectedCents;
-        uint128 scheduledPrincipalCents;
-        uint128 prepaymentCents;
-        uint128 recoveryCents;
-        uint128 newDefaultsCents;
-        uint128 endingBalanceCents;
-        uint128 delinquent60Cents;
-        uint128 delinquent90PlusCents;
-        uint128 reinvestedCents;
-        uint128 cleanUpPriceCents;
-        uint128 delinquent30Cents;
+        bool purchased; // `reinvestedCents` or `cleanUpPriceCents` was written: the waterfall reads their slot
+        uint64 interestCollectedCents;
+        uint64 scheduledPrincipalCents;
+        uint64 prepaymentCents;
+        uint64 recoveryCents;
+        uint64 newDefaultsCents;
+        uint64 endingBalanceCents;
+        uint64 delinquent60Cents;
+        uint64 delinquent90PlusCents;
+        uint64 reinvestedCents;
+        uint64 cleanUpPriceCents;
+        uint64 delinquent30Cents;
         bytes32 loanStateRoot;
         bytes32 contentHash;
     }
@@ -328,7 +331,8 @@ contract AssetPool is IAssetPool {
         StoredReport storage r = _reports[period];
         uint256 price = r.endingBalanceCents;
         // The waterfall checks the threshold and that the call is exercised once.
-        r.cleanUpPriceCents = uint128(price);
+        // The ending balance, itself stored in 64 bits: the cast is exact.
+        (r.cleanUpPriceCents, r.purchased) = (uint64(price), true);
         IWaterfall(waterfall_).exerciseCleanUpCall(period, price, msg.sender);
         SafeERC20.safeTransferFrom(IERC20(cashToken), msg.sender, waterfall_, price);
     }
@@ -476,7 +480,9 @@ contract AssetPool is IAssetPool {
         w.delinquent60PlusCents = r.delinquent60Cents + r.delinquent90PlusCents;
         w.endingBalanceCents = r.endingBalanceCents;
         // The period's purchases: loans bought with its principal collections are in the ending balance; the loans
-        // the clean-up call bought are not, their price is principal collected (see `PeriodPurchases`).
+        // the clean-up call bought are not, their price is principal collected (see `PeriodPurchases`). Their slot
+        // is read only when there were any.
+        if (!r.purchased) return w;
         (uint256 reinvested, uint256 cleanUpPrice) = (r.reinvestedCents, r.cleanUpPriceCents);
         w.principalCollectedCents = w.principalCollectedCents - reinvested + cleanUpPrice;
         w.endingBalanceCents = w.endingBalanceCents + reinvested - cleanUpPrice;
@@ -659,8 +665,7 @@ contract AssetPool is IAssetPool {
             uint256 reinvested = r.reinvestedCents + price;
             uint256 reinvestable = r.scheduledPrincipalCents + r.prepaymentCents;
             require(reinvested <= reinvestable, RevolvingPurchaseExceedsCollections(period, reinvested, reinvestable));
-            // At most the period's principal collections (checked above), below 2^128 in any deal.
-            r.reinvestedCents = uint128(reinvested);
+            (r.reinvestedCents, r.purchased) = (reinvested.toUint64(), true);
             emit RevolvingPurchasePaid(period, msg.sender, price, reinvested);
             IWaterfall(waterfall_).payRevolvingPurchase(msg.sender, price);
             return;
@@ -711,16 +716,16 @@ contract AssetPool is IAssetPool {
     function _storeReport(StoredReport storage s, PeriodReport calldata r) private {
         (s.startDate, s.endDate, s.loanCount) = (r.startDate, r.endDate, r.loanCount);
         (s.interestCollectedCents, s.scheduledPrincipalCents) = (
-            r.interestCollectedCents.toUint128(),
-            r.scheduledPrincipalCents.toUint128()
+            r.interestCollectedCents.toUint64(),
+            r.scheduledPrincipalCents.toUint64()
         );
-        (s.prepaymentCents, s.recoveryCents) = (r.prepaymentCents.toUint128(), r.recoveryCents.toUint128());
-        (s.newDefaultsCents, s.endingBalanceCents) = (r.newDefaultsCents.toUint128(), r.endingBalanceCents.toUint128());
+        (s.prepaymentCents, s.recoveryCents) = (r.prepaymentCents.toUint64(), r.recoveryCents.toUint64());
+        (s.newDefaultsCents, s.endingBalanceCents) = (r.newDefaultsCents.toUint64(), r.endingBalanceCents.toUint64());
         (s.delinquent60Cents, s.delinquent90PlusCents) = (
-            r.delinquent60Cents.toUint128(),
-            r.delinquent90PlusCents.toUint128()
+            r.delinquent60Cents.toUint64(),
+            r.delinquent90PlusCents.toUint64()
         );
-        s.delinquent30Cents = r.delinquent30Cents.toUint128();
+        s.delinquent30Cents = r.delinquent30Cents.toUint64();
         (s.loanStateRoot, s.contentHash) = (r.loanStateRoot, r.contentHash);
     }
 

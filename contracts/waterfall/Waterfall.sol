@@ -225,12 +225,7 @@ contract Waterfall is IWaterfall {
         r = engine.runStored(store, opening, inputs);
         _requireCash(inputs, opening.reserveCents, r.guaranteeDrawCents);
 
-        _storeState(r.next);
-        _lastPeriod = period;
-        _poolBalanceCents = inputs.poolBalanceEndCents.toUint128();
-        // Reimbursements restore the facility's committed cash (the guarantor's money stays committed until the
-        // deal ends); `_requireCash` checked the draw against the committed cash, so this cannot underflow.
-        _guaranteeCashCents = (_guaranteeCashCents - r.guaranteeDrawCents + r.guaranteeReimbursedCents).toUint128();
+        _storeState(period, inputs.poolBalanceEndCents, opening, r);
         _credit(r);
         emit PeriodDistributed(period, revision, inputs, r, msg.sender);
         uint256 defaultTrigger = _emitTriggers(period, store, r.triggers);
@@ -457,7 +452,16 @@ contract Waterfall is IWaterfall {
         s.cumulativeNetLossCents = _cumulativeNetLossCents;
     }
 
-    function _storeState(WaterfallState memory s) private {
+    /// @dev Writes the state after period `period`, with the pool's ending balance and the guarantee's committed cash.
+    /// Fields that share a slot are written together, so each slot is written once; a fee shortfall only when it
+    /// changed (in most periods none does, and an unchanged write still costs a read and a write).
+    function _storeState(
+        uint32 period,
+        uint256 poolBalanceEndCents,
+        WaterfallState memory opening,
+        PeriodResult memory r
+    ) private {
+        WaterfallState memory s = r.next;
         for (uint256 t = 0; t < s.tranches.length; ++t) {
             TrancheBalances memory b = s.tranches[t];
             // One write per tranche (the bounds of `StoredTranche`, checked by SafeCast).
@@ -468,18 +472,27 @@ contract Waterfall is IWaterfall {
             );
         }
         for (uint256 f = 0; f < s.feeShortfallsCents.length; ++f) {
-            _feeShortfalls[f] = s.feeShortfallsCents[f].toUint128();
+            uint256 shortfall = s.feeShortfallsCents[f];
+            if (shortfall != opening.feeShortfallsCents[f]) _feeShortfalls[f] = shortfall.toUint128();
         }
         uint16 bits;
         for (uint256 i = 0; i < s.triggersBreached.length; ++i) {
             // At most 8 triggers (WaterfallLib.MAX_TRIGGERS), so the shift fits 16 bits.
             if (s.triggersBreached[i]) bits |= uint16(1 << i);
         }
-        _triggersBreached = bits;
-        _reserveCents = s.reserveCents.toUint128();
-        _guaranteeDrawnCents = s.guaranteeDrawnCents.toUint128();
-        _guaranteeFeeShortfallCents = s.guaranteeFeeShortfallCents.toUint128();
-        _cumulativeNetLossCents = s.cumulativeNetLossCents.toUint128();
+        (_lastPeriod, _triggersBreached) = (period, bits);
+        // Reimbursements restore the facility's committed cash (the guarantor's money stays committed until the
+        // deal ends); `_requireCash` checked the draw against the committed cash, so this cannot underflow.
+        uint256 guaranteeCash = _guaranteeCashCents - r.guaranteeDrawCents + r.guaranteeReimbursedCents;
+        (_reserveCents, _guaranteeCashCents) = (s.reserveCents.toUint128(), guaranteeCash.toUint128());
+        (_guaranteeDrawnCents, _guaranteeFeeShortfallCents) = (
+            s.guaranteeDrawnCents.toUint128(),
+            s.guaranteeFeeShortfallCents.toUint128()
+        );
+        (_cumulativeNetLossCents, _poolBalanceCents) = (
+            s.cumulativeNetLossCents.toUint128(),
+            poolBalanceEndCents.toUint128()
+        );
     }
 
     /// @dev The trigger terms are decoded from the configuration store only in a period where a trigger changes.
