@@ -8,6 +8,7 @@
  * - a tranche transfer after distributions (accumulator non-zero) vs a plain OpenZeppelin ERC-20 transfer.
  * Every period is checked against the TypeScript engine to the cent before its gas is printed.
  */
+import { loadavg } from "node:os";
 import { ethers } from "hardhat";
 import { type HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { sampleDeal, type WaterfallConfig } from "../packages/core/src/waterfall";
@@ -147,7 +148,12 @@ async function main(): Promise<void> {
   rows.push(["TrancheToken.transfer to an existing holder, after distributions", t.toString(), ratio]);
   rows.push(["PlainERC20.transfer to an existing holder", p.toString(), ""]);
 
-  console.log("\nWaterfall settlement gas (Hardhat in-process chain, solc 0.8.28, optimizer 200 runs, cancun)");
+  console.log(
+    "\nWaterfall settlement gas (Hardhat in-process chain, solc 0.8.28, optimizer 200 runs, cancun; gas does not " +
+      `depend on load, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")})`,
+  );
   for (const [what, gas, note] of rows) console.log(`  ${what.padEnd(62)} ${gas.padStart(9)}  ${note}`);
 }
 
