@@ -353,7 +353,7 @@ contract Offering is IOffering, ReentrancyGuard {
     function _issueBatch(CloseParams calldata params) private {
         uint256 n = _tranches.length;
         Progress memory p = _progress;
-        Batch memory b = _newBatch(n);
+        Batch memory b = _newBatch(CLOSE_BATCH + n);
         uint256 budget = CLOSE_BATCH;
         while (p.tranche < n && budget != 0) {
             uint256 j = p.tranche;
@@ -482,7 +482,7 @@ contract Offering is IOffering, ReentrancyGuard {
     function _refundBatch() private {
         uint256 n = _tranches.length;
         Progress memory p = _progress;
-        Batch memory b = _newBatch(0);
+        Batch memory b = _newBatch(0); // refunds only: no issuance lines
         uint256 budget = CLOSE_BATCH;
         while (p.tranche < n && budget != 0) {
             uint256 j = p.tranche;
@@ -536,10 +536,11 @@ contract Offering is IOffering, ReentrancyGuard {
         return code == TransferRestrictions.SUCCESS || code == TransferRestrictions.PAUSED;
     }
 
-    /// @dev Room for a batch: one line and one payment per subscriber, one retained line per tranche, and the
-    /// warehouse lender's and the originator's payments.
-    function _newBatch(uint256 tranches) private pure returns (Batch memory b) {
-        b.lines = new Allocation[](CLOSE_BATCH + tranches);
+    /// @dev Room for a batch: `lineRoom` issuance lines (an issuing batch: one per subscriber and one retained line
+    /// per tranche; a refunding batch: none), one payment per subscriber, and the warehouse lender's and the
+    /// originator's payments.
+    function _newBatch(uint256 lineRoom) private pure returns (Batch memory b) {
+        b.lines = new Allocation[](lineRoom);
         b.payees = new address[](CLOSE_BATCH + 2);
         b.amounts = new uint256[](CLOSE_BATCH + 2);
     }

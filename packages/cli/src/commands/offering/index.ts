@@ -215,13 +215,13 @@ function registerClose(offering: Command, io: CliIo, setExitCode: (code: number)
         // Each call handles at most CLOSE_BATCH subscribers: repeat until the closing (or the refunds) are over.
         const sentAll: SentTransaction[] = [];
         let status: string;
+        let sent: SentTransaction; // the last call
         do {
-          sentAll.push(await sendCall(off, "close", [params], `close the offering (call ${sentAll.length + 1})`));
+          sent = await sendCall(off, "close", [params], `close the offering (call ${sentAll.length + 1})`);
+          sentAll.push(sent);
           status = await statusNow();
         } while (status === "Closing" || status === "Failing");
-        const events = sentAll.flatMap((sent) => sent.events);
-        const sent = sentAll[sentAll.length - 1] ?? sentAll[0];
-        if (!sent) throw new CliError("USAGE", "no closing call was sent");
+        const events = sentAll.flatMap((s) => s.events);
         const closed = events.find((e) => e.name === "OfferingClosed");
         const allocations = events.filter((e) => e.name === "Allocated");
         const after = await readDeal(session, deal.code);
