@@ -31,9 +31,19 @@ import { type CliIo } from "./io";
 
 export const CLI_VERSION = "0.1.0";
 
-/** The real process's streams, environment and clock. */
+/**
+ * The real process's streams, environment and clock. A reader that stops reading (`abs ... | head`) closes stdout:
+ * the rest of the output is dropped and the command still runs to its end (a transaction it sent is still awaited
+ * and its exit code kept), instead of dying on EPIPE with a stack trace.
+ */
 export function processIo(): CliIo {
+  process.stdout.on("error", ignoreClosedReader);
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => performance.now() };
+}
+
+function ignoreClosedReader(error: NodeJS.ErrnoException): void {
+  if (error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED") return;
+  throw error;
 }
 
 /** The `abs` program, writing to `io`; `setExitCode` receives each command's exit code. */

@@ -4,10 +4,11 @@
  * yield table), a deal paid out through its waterfall, and bad input refused with what, where and what was found.
  */
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { abs, temporaryDirectory } from "./helpers";
+import { abs, BIN, temporaryDirectory } from "./helpers";
 
 const FIXTURES = join(__dirname, "..", "..", "..", "test", "e2e", "fixtures");
 const DEAL = join(FIXTURES, "deal-acme.yaml");
@@ -45,6 +46,20 @@ describe("abs project / abs price (spawned)", function () {
     // P&I advanced: investors receive the expected amortization, 100m x (1 - BAL1/BAL0) = 67,097.91.
     expect(cells.scheduled_principal).to.equal("67097.91");
     expect(cells.interest).to.equal("666666.67");
+  });
+
+  it("a reader that stops early (abs project ... | head -1) gets its line; abs ends normally, no EPIPE trace", () => {
+    const file = write(
+      "pipe.yaml",
+      sifmaPool({ prepayment: { type: "PSA", value: 150 }, default: { type: "CDR", value: 0 } }),
+    );
+    // The shell's pipe, with a reader that closes it after the first line of a 360-month table.
+    const script = `"${process.execPath}" "${BIN}" project "${file}" --csv | head -1; echo "abs=\${PIPESTATUS[0]}" >&2`;
+    const run = spawnSync("bash", ["-c", script], { cwd: dir.path, encoding: "utf8", timeout: 120_000 });
+    expect(run.stdout.trim().split("\n")).to.have.length(1);
+    expect(run.stdout).to.match(/^month,/);
+    expect(run.stderr).to.not.match(/EPIPE|Unhandled/);
+    expect(run.stderr.trim()).to.equal("abs=0");
   });
 
   it("the cumulative default matrix through --grid (SF-22: PSA rows x SDA columns)", () => {
