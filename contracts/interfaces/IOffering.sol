@@ -281,8 +281,8 @@ interface IOffering {
     /// @notice The refunds kept for `investor` to claim.
     function deferredOf(address investor) external view returns (uint256);
 
-    /// @notice The terms the closing started with (all zero before it started): a trustee resuming an interrupted
-    /// closing repeats them (with the same tables).
+    /// @notice The terms a closing that spans several calls started with (all zero before it started, and for a
+    /// closing done in one call): a trustee resuming an interrupted closing repeats them (with the same tables).
     function closingTerms() external view returns (uint32 tapeVersion, bool revolving, uint64 revolvingEndDate);
 
     /// @notice The warehouse terms and whether the advance was made.

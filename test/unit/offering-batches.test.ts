@@ -129,7 +129,10 @@ describe("Offering: closing in batches", () => {
   it("while closing: no subscription or cancellation, the same parameters only, the trustee only", async () => {
     const deal = await loadFixture(crowdedOffering);
     const { offering, trustee, crowd } = deal;
+    expect(await offering.closingTerms()).to.deep.equal([0n, false, 0n]);
     await (await offering.connect(trustee).close(closeParams())).wait();
+    // Another call must follow: the terms are committed for it (and for a trustee resuming).
+    expect(await offering.closingTerms()).to.deep.equal([1n, false, 0n]);
     const late = crowd[CROWD - 1];
     if (!late) throw new Error("crowd empty");
     await expect(offering.connect(late).cancel(2))

@@ -360,6 +360,8 @@ describe("Offering", () => {
       for (const [i, token] of deal.tranches.entries()) expect(await token.totalSupply()).to.equal(FACE[i]);
       expect(await cashToken.balanceOf(originator.address)).to.equal(TOTAL_FACE_CENTS);
       expect(await cashToken.balanceOf(await offering.getAddress())).to.equal(0n);
+      // Done in one call: nothing was committed for a next one.
+      expect(await offering.closingTerms()).to.deep.equal([0n, false, 0n]);
       expect(await offering.status()).to.equal(Status.Closed);
       expect(await pool.state()).to.equal(PoolState.Active);
       expect(await pool.soldTapeVersion()).to.equal(1n);
