@@ -481,15 +481,8 @@ describe("Offering", () => {
       expect(await pool.state()).to.equal(PoolState.Active);
     });
 
-    it("between the minimum size and the face, the originator retains the unsold face for no cash", async () => {
-      const deal = await loadFixture(dealIn.Offering);
-      // The originator must be eligible to hold the tranche: governance grants INVESTOR and class 0.
-      await deal.govern(
-        action(ActionKind.SetRoles, { account: deal.originator.address, roles: roleSet("ORIGINATOR", "INVESTOR") }),
-      );
-      await deal.govern(
-        action(ActionKind.SetEligibility, { account: deal.originator.address, eligibility: deal.investorEligibility }),
-      );
+    /** Tranche C 1.5m short of its face, above its 1m minimum size; A and B taken in full. Windows closed. */
+    async function undersubscribedC(deal: Deal): Promise<Offering> {
       const windows = sampleWindows(BigInt(await time.latest())).map((w, i) =>
         i === 2 ? { ...w, minSizeCents: 1_000_000_00n } : w,
       );
@@ -498,6 +491,23 @@ describe("Offering", () => {
       await subscribe(deal, offering, deal.investor2, 1, FACE_B);
       await subscribe(deal, offering, deal.investor3, 2, 1_500_000_00n);
       await afterWindows(offering);
+      return offering;
+    }
+
+    /** Governance makes the originator a qualified investor (as for risk retention): it may hold any tranche. */
+    async function originatorMayHold(deal: Deal): Promise<void> {
+      await deal.govern(
+        action(ActionKind.SetRoles, { account: deal.originator.address, roles: roleSet("ORIGINATOR", "INVESTOR") }),
+      );
+      await deal.govern(
+        action(ActionKind.SetEligibility, { account: deal.originator.address, eligibility: deal.investorEligibility }),
+      );
+    }
+
+    it("between the minimum size and the face, the originator retains the unsold face for no cash", async () => {
+      const deal = await loadFixture(dealIn.Offering);
+      await originatorMayHold(deal);
+      const offering = await undersubscribedC(deal);
       const trancheC = await offering.trancheAt(2);
       await expect(offering.connect(deal.trustee).close(closeParams()))
         .to.emit(offering, "Allocated")
@@ -510,26 +520,14 @@ describe("Offering", () => {
 
     it("an originator who may not retain the unsold face is refused before anything is minted", async () => {
       const deal = await loadFixture(dealIn.Offering);
-      const windows = sampleWindows(BigInt(await time.latest())).map((w, i) =>
-        i === 2 ? { ...w, minSizeCents: 1_000_000_00n } : w,
-      );
-      const offering = await createOffering(deal, windows);
-      await subscribe(deal, offering, deal.investor1, 0, FACE_A);
-      await subscribe(deal, offering, deal.investor2, 1, FACE_B);
-      await subscribe(deal, offering, deal.investor3, 2, 1_500_000_00n);
-      await afterWindows(offering);
+      const offering = await undersubscribedC(deal);
       // The originator is not an investor: tranche C may not be minted to it.
       await expect(offering.connect(deal.trustee).close(closeParams()))
         .to.be.revertedWithCustomError(offering, "OriginatorMayNotRetain")
         .withArgs(2, FACE_C - 1_500_000_00n, 23); // TransferRestrictions.RECEIVER_NOT_INVESTOR
       expect(await offering.status()).to.equal(0n); // Open: nothing committed
       for (const token of deal.tranches) expect(await token.totalSupply()).to.equal(0n);
-      await deal.govern(
-        action(ActionKind.SetRoles, { account: deal.originator.address, roles: roleSet("ORIGINATOR", "INVESTOR") }),
-      );
-      await deal.govern(
-        action(ActionKind.SetEligibility, { account: deal.originator.address, eligibility: deal.investorEligibility }),
-      );
+      await originatorMayHold(deal);
       await expect(offering.connect(deal.trustee).close(closeParams())).to.emit(offering, "OfferingClosed");
     });
 
