@@ -199,7 +199,7 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     expect(signed.approved).to.equal(true);
   });
 
-  it("an offering with two investors, class A oversubscribed: cash in by the custodian, allocation pro-rata, true sale", async () => {
+  it("an offering with two investors, class A oversubscribed: cash in by the custodian, the trustee's allocation file checked then followed, true sale", async () => {
     await as("trustee", "offering", "open", DEAL_FILE);
     for (const [member, amount, ref] of [
       ["investor-1", "8000000.00", "DEP-INV1"],
@@ -231,21 +231,49 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     expect(early.code).to.equal(2);
     expect(early.stderr).to.contain("windows close");
     await passTimeTo((await chainTime()) + 2 * DAY);
+    // The trustee allocates class A itself (a file of class -> investor -> amount): investor-1's whole order, the rest
+    // of the class to investor-2 (pro-rata would have given 6:4). A file that is wrong is refused before anything
+    // is minted.
+    const faceA = BigInt(face("A").replace(".", ""));
+    const units = (cents: bigint) => `${cents / 100n}.${(cents % 100n).toString().padStart(2, "0")}`;
+    const allocation = (amounts: Record<string, bigint>) => {
+      const file = path.join(dir, `allocation-${Object.values(amounts).join("-")}.yaml`);
+      const lines = Object.entries(amounts).map(([who, cents]) => `  ${who}: "${units(cents)}"`);
+      writeFileSync(file, ["A:", ...lines].join("\n") + "\n");
+      return file;
+    };
+    const close = (file: string) =>
+      attempt("trustee", "offering", "close", "--deal", DEAL, "--revolving-days", "120", "--allocation", file);
+    const stranger = await close(allocation({ originator: 1n }));
+    expect(stranger.code).to.equal(2);
+    expect(stranger.stderr).to.contain("originator has no order in the class");
+    const aboveOrder = await close(allocation({ "investor-1": 1_00n, "investor-2": 4_000_000_01n }));
+    expect(aboveOrder.code).to.equal(1);
+    expect(aboveOrder.stderr).to.contain("AllocationExceedsOrder");
+    const short = await close(allocation({ "investor-1": 6_000_000_00n, "investor-2": faceA - 6_000_000_01n }));
+    expect(short.code).to.equal(1);
+    expect(short.stderr).to.contain("AllocationTableTotal");
     const closed = await as<{
       status: string;
       poolState: string;
       allocations: { tranche: string; investor: string; allocatedCents: string }[];
-    }>("trustee", "offering", "close", "--deal", DEAL, "--revolving-days", "120");
+    }>(
+      "trustee",
+      "offering",
+      "close",
+      "--deal",
+      DEAL,
+      "--revolving-days",
+      "120",
+      "--allocation",
+      allocation({ "investor-1": 6_000_000_00n, "investor-2": faceA - 6_000_000_00n }),
+    );
     expect(closed).to.include({ status: "Closed", poolState: "Active" });
     const a = closed.allocations.filter((x) => x.tranche === closed.allocations[0]?.tranche);
     const inv = (name: string) => consortium.members.find((m) => m.name === name)?.address.toLowerCase();
     const of = (name: string) => BigInt(a.find((x) => x.investor.toLowerCase() === inv(name))?.allocatedCents ?? -1);
-    // Pro-rata 6:4 of the class's face, the odd cent to the earlier order.
-    const faceA = BigInt(face("A").replace(".", ""));
-    expect(of("investor-1") + of("investor-2")).to.equal(faceA);
-    const remainder = faceA - (faceA * 6n) / 10n - (faceA * 4n) / 10n;
-    expect(of("investor-1")).to.equal((faceA * 6n) / 10n + remainder);
-    expect(of("investor-2")).to.equal((faceA * 4n) / 10n);
+    expect(of("investor-1")).to.equal(6_000_000_00n);
+    expect(of("investor-2")).to.equal(faceA - 6_000_000_00n);
     for (const x of closed.allocations) if (!trancheAddresses.includes(x.tranche)) trancheAddresses.push(x.tranche);
   });
 

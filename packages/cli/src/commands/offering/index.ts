@@ -2,7 +2,7 @@
  * `abs offering ...`: a deal's primary offering. The trustee opens it from the deal file (one window per class:
  * price, minimum order, increment, size = the class's face), investors subscribe paying cash, the trustee closes it
  * after the windows (allocation pro-rata when oversubscribed; the notes are minted and the originator is paid for
- * the loans: the true sale). The contract closes at most `CLOSE_BATCH` subscribers per transaction, so `close` sends
+ * the loans: the true sale; or by the trustee's own allocation, `--allocation FILE`). The contract closes at most `CLOSE_BATCH` subscribers per transaction, so `close` sends
  * as many calls as it takes, and resumes an interrupted closing with the terms it started with.
  */
 import { type Command } from "commander";
@@ -25,6 +25,7 @@ import { CliError } from "../../errors";
 import { type CliIo } from "../../io";
 import { formatMoney, formatUnixTime } from "../../output";
 import { readDealFile } from "../../deal/deal-file";
+import { allocationTables, readAllocationFile } from "../../deal/allocation-file";
 
 const OFFERING_STATUS = ["Open", "Closed", "Failed", "Closing", "Failing"] as const;
 const DAY = 86_400n;
@@ -178,14 +179,22 @@ function registerClose(offering: Command, io: CliIo, setExitCode: (code: number)
       description: "close the offering after its windows: allocate, mint the notes, pay the originator (true sale)",
       by: "the deal's trustee",
       options: (c) =>
-        c.option("--revolving-days <n>", "length of the revolving period from now, in days (default: none)", "0"),
-      shape: { revolvingDays: z.coerce.number().int().min(0).max(3650).default(0) },
+        c
+          .option("--revolving-days <n>", "length of the revolving period from now, in days (default: none)", "0")
+          .option(
+            "--allocation <file>",
+            "the trustee's allocation of oversubscribed classes (YAML: class -> investor -> amount); others pro-rata",
+          ),
+      shape: {
+        revolvingDays: z.coerce.number().int().min(0).max(3650).default(0),
+        allocation: z.string().optional(),
+      },
       run: async (session, view, options) => {
         const deal = view as DealView;
         const off = await signed(session, "Offering", requireOffering(deal));
         const statusNow = async () => OFFERING_STATUS[Number(await readCall<bigint>(off, "status", []))] ?? "?";
-        const tables = deal.tranches.map(() => []);
-        let params: { tapeVersion: bigint; revolving: boolean; revolvingEndDate: bigint; tables: never[][] };
+        const tables = await tablesOf(session, deal, off, options.allocation);
+        let params: { tapeVersion: bigint; revolving: boolean; revolvingEndDate: bigint; tables: bigint[][] };
         const before = await statusNow();
         if (before === "Closing" || before === "Failing") {
           // An interrupted closing resumes with the terms it started with (the contract checks they are the same).
@@ -271,6 +280,21 @@ function registerClose(offering: Command, io: CliIo, setExitCode: (code: number)
     io,
     setExitCode,
   );
+}
+
+/** The close's tables: empty (pro-rata) without an allocation file, else the file's (see allocation-file.ts). */
+async function tablesOf(
+  session: ChainSession,
+  deal: DealView,
+  off: Awaited<ReturnType<typeof signed>>,
+  file: string | undefined,
+): Promise<bigint[][]> {
+  if (file === undefined) return deal.tranches.map(() => []);
+  const allocation = await readAllocationFile(file);
+  const subscribers = await Promise.all(
+    deal.tranches.map(async (t) => Array.from(await readCall<string[]>(off, "subscribersOf", [t.index]))),
+  );
+  return allocationTables(allocation, deal, session.file, subscribers, (a) => session.names.of(a));
 }
 
 export function registerOfferingCommands(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
