@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { allocationTables, readAllocationFile, type AllocationFile } from "../src/deal/allocation-file";
+import { allocationTables, readAllocationFile, withResumeHint, type AllocationFile } from "../src/deal/allocation-file";
 import { type ConsortiumFile } from "../src/consortium/consortium-file";
 import { type DealTrancheView, type DealView } from "../src/deal/deal-session";
 import { CliError } from "../src/errors";
@@ -103,5 +103,18 @@ describe("allocation file", () => {
     } finally {
       dir.remove();
     }
+  });
+
+  it("a closing resumed with other tables is told to repeat its allocation file; other errors pass unchanged", () => {
+    const refused = new CliError(
+      "CHAIN_FAILED",
+      "close the offering (call 1) refused by the chain: CloseParamsChanged(...)",
+    );
+    const hinted = withResumeHint(refused, "Closing") as CliError;
+    expect(hinted.message).to.contain("resume it with the same --allocation file");
+    expect(hinted.code).to.equal("CHAIN_FAILED");
+    expect(withResumeHint(refused, "Open")).to.equal(refused);
+    const other = new CliError("CHAIN_FAILED", "refused by the chain: TransferRestricted(...)");
+    expect(withResumeHint(other, "Closing")).to.equal(other);
   });
 });

@@ -78,3 +78,18 @@ export function allocationTables(
   }
   return tables;
 }
+
+/**
+ * A closing resumed (it was `Closing` or `Failing` before this command) with other tables than it started with: the
+ * contract refuses with `CloseParamsChanged`; the error then says what to do. Any other error is returned as it is.
+ */
+export function withResumeHint(error: unknown, statusBefore: string): unknown {
+  const resumed = statusBefore === "Closing" || statusBefore === "Failing";
+  if (!resumed || !(error instanceof CliError) || !error.message.includes("CloseParamsChanged")) return error;
+  return new CliError(
+    error.code,
+    `${error.message}. This closing started with other allocation tables: resume it with the same --allocation file ` +
+      "(or without one if it started pro-rata)",
+    { cause: error, details: error.details },
+  );
+}

@@ -25,7 +25,7 @@ import { CliError } from "../../errors";
 import { type CliIo } from "../../io";
 import { formatMoney, formatUnixTime } from "../../output";
 import { readDealFile } from "../../deal/deal-file";
-import { allocationTables, readAllocationFile } from "../../deal/allocation-file";
+import { allocationTables, readAllocationFile, withResumeHint } from "../../deal/allocation-file";
 
 const OFFERING_STATUS = ["Open", "Closed", "Failed", "Closing", "Failing"] as const;
 const DAY = 86_400n;
@@ -226,7 +226,11 @@ function registerClose(offering: Command, io: CliIo, setExitCode: (code: number)
         let status: string;
         let sent: SentTransaction; // the last call
         do {
-          sent = await sendCall(off, "close", [params], `close the offering (call ${sentAll.length + 1})`);
+          sent = await sendCall(off, "close", [params], `close the offering (call ${sentAll.length + 1})`).catch(
+            (error: unknown) => {
+              throw withResumeHint(error, before);
+            },
+          );
           sentAll.push(sent);
           status = await statusNow();
         } while (status === "Closing" || status === "Failing");
