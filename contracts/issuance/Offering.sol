@@ -469,8 +469,8 @@ contract Offering is IOffering, ReentrancyGuard {
         if (paid != cost) _addPayment(b, investor, paid - cost);
     }
 
-    /// @dev Tranche `j` is allocated: a table must have allocated exactly its size; the face not allocated to a
-    /// subscriber (unsold, or refused to a subscriber who may not hold it) is retained by the originator.
+    /// @dev Tranche `j` is allocated: the face not allocated to a subscriber (unsold, or refused to a subscriber who
+    /// may not hold it) is retained by the originator.
     function _finishTranche(uint256 j, Progress memory p, Batch memory b) private {
         uint256 size = _sizes[j];
         uint256 allocated = p.allocatedCents;

@@ -17,6 +17,7 @@ import { z } from "zod";
 import { parseCents } from "@abs/core";
 import { type ConsortiumFile } from "../consortium/consortium-file";
 import { addressOfMember } from "../consortium/acting-member";
+import { AMOUNT_IN_UNITS } from "./deal-command";
 import { type DealView, trancheOfClass } from "./deal-session";
 import { CliError } from "../errors";
 import { readYamlFile } from "../yaml-file";
@@ -24,11 +25,7 @@ import { readYamlFile } from "../yaml-file";
 const amount = z
   .union([z.string(), z.number()])
   .transform((v) => String(v))
-  .pipe(
-    z
-      .string()
-      .regex(/^\d+(\.\d{1,2})?$/, 'expected an amount in currency units with at most 2 decimals, e.g. "500000.00"'),
-  );
+  .pipe(z.string().regex(AMOUNT_IN_UNITS.pattern, AMOUNT_IN_UNITS.message));
 
 const allocationFileSchema = z.record(z.string(), z.record(z.string(), amount));
 
@@ -55,8 +52,9 @@ export function allocationTables(
   const tables: bigint[][] = deal.tranches.map(() => []);
   for (const [className, amounts] of Object.entries(allocation)) {
     const tranche = trancheOfClass(deal, className);
-    const orderOf = new Map((subscribers[tranche.index] ?? []).map((a, i) => [a.toLowerCase(), i]));
-    const table = (subscribers[tranche.index] ?? []).map(() => 0n);
+    const ofClass = subscribers[tranche.index] ?? [];
+    const orderOf = new Map(ofClass.map((a, i) => [a.toLowerCase(), i]));
+    const table = ofClass.map(() => 0n);
     const seen = new Set<string>();
     for (const [investor, units] of Object.entries(amounts)) {
       const address = addressOfMember(consortium, investor).toLowerCase();

@@ -16,10 +16,16 @@ export const dealCode = z
   .string("expected --deal <code> (required)")
   .regex(/^[\x21-\x7e]{1,31}$/, "expected a deal code of 1-31 printable ASCII characters");
 
-/** `--amount`: currency units with at most 2 decimals (exact cents). */
+/** An amount as options and input files write it: currency units with at most 2 decimals (exact cents). */
+export const AMOUNT_IN_UNITS = {
+  pattern: /^\d+(\.\d{1,2})?$/,
+  message: 'expected an amount in currency units with at most 2 decimals, e.g. "500000.00"',
+} as const;
+
+/** `--amount`: see {@link AMOUNT_IN_UNITS}. */
 export const amountOption = z
   .string("expected --amount <amount> (required)")
-  .regex(/^\d+(\.\d{1,2})?$/, 'expected an amount in currency units with at most 2 decimals, e.g. "500000.00"');
+  .regex(AMOUNT_IN_UNITS.pattern, AMOUNT_IN_UNITS.message);
 
 /** What a lifecycle command prints: a title and lines for people, a value for machines. */
 export interface CommandResult {

@@ -1,9 +1,10 @@
 /**
  * `abs offering ...`: a deal's primary offering. The trustee opens it from the deal file (one window per class:
  * price, minimum order, increment, size = the class's face), investors subscribe paying cash, the trustee closes it
- * after the windows (allocation pro-rata when oversubscribed; the notes are minted and the originator is paid for
- * the loans: the true sale; or by the trustee's own allocation, `--allocation FILE`). The contract closes at most `CLOSE_BATCH` subscribers per transaction, so `close` sends
- * as many calls as it takes, and resumes an interrupted closing with the terms it started with.
+ * after the windows (allocation pro-rata when oversubscribed, or by the trustee's own allocation file; the notes are
+ * minted and the originator is paid for the loans: the true sale). The contract closes at most `CLOSE_BATCH`
+ * subscribers per transaction, so `close` sends as many calls as it takes, and resumes an interrupted closing with
+ * the terms it started with.
  */
 import { type Command } from "commander";
 import { z } from "zod";
