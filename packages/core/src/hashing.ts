@@ -3,6 +3,7 @@
  */
 import { createHmac } from "node:crypto";
 import { getBytes } from "ethers";
+import { createKeccak, type IHasher } from "hash-wasm";
 import { keccak256 as jsSha3Keccak256 } from "js-sha3";
 import { InvalidArgumentError } from "./errors";
 
@@ -25,26 +26,41 @@ export function hmacSha256Hex(key: Uint8Array, message: Uint8Array | string): st
 }
 
 /**
- * keccak256 as raw bytes. js-sha3 rather than ethers' (noble) keccak: ~3x faster here, and
- * leaf hashing dominates committing a million-loan tape. Parity with ethers is tested.
+ * The WebAssembly keccak256 (hash-wasm): 4-5x faster than js-sha3 on a loan leaf's ~1 kB preimage and on a tree
+ * node's 64 bytes, and leaf and tree hashing dominate committing a million-loan tape. WebAssembly compiles
+ * asynchronously, so it loads when this module is imported; until it is ready (or if it cannot load) js-sha3
+ * serves. Both compute the same function (parity with ethers is tested); `fastKeccakReady` lets a hot loop wait.
  */
+let wasmKeccak: IHasher | undefined;
+export const fastKeccakReady: Promise<void> = createKeccak(256).then(
+  (hasher) => void (wasmKeccak = hasher),
+  () => undefined,
+);
+
+/** keccak256 as raw bytes: the WebAssembly hasher once loaded, js-sha3 before. */
 export function keccak256Bytes(data: Uint8Array): Uint8Array {
-  return new Uint8Array(jsSha3Keccak256.arrayBuffer(data));
+  if (wasmKeccak === undefined) return new Uint8Array(jsSha3Keccak256.arrayBuffer(data));
+  // Synchronous init-update-digest on one shared instance: no other call can interleave.
+  wasmKeccak.init();
+  wasmKeccak.update(data);
+  return wasmKeccak.digest("binary");
 }
 
-/** An incremental keccak256 (js-sha3, as `keccak256Bytes`): feed it chunks, then take the 0x hex digest once. */
+/** An incremental keccak256: feed it chunks, then take the 0x hex digest once. */
 export interface Keccak256Stream {
   update(chunk: Uint8Array): void;
   /** The digest of every chunk fed, 0x-prefixed lowercase hex. */
   digestHex(): string;
 }
 
-export function keccak256Stream(): Keccak256Stream {
-  const hasher = jsSha3Keccak256.create();
-  return {
-    update: (chunk) => void hasher.update(chunk),
-    digestHex: () => `0x${hasher.hex()}`,
-  };
+/** An incremental keccak256 with its own WebAssembly instance (js-sha3 if WebAssembly cannot load). */
+export async function keccak256Stream(): Promise<Keccak256Stream> {
+  const hasher = await createKeccak(256).catch(() => undefined);
+  if (hasher === undefined) {
+    const fallback = jsSha3Keccak256.create();
+    return { update: (chunk) => void fallback.update(chunk), digestHex: () => `0x${fallback.hex()}` };
+  }
+  return { update: (chunk) => void hasher.update(chunk), digestHex: () => `0x${hasher.digest("hex")}` };
 }
 
 export function isBytes32Hex(value: string): boolean {

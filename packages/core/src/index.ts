@@ -26,6 +26,7 @@ export {
   PAYMENT_PERIOD_MONTHS,
   canonicalLoanRecord,
   encodeLoanRecord,
+  loanRecordJson,
   loanRecordSchema,
   parseLoanRecord,
   safeParseLoanRecord,

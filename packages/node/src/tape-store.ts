@@ -115,10 +115,19 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 }
 
+/** A loan as the upload writes it: the record as `loanRecordJson` gives it (a `CommittedLoan` is one). */
+export interface WrittenLoan {
+  readonly loanId: string;
+  readonly recordJson: string;
+  readonly salt: string;
+  readonly leaf: string;
+  readonly leafIndex: number;
+}
+
 /** Streams one tape's loans into the store; see `LevelTapeStore.openWriter`. */
 export interface TapeWriter {
   /** Buffer a loan; returns a promise when a chunk is being written (await it: back-pressure). */
-  add(loan: StoredLoan & { readonly leaf: string }): Promise<void> | undefined;
+  add(loan: WrittenLoan): Promise<void> | undefined;
   /** Write the loans still buffered. */
   flush(): Promise<void>;
 }
@@ -286,9 +295,10 @@ export class LevelTapeStore {
     };
     return {
       add: (loan) => {
+        // The text `toJson({ record, salt, leafIndex })` gives, with the record's JSON as it came.
         loanPuts.push({
-          key: `${key}!${loan.record.loanId}`,
-          value: toJson({ record: loan.record, salt: loan.salt, leafIndex: loan.leafIndex }),
+          key: `${key}!${loan.loanId}`,
+          value: `{"record":${loan.recordJson},"salt":${JSON.stringify(loan.salt)},"leafIndex":${loan.leafIndex}}`,
         });
         leafPuts.push({ key: `${key}!${indexKey(loan.leafIndex)}`, value: loan.leaf.toLowerCase() });
         return loanPuts.length >= chunkSize ? flush() : undefined;

@@ -19,6 +19,7 @@
  * for it and commit; `staged` with no transaction → look for the root on chain (commit if there, else roll
  * back). A tape is therefore never anchored twice and never left half-stored.
  */
+import { availableParallelism } from "node:os";
 import { Contract, Interface, getAddress, type JsonRpcProvider } from "ethers";
 import { type Logger } from "pino";
 import {
@@ -27,7 +28,6 @@ import {
   type TapeEncodingOption,
   type TapeIssue,
   type TapeValidationSummary,
-  deriveLoanSalt,
   keccak256Stream,
   validateTape,
 } from "@abs/core";
@@ -96,6 +96,15 @@ export interface TapeUploadDeps {
   readonly logger: Logger;
   /** Loans per LevelDB batch. Default 1,000. */
   readonly chunkSize?: number;
+  /**
+   * Worker threads checking and hashing rows while the request's thread parses and stores them. Default: one
+   * fewer than the machine's cores, at least 1, at most 4 (parsing and storing keep the request's thread busy).
+   */
+  readonly rowWorkers?: number;
+}
+
+function defaultRowWorkers(): number {
+  return Math.min(4, Math.max(1, availableParallelism() - 1));
 }
 
 export class TapeUploadService {
@@ -150,7 +159,7 @@ export class TapeUploadService {
     await store.putUpload({ state: "receiving", pool, version, startedAt });
     const writer = await store.openWriter(pool, version, this.deps.chunkSize);
     // The raw bytes' hash (the anchor's contentHash), with the same fast keccak the leaves use.
-    const hash = keccak256Stream();
+    const hash = await keccak256Stream();
     async function* hashed(): AsyncGenerator<Uint8Array> {
       for await (const chunk of body) {
         hash.update(chunk);
@@ -180,10 +189,11 @@ export class TapeUploadService {
         saltKey: keys.saltKey,
         ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
         progressEveryRows: 10_000,
+        workerThreads: this.deps.rowWorkers ?? defaultRowWorkers(),
         onLoan: (loan) => {
           if (changing)
-            next.set(loan.record.loanId, { principalCents: loan.record.currentPrincipalCents, leaf: loan.leaf });
-          return writer.add({ ...loan, salt: deriveLoanSalt(keys.saltKey, loan.record.loanId) });
+            next.set(loan.loanId, { principalCents: loan.record.currentPrincipalCents, leaf: loan.leaf });
+          return writer.add(loan);
         },
       });
       await writer.flush();

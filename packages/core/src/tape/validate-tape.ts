@@ -9,26 +9,19 @@
  */
 import { randomBytes } from "node:crypto";
 import { InvalidArgumentError } from "../errors";
-import { checkSecretKey } from "../hashing";
-import { type LoanRecord, type LoanRecordField, loanRecordShape, safeParseLoanRecord } from "../loan-record";
-import { formatCents } from "../money";
-import { TapeCommitmentBuilder, type TapeCommitment } from "../tape-commitment";
-import { TapeSummaryAccumulator } from "../tape-summary";
+import { checkSecretKey, fastKeccakReady } from "../hashing";
+import { type LoanRecord, parseLoanRecord } from "../loan-record";
+import { LoanTreeBuilder, saltedLoanLeaf, type LoanTree, type TapeCommitment } from "../tape-commitment";
+import { TapeSummaryAccumulator, type SummaryInput } from "../tape-summary";
 import { type ColumnMapping, type TapeEncoding, type TapeEncodingOption } from "./column-mapping";
-import { REPLACEMENT_CHARACTER, decodeTape } from "./decode";
+import { decodeTape } from "./decode";
+import { type CheckedRow, checkAndSaltRow, checkRow } from "./check-row";
 import { planCsvHeader, planJsonKeys, type RowPlan } from "./header";
-import { pseudonymousBorrowerId, personalValueProblem } from "./pseudonymise";
+import { type CommittedLoan, LazyCommittedLoan } from "./committed-loan";
+import { type CheckedBatch, RowWorkerPool } from "./row-workers";
 import { csvRows, jsonKind, jsonLinesRows, trackEnd, type RawRow } from "./read-rows";
 import { tapeIssue, type TapeIssue, type TapeIssueCode } from "./tape-issue";
-import {
-  FIELD_OF_COLUMN,
-  READ_CELL,
-  type TapeColumn,
-  type TemplateColumnName,
-  columnOfField,
-  describeCell,
-  isPersonalDataColumn,
-} from "./template";
+import { type TemplateColumnName, isPersonalDataColumn } from "./template";
 
 export type TapeFormat = "csv" | "jsonl";
 
@@ -69,13 +62,11 @@ export interface ValidateTapeOptions {
    * found: a caller that stores loans as they come must discard them unless the result is `valid`.
    */
   readonly onLoan?: (loan: CommittedLoan) => void | Promise<void>;
-}
-
-/** A loan as committed: the pseudonymised record, its leaf and its position among the leaves. */
-export interface CommittedLoan {
-  readonly record: LoanRecord;
-  readonly leaf: string;
-  readonly leafIndex: number;
+  /**
+   * Worker threads that check and hash CSV rows while this thread reads them (order kept; results are the
+   * same). Default 0: every row on this thread. Worth it for large tapes: a worker takes ~0.1 s to start.
+   */
+  readonly workerThreads?: number;
 }
 
 export interface TapeValidationSummary {
@@ -115,34 +106,37 @@ export interface TapeValidationResult {
   readonly commitment?: TapeCommitment;
 }
 
+export type { CommittedLoan } from "./committed-loan";
+
+/** A good row ready to commit: from this thread's check (the record) or a worker's (the record's JSON). */
+type GoodRow = {
+  readonly loanId: string;
+  readonly summary: SummaryInput;
+  readonly salt?: string;
+  readonly leaf?: Uint8Array;
+} & (
+  | { readonly record: LoanRecord; readonly recordJson?: undefined }
+  | { readonly record?: undefined; readonly recordJson: string }
+);
+
 const DEFAULT_PROGRESS_EVERY_ROWS = 1000;
-
-/** Columns whose values are never echoed: a wrong value there may be personal data put in the wrong column. */
-const NEVER_ECHOED: ReadonlySet<TapeColumn> = new Set(["borrower_id"]);
-
-const CENTS_FIELDS: ReadonlySet<string> = new Set([
-  "originalPrincipalCents",
-  "currentPrincipalCents",
-  "collateralValueCents",
-]);
-
-/** A cross-field issue in the template's words: column names, amounts in yuan. */
-function inTemplateTerms(text: string): string {
-  return text.replace(/\b([a-z][A-Za-z]+)\b(?: \((\d+)\))?/g, (match, name: string, value: string | undefined) => {
-    const column = columnOfField(name);
-    if (column === undefined) return match;
-    if (value === undefined) return column;
-    return `${column} (${CENTS_FIELDS.has(name) ? formatCents(BigInt(value)) : value})`;
-  });
-}
+/** Rows per batch sent to a row worker, and batches out per worker before the reader waits for the oldest. */
+const ROWS_PER_BATCH = 256;
+const BATCHES_IN_FLIGHT_PER_WORKER = 4;
 
 function checkOptions(options: ValidateTapeOptions): void {
-  const { maxErrors, saltKey, borrowerKey, progressEveryRows } = options;
+  const { maxErrors, saltKey, borrowerKey, progressEveryRows, workerThreads } = options;
   if (maxErrors !== undefined && (!Number.isSafeInteger(maxErrors) || maxErrors < 1)) {
     throw new InvalidArgumentError("maxErrors", "a whole number of errors, 1 or more", String(maxErrors));
   }
   if (progressEveryRows !== undefined && (!Number.isSafeInteger(progressEveryRows) || progressEveryRows < 1)) {
     throw new InvalidArgumentError("progressEveryRows", "a whole number of rows, 1 or more", String(progressEveryRows));
+  }
+  if (
+    workerThreads !== undefined &&
+    (!Number.isSafeInteger(workerThreads) || workerThreads < 0 || workerThreads > 64)
+  ) {
+    throw new InvalidArgumentError("workerThreads", "a whole number of threads from 0 to 64", String(workerThreads));
   }
   if (saltKey !== undefined) {
     checkSecretKey("saltKey", saltKey);
@@ -221,134 +215,6 @@ function jsonCells(
   return { cells, issues, failed };
 }
 
-/** Issues and the checked record (if any) of one row. */
-interface RowOutcome {
-  readonly record: LoanRecord | undefined;
-  readonly issues: TapeIssue[];
-}
-
-/**
- * Checks one row: each cell read per the template, personal data replaced by the keyed borrower id (and
- * dropped), then the loan record's own checks. Every problem of the row is reported, not just the first.
- */
-function checkRow(
-  row: number,
-  plan: RowPlan,
-  cells: readonly string[],
-  encoding: () => TapeEncoding | undefined,
-  borrowerKey: Uint8Array,
-  alreadyFailed: ReadonlySet<TemplateColumnName> = new Set(),
-): RowOutcome {
-  const issues: TapeIssue[] = [];
-  const failed = new Set<TemplateColumnName>(alreadyFailed);
-  const input: Record<string, unknown> = {};
-  const where = new Map<string, { readonly column: number | undefined; readonly columnName: string }>();
-  for (const planned of plan.cells) {
-    const cell = cells[planned.index] ?? "";
-    const at = { row, column: planned.sourceColumn, columnName: planned.sourceName, field: planned.column };
-    where.set(planned.column, { column: planned.sourceColumn, columnName: planned.sourceName });
-    if (failed.has(planned.column)) continue;
-    if (isPersonalDataColumn(planned.column)) {
-      // Only the identity column is read; the others are dropped unread. Values are never echoed.
-      if (planned.column !== plan.identity) continue;
-      if (cell.includes(REPLACEMENT_CHARACTER)) {
-        failed.add(planned.column);
-        issues.push(encodingIssue(at, encoding()));
-        continue;
-      }
-      const problem = personalValueProblem(planned.column, cell);
-      if (problem !== undefined) {
-        failed.add(planned.column);
-        issues.push(tapeIssue("TAPE_VALUE_INVALID", at, `a ${planned.column.replace("_", " ")} (not shown)`, problem));
-        continue;
-      }
-      input.borrowerId = pseudonymousBorrowerId(borrowerKey, planned.column, cell);
-      continue;
-    }
-    if (cell.includes(REPLACEMENT_CHARACTER)) {
-      failed.add(planned.column);
-      issues.push(encodingIssue(at, encoding()));
-      continue;
-    }
-    const read = READ_CELL[planned.column](cell);
-    if (!read.ok) {
-      failed.add(planned.column);
-      issues.push(tapeIssue("TAPE_VALUE_INVALID", at, read.expected, read.found));
-      continue;
-    }
-    if (read.value !== undefined) input[FIELD_OF_COLUMN[planned.column]] = read.value;
-  }
-  // Cells that failed above still go to the record check (as text) so that it fails on shape and skips
-  // the cross-field rules, but their issues are not reported twice.
-  for (const column of failed) {
-    if (!isPersonalDataColumn(column)) input[fieldOf(column)] = "\u0000";
-  }
-  if (plan.identity !== undefined && failed.has(plan.identity)) input.borrowerId = "\u0000";
-
-  const parsed = safeParseLoanRecord(input);
-  if (parsed.success) return { record: parsed.record, issues };
-  const crossField = loanRecordShape.safeParse(input).success;
-  for (const issue of parsed.error.issues) {
-    const column = columnOfField(issue.field);
-    if (column !== undefined && (failed.has(column) || plan.missing.has(column))) continue;
-    if (column === "borrower_id" && plan.identity !== undefined) {
-      if (failed.has(plan.identity)) continue;
-    }
-    const place =
-      column === undefined
-        ? { row }
-        : {
-            row,
-            ...(where.get(column) ?? where.get(plan.identity ?? "") ?? { column: undefined, columnName: undefined }),
-            field: column,
-          };
-    if (crossField) {
-      const found =
-        CENTS_FIELDS.has(issue.field) && /^\d+$/.test(issue.found) ? formatCents(BigInt(issue.found)) : issue.found;
-      issues.push(tapeIssue("TAPE_RULE_VIOLATED", place, inTemplateTerms(issue.expected), inTemplateTerms(found)));
-      continue;
-    }
-    const cell = column === undefined ? undefined : cellOf(column, plan, cells);
-    const found =
-      cell === undefined
-        ? issue.found
-        : column !== undefined && NEVER_ECHOED.has(column)
-          ? cell === ""
-            ? "an empty cell"
-            : `a value of ${cell.length} characters (not shown)`
-          : describeCell(cell);
-    issues.push(tapeIssue("TAPE_VALUE_INVALID", place, inTemplateTerms(issue.expected), found));
-  }
-  return { record: undefined, issues };
-}
-
-function fieldOf(column: TapeColumn): LoanRecordField {
-  return FIELD_OF_COLUMN[column];
-}
-
-function cellOf(column: TapeColumn, plan: RowPlan, cells: readonly string[]): string | undefined {
-  const planned = plan.cells.find((cell) => cell.column === column);
-  return planned === undefined ? undefined : (cells[planned.index] ?? "");
-}
-
-function encodingIssue(
-  at: {
-    readonly row: number;
-    readonly column: number | undefined;
-    readonly columnName: string;
-    readonly field: string;
-  },
-  encoding: TapeEncoding | undefined,
-): TapeIssue {
-  const name = encoding === "gbk" ? "GBK" : "UTF-8";
-  return tapeIssue(
-    "TAPE_ENCODING_INVALID",
-    at,
-    `text in the tape's encoding (${name}; declare the right one with the encoding option)`,
-    `bytes that are not valid ${name}`,
-  );
-}
-
 /**
  * Validates a loan tape in one streaming pass; see the module comment. Throws only on bad options or an
  * unreadable input (the stream's own error); a bad tape is a result with `valid: false`, never a throw.
@@ -358,6 +224,7 @@ export async function validateTape(
   options: ValidateTapeOptions = {},
 ): Promise<TapeValidationResult> {
   checkOptions(options);
+  await fastKeccakReady; // every leaf with the fast hasher
   const { mapping, maxErrors, onProgress } = options;
   const progressEvery = options.progressEveryRows ?? DEFAULT_PROGRESS_EVERY_ROWS;
   const borrowerKey = options.borrowerKey ?? randomBytes(32);
@@ -380,7 +247,9 @@ export async function validateTape(
 
   const errors: TapeIssue[] = [];
   const summary = new TapeSummaryAccumulator();
-  let builder = options.saltKey === undefined ? undefined : new TapeCommitmentBuilder({ saltKey: options.saltKey });
+  const { saltKey } = options;
+  /** The leaves committed so far: undefined without a salt key, and from the first issue on (never anchored). */
+  let leaves = saltKey === undefined ? undefined : new LoanTreeBuilder();
   const rowOfLoanId = new Map<string, number>();
   let rows = 0;
   let invalidRows = 0;
@@ -396,7 +265,7 @@ export async function validateTape(
 
   const report = (issue: TapeIssue): boolean => {
     errors.push(issue);
-    builder = undefined; // An invalid tape is never committed: stop hashing.
+    leaves = undefined; // An invalid tape is never committed: stop hashing.
     return maxErrors !== undefined && errors.length >= maxErrors;
   };
   const reportAll = (issues: readonly TapeIssue[]): boolean => {
@@ -404,8 +273,9 @@ export async function validateTape(
     return false;
   };
 
-  const accept = (record: LoanRecord, row: number): TapeIssue | undefined => {
-    const firstRow = rowOfLoanId.get(record.loanId);
+  const accept = (good: GoodRow, row: number): TapeIssue | undefined => {
+    const { loanId } = good;
+    const firstRow = rowOfLoanId.get(loanId);
     if (firstRow !== undefined) {
       const loanIdColumn = csvPlan?.cells.find((cell) => cell.column === "loan_id");
       return tapeIssue(
@@ -417,20 +287,28 @@ export async function validateTape(
           field: "loan_id",
         },
         "each loan id once per tape",
-        `"${record.loanId}" again (first at row ${firstRow})`,
+        `"${loanId}" again (first at row ${firstRow})`,
       );
     }
-    rowOfLoanId.set(record.loanId, row);
-    summary.add(record);
-    if (builder !== undefined) {
-      const leafIndex = builder.loanCount;
-      const leaf = builder.add(record, row);
-      if (options.onLoan !== undefined) pendingLoan = { record, leaf, leafIndex };
+    rowOfLoanId.set(loanId, row);
+    summary.add(good.summary);
+    if (leaves !== undefined && saltKey !== undefined) {
+      // Salted already (by `checkAndSaltRow`, here or on a worker) unless the row was checked without the key.
+      const { salt, leaf } =
+        good.salt !== undefined && good.leaf !== undefined
+          ? { salt: good.salt, leaf: good.leaf }
+          : saltedLoanLeaf(saltKey, good.record ?? parseLoanRecord(JSON.parse(good.recordJson)));
+      const leafIndex = leaves.push(leaf);
+      if (options.onLoan !== undefined) {
+        const form = good.record === undefined ? { recordJson: good.recordJson } : { record: good.record };
+        pendingLoan = new LazyCommittedLoan(loanId, form, salt, leafHex(leaf), leafIndex);
+      }
     }
     return undefined;
   };
 
-  const handle = (raw: RawRow): boolean => {
+  /** Handles one row in order; `checked` is its outcome when a row worker checked it. */
+  const handle = (raw: RawRow, checked?: CheckedBatch[number]): boolean => {
     if (raw.kind === "issue") {
       shortLastRecord = undefined;
       return report(raw.issue);
@@ -444,7 +322,27 @@ export async function validateTape(
     }
     rows += 1;
     shortLastRecord = undefined;
-    let outcome: RowOutcome;
+    let outcome: CheckedRow;
+    if (raw.kind === "cells" && checked !== undefined) {
+      const { loan, leaf } = checked;
+      if (loan === undefined) {
+        invalidRows += 1;
+        return reportAll(checked.issues);
+      }
+      return acceptOrReport(
+        {
+          loanId: loan.loanId,
+          recordJson: loan.recordJson,
+          summary: {
+            currentPrincipalCents: BigInt(loan.currentPrincipalCents),
+            rateWad: BigInt(loan.rateWad),
+            remainingTermMonths: loan.remainingTermMonths,
+          },
+          ...(loan.salt === undefined || leaf === undefined ? {} : { salt: loan.salt, leaf }),
+        },
+        raw.row,
+      );
+    }
     if (raw.kind === "cells") {
       const plan = csvPlan;
       if (plan === undefined) return false;
@@ -460,7 +358,14 @@ export async function validateTape(
           ),
         );
       }
-      outcome = checkRow(raw.row, plan, raw.cells, decoded.encoding, borrowerKey);
+      outcome = checkAndSaltRow(
+        raw.row,
+        plan,
+        raw.cells,
+        decoded.encoding(),
+        borrowerKey,
+        leaves === undefined ? undefined : saltKey,
+      );
     } else {
       sawHeader = true;
       const keys = Object.keys(raw.value);
@@ -483,22 +388,34 @@ export async function validateTape(
       outcome = { record: checked.record, issues: [...keyIssues, ...converted.issues, ...checked.issues] };
       if (keyIssues.length > 0) outcome = { record: undefined, issues: outcome.issues };
     }
-    if (outcome.record !== undefined && outcome.issues.length === 0) {
-      const duplicate = accept(outcome.record, raw.row);
-      if (duplicate === undefined) return false;
-      invalidRows += 1;
-      return report(duplicate);
+    const { record, salt, leaf } = outcome;
+    if (record !== undefined && outcome.issues.length === 0) {
+      return acceptOrReport(
+        {
+          loanId: record.loanId,
+          record,
+          summary: record,
+          ...(salt === undefined ? {} : { salt }),
+          ...(leaf === undefined ? {} : { leaf }),
+        },
+        raw.row,
+      );
     }
     invalidRows += 1;
     return reportAll(outcome.issues);
   };
+  /** Accepts a good row, or reports it as a duplicate; true to stop reading. */
+  const acceptOrReport = (good: GoodRow, row: number): boolean => {
+    const duplicate = accept(good, row);
+    if (duplicate === undefined) return false;
+    invalidRows += 1;
+    return report(duplicate);
+  };
 
   let sinceProgress = 0;
-  for await (const raw of source) {
-    if (handle(raw)) {
-      stoppedEarly = true;
-      break;
-    }
+  /** Handles `raw` (with its worker's outcome, if any), then hands `onLoan` its loan; true to stop reading. */
+  const take = async (raw: RawRow, checked?: CheckedBatch[number]): Promise<boolean> => {
+    if (handle(raw, checked)) return true;
     if (pendingLoan !== undefined) {
       const loan = pendingLoan;
       pendingLoan = undefined;
@@ -509,6 +426,60 @@ export async function validateTape(
       sinceProgress = 0;
       onProgress?.({ bytesRead: decoded.bytesRead(), rows, errors: errors.length });
     }
+    return false;
+  };
+
+  const workerCount = format === "csv" ? (options.workerThreads ?? 0) : 0;
+  let workers: RowWorkerPool | undefined;
+  /** Rows read but not yet handled, in batches, each with its workers' outcomes (in order). */
+  const batches: { readonly rows: RawRow[]; readonly checked: Promise<CheckedBatch> }[] = [];
+  let batch: RawRow[] = [];
+  const sendBatch = (): void => {
+    if (batch.length === 0 || csvPlan === undefined) return;
+    workers ??= new RowWorkerPool(workerCount, { plan: csvPlan, borrowerKey, saltKey });
+    const toCheck = batch.flatMap((raw) =>
+      raw.kind === "cells" && raw.cells.length === csvWidth ? [{ row: raw.row, cells: raw.cells }] : [],
+    );
+    batches.push({ rows: batch, checked: workers.check(decoded.encoding(), toCheck) });
+    batch = [];
+  };
+  /** Handles the oldest batch; true to stop reading. */
+  const takeBatch = async (): Promise<boolean> => {
+    const next = batches.shift();
+    if (next === undefined) return false;
+    const checked = await next.checked;
+    let index = 0;
+    for (const raw of next.rows) {
+      const outcome = raw.kind === "cells" && raw.cells.length === csvWidth ? checked[index++] : undefined;
+      if (await take(raw, outcome)) return true;
+    }
+    return false;
+  };
+  try {
+    for await (const raw of source) {
+      if (workerCount === 0 || !sawHeader) {
+        if (await take(raw)) {
+          stoppedEarly = true;
+          break;
+        }
+        continue;
+      }
+      batch.push(raw);
+      if (batch.length < ROWS_PER_BATCH) continue;
+      sendBatch();
+      if (batches.length >= BATCHES_IN_FLIGHT_PER_WORKER * workerCount && (await takeBatch())) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+    sendBatch();
+    while (!stoppedEarly && batches.length > 0) {
+      if (await takeBatch()) stoppedEarly = true;
+    }
+  } finally {
+    // Batches still out when reading stopped early are dropped; their rows were never handled.
+    for (const dropped of batches) dropped.checked.catch(() => undefined);
+    await workers?.close();
   }
   if (!stoppedEarly && shortLastRecord !== undefined && !tracked.end.endsWithLineBreak()) {
     const { errorIndex, row } = shortLastRecord;
@@ -550,7 +521,7 @@ export async function validateTape(
   for (const issue of errors) errorsByCode[issue.code] = (errorsByCode[issue.code] ?? 0) + 1;
   const totals = summary.result();
   const valid = errors.length === 0 && rows > 0 && !stoppedEarly;
-  const commitment = valid && builder !== undefined ? builder.finish() : undefined;
+  const commitment = valid && leaves !== undefined ? { ...leafTree(leaves), summary: totals } : undefined;
   return {
     valid,
     rows,
@@ -571,4 +542,14 @@ export async function validateTape(
     },
     ...(commitment === undefined ? {} : { root: commitment.root, commitment }),
   };
+}
+
+/** The tree of the committed leaves, and its root. */
+function leafTree(leaves: LoanTreeBuilder): { readonly root: string; readonly tree: LoanTree } {
+  const tree = leaves.build();
+  return { root: tree.root, tree };
+}
+
+function leafHex(leaf: Uint8Array): string {
+  return `0x${Buffer.from(leaf.buffer, leaf.byteOffset, leaf.byteLength).toString("hex")}`;
 }
