@@ -23,6 +23,7 @@
  * | ABS_NODE_OPERATOR_TOKEN_FILE| file holding the operator API bearer token           | none: disabled   |
  * | ABS_NODE_TAPE_KEY_FILE      | master key (hex): the originator's pseudonyms and tape salts, the servicer's loan-state salts | none: no uploads, no reports |
  * | ABS_NODE_MAX_UPLOAD_ERRORS  | errors reported (and reading stopped) per bad upload | 1000             |
+ * | ABS_NODE_UPLOAD_ROW_WORKERS | worker threads checking an upload's rows (0: none)   | cores - 1, 1-4   |
  * | ABS_NODE_WINDOW_MS          | allowed clock distance of signed requests            | 60000            |
  * | ABS_NODE_LOAN_LEVEL_ROLES   | comma list of roles that read loan-level data        | TRUSTEE,REGULATOR|
  * | ABS_NODE_AGGREGATE_ROLES    | comma list of roles that read aggregates only        | INVESTOR         |
@@ -82,6 +83,7 @@ const envSchema = z
     ABS_NODE_OPERATOR_TOKEN_FILE: z.string().min(1).optional(),
     ABS_NODE_TAPE_KEY_FILE: z.string().min(1).optional(),
     ABS_NODE_MAX_UPLOAD_ERRORS: z.coerce.number().int().min(1).max(100_000).default(1_000),
+    ABS_NODE_UPLOAD_ROW_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
     ABS_NODE_WINDOW_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
     ABS_NODE_LOAN_LEVEL_ROLES: roleList.default(["TRUSTEE", "REGULATOR"]),
     ABS_NODE_AGGREGATE_ROLES: roleList.default(["INVESTOR"]),
@@ -153,6 +155,8 @@ export interface NodeConfig {
   /** The originator's master key file (hex): without it the node does not take tape uploads. */
   readonly tapeKeyFile?: string;
   readonly maxUploadErrors: number;
+  /** Worker threads checking and hashing an upload's rows; default: the tape upload's (cores - 1, 1 to 4). */
+  readonly uploadRowWorkers?: number;
   /** The cash token: a CUSTODIAN node with it records bank movements and mints/burns to match. */
   readonly cashToken?: string;
   /** The DvP settlement contract: with it the node submits matched order pairs (operator route). */
@@ -208,6 +212,7 @@ export function parseNodeConfig(env: Readonly<Record<string, string | undefined>
     ...(e.ABS_NODE_OPERATOR_TOKEN_FILE === undefined ? {} : { operatorTokenFile: e.ABS_NODE_OPERATOR_TOKEN_FILE }),
     ...(e.ABS_NODE_TAPE_KEY_FILE === undefined ? {} : { tapeKeyFile: e.ABS_NODE_TAPE_KEY_FILE }),
     maxUploadErrors: e.ABS_NODE_MAX_UPLOAD_ERRORS,
+    ...(e.ABS_NODE_UPLOAD_ROW_WORKERS === undefined ? {} : { uploadRowWorkers: e.ABS_NODE_UPLOAD_ROW_WORKERS }),
     ...(e.ABS_NODE_CASH_TOKEN === undefined ? {} : { cashToken: e.ABS_NODE_CASH_TOKEN }),
     ...(e.ABS_NODE_DVP === undefined ? {} : { dvp: e.ABS_NODE_DVP }),
   };

@@ -200,6 +200,7 @@ export async function startNode(
         keys: tapeKeys,
         memberId: config.memberId,
         logger,
+        ...(config.uploadRowWorkers === undefined ? {} : { rowWorkers: config.uploadRowWorkers }),
       });
       const recovered = await uploads.recover();
       if (recovered.committed + recovered.rolledBack > 0) logger.warn(recovered, "recovered interrupted tape uploads");

@@ -92,6 +92,17 @@ describe("parseNodeConfig", () => {
     expect(issuesOf({ ...base, ABS_NODE_CONFIRMATIONS: "0" }).join()).to.include("ABS_NODE_CONFIRMATIONS");
   });
 
+  it("reads the upload's row workers: absent means the upload's default; 0 to 64 only", () => {
+    expect(parseNodeConfig(base)).not.to.have.property("uploadRowWorkers");
+    expect(parseNodeConfig({ ...base, ABS_NODE_UPLOAD_ROW_WORKERS: "0" }).uploadRowWorkers).to.equal(0);
+    expect(parseNodeConfig({ ...base, ABS_NODE_UPLOAD_ROW_WORKERS: "3" }).uploadRowWorkers).to.equal(3);
+    for (const bad of ["-1", "65", "1.5", "many"]) {
+      expect(issuesOf({ ...base, ABS_NODE_UPLOAD_ROW_WORKERS: bad }).join(), bad).to.include(
+        "ABS_NODE_UPLOAD_ROW_WORKERS",
+      );
+    }
+  });
+
   describe("the member key from a key file (ABS_NODE_KEY_FILE)", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "abs-key-file-"));
     after(() => rmSync(dir, { recursive: true, force: true }));
