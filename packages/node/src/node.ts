@@ -23,6 +23,7 @@ import { LevelBankLedger } from "./custodian/bank-ledger";
 import { CustodianService } from "./custodian/custodian-service";
 import { custodianRouter } from "./custodian/custodian-router";
 import { DvpService } from "./dvp/dvp-service";
+import { NATIVE_SIGNATURE_RECOVERY } from "./dvp/recover-signer";
 import { LevelPeriodStore } from "./period/period-store";
 import { PeriodReportService } from "./period/period-report-service";
 import { periodReportRouter, periodStatesRouter } from "./period/period-router";
@@ -234,6 +235,11 @@ export async function startNode(
     }
     if (config.dvp !== undefined) {
       routers.push(dvpRouter(new DvpService({ bridge, provider, dvp: config.dvp, chainId, logger })));
+      logger.info(
+        { dvp: config.dvp, nativeSignatureRecovery: NATIVE_SIGNATURE_RECOVERY },
+        "dvp trades: order signatures recovered " +
+          (NATIVE_SIGNATURE_RECOVERY ? "natively (libsecp256k1)" : "in JavaScript"),
+      );
     }
     const app = createApp({
       logger,

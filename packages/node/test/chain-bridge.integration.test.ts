@@ -195,4 +195,46 @@ describe("chain bridge (real chain behind a flaky proxy)", function () {
     }
     expect(await bridge.entry("too-little-gas")).to.equal(undefined);
   });
+
+  it("without a simulation: sends at once; a refused call is mined as failed and its revert decoded by a replay", async () => {
+    const bridge = newBridge();
+    const call = { ...createPoolCall(), gasLimit: 20_000_000n, simulate: false };
+    const sent = await bridge.execute("unsimulated", call);
+    expect((await provider.getTransactionReceipt(sent.txHash))?.status).to.equal(1);
+    const nonceBefore = Number(await provider.send("eth_getTransactionCount", [trustee.address, "latest"]));
+    try {
+      await bridge.execute("unsimulated-again", call); // the same deal id: the contract refuses it on chain
+      expect.fail("expected a rejection");
+    } catch (error) {
+      expect((error as NodeError).code).to.equal("CHAIN_REVERTED");
+      expect((error as Error).message).to.match(
+        /reverted on chain: DealIdTaken\(dealId=0x[0-9a-f]{64}, pool=0x[0-9a-fA-F]{40}\)/,
+      );
+    }
+    // It was sent and mined (failed: nothing changed but its nonce), and its journal entry is gone.
+    expect(Number(await provider.send("eth_getTransactionCount", [trustee.address, "latest"]))).to.equal(
+      nonceBefore + 1,
+    );
+    expect(await bridge.entry("unsimulated-again")).to.equal(undefined);
+    const next = await bridge.execute("after-failed", { ...createPoolCall(), gasLimit: 20_000_000n, simulate: false });
+    expect((await provider.getTransactionReceipt(next.txHash))?.status).to.equal(1);
+    // The caller's checks still run first, and without a gas limit nothing is sent.
+    const sentBefore = Number(await provider.send("eth_getTransactionCount", [trustee.address, "latest"]));
+    const refused = bridge.execute(
+      "checked",
+      { ...createPoolCall(), gasLimit: 20_000_000n, simulate: false },
+      {
+        before: () => Promise.reject(new Error("the caller's check refused it")),
+      },
+    );
+    await refused.then(
+      () => expect.fail("expected a rejection"),
+      (error: Error) => expect(error.message).to.equal("the caller's check refused it"),
+    );
+    await bridge.execute("no-limit", { ...createPoolCall(), simulate: false }).then(
+      () => expect.fail("expected a rejection"),
+      (error: Error) => expect(error.message).to.contain("needs a gas limit"),
+    );
+    expect(Number(await provider.send("eth_getTransactionCount", [trustee.address, "latest"]))).to.equal(sentBefore);
+  });
 });

@@ -141,11 +141,14 @@ describe("DvP through the exchange member's node (real chain)", function () {
   it("answers a restricted trade with the tranche's decoded TradeRestricted error, moving nothing", async () => {
     // Class B admits investor class 0 only; investor-3 is class 1.
     const before = await balanceOf(classB, "investor-1");
+    const sent = await consortium.provider.getTransactionCount(node.address);
     const refused = await submit(await trade("T-RESTRICTED", "investor-1", "investor-3", classB));
     expect(refused.status).to.equal(409);
     expect(errorCode(refused.body)).to.equal("CHAIN_REVERTED");
     expect((refused.body["error"] as { message: string }).message).to.match(/TradeRestricted\(tranche=.*message=.+\)/);
     expect(await balanceOf(classB, "investor-1")).to.equal(before);
+    // Sent unsimulated, the refused settlement was mined as a failed transaction (its error decoded by a replay).
+    expect(await consortium.provider.getTransactionCount(node.address)).to.equal(sent + 1);
   });
 
   it("refuses tampered, expired and malformed pairs before sending anything", async () => {

@@ -5,7 +5,9 @@
  *   once, then incremented locally; never re-read per transaction: ethers caches "pending" reads).
  * - Every RPC call is retried with exponential backoff on transport/node faults (retry.ts); a revert is
  *   permanent and thrown as CHAIN_REVERTED with the decoded custom error (revert.ts). The call is
- *   simulated (`eth_estimateGas`) before signing, so a doomed transaction is never sent.
+ *   simulated (`eth_estimateGas`) before signing, so a doomed transaction is never sent; a caller whose
+ *   call has a fixed gas limit and its own checks may skip that (`simulate: false`, DvP trades): a doomed
+ *   transaction is then mined as a failed one (state unchanged) and its revert is decoded by replaying it.
  * - A persistent action journal (LevelDB sublevel `chain-actions`) makes actions idempotent: each action
  *   has a caller-chosen key; the signed transaction (hash, nonce, raw bytes) is journalled as `submitted`
  *   BEFORE it is broadcast, and `confirmed` (block number) once it has `confirmations` blocks. Running an
@@ -21,6 +23,7 @@ import {
   type TransactionReceipt,
   type Wallet,
   type HDNodeWallet,
+  Transaction,
   keccak256,
   toQuantity,
 } from "ethers";
@@ -78,14 +81,21 @@ export interface ChainCall {
    * estimate plus the headroom.
    */
   readonly gasLimit?: bigint;
+  /**
+   * `false`: send without simulating first (needs `gasLimit`), after the caller's `before` checks. Saves a full
+   * execution of the call per transaction, the largest cost of a trade on a fast chain; the price: a call the
+   * chain refuses is mined as a failed transaction (its gas spent, nothing else changed), reported as
+   * CHAIN_REVERTED with the custom error decoded by replaying the call on the block before. Default `true`.
+   */
+  readonly simulate?: boolean;
 }
 
 export interface ExecuteOptions {
   /**
    * The caller's own checks of the action, started once the bridge's simulation request is on its way (so local
-   * work, e.g. recovering signatures, overlaps the chain's) and awaited before anything is signed: if they reject,
-   * nothing is sent and their error is the action's. Not run when the key's transaction is already journalled
-   * (nothing new is sent).
+   * work, e.g. recovering signatures, overlaps the chain's; first, without a simulation) and awaited before
+   * anything is signed: if they reject, nothing is sent and their error is the action's. Not run when the key's
+   * transaction is already journalled (nothing new is sent).
    */
   readonly before?: () => Promise<unknown>;
 }
@@ -265,12 +275,21 @@ export class ChainBridge {
     // signature, the journal entry and the broadcast go one at a time.
     // The caller's own checks run beside the simulation; theirs is the error to report (a bad signature would
     // also revert the simulation, less clearly).
-    const simulation = this.simulate(call);
-    const checks = before === undefined ? undefined : new Promise((resolve) => setTimeout(resolve, 0)).then(before);
-    const [simulated, checked] = await Promise.allSettled([simulation, checks]);
-    if (checked.status === "rejected") throw checked.reason;
-    if (simulated.status === "rejected") throw simulated.reason;
-    const gasLimit = simulated.value;
+    let gasLimit: bigint;
+    if (call.simulate === false) {
+      if (call.gasLimit === undefined) {
+        throw new NodeError("INTERNAL", `${call.label}: a call sent without a simulation needs a gas limit`);
+      }
+      await before?.();
+      gasLimit = call.gasLimit;
+    } else {
+      const simulation = this.simulate(call);
+      const checks = before === undefined ? undefined : new Promise((resolve) => setTimeout(resolve, 0)).then(before);
+      const [simulated, checked] = await Promise.allSettled([simulation, checks]);
+      if (checked.status === "rejected") throw checked.reason;
+      if (simulated.status === "rejected") throw simulated.reason;
+      gasLimit = simulated.value;
+    }
     const entry = await this.serialised(() => this.signAndSendResyncing(key, call, gasLimit));
     return this.waitConfirmed(key, entry);
   }
@@ -422,7 +441,7 @@ export class ChainBridge {
         if (latest - receipt.blockNumber + 1 >= this.confirmations) {
           if (receipt.status !== 1) {
             await this.journal.del(key);
-            throw new ChainError("CHAIN_REVERTED", `${entry.label}: transaction ${entry.txHash} reverted on chain`);
+            throw await this.explainRevert(entry, receipt.blockNumber);
           }
           const confirmed = {
             state: "confirmed" as const,
@@ -452,6 +471,31 @@ export class ChainBridge {
       }
       await this.sleep(this.pollMs);
     }
+  }
+
+  /**
+   * CHAIN_REVERTED for a transaction mined as failed, with its custom error decoded by replaying the signed call
+   * on the block before its own: the cause unless a transaction earlier in the same block changed the state (then
+   * the replay succeeds, and the message says so).
+   */
+  private async explainRevert(entry: JournalEntry, blockNumber: number): Promise<ChainError> {
+    const failed = `${entry.label}: transaction ${entry.txHash} reverted on chain`;
+    if (entry.state !== "submitted") return new ChainError("CHAIN_REVERTED", failed);
+    const tx = Transaction.from(entry.raw);
+    const call = { from: this.address, to: tx.to, data: tx.data, gas: toQuantity(tx.gasLimit) };
+    try {
+      await this.deps.provider.send("eth_call", [call, toQuantity(Math.max(0, blockNumber - 1))]);
+    } catch (error) {
+      const replayed = asChainError(error, entry.label);
+      if (replayed instanceof ChainError && replayed.revert !== undefined) {
+        return new ChainError("CHAIN_REVERTED", `${failed}: ${replayed.revert}`, { revert: replayed.revert });
+      }
+      return new ChainError("CHAIN_REVERTED", `${failed} (replaying it to decode why failed: ${describe(error)})`);
+    }
+    return new ChainError(
+      "CHAIN_REVERTED",
+      `${failed} (a replay on block ${blockNumber - 1} succeeds: a transaction before it in block ${blockNumber} changed what it depends on)`,
+    );
   }
 
   private async confirmedResult(key: string, entry: JournalEntry, reused: boolean): Promise<ConfirmedAction> {
