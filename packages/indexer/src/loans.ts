@@ -112,6 +112,13 @@ export interface Concentration {
  */
 export class LoanBook {
   private readonly pools = new Map<string, PoolLoans>();
+  /**
+   * Where each loan (id and borrower) is pledged: the pools whose current view holds it, with its view there.
+   * Kept as views are replaced, so a join costs what the pool's old and new views hold, not every pool's loans.
+   */
+  private readonly pledges = new Map<string, Map<string, LoanView>>();
+  /** The keys of `pledges` held by two pools or more. */
+  private readonly multiPledged = new Set<string>();
 
   private refusal: string | undefined;
 
@@ -129,6 +136,8 @@ export class LoanBook {
     this.level = "aggregates";
     this.refusal = reason;
     this.pools.clear();
+    this.pledges.clear();
+    this.multiPledged.clear();
   }
 
   /** Join one tape's records; returns the proof status the records earned against the anchored root. */
@@ -218,10 +227,11 @@ export class LoanBook {
     book.versions.set(version, snapshot);
     if (version >= book.latest) {
       book.latest = version;
+      const previous = book.current;
       // In loan id order (byte order, as the nodes page them): keyset paging and lookups by binary search.
       book.current = [...loans].sort((a, b) => compareIds(a.loanId, b.loanId));
       book.refused = refused;
-      this.flagDoublePledges();
+      this.repledge(pool, previous, book.current);
     }
   }
 
@@ -344,19 +354,38 @@ export class LoanBook {
     return this.pools.get(pool.toLowerCase())?.refused ?? [];
   }
 
-  private flagDoublePledges(): void {
-    const where = new Map<string, Set<string>>();
-    for (const [pool, t] of this.pools) {
-      for (const l of t.current) {
-        const k = `${l.loanId}\u0000${l.borrowerId}`;
-        const set = where.get(k) ?? new Set<string>();
-        set.add(pool);
-        where.set(k, set);
-      }
+  /**
+   * `pool`'s current view went from `previous` to `current`: move its entries in the pledge index, then give every
+   * view of a loan whose pools changed (in any pool) the other pools that hold it now.
+   */
+  private repledge(pool: string, previous: readonly LoanView[], current: readonly LoanView[]): void {
+    const changed = new Set<string>();
+    for (const view of previous) {
+      const key = pledgeKey(view);
+      this.pledges.get(key)?.delete(pool);
+      changed.add(key);
     }
-    for (const [pool, t] of this.pools) {
-      for (const l of t.current)
-        l.otherPools = [...(where.get(`${l.loanId}\u0000${l.borrowerId}`) ?? [])].filter((p) => p !== pool);
+    for (const view of current) {
+      const key = pledgeKey(view);
+      let holders = this.pledges.get(key);
+      if (holders === undefined) {
+        holders = new Map();
+        this.pledges.set(key, holders);
+      }
+      holders.set(pool, view);
+      changed.add(key);
+    }
+    for (const key of changed) {
+      const holders = this.pledges.get(key);
+      if (holders === undefined) continue;
+      if (holders.size < 2) this.multiPledged.delete(key);
+      else this.multiPledged.add(key);
+      if (holders.size === 0) {
+        this.pledges.delete(key);
+        continue;
+      }
+      const pools = [...holders.keys()].sort();
+      for (const [holder, view] of holders) view.otherPools = pools.filter((p) => p !== holder);
     }
   }
 
@@ -383,7 +412,8 @@ export class LoanBook {
   /** Loans pledged into more than one pool (loan-level). */
   doublePledged(): LoanView[] {
     this.requireLoanLevel();
-    return [...this.pools.values()].flatMap((t) => t.current.filter((l) => l.otherPools.length > 0));
+    const views = [...this.multiPledged].flatMap((key) => [...(this.pledges.get(key)?.values() ?? [])]);
+    return views.sort((a, b) => compareIds(a.pool, b.pool) || compareIds(a.loanId, b.loanId));
   }
 
   /**
@@ -442,6 +472,11 @@ function loanView(pool: string, version: number, r: LoanRecord, proofStatus: Loa
     proofStatus,
     otherPools: [],
   };
+}
+
+/** A loan as the double-pledge check knows it: its id and (pseudonymous) borrower. */
+function pledgeKey(view: LoanView): string {
+  return `${view.loanId}\u0000${view.borrowerId}`;
 }
 
 /** Loan ids compared as the nodes order them (LevelDB byte order; loan ids are ASCII). */

@@ -93,3 +93,40 @@ describe("LoanBook history and top borrowers", () => {
     }
   });
 });
+
+describe("LoanBook double pledges", () => {
+  const OTHER = "0x00000000000000000000000000000000000000bb";
+  const THIRD = "0x00000000000000000000000000000000000000cc";
+  const ids = (views: { pool: string; loanId: string }[]) => views.map((v) => `${v.pool.slice(-2)}:${v.loanId}`);
+
+  it("flags a loan (same id and borrower) in two pools' current views, and clears it once either drops it", () => {
+    const book = new LoanBook(noStore, "loan-level");
+    book.addNodeLoans(POOL, 1, records.slice(0, 3).map(verified));
+    expect(book.doublePledged()).to.deep.equal([]);
+    // Another originator's pool pledges loan 1 again, and loan 4, and a loan with loan 2's id but another borrower.
+    book.addNodeLoans(OTHER, 1, [
+      verified(at(1)),
+      verified(at(4)),
+      verified({ ...at(2), borrowerId: at(5).borrowerId }),
+    ]);
+    expect(ids(book.doublePledged())).to.deep.equal([`aa:${at(1).loanId}`, `bb:${at(1).loanId}`]);
+    expect(book.loan(POOL, at(1).loanId)?.otherPools).to.deep.equal([OTHER]);
+    expect(book.loan(OTHER, at(1).loanId)?.otherPools).to.deep.equal([POOL]);
+    expect(book.loan(OTHER, at(2).loanId)?.otherPools).to.deep.equal([]);
+
+    // A third pool takes loan 1 too: every view names both others, sorted.
+    book.addNodeLoans(THIRD, 1, [verified(at(1))]);
+    expect(book.loan(POOL, at(1).loanId)?.otherPools).to.deep.equal([OTHER, THIRD]);
+    expect(book.loan(THIRD, at(1).loanId)?.otherPools).to.deep.equal([POOL, OTHER]);
+    expect(book.doublePledged()).to.have.length(3);
+
+    // POOL's next tape no longer holds loan 1 (repurchased); an older version joined late changes nothing.
+    book.addNodeLoans(POOL, 2, [verified(at(0)), verified(at(2))]);
+    book.addNodeLoans(OTHER, 0, [verified(at(0))]);
+    expect(book.loan(OTHER, at(1).loanId)?.otherPools).to.deep.equal([THIRD]);
+    expect(ids(book.doublePledged())).to.deep.equal([`bb:${at(1).loanId}`, `cc:${at(1).loanId}`]);
+    book.addNodeLoans(THIRD, 2, []);
+    expect(book.doublePledged()).to.deep.equal([]);
+    expect(book.loan(OTHER, at(1).loanId)?.otherPools).to.deep.equal([]);
+  });
+});
