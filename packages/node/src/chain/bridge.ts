@@ -200,10 +200,10 @@ export class ChainBridge {
     await this.journal.del(key);
   }
 
-  /** Read-only call with retries (no journal). */
-  rpc<T>(what: string, call: () => Promise<T>): Promise<T> {
+  /** Read-only call with retries (no journal); a refusal's message names `refused` (default `what`). */
+  rpc<T>(what: string, call: () => Promise<T>, refused: string = what): Promise<T> {
     return withRetry(call, this.retry, this.retryOptions(what)).catch((error: unknown) => {
-      throw asChainError(error, what);
+      throw asChainError(error, refused);
     });
   }
 
@@ -302,25 +302,19 @@ export class ChainBridge {
    */
   private async simulate(call: ChainCall): Promise<bigint> {
     const tx = { from: this.address, to: call.to, data: call.data };
+    const { provider } = this.deps;
     const fixed = call.gasLimit;
-    try {
-      if (fixed !== undefined) {
-        await withRetry(
-          () => this.deps.provider.send("eth_call", [{ ...tx, gas: toQuantity(fixed) }, "latest"]),
-          this.retry,
-          this.retryOptions(`eth_call (${call.label})`),
-        );
-        return fixed;
-      }
-      const estimate = await withRetry(
-        async () => BigInt((await this.deps.provider.send("eth_estimateGas", [tx, "latest"])) as string),
-        this.retry,
-        this.retryOptions(`eth_estimateGas (${call.label})`),
-      );
-      return (estimate * this.headroom) / 100n;
-    } catch (error) {
-      throw asChainError(error, call.label);
+    if (fixed !== undefined) {
+      const at = { ...tx, gas: toQuantity(fixed) };
+      await this.rpc(`eth_call (${call.label})`, () => provider.send("eth_call", [at, "latest"]), call.label);
+      return fixed;
     }
+    const estimate = await this.rpc(
+      `eth_estimateGas (${call.label})`,
+      async () => BigInt((await provider.send("eth_estimateGas", [tx, "latest"])) as string),
+      call.label,
+    );
+    return (estimate * this.headroom) / 100n;
   }
 
   private serialised<T>(task: () => Promise<T>): Promise<T> {
