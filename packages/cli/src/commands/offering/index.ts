@@ -27,6 +27,7 @@ import { type CliIo } from "../../io";
 import { formatMoney, formatUnixTime } from "../../output";
 import { readDealFile } from "../../deal/deal-file";
 import { allocationTables, readAllocationFile, withResumeHint } from "../../deal/allocation-file";
+import { allocationLines } from "./allocation-lines";
 
 const OFFERING_STATUS = ["Open", "Closed", "Failed", "Closing", "Failing"] as const;
 const DAY = 86_400n;
@@ -250,15 +251,14 @@ function registerClose(offering: Command, io: CliIo, setExitCode: (code: number)
           lines.push(["Paid originator", formatMoney(closed.args.getValue("originatorCents") as bigint, currency)]);
           lines.push(["Refunded", formatMoney(closed.args.getValue("refundedCents") as bigint, currency)]);
         }
-        for (const a of allocations) {
-          const tranche = deal.tranches.find(
-            (t) => t.address.toLowerCase() === String(a.args.getValue("tranche")).toLowerCase(),
-          );
-          lines.push([
-            `Class ${tranche?.class ?? "?"}`,
-            `${session.names.of(String(a.args.getValue("investor")))} allotted ${formatMoney(a.args.getValue("allocatedCents") as bigint, currency)}`,
-          ]);
-        }
+        const allotted = allocations.map((a) => ({
+          trancheClass:
+            deal.tranches.find((t) => t.address.toLowerCase() === String(a.args.getValue("tranche")).toLowerCase())
+              ?.class ?? "?",
+          investor: session.names.of(String(a.args.getValue("investor"))),
+          allocatedCents: a.args.getValue("allocatedCents") as bigint,
+        }));
+        lines.push(...allocationLines(allotted, currency));
         for (const one of sentAll) lines.push(["Transaction", `${one.hash} (block ${one.blockNumber})`]);
         return {
           title:
