@@ -5,6 +5,7 @@
  * with a job deploying `subgraph/`. Every container has a static address on a private /24: Besu's enode URLs and
  * allowlists name IP addresses, not host names.
  */
+import { INDEXER_NODE_FLAGS } from "@abs/indexer";
 import { type MemberConfig } from "../config";
 
 export interface ComposeInput {
@@ -161,7 +162,7 @@ export function composeFile(input: ComposeInput): Record<string, unknown> {
     image: "node:20-bookworm-slim",
     restart: "unless-stopped",
     working_dir: "/app",
-    command: ["node", "packages/indexer/dist/main.js"],
+    command: ["node", ...INDEXER_NODE_FLAGS, "packages/indexer/dist/main.js"],
     environment: indexerEnvironment(input),
     volumes: [`${input.repoRoot}:/app:ro`, "indexer-data:/data"],
     ports: [`127.0.0.1:${INDEXER_PORT}:${INDEXER_PORT}`],

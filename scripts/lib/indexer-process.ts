@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { INDEXER_NODE_FLAGS } from "@abs/indexer";
 import { signalAndWait, stopChild } from "./child-exit";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -24,8 +25,8 @@ export interface IndexerProcessOptions {
   readonly nodeFlags?: readonly string[];
 }
 
-/** The flags `npm start -w @abs/indexer` runs the indexer with (packages/indexer/src/main.ts). */
-export const INDEXER_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=64"];
+/** The flags `npm start -w @abs/indexer` runs the indexer with (packages/indexer/src/node-flags.ts). */
+export { INDEXER_NODE_FLAGS };
 
 export interface IndexerProcess {
   readonly url: string;

@@ -11,6 +11,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { Wallet, decodeRlp, getAddress } from "ethers";
 import { parse } from "yaml";
+import { INDEXER_NODE_FLAGS } from "@abs/indexer";
 import { loadNetworkConfig } from "../../deploy/config";
 import {
   BFT_MIX_HASH,
@@ -163,7 +164,7 @@ describe("Besu QBFT kit", function () {
 
     it("configures the members' nodes and the indexer from the same source: the RPC node, each member's id and role", () => {
       const compose = parse(read("docker-compose.yml")) as {
-        services: Record<string, { environment?: Record<string, string>; image?: string }>;
+        services: Record<string, { environment?: Record<string, string>; image?: string; command?: string[] }>;
       };
       const services = compose.services;
       expect(Object.keys(services)).to.include.members([
@@ -190,6 +191,12 @@ describe("Besu QBFT kit", function () {
         ABS_INDEXER_MEMBER_NODE_URL: "http://172.28.0.100:8700",
         ABS_INDEXER_ADDRESS_BOOK: "/app/deploy/addresses/besu.json",
       });
+      // The indexer runs with the memory flags npm start gives it (packages/indexer/src/node-flags.ts).
+      expect(services["indexer"]?.command).to.deep.equal([
+        "node",
+        ...INDEXER_NODE_FLAGS,
+        "packages/indexer/dist/main.js",
+      ]);
     });
 
     it("keeps the keys on a second run (the network's identity) and writes the same files", () => {

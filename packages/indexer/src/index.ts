@@ -12,6 +12,7 @@ export {
   type IndexerErrorCode,
 } from "./errors";
 export { DEFAULT_HANDLERS } from "./handlers";
+export { INDEXER_NODE_FLAGS } from "./node-flags";
 export {
   Args,
   TupleArgs,
