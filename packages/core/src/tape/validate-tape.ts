@@ -472,7 +472,7 @@ export async function validateTape(
         break;
       }
     }
-    sendBatch();
+    if (!stoppedEarly) sendBatch();
     while (!stoppedEarly && batches.length > 0) {
       if (await takeBatch()) stoppedEarly = true;
     }
