@@ -63,6 +63,11 @@ export async function keccak256Stream(): Promise<Keccak256Stream> {
   return { update: (chunk) => void hasher.update(chunk), digestHex: () => `0x${hasher.digest("hex")}` };
 }
 
+/** 0x-prefixed lowercase hex of bytes (what ethers' `hexlify` gives, without its checks: for bytes we made). */
+export function bytesToHex(bytes: Uint8Array): string {
+  return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")}`;
+}
+
 export function isBytes32Hex(value: string): boolean {
   return BYTES32_HEX.test(value);
 }

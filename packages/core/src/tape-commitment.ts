@@ -19,6 +19,7 @@ import { hexlify } from "ethers";
 import { withFlatAbi } from "./abi-encode";
 import { DuplicateLoanIdError, InvalidArgumentError, MerkleTreeError } from "./errors";
 import {
+  bytesToHex,
   bytes32OrUndefined,
   checkSecretKey,
   describeBytes32,
@@ -67,11 +68,6 @@ function loanLeafBytes(record: LoanRecord, salt: string): Uint8Array {
   const { types, values } = saltedLoanRecord(record, salt);
   // Same bytes as AbiCoder.encode(types, values), ~100x faster: this runs once per loan of a tape.
   return keccak256Bytes(withFlatAbi(types, values, keccak256Bytes));
-}
-
-/** 0x-prefixed lowercase hex of 32 bytes (what `hexlify` gives, without its checks: the bytes are our own). */
-function bytesToHex(bytes: Uint8Array): string {
-  return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")}`;
 }
 
 /** A Merkle tree over loan leaves, laid out exactly as OpenZeppelin's `StandardMerkleTree`. */
@@ -298,21 +294,13 @@ export class TapeCommitmentBuilder {
    * record in errors. Throws `DuplicateLoanIdError` if the loan id was already added.
    */
   add(record: LoanRecord, row: number = this.#leaves.length + 1): string {
-    return this.addSalted(record, row).leaf;
-  }
-
-  /** `add`, also returning the loan's salt (what a store keeps beside the record to reopen the leaf). */
-  addSalted(
-    record: LoanRecord,
-    row: number = this.#leaves.length + 1,
-  ): { readonly leaf: string; readonly salt: string } {
     const firstRow = this.#rowOfLoanId.get(record.loanId);
     if (firstRow !== undefined) throw new DuplicateLoanIdError(record.loanId, row, firstRow);
-    const { salt, leaf } = saltedLoanLeaf(this.#saltKey, record);
+    const { leaf } = saltedLoanLeaf(this.#saltKey, record);
     this.#leaves.push(leaf);
     this.#summary.add(record);
     this.#rowOfLoanId.set(record.loanId, row);
-    return { leaf: bytesToHex(leaf), salt };
+    return bytesToHex(leaf);
   }
 
   get loanCount(): number {

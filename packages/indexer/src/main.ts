@@ -3,7 +3,7 @@
  * `--max-semi-space-size=32 --heap-growing-percent=25`: a 32 MiB young generation (a range's writes live until its
  * batch lands, and fewer of them outlive a young collection than with Node's default) and the old generation grown
  * by 25 % a step rather than by V8's own factor (up to 4x on a machine with this much memory). No cap: a larger
- * book still gets the memory it needs. Catch-up of 100k events peaks at 394 MiB against 648 MiB, as fast (README
+ * book still gets the memory it needs. Catch-up of 100k events peaks at 389 MiB against 635 MiB, as fast (README
  * benchmarks, 2026-12-06). `--heap-growing-percent` is not allowed in NODE_OPTIONS: it goes on the command line.
  */
 import { parseIndexerConfig } from "./config";

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { InvalidArgumentError } from "../errors";
-import { checkSecretKey, fastKeccakReady } from "../hashing";
+import { bytesToHex, checkSecretKey, fastKeccakReady } from "../hashing";
 import { type LoanRecord, parseLoanRecord } from "../loan-record";
 import { LoanTreeBuilder, saltedLoanLeaf, type LoanTree, type TapeCommitment } from "../tape-commitment";
 import { TapeSummaryAccumulator, type SummaryInput } from "../tape-summary";
@@ -301,7 +301,7 @@ export async function validateTape(
       const leafIndex = leaves.push(leaf);
       if (options.onLoan !== undefined) {
         const form = good.record === undefined ? { recordJson: good.recordJson } : { record: good.record };
-        pendingLoan = new LazyCommittedLoan(loanId, form, salt, leafHex(leaf), leafIndex);
+        pendingLoan = new LazyCommittedLoan(loanId, form, salt, bytesToHex(leaf), leafIndex);
       }
     }
     return undefined;
@@ -548,8 +548,4 @@ export async function validateTape(
 function leafTree(leaves: LoanTreeBuilder): { readonly root: string; readonly tree: LoanTree } {
   const tree = leaves.build();
   return { root: tree.root, tree };
-}
-
-function leafHex(leaf: Uint8Array): string {
-  return `0x${Buffer.from(leaf.buffer, leaf.byteOffset, leaf.byteLength).toString("hex")}`;
 }

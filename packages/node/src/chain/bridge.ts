@@ -477,12 +477,12 @@ export class ChainBridge {
     if (entry.state !== "submitted") return new ChainError("CHAIN_REVERTED", failed);
     const tx = Transaction.from(entry.raw);
     const call = { from: this.address, to: tx.to, data: tx.data, gas: toQuantity(tx.gasLimit) };
+    const before = toQuantity(Math.max(0, blockNumber - 1));
     try {
-      await this.deps.provider.send("eth_call", [call, toQuantity(Math.max(0, blockNumber - 1))]);
+      await this.rpc(`eth_call (replay of ${entry.label})`, () => this.deps.provider.send("eth_call", [call, before]));
     } catch (error) {
-      const replayed = asChainError(error, entry.label);
-      if (replayed instanceof ChainError && replayed.revert !== undefined) {
-        return new ChainError("CHAIN_REVERTED", `${failed}: ${replayed.revert}`, { revert: replayed.revert });
+      if (error instanceof ChainError && error.revert !== undefined) {
+        return new ChainError("CHAIN_REVERTED", `${failed}: ${error.revert}`, { revert: error.revert });
       }
       return new ChainError("CHAIN_REVERTED", `${failed} (replaying it to decode why failed: ${describe(error)})`);
     }
