@@ -75,16 +75,21 @@ export {
   type TapeCommitment,
   type TapeCommitmentOptions,
 } from "./tape-commitment";
+export { TapeSummaryAccumulator, summarizeTape, type SummaryInput, type TapeSummary } from "./tape-summary";
 export {
-  LOAN_FINGERPRINT_DOMAIN,
-  LOAN_FINGERPRINT_TYPES,
-  TapeSummaryAccumulator,
-  loanFingerprint,
-  summarizeTape,
-  type LoanIdentity,
-  type SummaryInput,
-  type TapeSummary,
-} from "./tape-summary";
+  MAX_PLEDGE_BATCH,
+  PLEDGE_IDENTITY_DOMAIN,
+  blindPledgeIdentities,
+  evaluatePledgeBatch,
+  finalizePledgeFingerprints,
+  generatePledgeKey,
+  pledgeIdentityDigest,
+  pledgeKeyFromSecret,
+  type BlindedBatch,
+  type EvaluatedBatch,
+  type PledgeIdentity,
+  type PledgeKeyPair,
+} from "./pledge/pledge-fingerprint";
 /** The cash-flow projection engine (schedules, SIFMA prepayment/default models, analytics). */
 export * as cashflow from "./cashflow";
 /** Loan-tape ingestion: the CSV/JSON Lines template, streaming validation, pseudonymisation, synthetic files. */

@@ -1,11 +1,7 @@
 /**
- * What the AssetPool contract stores about a tape when it is anchored (besides the Merkle root), and
- * the loan fingerprint used to detect a loan pledged to two pools.
+ * What the AssetPool contract stores about a tape when it is anchored (besides the Merkle root). (A loan's
+ * consortium fingerprint, for double pledges across originators, is in `pledge/pledge-fingerprint.ts`.)
  */
-import { AbiCoder } from "ethers";
-import { InvalidArgumentError } from "./errors";
-import { checkSecretKey, hmacSha256Hex, isBytes32Hex } from "./hashing";
-import { isoDateToEpochDay } from "./iso-date";
 import { type LoanRecord } from "./loan-record";
 import { WAD, mulDivDown } from "./money";
 
@@ -72,44 +68,4 @@ export function summarizeTape(records: Iterable<SummaryInput>): TapeSummary {
   const accumulator = new TapeSummaryAccumulator();
   for (const record of records) accumulator.add(record);
   return accumulator.result();
-}
-
-/** The fields of a record that identify the loan itself, whatever tape or period it appears in. */
-export type LoanIdentity = Pick<LoanRecord, "loanId" | "borrowerId" | "originationDate" | "originalPrincipalCents">;
-
-/** Domain tag of the fingerprint encoding, so that it never collides with another use of the key. */
-export const LOAN_FINGERPRINT_DOMAIN = "abs.loan-fingerprint.v1";
-
-/** ABI types of the fingerprint's canonical identity, in order. */
-export const LOAN_FINGERPRINT_TYPES = ["string", "bytes32", "string", "bytes32", "uint32", "uint128"] as const;
-
-/**
- * A loan's fingerprint for double-pledge detection: HMAC-SHA256 under the consortium's shared key of
- * the loan's canonical identity, `abi.encode(LOAN_FINGERPRINT_DOMAIN, originatorId, loanId, borrowerId,
- * originationDay, originalPrincipalCents)` (ABI encoding, so no two identities give the same bytes).
- * Pools register fingerprints; the same fingerprint in two live pools is the same loan pledged twice.
- * Only key holders can compute one, so a fingerprint on chain does not let outsiders test guesses.
- *
- * @param consortiumKey the consortium's fingerprint key, at least 32 bytes.
- * @param originatorId the originator's `memberId` in the consortium registry (bytes32, 0x hex).
- * @returns 32 bytes as 0x lowercase hex.
- */
-export function loanFingerprint(consortiumKey: Uint8Array, originatorId: string, loan: LoanIdentity): string {
-  checkSecretKey("consortiumKey", consortiumKey);
-  if (!isBytes32Hex(originatorId)) {
-    throw new InvalidArgumentError(
-      "originatorId",
-      "a registry memberId: 0x followed by 64 hex digits",
-      JSON.stringify(originatorId),
-    );
-  }
-  const identity = AbiCoder.defaultAbiCoder().encode(LOAN_FINGERPRINT_TYPES, [
-    LOAN_FINGERPRINT_DOMAIN,
-    originatorId,
-    loan.loanId,
-    loan.borrowerId,
-    isoDateToEpochDay(loan.originationDate),
-    loan.originalPrincipalCents,
-  ]);
-  return hmacSha256Hex(consortiumKey, Buffer.from(identity.slice(2), "hex"));
 }

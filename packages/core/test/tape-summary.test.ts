@@ -1,17 +1,8 @@
-import { createHmac } from "node:crypto";
 import { expect } from "chai";
-import { AbiCoder } from "ethers";
 import fc from "fast-check";
-import { CoreError } from "../src/errors";
 import { WAD } from "../src/money";
 import { generateLoans } from "../src/synthetic-tape";
-import {
-  TapeSummaryAccumulator,
-  loanFingerprint,
-  summarizeTape,
-  type LoanIdentity,
-  type SummaryInput,
-} from "../src/tape-summary";
+import { TapeSummaryAccumulator, summarizeTape, type SummaryInput } from "../src/tape-summary";
 
 const loanArbitrary: fc.Arbitrary<SummaryInput> = fc.record({
   currentPrincipalCents: fc.bigInt({ min: 0n, max: 30_000_000n }),
@@ -111,60 +102,6 @@ describe("tape-summary", () => {
       loans.slice(10).forEach((loan) => accumulator.add(loan));
       expect(accumulator.loanCount).to.equal(40);
       expect(accumulator.result()).to.deep.equal(summarizeTape(generateLoans(40, 3)));
-    });
-  });
-
-  describe("loanFingerprint", () => {
-    const key = new Uint8Array(32).fill(0x11);
-    const originator = "0x" + "0a".repeat(32);
-    const loan: LoanIdentity = {
-      loanId: "L00000042",
-      borrowerId: "0x" + "be".repeat(32),
-      originationDate: "2024-01-01",
-      originalPrincipalCents: 12_345_600n,
-    };
-
-    it("is HMAC-SHA256 of the ABI-encoded identity under the consortium key", () => {
-      const identity = AbiCoder.defaultAbiCoder().encode(
-        ["string", "bytes32", "string", "bytes32", "uint32", "uint128"],
-        ["abs.loan-fingerprint.v1", originator, "L00000042", loan.borrowerId, 19_723, 12_345_600n],
-      );
-      const expected = createHmac("sha256", key)
-        .update(Buffer.from(identity.slice(2), "hex"))
-        .digest("hex");
-      expect(loanFingerprint(key, originator, loan)).to.equal(`0x${expected}`);
-    });
-
-    it("ignores what changes from period to period (balance, status) so a re-pledge is caught", () => {
-      const [generated] = generateLoans(1, 9);
-      if (generated === undefined) throw new Error("no loan");
-      const later = { ...generated, currentPrincipalCents: 0n, status: "prepaid" as const, remainingTermMonths: 0 };
-      expect(loanFingerprint(key, originator, later)).to.equal(loanFingerprint(key, originator, generated));
-    });
-
-    it("changes with each identity field, the originator and the key", () => {
-      const fingerprints = new Set([
-        loanFingerprint(key, originator, loan),
-        loanFingerprint(key, "0x" + "0b".repeat(32), loan),
-        loanFingerprint(key, originator, { ...loan, loanId: "L00000043" }),
-        loanFingerprint(key, originator, { ...loan, borrowerId: "0x" + "bf".repeat(32) }),
-        loanFingerprint(key, originator, { ...loan, originationDate: "2024-01-02" }),
-        loanFingerprint(key, originator, { ...loan, originalPrincipalCents: 12_345_601n }),
-        loanFingerprint(new Uint8Array(32).fill(0x12), originator, loan),
-      ]);
-      expect(fingerprints.size).to.equal(7);
-    });
-
-    it("rejects a bad originator id or a short key", () => {
-      expect(() => loanFingerprint(key, "ORIG-1", loan))
-        .to.throw(
-          CoreError,
-          'Invalid originatorId: expected a registry memberId: 0x followed by 64 hex digits, found "ORIG-1"',
-        )
-        .with.property("code", "INVALID_ARGUMENT");
-      expect(() => loanFingerprint(new Uint8Array(8), originator, loan))
-        .to.throw(CoreError, "Invalid consortiumKey: expected a secret key of at least 32 bytes, found 8 bytes")
-        .with.property("code", "INVALID_ARGUMENT");
     });
   });
 });
