@@ -3,13 +3,15 @@
  * personal data replaced by the keyed borrower id, the loan record's own checks, every problem reported with
  * its row and column in the template's words.
  */
+import { isoDateToEpochDay } from "../iso-date";
 import { type LoanRecord, type LoanRecordField, loanRecordShape, safeParseLoanRecord } from "../loan-record";
 import { formatCents } from "../money";
 import { saltedLoanLeaf } from "../tape-commitment";
 import { type TapeEncoding } from "./column-mapping";
 import { REPLACEMENT_CHARACTER } from "./decode";
 import { type RowPlan } from "./header";
-import { pseudonymousBorrowerId, personalValueProblem } from "./pseudonymise";
+import { pledgeIdentityDigest } from "../pledge/pledge-fingerprint";
+import { normalisePersonalValue, pseudonymousBorrowerId, personalValueProblem } from "./pseudonymise";
 import { tapeIssue, type TapeIssue } from "./tape-issue";
 import {
   FIELD_OF_COLUMN,
@@ -44,6 +46,11 @@ function inTemplateTerms(text: string): string {
 export interface RowOutcome {
   readonly record: LoanRecord | undefined;
   readonly issues: TapeIssue[];
+  /**
+   * With a plan's `pledgeIdentity`, for a good row: the loan's pledge identity digest, 0x hex. It is a hash of
+   * the borrower's national id: kept in memory for the fingerprint exchange only, never stored, logged or sent.
+   */
+  readonly pledgeDigest?: string;
 }
 
 /** A checked row, and for a good row checked with a salt key, the loan's salt and leaf (not yet committed). */
@@ -128,7 +135,10 @@ export function checkRow(
   if (plan.identity !== undefined && failed.has(plan.identity)) input.borrowerId = "\u0000";
 
   const parsed = safeParseLoanRecord(input);
-  if (parsed.success) return { record: parsed.record, issues };
+  if (parsed.success)
+    return plan.pledgeIdentity === true
+      ? withPledgeDigest(row, plan, cells, parsed.record, issues)
+      : { record: parsed.record, issues };
   const crossField = loanRecordShape.safeParse(input).success;
   for (const issue of parsed.error.issues) {
     const column = columnOfField(issue.field);
@@ -162,6 +172,41 @@ export function checkRow(
     issues.push(tapeIssue("TAPE_VALUE_INVALID", place, inTemplateTerms(issue.expected), found));
   }
   return { record: undefined, issues };
+}
+
+/**
+ * A good row's outcome with its pledge identity digest, or with the issue of its `national_id` cell (read here
+ * even when `borrower_id` keys the row: the pledge registry needs the identity two originators share).
+ */
+function withPledgeDigest(
+  row: number,
+  plan: RowPlan,
+  cells: readonly string[],
+  record: LoanRecord,
+  issues: TapeIssue[],
+): RowOutcome {
+  const planned = plan.cells.find((cell) => cell.column === "national_id");
+  if (planned === undefined) return { record, issues };
+  const cell = cells[planned.index] ?? "";
+  const problem = cell.includes(REPLACEMENT_CHARACTER)
+    ? "bytes that are not valid text"
+    : personalValueProblem("national_id", cell);
+  if (problem !== undefined) {
+    const at = { row, column: planned.sourceColumn, columnName: planned.sourceName, field: planned.column };
+    return {
+      record: undefined,
+      issues: [
+        ...issues,
+        tapeIssue("TAPE_VALUE_INVALID", at, "a national id (not shown): the pool registers pledges", problem),
+      ],
+    };
+  }
+  const digest = pledgeIdentityDigest({
+    nationalId: normalisePersonalValue("national_id", cell),
+    originationDay: isoDateToEpochDay(record.originationDate),
+    originalPrincipalCents: record.originalPrincipalCents,
+  });
+  return { record, issues, pledgeDigest: `0x${Buffer.from(digest).toString("hex")}` };
 }
 
 function fieldOf(column: TapeColumn): LoanRecordField {

@@ -17,6 +17,8 @@ export interface CommittedLoan {
   /** The leaf, 0x hex. */
   readonly leaf: string;
   readonly leafIndex: number;
+  /** With `validateTape`'s `pledgeIdentities`: the loan's pledge identity digest (in memory only; see `RowOutcome`). */
+  readonly pledgeDigest?: string | undefined;
 }
 
 export class LazyCommittedLoan implements CommittedLoan {
@@ -29,6 +31,7 @@ export class LazyCommittedLoan implements CommittedLoan {
     readonly salt: string,
     readonly leaf: string,
     readonly leafIndex: number,
+    readonly pledgeDigest?: string,
   ) {
     if ("record" in form) this.#record = form.record;
     else this.#recordJson = form.recordJson;

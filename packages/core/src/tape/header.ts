@@ -31,6 +31,11 @@ export interface RowPlan {
   readonly missing: ReadonlySet<TapeColumn>;
   /** The personal-data column whose value keys borrower ids, when `borrower_id` is not given. */
   readonly identity: PersonalDataColumn | undefined;
+  /**
+   * Whether each good row also yields its pledge identity digest (`pledgeIdentityDigest`, from `national_id`,
+   * which must then be a column): set by `validateTape`'s `pledgeIdentities` option.
+   */
+  readonly pledgeIdentity?: boolean;
 }
 
 /** What a source header name stands for: a template column, or `undefined` if it is unknown. */

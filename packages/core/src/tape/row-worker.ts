@@ -18,7 +18,14 @@ port.on("message", (batch: RowBatch) => {
   ready = ready.then(() => {
     const leaves = new Uint8Array(32 * batch.rows.length);
     const outcomes = batch.rows.map(({ row, cells }, index): RowOutcomeWire => {
-      const { record, issues, salt, leaf } = checkAndSaltRow(row, plan, cells, batch.encoding, borrowerKey, saltKey);
+      const { record, issues, salt, leaf, pledgeDigest } = checkAndSaltRow(
+        row,
+        plan,
+        cells,
+        batch.encoding,
+        borrowerKey,
+        saltKey,
+      );
       if (record === undefined || issues.length > 0) return { issues };
       if (leaf !== undefined) leaves.set(leaf, 32 * index);
       return {
@@ -30,6 +37,7 @@ port.on("message", (batch: RowBatch) => {
           rateWad: record.rateWad.toString(),
           remainingTermMonths: record.remainingTermMonths,
           ...(salt === undefined ? {} : { salt }),
+          ...(pledgeDigest === undefined ? {} : { pledgeDigest }),
         },
       };
     });

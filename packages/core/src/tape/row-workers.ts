@@ -38,6 +38,8 @@ export interface CheckedLoanWire {
   readonly remainingTermMonths: number;
   /** With a salt key: the loan's salt (its leaf is in the batch's `leaves`, at the row's index). */
   readonly salt?: string;
+  /** With the plan's `pledgeIdentity`: the loan's pledge identity digest (see `RowOutcome`). */
+  readonly pledgeDigest?: string;
 }
 
 /** One row's outcome: its issues, or (none) the loan. */

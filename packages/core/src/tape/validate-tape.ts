@@ -63,6 +63,11 @@ export interface ValidateTapeOptions {
    */
   readonly onLoan?: (loan: CommittedLoan) => void | Promise<void>;
   /**
+   * Each committed loan also carries its pledge identity digest (`CommittedLoan.pledgeDigest`), for a pool that
+   * registers pledges: the tape must then have a `national_id` column (read even when `borrower_id` is given).
+   */
+  readonly pledgeIdentities?: boolean;
+  /**
    * Worker threads that check and hash CSV rows while this thread reads them (order kept; results are the
    * same). Default 0: every row on this thread. Worth it for large tapes: a worker takes ~0.1 s to start.
    */
@@ -114,6 +119,7 @@ type GoodRow = {
   readonly summary: SummaryInput;
   readonly salt?: string;
   readonly leaf?: Uint8Array;
+  readonly pledgeDigest?: string;
 } & (
   | { readonly record: LoanRecord; readonly recordJson?: undefined }
   | { readonly record?: undefined; readonly recordJson: string }
@@ -247,6 +253,23 @@ export async function validateTape(
 
   const errors: TapeIssue[] = [];
   const summary = new TapeSummaryAccumulator();
+  /** A plan with the pledge identity asked for: its `national_id` column, or the issue of its absence. */
+  const withPledgeIdentity = (
+    planned: { readonly plan: RowPlan; readonly issues: TapeIssue[] },
+    row: number,
+  ): { readonly plan: RowPlan; readonly issues: TapeIssue[] } => {
+    if (options.pledgeIdentities !== true) return planned;
+    if (planned.plan.cells.some((cell) => cell.column === "national_id")) {
+      return { plan: { ...planned.plan, pledgeIdentity: true }, issues: planned.issues };
+    }
+    const missing = tapeIssue(
+      "TAPE_COLUMN_MISSING",
+      { row, field: "national_id" },
+      "a national_id column: the pool registers pledges, and the borrower's national id (with the origination date and original principal) identifies a loan across originators",
+      "no such column",
+    );
+    return { plan: planned.plan, issues: [...planned.issues, missing] };
+  };
   const { saltKey } = options;
   /** The leaves committed so far: undefined without a salt key, and from the first issue on (never anchored). */
   let leaves = saltKey === undefined ? undefined : new LoanTreeBuilder();
@@ -301,7 +324,7 @@ export async function validateTape(
       const leafIndex = leaves.push(leaf);
       if (options.onLoan !== undefined) {
         const form = good.record === undefined ? { recordJson: good.recordJson } : { record: good.record };
-        pendingLoan = new LazyCommittedLoan(loanId, form, salt, bytesToHex(leaf), leafIndex);
+        pendingLoan = new LazyCommittedLoan(loanId, form, salt, bytesToHex(leaf), leafIndex, good.pledgeDigest);
       }
     }
     return undefined;
@@ -315,7 +338,7 @@ export async function validateTape(
     }
     if (raw.kind === "cells" && !sawHeader) {
       sawHeader = true;
-      const header = planCsvHeader(raw.cells, mapping, raw.row);
+      const header = withPledgeIdentity(planCsvHeader(raw.cells, mapping, raw.row), raw.row);
       csvPlan = header.plan;
       csvWidth = raw.cells.length;
       return reportAll(header.issues);
@@ -339,6 +362,7 @@ export async function validateTape(
             remainingTermMonths: loan.remainingTermMonths,
           },
           ...(loan.salt === undefined || leaf === undefined ? {} : { salt: loan.salt, leaf }),
+          ...(loan.pledgeDigest === undefined ? {} : { pledgeDigest: loan.pledgeDigest }),
         },
         raw.row,
       );
@@ -372,7 +396,7 @@ export async function validateTape(
       const signature = keys.join("\u0000");
       let planned = jsonPlans.get(signature);
       if (planned === undefined) {
-        planned = planJsonKeys(keys, mapping, 0);
+        planned = withPledgeIdentity(planJsonKeys(keys, mapping, 0), 0);
         if (jsonPlans.size < 64) jsonPlans.set(signature, planned);
       }
       const keyIssues = planned.issues.map((issue) =>
@@ -385,10 +409,14 @@ export async function validateTape(
       );
       const converted = jsonCells(raw.row, planned.plan, raw.value);
       const checked = checkRow(raw.row, planned.plan, converted.cells, decoded.encoding, borrowerKey, converted.failed);
-      outcome = { record: checked.record, issues: [...keyIssues, ...converted.issues, ...checked.issues] };
+      outcome = {
+        record: checked.record,
+        issues: [...keyIssues, ...converted.issues, ...checked.issues],
+        ...(checked.pledgeDigest === undefined ? {} : { pledgeDigest: checked.pledgeDigest }),
+      };
       if (keyIssues.length > 0) outcome = { record: undefined, issues: outcome.issues };
     }
-    const { record, salt, leaf } = outcome;
+    const { record, salt, leaf, pledgeDigest } = outcome;
     if (record !== undefined && outcome.issues.length === 0) {
       return acceptOrReport(
         {
@@ -397,6 +425,7 @@ export async function validateTape(
           summary: record,
           ...(salt === undefined ? {} : { salt }),
           ...(leaf === undefined ? {} : { leaf }),
+          ...(pledgeDigest === undefined ? {} : { pledgeDigest }),
         },
         raw.row,
       );
