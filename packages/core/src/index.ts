@@ -76,18 +76,16 @@ export {
   type TapeCommitmentOptions,
 } from "./tape-commitment";
 export { TapeSummaryAccumulator, summarizeTape, type SummaryInput, type TapeSummary } from "./tape-summary";
+export { PLEDGE_IDENTITY_DOMAIN, pledgeIdentityDigest, type PledgeIdentity } from "./pledge/pledge-identity";
 export {
   MAX_PLEDGE_BATCH,
-  PLEDGE_IDENTITY_DOMAIN,
   blindPledgeIdentities,
   evaluatePledgeBatch,
   finalizePledgeFingerprints,
   generatePledgeKey,
-  pledgeIdentityDigest,
   pledgeKeyFromSecret,
   type BlindedBatch,
   type EvaluatedBatch,
-  type PledgeIdentity,
   type PledgeKeyPair,
 } from "./pledge/pledge-fingerprint";
 /** The cash-flow projection engine (schedules, SIFMA prepayment/default models, analytics). */

@@ -3,7 +3,7 @@
  * originator can compute one alone.
  *
  * A loan's identity is what two originators' records of the same loan agree on: the borrower's national id, the
- * origination date and the original principal. `pledgeIdentityDigest` hashes it (SHA-256, in memory only: the
+ * origination date and the original principal. `pledgeIdentityDigest` (pledge-identity.ts) hashes it (SHA-256, in memory only: the
  * digest of a low-entropy id can be brute-forced, so it is never stored, logged or sent).
  *
  * The fingerprint is an oblivious PRF of that digest under a key `k` held by one governed key service (the
@@ -26,12 +26,19 @@
  * or its JavaScript fallback where the binding does not load (same results, slower).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { AbiCoder } from "ethers";
 import { keccak256Bytes } from "../hashing";
 import { InvalidArgumentError } from "../errors";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const curve = require("secp256k1") as Secp256k1;
+/**
+ * The curve, loaded on first use: the native binding is loaded by the threads that compute fingerprints only (a
+ * tape row worker that loads it crashes the process when the worker is terminated).
+ */
+let loaded: Secp256k1 | undefined;
+function curve(): Secp256k1 {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loaded ??= require("secp256k1") as Secp256k1;
+  return loaded;
+}
 
 /** The slice of the `secp256k1` package used here (points are 33-byte compressed encodings). */
 interface Secp256k1 {
@@ -44,33 +51,12 @@ interface Secp256k1 {
 /** The order of secp256k1's group. */
 const ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
-export const PLEDGE_IDENTITY_DOMAIN = "abs.pledge-identity.v1";
 const HASH_TO_CURVE_DOMAIN = "abs.pledge-h2c.v1";
 const PROOF_DOMAIN = "abs.pledge-dleq.v1";
 const FINGERPRINT_DOMAIN = "abs.pledge-fingerprint.v1";
 
 /** Largest batch a key service evaluates in one request. */
 export const MAX_PLEDGE_BATCH = 5_000;
-
-/** What two originators' records of one loan agree on. */
-export interface PledgeIdentity {
-  /** Normalised as for borrower ids (`normalisePersonalValue("national_id", ...)`). */
-  readonly nationalId: string;
-  /** Days since 1970-01-01. */
-  readonly originationDay: number;
-  readonly originalPrincipalCents: bigint;
-}
-
-/** SHA-256 of `abi.encode(PLEDGE_IDENTITY_DOMAIN, nationalId, originationDay, originalPrincipalCents)`. */
-export function pledgeIdentityDigest(identity: PledgeIdentity): Uint8Array {
-  const encoded = AbiCoder.defaultAbiCoder().encode(
-    ["string", "string", "uint32", "uint128"],
-    [PLEDGE_IDENTITY_DOMAIN, identity.nationalId, identity.originationDay, identity.originalPrincipalCents],
-  );
-  return createHash("sha256")
-    .update(Buffer.from(encoded.slice(2), "hex"))
-    .digest();
-}
 
 /** The point H1(digest), 33 bytes compressed. */
 export function hashToCurve(digest: Uint8Array): Uint8Array {
@@ -79,7 +65,7 @@ export function hashToCurve(digest: Uint8Array): Uint8Array {
   for (let counter = 0; counter < 256; counter += 1) {
     const candidate = createHash("sha256").update(HASH_TO_CURVE_DOMAIN).update(digest).update(Uint8Array.of(counter));
     x.set(candidate.digest(), 1);
-    if (curve.publicKeyVerify(x)) return x;
+    if (curve().publicKeyVerify(x)) return x;
   }
   // Each try succeeds with probability ~1/2: 256 failures do not happen.
   throw new Error("hashToCurve: no point found in 256 tries");
@@ -99,7 +85,7 @@ export function generatePledgeKey(): PledgeKeyPair {
 /** The key pair of a 32-byte secret (a scalar in [1, n-1]). */
 export function pledgeKeyFromSecret(secretKey: Uint8Array): PledgeKeyPair {
   const k = scalarOf(secretKey, "secretKey");
-  return { secretKey: bytesOf(k), publicKey: curve.publicKeyCreate(bytesOf(k), true) };
+  return { secretKey: bytesOf(k), publicKey: curve().publicKeyCreate(bytesOf(k), true) };
 }
 
 /** The originator's side of one batch: the points to send, and the blinds it keeps. */
@@ -116,7 +102,7 @@ export function blindPledgeIdentities(digests: readonly Uint8Array[]): BlindedBa
   for (const digest of digests) {
     const r = randomScalar();
     blinds.push(scalarToBigint(r));
-    blinded.push(curve.publicKeyTweakMul(hashToCurve(digest), r, true));
+    blinded.push(curve().publicKeyTweakMul(hashToCurve(digest), r, true));
   }
   return { digests, blinds, blinded };
 }
@@ -136,10 +122,10 @@ export function evaluatePledgeBatch(key: PledgeKeyPair, blinded: readonly Uint8A
     throw new InvalidArgumentError("blinded", `1 to ${MAX_PLEDGE_BATCH} points`, `${blinded.length} points`);
   }
   blinded.forEach((point, index) => requirePoint(point, `blinded[${index}]`));
-  const evaluated = blinded.map((point) => curve.publicKeyTweakMul(point, key.secretKey, true));
+  const evaluated = blinded.map((point) => curve().publicKeyTweakMul(point, key.secretKey, true));
   const { seed, m, z } = composites(key.publicKey, blinded, evaluated);
   const t = randomScalar();
-  const c = challenge(seed, m, z, curve.publicKeyCreate(t, true), curve.publicKeyTweakMul(m, t, true));
+  const c = challenge(seed, m, z, curve().publicKeyCreate(t, true), curve().publicKeyTweakMul(m, t, true));
   const s = mod(scalarToBigint(t) - c * scalarToBigint(key.secretKey));
   const proof = new Uint8Array(64);
   proof.set(bytesOf(c), 0);
@@ -182,7 +168,7 @@ export function finalizePledgeFingerprints(
   }
   const inverses = invertAll(batch.blinds);
   return answer.evaluated.map((point, index) => {
-    const unblinded = curve.publicKeyTweakMul(point, bytesOf(inverses[index] ?? 0n), true);
+    const unblinded = curve().publicKeyTweakMul(point, bytesOf(inverses[index] ?? 0n), true);
     const digest = batch.digests[index] ?? new Uint8Array(32);
     return `0x${Buffer.from(keccak256Bytes(concat([Buffer.from(FINGERPRINT_DOMAIN), digest, unblinded]))).toString("hex")}`;
   });
@@ -207,10 +193,10 @@ function composites(
     counter.writeUInt32BE(index);
     const d = mod(scalarToBigint(createHash("sha256").update(seed).update(counter).digest()));
     const scalar = bytesOf(d === 0n ? 1n : d);
-    ms.push(curve.publicKeyTweakMul(point, scalar, true));
-    zs.push(curve.publicKeyTweakMul(evaluated[index] ?? point, scalar, true));
+    ms.push(curve().publicKeyTweakMul(point, scalar, true));
+    zs.push(curve().publicKeyTweakMul(evaluated[index] ?? point, scalar, true));
   });
-  return { seed, m: curve.publicKeyCombine(ms, true), z: curve.publicKeyCombine(zs, true) };
+  return { seed, m: curve().publicKeyCombine(ms, true), z: curve().publicKeyCombine(zs, true) };
 }
 
 function challenge(seed: Uint8Array, m: Uint8Array, z: Uint8Array, a1: Uint8Array, a2: Uint8Array): bigint {
@@ -220,7 +206,7 @@ function challenge(seed: Uint8Array, m: Uint8Array, z: Uint8Array, a1: Uint8Arra
 // ------------------------------------------------------------------ scalars and points
 
 function requirePoint(point: Uint8Array, name: string): void {
-  if (point.length !== 33 || !curve.publicKeyVerify(point)) {
+  if (point.length !== 33 || !curve().publicKeyVerify(point)) {
     throw new InvalidArgumentError(name, "a compressed secp256k1 point (33 bytes)", `${point.length} bytes`);
   }
 }
@@ -284,18 +270,18 @@ function invertAll(scalars: readonly bigint[]): bigint[] {
 
 /** s·G, or undefined for s = 0 (the point at infinity has no encoding). */
 function mulBase(s: bigint): Uint8Array | undefined {
-  return s === 0n ? undefined : curve.publicKeyCreate(bytesOf(s), true);
+  return s === 0n ? undefined : curve().publicKeyCreate(bytesOf(s), true);
 }
 
 function mulPoint(point: Uint8Array, scalar: bigint): Uint8Array | undefined {
-  return scalar === 0n ? undefined : curve.publicKeyTweakMul(point, bytesOf(scalar), true);
+  return scalar === 0n ? undefined : curve().publicKeyTweakMul(point, bytesOf(scalar), true);
 }
 
 /** a + b, or undefined when either is missing or they sum to the point at infinity. */
 function addPoints(a: Uint8Array | undefined, b: Uint8Array | undefined): Uint8Array | undefined {
   if (a === undefined || b === undefined) return undefined;
   try {
-    return curve.publicKeyCombine([a, b], true);
+    return curve().publicKeyCombine([a, b], true);
   } catch {
     return undefined;
   }

@@ -10,7 +10,7 @@ import { saltedLoanLeaf } from "../tape-commitment";
 import { type TapeEncoding } from "./column-mapping";
 import { REPLACEMENT_CHARACTER } from "./decode";
 import { type RowPlan } from "./header";
-import { pledgeIdentityDigest } from "../pledge/pledge-fingerprint";
+import { pledgeIdentityDigest } from "../pledge/pledge-identity";
 import { normalisePersonalValue, pseudonymousBorrowerId, personalValueProblem } from "./pseudonymise";
 import { tapeIssue, type TapeIssue } from "./tape-issue";
 import {

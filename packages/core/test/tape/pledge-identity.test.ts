@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { isoDateToEpochDay } from "../../src/iso-date";
-import { pledgeIdentityDigest } from "../../src/pledge/pledge-fingerprint";
+import { pledgeIdentityDigest } from "../../src/pledge/pledge-identity";
 import { type CommittedLoan } from "../../src/tape/validate-tape";
 import { HEADER, KEY, csvText, loans, rowsOf, validate } from "./fixtures";
 
