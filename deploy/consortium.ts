@@ -6,6 +6,7 @@ import {
   DocumentRegistry__factory,
   DvPSettlement__factory,
   OfferingFactory__factory,
+  PledgeRegistry__factory,
   ReconciliationLog__factory,
   TrancheTokenFactory__factory,
   type ConsortiumRegistry,
@@ -37,6 +38,8 @@ export interface ConsortiumDeployment {
   reconciliationLog: string;
   cashToken: string;
   documents: string;
+  /** Each loan's pool by consortium fingerprint (double pledges across originators). */
+  pledges: string;
   waterfallEngine: string;
   waterfallFactory: string;
   members: { name: string; address: string; roles: string[]; voting: boolean }[];
@@ -125,6 +128,11 @@ export async function deployConsortium(ctx: DeployContext): Promise<ConsortiumDe
   // The shared waterfall engine and the governed waterfall factory (a separate, idempotent step).
   const { engine: waterfallEngine, factory: waterfallFactory } = await deployWaterfallFactory(ctx, registry);
 
+  // Each loan's pool by consortium fingerprint; the regulator's node publishes the fingerprint key at its start.
+  const pledges = await ensureContract(ctx, "PledgeRegistry", async () =>
+    new PledgeRegistry__factory(ctx.deployer).deploy(registryAddress),
+  );
+
   const deployment: ConsortiumDeployment = {
     registry: registryAddress,
     trancheFactory,
@@ -134,6 +142,7 @@ export async function deployConsortium(ctx: DeployContext): Promise<ConsortiumDe
     reconciliationLog,
     cashToken,
     documents,
+    pledges,
     waterfallEngine,
     waterfallFactory,
     members: memberAddresses.map(({ config: m, address }) => ({

@@ -20,6 +20,7 @@ export const CLI_CONTRACTS: Readonly<Record<string, string>> = {
   DvPSettlement: "trading/DvPSettlement.sol/DvPSettlement.json",
   Offering: "issuance/Offering.sol/Offering.json",
   OfferingFactory: "issuance/OfferingFactory.sol/OfferingFactory.json",
+  PledgeRegistry: "registry/PledgeRegistry.sol/PledgeRegistry.json",
   TrancheToken: "tokens/TrancheToken.sol/TrancheToken.json",
   Waterfall: "waterfall/Waterfall.sol/Waterfall.json",
   WaterfallFactory: "waterfall/WaterfallFactory.sol/WaterfallFactory.json",

@@ -108,6 +108,7 @@ async function main(): Promise<void> {
     config,
     rpcUrl: chain.rpcUrl,
     registry: deployment.registry,
+    pledgeRegistry: deployment.pledges,
     host: env.ABS_HOST,
     seedTapes: sampleTapeSeed(deployment),
     keyFiles,
@@ -230,6 +231,7 @@ function printSummary(
   console.log(`offering fact. ${d.offeringFactory}`);
   console.log(`dvp            ${d.dvp}`);
   console.log(`recon log      ${d.reconciliationLog}`);
+  console.log(`pledges        ${d.pledges}`);
   console.log(`waterfall fac. ${d.waterfallFactory}  (engine ${d.waterfallEngine})`);
   const deal = d.sampleDeal;
   if (deal) {

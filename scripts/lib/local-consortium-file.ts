@@ -34,6 +34,7 @@ export function localConsortiumFile(args: {
       ReconciliationLog: d.reconciliationLog,
       CashToken: d.cashToken,
       DocumentRegistry: d.documents,
+      PledgeRegistry: d.pledges,
       WaterfallEngine: d.waterfallEngine,
       WaterfallFactory: d.waterfallFactory,
     },

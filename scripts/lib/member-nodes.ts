@@ -3,8 +3,9 @@
  * `npm start` and the end-to-end tests. Each node gets its member's key source from the network config,
  * its own LevelDB under `<dataDir>/<member>`, and a port from `basePort` up. The originator's node also gets
  * the operator token (shared by every node's operator API, written to `<dataDir>/operator-token`, mode 0600)
- * and its tape master key (`<dataDir>/originator-tape.key`, created once, kept across restarts); the servicer's
- * node its state key (`<dataDir>/servicer-state.key`: the salts of the loan states it commits in period reports).
+ * and each originator its tape master key (`<dataDir>/<name>-tape.key`, created once, kept across restarts); the
+ * regulator's node the pledge key (`<dataDir>/pledge.key`) when a pledge registry is given; the servicer's node its
+ * state key (`<dataDir>/servicer-state.key`: the salts of the loan states it commits in period reports).
  *
  * `seedTapes` are stored in a member's LevelDB BEFORE its node starts (LevelDB is locked to one process), as
  * the node's own tape store writes them (`LevelTapeStore.importTape`), and only if they give the root
@@ -52,6 +53,11 @@ export interface MemberNodesOptions {
   readonly keyFiles?: ReadonlyMap<string, string>;
   /** The DvP settlement contract: the EXCHANGE member's node submits matched trades to it. */
   readonly dvp?: string;
+  /**
+   * The pledge registry: the REGULATOR member's node is the pledge key service (its key in `<dataDir>/pledge.key`,
+   * published at its start) and every ORIGINATOR node registers pledges through it.
+   */
+  readonly pledgeRegistry?: string;
   /**
    * The chain was just started empty (`npm start` always starts its own): every node's LevelDB from an earlier run
    * describes another chain (tapes, period reports, journalled transactions) and is removed first; the keys and
@@ -137,8 +143,15 @@ export async function startMemberNodes(options: MemberNodesOptions): Promise<Mem
   const operatorTokenFile = path.join(options.dataDir, "operator-token");
   if (!existsSync(operatorTokenFile))
     writeFileSync(operatorTokenFile, randomBytes(24).toString("hex"), { mode: 0o600 });
-  const tapeKeyFile = path.join(options.dataDir, "originator-tape.key");
-  if (!existsSync(tapeKeyFile)) writeFileSync(tapeKeyFile, randomBytes(32).toString("hex"), { mode: 0o600 });
+  // Each originator its own master key: borrower pseudonyms and salts are an originator's own.
+  const tapeKeyFileOf = (name: string) => {
+    const file = path.join(options.dataDir, `${name}-tape.key`);
+    if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600 });
+    return file;
+  };
+  const pledgeKeyFile = path.join(options.dataDir, "pledge.key");
+  // 32 random bytes are a valid scalar (below the group order) but with probability ~2^-128.
+  if (!existsSync(pledgeKeyFile)) writeFileSync(pledgeKeyFile, randomBytes(32).toString("hex"), { mode: 0o600 });
   const stateKeyFile = path.join(options.dataDir, "servicer-state.key");
   if (!existsSync(stateKeyFile)) writeFileSync(stateKeyFile, randomBytes(32).toString("hex"), { mode: 0o600 });
 
@@ -173,6 +186,25 @@ export async function startMemberNodes(options: MemberNodesOptions): Promise<Mem
     if (!entry) throw new MemberNodeStartError(`no member node named "${name}" runs here`);
     return entry;
   };
+  const regulatorIndex = options.members.findIndex(
+    (name) => options.config.members.find((m) => m.name === name)?.roles[0] === "REGULATOR",
+  );
+  const regulator = options.config.members.find((m) => m.name === options.members[regulatorIndex]);
+  const pledgeEnv = (role: string): Record<string, string> => {
+    if (options.pledgeRegistry === undefined) return {};
+    if (role === "REGULATOR")
+      return { ABS_NODE_PLEDGE_REGISTRY: options.pledgeRegistry, ABS_NODE_PLEDGE_KEY_FILE: pledgeKeyFile };
+    if (role !== "ORIGINATOR") return {};
+    return {
+      ABS_NODE_PLEDGE_REGISTRY: options.pledgeRegistry,
+      ...(regulator === undefined
+        ? {}
+        : {
+            ABS_NODE_PLEDGE_SERVICE_URL: `http://${options.host}:${options.basePort + regulatorIndex}`,
+            ABS_NODE_PLEDGE_SERVICE_MEMBER: regulator.memberId,
+          }),
+    };
+  };
   try {
     options.members.forEach((name, i) => {
       const member = options.config.members.find((m) => m.name === name);
@@ -189,7 +221,8 @@ export async function startMemberNodes(options: MemberNodesOptions): Promise<Mem
         ABS_NODE_LOG_LEVEL: options.logLevel ?? "warn",
         ABS_NODE_OPERATOR_TOKEN_FILE: operatorTokenFile,
         ...keySourceEnv(member, options.keyFiles?.get(name)),
-        ...(role === "ORIGINATOR" ? { ABS_NODE_TAPE_KEY_FILE: tapeKeyFile } : {}),
+        ...(role === "ORIGINATOR" ? { ABS_NODE_TAPE_KEY_FILE: tapeKeyFileOf(name) } : {}),
+        ...pledgeEnv(role),
         ...(role === "SERVICER" ? { ABS_NODE_TAPE_KEY_FILE: stateKeyFile } : {}),
         ...(role === "EXCHANGE" && options.dvp !== undefined ? { ABS_NODE_DVP: options.dvp } : {}),
         ...options.extraEnv,
@@ -268,7 +301,9 @@ async function waitHealthy(child: ChildProcess, node: RunningMemberNode, timeout
 export const memberNodesEnv = z.object({
   ABS_NODES: z
     .string()
-    .default("originator,servicer,trustee,custodian,guarantor,investor-1,investor-2,investor-3,regulator,exchange")
+    .default(
+      "originator,originator-2,servicer,trustee,custodian,guarantor,investor-1,investor-2,investor-3,regulator,exchange",
+    )
     .transform((s) =>
       s
         .split(",")
@@ -291,6 +326,7 @@ export function startLocalMemberNodes(options: {
   readonly seedTapes?: readonly SeedTape[];
   readonly keyFiles?: ReadonlyMap<string, string>;
   readonly dvp?: string;
+  readonly pledgeRegistry?: string;
 }): Promise<MemberNodes> {
   const env = memberNodesEnv.parse(process.env);
   return startMemberNodes({

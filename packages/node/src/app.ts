@@ -82,6 +82,8 @@ export interface RouterContext {
   readonly logger: Logger;
   /** Middleware: a signed request from a member entitled to at least `level` (see `peerOf`). */
   requirePeer(level: EntitlementLevel): (req: Request, res: Response, next: NextFunction) => Promise<void>;
+  /** Middleware: a signed request from an active member holding `role`, whatever its data entitlement. */
+  requireRole(role: RoleName): (req: Request, res: Response, next: NextFunction) => Promise<void>;
   /** The authenticated peer of a request that passed `requirePeer`. */
   peerOf(req: Request): AuthenticatedPeer;
   /** Middleware: the node's own operator (bearer token), e.g. the `abs` CLI. */
@@ -167,7 +169,8 @@ export interface AuthenticatedPeer {
   readonly address: string;
   readonly memberId: string;
   readonly roles: readonly RoleName[];
-  readonly entitlement: EntitlementLevel;
+  /** Undefined for a member reaching a role-only route (`requireRole`) without a data entitlement. */
+  readonly entitlement: EntitlementLevel | undefined;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -177,8 +180,8 @@ export function createApp(deps: AppDeps): express.Express {
   const windowMs = auth.windowMs ?? DEFAULT_WINDOW_MS;
   const peers = new WeakMap<Request, AuthenticatedPeer>();
 
-  /** Middleware: only callers entitled to at least `required` get through. */
-  const requirePeer = (required: EntitlementLevel) => async (req: Request, _res: Response, next: NextFunction) => {
+  /** The signed request's caller, an active member whose nonce is now spent. */
+  const authenticate = async (req: Request) => {
     const verified = verifyRequest(
       req.headers,
       { method: req.method, path: req.originalUrl, body: Buffer.isBuffer(req.body) ? req.body : undefined },
@@ -188,10 +191,29 @@ export function createApp(deps: AppDeps): express.Express {
     const member = await directory.lookup(verified.caller);
     assertActiveMember(member);
     await auth.nonces.consume(verified.caller, verified.nonce, verified.timestampMs + windowMs);
+    return { address: verified.caller, member };
+  };
+  /** Middleware: only callers entitled to at least `required` get through. */
+  const requirePeer = (required: EntitlementLevel) => async (req: Request, _res: Response, next: NextFunction) => {
+    const { address, member } = await authenticate(req);
     const level = entitlementOf(member, policy);
     assertEntitled(level, required);
     if (level === undefined) throw new Error("unreachable: assertEntitled passed without a level");
-    peers.set(req, { address: verified.caller, memberId: member.memberId, roles: member.roles, entitlement: level });
+    peers.set(req, { address, memberId: member.memberId, roles: member.roles, entitlement: level });
+    next();
+  };
+  /** Middleware: only active members holding `role` get through. */
+  const requireRole = (role: RoleName) => async (req: Request, _res: Response, next: NextFunction) => {
+    const { address, member } = await authenticate(req);
+    if (!member.roles.includes(role)) {
+      throw new NodeError("PEER_NOT_ENTITLED", `this route serves members holding the ${role} role only`);
+    }
+    peers.set(req, {
+      address,
+      memberId: member.memberId,
+      roles: member.roles,
+      entitlement: entitlementOf(member, policy),
+    });
     next();
   };
   const peerOf = (req: Request): AuthenticatedPeer => {
@@ -218,7 +240,7 @@ export function createApp(deps: AppDeps): express.Express {
   };
   const sendJson = (res: Response, value: unknown, status = 200) =>
     res.status(status).type("application/json").send(toJson(value));
-  const context: RouterContext = { logger, requirePeer, peerOf, requireOperator, sendJson };
+  const context: RouterContext = { logger, requirePeer, requireRole, peerOf, requireOperator, sendJson };
 
   const app = express();
   app.disable("x-powered-by");

@@ -91,6 +91,13 @@ const envSchema = z
       .string()
       .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed contract address")
       .optional(),
+    ABS_NODE_PLEDGE_REGISTRY: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed contract address")
+      .optional(),
+    ABS_NODE_PLEDGE_KEY_FILE: z.string().min(1).optional(),
+    ABS_NODE_PLEDGE_SERVICE_URL: z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }).optional(),
+    ABS_NODE_PLEDGE_SERVICE_MEMBER: z.string().min(1).optional(),
     ABS_NODE_DVP: z
       .string()
       .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed contract address")
@@ -114,6 +121,13 @@ const envSchema = z
     const passwords = [env.ABS_NODE_KEYSTORE_PASSWORD_FILE, env.ABS_NODE_KEYSTORE_PASSWORD_ENV].filter(
       (s) => s !== undefined,
     ).length;
+    if ((env.ABS_NODE_PLEDGE_SERVICE_URL === undefined) !== (env.ABS_NODE_PLEDGE_SERVICE_MEMBER === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ABS_NODE_PLEDGE_SERVICE_URL"],
+        message: "expected the pledge key service's URL and member id together (ABS_NODE_PLEDGE_SERVICE_MEMBER)",
+      });
+    }
     if (env.ABS_NODE_KEYSTORE_FILE !== undefined && passwords !== 1) {
       ctx.addIssue({
         code: "custom",
@@ -161,6 +175,16 @@ export interface NodeConfig {
   readonly cashToken?: string;
   /** The DvP settlement contract: with it the node submits matched order pairs (operator route). */
   readonly dvp?: string;
+  /**
+   * The consortium's pledge registry. An ORIGINATOR node registers its tapes' loans for pools that set a pledge
+   * policy (through `pledgeService`); a REGULATOR node with `pledgeKeyFile` is the key service: it publishes its
+   * key there at start (while none is) and evaluates originators' blinded loan identities.
+   */
+  readonly pledgeRegistry?: string;
+  /** The key service's secret pledge key (64 hex digits, mode 0600): a REGULATOR node serves fingerprints with it. */
+  readonly pledgeKeyFile?: string;
+  /** The key service's node, for an ORIGINATOR node. */
+  readonly pledgeService?: { readonly url: string; readonly memberId: string };
 }
 
 /** Parse the node configuration from `env`; throws ConfigError listing every bad variable. */
@@ -215,5 +239,10 @@ export function parseNodeConfig(env: Readonly<Record<string, string | undefined>
     ...(e.ABS_NODE_UPLOAD_ROW_WORKERS === undefined ? {} : { uploadRowWorkers: e.ABS_NODE_UPLOAD_ROW_WORKERS }),
     ...(e.ABS_NODE_CASH_TOKEN === undefined ? {} : { cashToken: e.ABS_NODE_CASH_TOKEN }),
     ...(e.ABS_NODE_DVP === undefined ? {} : { dvp: e.ABS_NODE_DVP }),
+    ...(e.ABS_NODE_PLEDGE_REGISTRY === undefined ? {} : { pledgeRegistry: e.ABS_NODE_PLEDGE_REGISTRY }),
+    ...(e.ABS_NODE_PLEDGE_KEY_FILE === undefined ? {} : { pledgeKeyFile: e.ABS_NODE_PLEDGE_KEY_FILE }),
+    ...(e.ABS_NODE_PLEDGE_SERVICE_URL === undefined || e.ABS_NODE_PLEDGE_SERVICE_MEMBER === undefined
+      ? {}
+      : { pledgeService: { url: e.ABS_NODE_PLEDGE_SERVICE_URL, memberId: e.ABS_NODE_PLEDGE_SERVICE_MEMBER } }),
   };
 }

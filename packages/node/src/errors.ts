@@ -88,6 +88,15 @@ export type NodeErrorCode =
   | "DVP_SIGNATURE_INVALID"
   /** DvP: an order is past its expiry: nothing was sent. */
   | "DVP_ORDER_EXPIRED"
+  /** Pledge registry: loans of the tape are already pledged to another pool, which this pool refuses: nothing anchored. */
+  | "PLEDGE_REFUSED"
+  /**
+   * Pledge registry: the pool registers pledges but this node cannot fingerprint (no key service configured, no key
+   * published, or the key service's answer does not verify): nothing stored or anchored.
+   */
+  | "PLEDGE_SERVICE_UNAVAILABLE"
+  /** Key service: the body is not a batch of blinded points (what is wrong is in the message). */
+  | "PLEDGE_BATCH_INVALID"
   /** No route matches the request. */
   | "NOT_FOUND"
   /** An unexpected fault; details are in the node's log, not in the answer. */
@@ -138,6 +147,9 @@ const HTTP_STATUS: Record<NodeErrorCode, number> = {
   DVP_ORDERS_INVALID: 400,
   DVP_SIGNATURE_INVALID: 422,
   DVP_ORDER_EXPIRED: 422,
+  PLEDGE_REFUSED: 409,
+  PLEDGE_SERVICE_UNAVAILABLE: 503,
+  PLEDGE_BATCH_INVALID: 400,
   NOT_FOUND: 404,
   INTERNAL: 500,
 };

@@ -4,7 +4,13 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { type HDNodeWallet, JsonRpcProvider, Wallet } from "ethers";
-import { deriveOriginatorKeys, hardhatDevWallet, type OriginatorKeys } from "@abs/core";
+import {
+  deriveOriginatorKeys,
+  hardhatDevWallet,
+  pledgeKeyFromSecret,
+  type OriginatorKeys,
+  type PledgeKeyPair,
+} from "@abs/core";
 import { Level } from "level";
 import { type Logger } from "pino";
 import { type NodeRouter, createApp, listen } from "./app";
@@ -29,6 +35,9 @@ import { PeriodReportService } from "./period/period-report-service";
 import { periodReportRouter, periodStatesRouter } from "./period/period-router";
 import { dvpRouter } from "./dvp/dvp-router";
 import { transactionRouter } from "./operator/transaction-router";
+import { PledgeClient } from "./pledge/pledge-client";
+import { pledgeKeyRouter } from "./pledge/pledge-key-router";
+import { publishPledgeKey } from "./pledge/publish-pledge-key";
 
 export interface RunningNode {
   readonly url: string;
@@ -142,6 +151,23 @@ async function readTapeKeys(file: string): Promise<OriginatorKeys> {
   return deriveOriginatorKeys(Buffer.from(hex.replace(/^0x/, ""), "hex"));
 }
 
+async function readPledgeKey(file: string): Promise<PledgeKeyPair> {
+  await requireOwnerOnly("ABS_NODE_PLEDGE_KEY_FILE", file);
+  const hex = await readSecretFile(
+    "ABS_NODE_PLEDGE_KEY_FILE",
+    file,
+    /^(?:0x)?[0-9a-fA-F]{64}$/,
+    "64 hex digits (a secp256k1 scalar)",
+  );
+  try {
+    return pledgeKeyFromSecret(Buffer.from(hex.replace(/^0x/, ""), "hex"));
+  } catch {
+    throw new ConfigError([
+      "ABS_NODE_PLEDGE_KEY_FILE: expected a scalar from 1 to the curve order - 1 (value not shown)",
+    ]);
+  }
+}
+
 export async function startNode(
   config: NodeConfig,
   deps: { logger: Logger; env: Readonly<Record<string, string | undefined>> },
@@ -158,6 +184,7 @@ export async function startNode(
           "a token of 16+ characters",
         );
   const tapeKeys = config.tapeKeyFile === undefined ? undefined : await readTapeKeys(config.tapeKeyFile);
+  const pledgeKey = config.pledgeKeyFile === undefined ? undefined : await readPledgeKey(config.pledgeKeyFile);
   const provider = new JsonRpcProvider(config.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
   const db = new Level<string, string>(config.dataDir);
   try {
@@ -193,8 +220,33 @@ export async function startNode(
       // The member's own transactions go out through its node: one sender, one nonce count per key.
       transactionRouter({ bridge, provider }),
     ];
+    if (config.role === "REGULATOR" && pledgeKey !== undefined) {
+      if (config.pledgeRegistry !== undefined) {
+        await publishPledgeKey({ bridge, provider, registry: config.pledgeRegistry, key: pledgeKey, logger });
+      }
+      routers.push(pledgeKeyRouter(pledgeKey));
+    }
+    const pledges =
+      config.pledgeRegistry === undefined
+        ? undefined
+        : new PledgeClient({
+            registry: config.pledgeRegistry,
+            provider,
+            bridge,
+            ...(config.pledgeService === undefined
+              ? {}
+              : {
+                  keyService: {
+                    signer: wallet,
+                    baseUrl: config.pledgeService.url,
+                    domain: { chainId, registry: config.registry },
+                    target: config.pledgeService.memberId,
+                  },
+                }),
+          });
     if (config.role === "ORIGINATOR" && tapeKeys !== undefined) {
       const uploads = new TapeUploadService({
+        ...(pledges === undefined ? {} : { pledges }),
         store: tapes,
         bridge,
         provider,

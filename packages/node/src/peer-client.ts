@@ -184,16 +184,30 @@ export interface PeerTarget {
  * (unreachable: retryable; non-200: with `peerStatus`, `peerCode`), PEER_RESPONSE_INVALID (not JSON).
  */
 export async function signedGet(options: PeerTarget, path: string, what: string): Promise<unknown> {
-  const headers = await signRequest(
-    options.signer,
-    { method: "GET", path },
-    { domain: options.domain, target: options.target },
-  );
+  return signedFetch(options, { method: "GET", path }, what);
+}
+
+/** POST `body` (JSON) to `path` with a signed request; as `signedGet` otherwise. */
+export async function signedPost(options: PeerTarget, path: string, body: unknown, what: string): Promise<unknown> {
+  return signedFetch(options, { method: "POST", path, body: JSON.stringify(body) }, what);
+}
+
+async function signedFetch(
+  options: PeerTarget,
+  request: { readonly method: "GET" | "POST"; readonly path: string; readonly body?: string },
+  what: string,
+): Promise<unknown> {
+  const { path } = request;
+  const headers = await signRequest(options.signer, request, { domain: options.domain, target: options.target });
   const doFetch = options.fetch ?? fetch;
   let status: number;
   let text: string;
   try {
-    const res = await doFetch(options.baseUrl.replace(/\/$/, "") + path, { headers });
+    const res = await doFetch(options.baseUrl.replace(/\/$/, "") + path, {
+      method: request.method,
+      headers: request.body === undefined ? headers : { ...headers, "content-type": "application/json" },
+      ...(request.body === undefined ? {} : { body: request.body }),
+    });
     status = res.status;
     text = await res.text();
   } catch (cause) {

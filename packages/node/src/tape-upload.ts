@@ -36,6 +36,7 @@ import { type ChainBridge, type ConfirmedAction } from "./chain/bridge";
 import { ChainError, NodeError, UploadError } from "./errors";
 import { type NewLoan, type TapeChangeSet, computeChangeSet, requireChangeShape } from "./tape-change-set";
 import { type LevelTapeStore, type StoredTapeMeta, type UploadEntry } from "./tape-store";
+import { FINGERPRINTS_PER_REGISTRATION, type PledgeClient, type PledgePolicyName } from "./pledge/pledge-client";
 
 export const TAPE_CHANGE_KINDS = ["Initial", "Repurchase", "Substitution", "RevolvingPurchase", "Correction"] as const;
 export type TapeChangeKindName = (typeof TAPE_CHANGE_KINDS)[number];
@@ -77,8 +78,24 @@ export type UploadOutcome =
       readonly txHash: string;
       readonly blockNumber: number;
       readonly summary?: TapeValidationSummary;
+      /** For a pool that registers pledges: what the registration did. */
+      readonly pledges?: PledgeOutcome;
     }
   | { readonly status: "invalid"; readonly summary: TapeValidationSummary; readonly errors: readonly TapeIssue[] };
+
+/** A tape's pledge registration (pools whose trustee set a pledge policy). */
+export interface PledgeOutcome {
+  readonly policy: Exclude<PledgePolicyName, "None">;
+  /** Loans registered to the pool by this upload. */
+  readonly registered: number;
+  /** Loans already registered to the pool (an earlier tape of it). */
+  readonly alreadyRegistered: number;
+  /** Loans already pledged to another pool (Alert policy: raised to the regulator on chain), by loan id. */
+  readonly alerts: readonly { readonly loanId: string; readonly firstPool: string }[];
+}
+
+/** Loans named in a refusal's message (all are counted). */
+const REFUSED_LOANS_SHOWN = 20;
 
 const POOL = new Interface(ASSET_POOL_ABI);
 const CASH = new Interface(CASH_TOKEN_ABI);
@@ -86,6 +103,7 @@ const CASH = new Interface(CASH_TOKEN_ABI);
 const POOL_STATE_ACTIVE = 3;
 const POOL_STATE_ACCELERATED = 5;
 const ZERO32 = `0x${"00".repeat(32)}`;
+const ZERO_ADDRESS = `0x${"00".repeat(20)}`;
 
 export interface TapeUploadDeps {
   readonly store: LevelTapeStore;
@@ -96,6 +114,8 @@ export interface TapeUploadDeps {
   readonly logger: Logger;
   /** Loans per LevelDB batch. Default 1,000. */
   readonly chunkSize?: number;
+  /** The consortium's pledge registry; without it, no pool's pledges are registered by this node. */
+  readonly pledges?: PledgeClient;
   /**
    * Worker threads checking and hashing rows while the request's thread parses and stores them. Default: one
    * fewer than the machine's cores, at least 1, at most 4 (parsing and storing keep the request's thread busy).
@@ -155,6 +175,12 @@ export class TapeUploadService {
     }
     const tapeCount = Number(await bridge.rpc("pool.tapeCount", () => contract.getFunction("tapeCount").staticCall()));
     const version = tapeCount + 1;
+    // A pool that registers pledges needs each loan's identity digest, and this node able to fingerprint.
+    const pledges = this.deps.pledges;
+    const policy = pledges === undefined ? "None" : await pledges.policyOf(pool);
+    if (policy !== "None") await pledges?.requireFingerprinting(pool);
+    const pledgeLoanIds: string[] = [];
+    const pledgeDigests: Uint8Array[] = [];
     const startedAt = Date.now();
     await store.putUpload({ state: "receiving", pool, version, startedAt });
     const writer = await store.openWriter(pool, version, this.deps.chunkSize);
@@ -190,9 +216,13 @@ export class TapeUploadService {
         ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
         progressEveryRows: 10_000,
         workerThreads: this.deps.rowWorkers ?? defaultRowWorkers(),
+        pledgeIdentities: policy !== "None",
         onLoan: (loan) => {
-          if (changing)
-            next.set(loan.loanId, { principalCents: loan.record.currentPrincipalCents, leaf: loan.leaf });
+          if (changing) next.set(loan.loanId, { principalCents: loan.record.currentPrincipalCents, leaf: loan.leaf });
+          if (loan.pledgeDigest !== undefined) {
+            pledgeLoanIds.push(loan.loanId);
+            pledgeDigests.push(Buffer.from(loan.pledgeDigest.slice(2), "hex"));
+          }
           return writer.add(loan);
         },
       });
@@ -226,6 +256,15 @@ export class TapeUploadService {
       try {
         change = await computeChangeSet(store, pool, tapeCount, next);
         requireChangeShape(checked.kindIndex, change);
+      } catch (error) {
+        await store.abortUpload(pool, version);
+        throw error;
+      }
+    }
+    let pledged: PledgeOutcome | undefined;
+    if (pledges !== undefined && policy !== "None") {
+      try {
+        pledged = await this.registerPledges(pledges, pool, root, policy, pledgeLoanIds, pledgeDigests);
       } catch (error) {
         await store.abortUpload(pool, version);
         throw error;
@@ -274,7 +313,68 @@ export class TapeUploadService {
       if (error instanceof NodeError && !error.retryable) await store.abortUpload(pool, version);
       throw error;
     }
-    return { status: "anchored", ...(await this.commit(staged, confirmed)), summary: result.summary };
+    return {
+      status: "anchored",
+      ...(await this.commit(staged, confirmed)),
+      summary: result.summary,
+      ...(pledged === undefined ? {} : { pledges: pledged }),
+    };
+  }
+
+  /**
+   * Registers the tape's loans in the pledge registry, before the tape is anchored: fingerprints from the key
+   * service; loans already pledged to another pool refused (Refuse: nothing registered, PLEDGE_REFUSED naming
+   * them) or registered anyway so the registry raises them to the regulator (Alert); then one journalled
+   * transaction per FINGERPRINTS_PER_REGISTRATION loans not yet registered to this pool.
+   *
+   * Weak spot: a loan another pool registers between the check and this pool's transaction makes that transaction
+   * revert (Refuse), after earlier chunks registered; those loans stay registered to this pool, unanchored, until
+   * its trustee releases them or the tape is uploaded again.
+   */
+  private async registerPledges(
+    pledges: PledgeClient,
+    pool: string,
+    root: string,
+    policy: Exclude<PledgePolicyName, "None">,
+    loanIds: readonly string[],
+    digests: readonly Uint8Array[],
+  ): Promise<PledgeOutcome> {
+    const fingerprints = await pledges.fingerprints(pool, digests);
+    const holders = await pledges.pledgesOf(fingerprints);
+    const ours = getAddress(pool);
+    const alerts: { loanId: string; firstPool: string }[] = [];
+    const toRegister: string[] = [];
+    let alreadyRegistered = 0;
+    holders.forEach((holder, i) => {
+      const fingerprint = fingerprints[i] ?? "";
+      if (holder === ours) alreadyRegistered += 1;
+      else if (holder === ZERO_ADDRESS) toRegister.push(fingerprint);
+      else {
+        alerts.push({ loanId: loanIds[i] ?? "", firstPool: holder });
+        toRegister.push(fingerprint);
+      }
+    });
+    if (policy === "Refuse" && alerts.length > 0) {
+      const named = alerts
+        .slice(0, REFUSED_LOANS_SHOWN)
+        .map((a) => `${a.loanId} (pool ${a.firstPool})`)
+        .join(", ");
+      throw new UploadError(
+        "PLEDGE_REFUSED",
+        `pool ${pool} refuses loans pledged to another pool: expected none, found ${alerts.length}: ${named}${alerts.length > REFUSED_LOANS_SHOWN ? ", ..." : ""}; nothing stored, registered or anchored`,
+      );
+    }
+    for (let start = 0; start < toRegister.length; start += FINGERPRINTS_PER_REGISTRATION) {
+      const chunk = toRegister.slice(start, start + FINGERPRINTS_PER_REGISTRATION);
+      const index = start / FINGERPRINTS_PER_REGISTRATION;
+      await this.deps.bridge.execute(
+        `pledges:${pool.toLowerCase()}:${root}:${index}`,
+        pledges.registerCall(pool, chunk, `register ${chunk.length} pledges of ${pool} (${index + 1})`),
+      );
+    }
+    const registered = toRegister.length - (policy === "Alert" ? alerts.length : 0);
+    this.deps.logger.info({ pool, registered, alreadyRegistered, alerts: alerts.length }, "pledges registered");
+    return { policy, registered, alreadyRegistered, alerts };
   }
 
   /**

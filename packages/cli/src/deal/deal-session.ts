@@ -48,7 +48,8 @@ export type ConsortiumContractName =
   | "DocumentRegistry"
   | "CashToken"
   | "DvPSettlement"
-  | "ConsortiumRegistry";
+  | "ConsortiumRegistry"
+  | "PledgeRegistry";
 
 export type SessionSigner = MemberSender;
 

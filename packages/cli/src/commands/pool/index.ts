@@ -2,10 +2,12 @@
 import { type Command } from "commander";
 import { type CliIo } from "../../io";
 import { registerPoolCreate } from "./create";
+import { registerPoolPledges } from "./pledges";
 import { registerPoolShow } from "./show";
 
 export function registerPoolCommands(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  const pool = program.command("pool").description("deal pools: create one, show one");
+  const pool = program.command("pool").description("deal pools: create one, show one, set its pledge policy");
   registerPoolCreate(pool, io, setExitCode);
   registerPoolShow(pool, io, setExitCode);
+  registerPoolPledges(pool, io, setExitCode);
 }

@@ -56,6 +56,14 @@ const anchoredAnswer = z.object({
   txHash: z.string(),
   blockNumber: z.number(),
   summary: z.object({ totalPrincipalCents: z.string() }).optional(),
+  pledges: z
+    .object({
+      policy: z.enum(["Alert", "Refuse"]),
+      registered: z.number(),
+      alreadyRegistered: z.number(),
+      alerts: z.array(z.object({ loanId: z.string(), firstPool: z.string() })),
+    })
+    .optional(),
 });
 const invalidAnswer = z.object({
   error: z.object({ code: z.literal("TAPE_INVALID"), message: z.string() }),
@@ -136,6 +144,21 @@ async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
       ];
       if (a.summary !== undefined)
         pairs.splice(4, 0, ["Total current principal", `${formatYuan(BigInt(a.summary.totalPrincipalCents))} CNY`]);
+      if (a.pledges !== undefined) {
+        const p = a.pledges;
+        pairs.push([
+          "Pledges",
+          `${formatCount(p.registered)} registered, ${formatCount(p.alreadyRegistered)} already this pool's` +
+            (p.alerts.length === 0
+              ? ""
+              : `; ${formatCount(p.alerts.length)} ALREADY PLEDGED ELSEWHERE, raised to the regulator: ` +
+                p.alerts
+                  .slice(0, 10)
+                  .map((x) => `${x.loanId} (${x.firstPool})`)
+                  .join(", ") +
+                (p.alerts.length > 10 ? ", ..." : "")),
+        ]);
+      }
       io.stdout.write(`Tape ${file}\n${formatKeyValues(pairs)}`);
     }
     return EXIT.ok;
