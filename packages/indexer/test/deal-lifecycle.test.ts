@@ -9,8 +9,10 @@ import pino from "pino";
 import { DVP_ORDER_TYPES } from "@abs/core";
 import { createApp, listen, type RunningServer } from "../src/app";
 import {
+  AssetPoolFactory__factory,
   AssetPool__factory,
   CashToken__factory,
+  PledgeRegistry__factory,
   DvPSettlement__factory,
   ReconciliationLog__factory,
   TrancheToken__factory,
@@ -34,6 +36,8 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
   let ix: TestIndexer;
   let server: RunningServer;
   let pool = "";
+  let secondPool = "";
+  const fingerprint = keccak256(toUtf8Bytes("a loan's consortium fingerprint"));
   let senior = "";
   let waterfall = "";
   let investor1 = "";
@@ -150,6 +154,40 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
         2,
         { nonce: await nonce(custodian) },
       )
+    ).wait();
+
+    // A second originator pledges one of the sample pool's loans to its own pool, which only alerts.
+    const regulator = signerOf("regulator");
+    const originator2 = signerOf("originator-2");
+    const factory = AssetPoolFactory__factory.connect(chain.deployment.poolFactory, trustee);
+    const dealId = keccak256(toUtf8Bytes("PLEDGE-2")).slice(0, 66);
+    await (
+      await factory.createPool(
+        {
+          dealId,
+          name: "Second originator's deal",
+          originator: await originator2.getAddress(),
+          servicer: await servicer.getAddress(),
+          trustee: await trustee.getAddress(),
+          cashToken,
+        },
+        { nonce: await nonce(trustee) },
+      )
+    ).wait();
+    secondPool = (await factory.poolOf(dealId)).toLowerCase();
+    const pledges = PledgeRegistry__factory.connect(chain.deployment.pledges, trustee);
+    await (
+      await pledges
+        .connect(regulator)
+        .publishFingerprintKey(`0x02${"79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"}`, {
+          nonce: await nonce(regulator),
+        })
+    ).wait();
+    for (const p of [pool, secondPool]) await (await pledges.setPolicy(p, 1, { nonce: await nonce(trustee) })).wait();
+    const originator = signerOf("originator");
+    await (await pledges.connect(originator).register(pool, [fingerprint], { nonce: await nonce(originator) })).wait();
+    await (
+      await pledges.connect(originator2).register(secondPool, [fingerprint], { nonce: await nonce(originator2) })
     ).wait();
 
     // The deal ends: the pool (Accelerated since period 2's loss trigger breached) is redeemed, and the trustee
@@ -338,6 +376,22 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
     expect(d["orderCancellations"]).to.deep.equal([{ maker: { id: investor1 }, filledCents: "0" }]);
     const balance = await TrancheToken__factory.connect(senior, chain.provider).balanceOf(investor2);
     expect((d["position"] as { balance: string }).balance).to.equal(balance.toString());
+  });
+
+  it("indexes a loan pledged to a second pool as a DoublePledge and a critical Alert on that pool", async () => {
+    const d = await data(`{
+      doublePledges { fingerprint firstPool { id } secondPool { id } by { id } }
+      alerts(where: { rule: "doublePledge" }) { pool { id } severity value }
+    }`);
+    expect(d["doublePledges"]).to.deep.equal([
+      {
+        fingerprint,
+        firstPool: { id: pool },
+        secondPool: { id: secondPool },
+        by: { id: (await dealActions(chain).signerOf("originator-2").getAddress()).toLowerCase() },
+      },
+    ]);
+    expect(d["alerts"]).to.deep.equal([{ pool: { id: secondPool }, severity: "critical", value: 1 }]);
   });
 
   it("indexes the reconciliation and raises an Alert for its breaks", async () => {

@@ -2,6 +2,7 @@ import { cashHandlers } from "./cash";
 import { type HandlerTable } from "./context";
 import { documentHandlers } from "./documents";
 import { offeringFactoryHandlers, offeringHandlers } from "./offering";
+import { pledgeHandlers } from "./pledges";
 import { poolFactoryHandlers, poolHandlers, trancheFactoryHandlers } from "./pool";
 import { registryHandlers } from "./registry";
 import { dvpHandlers, reconciliationHandlers } from "./settlement";
@@ -28,4 +29,5 @@ export const DEFAULT_HANDLERS: HandlerTable = {
   Waterfall: waterfallHandlers,
   DvPSettlement: dvpHandlers,
   ReconciliationLog: reconciliationHandlers,
+  PledgeRegistry: pledgeHandlers,
 };
