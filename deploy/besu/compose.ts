@@ -53,6 +53,27 @@ export function memberNodeEnvironment(input: ComposeInput, member: MemberConfig)
     ABS_NODE_OPERATOR_TOKEN_FILE: "/run/secrets/operator-token",
     // QBFT blocks are final once sealed.
     ABS_NODE_CONFIRMATIONS: "1",
+    ...pledgeEnvironment(input, member),
+  };
+}
+
+/**
+ * The pledge registry: the regulator's node is the key service (its secret `pledge-key`), every originator's node
+ * fingerprints its tapes' loans through it.
+ */
+function pledgeEnvironment(input: ComposeInput, member: MemberConfig): Record<string, string> {
+  const registry =
+    "${ABS_PLEDGE_REGISTRY:?deploy the contracts first and set ABS_PLEDGE_REGISTRY (deploy/addresses/" +
+    input.network +
+    ".json)}";
+  if (member.roles[0] === "REGULATOR")
+    return { ABS_NODE_PLEDGE_REGISTRY: registry, ABS_NODE_PLEDGE_KEY_FILE: "/run/secrets/pledge-key" };
+  const regulator = input.members.findIndex((m) => m.roles[0] === "REGULATOR");
+  if (member.roles[0] !== "ORIGINATOR" || regulator < 0) return {};
+  return {
+    ABS_NODE_PLEDGE_REGISTRY: registry,
+    ABS_NODE_PLEDGE_SERVICE_URL: `http://${hostAddress(input.subnet, ADDRESSES.memberNode(regulator))}:${MEMBER_NODE_PORT}`,
+    ABS_NODE_PLEDGE_SERVICE_MEMBER: input.members[regulator]?.memberId ?? "",
   };
 }
 
@@ -141,6 +162,7 @@ export function composeFile(input: ComposeInput): Record<string, unknown> {
   volumes["rpc-node-data"] = {};
   const secrets: Record<string, unknown> = {
     "operator-token": { file: "${ABS_SECRETS_DIR:-./secrets}/operator-token" },
+    "pledge-key": { file: "${ABS_SECRETS_DIR:-./secrets}/pledge.key" },
   };
   input.members.forEach((member, i) => {
     const service = `node-${member.name}`;
@@ -151,7 +173,7 @@ export function composeFile(input: ComposeInput): Record<string, unknown> {
       working_dir: "/app",
       command: ["node", "packages/node/dist/main.js"],
       environment: memberNodeEnvironment(input, member),
-      secrets: [`${member.name}-key`, "operator-token"],
+      secrets: [`${member.name}-key`, "operator-token", ...(member.roles[0] === "REGULATOR" ? ["pledge-key"] : [])],
       volumes: [`${input.repoRoot}:/app:ro`, `${service}-data:/data`],
       depends_on: ["rpc-node"],
       networks: { consortium: { ipv4_address: hostAddress(input.subnet, ADDRESSES.memberNode(i)) } },

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { Contract, JsonRpcProvider, id } from "ethers";
+import { Contract, type JsonRpcProvider, id } from "ethers";
 import { hardhatDevWallet } from "@abs/core";
 import { loadNetworkConfig } from "../../deploy/config";
 import { startConsortiumChain, type ConsortiumChain } from "../../packages/node/test/consortium-chain";
