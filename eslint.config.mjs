@@ -12,6 +12,7 @@ export default tseslint.config(
       "coverage/**",
       "**/dist/**",
       "subgraph/**",
+      ".data/**",
       "**/*.js",
       "**/*.mjs",
     ],

@@ -8,12 +8,15 @@
  *    drifts between runs (single rounds of the same code range 0.25-0.40x), so each round's ratio is
  *    of neighbouring runs, and the figure is the median round; then the indexer as an operator runs it, its own
  *    process (packages/indexer/dist/main.js) on a fresh store: its time to the head and its own peak RSS;
+ *    Then the real peer on the same chain (BENCH_INDEXER_PONDER=on, the default): Ponder 0.16.10 with PGlite as its
+ *    own process (scripts/lib/ponder-peer.ts), indexing the tranche's Transfer events; its time from start to
+ *    `/ready` against the indexer process's, and its logged backfill time against the median round;
  * 2. GraphQL under load (autocannon, BENCH_INDEXER_CONNECTIONS connections for BENCH_INDEXER_SECONDS
  *    each): a trivial query, a pool-performance query and a holder-to-loan penetrating query.
  * Events are generated cheaply: eth_sendTransaction from the node's unlocked dev accounts in
  * JSON-RPC batches with automine off, one evm_mine per 500 transfers, explicit fee fields.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
@@ -43,6 +46,7 @@ import { CHAIN_CLIENTS, rpc, startChain } from "./lib/chain-process";
 import { cpuSecondsOf, memoryOf } from "./lib/proc-stats";
 import { INDEXER_NODE_FLAGS, startIndexerProcess } from "./lib/indexer-process";
 import { freeBasePort } from "./lib/member-nodes";
+import { PONDER_VERSION, ensurePonder, measurePonder } from "./lib/ponder-peer";
 
 const env = z
   .object({
@@ -54,6 +58,8 @@ const env = z
     BENCH_INDEXER_CHAIN: z.enum(CHAIN_CLIENTS).default("hardhat"),
     /** Where senders come from: "auto" (receipts where the node serves them) or "blocks" (full blocks only). */
     BENCH_INDEXER_SENDERS: z.enum(["auto", "blocks"]).default("auto"),
+    /** Ponder 0.16.10 on the same chain, the real peer (installed on first use into .data/ponder-bench). */
+    BENCH_INDEXER_PONDER: z.enum(["on", "off"]).default("on"),
   })
   .parse(process.env);
 
@@ -142,6 +148,9 @@ async function main(): Promise<void> {
       paused += await waitForNodeMemory(chain.pid);
     }
     await rpc(chain.rpcUrl, "evm_setAutomine", [true]);
+    // Ponder backfills to 30 blocks below the head (its finality depth for an unknown chain) and reports ready
+    // there: 32 empty blocks on top put every transfer in its backfill.
+    for (let i = 0; i < 32; i++) await rpc(chain.rpcUrl, "evm_mine", []);
     const head = Number(await rpc<string>(chain.rpcUrl, "eth_blockNumber"));
     console.log(
       `generated ${env.BENCH_INDEXER_EVENTS.toLocaleString("en")} tranche transfers in blocks ${firstBlock}-${head} ` +
@@ -218,17 +227,57 @@ async function main(): Promise<void> {
 
     // ---------------------------------------------------------------- the indexer as its own process
     // As npm start runs it, as it ran before, and with Node's defaults: memory against speed.
+    let asRun: { seconds: number; cpuSeconds: number; peakRss: number } | undefined;
     for (const [what, flags] of [
       [`as npm start runs it, ${INDEXER_NODE_FLAGS.join(" ")}`, INDEXER_NODE_FLAGS],
       ["a 64 MiB young generation, V8's own heap growth (before 2026-12-06)", ["--max-semi-space-size=64"]],
       ["Node's defaults", []],
     ] as const) {
       const own = await measureIndexerProcess(chain.rpcUrl, bookFile, head, dir, flags);
+      asRun ??= own;
       console.log(
         `  the indexer as its own process (${what}; a fresh store, to block ${head}): ` +
           `${own.seconds.toFixed(1)} s from its start (${Math.round(median.run.events / own.seconds).toLocaleString("en")} events/s), ` +
           `${own.cpuSeconds.toFixed(1)} CPU s; its own peak RSS ${(own.peakRss / 2 ** 20).toFixed(0)} MiB (goal <= 512 MiB); ` +
           `load average ${loadavg()
+            .map((l) => l.toFixed(2))
+            .join(" ")}`,
+      );
+    }
+
+    // ---------------------------------------------------------------- the real peer: Ponder on the same chain
+    if (env.BENCH_INDEXER_PONDER === "on" && asRun !== undefined) {
+      ensurePonder((line) => console.log(`  ${line}`));
+      const artifact = path.join(ROOT, "artifacts", "contracts", "tokens", "TrancheToken.sol", "TrancheToken.json");
+      const transferEvent = (
+        JSON.parse(readFileSync(artifact, "utf8")) as { abi: { type: string; name?: string }[] }
+      ).abi.find((f) => f.type === "event" && f.name === "Transfer");
+      const ponder = await measurePonder({
+        rpcUrl: chain.rpcUrl,
+        chainId: Number(await rpc<string>(chain.rpcUrl, "eth_chainId", [])),
+        tranche: senior,
+        transferEvent,
+        endBlock: head,
+        expectedTransfers: env.BENCH_INDEXER_EVENTS,
+        port: await freeBasePort(1),
+        timeoutMs: 30 * 60_000,
+      });
+      const ponderRate = ponder.transfers / ponder.seconds;
+      const ourRate = median.run.events / asRun.seconds;
+      const backfill = ponder.backfillSeconds;
+      console.log(
+        `  Ponder ${PONDER_VERSION} (PGlite, its own process, the tranche's Transfer events into a transfer table and ` +
+          `balances): ${ponder.transfers.toLocaleString("en")} transfers in ${ponder.seconds.toFixed(1)} s from its ` +
+          `start (${Math.round(ponderRate).toLocaleString("en")} events/s), ${ponder.cpuSeconds.toFixed(1)} CPU s, ` +
+          `peak RSS ${(ponder.peakRss / 2 ** 20).toFixed(0)} MiB; the indexer as npm start runs it (every contract's ` +
+          `events): ${Math.round(ourRate).toLocaleString("en")} events/s = ${(ourRate / ponderRate).toFixed(2)}x ` +
+          `Ponder's (goal >= 3x)` +
+          (backfill === undefined
+            ? ""
+            : `; catch-up alone: Ponder's backfill ${backfill.toFixed(1)} s (${Math.round(ponder.transfers / backfill).toLocaleString("en")} events/s), ` +
+              `the indexer's median round ${Math.round(median.run.events / median.run.seconds).toLocaleString("en")} events/s = ` +
+              `${(median.run.events / median.run.seconds / (ponder.transfers / backfill)).toFixed(2)}x`) +
+          `; load average ${loadavg()
             .map((l) => l.toFixed(2))
             .join(" ")}`,
       );
