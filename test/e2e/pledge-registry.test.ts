@@ -218,6 +218,31 @@ describe("e2e: a loan pledged by two originators is caught by the pledge registr
     expect(await pledges.getFunction("totalPledges").staticCall()).to.equal(500n);
   });
 
+  it("the regulator follows each alert to the loan of both pools through the originators' nodes", async () => {
+    const shown = await as<{
+      alerts: {
+        fingerprint: string;
+        first: { pool: string; loanId: string };
+        second: { pool: string; loanId: string };
+      }[];
+    }>("regulator", "pool", "double-pledges", "--deal", "PLEDGE-B");
+    expect(shown.alerts).to.have.length(SHARED);
+    for (const alert of shown.alerts) {
+      expect(alert.first.pool).to.equal(pools["PLEDGE-A"]?.toLowerCase());
+      expect(alert.second.pool).to.equal(pools["PLEDGE-B"]?.toLowerCase());
+      // The same loan under each originator's own id: L00000007 there, JX-00000007 here.
+      expect(alert.second.loanId).to.equal(alert.first.loanId.replace(/^L/, "JX-"));
+    }
+    // A member without loan-level rights learns which pools, never which loans.
+    const investor = await as<{ alerts: { first: { loanId?: string; unresolved?: string } }[] }>(
+      "investor-1",
+      "pool",
+      "double-pledges",
+    );
+    expect(investor.alerts[0]?.first.loanId).to.equal(undefined);
+    expect(investor.alerts[0]?.first.unresolved).to.match(/HTTP 403 PEER_NOT_ENTITLED/);
+  });
+
   it("the key service answers originators only, and refuses junk and replays", async () => {
     const domain = { chainId: consortium.chainId, registry: consortium.deployment.registry };
     const body = JSON.stringify({ pool: pools["PLEDGE-A"], blinded: [`0x02${"11".repeat(32)}`] });

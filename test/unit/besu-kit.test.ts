@@ -186,6 +186,18 @@ describe("Besu QBFT kit", function () {
           ABS_NODE_RPC_URL: "http://172.28.0.5:8545",
         });
       }
+      // The regulator's node is the pledge key service; every originator's node fingerprints through it.
+      const regulatorIndex = config.members.findIndex((m) => m.roles[0] === "REGULATOR");
+      const regulator = config.members[regulatorIndex];
+      expect(services[`node-${regulator?.name ?? ""}`]?.environment).to.include({
+        ABS_NODE_PLEDGE_KEY_FILE: "/run/secrets/pledge-key",
+      });
+      for (const m of config.members.filter((x) => x.roles[0] === "ORIGINATOR")) {
+        expect(services[`node-${m.name}`]?.environment).to.include({
+          ABS_NODE_PLEDGE_SERVICE_URL: `http://172.28.0.${100 + regulatorIndex}:8700`,
+          ABS_NODE_PLEDGE_SERVICE_MEMBER: regulator?.memberId,
+        });
+      }
       expect(services["indexer"]?.environment).to.include({
         ABS_INDEXER_RPC_URL: "http://172.28.0.5:8545",
         ABS_INDEXER_MEMBER_NODE_URL: "http://172.28.0.100:8700",
@@ -271,6 +283,7 @@ describe("Besu QBFT kit", function () {
       const env = {
         ...process.env,
         ABS_REGISTRY: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+        ABS_PLEDGE_REGISTRY: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
         ABS_REGULATOR_KEY: "0x01",
         ABS_GRAPH_DB_PASSWORD: "x",
       };
@@ -282,7 +295,12 @@ describe("Besu QBFT kit", function () {
       }
       // Without the registry's address the file says what to do.
       const missing = spawnSync("docker-compose", ["-f", path.join(out, "docker-compose.yml"), "config", "-q"], {
-        env: { ...process.env, ABS_REGISTRY: "", ABS_REGULATOR_KEY: "0x01" },
+        env: {
+          ...process.env,
+          ABS_REGISTRY: "",
+          ABS_PLEDGE_REGISTRY: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
+          ABS_REGULATOR_KEY: "0x01",
+        },
         encoding: "utf8",
       });
       expect(missing.status).to.not.equal(0);

@@ -50,7 +50,7 @@ describe("deployment config (deploy/networks/*.json)", () => {
         const investor = c.members.find((m) => m.name === "investor-1");
         if (investor) delete investor.eligibility;
       },
-      "members.5.eligibility",
+      "members.6.eligibility",
       "an INVESTOR needs eligibility",
     );
     expectConfigError((c) => (c.cashToken.custodian = "trustee"), "cashToken.custodian", "lacks role CUSTODIAN");

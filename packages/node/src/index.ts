@@ -47,6 +47,14 @@ export { custodianRouter } from "./custodian/custodian-router";
 export { DvpService, type DvpOrder, type DvpTrade, type SettledTrade } from "./dvp/dvp-service";
 export { dvpRouter } from "./dvp/dvp-router";
 export {
+  PLEDGE_POLICIES,
+  PLEDGE_REGISTRY_ABI,
+  PledgeClient,
+  fetchPledgedLoan,
+  type PledgePolicyName,
+} from "./pledge/pledge-client";
+export { LevelPledgeIndex, type PledgedLoan } from "./pledge/pledge-index";
+export {
   ChainBridge,
   asChainError,
   type BridgeOptions,

@@ -37,6 +37,8 @@ import { dvpRouter } from "./dvp/dvp-router";
 import { transactionRouter } from "./operator/transaction-router";
 import { PledgeClient } from "./pledge/pledge-client";
 import { pledgeKeyRouter } from "./pledge/pledge-key-router";
+import { LevelPledgeIndex } from "./pledge/pledge-index";
+import { pledgeLookupRouter } from "./pledge/pledge-lookup-router";
 import { publishPledgeKey } from "./pledge/publish-pledge-key";
 
 export interface RunningNode {
@@ -244,9 +246,11 @@ export async function startNode(
                   },
                 }),
           });
+    const pledgeIndex = pledges === undefined ? undefined : new LevelPledgeIndex(db);
+    if (config.role === "ORIGINATOR" && pledgeIndex !== undefined) routers.push(pledgeLookupRouter(pledgeIndex));
     if (config.role === "ORIGINATOR" && tapeKeys !== undefined) {
       const uploads = new TapeUploadService({
-        ...(pledges === undefined ? {} : { pledges }),
+        ...(pledges === undefined || pledgeIndex === undefined ? {} : { pledges, pledgeIndex }),
         store: tapes,
         bridge,
         provider,

@@ -37,6 +37,7 @@ import { ChainError, NodeError, UploadError } from "./errors";
 import { type NewLoan, type TapeChangeSet, computeChangeSet, requireChangeShape } from "./tape-change-set";
 import { type LevelTapeStore, type StoredTapeMeta, type UploadEntry } from "./tape-store";
 import { FINGERPRINTS_PER_REGISTRATION, type PledgeClient, type PledgePolicyName } from "./pledge/pledge-client";
+import { type LevelPledgeIndex } from "./pledge/pledge-index";
 
 export const TAPE_CHANGE_KINDS = ["Initial", "Repurchase", "Substitution", "RevolvingPurchase", "Correction"] as const;
 export type TapeChangeKindName = (typeof TAPE_CHANGE_KINDS)[number];
@@ -116,6 +117,8 @@ export interface TapeUploadDeps {
   readonly chunkSize?: number;
   /** The consortium's pledge registry; without it, no pool's pledges are registered by this node. */
   readonly pledges?: PledgeClient;
+  /** Where each registered loan's fingerprint is indexed (with `pledges`), for regulators' lookups. */
+  readonly pledgeIndex?: LevelPledgeIndex;
   /**
    * Worker threads checking and hashing rows while the request's thread parses and stores them. Default: one
    * fewer than the machine's cores, at least 1, at most 4 (parsing and storing keep the request's thread busy).
@@ -264,7 +267,7 @@ export class TapeUploadService {
     let pledged: PledgeOutcome | undefined;
     if (pledges !== undefined && policy !== "None") {
       try {
-        pledged = await this.registerPledges(pledges, pool, root, policy, pledgeLoanIds, pledgeDigests);
+        pledged = await this.registerPledges(pledges, pool, version, root, policy, pledgeLoanIds, pledgeDigests);
       } catch (error) {
         await store.abortUpload(pool, version);
         throw error;
@@ -334,6 +337,7 @@ export class TapeUploadService {
   private async registerPledges(
     pledges: PledgeClient,
     pool: string,
+    version: number,
     root: string,
     policy: Exclude<PledgePolicyName, "None">,
     loanIds: readonly string[],
@@ -364,6 +368,11 @@ export class TapeUploadService {
         `pool ${pool} refuses loans pledged to another pool: expected none, found ${alerts.length}: ${named}${alerts.length > REFUSED_LOANS_SHOWN ? ", ..." : ""}; nothing stored, registered or anchored`,
       );
     }
+    await this.deps.pledgeIndex?.record(
+      pool,
+      version,
+      fingerprints.map((fingerprint, i) => ({ fingerprint, loanId: loanIds[i] ?? "" })),
+    );
     for (let start = 0; start < toRegister.length; start += FINGERPRINTS_PER_REGISTRATION) {
       const chunk = toRegister.slice(start, start + FINGERPRINTS_PER_REGISTRATION);
       const index = start / FINGERPRINTS_PER_REGISTRATION;

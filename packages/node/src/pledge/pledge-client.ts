@@ -14,8 +14,9 @@ import {
 import { z } from "zod";
 import { type ChainBridge, type ChainCall } from "../chain/bridge";
 import { NodeError, PeerRecordError } from "../errors";
-import { type PeerTarget, signedPost } from "../peer-client";
+import { type PeerTarget, signedGet, signedPost } from "../peer-client";
 import { PLEDGE_EVALUATE_PATH } from "./pledge-key-router";
+import { pledgeLookupPath } from "./pledge-lookup-router";
 
 export const PLEDGE_REGISTRY_ABI = [
   "function policyOf(address pool) view returns (uint8)",
@@ -144,4 +145,32 @@ export class PledgeClient {
     }
     return Buffer.from(key.slice(2), "hex");
   }
+}
+
+const pledgedLoanAnswer = z.object({
+  pool: z.string(),
+  fingerprint: z.string(),
+  loanId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+  version: z.number().int().min(1),
+});
+
+/**
+ * Which loan of `pool` its originator's node registered under `fingerprint` (a loan-level request: the trustee's or
+ * the regulator's key). Throws PEER_REQUEST_REFUSED (404 LOAN_NOT_FOUND: none), PEER_RESPONSE_INVALID.
+ */
+export async function fetchPledgedLoan(
+  target: PeerTarget,
+  pool: string,
+  fingerprint: string,
+): Promise<{ readonly loanId: string; readonly version: number }> {
+  const body = await signedGet(target, pledgeLookupPath(pool, fingerprint), `the loan pledged under ${fingerprint}`);
+  const parsed = pledgedLoanAnswer.safeParse(body);
+  if (
+    !parsed.success ||
+    parsed.data.pool !== pool.toLowerCase() ||
+    parsed.data.fingerprint !== fingerprint.toLowerCase()
+  ) {
+    throw new PeerRecordError("PEER_RESPONSE_INVALID", "the originator node's pledge answer is not the loan asked for");
+  }
+  return { loanId: parsed.data.loanId, version: parsed.data.version };
 }

@@ -2,6 +2,7 @@
 import { type Command } from "commander";
 import { type CliIo } from "../../io";
 import { registerPoolCreate } from "./create";
+import { registerPoolDoublePledges } from "./double-pledges";
 import { registerPoolPledges } from "./pledges";
 import { registerPoolShow } from "./show";
 
@@ -10,4 +11,5 @@ export function registerPoolCommands(program: Command, io: CliIo, setExitCode: (
   registerPoolCreate(pool, io, setExitCode);
   registerPoolShow(pool, io, setExitCode);
   registerPoolPledges(pool, io, setExitCode);
+  registerPoolDoublePledges(pool, io, setExitCode);
 }

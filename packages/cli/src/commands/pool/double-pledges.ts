@@ -1,0 +1,111 @@
+/**
+ * `abs --as regulator pool double-pledges [--deal CODE]`: every loan pledged to a second pool (the PledgeRegistry's
+ * DoublePledge alerts, of one deal's pool or all), each resolved to the loan of both pools by asking each pool's
+ * originator node which of its loans it registered under the fingerprint (a signed loan-level request: the
+ * regulator's or a trustee's key). A node that cannot answer is shown with its reason, never dropped.
+ */
+import { type Command } from "commander";
+import { Contract, Interface, id } from "ethers";
+import { ASSET_POOL_ABI, NodeError, fetchPledgedLoan } from "@abs/node";
+import { signerOf } from "../../chain";
+import { consortiumContract } from "../../consortium/acting-member";
+import { dealCode, registerDealCommand } from "../../deal/deal-command";
+import { type ChainSession, readDeal } from "../../deal/deal-session";
+import { type CliIo } from "../../io";
+
+const DOUBLE_PLEDGE = new Interface([
+  "event DoublePledge(bytes32 indexed fingerprint, address indexed firstPool, address indexed secondPool, address by)",
+]);
+const DOUBLE_PLEDGE_TOPIC = id("DoublePledge(bytes32,address,address,address)");
+
+interface PoolSide {
+  readonly pool: string;
+  readonly originator: string;
+  /** The loan its originator's node registered under the fingerprint, or why it could not say. */
+  readonly loanId?: string;
+  readonly tapeVersion?: number;
+  readonly unresolved?: string;
+}
+
+export function registerPoolDoublePledges(pool: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  registerDealCommand(
+    pool,
+    {
+      name: "double-pledges",
+      description: "the loans pledged to two pools, each named by both pools' originator nodes",
+      by: "the regulator or a deal's trustee (loan-level readers)",
+      options: (c) => c.option("--deal <code>", "only the alerts involving this deal's pool"),
+      shape: { deal: dealCode.optional() },
+      needsDeal: false,
+      run: async (session, _none, options) => {
+        const only =
+          options.deal === undefined ? undefined : (await readDeal(session, options.deal)).pool.toLowerCase();
+        const registry = consortiumContract(session.file, "PledgeRegistry");
+        const logs = await session.provider.getLogs({ address: registry, topics: [DOUBLE_PLEDGE_TOPIC], fromBlock: 0 });
+        const wallet = await signerOf(options, io);
+        const chainId = (await session.provider.getNetwork()).chainId;
+        const domain = { chainId, registry: consortiumContract(session.file, "ConsortiumRegistry") };
+        const alerts = [];
+        for (const log of logs) {
+          const parsed = DOUBLE_PLEDGE.parseLog({ topics: [...log.topics], data: log.data });
+          if (parsed === null) continue;
+          const fingerprint = String(parsed.args.getValue("fingerprint")).toLowerCase();
+          const first = String(parsed.args.getValue("firstPool")).toLowerCase();
+          const second = String(parsed.args.getValue("secondPool")).toLowerCase();
+          if (only !== undefined && first !== only && second !== only) continue;
+          const side = (p: string) => resolve(session, p, fingerprint, { signer: wallet, domain });
+          alerts.push({
+            fingerprint,
+            first: await side(first),
+            second: await side(second),
+            by: String(parsed.args.getValue("by")),
+            blockNumber: log.blockNumber,
+            txHash: log.transactionHash,
+          });
+        }
+        const named = (s: PoolSide) =>
+          `${session.names.of(s.pool)} ${s.loanId === undefined ? `(${s.unresolved ?? "?"})` : `loan ${s.loanId} (tape v${s.tapeVersion})`}`;
+        return {
+          title: `${alerts.length} loan${alerts.length === 1 ? "" : "s"} pledged to two pools${only === undefined ? "" : ` (deal ${options.deal})`}`,
+          lines: alerts.map(
+            (a) =>
+              [
+                a.fingerprint.slice(0, 18) + "…",
+                `first ${named(a.first)}; again ${named(a.second)} by ${session.names.of(a.by)} (block ${a.blockNumber})`,
+              ] as const,
+          ),
+          json: { registry, alerts },
+        };
+      },
+    },
+    io,
+    setExitCode,
+  );
+}
+
+/** One pool of an alert: its originator (from chain) and the loan its node names, or why not. */
+async function resolve(
+  session: ChainSession,
+  pool: string,
+  fingerprint: string,
+  peer: { signer: Awaited<ReturnType<typeof signerOf>>; domain: { chainId: bigint; registry: string } },
+): Promise<PoolSide> {
+  const originator = String(
+    await new Contract(pool, ASSET_POOL_ABI, session.provider).getFunction("originator").staticCall(),
+  ).toLowerCase();
+  const member = session.file.members.find((m) => m.address.toLowerCase() === originator);
+  if (member?.nodeUrl === undefined) {
+    return { pool, originator, unresolved: "the consortium file names no node for its originator" };
+  }
+  try {
+    const loan = await fetchPledgedLoan(
+      { signer: peer.signer, baseUrl: member.nodeUrl, domain: peer.domain, target: member.memberId },
+      pool,
+      fingerprint,
+    );
+    return { pool, originator, loanId: loan.loanId, tapeVersion: loan.version };
+  } catch (error) {
+    if (!(error instanceof NodeError)) throw error;
+    return { pool, originator, unresolved: `${member.name}'s node: ${error.message}` };
+  }
+}

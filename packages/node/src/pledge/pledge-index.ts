@@ -1,0 +1,57 @@
+/**
+ * The originator node's index from a loan's consortium fingerprint to the loan, per pool: how a regulator holding a
+ * DoublePledge alert (a fingerprint and two pools) learns which loan of each pool it is. Written when a tape's loans
+ * are registered (before the tape is anchored: an entry of a tape that was never anchored names a loan registered on
+ * chain all the same), served to loan-level peers by `pledgeLookupRouter`.
+ *
+ * LevelDB sublevel `pledges`, key `<pool lower-case>:<fingerprint>`, value `{ loanId, version }` as JSON.
+ */
+import { type Level } from "level";
+import { z } from "zod";
+import { TapeStoreError } from "../errors";
+
+const UTF8 = { keyEncoding: "utf8", valueEncoding: "utf8" } as const;
+const entry = z.object({ loanId: z.string(), version: z.number().int().min(1) });
+export type PledgedLoan = z.infer<typeof entry>;
+
+/** Entries per LevelDB batch. */
+const BATCH = 5_000;
+
+export class LevelPledgeIndex {
+  private readonly pledges;
+
+  /** `db` is the node's LevelDB (opened and closed by the caller). */
+  constructor(db: Level<string, string>) {
+    this.pledges = db.sublevel<string, string>("pledges", UTF8);
+  }
+
+  /** Records each fingerprint's loan of `pool`'s tape `version` (a later tape's entry replaces an earlier one). */
+  async record(
+    pool: string,
+    version: number,
+    loans: readonly { readonly fingerprint: string; readonly loanId: string }[],
+  ): Promise<void> {
+    for (let start = 0; start < loans.length; start += BATCH) {
+      await this.pledges.batch(
+        loans.slice(start, start + BATCH).map((loan) => ({
+          type: "put" as const,
+          key: keyOf(pool, loan.fingerprint),
+          value: JSON.stringify({ loanId: loan.loanId, version }),
+        })),
+      );
+    }
+  }
+
+  /** The loan of `pool` behind `fingerprint`, or undefined. */
+  async loanOf(pool: string, fingerprint: string): Promise<PledgedLoan | undefined> {
+    const value = await this.pledges.get(keyOf(pool, fingerprint));
+    if (value === undefined) return undefined;
+    const parsed = entry.safeParse(JSON.parse(value));
+    if (!parsed.success) throw new TapeStoreError("TAPE_STORE_CORRUPT", `pledge index entry of ${pool} does not parse`);
+    return parsed.data;
+  }
+}
+
+function keyOf(pool: string, fingerprint: string): string {
+  return `${pool.toLowerCase()}:${fingerprint.toLowerCase()}`;
+}

@@ -1,0 +1,43 @@
+/**
+ * The originator node's answer to "which of your loans is this fingerprint?" (a DoublePledge alert names a
+ * fingerprint and two pools):
+ *
+ * GET /v1/pools/:pool/pledges/:fingerprint     signed, loan-level (trustee, regulator)
+ *   200 { pool, fingerprint, loanId, version }   the loan of the pool's tape `version` registered under it
+ *   404 LOAN_NOT_FOUND                             this node registered no loan of the pool under it
+ * The entitlement is checked before the index is read, so a caller without loan-level rights learns nothing.
+ */
+import express from "express";
+import { z } from "zod";
+import { type NodeRouter, parseParams } from "../app";
+import { NodeError } from "../errors";
+import { type LevelPledgeIndex } from "./pledge-index";
+
+export const pledgeLookupPath = (pool: string, fingerprint: string) => `/v1/pools/${pool}/pledges/${fingerprint}`;
+
+const params = z.object({
+  pool: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed pool address"),
+  fingerprint: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected a fingerprint: 0x and 64 hex digits"),
+});
+
+export function pledgeLookupRouter(index: LevelPledgeIndex): NodeRouter {
+  return {
+    name: "pledge-lookup",
+    build(ctx) {
+      const router = express.Router();
+      router.get("/v1/pools/:pool/pledges/:fingerprint", ctx.requirePeer("loan-level"), async (req, res) => {
+        const { pool, fingerprint } = parseParams(params, req.params);
+        const loan = await index.loanOf(pool, fingerprint);
+        if (loan === undefined) {
+          throw new NodeError("LOAN_NOT_FOUND", `this node registered no loan of pool ${pool} under ${fingerprint}`);
+        }
+        ctx.logger.info(
+          { memberId: ctx.peerOf(req).memberId, pool: pool.toLowerCase(), fingerprint, loanId: loan.loanId },
+          "pledged loan looked up",
+        );
+        ctx.sendJson(res, { pool: pool.toLowerCase(), fingerprint: fingerprint.toLowerCase(), ...loan });
+      });
+      return router;
+    },
+  };
+}
