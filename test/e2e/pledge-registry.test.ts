@@ -50,6 +50,24 @@ describe("e2e: a loan pledged by two originators is caught by the pledge registr
     return JSON.parse(run.stdout) as T;
   }
   const attempt = (member: string, ...args: string[]): Promise<AbsRun> => absWithEnv(env, "--as", member, ...args);
+  /** A synthetic tape with personal data (national_id), cut off 2026-06-30. */
+  async function generate(loans: number, seed: number, out: string): Promise<void> {
+    const made = await absWithEnv(
+      env,
+      "tape",
+      "generate",
+      "--loans",
+      String(loans),
+      "--seed",
+      String(seed),
+      "--personal-data",
+      "--as-of",
+      "2026-06-30",
+      "--out",
+      out,
+    );
+    expect(made.code, made.stderr).to.equal(0);
+  }
 
   before(async () => {
     consortium = await startConsortiumChain({ withSampleDeal: false });
@@ -130,21 +148,7 @@ describe("e2e: a loan pledged by two originators is caught by the pledge registr
   });
 
   it("the first originator anchors its tape: every loan registered to its pool", async () => {
-    const made = await absWithEnv(
-      env,
-      "tape",
-      "generate",
-      "--loans",
-      "300",
-      "--seed",
-      "3",
-      "--personal-data",
-      "--as-of",
-      "2026-06-30",
-      "--out",
-      tapeA,
-    );
-    expect(made.code, made.stderr).to.equal(0);
+    await generate(300, 3, tapeA);
     const uploaded = await as<{ status: string; pledges: { registered: number; alerts: unknown[] } }>(
       "originator",
       "tape",
@@ -162,21 +166,7 @@ describe("e2e: a loan pledged by two originators is caught by the pledge registr
 
   it("the second originator's tape holding 50 of those loans is refused whole: nothing anchored, nothing registered", async () => {
     // The second originator's own records: its own loan ids, the same borrowers, dates and amounts for 50 loans.
-    const made = await absWithEnv(
-      env,
-      "tape",
-      "generate",
-      "--loans",
-      "200",
-      "--seed",
-      "4",
-      "--personal-data",
-      "--as-of",
-      "2026-06-30",
-      "--out",
-      tapeB,
-    );
-    expect(made.code, made.stderr).to.equal(0);
+    await generate(200, 4, tapeB);
     const shared = readFileSync(tapeA, "utf8")
       .trim()
       .split("\n")
