@@ -19,6 +19,7 @@ const contracts = {
   Offering: "issuance/Offering.sol",
   DvPSettlement: "trading/DvPSettlement.sol",
   ReconciliationLog: "reconciliation/ReconciliationLog.sol",
+  PledgeRegistry: "registry/PledgeRegistry.sol",
   WaterfallFactory: "waterfall/WaterfallFactory.sol",
   Waterfall: "waterfall/Waterfall.sol",
 };

@@ -847,7 +847,8 @@
 
   async function alertsPage() {
     const d = await gql(
-      `{ alerts(orderBy: blockNumber, orderDirection: desc, first: 1000) { period rule severity direction value threshold cashToken pool { id name } } }`,
+      `{ alerts(orderBy: blockNumber, orderDirection: desc, first: 1000) { period rule severity direction value threshold cashToken pool { id name } }
+         doublePledges(orderBy: blockNumber, orderDirection: desc, first: 1000) { fingerprint blockNumber firstPool { id name } secondPool { id name } by { id } } }`,
     );
     // The most urgent first; within a severity, the latest first (the query's order).
     const alerts = d.alerts
@@ -855,7 +856,11 @@
       .sort(([a, i], [b, j]) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || i - j)
       .map(([a]) => a);
     // A metric rule's value and threshold are in basis points; a reconciliation break's are counts of breaks.
-    const amount = (a, v) => (a.rule === "reconciliationBreaks" ? v + " break" + (v === 1 ? "" : "s") : pct(v));
+    // A double pledge's, of loans.
+    const count = (v, noun) => v + " " + noun + (v === 1 ? "" : "s");
+    const amount = (a, v) =>
+      a.rule === "reconciliationBreaks" ? count(v, "break") : a.rule === "doublePledge" ? count(v, "loan") : pct(v);
+    const poolLink = (p) => `<a href="#/pool/${p.id}">${esc(p.name)}</a>`;
     view.innerHTML =
       "<h2>Alerts</h2>" +
       table(
@@ -871,6 +876,20 @@
           esc(a.direction) + " " + amount(a, a.threshold),
         ]),
         "alerts",
+      ) +
+      "<h2>Loans pledged to two pools</h2>" +
+      "<p>Each is one loan (by its consortium fingerprint, no personal data) that a second pool registered after the " +
+      "first. <code>abs --as regulator pool double-pledges</code> asks both originators' nodes which loan it is.</p>" +
+      table(
+        ["Fingerprint", "First pool (keeps the loan)", "Pledged again to", "By", "Block"],
+        d.doublePledges.map((p) => [
+          `<code>${esc(short(p.fingerprint))}</code>`,
+          poolLink(p.firstPool),
+          poolLink(p.secondPool),
+          `<code>${esc(short(p.by.id))}</code>`,
+          esc(p.blockNumber),
+        ]),
+        "double-pledges",
       );
   }
 

@@ -95,6 +95,15 @@ export interface PledgeOutcome {
   readonly alerts: readonly { readonly loanId: string; readonly firstPool: string }[];
 }
 
+/** A checked registration, sent right before the anchor. */
+interface PledgePlan {
+  /** Every loan of the tape with its fingerprint (indexed for lookups). */
+  readonly loans: readonly { readonly fingerprint: string; readonly loanId: string }[];
+  /** Fingerprints not yet registered to the pool (with those of other pools, in Alert mode). */
+  readonly toRegister: readonly string[];
+  readonly outcome: PledgeOutcome;
+}
+
 /** Loans named in a refusal's message (all are counted). */
 const REFUSED_LOANS_SHOWN = 20;
 
@@ -264,10 +273,10 @@ export class TapeUploadService {
         throw error;
       }
     }
-    let pledged: PledgeOutcome | undefined;
+    let pledgePlan: PledgePlan | undefined;
     if (pledges !== undefined && policy !== "None") {
       try {
-        pledged = await this.registerPledges(pledges, pool, version, root, policy, pledgeLoanIds, pledgeDigests);
+        pledgePlan = await this.planPledges(pledges, pool, policy, pledgeLoanIds, pledgeDigests);
       } catch (error) {
         await store.abortUpload(pool, version);
         throw error;
@@ -309,6 +318,8 @@ export class TapeUploadService {
     let confirmed: ConfirmedAction;
     try {
       if (change !== undefined) await this.allowTapeChangePrice(pool, contract, checked.kindIndex, change, root);
+      if (pledges !== undefined && pledgePlan !== undefined)
+        await this.registerPledges(pledges, pool, version, root, pledgePlan);
       confirmed = await bridge.execute(staged.actionKey, anchorCall(pool, staged));
     } catch (error) {
       // A refused transaction (revert) was never sent: nothing to keep. A pending one stays staged and is
@@ -320,29 +331,23 @@ export class TapeUploadService {
       status: "anchored",
       ...(await this.commit(staged, confirmed)),
       summary: result.summary,
-      ...(pledged === undefined ? {} : { pledges: pledged }),
+      ...(pledgePlan === undefined ? {} : { pledges: pledgePlan.outcome }),
     };
   }
 
   /**
-   * Registers the tape's loans in the pledge registry, before the tape is anchored: fingerprints from the key
-   * service; loans already pledged to another pool refused (Refuse: nothing registered, PLEDGE_REFUSED naming
-   * them) or registered anyway so the registry raises them to the regulator (Alert); then one journalled
-   * transaction per FINGERPRINTS_PER_REGISTRATION loans not yet registered to this pool.
-   *
-   * Weak spot: a loan another pool registers between the check and this pool's transaction makes that transaction
-   * revert (Refuse), after earlier chunks registered; those loans stay registered to this pool, unanchored, until
-   * its trustee releases them or the tape is uploaded again.
+   * A tape's pledge registration, checked before anything is written: each loan's fingerprint from the key service,
+   * and where each is pledged already. Loans pledged to another pool are refused (Refuse: PLEDGE_REFUSED naming
+   * them, nothing stored, registered or anchored) or registered anyway so the registry raises them to the regulator
+   * (Alert).
    */
-  private async registerPledges(
+  private async planPledges(
     pledges: PledgeClient,
     pool: string,
-    version: number,
-    root: string,
     policy: Exclude<PledgePolicyName, "None">,
     loanIds: readonly string[],
     digests: readonly Uint8Array[],
-  ): Promise<PledgeOutcome> {
+  ): Promise<PledgePlan> {
     const fingerprints = await pledges.fingerprints(pool, digests);
     const holders = await pledges.pledgesOf(fingerprints);
     const ours = getAddress(pool);
@@ -368,22 +373,49 @@ export class TapeUploadService {
         `pool ${pool} refuses loans pledged to another pool: expected none, found ${alerts.length}: ${named}${alerts.length > REFUSED_LOANS_SHOWN ? ", ..." : ""}; nothing stored, registered or anchored`,
       );
     }
-    await this.deps.pledgeIndex?.record(
-      pool,
-      version,
-      fingerprints.map((fingerprint, i) => ({ fingerprint, loanId: loanIds[i] ?? "" })),
-    );
-    for (let start = 0; start < toRegister.length; start += FINGERPRINTS_PER_REGISTRATION) {
-      const chunk = toRegister.slice(start, start + FINGERPRINTS_PER_REGISTRATION);
+    const registered = toRegister.length - (policy === "Alert" ? alerts.length : 0);
+    return {
+      loans: fingerprints.map((fingerprint, i) => ({ fingerprint, loanId: loanIds[i] ?? "" })),
+      toRegister,
+      outcome: { policy, registered, alreadyRegistered, alerts },
+    };
+  }
+
+  /**
+   * Sends the planned registration, right before the anchor (after every other check of the upload): the loans'
+   * fingerprints indexed for regulators' lookups, then one journalled transaction per FINGERPRINTS_PER_REGISTRATION
+   * loans not yet registered to this pool.
+   *
+   * Weak spot: a loan another pool registers between the plan and this pool's transaction makes that transaction
+   * revert (Refuse), and an anchor that fails afterwards leaves the loans registered; either way the loans sent stay
+   * registered to this pool, unanchored, until its trustee releases them or the tape is uploaded again.
+   */
+  private async registerPledges(
+    pledges: PledgeClient,
+    pool: string,
+    version: number,
+    root: string,
+    plan: PledgePlan,
+  ): Promise<void> {
+    await this.deps.pledgeIndex?.record(pool, version, plan.loans);
+    for (let start = 0; start < plan.toRegister.length; start += FINGERPRINTS_PER_REGISTRATION) {
+      const chunk = plan.toRegister.slice(start, start + FINGERPRINTS_PER_REGISTRATION);
       const index = start / FINGERPRINTS_PER_REGISTRATION;
       await this.deps.bridge.execute(
         `pledges:${pool.toLowerCase()}:${root}:${index}`,
         pledges.registerCall(pool, chunk, `register ${chunk.length} pledges of ${pool} (${index + 1})`),
       );
     }
-    const registered = toRegister.length - (policy === "Alert" ? alerts.length : 0);
-    this.deps.logger.info({ pool, registered, alreadyRegistered, alerts: alerts.length }, "pledges registered");
-    return { policy, registered, alreadyRegistered, alerts };
+    const { outcome } = plan;
+    this.deps.logger.info(
+      {
+        pool,
+        registered: outcome.registered,
+        alreadyRegistered: outcome.alreadyRegistered,
+        alerts: outcome.alerts.length,
+      },
+      "pledges registered",
+    );
   }
 
   /**

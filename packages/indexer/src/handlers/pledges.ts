@@ -30,6 +30,8 @@ const doublePledge: EventHandler = async (ctx) => {
     blockNumber: row.blockNumber,
   });
   ctx.audit.actor = by;
+  // The audit log files it under the pool the second pledge went to (as the subgraph does).
+  ctx.audit.pool = row.secondPool;
 };
 
 export const pledgeHandlers = { DoublePledge: doublePledge };
