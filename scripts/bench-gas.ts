@@ -9,11 +9,13 @@ import { ethers } from "hardhat";
 import {
   type ContractTransactionResponse,
   encodeBytes32String,
+  hexlify,
   id as keccakText,
   keccak256,
   toUtf8Bytes,
 } from "ethers";
-import { ActionKind, generateLoans, Role, TapeCommitmentBuilder } from "@abs/core";
+import { ActionKind, generateLoans, generatePledgeKey, Role, TapeCommitmentBuilder } from "@abs/core";
+import { FINGERPRINTS_PER_REGISTRATION } from "@abs/node";
 import {
   AssetPool__factory,
   AssetPoolFactory__factory,
@@ -23,6 +25,7 @@ import {
   Offering__factory,
   OfferingFactory__factory,
   PlainERC20__factory,
+  PledgeRegistry__factory,
   TrancheToken__factory,
 } from "../typechain-types";
 import { blankAction, type DeployContext } from "../deploy/consortium";
@@ -412,6 +415,30 @@ async function main(): Promise<void> {
     "v2 supersedes v1",
     docs.registerDocument(poolAddress, docType, keccakText("deed v2"), "abs-node://trustee/deed-v2.pdf", 1 << TRUSTEE),
   );
+
+  // ---------------------------------------------------------------- pledges across originators
+  const pledges = PledgeRegistry__factory.connect(d.pledges, trustee);
+  const fingerprints = (count: number) => Array.from({ length: count }, (_, i) => keccakText(`loan ${i}`));
+  await measure(
+    "PledgeRegistry",
+    "publishFingerprintKey",
+    "the key service, once",
+    pledges.connect(signerOf("regulator")).publishFingerprintKey(hexlify(generatePledgeKey().publicKey)),
+  );
+  await measure("PledgeRegistry", "setPolicy", "refuse", pledges.setPolicy(poolAddress, 2));
+  await measure(
+    "PledgeRegistry",
+    "register",
+    `${FINGERPRINTS_PER_REGISTRATION} new loans (one of the node's transactions)`,
+    pledges.connect(originator).register(poolAddress, fingerprints(FINGERPRINTS_PER_REGISTRATION)),
+  );
+  await measure(
+    "PledgeRegistry",
+    "register",
+    `the same ${FINGERPRINTS_PER_REGISTRATION} again (a later tape of the pool)`,
+    pledges.connect(originator).register(poolAddress, fingerprints(FINGERPRINTS_PER_REGISTRATION)),
+  );
+  await measure("PledgeRegistry", "release", "10 loans", pledges.release(poolAddress, fingerprints(10)));
 
   // ---------------------------------------------------------------- tape size independence
   const bigLoans = Number(process.env.BENCH_TAPE_LOANS ?? 1_000_000);

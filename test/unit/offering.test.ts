@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import { loadFixture, mine, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { anyUint } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { type HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { type Offering } from "../../typechain-types";
@@ -274,6 +274,9 @@ describe("Offering", () => {
 
     it("takes orders only within the window, and only while the pool is in Offering", async () => {
       const deal = await loadFixture(dealIn.Offering);
+      // The fixture's last block may be minutes old (a snapshot), and the next block is stamped with the clock: mine
+      // one first, so that "100 s from now" is from now.
+      await mine();
       const now = BigInt(await time.latest());
       const windows = sampleWindows(now + 100n);
       const offering = await createOffering(deal, windows);

@@ -48,6 +48,7 @@ export { DvpService, type DvpOrder, type DvpTrade, type SettledTrade } from "./d
 export { dvpRouter } from "./dvp/dvp-router";
 export {
   PLEDGE_POLICIES,
+  FINGERPRINTS_PER_REGISTRATION,
   PLEDGE_REGISTRY_ABI,
   PledgeClient,
   fetchPledgedLoan,
