@@ -856,10 +856,14 @@
       .sort(([a, i], [b, j]) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || i - j)
       .map(([a]) => a);
     // A metric rule's value and threshold are in basis points; a reconciliation break's are counts of breaks.
-    // A double pledge's, of loans.
+    // A double pledge's and missing pledges', of loans.
     const count = (v, noun) => v + " " + noun + (v === 1 ? "" : "s");
     const amount = (a, v) =>
-      a.rule === "reconciliationBreaks" ? count(v, "break") : a.rule === "doublePledge" ? count(v, "loan") : pct(v);
+      a.rule === "reconciliationBreaks"
+        ? count(v, "break")
+        : a.rule === "doublePledge" || a.rule === "pledgesMissing"
+          ? count(v, "loan")
+          : pct(v);
     const poolLink = (p) => `<a href="#/pool/${p.id}">${esc(p.name)}</a>`;
     view.innerHTML =
       "<h2>Alerts</h2>" +

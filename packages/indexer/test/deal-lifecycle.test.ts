@@ -189,6 +189,32 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
     await (
       await pledges.connect(originator2).register(secondPool, [fingerprint], { nonce: await nonce(originator2) })
     ).wait();
+    // ... then anchors a tape of 3 loans there, having registered 1 (found pledged to the sample pool).
+    const latest = await chain.provider.getBlock("latest");
+    const cutoff = BigInt(Math.floor((latest?.timestamp ?? 0) / 86_400) * 86_400);
+    await (
+      await AssetPool__factory.connect(secondPool, originator2).anchorTape(
+        {
+          merkleRoot: keccak256(toUtf8Bytes("root")),
+          loanCount: 3,
+          totalPrincipalCents: 3_000_000n,
+          waRateWad: 0n,
+          waRemainingTermMonthsWad: 0n,
+          cutoffDate: cutoff,
+          contentHash: keccak256(toUtf8Bytes("content")),
+          dataUri: "abs-node://ORIG-JINXIU-AUTO/tape",
+        },
+        {
+          kind: 0,
+          loansAdded: 0,
+          loansRemoved: 0,
+          principalAddedCents: 0n,
+          principalRemovedCents: 0n,
+          changeSetRoot: "0x" + "00".repeat(32),
+        },
+        { nonce: await nonce(originator2) },
+      )
+    ).wait();
 
     // The deal ends: the pool (Accelerated since period 2's loss trigger breached) is redeemed, and the trustee
     // closes the waterfall out (releasing the reserve and the guarantee cash); the collections left over are what a
@@ -392,6 +418,15 @@ describe("deal lifecycle (offering, waterfall, claims, DvP, reconciliation) thro
       },
     ]);
     expect(d["alerts"]).to.deep.equal([{ pool: { id: secondPool }, severity: "critical", value: 1 }]);
+  });
+
+  it("checks a pledging pool's tape against its registrations: 2 of the 3 loans unaccounted for", async () => {
+    const d = await data(`{
+      poolPledges(id: "${secondPool}") { policy registered doublePledged }
+      alerts(where: { rule: "pledgesMissing" }) { pool { id } severity value }
+    }`);
+    expect(d["poolPledges"]).to.deep.equal({ policy: "Alert", registered: "0", doublePledged: "1" });
+    expect(d["alerts"]).to.deep.equal([{ pool: { id: secondPool }, severity: "critical", value: 2 }]);
   });
 
   it("indexes the reconciliation and raises an Alert for its breaks", async () => {

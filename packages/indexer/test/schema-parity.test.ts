@@ -9,7 +9,7 @@ import { pluralField, singularField } from "../src/graphql/naming";
 const SUBGRAPH_SCHEMA = path.resolve(__dirname, "..", "..", "..", "subgraph", "schema.graphql");
 
 /** Entities and fields the indexer serves that subgraph/schema.graphql does not have (yet). */
-const INDEXER_ONLY_ENTITIES = ["Trigger", "TriggerPeriod", "Fee", "FeePayment", "PeriodMetrics", "Alert"];
+const INDEXER_ONLY_ENTITIES = ["Trigger", "TriggerPeriod", "Fee", "FeePayment", "PeriodMetrics", "Alert", "PoolPledges"];
 const INDEXER_ONLY_FIELDS: Record<string, string[]> = { AuditEvent: ["actorMemberId", "actorRoles"] };
 
 function fieldSignature(type: GraphQLObjectType): Map<string, string> {

@@ -1,5 +1,6 @@
 // AssetPoolFactory, TrancheTokenFactory and AssetPool: deals, tranches, tapes, issuance, period reports.
 import { computeMetrics } from "../metrics";
+import { checkTapePledges } from "./pledges";
 import {
   COUPON_TYPE,
   type EventHandler,
@@ -132,6 +133,7 @@ const tapeAnchored: EventHandler = async (ctx) => {
     transactionHash: ctx.log.txHash,
   });
   await updatePool(ctx, { tapeVersion: version, currentTape: id });
+  await checkTapePledges(ctx, ctx.log.address, BigInt(anchor.str(1)));
 };
 
 const issuanceClosed: EventHandler = async (ctx) => {
