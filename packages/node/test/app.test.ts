@@ -4,13 +4,10 @@ import path from "node:path";
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import { Level } from "level";
-import { type RoleName } from "@abs/core";
 import { createApp, listen, type RunningServer } from "../src/app";
-import { type MemberDirectory, type MemberRecord } from "../src/entitlement";
-import { DirectoryUnavailableError } from "../src/errors";
 import { LevelNonceStore } from "../src/nonce-store";
 import { PEER_HEADERS, signRequest } from "../src/request-signing";
-import { captureLogger, errorCode, getJson } from "./helpers";
+import { FakeDirectory, captureLogger, errorCode, getJson } from "./helpers";
 
 const domain = { chainId: 31337n, registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
 const SELF = "ORIG-HUAXIA-CF";
@@ -21,18 +18,6 @@ const custodian = key(3);
 const suspended = key(4);
 const outsider = key(5);
 
-/** An in-memory directory; `down` simulates an unreachable chain. */
-class FakeDirectory implements MemberDirectory {
-  down = false;
-  private readonly records = new Map<string, MemberRecord>();
-  add(wallet: Wallet, memberId: string, roles: RoleName[], status: MemberRecord["status"] = "Active"): void {
-    this.records.set(wallet.address, { address: wallet.address, memberId, roles, status });
-  }
-  lookup(address: string): Promise<MemberRecord> {
-    if (this.down) return Promise.reject(new DirectoryUnavailableError("registry unreachable"));
-    return Promise.resolve(this.records.get(address) ?? { address, memberId: "", status: "None", roles: [] });
-  }
-}
 
 describe("createApp (peer API, fake directory, fixed clock)", () => {
   let dir: string;

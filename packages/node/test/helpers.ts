@@ -1,5 +1,9 @@
 import { Writable } from "node:stream";
+import { type Wallet } from "ethers";
 import pino, { type Logger } from "pino";
+import { type RoleName } from "@abs/core";
+import { type MemberDirectory, type MemberRecord } from "../src/entitlement";
+import { DirectoryUnavailableError } from "../src/errors";
 import { type PeerRequestHeaders } from "../src/request-signing";
 
 /** A pino logger writing JSON lines into `lines` (to assert what is and is not logged). */
@@ -39,4 +43,17 @@ export function errorCode(body: unknown): string | undefined {
   if (typeof body !== "object" || body === null || !("error" in body)) return undefined;
   const error = (body as { error: { code?: unknown } }).error;
   return typeof error.code === "string" ? error.code : undefined;
+}
+
+/** An in-memory member directory; `down` simulates an unreachable chain. */
+export class FakeDirectory implements MemberDirectory {
+  down = false;
+  private readonly records = new Map<string, MemberRecord>();
+  add(wallet: Wallet, memberId: string, roles: RoleName[], status: MemberRecord["status"] = "Active"): void {
+    this.records.set(wallet.address, { address: wallet.address, memberId, roles, status });
+  }
+  lookup(address: string): Promise<MemberRecord> {
+    if (this.down) return Promise.reject(new DirectoryUnavailableError("registry unreachable"));
+    return Promise.resolve(this.records.get(address) ?? { address, memberId: "", status: "None", roles: [] });
+  }
 }
