@@ -172,7 +172,10 @@ describe("e2e: a loan pledged by two originators is caught by the pledge registr
       .split("\n")
       .slice(1, SHARED + 1)
       .map((line) => line.replace(/^L/, "JX-"));
-    writeFileSync(tapeB, `${readFileSync(tapeB, "utf8").trimEnd()}\n${shared.join("\n")}\n`);
+    // And one of its own loans listed twice under another id: the registry cannot tell the two apart.
+    const own = readFileSync(tapeB, "utf8").trimEnd();
+    const repeated = (own.split("\n")[1] ?? "").replace(/^L00000001,/, "JX-DUP-1,");
+    writeFileSync(tapeB, `${own}\n${shared.join("\n")}\n${repeated}\n`);
     const upload = ["tape", "upload", tapeB, "--deal", "PLEDGE-B", "--cutoff-date", "2026-06-30"];
     const refused = await attempt("originator-2", ...upload);
     expect(refused.code, refused.stdout).to.equal(1);
@@ -188,10 +191,15 @@ describe("e2e: a loan pledged by two originators is caught by the pledge registr
     await as("trustee", "pool", "pledges", "--deal", "PLEDGE-B", "--policy", "alert");
     const uploaded = await as<{
       status: string;
-      pledges: { registered: number; alerts: { loanId: string; firstPool: string }[] };
+      pledges: {
+        registered: number;
+        alerts: { loanId: string; firstPool: string }[];
+        sameIdentity: { loanId: string; sameAs: string }[];
+      };
     }>("originator-2", "tape", "upload", tapeB, "--deal", "PLEDGE-B", "--cutoff-date", "2026-06-30");
     expect(uploaded.status).to.equal("anchored");
     expect(uploaded.pledges.registered).to.equal(200);
+    expect(uploaded.pledges.sameIdentity).to.deep.equal([{ loanId: "JX-DUP-1", sameAs: "L00000001" }]);
     expect(uploaded.pledges.alerts).to.have.length(SHARED);
     expect(uploaded.pledges.alerts[0]).to.deep.equal({ loanId: "JX-00000001", firstPool: pools["PLEDGE-A"] });
     const logs = await provider.getLogs({

@@ -93,6 +93,12 @@ export interface PledgeOutcome {
   readonly alreadyRegistered: number;
   /** Loans already pledged to another pool (Alert policy: raised to the regulator on chain), by loan id. */
   readonly alerts: readonly { readonly loanId: string; readonly firstPool: string }[];
+  /**
+   * Loans of this tape with the identity of an earlier row (borrower's national id, origination date, original
+   * principal): one loan listed twice, or two loans the registry cannot tell apart. Registered once, so the indexer
+   * counts them as missing pledges (`pledgesMissing`).
+   */
+  readonly sameIdentity: readonly { readonly loanId: string; readonly sameAs: string }[];
 }
 
 /** A checked registration, sent right before the anchor. */
@@ -353,13 +359,22 @@ export class TapeUploadService {
     const ours = getAddress(pool);
     const alerts: { loanId: string; firstPool: string }[] = [];
     const toRegister: string[] = [];
+    const sameIdentity: { loanId: string; sameAs: string }[] = [];
+    const firstLoanOf = new Map<string, string>();
     let alreadyRegistered = 0;
     holders.forEach((holder, i) => {
       const fingerprint = fingerprints[i] ?? "";
+      const loanId = loanIds[i] ?? "";
+      const earlier = firstLoanOf.get(fingerprint);
+      if (earlier !== undefined) {
+        sameIdentity.push({ loanId, sameAs: earlier });
+        return;
+      }
+      firstLoanOf.set(fingerprint, loanId);
       if (holder === ours) alreadyRegistered += 1;
       else if (holder === ZERO_ADDRESS) toRegister.push(fingerprint);
       else {
-        alerts.push({ loanId: loanIds[i] ?? "", firstPool: holder });
+        alerts.push({ loanId, firstPool: holder });
         toRegister.push(fingerprint);
       }
     });
@@ -375,9 +390,10 @@ export class TapeUploadService {
     }
     const registered = toRegister.length - (policy === "Alert" ? alerts.length : 0);
     return {
-      loans: fingerprints.map((fingerprint, i) => ({ fingerprint, loanId: loanIds[i] ?? "" })),
+      // The first loan of each identity (the one registered).
+      loans: [...firstLoanOf].map(([fingerprint, loanId]) => ({ fingerprint, loanId })),
       toRegister,
-      outcome: { policy, registered, alreadyRegistered, alerts },
+      outcome: { policy, registered, alreadyRegistered, alerts, sameIdentity },
     };
   }
 

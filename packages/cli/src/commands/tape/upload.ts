@@ -62,6 +62,7 @@ const anchoredAnswer = z.object({
       registered: z.number(),
       alreadyRegistered: z.number(),
       alerts: z.array(z.object({ loanId: z.string(), firstPool: z.string() })),
+      sameIdentity: z.array(z.object({ loanId: z.string(), sameAs: z.string() })),
     })
     .optional(),
 });
@@ -158,6 +159,18 @@ async function run(file: string, raw: unknown, io: CliIo): Promise<number> {
                   .join(", ") +
                 (p.alerts.length > 10 ? ", ..." : "")),
         ]);
+        if (p.sameIdentity.length > 0) {
+          pairs.push([
+            "Same identity twice",
+            `${formatCount(p.sameIdentity.length)} loans repeat an earlier row's national id, date and amount (registered once: ` +
+              "the regulator sees them as missing pledges): " +
+              p.sameIdentity
+                .slice(0, 10)
+                .map((x) => `${x.loanId} = ${x.sameAs}`)
+                .join(", ") +
+              (p.sameIdentity.length > 10 ? ", ..." : ""),
+          ]);
+        }
       }
       io.stdout.write(`Tape ${file}\n${formatKeyValues(pairs)}`);
     }
