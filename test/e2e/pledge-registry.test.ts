@@ -241,6 +241,34 @@ describe("e2e: a loan pledged by two originators is caught by the pledge registr
     expect(investor.alerts[0]?.first.unresolved).to.match(/HTTP 403 PEER_NOT_ENTITLED/);
   });
 
+  it("the trustee releases a loan that left its pool; a loan of another pool or a stranger's attempt releases nothing", async () => {
+    const released = await as<{ released: string[]; registered: string }>(
+      "trustee",
+      "pool",
+      "release-pledges",
+      "--deal",
+      "PLEDGE-A",
+      "--loans",
+      "L00000002",
+    );
+    expect(released).to.deep.include({ released: ["L00000002"], registered: "299" });
+    const foreign = await attempt("trustee", "pool", "release-pledges", "--deal", "PLEDGE-A", "--loans", "JX-00000003");
+    expect(foreign.code).to.equal(1);
+    expect(foreign.stderr).to.match(/JX-00000003: .*LOAN_NOT_FOUND.*nothing released/);
+    const stranger = await attempt(
+      "investor-1",
+      "pool",
+      "release-pledges",
+      "--deal",
+      "PLEDGE-A",
+      "--loans",
+      "L00000003",
+    );
+    expect(stranger.code).to.equal(1);
+    expect(stranger.stderr).to.match(/PEER_NOT_ENTITLED|NotPoolTrustee/);
+    expect(await pledges.getFunction("pledgeCount").staticCall(pools["PLEDGE-A"])).to.equal(299n);
+  });
+
   it("the key service answers originators only, and refuses junk and replays", async () => {
     const domain = { chainId: consortium.chainId, registry: consortium.deployment.registry };
     const body = JSON.stringify({ pool: pools["PLEDGE-A"], blinded: [`0x02${"11".repeat(32)}`] });

@@ -51,6 +51,7 @@ export {
   FINGERPRINTS_PER_REGISTRATION,
   PLEDGE_REGISTRY_ABI,
   PledgeClient,
+  fetchLoanPledge,
   fetchPledgedLoan,
   type PledgePolicyName,
 } from "./pledge/pledge-client";

@@ -16,7 +16,7 @@ import { type ChainBridge, type ChainCall } from "../chain/bridge";
 import { NodeError, PeerRecordError } from "../errors";
 import { type PeerTarget, signedGet, signedPost } from "../peer-client";
 import { PLEDGE_EVALUATE_PATH } from "./pledge-key-router";
-import { pledgeLookupPath } from "./pledge-lookup-router";
+import { loanPledgePath, pledgeLookupPath } from "./pledge-lookup-router";
 
 export const PLEDGE_REGISTRY_ABI = [
   "function policyOf(address pool) view returns (uint8)",
@@ -173,4 +173,23 @@ export async function fetchPledgedLoan(
     throw new PeerRecordError("PEER_RESPONSE_INVALID", "the originator node's pledge answer is not the loan asked for");
   }
   return { loanId: parsed.data.loanId, version: parsed.data.version };
+}
+
+const loanPledgeAnswer = z.object({
+  pool: z.string(),
+  loanId: z.string(),
+  fingerprint: z.string().regex(/^0x[0-9a-f]{64}$/),
+});
+
+/**
+ * The fingerprint `pool`'s originator node registered loan `loanId` under (a loan-level request). Throws
+ * PEER_REQUEST_REFUSED (404 LOAN_NOT_FOUND: none), PEER_RESPONSE_INVALID.
+ */
+export async function fetchLoanPledge(target: PeerTarget, pool: string, loanId: string): Promise<string> {
+  const body = await signedGet(target, loanPledgePath(pool, loanId), `loan "${loanId}"'s pledge fingerprint`);
+  const parsed = loanPledgeAnswer.safeParse(body);
+  if (!parsed.success || parsed.data.pool !== pool.toLowerCase() || parsed.data.loanId !== loanId) {
+    throw new PeerRecordError("PEER_RESPONSE_INVALID", "the originator node's answer is not the loan asked for");
+  }
+  return parsed.data.fingerprint;
 }

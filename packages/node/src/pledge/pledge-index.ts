@@ -4,7 +4,9 @@
  * are registered (before the tape is anchored: an entry of a tape that was never anchored names a loan registered on
  * chain all the same), served to loan-level peers by `pledgeLookupRouter`.
  *
- * LevelDB sublevel `pledges`, key `<pool lower-case>:<fingerprint>`, value `{ loanId, version }` as JSON.
+ * LevelDB sublevel `pledges`, key `<pool lower-case>:<fingerprint>`, value `{ loanId, version }` as JSON; and the
+ * other way, sublevel `pledged-loans`, key `<pool lower-case>:<loanId>`, value the fingerprint (how a trustee releasing
+ * a repurchased loan learns its fingerprint).
  */
 import { type Level } from "level";
 import { z } from "zod";
@@ -19,10 +21,12 @@ const BATCH = 5_000;
 
 export class LevelPledgeIndex {
   private readonly pledges;
+  private readonly loans;
 
   /** `db` is the node's LevelDB (opened and closed by the caller). */
   constructor(db: Level<string, string>) {
     this.pledges = db.sublevel<string, string>("pledges", UTF8);
+    this.loans = db.sublevel<string, string>("pledged-loans", UTF8);
   }
 
   /** Records each fingerprint's loan of `pool`'s tape `version` (a later tape's entry replaces an earlier one). */
@@ -32,11 +36,19 @@ export class LevelPledgeIndex {
     loans: readonly { readonly fingerprint: string; readonly loanId: string }[],
   ): Promise<void> {
     for (let start = 0; start < loans.length; start += BATCH) {
+      const chunk = loans.slice(start, start + BATCH);
       await this.pledges.batch(
-        loans.slice(start, start + BATCH).map((loan) => ({
+        chunk.map((loan) => ({
           type: "put" as const,
           key: keyOf(pool, loan.fingerprint),
           value: JSON.stringify({ loanId: loan.loanId, version }),
+        })),
+      );
+      await this.loans.batch(
+        chunk.map((loan) => ({
+          type: "put" as const,
+          key: `${pool.toLowerCase()}:${loan.loanId}`,
+          value: loan.fingerprint.toLowerCase(),
         })),
       );
     }
@@ -49,6 +61,11 @@ export class LevelPledgeIndex {
     const parsed = entry.safeParse(JSON.parse(value));
     if (!parsed.success) throw new TapeStoreError("TAPE_STORE_CORRUPT", `pledge index entry of ${pool} does not parse`);
     return parsed.data;
+  }
+
+  /** The fingerprint `pool`'s loan `loanId` was registered under, or undefined. */
+  async fingerprintOf(pool: string, loanId: string): Promise<string | undefined> {
+    return this.loans.get(`${pool.toLowerCase()}:${loanId}`);
   }
 }
 

@@ -5,13 +5,13 @@
  * regulator's or a trustee's key). A node that cannot answer is shown with its reason, never dropped.
  */
 import { type Command } from "commander";
-import { Contract, Interface, id } from "ethers";
-import { ASSET_POOL_ABI, NodeError, fetchPledgedLoan } from "@abs/node";
-import { signerOf } from "../../chain";
+import { Interface, id } from "ethers";
+import { NodeError, type PeerTarget, fetchPledgedLoan } from "@abs/node";
 import { consortiumContract } from "../../consortium/acting-member";
 import { dealCode, registerDealCommand } from "../../deal/deal-command";
 import { type ChainSession, readDeal } from "../../deal/deal-session";
 import { type CliIo } from "../../io";
+import { originatorOf, peerSigning } from "./originator-node";
 
 const DOUBLE_PLEDGE = new Interface([
   "event DoublePledge(bytes32 indexed fingerprint, address indexed firstPool, address indexed secondPool, address by)",
@@ -42,9 +42,7 @@ export function registerPoolDoublePledges(pool: Command, io: CliIo, setExitCode:
           options.deal === undefined ? undefined : (await readDeal(session, options.deal)).pool.toLowerCase();
         const registry = consortiumContract(session.file, "PledgeRegistry");
         const logs = await session.provider.getLogs({ address: registry, topics: [DOUBLE_PLEDGE_TOPIC], fromBlock: 0 });
-        const wallet = await signerOf(options, io);
-        const chainId = (await session.provider.getNetwork()).chainId;
-        const domain = { chainId, registry: consortiumContract(session.file, "ConsortiumRegistry") };
+        const peer = await peerSigning(session, options, io);
         const alerts = [];
         for (const log of logs) {
           const parsed = DOUBLE_PLEDGE.parseLog({ topics: [...log.topics], data: log.data });
@@ -53,7 +51,7 @@ export function registerPoolDoublePledges(pool: Command, io: CliIo, setExitCode:
           const first = String(parsed.args.getValue("firstPool")).toLowerCase();
           const second = String(parsed.args.getValue("secondPool")).toLowerCase();
           if (only !== undefined && first !== only && second !== only) continue;
-          const side = (p: string) => resolve(session, p, fingerprint, { signer: wallet, domain });
+          const side = (p: string) => resolve(session, p, fingerprint, peer);
           alerts.push({
             fingerprint,
             first: await side(first),
@@ -88,18 +86,15 @@ async function resolve(
   session: ChainSession,
   pool: string,
   fingerprint: string,
-  peer: { signer: Awaited<ReturnType<typeof signerOf>>; domain: { chainId: bigint; registry: string } },
+  peer: Omit<PeerTarget, "baseUrl" | "target">,
 ): Promise<PoolSide> {
-  const originator = String(
-    await new Contract(pool, ASSET_POOL_ABI, session.provider).getFunction("originator").staticCall(),
-  ).toLowerCase();
-  const member = session.file.members.find((m) => m.address.toLowerCase() === originator);
+  const { address: originator, member } = await originatorOf(session, pool);
   if (member?.nodeUrl === undefined) {
     return { pool, originator, unresolved: "the consortium file names no node for its originator" };
   }
   try {
     const loan = await fetchPledgedLoan(
-      { signer: peer.signer, baseUrl: member.nodeUrl, domain: peer.domain, target: member.memberId },
+      { ...peer, baseUrl: member.nodeUrl, target: member.memberId },
       pool,
       fingerprint,
     );

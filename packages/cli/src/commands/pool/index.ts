@@ -4,6 +4,7 @@ import { type CliIo } from "../../io";
 import { registerPoolCreate } from "./create";
 import { registerPoolDoublePledges } from "./double-pledges";
 import { registerPoolPledges } from "./pledges";
+import { registerPoolReleasePledges } from "./release-pledges";
 import { registerPoolShow } from "./show";
 
 export function registerPoolCommands(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
@@ -12,4 +13,5 @@ export function registerPoolCommands(program: Command, io: CliIo, setExitCode: (
   registerPoolShow(pool, io, setExitCode);
   registerPoolPledges(pool, io, setExitCode);
   registerPoolDoublePledges(pool, io, setExitCode);
+  registerPoolReleasePledges(pool, io, setExitCode);
 }
