@@ -9,7 +9,7 @@ import { createApp, listen, type RunningServer } from "../src/app";
 import { LevelNonceStore } from "../src/nonce-store";
 import { LevelPledgeIndex } from "../src/pledge/pledge-index";
 import { PLEDGE_EVALUATE_PATH, pledgeKeyRouter } from "../src/pledge/pledge-key-router";
-import { pledgeLookupPath, pledgeLookupRouter } from "../src/pledge/pledge-lookup-router";
+import { loanPledgePath, pledgeLookupPath, pledgeLookupRouter } from "../src/pledge/pledge-lookup-router";
 import { type PeerRequestHeaders, signRequest } from "../src/request-signing";
 import { FakeDirectory, captureLogger, errorCode, getJson } from "./helpers";
 
@@ -157,6 +157,23 @@ describe("pledge routes: the key service and the fingerprint lookup (fake direct
       expect([refused.status, errorCode(refused.body)]).to.deep.equal([403, "PEER_NOT_ENTITLED"]);
       const unknown = await lookup(trustee, POOL, "0x" + "cd".repeat(32));
       expect([unknown.status, errorCode(unknown.body)]).to.deep.equal([404, "LOAN_NOT_FOUND"]);
+    });
+
+    it("answers the other way too: a loan's fingerprint to a loan-level reader only", async () => {
+      const ask = async (wallet: Wallet, loanId: string) => {
+        const p = loanPledgePath(POOL, loanId);
+        return getJson(server.url, p, await signRequest(wallet, { method: "GET", path: p }, { domain, target: SELF }));
+      };
+      expect(await ask(trustee, "L00000042")).to.deep.equal({
+        status: 200,
+        body: { pool: POOL.toLowerCase(), loanId: "L00000042", fingerprint: FINGERPRINT },
+      });
+      const refused = await ask(investor, "L00000042");
+      expect([refused.status, errorCode(refused.body)]).to.deep.equal([403, "PEER_NOT_ENTITLED"]);
+      const unknown = await ask(trustee, "L00000043");
+      expect([unknown.status, errorCode(unknown.body)]).to.deep.equal([404, "LOAN_NOT_FOUND"]);
+      const bad = await ask(trustee, "L 1");
+      expect([bad.status, errorCode(bad.body)]).to.deep.equal([400, "REQUEST_INVALID"]);
     });
 
     it("refuses a malformed fingerprint or pool, saying what was expected", async () => {
