@@ -5,6 +5,7 @@ export {
   MAX_LOAN_IDS_PAGE,
   MAX_LOANS_PAGE,
   createApp,
+  loanIdPattern,
   listen,
   type AppDeps,
   type AuthConfig,

@@ -20,7 +20,7 @@
  * back). A tape is therefore never anchored twice and never left half-stored.
  */
 import { availableParallelism } from "node:os";
-import { Contract, Interface, getAddress, type JsonRpcProvider } from "ethers";
+import { Contract, Interface, ZeroAddress, getAddress, type JsonRpcProvider } from "ethers";
 import { type Logger } from "pino";
 import {
   type ColumnMapping,
@@ -119,7 +119,6 @@ const CASH = new Interface(CASH_TOKEN_ABI);
 const POOL_STATE_ACTIVE = 3;
 const POOL_STATE_ACCELERATED = 5;
 const ZERO32 = `0x${"00".repeat(32)}`;
-const ZERO_ADDRESS = `0x${"00".repeat(20)}`;
 
 export interface TapeUploadDeps {
   readonly store: LevelTapeStore;
@@ -372,7 +371,7 @@ export class TapeUploadService {
       }
       firstLoanOf.set(fingerprint, loanId);
       if (holder === ours) alreadyRegistered += 1;
-      else if (holder === ZERO_ADDRESS) toRegister.push(fingerprint);
+      else if (holder === ZeroAddress) toRegister.push(fingerprint);
       else {
         alerts.push({ loanId, firstPool: holder });
         toRegister.push(fingerprint);

@@ -26,7 +26,7 @@
  * or its JavaScript fallback where the binding does not load (same results, slower).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { keccak256Bytes } from "../hashing";
+import { bytesToHex, keccak256Bytes } from "../hashing";
 import { InvalidArgumentError } from "../errors";
 
 /**
@@ -170,7 +170,7 @@ export function finalizePledgeFingerprints(
   return answer.evaluated.map((point, index) => {
     const unblinded = curve().publicKeyTweakMul(point, bytesOf(inverses[index] ?? 0n), true);
     const digest = batch.digests[index] ?? new Uint8Array(32);
-    return `0x${Buffer.from(keccak256Bytes(concat([Buffer.from(FINGERPRINT_DOMAIN), digest, unblinded]))).toString("hex")}`;
+    return bytesToHex(keccak256Bytes(Buffer.concat([Buffer.from(FINGERPRINT_DOMAIN), digest, unblinded])));
   });
 }
 
@@ -285,8 +285,4 @@ function addPoints(a: Uint8Array | undefined, b: Uint8Array | undefined): Uint8A
   } catch {
     return undefined;
   }
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  return Buffer.concat(parts.map((part) => Buffer.from(part.buffer, part.byteOffset, part.byteLength)));
 }

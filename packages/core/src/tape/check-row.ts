@@ -5,11 +5,12 @@
  */
 import { isoDateToEpochDay } from "../iso-date";
 import { type LoanRecord, type LoanRecordField, loanRecordShape, safeParseLoanRecord } from "../loan-record";
+import { bytesToHex } from "../hashing";
 import { formatCents } from "../money";
 import { saltedLoanLeaf } from "../tape-commitment";
 import { type TapeEncoding } from "./column-mapping";
 import { REPLACEMENT_CHARACTER } from "./decode";
-import { type RowPlan } from "./header";
+import { type PlannedCell, type RowPlan } from "./header";
 import { pledgeIdentityDigest } from "../pledge/pledge-identity";
 import { normalisePersonalValue, pseudonymousBorrowerId, personalValueProblem } from "./pseudonymise";
 import { tapeIssue, type TapeIssue } from "./tape-issue";
@@ -136,9 +137,9 @@ export function checkRow(
 
   const parsed = safeParseLoanRecord(input);
   if (parsed.success)
-    return plan.pledgeIdentity === true
-      ? withPledgeDigest(row, plan, cells, parsed.record, issues)
-      : { record: parsed.record, issues };
+    return plan.pledgeIdentity === undefined
+      ? { record: parsed.record, issues }
+      : withPledgeDigest(row, plan.pledgeIdentity, cells, parsed.record, issues);
   const crossField = loanRecordShape.safeParse(input).success;
   for (const issue of parsed.error.issues) {
     const column = columnOfField(issue.field);
@@ -180,13 +181,11 @@ export function checkRow(
  */
 function withPledgeDigest(
   row: number,
-  plan: RowPlan,
+  planned: PlannedCell,
   cells: readonly string[],
   record: LoanRecord,
   issues: TapeIssue[],
 ): RowOutcome {
-  const planned = plan.cells.find((cell) => cell.column === "national_id");
-  if (planned === undefined) return { record, issues };
   const cell = cells[planned.index] ?? "";
   const problem = cell.includes(REPLACEMENT_CHARACTER)
     ? "bytes that are not valid text"
@@ -206,7 +205,7 @@ function withPledgeDigest(
     originationDay: isoDateToEpochDay(record.originationDate),
     originalPrincipalCents: record.originalPrincipalCents,
   });
-  return { record, issues, pledgeDigest: `0x${Buffer.from(digest).toString("hex")}` };
+  return { record, issues, pledgeDigest: bytesToHex(digest) };
 }
 
 function fieldOf(column: TapeColumn): LoanRecordField {

@@ -32,10 +32,10 @@ export interface RowPlan {
   /** The personal-data column whose value keys borrower ids, when `borrower_id` is not given. */
   readonly identity: PersonalDataColumn | undefined;
   /**
-   * Whether each good row also yields its pledge identity digest (`pledgeIdentityDigest`, from `national_id`,
-   * which must then be a column): set by `validateTape`'s `pledgeIdentities` option.
+   * The `national_id` cell each good row's pledge identity digest (`pledgeIdentityDigest`) is read from: set by
+   * `validateTape`'s `pledgeIdentities` option; absent, rows yield no digest.
    */
-  readonly pledgeIdentity?: boolean;
+  readonly pledgeIdentity?: PlannedCell;
 }
 
 /** What a source header name stands for: a template column, or `undefined` if it is unknown. */

@@ -259,9 +259,9 @@ export async function validateTape(
     row: number,
   ): { readonly plan: RowPlan; readonly issues: TapeIssue[] } => {
     if (options.pledgeIdentities !== true) return planned;
-    if (planned.plan.cells.some((cell) => cell.column === "national_id")) {
-      return { plan: { ...planned.plan, pledgeIdentity: true }, issues: planned.issues };
-    }
+    const nationalId = planned.plan.cells.find((cell) => cell.column === "national_id");
+    if (nationalId !== undefined)
+      return { plan: { ...planned.plan, pledgeIdentity: nationalId }, issues: planned.issues };
     const missing = tapeIssue(
       "TAPE_COLUMN_MISSING",
       { row, field: "national_id" },

@@ -1,7 +1,7 @@
 // PledgeRegistry: a loan pledged to a second pool (Alert mode) becomes a DoublePledge and a critical Alert on the
 // second pool; each pool's policy and registrations are kept (PoolPledges) to check the tapes it anchors
 // (`checkTapePledges`, from the pool's TapeAnchored). Every log is also in the audit log.
-import { type EventHandler, type HandlerContext, eventId, getMember } from "./context";
+import { type EventHandler, type HandlerContext, big, eventId, getMember } from "./context";
 
 /** `IPledgeRegistry.PledgePolicy`, by value. */
 const POLICIES = ["None", "Alert", "Refuse"] as const;
@@ -17,11 +17,11 @@ async function updatePoolPledges(
   },
 ): Promise<void> {
   const row = await ctx.store.peek("PoolPledges", pool);
-  const next = change({
-    policy: typeof row?.["policy"] === "string" ? row["policy"] : "None",
-    registered: BigInt(typeof row?.["registered"] === "string" ? row["registered"] : "0"),
-    doublePledged: BigInt(typeof row?.["doublePledged"] === "string" ? row["doublePledged"] : "0"),
-  });
+  const next = change(
+    row === undefined
+      ? { policy: "None", registered: 0n, doublePledged: 0n }
+      : { policy: String(row["policy"]), registered: big(row, "registered"), doublePledged: big(row, "doublePledged") },
+  );
   await ctx.store.set("PoolPledges", pool, {
     pool,
     policy: next.policy,
@@ -59,7 +59,7 @@ const pledgesReleased: EventHandler = async (ctx) => {
 export async function checkTapePledges(ctx: HandlerContext, pool: string, loanCount: bigint): Promise<void> {
   const row = await ctx.store.peek("PoolPledges", pool);
   if (row === undefined || row["policy"] === "None") return;
-  const accounted = BigInt(String(row["registered"])) + BigInt(String(row["doublePledged"]));
+  const accounted = big(row, "registered") + big(row, "doublePledged");
   if (loanCount <= accounted) return;
   const missing = loanCount - accounted;
   await ctx.store.set("Alert", eventId(ctx.log), {

@@ -3,7 +3,7 @@
  * (through the key service, each batch's proof checked against the key published on chain), which of them are
  * pledged elsewhere, and the registration calls.
  */
-import { Contract, Interface, type JsonRpcProvider, getAddress } from "ethers";
+import { Contract, Interface, type JsonRpcProvider, getAddress, hexlify } from "ethers";
 import {
   MAX_PLEDGE_BATCH,
   type EvaluatedBatch,
@@ -12,6 +12,7 @@ import {
   finalizePledgeFingerprints,
 } from "@abs/core";
 import { z } from "zod";
+import { loanIdPattern } from "../app";
 import { type ChainBridge, type ChainCall } from "../chain/bridge";
 import { NodeError, PeerRecordError } from "../errors";
 import { type PeerTarget, signedGet, signedPost } from "../peer-client";
@@ -57,10 +58,6 @@ export class PledgeClient {
     this.contract = new Contract(deps.registry, PLEDGE_REGISTRY_ABI, deps.provider);
   }
 
-  get registry(): string {
-    return this.deps.registry;
-  }
-
   async policyOf(pool: string): Promise<PledgePolicyName> {
     const value = Number(
       await this.deps.bridge.rpc("pledges.policyOf", () => this.contract.getFunction("policyOf").staticCall(pool)),
@@ -89,7 +86,7 @@ export class PledgeClient {
       const batch = blindPledgeIdentities(digests.slice(start, start + MAX_PLEDGE_BATCH));
       const body = {
         pool,
-        blinded: batch.blinded.map((p) => `0x${Buffer.from(p).toString("hex")}`),
+        blinded: batch.blinded.map((p) => hexlify(p)),
       };
       const raw = await signedPost(service, PLEDGE_EVALUATE_PATH, body, "the pledge fingerprint evaluation");
       const parsed = evaluateAnswer.safeParse(raw);
@@ -150,7 +147,7 @@ export class PledgeClient {
 const pledgedLoanAnswer = z.object({
   pool: z.string(),
   fingerprint: z.string(),
-  loanId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+  loanId: z.string().regex(loanIdPattern),
   version: z.number().int().min(1),
 });
 

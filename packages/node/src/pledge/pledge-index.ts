@@ -24,7 +24,7 @@ export class LevelPledgeIndex {
   private readonly loans;
 
   /** `db` is the node's LevelDB (opened and closed by the caller). */
-  constructor(db: Level<string, string>) {
+  constructor(private readonly db: Level<string, string>) {
     this.pledges = db.sublevel<string, string>("pledges", UTF8);
     this.loans = db.sublevel<string, string>("pledged-loans", UTF8);
   }
@@ -36,20 +36,22 @@ export class LevelPledgeIndex {
     loans: readonly { readonly fingerprint: string; readonly loanId: string }[],
   ): Promise<void> {
     for (let start = 0; start < loans.length; start += BATCH) {
-      const chunk = loans.slice(start, start + BATCH);
-      await this.pledges.batch(
-        chunk.map((loan) => ({
-          type: "put" as const,
-          key: keyOf(pool, loan.fingerprint),
-          value: JSON.stringify({ loanId: loan.loanId, version }),
-        })),
-      );
-      await this.loans.batch(
-        chunk.map((loan) => ({
-          type: "put" as const,
-          key: `${pool.toLowerCase()}:${loan.loanId}`,
-          value: loan.fingerprint.toLowerCase(),
-        })),
+      // Both directions of a loan in one batch: neither is ever written without the other.
+      await this.db.batch(
+        loans.slice(start, start + BATCH).flatMap((loan) => [
+          {
+            type: "put" as const,
+            sublevel: this.pledges,
+            key: keyOf(pool, loan.fingerprint),
+            value: JSON.stringify({ loanId: loan.loanId, version }),
+          },
+          {
+            type: "put" as const,
+            sublevel: this.loans,
+            key: `${pool.toLowerCase()}:${loan.loanId}`,
+            value: loan.fingerprint.toLowerCase(),
+          },
+        ]),
       );
     }
   }

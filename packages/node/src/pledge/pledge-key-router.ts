@@ -10,6 +10,7 @@
  * points; a regulator compares an originator's evaluations with the loans it anchored.
  */
 import express, { type Request, type Response } from "express";
+import { hexlify } from "ethers";
 import { z } from "zod";
 import { MAX_PLEDGE_BATCH, type PledgeKeyPair, evaluatePledgeBatch } from "@abs/core";
 import { type NodeRouter } from "../app";
@@ -61,8 +62,8 @@ export function pledgeKeyRouter(key: PledgeKeyPair): NodeRouter {
           "pledge fingerprints evaluated",
         );
         ctx.sendJson(res, {
-          evaluated: answer.evaluated.map((p) => `0x${Buffer.from(p).toString("hex")}`),
-          proof: `0x${Buffer.from(answer.proof).toString("hex")}`,
+          evaluated: answer.evaluated.map((p) => hexlify(p)),
+          proof: hexlify(answer.proof),
         });
       });
       return router;
