@@ -5,18 +5,12 @@
  * regulator's or a trustee's key). A node that cannot answer is shown with its reason, never dropped.
  */
 import { type Command } from "commander";
-import { Interface, id } from "ethers";
 import { NodeError, type PeerTarget, fetchPledgedLoan } from "@abs/node";
 import { consortiumContract } from "../../consortium/acting-member";
 import { dealCode, registerDealCommand } from "../../deal/deal-command";
-import { type ChainSession, readDeal } from "../../deal/deal-session";
+import { readDeal } from "../../deal/deal-session";
 import { type CliIo } from "../../io";
 import { originatorOf, peerSigning } from "./originator-node";
-
-const DOUBLE_PLEDGE = new Interface([
-  "event DoublePledge(bytes32 indexed fingerprint, address indexed firstPool, address indexed secondPool, address by)",
-]);
-const DOUBLE_PLEDGE_TOPIC = id("DoublePledge(bytes32,address,address,address)");
 
 interface PoolSide {
   readonly pool: string;
@@ -41,17 +35,27 @@ export function registerPoolDoublePledges(pool: Command, io: CliIo, setExitCode:
         const only =
           options.deal === undefined ? undefined : (await readDeal(session, options.deal)).pool.toLowerCase();
         const registry = consortiumContract(session.file, "PledgeRegistry");
-        const logs = await session.provider.getLogs({ address: registry, topics: [DOUBLE_PLEDGE_TOPIC], fromBlock: 0 });
+        const events = session.contract("PledgeRegistry").interface;
+        const topic = events.getEvent("DoublePledge")?.topicHash;
+        if (topic === undefined) throw new Error("the generated PledgeRegistry ABI has no DoublePledge event");
+        const logs = await session.provider.getLogs({ address: registry, topics: [topic], fromBlock: 0 });
         const peer = await peerSigning(session, options, io);
+        // A pool's originator is read once, however many alerts name the pool.
+        const originators = new Map<string, ReturnType<typeof originatorOf>>();
+        const originator = (p: string) => {
+          const known = originators.get(p) ?? originatorOf(session, p);
+          originators.set(p, known);
+          return known;
+        };
         const alerts = [];
         for (const log of logs) {
-          const parsed = DOUBLE_PLEDGE.parseLog({ topics: [...log.topics], data: log.data });
-          if (parsed === null) continue;
+          const parsed = events.parseLog({ topics: [...log.topics], data: log.data });
+          if (parsed?.name !== "DoublePledge") continue;
           const fingerprint = String(parsed.args.getValue("fingerprint")).toLowerCase();
           const first = String(parsed.args.getValue("firstPool")).toLowerCase();
           const second = String(parsed.args.getValue("secondPool")).toLowerCase();
           if (only !== undefined && first !== only && second !== only) continue;
-          const side = (p: string) => resolve(session, p, fingerprint, peer);
+          const side = async (p: string) => resolve(p, await originator(p), fingerprint, peer);
           alerts.push({
             fingerprint,
             first: await side(first),
@@ -81,14 +85,13 @@ export function registerPoolDoublePledges(pool: Command, io: CliIo, setExitCode:
   );
 }
 
-/** One pool of an alert: its originator (from chain) and the loan its node names, or why not. */
+/** One pool of an alert: its originator and the loan its node names, or why not. */
 async function resolve(
-  session: ChainSession,
   pool: string,
+  { address: originator, member }: Awaited<ReturnType<typeof originatorOf>>,
   fingerprint: string,
   peer: Omit<PeerTarget, "baseUrl" | "target">,
 ): Promise<PoolSide> {
-  const { address: originator, member } = await originatorOf(session, pool);
   if (member?.nodeUrl === undefined) {
     return { pool, originator, unresolved: "the consortium file names no node for its originator" };
   }

@@ -5,8 +5,9 @@
  * request), and each must be pledged to this pool on chain: otherwise nothing is sent.
  */
 import { type Command } from "commander";
+import { ZeroAddress } from "ethers";
 import { z } from "zod";
-import { NodeError, fetchLoanPledge } from "@abs/node";
+import { NodeError, fetchLoanPledge, loanIdPattern } from "@abs/node";
 import { readCall, sendCall } from "../../contracts/chain-calls";
 import { registerDealCommand } from "../../deal/deal-command";
 import { type DealView, signedConsortium } from "../../deal/deal-session";
@@ -19,7 +20,7 @@ const loanIds = z
   .transform((s) => s.split(",").map((x) => x.trim()))
   .pipe(
     z
-      .array(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "expected loan ids of 1-64 characters A-Z a-z 0-9 . _ -"))
+      .array(z.string().regex(loanIdPattern, "expected loan ids of 1-64 characters A-Z a-z 0-9 . _ -"))
       .min(1)
       .max(400, "expected at most 400 loans a release"),
   );
@@ -60,15 +61,17 @@ export function registerPoolReleasePledges(pool: Command, io: CliIo, setExitCode
               },
             );
           }
-          const holder = await readCall<string>(registry, "pledgedTo", [fingerprint]);
-          if (holder.toLowerCase() !== deal.pool.toLowerCase()) {
-            throw new CliError(
-              "USAGE",
-              `Loan ${loanId}: expected it pledged to deal ${deal.code}'s pool ${deal.pool}, found ${holder === "0x0000000000000000000000000000000000000000" ? "no pledge" : `pool ${holder}`}; nothing released`,
-            );
-          }
           fingerprints.push(fingerprint);
         }
+        // Each must be pledged to this pool: one read for all of them.
+        const holders = await readCall<string[]>(registry, "pledgesOf", [fingerprints]);
+        holders.forEach((holder, i) => {
+          if (holder.toLowerCase() === deal.pool.toLowerCase()) return;
+          throw new CliError(
+            "USAGE",
+            `Loan ${options.loans[i]}: expected it pledged to deal ${deal.code}'s pool ${deal.pool}, found ${holder === ZeroAddress ? "no pledge" : `pool ${holder}`}; nothing released`,
+          );
+        });
         const sent = await sendCall(
           registry,
           "release",
