@@ -140,20 +140,16 @@ export class MemberNodeStartError extends Error {
 
 export async function startMemberNodes(options: MemberNodesOptions): Promise<MemberNodes> {
   mkdirSync(options.dataDir, { recursive: true });
-  const operatorTokenFile = path.join(options.dataDir, "operator-token");
-  if (!existsSync(operatorTokenFile))
-    writeFileSync(operatorTokenFile, randomBytes(24).toString("hex"), { mode: 0o600 });
-  // Each originator its own master key: borrower pseudonyms and salts are an originator's own.
-  const tapeKeyFileOf = (name: string) => {
-    const file = path.join(options.dataDir, `${name}-tape.key`);
-    if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600 });
+  /** `<dataDir>/<name>`, holding `bytes` random bytes as hex (mode 0600): created once, kept across restarts. */
+  const secretFile = (name: string, bytes: number) => {
+    const file = path.join(options.dataDir, name);
+    if (!existsSync(file)) writeFileSync(file, randomBytes(bytes).toString("hex"), { mode: 0o600 });
     return file;
   };
-  const pledgeKeyFile = path.join(options.dataDir, "pledge.key");
-  // 32 random bytes are a valid scalar (below the group order) but with probability ~2^-128.
-  if (!existsSync(pledgeKeyFile)) writeFileSync(pledgeKeyFile, randomBytes(32).toString("hex"), { mode: 0o600 });
-  const stateKeyFile = path.join(options.dataDir, "servicer-state.key");
-  if (!existsSync(stateKeyFile)) writeFileSync(stateKeyFile, randomBytes(32).toString("hex"), { mode: 0o600 });
+  const operatorTokenFile = secretFile("operator-token", 24);
+  // Each originator its own master key: borrower pseudonyms and salts are an originator's own.
+  const tapeKeyFileOf = (name: string) => secretFile(`${name}-tape.key`, 32);
+  const stateKeyFile = secretFile("servicer-state.key", 32);
 
   if (options.freshChain === true) {
     for (const name of options.members) rmSync(path.join(options.dataDir, name), { recursive: true, force: true });
@@ -193,7 +189,11 @@ export async function startMemberNodes(options: MemberNodesOptions): Promise<Mem
   const pledgeEnv = (role: string): Record<string, string> => {
     if (options.pledgeRegistry === undefined) return {};
     if (role === "REGULATOR")
-      return { ABS_NODE_PLEDGE_REGISTRY: options.pledgeRegistry, ABS_NODE_PLEDGE_KEY_FILE: pledgeKeyFile };
+      // 32 random bytes are a valid secp256k1 scalar except with probability ~2^-128.
+      return {
+        ABS_NODE_PLEDGE_REGISTRY: options.pledgeRegistry,
+        ABS_NODE_PLEDGE_KEY_FILE: secretFile("pledge.key", 32),
+      };
     if (role !== "ORIGINATOR") return {};
     return {
       ABS_NODE_PLEDGE_REGISTRY: options.pledgeRegistry,
