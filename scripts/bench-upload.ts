@@ -7,7 +7,8 @@
  * VALIDATION floor (`validateTape`: validate + pseudonymise + leaves + tree). Prints wall time, CPU and peak RSS
  * (VmHWM) of each, both ratios (wall and CPU) and the load average, and checks the goals (pipeline ≤ 2× the true
  * floor, node peak RSS ≤ 1 GiB). With --bad it also uploads the same tape with 10,000 bad
- * rows (1 in 100 for 1,000,000) and checks that every one is refused and nothing is stored or anchored.
+ * rows (1 in 100 for 1,000,000) and checks that every one is refused and nothing is stored or anchored. With
+ * BENCH_UPLOAD_PROFILE=<dir>, the node process writes a CPU profile of each of its threads to <dir> when it stops.
  *
  *   npx ts-node --transpile-only scripts/bench-upload.ts [loanCount] [--bad]
  */
@@ -190,6 +191,9 @@ async function bench(): Promise<void> {
       registry: consortium.deployment.registry,
       members: ["originator"],
       extraEnv: { ABS_NODE_MAX_UPLOAD_ERRORS: "100000" },
+      ...(process.env.BENCH_UPLOAD_PROFILE === undefined
+        ? {}
+        : { nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_UPLOAD_PROFILE)}`] }),
       host: "127.0.0.1",
       basePort: await freeBasePort(8),
       dataDir: path.join(dir, "nodes"),

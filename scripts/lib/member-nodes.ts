@@ -45,6 +45,8 @@ export interface MemberNodesOptions {
   readonly onOutput?: (line: string) => void;
   /** More ABS_NODE_* variables for every node (e.g. ABS_NODE_MAX_UPLOAD_ERRORS). */
   readonly extraEnv?: Readonly<Record<string, string>>;
+  /** Node.js flags for every node process (e.g. ["--cpu-prof", "--cpu-prof-dir=/tmp/prof"]; not allowed in NODE_OPTIONS). */
+  readonly nodeFlags?: readonly string[];
   /** How long a node may take to answer /v1/health. Default 60 s. */
   readonly readyTimeoutMs?: number;
   /** Tapes to store in a member's node before it starts (see the file comment). */
@@ -163,7 +165,7 @@ export async function startMemberNodes(options: MemberNodesOptions): Promise<Mem
     await Promise.all([...children.values()].map(({ child }) => stopChild(child, graceMs)));
   };
   const spawnNode = (name: string, node: RunningMemberNode, env: Record<string, string>): ChildProcess => {
-    const child = spawn(process.execPath, [NODE_MAIN], {
+    const child = spawn(process.execPath, [...(options.nodeFlags ?? []), NODE_MAIN], {
       cwd: ROOT,
       env: { ...withoutNodeVariables(process.env), ...env },
       stdio: ["ignore", "pipe", "pipe"],

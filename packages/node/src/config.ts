@@ -23,7 +23,7 @@
  * | ABS_NODE_OPERATOR_TOKEN_FILE| file holding the operator API bearer token           | none: disabled   |
  * | ABS_NODE_TAPE_KEY_FILE      | master key (hex): the originator's pseudonyms and tape salts, the servicer's loan-state salts | none: no uploads, no reports |
  * | ABS_NODE_MAX_UPLOAD_ERRORS  | errors reported (and reading stopped) per bad upload | 1000             |
- * | ABS_NODE_UPLOAD_ROW_WORKERS | worker threads checking an upload's rows (0: none)   | cores - 1, 1-4   |
+ * | ABS_NODE_UPLOAD_ROW_WORKERS | worker threads checking an upload's rows (0: none)   | cores, at most 4 |
  * | ABS_NODE_WINDOW_MS          | allowed clock distance of signed requests            | 60000            |
  * | ABS_NODE_LOAN_LEVEL_ROLES   | comma list of roles that read loan-level data        | TRUSTEE,REGULATOR|
  * | ABS_NODE_AGGREGATE_ROLES    | comma list of roles that read aggregates only        | INVESTOR         |

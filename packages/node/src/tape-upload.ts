@@ -140,8 +140,12 @@ export interface TapeUploadDeps {
   readonly rowWorkers?: number;
 }
 
+/**
+ * One row worker per core, at most 4: the workers parse, check and hash (most of the work), while the request's
+ * thread decodes, cuts slices, stores and builds the tree, and is idle part of the time.
+ */
 function defaultRowWorkers(): number {
-  return Math.min(4, Math.max(1, availableParallelism() - 1));
+  return Math.min(4, availableParallelism());
 }
 
 export class TapeUploadService {

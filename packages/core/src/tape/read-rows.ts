@@ -7,7 +7,8 @@
  */
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { parse, type CsvError } from "csv-parse";
+import { parse, type CsvError, type Options } from "csv-parse";
+import { parse as parseAll } from "csv-parse/sync";
 import { tapeIssue, type TapeIssue } from "./tape-issue";
 
 /** The longest CSV record accepted; an unclosed quote would otherwise swallow the whole file. */
@@ -38,12 +39,44 @@ export function trackEnd(chunks: AsyncIterable<string>): {
   return { chunks: pass(), end: { endsWithLineBreak: () => last === "\n" || last === "\r" } };
 }
 
-function countLineBreaks(cells: readonly string[]): number {
+/** Line breaks in `text` as an editor counts them: LF, CRLF and a lone CR each end one line. */
+export function lineBreaksIn(text: string): number {
   let count = 0;
-  for (const cell of cells) {
-    for (let at = cell.indexOf("\n"); at >= 0; at = cell.indexOf("\n", at + 1)) count += 1;
-  }
+  for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n", at + 1)) count += 1;
+  for (let at = text.indexOf("\r"); at >= 0; at = text.indexOf("\r", at + 1)) if (text[at + 1] !== "\n") count += 1;
   return count;
+}
+
+function crlfsIn(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf("\r\n"); at >= 0; at = text.indexOf("\r\n", at + 2)) count += 1;
+  return count;
+}
+
+/**
+ * Turns csv-parse's line count into the file's lines, from `firstLine` (the line the parsed text starts on).
+ * csv-parse counts a CRLF inside a quoted cell as two lines (a CR, then an LF); an editor counts one. Records are
+ * fed in order, so the surplus so far is known at each record.
+ */
+class FileLines {
+  #surplus = 0;
+  constructor(readonly firstLine: number) {}
+
+  /** The file line of csv-parse's line `parserLine`, given the records seen so far. */
+  fileLine(parserLine: number): number {
+    return this.firstLine - 1 + parserLine - this.#surplus;
+  }
+
+  /** A record's row: the file line it starts on, given the csv-parse line it ends on. */
+  rowOf(cells: readonly string[], endLine: number): number {
+    let breaks = 0;
+    for (const cell of cells) {
+      if (cell.indexOf("\n") < 0 && cell.indexOf("\r") < 0) continue;
+      breaks += lineBreaksIn(cell);
+      this.#surplus += crlfsIn(cell);
+    }
+    return this.fileLine(endLine) - breaks;
+  }
 }
 
 interface CsvRecordWithInfo {
@@ -93,15 +126,11 @@ function skippedRecordIssue(error: CsvError, row: number): TapeIssue {
   }
 }
 
-/**
- * CSV records (the header included) with their row: the 1-based line the record starts on. Empty lines
- * are skipped. Stops cleanly when the consumer stops.
- */
-export async function* csvRows(text: AsyncIterable<string>, delimiter: string): AsyncGenerator<RawRow> {
-  const skipped: CsvError[] = [];
-  const parser = parse({
+/** csv-parse's options for a tape (`bom`: strip a byte order mark at the start: only where the file starts). */
+export function tapeCsvOptions(delimiter: string, bom: boolean, onSkip: (error: CsvError) => void): Options {
+  return {
     delimiter,
-    bom: true,
+    bom,
     info: true,
     relax_column_count: true,
     skip_empty_lines: true,
@@ -111,14 +140,50 @@ export async function* csvRows(text: AsyncIterable<string>, delimiter: string): 
     record_delimiter: ["\r\n", "\n"],
     max_record_size: MAX_RECORD_BYTES,
     on_skip: (error) => {
-      if (error !== undefined) skipped.push(error);
+      if (error !== undefined) onSkip(error);
     },
-  });
+  };
+}
+
+/**
+ * The records of a slice of whole records (`csv-slices.ts`), parsed at once, with their rows; `malformed` (and no
+ * records) when csv-parse had to skip one: the caller then reads the slice with `csvRows`, which places each
+ * problem as reading the whole file does.
+ */
+export function parseCsvSlice(
+  text: string,
+  delimiter: string,
+  firstLine: number,
+): { readonly malformed: boolean; readonly records: readonly { readonly row: number; readonly cells: string[] }[] } {
+  let malformed = false;
+  const parsed = parseAll(
+    text,
+    tapeCsvOptions(delimiter, firstLine === 1, () => {
+      malformed = true;
+    }),
+  ) as unknown as CsvRecordWithInfo[];
+  if (malformed) return { malformed, records: [] };
+  const lines = new FileLines(firstLine);
+  return {
+    malformed,
+    records: parsed.map(({ record, info }) => ({ row: lines.rowOf(record, info.lines), cells: record })),
+  };
+}
+
+/**
+ * CSV records (the header included) with their row: the 1-based line the record starts on, counting from
+ * `firstLine` (the line the text starts on in its file). Empty lines are skipped. Stops cleanly when the
+ * consumer stops.
+ */
+export async function* csvRows(text: AsyncIterable<string>, delimiter: string, firstLine = 1): AsyncGenerator<RawRow> {
+  const skipped: CsvError[] = [];
+  const parser = parse(tapeCsvOptions(delimiter, firstLine === 1, (error) => skipped.push(error)));
   const done = pipeline(Readable.from(text), parser);
   // The consumer may stop early (maxErrors): the pipeline then ends with a premature close, not an error.
   done.catch(() => undefined);
+  const fileLines = new FileLines(firstLine);
   /** Line of the last record seen (the start of the next one is after it). */
-  let lastLine = 0;
+  let lastLine = firstLine - 1;
   /** Rows already reported as skipped: csv-parse may report one broken record more than once. */
   let lastSkippedRow = 0;
   /** Records handed on so far: the parser runs ahead, so an error is placed only once the records before it are. */
@@ -128,7 +193,7 @@ export async function* csvRows(text: AsyncIterable<string>, delimiter: string): 
       const error = skipped[0];
       if (error === undefined || (!all && (typeof error.records === "number" ? error.records : 0) > recordsOut)) return;
       skipped.shift();
-      const errorLine = typeof error.lines === "number" ? error.lines : lastLine + 1;
+      const errorLine = typeof error.lines === "number" ? fileLines.fileLine(error.lines) : lastLine + 1;
       // Quote errors are found on their own line; an unclosed quote is found at the end of the file.
       const row =
         error.code === "CSV_QUOTE_NOT_CLOSED" || error.code === "CSV_MAX_RECORD_SIZE"
@@ -142,8 +207,8 @@ export async function* csvRows(text: AsyncIterable<string>, delimiter: string): 
   };
   for await (const item of parser as AsyncIterable<CsvRecordWithInfo>) {
     yield* drainSkipped(false);
-    const row = item.info.lines - countLineBreaks(item.record);
-    lastLine = item.info.lines;
+    const row = fileLines.rowOf(item.record, item.info.lines);
+    lastLine = fileLines.fileLine(item.info.lines);
     recordsOut += 1;
     yield { kind: "cells", row, cells: item.record };
   }

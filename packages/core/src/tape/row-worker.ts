@@ -1,47 +1,57 @@
 /**
- * A tape row worker's thread (see `row-workers.ts`): checks and salts each batch it is sent, and answers
- * with each row's outcome and the batch's leaves packed in one transferred buffer.
+ * A tape row worker's thread (see `row-workers.ts`): parses each slice of CSV records it is sent, checks and
+ * salts each record, and answers with the slice's outcome packed for a cheap copy back.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { fastKeccakReady } from "../hashing";
-import { loanRecordJson } from "../loan-record";
 import { checkAndSaltRow } from "./check-row";
-import { type RowBatch, type RowBatchResult, type RowOutcomeWire, type RowWorkerSetup } from "./row-workers";
+import { parseCsvSlice } from "./read-rows";
+import { type CsvSliceJob, type CheckedSlice, type RowWorkerSetup, packGoodLoan } from "./row-workers";
 
-const { plan, borrowerKey, saltKey } = workerData as RowWorkerSetup;
+const { plan, borrowerKey, saltKey, delimiter, width } = workerData as RowWorkerSetup;
 const port = parentPort;
 if (port === null) throw new Error("row-worker runs as a worker thread");
 
-// Batches are handled one at a time, in order: the first waits for the fast hasher, the rest queue behind it.
+function checkSlice({ id, text, firstLine, encoding }: CsvSliceJob): CheckedSlice {
+  const parsed = parseCsvSlice(text, delimiter, firstLine);
+  const count = parsed.records.length;
+  const rows = new Int32Array(count);
+  const widths = new Int32Array(count);
+  const leaves = new Uint8Array(32 * count);
+  const bad: CheckedSlice["bad"][number][] = [];
+  const good: string[] = [];
+  let goodCount = 0;
+  parsed.records.forEach(({ row, cells }, index) => {
+    rows[index] = row;
+    widths[index] = cells.length;
+    if (cells.length !== width) return; // the reader reports it (and whether the file was cut short)
+    const { record, issues, salt, leaf, pledgeDigest } = checkAndSaltRow(
+      row,
+      plan,
+      cells,
+      encoding,
+      borrowerKey,
+      saltKey,
+    );
+    if (record === undefined || issues.length > 0) {
+      bad.push({ index, issues });
+      return;
+    }
+    if (leaf !== undefined) leaves.set(leaf, 32 * goodCount);
+    goodCount += 1;
+    packGoodLoan(good, record, salt, pledgeDigest);
+  });
+  return { id, malformed: parsed.malformed, rows, widths, bad, good, leaves: leaves.subarray(0, 32 * goodCount) };
+}
+
+// Slices are handled one at a time, in order: the first waits for the fast hasher, the rest queue behind it.
 let ready: Promise<void> = fastKeccakReady;
-port.on("message", (batch: RowBatch) => {
+port.on("message", (job: CsvSliceJob) => {
   ready = ready.then(() => {
-    const leaves = new Uint8Array(32 * batch.rows.length);
-    const outcomes = batch.rows.map(({ row, cells }, index): RowOutcomeWire => {
-      const { record, issues, salt, leaf, pledgeDigest } = checkAndSaltRow(
-        row,
-        plan,
-        cells,
-        batch.encoding,
-        borrowerKey,
-        saltKey,
-      );
-      if (record === undefined || issues.length > 0) return { issues };
-      if (leaf !== undefined) leaves.set(leaf, 32 * index);
-      return {
-        issues: [],
-        loan: {
-          loanId: record.loanId,
-          recordJson: loanRecordJson(record),
-          currentPrincipalCents: record.currentPrincipalCents.toString(),
-          rateWad: record.rateWad.toString(),
-          remainingTermMonths: record.remainingTermMonths,
-          ...(salt === undefined ? {} : { salt }),
-          ...(pledgeDigest === undefined ? {} : { pledgeDigest }),
-        },
-      };
-    });
-    port.postMessage({ id: batch.id, outcomes, leaves } satisfies RowBatchResult, [leaves.buffer]);
+    const checked = checkSlice(job);
+    // Freshly allocated, never shared: each buffer is an ArrayBuffer and moves to the reader without a copy.
+    const buffers = [checked.rows.buffer, checked.widths.buffer, checked.leaves.buffer] as ArrayBuffer[];
+    port.postMessage(checked, buffers);
   });
   // A failure here is a bug: rethrown outside the chain, it ends the worker and fails the validation.
   ready.catch((error: unknown) =>

@@ -18,8 +18,10 @@ import { decodeTape } from "./decode";
 import { type CheckedRow, checkAndSaltRow, checkRow } from "./check-row";
 import { planCsvHeader, planJsonKeys, type RowPlan } from "./header";
 import { type CommittedLoan, LazyCommittedLoan } from "./committed-loan";
-import { type CheckedBatch, RowWorkerPool } from "./row-workers";
-import { csvRows, jsonKind, jsonLinesRows, trackEnd, type RawRow } from "./read-rows";
+import { type CheckedSlice, RowWorkerPool, goodLoanAt } from "./row-workers";
+import { csvRecordSlices } from "./csv-slices";
+import { takeSlices } from "./take-slices";
+import { MAX_RECORD_BYTES, csvRows, jsonKind, jsonLinesRows, parseCsvSlice, trackEnd, type RawRow } from "./read-rows";
 import { tapeIssue, type TapeIssue, type TapeIssueCode } from "./tape-issue";
 import { type TemplateColumnName, isPersonalDataColumn } from "./template";
 
@@ -72,6 +74,11 @@ export interface ValidateTapeOptions {
    * same). Default 0: every row on this thread. Worth it for large tapes: a worker takes ~0.1 s to start.
    */
   readonly workerThreads?: number;
+  /**
+   * With `workerThreads`: characters of CSV text per slice of whole records sent to a worker (default 64 KiB). The
+   * first slices, up to the header, are read on this thread. Smaller slices spread a small tape over the workers.
+   */
+  readonly sliceChars?: number;
 }
 
 export interface TapeValidationSummary {
@@ -126,12 +133,12 @@ type GoodRow = {
 );
 
 const DEFAULT_PROGRESS_EVERY_ROWS = 1000;
-/** Rows per batch sent to a row worker, and batches out per worker before the reader waits for the oldest. */
-const ROWS_PER_BATCH = 256;
-const BATCHES_IN_FLIGHT_PER_WORKER = 4;
+/** Characters of CSV per slice sent to a row worker, and slices out per worker before the reader waits for the oldest. */
+const SLICE_CHARS = 64 * 1024;
+const SLICES_IN_FLIGHT_PER_WORKER = 4;
 
 function checkOptions(options: ValidateTapeOptions): void {
-  const { maxErrors, saltKey, borrowerKey, progressEveryRows, workerThreads } = options;
+  const { maxErrors, saltKey, borrowerKey, progressEveryRows, workerThreads, sliceChars } = options;
   if (maxErrors !== undefined && (!Number.isSafeInteger(maxErrors) || maxErrors < 1)) {
     throw new InvalidArgumentError("maxErrors", "a whole number of errors, 1 or more", String(maxErrors));
   }
@@ -143,6 +150,9 @@ function checkOptions(options: ValidateTapeOptions): void {
     (!Number.isSafeInteger(workerThreads) || workerThreads < 0 || workerThreads > 64)
   ) {
     throw new InvalidArgumentError("workerThreads", "a whole number of threads from 0 to 64", String(workerThreads));
+  }
+  if (sliceChars !== undefined && (!Number.isSafeInteger(sliceChars) || sliceChars < 1)) {
+    throw new InvalidArgumentError("sliceChars", "a whole number of characters, 1 or more", String(sliceChars));
   }
   if (saltKey !== undefined) {
     checkSecretKey("saltKey", saltKey);
@@ -249,7 +259,6 @@ export async function validateTape(
       ? { format: options.format, chunks: tracked.chunks }
       : await sniffFormat(tracked.chunks);
   const { format } = sniffed;
-  const source = format === "csv" ? csvRows(sniffed.chunks, delimiter) : jsonLinesRows(sniffed.chunks, tracked.end);
 
   const errors: TapeIssue[] = [];
   const summary = new TapeSummaryAccumulator();
@@ -276,7 +285,6 @@ export async function validateTape(
   const rowOfLoanId = new Map<string, number>();
   let rows = 0;
   let invalidRows = 0;
-  let stoppedEarly = false;
   let csvPlan: RowPlan | undefined;
   let csvWidth = 0;
   let sawHeader = false;
@@ -330,8 +338,27 @@ export async function validateTape(
     return undefined;
   };
 
-  /** Handles one row in order; `checked` is its outcome when a row worker checked it. */
-  const handle = (raw: RawRow, checked?: CheckedBatch[number]): boolean => {
+  /** Counts a loan row (not the header), read in order. */
+  const countRow = (): void => {
+    rows += 1;
+    shortLastRecord = undefined;
+  };
+  /** Reports a CSV record whose width is not the header's; true to stop reading. */
+  const reportWidth = (row: number, width: number): boolean => {
+    invalidRows += 1;
+    if (width < csvWidth) shortLastRecord = { errorIndex: errors.length, row };
+    return report(
+      tapeIssue(
+        "TAPE_ROW_FIELD_COUNT",
+        { row },
+        `${csvWidth} cells, one per header column`,
+        `${width} cells (${width < csvWidth ? "missing" : "extra"} values, or a delimiter inside an unquoted cell)`,
+      ),
+    );
+  };
+
+  /** Handles one row read on this thread, in order; true to stop reading. */
+  const handle = (raw: RawRow): boolean => {
     if (raw.kind === "issue") {
       shortLastRecord = undefined;
       return report(raw.issue);
@@ -343,45 +370,12 @@ export async function validateTape(
       csvWidth = raw.cells.length;
       return reportAll(header.issues);
     }
-    rows += 1;
-    shortLastRecord = undefined;
+    countRow();
     let outcome: CheckedRow;
-    if (raw.kind === "cells" && checked !== undefined) {
-      const { loan, leaf } = checked;
-      if (loan === undefined) {
-        invalidRows += 1;
-        return reportAll(checked.issues);
-      }
-      return acceptOrReport(
-        {
-          loanId: loan.loanId,
-          recordJson: loan.recordJson,
-          summary: {
-            currentPrincipalCents: BigInt(loan.currentPrincipalCents),
-            rateWad: BigInt(loan.rateWad),
-            remainingTermMonths: loan.remainingTermMonths,
-          },
-          ...(loan.salt === undefined || leaf === undefined ? {} : { salt: loan.salt, leaf }),
-          ...(loan.pledgeDigest === undefined ? {} : { pledgeDigest: loan.pledgeDigest }),
-        },
-        raw.row,
-      );
-    }
     if (raw.kind === "cells") {
       const plan = csvPlan;
       if (plan === undefined) return false;
-      if (raw.cells.length !== csvWidth) {
-        invalidRows += 1;
-        if (raw.cells.length < csvWidth) shortLastRecord = { errorIndex: errors.length, row: raw.row };
-        return report(
-          tapeIssue(
-            "TAPE_ROW_FIELD_COUNT",
-            { row: raw.row },
-            `${csvWidth} cells, one per header column`,
-            `${raw.cells.length} cells (${raw.cells.length < csvWidth ? "missing" : "extra"} values, or a delimiter inside an unquoted cell)`,
-          ),
-        );
-      }
+      if (raw.cells.length !== csvWidth) return reportWidth(raw.row, raw.cells.length);
       outcome = checkAndSaltRow(
         raw.row,
         plan,
@@ -442,74 +436,85 @@ export async function validateTape(
   };
 
   let sinceProgress = 0;
-  /** Handles `raw` (with its worker's outcome, if any), then hands `onLoan` its loan; true to stop reading. */
-  const take = async (raw: RawRow, checked?: CheckedBatch[number]): Promise<boolean> => {
-    if (handle(raw, checked)) return true;
+  /** After a row (not an issue): hands `onLoan` the loan just committed, if any, and reports progress. */
+  const afterRow = async (): Promise<void> => {
     if (pendingLoan !== undefined) {
       const loan = pendingLoan;
       pendingLoan = undefined;
       const stored = options.onLoan?.(loan);
       if (stored !== undefined) await stored;
     }
-    if (raw.kind !== "issue" && ++sinceProgress >= progressEvery) {
+    if (++sinceProgress >= progressEvery) {
       sinceProgress = 0;
       onProgress?.({ bytesRead: decoded.bytesRead(), rows, errors: errors.length });
+    }
+  };
+  /** Handles `raw`, then `afterRow`; true to stop reading. */
+  const take = async (raw: RawRow): Promise<boolean> => {
+    if (handle(raw)) return true;
+    if (raw.kind !== "issue") await afterRow();
+    return false;
+  };
+  /** Reads every row of `text` (from line `firstLine`) on this thread; true to stop reading. */
+  const takeAll = async (text: AsyncIterable<string>, firstLine: number): Promise<boolean> => {
+    const rowsOfText = format === "csv" ? csvRows(text, delimiter, firstLine) : jsonLinesRows(text, tracked.end);
+    for await (const raw of rowsOfText) if (await take(raw)) return true;
+    return false;
+  };
+  /** Takes the records of a slice a row worker checked, in order; true to stop reading. */
+  const takeChecked = async (slice: CheckedSlice): Promise<boolean> => {
+    let bad = 0;
+    let good = 0;
+    for (let index = 0; index < slice.rows.length; index++) {
+      const row = slice.rows[index] ?? 0;
+      const width = slice.widths[index] ?? 0;
+      countRow();
+      let stop: boolean;
+      if (width !== csvWidth) {
+        stop = reportWidth(row, width);
+      } else if (slice.bad[bad]?.index === index) {
+        invalidRows += 1;
+        stop = reportAll(slice.bad[bad]?.issues ?? []);
+        bad += 1;
+      } else {
+        const loan = goodLoanAt(slice.good, good);
+        const leaf = slice.leaves.subarray(32 * good, 32 * good + 32);
+        good += 1;
+        stop = acceptOrReport(loan.salt === undefined ? loan : { ...loan, leaf }, row);
+      }
+      if (stop) return true;
+      await afterRow();
     }
     return false;
   };
 
   const workerCount = format === "csv" ? (options.workerThreads ?? 0) : 0;
-  let workers: RowWorkerPool | undefined;
-  /** Rows read but not yet handled, in batches, each with its workers' outcomes (in order). */
-  const batches: { readonly rows: RawRow[]; readonly checked: Promise<CheckedBatch> }[] = [];
-  let batch: RawRow[] = [];
-  const sendBatch = (): void => {
-    if (batch.length === 0 || csvPlan === undefined) return;
-    workers ??= new RowWorkerPool(workerCount, { plan: csvPlan, borrowerKey, saltKey });
-    const toCheck = batch.flatMap((raw) =>
-      raw.kind === "cells" && raw.cells.length === csvWidth ? [{ row: raw.row, cells: raw.cells }] : [],
-    );
-    batches.push({ rows: batch, checked: workers.check(decoded.encoding(), toCheck) });
-    batch = [];
-  };
-  /** Handles the oldest batch; true to stop reading. */
-  const takeBatch = async (): Promise<boolean> => {
-    const next = batches.shift();
-    if (next === undefined) return false;
-    const checked = await next.checked;
-    let index = 0;
-    for (const raw of next.rows) {
-      const outcome = raw.kind === "cells" && raw.cells.length === csvWidth ? checked[index++] : undefined;
-      if (await take(raw, outcome)) return true;
-    }
-    return false;
-  };
-  try {
-    for await (const raw of source) {
-      if (workerCount === 0 || !sawHeader) {
-        if (await take(raw)) {
-          stoppedEarly = true;
-          break;
-        }
-        continue;
-      }
-      batch.push(raw);
-      if (batch.length < ROWS_PER_BATCH) continue;
-      sendBatch();
-      if (batches.length >= BATCHES_IN_FLIGHT_PER_WORKER * workerCount && (await takeBatch())) {
-        stoppedEarly = true;
-        break;
-      }
-    }
-    if (!stoppedEarly) sendBatch();
-    while (!stoppedEarly && batches.length > 0) {
-      if (await takeBatch()) stoppedEarly = true;
-    }
-  } finally {
-    // Batches still out when reading stopped early are dropped; their rows were never handled.
-    for (const dropped of batches) dropped.checked.catch(() => undefined);
-    await workers?.close();
-  }
+  const stoppedEarly =
+    workerCount === 0
+      ? await takeAll(sniffed.chunks, 1)
+      : await takeSlices(csvRecordSlices(sniffed.chunks, options.sliceChars ?? SLICE_CHARS, MAX_RECORD_BYTES), {
+          ready: () => csvPlan !== undefined,
+          takeHere: async (slice) => {
+            const parsed = parseCsvSlice(slice.text, delimiter, slice.firstLine);
+            if (parsed.malformed) return "malformed";
+            for (const { row, cells } of parsed.records) if (await take({ kind: "cells", row, cells })) return "stop";
+            return "taken";
+          },
+          startWorkers: () => {
+            if (csvPlan === undefined) throw new Error("row workers start once the header is read");
+            return new RowWorkerPool(workerCount, {
+              plan: csvPlan,
+              width: csvWidth,
+              delimiter,
+              borrowerKey,
+              saltKey: leaves === undefined ? undefined : saltKey,
+            });
+          },
+          encoding: () => decoded.encoding(),
+          inFlight: SLICES_IN_FLIGHT_PER_WORKER * workerCount,
+          takeChecked,
+          takeAll,
+        });
   if (!stoppedEarly && shortLastRecord !== undefined && !tracked.end.endsWithLineBreak()) {
     const { errorIndex, row } = shortLastRecord;
     const found = errors[errorIndex]?.found ?? "fewer cells than the header";

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { loanRecordJson } from "../../src/loan-record";
 import { type CommittedLoan } from "../../src/tape/validate-tape";
 import { HEADER, KEY, csvText, loans, rowsOf, validate, withCell } from "./fixtures";
@@ -17,14 +18,35 @@ function seen(loan: CommittedLoan) {
   };
 }
 
-/** Validates `text` on this thread and on two row workers; both results (and the loans handed on) must be equal. */
-async function bothWays(text: string, options: { readonly maxErrors?: number } = {}, chunkSize?: number) {
+/** Small slices, so that even a short tape is spread over many slices and both workers. */
+const SLICE_CHARS = 2000;
+
+/**
+ * Validates `text` on this thread and on row workers (two, unless `workers.workerThreads` says otherwise); both
+ * results (and the loans handed on) must be equal.
+ */
+async function bothWays(
+  text: string,
+  options: { readonly maxErrors?: number } = {},
+  chunkSize?: number,
+  workers: { readonly workerThreads?: number; readonly sliceChars?: number } = {},
+) {
   const inline: ReturnType<typeof seen>[] = [];
   const onWorkers: ReturnType<typeof seen>[] = [];
-  const here = await validate(text, { ...COMMIT, ...options, onLoan: (loan) => void inline.push(seen(loan)) }, chunkSize);
+  const here = await validate(
+    text,
+    { ...COMMIT, ...options, onLoan: (loan) => void inline.push(seen(loan)) },
+    chunkSize,
+  );
   const there = await validate(
     text,
-    { ...COMMIT, ...options, workerThreads: 2, onLoan: (loan) => void onWorkers.push(seen(loan)) },
+    {
+      ...COMMIT,
+      ...options,
+      workerThreads: workers.workerThreads ?? 2,
+      sliceChars: workers.sliceChars ?? SLICE_CHARS,
+      onLoan: (loan) => void onWorkers.push(seen(loan)),
+    },
     chunkSize,
   );
   expect(there.errors).to.deep.equal(here.errors);
@@ -81,11 +103,83 @@ describe("tape/validateTape on row workers", function () {
     expect(result.errors.map((issue) => issue.code)).to.deep.equal(["TAPE_TRUNCATED"]);
   });
 
-  it("refuses a worker count that is not a whole number from 0 to 64", async () => {
+  it("reads the tape with one large slice as with many small ones", async () => {
+    await bothWays(csvText(HEADER, rows), {}, undefined, { sliceChars: 64 * 1024 });
+    await bothWays(csvText(HEADER, rows.slice(0, 50)), {}, undefined, { sliceChars: 1, workerThreads: 1 });
+  });
+
+  it("reads any tape as on one thread: quotes, quoted line breaks, CRLF, blank lines, a BOM, broken records", async () => {
+    /** What may happen to one row of a valid tape. */
+    const fault = fc.constantFrom(
+      "none",
+      "none",
+      "none",
+      "bad amount",
+      "short",
+      "extra cell",
+      "quoted line break",
+      "quoted quote",
+      "stray quote",
+      "text after a closing quote",
+      "blank line before",
+    );
+    const apply = (row: string[], what: string): string[] => {
+      switch (what) {
+        case "bad amount":
+          return withCell(row, "original_principal_yuan", "1,0.0");
+        case "short":
+          return row.slice(0, 9);
+        case "extra cell":
+          return [...row, "x"];
+        case "quoted line break":
+          return withCell(row, "region", "Bei\njing\r\n");
+        case "quoted quote":
+          return withCell(row, "region", 'Bei"jing');
+        default:
+          return row;
+      }
+    };
+    const tape = fc.record({
+      faults: fc.array(fault, { minLength: 1, maxLength: 120 }),
+      eol: fc.constantFrom("\n", "\r\n"),
+      bom: fc.boolean(),
+      noFinalEol: fc.boolean(),
+      unclosedQuoteAtEnd: fc.boolean(),
+      chunkSize: fc.integer({ min: 7, max: 5000 }),
+      sliceChars: fc.integer({ min: 1, max: 4000 }),
+      workerThreads: fc.integer({ min: 1, max: 2 }),
+      maxErrors: fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
+    });
+    await fc.assert(
+      fc.asyncProperty(tape, async (t) => {
+        const lines = t.faults.map((what, i) => {
+          const row = apply(rows[i % rows.length] ?? [], what);
+          let line = csvText(HEADER, [row], { eol: t.eol, noFinalEol: true }).split(t.eol).slice(1).join(t.eol);
+          if (what === "stray quote") line = line.replace(",", ',ab"c');
+          if (what === "text after a closing quote") line = line.replace(",", ',"ab"c');
+          return what === "blank line before" ? t.eol + line : line;
+        });
+        let text = [HEADER.join(","), ...lines].join(t.eol) + (t.noFinalEol ? "" : t.eol);
+        if (t.unclosedQuoteAtEnd) text += `L9"${"x".repeat(50)}`;
+        if (t.bom) text = "\uFEFF" + text;
+        const options = t.maxErrors === undefined ? {} : { maxErrors: t.maxErrors };
+        await bothWays(text, options, t.chunkSize, { sliceChars: t.sliceChars, workerThreads: t.workerThreads });
+      }),
+      { numRuns: 25, seed: 20261206 },
+    );
+  });
+
+  it("refuses a worker count that is not a whole number from 0 to 64, and a slice size under 1", async () => {
     for (const workerThreads of [-1, 1.5, 65]) {
       await validate(csvText(HEADER, rows.slice(0, 2)), { workerThreads }).then(
         () => expect.fail(`${workerThreads} accepted`),
         (error: Error) => expect(error.message).to.contain("workerThreads"),
+      );
+    }
+    for (const sliceChars of [0, 2.5]) {
+      await validate(csvText(HEADER, rows.slice(0, 2)), { workerThreads: 1, sliceChars }).then(
+        () => expect.fail(`${sliceChars} accepted`),
+        (error: Error) => expect(error.message).to.contain("sliceChars"),
       );
     }
   });

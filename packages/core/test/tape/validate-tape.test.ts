@@ -379,6 +379,20 @@ describe("tape/validateTape", () => {
       ]);
     });
 
+    it("a quoted CRLF or lone CR inside a cell counts as one line, as an editor shows the file", async () => {
+      const body = [
+        withCell(rows[0] ?? [], "region", "Bei\r\njing"),
+        withCell(rows[1] ?? [], "region", "Shang\rhai"),
+        withCell(rows[2] ?? [], "loan_id", ""),
+      ];
+      const result = await validate(csvText(HEADER, body, { eol: "\r\n" }));
+      expect(where(result)).to.deep.equal([
+        ["TAPE_VALUE_INVALID", 2, col("region")],
+        ["TAPE_VALUE_INVALID", 4, col("region")],
+        ["TAPE_VALUE_INVALID", 6, col("loan_id")],
+      ]);
+    });
+
     it("100 bad rows in 10,000: every one reported at its row and column, nothing committed", async function () {
       this.timeout(120_000);
       const big = rowsOf(loans(10_000, 7));
