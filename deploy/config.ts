@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { ROLE_NAMES, type RoleName } from "@abs/core";
+import { ROLE_NAMES, generateLoans, type LoanRecord, type RoleName } from "@abs/core";
 
 /**
  * The deployment configuration of one network: `deploy/networks/<network>.json`.
@@ -84,6 +84,18 @@ const sampleDealSchema = z
   })
   .strict();
 export type SampleDealConfig = z.infer<typeof sampleDealSchema>;
+
+/**
+ * The sample deal's tape: `count` synthetic loans (default the deal's) of its seed and cut-off date, with the
+ * optional disclosure columns filled (so `abs disclose` has them). Every place that commits, stores or checks the
+ * sample tape regenerates it through this one function.
+ */
+export function sampleDealLoans(
+  deal: Pick<SampleDealConfig, "loans" | "seed" | "cutoffDate">,
+  count: number = deal.loans,
+): Generator<LoanRecord, void, undefined> {
+  return generateLoans(count, deal.seed, { asOfDate: deal.cutoffDate, disclosure: true });
+}
 
 export const networkConfigSchema = z
   .object({

@@ -1,7 +1,7 @@
 import { encodeBytes32String, getAddress, keccak256, toUtf8Bytes } from "ethers";
-import { generateLoans, Role, TapeCommitmentBuilder, type LoanRecord } from "@abs/core";
+import { Role, TapeCommitmentBuilder, type LoanRecord } from "@abs/core";
 import { AssetPool__factory, AssetPoolFactory__factory, DocumentRegistry__factory } from "../typechain-types";
-import { type SampleDealConfig, parseFixed } from "./config";
+import { type SampleDealConfig, parseFixed, sampleDealLoans } from "./config";
 import { confirm, type DeployContext } from "./consortium";
 import { issueSampleDeal, type SampleSubscription } from "./sample-offering";
 import { deploySampleWaterfall } from "./sample-waterfall";
@@ -204,7 +204,7 @@ export function sampleTapeSaltKey(dealId: string): Buffer {
 function commitSampleTape(deal: SampleDealConfig): SampleTape {
   const builder = new TapeCommitmentBuilder({ saltKey: sampleTapeSaltKey(deal.dealId) });
   const lines: string[] = [];
-  for (const loan of generateLoans(deal.loans, deal.seed, { asOfDate: deal.cutoffDate })) {
+  for (const loan of sampleDealLoans(deal)) {
     builder.add(loan);
     lines.push(canonicalJsonLine(loan));
   }

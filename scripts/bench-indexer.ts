@@ -24,7 +24,7 @@ import autocannon from "autocannon";
 import { Interface, JsonRpcProvider } from "ethers";
 import pino from "pino";
 import { z } from "zod";
-import { generateLoans } from "@abs/core";
+import { sampleDealLoans } from "../deploy/config";
 import {
   AbiRegistry,
   DEFAULT_ALERT_RULES,
@@ -287,12 +287,7 @@ async function main(): Promise<void> {
     const loans = new LoanBook(store, "loan-level");
     const sample = config.sampleDeal;
     if (sample) {
-      await loans.addTape(
-        deal.pool,
-        1,
-        generateLoans(sample.loans, sample.seed, { asOfDate: sample.cutoffDate }),
-        sampleTapeSaltKey(sample.dealId),
-      );
+      await loans.addTape(deal.pool, 1, sampleDealLoans(sample), sampleTapeSaltKey(sample.dealId));
     }
     // The regulator signs in with its own key: every query below carries its session.
     const registryProvider = new JsonRpcProvider(chain.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });

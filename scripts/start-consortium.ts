@@ -15,9 +15,8 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { JsonRpcProvider } from "ethers";
 import { z } from "zod";
-import { generateLoans } from "@abs/core";
 import { AddressBook } from "../deploy/address-book";
-import { loadNetworkConfig } from "../deploy/config";
+import { loadNetworkConfig, sampleDealLoans } from "../deploy/config";
 import { deployConsortium, type ConsortiumDeployment } from "../deploy/consortium";
 import { sampleTapeSaltKey } from "../deploy/sample-deal";
 import { memberSigners, resolveSigner } from "../deploy/signers";
@@ -194,7 +193,7 @@ function sampleTapeSeed(deployment: ConsortiumDeployment): SeedTape[] {
       member: "originator",
       pool: deal.pool,
       version: deal.tape.version,
-      records: generateLoans(sample.loans, sample.seed, { asOfDate: sample.cutoffDate }),
+      records: sampleDealLoans(sample),
       saltKey: sampleTapeSaltKey(sample.dealId),
       expectedRoot: deal.tape.root,
     },
@@ -208,7 +207,7 @@ function sampleForecast(deployment: ConsortiumDeployment, dir: string): Record<s
   if (!sample || !deal) return undefined;
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, "sample-forecast.json");
-  writeSampleForecast(generateLoans(sample.loans, sample.seed, { asOfDate: sample.cutoffDate }), file);
+  writeSampleForecast(sampleDealLoans(sample), file);
   return { [deal.pool]: file };
 }
 

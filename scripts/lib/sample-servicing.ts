@@ -126,6 +126,8 @@ export async function serviceSampleDeal(o: SampleServicingOptions): Promise<numb
     String(o.loans),
     "--seed",
     String(o.seed),
+    // The sample tape carries the disclosure columns (deploy/config.ts's sampleDealLoans): the same records here.
+    "--disclosure-fields",
     "--as-of",
     o.cutoffDate,
     "--out",

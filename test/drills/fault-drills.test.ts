@@ -39,7 +39,8 @@ import {
   parseIndexerConfig,
   sourcesFromAddressBook,
 } from "@abs/indexer";
-import { generateLoans, generatePerformance, mulberry32, performanceCsvBytes } from "@abs/core";
+import { generatePerformance, mulberry32, performanceCsvBytes } from "@abs/core";
+import { sampleDealLoans } from "../../deploy/config";
 import { deployLocalConsortium } from "../../deploy/local-consortium";
 import { AssetPool__factory } from "../../typechain-types";
 import { startChain, type ChainProcess } from "../../scripts/lib/chain-process";
@@ -299,7 +300,7 @@ describe(`fault drills: nodes, the indexer and the chain killed mid-deal (Anvil,
 
   it("the servicer's period report lands once, its node killed at a random point of the upload", async () => {
     // Period 1 of the sample deal (its cut-off is months back: the period has ended on chain).
-    const loans = [...generateLoans(sampleDeal.loans, sampleDeal.seed, { asOfDate: sampleDeal.cutoffDate })];
+    const loans = [...sampleDealLoans(sampleDeal)];
     const rows = [...generatePerformance(loans, 1, sampleDeal.seed, { asOfDate: sampleDeal.cutoffDate })];
     const file = await performanceCsvBytes(rows);
     const end = rows[0]?.periodEndDate ?? "";

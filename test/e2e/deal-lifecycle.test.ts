@@ -152,6 +152,8 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
       "300",
       "--seed",
       "7",
+      // The optional disclosure columns too (credit score, income, employment, ...): the disclosure files use them.
+      "--disclosure-fields",
       "--as-of",
       cutoff,
       "--out",
@@ -477,6 +479,166 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     expect(sequentialSeen, "the loss trigger switched principal to sequential").to.equal(true);
     expect(accelerated, "the event-of-default trigger accelerated the pool").to.equal(true);
     expect(cleanUp, "the clean-up call was exercised").to.equal(true);
+  });
+
+  /**
+   * Disclosure from committed data (issue 15 item 3): the trustee writes the three templates for a period from the
+   * nodes' verified records and states and the anchored reports, anchoring each file's hash; the regulator checks a
+   * file against its anchored hash and rebuilds one loan's row from the loan's own proofs; a file altered after
+   * anchoring, a row for a loan the file lacks and an investor's attempt are refused.
+   */
+  it("disclosure: ESMA Annex VI, Annex XII and Reg AB auto files for a period, anchored; the regulator proves a row", async () => {
+    const period = String(REPURCHASE_PERIOD + 1);
+    const periodRows = readFileSync(performance, "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(","))
+      .filter((cells) => cells[1] === period);
+    type Written = {
+      records: number;
+      contentHash: string;
+      documentId: string;
+      quality: { cells: number; scoreBps: number };
+    };
+    const files: Record<string, string> = {};
+    for (const template of ["esma-annex6", "esma-annex12", "regab-auto"]) {
+      files[template] = path.join(dir, `${template}.xml`);
+      const written = await as<Written>(
+        "trustee",
+        "disclose",
+        "--deal",
+        DEAL,
+        "--template",
+        template,
+        "--period",
+        period,
+        "--out",
+        files[template],
+        "--contact-person",
+        "Li Wei",
+        "--contact-phone",
+        "+86 10 5555 0100",
+        "--contact-email",
+        "abs-reporting@zhongxin-trust.example",
+      );
+      const text = readFileSync(files[template], "utf8");
+      expect(written.documentId, template).to.not.equal("0");
+      expect(written.quality.scoreBps, template).to.be.above(0).and.below(10_000);
+      if (template === "esma-annex12") {
+        expect(written.records).to.equal(1);
+        expect(text).to.contain("<IVSS5>Li Wei</IVSS5>");
+      } else {
+        // Every loan the servicer reported in the period, one record each, every field of the template in it.
+        expect(written.records, template).to.equal(periodRows.length);
+        expect(written.quality.cells / written.records).to.equal(template === "esma-annex6" ? 69 : 72);
+      }
+      const again = await as<Written>(
+        "trustee",
+        "disclose",
+        "--deal",
+        DEAL,
+        "--template",
+        template,
+        "--period",
+        period,
+        "--out",
+        `${files[template]}.again`,
+        "--contact-person",
+        "Li Wei",
+        "--contact-phone",
+        "+86 10 5555 0100",
+        "--contact-email",
+        "abs-reporting@zhongxin-trust.example",
+      );
+      expect(again.contentHash, `${template}: the same data writes the same bytes`).to.equal(written.contentHash);
+      expect(again.documentId, `${template}: no second version for the same content`).to.equal(written.documentId);
+    }
+    // One loan's row, against the performance file the servicer reported from.
+    const header = readFileSync(performance, "utf8").split("\n", 1)[0]?.split(",") ?? [];
+    const row = periodRows.find((cells) => cells[header.indexOf("status")] === "current") ?? periodRows[0] ?? [];
+    const loanId = row[0] ?? "";
+    const annex6 = readFileSync(files["esma-annex6"] ?? "", "utf8");
+    const line = annex6.split("\n").find((l) => l.includes(`<CMRL2>${loanId}</CMRL2>`)) ?? "";
+    expect(line).to.contain(`<CMRL30>${row[header.indexOf("closing_principal_yuan")]}</CMRL30>`);
+    expect(line).to.contain("<CMRL58>PERF</CMRL58>").and.contain("<CMRL10>CNZZZ</CMRL10>");
+    // The tape's disclosure columns, committed with the loan: employment and income verification are reported.
+    expect(line).to.match(/<CMRL12>(EMRS|EMBL|SFEM|PNNR|STNT|OTHR)<\/CMRL12>/);
+    expect(line).to.match(/<CMRL18>(VRFD|SCRT|SCRE|NVRF)<\/CMRL18>/);
+
+    const verified = await as<{ verified: boolean; mismatches: unknown[] }>(
+      "regulator",
+      "disclose",
+      "--deal",
+      DEAL,
+      "--verify",
+      files["esma-annex6"] ?? "",
+      "--loan",
+      loanId,
+    );
+    expect(verified.verified).to.equal(true);
+    expect(verified.mismatches).to.deep.equal([]);
+    const regab = await as<{ verified: boolean }>(
+      "regulator",
+      "disclose",
+      "--deal",
+      DEAL,
+      "--verify",
+      files["regab-auto"] ?? "",
+      "--loan",
+      loanId,
+    );
+    expect(regab.verified).to.equal(true);
+    const annex12 = await as<{ verified: boolean }>(
+      "regulator",
+      "disclose",
+      "--deal",
+      DEAL,
+      "--verify",
+      files["esma-annex12"] ?? "",
+    );
+    expect(annex12.verified).to.equal(true);
+
+    // A file altered after anchoring: one balance changed.
+    const altered = path.join(dir, "altered.xml");
+    writeFileSync(altered, annex6.replace(line, line.replace(/<CMRL30>[^<]*<\/CMRL30>/, "<CMRL30>1.00</CMRL30>")));
+    const refused = await attempt("regulator", "disclose", "--deal", DEAL, "--verify", altered, "--loan", loanId);
+    expect(refused.code, refused.stderr).to.equal(1);
+    expect(refused.stderr).to.contain("is not the anchored esma-annex6/3");
+    const noRow = await attempt(
+      "regulator",
+      "disclose",
+      "--deal",
+      DEAL,
+      "--verify",
+      files["esma-annex6"] ?? "",
+      "--loan",
+      "NO-SUCH-LOAN",
+    );
+    expect(noRow.code).to.equal(2);
+    expect(noRow.stderr).to.contain("has no row for loan NO-SUCH-LOAN");
+    const junk = path.join(dir, "junk.xml");
+    writeFileSync(junk, "<html>not a disclosure</html>\n");
+    const notAFile = await attempt("regulator", "disclose", "--deal", DEAL, "--verify", junk);
+    expect(notAFile.code).to.equal(2);
+    expect(notAFile.stderr).to.contain("line 1: expected the XML declaration");
+    // An investor is not entitled to loan-level data: nothing written.
+    const investorOut = path.join(dir, "investor.xml");
+    const investor = await attempt(
+      "investor-1",
+      "disclose",
+      "--deal",
+      DEAL,
+      "--template",
+      "esma-annex6",
+      "--period",
+      period,
+      "--out",
+      investorOut,
+    );
+    expect(investor.code, investor.stderr).to.equal(1);
+    expect(investor.stderr).to.match(/NOT_ENTITLED|not entitled/i);
+    expect(() => readFileSync(investorOut)).to.throw();
   });
 
   it("redemption and close-out; money conserved to the cent; the indexer's GraphQL agrees with the chain", async () => {

@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider, keccak256 } from "ethers";
-import { generateLoans, hardhatDevWallet, TapeCommitmentBuilder } from "@abs/core";
+import { hardhatDevWallet, TapeCommitmentBuilder } from "@abs/core";
 import { AssetPool__factory, ConsortiumRegistry__factory, TrancheToken__factory } from "../../typechain-types";
 import { AddressBook } from "../../deploy/address-book";
-import { loadNetworkConfig } from "../../deploy/config";
+import { loadNetworkConfig, sampleDealLoans } from "../../deploy/config";
 import { deployConsortium } from "../../deploy/consortium";
 import { sampleTapeSaltKey } from "../../deploy/sample-deal";
 import { memberSigners, resolveSigner } from "../../deploy/signers";
@@ -136,9 +136,7 @@ describe("npm start (local consortium launcher)", function () {
     const builder = new TapeCommitmentBuilder({
       saltKey: sampleTapeSaltKey(sample.dealId),
     });
-    const leaves = [...generateLoans(sample.loans, sample.seed, { asOfDate: sample.cutoffDate })].map((l) =>
-      builder.add(l),
-    );
+    const leaves = [...sampleDealLoans(sample)].map((l) => builder.add(l));
     const { tree } = builder.finish();
     const book = JSON.parse(readFileSync(bookFile, "utf8")) as { deals: Record<string, { pool: string }> };
     const pool = AssetPool__factory.connect(book.deals[sample.dealId]?.pool ?? "", provider);

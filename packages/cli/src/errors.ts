@@ -16,6 +16,8 @@ export type CliErrorCode =
   | "CHAIN_FAILED"
   /** A loan record does not verify against the root anchored on chain. */
   | "LOAN_UNVERIFIED"
+  /** A disclosure file is not the anchored one, or a row differs from the committed data it is built from. */
+  | "DISCLOSURE_UNVERIFIED"
   /** The indexer refused a sign-in or could not be reached (its code and message follow). */
   | "INDEXER_REQUEST_FAILED";
 
@@ -32,6 +34,7 @@ const EXIT_CODE_OF: Readonly<Record<CliErrorCode, number>> = {
   NODE_REQUEST_FAILED: EXIT.failure,
   CHAIN_FAILED: EXIT.failure,
   LOAN_UNVERIFIED: EXIT.failure,
+  DISCLOSURE_UNVERIFIED: EXIT.failure,
   INDEXER_REQUEST_FAILED: EXIT.failure,
 };
 

@@ -17,6 +17,7 @@ import { registerSettleCommand } from "./commands/settle";
 import { registerTapeCommands } from "./commands/tape";
 import { registerCashCommands } from "./commands/cash";
 import { registerDealCommands } from "./commands/deal";
+import { registerDisclose } from "./commands/disclose";
 import { registerDvpCommands } from "./commands/dvp";
 import { registerGovernanceCommands } from "./commands/governance";
 import { registerMembersCommand } from "./commands/members";
@@ -83,6 +84,7 @@ export function createProgram(cliIo: CliIo, setExitCode: (code: number) => void)
   registerMembersCommand(program, io, setExitCode);
   registerGovernanceCommands(program, io, setExitCode);
   registerDealCommands(program, io, setExitCode);
+  registerDisclose(program, io, setExitCode);
   registerOfferingCommands(program, io, setExitCode);
   registerCashCommands(program, io, setExitCode);
   registerServicingCommands(program, io, setExitCode);

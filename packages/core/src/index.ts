@@ -15,16 +15,24 @@ export {
   AMORTIZATION_TYPES,
   CANONICAL_LOAN_FIELDS,
   CANONICAL_LOAN_TYPES,
+  CANONICAL_LOAN_TYPES_DISCLOSURE,
+  DISCLOSURE_FIELDS,
+  EMPLOYMENT_STATUSES,
+  INCOME_VERIFICATIONS,
   LOAN_RECORD_FIELDS,
   LOAN_STATUSES,
   LOAN_TEMPLATE_VERSION,
+  LOAN_TEMPLATE_VERSION_DISCLOSURE,
   MAX_CENTS,
   MAX_DAYS_PAST_DUE,
   MAX_TERM_MONTHS,
   MIN_DATE,
   PAYMENT_FREQUENCIES,
   PAYMENT_PERIOD_MONTHS,
+  ORIGINATION_CHANNELS,
+  RATE_TYPES,
   canonicalLoanRecord,
+  hasDisclosureFields,
   encodeLoanRecord,
   loanRecordJson,
   loanRecordSchema,
@@ -95,6 +103,8 @@ export {
   BORROWER_ID_DOMAIN,
   ColumnMappingError,
   OPTIONAL_TAPE_COLUMNS,
+  DISCLOSURE_TAPE_COLUMNS,
+  recordToDisclosureCells,
   PERFORMANCE_COLUMNS,
   PERFORMANCE_STATUSES,
   PERSONAL_DATA_COLUMNS,
@@ -149,6 +159,8 @@ export {
 export * as waterfall from "./waterfall";
 /** A projected pool paid out through a deal's waterfall: tranche cash flows, WAL, principal windows, losses. */
 export * as projection from "./projection";
+/** Regulatory disclosure files (ESMA Annex VI and XII, Regulation AB II auto) from committed tape and period data. */
+export * as disclosure from "./disclosure";
 /** The consortium's on-chain enums (roles, member status, governed actions, holder codes). */
 export { ActionKind, HolderCode, MemberStatus, ROLE_NAMES, Role, roleSet, type RoleName } from "./roles";
 export {

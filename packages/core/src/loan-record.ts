@@ -18,7 +18,26 @@ export const PAYMENT_FREQUENCIES = ["monthly", "quarterly", "semi-annual", "annu
 /** Where the loan stands at the tape's cut-off date. The array order is the on-chain code (`uint8`). */
 export const LOAN_STATUSES = ["current", "delinquent", "defaulted", "prepaid", "repurchased"] as const;
 
+/** Disclosure fields (optional; see `DISCLOSURE_FIELDS`). Each enum's order is its canonical code: only append. */
+export const INCOME_VERIFICATIONS = ["verified", "self-certified", "not-verified", "credit-bureau", "other"] as const;
+export const EMPLOYMENT_STATUSES = [
+  "employed-private",
+  "employed-public",
+  "employed",
+  "self-employed",
+  "unemployed",
+  "student",
+  "pensioner",
+  "other",
+] as const;
+export const ORIGINATION_CHANNELS = ["branch", "direct", "broker", "online", "agent", "dealer", "other"] as const;
+export const RATE_TYPES = ["fixed", "floating", "fixed-to-floating", "other"] as const;
+
 export type Amortization = (typeof AMORTIZATION_TYPES)[number];
+export type IncomeVerification = (typeof INCOME_VERIFICATIONS)[number];
+export type EmploymentStatus = (typeof EMPLOYMENT_STATUSES)[number];
+export type OriginationChannel = (typeof ORIGINATION_CHANNELS)[number];
+export type RateType = (typeof RATE_TYPES)[number];
 export type PaymentFrequency = (typeof PAYMENT_FREQUENCIES)[number];
 export type LoanStatus = (typeof LOAN_STATUSES)[number];
 
@@ -59,7 +78,48 @@ export const LOAN_RECORD_FIELDS = [
   "productType",
   "collateralType",
   "collateralValueCents",
+  "creditScoreType",
+  "creditScore",
+  "annualIncomeCents",
+  "incomeVerification",
+  "paymentToIncomeWad",
+  "employmentStatus",
+  "originationChannel",
+  "rateType",
+  "rateIndex",
+  "rateMarginWad",
+  "rateResetMonths",
+  "poolAdditionDate",
+  "repurchaseDate",
+  "restructuringDate",
+  "regionCode",
 ] as const;
+
+/**
+ * The optional fields the supervisors' disclosure templates ask for (ESMA Annex V/VI, Regulation AB II), in
+ * template order. A record with none of them encodes as template version 1, unchanged; a record with any of them
+ * as version 2 (see `canonicalLoanRecord`).
+ */
+export const DISCLOSURE_FIELDS = [
+  "creditScoreType",
+  "creditScore",
+  "annualIncomeCents",
+  "incomeVerification",
+  "paymentToIncomeWad",
+  "employmentStatus",
+  "originationChannel",
+  "rateType",
+  "rateIndex",
+  "rateMarginWad",
+  "rateResetMonths",
+  "poolAdditionDate",
+  "repurchaseDate",
+  "restructuringDate",
+  "regionCode",
+] as const satisfies readonly (typeof LOAN_RECORD_FIELDS)[number][];
+
+/** ISO 3166-2 subdivision (`CN-GD`) or NUTS 3 (`DE300`) code. */
+export const REGION_CODE = /^(?:[A-Z]{2}-[A-Z0-9]{1,3}|[A-Z]{2}[A-Z0-9]{3})$/;
 
 export type LoanRecordField = (typeof LOAN_RECORD_FIELDS)[number];
 
@@ -87,6 +147,21 @@ const FIELD_EXPECTATIONS: Readonly<Record<LoanRecordField, string>> = {
   collateralType:
     "a label of 1-32 characters (no control or format characters such as U+202E, no spaces at either end, Unicode NFC)",
   collateralValueCents: "whole cents from 0 to 2^128-1, as a bigint or a string of digits",
+  creditScoreType: "a label of 1-16 characters naming the score (e.g. PBOC, FICO)",
+  creditScore: "a whole number from 0 to 9999",
+  annualIncomeCents: "whole cents from 0 to 2^128-1, as a bigint or a string of digits",
+  incomeVerification: `one of ${INCOME_VERIFICATIONS.map((value) => `"${value}"`).join(", ")}`,
+  paymentToIncomeWad: "a ratio as a wad from 0 to 10^18 (100%), as a bigint or a string of digits",
+  employmentStatus: `one of ${EMPLOYMENT_STATUSES.map((value) => `"${value}"`).join(", ")}`,
+  originationChannel: `one of ${ORIGINATION_CHANNELS.map((value) => `"${value}"`).join(", ")}`,
+  rateType: `one of ${RATE_TYPES.map((value) => `"${value}"`).join(", ")}`,
+  rateIndex: "a label of 1-16 characters naming the index (e.g. LPR-1Y)",
+  rateMarginWad: "a margin as a wad from 0 to 10^18 (100%), as a bigint or a string of digits",
+  rateResetMonths: `a whole number of months from 1 to ${MAX_TERM_MONTHS}`,
+  poolAdditionDate: `a calendar date yyyy-mm-dd on or after ${MIN_DATE}`,
+  repurchaseDate: `a calendar date yyyy-mm-dd on or after ${MIN_DATE}`,
+  restructuringDate: `a calendar date yyyy-mm-dd on or after ${MIN_DATE}`,
+  regionCode: "an ISO 3166-2 subdivision code (e.g. CN-GD) or a NUTS 3 code (e.g. DE300)",
 };
 
 /**
@@ -122,6 +197,19 @@ function label(maxLength: number) {
     .refine((text) => text === text.trim() && !CONTROL_CHARACTER.test(text) && text === text.normalize("NFC"));
 }
 
+/** A fraction as a wad from 0 to 1e18 (100 %). */
+function fraction() {
+  return z
+    .union([
+      z.bigint(),
+      z
+        .string()
+        .regex(/^\d{1,19}$/)
+        .transform((digits) => BigInt(digits)),
+    ])
+    .pipe(z.bigint().min(0n).max(WAD));
+}
+
 function months(min: number) {
   return z.number().int().min(min).max(MAX_TERM_MONTHS);
 }
@@ -140,15 +228,7 @@ export const loanRecordShape = z.strictObject({
   maturityDate: isoDate(),
   originalPrincipalCents: cents(1n),
   currentPrincipalCents: cents(0n),
-  rateWad: z
-    .union([
-      z.bigint(),
-      z
-        .string()
-        .regex(/^\d{1,19}$/)
-        .transform((digits) => BigInt(digits)),
-    ])
-    .pipe(z.bigint().min(0n).max(WAD)),
+  rateWad: fraction(),
   termMonths: months(1),
   remainingTermMonths: months(0),
   amortization: z.enum(AMORTIZATION_TYPES),
@@ -160,6 +240,21 @@ export const loanRecordShape = z.strictObject({
   productType: label(32),
   collateralType: label(32).optional(),
   collateralValueCents: cents(0n).optional(),
+  creditScoreType: label(16).optional(),
+  creditScore: z.number().int().min(0).max(9999).optional(),
+  annualIncomeCents: cents(0n).optional(),
+  incomeVerification: z.enum(INCOME_VERIFICATIONS).optional(),
+  paymentToIncomeWad: fraction().optional(),
+  employmentStatus: z.enum(EMPLOYMENT_STATUSES).optional(),
+  originationChannel: z.enum(ORIGINATION_CHANNELS).optional(),
+  rateType: z.enum(RATE_TYPES).optional(),
+  rateIndex: label(16).optional(),
+  rateMarginWad: fraction().optional(),
+  rateResetMonths: months(1).optional(),
+  poolAdditionDate: isoDate().optional(),
+  repurchaseDate: isoDate().optional(),
+  restructuringDate: isoDate().optional(),
+  regionCode: z.string().regex(REGION_CODE).optional(),
 });
 
 /** A loan record as accepted at the boundary (amounts may still be digit strings). */
@@ -224,6 +319,9 @@ export function loanRecordJson(record: LoanRecord): string {
     ...(record.collateralValueCents === undefined
       ? {}
       : { collateralValueCents: record.collateralValueCents.toString() }),
+    ...(record.annualIncomeCents === undefined ? {} : { annualIncomeCents: record.annualIncomeCents.toString() }),
+    ...(record.paymentToIncomeWad === undefined ? {} : { paymentToIncomeWad: record.paymentToIncomeWad.toString() }),
+    ...(record.rateMarginWad === undefined ? {} : { rateMarginWad: record.rateMarginWad.toString() }),
   });
 }
 
@@ -354,11 +452,25 @@ function crossFieldIssues(record: LoanRecord): FieldIssue[] {
   if (record.collateralType === undefined && record.collateralValueCents !== undefined) {
     add("collateralType", "a collateral type, since collateralValueCents is given", describeValue(undefined));
   }
+  if ((record.creditScore === undefined) !== (record.creditScoreType === undefined)) {
+    const [given, missing] =
+      record.creditScore === undefined ? ["creditScoreType", "creditScore"] : ["creditScore", "creditScoreType"];
+    add(missing as LoanRecordField, `a value, since ${given} is given`, describeValue(undefined));
+  }
+  for (const field of ["poolAdditionDate", "repurchaseDate", "restructuringDate"] as const) {
+    const date = record[field];
+    if (date !== undefined && date < record.originationDate)
+      add(field, `a date on or after originationDate (${record.originationDate})`, JSON.stringify(date));
+  }
   return issues;
 }
 
-/** Version of the loan template and its canonical encoding; first value of every encoded record. */
+/**
+ * Version of the loan template and its canonical encoding; first value of every encoded record. A record with any
+ * of the `DISCLOSURE_FIELDS` encodes as `LOAN_TEMPLATE_VERSION_DISCLOSURE` (version 1's fields, then those).
+ */
 export const LOAN_TEMPLATE_VERSION = 1;
+export const LOAN_TEMPLATE_VERSION_DISCLOSURE = 2;
 
 /**
  * The canonical encoding, field by field, in order. Dates are day numbers since 1970-01-01, enums are
@@ -391,6 +503,69 @@ export const CANONICAL_LOAN_FIELDS = [
 /** The ABI types of the canonical encoding, in order. */
 export const CANONICAL_LOAN_TYPES: readonly string[] = CANONICAL_LOAN_FIELDS.map((field) => field.type);
 
+/**
+ * Version 2 appends the disclosure fields after version 1's, led by a bit set of those present (bit i for
+ * `DISCLOSURE_FIELDS[i]`): an absent field encodes as 0 or "", and the bit set tells it from a present 0, so the
+ * encoding stays one-to-one. Dates as day numbers, enums as their index, amounts and wads as given.
+ */
+export const CANONICAL_DISCLOSURE_FIELDS = [
+  { name: "disclosurePresent", type: "uint16" },
+  { name: "creditScoreType", type: "string" },
+  { name: "creditScore", type: "uint16" },
+  { name: "annualIncomeCents", type: "uint128" },
+  { name: "incomeVerification", type: "uint8" },
+  { name: "paymentToIncomeWad", type: "uint64" },
+  { name: "employmentStatus", type: "uint8" },
+  { name: "originationChannel", type: "uint8" },
+  { name: "rateType", type: "uint8" },
+  { name: "rateIndex", type: "string" },
+  { name: "rateMarginWad", type: "uint64" },
+  { name: "rateResetMonths", type: "uint16" },
+  { name: "poolAdditionDay", type: "uint32" },
+  { name: "repurchaseDay", type: "uint32" },
+  { name: "restructuringDay", type: "uint32" },
+  { name: "regionCode", type: "string" },
+] as const;
+
+/** The ABI types of a version 2 record. */
+export const CANONICAL_LOAN_TYPES_DISCLOSURE: readonly string[] = [
+  ...CANONICAL_LOAN_TYPES,
+  ...CANONICAL_DISCLOSURE_FIELDS.map((field) => field.type),
+];
+
+/** Whether the record carries any disclosure field (and so encodes as version 2). */
+export function hasDisclosureFields(record: LoanRecord): boolean {
+  return DISCLOSURE_FIELDS.some((field) => record[field] !== undefined);
+}
+
+function disclosureValues(record: LoanRecord): CanonicalValue[] {
+  const present = DISCLOSURE_FIELDS.reduce(
+    (bits, field, i) => (record[field] === undefined ? bits : bits | (1 << i)),
+    0,
+  );
+  const day = (date: string | undefined) => (date === undefined ? 0 : isoDateToEpochDay(date));
+  const index = (values: readonly string[], value: string | undefined) =>
+    value === undefined ? 0 : values.indexOf(value);
+  return [
+    present,
+    record.creditScoreType ?? "",
+    record.creditScore ?? 0,
+    record.annualIncomeCents ?? 0n,
+    index(INCOME_VERIFICATIONS, record.incomeVerification),
+    record.paymentToIncomeWad ?? 0n,
+    index(EMPLOYMENT_STATUSES, record.employmentStatus),
+    index(ORIGINATION_CHANNELS, record.originationChannel),
+    index(RATE_TYPES, record.rateType),
+    record.rateIndex ?? "",
+    record.rateMarginWad ?? 0n,
+    record.rateResetMonths ?? 0,
+    day(record.poolAdditionDate),
+    day(record.repurchaseDate),
+    day(record.restructuringDate),
+    record.regionCode ?? "",
+  ];
+}
+
 /** A value of the canonical encoding: `uint128`/`uint64` as bigint, small uints as number, the rest strings. */
 export type CanonicalValue = string | bigint | number;
 
@@ -405,10 +580,11 @@ export interface CanonicalLoanRecord {
  * tuple, not a struct: a struct with strings would add an offset word).
  */
 export function canonicalLoanRecord(record: LoanRecord): CanonicalLoanRecord {
+  const disclosure = hasDisclosureFields(record);
   return {
-    types: CANONICAL_LOAN_TYPES,
+    types: disclosure ? CANONICAL_LOAN_TYPES_DISCLOSURE : CANONICAL_LOAN_TYPES,
     values: [
-      LOAN_TEMPLATE_VERSION,
+      disclosure ? LOAN_TEMPLATE_VERSION_DISCLOSURE : LOAN_TEMPLATE_VERSION,
       record.loanId,
       record.borrowerId,
       isoDateToEpochDay(record.originationDate),
@@ -427,6 +603,7 @@ export function canonicalLoanRecord(record: LoanRecord): CanonicalLoanRecord {
       record.productType,
       record.collateralType ?? "",
       record.collateralValueCents ?? 0n,
+      ...(disclosure ? disclosureValues(record) : []),
     ],
   };
 }

@@ -21,6 +21,7 @@ import {
 } from "./loan-record";
 import { WAD, bpsToWad, mulDivDown, wadMulDown } from "./money";
 import { checkSeed, mulberry32, type Prng } from "./prng";
+import { withSyntheticDisclosure } from "./synthetic-disclosure";
 
 export interface SyntheticTapeOptions {
   /** Cut-off date of the tape, yyyy-mm-dd. Default 2025-06-30. */
@@ -34,6 +35,11 @@ export interface SyntheticTapeOptions {
    * a new borrower, except that about 1 in 12 goes to a borrower of an earlier loan.
    */
   readonly borrowerCount?: number;
+  /**
+   * Add synthetic values of the optional disclosure fields (credit score, income, employment, channel, rate type,
+   * ISO region code: `withSyntheticDisclosure`). The other fields are the same with or without. Default false.
+   */
+  readonly disclosure?: boolean;
 }
 
 export const SYNTHETIC_CREDIT_GRADES = ["A", "B", "C", "D", "E"] as const;
@@ -221,7 +227,8 @@ export function* generateLoans(
           ? random.int(1, index)
           : index + 1;
     const borrowerId = hmacSha256Hex(borrowerKey, `synthetic-borrower:${borrower}`);
-    yield syntheticLoan(random, asOf, loanId, borrowerId);
+    const loan = syntheticLoan(random, asOf, loanId, borrowerId);
+    yield options.disclosure === true ? withSyntheticDisclosure(loan, seed) : loan;
   }
 }
 

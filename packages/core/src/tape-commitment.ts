@@ -27,11 +27,19 @@ import {
   isBytes32Hex,
   keccak256Bytes,
 } from "./hashing";
-import { CANONICAL_LOAN_TYPES, canonicalLoanRecord, type CanonicalLoanRecord, type LoanRecord } from "./loan-record";
+import {
+  CANONICAL_LOAN_TYPES,
+  CANONICAL_LOAN_TYPES_DISCLOSURE,
+  canonicalLoanRecord,
+  type CanonicalLoanRecord,
+  type LoanRecord,
+} from "./loan-record";
 import { TapeSummaryAccumulator, type TapeSummary } from "./tape-summary";
 
-/** ABI types of a leaf's preimage: the salt, then the canonical loan record. */
+/** ABI types of a leaf's preimage: the salt, then the canonical loan record (template version 1). */
 export const LOAN_LEAF_TYPES: readonly string[] = ["bytes32", ...CANONICAL_LOAN_TYPES];
+/** The same for a record with disclosure fields (template version 2). */
+export const LOAN_LEAF_TYPES_DISCLOSURE: readonly string[] = ["bytes32", ...CANONICAL_LOAN_TYPES_DISCLOSURE];
 
 const NODE_BYTES = 32;
 
@@ -46,7 +54,10 @@ export function saltedLoanRecord(record: LoanRecord, salt: string): CanonicalLoa
   if (!isBytes32Hex(salt)) {
     throw new InvalidArgumentError("salt", "0x followed by 64 hex digits", describeBytes32(salt));
   }
-  return { types: LOAN_LEAF_TYPES, values: [salt.toLowerCase(), ...canonicalLoanRecord(record).values] };
+  const canonical = canonicalLoanRecord(record);
+  // One of two constant type lists (the ABI encoder plans each list once).
+  const types = canonical.types === CANONICAL_LOAN_TYPES ? LOAN_LEAF_TYPES : LOAN_LEAF_TYPES_DISCLOSURE;
+  return { types, values: [salt.toLowerCase(), ...canonical.values] };
 }
 
 /** The loan's Merkle leaf: `keccak256(keccak256(abi.encode(salt, ...canonical values)))`, 0x hex. */

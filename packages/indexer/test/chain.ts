@@ -11,8 +11,8 @@ import pino from "pino";
 import { type ConsortiumDeployment } from "../../../deploy/consortium";
 import { deployLocalConsortium } from "../../../deploy/local-consortium";
 import { sampleTapeSaltKey } from "../../../deploy/sample-deal";
-import { generateLoans, type LoanRecord } from "@abs/core";
-import { loadNetworkConfig } from "../../../deploy/config";
+import { type LoanRecord } from "@abs/core";
+import { loadNetworkConfig, sampleDealLoans } from "../../../deploy/config";
 import { memberSigners } from "../../../deploy/signers";
 import {
   AssetPool__factory,
@@ -220,7 +220,7 @@ export function sampleTape(loans?: number): { records: LoanRecord[]; saltKey: Bu
   const deal = loadNetworkConfig("localhost").sampleDeal;
   if (!deal) throw new Error("deploy/networks/localhost.json has no sample deal");
   return {
-    records: [...generateLoans(loans ?? deal.loans, deal.seed, { asOfDate: deal.cutoffDate })],
+    records: [...sampleDealLoans(deal, loans ?? deal.loans)],
     saltKey: sampleTapeSaltKey(deal.dealId),
   };
 }

@@ -18,7 +18,6 @@ const custodian = key(3);
 const suspended = key(4);
 const outsider = key(5);
 
-
 describe("createApp (peer API, fake directory, fixed clock)", () => {
   let dir: string;
   let db: Level<string, string>;

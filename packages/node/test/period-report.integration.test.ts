@@ -10,14 +10,13 @@ import { Contract, type HDNodeWallet } from "ethers";
 import { Level } from "level";
 import pino from "pino";
 import {
-  generateLoans,
   generatePerformance,
   hardhatDevWallet,
   performanceCsvBytes,
   type LoanRecord,
   type PerformanceRow,
 } from "@abs/core";
-import { loadNetworkConfig } from "../../../deploy/config";
+import { loadNetworkConfig, sampleDealLoans } from "../../../deploy/config";
 import { ASSET_POOL_ABI } from "../src/chain/abi";
 import { startNode, type RunningNode } from "../src/node";
 import { fetchVerifiedLoanState, fetchVerifiedPeriod } from "../src/period/period-client";
@@ -83,7 +82,7 @@ describe("period loan states through the servicer's node (real chain)", function
     pool = sample.pool;
     writeFileSync(path.join(consortium.dataDir, "token"), TOKEN);
     writeFileSync(path.join(consortium.dataDir, "state.key"), randomBytes(32).toString("hex"), { mode: 0o600 });
-    const loans: LoanRecord[] = [...generateLoans(deal.loans, deal.seed, { asOfDate: deal.cutoffDate })];
+    const loans: LoanRecord[] = [...sampleDealLoans(deal)];
     rows = [...generatePerformance(loans, 1, 11, { asOfDate: deal.cutoffDate })];
     file = await performanceCsvBytes(rows);
     start = deal.cutoffDate;

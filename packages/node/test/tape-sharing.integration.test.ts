@@ -8,8 +8,8 @@ import { expect } from "chai";
 import { Contract, type HDNodeWallet, type JsonRpcProvider } from "ethers";
 import { Level } from "level";
 import pino from "pino";
-import { generateLoans, hardhatDevWallet, type LoanRecord } from "@abs/core";
-import { loadNetworkConfig } from "../../../deploy/config";
+import { hardhatDevWallet, type LoanRecord } from "@abs/core";
+import { loadNetworkConfig, sampleDealLoans } from "../../../deploy/config";
 import { sampleTapeSaltKey } from "../../../deploy/sample-deal";
 import { type NodeError } from "../src/errors";
 import { startNode, type RunningNode } from "../src/node";
@@ -84,7 +84,7 @@ describe("loan-level sharing against a real consortium chain", function () {
     reader = new AssetPoolRootReader(provider);
     node = await startNode(nodeConfig(), { logger: pino({ level: "silent" }), env: {} });
     // The same loans and salt key as deploy/sample-deal.ts `commitSampleTape`.
-    loans = [...generateLoans(deal.loans, deal.seed, { asOfDate: deal.cutoffDate })];
+    loans = [...sampleDealLoans(deal)];
     const meta = await node.tapes.importTape(pool, 1, loans, {
       saltKey: sampleTapeSaltKey(deal.dealId),
       expectedRoot: await reader.anchoredRoot(pool, 1),

@@ -9,7 +9,13 @@ import { InvalidArgumentError } from "../errors";
 import { type LoanRecord } from "../loan-record";
 import { type TapeEncoding } from "./column-mapping";
 import { syntheticPerson } from "./synthetic-people";
-import { PERSONAL_DATA_COLUMNS, TAPE_COLUMNS, recordToCells } from "./template";
+import {
+  DISCLOSURE_TAPE_COLUMNS,
+  PERSONAL_DATA_COLUMNS,
+  TAPE_COLUMNS,
+  recordToCells,
+  recordToDisclosureCells,
+} from "./template";
 
 export interface CsvWriteOptions {
   /** Default "utf8". */
@@ -123,11 +129,14 @@ export interface TapeCsvOptions extends CsvWriteOptions {
    * originator's raw export would: for demonstrating and testing pseudonymisation. Default false.
    */
   readonly personalData?: boolean;
+  /** Also write the optional disclosure columns (`DISCLOSURE_TAPE_COLUMNS`), after the others. Default false. */
+  readonly disclosure?: boolean;
 }
 
 /** The header `writeTapeCsv` writes. */
-export function tapeCsvHeader(personalData: boolean): string[] {
-  return personalData ? [TAPE_COLUMNS[0], ...PERSONAL_DATA_COLUMNS, ...TAPE_COLUMNS.slice(2)] : [...TAPE_COLUMNS];
+export function tapeCsvHeader(personalData: boolean, disclosure = false): string[] {
+  const base = personalData ? [TAPE_COLUMNS[0], ...PERSONAL_DATA_COLUMNS, ...TAPE_COLUMNS.slice(2)] : [...TAPE_COLUMNS];
+  return disclosure ? [...base, ...DISCLOSURE_TAPE_COLUMNS] : base;
 }
 
 /** Writes loan records as a template CSV tape; see `TapeCsvOptions`. Does not end `out`. */
@@ -139,9 +148,11 @@ export async function writeTapeCsv(
   const zh = (options.regionNames ?? (options.encoding === "gbk" ? "zh" : "en")) === "zh";
   const regionName = (region: string): string => (zh ? (REGION_NAMES_ZH[region] ?? region) : region);
   const personalData = options.personalData === true;
+  const disclosure = options.disclosure === true;
   function* rows(): Generator<string[]> {
     for (const record of records) {
-      const cells = recordToCells(record, regionName);
+      const base = recordToCells(record, regionName);
+      const cells = disclosure ? [...base, ...recordToDisclosureCells(record)] : base;
       if (!personalData) {
         yield cells;
         continue;
@@ -150,5 +161,5 @@ export async function writeTapeCsv(
       yield [record.loanId, person.nationalId, person.phone, person.name, ...cells.slice(2)];
     }
   }
-  return writeCsv(tapeCsvHeader(personalData), rows(), out, options);
+  return writeCsv(tapeCsvHeader(personalData, disclosure), rows(), out, options);
 }

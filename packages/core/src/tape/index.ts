@@ -41,6 +41,8 @@ export { syntheticPerson, type SyntheticPerson } from "./synthetic-people";
 export { TAPE_ISSUE_CODES, type TapeIssue, type TapeIssueCode } from "./tape-issue";
 export {
   OPTIONAL_TAPE_COLUMNS,
+  DISCLOSURE_TAPE_COLUMNS,
+  recordToDisclosureCells,
   PERSONAL_DATA_COLUMNS,
   TAPE_COLUMNS,
   formatRatePercent,

@@ -31,7 +31,30 @@ export const TAPE_COLUMNS = [
   "collateral_value_yuan",
 ] as const;
 
-export type TapeColumn = (typeof TAPE_COLUMNS)[number];
+/**
+ * The optional columns the supervisors' disclosure templates ask for (see TEMPLATE.md, "Disclosure columns"). A
+ * tape may have any of them; a row may leave any cell empty (the disclosure then writes a no-data code). The tape
+ * writer adds them only when asked (`writeTapeCsv`'s `disclosure`).
+ */
+export const DISCLOSURE_TAPE_COLUMNS = [
+  "credit_score_type",
+  "credit_score",
+  "income_yuan",
+  "income_verification",
+  "payment_to_income_percent",
+  "employment_status",
+  "origination_channel",
+  "rate_type",
+  "rate_index",
+  "rate_margin_percent",
+  "rate_reset_months",
+  "pool_addition_date",
+  "repurchase_date",
+  "restructuring_date",
+  "region_code",
+] as const;
+
+export type TapeColumn = (typeof TAPE_COLUMNS)[number] | (typeof DISCLOSURE_TAPE_COLUMNS)[number];
 
 /**
  * Personal-data columns an originator may upload instead of `borrower_id`. They are replaced at ingestion
@@ -67,10 +90,25 @@ export const FIELD_OF_COLUMN: Readonly<Record<TapeColumn, LoanRecordField>> = {
   product_type: "productType",
   collateral_type: "collateralType",
   collateral_value_yuan: "collateralValueCents",
+  credit_score_type: "creditScoreType",
+  credit_score: "creditScore",
+  income_yuan: "annualIncomeCents",
+  income_verification: "incomeVerification",
+  payment_to_income_percent: "paymentToIncomeWad",
+  employment_status: "employmentStatus",
+  origination_channel: "originationChannel",
+  rate_type: "rateType",
+  rate_index: "rateIndex",
+  rate_margin_percent: "rateMarginWad",
+  rate_reset_months: "rateResetMonths",
+  pool_addition_date: "poolAdditionDate",
+  repurchase_date: "repurchaseDate",
+  restructuring_date: "restructuringDate",
+  region_code: "regionCode",
 };
 
 const COLUMN_BY_FIELD: ReadonlyMap<string, TapeColumn> = new Map(
-  TAPE_COLUMNS.map((column) => [FIELD_OF_COLUMN[column], column]),
+  [...TAPE_COLUMNS, ...DISCLOSURE_TAPE_COLUMNS].map((column) => [FIELD_OF_COLUMN[column], column]),
 );
 
 /** The template column of a loan record field (the inverse of `FIELD_OF_COLUMN`), if it is one. */
@@ -78,7 +116,11 @@ export function columnOfField(field: string): TapeColumn | undefined {
   return COLUMN_BY_FIELD.get(field);
 }
 
-const TEMPLATE_NAMES: ReadonlySet<string> = new Set<string>([...TAPE_COLUMNS, ...PERSONAL_DATA_COLUMNS]);
+const TEMPLATE_NAMES: ReadonlySet<string> = new Set<string>([
+  ...TAPE_COLUMNS,
+  ...DISCLOSURE_TAPE_COLUMNS,
+  ...PERSONAL_DATA_COLUMNS,
+]);
 
 export function isTemplateColumnName(name: string): name is TemplateColumnName {
   return TEMPLATE_NAMES.has(name);
@@ -188,7 +230,45 @@ export const READ_CELL: Readonly<Record<TapeColumn, (cell: string) => CellResult
   product_type: text,
   collateral_type: optional(text),
   collateral_value_yuan: optional(amount(0n)),
+  credit_score_type: optional(text),
+  credit_score: optional(wholeNumber(0, 9999, "points")),
+  income_yuan: optional(amount(0n)),
+  income_verification: optional(text),
+  payment_to_income_percent: optional(rate),
+  employment_status: optional(text),
+  origination_channel: optional(text),
+  rate_type: optional(text),
+  rate_index: optional(text),
+  rate_margin_percent: optional(rate),
+  rate_reset_months: optional(wholeNumber(1, MAX_TERM_MONTHS, "months")),
+  pool_addition_date: optional(text),
+  repurchase_date: optional(text),
+  restructuring_date: optional(text),
+  region_code: optional(text),
 };
+
+/** A record's disclosure cells, in `DISCLOSURE_TAPE_COLUMNS` order (empty where the record has none). */
+export function recordToDisclosureCells(record: LoanRecord): string[] {
+  const text = (value: string | number | undefined) => (value === undefined ? "" : String(value));
+  const percent = (wad: bigint | undefined) => (wad === undefined ? "" : formatRatePercent(wad));
+  return [
+    text(record.creditScoreType),
+    text(record.creditScore),
+    record.annualIncomeCents === undefined ? "" : formatCents(record.annualIncomeCents),
+    text(record.incomeVerification),
+    percent(record.paymentToIncomeWad),
+    text(record.employmentStatus),
+    text(record.originationChannel),
+    text(record.rateType),
+    text(record.rateIndex),
+    percent(record.rateMarginWad),
+    text(record.rateResetMonths),
+    text(record.poolAdditionDate),
+    text(record.repurchaseDate),
+    text(record.restructuringDate),
+    text(record.regionCode),
+  ];
+}
 
 /** A loan record as template cells, in `TAPE_COLUMNS` order (`region` as given by `regionName`). */
 export function recordToCells(

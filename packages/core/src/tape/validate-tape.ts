@@ -25,6 +25,15 @@ import { MAX_RECORD_BYTES, csvRows, jsonKind, jsonLinesRows, parseCsvSlice, trac
 import { tapeIssue, type TapeIssue, type TapeIssueCode } from "./tape-issue";
 import { type TemplateColumnName, isPersonalDataColumn } from "./template";
 
+/** Columns a JSON Lines row may give as JSON integers (counts, not amounts: exact either way). */
+const WHOLE_NUMBER_COLUMNS: ReadonlySet<string> = new Set([
+  "term_months",
+  "remaining_term_months",
+  "days_past_due",
+  "credit_score",
+  "rate_reset_months",
+]);
+
 export type TapeFormat = "csv" | "jsonl";
 
 export interface TapeProgress {
@@ -211,7 +220,7 @@ function jsonCells(
       typeof json === "number" &&
       Number.isSafeInteger(json) &&
       json >= 0 &&
-      (cell.column === "term_months" || cell.column === "remaining_term_months" || cell.column === "days_past_due")
+      WHOLE_NUMBER_COLUMNS.has(cell.column)
     ) {
       cells[cell.index] = String(json);
     } else {

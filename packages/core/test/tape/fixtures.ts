@@ -11,7 +11,7 @@ export const HEADER: readonly string[] = TAPE_COLUMNS;
 
 /** 1-based CSV column of a template column in the standard header. */
 export function col(column: TapeColumn): number {
-  return TAPE_COLUMNS.indexOf(column) + 1;
+  return (TAPE_COLUMNS as readonly string[]).indexOf(column) + 1;
 }
 
 export function loans(count: number, seed = 20250630): LoanRecord[] {

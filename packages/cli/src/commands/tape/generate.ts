@@ -19,6 +19,7 @@ const optionsSchema = z.strictObject({
   encoding: z.enum(["utf8", "gbk"]).default("utf8"),
   regionNames: z.enum(["en", "zh"]).optional(),
   personalData: z.boolean().default(false),
+  disclosureFields: z.boolean().default(false),
   asOf: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
@@ -43,7 +44,7 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
     throw new CliError("USAGE", "--performance-out needs --performance-periods");
   }
   const started = io.now();
-  const loanOptions = { asOfDate: options.asOf };
+  const loanOptions = { asOfDate: options.asOf, disclosure: options.disclosureFields };
   const csv: CsvWriteOptions = {
     encoding: options.encoding,
     bom: options.bom,
@@ -63,6 +64,7 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
         ...csv,
         ...(options.regionNames === undefined ? {} : { regionNames: options.regionNames }),
         personalData: options.personalData,
+        disclosure: options.disclosureFields,
         onRows: (rows) => progress.update(rows, rows),
       }),
     );
@@ -133,6 +135,11 @@ export function registerTapeGenerate(tape: Command, io: CliIo, setExitCode: (cod
     .option("--encoding <encoding>", "utf8 | gbk", "utf8")
     .option("--region-names <lang>", "en (pinyin) | zh (Chinese); default zh for gbk, en for utf8")
     .option("--personal-data", "write synthetic national_id, phone and borrower_name instead of borrower_id", false)
+    .option(
+      "--disclosure-fields",
+      "also write the optional disclosure columns (credit score, income, employment, channel, rate type, region code)",
+      false,
+    )
     .option("--as-of <date>", "cut-off date yyyy-mm-dd", "2025-06-30")
     .option("--performance-periods <n>", "also write a monthly performance file over N months")
     .option("--performance-out <file>", "performance file (default: <out>.performance.csv)")
