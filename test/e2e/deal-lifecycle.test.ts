@@ -504,24 +504,26 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     const files: Record<string, string> = {};
     for (const template of ["esma-annex6", "esma-annex12", "regab-auto"]) {
       files[template] = path.join(dir, `${template}.xml`);
-      const written = await as<Written>(
-        "trustee",
-        "disclose",
-        "--deal",
-        DEAL,
-        "--template",
-        template,
-        "--period",
-        period,
-        "--out",
-        files[template],
-        "--contact-person",
-        "Li Wei",
-        "--contact-phone",
-        "+86 10 5555 0100",
-        "--contact-email",
-        "abs-reporting@zhongxin-trust.example",
-      );
+      const write = (out: string) =>
+        as<Written>(
+          "trustee",
+          "disclose",
+          "--deal",
+          DEAL,
+          "--template",
+          template,
+          "--period",
+          period,
+          "--out",
+          out,
+          "--contact-person",
+          "Li Wei",
+          "--contact-phone",
+          "+86 10 5555 0100",
+          "--contact-email",
+          "abs-reporting@zhongxin-trust.example",
+        );
+      const written = await write(files[template]);
       const text = readFileSync(files[template], "utf8");
       expect(written.documentId, template).to.not.equal("0");
       expect(written.quality.scoreBps, template).to.be.above(0).and.below(10_000);
@@ -533,24 +535,7 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
         expect(written.records, template).to.equal(periodRows.length);
         expect(written.quality.cells / written.records).to.equal(template === "esma-annex6" ? 69 : 72);
       }
-      const again = await as<Written>(
-        "trustee",
-        "disclose",
-        "--deal",
-        DEAL,
-        "--template",
-        template,
-        "--period",
-        period,
-        "--out",
-        `${files[template]}.again`,
-        "--contact-person",
-        "Li Wei",
-        "--contact-phone",
-        "+86 10 5555 0100",
-        "--contact-email",
-        "abs-reporting@zhongxin-trust.example",
-      );
+      const again = await write(`${files[template]}.again`);
       expect(again.contentHash, `${template}: the same data writes the same bytes`).to.equal(written.contentHash);
       expect(again.documentId, `${template}: no second version for the same content`).to.equal(written.documentId);
     }

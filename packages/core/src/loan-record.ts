@@ -58,43 +58,6 @@ export const MAX_DAYS_PAST_DUE = 65_535;
 /** Earliest date a record may carry: dates are day numbers since 1970-01-01 (`uint32`) on chain. */
 export const MIN_DATE = "1970-01-01";
 
-/** Names of the loan template's fields, in template order. */
-export const LOAN_RECORD_FIELDS = [
-  "loanId",
-  "borrowerId",
-  "originationDate",
-  "maturityDate",
-  "originalPrincipalCents",
-  "currentPrincipalCents",
-  "rateWad",
-  "termMonths",
-  "remainingTermMonths",
-  "amortization",
-  "paymentFrequency",
-  "status",
-  "daysPastDue",
-  "creditGrade",
-  "region",
-  "productType",
-  "collateralType",
-  "collateralValueCents",
-  "creditScoreType",
-  "creditScore",
-  "annualIncomeCents",
-  "incomeVerification",
-  "paymentToIncomeWad",
-  "employmentStatus",
-  "originationChannel",
-  "rateType",
-  "rateIndex",
-  "rateMarginWad",
-  "rateResetMonths",
-  "poolAdditionDate",
-  "repurchaseDate",
-  "restructuringDate",
-  "regionCode",
-] as const;
-
 /**
  * The optional fields the supervisors' disclosure templates ask for (ESMA Annex V/VI, Regulation AB II), in
  * template order. A record with none of them encodes as template version 1, unchanged; a record with any of them
@@ -116,10 +79,33 @@ export const DISCLOSURE_FIELDS = [
   "repurchaseDate",
   "restructuringDate",
   "regionCode",
-] as const satisfies readonly (typeof LOAN_RECORD_FIELDS)[number][];
+] as const;
 
 /** ISO 3166-2 subdivision (`CN-GD`) or NUTS 3 (`DE300`) code. */
 export const REGION_CODE = /^(?:[A-Z]{2}-[A-Z0-9]{1,3}|[A-Z]{2}[A-Z0-9]{3})$/;
+
+/** Names of the loan template's fields, in template order: the base fields, then the disclosure fields. */
+export const LOAN_RECORD_FIELDS = [
+  "loanId",
+  "borrowerId",
+  "originationDate",
+  "maturityDate",
+  "originalPrincipalCents",
+  "currentPrincipalCents",
+  "rateWad",
+  "termMonths",
+  "remainingTermMonths",
+  "amortization",
+  "paymentFrequency",
+  "status",
+  "daysPastDue",
+  "creditGrade",
+  "region",
+  "productType",
+  "collateralType",
+  "collateralValueCents",
+  ...DISCLOSURE_FIELDS,
+] as const;
 
 export type LoanRecordField = (typeof LOAN_RECORD_FIELDS)[number];
 

@@ -31,30 +31,22 @@ import {
   fetchVerifiedTape,
   NodeError,
   PeerRecordError,
+  readPoolView,
   type PeerTarget,
+  type PoolView,
 } from "@abs/node";
 import { writeFileAtomically } from "../atomic-write";
 import { contractAt, readCall, sendCall } from "../contracts/chain-calls";
 import { registerDealCommand } from "../deal/deal-command";
 import { type ChainSession, type DealView, signedConsortium } from "../deal/deal-session";
+import { chainFailure } from "../chain";
 import { CliError } from "../errors";
 import { type CliIo } from "../io";
 import { peerSigning } from "./pool/originator-node";
 
 type Template = string;
 
-interface ReportView {
-  readonly startDate: bigint;
-  readonly endDate: bigint;
-  readonly interestCollectedCents: bigint;
-  readonly scheduledPrincipalCents: bigint;
-  readonly prepaymentCents: bigint;
-  readonly recoveryCents: bigint;
-  readonly newDefaultsCents: bigint;
-  readonly endingBalanceCents: bigint;
-  readonly loanCount: bigint;
-  readonly loanStateRoot: string;
-}
+type ReportView = PoolView["periods"][number];
 
 /** What the chain says about the pool up to period N. */
 interface PoolFacts {
@@ -66,38 +58,29 @@ interface PoolFacts {
 }
 
 async function poolFacts(session: ChainSession, deal: DealView, period: number): Promise<PoolFacts> {
-  const pool = contractAt("AssetPool", deal.pool, session.provider);
-  const lastPeriod = Number(await readCall<bigint>(pool, "lastPeriod", []));
-  if (lastPeriod !== 0 && period > lastPeriod)
+  let view: PoolView;
+  try {
+    view = await readPoolView(session.provider, deal.pool);
+  } catch (error) {
+    throw chainFailure(error, `reading pool ${deal.pool}`);
+  }
+  const reports = view.periods.filter((r) => r.period <= period);
+  if (reports.length !== period)
     throw new CliError(
       "USAGE",
-      `Period ${period} is not reported yet: the pool's last reported period is ${lastPeriod}`,
+      `Period ${period} of deal ${deal.code} is not reported on chain: the last reported period is ${view.periods.length}`,
     );
-  const reports: ReportView[] = [];
-  for (let p = 1; p <= period; p += 1) {
-    const report = await readCall<ReportView>(pool, "report", [p], `report(${p})`).catch(() => undefined);
-    if (report === undefined || report.loanStateRoot === undefined || BigInt(report.endDate) === 0n)
-      throw new CliError("USAGE", `Period ${p} of deal ${deal.code} is not reported on chain`);
-    reports.push(report);
-  }
-  const tapeCount = Number(await readCall<bigint>(pool, "tapeCount", []));
-  if (tapeCount === 0) throw new CliError("USAGE", `Deal ${deal.code} has no tape anchored`);
-  type Tape = { anchor: { merkleRoot: string; cutoffDate: bigint; totalPrincipalCents: bigint } };
-  const tapes: Tape[] = [];
-  for (let v = 1; v <= tapeCount; v += 1) tapes.push(await readCall<Tape>(pool, "tape", [v], `tape(${v})`));
-  const end = reports.at(-1)?.endDate ?? 0n;
+  const first = view.tapes[0];
+  if (first === undefined) throw new CliError("USAGE", `Deal ${deal.code} has no tape anchored`);
+  const end = (reports.at(-1) as ReportView).endDate;
   // The latest tape whose cut-off is not after the period's end: the loans' terms as of the period.
-  let version = 1;
-  tapes.forEach((t, i) => {
-    if (BigInt(t.anchor.cutoffDate) <= BigInt(end)) version = i + 1;
-  });
-  const first = tapes[0] as Tape;
+  const tape = view.tapes.filter((t) => t.cutoffDate <= end).at(-1) ?? first;
   return {
     reports,
-    tapeVersion: version,
-    tapeRoot: String(tapes[version - 1]?.anchor.merkleRoot),
-    firstTapeCutoff: BigInt(first.anchor.cutoffDate),
-    firstTapePrincipalCents: BigInt(first.anchor.totalPrincipalCents),
+    tapeVersion: tape.version,
+    tapeRoot: tape.merkleRoot,
+    firstTapeCutoff: first.cutoffDate,
+    firstTapePrincipalCents: first.totalPrincipalCents,
   };
 }
 
