@@ -113,7 +113,8 @@ interface ITrancheToken is IERC20Metadata {
     error NotPool(address account);
     /// @notice Only the deal's trustee, while an active member holding `Role.TRUSTEE`, may call.
     error NotTrustee(address account);
-    /// @notice The factor cannot exceed 1e27 (100% of original face).
+    /// @notice The factor cannot exceed `maxFactorRay` (`type(uint96).max`: above 1e27 = 100% of original face only
+    /// for an accrual class, whose balance grows with its accreted interest).
     error FactorOutOfRange(uint256 factorRay, uint256 maxFactorRay);
     /// @notice Minting would take the supply above the tranche's original face.
     error MintExceedsFace(uint256 originalFaceCents, uint256 newSupplyCents);
@@ -148,7 +149,7 @@ interface ITrancheToken is IERC20Metadata {
     function burn(address from, uint256 amount) external;
 
     /// @notice Set the factor after a distribution or a write-down/up for `period`. Only the pool.
-    /// @param newFactorRay Outstanding principal / original face, at most 1e27.
+    /// @param newFactorRay Outstanding principal / original face (above 1e27 only for an accrual class).
     /// @param period The pool's period the new factor belongs to.
     function setFactor(uint256 newFactorRay, uint32 period) external;
 
@@ -156,7 +157,8 @@ interface ITrancheToken is IERC20Metadata {
     /// for `period` (see the contract notice). Only the pool, on the waterfall's behalf. Emits `CashDistributed`
     /// only (it carries the new factor).
     /// @param cashCents Interest + principal paid to the tranche in the period (0 allowed: factor only).
-    /// @param newFactorRay Outstanding principal / original face after the period, at most 1e27.
+    /// @param newFactorRay Outstanding principal / original face after the period (above 1e27 only for an accrual
+    /// class).
     /// @param period The distributed period.
     function distribute(uint256 cashCents, uint256 newFactorRay, uint32 period) external;
 

@@ -107,6 +107,13 @@ interface IWaterfall {
     /// (`reserveReleasedCents`) and the collections held (`collectionsReleasedCents`) to `equityHolder`; each
     /// withdraws with `withdraw`. The reserve, the guarantee cash and the collections held are now 0, so the cash
     /// held equals the payables.
+    /// @notice The principal schedule of a `Scheduled` deal was fixed (see `setSchedule`).
+    /// @param scheduleHash `keccak256(abi.encode(targetsCents))` of `setSchedule`'s argument.
+    /// @param tranches The scheduled tranches, most senior first.
+    /// @param periods How many periods the schedule lists.
+    /// @param store The data contract holding it (`schedule()` reads it back).
+    event ScheduleSet(bytes32 scheduleHash, uint8[] tranches, uint16 periods, address store, address indexed trustee);
+
     event DealClosedOut(
         uint32 lastPeriod,
         address indexed guarantor,
@@ -171,6 +178,18 @@ interface IWaterfall {
     /// @notice The deal was closed out (`closeOut`): no period, commitment or clean-up call any more (payees still
     /// withdraw).
     error WaterfallClosedOut();
+    /// @notice `setSchedule` on a deal whose principal mode is not `Scheduled`.
+    error ScheduleNotApplicable();
+    /// @notice The schedule is missing for a `Scheduled` deal's period.
+    error ScheduleMissing();
+    /// @notice The schedule lists `found` tranches or periods where `expected` are needed (`field`: "tranches", or
+    /// "periods" for a tranche whose list is shorter or longer than the first, or empty, or above the maximum).
+    error ScheduleShapeInvalid(bytes32 field, uint256 found, uint256 expected);
+    /// @notice Scheduled tranche `tranche`'s target after period `period` is above its original face or above its
+    /// target of the period before (a schedule only pays down).
+    error ScheduleTargetInvalid(uint256 tranche, uint256 period, uint256 targetCents);
+    /// @notice A `Scheduled` deal's targets come from its schedule: the trustee passes none.
+    error TargetsFromSchedule(uint256 found);
     /// @notice The deal closes out only once the pool is Redeemed; it is `state`.
     error DealNotRedeemed(PoolState state);
 
@@ -186,13 +205,27 @@ interface IWaterfall {
     /// @notice Run period `period` (see the interface notice). Only the trustee.
     /// @param period `lastPeriod() + 1`, reported by the servicer.
     /// @param indexRateWad The floating-rate index for the period (ignored by fixed coupons).
-    /// @param targetBalancesCents `Targeted` principal mode: each tranche's scheduled balance; else empty.
+    /// @param targetBalancesCents `Targeted` principal mode: each tranche's target balance; else empty (a `Scheduled`
+    /// deal's targets come from its schedule).
     /// @return result Everything the period paid and the next state (also in `PeriodDistributed`).
     function runPeriod(
         uint32 period,
         uint64 indexRateWad,
         uint256[] calldata targetBalancesCents
     ) external returns (PeriodResult memory result);
+
+    /// @notice Fix the principal schedule of a `Scheduled` deal: each scheduled class's target balance after each
+    /// period (a PAC or TAC schedule computed at structuring). Period p's targets are `targetsCents[i][p - 1]`, 0
+    /// after the last period listed. Only the trustee, only while the pool is Draft or Structured, after `configure`
+    /// (which clears it). Each list is non-increasing and at most the class's original face.
+    /// @param targetsCents One list per `Scheduled` class, most senior first, all of the same length (1 to
+    /// `ScheduleLib.MAX_PERIODS` = 480).
+    function setSchedule(uint256[][] calldata targetsCents) external;
+
+    /// @notice Where the schedule set by `setSchedule` is kept (all zero before): its data contract (read it back with
+    /// `engine().readSchedule(store, periods, mask)`, or decode its code: see `ScheduleLib`), how many periods it
+    /// lists, which tranches are scheduled (bit t), and its hash.
+    function scheduleStore() external view returns (address store, uint16 periods, uint16 mask, bytes32 hash);
 
     /// @notice Set the clean-up call threshold (see `CleanUpCallSet`). Only the trustee, only while the pool is Draft
     /// or Structured (it is part of the frozen terms).

@@ -34,4 +34,26 @@ interface IWaterfallEngine {
         WaterfallState calldata state,
         PeriodInputs calldata inputs
     ) external view returns (PeriodResult memory);
+
+    /// @notice `ScheduleLib.pack`: checks a `Scheduled` deal's schedule against its stored configuration (reverting
+    /// with `IWaterfall`'s schedule errors) and packs it for its data contract.
+    /// @param configStore The waterfall's configuration store.
+    /// @param facesCents Each tranche's original face.
+    /// @param targetsCents One list per scheduled class (see `IWaterfall.setSchedule`).
+    /// @return packed The data contract's bytes.
+    /// @return tranches The scheduled tranches, most senior first.
+    /// @return mask Bit t: tranche t is scheduled.
+    /// @return hash `keccak256(abi.encode(targetsCents))`.
+    function packSchedule(
+        address configStore,
+        uint256[] calldata facesCents,
+        uint256[][] calldata targetsCents
+    ) external view returns (bytes memory packed, uint8[] memory tranches, uint16 mask, bytes32 hash);
+
+    /// @notice `ScheduleLib.unpack`: a schedule back from its data contract.
+    function readSchedule(
+        address scheduleStore,
+        uint256 periods,
+        uint256 mask
+    ) external view returns (uint8[] memory tranches, uint256[][] memory targetsCents);
 }

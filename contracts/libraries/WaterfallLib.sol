@@ -6,6 +6,8 @@ import {CouponType} from "../types/TrancheTypes.sol";
 import {TriggerLib} from "./TriggerLib.sol";
 import {
     PrincipalMode,
+    ClassKind,
+    ClassTerms,
     StepKind,
     TriggerKind,
     WaterfallStep,
@@ -61,10 +63,12 @@ import {
 ///    Available funds = interest collections + principal collections + release.
 ///    Guarantee room = `limit - drawn outstanding` (0 if negative); reimbursements in the period do not restore it
 ///    until the next period.
+///    Accrual classes: tranche t of kind `Accrual` accrues this period if not accelerated and some earlier tranche
+///    (j < t) has B_j > 0. Locked out: tranche t with `period <= lockoutPeriods_t`, not accelerated.
 /// 6. Principal distribution amount (PDA):
 ///    - accelerated: B (everything);
-///    - targeted (no override): sum over tranches of `max(0, B_t - target balance_t)`;
-///    - otherwise: `max(0, B - (poolBalanceEnd - targetOc))`, with
+///    - targeted (no override): sum over tranches not locked out of `max(0, B_t - target balance_t)`;
+///    - otherwise (sequential, pro-rata, scheduled): `max(0, B - (poolBalanceEnd - targetOc))`, with
 ///      `targetOc = min(max(ceil(poolBalanceEnd * targetOcWad / WAD), ocFloorCents), poolBalanceEnd)`: the
 ///      tranches are paid down to the pool balance less the target overcollateralization, so principal collections
 ///      and the excess spread needed to cover the period's defaults both go to principal.
@@ -73,11 +77,19 @@ import {
 ///    - fee f, interest t: first, if the available funds are short and the reserve covers the step (fees, or
 ///      tranche t < coveredTranches), the reserve is drawn for the gap, up to its balance; then, if still short
 ///      and the guarantee covers the step, the guarantor is drawn for the gap, up to its room;
-///    - principal: `min(available, PDA)`, allocated by the mode applied:
+///    - interest of an accruing accrual class: no cover; `accreted_t = min(available, due)` is taken from the
+///      available funds, added to the class's balance (and to what the principal step may pay it) and to the
+///      principal step's amount; `due - accreted_t` is carried as its shortfall. Not interest paid;
+///    - principal: `min(available, PDA)` plus the period's accretion, allocated by the mode applied; a tranche
+///      locked out takes nothing, and what no tranche can take returns to the available funds:
 ///      sequential: tranche 0 up to B_0, then tranche 1, ...;
-///      pro-rata: each tranche `floor(amount * B_t / B)`; the rounding remainder (fewer units than there are
-///      tranches) goes to the most senior tranches first, each up to its balance;
+///      pro-rata: each tranche not locked out `floor(amount * B_t / B')` (B' the sum of their B_t); the rounding
+///      remainder (fewer units than there are tranches) goes to the most senior tranches first, each up to its
+///      balance;
 ///      targeted: tranche 0 up to `B_0 - target_0`, then tranche 1, ...;
+///      scheduled: first each `Scheduled` class in seniority order up to `B_t - target_t` (the schedule, with
+///      the catch-up of any period it missed), then every other class in seniority order up to B_t, then the
+///      `Scheduled` classes in seniority order up to B_t (the schedule is broken once the others are retired);
 ///    - reserve top-up: while trapping, everything available; else up to `target - reserve balance`;
 ///    - guarantee fee: up to the guarantee fee due;
 ///    - guarantee reimbursement: up to the draws outstanding (opening outstanding + this period's draws so far).
@@ -93,7 +105,8 @@ import {
 /// what no step takes is the residual, so no unit is created or lost. Fractions dropped by `accrue` are never owed;
 /// the pro-rata remainder goes to the most senior tranches; ratio rounding only decides triggers.
 /// Conservation: `interest + principal collections + release + reserve draws + guarantee draws == fees paid +
-/// interest paid + principal paid + top-up + guarantee fee paid + reimbursed + residual`.
+/// interest paid + principal paid + top-up + guarantee fee paid + reimbursed + residual` (accreted interest is
+/// paid as principal). Balances: `next B_t = opening_t + writeUp_t + accreted_t - principal_t - writeDown_t`.
 ///
 /// Domain: amounts below 2^128, rates and thresholds below 2^64 (their types), accrual days below 2^16: no
 /// intermediate overflows. `config` must have passed `validate`; `run` checks only the shape of the state and
@@ -136,6 +149,11 @@ library WaterfallLib {
     /// @notice The state or the inputs do not match the configuration: `field` has `found` entries, not
     /// `expected` ("tranches", "fees", "triggers" of the state; "targets" of the inputs).
     error WaterfallLengthMismatch(bytes32 field, uint256 found, uint256 expected);
+    /// @notice The class list has `found` entries: a deal lists none or one per tranche (`expected`).
+    error WaterfallClassCountInvalid(uint256 found, uint256 expected);
+    /// @notice Tranche `tranche`'s class does not fit the deal: a scheduled class outside `Scheduled` mode (or that
+    /// mode without one), an accrual class first, under pro-rata, or with the principal step before an interest step.
+    error WaterfallClassInvalid(uint256 tranche);
     /// @notice Recoveries are part of principal collections, so they cannot exceed them.
     error WaterfallRecoveriesExceedCollections(uint256 recoveriesCents, uint256 principalCollectionsCents);
 
@@ -143,7 +161,10 @@ library WaterfallLib {
     struct Funds {
         uint256 available; // cash not yet paid out
         uint256 guaranteeRoom; // what the guarantor can still be drawn for
-        uint256[] principalCaps; // what the principal step may pay each tranche
+        uint256[] principalCaps; // what the principal step may pay each tranche (its first pass when scheduled)
+        uint256 lockedBits; // bit t: tranche t is locked out this period
+        uint256 accruingBits; // bit t: tranche t is an accrual class accruing this period
+        uint256 accretion; // the accrual classes' interest taken so far, to be paid as principal
     }
 
     // ================================================================ validation
@@ -170,6 +191,43 @@ library WaterfallLib {
         for (uint256 k = 0; k < config.triggers.length; ++k) {
             require(_triggerValid(config.triggers[k], n), WaterfallTriggerInvalid(k));
         }
+        _validateClasses(config);
+    }
+
+    /// @dev None or one class per tranche; scheduled classes exactly in `Scheduled` mode; an accrual class has an
+    /// earlier tranche, is not paid pro rata, and the principal step follows every interest step (its accretion is
+    /// paid out by that step).
+    function _validateClasses(WaterfallConfig memory config) private pure {
+        ClassTerms[] memory classes = config.classes;
+        uint256 n = config.tranches.length;
+        require(classes.length == 0 || classes.length == n, WaterfallClassCountInvalid(classes.length, n));
+        bool scheduledMode = config.principalMode == PrincipalMode.Scheduled;
+        bool anyScheduled = false;
+        for (uint256 t = 0; t < classes.length; ++t) {
+            ClassKind kind = classes[t].kind;
+            if (kind == ClassKind.Scheduled) {
+                require(scheduledMode, WaterfallClassInvalid(t));
+                anyScheduled = true;
+            } else if (kind == ClassKind.Accrual) {
+                require(
+                    t != 0 &&
+                        config.principalMode != PrincipalMode.ProRata &&
+                        _principalAfterInterest(config.steps),
+                    WaterfallClassInvalid(t)
+                );
+            }
+        }
+        require(!scheduledMode || anyScheduled, WaterfallClassInvalid(0));
+    }
+
+    /// @dev Whether the principal step comes after the last interest step.
+    function _principalAfterInterest(WaterfallStep[] memory steps) private pure returns (bool) {
+        bool principalSeen = false;
+        for (uint256 i = 0; i < steps.length; ++i) {
+            if (steps[i].kind == StepKind.Principal) principalSeen = true;
+            else if (steps[i].kind == StepKind.Interest && principalSeen) return false;
+        }
+        return true;
     }
 
     function _couponValid(CouponTerms memory c) private pure returns (bool) {
@@ -260,7 +318,8 @@ library WaterfallLib {
             state.triggersBreached.length == k,
             WaterfallLengthMismatch("triggers", state.triggersBreached.length, k)
         );
-        uint256 targets = config.principalMode == PrincipalMode.Targeted ? n : 0;
+        PrincipalMode mode = config.principalMode;
+        uint256 targets = mode == PrincipalMode.Targeted || mode == PrincipalMode.Scheduled ? n : 0;
         require(
             inputs.targetBalancesCents.length == targets,
             WaterfallLengthMismatch("targets", inputs.targetBalancesCents.length, targets)
@@ -359,16 +418,11 @@ library WaterfallLib {
         uint256 limit = config.guarantee.limitCents;
         funds.guaranteeRoom = limit > state.guaranteeDrawnCents ? limit - state.guaranteeDrawnCents : 0;
 
-        funds.principalCaps = new uint256[](n);
-        bool targeted = !r.accelerated && r.principalMode == PrincipalMode.Targeted;
-        for (uint256 t = 0; t < n; ++t) {
-            uint256 balance = balances[t].balanceCents;
-            uint256 target = targeted ? inputs.targetBalancesCents[t] : 0;
-            funds.principalCaps[t] = balance > target ? balance - target : 0;
-        }
+        if (config.classes.length != 0) _classesOfPeriod(config, inputs, r, funds);
+        _setPrincipalCaps(config, inputs, r, funds);
         if (r.accelerated) {
             r.principalDueCents = notesCents;
-        } else if (targeted) {
+        } else if (r.principalMode == PrincipalMode.Targeted) {
             for (uint256 t = 0; t < n; ++t) r.principalDueCents += funds.principalCaps[t];
         } else {
             // Rounded up: the overcollateralization target protects the holders.
@@ -379,6 +433,55 @@ library WaterfallLib {
             uint256 paydownTo = poolEnd - targetOc;
             r.principalDueCents = notesCents > paydownTo ? notesCents - paydownTo : 0;
         }
+    }
+
+    /// @dev What the principal step may pay each tranche (its first pass in scheduled mode): nothing if locked out;
+    /// targeted: the balance above the target; scheduled: a scheduled class's balance above its target, no other
+    /// class; otherwise (and accelerated) the balance.
+    function _setPrincipalCaps(
+        WaterfallConfig memory config,
+        PeriodInputs memory inputs,
+        PeriodResult memory r,
+        Funds memory funds
+    ) private pure {
+        TrancheBalances[] memory balances = r.next.tranches;
+        uint256 n = balances.length;
+        funds.principalCaps = new uint256[](n);
+        bool targeted = !r.accelerated && r.principalMode == PrincipalMode.Targeted;
+        bool scheduled = !r.accelerated && r.principalMode == PrincipalMode.Scheduled;
+        for (uint256 t = 0; t < n; ++t) {
+            if ((funds.lockedBits >> t) & 1 == 1) continue;
+            uint256 balance = balances[t].balanceCents;
+            uint256 target = targeted ? inputs.targetBalancesCents[t] : 0;
+            if (scheduled) {
+                target = config.classes[t].kind == ClassKind.Scheduled ? inputs.targetBalancesCents[t] : balance;
+            }
+            funds.principalCaps[t] = balance > target ? balance - target : 0;
+        }
+    }
+
+    /// @dev Step 5's class flags: which tranches are locked out and which accrual classes accrue (on the balances
+    /// after write-up, before any payment); the accretion list when the deal has an accrual class.
+    function _classesOfPeriod(
+        WaterfallConfig memory config,
+        PeriodInputs memory inputs,
+        PeriodResult memory r,
+        Funds memory funds
+    ) private pure {
+        ClassTerms[] memory classes = config.classes;
+        TrancheBalances[] memory balances = r.next.tranches;
+        bool earlierOutstanding = false;
+        bool anyAccrual = false;
+        for (uint256 t = 0; t < classes.length; ++t) {
+            ClassTerms memory c = classes[t];
+            if (c.kind == ClassKind.Accrual) {
+                anyAccrual = true;
+                if (earlierOutstanding && !r.accelerated) funds.accruingBits |= uint256(1) << t;
+            }
+            if (!r.accelerated && inputs.period <= c.lockoutPeriods) funds.lockedBits |= uint256(1) << t;
+            if (balances[t].balanceCents != 0) earlierOutstanding = true;
+        }
+        if (anyAccrual) r.accretedCents = new uint256[](classes.length);
     }
 
     /// @dev Step 7, not accelerated: the configured order.
@@ -397,7 +500,7 @@ library WaterfallLib {
             } else if (kind == StepKind.Interest) {
                 _payInterest(config, r, funds, index);
             } else if (kind == StepKind.Principal) {
-                _payPrincipal(r, funds);
+                _payPrincipal(config, r, funds);
             } else if (kind == StepKind.ReserveTopUp) {
                 uint256 deposit =
                     r.trapping
@@ -451,37 +554,77 @@ library WaterfallLib {
         uint256 t
     ) private pure {
         uint256 due = r.tranches[t].interestDueCents;
+        if ((funds.accruingBits >> t) & 1 == 1) {
+            _accrete(r, funds, t, due);
+            return;
+        }
         _cover(r, funds, due, t < config.reserve.coveredTranches, t < config.guarantee.coveredTranches);
         uint256 paid = _take(funds, due);
         r.tranches[t].interestPaidCents = paid;
         r.next.tranches[t].interestShortfallCents = due - paid;
     }
 
-    /// @dev Pays `min(available, PDA)` by the mode applied (sequential and targeted differ only by their caps).
-    function _payPrincipal(PeriodResult memory r, Funds memory funds) private pure {
+    /// @dev An accruing accrual class: its interest is added to its balance, and the cash goes to the principal step.
+    function _accrete(PeriodResult memory r, Funds memory funds, uint256 t, uint256 due) private pure {
+        uint256 accreted = _take(funds, due);
+        r.accretedCents[t] = accreted;
+        r.next.tranches[t].balanceCents += accreted;
+        r.next.tranches[t].interestShortfallCents = due - accreted;
+        funds.accretion += accreted;
+        // What the principal step may pay it grows with its balance (sequential: the balance; targeted: the balance
+        // above its target). Scheduled mode pays it in the second pass, whose caps are the balances.
+        if ((funds.lockedBits >> t) & 1 == 0 && r.principalMode != PrincipalMode.Scheduled) {
+            funds.principalCaps[t] += accreted;
+        }
+    }
+
+    /// @dev Pays `min(available, PDA)` and the accretion by the mode applied (sequential and targeted differ only by
+    /// their caps; scheduled adds two passes); what no tranche can take returns to the available funds.
+    function _payPrincipal(WaterfallConfig memory config, PeriodResult memory r, Funds memory funds) private pure {
         uint256 amount = Math.min(funds.available, r.principalDueCents);
         funds.available -= amount;
-        TrancheBalances[] memory balances = r.next.tranches; // after write-up, not yet paid
+        amount += funds.accretion;
+        TrancheBalances[] memory balances = r.next.tranches; // after write-up and accretion, not yet paid
+        uint256[] memory caps = funds.principalCaps;
         uint256 n = balances.length;
         uint256 left = amount;
         if (r.principalMode == PrincipalMode.ProRata && amount != 0) {
+            // The caps are the balances of the tranches not locked out.
             uint256 notesCents = 0;
-            for (uint256 t = 0; t < n; ++t) notesCents += balances[t].balanceCents;
-            for (uint256 t = 0; t < n; ++t) {
+            for (uint256 t = 0; t < n; ++t) notesCents += caps[t];
+            for (uint256 t = 0; t < n && notesCents != 0; ++t) {
                 // Rounded down; the remainder is placed below, most senior first.
-                uint256 share = Math.mulDiv(amount, balances[t].balanceCents, notesCents, Math.Rounding.Floor);
+                uint256 share = Math.mulDiv(amount, caps[t], notesCents, Math.Rounding.Floor);
                 r.tranches[t].principalPaidCents = share;
                 left -= share;
             }
         }
-        // Sequential and Targeted: the whole amount; ProRata: the remainder (< n units).
-        for (uint256 t = 0; t < n && left != 0; ++t) {
+        // Sequential and Targeted: the whole amount; ProRata: the remainder (< n units); Scheduled: the first pass.
+        left = _fill(r, caps, left);
+        if (r.principalMode == PrincipalMode.Scheduled && left != 0) {
+            // Then every other class to zero, then the scheduled classes beyond their schedule.
+            for (uint256 pass = 0; pass < 2; ++pass) {
+                bool scheduledPass = pass == 1;
+                for (uint256 t = 0; t < n; ++t) {
+                    bool inPass = (config.classes[t].kind == ClassKind.Scheduled) == scheduledPass;
+                    caps[t] = inPass && (funds.lockedBits >> t) & 1 == 0 ? balances[t].balanceCents : 0;
+                }
+                left = _fill(r, caps, left);
+            }
+        }
+        for (uint256 t = 0; t < n; ++t) balances[t].balanceCents -= r.tranches[t].principalPaidCents;
+        funds.available += left;
+    }
+
+    /// @dev Tops each tranche's principal up to its cap, most senior first; returns what is left.
+    function _fill(PeriodResult memory r, uint256[] memory caps, uint256 left) private pure returns (uint256) {
+        for (uint256 t = 0; t < caps.length && left != 0; ++t) {
             uint256 paidSoFar = r.tranches[t].principalPaidCents;
-            uint256 extra = Math.min(left, funds.principalCaps[t] - paidSoFar);
+            uint256 extra = Math.min(left, Math.saturatingSub(caps[t], paidSoFar));
             r.tranches[t].principalPaidCents = paidSoFar + extra;
             left -= extra;
         }
-        for (uint256 t = 0; t < n; ++t) balances[t].balanceCents -= r.tranches[t].principalPaidCents;
+        return left;
     }
 
     function _payGuaranteeFee(PeriodResult memory r, Funds memory funds) private pure {

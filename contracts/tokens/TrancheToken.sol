@@ -24,8 +24,11 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     using SafeCast for int256;
     using SafeERC20 for IERC20;
 
-    /// @notice 100% in ray: the initial and the largest factor.
+    /// @notice 100% in ray: the initial factor.
     uint256 public constant RAY = 1e27;
+    /// @notice The largest factor: above 100% only for an accrual (Z) class, whose balance grows by its accreted
+    /// interest (the most a 96-bit slot holds, about 79 times the face).
+    uint256 public constant MAX_FACTOR_RAY = type(uint96).max;
     /// @notice The scale of `cashPerUnitWad`.
     uint256 public constant WAD = 1e18;
 
@@ -113,16 +116,16 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
 
     /// @inheritdoc ITrancheToken
     function setFactor(uint256 newFactorRay, uint32 period) external onlyPool {
-        require(newFactorRay <= RAY, FactorOutOfRange(newFactorRay, RAY));
+        require(newFactorRay <= MAX_FACTOR_RAY, FactorOutOfRange(newFactorRay, MAX_FACTOR_RAY));
         uint256 previous = _factorRay;
-        // At most RAY (checked above), below 2^96.
+        // At most MAX_FACTOR_RAY (checked above), so it fits 96 bits.
         _factorRay = uint96(newFactorRay);
         emit FactorUpdated(previous, newFactorRay, period);
     }
 
     /// @inheritdoc ITrancheToken
     function distribute(uint256 cashCents, uint256 newFactorRay, uint32 period) external onlyPool {
-        require(newFactorRay <= RAY, FactorOutOfRange(newFactorRay, RAY));
+        require(newFactorRay <= MAX_FACTOR_RAY, FactorOutOfRange(newFactorRay, MAX_FACTOR_RAY));
         uint256 perUnit = _cashPerUnitWad;
         if (cashCents != 0) {
             uint256 supply = _supply;
@@ -134,7 +137,7 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
             (_cashPerUnitWad, _remainder) = (perUnit.toUint96(), uint80(scaled % supply));
         }
         uint256 total = _distributedCents + cashCents;
-        // The factor is at most RAY (checked above), below 2^96; the total is checked by SafeCast.
+        // The factor fits 96 bits (checked above); the total is checked by SafeCast.
         (_factorRay, _distributedCents) = (uint96(newFactorRay), total.toUint128());
         // `CashDistributed` carries the new factor: no separate `FactorUpdated` (one event per tranche and period).
         emit CashDistributed(period, cashCents, perUnit, total, newFactorRay);

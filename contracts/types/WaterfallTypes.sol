@@ -15,7 +15,18 @@ import {CouponType} from "./TrancheTypes.sol";
 enum PrincipalMode {
     Sequential, // the most senior outstanding tranche first, to zero, then the next
     ProRata, // in proportion to the tranches' balances
-    Targeted // each tranche down to its scheduled target balance for the period, in seniority order
+    Targeted, // each tranche down to its target balance for the period (set by the trustee), in seniority order
+    Scheduled // PAC/TAC: scheduled classes to the schedule fixed at structuring, then the others, then the rest
+}
+
+/// @notice What a tranche is in the principal allocation (`WaterfallConfig.classes`; no entries = all `Standard`).
+enum ClassKind {
+    Standard, // principal by the mode (sequential, pro rata, targeted); in `Scheduled` mode with the supports
+    Scheduled, // PAC or TAC: `Scheduled` mode pays it down to its schedule first, and beyond only once the others
+    // are retired (the schedule is broken)
+    Support, // absorbs what the scheduled classes do not take (`Scheduled` mode), in seniority order
+    Accrual // Z: while an earlier tranche is outstanding its interest is added to its balance, and the same cash
+    // is paid as principal (accretion-directed)
 }
 
 /// @notice One step of the priority of payments.
@@ -98,6 +109,14 @@ struct GuaranteeTerms {
     uint8 coveredTranches;
 }
 
+/// @notice How one tranche takes part in the principal allocation, fixed at structuring.
+/// @param kind Standard, scheduled (PAC/TAC), support, or accrual (Z).
+/// @param lockoutPeriods No principal in periods 1..lockoutPeriods (0 = none); acceleration lifts the lockout.
+struct ClassTerms {
+    ClassKind kind;
+    uint16 lockoutPeriods;
+}
+
 /// @notice A performance trigger, evaluated each period before any payment.
 /// @param kind What it measures.
 /// @param effect What it does while breached.
@@ -130,6 +149,9 @@ struct TriggerTerms {
 /// @param reserve The reserve account.
 /// @param guarantee The guarantee facility.
 /// @param triggers The triggers (0 to 8).
+/// @param classes Per tranche, how it takes part in the principal allocation; empty = every tranche `Standard`
+/// with no lockout. `Scheduled` classes need `Scheduled` mode and the reverse; the targets of `Scheduled` mode
+/// come from the schedule the trustee fixes at structuring (`IWaterfall.setSchedule`).
 struct WaterfallConfig {
     uint16 yearBasisDays;
     PrincipalMode principalMode;
@@ -142,6 +164,7 @@ struct WaterfallConfig {
     ReserveTerms reserve;
     GuaranteeTerms guarantee;
     TriggerTerms[] triggers;
+    ClassTerms[] classes;
 }
 
 /// @notice What a tranche carries from one period to the next.
@@ -184,7 +207,8 @@ struct WaterfallState {
 /// @param delinquent60PlusCents Principal 60 or more days past due (not defaulted) at the period's end.
 /// @param poolBalanceBeginCents Performing pool balance at the period's start (the fee base).
 /// @param poolBalanceEndCents Performing pool balance at the period's end.
-/// @param targetBalancesCents `Targeted` mode: each tranche's scheduled balance after the period; else empty.
+/// @param targetBalancesCents `Targeted` mode: each tranche's target balance after the period, from the trustee;
+/// `Scheduled` mode: from the schedule fixed at structuring (0 for an unscheduled class); else empty.
 struct PeriodInputs {
     uint32 period;
     uint16 accrualDays;
@@ -259,6 +283,8 @@ struct TriggerOutcome {
 /// @param guaranteeReimbursedCents Guarantor draws repaid.
 /// @param residualCents What is left after the last step, to the equity holder.
 /// @param next The state for the next period.
+/// @param accretedCents Per tranche, the interest added to an accrual (Z) class's balance and paid as principal
+/// instead; empty unless the deal has an accrual class. Not part of `interestPaidCents`.
 struct PeriodResult {
     bool accelerated;
     PrincipalMode principalMode;
@@ -277,4 +303,5 @@ struct PeriodResult {
     uint256 guaranteeReimbursedCents;
     uint256 residualCents;
     WaterfallState next;
+    uint256[] accretedCents;
 }

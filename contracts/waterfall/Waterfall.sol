@@ -11,17 +11,20 @@ import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IWaterfallEngine} from "../interfaces/IWaterfallEngine.sol";
 import {DataContract} from "../libraries/DataContract.sol";
+import {ScheduleLib} from "../libraries/ScheduleLib.sol";
 import {Role} from "../types/Roles.sol";
 import {TrancheTerms} from "../types/TrancheTypes.sol";
 import {PoolState, WaterfallReport} from "../types/PoolTypes.sol";
 import {
     CouponTerms,
+    PrincipalMode,
     WaterfallConfig,
     WaterfallState,
     TrancheBalances,
     PeriodInputs,
     PeriodResult,
     TriggerEffect,
+    TriggerKind,
     TriggerOutcome,
     TriggerTerms
 } from "../types/WaterfallTypes.sol";
@@ -76,6 +79,14 @@ contract Waterfall is IWaterfall {
     uint8 private _trancheCount; // the configuration's tranche count (at most 16), in the same slot
     uint8 private _feeCount; // the configuration's fee count (at most 8), in the same slot
     bool private _closedOut; // `closeOut` ran: the deal is over (in the same slot, read by every run)
+    bool private _scheduled; // the principal mode is `Scheduled` (in the same slot, read by every run)
+
+    /// @dev A `Scheduled` deal's schedule: its data contract (`ScheduleLib`), how many periods it lists, which tranches
+    /// are scheduled (bit t), and its hash. Zero until `setSchedule`; cleared by `configure`.
+    address private _scheduleStore;
+    uint16 private _schedulePeriods;
+    uint16 private _scheduledMask;
+    bytes32 private _scheduleHash;
 
     /// @inheritdoc IWaterfall
     bytes32 public configHash;
@@ -143,14 +154,17 @@ contract Waterfall is IWaterfall {
         }
         bytes memory encoded = abi.encode(config_);
         bytes32 hash = keccak256(encoded);
-        // The tranche tokens, then their original faces, follow the encoding in the same data contract (`abi.decode`
-        // ignores the trailing words): a period reads them with the code it already touched instead of cold slots.
-        _configStore = DataContract.write(abi.encodePacked(encoded, tokens, faces));
+        // One word of the triggers' kinds and effects, the tranche tokens, then their original faces follow the
+        // encoding in the same data contract (`abi.decode` ignores the trailing words): a period reads them with the
+        // code it already touched instead of cold slots or a second decoding.
+        _configStore = DataContract.write(abi.encodePacked(encoded, _triggerWord(config_.triggers), tokens, faces));
         configHash = hash;
         _lastPeriod = 0;
         _triggersBreached = 0;
         // At most 8 triggers (WaterfallLib.MAX_TRIGGERS, checked by `validate`).
         _triggerCount = uint8(config_.triggers.length);
+        _scheduled = config_.principalMode == PrincipalMode.Scheduled;
+        (_scheduleStore, _schedulePeriods, _scheduledMask, _scheduleHash) = (address(0), 0, 0, 0);
         // At most 16 tranches and 8 fees (WaterfallLib.MAX_TRANCHES and MAX_FEES, checked by `validate`).
         _trancheCount = uint8(n);
         _feeCount = uint8(config_.fees.length);
@@ -168,6 +182,28 @@ contract Waterfall is IWaterfall {
         _guarantor = parties_.guarantor;
 
         emit WaterfallConfigured(hash, config_, parties_, msg.sender);
+    }
+
+    /// @inheritdoc IWaterfall
+    function setSchedule(uint256[][] calldata targetsCents) external {
+        _requireTrustee();
+        PoolState s = pool.state();
+        require(s == PoolState.Draft || s == PoolState.Structured, ConfigFrozen(s));
+        address store = _configStore;
+        require(store != address(0), NotConfigured());
+        require(_scheduled, ScheduleNotApplicable());
+        (, uint256[] memory faces) = _tokensAndFaces(store, _trancheCount);
+        (bytes memory packed, uint8[] memory tranches, uint16 mask, bytes32 hash) = engine.packSchedule(
+            store,
+            faces,
+            targetsCents
+        );
+        // At most ScheduleLib.MAX_PERIODS (480) periods, checked by the engine.
+        uint16 periods = uint16(targetsCents[0].length);
+        address scheduleStore = DataContract.write(packed);
+        (_scheduleStore, _schedulePeriods, _scheduledMask) = (scheduleStore, periods, mask);
+        _scheduleHash = hash;
+        emit ScheduleSet(hash, tranches, periods, scheduleStore, msg.sender);
     }
 
     /// @inheritdoc IWaterfall
@@ -228,7 +264,7 @@ contract Waterfall is IWaterfall {
         _storeState(period, inputs.poolBalanceEndCents, opening, r);
         _credit(r);
         emit PeriodDistributed(period, revision, inputs, r, msg.sender);
-        uint256 defaultTrigger = _emitTriggers(period, store, r.triggers);
+        uint256 defaultTrigger = _emitTriggers(period, store, r.tranches.length, r.triggers);
 
         _pay(period, store, r);
         // An event-of-default trigger breached: the pool shows the default in this same transaction.
@@ -321,7 +357,20 @@ contract Waterfall is IWaterfall {
     function config() external view returns (WaterfallConfig memory) {
         address store = _configStore;
         require(store != address(0), NotConfigured());
-        return abi.decode(store.code, (WaterfallConfig));
+        // The store begins with `abi.encode(config)`, which is exactly this function's return data: it is returned
+        // as stored, without the trigger word, tranche tokens and faces that follow it (no decoding, no re-encoding).
+        uint256 size = store.code.length - (2 * uint256(_trancheCount) + 1) * 0x20;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let out := mload(0x40)
+            extcodecopy(store, out, 0, size)
+            return(out, size)
+        }
+    }
+
+    /// @inheritdoc IWaterfall
+    function scheduleStore() external view returns (address store, uint16 periods, uint16 mask, bytes32 hash) {
+        return (_scheduleStore, _schedulePeriods, _scheduledMask, _scheduleHash);
     }
 
     /// @inheritdoc IWaterfall
@@ -375,7 +424,14 @@ contract Waterfall is IWaterfall {
     function _originalPoolBalance() private view returns (uint256) {
         address store = _configStore;
         if (store == address(0)) return 0;
-        return abi.decode(store.code, (WaterfallConfig)).originalPoolBalanceCents;
+        // `abi.encode(config)` is the struct's offset, then its head: `originalPoolBalanceCents` is the fifth field.
+        uint256 originalCents;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            extcodecopy(store, 0, 0xa0, 0x20)
+            originalCents := mload(0)
+        }
+        return originalCents;
     }
 
     function _requireTrustee() private view {
@@ -415,7 +471,19 @@ contract Waterfall is IWaterfall {
         inputs.delinquent60PlusCents = rep.delinquent60PlusCents;
         inputs.poolBalanceBeginCents = _poolBalanceCents;
         inputs.poolBalanceEndCents = rep.endingBalanceCents;
-        inputs.targetBalancesCents = targetBalancesCents;
+        if (_scheduled) {
+            require(targetBalancesCents.length == 0, TargetsFromSchedule(targetBalancesCents.length));
+            inputs.targetBalancesCents = _scheduledTargets(period);
+        } else {
+            inputs.targetBalancesCents = targetBalancesCents;
+        }
+    }
+
+    /// @dev Period `period`'s target balance of every tranche from the schedule (see `ScheduleLib.targetsOf`).
+    function _scheduledTargets(uint32 period) private view returns (uint256[] memory) {
+        address store = _scheduleStore;
+        require(store != address(0), ScheduleMissing());
+        return ScheduleLib.targetsOf(store, period, _schedulePeriods, _scheduledMask, _trancheCount);
     }
 
     /// @dev The collections and the guarantor's committed cash cover what the period takes from them.
@@ -495,28 +563,48 @@ contract Waterfall is IWaterfall {
         );
     }
 
-    /// @dev The trigger terms are decoded from the configuration store only in a period where a trigger changes.
+    /// @dev Trigger i's kind in byte 2i and its effect in byte 2i + 1 of one word (at most 8 triggers).
+    function _triggerWord(TriggerTerms[] calldata triggers) private pure returns (bytes32 word) {
+        for (uint256 i = 0; i < triggers.length; ++i) {
+            word |= bytes32(uint256(uint8(triggers[i].kind))) << (248 - 16 * i);
+            word |= bytes32(uint256(uint8(triggers[i].effect))) << (240 - 16 * i);
+        }
+    }
+
     /// @dev Emits each trigger breached or cured this period; returns the index of the first event-of-default
-    /// trigger breached this period, or `_NONE`.
+    /// trigger breached this period, or `_NONE`. The triggers' kinds and effects are read from the configuration
+    /// store (`_triggerWord`) only in a period where a trigger changes.
     function _emitTriggers(
         uint32 period,
         address store,
+        uint256 trancheCount,
         TriggerOutcome[] memory outcomes
     ) private returns (uint256 defaultTrigger) {
         defaultTrigger = _NONE;
-        TriggerTerms[] memory terms;
+        bytes32 word;
+        bool read = false;
         for (uint256 i = 0; i < outcomes.length; ++i) {
             TriggerOutcome memory o = outcomes[i];
             if (!o.breachedNow && !o.curedNow) continue;
-            if (terms.length == 0) terms = abi.decode(store.code, (WaterfallConfig)).triggers;
-            TriggerTerms memory t = terms[i];
+            if (!read) (word, read) = (_storedTriggerWord(store, trancheCount), true);
+            TriggerKind kind = TriggerKind(uint8(word[2 * i]));
+            TriggerEffect effect = TriggerEffect(uint8(word[2 * i + 1]));
             // At most 8 triggers, so the index fits 8 bits.
             if (o.breachedNow) {
-                emit TriggerBreached(period, uint8(i), t.kind, t.effect, o.valueWad, o.thresholdWad);
-                if (t.effect == TriggerEffect.EventOfDefault && defaultTrigger == _NONE) defaultTrigger = i;
+                emit TriggerBreached(period, uint8(i), kind, effect, o.valueWad, o.thresholdWad);
+                if (effect == TriggerEffect.EventOfDefault && defaultTrigger == _NONE) defaultTrigger = i;
             } else {
-                emit TriggerCured(period, uint8(i), t.kind, t.effect, o.valueWad, o.thresholdWad);
+                emit TriggerCured(period, uint8(i), kind, effect, o.valueWad, o.thresholdWad);
             }
+        }
+    }
+
+    /// @dev The `_triggerWord` kept before the `n` tokens and faces at the end of the configuration store.
+    function _storedTriggerWord(address store, uint256 n) private view returns (bytes32 word) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            extcodecopy(store, 0, sub(extcodesize(store), mul(add(mul(n, 2), 1), 0x20)), 0x20)
+            word := mload(0)
         }
     }
 
