@@ -64,7 +64,7 @@ import {
 ///    Guarantee room = `limit - drawn outstanding` (0 if negative); reimbursements in the period do not restore it
 ///    until the next period.
 ///    Accrual classes: tranche t of kind `Accrual` accrues this period if not accelerated and some earlier tranche
-///    (j < t) has B_j > 0. Locked out: tranche t with `period <= lockoutPeriods_t`, not accelerated.
+///    (j < t) has B_j > 0. Locked out: tranche t with `0 < period <= lockoutPeriods_t`, not accelerated.
 /// 6. Principal distribution amount (PDA):
 ///    - accelerated: B (everything);
 ///    - targeted (no override): sum over tranches not locked out of `max(0, B_t - target balance_t)`;
@@ -210,9 +210,7 @@ library WaterfallLib {
                 anyScheduled = true;
             } else if (kind == ClassKind.Accrual) {
                 require(
-                    t != 0 &&
-                        config.principalMode != PrincipalMode.ProRata &&
-                        _principalAfterInterest(config.steps),
+                    t != 0 && config.principalMode != PrincipalMode.ProRata && _principalAfterInterest(config.steps),
                     WaterfallClassInvalid(t)
                 );
             }
@@ -478,7 +476,8 @@ library WaterfallLib {
                 anyAccrual = true;
                 if (earlierOutstanding && !r.accelerated) funds.accruingBits |= uint256(1) << t;
             }
-            if (!r.accelerated && inputs.period <= c.lockoutPeriods) funds.lockedBits |= uint256(1) << t;
+            if (!r.accelerated && inputs.period <= c.lockoutPeriods && c.lockoutPeriods != 0)
+                funds.lockedBits |= uint256(1) << t;
             if (balances[t].balanceCents != 0) earlierOutstanding = true;
         }
         if (anyAccrual) r.accretedCents = new uint256[](classes.length);

@@ -26,8 +26,8 @@ enum ClassKind {
     // are retired (the schedule is broken)
     Support, // absorbs what the scheduled classes do not take (`Scheduled` mode), in seniority order
     Accrual // Z: while an earlier tranche is outstanding its interest is added to its balance, and the same cash
-    // is paid as principal (accretion-directed)
 }
+// is paid as principal (accretion-directed)
 
 /// @notice One step of the priority of payments.
 enum StepKind {

@@ -4,6 +4,7 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { type WaterfallHarness } from "../../typechain-types";
 import {
+  CLASS_KINDS,
   PRINCIPAL_MODES,
   TRIGGER_EFFECTS,
   TRIGGER_KINDS,
@@ -14,6 +15,7 @@ import {
   toAbiInputs,
   toAbiState,
   validateWaterfallConfig,
+  type ClassTerms,
   type CouponTerms,
   type FeeTerms,
   type PeriodInputs,
@@ -28,7 +30,7 @@ import {
 /**
  * Differential property test: random deals and periods (1-6 tranches, 0-3 fees, 0-4 triggers of every kind and
  * effect, every principal mode, shuffled step orders, reserve, guarantee, carried shortfalls, write-downs,
- * recoveries, acceleration) run through `WaterfallLib` on chain (WaterfallHarness.runBatch, one eth_call per
+ * recoveries, acceleration, and classes: scheduled (PAC/TAC) and support classes, accrual (Z) classes, lockouts) run through `WaterfallLib` on chain (WaterfallHarness.runBatch, one eth_call per
  * batch) and through the TypeScript engine. Every field of every result must be identical, and both must satisfy
  * the invariants WF-1 .. WF-7 of test/INVARIANTS.md.
  */
@@ -131,6 +133,39 @@ function stepsArb(feeCount: number, trancheCount: number): fc.Arbitrary<Waterfal
   return fc.oneof(fc.constant(canonical), shuffled);
 }
 
+/**
+ * Per tranche, a class drawn freely, then made to fit the deal as `validate` requires: scheduled classes only in
+ * scheduled mode (and at least one there), no accrual class first, under pro-rata or with the principal step
+ * before an interest step. Often none at all outside scheduled mode.
+ */
+function classesFor(
+  mode: WaterfallConfig["principalMode"],
+  steps: readonly WaterfallStep[],
+  drawn: readonly { kind: ClassTerms["kind"]; lockoutPeriods: number }[],
+  firstScheduled: number,
+  none: boolean,
+): ClassTerms[] | undefined {
+  if (none && mode !== "scheduled") return undefined;
+  const principalAt = steps.findIndex((s) => s.kind === "principal");
+  const principalLast = steps.every((s, i) => s.kind !== "interest" || i < principalAt);
+  const classes = drawn.map(({ kind, lockoutPeriods }, t): ClassTerms => {
+    let fitted = kind;
+    if (fitted === "scheduled" && mode !== "scheduled") fitted = "support";
+    if (fitted === "accrual" && (t === 0 || mode === "proRata" || !principalLast)) fitted = "standard";
+    return { kind: fitted, lockoutPeriods };
+  });
+  if (mode === "scheduled" && !classes.some((c) => c.kind === "scheduled")) {
+    const t = firstScheduled % classes.length;
+    classes[t] = { kind: "scheduled", lockoutPeriods: classes[t]?.lockoutPeriods ?? 0 };
+  }
+  return classes;
+}
+
+const classArb = fc.record({
+  kind: fc.constantFrom(...CLASS_KINDS),
+  lockoutPeriods: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 12 })),
+});
+
 const caseArb: fc.Arbitrary<Case> = fc
   .record({
     n: fc.integer({ min: 1, max: 6 }),
@@ -182,6 +217,9 @@ const caseArb: fc.Arbitrary<Case> = fc
       delinquentBps: sometimes(1_500),
       cnlBps: sometimes(1_500),
       targetBps: exactly(fc.integer({ min: 0, max: 11_000 }), n),
+      classes: exactly(classArb, n),
+      firstScheduled: fc.nat(),
+      noClasses: fc.boolean(),
     }),
   )
   .map((d): Case => {
@@ -221,6 +259,7 @@ const caseArb: fc.Arbitrary<Case> = fc
         coveredTranches: d.guarantee.coveredTranches,
       },
       triggers: d.triggers,
+      classes: classesFor(d.principalMode, d.steps, d.classes, d.firstScheduled, d.noClasses),
     };
     const state: WaterfallState = {
       tranches,
@@ -244,7 +283,9 @@ const caseArb: fc.Arbitrary<Case> = fc
       poolBalanceBeginCents: poolBegin,
       poolBalanceEndCents: poolEnd,
       targetBalancesCents:
-        d.principalMode === "targeted" ? tranches.map((t, i) => part(t.balanceCents, d.targetBps[i] ?? 0)) : [],
+        d.principalMode === "targeted" || d.principalMode === "scheduled"
+          ? tranches.map((t, i) => part(t.balanceCents, d.targetBps[i] ?? 0))
+          : [],
     };
     return { config, state, inputs };
   });
@@ -296,6 +337,10 @@ describe("WaterfallLib vs the TypeScript engine (differential, WF-1 .. WF-8)", f
       sequential: 0,
       proRata: 0,
       targeted: 0,
+      scheduled: 0,
+      accretion: 0,
+      lockout: 0,
+      brokenSchedule: 0,
       accelerated: 0,
       trapping: 0,
       shortfall: 0,
@@ -321,6 +366,21 @@ describe("WaterfallLib vs the TypeScript engine (differential, WF-1 .. WF-8)", f
           expect(checkPeriodInvariants(c.config, c.state, c.inputs, engine), `case ${i} (engine)`).to.deep.equal([]);
 
           seen[engine.principalMode] += 1;
+          if (engine.accretedCents.some((a) => a > 0n)) seen.accretion += 1;
+          const lockouts = c.config.classes ?? [];
+          if (
+            !engine.accelerated &&
+            lockouts.some((k) => k.lockoutPeriods !== 0 && c.inputs.period <= k.lockoutPeriods)
+          ) {
+            seen.lockout += 1;
+          }
+          const scheduledPaidBeyond = engine.tranches.some(
+            (t, i) =>
+              lockouts[i]?.kind === "scheduled" &&
+              t.principalPaidCents >
+                (c.state.tranches[i]?.balanceCents ?? 0n) - (c.inputs.targetBalancesCents[i] ?? 0n),
+          );
+          if (engine.principalMode === "scheduled" && scheduledPaidBeyond) seen.brokenSchedule += 1;
           if (engine.accelerated) seen.accelerated += 1;
           if (engine.trapping) seen.trapping += 1;
           if (engine.next.tranches.some((t) => t.interestShortfallCents > 0n)) seen.shortfall += 1;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { WaterfallError } from "./errors";
 import {
+  CLASS_KINDS,
   COUPON_TYPES,
   PRINCIPAL_MODES,
   STEP_KINDS,
@@ -38,6 +39,10 @@ export function toAbiConfig(config: WaterfallConfig) {
       kind: ordinal(TRIGGER_KINDS, t.kind),
       effect: ordinal(TRIGGER_EFFECTS, t.effect),
       scheduleWad: [...t.scheduleWad],
+    })),
+    classes: (config.classes ?? []).map((c) => ({
+      kind: ordinal(CLASS_KINDS, c.kind),
+      lockoutPeriods: c.lockoutPeriods,
     })),
   };
 }
@@ -129,6 +134,7 @@ const resultSchema = struct({
   guaranteeReimbursedCents: uint,
   residualCents: uint,
   next: stateSchema,
+  accretedCents: list(uint),
 });
 
 /**
@@ -172,6 +178,7 @@ const configSchema = struct({
       scheduleWad: list(uint),
     }),
   ),
+  classes: list(struct({ kind: enumOf(CLASS_KINDS), lockoutPeriods: uint8 })),
 });
 
 const inputsSchema = struct({
@@ -205,7 +212,9 @@ function decodeWith<T>(schema: z.ZodType<T>, decoded: unknown, what: string): T 
  * @throws WaterfallError `INVALID_CONTRACT_RESULT` when the value is not a decoded `WaterfallConfig`
  */
 export function fromAbiConfig(decoded: unknown): WaterfallConfig {
-  return decodeWith(configSchema, decoded, "WaterfallConfig");
+  const { classes, ...config } = decodeWith(configSchema, decoded, "WaterfallConfig");
+  // No classes on chain is a configuration without the optional field.
+  return classes.length === 0 ? config : { ...config, classes };
 }
 
 /**

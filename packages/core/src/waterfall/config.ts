@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { WaterfallError, type WaterfallErrorCode } from "./errors";
 import {
+  CLASS_KINDS,
   COUPON_TYPES,
   PRINCIPAL_MODES,
   STEP_KINDS,
   TRIGGER_EFFECTS,
   TRIGGER_KINDS,
+  type ClassTerms,
   type CouponTerms,
   type PeriodInputs,
   type TriggerTerms,
@@ -93,6 +95,10 @@ export const waterfallConfigSchema = z.strictObject({
   reserve: reserveSchema,
   guarantee: guaranteeSchema,
   triggers: z.array(triggerSchema).max(MAX_TRIGGERS),
+  classes: z
+    .array(z.strictObject({ kind: z.enum(CLASS_KINDS), lockoutPeriods: uint16 }))
+    .max(MAX_TRANCHES)
+    .optional(),
 });
 
 /** Schema of a waterfall state. */
@@ -228,6 +234,66 @@ export function validateWaterfallConfig(config: WaterfallConfig): void {
       );
     }
   });
+  validateClasses(config);
+}
+
+/**
+ * `WaterfallLib._validateClasses`: none or one class per tranche; scheduled classes exactly in scheduled mode; an
+ * accrual class has an earlier tranche, is not paid pro rata, and the principal step follows every interest step.
+ */
+function validateClasses(config: WaterfallConfig): void {
+  const classes: readonly ClassTerms[] = config.classes ?? [];
+  const n = config.tranches.length;
+  if (classes.length !== 0 && classes.length !== n) {
+    throw invalid(
+      `classes: expected none or one per tranche (${n}), found ${classes.length}`,
+      "WaterfallClassCountInvalid",
+      classes.length,
+      n,
+    );
+  }
+  const scheduledMode = config.principalMode === "scheduled";
+  let anyScheduled = false;
+  classes.forEach((c, t) => {
+    if (c.kind === "scheduled") {
+      if (!scheduledMode) {
+        throw invalid(
+          `classes.${t}: expected a scheduled class only in scheduled principal mode, found mode ${config.principalMode}`,
+          "WaterfallClassInvalid",
+          t,
+        );
+      }
+      anyScheduled = true;
+    } else if (c.kind === "accrual") {
+      const why =
+        t === 0
+          ? "the first tranche (it accrues while an earlier one is outstanding)"
+          : config.principalMode === "proRata"
+            ? "pro-rata principal mode"
+            : !principalAfterInterest(config.steps)
+              ? "a principal step before an interest step (its accretion is paid by the principal step)"
+              : undefined;
+      if (why !== undefined) {
+        throw invalid(`classes.${t}: expected an accrual class not as ${why}`, "WaterfallClassInvalid", t);
+      }
+    }
+  });
+  if (scheduledMode && !anyScheduled) {
+    throw invalid(
+      "classes: expected at least one scheduled class in scheduled principal mode, found none",
+      "WaterfallClassInvalid",
+      0,
+    );
+  }
+}
+
+function principalAfterInterest(steps: readonly WaterfallStep[]): boolean {
+  let principalSeen = false;
+  for (const step of steps) {
+    if (step.kind === "principal") principalSeen = true;
+    else if (step.kind === "interest" && principalSeen) return false;
+  }
+  return true;
 }
 
 function couponValid(c: CouponTerms): boolean {

@@ -42,8 +42,16 @@ interface Work {
   available: bigint;
   /** What the guarantor can still be drawn for. */
   guaranteeRoom: bigint;
-  /** What the principal step may pay each tranche. */
+  /** What the principal step may pay each tranche (its first pass in scheduled mode). */
   principalCaps: bigint[];
+  /** Tranches locked out this period. */
+  locked: boolean[];
+  /** Accrual classes accruing this period. */
+  accruing: boolean[];
+  /** The accrual classes' interest taken so far, to be paid as principal. */
+  accretion: bigint;
+  /** Per tranche, accreted this period; empty unless the deal has an accrual class. */
+  accretedCents: bigint[];
   reserveCents: bigint;
   reserveTargetCents: bigint;
   reserveReleaseCents: bigint;
@@ -118,6 +126,7 @@ export function runWaterfall(config: WaterfallConfig, state: WaterfallState, inp
     guaranteeFeePaidCents: w.guaranteeFeePaidCents,
     guaranteeReimbursedCents: w.guaranteeReimbursedCents,
     residualCents,
+    accretedCents: [...w.accretedCents],
     next: {
       tranches: w.tranches.map((t) => ({
         balanceCents: t.balanceCents,
@@ -139,7 +148,8 @@ function shapeError(name: string, message: string, args: readonly (bigint | stri
 }
 
 function checkShape(config: WaterfallConfig, state: WaterfallState, inputs: PeriodInputs): void {
-  const targets = config.principalMode === "targeted" ? config.tranches.length : 0;
+  const targeted = config.principalMode === "targeted" || config.principalMode === "scheduled";
+  const targets = targeted ? config.tranches.length : 0;
   const lengths: [string, number, number][] = [
     ["tranches", state.tranches.length, config.tranches.length],
     ["fees", state.feeShortfallsCents.length, config.fees.length],
@@ -216,6 +226,10 @@ function open(config: WaterfallConfig, state: WaterfallState, inputs: PeriodInpu
     available: 0n,
     guaranteeRoom: 0n,
     principalCaps: [],
+    locked: tranches.map(() => false),
+    accruing: tranches.map(() => false),
+    accretion: 0n,
+    accretedCents: [],
     reserveCents: state.reserveCents,
     reserveTargetCents: 0n,
     reserveReleaseCents: 0n,
@@ -266,20 +280,54 @@ function prepare(w: Work): void {
   const limit = config.guarantee.limitCents;
   w.guaranteeRoom = limit > state.guaranteeDrawnCents ? limit - state.guaranteeDrawnCents : 0n;
 
-  const targeted = !w.accelerated && w.principalMode === "targeted";
-  w.principalCaps = balances.map((balance, t) => {
-    const target = targeted ? (inputs.targetBalancesCents[t] ?? 0n) : 0n;
-    return balance > target ? balance - target : 0n;
-  });
+  if ((config.classes ?? []).length !== 0) classesOfPeriod(w);
+  setPrincipalCaps(w);
   if (w.accelerated) {
     w.principalDueCents = notesCents;
-  } else if (targeted) {
+  } else if (w.principalMode === "targeted") {
     w.principalDueCents = sum(w.principalCaps);
   } else {
     const targetOc = min(max(mulDivUp(poolEnd, config.targetOcWad, WAD), config.ocFloorCents), poolEnd);
     const paydownTo = poolEnd - targetOc;
     w.principalDueCents = notesCents > paydownTo ? notesCents - paydownTo : 0n;
   }
+}
+
+/**
+ * What the principal step may pay each tranche (its first pass in scheduled mode): nothing if locked out;
+ * targeted: the balance above the target; scheduled: a scheduled class's balance above its target, no other class;
+ * otherwise (and accelerated) the balance.
+ */
+function setPrincipalCaps(w: Work): void {
+  const targeted = !w.accelerated && w.principalMode === "targeted";
+  const scheduled = !w.accelerated && w.principalMode === "scheduled";
+  w.principalCaps = w.tranches.map(({ balanceCents: balance }, t) => {
+    if (w.locked[t] === true) return 0n;
+    let target = targeted ? (w.inputs.targetBalancesCents[t] ?? 0n) : 0n;
+    if (scheduled) {
+      target = w.config.classes?.[t]?.kind === "scheduled" ? (w.inputs.targetBalancesCents[t] ?? 0n) : balance;
+    }
+    return balance > target ? balance - target : 0n;
+  });
+}
+
+/**
+ * Step 5's class flags: which tranches are locked out and which accrual classes accrue (on the balances after
+ * write-up, before any payment); the accretion list when the deal has an accrual class.
+ */
+function classesOfPeriod(w: Work): void {
+  const classes = w.config.classes ?? [];
+  let earlierOutstanding = false;
+  let anyAccrual = false;
+  classes.forEach((c, t) => {
+    if (c.kind === "accrual") {
+      anyAccrual = true;
+      if (earlierOutstanding && !w.accelerated) w.accruing[t] = true;
+    }
+    if (!w.accelerated && w.inputs.period <= c.lockoutPeriods && c.lockoutPeriods !== 0) w.locked[t] = true;
+    if ((w.tranches[t]?.balanceCents ?? 0n) !== 0n) earlierOutstanding = true;
+  });
+  if (anyAccrual) w.accretedCents = classes.map(() => 0n);
 }
 
 /** Step 7, not accelerated: the configured order. */
@@ -338,35 +386,80 @@ function payInterest(w: Work, t: number): void {
   const tranche = w.tranches[t];
   if (tranche === undefined) throw new RangeError(`tranche ${t} missing (configuration validated)`);
   const due = tranche.interestDueCents;
+  if (w.accruing[t] === true) {
+    accrete(w, t, due);
+    return;
+  }
   cover(w, due, t < w.config.reserve.coveredTranches, t < w.config.guarantee.coveredTranches);
   const paid = take(w, due);
   tranche.interestPaidCents = paid;
   tranche.interestShortfallCents = due - paid;
 }
 
-/** Pays `min(available, PDA)` by the mode applied (sequential and targeted differ only by their caps). */
+/** An accruing accrual class: its interest is added to its balance, and the cash goes to the principal step. */
+function accrete(w: Work, t: number, due: bigint): void {
+  const tranche = w.tranches[t];
+  if (tranche === undefined) throw new RangeError(`tranche ${t} missing (configuration validated)`);
+  const accreted = take(w, due);
+  w.accretedCents[t] = accreted;
+  tranche.balanceCents += accreted;
+  tranche.interestShortfallCents = due - accreted;
+  w.accretion += accreted;
+  // Its cap grows with its balance; scheduled mode pays it in the second pass, whose caps are the balances.
+  if (w.locked[t] !== true && w.principalMode !== "scheduled")
+    w.principalCaps[t] = (w.principalCaps[t] ?? 0n) + accreted;
+}
+
+/**
+ * Pays `min(available, PDA)` and the accretion by the mode applied (sequential and targeted differ only by their
+ * caps; scheduled adds two passes); what no tranche can take returns to the available funds.
+ */
 function payPrincipal(w: Work): void {
   const amount = min(w.available, w.principalDueCents);
   w.available -= amount;
-  let left = amount;
-  if (w.principalMode === "proRata" && amount !== 0n) {
-    // Over the balances after write-up, not yet paid (the principal step runs once).
-    const notesCents = sum(w.tranches.map((t) => t.balanceCents));
-    for (const tranche of w.tranches) {
-      const share = mulDivDown(amount, tranche.balanceCents, notesCents);
-      tranche.principalPaidCents = share;
-      left -= share;
+  const total = amount + w.accretion;
+  const caps = w.principalCaps;
+  let left = total;
+  if (w.principalMode === "proRata" && total !== 0n) {
+    // The caps are the balances of the tranches not locked out (after write-up, not yet paid).
+    const notesCents = sum(caps);
+    if (notesCents !== 0n) {
+      w.tranches.forEach((tranche, t) => {
+        const share = mulDivDown(total, caps[t] ?? 0n, notesCents);
+        tranche.principalPaidCents = share;
+        left -= share;
+      });
     }
   }
-  // Sequential and targeted: the whole amount; pro-rata: the remainder (fewer units than tranches).
+  // Sequential and targeted: the whole amount; pro-rata: the remainder (fewer units than tranches); scheduled: the
+  // first pass.
+  left = fill(w, caps, left);
+  if (w.principalMode === "scheduled" && left !== 0n) {
+    // Then every other class to zero, then the scheduled classes beyond their schedule.
+    for (const scheduledPass of [false, true]) {
+      const passCaps = w.tranches.map((tranche, t) => {
+        const inPass = (w.config.classes?.[t]?.kind === "scheduled") === scheduledPass;
+        return inPass && w.locked[t] !== true ? tranche.balanceCents : 0n;
+      });
+      left = fill(w, passCaps, left);
+    }
+  }
+  for (const tranche of w.tranches) tranche.balanceCents -= tranche.principalPaidCents;
+  w.available += left;
+}
+
+/** Tops each tranche's principal up to its cap, most senior first; returns what is left. */
+function fill(w: Work, caps: readonly bigint[], amount: bigint): bigint {
+  let left = amount;
   for (let t = 0; t < w.tranches.length && left !== 0n; t += 1) {
     const tranche = w.tranches[t];
     if (tranche === undefined) break;
-    const extra = min(left, (w.principalCaps[t] ?? 0n) - tranche.principalPaidCents);
+    const room = (caps[t] ?? 0n) - tranche.principalPaidCents;
+    const extra = min(left, room > 0n ? room : 0n);
     tranche.principalPaidCents += extra;
     left -= extra;
   }
-  for (const tranche of w.tranches) tranche.balanceCents -= tranche.principalPaidCents;
+  return left;
 }
 
 function payGuaranteeFee(w: Work): void {

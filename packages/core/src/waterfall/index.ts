@@ -76,9 +76,12 @@
 export {
   COUPON_TYPES,
   PRINCIPAL_MODES,
+  CLASS_KINDS,
   STEP_KINDS,
   TRIGGER_EFFECTS,
   TRIGGER_KINDS,
+  type ClassTerms,
+  type ClassKind,
   type CouponTerms,
   type CouponType,
   type FeePayment,

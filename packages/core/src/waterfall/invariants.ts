@@ -2,7 +2,7 @@ import { summarizeCash } from "./cash";
 import { type PeriodInputs, type PeriodResult, type WaterfallConfig, type WaterfallState } from "./types";
 
 /**
- * Checks one period's result against the waterfall invariants WF-1 .. WF-7 of test/INVARIANTS.md, whoever
+ * Checks one period's result against the waterfall invariants WF-1 .. WF-7 and WF-9 of test/INVARIANTS.md, whoever
  * computed it (this engine or the contract). Returns one message per violation; an empty list means none.
  * Used by the tests on every random case, and usable by a trustee script as a last check before settling.
  */
@@ -33,12 +33,19 @@ export function checkPeriodInvariants(
     fail("WF-2", `reserve topped up to ${result.next.reserveCents}, above its target ${result.reserveTargetCents}`);
   }
 
+  const accreted = (t: number): bigint => result.accretedCents[t] ?? 0n;
+  const lockedOut = (t: number): boolean => {
+    const lockout = config.classes?.[t]?.lockoutPeriods ?? 0;
+    return !result.accelerated && lockout !== 0 && inputs.period <= lockout;
+  };
+
   // WF-3: nothing paid beyond what is due; shortfalls are exactly what was due and not paid.
   result.fees.forEach((fee, f) => {
     if (fee.paidCents > fee.dueCents) fail("WF-3", `fee ${f} paid ${fee.paidCents} > due ${fee.dueCents}`);
     if (result.next.feeShortfallsCents[f] !== fee.dueCents - fee.paidCents) fail("WF-3", `fee ${f} shortfall`);
   });
   let principalCents = 0n;
+  let accretionCents = 0n;
   result.tranches.forEach((tranche, t) => {
     const opening = state.tranches[t];
     const next = result.next.tranches[t];
@@ -47,26 +54,27 @@ export function checkPeriodInvariants(
       return;
     }
     if (tranche.interestPaidCents > tranche.interestDueCents) fail("WF-3", `tranche ${t} interest overpaid`);
-    if (next.interestShortfallCents !== tranche.interestDueCents - tranche.interestPaidCents) {
+    if (next.interestShortfallCents !== tranche.interestDueCents - tranche.interestPaidCents - accreted(t)) {
       fail("WF-3", `tranche ${t} interest shortfall`);
     }
-    if (tranche.principalPaidCents > opening.balanceCents + tranche.writeUpCents) {
+    if (tranche.principalPaidCents > opening.balanceCents + tranche.writeUpCents + accreted(t)) {
       fail("WF-3", `tranche ${t} principal above its balance`);
     }
     principalCents += tranche.principalPaidCents;
+    accretionCents += accreted(t);
     // WF-5 (part): write-downs and write-ups only move principal between "outstanding" and "written down";
-    // what was paid leaves.
-    const before = opening.balanceCents + opening.writtenDownCents - tranche.principalPaidCents;
+    // what was paid leaves, what accreted comes in.
+    const before = opening.balanceCents + opening.writtenDownCents + accreted(t) - tranche.principalPaidCents;
     if (next.balanceCents + next.writtenDownCents !== before) fail("WF-5", `tranche ${t} principal not conserved`);
     if (tranche.writeUpCents > opening.writtenDownCents) fail("WF-5", `tranche ${t} written up above its losses`);
   });
-  if (principalCents > result.principalDueCents) {
-    fail("WF-3", `principal paid ${principalCents} > principal due ${result.principalDueCents}`);
+  if (principalCents > result.principalDueCents + accretionCents) {
+    fail("WF-3", `principal paid ${principalCents} > principal due ${result.principalDueCents} + accretion`);
   }
   if (result.guaranteeFeePaidCents > result.guaranteeFeeDueCents) fail("WF-3", "guarantee fee overpaid");
 
-  // WF-4: in sequential mode (and when accelerated), no tranche is paid principal while a senior one is still
-  // outstanding after the principal step.
+  // WF-4: in sequential mode (and when accelerated), no tranche is paid principal while a senior one that is not
+  // locked out is still outstanding after the principal step.
   if (result.principalMode === "sequential") {
     let seniorOutstanding = false;
     result.tranches.forEach((tranche, t) => {
@@ -74,9 +82,44 @@ export function checkPeriodInvariants(
         fail("WF-4", `tranche ${t} paid principal ahead of a senior tranche`);
       }
       const opening = state.tranches[t]?.balanceCents ?? 0n;
-      if (opening + tranche.writeUpCents - tranche.principalPaidCents > 0n) seniorOutstanding = true;
+      const left = opening + tranche.writeUpCents + accreted(t) - tranche.principalPaidCents;
+      if (left > 0n && !lockedOut(t)) seniorOutstanding = true;
     });
   }
+
+  // WF-9: classes. A locked-out tranche is paid no principal; only an accrual class accretes, never when
+  // accelerated, only while an earlier tranche is outstanding, at most its interest due and with no interest paid.
+  const hasAccrual = (config.classes ?? []).some((c) => c.kind === "accrual");
+  if (result.accretedCents.length !== (hasAccrual ? result.tranches.length : 0)) {
+    fail("WF-9", `${result.accretedCents.length} accretion entries for ${result.tranches.length} tranches`);
+  }
+  const afterPrincipalOf = (t: number): bigint => {
+    const tranche = result.tranches[t];
+    const opening = state.tranches[t]?.balanceCents ?? 0n;
+    return tranche === undefined ? 0n : opening + tranche.writeUpCents + accreted(t) - tranche.principalPaidCents;
+  };
+  const scheduled = (t: number): boolean => config.classes?.[t]?.kind === "scheduled";
+  result.tranches.forEach((tranche, t) => {
+    if (lockedOut(t) && tranche.principalPaidCents > 0n) fail("WF-9", `tranche ${t} paid principal in its lockout`);
+    if (result.principalMode === "scheduled" && scheduled(t)) {
+      const balance = (state.tranches[t]?.balanceCents ?? 0n) + tranche.writeUpCents;
+      const target = inputs.targetBalancesCents[t] ?? 0n;
+      const onSchedule = balance > target ? balance - target : 0n;
+      const othersLeft = result.tranches.some((_, u) => !scheduled(u) && !lockedOut(u) && afterPrincipalOf(u) > 0n);
+      if (tranche.principalPaidCents > onSchedule && othersLeft) {
+        fail("WF-9", `scheduled tranche ${t} paid beyond its schedule while another class is outstanding`);
+      }
+    }
+    if (accreted(t) === 0n) return;
+    const earlierOutstanding = result.tranches
+      .slice(0, t)
+      .some((earlier, j) => (state.tranches[j]?.balanceCents ?? 0n) + earlier.writeUpCents > 0n);
+    const accrual = config.classes?.[t]?.kind === "accrual";
+    if (!accrual || result.accelerated || !earlierOutstanding) fail("WF-9", `tranche ${t} accreted out of turn`);
+    if (accreted(t) > tranche.interestDueCents || tranche.interestPaidCents !== 0n) {
+      fail("WF-9", `tranche ${t} accreted ${accreted(t)} with interest paid ${tranche.interestPaidCents}`);
+    }
+  });
 
   // WF-5: losses. Recoveries write up at most what was written down, the most senior tranche first; write-downs
   // bring the tranches exactly down to the pool balance, the most junior first. The tranches never end a period
@@ -84,7 +127,7 @@ export function checkPeriodInvariants(
   const writeUp = result.tranches.reduce((a, t) => a + t.writeUpCents, 0n);
   if (writeUp > inputs.recoveriesCents) fail("WF-5", `write-up ${writeUp} > recoveries ${inputs.recoveriesCents}`);
   const afterPrincipal = result.tranches.reduce(
-    (a, t, i) => a + (state.tranches[i]?.balanceCents ?? 0n) + t.writeUpCents - t.principalPaidCents,
+    (a, t, i) => a + (state.tranches[i]?.balanceCents ?? 0n) + t.writeUpCents + accreted(i) - t.principalPaidCents,
     0n,
   );
   const poolEnd = inputs.poolBalanceEndCents;

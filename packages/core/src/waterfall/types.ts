@@ -11,9 +11,30 @@ export const COUPON_TYPES = ["fixed", "floating", "none"] as const;
 export type CouponType = (typeof COUPON_TYPES)[number];
 
 /** Principal allocation while no trigger overrides it (`PrincipalMode`). */
-export const PRINCIPAL_MODES = ["sequential", "proRata", "targeted"] as const;
-/** `sequential`: most senior first; `proRata`: by balance; `targeted`: each tranche down to its target balance. */
+export const PRINCIPAL_MODES = ["sequential", "proRata", "targeted", "scheduled"] as const;
+/**
+ * `sequential`: most senior first; `proRata`: by balance; `targeted`: each tranche down to the target balance the
+ * trustee gives for the period; `scheduled` (PAC/TAC): the scheduled classes down to the schedule fixed at
+ * structuring, then the other classes, then the scheduled classes beyond it.
+ */
 export type PrincipalMode = (typeof PRINCIPAL_MODES)[number];
+
+/** What a tranche is in the principal allocation (`ClassKind`). */
+export const CLASS_KINDS = ["standard", "scheduled", "support", "accrual"] as const;
+/**
+ * `standard`: by the mode; `scheduled`: a PAC or TAC class (`scheduled` mode); `support`: takes what the scheduled
+ * classes do not; `accrual`: a Z class, whose interest accretes to its balance and pays earlier classes' principal
+ * while one of them is outstanding.
+ */
+export type ClassKind = (typeof CLASS_KINDS)[number];
+
+/** How one tranche takes part in the principal allocation (`ClassTerms`). */
+export interface ClassTerms {
+  /** Standard, scheduled, support or accrual. */
+  readonly kind: ClassKind;
+  /** No principal in periods 1..lockoutPeriods (0 = none); acceleration lifts it. */
+  readonly lockoutPeriods: number;
+}
 
 /** The steps of the priority of payments (`StepKind`). */
 export const STEP_KINDS = [
@@ -134,6 +155,11 @@ export interface WaterfallConfig {
   readonly guarantee: GuaranteeTerms;
   /** The triggers (0 to 8). */
   readonly triggers: readonly TriggerTerms[];
+  /**
+   * Per tranche, its class; absent or empty = every tranche `standard` with no lockout (the ABI value is then an
+   * empty list).
+   */
+  readonly classes?: readonly ClassTerms[] | undefined;
 }
 
 /** What a tranche carries from one period to the next. */
@@ -188,7 +214,10 @@ export interface PeriodInputs {
   readonly poolBalanceBeginCents: bigint;
   /** Performing pool balance at the period's end. */
   readonly poolBalanceEndCents: bigint;
-  /** `targeted` mode: each tranche's scheduled balance after the period; else empty. */
+  /**
+   * `targeted` mode: each tranche's target balance after the period (from the trustee); `scheduled` mode: from the
+   * schedule fixed at structuring (0 for an unscheduled class); else empty.
+   */
   readonly targetBalancesCents: readonly bigint[];
 }
 
@@ -266,4 +295,9 @@ export interface PeriodResult {
   readonly residualCents: bigint;
   /** The state for the next period. */
   readonly next: WaterfallState;
+  /**
+   * Per tranche, the interest added to an accrual class's balance and paid as principal instead (not interest
+   * paid); empty unless the deal has an accrual class.
+   */
+  readonly accretedCents: readonly bigint[];
 }
