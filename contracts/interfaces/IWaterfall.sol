@@ -109,10 +109,16 @@ interface IWaterfall {
     /// held equals the payables.
     /// @notice The principal schedule of a `Scheduled` deal was fixed (see `setSchedule`).
     /// @param scheduleHash `keccak256(abi.encode(targetsCents))` of `setSchedule`'s argument.
-    /// @param tranches The scheduled tranches, most senior first.
+    /// @param scheduledMask Bit t: tranche t is scheduled (one target list per bit, most senior first).
     /// @param periods How many periods the schedule lists.
-    /// @param store The data contract holding it (`schedule()` reads it back).
-    event ScheduleSet(bytes32 scheduleHash, uint8[] tranches, uint16 periods, address store, address indexed trustee);
+    /// @param store The data contract holding it (`engine().readSchedule` reads it back).
+    event ScheduleSet(
+        bytes32 scheduleHash,
+        uint16 scheduledMask,
+        uint16 periods,
+        address store,
+        address indexed trustee
+    );
 
     event DealClosedOut(
         uint32 lastPeriod,

@@ -5,7 +5,8 @@ import {WaterfallConfig, WaterfallState, PeriodInputs, PeriodResult} from "../ty
 
 /// @title The priority-of-payments maths as a stateless contract, shared by every deal's `Waterfall`.
 /// @notice `WaterfallLib` behind an external interface: one deployment serves every waterfall, which keeps each
-/// waterfall (and the factory embedding its code) under the 24 KB contract-size limit.
+/// waterfall (and the factory embedding its code) under the 24 KB contract-size limit. It keeps no storage; the one
+/// call that changes the chain, `storeSchedule`, deploys a data contract for its caller.
 interface IWaterfallEngine {
     /// @notice `WaterfallLib.validate`: reverts with the library's custom error for an invalid configuration.
     /// @param config The configuration to check.
@@ -35,20 +36,29 @@ interface IWaterfallEngine {
         PeriodInputs calldata inputs
     ) external view returns (PeriodResult memory);
 
-    /// @notice `ScheduleLib.pack`: checks a `Scheduled` deal's schedule against its stored configuration (reverting
-    /// with `IWaterfall`'s schedule errors) and packs it for its data contract.
+    /// @notice Checks a `Scheduled` deal's schedule against its stored configuration (`ScheduleLib.pack`, reverting
+    /// with `IWaterfall`'s schedule errors) and writes it as a data contract.
     /// @param configStore The waterfall's configuration store.
     /// @param facesCents Each tranche's original face.
     /// @param targetsCents One list per scheduled class (see `IWaterfall.setSchedule`).
-    /// @return packed The data contract's bytes.
-    /// @return tranches The scheduled tranches, most senior first.
+    /// @return store The schedule's data contract.
     /// @return mask Bit t: tranche t is scheduled.
     /// @return hash `keccak256(abi.encode(targetsCents))`.
-    function packSchedule(
+    function storeSchedule(
         address configStore,
         uint256[] calldata facesCents,
         uint256[][] calldata targetsCents
-    ) external view returns (bytes memory packed, uint8[] memory tranches, uint16 mask, bytes32 hash);
+    ) external returns (address store, uint16 mask, bytes32 hash);
+
+    /// @notice `ScheduleLib.targetsOf`: period `period`'s target of each of `n` tranches (0 when unscheduled or after
+    /// the schedule's `periods`).
+    function scheduledTargets(
+        address scheduleStore,
+        uint256 period,
+        uint256 periods,
+        uint256 mask,
+        uint256 n
+    ) external view returns (uint256[] memory);
 
     /// @notice `ScheduleLib.unpack`: a schedule back from its data contract.
     function readSchedule(

@@ -20,14 +20,13 @@ library ScheduleLib {
     /// @param targetsCents One list per scheduled class, most senior first, all of one length (1 to `MAX_PERIODS`),
     /// each non-increasing and at most the class's face.
     /// @return packed The data contract's bytes.
-    /// @return tranches The scheduled tranches, most senior first.
     /// @return mask Bit t: tranche t is scheduled.
     function pack(
         WaterfallConfig memory config,
         uint256[] memory facesCents,
         uint256[][] memory targetsCents
-    ) internal pure returns (bytes memory packed, uint8[] memory tranches, uint16 mask) {
-        tranches = scheduledTranches(config);
+    ) internal pure returns (bytes memory packed, uint16 mask) {
+        uint8[] memory tranches = scheduledTranches(config);
         uint256 k = tranches.length;
         require(targetsCents.length == k, IWaterfall.ScheduleShapeInvalid("tranches", targetsCents.length, k));
         uint256 periods = k == 0 ? 0 : targetsCents[0].length;

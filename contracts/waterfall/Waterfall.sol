@@ -11,7 +11,6 @@ import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IWaterfallEngine} from "../interfaces/IWaterfallEngine.sol";
 import {DataContract} from "../libraries/DataContract.sol";
-import {ScheduleLib} from "../libraries/ScheduleLib.sol";
 import {Role} from "../types/Roles.sol";
 import {TrancheTerms} from "../types/TrancheTypes.sol";
 import {PoolState, WaterfallReport} from "../types/PoolTypes.sol";
@@ -193,17 +192,13 @@ contract Waterfall is IWaterfall {
         require(store != address(0), NotConfigured());
         require(_scheduled, ScheduleNotApplicable());
         (, uint256[] memory faces) = _tokensAndFaces(store, _trancheCount);
-        (bytes memory packed, uint8[] memory tranches, uint16 mask, bytes32 hash) = engine.packSchedule(
-            store,
-            faces,
-            targetsCents
-        );
+        // The engine checks the schedule against the configuration and writes its data contract.
+        (address scheduleStore, uint16 mask, bytes32 hash) = engine.storeSchedule(store, faces, targetsCents);
         // At most ScheduleLib.MAX_PERIODS (480) periods, checked by the engine.
         uint16 periods = uint16(targetsCents[0].length);
-        address scheduleStore = DataContract.write(packed);
         (_scheduleStore, _schedulePeriods, _scheduledMask) = (scheduleStore, periods, mask);
         _scheduleHash = hash;
-        emit ScheduleSet(hash, tranches, periods, scheduleStore, msg.sender);
+        emit ScheduleSet(hash, mask, periods, scheduleStore, msg.sender);
     }
 
     /// @inheritdoc IWaterfall
@@ -483,7 +478,7 @@ contract Waterfall is IWaterfall {
     function _scheduledTargets(uint32 period) private view returns (uint256[] memory) {
         address store = _scheduleStore;
         require(store != address(0), ScheduleMissing());
-        return ScheduleLib.targetsOf(store, period, _schedulePeriods, _scheduledMask, _trancheCount);
+        return engine.scheduledTargets(store, period, _schedulePeriods, _scheduledMask, _trancheCount);
     }
 
     /// @dev The collections and the guarantor's committed cash cover what the period takes from them.

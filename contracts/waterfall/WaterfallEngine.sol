@@ -4,10 +4,12 @@ pragma solidity 0.8.28;
 import {IWaterfallEngine} from "../interfaces/IWaterfallEngine.sol";
 import {WaterfallLib} from "../libraries/WaterfallLib.sol";
 import {ScheduleLib} from "../libraries/ScheduleLib.sol";
+import {DataContract} from "../libraries/DataContract.sol";
 import {WaterfallConfig, WaterfallState, PeriodInputs, PeriodResult} from "../types/WaterfallTypes.sol";
 
 /// @title WaterfallEngine
-/// @notice `WaterfallLib` as a stateless contract (see `IWaterfallEngine`). Deployed once per consortium.
+/// @notice `WaterfallLib` and `ScheduleLib` as a contract without storage (see `IWaterfallEngine`). Deployed once per
+/// consortium.
 contract WaterfallEngine is IWaterfallEngine {
     /// @inheritdoc IWaterfallEngine
     function validate(WaterfallConfig calldata config) external pure {
@@ -33,14 +35,27 @@ contract WaterfallEngine is IWaterfallEngine {
     }
 
     /// @inheritdoc IWaterfallEngine
-    function packSchedule(
+    function storeSchedule(
         address configStore,
         uint256[] calldata facesCents,
         uint256[][] calldata targetsCents
-    ) external view returns (bytes memory packed, uint8[] memory tranches, uint16 mask, bytes32 hash) {
+    ) external returns (address store, uint16 mask, bytes32 hash) {
         WaterfallConfig memory config = abi.decode(configStore.code, (WaterfallConfig));
-        (packed, tranches, mask) = ScheduleLib.pack(config, facesCents, targetsCents);
+        bytes memory packed;
+        (packed, mask) = ScheduleLib.pack(config, facesCents, targetsCents);
+        store = DataContract.write(packed);
         hash = keccak256(abi.encode(targetsCents));
+    }
+
+    /// @inheritdoc IWaterfallEngine
+    function scheduledTargets(
+        address scheduleStore,
+        uint256 period,
+        uint256 periods,
+        uint256 mask,
+        uint256 n
+    ) external view returns (uint256[] memory) {
+        return ScheduleLib.targetsOf(scheduleStore, period, periods, mask, n);
     }
 
     /// @inheritdoc IWaterfallEngine

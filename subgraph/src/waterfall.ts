@@ -7,6 +7,7 @@ import {
   GuaranteeCommitted,
   PayeeWithdrawn,
   PeriodDistributed,
+  ScheduleSet,
   TriggerBreached,
   TriggerCured,
   WaterfallConfigured,
@@ -146,6 +147,12 @@ export function handleCleanUpCallSet(event: CleanUpCallSet): void {
   w.cleanUpFactorRay = event.params.factorRay;
   w.save();
   auditWaterfall(event, "CleanUpCallSet", event.params.trustee);
+}
+
+// The schedule itself stays in its data contract (`Waterfall.scheduleStore`); the AuditEvent keeps its hash, the
+// scheduled tranches, the number of periods and the store's address.
+export function handleScheduleSet(event: ScheduleSet): void {
+  auditWaterfall(event, "ScheduleSet", event.params.trustee);
 }
 
 export function handleCleanUpCallExercised(event: CleanUpCallExercised): void {

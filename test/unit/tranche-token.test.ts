@@ -190,11 +190,14 @@ describe("TrancheToken", () => {
       await expect(asPool.setFactor(RAY, 5)).to.emit(token, "FactorUpdated").withArgs(0n, RAY, 5);
     });
 
-    it("rejects a factor above 1e27", async () => {
+    it("takes a factor above 1e27 (an accrual class's accreted balance) up to 96 bits, and refuses more", async () => {
       const { token, asPool } = await loadFixture(deployTranche);
-      await expect(asPool.setFactor(RAY + 1n, 1))
+      const max = 2n ** 96n - 1n;
+      await (await asPool.setFactor(RAY + RAY / 10n, 1)).wait();
+      expect(await token.factorRay()).to.equal(RAY + RAY / 10n);
+      await expect(asPool.setFactor(max + 1n, 2))
         .to.be.revertedWithCustomError(token, "FactorOutOfRange")
-        .withArgs(RAY + 1n, RAY);
+        .withArgs(max + 1n, max);
     });
 
     it("fails for every signer that is not the pool", async () => {

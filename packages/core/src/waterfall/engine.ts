@@ -126,7 +126,6 @@ export function runWaterfall(config: WaterfallConfig, state: WaterfallState, inp
     guaranteeFeePaidCents: w.guaranteeFeePaidCents,
     guaranteeReimbursedCents: w.guaranteeReimbursedCents,
     residualCents,
-    accretedCents: [...w.accretedCents],
     next: {
       tranches: w.tranches.map((t) => ({
         balanceCents: t.balanceCents,
@@ -140,6 +139,7 @@ export function runWaterfall(config: WaterfallConfig, state: WaterfallState, inp
       guaranteeFeeShortfallCents: w.guaranteeFeeDueCents - w.guaranteeFeePaidCents,
       cumulativeNetLossCents,
     },
+    accretedCents: [...w.accretedCents],
   };
 }
 
