@@ -5,7 +5,9 @@
  *   and four triggers (the `sampleDeal()` structure scaled to the 100M test tape), with 10 holders and with
  *   `BENCH_HOLDERS` (default 1,000) holders of the senior tranche: two identical deals, identical reports;
  * - a holder's `TrancheToken.claim`, and a payee's `Waterfall.withdraw` of its credits (pull payments);
- * - a tranche transfer after distributions (accumulator non-zero) vs a plain OpenZeppelin ERC-20 transfer.
+ * - a tranche transfer after distributions (accumulator non-zero) vs a plain OpenZeppelin ERC-20 transfer;
+ * - `Waterfall.runPeriod` of the same deal structured as PAC/Z (`pacZConfig`: A a PAC class on a schedule fixed at
+ *   structuring, B and C its supports, D a Z class accreting, E last), 10 holders.
  * Every period is checked against the TypeScript engine to the cent before its gas is printed.
  */
 import { loadavg } from "node:os";
@@ -18,6 +20,8 @@ import { CouponType, trancheTerms, type TrancheTerms } from "../test/helpers/poo
 import {
   configureAndIssue,
   deployUnconfiguredWaterfall,
+  linearSchedule,
+  pacZConfig,
   reportAndDeposit,
   runAndCompare,
   type WaterfallDeal,
@@ -147,6 +151,20 @@ async function main(): Promise<void> {
   const ratio = `${(Number(t) / Number(p)).toFixed(2)}x plain`;
   rows.push(["TrancheToken.transfer to an existing holder, after distributions", t.toString(), ratio]);
   rows.push(["PlainERC20.transfer to an existing holder", p.toString(), ""]);
+
+  // The PAC/Z structure on a fresh deal of the same tranches: its schedule read from its data contract each period.
+  const pac = await configureAndIssue(
+    await deployUnconfiguredWaterfall({ tranches: TRANCHES }),
+    pacZConfig(benchConfig()),
+    {},
+    [linearSchedule(70_000_000_00n, 1_500_000_00n)],
+  );
+  const pacAdmitted = await admitInvestors(pac, FEW - 1);
+  await spread(pac, FEW, pacAdmitted);
+  const pacGas = [await periodGas(pac, 1), await periodGas(pac, 2)];
+  pacGas.forEach((gas, i) => {
+    rows.push([`runPeriod, PAC/Z deal, period ${i + 1}, ${FEW} holders`, gas.toString(), "PAC + 2 supports + Z"]);
+  });
 
   console.log(
     "\nWaterfall settlement gas (Hardhat in-process chain, solc 0.8.28, optimizer 200 runs, cancun; gas does not " +

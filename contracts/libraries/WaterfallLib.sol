@@ -83,7 +83,7 @@ import {
 ///    - principal: `min(available, PDA)` plus the period's accretion, allocated by the mode applied; a tranche
 ///      locked out takes nothing, and what no tranche can take returns to the available funds:
 ///      sequential: tranche 0 up to B_0, then tranche 1, ...;
-///      pro-rata: each tranche not locked out `floor(amount * B_t / B')` (B' the sum of their B_t); the rounding
+///      pro-rata: each tranche not locked out `floor(min(amount, B') * B_t / B')` (B' the sum of their B_t); the rounding
 ///      remainder (fewer units than there are tranches) goes to the most senior tranches first, each up to its
 ///      balance;
 ///      targeted: tranche 0 up to `B_0 - target_0`, then tranche 1, ...;
@@ -591,9 +591,11 @@ library WaterfallLib {
             // The caps are the balances of the tranches not locked out.
             uint256 notesCents = 0;
             for (uint256 t = 0; t < n; ++t) notesCents += caps[t];
+            // Locked-out tranches take nothing, so the amount may exceed what the others can take.
+            uint256 split = Math.min(amount, notesCents);
             for (uint256 t = 0; t < n && notesCents != 0; ++t) {
                 // Rounded down; the remainder is placed below, most senior first.
-                uint256 share = Math.mulDiv(amount, caps[t], notesCents, Math.Rounding.Floor);
+                uint256 share = Math.mulDiv(split, caps[t], notesCents, Math.Rounding.Floor);
                 r.tranches[t].principalPaidCents = share;
                 left -= share;
             }

@@ -169,10 +169,7 @@ contract Waterfall is IWaterfall {
         _feeCount = uint8(config_.fees.length);
 
         for (uint256 f = 0; f < config_.fees.length; ++f) _feeShortfalls[f] = 0;
-        _reserveCents = 0;
-        _guaranteeDrawnCents = 0;
-        _guaranteeFeeShortfallCents = 0;
-        _cumulativeNetLossCents = 0;
+        (_reserveCents, _guaranteeDrawnCents, _guaranteeFeeShortfallCents, _cumulativeNetLossCents) = (0, 0, 0, 0);
         _poolBalanceCents = config_.originalPoolBalanceCents.toUint128();
         _guaranteeLimitCents = config_.guarantee.limitCents.toUint128();
         _owed[_KEEP_NON_ZERO] = 1;
@@ -193,12 +190,12 @@ contract Waterfall is IWaterfall {
         require(_scheduled, ScheduleNotApplicable());
         (, uint256[] memory faces) = _tokensAndFaces(store, _trancheCount);
         // The engine checks the schedule against the configuration and writes its data contract.
-        (address scheduleStore, uint16 mask, bytes32 hash) = engine.storeSchedule(store, faces, targetsCents);
+        (address scheduleData, uint16 mask, bytes32 hash) = engine.storeSchedule(store, faces, targetsCents);
         // At most ScheduleLib.MAX_PERIODS (480) periods, checked by the engine.
         uint16 periods = uint16(targetsCents[0].length);
-        (_scheduleStore, _schedulePeriods, _scheduledMask) = (scheduleStore, periods, mask);
+        (_scheduleStore, _schedulePeriods, _scheduledMask) = (scheduleData, periods, mask);
         _scheduleHash = hash;
-        emit ScheduleSet(hash, mask, periods, scheduleStore, msg.sender);
+        emit ScheduleSet(hash, mask, periods, scheduleData, msg.sender);
     }
 
     /// @inheritdoc IWaterfall

@@ -152,16 +152,23 @@ export async function deployWaterfallDeal(config: WaterfallConfig = sampleWaterf
   return configureAndIssue(base, config);
 }
 
-/** Configure `base`'s waterfall with `config`, name it in the pool, issue the deal and commit the guarantee. */
+/**
+ * Configure `base`'s waterfall with `config` (and, for a `scheduled` deal, fix `scheduleCents`), name it in the
+ * pool, issue the deal and commit the guarantee.
+ */
 export async function configureAndIssue(
   base: Awaited<ReturnType<typeof deployUnconfiguredWaterfall>>,
   config: WaterfallConfig,
   options: AdvanceOptions = {},
+  scheduleCents?: readonly (readonly bigint[])[],
 ) {
   const { trustee, pool, guarantor, custodian, cash, waterfall } = base;
   const address = await waterfall.getAddress();
   const parties = sampleParties(base, config);
   await (await waterfall.connect(trustee).configure(toAbiConfig(config), parties)).wait();
+  if (scheduleCents !== undefined) {
+    await (await waterfall.connect(trustee).setSchedule(scheduleCents.map((targets) => [...targets]))).wait();
+  }
   await (await pool.connect(trustee).setWaterfall(address)).wait();
   await advance(base, "Active", options);
 
@@ -269,4 +276,35 @@ export async function runAndCompare(
   }
   if (!actual) throw new Error("runPeriod: no PeriodDistributed event");
   return { expected, actual, inputs, opening };
+}
+
+/**
+ * A PAC/Z structure on `config`'s five tranches (the sample deal's): A is a PAC class paid to a schedule, B and C
+ * support it, D is a Z class accreting while A to C are outstanding, E (no coupon) takes principal last. Every
+ * interest step comes before the principal step (the Z's accretion is paid by it).
+ */
+export function pacZConfig(config: WaterfallConfig): WaterfallConfig {
+  const fees = config.steps.filter((s) => s.kind === "fee");
+  const interest = config.tranches.map((_, t) => ({ kind: "interest" as const, index: t }));
+  const rest = config.steps.filter((s) => s.kind !== "fee" && s.kind !== "interest");
+  return {
+    ...config,
+    principalMode: "scheduled",
+    steps: [...fees, ...interest, ...rest],
+    classes: [
+      { kind: "scheduled", lockoutPeriods: 0 },
+      { kind: "support", lockoutPeriods: 0 },
+      { kind: "support", lockoutPeriods: 0 },
+      { kind: "accrual", lockoutPeriods: 0 },
+      { kind: "standard", lockoutPeriods: 0 },
+    ],
+  };
+}
+
+/** A PAC schedule: `faceCents` paid down by `stepCents` a period to zero (the last period pays the rest). */
+export function linearSchedule(faceCents: bigint, stepCents: bigint): bigint[] {
+  const targets: bigint[] = [];
+  for (let left = faceCents - stepCents; left > 0n; left -= stepCents) targets.push(left);
+  targets.push(0n);
+  return targets;
 }

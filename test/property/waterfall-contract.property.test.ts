@@ -75,7 +75,8 @@ const triggerArb: fc.Arbitrary<TriggerTerms> = fc
 const configArb: fc.Arbitrary<WaterfallConfig> = fc
   .record({
     m: fc.integer({ min: 0, max: 3 }),
-    mode: fc.constantFrom(...PRINCIPAL_MODES.filter((p) => p !== "targeted")),
+    // Targeted needs the trustee's targets and scheduled a schedule: both run through the real contracts in their own tests.
+    mode: fc.constantFrom(...PRINCIPAL_MODES.filter((p) => p !== "targeted" && p !== "scheduled")),
     yearBasisDays: fc.constantFrom(360, 365),
     coupons: fc.array(couponArb, { minLength: N, maxLength: N }),
     fees: fc.array(fc.record({ fixedCents: fc.bigInt(0n, 5_000_00n), rateWad: bps(0, 100) }), {

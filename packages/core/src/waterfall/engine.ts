@@ -424,8 +424,10 @@ function payPrincipal(w: Work): void {
     // The caps are the balances of the tranches not locked out (after write-up, not yet paid).
     const notesCents = sum(caps);
     if (notesCents !== 0n) {
+      // Locked-out tranches take nothing, so the amount may exceed what the others can take.
+      const split = min(total, notesCents);
       w.tranches.forEach((tranche, t) => {
-        const share = mulDivDown(total, caps[t] ?? 0n, notesCents);
+        const share = mulDivDown(split, caps[t] ?? 0n, notesCents);
         tranche.principalPaidCents = share;
         left -= share;
       });

@@ -37,10 +37,12 @@
  *    Available funds = interest collections + principal collections + release.
  *    Guarantee room = `limit - drawn outstanding` (0 if negative); reimbursements in the period do not restore it
  *    until the next period.
+ *    Accrual classes: tranche t of kind `Accrual` accrues this period if not accelerated and some earlier tranche
+ *    (j < t) has B_j > 0. Locked out: tranche t with `0 < period <= lockoutPeriods_t`, not accelerated.
  * 6. Principal distribution amount (PDA):
  *    - accelerated: B (everything);
- *    - targeted (no override): sum over tranches of `max(0, B_t - target balance_t)`;
- *    - otherwise: `max(0, B - (poolBalanceEnd - targetOc))`, with
+ *    - targeted (no override): sum over tranches not locked out of `max(0, B_t - target balance_t)`;
+ *    - otherwise (sequential, pro-rata, scheduled): `max(0, B - (poolBalanceEnd - targetOc))`, with
  *      `targetOc = min(max(ceil(poolBalanceEnd * targetOcWad / WAD), ocFloorCents), poolBalanceEnd)`: the
  *      tranches are paid down to the pool balance less the target overcollateralization, so principal collections
  *      and the excess spread needed to cover the period's defaults both go to principal.
@@ -49,11 +51,19 @@
  *    - fee f, interest t: first, if the available funds are short and the reserve covers the step (fees, or
  *      tranche t < coveredTranches), the reserve is drawn for the gap, up to its balance; then, if still short
  *      and the guarantee covers the step, the guarantor is drawn for the gap, up to its room;
- *    - principal: `min(available, PDA)`, allocated by the mode applied:
+ *    - interest of an accruing accrual class: no cover; `accreted_t = min(available, due)` is taken from the
+ *      available funds, added to the class's balance (and to what the principal step may pay it) and to the
+ *      principal step's amount; `due - accreted_t` is carried as its shortfall. Not interest paid;
+ *    - principal: `min(available, PDA)` plus the period's accretion, allocated by the mode applied; a tranche
+ *      locked out takes nothing, and what no tranche can take returns to the available funds:
  *      sequential: tranche 0 up to B_0, then tranche 1, ...;
- *      pro-rata: each tranche `floor(amount * B_t / B)`; the rounding remainder (fewer units than there are
- *      tranches) goes to the most senior tranches first, each up to its balance;
+ *      pro-rata: each tranche not locked out `floor(min(amount, B') * B_t / B')` (B' the sum of their B_t); the rounding
+ *      remainder (fewer units than there are tranches) goes to the most senior tranches first, each up to its
+ *      balance;
  *      targeted: tranche 0 up to `B_0 - target_0`, then tranche 1, ...;
+ *      scheduled: first each `Scheduled` class in seniority order up to `B_t - target_t` (the schedule, with
+ *      the catch-up of any period it missed), then every other class in seniority order up to B_t, then the
+ *      `Scheduled` classes in seniority order up to B_t (the schedule is broken once the others are retired);
  *    - reserve top-up: while trapping, everything available; else up to `target - reserve balance`;
  *    - guarantee fee: up to the guarantee fee due;
  *    - guarantee reimbursement: up to the draws outstanding (opening outstanding + this period's draws so far).
@@ -69,7 +79,8 @@
  * what no step takes is the residual, so no unit is created or lost. Fractions dropped by `accrue` are never owed;
  * the pro-rata remainder goes to the most senior tranches; ratio rounding only decides triggers.
  * Conservation: `interest + principal collections + release + reserve draws + guarantee draws == fees paid +
- * interest paid + principal paid + top-up + guarantee fee paid + reimbursed + residual`.
+ * interest paid + principal paid + top-up + guarantee fee paid + reimbursed + residual` (accreted interest is
+ * paid as principal). Balances: `next B_t = opening_t + writeUp_t + accreted_t - principal_t - writeDown_t`.
  *
  * Domain: amounts below 2^128, rates and thresholds below 2^64, accrual days below 2^16 (the parsers enforce it).
  */

@@ -1,0 +1,192 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import {
+  checkPeriodInvariants,
+  sampleDeal,
+  toAbiConfig,
+  type WaterfallConfig,
+} from "../../packages/core/src/waterfall";
+import { CouponType, trancheTerms, type TrancheTerms } from "../helpers/pool";
+import {
+  configureAndIssue,
+  deployUnconfiguredWaterfall,
+  linearSchedule,
+  pacZConfig,
+  reportAndDeposit,
+  runAndCompare,
+  sampleParties,
+  stateOf,
+} from "../helpers/waterfall";
+
+/**
+ * PAC/support/Z on chain: a deal structured with a scheduled (PAC) class, two support classes and an accrual (Z)
+ * class runs period after period through the real `Waterfall`, and every period equals the TypeScript engine to the
+ * unit (WF-8) and keeps WF-1 .. WF-9. The schedule is fixed at structuring with `setSchedule`, read back from its
+ * data contract, and refused when malformed, late, or set by anyone but the trustee.
+ */
+
+const RAY = 10n ** 27n;
+/** The sample deal's five tranches on the 100M test tape: A 70M, B 10M, C 6M, D 4M (the Z), E 7M. */
+const TRANCHES: readonly TrancheTerms[] = [
+  trancheTerms(1, "A", 70_000_000_00n, CouponType.Fixed, 3n * 10n ** 16n),
+  trancheTerms(2, "B", 10_000_000_00n, CouponType.Floating, 12n * 10n ** 15n),
+  trancheTerms(3, "C", 6_000_000_00n, CouponType.Fixed, 45n * 10n ** 15n),
+  trancheTerms(4, "D", 4_000_000_00n, CouponType.Fixed, 6n * 10n ** 16n),
+  trancheTerms(5, "E", 7_000_000_00n, CouponType.None, 0n),
+];
+/** A's schedule: 1.5M a period. */
+const PAC_SCHEDULE = linearSchedule(70_000_000_00n, 1_500_000_00n);
+
+function config(): WaterfallConfig {
+  const c = sampleDeal().config;
+  return pacZConfig({
+    ...c,
+    ocFloorCents: c.ocFloorCents / 10n,
+    originalPoolBalanceCents: 100_000_000_00n,
+    reserve: { ...c.reserve, floorCents: c.reserve.floorCents / 10n },
+    guarantee: { ...c.guarantee, limitCents: c.guarantee.limitCents / 10n },
+    // No triggers: this test follows the classes, not the performance tests.
+    triggers: [],
+  });
+}
+
+async function unconfigured() {
+  return deployUnconfiguredWaterfall({ tranches: TRANCHES });
+}
+
+async function pacZDeal() {
+  return configureAndIssue(await unconfigured(), config(), {}, [PAC_SCHEDULE]);
+}
+
+/** A period's report: `principalCents` collected, the pool ending at `endingCents`, no losses. */
+function report(principalCents: bigint, endingCents: bigint) {
+  return {
+    interestCollectedCents: 60_000_000n,
+    scheduledPrincipalCents: principalCents,
+    prepaymentCents: 0n,
+    recoveryCents: 0n,
+    newDefaultsCents: 0n,
+    delinquent60Cents: 0n,
+    delinquent90PlusCents: 0n,
+    endingBalanceCents: endingCents,
+  };
+}
+
+describe("PAC/support/Z on chain (scheduled classes, accrual, schedule store)", function () {
+  it("pays A to its schedule, the supports the rest, accretes D into principal, as the engine to the unit", async () => {
+    const d = await loadFixture(pacZDeal);
+    const [store, periods, mask] = await d.waterfall.scheduleStore();
+    expect([periods, mask]).to.deep.equal([BigInt(PAC_SCHEDULE.length), 1n]);
+    const [tranches, targets] = await d.engine.readSchedule(store, periods, mask);
+    expect(tranches).to.deep.equal([0n]);
+    expect(targets[0]).to.deep.equal(PAC_SCHEDULE);
+
+    // Fast periods (3M), then a slow one (0.5M: A falls behind), then fast again (A catches up).
+    const principal = [3_000_000_00n, 3_000_000_00n, 50_000_000n, 3_000_000_00n, 3_000_000_00n];
+    let pool = 100_000_000_00n;
+    for (const [i, amount] of principal.entries()) {
+      const period = i + 1;
+      pool -= amount;
+      await reportAndDeposit(d, period, report(amount, pool));
+      const { expected, actual, inputs, opening } = await runAndCompare(d, period);
+      expect(actual, `period ${period}`).to.deep.equal(expected);
+      expect(checkPeriodInvariants(d.config, opening, inputs, actual), `period ${period}`).to.deep.equal([]);
+      expect(inputs.targetBalancesCents).to.deep.equal([PAC_SCHEDULE[i], 0n, 0n, 0n, 0n]);
+
+      const [a, b, , z] = actual.tranches;
+      const accreted = actual.accretedCents[3] ?? 0n;
+      // D accretes its whole coupon (A to C outstanding) and is paid no interest in cash.
+      expect(accreted, `period ${period} accretion`).to.equal(z?.interestDueCents);
+      expect(z?.interestPaidCents).to.equal(0n);
+      expect(z?.principalPaidCents).to.equal(0n);
+      const aTarget = PAC_SCHEDULE[i] ?? 0n;
+      if (amount === 50_000_000n) {
+        // Short: all the principal (collections and accretion) to A, still above its schedule; none to the supports.
+        const paid = actual.tranches.reduce((sum, t) => sum + t.principalPaidCents, 0n);
+        expect(a?.principalPaidCents).to.equal(paid);
+        expect(actual.next.tranches[0]?.balanceCents, `period ${period}: A behind`).to.be.greaterThan(aTarget);
+        expect(b?.principalPaidCents).to.equal(0n);
+      } else {
+        // A exactly on its schedule (catching up after the slow period), the supports the rest.
+        expect(actual.next.tranches[0]?.balanceCents, `period ${period}: A on schedule`).to.equal(aTarget);
+        expect(b?.principalPaidCents).to.be.greaterThan(0n);
+      }
+    }
+    // D's balance grew by its accretion: its token's factor is above 100%.
+    const state = await stateOf(d.waterfall);
+    expect(state.tranches[3]?.balanceCents).to.be.greaterThan(4_000_000_00n);
+    expect(await d.tranches[3]?.factorRay()).to.be.greaterThan(RAY);
+  });
+
+  it("refuses a bad schedule: not a scheduled deal, wrong shape, rising or above face, late, or not the trustee", async () => {
+    const base = await loadFixture(unconfigured);
+    const { waterfall, trustee, servicer, engine } = base;
+    // Before configure, and on a deal without scheduled classes.
+    await expect(waterfall.connect(trustee).setSchedule([PAC_SCHEDULE])).to.be.revertedWithCustomError(
+      waterfall,
+      "NotConfigured",
+    );
+    const plain = sampleDeal().config;
+    const plainConfig = {
+      ...plain,
+      originalPoolBalanceCents: 100_000_000_00n,
+      guarantee: { ...plain.guarantee, limitCents: 0n },
+    };
+    await (
+      await waterfall.connect(trustee).configure(toAbiConfig(plainConfig), sampleParties(base, plainConfig))
+    ).wait();
+    await expect(waterfall.connect(trustee).setSchedule([PAC_SCHEDULE])).to.be.revertedWithCustomError(
+      waterfall,
+      "ScheduleNotApplicable",
+    );
+
+    const c = { ...config(), guarantee: { ...config().guarantee, limitCents: 0n } };
+    await (await waterfall.connect(trustee).configure(toAbiConfig(c), sampleParties(base, c))).wait();
+    await expect(waterfall.connect(servicer).setSchedule([PAC_SCHEDULE]))
+      .to.be.revertedWithCustomError(waterfall, "NotTrustee")
+      .withArgs(servicer.address);
+    const shapes: [bigint[][], string, unknown[]][] = [
+      [[], "ScheduleShapeInvalid", [ethers.encodeBytes32String("tranches"), 0n, 1n]],
+      [[PAC_SCHEDULE, PAC_SCHEDULE], "ScheduleShapeInvalid", [ethers.encodeBytes32String("tranches"), 2n, 1n]],
+      [[[]], "ScheduleShapeInvalid", [ethers.encodeBytes32String("periods"), 0n, 480n]],
+      [[new Array<bigint>(481).fill(0n)], "ScheduleShapeInvalid", [ethers.encodeBytes32String("periods"), 481n, 480n]],
+      [[[60_000_000_00n, 61_000_000_00n]], "ScheduleTargetInvalid", [0n, 2n, 61_000_000_00n]],
+      [[[70_000_000_01n]], "ScheduleTargetInvalid", [0n, 1n, 70_000_000_01n]],
+    ];
+    for (const [targets, error, args] of shapes) {
+      await expect(waterfall.connect(trustee).setSchedule(targets), error)
+        .to.be.revertedWithCustomError(engine, error)
+        .withArgs(...args);
+    }
+    // Nothing was stored by the refusals; a period before the schedule is set cannot run either (see below).
+    expect((await waterfall.scheduleStore())[0]).to.equal(ethers.ZeroAddress);
+
+    // A good schedule is stored; configure clears it.
+    await (await waterfall.connect(trustee).setSchedule([PAC_SCHEDULE])).wait();
+    expect((await waterfall.scheduleStore())[1]).to.equal(BigInt(PAC_SCHEDULE.length));
+    await (await waterfall.connect(trustee).configure(toAbiConfig(c), sampleParties(base, c))).wait();
+    expect((await waterfall.scheduleStore())[0]).to.equal(ethers.ZeroAddress);
+  });
+
+  it("runs no scheduled period without its schedule, takes no targets from the trustee, and freezes it at the offering", async () => {
+    const base = await unconfigured();
+    const d = await configureAndIssue(base, config());
+    const { waterfall, trustee } = d;
+    await reportAndDeposit(d, 1, report(3_000_000_00n, 97_000_000_00n));
+    await expect(waterfall.connect(trustee).runPeriod(1, 0n, [])).to.be.revertedWithCustomError(
+      waterfall,
+      "ScheduleMissing",
+    );
+    await expect(waterfall.connect(trustee).setSchedule([PAC_SCHEDULE])).to.be.revertedWithCustomError(
+      waterfall,
+      "ConfigFrozen",
+    );
+
+    const scheduled = await loadFixture(pacZDeal);
+    await reportAndDeposit(scheduled, 1, report(3_000_000_00n, 97_000_000_00n));
+    await expect(scheduled.waterfall.connect(scheduled.trustee).runPeriod(1, 0n, [1n, 2n, 3n, 4n, 5n]))
+      .to.be.revertedWithCustomError(scheduled.waterfall, "TargetsFromSchedule")
+      .withArgs(5n);
+  });
+});
