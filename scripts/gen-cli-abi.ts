@@ -23,6 +23,7 @@ export const CLI_CONTRACTS: Readonly<Record<string, string>> = {
   PledgeRegistry: "registry/PledgeRegistry.sol/PledgeRegistry.json",
   TrancheToken: "tokens/TrancheToken.sol/TrancheToken.json",
   Waterfall: "waterfall/Waterfall.sol/Waterfall.json",
+  WaterfallEngine: "waterfall/WaterfallEngine.sol/WaterfallEngine.json",
   WaterfallFactory: "waterfall/WaterfallFactory.sol/WaterfallFactory.json",
 };
 

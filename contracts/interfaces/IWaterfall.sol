@@ -213,12 +213,9 @@ interface IWaterfall {
     /// @param indexRateWad The floating-rate index for the period (ignored by fixed coupons).
     /// @param targetBalancesCents `Targeted` principal mode: each tranche's target balance; else empty (a `Scheduled`
     /// deal's targets come from its schedule).
-    /// @return result Everything the period paid and the next state (also in `PeriodDistributed`).
-    function runPeriod(
-        uint32 period,
-        uint64 indexRateWad,
-        uint256[] calldata targetBalancesCents
-    ) external returns (PeriodResult memory result);
+    /// Everything the period paid and the next state is in `PeriodDistributed` (not returned as well: encoding the
+    /// result twice cost the period ~4k gas).
+    function runPeriod(uint32 period, uint64 indexRateWad, uint256[] calldata targetBalancesCents) external;
 
     /// @notice Fix the principal schedule of a `Scheduled` deal: each scheduled class's target balance after each
     /// period (a PAC or TAC schedule computed at structuring). Period p's targets are `targetsCents[i][p - 1]`, 0

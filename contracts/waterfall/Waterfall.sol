@@ -233,11 +233,7 @@ contract Waterfall is IWaterfall {
     }
 
     /// @inheritdoc IWaterfall
-    function runPeriod(
-        uint32 period,
-        uint64 indexRateWad,
-        uint256[] calldata targetBalancesCents
-    ) external returns (PeriodResult memory r) {
+    function runPeriod(uint32 period, uint64 indexRateWad, uint256[] calldata targetBalancesCents) external {
         _requireTrustee();
         // Both in slot 0, read together (one SLOAD).
         address store = _configStore;
@@ -250,7 +246,7 @@ contract Waterfall is IWaterfall {
         (PeriodInputs memory inputs, uint32 revision) = _inputs(period, indexRateWad, targetBalancesCents);
         WaterfallState memory opening = _loadState(_triggerCount);
         // The engine reads the configuration from its data contract: no decode here, no config in the call.
-        r = engine.runStored(store, opening, inputs);
+        PeriodResult memory r = engine.runStored(store, opening, inputs);
         _requireCash(inputs, opening.reserveCents, r.guaranteeDrawCents);
 
         _storeState(period, inputs.poolBalanceEndCents, opening, r);

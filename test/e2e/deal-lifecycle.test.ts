@@ -7,7 +7,8 @@
  * tape's performance file (report submitted, collections credited by the custodian and remitted by the servicer,
  * settled by the trustee and cross-checked by the engine, claimed by the holders); the loss trigger that switches
  * principal to sequential; the event-of-default trigger accelerating the pool by itself; the clean-up call; redemption and
- * close-out. At the end money is conserved to the cent and the indexer's GraphQL agrees with the chain.
+ * close-out. At the end money is conserved to the cent and the indexer's GraphQL agrees with the chain. Beside it, a
+ * second pool is structured as a PAC/Z deal whose class A schedule is fixed from a PSA band at structuring.
  *
  * The chain's clock is moved only by this test (as months passing), never by a command.
  */
@@ -22,6 +23,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const PORT = 21545 + Math.floor(Math.random() * 1000);
 const NODES_PORT = 22600 + Math.floor(Math.random() * 1000);
 const DEAL_FILE = path.join(__dirname, "fixtures", "deal-acme.yaml");
+const PAC_DEAL_FILE = path.join(__dirname, "fixtures", "deal-acme-pac.yaml");
 const DEAL = "ACME-2026-1";
 const PERIODS = 12;
 const DAY = 86_400;
@@ -199,6 +201,95 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     await as("originator", "deal", "sign", "--deal", DEAL, "--type", "PROSPECTUS");
     const signed = await as<{ approved: boolean }>("trustee", "deal", "sign", "--deal", DEAL, "--type", "PROSPECTUS");
     expect(signed.approved).to.equal(true);
+  });
+
+  it("a PAC/Z deal: the schedule is fixed at structuring from a PSA band over the pool (or refused, writing nothing); the regulator reads it back", async () => {
+    const PAC_DEAL = "ACME-PAC-2026-1";
+    await as(
+      "trustee",
+      "pool",
+      "create",
+      "--deal-id",
+      PAC_DEAL,
+      "--name",
+      "Acme Consumer Loan PAC 2026-1",
+      "--originator",
+      "originator",
+      "--servicer",
+      "servicer",
+    );
+    const pacTape = path.join(dir, "pac-tape.csv");
+    const generated = await absWithEnv(
+      env,
+      "tape",
+      "generate",
+      "--loans",
+      "120",
+      "--seed",
+      "8",
+      "--as-of",
+      cutoff,
+      "--out",
+      pacTape,
+    );
+    expect(generated.code, generated.stderr).to.equal(0);
+    const uploaded = await as<{ summary?: { totalPrincipalCents: string } }>(
+      "originator",
+      "tape",
+      "upload",
+      pacTape,
+      "--deal",
+      PAC_DEAL,
+      "--cutoff-date",
+      cutoff,
+    );
+    const principalCents = BigInt(uploaded.summary?.totalPrincipalCents ?? "0");
+    expect(principalCents > 0n).to.equal(true);
+    // The deal file and the pool file it names side by side; the pool is the tape's balance as one rep line.
+    const balance = `${principalCents / 100n}.${String(principalCents % 100n).padStart(2, "0")}`;
+    writeFileSync(
+      path.join(dir, "pac-pool.yaml"),
+      `pool:\n  - { name: tape, balance: "${balance}", grossCoupon: "0.08", netCoupon: "0.075", originalTerm: 36, age: 1 }\n` +
+        `assumptions: { prepayment: { type: PSA, value: 100 }, default: { type: CDR, value: 0 }, severity: "0.4", monthsToLiquidation: 6, advancing: none }\n`,
+    );
+    const pacFile = path.join(dir, "deal-acme-pac.yaml");
+    const text = readFileSync(PAC_DEAL_FILE, "utf8");
+    writeFileSync(pacFile, text);
+    const tightFile = path.join(dir, "deal-acme-pac-tight.yaml");
+    writeFileSync(tightFile, text.replace("high: 300", "high: 3000"));
+
+    // At 3000 PSA the pool is gone in months: the band cannot carry class A, and nothing is written.
+    const tight = await attempt("trustee", "deal", "structure", tightFile);
+    expect(tight.code, tight.stderr).to.equal(2);
+    expect(tight.stderr).to.contain("100-3000 PSA band").and.contain("cannot schedule");
+    const untouched = await as<{ status: { state: string }; tranches: unknown[] }>(
+      "regulator",
+      "deal",
+      "show",
+      "--deal",
+      PAC_DEAL,
+    );
+    expect(untouched.status.state).to.equal("Draft");
+    expect(untouched.tranches).to.deep.equal([]);
+
+    const first = await as<{ steps: string[] }>("trustee", "deal", "structure", pacFile);
+    expect(first.steps.join("\n")).to.contain("principal schedule fixed: 1 list(s)");
+    const again = await as<{ steps: string[] }>("trustee", "deal", "structure", pacFile);
+    expect(again.steps).to.deep.equal([]);
+    const shown = await as<{
+      tranches: { class: string; face: string; principalClass?: string }[];
+      principal: { mode: string; schedule?: { targets: Record<string, string[]> } };
+    }>("regulator", "deal", "show", "--deal", PAC_DEAL);
+    expect(shown.principal.mode).to.equal("scheduled");
+    expect(shown.tranches.map((t) => t.principalClass)).to.deep.equal(["pac", "support", "z", "standard"]);
+    const targets = (shown.principal.schedule?.targets["A"] ?? []).map((t) => BigInt(t.replace(".", "")));
+    const faceA = BigInt((shown.tranches[0]?.face ?? "0").replace(".", ""));
+    expect(targets.length).to.be.greaterThan(3);
+    expect(targets.at(-1)).to.equal(0n);
+    targets.forEach((t, i) =>
+      expect(t <= (i === 0 ? faceA : (targets[i - 1] ?? 0n)), `period ${i + 1}`).to.equal(true),
+    );
+    expect((targets[0] ?? 0n) < faceA).to.equal(true);
   });
 
   it("an offering with two investors, class A oversubscribed: cash in by the custodian, the trustee's allocation file checked then followed, true sale", async () => {

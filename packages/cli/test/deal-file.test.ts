@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import { parseDealFile } from "../src/deal/deal-file";
+import { dealSchedule } from "../src/deal/deal-schedule";
 import { decimalToWad, trancheFaces, trancheTerms, wadToDecimal, waterfallConfig } from "../src/deal/deal-terms";
 import { CliError } from "../src/errors";
 
@@ -95,5 +96,76 @@ describe("the deal file", () => {
 
   it("refuses text that is neither YAML nor JSON", () => {
     expect(problems("deal: [unclosed")[0]).to.contain("neither YAML nor JSON");
+  });
+});
+
+describe("a PAC/Z deal file (principal classes, a schedule fixed at structuring)", () => {
+  const PAC_FIXTURE = path.resolve(__dirname, "..", "..", "..", "test", "e2e", "fixtures", "deal-acme-pac.yaml");
+  const pacText = readFileSync(PAC_FIXTURE, "utf8");
+  const pacProblems = (source: string) => problems(source).join("\n");
+
+  it("maps pac, support and z to the waterfall's scheduled, support and accrual classes", () => {
+    const deal = parseDealFile(pacText, PAC_FIXTURE);
+    const config = waterfallConfig(deal, 1_000_000_00n);
+    expect(config.principalMode).to.equal("scheduled");
+    expect(config.classes?.map((c) => c.kind)).to.deep.equal(["scheduled", "support", "accrual", "standard"]);
+    // A deal without classes or lockouts keeps the chain's empty list (no `classes` field).
+    expect(waterfallConfig(parseDealFile(text, "deal.yaml"), 100n)).to.not.have.property("classes");
+  });
+
+  it("fixes A's schedule from the 100-300 PSA band over the pool file: non-increasing from below the face to zero", async () => {
+    const deal = parseDealFile(pacText, PAC_FIXTURE);
+    const faces = trancheFaces(deal, 1_000_000_00n);
+    const schedule = await dealSchedule(deal, PAC_FIXTURE, faces);
+    expect(schedule).to.have.length(1);
+    const targets = schedule?.[0] ?? [];
+    expect(targets.at(-1)).to.equal(0n);
+    expect(targets.filter((t) => t === 0n)).to.have.length(1); // trailing zero periods are dropped
+    targets.forEach((t, i) => expect(t <= (i === 0 ? (faces[0] ?? 0n) : (targets[i - 1] ?? 0n))).to.equal(true));
+    // Each period pays at most the slower side of the band: the same as the projection engine's PAC schedule.
+    expect((targets[0] ?? 0n) < (faces[0] ?? 0n)).to.equal(true);
+    // Listed targets are taken as given, per class.
+    const listed = parseDealFile(
+      pacText.replace(
+        "schedule: { band: { low: 100, high: 300 }, pool: pac-pool.yaml }",
+        'schedule: { targets: { A: ["500000.00", "250000.00", "0.00"] } }',
+      ),
+      PAC_FIXTURE,
+    );
+    expect(await dealSchedule(listed, PAC_FIXTURE, faces)).to.deep.equal([[500_000_00n, 250_000_00n, 0n]]);
+  });
+
+  it("refuses a band the pool cannot support (at 3000 PSA the pool is gone in months), naming the classes and the band", async () => {
+    const deal = parseDealFile(pacText.replace("high: 300", "high: 3000"), PAC_FIXTURE);
+    const error = await dealSchedule(deal, PAC_FIXTURE, trancheFaces(deal, 1_000_000_00n)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(CliError);
+    expect((error as CliError).message)
+      .to.contain("100-3000 PSA band over pac-pool.yaml")
+      .and.contain("(A)");
+  });
+
+  it("refuses pac outside scheduled mode, scheduled mode without pac, a missing schedule, targets for other classes", () => {
+    expect(pacProblems(pacText.replace("mode: scheduled", "mode: sequential"))).to.contain(
+      "expected mode scheduled for the pac/tac tranches (A), found sequential",
+    );
+    expect(pacProblems(pacText.replace("principalClass: pac", "principalClass: standard"))).to.contain(
+      "expected a pac or tac tranche in scheduled mode, found none",
+    );
+    expect(
+      pacProblems(pacText.replace("  schedule: { band: { low: 100, high: 300 }, pool: pac-pool.yaml }\n", "")),
+    ).to.contain("expected the schedule of the pac/tac tranches");
+    expect(
+      pacProblems(
+        pacText.replace(
+          "schedule: { band: { low: 100, high: 300 }, pool: pac-pool.yaml }",
+          'schedule: { targets: { B: ["1.00"] } }',
+        ),
+      ),
+    ).to.contain("expected one list per pac/tac class (A), found B");
+    expect(pacProblems(pacText.replace("low: 100, high: 300", "low: 300, high: 100"))).to.contain("low <= high");
+    expect(pacProblems(pacText.replace("principalClass: z", "principalClass: y"))).to.contain("principalClass");
   });
 });

@@ -17,6 +17,10 @@
  *   - { class: B, ..., coupon: { type: floating, margin: "0.015", cap: "0.08", floor: "0" } }
  *   - { class: S, ..., coupon: { type: none } }   # face: "1234.56" instead of share: an exact face
  * principal: { mode: sequential, ocTarget: "0.02" }
+ * # or a PAC/TAC deal: tranches name their principal class (principalClass: pac | tac | support | z | standard,
+ * # lockoutPeriods: N), and the scheduled classes' targets are fixed at structuring from a PSA band over the pool of a
+ * # projection file (a TAC: low = high), or listed per class (targets: { A: ["69000000.00", ...] })
+ * principal: { mode: scheduled, ocTarget: "0.02", schedule: { band: { low: 100, high: 300 }, pool: projection.yaml } }
  * fees: [ { name: trustee fee, payee: trustee, fixed: "2000.00" }, { name: servicing, payee: servicer, rate: "0.005" } ]
  * reserve: { target: "0.01", coversFees: true, coveredTranches: 1 }
  * guarantee: { guarantor: guarantor, limit: "50000.00", feeRate: "0.002", coveredTranches: 1 }
@@ -44,6 +48,9 @@ const memberName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "expected a member name from the consortium file, e.g. trustee");
 
+/** A tranche's principal class in a deal file: `pac` and `tac` are scheduled, `z` accrues. */
+export const PRINCIPAL_CLASSES = ["standard", "pac", "tac", "support", "z"] as const;
+
 const coupon = z.discriminatedUnion(
   "type",
   [
@@ -69,6 +76,10 @@ const tranche = z
     share: decimal("the share of the pool").optional(),
     coupon,
     investorClasses: z.array(z.number().int().min(0).max(31)).min(1),
+    /** How the tranche takes part in the principal allocation (pac and tac are the waterfall's scheduled classes). */
+    principalClass: z.enum(PRINCIPAL_CLASSES).default("standard"),
+    /** No principal in periods 1..lockoutPeriods. */
+    lockoutPeriods: z.number().int().min(0).max(65_535).default(0),
   })
   .refine((t) => (t.face === undefined) !== (t.share === undefined), {
     message: "expected exactly one of face (an amount) or share (of the anchored tape's principal)",
@@ -79,6 +90,21 @@ const tranche = z
       'expected the name to end with "Class <class>" (or the class to equal the symbol): the chain keeps only name and symbol',
     path: ["name"],
   });
+
+/** Where a scheduled deal's targets come from: a PSA band over a projection file's pool, or listed per class. */
+const schedule = z.union(
+  [
+    z.strictObject({
+      band: z
+        .strictObject({ low: z.number().positive().max(10_000), high: z.number().positive().max(10_000) })
+        .refine((b) => b.low <= b.high, { message: "expected low <= high (PSA)" }),
+      /** A projection file (relative to the deal file) whose `pool:` is the deal's pool as rep lines. */
+      pool: z.string().min(1),
+    }),
+    z.strictObject({ targets: z.record(z.string(), z.array(amount).min(1).max(480)) }),
+  ],
+  { error: "expected schedule { band: { low, high }, pool: <projection file> } or { targets: { <class>: [...] } }" },
+);
 
 const trigger = z
   .strictObject({
@@ -119,9 +145,10 @@ export const dealFileSchema = z
     dayCount: z.enum(["ACT/360", "ACT/365"]),
     tranches: z.array(tranche).min(1).max(16),
     principal: z.strictObject({
-      mode: z.enum(["sequential", "proRata"]),
+      mode: z.enum(["sequential", "proRata", "scheduled"]),
       ocTarget: decimal("the overcollateralization target").default("0"),
       ocFloor: amount.default("0"),
+      schedule: schedule.optional(),
     }),
     fees: z
       .array(
@@ -190,6 +217,36 @@ export const dealFileSchema = z
         });
       classes.add(t.class);
     });
+    const scheduled = deal.tranches.filter((t) => t.principalClass === "pac" || t.principalClass === "tac");
+    const isScheduled = deal.principal.mode === "scheduled";
+    if (isScheduled !== scheduled.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["principal", "mode"],
+        message: isScheduled
+          ? "expected a pac or tac tranche in scheduled mode, found none"
+          : `expected mode scheduled for the pac/tac tranches (${scheduled.map((t) => t.class).join(", ")}), found ${deal.principal.mode}`,
+      });
+    if (isScheduled !== (deal.principal.schedule !== undefined))
+      ctx.addIssue({
+        code: "custom",
+        path: ["principal", "schedule"],
+        message: isScheduled
+          ? "expected the schedule of the pac/tac tranches"
+          : "expected no schedule outside mode scheduled",
+      });
+    const listed = deal.principal.schedule !== undefined && "targets" in deal.principal.schedule;
+    if (listed) {
+      const targets = (deal.principal.schedule as { targets: Record<string, string[]> }).targets;
+      const wanted = scheduled.map((t) => t.class);
+      const names = Object.keys(targets);
+      if (names.length !== wanted.length || !wanted.every((c) => names.includes(c)))
+        ctx.addIssue({
+          code: "custom",
+          path: ["principal", "schedule", "targets"],
+          message: `expected one list per pac/tac class (${wanted.join(", ")}), found ${names.join(", ") || "none"}`,
+        });
+    }
     for (const name of Object.keys(deal.offering.prices)) {
       if (!classes.has(name))
         ctx.addIssue({

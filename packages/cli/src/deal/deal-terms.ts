@@ -130,7 +130,31 @@ export function waterfallConfig(deal: DealFile, originalPoolBalanceCents: bigint
       thresholdWad: t.threshold === undefined ? 0n : decimalToWad(t.threshold),
       scheduleWad: (t.schedule ?? []).map(decimalToWad),
     })),
+    ...classesOf(deal),
   };
+}
+
+/** The waterfall's class of each deal-file principal class. */
+const CLASS_KIND: Readonly<Record<DealTranche["principalClass"], wf.ClassKind>> = {
+  standard: "standard",
+  pac: "scheduled",
+  tac: "scheduled",
+  support: "support",
+  z: "accrual",
+};
+
+/** The tranches' classes, or nothing when every tranche is standard without a lockout (the chain's empty list). */
+function classesOf(deal: DealFile): { classes?: wf.ClassTerms[] } {
+  const plain = deal.tranches.every((t) => t.principalClass === "standard" && t.lockoutPeriods === 0);
+  if (plain) return {};
+  return {
+    classes: deal.tranches.map((t) => ({ kind: CLASS_KIND[t.principalClass], lockoutPeriods: t.lockoutPeriods })),
+  };
+}
+
+/** The deal-file principal class of a waterfall class (a scheduled class reads back as `pac`). */
+export function principalClassOf(kind: wf.ClassKind): DealTranche["principalClass"] {
+  return kind === "scheduled" ? "pac" : kind === "accrual" ? "z" : kind;
 }
 
 /** A tranche's class for people: "A" from a name ending in "Class A", else the symbol. */

@@ -219,7 +219,8 @@ export function runProjectionFile(file: ProjectionFile, inputs: ProjectionInputs
 }
 
 /** The pool's months at a PSA speed with no defaults: one side of a PAC band. */
-function bandMonths(file: ProjectionFile, psa: number, strata: ProjectionInputs["strata"]) {
+/** The file's pool projected at `psa` PSA and no defaults: one side of a PAC band (or a TAC's one speed). */
+export function poolMonthsAtPsa(file: ProjectionFile, psa: number, strata?: ProjectionInputs["strata"]) {
   const lines = repLinesOf(file, {}, strata).map((line) => ({
     ...line,
     assumptions: {
@@ -249,7 +250,7 @@ function paidThroughStructure(
     const band = structure.pacBand;
     const targets =
       pacFace > 0n && band !== undefined
-        ? projection.pacSchedule(pacFace, bandMonths(file, band.low, strata), bandMonths(file, band.high, strata))
+        ? projection.pacSchedule(pacFace, poolMonthsAtPsa(file, band.low, strata), poolMonthsAtPsa(file, band.high, strata))
         : [];
     const result = projection.projectCmo(classes, pool.months, targets);
     return {

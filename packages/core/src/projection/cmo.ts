@@ -118,6 +118,28 @@ export function pacSchedule(
   return targets;
 }
 
+/**
+ * The PAC classes' own targets from their combined schedule: each month the combined target is held by the
+ * classes from the last listed up, each up to its face, so the earliest listed class is retired first.
+ *
+ * @param combinedCents The combined target after each month (from {@link pacSchedule}).
+ * @param facesCents Each PAC class's face, in listed order.
+ * @returns One list per class, month by month.
+ */
+export function pacClassTargets(combinedCents: readonly bigint[], facesCents: readonly bigint[]): bigint[][] {
+  const targets = facesCents.map(() => [] as bigint[]);
+  for (const combined of combinedCents) {
+    let above = combined;
+    for (let k = facesCents.length - 1; k >= 0; k--) {
+      const face = facesCents[k] ?? 0n;
+      const own = above < face ? above : face;
+      targets[k]?.push(own);
+      above -= own;
+    }
+  }
+  return targets;
+}
+
 function assertStructure(classes: readonly CmoClass[], poolBalanceCents: bigint): void {
   const names = new Set(classes.map((c) => c.name));
   if (names.size !== classes.length) throw new CashflowError("INVALID_ASSUMPTIONS", "expected class names used once");
@@ -160,6 +182,11 @@ export function projectCmo(
   const rows: CmoClassMonth[][] = classes.map(() => []);
   const indexOf = new Map(classes.map((c, i) => [c.name, i]));
   const pacIndexes = classes.flatMap((c, i) => (c.type === "pac" ? [i] : []));
+  // The PAC classes' combined target, allotted to them in order (the earliest is retired first).
+  const classTargets = pacClassTargets(
+    pacTargets,
+    pacIndexes.map((i) => classes[i]?.faceCents ?? 0n),
+  );
   const pacShortfallMonths: number[] = [];
   let residual = 0n;
   months.forEach((month, index) => {
@@ -207,25 +234,15 @@ export function projectCmo(
       available -= amount;
     };
     if (pacIndexes.length > 0) {
-      const target = pacTargets[index] ?? 0n;
-      // The PAC classes' combined target, allotted to them in order (the earliest is retired first).
-      let scheduledAbove = target;
-      const targets = new Map<number, bigint>();
-      for (let k = pacIndexes.length - 1; k >= 0; k--) {
-        const i = pacIndexes[k] ?? 0;
-        const face = classes[i]?.faceCents ?? 0n;
-        const own = scheduledAbove < face ? scheduledAbove : face;
-        targets.set(i, own);
-        scheduledAbove -= own;
-      }
       let missed = false;
-      for (const i of pacIndexes) {
-        const due = (balance[i] ?? 0n) - (targets.get(i) ?? 0n);
+      pacIndexes.forEach((i, k) => {
+        const target = classTargets[k]?.[index] ?? 0n;
+        const due = (balance[i] ?? 0n) - target;
         if (due > 0n) {
           pay(i, due);
-          if ((balance[i] ?? 0n) > (targets.get(i) ?? 0n)) missed = true;
+          if ((balance[i] ?? 0n) > target) missed = true;
         }
-      }
+      });
       if (missed) pacShortfallMonths.push(month.month);
     }
     classes.forEach((c, i) => {

@@ -14,6 +14,7 @@ export {
   type CmoClassProjection,
   type CmoClassType,
   type CmoProjection,
+  pacClassTargets,
   pacSchedule,
   projectCmo,
 } from "./cmo";

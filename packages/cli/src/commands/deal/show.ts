@@ -4,13 +4,13 @@
  * printed exactly (`face:`), fees and payees by member name, the documents with their sign-off state.
  */
 import { type Command } from "commander";
-import { ZeroAddress } from "ethers";
+import { type Contract, ZeroAddress } from "ethers";
 import { stringify } from "yaml";
 import { ROLE_NAMES, waterfall as wf } from "@abs/core";
 import { contractAt, readCall } from "../../contracts/chain-calls";
 import { type ChainSession, type DealView } from "../../deal/deal-session";
 import { registerDealCommand } from "../../deal/deal-command";
-import { centsToAmount, wadToDecimal } from "../../deal/deal-terms";
+import { centsToAmount, principalClassOf, wadToDecimal } from "../../deal/deal-terms";
 import { type CliIo } from "../../io";
 
 const RAY_PER_WAD = 10n ** 9n;
@@ -57,11 +57,18 @@ export async function dealFileFromChain(session: ChainSession, deal: DealView): 
           floor: wadToDecimal(c.floorRateWad),
         };
     });
+    (config.classes ?? []).forEach((c, i) => {
+      const entry = tranches[i] as Record<string, unknown> | undefined;
+      if (entry === undefined) return;
+      entry.principalClass = principalClassOf(c.kind);
+      if (c.lockoutPeriods !== 0) entry.lockoutPeriods = c.lockoutPeriods;
+    });
     out.tranches = tranches;
     out.principal = {
       mode: config.principalMode,
       ocTarget: wadToDecimal(config.targetOcWad),
       ocFloor: centsToAmount(config.ocFloorCents),
+      ...(config.principalMode === "scheduled" ? { schedule: await scheduleOf(session, w, tranches) } : {}),
     };
     out.fees = config.fees.map((f, i) => ({
       name: `fee ${i + 1}`,
@@ -102,6 +109,24 @@ export async function dealFileFromChain(session: ChainSession, deal: DealView): 
   }
   out.documents = await documentsOf(session, deal.pool);
   return out;
+}
+
+/** A scheduled deal's targets as the chain keeps them, per class (a band reads back as the lists it fixed). */
+async function scheduleOf(
+  session: ChainSession,
+  waterfall: Contract,
+  tranches: readonly { class: string }[],
+): Promise<Record<string, unknown>> {
+  const [store, periods, mask] = await readCall<[string, bigint, bigint, string]>(waterfall, "scheduleStore", []);
+  if (store === ZeroAddress) return { targets: {} };
+  const engine = contractAt("WaterfallEngine", await readCall<string>(waterfall, "engine", []), session.provider);
+  const [indexes, lists] = await readCall<[bigint[], bigint[][]]>(engine, "readSchedule", [store, periods, mask]);
+  const targets: Record<string, string[]> = {};
+  indexes.forEach((t, k) => {
+    const name = tranches[Number(t)]?.class ?? String(t);
+    targets[name] = (lists[k] ?? []).map(centsToAmount);
+  });
+  return { targets };
 }
 
 async function documentsOf(session: ChainSession, pool: string): Promise<Record<string, unknown>[]> {

@@ -7,11 +7,12 @@
  * chain that differs from the file is refused with the differences.
  */
 import { type Command } from "commander";
-import { ZeroAddress, encodeBytes32String, keccak256, toUtf8Bytes } from "ethers";
+import { type Contract, ZeroAddress, encodeBytes32String, keccak256, toUtf8Bytes } from "ethers";
 import { Role, waterfall as wf } from "@abs/core";
 import { memberNamed } from "../../consortium/acting-member";
 import { readCall, sendCall } from "../../contracts/chain-calls";
 import { type DealFile, readDealFile } from "../../deal/deal-file";
+import { dealSchedule } from "../../deal/deal-schedule";
 import { registerDealCommand } from "../../deal/deal-command";
 import { type ChainSession, type DealView, readDeal, signed, signedConsortium } from "../../deal/deal-session";
 import { centsToAmount, decimalToWad, trancheFaces, trancheTerms, waterfallConfig } from "../../deal/deal-terms";
@@ -66,13 +67,24 @@ async function addTranches(
   done.push("pool marked Structured");
 }
 
+/**
+ * What the waterfall is configured from: the deal file, its path (a schedule's pool file is relative to it), and a
+ * scheduled deal's targets, computed before anything is sent (a band that cannot support the classes writes nothing).
+ */
+interface DealSource {
+  readonly file: DealFile;
+  readonly path: string;
+  schedule?: bigint[][] | undefined;
+}
+
 async function createWaterfall(
   session: ChainSession,
   deal: DealView,
-  file: DealFile,
+  source: DealSource,
   principal: bigint,
   done: string[],
 ): Promise<string> {
+  const { file } = source;
   const addressOf = (name: string) => memberNamed(session.file, name).address;
   const factory = await signedConsortium(session, "WaterfallFactory");
   const address = await readCall<string>(factory, "createWaterfall", [deal.pool], "createWaterfall");
@@ -93,6 +105,7 @@ async function createWaterfall(
     ],
     "configure the waterfall",
   );
+  if (source.schedule !== undefined) await setSchedule(waterfall, source.schedule, done);
   if (file.cleanUpCall !== undefined) {
     const ray = decimalToWad(file.cleanUpCall) * 10n ** 9n;
     await sendCall(waterfall, "setCleanUpCall", [ray], "setCleanUpCall");
@@ -100,6 +113,31 @@ async function createWaterfall(
   await sendCall(await signed(session, "AssetPool", deal.pool), "setWaterfall", [address], "setWaterfall");
   done.push(`waterfall ${address} created, configured and named in the pool`);
   return address;
+}
+
+async function setSchedule(waterfall: Contract, schedule: bigint[][], done: string[]): Promise<void> {
+  await sendCall(waterfall, "setSchedule", [schedule], "setSchedule");
+  done.push(`principal schedule fixed: ${schedule.length} list(s) of ${schedule[0]?.length ?? 0} periods`);
+}
+
+/**
+ * A re-run on a scheduled deal whose waterfall was configured but whose schedule was not fixed (a failure in
+ * between): fixes it now, while the pool is still Structured.
+ */
+async function resumeSchedule(
+  session: ChainSession,
+  deal: DealView,
+  source: DealSource,
+  waterfallAddress: string,
+  done: string[],
+): Promise<void> {
+  if (source.file.principal.mode !== "scheduled" || deal.state !== "Structured") return;
+  const waterfall = await signed(session, "Waterfall", waterfallAddress);
+  const [store] = await readCall<[string, bigint, bigint, string]>(waterfall, "scheduleStore", []);
+  if (store !== ZeroAddress) return;
+  const faces = deal.tranches.map((t) => t.originalFaceCents);
+  const schedule = await dealSchedule(source.file, source.path, faces);
+  if (schedule !== undefined) await setSchedule(waterfall, schedule, done);
 }
 
 async function registerDocuments(session: ChainSession, deal: DealView, file: DealFile, done: string[]): Promise<void> {
@@ -129,11 +167,15 @@ export function registerDealStructure(deal: Command, io: CliIo, setExitCode: (co
       shape: {},
       needsDeal: false,
       run: async (session, _none, _options, args) => {
-        const file = await readDealFile(args[0] ?? "");
+        const source: DealSource = { path: args[0] ?? "", file: await readDealFile(args[0] ?? "") };
+        const { file } = source;
         let onChain = await readDeal(session, file.deal);
         const done: string[] = [];
         if (onChain.state === "Draft") {
-          await addTranches(session, onChain, file, await tapePrincipal(session, onChain), done);
+          const principal = await tapePrincipal(session, onChain);
+          // A scheduled deal's targets are computed first: a schedule the band cannot support writes nothing.
+          source.schedule = await dealSchedule(file, source.path, trancheFaces(file, principal));
+          await addTranches(session, onChain, file, principal, done);
           onChain = await readDeal(session, file.deal);
         } else if (onChain.tranches.length !== file.tranches.length) {
           throw new CliError(
@@ -142,13 +184,19 @@ export function registerDealStructure(deal: Command, io: CliIo, setExitCode: (co
           );
         }
         let waterfall = onChain.waterfall;
+        if (file.principal.mode === "scheduled" && waterfall === ZeroAddress && source.schedule === undefined) {
+          const principal = await tapePrincipal(session, onChain);
+          source.schedule = await dealSchedule(file, source.path, trancheFaces(file, principal));
+        }
         if (waterfall === ZeroAddress) {
           if (onChain.state !== "Structured")
             throw new CliError(
               "USAGE",
               `Deal ${file.deal} is ${onChain.state} and has no waterfall: a waterfall is configured while Structured`,
             );
-          waterfall = await createWaterfall(session, onChain, file, await tapePrincipal(session, onChain), done);
+          waterfall = await createWaterfall(session, onChain, source, await tapePrincipal(session, onChain), done);
+        } else {
+          await resumeSchedule(session, onChain, source, waterfall, done);
         }
         await registerDocuments(session, onChain, file, done);
         return {
