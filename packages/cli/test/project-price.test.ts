@@ -12,6 +12,7 @@ import { abs, BIN, temporaryDirectory } from "./helpers";
 
 const FIXTURES = join(__dirname, "..", "..", "..", "test", "e2e", "fixtures");
 const DEAL = join(FIXTURES, "deal-acme.yaml");
+const PAC_DEAL = join(FIXTURES, "deal-acme-pac.yaml");
 const ACME = join(FIXTURES, "projection-acme.yaml");
 
 describe("abs project / abs price (spawned)", function () {
@@ -158,6 +159,33 @@ describe("abs project / abs price (spawned)", function () {
       expect(run.stdout).to.match(/clean price\s+(99\.99999|100\.00000)/);
       expect(run.stdout).to.match(/average life \(years\)\s+9\.77844/);
     });
+  });
+
+  it("pays the pool through a PAC/Z deal file: A to its band schedule from month 1, Z accreting then paid after B", () => {
+    const run = abs(dir.path, "project", ACME, "--deal", PAC_DEAL, "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    const result = JSON.parse(run.stdout) as {
+      classes: {
+        class: string;
+        faceCents: string;
+        principalPaidCents: string;
+        interestPaidCents: string;
+        lossCents: string;
+        principalWindow: [number, number];
+        months: { month: number; balanceCents: string; principalPaidCents: string }[];
+      }[];
+    };
+    const [a, b, z] = result.classes;
+    expect(result.classes.map((c) => c.class)).to.deep.equal(["A", "B", "Z", "S"]);
+    expect(a?.principalWindow[0]).to.equal(1);
+    // Z accretes while A and B are outstanding: its balance grows, it is paid only after B, more than its face.
+    const zMonths = z?.months ?? [];
+    expect(BigInt(zMonths[0]?.balanceCents ?? "0") > BigInt(z?.faceCents ?? "0")).to.equal(true);
+    expect((z?.principalWindow[0] ?? 0) >= (b?.principalWindow[1] ?? Infinity)).to.equal(true);
+    expect(BigInt(z?.principalPaidCents ?? "0") > BigInt(z?.faceCents ?? "0")).to.equal(true);
+    // A is never written down and is retired first.
+    expect(a?.lossCents).to.equal("0");
+    expect((a?.principalWindow[1] ?? Infinity) < (b?.principalWindow[1] ?? 0)).to.equal(true);
   });
 
   it("pays a two-tier pool through the deal's waterfall: every class is paid or written down to the cent", () => {

@@ -15,6 +15,7 @@ import { type Command } from "commander";
 import { z } from "zod";
 import { cashflow } from "@abs/core";
 import { readDealFile } from "../deal/deal-file";
+import { loadScheduleSource } from "../deal/deal-schedule";
 import { CliError } from "../errors";
 import { type CliIo } from "../io";
 import { formatKeyValues, writeJson } from "../output";
@@ -164,7 +165,7 @@ export function registerPriceCommand(program: Command, io: CliIo, setExitCode: (
           ? undefined
           : (await readTapeStrata(options.tape, options.mapping, file.tiers?.by ?? [])).strata;
       const inputs: ProjectionInputs = {
-        ...(deal === undefined ? {} : { deal }),
+        ...(deal === undefined ? {} : { deal, schedule: await loadScheduleSource(deal, options.deal ?? "") }),
         ...(strata === undefined ? {} : { strata }),
       };
       const base = pricedOf(runProjectionFile(file, inputs), options);

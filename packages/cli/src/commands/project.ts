@@ -11,6 +11,7 @@
 import { type Command } from "commander";
 import { z } from "zod";
 import { readDealFile } from "../deal/deal-file";
+import { loadScheduleSource } from "../deal/deal-schedule";
 import { CliError } from "../errors";
 import { type CliIo } from "../io";
 import { formatKeyValues, formatTable, formatYuan, writeJson } from "../output";
@@ -259,7 +260,7 @@ export function registerProjectCommand(program: Command, io: CliIo, setExitCode:
           ? undefined
           : await readTapeStrata(options.tape, options.mapping, file.tiers?.by ?? []);
       const inputs: ProjectionInputs = {
-        ...(deal === undefined ? {} : { deal }),
+        ...(deal === undefined ? {} : { deal, schedule: await loadScheduleSource(deal, options.deal ?? "") }),
         ...(stratification === undefined ? {} : { strata: stratification.strata }),
       };
       if (stratification !== undefined && !options.json && !options.csv) {

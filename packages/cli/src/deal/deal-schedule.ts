@@ -14,60 +14,88 @@
 import path from "node:path";
 import { cashflow, parseCents, projection } from "@abs/core";
 import { CliError } from "../errors";
-import { readProjectionFile } from "../projection/projection-file";
+import { type ProjectionFile, readProjectionFile } from "../projection/projection-file";
 import { poolMonthsAtPsa } from "../projection/run-projection";
 import { type DealFile } from "./deal-file";
 
 /** Most periods a schedule lists on chain (`ScheduleLib.MAX_PERIODS`). */
 export const MAX_SCHEDULE_PERIODS = 480;
 
+/** What a scheduled deal's targets are computed from: the band's pool file read, or the listed targets. */
+export type ScheduleSource =
+  | {
+      readonly kind: "band";
+      readonly low: number;
+      readonly high: number;
+      readonly poolFile: string;
+      readonly pool: ProjectionFile;
+    }
+  | { readonly kind: "targets"; readonly targets: Readonly<Record<string, readonly string[]>> };
+
 /**
- * The schedule of `deal` (undefined unless its mode is `scheduled`).
+ * Reads what `deal`'s schedule is computed from (undefined unless its mode is `scheduled`): a band's pool file is
+ * read relative to the deal file.
  *
- * @param deal The parsed deal file.
+ * @throws CliError `USAGE` for a projection file without `pool:`; `INPUT_NOT_FOUND` for a missing one
+ */
+export async function loadScheduleSource(deal: DealFile, dealFilePath: string): Promise<ScheduleSource | undefined> {
+  const schedule = deal.principal.schedule;
+  if (deal.principal.mode !== "scheduled" || schedule === undefined) return undefined;
+  if ("targets" in schedule) return { kind: "targets", targets: schedule.targets };
+  const file = path.resolve(path.dirname(dealFilePath), schedule.pool);
+  const pool = await readProjectionFile(file);
+  if (pool.pool === undefined) {
+    throw new CliError("USAGE", `${file}: expected the deal's pool as rep lines (pool:), found tiers:`);
+  }
+  return { kind: "band", low: schedule.band.low, high: schedule.band.high, poolFile: schedule.pool, pool };
+}
+
+/**
+ * The targets of `deal`'s pac/tac tranches from `source`, one list per tranche in seniority order.
+ *
+ * @param facesCents Every tranche's face, most senior first.
+ * @throws CliError `USAGE` for faces the band cannot support or too many periods
+ */
+export function scheduleTargets(deal: DealFile, source: ScheduleSource, facesCents: readonly bigint[]): bigint[][] {
+  const scheduled = deal.tranches.flatMap((t, i) =>
+    t.principalClass === "pac" || t.principalClass === "tac" ? [{ class: t.class, face: facesCents[i] ?? 0n }] : [],
+  );
+  if (source.kind === "targets") {
+    return trimmed(scheduled.map((c) => (source.targets[c.class] ?? []).map((amount) => parseCents(amount))));
+  }
+  const faces = scheduled.map((c) => c.face);
+  const totalFace = faces.reduce((sum, face) => sum + face, 0n);
+  try {
+    const combined = projection.pacSchedule(
+      totalFace,
+      poolMonthsAtPsa(source.pool, source.low),
+      poolMonthsAtPsa(source.pool, source.high),
+    );
+    return trimmed(projection.pacClassTargets(combined, faces));
+  } catch (error) {
+    if (!(error instanceof cashflow.CashflowError)) throw error;
+    throw new CliError(
+      "USAGE",
+      `principal.schedule: the ${source.low}-${source.high} PSA band over ${source.poolFile} cannot ` +
+        `schedule the pac/tac classes (${scheduled.map((c) => c.class).join(", ")}): ${error.message}`,
+    );
+  }
+}
+
+/**
+ * The schedule of `deal` (undefined unless its mode is `scheduled`): {@link loadScheduleSource}, then
+ * {@link scheduleTargets}.
+ *
  * @param dealFilePath The deal file's path: a band's `pool` file is read relative to it.
  * @param facesCents Every tranche's face, most senior first.
- * @throws CliError `USAGE` for a projection file without `pool:`, faces the band cannot support or too many periods;
- * `INPUT_NOT_FOUND` for a missing projection file
  */
 export async function dealSchedule(
   deal: DealFile,
   dealFilePath: string,
   facesCents: readonly bigint[],
 ): Promise<bigint[][] | undefined> {
-  const schedule = deal.principal.schedule;
-  if (deal.principal.mode !== "scheduled" || schedule === undefined) return undefined;
-  const scheduled = deal.tranches.flatMap((t, i) =>
-    t.principalClass === "pac" || t.principalClass === "tac" ? [{ class: t.class, face: facesCents[i] ?? 0n }] : [],
-  );
-  let targets: bigint[][];
-  if ("targets" in schedule) {
-    targets = scheduled.map((c) => (schedule.targets[c.class] ?? []).map((amount) => parseCents(amount)));
-  } else {
-    const file = path.resolve(path.dirname(dealFilePath), schedule.pool);
-    const pool = await readProjectionFile(file);
-    if (pool.pool === undefined) {
-      throw new CliError("USAGE", `${file}: expected the deal's pool as rep lines (pool:), found tiers:`);
-    }
-    const faces = scheduled.map((c) => c.face);
-    const totalFace = faces.reduce((sum, face) => sum + face, 0n);
-    try {
-      const combined = projection.pacSchedule(
-        totalFace,
-        poolMonthsAtPsa(pool, schedule.band.low),
-        poolMonthsAtPsa(pool, schedule.band.high),
-      );
-      targets = projection.pacClassTargets(combined, faces);
-    } catch (error) {
-      if (!(error instanceof cashflow.CashflowError)) throw error;
-      throw new CliError(
-        "USAGE",
-        `principal.schedule: the ${schedule.band.low}-${schedule.band.high} PSA band over ${schedule.pool} cannot ` +
-          `schedule the pac/tac classes (${scheduled.map((c) => c.class).join(", ")}): ${error.message}`,
-      );
-    }
-  }
-  return trimmed(targets);
+  const source = await loadScheduleSource(deal, dealFilePath);
+  return source === undefined ? undefined : scheduleTargets(deal, source, facesCents);
 }
 
 /** Drops the periods after the first where every list is zero, and checks the length the chain takes. */

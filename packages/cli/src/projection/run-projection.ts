@@ -7,6 +7,7 @@ import { cashflow, projection } from "@abs/core";
 import { CliError } from "../errors";
 import { type DealFile } from "../deal/deal-file";
 import { classOf, trancheFaces, waterfallConfig } from "../deal/deal-terms";
+import { type ScheduleSource, scheduleTargets } from "../deal/deal-schedule";
 import { type ProjectionFile, type Scenario, netCouponPercent, repLinesOf } from "./projection-file";
 
 type ProjectedPool = cashflow.standard.ProjectedPool;
@@ -148,6 +149,8 @@ function couponPercentOf(deal: DealFile, index: number, file: ProjectionFile): n
 export interface ProjectionInputs {
   /** A deal file: pay the pool out through its waterfall. */
   readonly deal?: DealFile;
+  /** A scheduled deal's schedule source (`loadScheduleSource`): its targets are fixed from the projected faces. */
+  readonly schedule?: ScheduleSource | undefined;
   /** Replace every tier's prepayment and default quotes. */
   readonly scenario?: Scenario;
   /** The tape's loans grouped into tiers (the file's `tiers:`), instead of the file's `pool:`. */
@@ -160,7 +163,7 @@ export interface ProjectionInputs {
  * @throws CliError `USAGE` for a pool the engine refuses or a deal that needs the file's start date
  */
 export function runProjectionFile(file: ProjectionFile, inputs: ProjectionInputs = {}): FileProjection {
-  const { deal, scenario = {}, strata } = inputs;
+  const { deal, scenario = {}, strata, schedule } = inputs;
   const lines = repLinesOf(file, scenario, strata);
   let pool: ProjectedPool;
   try {
@@ -193,6 +196,7 @@ export function runProjectionFile(file: ProjectionFile, inputs: ProjectionInputs
   const result = projection.projectDeal({
     config: waterfallConfig(deal, pool.initialBalanceCents),
     facesCents: faces,
+    ...(schedule === undefined ? {} : { scheduleCents: scheduleTargets(deal, schedule, faces) }),
     months: pool.months,
     accrualDays: accrualDaysFrom(file.startDate),
     indexRateWad: indexRateOf(file),
@@ -218,7 +222,6 @@ export function runProjectionFile(file: ProjectionFile, inputs: ProjectionInputs
   };
 }
 
-/** The pool's months at a PSA speed with no defaults: one side of a PAC band. */
 /** The file's pool projected at `psa` PSA and no defaults: one side of a PAC band (or a TAC's one speed). */
 export function poolMonthsAtPsa(file: ProjectionFile, psa: number, strata?: ProjectionInputs["strata"]) {
   const lines = repLinesOf(file, {}, strata).map((line) => ({
@@ -250,7 +253,11 @@ function paidThroughStructure(
     const band = structure.pacBand;
     const targets =
       pacFace > 0n && band !== undefined
-        ? projection.pacSchedule(pacFace, poolMonthsAtPsa(file, band.low, strata), poolMonthsAtPsa(file, band.high, strata))
+        ? projection.pacSchedule(
+            pacFace,
+            poolMonthsAtPsa(file, band.low, strata),
+            poolMonthsAtPsa(file, band.high, strata),
+          )
         : [];
     const result = projection.projectCmo(classes, pool.months, targets);
     return {

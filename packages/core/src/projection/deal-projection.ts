@@ -24,6 +24,22 @@ export interface DealProjectionInput {
   readonly indexRateWad: (period: number) => bigint;
   /** Reserve account balance at closing (default 0). */
   readonly openingReserveCents?: bigint;
+  /**
+   * A `scheduled` deal's schedule, as `Waterfall.setSchedule` takes it: one list of target balances per scheduled
+   * class (seniority order), period by period; a target is 0 after its list.
+   */
+  readonly scheduleCents?: readonly (readonly bigint[])[];
+}
+
+/** Period `period`'s target of every tranche, as the waterfall reads it from its schedule (else none). */
+function targetsOf(input: DealProjectionInput, period: number): bigint[] {
+  if (input.config.principalMode !== "scheduled") return [];
+  let k = 0;
+  return input.facesCents.map((_, t) => {
+    if (input.config.classes?.[t]?.kind !== "scheduled") return 0n;
+    const list = input.scheduleCents?.[k++] ?? [];
+    return list[period - 1] ?? 0n;
+  });
 }
 
 /** One tranche in one period. */
@@ -103,7 +119,7 @@ export function projectDeal(input: DealProjectionInput): DealProjection {
       delinquent60PlusCents: month.inForeclosureCents,
       poolBalanceBeginCents: month.beginningBalanceCents,
       poolBalanceEndCents: month.endingBalanceCents,
-      targetBalancesCents: [],
+      targetBalancesCents: targetsOf(input, month.month),
     });
     periods.push(result);
     if (result.accelerated) acceleratedMonths.push(month.month);

@@ -105,7 +105,11 @@ export function formatDistribution(
     lines.push(`  fee ${String(i).padEnd(6)}        ${money(f.dueCents)} ${money(f.paidCents)}`),
   );
   r.tranches.forEach((t, i) => {
-    lines.push(`  tranche ${i + 1} interest  ${money(t.interestDueCents)} ${money(t.interestPaidCents)}`);
+    const accreted = r.accretedCents[i] ?? 0n;
+    lines.push(
+      `  tranche ${i + 1} interest  ${money(t.interestDueCents)} ${money(t.interestPaidCents)}` +
+        (accreted > 0n ? `   accreted to its balance ${formatCents(accreted)}` : ""),
+    );
     lines.push(
       `  tranche ${i + 1} principal ${" ".repeat(18)} ${money(t.principalPaidCents)}` +
         (t.writeDownCents > 0n ? `   written down ${formatCents(t.writeDownCents)}` : "") +
