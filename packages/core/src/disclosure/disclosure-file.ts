@@ -21,7 +21,7 @@
  * - score (basis points) = floor(10,000 x completeness x validity).
  */
 import { parseIsoDate } from "../iso-date";
-import { type Cell, cellText, type FieldFormat, type FieldSpec, isPopulated, NO_DATA_CODES } from "./cells";
+import { type Cell, cellText, type FieldFormat, type FieldSpec, isPopulated } from "./cells";
 import { cellsByCode, type RowCheck } from "./template";
 
 /** The facts a file states about itself (attributes of its root element). */
@@ -246,6 +246,3 @@ export function parseDisclosure(text: string): ParsedDisclosure {
     records,
   };
 }
-
-/** The no-data codes as a set (a cell's text that is one of them is not a value). */
-export const NO_DATA_TEXTS: ReadonlySet<string> = new Set(NO_DATA_CODES);

@@ -75,8 +75,7 @@ export function loanHistoryFacts(input: LoanDisclosureInput, period: number): Lo
     cumulativePrepaymentCents += s.prepaymentCents;
     cumulativeDefaultCents += s.defaultPrincipalCents;
     cumulativeRecoveryCents += s.recoveryCents;
-    if (s.defaultPrincipalCents > 0n || (s.status === "defaulted" && defaultPeriod === undefined))
-      defaultPeriod ??= s.period;
+    if (s.defaultPrincipalCents > 0n || s.status === "defaulted") defaultPeriod ??= s.period;
     if (s.daysPastDue > 0) lastPeriodInArrears = s.period;
     if (s.prepaymentCents > 0n) lastPrepaymentPeriod = s.period;
     if (redemptionPeriod === undefined && (s.status === "prepaid" || s.status === "matured"))
