@@ -51,8 +51,8 @@ import {
 ///    - 60+ delinquency: `delinquent60Plus / poolBalanceEnd`, rounded up (0 for an empty pool), breached above.
 ///    A curable trigger is breached while failing; a non-curable one stays breached. Acceleration applies if
 ///    `inputs.accelerated` or an event-of-default trigger is breached; otherwise principal is sequential if a
-///    switch trigger is breached (whatever the configured mode), and excess spread is trapped if a trap trigger is
-///    breached.
+///    switch trigger is breached or the period is before `stepDownPeriod` (whatever the configured mode), and excess
+///    spread is trapped if a trap trigger is breached.
 /// 4. Write-up: the recoveries write back up what earlier losses wrote down, the most senior tranche first, each up
 ///    to what it has written down (the recovered cash is in the principal collections and is paid out as principal
 ///    below). The balances after write-up, B_t (sum B), are the principal balances of steps 5 to 9.
@@ -286,7 +286,9 @@ library WaterfallLib {
 
         TriggerLib.Effects memory effects = TriggerLib.evaluate(config, state, inputs, r);
         r.accelerated = inputs.accelerated || effects.accelerate;
-        r.principalMode = (r.accelerated || effects.sequential) ? PrincipalMode.Sequential : config.principalMode;
+        bool beforeStepDown = inputs.period < config.stepDownPeriod;
+        r.principalMode =
+            (r.accelerated || effects.sequential || beforeStepDown) ? PrincipalMode.Sequential : config.principalMode;
         r.trapping = effects.trap && !r.accelerated;
 
         _writeUp(inputs, r);

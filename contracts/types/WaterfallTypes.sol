@@ -152,6 +152,8 @@ struct TriggerTerms {
 /// @param classes Per tranche, how it takes part in the principal allocation; empty = every tranche `Standard`
 /// with no lockout. `Scheduled` classes need `Scheduled` mode and the reverse; the targets of `Scheduled` mode
 /// come from the schedule the trustee fixes at structuring (`IWaterfall.setSchedule`).
+/// @param stepDownPeriod Principal is paid sequentially in the periods before it (the step-down date), by the
+/// configured mode from it on (0 = no step-down); a switch trigger still makes it sequential.
 struct WaterfallConfig {
     uint16 yearBasisDays;
     PrincipalMode principalMode;
@@ -165,6 +167,7 @@ struct WaterfallConfig {
     GuaranteeTerms guarantee;
     TriggerTerms[] triggers;
     ClassTerms[] classes;
+    uint16 stepDownPeriod;
 }
 
 /// @notice What a tranche carries from one period to the next.

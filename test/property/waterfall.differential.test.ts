@@ -30,7 +30,8 @@ import {
 /**
  * Differential property test: random deals and periods (1-6 tranches, 0-3 fees, 0-4 triggers of every kind and
  * effect, every principal mode, shuffled step orders, reserve, guarantee, carried shortfalls, write-downs,
- * recoveries, acceleration, and classes: scheduled (PAC/TAC) and support classes, accrual (Z) classes, lockouts) run through `WaterfallLib` on chain (WaterfallHarness.runBatch, one eth_call per
+ * recoveries, acceleration, and classes: scheduled (PAC/TAC) and support classes, accrual (Z) classes, lockouts,
+ * step-down periods) run through `WaterfallLib` on chain (WaterfallHarness.runBatch, one eth_call per
  * batch) and through the TypeScript engine. Every field of every result must be identical, and both must satisfy
  * the invariants WF-1 .. WF-7 of test/INVARIANTS.md.
  */
@@ -220,6 +221,7 @@ const caseArb: fc.Arbitrary<Case> = fc
       classes: exactly(classArb, n),
       firstScheduled: fc.nat(),
       noClasses: fc.boolean(),
+      stepDownPeriod: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 12 })),
     }),
   )
   .map((d): Case => {
@@ -260,6 +262,7 @@ const caseArb: fc.Arbitrary<Case> = fc
       },
       triggers: d.triggers,
       classes: classesFor(d.principalMode, d.steps, d.classes, d.firstScheduled, d.noClasses),
+      ...(d.stepDownPeriod === 0 ? {} : { stepDownPeriod: d.stepDownPeriod }),
     };
     const state: WaterfallState = {
       tranches,
@@ -341,6 +344,7 @@ describe("WaterfallLib vs the TypeScript engine (differential, WF-1 .. WF-8)", f
       accretion: 0,
       lockout: 0,
       brokenSchedule: 0,
+      beforeStepDown: 0,
       accelerated: 0,
       trapping: 0,
       shortfall: 0,
@@ -381,6 +385,8 @@ describe("WaterfallLib vs the TypeScript engine (differential, WF-1 .. WF-8)", f
                 (c.state.tranches[i]?.balanceCents ?? 0n) - (c.inputs.targetBalancesCents[i] ?? 0n),
           );
           if (engine.principalMode === "scheduled" && scheduledPaidBeyond) seen.brokenSchedule += 1;
+          const stepDown = c.config.stepDownPeriod ?? 0;
+          if (c.config.principalMode !== "sequential" && c.inputs.period < stepDown) seen.beforeStepDown += 1;
           if (engine.accelerated) seen.accelerated += 1;
           if (engine.trapping) seen.trapping += 1;
           if (engine.next.tranches.some((t) => t.interestShortfallCents > 0n)) seen.shortfall += 1;

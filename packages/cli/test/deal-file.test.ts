@@ -109,8 +109,23 @@ describe("a PAC/Z deal file (principal classes, a schedule fixed at structuring)
     const config = waterfallConfig(deal, 1_000_000_00n);
     expect(config.principalMode).to.equal("scheduled");
     expect(config.classes?.map((c) => c.kind)).to.deep.equal(["scheduled", "support", "accrual", "standard"]);
-    // A deal without classes or lockouts keeps the chain's empty list (no `classes` field).
-    expect(waterfallConfig(parseDealFile(text, "deal.yaml"), 100n)).to.not.have.property("classes");
+    // A deal without classes, lockouts or a step-down keeps the chain's empty list and zero (no optional fields).
+    const plain = waterfallConfig(parseDealFile(text, "deal.yaml"), 100n);
+    expect(plain).to.not.have.property("classes");
+    expect(plain).to.not.have.property("stepDownPeriod");
+    // A step-down: sequential before period 13, pro rata from it; a lockout on S.
+    const stepped = parseDealFile(
+      text
+        .replace(
+          'principal: { mode: proRata, ocTarget: "0.00" }',
+          'principal: { mode: proRata, ocTarget: "0.00", stepDownPeriod: 13 }',
+        )
+        .replace("    coupon: { type: none }\n", "    coupon: { type: none }\n    lockoutPeriods: 6\n"),
+      "deal.yaml",
+    );
+    const steppedConfig = waterfallConfig(stepped, 100n);
+    expect(steppedConfig.stepDownPeriod).to.equal(13);
+    expect(steppedConfig.classes?.map((c) => c.lockoutPeriods)).to.deep.equal([0, 0, 6]);
   });
 
   it("fixes A's schedule from the 100-300 PSA band over the pool file: non-increasing from below the face to zero", async () => {

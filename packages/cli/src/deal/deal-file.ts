@@ -21,6 +21,7 @@
  * # lockoutPeriods: N), and the scheduled classes' targets are fixed at structuring from a PSA band over the pool of a
  * # projection file (a TAC: low = high), or listed per class (targets: { A: ["69000000.00", ...] })
  * principal: { mode: scheduled, ocTarget: "0.02", schedule: { band: { low: 100, high: 300 }, pool: projection.yaml } }
+ * # stepDownPeriod: N on principal pays sequentially before period N, by the mode from N on (e.g. pro rata)
  * fees: [ { name: trustee fee, payee: trustee, fixed: "2000.00" }, { name: servicing, payee: servicer, rate: "0.005" } ]
  * reserve: { target: "0.01", coversFees: true, coveredTranches: 1 }
  * guarantee: { guarantor: guarantor, limit: "50000.00", feeRate: "0.002", coveredTranches: 1 }
@@ -149,6 +150,8 @@ export const dealFileSchema = z
       ocTarget: decimal("the overcollateralization target").default("0"),
       ocFloor: amount.default("0"),
       schedule: schedule.optional(),
+      /** Principal is sequential before this period, by the mode from it on (the step-down date); 0 = none. */
+      stepDownPeriod: z.number().int().min(0).max(65_535).default(0),
     }),
     fees: z
       .array(

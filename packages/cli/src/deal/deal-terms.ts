@@ -131,6 +131,7 @@ export function waterfallConfig(deal: DealFile, originalPoolBalanceCents: bigint
       scheduleWad: (t.schedule ?? []).map(decimalToWad),
     })),
     ...classesOf(deal),
+    ...(deal.principal.stepDownPeriod === 0 ? {} : { stepDownPeriod: deal.principal.stepDownPeriod }),
   };
 }
 

@@ -44,6 +44,7 @@ export function toAbiConfig(config: WaterfallConfig) {
       kind: ordinal(CLASS_KINDS, c.kind),
       lockoutPeriods: c.lockoutPeriods,
     })),
+    stepDownPeriod: config.stepDownPeriod ?? 0,
   };
 }
 
@@ -179,6 +180,7 @@ const configSchema = struct({
     }),
   ),
   classes: list(struct({ kind: enumOf(CLASS_KINDS), lockoutPeriods: uint8 })),
+  stepDownPeriod: uint8,
 });
 
 const inputsSchema = struct({
@@ -212,9 +214,13 @@ function decodeWith<T>(schema: z.ZodType<T>, decoded: unknown, what: string): T 
  * @throws WaterfallError `INVALID_CONTRACT_RESULT` when the value is not a decoded `WaterfallConfig`
  */
 export function fromAbiConfig(decoded: unknown): WaterfallConfig {
-  const { classes, ...config } = decodeWith(configSchema, decoded, "WaterfallConfig");
-  // No classes on chain is a configuration without the optional field.
-  return classes.length === 0 ? config : { ...config, classes };
+  const { classes, stepDownPeriod, ...config } = decodeWith(configSchema, decoded, "WaterfallConfig");
+  // No classes and no step-down on chain is a configuration without the optional fields.
+  return {
+    ...config,
+    ...(classes.length === 0 ? {} : { classes }),
+    ...(stepDownPeriod === 0 ? {} : { stepDownPeriod }),
+  };
 }
 
 /**

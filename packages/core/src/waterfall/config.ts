@@ -99,6 +99,7 @@ export const waterfallConfigSchema = z.strictObject({
     .array(z.strictObject({ kind: z.enum(CLASS_KINDS), lockoutPeriods: uint16 }))
     .max(MAX_TRANCHES)
     .optional(),
+  stepDownPeriod: uint16.optional(),
 });
 
 /** Schema of a waterfall state. */

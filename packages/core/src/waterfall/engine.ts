@@ -91,7 +91,8 @@ export function runWaterfall(config: WaterfallConfig, state: WaterfallState, inp
     cumulativeNetLossCents,
   });
   w.accelerated = inputs.accelerated || effects.accelerate;
-  w.principalMode = w.accelerated || effects.sequential ? "sequential" : config.principalMode;
+  const beforeStepDown = inputs.period < (config.stepDownPeriod ?? 0);
+  w.principalMode = w.accelerated || effects.sequential || beforeStepDown ? "sequential" : config.principalMode;
   w.trapping = effects.trap && !w.accelerated;
 
   writeUp(w);

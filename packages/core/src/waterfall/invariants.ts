@@ -73,8 +73,12 @@ export function checkPeriodInvariants(
   }
   if (result.guaranteeFeePaidCents > result.guaranteeFeeDueCents) fail("WF-3", "guarantee fee overpaid");
 
-  // WF-4: in sequential mode (and when accelerated), no tranche is paid principal while a senior one that is not
+  // WF-4: the mode applied is sequential before the step-down period; in sequential mode (and when accelerated), no
+  // tranche is paid principal while a senior one that is not
   // locked out is still outstanding after the principal step.
+  if (inputs.period < (config.stepDownPeriod ?? 0) && result.principalMode !== "sequential") {
+    fail("WF-4", `period ${inputs.period} before the step-down period paid ${result.principalMode}`);
+  }
   if (result.principalMode === "sequential") {
     let seniorOutstanding = false;
     result.tranches.forEach((tranche, t) => {

@@ -160,6 +160,11 @@ export interface WaterfallConfig {
    * empty list).
    */
   readonly classes?: readonly ClassTerms[] | undefined;
+  /**
+   * Principal is sequential in the periods before it (the step-down date), by the configured mode from it on;
+   * absent or 0 = no step-down.
+   */
+  readonly stepDownPeriod?: number | undefined;
 }
 
 /** What a tranche carries from one period to the next. */

@@ -69,6 +69,7 @@ export async function dealFileFromChain(session: ChainSession, deal: DealView): 
       ocTarget: wadToDecimal(config.targetOcWad),
       ocFloor: centsToAmount(config.ocFloorCents),
       ...(config.principalMode === "scheduled" ? { schedule: await scheduleOf(session, w, tranches) } : {}),
+      ...(config.stepDownPeriod === undefined ? {} : { stepDownPeriod: config.stepDownPeriod }),
     };
     out.fees = config.fees.map((f, i) => ({
       name: `fee ${i + 1}`,
