@@ -34,7 +34,8 @@ import {
 /// down (the deal never owes a fraction of a cent; what rounding leaves stays in the available funds).
 ///
 /// 1. Rates. Fixed: `couponRateWad`. Floating: `index + spread`, raised to the floor, then lowered to the cap
-///    (cap 0 = none). None: 0.
+///    (cap 0 = none). Inverse floating: `max(0, K - floor(m * index / WAD))`, raised to the floor, then lowered to
+///    the cap. None: 0.
 /// 2. Amounts due, from the opening state:
 ///    - fee f: `fixedCents + accrue(poolBalanceBegin, rateWad) + carried fee shortfall`;
 ///    - tranche t: `accrue(opening balance + carried shortfall, rate) + carried shortfall` (the shortfall bears
@@ -229,7 +230,10 @@ library WaterfallLib {
     }
 
     function _couponValid(CouponTerms memory c) private pure returns (bool) {
-        if (c.couponType == CouponType.Floating) return c.capRateWad == 0 || c.capRateWad >= c.floorRateWad;
+        bool capOk = c.capRateWad == 0 || c.capRateWad >= c.floorRateWad;
+        if (c.couponType == CouponType.InverseFloating) return c.indexMultiplierWad != 0 && capOk;
+        if (c.indexMultiplierWad != 0) return false;
+        if (c.couponType == CouponType.Floating) return capOk;
         if (c.couponType == CouponType.None) return c.couponRateWad == 0 && c.floorRateWad == 0 && c.capRateWad == 0;
         return c.floorRateWad == 0 && c.capRateWad == 0;
     }
@@ -690,7 +694,13 @@ library WaterfallLib {
     function _couponRate(CouponTerms memory c, uint256 indexRateWad) private pure returns (uint256 rateWad) {
         if (c.couponType == CouponType.Fixed) return c.couponRateWad;
         if (c.couponType == CouponType.None) return 0;
-        rateWad = Math.max(indexRateWad + c.couponRateWad, c.floorRateWad);
+        if (c.couponType == CouponType.InverseFloating) {
+            // m x index rounded down (the holders' way); below zero the rate is zero, then the floor applies.
+            rateWad = Math.saturatingSub(c.couponRateWad, Math.mulDiv(c.indexMultiplierWad, indexRateWad, WAD));
+            rateWad = Math.max(rateWad, c.floorRateWad);
+        } else {
+            rateWad = Math.max(indexRateWad + c.couponRateWad, c.floorRateWad);
+        }
         if (c.capRateWad != 0) rateWad = Math.min(rateWad, c.capRateWad);
     }
 

@@ -71,15 +71,19 @@ struct FeeTerms {
 }
 
 /// @notice How a tranche's coupon is set.
-/// @param couponType Fixed, floating (index + spread) or none (no interest).
-/// @param couponRateWad The annual rate (fixed) or the spread over the index (floating); 0 for none.
-/// @param floorRateWad Floating only: the coupon is never below it (0 = no floor). 0 otherwise.
-/// @param capRateWad Floating only: the coupon is never above it (0 = no cap; else >= floor). 0 otherwise.
+/// @param couponType Fixed, floating (index + spread), none (no interest) or inverse floating (K - m x index).
+/// @param couponRateWad The annual rate (fixed), the spread over the index (floating) or the constant K (inverse
+/// floating); 0 for none.
+/// @param floorRateWad Floating and inverse floating only: the coupon is never below it (0 = no floor). 0 otherwise.
+/// @param capRateWad Floating and inverse floating only: the coupon is never above it (0 = no cap; else >= floor).
+/// 0 otherwise.
+/// @param indexMultiplierWad Inverse floating only: m, the index's multiplier (1e18 = 1x; > 0). 0 otherwise.
 struct CouponTerms {
     CouponType couponType;
     uint64 couponRateWad;
     uint64 floorRateWad;
     uint64 capRateWad;
+    uint64 indexMultiplierWad;
 }
 
 /// @notice The reserve account: its target, and which shortfalls it covers.

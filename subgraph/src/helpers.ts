@@ -41,7 +41,7 @@ const ACTION_KIND: string[] = [
 ];
 const POOL_STATE: string[] = ["Draft", "Structured", "Offering", "Active", "Amortizing", "Accelerated", "Redeemed"];
 const TAPE_CHANGE_KIND: string[] = ["Initial", "Repurchase", "Substitution", "RevolvingPurchase", "Correction"];
-const COUPON_TYPE: string[] = ["Fixed", "Floating", "None"];
+const COUPON_TYPE: string[] = ["Fixed", "Floating", "None", "InverseFloating"];
 const FORCED_TRANSFER_REASON: string[] = ["LegalOrder", "WalletRecovery"];
 
 /** The name of enum value `i`; fails the handler (and so the subgraph) on a value this build does not know. */

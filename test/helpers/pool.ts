@@ -62,7 +62,7 @@ export const TapeChangeKind = {
 export type TapeChangeKindName = keyof typeof TapeChangeKind;
 
 /** Mirrors `CouponType` in `contracts/types/TrancheTypes.sol`. */
-export const CouponType = { Fixed: 0, Floating: 1, None: 2 } as const;
+export const CouponType = { Fixed: 0, Floating: 1, None: 2, InverseFloating: 3 } as const;
 
 /** The legal lifecycle edges `[from, to]`: the only `StateChanged` pairs a pool may ever emit. */
 export const LEGAL_EDGES: readonly (readonly [number, number])[] = [

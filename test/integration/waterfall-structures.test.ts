@@ -23,7 +23,8 @@ import {
  * PAC/support/Z on chain: a deal structured with a scheduled (PAC) class, two support classes and an accrual (Z)
  * class runs period after period through the real `Waterfall`, and every period equals the TypeScript engine to the
  * unit (WF-8) and keeps WF-1 .. WF-9. The schedule is fixed at structuring with `setSchedule`, read back from its
- * data contract, and refused when malformed, late, or set by anyone but the trustee.
+ * data contract, and refused when malformed, late, or set by anyone but the trustee. And an inverse floater, its
+ * token and its waterfall terms alike, paid period by period as the engine computes it.
  */
 
 const RAY = 10n ** 27n;
@@ -72,6 +73,49 @@ function report(principalCents: bigint, endingCents: bigint) {
     endingBalanceCents: endingCents,
   };
 }
+
+/** The sample deal with class B an inverse floater of 28.50% - 3 x the index (floor 0): token and waterfall alike. */
+const INVERSE: WaterfallConfig["tranches"][number] = {
+  couponType: "inverseFloating",
+  couponRateWad: 285n * 10n ** 15n,
+  floorRateWad: 0n,
+  capRateWad: 0n,
+  indexMultiplierWad: 3n * 10n ** 18n,
+};
+
+async function inverseFloaterDeal() {
+  const tranches = TRANCHES.map((t, i) =>
+    i === 1 ? { ...t, couponType: CouponType.InverseFloating, couponRateWad: INVERSE.couponRateWad } : t,
+  );
+  const c = sampleDeal().config;
+  const inverse: WaterfallConfig = {
+    ...c,
+    ocFloorCents: c.ocFloorCents / 10n,
+    originalPoolBalanceCents: 100_000_000_00n,
+    reserve: { ...c.reserve, floorCents: c.reserve.floorCents / 10n },
+    guarantee: { ...c.guarantee, limitCents: c.guarantee.limitCents / 10n },
+    triggers: [],
+    tranches: c.tranches.map((coupon, i) => (i === 1 ? INVERSE : coupon)),
+  };
+  return configureAndIssue(await deployUnconfiguredWaterfall({ tranches }), inverse);
+}
+
+describe("an inverse floater on chain", function () {
+  it("pays B 28.50% - 3 x the index the trustee sets, floored at 0, as the engine to the unit", async () => {
+    const d = await loadFixture(inverseFloaterDeal);
+    let pool = 100_000_000_00n;
+    for (const [i, index] of [5n * 10n ** 16n, 11n * 10n ** 16n].entries()) {
+      const period = i + 1;
+      pool -= 2_000_000_00n;
+      await reportAndDeposit(d, period, report(2_000_000_00n, pool));
+      const { expected, actual, inputs, opening } = await runAndCompare(d, period, index);
+      expect(actual, `period ${period}`).to.deep.equal(expected);
+      expect(checkPeriodInvariants(d.config, opening, inputs, actual), `period ${period}`).to.deep.equal([]);
+      // 28.5% - 3 x 5% = 13.5%; 28.5% - 3 x 11% < 0, floored at 0.
+      expect(actual.tranches[1]?.rateWad).to.equal(period === 1 ? 135n * 10n ** 15n : 0n);
+    }
+  });
+});
 
 describe("PAC/support/Z on chain (scheduled classes, accrual, schedule store)", function () {
   it("pays A to its schedule, the supports the rest, accretes D into principal, as the engine to the unit", async () => {

@@ -166,7 +166,12 @@ describe("Waterfall through the real contracts (property)", () => {
     await fc.assert(
       fc.asyncProperty(configArb, fc.array(flowArb, { minLength: 1, maxLength: 4 }), async (config, flows) => {
         // The tranche tokens carry the drawn coupons (`configure` checks each against its token's terms).
-        const COUPON = { fixed: CouponType.Fixed, floating: CouponType.Floating, none: CouponType.None } as const;
+        const COUPON = {
+          fixed: CouponType.Fixed,
+          floating: CouponType.Floating,
+          none: CouponType.None,
+          inverseFloating: CouponType.InverseFloating,
+        } as const;
         const tranches = TRANCHE_TERMS.map((t, i) => {
           const c = config.tranches[i];
           return c ? { ...t, couponType: COUPON[c.couponType], couponRateWad: c.couponRateWad } : t;

@@ -30,7 +30,7 @@ import {
 /**
  * Differential property test: random deals and periods (1-6 tranches, 0-3 fees, 0-4 triggers of every kind and
  * effect, every principal mode, shuffled step orders, reserve, guarantee, carried shortfalls, write-downs,
- * recoveries, acceleration, and classes: scheduled (PAC/TAC) and support classes, accrual (Z) classes, lockouts,
+ * recoveries, acceleration, inverse floaters, and classes: scheduled (PAC/TAC) and support classes, accrual (Z) classes, lockouts,
  * step-down periods) run through `WaterfallLib` on chain (WaterfallHarness.runBatch, one eth_call per
  * batch) and through the TypeScript engine. Every field of every result must be identical, and both must satisfy
  * the invariants WF-1 .. WF-7 of test/INVARIANTS.md.
@@ -73,6 +73,20 @@ const couponArb: fc.Arbitrary<CouponTerms> = fc.oneof(
       capRateWad: cap === 0n || cap >= floor ? cap : floor,
     })),
   fc.constant({ couponType: "none" as const, couponRateWad: 0n, floorRateWad: 0n, capRateWad: 0n }),
+  fc
+    .record({
+      constant: bps(0, 3_000),
+      multiplier: fc.integer({ min: 1, max: 50 }).map((tenths) => BigInt(tenths) * 10n ** 17n),
+      floor: fc.oneof(fc.constant(0n), bps(1, 400)),
+      cap: fc.oneof(fc.constant(0n), bps(1, 2_500)),
+    })
+    .map(({ constant, multiplier, floor, cap }) => ({
+      couponType: "inverseFloating" as const,
+      couponRateWad: constant,
+      floorRateWad: floor,
+      capRateWad: cap === 0n || cap >= floor ? cap : floor,
+      indexMultiplierWad: multiplier,
+    })),
 );
 
 /** A tranche balance in cents (mostly outstanding, sometimes paid off), its carried shortfall and write-down. */

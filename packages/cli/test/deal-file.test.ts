@@ -72,7 +72,7 @@ describe("the deal file", () => {
     expect(found[0]).to.contain("deal.yaml is invalid");
     const all = found.join("\n");
     expect(all).to.contain("tranches.0.share").and.contain("found 0.8");
-    expect(all).to.contain("tranches.1.coupon").and.contain("fixed, floating or none");
+    expect(all).to.contain("tranches.1.coupon").and.contain("fixed, floating, none or inverseFloating");
     expect(all).to.contain("triggers.1.effect").and.contain('found "default"');
     // Rules across fields are checked once every field is well formed.
     expect(problems(text.replace("seniority: 2", "seniority: 4")).join("\n")).to.contain(
@@ -92,6 +92,30 @@ describe("the deal file", () => {
     expect(all).to.contain("surprise");
     expect(all).to.contain("tranches.2.name").and.contain("Class <class>");
     expect(all).to.contain("offering.prices.Z");
+  });
+
+  it("takes an inverse floater: constant - multiplier x index within floor and cap, its token typed InverseFloating", () => {
+    const deal = parseDealFile(
+      text.replace(
+        'coupon: { type: fixed, rate: "0.0450" }',
+        'coupon: { type: inverseFloating, constant: "0.285", multiplier: "3", floor: "0" }',
+      ),
+      "deal.yaml",
+    );
+    const config = waterfallConfig(deal, 100n);
+    expect(config.tranches[1]).to.deep.equal({
+      couponType: "inverseFloating",
+      couponRateWad: 285n * 10n ** 15n,
+      floorRateWad: 0n,
+      capRateWad: 0n,
+      indexMultiplierWad: 3n * 10n ** 18n,
+    });
+    expect(trancheTerms(deal, [1n, 1n, 1n])[1]).to.include({ couponType: 3, couponRateWad: 285n * 10n ** 15n });
+    expect(
+      problems(
+        text.replace('coupon: { type: fixed, rate: "0.0450" }', 'coupon: { type: inverseFloating, constant: "0.285" }'),
+      ).join("\n"),
+    ).to.contain("multiplier");
   });
 
   it("refuses text that is neither YAML nor JSON", () => {

@@ -46,7 +46,7 @@ export const TAPE_CHANGE_KIND_NAMES = [
 ] as const;
 
 /** `CouponType` (contracts/types/TrancheTypes.sol). */
-export const COUPON_TYPE_NAMES = ["Fixed", "Floating", "None"] as const;
+export const COUPON_TYPE_NAMES = ["Fixed", "Floating", "None", "InverseFloating"] as const;
 
 /** `ITrancheToken.ForcedTransferReason`. */
 export const FORCED_TRANSFER_REASON_NAMES = ["LegalOrder", "WalletRecovery"] as const;

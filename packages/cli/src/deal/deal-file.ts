@@ -16,6 +16,7 @@
  *       coupon: { type: fixed, rate: "0.0285" }, investorClasses: [0, 1] }
  *   - { class: B, ..., coupon: { type: floating, margin: "0.015", cap: "0.08", floor: "0" } }
  *   - { class: S, ..., coupon: { type: none } }   # face: "1234.56" instead of share: an exact face
+ *   - { class: IF, ..., coupon: { type: inverseFloating, constant: "0.285", multiplier: "3", floor: "0" } }
  * principal: { mode: sequential, ocTarget: "0.02" }
  * # or a PAC/TAC deal: tranches name their principal class (principalClass: pac | tac | support | z | standard,
  * # lockoutPeriods: N), and the scheduled classes' targets are fixed at structuring from a PSA band over the pool of a
@@ -63,8 +64,16 @@ const coupon = z.discriminatedUnion(
       floor: decimal("the floor").optional(),
     }),
     z.strictObject({ type: z.literal("none") }),
+    z.strictObject({
+      type: z.literal("inverseFloating"),
+      /** The rate is constant - multiplier x index, within floor and cap (e.g. "0.285" - 3 x index). */
+      constant: decimal("the inverse floater's constant"),
+      multiplier: decimal("the index's multiplier"),
+      cap: decimal("the cap").optional(),
+      floor: decimal("the floor").optional(),
+    }),
   ],
-  { error: "expected coupon.type fixed, floating or none" },
+  { error: "expected coupon.type fixed, floating, none or inverseFloating" },
 );
 
 const tranche = z

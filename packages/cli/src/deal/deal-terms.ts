@@ -51,7 +51,10 @@ export function trancheFaces(deal: DealFile, tapePrincipalCents: bigint): bigint
   });
 }
 
-/** The class's coupon as the contract stores it: type, rate (a fixed rate, or a floating margin), floor, cap. */
+/**
+ * The class's coupon as the contract stores it: type, rate (a fixed rate, a floating margin or an inverse floater's
+ * constant), floor, cap, and an inverse floater's index multiplier.
+ */
 export function couponTerms(t: DealTranche): wf.CouponTerms {
   const c = t.coupon;
   if (c.type === "fixed")
@@ -62,6 +65,15 @@ export function couponTerms(t: DealTranche): wf.CouponTerms {
       couponRateWad: decimalToWad(c.margin),
       floorRateWad: decimalToWad(c.floor ?? "0"),
       capRateWad: decimalToWad(c.cap ?? "0"),
+    };
+  }
+  if (c.type === "inverseFloating") {
+    return {
+      couponType: "inverseFloating",
+      couponRateWad: decimalToWad(c.constant),
+      floorRateWad: decimalToWad(c.floor ?? "0"),
+      capRateWad: decimalToWad(c.cap ?? "0"),
+      indexMultiplierWad: decimalToWad(c.multiplier),
     };
   }
   return { couponType: "none", couponRateWad: 0n, floorRateWad: 0n, capRateWad: 0n };
@@ -75,7 +87,7 @@ export function trancheTerms(deal: DealFile, faces: readonly bigint[]) {
       name: t.name,
       symbol: t.symbol,
       seniority: t.seniority,
-      couponType: COUPON_TYPE_NAMES.findIndex((n) => n.toLowerCase() === coupon.couponType),
+      couponType: COUPON_TYPE_NAMES.findIndex((n) => n.toLowerCase() === coupon.couponType.toLowerCase()),
       couponRateWad: coupon.couponRateWad,
       originalFaceCents: faces[i] ?? 0n,
       allowedInvestorClasses: t.investorClasses.reduce((mask, c) => mask | (1 << c), 0),

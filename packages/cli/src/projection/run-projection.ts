@@ -142,7 +142,11 @@ function couponPercentOf(deal: DealFile, index: number, file: ProjectionFile): n
   const coupon = deal.tranches[index]?.coupon;
   if (coupon === undefined || coupon.type === "none") return undefined;
   if (coupon.type === "fixed") return 100 * Number(coupon.rate);
-  return 100 * (Number(coupon.margin) + (file.indexRates?.[0] ?? file.indexRate ?? 0));
+  const indexRate = file.indexRates?.[0] ?? file.indexRate ?? 0;
+  if (coupon.type === "inverseFloating") {
+    return 100 * Math.max(Number(coupon.constant) - Number(coupon.multiplier) * indexRate, Number(coupon.floor ?? 0));
+  }
+  return 100 * (Number(coupon.margin) + indexRate);
 }
 
 /** What to project the file with besides its own assumptions. */

@@ -29,7 +29,11 @@ export function toAbiConfig(config: WaterfallConfig) {
   return {
     ...config,
     principalMode: ordinal(PRINCIPAL_MODES, config.principalMode),
-    tranches: config.tranches.map((c) => ({ ...c, couponType: ordinal(COUPON_TYPES, c.couponType) })),
+    tranches: config.tranches.map((c) => ({
+      ...c,
+      couponType: ordinal(COUPON_TYPES, c.couponType),
+      indexMultiplierWad: c.indexMultiplierWad ?? 0n,
+    })),
     fees: config.fees.map((f) => ({ ...f })),
     steps: config.steps.map((s) => ({ kind: ordinal(STEP_KINDS, s.kind), index: s.index })),
     reserve: { ...config.reserve },
@@ -163,7 +167,13 @@ const configSchema = struct({
   ocFloorCents: uint,
   originalPoolBalanceCents: uint,
   tranches: list(
-    struct({ couponType: enumOf(COUPON_TYPES), couponRateWad: uint, floorRateWad: uint, capRateWad: uint }),
+    struct({
+      couponType: enumOf(COUPON_TYPES),
+      couponRateWad: uint,
+      floorRateWad: uint,
+      capRateWad: uint,
+      indexMultiplierWad: uint,
+    }).transform(({ indexMultiplierWad, ...c }) => (indexMultiplierWad === 0n ? c : { ...c, indexMultiplierWad })),
   ),
   fees: list(struct({ fixedCents: uint, rateWad: uint })),
   steps: list(struct({ kind: enumOf(STEP_KINDS), index: uint8 })),

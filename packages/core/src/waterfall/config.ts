@@ -60,6 +60,7 @@ const couponSchema = z.strictObject({
   couponRateWad: wad64,
   floorRateWad: wad64,
   capRateWad: wad64,
+  indexMultiplierWad: wad64.optional(),
 });
 const reserveSchema = z.strictObject({
   targetWad: wad64,
@@ -204,8 +205,9 @@ export function validateWaterfallConfig(config: WaterfallConfig): void {
   config.tranches.forEach((coupon, t) => {
     if (!couponValid(coupon)) {
       throw invalid(
-        `tranches.${t}: expected a floor and cap (cap 0 or >= floor) only on a floating coupon and no rate on a ` +
-          `"none" coupon, found ${describeInput(coupon)}`,
+        `tranches.${t}: expected a floor and cap (cap 0 or >= floor) only on a floating or inverse floating coupon, ` +
+          `an index multiplier (> 0) on an inverse floating one only, and no rate on a "none" coupon, found ` +
+          describeInput(coupon),
         "WaterfallCouponInvalid",
         t,
       );
@@ -298,7 +300,11 @@ function principalAfterInterest(steps: readonly WaterfallStep[]): boolean {
 }
 
 function couponValid(c: CouponTerms): boolean {
-  if (c.couponType === "floating") return c.capRateWad === 0n || c.capRateWad >= c.floorRateWad;
+  const capOk = c.capRateWad === 0n || c.capRateWad >= c.floorRateWad;
+  const multiplier = c.indexMultiplierWad ?? 0n;
+  if (c.couponType === "inverseFloating") return multiplier !== 0n && capOk;
+  if (multiplier !== 0n) return false;
+  if (c.couponType === "floating") return capOk;
   if (c.couponType === "none") return c.couponRateWad === 0n && c.floorRateWad === 0n && c.capRateWad === 0n;
   return c.floorRateWad === 0n && c.capRateWad === 0n;
 }

@@ -184,7 +184,14 @@ function accrue(config: WaterfallConfig, inputs: PeriodInputs, baseCents: bigint
 function couponRate(c: CouponTerms, indexRateWad: bigint): bigint {
   if (c.couponType === "fixed") return c.couponRateWad;
   if (c.couponType === "none") return 0n;
-  const rate = max(indexRateWad + c.couponRateWad, c.floorRateWad);
+  let rate: bigint;
+  if (c.couponType === "inverseFloating") {
+    // m x index rounded down (the holders' way); below zero the rate is zero, then the floor applies.
+    const off = mulDivDown(c.indexMultiplierWad ?? 0n, indexRateWad, WAD);
+    rate = max(c.couponRateWad > off ? c.couponRateWad - off : 0n, c.floorRateWad);
+  } else {
+    rate = max(indexRateWad + c.couponRateWad, c.floorRateWad);
+  }
   return c.capRateWad === 0n ? rate : min(rate, c.capRateWad);
 }
 

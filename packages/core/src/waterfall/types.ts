@@ -6,8 +6,11 @@
  */
 
 /** How a tranche's coupon is set (`CouponType` in `TrancheTypes.sol`). */
-export const COUPON_TYPES = ["fixed", "floating", "none"] as const;
-/** A coupon type: fixed rate, floating (index + spread, within floor and cap), or none. */
+export const COUPON_TYPES = ["fixed", "floating", "none", "inverseFloating"] as const;
+/**
+ * A coupon type: fixed rate, floating (index + spread, within floor and cap), none, or inverse floating
+ * (K - m x index, within floor and cap).
+ */
 export type CouponType = (typeof COUPON_TYPES)[number];
 
 /** Principal allocation while no trigger overrides it (`PrincipalMode`). */
@@ -83,12 +86,14 @@ export interface FeeTerms {
 export interface CouponTerms {
   /** Fixed, floating or none. */
   readonly couponType: CouponType;
-  /** The annual rate (fixed) or the spread over the index (floating); 0 for none. */
+  /** The annual rate (fixed), the spread over the index (floating) or the constant K (inverse floating); 0 for none. */
   readonly couponRateWad: bigint;
-  /** Floating only: the coupon is never below it (0 = no floor). 0 otherwise. */
+  /** Floating and inverse floating only: the coupon is never below it (0 = no floor). 0 otherwise. */
   readonly floorRateWad: bigint;
-  /** Floating only: the coupon is never above it (0 = no cap; else >= floor). 0 otherwise. */
+  /** Floating and inverse floating only: the coupon is never above it (0 = no cap; else >= floor). 0 otherwise. */
   readonly capRateWad: bigint;
+  /** Inverse floating only: m, the index's multiplier (1e18 = 1x, > 0); absent or 0 otherwise. */
+  readonly indexMultiplierWad?: bigint | undefined;
 }
 
 /** The reserve account: its target and which shortfalls it covers. */

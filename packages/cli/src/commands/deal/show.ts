@@ -31,7 +31,8 @@ export async function dealFileFromChain(session: ChainSession, deal: DealView): 
     symbol: t.symbol,
     seniority: t.seniority,
     face: centsToAmount(t.originalFaceCents),
-    coupon: { type: t.couponType.toLowerCase() } as Record<string, string>,
+    // The chain's name with a lower-case first letter: "Fixed" -> "fixed", "InverseFloating" -> "inverseFloating".
+    coupon: { type: t.couponType.charAt(0).toLowerCase() + t.couponType.slice(1) } as Record<string, string>,
     investorClasses: [...Array(32).keys()].filter((c) => (t.allowedInvestorClasses & (1 << c)) !== 0),
   }));
   if (deal.waterfall !== ZeroAddress) {
@@ -53,6 +54,14 @@ export async function dealFileFromChain(session: ChainSession, deal: DealView): 
         entry.coupon = {
           type: "floating",
           margin: wadToDecimal(c.couponRateWad),
+          cap: wadToDecimal(c.capRateWad),
+          floor: wadToDecimal(c.floorRateWad),
+        };
+      else if (c.couponType === "inverseFloating")
+        entry.coupon = {
+          type: "inverseFloating",
+          constant: wadToDecimal(c.couponRateWad),
+          multiplier: wadToDecimal(c.indexMultiplierWad ?? 0n),
           cap: wadToDecimal(c.capRateWad),
           floor: wadToDecimal(c.floorRateWad),
         };
