@@ -13,10 +13,9 @@
 import { loadavg } from "node:os";
 import { ethers } from "hardhat";
 import { type HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { sampleDeal, type WaterfallConfig } from "../packages/core/src/waterfall";
 import { action, memberId } from "../test/helpers/consortium";
 import { ActionKind, roleSet } from "../test/helpers/roles";
-import { CouponType, trancheTerms, type TrancheTerms } from "../test/helpers/pool";
+
 import {
   configureAndIssue,
   deployUnconfiguredWaterfall,
@@ -24,31 +23,13 @@ import {
   pacZConfig,
   reportAndDeposit,
   runAndCompare,
+  SAMPLE_TRANCHES_100M as TRANCHES,
+  sampleConfig100M as benchConfig,
   type WaterfallDeal,
 } from "../test/helpers/waterfall";
 
 const HOLDERS = Number(process.env.BENCH_HOLDERS ?? "1000");
 const FEW = 10;
-/** The sample deal's tranches scaled by 1/10: 70M, 10M, 6M, 4M, 7M (97M) on the 100M test tape. */
-const TRANCHES: readonly TrancheTerms[] = [
-  trancheTerms(1, "A", 70_000_000_00n, CouponType.Fixed, 3n * 10n ** 16n),
-  trancheTerms(2, "B", 10_000_000_00n, CouponType.Floating, 12n * 10n ** 15n),
-  trancheTerms(3, "C", 6_000_000_00n, CouponType.Fixed, 45n * 10n ** 15n),
-  trancheTerms(4, "D", 4_000_000_00n, CouponType.Fixed, 6n * 10n ** 16n),
-  trancheTerms(5, "E", 7_000_000_00n, CouponType.None, 0n),
-];
-
-function benchConfig(): WaterfallConfig {
-  const c = sampleDeal().config;
-  return {
-    ...c,
-    ocFloorCents: c.ocFloorCents / 10n,
-    originalPoolBalanceCents: 100_000_000_00n,
-    reserve: { ...c.reserve, floorCents: c.reserve.floorCents / 10n },
-    guarantee: { ...c.guarantee, limitCents: c.guarantee.limitCents / 10n },
-  };
-}
-
 /** A report in the spirit of `sampleDeal().inputs`, scaled to the 100M pool. */
 const REPORT = {
   interestCollectedCents: 72_000_000n,

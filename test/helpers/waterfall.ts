@@ -10,6 +10,7 @@ import {
 import {
   fromAbiResult,
   runWaterfall,
+  sampleDeal,
   toAbiConfig,
   type PeriodInputs,
   type PeriodResult,
@@ -19,10 +20,12 @@ import {
 import {
   advance,
   type AdvanceOptions,
+  CouponType,
   deployDeal,
   periodReport,
   POOL_PRINCIPAL_CENTS,
   type PeriodReport,
+  trancheTerms,
   type TrancheTerms,
 } from "./pool";
 
@@ -307,4 +310,25 @@ export function linearSchedule(faceCents: bigint, stepCents: bigint): bigint[] {
   for (let left = faceCents - stepCents; left > 0n; left -= stepCents) targets.push(left);
   targets.push(0n);
   return targets;
+}
+
+/** The sample deal's tranches scaled by 1/10 on the 100M test tape: A 70M fixed, B 10M floating, C 6M, D 4M, E 7M. */
+export const SAMPLE_TRANCHES_100M: readonly TrancheTerms[] = [
+  trancheTerms(1, "A", 70_000_000_00n, CouponType.Fixed, 3n * 10n ** 16n),
+  trancheTerms(2, "B", 10_000_000_00n, CouponType.Floating, 12n * 10n ** 15n),
+  trancheTerms(3, "C", 6_000_000_00n, CouponType.Fixed, 45n * 10n ** 15n),
+  trancheTerms(4, "D", 4_000_000_00n, CouponType.Fixed, 6n * 10n ** 16n),
+  trancheTerms(5, "E", 7_000_000_00n, CouponType.None, 0n),
+];
+
+/** `sampleDeal()`'s configuration scaled to the 100M test tape (floors, original balance, guarantee limit). */
+export function sampleConfig100M(): WaterfallConfig {
+  const c = sampleDeal().config;
+  return {
+    ...c,
+    ocFloorCents: c.ocFloorCents / 10n,
+    originalPoolBalanceCents: 100_000_000_00n,
+    reserve: { ...c.reserve, floorCents: c.reserve.floorCents / 10n },
+    guarantee: { ...c.guarantee, limitCents: c.guarantee.limitCents / 10n },
+  };
 }

@@ -7,7 +7,7 @@ import {
   toAbiConfig,
   type WaterfallConfig,
 } from "../../packages/core/src/waterfall";
-import { CouponType, trancheTerms, type TrancheTerms } from "../helpers/pool";
+import { CouponType } from "../helpers/pool";
 import {
   configureAndIssue,
   deployUnconfiguredWaterfall,
@@ -15,6 +15,8 @@ import {
   pacZConfig,
   reportAndDeposit,
   runAndCompare,
+  SAMPLE_TRANCHES_100M as TRANCHES,
+  sampleConfig100M,
   sampleParties,
   stateOf,
 } from "../helpers/waterfall";
@@ -28,28 +30,12 @@ import {
  */
 
 const RAY = 10n ** 27n;
-/** The sample deal's five tranches on the 100M test tape: A 70M, B 10M, C 6M, D 4M (the Z), E 7M. */
-const TRANCHES: readonly TrancheTerms[] = [
-  trancheTerms(1, "A", 70_000_000_00n, CouponType.Fixed, 3n * 10n ** 16n),
-  trancheTerms(2, "B", 10_000_000_00n, CouponType.Floating, 12n * 10n ** 15n),
-  trancheTerms(3, "C", 6_000_000_00n, CouponType.Fixed, 45n * 10n ** 15n),
-  trancheTerms(4, "D", 4_000_000_00n, CouponType.Fixed, 6n * 10n ** 16n),
-  trancheTerms(5, "E", 7_000_000_00n, CouponType.None, 0n),
-];
 /** A's schedule: 1.5M a period. */
 const PAC_SCHEDULE = linearSchedule(70_000_000_00n, 1_500_000_00n);
 
+/** The sample deal as PAC/Z, without triggers: this test follows the classes, not the performance tests. */
 function config(): WaterfallConfig {
-  const c = sampleDeal().config;
-  return pacZConfig({
-    ...c,
-    ocFloorCents: c.ocFloorCents / 10n,
-    originalPoolBalanceCents: 100_000_000_00n,
-    reserve: { ...c.reserve, floorCents: c.reserve.floorCents / 10n },
-    guarantee: { ...c.guarantee, limitCents: c.guarantee.limitCents / 10n },
-    // No triggers: this test follows the classes, not the performance tests.
-    triggers: [],
-  });
+  return pacZConfig({ ...sampleConfig100M(), triggers: [] });
 }
 
 async function unconfigured() {
@@ -87,13 +73,9 @@ async function inverseFloaterDeal() {
   const tranches = TRANCHES.map((t, i) =>
     i === 1 ? { ...t, couponType: CouponType.InverseFloating, couponRateWad: INVERSE.couponRateWad } : t,
   );
-  const c = sampleDeal().config;
+  const c = sampleConfig100M();
   const inverse: WaterfallConfig = {
     ...c,
-    ocFloorCents: c.ocFloorCents / 10n,
-    originalPoolBalanceCents: 100_000_000_00n,
-    reserve: { ...c.reserve, floorCents: c.reserve.floorCents / 10n },
-    guarantee: { ...c.guarantee, limitCents: c.guarantee.limitCents / 10n },
     triggers: [],
     tranches: c.tranches.map((coupon, i) => (i === 1 ? INVERSE : coupon)),
   };
