@@ -8,7 +8,8 @@
  * (VmHWM) of each, both ratios (wall and CPU) and the load average, and checks the goals (pipeline ≤ 2× the true
  * floor, node peak RSS ≤ 1 GiB). With --bad it also uploads the same tape with 10,000 bad
  * rows (1 in 100 for 1,000,000) and checks that every one is refused and nothing is stored or anchored. With
- * BENCH_UPLOAD_PROFILE=<dir>, the node process writes a CPU profile of each of its threads to <dir> when it stops.
+ * BENCH_UPLOAD_PROFILE=<dir>, the node process writes a CPU profile of each of its threads to <dir> when it stops;
+ * BENCH_UPLOAD_NODE_FLAGS passes Node.js flags to the node process (e.g. "--max-semi-space-size=64").
  *
  *   npx ts-node --transpile-only scripts/bench-upload.ts [loanCount] [--bad]
  */
@@ -40,6 +41,17 @@ import { loadNetworkConfig } from "../deploy/config";
 
 const MASTER_KEY = "5a".repeat(32);
 const BAD_EVERY = 100;
+
+/**
+ * The node process's Node.js flags: `BENCH_UPLOAD_NODE_FLAGS` (space-separated, e.g. "--max-semi-space-size=64"), and
+ * a CPU profile per thread with BENCH_UPLOAD_PROFILE=<dir>.
+ */
+function nodeFlags(): string[] {
+  const flags = (process.env.BENCH_UPLOAD_NODE_FLAGS ?? "").split(/\s+/).filter((flag) => flag !== "");
+  const profile = process.env.BENCH_UPLOAD_PROFILE;
+  if (profile !== undefined) flags.push("--cpu-prof", `--cpu-prof-dir=${path.resolve(profile)}`);
+  return flags;
+}
 
 async function writeTape(file: string, count: number, bad: boolean): Promise<number> {
   let broken = 0;
@@ -191,9 +203,7 @@ async function bench(): Promise<void> {
       registry: consortium.deployment.registry,
       members: ["originator"],
       extraEnv: { ABS_NODE_MAX_UPLOAD_ERRORS: "100000" },
-      ...(process.env.BENCH_UPLOAD_PROFILE === undefined
-        ? {}
-        : { nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_UPLOAD_PROFILE)}`] }),
+      nodeFlags: nodeFlags(),
       host: "127.0.0.1",
       basePort: await freeBasePort(8),
       dataDir: path.join(dir, "nodes"),
