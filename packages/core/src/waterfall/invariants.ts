@@ -34,6 +34,12 @@ export function checkPeriodInvariants(
   }
 
   const accreted = (t: number): bigint => result.accretedCents[t] ?? 0n;
+  /** Tranche t's balance after the principal step (opening + write-up + accretion - principal), before losses. */
+  const afterPrincipalOf = (t: number): bigint => {
+    const tranche = result.tranches[t];
+    const opening = state.tranches[t]?.balanceCents ?? 0n;
+    return tranche === undefined ? 0n : opening + tranche.writeUpCents + accreted(t) - tranche.principalPaidCents;
+  };
   const lockedOut = (t: number): boolean => {
     const lockout = config.classes?.[t]?.lockoutPeriods ?? 0;
     return !result.accelerated && lockout !== 0 && inputs.period <= lockout;
@@ -85,9 +91,7 @@ export function checkPeriodInvariants(
       if (seniorOutstanding && tranche.principalPaidCents > 0n) {
         fail("WF-4", `tranche ${t} paid principal ahead of a senior tranche`);
       }
-      const opening = state.tranches[t]?.balanceCents ?? 0n;
-      const left = opening + tranche.writeUpCents + accreted(t) - tranche.principalPaidCents;
-      if (left > 0n && !lockedOut(t)) seniorOutstanding = true;
+      if (afterPrincipalOf(t) > 0n && !lockedOut(t)) seniorOutstanding = true;
     });
   }
 
@@ -97,11 +101,6 @@ export function checkPeriodInvariants(
   if (result.accretedCents.length !== (hasAccrual ? result.tranches.length : 0)) {
     fail("WF-9", `${result.accretedCents.length} accretion entries for ${result.tranches.length} tranches`);
   }
-  const afterPrincipalOf = (t: number): bigint => {
-    const tranche = result.tranches[t];
-    const opening = state.tranches[t]?.balanceCents ?? 0n;
-    return tranche === undefined ? 0n : opening + tranche.writeUpCents + accreted(t) - tranche.principalPaidCents;
-  };
   const scheduled = (t: number): boolean => config.classes?.[t]?.kind === "scheduled";
   result.tranches.forEach((tranche, t) => {
     if (lockedOut(t) && tranche.principalPaidCents > 0n) fail("WF-9", `tranche ${t} paid principal in its lockout`);
@@ -130,10 +129,7 @@ export function checkPeriodInvariants(
   // above the performing pool.
   const writeUp = result.tranches.reduce((a, t) => a + t.writeUpCents, 0n);
   if (writeUp > inputs.recoveriesCents) fail("WF-5", `write-up ${writeUp} > recoveries ${inputs.recoveriesCents}`);
-  const afterPrincipal = result.tranches.reduce(
-    (a, t, i) => a + (state.tranches[i]?.balanceCents ?? 0n) + t.writeUpCents + accreted(i) - t.principalPaidCents,
-    0n,
-  );
+  const afterPrincipal = result.tranches.reduce((a, _, i) => a + afterPrincipalOf(i), 0n);
   const poolEnd = inputs.poolBalanceEndCents;
   const writeDown = result.tranches.reduce((a, t) => a + t.writeDownCents, 0n);
   const expectedWriteDown = afterPrincipal > poolEnd ? afterPrincipal - poolEnd : 0n;
