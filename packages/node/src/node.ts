@@ -41,6 +41,13 @@ import { LevelPledgeIndex } from "./pledge/pledge-index";
 import { pledgeLookupRouter } from "./pledge/pledge-lookup-router";
 import { publishPledgeKey } from "./pledge/publish-pledge-key";
 
+/**
+ * LevelDB's memtable size. The default 4 MiB turns a 1M-loan tape (~600 MB of values) into hundreds of level-0
+ * files and their compactions; 64 MiB cut the store's CPU time by about a third (300k loans written
+ * through the tape writer alone: 6.4 s → 4.0 s CPU) for at most two memtables (128 MiB) more memory.
+ */
+const WRITE_BUFFER_BYTES = 64 * 1024 * 1024;
+
 export interface RunningNode {
   readonly url: string;
   /** This node's own signing address (never its key). */
@@ -188,7 +195,7 @@ export async function startNode(
   const tapeKeys = config.tapeKeyFile === undefined ? undefined : await readTapeKeys(config.tapeKeyFile);
   const pledgeKey = config.pledgeKeyFile === undefined ? undefined : await readPledgeKey(config.pledgeKeyFile);
   const provider = new JsonRpcProvider(config.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
-  const db = new Level<string, string>(config.dataDir);
+  const db = new Level<string, string>(config.dataDir, { writeBufferSize: WRITE_BUFFER_BYTES });
   try {
     const { chainId } = await provider.getNetwork();
     await db.open();

@@ -115,12 +115,14 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 }
 
-/** A loan as the upload writes it: the record as `loanRecordJson` gives it (a `CommittedLoan` is one). */
+/** A loan as the upload writes it, as bytes (a `CommittedLoan` is one). */
 export interface WrittenLoan {
   readonly loanId: string;
-  readonly recordJson: string;
-  readonly salt: string;
-  readonly leaf: string;
+  /** The record as `loanRecordJson` gives it, UTF-8. */
+  readonly recordJsonUtf8: Uint8Array;
+  /** The salt's 0x hex, as ASCII. */
+  readonly saltAscii: Uint8Array;
+  readonly leafBytes: Uint8Array;
   readonly leafIndex: number;
 }
 
@@ -281,27 +283,17 @@ export class LevelTapeStore {
   async openWriter(pool: string, version: number, chunkSize = DEFAULT_CHUNK): Promise<TapeWriter> {
     await this.removeTape(pool, version);
     const key = tapeKey(pool, version);
-    let loanPuts: { key: string; value: string }[] = [];
-    let leafPuts: { key: string; value: string }[] = [];
+    let buffered: WrittenLoan[] = [];
     const flush = async () => {
-      if (loanPuts.length === 0) return;
-      const batch = [
-        ...loanPuts.map((op) => ({ type: "put" as const, sublevel: this.loans, ...op })),
-        ...leafPuts.map((op) => ({ type: "put" as const, sublevel: this.leaves, ...op })),
-      ];
-      loanPuts = [];
-      leafPuts = [];
-      await this.tapes.batch(batch);
+      if (buffered.length === 0) return;
+      const loans = buffered;
+      buffered = [];
+      await this.tapes.batch<string, Uint8Array>(storedLoanOps(loans, key, this.loans, this.leaves), {});
     };
     return {
       add: (loan) => {
-        // The text `toJson({ record, salt, leafIndex })` gives, with the record's JSON as it came.
-        loanPuts.push({
-          key: `${key}!${loan.loanId}`,
-          value: `{"record":${loan.recordJson},"salt":${JSON.stringify(loan.salt)},"leafIndex":${loan.leafIndex}}`,
-        });
-        leafPuts.push({ key: `${key}!${indexKey(loan.leafIndex)}`, value: loan.leaf.toLowerCase() });
-        return loanPuts.length >= chunkSize ? flush() : undefined;
+        buffered.push(loan);
+        return buffered.length >= chunkSize ? flush() : undefined;
       },
       flush,
     };
@@ -536,4 +528,56 @@ export function parseStored<T>(schema: z.ZodType<T, unknown>, raw: string, what:
     throw new TapeStoreError("TAPE_STORE_CORRUPT", `stored ${what} is invalid in: ${fields.join(", ")}`);
   }
   return parsed.data;
+}
+
+const LOAN_VALUE_HEAD = Buffer.from('{"record":', "latin1");
+const LOAN_VALUE_SALT = Buffer.from(',"salt":"', "latin1");
+const LOAN_VALUE_INDEX = Buffer.from('","leafIndex":', "latin1");
+/** Room for the leaf index's digits and the closing brace. */
+const LOAN_VALUE_TAIL_BYTES = 17;
+/** A leaf as stored: "0x" and 64 lowercase hex digits. */
+const LEAF_VALUE_BYTES = 66;
+
+/**
+ * One batch for a chunk of uploaded loans: each loan's value (the text `toJson({ record, salt, leafIndex })` gives,
+ * with the record's JSON as it came) and its leaf (0x hex), all written as bytes into one buffer, so that LevelDB
+ * copies each value without a UTF-8 conversion and no string is made per loan but its keys. A loan and its leaf are
+ * always written together.
+ */
+function storedLoanOps<Sublevel>(
+  loans: readonly WrittenLoan[],
+  key: string,
+  loanLevel: Sublevel,
+  leafLevel: Sublevel,
+): { type: "put"; sublevel: Sublevel; key: string; value: Uint8Array; valueEncoding: "view" }[] {
+  let bytes = 0;
+  for (const loan of loans) {
+    bytes += LOAN_VALUE_HEAD.length + loan.recordJsonUtf8.length + LOAN_VALUE_SALT.length + loan.saltAscii.length;
+    bytes += LOAN_VALUE_INDEX.length + LOAN_VALUE_TAIL_BYTES + LEAF_VALUE_BYTES;
+  }
+  const out = Buffer.allocUnsafe(bytes);
+  const ops: ReturnType<typeof storedLoanOps<Sublevel>> = [];
+  let at = 0;
+  const put = (level: Sublevel, opKey: string, start: number): void => {
+    ops.push({ type: "put", sublevel: level, key: opKey, value: out.subarray(start, at), valueEncoding: "view" });
+  };
+  for (const loan of loans) {
+    const start = at;
+    at += LOAN_VALUE_HEAD.copy(out, at);
+    out.set(loan.recordJsonUtf8, at);
+    at += loan.recordJsonUtf8.length;
+    at += LOAN_VALUE_SALT.copy(out, at);
+    out.set(loan.saltAscii, at);
+    at += loan.saltAscii.length;
+    at += LOAN_VALUE_INDEX.copy(out, at);
+    at += out.write(`${loan.leafIndex}}`, at, "latin1");
+    put(loanLevel, `${key}!${loan.loanId}`, start);
+  }
+  for (const loan of loans) {
+    const start = at;
+    at += out.write("0x", at, "latin1");
+    at += out.write(Buffer.from(loan.leafBytes.buffer, loan.leafBytes.byteOffset, 32).toString("hex"), at, "latin1");
+    put(leafLevel, `${key}!${indexKey(loan.leafIndex)}`, start);
+  }
+  return ops;
 }

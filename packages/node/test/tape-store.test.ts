@@ -3,9 +3,20 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { Level } from "level";
-import { buildLoanTree, commitTape, generateLoans, loanLeaf, verifyLoanProof, type LoanRecord } from "@abs/core";
+import {
+  TAPE_COLUMNS,
+  buildLoanTree,
+  commitTape,
+  generateLoans,
+  loanLeaf,
+  recordToCells,
+  validateTape,
+  verifyLoanProof,
+  type CommittedLoan,
+  type LoanRecord,
+} from "@abs/core";
 import { type NodeError } from "../src/errors";
-import { LevelTapeStore } from "../src/tape-store";
+import { LevelTapeStore, indexKey } from "../src/tape-store";
 
 const POOL = "0x00000000000000000000000000000000000000AA";
 const saltKey = new Uint8Array(32).fill(7);
@@ -48,6 +59,46 @@ describe("LevelTapeStore", () => {
     }
     expect(await codeOf(store.openLoan(POOL, 1, "NOPE"))).to.equal("LOAN_NOT_FOUND");
     expect(await codeOf(store.getMeta(POOL, 2))).to.equal("TAPE_NOT_FOUND");
+  });
+
+  it("the upload's writer stores byte for byte what importTape stores, for loans checked on row workers", async () => {
+    const csv = [TAPE_COLUMNS.join(","), ...loans.map((loan) => recordToCells(loan).join(","))].join("\n") + "\n";
+    const writer = await store.openWriter(POOL, 1, 7);
+    const committed: CommittedLoan[] = [];
+    const result = await validateTape([Buffer.from(csv)], {
+      saltKey,
+      borrowerKey: saltKey,
+      workerThreads: 2,
+      sliceChars: 1024,
+      onLoan: (loan) => {
+        committed.push(loan);
+        return writer.add(loan);
+      },
+    });
+    await writer.flush();
+    expect(result.valid, JSON.stringify(result.errors)).to.equal(true);
+    expect(committed).to.have.length(loans.length);
+    await store.importTape(
+      POOL,
+      2,
+      committed.map((loan) => loan.record),
+      { saltKey, expectedRoot: result.root },
+    );
+    const raw = async (sublevel: string, version: number): Promise<[string, string][]> => {
+      const level = db.sublevel<string, string>("tapes", { valueEncoding: "utf8" }).sublevel<string, string>(sublevel, {
+        valueEncoding: "utf8",
+      });
+      const prefix = `${POOL.toLowerCase()}!${indexKey(version)}!`;
+      const entries = await level.iterator({ gt: prefix, lt: `${prefix}\xff` }).all();
+      return entries.map(([key, value]) => [key.slice(prefix.length), value]);
+    };
+    for (const sublevel of ["loans", "leaves"]) {
+      const written = await raw(sublevel, 1);
+      expect(written, sublevel).to.have.length(loans.length);
+      expect(written, sublevel).to.deep.equal(await raw(sublevel, 2));
+    }
+    const first = (await raw("loans", 1))[0]?.[1] ?? "";
+    expect(JSON.parse(first)).to.have.keys(["record", "salt", "leafIndex"]);
   });
 
   it("lists a tape's loan ids page by page in id order, exactly the committed set, and never a half-written tape's", async () => {

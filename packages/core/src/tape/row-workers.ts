@@ -5,8 +5,8 @@
  * loan's salt and leaf) on each record. Slices are answered in the order they were sent, so the reading thread
  * commits loans in row order, exactly as without workers.
  *
- * What crosses back is kept cheap to copy: numbers in typed arrays and every leaf of a slice in one buffer (all
- * transferred), and a good loan as a few strings, its record as its JSON text (what a store writes anyway).
+ * What crosses back is kept cheap to copy: a good loan's numbers, salt, leaf and record JSON (UTF-8, what a store
+ * writes anyway) in a few buffers per slice, all transferred; only its loan id crosses as a string.
  */
 import path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -35,7 +35,11 @@ export interface CsvSliceJob {
   readonly encoding: TapeEncoding | undefined;
 }
 
-/** A slice's outcome. Records are in file order; good ones are numbered by their order among the good. */
+/**
+ * A slice's outcome. Records are in file order; good ones are numbered by their order among the good, and every
+ * per-good-record field below is in that order. Besides the loan ids, a good record crosses as bytes and numbers in
+ * buffers that move to the reader without a copy: no string per field to copy twice and collect.
+ */
 export interface CheckedSlice {
   readonly id: number;
   /** csv-parse had to skip a record (a quote problem): nothing else is given; the reader parses the slice itself. */
@@ -46,60 +50,145 @@ export interface CheckedSlice {
   readonly widths: Int32Array;
   /** Records checked and refused (by index among the slice's records), with their issues. */
   readonly bad: readonly { readonly index: number; readonly issues: readonly TapeIssue[] }[];
-  /** `GOOD_LOAN_FIELDS` strings per good record (see `packGoodLoan`). */
-  readonly good: readonly string[];
-  /** 32 bytes per good record: its leaf when checked with a salt key, zeros otherwise. */
+  /** Each good record's loan id. */
+  readonly loanIds: readonly string[];
+  /** Per good record, the summary's inputs: current principal (cents) as its low and high 64 bits, then the rate (wad). */
+  readonly amounts: BigUint64Array;
+  /** Per good record, its remaining term in months. */
+  readonly remainingTerms: Int32Array;
+  /** Every good record's `loanRecordJson`, UTF-8, one after the other; the nth ends at `jsonEnds[n]`. */
+  readonly recordJson: Uint8Array;
+  readonly jsonEnds: Int32Array;
+  /**
+   * Whether the records were checked with a salt key. Then `saltsHex` holds each good record's salt as it is written
+   * (0x and 64 lowercase hex digits, 66 ASCII bytes), and `leaves` its leaf (32 bytes).
+   */
+  readonly salted: boolean;
+  readonly saltsHex: Uint8Array;
   readonly leaves: Uint8Array;
+  /** With the plan's `pledgeIdentity`: each good record's pledge identity digest (see `RowOutcome`); else empty. */
+  readonly pledgeDigests: readonly string[];
 }
 
 /** A good record as the reader takes it. */
 export interface GoodLoan {
   readonly loanId: string;
   readonly summary: SummaryInput;
-  /** `loanRecordJson(record)`. */
-  readonly recordJson: string;
-  /** With a salt key: the loan's salt (its leaf is in the slice's `leaves`). */
-  readonly salt?: string;
+  /** `loanRecordJson(record)` as UTF-8: a view into the slice's buffer. */
+  readonly recordJsonUtf8: Uint8Array;
+  /** With a salt key: the loan's salt as the 66 ASCII bytes of its 0x hex, and its leaf (views into the slice's buffers). */
+  readonly salt?: Uint8Array;
+  readonly leaf?: Uint8Array;
   /** With the plan's `pledgeIdentity`: the loan's pledge identity digest (see `RowOutcome`). */
   readonly pledgeDigest?: string;
 }
 
-const GOOD_LOAN_FIELDS = 7;
+const LOW_64 = (1n << 64n) - 1n;
+/** "0x" and 64 hex digits. */
+const SALT_HEX_BYTES = 66;
 
-/** Appends a good record to a slice's `good` strings (on the worker). */
-export function packGoodLoan(
-  good: string[],
-  record: LoanRecord,
-  salt: string | undefined,
-  pledgeDigest: string | undefined,
-): void {
-  good.push(
-    record.loanId,
-    record.currentPrincipalCents.toString(),
-    record.rateWad.toString(),
-    String(record.remainingTermMonths),
-    salt ?? "",
-    pledgeDigest ?? "",
-    loanRecordJson(record),
-  );
+/** Packs a slice's good records on the worker (see `CheckedSlice`); `finish` gives the buffers to transfer. */
+export class GoodLoanPacker {
+  readonly #loanIds: string[] = [];
+  readonly #pledgeDigests: string[] = [];
+  readonly #amounts: BigUint64Array;
+  readonly #remainingTerms: Int32Array;
+  readonly #jsonEnds: Int32Array;
+  readonly #saltsHex: Buffer;
+  readonly #leaves: Uint8Array;
+  #json: Buffer;
+  #jsonLength = 0;
+  #count = 0;
+
+  /** `records`: at most this many good records; `jsonBytes`: a first guess of their JSON's size. */
+  constructor(records: number, jsonBytes: number) {
+    this.#amounts = new BigUint64Array(3 * records);
+    this.#remainingTerms = new Int32Array(records);
+    this.#jsonEnds = new Int32Array(records);
+    this.#saltsHex = ownBuffer(SALT_HEX_BYTES * records);
+    this.#leaves = new Uint8Array(32 * records);
+    this.#json = ownBuffer(Math.max(1024, jsonBytes));
+  }
+
+  /** `salt`: 0x hex, as `saltedLoanLeaf` gives it. */
+  add(record: LoanRecord, salt: string | undefined, leaf: Uint8Array | undefined, pledgeDigest?: string): void {
+    const n = this.#count;
+    this.#count += 1;
+    this.#loanIds.push(record.loanId);
+    this.#amounts[3 * n] = record.currentPrincipalCents & LOW_64;
+    this.#amounts[3 * n + 1] = record.currentPrincipalCents >> 64n;
+    this.#amounts[3 * n + 2] = record.rateWad;
+    this.#remainingTerms[n] = record.remainingTermMonths;
+    if (salt !== undefined) this.#saltsHex.write(salt, SALT_HEX_BYTES * n, SALT_HEX_BYTES, "latin1");
+    if (leaf !== undefined) this.#leaves.set(leaf, 32 * n);
+    if (pledgeDigest !== undefined) this.#pledgeDigests.push(pledgeDigest);
+    const json = loanRecordJson(record);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (this.#jsonLength + 3 * json.length > this.#json.length) {
+      const grown = ownBuffer(2 * this.#json.length + 3 * json.length);
+      this.#json.copy(grown, 0, 0, this.#jsonLength);
+      this.#json = grown;
+    }
+    this.#jsonLength += this.#json.write(json, this.#jsonLength);
+    this.#jsonEnds[n] = this.#jsonLength;
+  }
+
+  finish(): Pick<
+    CheckedSlice,
+    "loanIds" | "amounts" | "remainingTerms" | "recordJson" | "jsonEnds" | "saltsHex" | "leaves" | "pledgeDigests"
+  > {
+    const n = this.#count;
+    return {
+      loanIds: this.#loanIds,
+      amounts: this.#amounts.subarray(0, 3 * n),
+      remainingTerms: this.#remainingTerms.subarray(0, n),
+      recordJson: this.#json.subarray(0, this.#jsonLength),
+      jsonEnds: this.#jsonEnds.subarray(0, n),
+      saltsHex: this.#saltsHex.subarray(0, SALT_HEX_BYTES * n),
+      leaves: this.#leaves.subarray(0, 32 * n),
+      pledgeDigests: this.#pledgeDigests,
+    };
+  }
 }
 
-/** The `n`th good record of a slice's `good` strings (on the reader). */
-export function goodLoanAt(good: readonly string[], n: number): GoodLoan {
-  const at = n * GOOD_LOAN_FIELDS;
-  const field = (offset: number): string => good[at + offset] ?? "";
-  const salt = field(4);
-  const pledgeDigest = field(5);
+/** A Buffer over an ArrayBuffer of its own (never Node's shared pool), so that it can be transferred. */
+function ownBuffer(bytes: number): Buffer {
+  return Buffer.from(new ArrayBuffer(bytes));
+}
+
+/** The buffers of a slice that move to the reader (each is its own ArrayBuffer). */
+export function transferList(slice: CheckedSlice): ArrayBuffer[] {
+  return [
+    slice.rows,
+    slice.widths,
+    slice.amounts,
+    slice.remainingTerms,
+    slice.recordJson,
+    slice.jsonEnds,
+    slice.saltsHex,
+    slice.leaves,
+  ].map((view) => view.buffer as ArrayBuffer);
+}
+
+/** The `n`th good record of a slice (on the reader). */
+export function goodLoanAt(slice: CheckedSlice, n: number): GoodLoan {
+  const jsonStart = n === 0 ? 0 : (slice.jsonEnds[n - 1] ?? 0);
+  const pledgeDigest = slice.pledgeDigests[n];
   return {
-    loanId: field(0),
+    loanId: slice.loanIds[n] ?? "",
     summary: {
-      currentPrincipalCents: BigInt(field(1)),
-      rateWad: BigInt(field(2)),
-      remainingTermMonths: Number(field(3)),
+      currentPrincipalCents: ((slice.amounts[3 * n + 1] ?? 0n) << 64n) | (slice.amounts[3 * n] ?? 0n),
+      rateWad: slice.amounts[3 * n + 2] ?? 0n,
+      remainingTermMonths: slice.remainingTerms[n] ?? 0,
     },
-    recordJson: field(6),
-    ...(salt === "" ? {} : { salt }),
-    ...(pledgeDigest === "" ? {} : { pledgeDigest }),
+    recordJsonUtf8: slice.recordJson.subarray(jsonStart, slice.jsonEnds[n] ?? jsonStart),
+    ...(slice.salted
+      ? {
+          salt: slice.saltsHex.subarray(SALT_HEX_BYTES * n, SALT_HEX_BYTES * (n + 1)),
+          leaf: slice.leaves.subarray(32 * n, 32 * n + 32),
+        }
+      : {}),
+    ...(pledgeDigest === undefined ? {} : { pledgeDigest }),
   };
 }
 

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { InvalidArgumentError } from "../errors";
-import { bytesToHex, checkSecretKey, fastKeccakReady } from "../hashing";
+import { checkSecretKey, fastKeccakReady } from "../hashing";
 import { type LoanRecord, parseLoanRecord } from "../loan-record";
 import { LoanTreeBuilder, saltedLoanLeaf, type LoanTree, type TapeCommitment } from "../tape-commitment";
 import { TapeSummaryAccumulator, type SummaryInput } from "../tape-summary";
@@ -129,16 +129,17 @@ export interface TapeValidationResult {
 
 export type { CommittedLoan } from "./committed-loan";
 
-/** A good row ready to commit: from this thread's check (the record) or a worker's (the record's JSON). */
+/** A good row ready to commit: from this thread's check (the record) or a worker's (the record's JSON as UTF-8). */
 type GoodRow = {
   readonly loanId: string;
   readonly summary: SummaryInput;
-  readonly salt?: string;
+  /** 0x hex, as text (checked here) or as its ASCII bytes (checked on a worker). */
+  readonly salt?: string | Uint8Array;
   readonly leaf?: Uint8Array;
   readonly pledgeDigest?: string;
 } & (
-  | { readonly record: LoanRecord; readonly recordJson?: undefined }
-  | { readonly record?: undefined; readonly recordJson: string }
+  | { readonly record: LoanRecord; readonly recordJsonUtf8?: undefined }
+  | { readonly record?: undefined; readonly recordJsonUtf8: Uint8Array }
 );
 
 const DEFAULT_PROGRESS_EVERY_ROWS = 1000;
@@ -337,11 +338,14 @@ export async function validateTape(
       const { salt, leaf } =
         good.salt !== undefined && good.leaf !== undefined
           ? { salt: good.salt, leaf: good.leaf }
-          : saltedLoanLeaf(saltKey, good.record ?? parseLoanRecord(JSON.parse(good.recordJson)));
+          : saltedLoanLeaf(
+              saltKey,
+              good.record ?? parseLoanRecord(JSON.parse(Buffer.from(good.recordJsonUtf8).toString("utf8"))),
+            );
       const leafIndex = leaves.push(leaf);
       if (options.onLoan !== undefined) {
-        const form = good.record === undefined ? { recordJson: good.recordJson } : { record: good.record };
-        pendingLoan = new LazyCommittedLoan(loanId, form, salt, bytesToHex(leaf), leafIndex, good.pledgeDigest);
+        const form = good.record === undefined ? { recordJsonUtf8: good.recordJsonUtf8 } : { record: good.record };
+        pendingLoan = new LazyCommittedLoan(loanId, form, salt, leaf, leafIndex, good.pledgeDigest);
       }
     }
     return undefined;
@@ -486,10 +490,9 @@ export async function validateTape(
         stop = reportAll(slice.bad[bad]?.issues ?? []);
         bad += 1;
       } else {
-        const loan = goodLoanAt(slice.good, good);
-        const leaf = slice.leaves.subarray(32 * good, 32 * good + 32);
+        const loan = goodLoanAt(slice, good);
         good += 1;
-        stop = acceptOrReport(loan.salt === undefined ? loan : { ...loan, leaf }, row);
+        stop = acceptOrReport(loan, row);
       }
       if (stop) return true;
       await afterRow();
