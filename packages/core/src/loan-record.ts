@@ -406,18 +406,18 @@ export function safeParseLoanRecord(input: unknown, context: LoanRecordContext =
  * the record's own key order, without the replacer's cost: one call per loan of a tape.
  */
 export function loanRecordJson(record: LoanRecord): string {
-  return JSON.stringify({
-    ...record,
-    originalPrincipalCents: record.originalPrincipalCents.toString(),
-    currentPrincipalCents: record.currentPrincipalCents.toString(),
-    rateWad: record.rateWad.toString(),
-    ...(record.collateralValueCents === undefined
-      ? {}
-      : { collateralValueCents: record.collateralValueCents.toString() }),
-    ...(record.annualIncomeCents === undefined ? {} : { annualIncomeCents: record.annualIncomeCents.toString() }),
-    ...(record.paymentToIncomeWad === undefined ? {} : { paymentToIncomeWad: record.paymentToIncomeWad.toString() }),
-    ...(record.rateMarginWad === undefined ? {} : { rateMarginWad: record.rateMarginWad.toString() }),
-  });
+  // Written out rather than `JSON.stringify` of a copy with the bigints as strings: half the time, no copy. Keys are
+  // the template's field names (nothing to escape); text values go through `JSON.stringify`, numbers are safe
+  // integers, and an absent optional field is skipped, as `JSON.stringify` skips `undefined`.
+  let json = "";
+  for (const key in record) {
+    const value: unknown = record[key as LoanRecordField];
+    if (value === undefined) continue;
+    const text =
+      typeof value === "bigint" ? `"${value}"` : typeof value === "number" ? String(value) : JSON.stringify(value);
+    json += json === "" ? `{"${key}":${text}` : `,"${key}":${text}`;
+  }
+  return json === "" ? "{}" : `${json}}`;
 }
 
 /**

@@ -6,7 +6,13 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { generateLoans } from "../src/synthetic-tape";
-import { type LoanRecord, LOAN_RECORD_FIELDS, loanRecordShape, shapeWithoutZod } from "../src/loan-record";
+import {
+  type LoanRecord,
+  LOAN_RECORD_FIELDS,
+  loanRecordJson,
+  loanRecordShape,
+  shapeWithoutZod,
+} from "../src/loan-record";
 
 const sample: readonly LoanRecord[] = [...generateLoans(200, 20261206, { asOfDate: "2026-06-30" })];
 
@@ -160,5 +166,20 @@ describe("the loan record's check without zod", () => {
     const { loanId: _dropped, ...withoutId } = record;
     expect(shapeWithoutZod(withoutId)).to.equal(undefined);
     expect(shapeWithoutZod(Object.assign(Object.create({ inherited: 1 }) as object, record))).to.equal(undefined);
+  });
+
+  it("writes a record's JSON exactly as JSON.stringify with bigints as strings, whatever its labels hold", () => {
+    const replaced = (value: unknown) =>
+      JSON.stringify(value, (_key, item: unknown) => (typeof item === "bigint" ? item.toString() : item));
+    const withDisclosure = [...generateLoans(100, 7, { asOfDate: "2026-06-30", disclosure: true })];
+    const labels = fc.constantFrom('a"b', "a\\b", "浙江", "A\u2028B", "e\u0301", "\u0000", "x");
+    fc.assert(
+      fc.property(fc.constantFrom(...sample, ...withDisclosure), labels, labels, (record, region, grade) => {
+        const edited = { ...record, region, creditGrade: grade };
+        expect(loanRecordJson(edited)).to.equal(replaced(edited));
+        expect(loanRecordJson(record)).to.equal(replaced(record));
+      }),
+      { numRuns: 500, seed: 7 },
+    );
   });
 });

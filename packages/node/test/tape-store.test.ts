@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { expect } from "chai";
 import { Level } from "level";
 import {
@@ -65,7 +66,7 @@ describe("LevelTapeStore", () => {
     const csv = [TAPE_COLUMNS.join(","), ...loans.map((loan) => recordToCells(loan).join(","))].join("\n") + "\n";
     const writer = await store.openWriter(POOL, 1, 7);
     const committed: CommittedLoan[] = [];
-    const result = await validateTape([Buffer.from(csv)], {
+    const result = await validateTape(Readable.from([Buffer.from(csv)]), {
       saltKey,
       borrowerKey: saltKey,
       workerThreads: 2,
@@ -82,7 +83,7 @@ describe("LevelTapeStore", () => {
       POOL,
       2,
       committed.map((loan) => loan.record),
-      { saltKey, expectedRoot: result.root },
+      { saltKey, expectedRoot: result.root ?? "no root" },
     );
     const raw = async (sublevel: string, version: number): Promise<[string, string][]> => {
       const level = db.sublevel<string, string>("tapes", { valueEncoding: "utf8" }).sublevel<string, string>(sublevel, {

@@ -92,24 +92,30 @@ export function checkRow(
   const issues: TapeIssue[] = [];
   const failed = new Set<TemplateColumnName>(alreadyFailed);
   const input: Record<string, unknown> = {};
-  const where = new Map<string, { readonly column: number | undefined; readonly columnName: string }>();
+  // Where a cell is, for its issue: made only when there is one (a good row makes no such object per cell).
+  const at = (planned: PlannedCell) => ({
+    row,
+    column: planned.sourceColumn,
+    columnName: planned.sourceName,
+    field: planned.column,
+  });
   for (const planned of plan.cells) {
     const cell = cells[planned.index] ?? "";
-    const at = { row, column: planned.sourceColumn, columnName: planned.sourceName, field: planned.column };
-    where.set(planned.column, { column: planned.sourceColumn, columnName: planned.sourceName });
-    if (failed.has(planned.column)) continue;
+    if (failed.size > 0 && failed.has(planned.column)) continue;
     if (isPersonalDataColumn(planned.column)) {
       // Only the identity column is read; the others are dropped unread. Values are never echoed.
       if (planned.column !== plan.identity) continue;
       if (cell.includes(REPLACEMENT_CHARACTER)) {
         failed.add(planned.column);
-        issues.push(encodingIssue(at, encoding()));
+        issues.push(encodingIssue(at(planned), encoding()));
         continue;
       }
       const problem = personalValueProblem(planned.column, cell);
       if (problem !== undefined) {
         failed.add(planned.column);
-        issues.push(tapeIssue("TAPE_VALUE_INVALID", at, `a ${planned.column.replace("_", " ")} (not shown)`, problem));
+        issues.push(
+          tapeIssue("TAPE_VALUE_INVALID", at(planned), `a ${planned.column.replace("_", " ")} (not shown)`, problem),
+        );
         continue;
       }
       input.borrowerId = pseudonymousBorrowerId(borrowerKey, planned.column, cell);
@@ -117,13 +123,13 @@ export function checkRow(
     }
     if (cell.includes(REPLACEMENT_CHARACTER)) {
       failed.add(planned.column);
-      issues.push(encodingIssue(at, encoding()));
+      issues.push(encodingIssue(at(planned), encoding()));
       continue;
     }
     const read = READ_CELL[planned.column](cell);
     if (!read.ok) {
       failed.add(planned.column);
-      issues.push(tapeIssue("TAPE_VALUE_INVALID", at, read.expected, read.found));
+      issues.push(tapeIssue("TAPE_VALUE_INVALID", at(planned), read.expected, read.found));
       continue;
     }
     if (read.value !== undefined) input[FIELD_OF_COLUMN[planned.column]] = read.value;
@@ -152,7 +158,7 @@ export function checkRow(
         ? { row }
         : {
             row,
-            ...(where.get(column) ?? where.get(plan.identity ?? "") ?? { column: undefined, columnName: undefined }),
+            ...(placeOf(plan, column) ?? placeOf(plan, plan.identity) ?? { column: undefined, columnName: undefined }),
             field: column,
           };
     if (crossField) {
@@ -173,6 +179,15 @@ export function checkRow(
     issues.push(tapeIssue("TAPE_VALUE_INVALID", place, inTemplateTerms(issue.expected), found));
   }
   return { record: undefined, issues };
+}
+
+/** Where the plan reads `column` from (its last planned cell), if it reads it at all. */
+function placeOf(
+  plan: RowPlan,
+  column: TemplateColumnName | undefined,
+): { readonly column: number | undefined; readonly columnName: string } | undefined {
+  const planned = plan.cells.findLast((cell) => cell.column === column);
+  return planned === undefined ? undefined : { column: planned.sourceColumn, columnName: planned.sourceName };
 }
 
 /**
