@@ -54,10 +54,15 @@ export function saltedLoanRecord(record: LoanRecord, salt: string): CanonicalLoa
   if (!isBytes32Hex(salt)) {
     throw new InvalidArgumentError("salt", "0x followed by 64 hex digits", describeBytes32(salt));
   }
+  return leafPreimage(record, salt.toLowerCase());
+}
+
+/** `saltedLoanRecord` of a salt known to be lowercase 0x hex (the ABI encoder still checks its shape). */
+function leafPreimage(record: LoanRecord, salt: string): CanonicalLoanRecord {
   const canonical = canonicalLoanRecord(record);
   // One of two constant type lists (the ABI encoder plans each list once).
   const types = canonical.types === CANONICAL_LOAN_TYPES ? LOAN_LEAF_TYPES : LOAN_LEAF_TYPES_DISCLOSURE;
-  return { types, values: [salt.toLowerCase(), ...canonical.values] };
+  return { types, values: [salt, ...canonical.values] };
 }
 
 /** The loan's Merkle leaf: `keccak256(keccak256(abi.encode(salt, ...canonical values)))`, 0x hex. */
@@ -71,7 +76,9 @@ export function saltedLoanLeaf(
   record: LoanRecord,
 ): { readonly salt: string; readonly leaf: Uint8Array } {
   const salt = deriveLoanSalt(saltKey, record.loanId);
-  return { salt, leaf: loanLeafBytes(record, salt) };
+  // The salt is HMAC output, lowercase hex: not checked again here (this runs once per loan of a tape).
+  const { types, values } = leafPreimage(record, salt);
+  return { salt, leaf: keccak256Bytes(withFlatAbi(types, values, keccak256Bytes)) };
 }
 
 /** `loanLeaf` as its 32 bytes. */

@@ -115,8 +115,10 @@ export class GoodLoanPacker {
     const n = this.#count;
     this.#count += 1;
     this.#loanIds.push(record.loanId);
-    this.#amounts[3 * n] = record.currentPrincipalCents & LOW_64;
-    this.#amounts[3 * n + 1] = record.currentPrincipalCents >> 64n;
+    const principal = record.currentPrincipalCents;
+    // Split only an amount above 64 bits (BigInt arithmetic allocates; the high half is almost always 0).
+    this.#amounts[3 * n] = principal <= LOW_64 ? principal : principal & LOW_64;
+    this.#amounts[3 * n + 1] = principal <= LOW_64 ? 0n : principal >> 64n;
     this.#amounts[3 * n + 2] = record.rateWad;
     this.#remainingTerms[n] = record.remainingTermMonths;
     if (salt !== undefined) this.#saltsHex.write(salt, SALT_HEX_BYTES * n, SALT_HEX_BYTES, "latin1");
@@ -170,6 +172,13 @@ export function transferList(slice: CheckedSlice): ArrayBuffer[] {
   ].map((view) => view.buffer as ArrayBuffer);
 }
 
+/** The `n`th good record's current principal from its two 64-bit halves. */
+function principalAt(slice: CheckedSlice, n: number): bigint {
+  const low = slice.amounts[3 * n] ?? 0n;
+  const high = slice.amounts[3 * n + 1] ?? 0n;
+  return high === 0n ? low : (high << 64n) | low;
+}
+
 /** The `n`th good record of a slice (on the reader). */
 export function goodLoanAt(slice: CheckedSlice, n: number): GoodLoan {
   const jsonStart = n === 0 ? 0 : (slice.jsonEnds[n - 1] ?? 0);
@@ -177,7 +186,7 @@ export function goodLoanAt(slice: CheckedSlice, n: number): GoodLoan {
   return {
     loanId: slice.loanIds[n] ?? "",
     summary: {
-      currentPrincipalCents: ((slice.amounts[3 * n + 1] ?? 0n) << 64n) | (slice.amounts[3 * n] ?? 0n),
+      currentPrincipalCents: principalAt(slice, n),
       rateWad: slice.amounts[3 * n + 2] ?? 0n,
       remainingTermMonths: slice.remainingTerms[n] ?? 0,
     },

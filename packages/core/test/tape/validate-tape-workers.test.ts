@@ -12,8 +12,11 @@ function seen(loan: CommittedLoan) {
     loanId: loan.loanId,
     record: loan.record,
     recordJson: loan.recordJson,
+    recordJsonUtf8: Buffer.from(loan.recordJsonUtf8).toString("utf8"),
     salt: loan.salt,
+    saltAscii: Buffer.from(loan.saltAscii).toString("latin1"),
     leaf: loan.leaf,
+    leafBytes: Buffer.from(loan.leafBytes).toString("hex"),
     leafIndex: loan.leafIndex,
   };
 }
@@ -72,6 +75,23 @@ describe("tape/validateTape on row workers", function () {
       JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
     expect(handed.map((loan) => loan.recordJson)).to.deep.equal(records.map(replaced));
     expect(records.map(loanRecordJson)).to.deep.equal(records.map(replaced));
+  });
+
+  it("carries amounts above 64 bits across the threads exactly (summary, records, root)", async () => {
+    const huge = rows
+      .slice(0, 40)
+      .map((row, i) =>
+        i % 3 === 0
+          ? withCell(
+              withCell(row, "original_principal_yuan", "340282366920938463463374607431768211.45"),
+              "current_principal_yuan",
+              `${(2n ** 70n + BigInt(i)).toString()}.01`,
+            )
+          : row,
+      );
+    const { result, loans: handed } = await bothWays(csvText(HEADER, huge));
+    expect(result.valid, JSON.stringify(result.errors[0])).to.equal(true);
+    expect(handed[0]?.record.currentPrincipalCents).to.equal(2n ** 70n * 100n + 1n);
   });
 
   it("reports the same issues at the same rows: bad cells, duplicates, short rows, stray quotes, quoted line breaks", async () => {
