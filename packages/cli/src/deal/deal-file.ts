@@ -53,6 +53,11 @@ const memberName = z
 /** A tranche's principal class in a deal file: `pac` and `tac` are scheduled, `z` accrues. */
 export const PRINCIPAL_CLASSES = ["standard", "pac", "tac", "support", "z"] as const;
 
+/** Whether a tranche of this principal class follows the deal's schedule (the waterfall's `Scheduled` class). */
+export function isScheduledClass(principalClass: (typeof PRINCIPAL_CLASSES)[number]): boolean {
+  return principalClass === "pac" || principalClass === "tac";
+}
+
 const coupon = z.discriminatedUnion(
   "type",
   [
@@ -229,7 +234,7 @@ export const dealFileSchema = z
         });
       classes.add(t.class);
     });
-    const scheduled = deal.tranches.filter((t) => t.principalClass === "pac" || t.principalClass === "tac");
+    const scheduled = deal.tranches.filter((t) => isScheduledClass(t.principalClass));
     const isScheduled = deal.principal.mode === "scheduled";
     if (isScheduled !== scheduled.length > 0)
       ctx.addIssue({
@@ -247,9 +252,9 @@ export const dealFileSchema = z
           ? "expected the schedule of the pac/tac tranches"
           : "expected no schedule outside mode scheduled",
       });
-    const listed = deal.principal.schedule !== undefined && "targets" in deal.principal.schedule;
-    if (listed) {
-      const targets = (deal.principal.schedule as { targets: Record<string, string[]> }).targets;
+    const schedule = deal.principal.schedule;
+    if (schedule !== undefined && "targets" in schedule) {
+      const targets = schedule.targets;
       const wanted = scheduled.map((t) => t.class);
       const names = Object.keys(targets);
       if (names.length !== wanted.length || !wanted.every((c) => names.includes(c)))

@@ -16,7 +16,7 @@ import { cashflow, parseCents, projection } from "@abs/core";
 import { CliError } from "../errors";
 import { type ProjectionFile, readProjectionFile } from "../projection/projection-file";
 import { poolMonthsAtPsa } from "../projection/run-projection";
-import { type DealFile } from "./deal-file";
+import { type DealFile, isScheduledClass } from "./deal-file";
 
 /** Most periods a schedule lists on chain (`ScheduleLib.MAX_PERIODS`). */
 export const MAX_SCHEDULE_PERIODS = 480;
@@ -58,7 +58,7 @@ export async function loadScheduleSource(deal: DealFile, dealFilePath: string): 
  */
 export function scheduleTargets(deal: DealFile, source: ScheduleSource, facesCents: readonly bigint[]): bigint[][] {
   const scheduled = deal.tranches.flatMap((t, i) =>
-    t.principalClass === "pac" || t.principalClass === "tac" ? [{ class: t.class, face: facesCents[i] ?? 0n }] : [],
+    isScheduledClass(t.principalClass) ? [{ class: t.class, face: facesCents[i] ?? 0n }] : [],
   );
   if (source.kind === "targets") {
     return trimmed(scheduled.map((c) => (source.targets[c.class] ?? []).map((amount) => parseCents(amount))));
