@@ -390,7 +390,8 @@
                 x.period,
                 x.accelerated
                   ? '<span class="alert">accelerated</span>'
-                  : ["sequential", "pro rata", "targeted"][x.principalMode] + (x.trapping ? ", trapping" : ""),
+                  : (["sequential", "pro rata", "targeted", "scheduled"][x.principalMode] ??
+                      `mode ${x.principalMode}`) + (x.trapping ? ", trapping" : ""),
               ]
                 .concat(
                   p.tranches.map((t) => {
