@@ -6,28 +6,13 @@
  */
 import { expect } from "chai";
 import { WAD } from "../../src/cashflow";
-import { projectRepLines } from "../../src/cashflow/standard";
+import { cents, pool400m } from "./fixtures";
 import { type CmoClass, pacClassTargets, pacSchedule, projectCmo } from "../../src/projection";
 import { runWaterfall, type WaterfallState } from "../../src/waterfall";
 import { deal, fixed, opening, period } from "../waterfall/fixtures";
 
-/** A $400m 30-year pool, 8.125% gross, 7.5% net, at `psa` PSA, no defaults (the CMO tests' pool). */
-const pool = (psa: number) =>
-  projectRepLines([
-    {
-      name: "collateral",
-      pool: { balance: 400_000_000, grossCoupon: 0.08125, netCoupon: 0.075, originalTermMonths: 360, ageMonths: 3 },
-      assumptions: {
-        prepayment: { type: "PSA", percent: psa },
-        default: { type: "MDR", percent: 0 },
-        severity: 0,
-        monthsToLiquidation: 0,
-        principalAndInterestAdvanced: false,
-      },
-    },
-  ]).months;
+const pool = pool400m;
 
-const cents = (dollars: number): bigint => BigInt(dollars) * 100n;
 const COUPON = (75n * WAD) / 1000n;
 
 describe("projection/cmo and the waterfall's scheduled mode: the same PAC/support/Z deal", () => {

@@ -6,27 +6,12 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { WAD } from "../../src/cashflow";
-import { projectRepLines } from "../../src/cashflow/standard";
+import { cents, pool400m } from "./fixtures";
 import { type CmoClass, pacSchedule, projectCmo } from "../../src/projection";
 
-/** A $400m 30-year pool, 8.125% gross, 7.5% net, projected at `psa` PSA with no defaults. */
-const pool = (psa: number) =>
-  projectRepLines([
-    {
-      name: "collateral",
-      pool: { balance: 400_000_000, grossCoupon: 0.08125, netCoupon: 0.075, originalTermMonths: 360, ageMonths: 3 },
-      assumptions: {
-        prepayment: { type: "PSA", percent: psa },
-        default: { type: "MDR", percent: 0 },
-        severity: 0,
-        monthsToLiquidation: 0,
-        principalAndInterestAdvanced: false,
-      },
-    },
-  ]).months;
+const pool = pool400m;
 
 const coupon = (percent: string): bigint => (BigInt(Math.round(Number(percent) * 1e6)) * WAD) / 100_000_000n;
-const cents = (dollars: number): bigint => BigInt(dollars) * 100n;
 
 function assertCashConserved(
   classes: readonly CmoClass[],
