@@ -63,7 +63,13 @@ describe("LevelTapeStore", () => {
   });
 
   it("the upload's writer stores byte for byte what importTape stores, for loans checked on row workers", async () => {
-    const csv = [TAPE_COLUMNS.join(","), ...loans.map((loan) => recordToCells(loan).join(","))].join("\n") + "\n";
+    // Some labels outside ASCII (several UTF-8 bytes a character) and with a quote (escaped in JSON).
+    const labelled = loans.map((loan, i) =>
+      i % 3 === 0 ? { ...loan, region: "浙江省", productType: i % 2 === 0 ? "车贷" : 'auto "A"' } : loan,
+    );
+    const csvCell = (cell: string) => (/[",]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell);
+    const csv =
+      [TAPE_COLUMNS.join(","), ...labelled.map((loan) => recordToCells(loan).map(csvCell).join(","))].join("\n") + "\n";
     const writer = await store.openWriter(POOL, 1, 7);
     const committed: CommittedLoan[] = [];
     const result = await validateTape(Readable.from([Buffer.from(csv)]), {
@@ -100,6 +106,7 @@ describe("LevelTapeStore", () => {
     }
     const first = (await raw("loans", 1))[0]?.[1] ?? "";
     expect(JSON.parse(first)).to.have.keys(["record", "salt", "leafIndex"]);
+    expect(JSON.parse(first).record.region).to.equal("浙江省");
   });
 
   it("lists a tape's loan ids page by page in id order, exactly the committed set, and never a half-written tape's", async () => {
