@@ -1,14 +1,54 @@
 /**
- * `hardhat run --network localhost scripts/settle-fixture.ts` (ABS_RPC_URL = a test chain, never 8545): sets up
- * the waterfall test deal of test/helpers/waterfall.ts on that chain, with period 1 reported and its collections
- * deposited, and prints `{"waterfall": "0x...", "pool": "0x..."}` as its last line. Used by test/e2e/settle.test.ts.
+ * `hardhat run --network localhost scripts/settle-fixture.ts` (ABS_RPC_URL = a test chain, never 8545): sets up two
+ * deals on that chain and prints `{"waterfall", "pool", "pacWaterfall", "pacPool"}` as its last line (used by
+ * test/e2e/settle.test.ts):
+ * - the waterfall test deal of test/helpers/waterfall.ts, with period 1 reported and its collections deposited;
+ * - a PAC/support/Z deal (`pacZConfig` on the 100M sample tranches, class A on a 1.5M-a-period schedule fixed with
+ *   `setSchedule`), with period 1 (3M of principal) reported and its collections deposited.
  */
-import { deployWaterfallDeal, reportAndDeposit } from "../test/helpers/waterfall";
+import {
+  SAMPLE_TRANCHES_100M,
+  configureAndIssue,
+  deployUnconfiguredWaterfall,
+  deployWaterfallDeal,
+  linearSchedule,
+  pacZConfig,
+  reportAndDeposit,
+  sampleConfig100M,
+} from "../test/helpers/waterfall";
+
+/** A period of the PAC deal: `principalCents` collected, the pool ending at `endingCents`, no losses. */
+function pacReport(principalCents: bigint, endingCents: bigint) {
+  return {
+    interestCollectedCents: 60_000_000n,
+    scheduledPrincipalCents: principalCents,
+    prepaymentCents: 0n,
+    recoveryCents: 0n,
+    newDefaultsCents: 0n,
+    delinquent60Cents: 0n,
+    delinquent90PlusCents: 0n,
+    endingBalanceCents: endingCents,
+  };
+}
 
 async function run(): Promise<void> {
   const deal = await deployWaterfallDeal();
   await reportAndDeposit(deal, 1);
-  console.log(JSON.stringify({ waterfall: await deal.waterfall.getAddress(), pool: await deal.pool.getAddress() }));
+
+  const pacBase = await deployUnconfiguredWaterfall({ tranches: SAMPLE_TRANCHES_100M });
+  const pac = await configureAndIssue(pacBase, pacZConfig({ ...sampleConfig100M(), triggers: [] }), {}, [
+    linearSchedule(70_000_000_00n, 1_500_000_00n),
+  ]);
+  await reportAndDeposit(pac, 1, pacReport(3_000_000_00n, 97_000_000_00n));
+
+  console.log(
+    JSON.stringify({
+      waterfall: await deal.waterfall.getAddress(),
+      pool: await deal.pool.getAddress(),
+      pacWaterfall: await pac.waterfall.getAddress(),
+      pacPool: await pac.pool.getAddress(),
+    }),
+  );
 }
 
 run().catch((error: unknown) => {

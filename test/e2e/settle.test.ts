@@ -14,6 +14,7 @@ import { JsonRpcProvider, Contract, Wallet } from "ethers";
 import { hardhatDevWallet } from "../../packages/core/src/dev-keys";
 import { main } from "../../packages/cli/src/main";
 import { startChain, type ChainProcess } from "../../scripts/lib/chain-process";
+import { absWithEnv } from "./abs-process";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const PORT = 19545 + Math.floor(Math.random() * 1000);
@@ -33,6 +34,7 @@ describe("abs settle (against a real chain process)", function () {
   let chain: ChainProcess;
   let waterfall = "";
   let pool = "";
+  let pacWaterfall = "";
   const outDir = mkdtempSync(path.join(tmpdir(), "abs-settle-"));
 
   before(async () => {
@@ -48,9 +50,10 @@ describe("abs settle (against a real chain process)", function () {
       child.on("exit", (code) => (code === 0 ? resolve(text) : reject(new Error(`fixture failed:\n${text}`))));
     });
     const last = output.trim().split("\n").pop() ?? "";
-    const parsed = JSON.parse(last) as { waterfall: string; pool: string };
+    const parsed = JSON.parse(last) as { waterfall: string; pool: string; pacWaterfall: string };
     waterfall = parsed.waterfall;
     pool = parsed.pool;
+    pacWaterfall = parsed.pacWaterfall;
   });
 
   after(async () => {
@@ -73,6 +76,42 @@ describe("abs settle (against a real chain process)", function () {
     const p = new Contract(pool, ["function isDistributed(uint32) view returns (bool)"], provider);
     expect(await p.getFunction("isDistributed").staticCall(1)).to.equal(true);
     provider.destroy();
+  });
+
+  it("settles a PAC/support/Z deal's period from its own process: A to its schedule, D accreted, engine = chain", async () => {
+    const home = mkdtempSync(path.join(tmpdir(), "abs-home-"));
+    const env = { ABS_TRUSTEE_KEY: hardhatDevWallet(3).privateKey, HOME: home };
+    const args = ["settle", "--rpc-url", chain.rpcUrl, "--waterfall", pacWaterfall, "--period", "1"];
+    // The schedule is the deal's, fixed at structuring: the trustee gives no targets, and a dry run shows the plan.
+    const dry = await absWithEnv(env, ...args, "--dry-run");
+    expect(dry.code, dry.stderr).to.equal(0);
+    expect(dry.stdout).to.contain("principal scheduled").and.contain("accreted to its balance");
+    const run = await absWithEnv(env, ...args);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.contain("verified: the chain's result equals the engine's to the cent");
+    const base = path.join(home, ".abs", "settlement-reports", `settlement-${pacWaterfall.toLowerCase()}-period-1`);
+    const report = JSON.parse(readFileSync(`${base}.json`, "utf8")) as {
+      verified: boolean;
+      inputs: { targetBalancesCents: string[] };
+      expected: {
+        principalMode: string;
+        accretedCents: string[];
+        tranches: { interestDueCents: string; interestPaidCents: string; principalPaidCents: string }[];
+        next: { tranches: { balanceCents: string }[] };
+      };
+    };
+    expect(report.verified).to.equal(true);
+    expect(report.expected.principalMode).to.equal("scheduled");
+    // A (70M) is scheduled down by 1.5M a period: its first target, read from the schedule's data contract.
+    expect(report.inputs.targetBalancesCents).to.deep.equal(["6850000000", "0", "0", "0", "0"]);
+    expect(report.expected.next.tranches[0]?.balanceCents).to.equal("6850000000");
+    // D (the Z class) is paid no interest: its coupon is added to its balance and paid out as principal.
+    const d = report.expected.tranches[3];
+    expect(d?.interestPaidCents).to.equal("0");
+    expect(report.expected.accretedCents[3]).to.equal(d?.interestDueCents);
+    const dBalance = BigInt(report.expected.next.tranches[3]?.balanceCents ?? "0");
+    expect(dBalance, "D above its 4M face").to.equal(4_000_000_00n + BigInt(d?.interestDueCents ?? "0"));
+    expect(dBalance > 4_000_000_00n).to.equal(true);
   });
 
   it("refuses to settle the same period twice, or one too far ahead: exit 1, nothing sent", async () => {
