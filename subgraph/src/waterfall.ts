@@ -1,5 +1,6 @@
-// Waterfall (template, one per deal): configuration, guarantee cash, periods run, trigger breaches and cures.
-import { Address, BigInt, ethereum } from "@graphprotocol/graph-ts";
+// Waterfall (template, one per deal): configuration, principal schedule, guarantee cash, periods run, trigger breaches
+// and cures.
+import { Address, BigInt, Value, ethereum } from "@graphprotocol/graph-ts";
 import {
   CleanUpCallExercised,
   CleanUpCallSet,
@@ -36,6 +37,11 @@ export function handleWaterfallConfigured(event: WaterfallConfigured): void {
   w.triggerCount = event.params.config.triggers.length;
   w.equityHolder = event.params.parties.equityHolder;
   w.guarantor = event.params.parties.guarantor;
+  // A new configuration clears the schedule (the contract's configure does).
+  w.set("scheduleHash", Value.fromNull());
+  w.set("scheduledMask", Value.fromNull());
+  w.set("schedulePeriods", Value.fromNull());
+  w.set("scheduleStore", Value.fromNull());
   w.save();
   auditWaterfall(event, "WaterfallConfigured", event.params.trustee);
 }
@@ -93,6 +99,9 @@ export function handlePeriodDistributed(event: PeriodDistributed): void {
   d.guaranteeFeePaidCents = r.guaranteeFeePaidCents;
   d.guaranteeReimbursedCents = r.guaranteeReimbursedCents;
   d.residualCents = r.residualCents;
+  let accreted = ZERO;
+  for (let i = 0; i < r.accretedCents.length; i++) accreted = accreted.plus(r.accretedCents[i]);
+  d.accretedCents = accreted;
   d.reserveCents = r.next.reserveCents;
   d.trustee = getMember(event.params.trustee, event.block.timestamp).id;
   d.timestamp = event.block.timestamp;
@@ -149,9 +158,15 @@ export function handleCleanUpCallSet(event: CleanUpCallSet): void {
   auditWaterfall(event, "CleanUpCallSet", event.params.trustee);
 }
 
-// The schedule itself stays in its data contract (`Waterfall.scheduleStore`); the AuditEvent keeps its hash, the
+// The schedule itself stays in its data contract (`Waterfall.scheduleStore`); the waterfall keeps its hash, the
 // scheduled tranches, the number of periods and the store's address.
 export function handleScheduleSet(event: ScheduleSet): void {
+  const w = loadWaterfall(event.address);
+  w.scheduleHash = event.params.scheduleHash;
+  w.scheduledMask = event.params.scheduledMask;
+  w.schedulePeriods = event.params.periods;
+  w.scheduleStore = event.params.store;
+  w.save();
   auditWaterfall(event, "ScheduleSet", event.params.trustee);
 }
 

@@ -17,6 +17,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
+import { AbiCoder, keccak256 } from "ethers";
 import { absWithEnv, type AbsRun } from "./abs-process";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -290,6 +291,25 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
       expect(t <= (i === 0 ? faceA : (targets[i - 1] ?? 0n)), `period ${i + 1}`).to.equal(true),
     );
     expect((targets[0] ?? 0n) < faceA).to.equal(true);
+
+    // The regulator's indexer shows the schedule on the deal's waterfall: class A, as many periods, the same hash.
+    const login = await as<{ token: string }>("regulator", "indexer", "login");
+    const { status } = await as<{ status: { pool: string } }>("regulator", "deal", "show", "--deal", PAC_DEAL);
+    const query = `{ waterfalls(where: { pool: "${status.pool.toLowerCase()}" }) { scheduleHash scheduledMask schedulePeriods } }`;
+    let indexed: { scheduleHash: string | null; scheduledMask: number; schedulePeriods: number } | undefined;
+    for (let attemptNo = 0; attemptNo < 60 && !indexed?.scheduleHash; attemptNo++) {
+      const res = await fetch(`${consortium.indexerUrl}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${login.token}` },
+        body: JSON.stringify({ query }),
+      });
+      const body = (await res.json()) as { data?: { waterfalls: (typeof indexed)[] } };
+      indexed = body.data?.waterfalls[0];
+      if (!indexed?.scheduleHash) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(indexed?.scheduledMask).to.equal(1);
+    expect(indexed?.schedulePeriods).to.equal(targets.length);
+    expect(indexed?.scheduleHash).to.equal(keccak256(AbiCoder.defaultAbiCoder().encode(["uint256[][]"], [[targets]])));
   });
 
   it("an offering with two investors, class A oversubscribed: cash in by the custodian, the trustee's allocation file checked then followed, true sale", async () => {
@@ -764,7 +784,7 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     const pool = (
       await as<{ status: { pool: string } }>("regulator", "deal", "show", "--deal", DEAL)
     ).status.pool.toLowerCase();
-    const query = `{ pool(id: "${pool}") { state lastDistributedPeriod } ${trancheAddresses
+    const query = `{ pool(id: "${pool}") { state lastDistributedPeriod } distributions(where: { pool: "${pool}" }, first: 1000) { accretedCents } ${trancheAddresses
       .map((t, i) => `t${i}: trancheDistributions(where: { tranche: "${t.toLowerCase()}" }, first: 1000) { cashCents }`)
       .join(" ")} }`;
     let agreed = false;
@@ -783,6 +803,9 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
           ((body.data?.[`t${i}`] ?? []) as { cashCents: string }[]).reduce((sum, d) => sum + BigInt(d.cashCents), 0n),
         );
         expect(byTranche).to.deep.equal(distributedToTranches);
+        // No accrual (Z) class in this deal: every period's accretion is 0.
+        const accreted = (body.data?.["distributions"] ?? []) as { accretedCents: string }[];
+        expect(accreted.map((d) => d.accretedCents)).to.deep.equal(Array.from({ length: PERIODS }, () => "0"));
         agreed = true;
       } else await new Promise((resolve) => setTimeout(resolve, 500));
     }

@@ -253,6 +253,17 @@
     return text || short(b);
   };
 
+  /** The deal's principal schedule (PAC/TAC), fixed at structuring: which classes, how long, and its hash. */
+  function scheduleNote(waterfall, tranches) {
+    if (!waterfall || !waterfall.scheduleHash) return "";
+    const classes = tranches.filter((_, i) => (waterfall.scheduledMask >> i) & 1).map((t) => esc(t.symbol));
+    return (
+      `<p>Principal schedule fixed at structuring: ${classes.join(", ") || "no class"} paid to target balances over ` +
+      `${waterfall.schedulePeriods} periods (hash <code>${esc(waterfall.scheduleHash)}</code>; ` +
+      "<code>abs deal show</code> lists the targets).</p>"
+    );
+  }
+
   async function poolPage(id) {
     const d = await gql(
       `query($id: ID!, $pool: String!) { pool(id: $id) { id name dealId state revolving trancheCount tapeVersion lastPeriod totalFaceCents
@@ -268,8 +279,8 @@
         periods(orderBy: period, first: 1000) { period breached } }
       alerts(where: { pool: $pool }, orderBy: period) { period rule severity direction value threshold }
       distributions(where: { pool: $pool }, orderBy: period, first: 1000) { period accelerated principalMode trapping
-        feesPaidCents guaranteeFeePaidCents residualCents reserveCents writeDownCents transactionHash }
-      waterfalls(where: { pool: $pool }, first: 1) { equityHolder guarantor }
+        feesPaidCents guaranteeFeePaidCents residualCents reserveCents writeDownCents accretedCents transactionHash }
+      waterfalls(where: { pool: $pool }, first: 1) { equityHolder guarantor scheduleHash scheduledMask schedulePeriods }
       fees(where: { pool: $pool, active: true }, orderBy: index) { index recipient
         payments(orderBy: period, first: 1000) { period dueCents paidCents } }
       documents(where: { pool: $pool }, first: 100) { docId docType version status approved requiredRoles signedRoles
@@ -375,6 +386,7 @@
         ]),
         "triggers",
       ) +
+      scheduleNote(d.waterfalls[0], p.tranches) +
       "<h2>Distributions by period and payee</h2>" +
       (d.distributions.length
         ? "<p>What each period paid: each class's holders (interest and principal, from the tranche tokens), each fee " +
@@ -391,7 +403,9 @@
                 x.accelerated
                   ? '<span class="alert">accelerated</span>'
                   : (["sequential", "pro rata", "targeted", "scheduled"][x.principalMode] ??
-                      `mode ${x.principalMode}`) + (x.trapping ? ", trapping" : ""),
+                      `mode ${x.principalMode}`) +
+                    (x.trapping ? ", trapping" : "") +
+                    (BigInt(x.accretedCents || "0") > 0n ? `, ${money(x.accretedCents)} accreted (Z)` : ""),
               ]
                 .concat(
                   p.tranches.map((t) => {

@@ -1,5 +1,6 @@
-// Waterfall (one per deal, followed from WaterfallFactory.WaterfallCreated): configuration, guarantee cash,
-// periods run (Distribution, the IC ratio of the period's metrics), trigger status per pool and period.
+// Waterfall (one per deal, followed from WaterfallFactory.WaterfallCreated): configuration, principal schedule,
+// guarantee cash, periods run (Distribution, the IC ratio of the period's metrics), trigger status per pool and
+// period.
 // Everything that depends on the layout of the Waterfall's events is in this module (the field positions
 // below): when the contract's events change, adapt them here.
 import {
@@ -44,6 +45,7 @@ const RESULT = {
   guaranteeReimbursedCents: 14,
   residualCents: 15,
   next: 16,
+  accretedCents: 17,
 } as const;
 const STATE = { tranches: 0, reserveCents: 3 } as const;
 const TRANCHE_BALANCE = { balanceCents: 0 } as const;
@@ -53,6 +55,13 @@ export const TRIGGER_EFFECT = ["switchToSequential", "trapExcessSpread", "eventO
 
 function sum(rows: TupleArgs[], field: number): bigint {
   return rows.reduce((s, r) => s + BigInt(r.str(field)), 0n);
+}
+
+/** The sum of a `uint256[]` field. */
+function sumOf(amounts: TupleArgs): bigint {
+  let total = 0n;
+  for (let i = 0; i < amounts.size; i++) total += BigInt(amounts.str(i));
+  return total;
 }
 
 function triggerId(waterfall: string, index: number): string {
@@ -110,6 +119,11 @@ const configured: EventHandler = async (ctx) => {
     triggerCount: triggers.length,
     equityHolder: parties.str(PARTIES.equityHolder),
     guarantor: parties.str(PARTIES.guarantor),
+    // A new configuration clears the schedule (the contract's configure does).
+    scheduleHash: null,
+    scheduledMask: null,
+    schedulePeriods: null,
+    scheduleStore: null,
   });
   const recipients = parties.tuple(PARTIES.feeRecipients);
   const fees = config.tuples(CONFIG.fees);
@@ -184,6 +198,7 @@ const periodDistributed: EventHandler = async (ctx) => {
     guaranteeFeePaidCents: r.str(RESULT.guaranteeFeePaidCents),
     guaranteeReimbursedCents: r.str(RESULT.guaranteeReimbursedCents),
     residualCents: r.str(RESULT.residualCents),
+    accretedCents: sumOf(r.tuple(RESULT.accretedCents)).toString(),
     reserveCents,
     trustee,
     timestamp: String(ctx.log.timestamp),
@@ -300,6 +315,18 @@ const triggerChanged =
     ctx.audit.actor = ctx.log.txFrom;
   };
 
+// The schedule itself stays in its data contract (`Waterfall.scheduleStore`): the waterfall keeps its hash, the
+// scheduled tranches, the number of periods and the store's address.
+const scheduleSet: EventHandler = async (ctx) => {
+  await updateWaterfall(ctx, {
+    scheduleHash: ctx.args.str("scheduleHash"),
+    scheduledMask: ctx.args.int("scheduledMask"),
+    schedulePeriods: ctx.args.int("periods"),
+    scheduleStore: ctx.args.str("store"),
+  });
+  ctx.audit.actor = ctx.args.str("trustee");
+};
+
 const cleanUpCallSet: EventHandler = async (ctx) => {
   await updateWaterfall(ctx, { cleanUpFactorRay: ctx.args.str("factorRay") });
 };
@@ -328,6 +355,7 @@ export const waterfallHandlers = {
   PeriodDistributed: periodDistributed,
   TriggerBreached: triggerChanged(true),
   TriggerCured: triggerChanged(false),
+  ScheduleSet: scheduleSet,
   CleanUpCallSet: cleanUpCallSet,
   CleanUpCallExercised: cleanUpCallExercised,
   DealClosedOut: dealClosedOut,
