@@ -13,23 +13,10 @@ import {
   deployWaterfallDeal,
   linearSchedule,
   pacZConfig,
+  principalReport,
   reportAndDeposit,
   sampleConfig100M,
 } from "../test/helpers/waterfall";
-
-/** A period of the PAC deal: `principalCents` collected, the pool ending at `endingCents`, no losses. */
-function pacReport(principalCents: bigint, endingCents: bigint) {
-  return {
-    interestCollectedCents: 60_000_000n,
-    scheduledPrincipalCents: principalCents,
-    prepaymentCents: 0n,
-    recoveryCents: 0n,
-    newDefaultsCents: 0n,
-    delinquent60Cents: 0n,
-    delinquent90PlusCents: 0n,
-    endingBalanceCents: endingCents,
-  };
-}
 
 async function run(): Promise<void> {
   const deal = await deployWaterfallDeal();
@@ -39,7 +26,7 @@ async function run(): Promise<void> {
   const pac = await configureAndIssue(pacBase, pacZConfig({ ...sampleConfig100M(), triggers: [] }), {}, [
     linearSchedule(70_000_000_00n, 1_500_000_00n),
   ]);
-  await reportAndDeposit(pac, 1, pacReport(3_000_000_00n, 97_000_000_00n));
+  await reportAndDeposit(pac, 1, principalReport(3_000_000_00n, 97_000_000_00n));
 
   console.log(
     JSON.stringify({

@@ -304,6 +304,23 @@ export function pacZConfig(config: WaterfallConfig): WaterfallConfig {
   };
 }
 
+/**
+ * A period's report fields for `reportAndDeposit`: 600,000.00 of interest, `principalCents` of scheduled principal, the
+ * pool ending at `endingCents`, no prepayment, default or delinquency.
+ */
+export function principalReport(principalCents: bigint, endingCents: bigint): Partial<PeriodReport> {
+  return {
+    interestCollectedCents: 60_000_000n,
+    scheduledPrincipalCents: principalCents,
+    prepaymentCents: 0n,
+    recoveryCents: 0n,
+    newDefaultsCents: 0n,
+    delinquent60Cents: 0n,
+    delinquent90PlusCents: 0n,
+    endingBalanceCents: endingCents,
+  };
+}
+
 /** A PAC schedule: `faceCents` paid down by `stepCents` a period to zero (the last period pays the rest). */
 export function linearSchedule(faceCents: bigint, stepCents: bigint): bigint[] {
   const targets: bigint[] = [];

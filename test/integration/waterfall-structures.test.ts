@@ -13,6 +13,7 @@ import {
   deployUnconfiguredWaterfall,
   linearSchedule,
   pacZConfig,
+  principalReport,
   reportAndDeposit,
   runAndCompare,
   SAMPLE_TRANCHES_100M as TRANCHES,
@@ -46,20 +47,6 @@ async function pacZDeal() {
   return configureAndIssue(await unconfigured(), config(), {}, [PAC_SCHEDULE]);
 }
 
-/** A period's report: `principalCents` collected, the pool ending at `endingCents`, no losses. */
-function report(principalCents: bigint, endingCents: bigint) {
-  return {
-    interestCollectedCents: 60_000_000n,
-    scheduledPrincipalCents: principalCents,
-    prepaymentCents: 0n,
-    recoveryCents: 0n,
-    newDefaultsCents: 0n,
-    delinquent60Cents: 0n,
-    delinquent90PlusCents: 0n,
-    endingBalanceCents: endingCents,
-  };
-}
-
 /** The sample deal with class B an inverse floater of 28.50% - 3 x the index (floor 0): token and waterfall alike. */
 const INVERSE: WaterfallConfig["tranches"][number] = {
   couponType: "inverseFloating",
@@ -89,7 +76,7 @@ describe("an inverse floater on chain", function () {
     for (const [i, index] of [5n * 10n ** 16n, 11n * 10n ** 16n].entries()) {
       const period = i + 1;
       pool -= 2_000_000_00n;
-      await reportAndDeposit(d, period, report(2_000_000_00n, pool));
+      await reportAndDeposit(d, period, principalReport(2_000_000_00n, pool));
       const { expected, actual, inputs, opening } = await runAndCompare(d, period, index);
       expect(actual, `period ${period}`).to.deep.equal(expected);
       expect(checkPeriodInvariants(d.config, opening, inputs, actual), `period ${period}`).to.deep.equal([]);
@@ -114,7 +101,7 @@ describe("PAC/support/Z on chain (scheduled classes, accrual, schedule store)", 
     for (const [i, amount] of principal.entries()) {
       const period = i + 1;
       pool -= amount;
-      await reportAndDeposit(d, period, report(amount, pool));
+      await reportAndDeposit(d, period, principalReport(amount, pool));
       const { expected, actual, inputs, opening } = await runAndCompare(d, period);
       expect(actual, `period ${period}`).to.deep.equal(expected);
       expect(checkPeriodInvariants(d.config, opening, inputs, actual), `period ${period}`).to.deep.equal([]);
@@ -199,7 +186,7 @@ describe("PAC/support/Z on chain (scheduled classes, accrual, schedule store)", 
     const base = await unconfigured();
     const d = await configureAndIssue(base, config());
     const { waterfall, trustee } = d;
-    await reportAndDeposit(d, 1, report(3_000_000_00n, 97_000_000_00n));
+    await reportAndDeposit(d, 1, principalReport(3_000_000_00n, 97_000_000_00n));
     await expect(waterfall.connect(trustee).runPeriod(1, 0n, [])).to.be.revertedWithCustomError(
       waterfall,
       "ScheduleMissing",
@@ -210,7 +197,7 @@ describe("PAC/support/Z on chain (scheduled classes, accrual, schedule store)", 
     );
 
     const scheduled = await loadFixture(pacZDeal);
-    await reportAndDeposit(scheduled, 1, report(3_000_000_00n, 97_000_000_00n));
+    await reportAndDeposit(scheduled, 1, principalReport(3_000_000_00n, 97_000_000_00n));
     await expect(scheduled.waterfall.connect(scheduled.trustee).runPeriod(1, 0n, [1n, 2n, 3n, 4n, 5n]))
       .to.be.revertedWithCustomError(scheduled.waterfall, "TargetsFromSchedule")
       .withArgs(5n);
