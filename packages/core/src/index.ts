@@ -171,7 +171,7 @@ export {
   type GovernanceActionFields,
 } from "./governance";
 export { mulberry32, type Prng } from "./prng";
-export { keccak256Stream, type Keccak256Stream } from "./hashing";
+export { bytesToHex, keccak256Stream, type Keccak256Stream } from "./hashing";
 /** Period reports: servicer performance files aggregated into the pool contract's PeriodReport. */
 export {
   LOAN_STATE_AMOUNTS,

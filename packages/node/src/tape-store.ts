@@ -30,6 +30,7 @@ import {
   type TapeSummary,
   TapeCommitmentBuilder,
   buildLoanTree,
+  bytesToHex,
   deriveLoanSalt,
   loanRecordSchema,
 } from "@abs/core";
@@ -575,8 +576,7 @@ function storedLoanOps<Sublevel>(
   }
   for (const loan of loans) {
     const start = at;
-    at += out.write("0x", at, "latin1");
-    at += out.write(Buffer.from(loan.leafBytes.buffer, loan.leafBytes.byteOffset, 32).toString("hex"), at, "latin1");
+    at += out.write(bytesToHex(loan.leafBytes), at, "latin1");
     put(leafLevel, `${key}!${indexKey(loan.leafIndex)}`, start);
   }
   return ops;
