@@ -13,6 +13,7 @@ import {
     WaterfallStep,
     FeeTerms,
     CouponTerms,
+    GuaranteeTerms,
     TriggerTerms,
     WaterfallConfig,
     TrancheBalances,
@@ -40,7 +41,9 @@ import {
 ///    - fee f: `fixedCents + accrue(poolBalanceBegin, rateWad) + carried fee shortfall`;
 ///    - tranche t: `accrue(opening balance + carried shortfall, rate) + carried shortfall` (the shortfall bears
 ///      interest at the coupon, one rounding for both);
-///    - guarantee fee: `accrue(limit, feeRateWad) + carried guarantee fee shortfall`;
+///    - guarantee fee: `accrue(committed, feeRateWad) + accrue(opening draws, usageRateWad) + carried guarantee fee
+///      shortfall`, with committed = the limit (or the limit less the opening draws if `feeOnUndrawn`) while the
+///      facility is open (`expiryPeriod` 0 or `period <= expiryPeriod`), 0 after it;
 ///    - cumulative net loss after the period: `max(0, cumulative + newDefaults - recoveries)`.
 /// 3. Triggers, on the opening balances (TriggerLib / triggers.ts; every ratio rounds toward a breach):
 ///    - overcollateralization: `(poolBalanceEnd + principalCollections) / opening balance of the scope`, rounded
@@ -62,8 +65,8 @@ import {
 ///    holders). A reserve above its target releases the excess into the available funds, except while
 ///    excess spread is trapped.
 ///    Available funds = interest collections + principal collections + release.
-///    Guarantee room = `limit - drawn outstanding` (0 if negative); reimbursements in the period do not restore it
-///    until the next period.
+///    Guarantee room = `limit - drawn outstanding` (0 if negative) while the facility is open, 0 after its expiry;
+///    reimbursements in the period do not restore it until the next period.
 ///    Accrual classes: tranche t of kind `Accrual` accrues this period if not accelerated and some earlier tranche
 ///    (j < t) has B_j > 0. Locked out: tranche t with `0 < period <= lockoutPeriods_t`, not accelerated.
 /// 6. Principal distribution amount (PDA):
@@ -368,8 +371,13 @@ library WaterfallLib {
                 state.feeShortfallsCents[f];
         }
 
+        GuaranteeTerms memory facility = config.guarantee;
+        uint256 committed = _facilityOpen(facility, inputs.period) ? facility.limitCents : 0;
+        if (facility.feeOnUndrawn)
+            committed = committed > state.guaranteeDrawnCents ? committed - state.guaranteeDrawnCents : 0;
         r.guaranteeFeeDueCents =
-            _accrue(config, inputs, config.guarantee.limitCents, config.guarantee.feeRateWad) +
+            _accrue(config, inputs, committed, facility.feeRateWad) +
+            _accrue(config, inputs, state.guaranteeDrawnCents, facility.usageRateWad) +
             state.guaranteeFeeShortfallCents;
 
         uint256 lossCents = state.cumulativeNetLossCents + inputs.newDefaultsCents;
@@ -419,7 +427,7 @@ library WaterfallLib {
             r.next.reserveCents = r.reserveTargetCents;
         }
         funds.available = inputs.interestCollectionsCents + inputs.principalCollectionsCents + r.reserveReleaseCents;
-        uint256 limit = config.guarantee.limitCents;
+        uint256 limit = _facilityOpen(config.guarantee, inputs.period) ? config.guarantee.limitCents : 0;
         funds.guaranteeRoom = limit > state.guaranteeDrawnCents ? limit - state.guaranteeDrawnCents : 0;
 
         if (config.classes.length != 0) _classesOfPeriod(config, inputs, r, funds);
@@ -702,6 +710,11 @@ library WaterfallLib {
             rateWad = Math.max(indexRateWad + c.couponRateWad, c.floorRateWad);
         }
         if (c.capRateWad != 0) rateWad = Math.min(rateWad, c.capRateWad);
+    }
+
+    /// @dev Whether the facility can be drawn and earns its commitment fee in `period` (no expiry, or not past it).
+    function _facilityOpen(GuaranteeTerms memory facility, uint32 period) private pure returns (bool) {
+        return facility.expiryPeriod == 0 || period <= facility.expiryPeriod;
     }
 
     /// @dev `floor(base * rate * days / (WAD * yearBasisDays))`: rounded down, so no fraction of a cent is owed.

@@ -99,18 +99,30 @@ struct ReserveTerms {
     uint8 coveredTranches;
 }
 
-/// @notice A third-party guarantee facility: the guarantor commits cash up to `limitCents`, is drawn on the
-/// shortfalls it covers (after the reserve), earns its fee, and is reimbursed in the waterfall.
+/// @notice A third-party facility: a guarantee or a liquidity facility. The provider commits cash up to
+/// `limitCents`, is drawn on the shortfalls it covers (after the reserve), earns its fees, and is reimbursed in the
+/// waterfall. A liquidity facility is the same line with a usage fee on its draws, its commitment fee on the undrawn
+/// part, and an expiry.
 /// @param limitCents The commitment; draws outstanding never exceed it. 0 = no facility.
-/// @param feeRateWad Annual commitment fee on `limitCents`, accrued like interest.
-/// @param coversFees Whether the guarantee is drawn for senior fee shortfalls.
-/// @param coveredTranches The guarantee is drawn for interest shortfalls of the `coveredTranches` most senior
+/// @param feeRateWad Annual commitment fee, accrued like interest on `limitCents` (or on the undrawn part, see
+/// `feeOnUndrawn`); it stops after the expiry.
+/// @param coversFees Whether the facility is drawn for senior fee shortfalls.
+/// @param coveredTranches The facility is drawn for interest shortfalls of the `coveredTranches` most senior
 /// tranches.
+/// @param usageRateWad Annual usage fee on the draws outstanding at the period's start, accrued like interest
+/// (0 = none); it runs until the draws are reimbursed, expiry or not.
+/// @param feeOnUndrawn The commitment fee accrues on `limitCents` less the draws outstanding at the period's start
+/// (a liquidity facility) instead of on `limitCents` (a guarantee).
+/// @param expiryPeriod The facility can be drawn in periods up to `expiryPeriod` only (0 = no expiry); after it no
+/// commitment fee accrues. Draws outstanding are still reimbursed.
 struct GuaranteeTerms {
     uint256 limitCents;
     uint64 feeRateWad;
     bool coversFees;
     uint8 coveredTranches;
+    uint64 usageRateWad;
+    bool feeOnUndrawn;
+    uint16 expiryPeriod;
 }
 
 /// @notice How one tranche takes part in the principal allocation, fixed at structuring.

@@ -280,8 +280,20 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     const shown = await as<{
       tranches: { class: string; face: string; principalClass?: string }[];
       principal: { mode: string; schedule?: { targets: Record<string, string[]> } };
+      guarantee: Record<string, unknown>;
     }>("regulator", "deal", "show", "--deal", PAC_DEAL);
     expect(shown.principal.mode).to.equal("scheduled");
+    // The liquidity facility, read back from the chain's configuration.
+    expect(shown.guarantee).to.deep.equal({
+      guarantor: "guarantor",
+      limit: "250000.00",
+      feeRate: "0.0035",
+      feeOn: "undrawn",
+      usageRate: "0.045",
+      expiryPeriod: 24,
+      coversFees: true,
+      coveredTranches: 1,
+    });
     expect(shown.tranches.map((t) => t.principalClass)).to.deep.equal(["pac", "support", "z", "standard"]);
     const targets = (shown.principal.schedule?.targets["A"] ?? []).map((t) => BigInt(t.replace(".", "")));
     const faceA = BigInt((shown.tranches[0]?.face ?? "0").replace(".", ""));

@@ -69,6 +69,78 @@ async function inverseFloaterDeal() {
   return configureAndIssue(await deployUnconfiguredWaterfall({ tranches }), inverse);
 }
 
+/**
+ * The sample deal with a 2M liquidity facility instead of its guarantee and no reserve: commitment fee 0.35% a year on
+ * the undrawn part, usage fee 4.5% a year on the draws, drawable in periods 1 and 2; it covers the fees and A's
+ * interest.
+ */
+const FACILITY_LIMIT = 2_000_000_00n;
+
+async function liquidityFacilityDeal() {
+  const c = sampleConfig100M();
+  const facility: WaterfallConfig = {
+    ...c,
+    triggers: [],
+    reserve: { targetWad: 0n, floorCents: 0n, coversFees: false, coveredTranches: 0 },
+    guarantee: {
+      limitCents: FACILITY_LIMIT,
+      feeRateWad: 35n * 10n ** 14n,
+      coversFees: true,
+      coveredTranches: 1,
+      usageRateWad: 45n * 10n ** 15n,
+      feeOnUndrawn: true,
+      expiryPeriod: 2,
+    },
+  };
+  return configureAndIssue(await unconfigured(), facility);
+}
+
+describe("a liquidity facility on chain", function () {
+  it("is drawn while open, bears its usage fee, is not drawn after its expiry, and is repaid, as the engine", async () => {
+    const d = await loadFixture(liquidityFacilityDeal);
+    const provider = d.guarantor.address;
+    const pool = 100_000_000_00n;
+    // Period 1 normal; 2 and 3 collect nothing (a servicer disruption); 4 collects again.
+    const collected = [60_000_000n, 0n, 0n, 400_000_000n];
+    let owedBefore = await d.waterfall.owedCents(provider);
+    for (const [i, interest] of collected.entries()) {
+      const period = i + 1;
+      await reportAndDeposit(d, period, { ...principalReport(0n, pool), interestCollectedCents: interest });
+      const cashBefore = await d.waterfall.guaranteeCashCents();
+      const { expected, actual, inputs, opening } = await runAndCompare(d, period);
+      expect(actual, `period ${period}`).to.deep.equal(expected);
+      expect(checkPeriodInvariants(d.config, opening, inputs, actual), `period ${period}`).to.deep.equal([]);
+      // The provider's committed cash pays the draws and takes back the reimbursements; its fees are owed to it.
+      expect(await d.waterfall.guaranteeCashCents(), `period ${period} cash`).to.equal(
+        cashBefore - actual.guaranteeDrawCents + actual.guaranteeReimbursedCents,
+      );
+      const owed = await d.waterfall.owedCents(provider);
+      expect(owed - owedBefore, `period ${period} owed`).to.equal(actual.guaranteeFeePaidCents);
+      owedBefore = owed;
+
+      const drawn = opening.guaranteeDrawnCents;
+      const days = BigInt(inputs.accrualDays); // actual/360
+      const commitment = period <= 2 ? ((FACILITY_LIMIT - drawn) * 35n * days) / 3_600_000n : 0n;
+      const usage = (drawn * 45n * days) / 360_000n;
+      if (period === 2) {
+        // Open: nothing collected, so the facility pays the fees and A's interest.
+        expect(actual.guaranteeDrawCents).to.be.greaterThan(0n);
+        expect(actual.next.tranches[0]?.interestShortfallCents).to.equal(0n);
+      }
+      if (period === 3) {
+        // Expired: no draw, A's interest is carried; no commitment fee, the usage fee on period 2's draws.
+        expect(actual.guaranteeDrawCents).to.equal(0n);
+        expect(actual.next.tranches[0]?.interestShortfallCents).to.be.greaterThan(0n);
+        expect(drawn).to.be.greaterThan(0n);
+      }
+      expect(actual.guaranteeFeeDueCents - opening.guaranteeFeeShortfallCents, `period ${period} fees`).to.equal(
+        commitment + usage,
+      );
+      if (period === 4) expect(actual.next.guaranteeDrawnCents).to.equal(0n);
+    }
+  });
+});
+
 describe("an inverse floater on chain", function () {
   it("pays B 28.50% - 3 x the index the trustee sets, floored at 0, as the engine to the unit", async () => {
     const d = await loadFixture(inverseFloaterDeal);

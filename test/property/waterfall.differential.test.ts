@@ -30,9 +30,9 @@ import {
 /**
  * Differential property test: random deals and periods (1-6 tranches, 0-3 fees, 0-4 triggers of every kind and
  * effect, every principal mode, shuffled step orders, reserve, guarantee, carried shortfalls, write-downs,
- * recoveries, acceleration, inverse floaters, and classes: scheduled (PAC/TAC) and support classes, accrual (Z) classes, lockouts,
- * step-down periods) run through `WaterfallLib` on chain (WaterfallHarness.runBatch, one eth_call per
- * batch) and through the TypeScript engine. Every field of every result must be identical, and both must satisfy
+ * recoveries, acceleration, inverse floaters, classes: scheduled (PAC/TAC) and support classes, accrual (Z)
+ * classes, lockouts; step-down periods; liquidity facilities: usage fee, commitment fee on the undrawn part, expiry)
+ * run through `WaterfallLib` on chain (WaterfallHarness.runBatch, one eth_call per batch) and through the TypeScript engine. Every field of every result must be identical, and both must satisfy
  * the invariants WF-1 .. WF-7 of test/INVARIANTS.md.
  */
 
@@ -216,6 +216,10 @@ const caseArb: fc.Arbitrary<Case> = fc
         coveredTranches: fc.integer({ min: 0, max: n }),
         drawnBps: fc.integer({ min: 0, max: 12_000 }), // of the limit; above 100% models a reduced limit
         feeShortfallBps: sometimes(50),
+        // A liquidity facility's terms: a usage fee, the commitment fee on the undrawn part, an expiry.
+        usageRateWad: fc.oneof(fc.constant(0n), bps(1, 900)),
+        feeOnUndrawn: fc.boolean(),
+        expiryPeriod: fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 30 })),
       }),
       period: fc.integer({ min: 0, max: 40 }),
       accrualDays: fc.constantFrom(0, 28, 30, 31, 90, 181),
@@ -273,6 +277,9 @@ const caseArb: fc.Arbitrary<Case> = fc
         feeRateWad: d.guarantee.feeRateWad,
         coversFees: d.guarantee.coversFees,
         coveredTranches: d.guarantee.coveredTranches,
+        ...(d.guarantee.usageRateWad === 0n ? {} : { usageRateWad: d.guarantee.usageRateWad }),
+        ...(d.guarantee.feeOnUndrawn ? { feeOnUndrawn: true } : {}),
+        ...(d.guarantee.expiryPeriod === 0 ? {} : { expiryPeriod: d.guarantee.expiryPeriod }),
       },
       triggers: d.triggers,
       classes: classesFor(d.principalMode, d.steps, d.classes, d.firstScheduled, d.noClasses),
@@ -359,6 +366,8 @@ describe("WaterfallLib vs the TypeScript engine (differential, WF-1 .. WF-8)", f
       lockout: 0,
       brokenSchedule: 0,
       beforeStepDown: 0,
+      facilityExpired: 0,
+      usageFee: 0,
       accelerated: 0,
       trapping: 0,
       shortfall: 0,
@@ -401,6 +410,11 @@ describe("WaterfallLib vs the TypeScript engine (differential, WF-1 .. WF-8)", f
           if (engine.principalMode === "scheduled" && scheduledPaidBeyond) seen.brokenSchedule += 1;
           const stepDown = c.config.stepDownPeriod ?? 0;
           if (c.config.principalMode !== "sequential" && c.inputs.period < stepDown) seen.beforeStepDown += 1;
+          const { expiryPeriod, usageRateWad } = c.config.guarantee;
+          if ((expiryPeriod ?? 0) !== 0 && c.inputs.period > (expiryPeriod ?? 0) && c.config.guarantee.limitCents > 0n)
+            seen.facilityExpired += 1;
+          if ((usageRateWad ?? 0n) !== 0n && c.state.guaranteeDrawnCents > 0n && c.inputs.accrualDays > 0)
+            seen.usageFee += 1;
           if (engine.accelerated) seen.accelerated += 1;
           if (engine.trapping) seen.trapping += 1;
           if (engine.next.tranches.some((t) => t.interestShortfallCents > 0n)) seen.shortfall += 1;

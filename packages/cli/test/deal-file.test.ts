@@ -118,6 +118,38 @@ describe("the deal file", () => {
     ).to.contain("multiplier");
   });
 
+  it("reads a liquidity facility: usage fee, commitment fee on the undrawn part, expiry; a plain guarantee has none", () => {
+    const reserveLine = 'reserve: { target: "0.005", coversFees: true, coveredTranches: 1 }\n';
+    const withFacility = (guarantee: string) => text.replace(reserveLine, `${reserveLine}guarantee: ${guarantee}\n`);
+    const facility = parseDealFile(
+      withFacility(
+        '{ guarantor: guarantor, limit: "50000.00", feeRate: "0.0035", feeOn: undrawn, usageRate: "0.045", ' +
+          "expiryPeriod: 36, coversFees: true, coveredTranches: 2 }",
+      ),
+      "deal.yaml",
+    );
+    expect(waterfallConfig(facility, 100n).guarantee).to.deep.equal({
+      limitCents: 5_000_000n,
+      feeRateWad: 35n * 10n ** 14n,
+      coversFees: true,
+      coveredTranches: 2,
+      usageRateWad: 45n * 10n ** 15n,
+      feeOnUndrawn: true,
+      expiryPeriod: 36,
+    });
+    const guarantee = parseDealFile(withFacility('{ guarantor: guarantor, limit: "50000.00", feeRate: "0.002" }'), "d");
+    expect(waterfallConfig(guarantee, 100n).guarantee).to.deep.equal({
+      limitCents: 5_000_000n,
+      feeRateWad: 2n * 10n ** 15n,
+      coversFees: false,
+      coveredTranches: 0,
+    });
+    const bad = problems(withFacility('{ guarantor: guarantor, limit: "1.00", feeOn: drawn, expiryPeriod: 0 }')).join(
+      "\n",
+    );
+    expect(bad).to.contain("feeOn").and.to.contain("expiryPeriod");
+  });
+
   it("refuses text that is neither YAML nor JSON", () => {
     expect(problems("deal: [unclosed")[0]).to.contain("neither YAML nor JSON");
   });

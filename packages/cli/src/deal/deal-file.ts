@@ -26,6 +26,10 @@
  * fees: [ { name: trustee fee, payee: trustee, fixed: "2000.00" }, { name: servicing, payee: servicer, rate: "0.005" } ]
  * reserve: { target: "0.01", coversFees: true, coveredTranches: 1 }
  * guarantee: { guarantor: guarantor, limit: "50000.00", feeRate: "0.002", coveredTranches: 1 }
+ * # or a liquidity facility: the same line with a usage fee on its draws, the commitment fee on the undrawn part and
+ * # an expiry (the last period it can be drawn in)
+ * guarantee: { guarantor: bank, limit: "50000.00", feeRate: "0.0035", feeOn: undrawn, usageRate: "0.045",
+ *              expiryPeriod: 36, coversFees: true, coveredTranches: 2 }
  * triggers:
  *   - { kind: overcollateralization, effect: switchToSequential, curable: true, scope: 2, threshold: "1.05" }
  *   - { kind: cumulativeNetLoss, effect: eventOfDefault, curable: false, threshold: "0.05" }
@@ -191,6 +195,9 @@ export const dealFileSchema = z
         guarantor: memberName,
         limit: amount,
         feeRate: decimal("the guarantee fee rate").default("0"),
+        feeOn: z.enum(["limit", "undrawn"]).default("limit"),
+        usageRate: decimal("the usage fee rate on the draws").default("0"),
+        expiryPeriod: z.number().int().min(1).max(65535).optional(),
         coversFees: z.boolean().default(false),
         coveredTranches: z.number().int().min(0).max(16).default(0),
       })

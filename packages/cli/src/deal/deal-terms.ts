@@ -132,6 +132,7 @@ export function waterfallConfig(deal: DealFile, originalPoolBalanceCents: bigint
           feeRateWad: decimalToWad(deal.guarantee.feeRate),
           coversFees: deal.guarantee.coversFees,
           coveredTranches: deal.guarantee.coveredTranches,
+          ...liquidityTerms(deal.guarantee),
         }
       : { limitCents: 0n, feeRateWad: 0n, coversFees: false, coveredTranches: 0 },
     triggers: deal.triggers.map((t) => ({
@@ -173,4 +174,18 @@ export function principalClassOf(kind: wf.ClassKind): DealTranche["principalClas
 /** A tranche's class for people: "A" from a name ending in "Class A", else the symbol. */
 export function classOf(name: string, symbol: string): string {
   return /\bClass ([A-Za-z0-9-]{1,8})$/.exec(name)?.[1] ?? symbol;
+}
+
+/** A liquidity facility's terms, only those the deal file sets (a plain guarantee carries none). */
+function liquidityTerms(g: {
+  readonly feeOn: "limit" | "undrawn";
+  readonly usageRate: string;
+  readonly expiryPeriod?: number | undefined;
+}): Pick<wf.GuaranteeTerms, "usageRateWad" | "feeOnUndrawn" | "expiryPeriod"> {
+  const usageRateWad = decimalToWad(g.usageRate);
+  return {
+    ...(usageRateWad === 0n ? {} : { usageRateWad }),
+    ...(g.feeOn === "undrawn" ? { feeOnUndrawn: true } : {}),
+    ...(g.expiryPeriod === undefined ? {} : { expiryPeriod: g.expiryPeriod }),
+  };
 }

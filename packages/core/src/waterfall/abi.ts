@@ -37,7 +37,12 @@ export function toAbiConfig(config: WaterfallConfig) {
     fees: config.fees.map((f) => ({ ...f })),
     steps: config.steps.map((s) => ({ kind: ordinal(STEP_KINDS, s.kind), index: s.index })),
     reserve: { ...config.reserve },
-    guarantee: { ...config.guarantee },
+    guarantee: {
+      ...config.guarantee,
+      usageRateWad: config.guarantee.usageRateWad ?? 0n,
+      feeOnUndrawn: config.guarantee.feeOnUndrawn ?? false,
+      expiryPeriod: config.guarantee.expiryPeriod ?? 0,
+    },
     triggers: config.triggers.map((t) => ({
       ...t,
       kind: ordinal(TRIGGER_KINDS, t.kind),
@@ -178,7 +183,21 @@ const configSchema = struct({
   fees: list(struct({ fixedCents: uint, rateWad: uint })),
   steps: list(struct({ kind: enumOf(STEP_KINDS), index: uint8 })),
   reserve: struct({ targetWad: uint, floorCents: uint, coversFees: z.boolean(), coveredTranches: uint8 }),
-  guarantee: struct({ limitCents: uint, feeRateWad: uint, coversFees: z.boolean(), coveredTranches: uint8 }),
+  guarantee: struct({
+    limitCents: uint,
+    feeRateWad: uint,
+    coversFees: z.boolean(),
+    coveredTranches: uint8,
+    usageRateWad: uint,
+    feeOnUndrawn: z.boolean(),
+    expiryPeriod: uint8,
+  }).transform(({ usageRateWad, feeOnUndrawn, expiryPeriod, ...g }) => ({
+    // A guarantee without the liquidity facility's terms is a configuration without the optional fields.
+    ...g,
+    ...(usageRateWad === 0n ? {} : { usageRateWad }),
+    ...(feeOnUndrawn ? { feeOnUndrawn } : {}),
+    ...(expiryPeriod === 0 ? {} : { expiryPeriod }),
+  })),
   triggers: list(
     struct({
       kind: enumOf(TRIGGER_KINDS),

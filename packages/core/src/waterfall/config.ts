@@ -73,6 +73,9 @@ const guaranteeSchema = z.strictObject({
   feeRateWad: wad64,
   coversFees: z.boolean(),
   coveredTranches: uint8,
+  usageRateWad: wad64.optional(),
+  feeOnUndrawn: z.boolean().optional(),
+  expiryPeriod: uint16.optional(),
 });
 const triggerSchema = z.strictObject({
   kind: z.enum(TRIGGER_KINDS),

@@ -244,12 +244,29 @@ function open(config: WaterfallConfig, state: WaterfallState, inputs: PeriodInpu
     reserveDrawCents: 0n,
     reserveTopUpCents: 0n,
     guaranteeDrawCents: 0n,
-    guaranteeFeeDueCents:
-      accrue(config, inputs, config.guarantee.limitCents, config.guarantee.feeRateWad) +
-      state.guaranteeFeeShortfallCents,
+    guaranteeFeeDueCents: facilityFeeDue(config, state, inputs),
     guaranteeFeePaidCents: 0n,
     guaranteeReimbursedCents: 0n,
   };
+}
+
+/** Whether the facility can be drawn and earns its commitment fee in the period (no expiry, or not past it). */
+function facilityOpen(config: WaterfallConfig, inputs: PeriodInputs): boolean {
+  const expiry = config.guarantee.expiryPeriod ?? 0;
+  return expiry === 0 || inputs.period <= expiry;
+}
+
+/** The commitment fee (on the limit or the undrawn part, while open), the usage fee on the opening draws, the carried shortfall. */
+function facilityFeeDue(config: WaterfallConfig, state: WaterfallState, inputs: PeriodInputs): bigint {
+  const facility = config.guarantee;
+  const drawn = state.guaranteeDrawnCents;
+  let committed = facilityOpen(config, inputs) ? facility.limitCents : 0n;
+  if (facility.feeOnUndrawn === true) committed = committed > drawn ? committed - drawn : 0n;
+  return (
+    accrue(config, inputs, committed, facility.feeRateWad) +
+    accrue(config, inputs, drawn, facility.usageRateWad ?? 0n) +
+    state.guaranteeFeeShortfallCents
+  );
 }
 
 /** Step 4: recoveries write back up what earlier losses wrote down, the most senior tranche first. */
@@ -285,7 +302,7 @@ function prepare(w: Work): void {
     w.reserveCents = w.reserveTargetCents;
   }
   w.available = inputs.interestCollectionsCents + inputs.principalCollectionsCents + w.reserveReleaseCents;
-  const limit = config.guarantee.limitCents;
+  const limit = facilityOpen(config, inputs) ? config.guarantee.limitCents : 0n;
   w.guaranteeRoom = limit > state.guaranteeDrawnCents ? limit - state.guaranteeDrawnCents : 0n;
 
   if ((config.classes ?? []).length !== 0) classesOfPeriod(w);

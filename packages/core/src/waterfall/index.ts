@@ -13,7 +13,9 @@
  *    - fee f: `fixedCents + accrue(poolBalanceBegin, rateWad) + carried fee shortfall`;
  *    - tranche t: `accrue(opening balance + carried shortfall, rate) + carried shortfall` (the shortfall bears
  *      interest at the coupon, one rounding for both);
- *    - guarantee fee: `accrue(limit, feeRateWad) + carried guarantee fee shortfall`;
+ *    - guarantee fee: `accrue(committed, feeRateWad) + accrue(opening draws, usageRateWad) + carried guarantee fee
+ *      shortfall`, with committed = the limit (or the limit less the opening draws if `feeOnUndrawn`) while the
+ *      facility is open (`expiryPeriod` 0 or `period <= expiryPeriod`), 0 after it;
  *    - cumulative net loss after the period: `max(0, cumulative + newDefaults - recoveries)`.
  * 3. Triggers, on the opening balances (TriggerLib / triggers.ts; every ratio rounds toward a breach):
  *    - overcollateralization: `(poolBalanceEnd + principalCollections) / opening balance of the scope`, rounded
@@ -35,8 +37,8 @@
  *    holders). A reserve above its target releases the excess into the available funds, except while
  *    excess spread is trapped.
  *    Available funds = interest collections + principal collections + release.
- *    Guarantee room = `limit - drawn outstanding` (0 if negative); reimbursements in the period do not restore it
- *    until the next period.
+ *    Guarantee room = `limit - drawn outstanding` (0 if negative) while the facility is open, 0 after its expiry;
+ *    reimbursements in the period do not restore it until the next period.
  *    Accrual classes: tranche t of kind `Accrual` accrues this period if not accelerated and some earlier tranche
  *    (j < t) has B_j > 0. Locked out: tranche t with `0 < period <= lockoutPeriods_t`, not accelerated.
  * 6. Principal distribution amount (PDA):

@@ -108,16 +108,34 @@ export interface ReserveTerms {
   readonly coveredTranches: number;
 }
 
-/** A third-party guarantee facility. */
+/**
+ * A third-party facility: a guarantee, or a liquidity facility (the same line with a usage fee on its draws, its
+ * commitment fee on the undrawn part, and an expiry).
+ */
 export interface GuaranteeTerms {
   /** The commitment; draws outstanding never exceed it. 0 = no facility. */
   readonly limitCents: bigint;
-  /** Annual commitment fee on the limit, accrued like interest. */
+  /**
+   * Annual commitment fee, accrued like interest on the limit (or on the undrawn part, `feeOnUndrawn`); none after
+   * the expiry.
+   */
   readonly feeRateWad: bigint;
-  /** Whether the guarantee is drawn for senior fee shortfalls. */
+  /** Whether the facility is drawn for senior fee shortfalls. */
   readonly coversFees: boolean;
-  /** The guarantee is drawn for interest shortfalls of this many most senior tranches. */
+  /** The facility is drawn for interest shortfalls of this many most senior tranches. */
   readonly coveredTranches: number;
+  /**
+   * Annual usage fee on the draws outstanding at the period's start, accrued like interest and due with the
+   * commitment fee; it runs until the draws are reimbursed. Absent = 0.
+   */
+  readonly usageRateWad?: bigint | undefined;
+  /** The commitment fee accrues on the limit less the opening draws (a liquidity facility). Absent = false. */
+  readonly feeOnUndrawn?: boolean | undefined;
+  /**
+   * The facility can be drawn in periods up to this one only, and earns no commitment fee after it; draws
+   * outstanding are still reimbursed. Absent or 0 = no expiry.
+   */
+  readonly expiryPeriod?: number | undefined;
 }
 
 /** A performance trigger, evaluated each period before any payment. */

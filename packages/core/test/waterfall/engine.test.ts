@@ -261,6 +261,68 @@ describe("waterfall engine", () => {
     });
   });
 
+  describe("liquidity facility", () => {
+    // A 1,000,000 line: commitment fee 0.6% a year on the undrawn part, usage fee 6% a year on the opening draws,
+    // drawable in periods 1 to 3; it covers the interest of both tranches (no reserve).
+    const config = deal({
+      tranches: [fixed(12), fixed(12)],
+      guarantee: {
+        limitCents: 1_000_000n,
+        feeRateWad: pct(0.6),
+        coversFees: false,
+        coveredTranches: 2,
+        usageRateWad: pct(6),
+        feeOnUndrawn: true,
+        expiryPeriod: 3,
+      },
+    });
+
+    it("charges the commitment fee on the undrawn part and the usage fee on the draws, in one fee step", () => {
+      const state = opening(config, [10_000_000n, 10_000_000n], { guaranteeDrawnCents: 400_000n });
+      const r = runChecked(
+        config,
+        state,
+        period({ period: 2, interestCollectionsCents: 1_000_000n, poolBalanceEndCents: 20_000_000n }),
+      );
+      // Undrawn 600,000 x 0.6% / 12 = 300; drawn 400,000 x 6% / 12 = 2,000.
+      expect(r.guaranteeFeeDueCents).to.equal(2_300n);
+      expect(r.guaranteeFeePaidCents).to.equal(2_300n);
+      // 1,000,000 - 200,000 interest - 2,300 fees repays the 400,000 drawn.
+      expect(r.guaranteeReimbursedCents).to.equal(400_000n);
+      expect(r.next.guaranteeDrawnCents).to.equal(0n);
+    });
+
+    it("is drawn up to its room while open, and not at all after its expiry period, whose usage fee still runs", () => {
+      const state = opening(config, [10_000_000n, 10_000_000n], { guaranteeDrawnCents: 400_000n });
+      const short = period({ interestCollectionsCents: 20_000n, poolBalanceEndCents: 20_000_000n });
+      // Period 3, the last it is open: A's 100,000 and B's 100,000 from 20,000, the facility fills 180,000 of the
+      // gap (room 600,000).
+      const open = runChecked(config, state, { ...short, period: 3 });
+      expect(open.guaranteeDrawCents).to.equal(180_000n);
+      expect(column(open, "interestPaidCents")).to.deep.equal([100_000n, 100_000n]);
+
+      // Period 4: expired. No draw, the interest shortfall stays with B, A gets the 20,000.
+      const expired = runChecked(config, state, { ...short, period: 4 });
+      expect(expired.guaranteeDrawCents).to.equal(0n);
+      expect(column(expired, "interestPaidCents")).to.deep.equal([20_000n, 0n]);
+      // No commitment fee after the expiry; the 400,000 outstanding still bears its usage fee: 2,000.
+      expect(expired.guaranteeFeeDueCents).to.equal(2_000n);
+      expect(expired.next.guaranteeDrawnCents).to.equal(400_000n);
+    });
+
+    it("charges a guarantee's fee on its whole limit when the commitment fee is not on the undrawn part", () => {
+      const guarantee = { ...config, guarantee: { ...config.guarantee, feeOnUndrawn: false, usageRateWad: 0n } };
+      const state = opening(guarantee, [10_000_000n, 10_000_000n], { guaranteeDrawnCents: 400_000n });
+      const r = runChecked(
+        guarantee,
+        state,
+        period({ interestCollectionsCents: 1_000_000n, poolBalanceEndCents: 20_000_000n }),
+      );
+      // 1,000,000 x 0.6% / 12 = 500, drawn or not.
+      expect(r.guaranteeFeeDueCents).to.equal(500n);
+    });
+  });
+
   describe("triggers", () => {
     it("measures overcollateralization over a tranche scope, rounding toward a breach", () => {
       const config = deal({

@@ -99,6 +99,9 @@ export async function dealFileFromChain(session: ChainSession, deal: DealView): 
         guarantor: session.names.of(parties.guarantor),
         limit: centsToAmount(config.guarantee.limitCents),
         feeRate: wadToDecimal(config.guarantee.feeRateWad),
+        feeOn: config.guarantee.feeOnUndrawn === true ? "undrawn" : "limit",
+        usageRate: wadToDecimal(config.guarantee.usageRateWad ?? 0n),
+        ...(config.guarantee.expiryPeriod === undefined ? {} : { expiryPeriod: config.guarantee.expiryPeriod }),
         coversFees: config.guarantee.coversFees,
         coveredTranches: config.guarantee.coveredTranches,
       };
