@@ -103,7 +103,10 @@ import {
 /// 8. Residual: what is left after the last step goes to the equity holder.
 /// 9. Write-down: if the balances after principal sum to N > poolBalanceEnd, `N - poolBalanceEnd` is written down,
 ///    the most junior tranche first, each up to its balance. The tranches never end a period above the
-///    performing pool.
+///    performing pool. With a principal deficiency ledger (`principalDeficiencyLedger`) nothing is written down
+///    while poolBalanceEnd > 0: `N - poolBalanceEnd` is the ledger's balance (the deficiency, allocated to the tranches
+///    most junior first), which step 6 of the next periods cures from excess spread; once the pool is exhausted what
+///    is left is written down as above.
 ///
 /// Rounding dust: every amount moved is a whole number of cents, each step moves at most what is available, and
 /// what no step takes is the residual, so no unit is created or lost. Fractions dropped by `accrue` are never owed;
@@ -305,7 +308,7 @@ library WaterfallLib {
         r.residualCents = funds.available;
 
         r.next.guaranteeDrawnCents = state.guaranteeDrawnCents + r.guaranteeDrawCents - r.guaranteeReimbursedCents;
-        _writeDown(inputs, r);
+        if (!config.principalDeficiencyLedger || inputs.poolBalanceEndCents == 0) _writeDown(inputs, r);
     }
 
     function _checkShape(

@@ -170,6 +170,10 @@ struct TriggerTerms {
 /// come from the schedule the trustee fixes at structuring (`IWaterfall.setSchedule`).
 /// @param stepDownPeriod Principal is paid sequentially in the periods before it (the step-down date), by the
 /// configured mode from it on (0 = no step-down); a switch trigger still makes it sequential.
+/// @param principalDeficiencyLedger Losses are carried on a principal deficiency ledger instead of being written off
+/// each period: the tranches keep their balances above the performing pool by the deficiency (allocated to the
+/// tranches most junior first, each class's sub-ledger), which later periods' principal distribution amount cures
+/// from excess spread; what is still uncured is written off only once the pool is exhausted.
 struct WaterfallConfig {
     uint16 yearBasisDays;
     PrincipalMode principalMode;
@@ -184,6 +188,7 @@ struct WaterfallConfig {
     TriggerTerms[] triggers;
     ClassTerms[] classes;
     uint16 stepDownPeriod;
+    bool principalDeficiencyLedger;
 }
 
 /// @notice What a tranche carries from one period to the next.

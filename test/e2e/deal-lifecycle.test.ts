@@ -279,10 +279,11 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     expect(again.steps).to.deep.equal([]);
     const shown = await as<{
       tranches: { class: string; face: string; principalClass?: string }[];
-      principal: { mode: string; schedule?: { targets: Record<string, string[]> } };
+      principal: { mode: string; schedule?: { targets: Record<string, string[]> }; deficiencyLedger?: boolean };
       guarantee: Record<string, unknown>;
     }>("regulator", "deal", "show", "--deal", PAC_DEAL);
     expect(shown.principal.mode).to.equal("scheduled");
+    expect(shown.principal.deficiencyLedger).to.equal(true);
     // The liquidity facility, read back from the chain's configuration.
     expect(shown.guarantee).to.deep.equal({
       guarantor: "guarantor",

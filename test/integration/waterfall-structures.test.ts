@@ -3,6 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import {
   checkPeriodInvariants,
+  principalDeficiencies,
   sampleDeal,
   toAbiConfig,
   type WaterfallConfig,
@@ -138,6 +139,48 @@ describe("a liquidity facility on chain", function () {
       );
       if (period === 4) expect(actual.next.guaranteeDrawnCents).to.equal(0n);
     }
+  });
+});
+
+async function deficiencyLedgerDeal() {
+  const c = sampleConfig100M();
+  return configureAndIssue(await unconfigured(), { ...c, triggers: [], principalDeficiencyLedger: true });
+}
+
+describe("a principal deficiency ledger on chain", function () {
+  it("carries a loss the excess spread cannot cover, then cures it from later excess spread, as the engine", async () => {
+    const d = await loadFixture(deficiencyLedgerDeal);
+    // Period 1: 5M of defaults against 0.6M of interest; periods 2 and 3: 1.5M of interest and no losses.
+    const periods = [
+      { ...principalReport(0n, 95_000_000_00n), newDefaultsCents: 5_000_000_00n },
+      { ...principalReport(0n, 95_000_000_00n), interestCollectedCents: 1_500_000_00n },
+      { ...principalReport(0n, 95_000_000_00n), interestCollectedCents: 1_500_000_00n },
+    ];
+    const ledgers: bigint[] = [];
+    for (const [i, fields] of periods.entries()) {
+      const period = i + 1;
+      await reportAndDeposit(d, period, fields);
+      const { expected, actual, inputs, opening } = await runAndCompare(d, period);
+      expect(actual, `period ${period}`).to.deep.equal(expected);
+      expect(checkPeriodInvariants(d.config, opening, inputs, actual), `period ${period}`).to.deep.equal([]);
+      expect(
+        actual.tranches.every((t) => t.writeDownCents === 0n),
+        `period ${period}: nothing written off`,
+      ).to.equal(true);
+      const ledger = principalDeficiencies(actual.next, inputs.poolBalanceEndCents);
+      ledgers.push(ledger.reduce((a, b) => a + b, 0n));
+      // The chain keeps the balances above the pool by exactly the ledger.
+      const stored = await stateOf(d.waterfall);
+      expect(stored.tranches.map((t) => t.balanceCents)).to.deep.equal(actual.next.tranches.map((t) => t.balanceCents));
+    }
+    // Carried after the loss, partly cured in period 2, cured in period 3; no tranche was ever written down.
+    expect(ledgers[0]).to.be.greaterThan(0n);
+    expect(ledgers[1])
+      .to.be.greaterThan(0n)
+      .and.lessThan(ledgers[0] ?? 0n);
+    expect(ledgers[2]).to.equal(0n);
+    const stored = await stateOf(d.waterfall);
+    expect(stored.tranches.map((t) => t.writtenDownCents)).to.deep.equal(stored.tranches.map(() => 0n));
   });
 });
 

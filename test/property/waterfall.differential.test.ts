@@ -10,6 +10,7 @@ import {
   TRIGGER_KINDS,
   checkPeriodInvariants,
   fromAbiResult,
+  principalDeficiencies,
   runWaterfall,
   toAbiConfig,
   toAbiInputs,
@@ -31,7 +32,8 @@ import {
  * Differential property test: random deals and periods (1-6 tranches, 0-3 fees, 0-4 triggers of every kind and
  * effect, every principal mode, shuffled step orders, reserve, guarantee, carried shortfalls, write-downs,
  * recoveries, acceleration, inverse floaters, classes: scheduled (PAC/TAC) and support classes, accrual (Z)
- * classes, lockouts; step-down periods; liquidity facilities: usage fee, commitment fee on the undrawn part, expiry)
+ * classes, lockouts; step-down periods; liquidity facilities: usage fee, commitment fee on the undrawn part, expiry;
+ * principal deficiency ledgers)
  * run through `WaterfallLib` on chain (WaterfallHarness.runBatch, one eth_call per batch) and through the TypeScript engine. Every field of every result must be identical, and both must satisfy
  * the invariants WF-1 .. WF-7 of test/INVARIANTS.md.
  */
@@ -240,6 +242,7 @@ const caseArb: fc.Arbitrary<Case> = fc
       firstScheduled: fc.nat(),
       noClasses: fc.boolean(),
       stepDownPeriod: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 12 })),
+      principalDeficiencyLedger: fc.boolean(),
     }),
   )
   .map((d): Case => {
@@ -284,6 +287,7 @@ const caseArb: fc.Arbitrary<Case> = fc
       triggers: d.triggers,
       classes: classesFor(d.principalMode, d.steps, d.classes, d.firstScheduled, d.noClasses),
       ...(d.stepDownPeriod === 0 ? {} : { stepDownPeriod: d.stepDownPeriod }),
+      ...(d.principalDeficiencyLedger ? { principalDeficiencyLedger: true } : {}),
     };
     const state: WaterfallState = {
       tranches,
@@ -367,6 +371,7 @@ describe("WaterfallLib vs the TypeScript engine (differential, WF-1 .. WF-8)", f
       brokenSchedule: 0,
       beforeStepDown: 0,
       facilityExpired: 0,
+      deficiencyCarried: 0,
       usageFee: 0,
       accelerated: 0,
       trapping: 0,
@@ -415,6 +420,9 @@ describe("WaterfallLib vs the TypeScript engine (differential, WF-1 .. WF-8)", f
             seen.facilityExpired += 1;
           if ((usageRateWad ?? 0n) !== 0n && c.state.guaranteeDrawnCents > 0n && c.inputs.accrualDays > 0)
             seen.usageFee += 1;
+          const deficiency = principalDeficiencies(engine.next, c.inputs.poolBalanceEndCents);
+          if (c.config.principalDeficiencyLedger === true && deficiency.some((d) => d > 0n))
+            seen.deficiencyCarried += 1;
           if (engine.accelerated) seen.accelerated += 1;
           if (engine.trapping) seen.trapping += 1;
           if (engine.next.tranches.some((t) => t.interestShortfallCents > 0n)) seen.shortfall += 1;

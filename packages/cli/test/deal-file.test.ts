@@ -169,18 +169,20 @@ describe("a PAC/Z deal file (principal classes, a schedule fixed at structuring)
     const plain = waterfallConfig(parseDealFile(text, "deal.yaml"), 100n);
     expect(plain).to.not.have.property("classes");
     expect(plain).to.not.have.property("stepDownPeriod");
+    expect(plain).to.not.have.property("principalDeficiencyLedger");
     // A step-down: sequential before period 13, pro rata from it; a lockout on S.
     const stepped = parseDealFile(
       text
         .replace(
           'principal: { mode: proRata, ocTarget: "0.00" }',
-          'principal: { mode: proRata, ocTarget: "0.00", stepDownPeriod: 13 }',
+          'principal: { mode: proRata, ocTarget: "0.00", stepDownPeriod: 13, deficiencyLedger: true }',
         )
         .replace("    coupon: { type: none }\n", "    coupon: { type: none }\n    lockoutPeriods: 6\n"),
       "deal.yaml",
     );
     const steppedConfig = waterfallConfig(stepped, 100n);
     expect(steppedConfig.stepDownPeriod).to.equal(13);
+    expect(steppedConfig.principalDeficiencyLedger).to.equal(true);
     expect(steppedConfig.classes?.map((c) => c.lockoutPeriods)).to.deep.equal([0, 0, 6]);
   });
 

@@ -23,6 +23,8 @@
  * # projection file (a TAC: low = high), or listed per class (targets: { A: ["69000000.00", ...] })
  * principal: { mode: scheduled, ocTarget: "0.02", schedule: { band: { low: 100, high: 300 }, pool: projection.yaml } }
  * # stepDownPeriod: N on principal pays sequentially before period N, by the mode from N on (e.g. pro rata)
+ * # deficiencyLedger: true on principal carries losses on a principal deficiency ledger (cured from excess spread,
+ * # written off only once the pool is exhausted) instead of writing the junior tranches down each period
  * fees: [ { name: trustee fee, payee: trustee, fixed: "2000.00" }, { name: servicing, payee: servicer, rate: "0.005" } ]
  * reserve: { target: "0.01", coversFees: true, coveredTranches: 1 }
  * guarantee: { guarantor: guarantor, limit: "50000.00", feeRate: "0.002", coveredTranches: 1 }
@@ -170,6 +172,7 @@ export const dealFileSchema = z
       schedule: schedule.optional(),
       /** Principal is sequential before this period, by the mode from it on (the step-down date); 0 = none. */
       stepDownPeriod: z.number().int().min(0).max(65_535).default(0),
+      deficiencyLedger: z.boolean().default(false),
     }),
     fees: z
       .array(

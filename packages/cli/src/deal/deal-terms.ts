@@ -145,6 +145,7 @@ export function waterfallConfig(deal: DealFile, originalPoolBalanceCents: bigint
     })),
     ...classesOf(deal),
     ...(deal.principal.stepDownPeriod === 0 ? {} : { stepDownPeriod: deal.principal.stepDownPeriod }),
+    ...(deal.principal.deficiencyLedger ? { principalDeficiencyLedger: true } : {}),
   };
 }
 

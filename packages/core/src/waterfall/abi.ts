@@ -54,6 +54,7 @@ export function toAbiConfig(config: WaterfallConfig) {
       lockoutPeriods: c.lockoutPeriods,
     })),
     stepDownPeriod: config.stepDownPeriod ?? 0,
+    principalDeficiencyLedger: config.principalDeficiencyLedger ?? false,
   };
 }
 
@@ -210,6 +211,7 @@ const configSchema = struct({
   ),
   classes: list(struct({ kind: enumOf(CLASS_KINDS), lockoutPeriods: uint8 })),
   stepDownPeriod: uint8,
+  principalDeficiencyLedger: z.boolean(),
 });
 
 const inputsSchema = struct({
@@ -243,12 +245,17 @@ function decodeWith<T>(schema: z.ZodType<T>, decoded: unknown, what: string): T 
  * @throws WaterfallError `INVALID_CONTRACT_RESULT` when the value is not a decoded `WaterfallConfig`
  */
 export function fromAbiConfig(decoded: unknown): WaterfallConfig {
-  const { classes, stepDownPeriod, ...config } = decodeWith(configSchema, decoded, "WaterfallConfig");
-  // No classes and no step-down on chain is a configuration without the optional fields.
+  const { classes, stepDownPeriod, principalDeficiencyLedger, ...config } = decodeWith(
+    configSchema,
+    decoded,
+    "WaterfallConfig",
+  );
+  // No classes, no step-down and no deficiency ledger on chain is a configuration without the optional fields.
   return {
     ...config,
     ...(classes.length === 0 ? {} : { classes }),
     ...(stepDownPeriod === 0 ? {} : { stepDownPeriod }),
+    ...(principalDeficiencyLedger ? { principalDeficiencyLedger } : {}),
   };
 }
 

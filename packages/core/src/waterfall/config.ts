@@ -104,6 +104,7 @@ export const waterfallConfigSchema = z.strictObject({
     .max(MAX_TRANCHES)
     .optional(),
   stepDownPeriod: uint16.optional(),
+  principalDeficiencyLedger: z.boolean().optional(),
 });
 
 /** Schema of a waterfall state. */

@@ -101,7 +101,7 @@ export function runWaterfall(config: WaterfallConfig, state: WaterfallState, inp
   else payInOrder(w);
   const residualCents = w.available;
   const guaranteeDrawnCents = state.guaranteeDrawnCents + w.guaranteeDrawCents - w.guaranteeReimbursedCents;
-  writeDown(w);
+  if (config.principalDeficiencyLedger !== true || inputs.poolBalanceEndCents === 0n) writeDown(w);
 
   return {
     accelerated: w.accelerated,
@@ -537,4 +537,25 @@ function writeDown(w: Work): void {
     tranche.writeDownCents = loss;
     left -= loss;
   }
+}
+
+/**
+ * A principal deficiency ledger's balance per tranche after a period: the tranches' balances in excess of the
+ * performing pool, allocated to the most junior tranche first, each up to its balance (all zeros when the tranches
+ * are within the pool, as they always are without a ledger). Their sum is what the next periods' principal
+ * distribution amount cures from excess spread before anything reaches the residual.
+ *
+ * @param next The state after the period (`result.next`).
+ * @param poolBalanceEndCents The performing pool at the period's end.
+ */
+export function principalDeficiencies(next: WaterfallState, poolBalanceEndCents: bigint): bigint[] {
+  const notesCents = sum(next.tranches.map((t) => t.balanceCents));
+  let left = notesCents > poolBalanceEndCents ? notesCents - poolBalanceEndCents : 0n;
+  const ledger = next.tranches.map(() => 0n);
+  for (let t = next.tranches.length - 1; t >= 0 && left !== 0n; t -= 1) {
+    const debit = min(left, next.tranches[t]?.balanceCents ?? 0n);
+    ledger[t] = debit;
+    left -= debit;
+  }
+  return ledger;
 }

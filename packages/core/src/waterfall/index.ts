@@ -75,7 +75,10 @@
  * 8. Residual: what is left after the last step goes to the equity holder.
  * 9. Write-down: if the balances after principal sum to N > poolBalanceEnd, `N - poolBalanceEnd` is written down,
  *    the most junior tranche first, each up to its balance. The tranches never end a period above the
- *    performing pool.
+ *    performing pool. With a principal deficiency ledger (`principalDeficiencyLedger`) nothing is written down
+ *    while poolBalanceEnd > 0: `N - poolBalanceEnd` is the ledger's balance (`principalDeficiencies`: the deficiency,
+ *    allocated to the tranches most junior first), which step 6 of the next periods cures from excess spread; once
+ *    the pool is exhausted what is left is written down as above.
  *
  * Rounding dust: every amount moved is a whole number of cents, each step moves at most what is available, and
  * what no step takes is the residual, so no unit is created or lost. Fractions dropped by `accrue` are never owed;
@@ -132,7 +135,7 @@ export {
   waterfallStateSchema,
 } from "./config";
 export { MAX_UINT256, evaluateTriggers, type TriggerContext, type TriggerEffects } from "./triggers";
-export { runWaterfall } from "./engine";
+export { principalDeficiencies, runWaterfall } from "./engine";
 export { summarizeCash, type CashSummary } from "./cash";
 export { checkPeriodInvariants } from "./invariants";
 export { fromAbiConfig, fromAbiInputs, fromAbiResult, fromAbiState, toAbiConfig, toAbiInputs, toAbiState } from "./abi";

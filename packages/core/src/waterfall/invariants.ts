@@ -126,16 +126,18 @@ export function checkPeriodInvariants(
 
   // WF-5: losses. Recoveries write up at most what was written down, the most senior tranche first; write-downs
   // bring the tranches exactly down to the pool balance, the most junior first. The tranches never end a period
-  // above the performing pool.
+  // above the performing pool, except by a principal deficiency ledger's balance while the pool is not exhausted
+  // (then nothing is written down).
   const writeUp = result.tranches.reduce((a, t) => a + t.writeUpCents, 0n);
   if (writeUp > inputs.recoveriesCents) fail("WF-5", `write-up ${writeUp} > recoveries ${inputs.recoveriesCents}`);
   const afterPrincipal = result.tranches.reduce((a, _, i) => a + afterPrincipalOf(i), 0n);
   const poolEnd = inputs.poolBalanceEndCents;
   const writeDown = result.tranches.reduce((a, t) => a + t.writeDownCents, 0n);
-  const expectedWriteDown = afterPrincipal > poolEnd ? afterPrincipal - poolEnd : 0n;
+  const ledger = config.principalDeficiencyLedger === true && poolEnd !== 0n;
+  const expectedWriteDown = !ledger && afterPrincipal > poolEnd ? afterPrincipal - poolEnd : 0n;
   if (writeDown !== expectedWriteDown) fail("WF-5", `write-down ${writeDown} != ${expectedWriteDown}`);
   const notesEnd = result.next.tranches.reduce((a, t) => a + t.balanceCents, 0n);
-  if (notesEnd > poolEnd) fail("WF-5", `tranches ${notesEnd} above the pool ${poolEnd} after losses`);
+  if (!ledger && notesEnd > poolEnd) fail("WF-5", `tranches ${notesEnd} above the pool ${poolEnd} after losses`);
   result.tranches.forEach((tranche, t) => {
     if (tranche.writeDownCents > 0n) {
       for (let u = t + 1; u < result.tranches.length; u += 1) {

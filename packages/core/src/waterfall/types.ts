@@ -188,6 +188,13 @@ export interface WaterfallConfig {
    * absent or 0 = no step-down.
    */
   readonly stepDownPeriod?: number | undefined;
+  /**
+   * Losses are carried on a principal deficiency ledger instead of being written off each period: the tranches stay
+   * above the performing pool by the deficiency ({@link principalDeficiencies}: most junior first), which the next
+   * periods' principal distribution amount cures from excess spread; what is left is written off once the pool is
+   * exhausted. Absent = false (written off each period).
+   */
+  readonly principalDeficiencyLedger?: boolean | undefined;
 }
 
 /** What a tranche carries from one period to the next. */

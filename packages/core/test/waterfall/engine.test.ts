@@ -4,6 +4,7 @@ import {
   MAX_UINT256,
   WaterfallError,
   checkPeriodInvariants,
+  principalDeficiencies,
   runWaterfall,
   summarizeCash,
   type CouponTerms,
@@ -258,6 +259,62 @@ describe("waterfall engine", () => {
       expect(later.guaranteeReimbursedCents).to.equal(667_700n);
       expect(later.next.guaranteeDrawnCents).to.equal(332_300n);
       expect(later.residualCents).to.equal(0n);
+    });
+  });
+
+  describe("principal deficiency ledger", () => {
+    // A 8M / B 2M at 12% a year, sequential, no target OC, on a 10M pool.
+    const plain = deal({ tranches: [fixed(12), fixed(12)] });
+    const ledger = deal({ tranches: [fixed(12), fixed(12)], principalDeficiencyLedger: true });
+    const start = (config: typeof plain) => opening(config, [8_000_000n, 2_000_000n]);
+    // 1M defaults, 150,000 of interest: 100,000 of coupons, 50,000 of excess spread towards the 1M of losses.
+    const loss = period({
+      interestCollectionsCents: 150_000n,
+      newDefaultsCents: 1_000_000n,
+      poolBalanceBeginCents: 10_000_000n,
+      poolBalanceEndCents: 9_000_000n,
+    });
+
+    it("carries the uncovered loss on the ledger (B's sub-ledger first) instead of writing B down", () => {
+      const written = runChecked(plain, start(plain), loss);
+      expect(column(written, "writeDownCents")).to.deep.equal([0n, 950_000n]);
+      expect(written.next.tranches[1]?.balanceCents).to.equal(1_050_000n);
+
+      const carried = runChecked(ledger, start(ledger), loss);
+      expect(column(carried, "principalPaidCents")).to.deep.equal([50_000n, 0n]);
+      expect(column(carried, "writeDownCents")).to.deep.equal([0n, 0n]);
+      expect(carried.next.tranches.map((t) => t.balanceCents)).to.deep.equal([7_950_000n, 2_000_000n]);
+      expect(principalDeficiencies(carried.next, 9_000_000n)).to.deep.equal([0n, 950_000n]);
+    });
+
+    it("cures the ledger from the next periods' excess spread before anything reaches the residual", () => {
+      const carried = runChecked(ledger, start(ledger), loss);
+      const cured = runChecked(
+        ledger,
+        carried.next,
+        period({
+          interestCollectionsCents: 1_200_000n,
+          poolBalanceBeginCents: 9_000_000n,
+          poolBalanceEndCents: 9_000_000n,
+        }),
+      );
+      // Coupons 79,500 + 20,000; then 950,000 of principal to A (the deficiency), 150,500 of residual.
+      expect(column(cured, "principalPaidCents")).to.deep.equal([950_000n, 0n]);
+      expect(cured.residualCents).to.equal(150_500n);
+      expect(principalDeficiencies(cured.next, 9_000_000n)).to.deep.equal([0n, 0n]);
+      // B kept its whole balance: without the ledger it would have lost 950,000 for good.
+      expect(cured.next.tranches[1]?.balanceCents).to.equal(2_000_000n);
+    });
+
+    it("writes off what is still uncured once the pool is exhausted, the most junior first", () => {
+      const carried = runChecked(ledger, start(ledger), loss);
+      const gone = runChecked(
+        ledger,
+        carried.next,
+        period({ newDefaultsCents: 9_000_000n, poolBalanceBeginCents: 9_000_000n, poolBalanceEndCents: 0n }),
+      );
+      expect(column(gone, "writeDownCents")).to.deep.equal([7_950_000n, 2_000_000n]);
+      expect(gone.next.tranches.map((t) => t.balanceCents)).to.deep.equal([0n, 0n]);
     });
   });
 

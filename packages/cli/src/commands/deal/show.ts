@@ -79,6 +79,7 @@ export async function dealFileFromChain(session: ChainSession, deal: DealView): 
       ocFloor: centsToAmount(config.ocFloorCents),
       ...(config.principalMode === "scheduled" ? { schedule: await scheduleOf(session, w, tranches) } : {}),
       ...(config.stepDownPeriod === undefined ? {} : { stepDownPeriod: config.stepDownPeriod }),
+      ...(config.principalDeficiencyLedger === true ? { deficiencyLedger: true } : {}),
     };
     out.fees = config.fees.map((f, i) => ({
       name: `fee ${i + 1}`,
