@@ -1,13 +1,16 @@
 /**
- * `hardhat run --network localhost scripts/settle-fixture.ts` (ABS_RPC_URL = a test chain, never 8545): sets up two
- * deals on that chain and prints `{"waterfall", "pool", "pacWaterfall", "pacPool"}` as its last line (used by
- * test/e2e/settle.test.ts):
+ * `hardhat run --network localhost scripts/settle-fixture.ts` (ABS_RPC_URL = a test chain, never 8545): sets up three
+ * deals on that chain and prints `{"waterfall", "pool", "pacWaterfall", "pacPool", "capWaterfall", "capProvider"}` as
+ * its last line (used by test/e2e/settle.test.ts):
  * - the waterfall test deal of test/helpers/waterfall.ts, with period 1 reported and its collections deposited;
  * - a PAC/support/Z deal (`pacZConfig` on the 100M sample tranches, class A on a 1.5M-a-period schedule fixed with
- *   `setSchedule`), with period 1 (3M of principal) reported and its collections deposited.
+ *   `setSchedule`), with period 1 (3M of principal) reported and its collections deposited;
+ * - a deal with an interest-rate cap struck at 3% on class A (`capWaterfall`), with period 1 reported and its
+ *   collections deposited, and cash in the cap provider's account (`capProvider`, the fixture's guarantor) to pay it.
  */
 import {
   SAMPLE_TRANCHES_100M,
+  bankRef,
   configureAndIssue,
   deployUnconfiguredWaterfall,
   deployWaterfallDeal,
@@ -28,12 +31,24 @@ async function run(): Promise<void> {
   ]);
   await reportAndDeposit(pac, 1, principalReport(3_000_000_00n, 97_000_000_00n));
 
+  const capBase = await deployUnconfiguredWaterfall({ tranches: SAMPLE_TRANCHES_100M });
+  const capped = await configureAndIssue(capBase, {
+    ...sampleConfig100M(),
+    triggers: [],
+    cap: { strikeRateWad: 3n * 10n ** 16n, trancheScope: 1 },
+  });
+  await reportAndDeposit(capped, 1, principalReport(2_000_000_00n, 98_000_000_00n));
+  const provider = capped.guarantor;
+  await (await capped.cash.connect(capped.custodian).mint(provider.address, 1_000_000_00n, bankRef("cap"))).wait();
+
   console.log(
     JSON.stringify({
       waterfall: await deal.waterfall.getAddress(),
       pool: await deal.pool.getAddress(),
       pacWaterfall: await pac.waterfall.getAddress(),
       pacPool: await pac.pool.getAddress(),
+      capWaterfall: await capped.waterfall.getAddress(),
+      capProvider: provider.address,
     }),
   );
 }

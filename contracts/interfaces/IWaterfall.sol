@@ -31,7 +31,7 @@ struct WaterfallParties {
 /// Cash. The waterfall's cash-token balance is four buckets: the reserve account (`waterfallState().reserveCents`),
 /// the guarantor's committed cash not yet drawn (`guaranteeCashCents()`), the payees' credits not yet withdrawn
 /// (`payablesCents()`, the sum of every `owedCents`), and collections (the rest): the servicer deposits each
-/// period's collections by a plain cash transfer to this contract.
+/// period's collections by a plain cash transfer to this contract (and a cap provider its period's payment).
 ///
 /// Running a period (`runPeriod`, one trustee transaction): period `p = lastPeriod() + 1` needs the pool's report
 /// of `p` (`IAssetPool.report`); its inputs are taken from it (see `periodInputs`), the configuration and the
@@ -161,7 +161,8 @@ interface IWaterfall {
     error PeriodOutOfOrder(uint32 expected, uint32 found);
     /// @notice The pool has no report of `period` yet (`lastReported` is its last).
     error ReportMissing(uint32 period, uint32 lastReported);
-    /// @notice The collections held (`heldCents`) do not cover the report's collections (`neededCents`).
+    /// @notice The collections held (`heldCents`) do not cover the report's collections plus the period's cap
+    /// receipt (`neededCents`): the servicer, or the cap provider, has not paid in yet.
     error CollectionsShort(uint256 neededCents, uint256 heldCents);
     /// @notice The guarantee draw exceeds the guarantor's committed cash.
     error GuaranteeCashShort(uint256 drawCents, uint256 guaranteeCashCents);

@@ -44,7 +44,10 @@ import {
 ///    - guarantee fee: `accrue(committed, feeRateWad) + accrue(opening draws, usageRateWad) + carried guarantee fee
 ///      shortfall`, with committed = the limit (or the limit less the opening draws if `feeOnUndrawn`) while the
 ///      facility is open (`expiryPeriod` 0 or `period <= expiryPeriod`), 0 after it;
-///    - cumulative net loss after the period: `max(0, cumulative + newDefaults - recoveries)`.
+///    - cumulative net loss after the period: `max(0, cumulative + newDefaults - recoveries)`;
+///    - cap receipt: `accrue(notional, index - strike)` if the deal has a cap (`cap.trancheScope` > 0) and the
+///      index is above the strike, else 0; notional = the opening balance of the `cap.trancheScope` most senior
+///      tranches.
 /// 3. Triggers, on the opening balances (TriggerLib / triggers.ts; every ratio rounds toward a breach):
 ///    - overcollateralization: `(poolBalanceEnd + principalCollections) / opening balance of the scope`, rounded
 ///      down, breached below the threshold (over a zero balance: `type(uint256).max`, never breached);
@@ -64,7 +67,7 @@ import {
 ///    `min(max(ceil(poolBalanceEnd * targetWad / WAD), floorCents), B)` (rounded up: the reserve protects the
 ///    holders). A reserve above its target releases the excess into the available funds, except while
 ///    excess spread is trapped.
-///    Available funds = interest collections + principal collections + release.
+///    Available funds = interest collections + principal collections + release + cap receipt.
 ///    Guarantee room = `limit - drawn outstanding` (0 if negative) while the facility is open, 0 after its expiry;
 ///    reimbursements in the period do not restore it until the next period.
 ///    Accrual classes: tranche t of kind `Accrual` accrues this period if not accelerated and some earlier tranche
@@ -111,7 +114,8 @@ import {
 /// Rounding dust: every amount moved is a whole number of cents, each step moves at most what is available, and
 /// what no step takes is the residual, so no unit is created or lost. Fractions dropped by `accrue` are never owed;
 /// the pro-rata remainder goes to the most senior tranches; ratio rounding only decides triggers.
-/// Conservation: `interest + principal collections + release + reserve draws + guarantee draws == fees paid +
+/// Conservation: `interest + principal collections + release + reserve draws + guarantee draws + cap receipt ==
+/// fees paid +
 /// interest paid + principal paid + top-up + guarantee fee paid + reimbursed + residual` (accreted interest is
 /// paid as principal). Balances: `next B_t = opening_t + writeUp_t + accreted_t - principal_t - writeDown_t`.
 ///
@@ -161,6 +165,8 @@ library WaterfallLib {
     /// @notice Tranche `tranche`'s class does not fit the deal: a scheduled class outside `Scheduled` mode (or that
     /// mode without one), an accrual class first, under pro-rata, or with the principal step before an interest step.
     error WaterfallClassInvalid(uint256 tranche);
+    /// @notice The cap's notional covers more tranches than the deal has, or a strike is set without a cap.
+    error WaterfallCapInvalid(uint8 trancheScope, uint256 trancheCount);
     /// @notice Recoveries are part of principal collections, so they cannot exceed them.
     error WaterfallRecoveriesExceedCollections(uint256 recoveriesCents, uint256 principalCollectionsCents);
 
@@ -194,6 +200,10 @@ library WaterfallLib {
         }
         require(config.reserve.coveredTranches <= n, WaterfallCoverInvalid(config.reserve.coveredTranches, n));
         require(config.guarantee.coveredTranches <= n, WaterfallCoverInvalid(config.guarantee.coveredTranches, n));
+        require(
+            config.cap.trancheScope <= n && (config.cap.trancheScope != 0 || config.cap.strikeRateWad == 0),
+            WaterfallCapInvalid(config.cap.trancheScope, n)
+        );
         _validateSteps(config.steps, config.fees.length, n);
         for (uint256 k = 0; k < config.triggers.length; ++k) {
             require(_triggerValid(config.triggers[k], n), WaterfallTriggerInvalid(k));
@@ -374,18 +384,44 @@ library WaterfallLib {
                 state.feeShortfallsCents[f];
         }
 
-        GuaranteeTerms memory facility = config.guarantee;
-        uint256 committed = _facilityOpen(facility, inputs.period) ? facility.limitCents : 0;
-        if (facility.feeOnUndrawn)
-            committed = committed > state.guaranteeDrawnCents ? committed - state.guaranteeDrawnCents : 0;
-        r.guaranteeFeeDueCents =
-            _accrue(config, inputs, committed, facility.feeRateWad) +
-            _accrue(config, inputs, state.guaranteeDrawnCents, facility.usageRateWad) +
-            state.guaranteeFeeShortfallCents;
+        r.guaranteeFeeDueCents = _facilityFeeDue(config, state, inputs);
+        r.capReceiptCents = _capReceipt(config, state, inputs);
 
         uint256 lossCents = state.cumulativeNetLossCents + inputs.newDefaultsCents;
         r.next.cumulativeNetLossCents = lossCents > inputs.recoveriesCents ? lossCents - inputs.recoveriesCents : 0;
         r.next.reserveCents = state.reserveCents;
+    }
+
+    /// @dev The facility's fees of the period: the commitment fee (on the limit or the undrawn part, while open), the
+    /// usage fee on the opening draws, and the carried shortfall.
+    function _facilityFeeDue(
+        WaterfallConfig memory config,
+        WaterfallState memory state,
+        PeriodInputs memory inputs
+    ) private pure returns (uint256) {
+        GuaranteeTerms memory facility = config.guarantee;
+        uint256 drawn = state.guaranteeDrawnCents;
+        uint256 committed = _facilityOpen(facility, inputs.period) ? facility.limitCents : 0;
+        if (facility.feeOnUndrawn) committed = committed > drawn ? committed - drawn : 0;
+        return
+            _accrue(config, inputs, committed, facility.feeRateWad) +
+            _accrue(config, inputs, drawn, facility.usageRateWad) +
+            state.guaranteeFeeShortfallCents;
+    }
+
+    /// @dev What the interest-rate cap pays: `accrue(notional, index - strike)` above the strike, the notional being
+    /// the opening balance of the cap's scope; 0 without a cap.
+    function _capReceipt(
+        WaterfallConfig memory config,
+        WaterfallState memory state,
+        PeriodInputs memory inputs
+    ) private pure returns (uint256) {
+        uint256 scope = config.cap.trancheScope;
+        uint256 strike = config.cap.strikeRateWad;
+        if (scope == 0 || inputs.indexRateWad <= strike) return 0;
+        uint256 notionalCents = 0;
+        for (uint256 t = 0; t < scope; ++t) notionalCents += state.tranches[t].balanceCents;
+        return _accrue(config, inputs, notionalCents, inputs.indexRateWad - strike);
     }
 
     /// @dev Step 4: recoveries write back up what earlier losses wrote down, the most senior tranche first.
@@ -429,7 +465,11 @@ library WaterfallLib {
             r.reserveReleaseCents = state.reserveCents - r.reserveTargetCents;
             r.next.reserveCents = r.reserveTargetCents;
         }
-        funds.available = inputs.interestCollectionsCents + inputs.principalCollectionsCents + r.reserveReleaseCents;
+        funds.available =
+            inputs.interestCollectionsCents +
+            inputs.principalCollectionsCents +
+            r.reserveReleaseCents +
+            r.capReceiptCents;
         uint256 limit = _facilityOpen(config.guarantee, inputs.period) ? config.guarantee.limitCents : 0;
         funds.guaranteeRoom = limit > state.guaranteeDrawnCents ? limit - state.guaranteeDrawnCents : 0;
 

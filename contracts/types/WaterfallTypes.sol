@@ -125,6 +125,17 @@ struct GuaranteeTerms {
     uint16 expiryPeriod;
 }
 
+/// @notice An interest-rate cap bought at closing (its premium paid outside the waterfall). In each period the index
+/// is above the strike the cap provider pays `accrue(notional, index - strike)`, the notional being the opening
+/// balance of the `trancheScope` most senior tranches; the payment is part of the period's available funds. The
+/// provider transfers it to the waterfall before the period is run, as the servicer remits the collections.
+/// @param strikeRateWad The strike (an annual rate); 0 without a cap.
+/// @param trancheScope The notional is the opening balance of this many most senior tranches; 0 = no cap.
+struct CapTerms {
+    uint64 strikeRateWad;
+    uint8 trancheScope;
+}
+
 /// @notice How one tranche takes part in the principal allocation, fixed at structuring.
 /// @param kind Standard, scheduled (PAC/TAC), support, or accrual (Z).
 /// @param lockoutPeriods No principal in periods 1..lockoutPeriods (0 = none); acceleration lifts the lockout.
@@ -174,6 +185,7 @@ struct TriggerTerms {
 /// each period: the tranches keep their balances above the performing pool by the deficiency (allocated to the
 /// tranches most junior first, each class's sub-ledger), which later periods' principal distribution amount cures
 /// from excess spread; what is still uncured is written off only once the pool is exhausted.
+/// @param cap An interest-rate cap on the notes (`trancheScope` 0 = none).
 struct WaterfallConfig {
     uint16 yearBasisDays;
     PrincipalMode principalMode;
@@ -189,6 +201,7 @@ struct WaterfallConfig {
     ClassTerms[] classes;
     uint16 stepDownPeriod;
     bool principalDeficiencyLedger;
+    CapTerms cap;
 }
 
 /// @notice What a tranche carries from one period to the next.
@@ -286,7 +299,7 @@ struct TriggerOutcome {
 }
 
 /// @notice Everything one period produces. Cash is conserved:
-/// `interestCollections + principalCollections + reserveRelease + reserveDraw + guaranteeDraw ==
+/// `interestCollections + principalCollections + reserveRelease + reserveDraw + guaranteeDraw + capReceipt ==
 ///  sum(fees paid) + sum(interest paid) + sum(principal paid) + reserveTopUp + guaranteeFeePaid +
 ///  guaranteeReimbursed + residual`, and `next.reserveCents == reserve - release - draw + topUp`.
 /// @param accelerated Acceleration applied (an event-of-default trigger or `inputs.accelerated`).
@@ -309,6 +322,8 @@ struct TriggerOutcome {
 /// @param next The state for the next period.
 /// @param accretedCents Per tranche, the interest added to an accrual (Z) class's balance and paid as principal
 /// instead; empty unless the deal has an accrual class. Not part of `interestPaidCents`.
+/// @param capReceiptCents What the interest-rate cap pays into the period's available funds (0 without a cap or
+/// with the index at or below the strike).
 struct PeriodResult {
     bool accelerated;
     PrincipalMode principalMode;
@@ -328,4 +343,5 @@ struct PeriodResult {
     uint256 residualCents;
     WaterfallState next;
     uint256[] accretedCents;
+    uint256 capReceiptCents;
 }

@@ -247,7 +247,7 @@ contract Waterfall is IWaterfall {
         WaterfallState memory opening = _loadState(_triggerCount);
         // The engine reads the configuration from its data contract: no decode here, no config in the call.
         PeriodResult memory r = engine.runStored(store, opening, inputs);
-        _requireCash(inputs, opening.reserveCents, r.guaranteeDrawCents);
+        _requireCash(inputs, opening.reserveCents, r);
 
         _storeState(period, inputs.poolBalanceEndCents, opening, r);
         _credit(r);
@@ -474,13 +474,14 @@ contract Waterfall is IWaterfall {
         return engine.scheduledTargets(store, period, _schedulePeriods, _scheduledMask, _trancheCount);
     }
 
-    /// @dev The collections and the guarantor's committed cash cover what the period takes from them.
-    function _requireCash(PeriodInputs memory inputs, uint256 reserveCents, uint256 guaranteeDrawCents) private view {
-        uint256 needed = inputs.interestCollectionsCents + inputs.principalCollectionsCents;
+    /// @dev The cash held (collections and the cap provider's payment) and the guarantor's committed cash cover what
+    /// the period takes from them.
+    function _requireCash(PeriodInputs memory inputs, uint256 reserveCents, PeriodResult memory r) private view {
+        uint256 needed = inputs.interestCollectionsCents + inputs.principalCollectionsCents + r.capReceiptCents;
         uint256 held = _collectionsHeld(reserveCents);
         require(held >= needed, CollectionsShort(needed, held));
         uint256 guaranteeCash = _guaranteeCashCents;
-        require(guaranteeDrawCents <= guaranteeCash, GuaranteeCashShort(guaranteeDrawCents, guaranteeCash));
+        require(r.guaranteeDrawCents <= guaranteeCash, GuaranteeCashShort(r.guaranteeDrawCents, guaranteeCash));
     }
 
     function _collectionsHeld(uint256 reserveCents) private view returns (uint256) {

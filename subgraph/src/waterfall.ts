@@ -102,6 +102,11 @@ export function handlePeriodDistributed(event: PeriodDistributed): void {
   let accreted = ZERO;
   for (let i = 0; i < r.accretedCents.length; i++) accreted = accreted.plus(r.accretedCents[i]);
   d.accretedCents = accreted;
+  d.capReceiptCents = r.capReceiptCents;
+  let notes = ZERO;
+  for (let i = 0; i < r.next.tranches.length; i++) notes = notes.plus(r.next.tranches[i].balanceCents);
+  const poolEnd = event.params.inputs.poolBalanceEndCents;
+  d.principalDeficiencyCents = notes.gt(poolEnd) ? notes.minus(poolEnd) : ZERO;
   d.reserveCents = r.next.reserveCents;
   d.trustee = getMember(event.params.trustee, event.block.timestamp).id;
   d.timestamp = event.block.timestamp;

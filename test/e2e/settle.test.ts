@@ -2,7 +2,8 @@
  * End-to-end: `abs settle` against a real Hardhat node process (random port), on the waterfall test deal set up
  * by scripts/settle-fixture.ts: the period is run, verified to the cent and reported; running it again fails with
  * the contract's error and exit code 1; bad options are usage errors (exit 2); `abs settle close-out` is refused
- * before the pool is Redeemed (exit 1, `DealNotRedeemed`) and, once it is, closes the deal out (cash = payables).
+ * before the pool is Redeemed (exit 1, `DealNotRedeemed`) and, once it is, closes the deal out (cash = payables); an
+ * interest-rate cap's provider pays its period's payment with `abs cap remit` before the trustee settles.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
@@ -35,6 +36,8 @@ describe("abs settle (against a real chain process)", function () {
   let waterfall = "";
   let pool = "";
   let pacWaterfall = "";
+  let capWaterfall = "";
+  let capProvider = "";
   const outDir = mkdtempSync(path.join(tmpdir(), "abs-settle-"));
 
   before(async () => {
@@ -50,10 +53,18 @@ describe("abs settle (against a real chain process)", function () {
       child.on("exit", (code) => (code === 0 ? resolve(text) : reject(new Error(`fixture failed:\n${text}`))));
     });
     const last = output.trim().split("\n").pop() ?? "";
-    const parsed = JSON.parse(last) as { waterfall: string; pool: string; pacWaterfall: string };
+    const parsed = JSON.parse(last) as {
+      waterfall: string;
+      pool: string;
+      pacWaterfall: string;
+      capWaterfall: string;
+      capProvider: string;
+    };
     waterfall = parsed.waterfall;
     pool = parsed.pool;
     pacWaterfall = parsed.pacWaterfall;
+    capWaterfall = parsed.capWaterfall;
+    capProvider = parsed.capProvider;
   });
 
   after(async () => {
@@ -190,6 +201,66 @@ describe("abs settle (against a real chain process)", function () {
       1,
     );
     expect(again.text().err).to.contain("WaterfallClosedOut");
+  });
+
+  it("an interest-rate cap: the provider pays its period's payment with `abs cap remit`, then the period settles", async () => {
+    const home = mkdtempSync(path.join(tmpdir(), "abs-home-"));
+    // The fixture's cap provider is one of the chain's dev accounts: its key, found by its address.
+    const providerKey = Array.from({ length: 20 }, (_, i) => hardhatDevWallet(i)).find(
+      (w) => w.address === capProvider,
+    );
+    if (providerKey === undefined) throw new Error(`no dev key for the cap provider ${capProvider}`);
+    const trustee = { ABS_TRUSTEE_KEY: hardhatDevWallet(3).privateKey, HOME: home };
+    const provider = { ABS_CAP_PROVIDER_KEY: providerKey.privateKey, HOME: home };
+    const at = ["--rpc-url", chain.rpcUrl, "--waterfall", capWaterfall, "--period", "1", "--index-bps", "500"];
+
+    // Before the provider pays, the trustee's dry run shows the cap's payment and warns that a real run is refused.
+    const dry = await absWithEnv(trustee, "settle", ...at, "--dry-run");
+    expect(dry.code, dry.stderr).to.equal(0);
+    expect(dry.stdout).to.contain("interest-rate cap paid in");
+    expect(dry.stderr).to.contain("CollectionsShort").and.contain("the cap provider");
+    expect((await absWithEnv(trustee, "settle", ...at)).code).to.equal(1);
+
+    // The provider: a dry run, then the payment (5% - 3% on A's 80M for the period), then nothing more is due.
+    const plan = await absWithEnv(provider, "cap", "remit", ...at, "--dry-run", "--json");
+    expect(plan.code, plan.stderr).to.equal(0);
+    const due = JSON.parse(plan.stdout) as { receiptCents: string; dueCents: string; transactionHash?: string };
+    expect(BigInt(due.receiptCents) > 0n).to.equal(true);
+    expect(due.dueCents).to.equal(due.receiptCents);
+    expect(due.transactionHash).to.equal(undefined);
+    const paid = await absWithEnv(provider, "cap", "remit", ...at);
+    expect(paid.code, paid.stderr).to.equal(0);
+    expect(paid.stdout).to.contain("the cap pays").and.contain("strike 3%").and.contain("paid");
+    const again = await absWithEnv(provider, "cap", "remit", ...at);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(again.stdout).to.contain("nothing due");
+
+    // The trustee settles the period: verified, the cap's payment among the sources.
+    const run = await absWithEnv(trustee, "settle", ...at);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.contain("verified: the chain's result equals the engine's to the cent");
+    const base = path.join(home, ".abs", "settlement-reports", `settlement-${capWaterfall.toLowerCase()}-period-1`);
+    const report = JSON.parse(readFileSync(`${base}.json`, "utf8")) as { expected: { capReceiptCents: string } };
+    expect(report.expected.capReceiptCents).to.equal(due.receiptCents);
+
+    // A deal without a cap, a bad index: refused with the reason.
+    const none = await absWithEnv(
+      provider,
+      "cap",
+      "remit",
+      ...at.slice(0, 2),
+      "--waterfall",
+      pacWaterfall,
+      "--period",
+      "2",
+      "--index-bps",
+      "500",
+    );
+    expect(none.code).to.equal(1);
+    expect(none.stderr).to.contain("no interest-rate cap");
+    const bad = await absWithEnv(provider, "cap", "remit", ...at.slice(0, 6), "--index-bps", "-5");
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.contain("index");
   });
 
   it("bad options and a missing key are usage errors (exit 2)", async () => {

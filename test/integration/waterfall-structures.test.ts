@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import {
+  capReceipt,
   checkPeriodInvariants,
   principalDeficiencies,
   sampleDeal,
@@ -10,7 +11,9 @@ import {
 } from "../../packages/core/src/waterfall";
 import { CouponType } from "../helpers/pool";
 import {
+  bankRef,
   configureAndIssue,
+  inputsOf,
   deployUnconfiguredWaterfall,
   linearSchedule,
   pacZConfig,
@@ -181,6 +184,49 @@ describe("a principal deficiency ledger on chain", function () {
     expect(ledgers[2]).to.equal(0n);
     const stored = await stateOf(d.waterfall);
     expect(stored.tranches.map((t) => t.writtenDownCents)).to.deep.equal(stored.tranches.map(() => 0n));
+  });
+});
+
+/** The sample deal with an interest-rate cap struck at 3% on class A's balance. */
+async function cappedDeal() {
+  const c = sampleConfig100M();
+  return configureAndIssue(await unconfigured(), {
+    ...c,
+    triggers: [],
+    cap: { strikeRateWad: 3n * 10n ** 16n, trancheScope: 1 },
+  });
+}
+
+describe("an interest-rate cap on chain", function () {
+  it("is refused until its provider pays in, then adds (index - strike) on A's balance to the funds, as the engine", async () => {
+    const d = await loadFixture(cappedDeal);
+    const provider = d.guarantor; // the cap provider: a member holding cash, here the guarantor's bank
+    let pool = 100_000_000_00n;
+    for (const [i, index] of [5n * 10n ** 16n, 2n * 10n ** 16n].entries()) {
+      const period = i + 1;
+      pool -= 2_000_000_00n;
+      await reportAndDeposit(d, period, principalReport(2_000_000_00n, pool));
+      const opening = await stateOf(d.waterfall);
+      const inputs = await inputsOf(d.waterfall, period, index);
+      const receipt = capReceipt(d.config, opening, inputs);
+      // Index 5% above the 3% strike: 2% a year on A's opening balance; at 2% nothing.
+      const expectedReceipt =
+        period === 1 ? ((opening.tranches[0]?.balanceCents ?? 0n) * 2n * BigInt(inputs.accrualDays)) / 36_000n : 0n;
+      expect(receipt, `period ${period}`).to.equal(expectedReceipt);
+      if (receipt > 0n) {
+        // Without the cap's payment the period is refused: the collections alone do not cover it.
+        await expect(d.waterfall.connect(d.trustee).runPeriod(period, index, [])).to.be.revertedWithCustomError(
+          d.waterfall,
+          "CollectionsShort",
+        );
+        await (await d.cash.connect(d.custodian).mint(provider.address, receipt, bankRef(`cap:${period}`))).wait();
+        await (await d.cash.connect(provider).transfer(await d.waterfall.getAddress(), receipt)).wait();
+      }
+      const { expected, actual } = await runAndCompare(d, period, index);
+      expect(actual, `period ${period}`).to.deep.equal(expected);
+      expect(actual.capReceiptCents).to.equal(receipt);
+      expect(checkPeriodInvariants(d.config, opening, inputs, actual), `period ${period}`).to.deep.equal([]);
+    }
   });
 });
 

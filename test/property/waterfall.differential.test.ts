@@ -33,9 +33,9 @@ import {
  * effect, every principal mode, shuffled step orders, reserve, guarantee, carried shortfalls, write-downs,
  * recoveries, acceleration, inverse floaters, classes: scheduled (PAC/TAC) and support classes, accrual (Z)
  * classes, lockouts; step-down periods; liquidity facilities: usage fee, commitment fee on the undrawn part, expiry;
- * principal deficiency ledgers)
+ * principal deficiency ledgers; interest-rate caps)
  * run through `WaterfallLib` on chain (WaterfallHarness.runBatch, one eth_call per batch) and through the TypeScript engine. Every field of every result must be identical, and both must satisfy
- * the invariants WF-1 .. WF-7 of test/INVARIANTS.md.
+ * the invariants WF-1 .. WF-7, WF-9 and WF-10 of test/INVARIANTS.md.
  */
 
 const BATCH = 40;
@@ -243,6 +243,7 @@ const caseArb: fc.Arbitrary<Case> = fc
       noClasses: fc.boolean(),
       stepDownPeriod: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 12 })),
       principalDeficiencyLedger: fc.boolean(),
+      cap: fc.record({ strikeRateWad: bps(0, 800), scope: fc.integer({ min: 0, max: n }) }),
     }),
   )
   .map((d): Case => {
@@ -288,6 +289,7 @@ const caseArb: fc.Arbitrary<Case> = fc
       classes: classesFor(d.principalMode, d.steps, d.classes, d.firstScheduled, d.noClasses),
       ...(d.stepDownPeriod === 0 ? {} : { stepDownPeriod: d.stepDownPeriod }),
       ...(d.principalDeficiencyLedger ? { principalDeficiencyLedger: true } : {}),
+      ...(d.cap.scope === 0 ? {} : { cap: { strikeRateWad: d.cap.strikeRateWad, trancheScope: d.cap.scope } }),
     };
     const state: WaterfallState = {
       tranches,
@@ -372,6 +374,7 @@ describe("WaterfallLib vs the TypeScript engine (differential, WF-1 .. WF-8)", f
       beforeStepDown: 0,
       facilityExpired: 0,
       deficiencyCarried: 0,
+      capPaid: 0,
       usageFee: 0,
       accelerated: 0,
       trapping: 0,
@@ -423,6 +426,7 @@ describe("WaterfallLib vs the TypeScript engine (differential, WF-1 .. WF-8)", f
           const deficiency = principalDeficiencies(engine.next, c.inputs.poolBalanceEndCents);
           if (c.config.principalDeficiencyLedger === true && deficiency.some((d) => d > 0n))
             seen.deficiencyCarried += 1;
+          if (engine.capReceiptCents > 0n) seen.capPaid += 1;
           if (engine.accelerated) seen.accelerated += 1;
           if (engine.trapping) seen.trapping += 1;
           if (engine.next.tranches.some((t) => t.interestShortfallCents > 0n)) seen.shortfall += 1;

@@ -14,6 +14,7 @@ import { registerLoanCommands } from "./commands/loan";
 import { registerPoolCommands } from "./commands/pool";
 import { registerReportCommands } from "./commands/report";
 import { registerSettleCommand } from "./commands/settle";
+import { registerCapCommand } from "./commands/cap-remit";
 import { registerTapeCommands } from "./commands/tape";
 import { registerCashCommands } from "./commands/cash";
 import { registerDealCommands } from "./commands/deal";
@@ -77,6 +78,7 @@ export function createProgram(cliIo: CliIo, setExitCode: (code: number) => void)
   registerReportCommands(program, io, setExitCode);
   registerRecon(program, io, setExitCode);
   registerSettleCommand(program, io, setExitCode);
+  registerCapCommand(program, io, setExitCode);
   registerPoolCommands(program, io, setExitCode);
   registerLoanCommands(program, io, setExitCode);
   registerIndexerCommands(program, io, setExitCode);

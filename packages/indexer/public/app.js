@@ -279,7 +279,8 @@
         periods(orderBy: period, first: 1000) { period breached } }
       alerts(where: { pool: $pool }, orderBy: period) { period rule severity direction value threshold }
       distributions(where: { pool: $pool }, orderBy: period, first: 1000) { period accelerated principalMode trapping
-        feesPaidCents guaranteeFeePaidCents residualCents reserveCents writeDownCents accretedCents transactionHash }
+        feesPaidCents guaranteeFeePaidCents residualCents reserveCents writeDownCents accretedCents capReceiptCents
+        principalDeficiencyCents transactionHash }
       waterfalls(where: { pool: $pool }, first: 1) { equityHolder guarantor scheduleHash scheduledMask schedulePeriods }
       fees(where: { pool: $pool, active: true }, orderBy: index) { index recipient
         payments(orderBy: period, first: 1000) { period dueCents paidCents } }
@@ -391,7 +392,8 @@
       (d.distributions.length
         ? "<p>What each period paid: each class's holders (interest and principal, from the tranche tokens), each fee " +
           "to its recipient (a fee paid short shows what was due), the guarantor's fee and the residual to the equity " +
-          "holder; the reserve after the period.</p>" +
+          'holder; the reserve after the period. "Paid as" also names what a rate cap paid in and a principal ' +
+          "deficiency left uncured (the tranches above the performing pool, cured from later excess spread).</p>" +
           table(
             ["Period", "Paid as"]
               .concat(p.tranches.map((t) => esc(t.symbol) + " holders"))
@@ -405,7 +407,11 @@
                   : (["sequential", "pro rata", "targeted", "scheduled"][x.principalMode] ??
                       `mode ${x.principalMode}`) +
                     (x.trapping ? ", trapping" : "") +
-                    (BigInt(x.accretedCents || "0") > 0n ? `, ${money(x.accretedCents)} accreted (Z)` : ""),
+                    (BigInt(x.accretedCents || "0") > 0n ? `, ${money(x.accretedCents)} accreted (Z)` : "") +
+                    (BigInt(x.capReceiptCents || "0") > 0n ? `, ${money(x.capReceiptCents)} from the rate cap` : "") +
+                    (BigInt(x.principalDeficiencyCents || "0") > 0n
+                      ? `, <span class="alert">${money(x.principalDeficiencyCents)} principal deficiency</span>`
+                      : ""),
               ]
                 .concat(
                   p.tranches.map((t) => {

@@ -61,8 +61,10 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
         },
       },
     );
-    if (options.dryRun) await warnCollectionsShort(io, connection.runner, waterfall, report.inputs, options.period);
-    else if (report.expected.accelerated && !report.inputs.accelerated && !options.json) {
+    if (options.dryRun) {
+      const { inputs, expected } = report;
+      await warnCollectionsShort(io, connection.runner, waterfall, inputs, expected.capReceiptCents, options.period);
+    } else if (report.expected.accelerated && !report.inputs.accelerated && !options.json) {
       // The pool was not accelerated before: an event-of-default trigger breached in this period.
       io.stdout.write(
         "event of default: a trigger breached in this period; the pool moved to Accelerated in this transaction " +
@@ -93,16 +95,19 @@ async function warnCollectionsShort(
   runner: ContractRunner,
   waterfall: string,
   inputs: { interestCollectionsCents: bigint; principalCollectionsCents: bigint },
+  capReceiptCents: bigint,
   period: number,
 ): Promise<void> {
-  const needed = inputs.interestCollectionsCents + inputs.principalCollectionsCents;
+  const collected = inputs.interestCollectionsCents + inputs.principalCollectionsCents;
+  const needed = collected + capReceiptCents;
   const contract = new Contract(waterfall, settlement.WATERFALL_ABI, runner);
   const held = (await contract.getFunction("collectionsHeldCents").staticCall()) as bigint;
   if (held >= needed) return;
+  const cap = capReceiptCents === 0n ? "" : ` and the interest-rate cap's ${formatCents(capReceiptCents)}`;
   io.stderr.write(
-    `warning: the waterfall holds ${formatCents(held)} of the ${formatCents(needed)} period ${period}'s report collected: ` +
-      `a real run is refused (CollectionsShort) until the servicer remits the other ${formatCents(needed - held)} ` +
-      `(abs --as servicer remit --period ${period} ...)\n`,
+    `warning: the waterfall holds ${formatCents(held)} of the ${formatCents(needed)} period ${period}'s report collected${cap}: ` +
+      `a real run is refused (CollectionsShort) until the servicer (abs --as servicer remit --period ${period} ...)` +
+      `${capReceiptCents === 0n ? "" : " and the cap provider"} pay in the other ${formatCents(needed - held)}\n`,
   );
 }
 

@@ -32,6 +32,9 @@
  * # an expiry (the last period it can be drawn in)
  * guarantee: { guarantor: bank, limit: "50000.00", feeRate: "0.0035", feeOn: undrawn, usageRate: "0.045",
  *              expiryPeriod: 36, coversFees: true, coveredTranches: 2 }
+ * # an interest-rate cap bought at closing: paid into the waterfall when the index is above the strike, on the opening
+ * # balance of the `scope` most senior tranches (its provider remits it as the servicer remits collections)
+ * interestRateCap: { strike: "0.05", scope: 2 }
  * triggers:
  *   - { kind: overcollateralization, effect: switchToSequential, curable: true, scope: 2, threshold: "1.05" }
  *   - { kind: cumulativeNetLoss, effect: eventOfDefault, curable: false, threshold: "0.05" }
@@ -203,6 +206,12 @@ export const dealFileSchema = z
         expiryPeriod: z.number().int().min(1).max(65535).optional(),
         coversFees: z.boolean().default(false),
         coveredTranches: z.number().int().min(0).max(16).default(0),
+      })
+      .optional(),
+    interestRateCap: z
+      .strictObject({
+        strike: decimal("the cap's strike rate"),
+        scope: z.number().int().min(1).max(16),
       })
       .optional(),
     triggers: z.array(trigger).max(8).default([]),

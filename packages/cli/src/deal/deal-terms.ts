@@ -146,6 +146,14 @@ export function waterfallConfig(deal: DealFile, originalPoolBalanceCents: bigint
     ...classesOf(deal),
     ...(deal.principal.stepDownPeriod === 0 ? {} : { stepDownPeriod: deal.principal.stepDownPeriod }),
     ...(deal.principal.deficiencyLedger ? { principalDeficiencyLedger: true } : {}),
+    ...(deal.interestRateCap === undefined
+      ? {}
+      : {
+          cap: {
+            strikeRateWad: decimalToWad(deal.interestRateCap.strike),
+            trancheScope: deal.interestRateCap.scope,
+          },
+        }),
   };
 }
 

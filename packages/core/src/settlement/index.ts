@@ -1,3 +1,4 @@
+export { remitCapPayment, type CapRemitRequest, type CapRemittance } from "./cap-remit";
 export { closeOutDeal, type CloseOutReport } from "./close-out";
 export { SettlementError, type SettlementErrorCode } from "./errors";
 export {

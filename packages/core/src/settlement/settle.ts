@@ -97,6 +97,7 @@ export function formatDistribution(
   lines.push(
     `  collections       interest ${money(inputs.interestCollectionsCents)}   principal ${money(inputs.principalCollectionsCents)}`,
   );
+  if (r.capReceiptCents > 0n) lines.push(`  interest-rate cap paid in ${money(r.capReceiptCents)}`);
   lines.push(
     `  pool balance      begin    ${money(inputs.poolBalanceBeginCents)}   end       ${money(inputs.poolBalanceEndCents)}`,
   );

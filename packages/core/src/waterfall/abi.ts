@@ -55,6 +55,7 @@ export function toAbiConfig(config: WaterfallConfig) {
     })),
     stepDownPeriod: config.stepDownPeriod ?? 0,
     principalDeficiencyLedger: config.principalDeficiencyLedger ?? false,
+    cap: { ...(config.cap ?? { strikeRateWad: 0n, trancheScope: 0 }) },
   };
 }
 
@@ -146,6 +147,7 @@ const resultSchema = struct({
   residualCents: uint,
   next: stateSchema,
   accretedCents: list(uint),
+  capReceiptCents: uint,
 });
 
 /**
@@ -212,6 +214,7 @@ const configSchema = struct({
   classes: list(struct({ kind: enumOf(CLASS_KINDS), lockoutPeriods: uint8 })),
   stepDownPeriod: uint8,
   principalDeficiencyLedger: z.boolean(),
+  cap: struct({ strikeRateWad: uint, trancheScope: uint8 }),
 });
 
 const inputsSchema = struct({
@@ -245,17 +248,18 @@ function decodeWith<T>(schema: z.ZodType<T>, decoded: unknown, what: string): T 
  * @throws WaterfallError `INVALID_CONTRACT_RESULT` when the value is not a decoded `WaterfallConfig`
  */
 export function fromAbiConfig(decoded: unknown): WaterfallConfig {
-  const { classes, stepDownPeriod, principalDeficiencyLedger, ...config } = decodeWith(
+  const { classes, stepDownPeriod, principalDeficiencyLedger, cap, ...config } = decodeWith(
     configSchema,
     decoded,
     "WaterfallConfig",
   );
-  // No classes, no step-down and no deficiency ledger on chain is a configuration without the optional fields.
+  // No classes, step-down, deficiency ledger or cap on chain is a configuration without the optional fields.
   return {
     ...config,
     ...(classes.length === 0 ? {} : { classes }),
     ...(stepDownPeriod === 0 ? {} : { stepDownPeriod }),
     ...(principalDeficiencyLedger ? { principalDeficiencyLedger } : {}),
+    ...(cap.trancheScope === 0 ? {} : { cap }),
   };
 }
 

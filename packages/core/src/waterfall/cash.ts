@@ -2,7 +2,7 @@ import { type PeriodInputs, type PeriodResult } from "./types";
 
 /** Where a period's cash came from and where it went; `sourcesCents === usesCents` for every period. */
 export interface CashSummary {
-  /** Interest and principal collections, reserve release and draws, guarantee draws. */
+  /** Interest and principal collections, reserve release and draws, guarantee draws, the cap's receipt. */
   readonly sourcesCents: bigint;
   /** Fees, interest and principal paid, reserve top-up, guarantee fee and reimbursement, residual. */
   readonly usesCents: bigint;
@@ -18,7 +18,7 @@ export interface CashSummary {
 
 /**
  * Sums a period's cash flows, for reconciliation and for the conservation check (WF-1 in test/INVARIANTS.md):
- * `collections + reserve release + reserve draws + guarantee draws == fees + interest + principal + reserve
+ * `collections + reserve release + reserve draws + guarantee draws + cap receipt == fees + interest + principal + reserve
  * top-up + guarantee fee + guarantee reimbursement + residual`, i.e. cash in = fees + interest + principal +
  * reserve change + guarantor flows + residual.
  */
@@ -31,7 +31,8 @@ export function summarizeCash(inputs: PeriodInputs, result: PeriodResult): CashS
     inputs.principalCollectionsCents +
     result.reserveReleaseCents +
     result.reserveDrawCents +
-    result.guaranteeDrawCents;
+    result.guaranteeDrawCents +
+    result.capReceiptCents;
   const usesCents =
     feesCents +
     interestCents +

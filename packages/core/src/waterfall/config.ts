@@ -105,6 +105,7 @@ export const waterfallConfigSchema = z.strictObject({
     .optional(),
   stepDownPeriod: uint16.optional(),
   principalDeficiencyLedger: z.boolean().optional(),
+  cap: z.strictObject({ strikeRateWad: wad64, trancheScope: uint8 }).optional(),
 });
 
 /** Schema of a waterfall state. */
@@ -229,6 +230,16 @@ export function validateWaterfallConfig(config: WaterfallConfig): void {
         n,
       );
     }
+  }
+  const cap = config.cap ?? { strikeRateWad: 0n, trancheScope: 0 };
+  if (cap.trancheScope > n || (cap.trancheScope === 0 && cap.strikeRateWad !== 0n)) {
+    throw invalid(
+      `cap: expected a tranche scope of 1 to the ${n} tranches (or 0 and no strike: no cap), found ` +
+        describeInput(cap),
+      "WaterfallCapInvalid",
+      cap.trancheScope,
+      n,
+    );
   }
   validateSteps(config.steps, m, n);
   config.triggers.forEach((trigger, index) => {

@@ -61,6 +61,7 @@ interface Work {
   guaranteeFeeDueCents: bigint;
   guaranteeFeePaidCents: bigint;
   guaranteeReimbursedCents: bigint;
+  capReceiptCents: bigint;
 }
 
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
@@ -141,6 +142,7 @@ export function runWaterfall(config: WaterfallConfig, state: WaterfallState, inp
       cumulativeNetLossCents,
     },
     accretedCents: [...w.accretedCents],
+    capReceiptCents: w.capReceiptCents,
   };
 }
 
@@ -245,6 +247,7 @@ function open(config: WaterfallConfig, state: WaterfallState, inputs: PeriodInpu
     reserveTopUpCents: 0n,
     guaranteeDrawCents: 0n,
     guaranteeFeeDueCents: facilityFeeDue(config, state, inputs),
+    capReceiptCents: capReceipt(config, state, inputs),
     guaranteeFeePaidCents: 0n,
     guaranteeReimbursedCents: 0n,
   };
@@ -267,6 +270,17 @@ function facilityFeeDue(config: WaterfallConfig, state: WaterfallState, inputs: 
     accrue(config, inputs, drawn, facility.usageRateWad ?? 0n) +
     state.guaranteeFeeShortfallCents
   );
+}
+
+/**
+ * What the interest-rate cap pays in the period: `accrue(notional, index - strike)` when the deal has a cap and the
+ * index is above its strike, the notional being the opening balance of the cap's scope; else 0.
+ */
+export function capReceipt(config: WaterfallConfig, state: WaterfallState, inputs: PeriodInputs): bigint {
+  const cap = config.cap;
+  if (cap === undefined || cap.trancheScope === 0 || inputs.indexRateWad <= cap.strikeRateWad) return 0n;
+  const notionalCents = sum(state.tranches.slice(0, cap.trancheScope).map((t) => t.balanceCents));
+  return accrue(config, inputs, notionalCents, inputs.indexRateWad - cap.strikeRateWad);
 }
 
 /** Step 4: recoveries write back up what earlier losses wrote down, the most senior tranche first. */
@@ -301,7 +315,8 @@ function prepare(w: Work): void {
     w.reserveReleaseCents = state.reserveCents - w.reserveTargetCents;
     w.reserveCents = w.reserveTargetCents;
   }
-  w.available = inputs.interestCollectionsCents + inputs.principalCollectionsCents + w.reserveReleaseCents;
+  w.available =
+    inputs.interestCollectionsCents + inputs.principalCollectionsCents + w.reserveReleaseCents + w.capReceiptCents;
   const limit = facilityOpen(config, inputs) ? config.guarantee.limitCents : 0n;
   w.guaranteeRoom = limit > state.guaranteeDrawnCents ? limit - state.guaranteeDrawnCents : 0n;
 

@@ -16,7 +16,10 @@
  *    - guarantee fee: `accrue(committed, feeRateWad) + accrue(opening draws, usageRateWad) + carried guarantee fee
  *      shortfall`, with committed = the limit (or the limit less the opening draws if `feeOnUndrawn`) while the
  *      facility is open (`expiryPeriod` 0 or `period <= expiryPeriod`), 0 after it;
- *    - cumulative net loss after the period: `max(0, cumulative + newDefaults - recoveries)`.
+ *    - cumulative net loss after the period: `max(0, cumulative + newDefaults - recoveries)`;
+ *    - cap receipt: `accrue(notional, index - strike)` if the deal has a cap (`cap.trancheScope` > 0) and the
+ *      index is above the strike, else 0; notional = the opening balance of the `cap.trancheScope` most senior
+ *      tranches.
  * 3. Triggers, on the opening balances (TriggerLib / triggers.ts; every ratio rounds toward a breach):
  *    - overcollateralization: `(poolBalanceEnd + principalCollections) / opening balance of the scope`, rounded
  *      down, breached below the threshold (over a zero balance: `type(uint256).max`, never breached);
@@ -36,7 +39,7 @@
  *    `min(max(ceil(poolBalanceEnd * targetWad / WAD), floorCents), B)` (rounded up: the reserve protects the
  *    holders). A reserve above its target releases the excess into the available funds, except while
  *    excess spread is trapped.
- *    Available funds = interest collections + principal collections + release.
+ *    Available funds = interest collections + principal collections + release + cap receipt.
  *    Guarantee room = `limit - drawn outstanding` (0 if negative) while the facility is open, 0 after its expiry;
  *    reimbursements in the period do not restore it until the next period.
  *    Accrual classes: tranche t of kind `Accrual` accrues this period if not accelerated and some earlier tranche
@@ -83,7 +86,8 @@
  * Rounding dust: every amount moved is a whole number of cents, each step moves at most what is available, and
  * what no step takes is the residual, so no unit is created or lost. Fractions dropped by `accrue` are never owed;
  * the pro-rata remainder goes to the most senior tranches; ratio rounding only decides triggers.
- * Conservation: `interest + principal collections + release + reserve draws + guarantee draws == fees paid +
+ * Conservation: `interest + principal collections + release + reserve draws + guarantee draws + cap receipt ==
+ * fees paid +
  * interest paid + principal paid + top-up + guarantee fee paid + reimbursed + residual` (accreted interest is
  * paid as principal). Balances: `next B_t = opening_t + writeUp_t + accreted_t - principal_t - writeDown_t`.
  *
@@ -102,6 +106,7 @@ export {
   type CouponType,
   type FeePayment,
   type FeeTerms,
+  type CapTerms,
   type GuaranteeTerms,
   type PeriodInputs,
   type PeriodResult,
@@ -135,7 +140,7 @@ export {
   waterfallStateSchema,
 } from "./config";
 export { MAX_UINT256, evaluateTriggers, type TriggerContext, type TriggerEffects } from "./triggers";
-export { principalDeficiencies, runWaterfall } from "./engine";
+export { capReceipt, principalDeficiencies, runWaterfall } from "./engine";
 export { summarizeCash, type CashSummary } from "./cash";
 export { checkPeriodInvariants } from "./invariants";
 export { fromAbiConfig, fromAbiInputs, fromAbiResult, fromAbiState, toAbiConfig, toAbiInputs, toAbiState } from "./abi";

@@ -1,8 +1,9 @@
 import { summarizeCash } from "./cash";
+import { capReceipt } from "./engine";
 import { type PeriodInputs, type PeriodResult, type WaterfallConfig, type WaterfallState } from "./types";
 
 /**
- * Checks one period's result against the waterfall invariants WF-1 .. WF-7 and WF-9 of test/INVARIANTS.md, whoever
+ * Checks one period's result against the waterfall invariants WF-1 .. WF-7, WF-9 and WF-10 of test/INVARIANTS.md, whoever
  * computed it (this engine or the contract). Returns one message per violation; an empty list means none.
  * Used by the tests on every random case, and usable by a trustee script as a last check before settling.
  */
@@ -163,6 +164,11 @@ export function checkPeriodInvariants(
   if (result.guaranteeReimbursedCents > state.guaranteeDrawnCents + result.guaranteeDrawCents) {
     fail("WF-6", "guarantor reimbursed more than it is owed");
   }
+
+  // WF-10: the cap pays only while the index is above its strike, exactly accrue(notional, index - strike).
+  const capCents = capReceipt(config, state, inputs);
+  if (result.capReceiptCents !== capCents)
+    fail("WF-10", `cap paid ${result.capReceiptCents}, its terms give ${capCents}`);
 
   // WF-7: a non-curable trigger never cures; the flags describe the change exactly.
   result.triggers.forEach((outcome, k) => {

@@ -195,6 +195,21 @@ export interface WaterfallConfig {
    * exhausted. Absent = false (written off each period).
    */
   readonly principalDeficiencyLedger?: boolean | undefined;
+  /** An interest-rate cap on the notes; absent = none (the ABI value is then a zero scope and strike). */
+  readonly cap?: CapTerms | undefined;
+}
+
+/**
+ * An interest-rate cap bought at closing (premium outside the waterfall): in a period whose index is above the
+ * strike the provider pays `accrue(notional, index - strike)` into the available funds, the notional being the
+ * opening balance of the `trancheScope` most senior tranches. The provider transfers it to the waterfall before the
+ * period is run.
+ */
+export interface CapTerms {
+  /** The strike, an annual rate. */
+  readonly strikeRateWad: bigint;
+  /** The notional is the opening balance of this many most senior tranches (1 to the tranche count). */
+  readonly trancheScope: number;
 }
 
 /** What a tranche carries from one period to the next. */
@@ -335,4 +350,6 @@ export interface PeriodResult {
    * paid); empty unless the deal has an accrual class.
    */
   readonly accretedCents: readonly bigint[];
+  /** What the interest-rate cap paid into the period's available funds (0 without a cap or below the strike). */
+  readonly capReceiptCents: bigint;
 }

@@ -7,6 +7,7 @@ import {
   principalDeficiencies,
   runWaterfall,
   summarizeCash,
+  validateWaterfallConfig,
   type CouponTerms,
   type TriggerTerms,
 } from "../../src/waterfall";
@@ -315,6 +316,43 @@ describe("waterfall engine", () => {
       );
       expect(column(gone, "writeDownCents")).to.deep.equal([7_950_000n, 2_000_000n]);
       expect(gone.next.tranches.map((t) => t.balanceCents)).to.deep.equal([0n, 0n]);
+    });
+  });
+
+  describe("interest-rate cap", () => {
+    // A 8M / B 2M, floating at index + 1%, with a cap struck at 5% on A's balance.
+    const floating = { couponType: "floating" as const, couponRateWad: pct(1), floorRateWad: 0n, capRateWad: 0n };
+    const capped = deal({ tranches: [floating, floating], cap: { strikeRateWad: pct(5), trancheScope: 1 } });
+    const state = opening(capped, [8_000_000n, 2_000_000n]);
+    const inputs = (indexRateWad: bigint) =>
+      period({ indexRateWad, interestCollectionsCents: 50_000n, poolBalanceEndCents: 10_000_000n });
+
+    it("pays (index - strike) on its notional into the available funds when the index is above the strike", () => {
+      // Index 8%: coupons 9% a year, 60,000 + 15,000 due from 50,000 collected; the cap pays 3% / 12 of 8M = 20,000.
+      const r = runChecked(capped, state, inputs(pct(8)));
+      expect(r.capReceiptCents).to.equal(20_000n);
+      expect(column(r, "interestPaidCents")).to.deep.equal([60_000n, 10_000n]);
+      const cash = summarizeCash(inputs(pct(8)), r);
+      expect(cash.sourcesCents).to.equal(70_000n);
+      expect(cash.usesCents).to.equal(70_000n);
+    });
+
+    it("pays nothing at or below the strike, and a deal without a cap never receives anything", () => {
+      expect(runChecked(capped, state, inputs(pct(5))).capReceiptCents).to.equal(0n);
+      expect(runChecked(capped, state, inputs(pct(2))).capReceiptCents).to.equal(0n);
+      const uncapped = deal({ tranches: [floating, floating] });
+      expect(
+        runChecked(uncapped, opening(uncapped, [8_000_000n, 2_000_000n]), inputs(pct(8))).capReceiptCents,
+      ).to.equal(0n);
+    });
+
+    it("refuses a cap on more tranches than the deal has, or a strike without a cap", () => {
+      expect(() => validateWaterfallConfig({ ...capped, cap: { strikeRateWad: pct(5), trancheScope: 3 } })).to.throw(
+        /cap: expected a tranche scope of 1 to the 2 tranches/,
+      );
+      expect(() => validateWaterfallConfig({ ...capped, cap: { strikeRateWad: pct(5), trancheScope: 0 } })).to.throw(
+        WaterfallError,
+      );
     });
   });
 

@@ -20,7 +20,7 @@ const CONFIG = { tranches: 5, fees: 6, triggers: 10 } as const;
 const TRIGGER_TERMS = { kind: 0, effect: 1 } as const;
 const PARTIES = { feeRecipients: 0, equityHolder: 1, guarantor: 2 } as const;
 const FEE_TERMS = { fixedCents: 0, rateWad: 1 } as const;
-const INPUTS = { interestCollectionsCents: 4, principalCollectionsCents: 5 } as const;
+const INPUTS = { interestCollectionsCents: 4, principalCollectionsCents: 5, poolBalanceEndCents: 10 } as const;
 const FEE_PAYMENT = { dueCents: 0, paidCents: 1 } as const;
 const TRANCHE_PAYMENT = {
   interestDueCents: 1,
@@ -46,8 +46,10 @@ const RESULT = {
   residualCents: 15,
   next: 16,
   accretedCents: 17,
+  capReceiptCents: 18,
 } as const;
 const STATE = { tranches: 0, reserveCents: 3 } as const;
+const TRANCHE_BALANCES = { balanceCents: 0 } as const;
 const TRANCHE_BALANCE = { balanceCents: 0 } as const;
 
 export const TRIGGER_KIND = ["overcollateralization", "interestCoverage", "cumulativeNetLoss", "delinquency60Plus"];
@@ -173,7 +175,11 @@ const periodDistributed: EventHandler = async (ctx) => {
   const pool = typeof w["pool"] === "string" ? w["pool"] : "";
   const fees = r.tuples(RESULT.fees);
   const tranches = r.tuples(RESULT.tranches);
-  const reserveCents = r.tuple(RESULT.next).str(STATE.reserveCents);
+  const next = r.tuple(RESULT.next);
+  const reserveCents = next.str(STATE.reserveCents);
+  // The principal deficiency ledger: the tranches' balances above the performing pool (0 without a ledger).
+  const notesCents = sum(next.tuples(STATE.tranches), TRANCHE_BALANCES.balanceCents);
+  const poolEndCents = BigInt(inputs.str(INPUTS.poolBalanceEndCents));
   const trustee = a.str("trustee");
   await getMember(ctx.store, trustee, ctx.log.timestamp);
   await ctx.store.set("Distribution", seqId(ctx.log.address, period), {
@@ -199,6 +205,8 @@ const periodDistributed: EventHandler = async (ctx) => {
     guaranteeReimbursedCents: r.str(RESULT.guaranteeReimbursedCents),
     residualCents: r.str(RESULT.residualCents),
     accretedCents: sumOf(r.tuple(RESULT.accretedCents)).toString(),
+    capReceiptCents: r.str(RESULT.capReceiptCents),
+    principalDeficiencyCents: (notesCents > poolEndCents ? notesCents - poolEndCents : 0n).toString(),
     reserveCents,
     trustee,
     timestamp: String(ctx.log.timestamp),

@@ -107,6 +107,9 @@ export async function dealFileFromChain(session: ChainSession, deal: DealView): 
         coveredTranches: config.guarantee.coveredTranches,
       };
     }
+    if (config.cap !== undefined) {
+      out.interestRateCap = { strike: wadToDecimal(config.cap.strikeRateWad), scope: config.cap.trancheScope };
+    }
     out.triggers = config.triggers.map((t) => ({
       kind: t.kind,
       effect: t.effect,

@@ -1,0 +1,102 @@
+/**
+ * `abs cap remit --deal CODE | --waterfall ADDRESS --period N --index-bps B [--dry-run] [--json]`: the interest-rate
+ * cap provider pays its period's payment into the deal's waterfall, a thin shell over `@abs/core`'s
+ * `settlement.remitCapPayment`. The amount is what the cap pays at the index the trustee settles the period with
+ * (`abs settle --index-bps`), computed from the chain's configuration and state, so `runPeriod` finds exactly the cash
+ * it needs; it is paid after the servicer's collections and only the part not yet there (running it again pays
+ * nothing). The key: `abs --as MEMBER` (through the member's node) or the variable named by --key-env.
+ * Exit 0 paid (or dry run, or nothing due), 1 failure, 2 usage error.
+ */
+import { type Command } from "commander";
+import { z } from "zod";
+import { formatCents, settlement } from "@abs/core";
+import { EXIT } from "../errors";
+import { type CliIo } from "../io";
+import { rpcUrlOf, withRpcOption } from "../chain";
+import { parseOptions } from "./parse-options";
+import { reportSettlementFailure, trusteeRunner } from "./settle-common";
+import { waterfallOf } from "../deal/deal-session";
+import { wadToDecimal } from "../deal/deal-terms";
+
+/** An annual rate as a percentage: 5e16 → "5%". */
+const percent = (wad: bigint): string => `${wadToDecimal(wad * 100n)}%`;
+
+const optionsSchema = z.strictObject({
+  rpcUrl: z.string().optional(),
+  waterfall: z
+    .string()
+    .refine((value) => settlement.isAddressText(value), "expected a 0x-prefixed 20-byte address")
+    .optional(),
+  deal: z.string().optional(),
+  period: z.string("expected --period <n> (required)").pipe(z.coerce.number<string>().int().min(1).max(4_294_967_295)),
+  indexBps: z.coerce.number().int().min(0).max(100_000),
+  keyEnv: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, "expected an environment variable name")
+    .default("ABS_CAP_PROVIDER_KEY"),
+  dryRun: z.boolean().default(false),
+  json: z.boolean().default(false),
+});
+
+async function run(raw: unknown, io: CliIo): Promise<number> {
+  const options = parseOptions(optionsSchema, raw);
+  const waterfall = await waterfallOf(io, options);
+  const connection = await trusteeRunner(io, {
+    keyEnv: options.keyEnv,
+    rpcUrl: rpcUrlOf(options.rpcUrl, io),
+    dryRun: options.dryRun,
+  });
+  try {
+    const paid = await settlement.remitCapPayment(
+      {
+        waterfall,
+        period: options.period,
+        indexRateWad: BigInt(options.indexBps) * 10n ** 14n,
+        dryRun: options.dryRun,
+      },
+      { runner: connection.runner },
+    );
+    if (options.json) {
+      io.stdout.write(`${JSON.stringify(paid, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
+    } else {
+      const sent =
+        paid.transactionHash !== undefined
+          ? `paid ${formatCents(paid.dueCents)} (tx ${paid.transactionHash})`
+          : options.dryRun
+            ? `due ${formatCents(paid.dueCents)} (dry run, nothing sent)`
+            : "nothing due: the waterfall already holds it";
+      io.stdout.write(
+        `period ${paid.period}: the cap pays ${formatCents(paid.receiptCents)} at an index of ` +
+          `${percent(paid.indexRateWad)} (strike ${percent(paid.strikeRateWad)}); ${sent}\n`,
+      );
+    }
+    return EXIT.ok;
+  } catch (error) {
+    return reportSettlementFailure(io, "abs cap remit", error);
+  } finally {
+    connection.close();
+  }
+}
+
+/** Registers `abs cap remit`. */
+export function registerCapCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  const cap = program.command("cap").description("the interest-rate cap provider's payments into a deal's waterfall");
+  const command = cap
+    .command("remit")
+    .description("pay the cap's payment for a period (after the servicer's collections) into the waterfall")
+    .option("--deal <code>", "the deal (its waterfall is read from the chain)")
+    .option("--waterfall <address>", "the deal's Waterfall contract (instead of --deal)")
+    .option("--period <n>", "the period the trustee settles next (required)")
+    .requiredOption("--index-bps <n>", "the index the trustee settles the period with, in basis points")
+    .option(
+      "--key-env <name>",
+      "environment variable holding the provider's key (default: the key file of `abs --as`)",
+      "ABS_CAP_PROVIDER_KEY",
+    )
+    .option("--dry-run", "compute what is due only", false)
+    .option("--json", "print the payment as JSON on stdout", false)
+    .addHelpText("after", "\nExit codes: 0 paid (or dry run, or nothing due), 1 failure, 2 usage error.");
+  withRpcOption(command).action(async (raw: unknown) => {
+    setExitCode(await run(raw, io));
+  });
+}
