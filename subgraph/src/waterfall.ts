@@ -37,6 +37,20 @@ export function handleWaterfallConfigured(event: WaterfallConfigured): void {
   w.triggerCount = event.params.config.triggers.length;
   w.equityHolder = event.params.parties.equityHolder;
   w.guarantor = event.params.parties.guarantor;
+  const facility = event.params.config.guarantee;
+  w.guaranteeLimitCents = facility.limitCents;
+  w.facilityUsageRateWad = facility.usageRateWad;
+  w.facilityFeeOnUndrawn = facility.feeOnUndrawn;
+  w.facilityExpiryPeriod = facility.expiryPeriod;
+  w.principalDeficiencyLedger = event.params.config.principalDeficiencyLedger;
+  const cap = event.params.config.cap;
+  if (cap.trancheScope == 0) {
+    w.set("capStrikeRateWad", Value.fromNull());
+    w.set("capTrancheScope", Value.fromNull());
+  } else {
+    w.capStrikeRateWad = cap.strikeRateWad;
+    w.capTrancheScope = cap.trancheScope;
+  }
   // A new configuration clears the schedule (the contract's configure does).
   w.set("scheduleHash", Value.fromNull());
   w.set("scheduledMask", Value.fromNull());

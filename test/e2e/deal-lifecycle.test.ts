@@ -308,8 +308,23 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     // The regulator's indexer shows the schedule on the deal's waterfall: class A, as many periods, the same hash.
     const login = await as<{ token: string }>("regulator", "indexer", "login");
     const { status } = await as<{ status: { pool: string } }>("regulator", "deal", "show", "--deal", PAC_DEAL);
-    const query = `{ waterfalls(where: { pool: "${status.pool.toLowerCase()}" }) { scheduleHash scheduledMask schedulePeriods } }`;
-    let indexed: { scheduleHash: string | null; scheduledMask: number; schedulePeriods: number } | undefined;
+    const query =
+      `{ waterfalls(where: { pool: "${status.pool.toLowerCase()}" }) { scheduleHash scheduledMask schedulePeriods ` +
+      "guaranteeLimitCents facilityUsageRateWad facilityFeeOnUndrawn facilityExpiryPeriod principalDeficiencyLedger " +
+      "capTrancheScope } }";
+    let indexed:
+      | {
+          scheduleHash: string | null;
+          scheduledMask: number;
+          schedulePeriods: number;
+          guaranteeLimitCents: string;
+          facilityUsageRateWad: string;
+          facilityFeeOnUndrawn: boolean;
+          facilityExpiryPeriod: number;
+          principalDeficiencyLedger: boolean;
+          capTrancheScope: number | null;
+        }
+      | undefined;
     for (let attemptNo = 0; attemptNo < 60 && !indexed?.scheduleHash; attemptNo++) {
       const res = await fetch(`${consortium.indexerUrl}/graphql`, {
         method: "POST",
@@ -323,6 +338,15 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     expect(indexed?.scheduledMask).to.equal(1);
     expect(indexed?.schedulePeriods).to.equal(targets.length);
     expect(indexed?.scheduleHash).to.equal(keccak256(AbiCoder.defaultAbiCoder().encode(["uint256[][]"], [[targets]])));
+    // And its structure: the liquidity facility's terms, the deficiency ledger, no cap.
+    expect(indexed).to.include({
+      guaranteeLimitCents: "25000000",
+      facilityUsageRateWad: (45n * 10n ** 15n).toString(),
+      facilityFeeOnUndrawn: true,
+      facilityExpiryPeriod: 24,
+      principalDeficiencyLedger: true,
+      capTrancheScope: null,
+    });
   });
 
   it("an offering with two investors, class A oversubscribed: cash in by the custodian, the trustee's allocation file checked then followed, true sale", async () => {

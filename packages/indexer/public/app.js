@@ -264,6 +264,37 @@
     );
   }
 
+  /** The deal's liquidity facility, principal deficiency ledger and interest-rate cap, as configured. */
+  function structureNote(waterfall, tranches) {
+    if (!waterfall) return "";
+    const parts = [];
+    if (BigInt(waterfall.guaranteeLimitCents || "0") > 0n) {
+      const liquidity =
+        waterfall.facilityFeeOnUndrawn ||
+        BigInt(waterfall.facilityUsageRateWad || "0") > 0n ||
+        waterfall.facilityExpiryPeriod;
+      parts.push(
+        (liquidity ? "a liquidity facility of " : "a guarantee of ") +
+          money(waterfall.guaranteeLimitCents) +
+          (BigInt(waterfall.facilityUsageRateWad || "0") > 0n
+            ? `, usage fee ${wadPct(waterfall.facilityUsageRateWad)} a year on its draws`
+            : "") +
+          (waterfall.facilityFeeOnUndrawn ? ", commitment fee on the undrawn part" : "") +
+          (waterfall.facilityExpiryPeriod ? `, drawable up to period ${waterfall.facilityExpiryPeriod}` : ""),
+      );
+    }
+    if (waterfall.principalDeficiencyLedger) {
+      parts.push(
+        "losses carried on a principal deficiency ledger (cured from excess spread, written off once the pool is gone)",
+      );
+    }
+    if (waterfall.capTrancheScope) {
+      const covered = tranches.slice(0, waterfall.capTrancheScope).map((t) => esc(t.symbol));
+      parts.push(`an interest-rate cap struck at ${wadPct(waterfall.capStrikeRateWad)} on ${covered.join(" + ")}`);
+    }
+    return parts.length ? `<p>Structure: ${parts.join("; ")}.</p>` : "";
+  }
+
   async function poolPage(id) {
     const d = await gql(
       `query($id: ID!, $pool: String!) { pool(id: $id) { id name dealId state revolving trancheCount tapeVersion lastPeriod totalFaceCents
@@ -281,7 +312,9 @@
       distributions(where: { pool: $pool }, orderBy: period, first: 1000) { period accelerated principalMode trapping
         feesPaidCents guaranteeFeePaidCents residualCents reserveCents writeDownCents accretedCents capReceiptCents
         principalDeficiencyCents transactionHash }
-      waterfalls(where: { pool: $pool }, first: 1) { equityHolder guarantor scheduleHash scheduledMask schedulePeriods }
+      waterfalls(where: { pool: $pool }, first: 1) { equityHolder guarantor scheduleHash scheduledMask schedulePeriods
+        guaranteeLimitCents facilityUsageRateWad facilityFeeOnUndrawn facilityExpiryPeriod principalDeficiencyLedger
+        capStrikeRateWad capTrancheScope }
       fees(where: { pool: $pool, active: true }, orderBy: index) { index recipient
         payments(orderBy: period, first: 1000) { period dueCents paidCents } }
       documents(where: { pool: $pool }, first: 100) { docId docType version status approved requiredRoles signedRoles
@@ -388,6 +421,7 @@
         "triggers",
       ) +
       scheduleNote(d.waterfalls[0], p.tranches) +
+      structureNote(d.waterfalls[0], p.tranches) +
       "<h2>Distributions by period and payee</h2>" +
       (d.distributions.length
         ? "<p>What each period paid: each class's holders (interest and principal, from the tranche tokens), each fee " +

@@ -16,7 +16,9 @@ import {
 import { ratioBps } from "../metrics";
 
 /** Field positions (ABI order) of the structs the Waterfall's events carry (contracts/types/WaterfallTypes.sol). */
-const CONFIG = { tranches: 5, fees: 6, triggers: 10 } as const;
+const CONFIG = { tranches: 5, fees: 6, guarantee: 9, triggers: 10, principalDeficiencyLedger: 13, cap: 14 } as const;
+const GUARANTEE_TERMS = { limitCents: 0, usageRateWad: 4, feeOnUndrawn: 5, expiryPeriod: 6 } as const;
+const CAP_TERMS = { strikeRateWad: 0, trancheScope: 1 } as const;
 const TRIGGER_TERMS = { kind: 0, effect: 1 } as const;
 const PARTIES = { feeRecipients: 0, equityHolder: 1, guarantor: 2 } as const;
 const FEE_TERMS = { fixedCents: 0, rateWad: 1 } as const;
@@ -108,6 +110,22 @@ async function updateWaterfall(
   return ctx.audit.pool ?? "";
 }
 
+/** The facility's terms, the deficiency ledger and the cap of a configuration, as the Waterfall entity keeps them. */
+function structureOf(config: TupleArgs): Record<string, string | number | boolean | null> {
+  const facility = config.tuple(CONFIG.guarantee);
+  const cap = config.tuple(CONFIG.cap);
+  const capped = cap.int(CAP_TERMS.trancheScope) !== 0;
+  return {
+    guaranteeLimitCents: facility.str(GUARANTEE_TERMS.limitCents),
+    facilityUsageRateWad: facility.str(GUARANTEE_TERMS.usageRateWad),
+    facilityFeeOnUndrawn: facility.bool(GUARANTEE_TERMS.feeOnUndrawn),
+    facilityExpiryPeriod: facility.int(GUARANTEE_TERMS.expiryPeriod),
+    principalDeficiencyLedger: config.bool(CONFIG.principalDeficiencyLedger),
+    capStrikeRateWad: capped ? cap.str(CAP_TERMS.strikeRateWad) : null,
+    capTrancheScope: capped ? cap.int(CAP_TERMS.trancheScope) : null,
+  };
+}
+
 const configured: EventHandler = async (ctx) => {
   const config = ctx.args.tuple("config");
   const parties = ctx.args.tuple("parties");
@@ -121,6 +139,7 @@ const configured: EventHandler = async (ctx) => {
     triggerCount: triggers.length,
     equityHolder: parties.str(PARTIES.equityHolder),
     guarantor: parties.str(PARTIES.guarantor),
+    ...structureOf(config),
     // A new configuration clears the schedule (the contract's configure does).
     scheduleHash: null,
     scheduledMask: null,
