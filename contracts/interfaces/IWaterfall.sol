@@ -62,6 +62,9 @@ interface IWaterfall {
     );
     /// @notice The guarantor committed `amountCents` more cash; `guaranteeCashCents` is held for draws now.
     event GuaranteeCommitted(address indexed guarantor, uint256 amountCents, uint256 guaranteeCashCents);
+    /// @notice The facility expired: its committed cash not drawn (`amountCents`) was credited back to the
+    /// guarantor (`owedCents`), who withdraws it.
+    event FacilityReleased(address indexed guarantor, uint256 amountCents);
     /// @notice Period `period` ran on report revision `reportRevision`: `inputs` went through `WaterfallLib.run`
     /// and every amount of `result` was paid or credited (see the interface notice); `result.next` is the carried
     /// state. The fees, the guarantee fee and the residual are credited to the payees (`owedCents`).
@@ -164,6 +167,8 @@ interface IWaterfall {
     /// @notice The collections held (`heldCents`) do not cover the report's collections plus the period's cap
     /// receipt (`neededCents`): the servicer, or the cap provider, has not paid in yet.
     error CollectionsShort(uint256 neededCents, uint256 heldCents);
+    /// @notice The facility has no expiry (`expiryPeriod` 0), or its expiry period has not run yet.
+    error FacilityNotExpired();
     /// @notice The guarantee draw exceeds the guarantor's committed cash.
     error GuaranteeCashShort(uint256 drawCents, uint256 guaranteeCashCents);
     /// @notice Committed cash plus draws outstanding would exceed the facility's limit.
@@ -265,6 +270,12 @@ interface IWaterfall {
     /// once the pool has left Structured (`GuaranteeNotOpen`).
     /// @param amountCents Cash to commit (> 0).
     function commitGuarantee(uint256 amountCents) external;
+
+    /// @notice Once the facility has expired (`GuaranteeTerms.expiryPeriod` set and run), credit its committed cash
+    /// back to the guarantor (it withdraws it with `withdraw`): nothing can draw on it any more. Reimbursements of
+    /// the draws still outstanding restore the committed cash, so it can be called again after later periods. Only
+    /// the guarantor (`NotGuarantor`); `FacilityNotExpired` without an expiry or before the expiry period has run.
+    function releaseExpiredFacility() external;
 
     // ---------------------------------------------------------------- payees
 

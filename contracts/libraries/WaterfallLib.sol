@@ -403,10 +403,10 @@ library WaterfallLib {
         uint256 drawn = state.guaranteeDrawnCents;
         uint256 committed = _facilityOpen(facility, inputs.period) ? facility.limitCents : 0;
         if (facility.feeOnUndrawn) committed = committed > drawn ? committed - drawn : 0;
-        return
-            _accrue(config, inputs, committed, facility.feeRateWad) +
-            _accrue(config, inputs, drawn, facility.usageRateWad) +
-            state.guaranteeFeeShortfallCents;
+        uint256 due = _accrue(config, inputs, committed, facility.feeRateWad) + state.guaranteeFeeShortfallCents;
+        // A guarantee has no usage fee: skip the (zero) accrual.
+        if (facility.usageRateWad != 0) due += _accrue(config, inputs, drawn, facility.usageRateWad);
+        return due;
     }
 
     /// @dev What the interest-rate cap pays: `accrue(notional, index - strike)` above the strike, the notional being

@@ -51,6 +51,10 @@ contract Waterfall is IWaterfall {
     uint256 private constant _KEEP_NON_ZERO = 11;
     /// @dev No trigger (at most WaterfallLib.MAX_TRIGGERS = 8 are configured).
     uint256 private constant _NONE = type(uint256).max;
+    /// @dev The word of `abi.encode(config)` (the configuration store) holding `guarantee.expiryPeriod`: the leading
+    /// offset, five static fields, three offsets, the reserve's four words, then the guarantee's seventh word. The
+    /// liquidity facility test releases a facility through it, so a change of the configuration's layout fails there.
+    uint256 private constant _FACILITY_EXPIRY_WORD = 19;
 
     /// @dev Per tranche, the carried amounts in one slot (a period reads and rewrites one slot per tranche). Bounds,
     /// checked by SafeCast: the balance and the write-down are at most the original face (< 2^88 cents, checked by
@@ -274,12 +278,30 @@ contract Waterfall is IWaterfall {
         _guaranteeCashCents = 0;
         _reserveCents = 0;
         // Both positions share one slot (kept non-zero by `_KEEP_NON_ZERO`); each credit below 2^64 (SafeCast).
-        _owed[_GUARANTOR] = (_owed[_GUARANTOR] + guarantee).toUint64();
-        _owed[_EQUITY] = (_owed[_EQUITY] + reserve + collections).toUint64();
+        _addOwed(_GUARANTOR, guarantee);
+        _addOwed(_EQUITY, reserve + collections);
         emit DealClosedOut(_lastPeriod, _guarantor, guarantee, _equityHolder, reserve, collections, msg.sender);
     }
 
     // ================================================================ guarantor
+
+    /// @inheritdoc IWaterfall
+    function releaseExpiredFacility() external {
+        // `_guarantor` is zero without a facility, and no sender is.
+        require(msg.sender == _guarantor, NotGuarantor(msg.sender));
+        address store = _configStore;
+        uint256 expiry;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            extcodecopy(store, 0, mul(_FACILITY_EXPIRY_WORD, 0x20), 0x20)
+            expiry := mload(0)
+        }
+        require(expiry != 0 && _lastPeriod >= expiry, FacilityNotExpired());
+        uint256 cash = _guaranteeCashCents;
+        _guaranteeCashCents = 0;
+        _addOwed(_GUARANTOR, cash);
+        emit FacilityReleased(msg.sender, cash);
+    }
 
     /// @inheritdoc IWaterfall
     function commitGuarantee(uint256 amountCents) external {
@@ -602,12 +624,17 @@ contract Waterfall is IWaterfall {
     function _credit(PeriodResult memory r) private {
         for (uint256 f = 0; f < r.fees.length; ++f) {
             uint256 paid = r.fees[f].paidCents;
-            if (paid != 0) _owed[f] = (_owed[f] + paid).toUint64();
+            if (paid != 0) _addOwed(f, paid);
         }
         if (r.guaranteeFeePaidCents != 0) {
-            _owed[_GUARANTOR] = (_owed[_GUARANTOR] + r.guaranteeFeePaidCents).toUint64();
+            _addOwed(_GUARANTOR, r.guaranteeFeePaidCents);
         }
-        if (r.residualCents != 0) _owed[_EQUITY] = (_owed[_EQUITY] + r.residualCents).toUint64();
+        if (r.residualCents != 0) _addOwed(_EQUITY, r.residualCents);
+    }
+
+    /// @dev Credits `amountCents` to the payee at `_owed` position `i` (each credit below 2^64 cents, SafeCast).
+    function _addOwed(uint256 i, uint256 amountCents) private {
+        _owed[i] = (_owed[i] + amountCents).toUint64();
     }
 
     /// @dev The sum of the credits not yet withdrawn: the positions of the configured fees (the others are never

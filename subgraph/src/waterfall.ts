@@ -6,6 +6,7 @@ import {
   CleanUpCallSet,
   DealClosedOut,
   GuaranteeCommitted,
+  FacilityReleased,
   PayeeWithdrawn,
   PeriodDistributed,
   ScheduleSet,
@@ -65,6 +66,14 @@ export function handleGuaranteeCommitted(event: GuaranteeCommitted): void {
   w.guaranteeCashCents = event.params.guaranteeCashCents;
   w.save();
   auditWaterfall(event, "GuaranteeCommitted", event.params.guarantor);
+}
+
+// An expired facility's committed cash goes back to the guarantor as a credit: none is held for draws any more.
+export function handleFacilityReleased(event: FacilityReleased): void {
+  const w = loadWaterfall(event.address);
+  w.guaranteeCashCents = ZERO;
+  w.save();
+  auditWaterfall(event, "FacilityReleased", event.params.guarantor);
 }
 
 // Pull payments: the credits are in `PeriodDistributed` (fees, guarantee fee, residual); a withdrawal is audited.

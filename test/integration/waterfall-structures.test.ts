@@ -107,6 +107,11 @@ describe("a liquidity facility on chain", function () {
     // Period 1 normal; 2 and 3 collect nothing (a servicer disruption); 4 collects again.
     const collected = [60_000_000n, 0n, 0n, 400_000_000n];
     let owedBefore = await d.waterfall.owedCents(provider);
+    // Open: its committed cash cannot be taken back.
+    await expect(d.waterfall.connect(d.guarantor).releaseExpiredFacility()).to.be.revertedWithCustomError(
+      d.waterfall,
+      "FacilityNotExpired",
+    );
     for (const [i, interest] of collected.entries()) {
       const period = i + 1;
       await reportAndDeposit(d, period, { ...principalReport(0n, pool), interestCollectedCents: interest });
@@ -142,6 +147,26 @@ describe("a liquidity facility on chain", function () {
       );
       if (period === 4) expect(actual.next.guaranteeDrawnCents).to.equal(0n);
     }
+    // Expired and repaid: the provider takes its committed cash back (credited, then withdrawn); only the provider.
+    await expect(d.waterfall.connect(d.trustee).releaseExpiredFacility()).to.be.revertedWithCustomError(
+      d.waterfall,
+      "NotGuarantor",
+    );
+    const committed = await d.waterfall.guaranteeCashCents();
+    expect(committed).to.equal(FACILITY_LIMIT);
+    const collectionsBefore = await d.waterfall.collectionsHeldCents();
+    await expect(d.waterfall.connect(d.guarantor).releaseExpiredFacility())
+      .to.emit(d.waterfall, "FacilityReleased")
+      .withArgs(provider, committed);
+    expect(await d.waterfall.guaranteeCashCents()).to.equal(0n);
+    expect(await d.waterfall.owedCents(provider)).to.equal(owedBefore + committed);
+    expect(await d.waterfall.collectionsHeldCents()).to.equal(collectionsBefore);
+    // The provider withdraws it like any credit.
+    await expect(d.waterfall.connect(d.guarantor).withdraw()).to.changeTokenBalance(
+      d.cash,
+      d.guarantor,
+      owedBefore + committed,
+    );
   });
 });
 

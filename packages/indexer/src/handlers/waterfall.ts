@@ -185,6 +185,11 @@ const guaranteeCommitted: EventHandler = async (ctx) => {
   await updateWaterfall(ctx, { guaranteeCashCents: ctx.args.str("guaranteeCashCents") });
 };
 
+// An expired facility's committed cash goes back to the guarantor as a credit: none is held for draws any more.
+const facilityReleased: EventHandler = async (ctx) => {
+  await updateWaterfall(ctx, { guaranteeCashCents: "0" });
+};
+
 const periodDistributed: EventHandler = async (ctx) => {
   const a = ctx.args;
   const period = a.int("period");
@@ -379,6 +384,7 @@ export const waterfallFactoryHandlers = { WaterfallCreated: waterfallCreated };
 export const waterfallHandlers = {
   WaterfallConfigured: configured,
   GuaranteeCommitted: guaranteeCommitted,
+  FacilityReleased: facilityReleased,
   PeriodDistributed: periodDistributed,
   TriggerBreached: triggerChanged(true),
   TriggerCured: triggerChanged(false),

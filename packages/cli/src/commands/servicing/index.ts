@@ -243,6 +243,35 @@ function registerGuarantee(program: Command, io: CliIo, setExitCode: (code: numb
     io,
     setExitCode,
   );
+  registerDealCommand(
+    guarantee,
+    {
+      name: "release",
+      description: "take back the committed cash of an expired liquidity facility (credited, then withdrawn)",
+      by: "the deal's guarantor",
+      options: (c) => c,
+      shape: {},
+      run: async (session, view) => {
+        const deal = view as DealView;
+        const waterfall = await signed(session, "Waterfall", requireWaterfall(deal));
+        const me = await session.signer();
+        const cash = await readCall<bigint>(waterfall, "guaranteeCashCents", []);
+        const sent = await sendCall(waterfall, "releaseExpiredFacility", [], "releaseExpiredFacility()");
+        const owed = await readCall<bigint>(waterfall, "owedCents", [me.address]);
+        const currency = session.file.currency;
+        return {
+          title: `Released ${formatMoney(cash, currency)} of ${deal.code}'s expired facility to ${session.names.of(me.address)}`,
+          lines: [
+            ["Owed to you now", `${formatMoney(owed, currency)} (abs claim --deal ${deal.code} withdraws it)`],
+            ["Transaction", `${sent.hash} (block ${sent.blockNumber})`],
+          ],
+          json: { deal: deal.code, releasedCents: cash, owedCents: owed, txHash: sent.hash },
+        };
+      },
+    },
+    io,
+    setExitCode,
+  );
 }
 
 /** The trustee's state changes of a pool: start amortization, accelerate (event of default), redeem. */
