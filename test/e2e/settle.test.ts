@@ -230,7 +230,7 @@ describe("abs settle (against a real chain process)", function () {
     expect(due.transactionHash).to.equal(undefined);
     const paid = await absWithEnv(provider, "cap", "remit", ...at);
     expect(paid.code, paid.stderr).to.equal(0);
-    expect(paid.stdout).to.contain("the cap pays").and.contain("strike 3%").and.contain("paid");
+    expect(paid.stdout).to.contain("the cap pays").and.contain("strike 3.0000%").and.contain("paid");
     const again = await absWithEnv(provider, "cap", "remit", ...at);
     expect(again.code, again.stderr).to.equal(0);
     expect(again.stdout).to.contain("nothing due");

@@ -14,26 +14,23 @@ import { EXIT } from "../errors";
 import { type CliIo } from "../io";
 import { rpcUrlOf, withRpcOption } from "../chain";
 import { parseOptions } from "./parse-options";
-import { reportSettlementFailure, trusteeRunner } from "./settle-common";
+import {
+  keyEnvNamed,
+  periodOption,
+  reportSettlementFailure,
+  trusteeRunner,
+  waterfallAddressOption,
+} from "./settle-common";
+import { formatRateWad, writeJson } from "../output";
 import { waterfallOf } from "../deal/deal-session";
-import { wadToDecimal } from "../deal/deal-terms";
-
-/** An annual rate as a percentage: 5e16 → "5%". */
-const percent = (wad: bigint): string => `${wadToDecimal(wad * 100n)}%`;
 
 const optionsSchema = z.strictObject({
   rpcUrl: z.string().optional(),
-  waterfall: z
-    .string()
-    .refine((value) => settlement.isAddressText(value), "expected a 0x-prefixed 20-byte address")
-    .optional(),
+  waterfall: waterfallAddressOption,
   deal: z.string().optional(),
-  period: z.string("expected --period <n> (required)").pipe(z.coerce.number<string>().int().min(1).max(4_294_967_295)),
+  period: periodOption,
   indexBps: z.coerce.number().int().min(0).max(100_000),
-  keyEnv: z
-    .string()
-    .regex(/^[A-Z_][A-Z0-9_]*$/, "expected an environment variable name")
-    .default("ABS_CAP_PROVIDER_KEY"),
+  keyEnv: keyEnvNamed("ABS_CAP_PROVIDER_KEY"),
   dryRun: z.boolean().default(false),
   json: z.boolean().default(false),
 });
@@ -57,7 +54,7 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
       { runner: connection.runner },
     );
     if (options.json) {
-      io.stdout.write(`${JSON.stringify(paid, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
+      writeJson(io.stdout, paid);
     } else {
       const sent =
         paid.transactionHash !== undefined
@@ -67,7 +64,7 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
             : "nothing due: the waterfall already holds it";
       io.stdout.write(
         `period ${paid.period}: the cap pays ${formatCents(paid.receiptCents)} at an index of ` +
-          `${percent(paid.indexRateWad)} (strike ${percent(paid.strikeRateWad)}); ${sent}\n`,
+          `${formatRateWad(paid.indexRateWad)} (strike ${formatRateWad(paid.strikeRateWad)}); ${sent}\n`,
       );
     }
     return EXIT.ok;

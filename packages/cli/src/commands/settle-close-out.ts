@@ -12,15 +12,13 @@ import { EXIT } from "../errors";
 import { type CliIo } from "../io";
 import { rpcUrlOf, withRpcOption } from "../chain";
 import { parseOptions } from "./parse-options";
-import { keyEnvOption, reportSettlementFailure, trusteeRunner } from "./settle-common";
+import { keyEnvOption, reportSettlementFailure, trusteeRunner, waterfallAddressOption } from "./settle-common";
+import { writeJson } from "../output";
 import { waterfallOf } from "../deal/deal-session";
 
 const optionsSchema = z.strictObject({
   rpcUrl: z.string().optional(),
-  waterfall: z
-    .string()
-    .refine((value) => settlement.isAddressText(value), "expected a 0x-prefixed 20-byte address")
-    .optional(),
+  waterfall: waterfallAddressOption,
   deal: z.string().optional(),
   keyEnv: keyEnvOption,
   json: z.boolean().default(false),
@@ -37,7 +35,7 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
   try {
     const report = await settlement.closeOutDeal({ waterfall }, { runner: connection.runner });
     if (options.json) {
-      io.stdout.write(`${JSON.stringify(report, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
+      writeJson(io.stdout, report);
     } else {
       io.stdout.write(
         `closed out after period ${report.lastPeriod}: guarantee ${formatCents(report.guaranteeReleasedCents)} ` +

@@ -11,11 +11,27 @@ import { type CliIo } from "../io";
 import { actingKey, selectedMemberName } from "../consortium/acting-member";
 import { senderOf } from "../member-sender";
 
-/** `--key-env`: the name of the environment variable holding the trustee's key (never the key itself). */
-export const keyEnvOption = z
+/** `--key-env`: the name of an environment variable holding a key (never the key itself), `defaultName` if absent. */
+export function keyEnvNamed(defaultName: string) {
+  return z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, "expected an environment variable name")
+    .default(defaultName);
+}
+
+/** `--key-env` of the trustee's commands. */
+export const keyEnvOption = keyEnvNamed("ABS_TRUSTEE_KEY");
+
+/** `--waterfall`: a Waterfall contract's address (else `--deal` names the deal). */
+export const waterfallAddressOption = z
   .string()
-  .regex(/^[A-Z_][A-Z0-9_]*$/, "expected an environment variable name")
-  .default("ABS_TRUSTEE_KEY");
+  .refine((value) => settlement.isAddressText(value), "expected a 0x-prefixed 20-byte address")
+  .optional();
+
+/** `--period <n>`: required, a waterfall period (1 to 2^32 - 1). */
+export const periodOption = z
+  .string("expected --period <n> (required)")
+  .pipe(z.coerce.number<string>().int().min(1).max(4_294_967_295));
 
 const HEX_KEY = /^0x[0-9a-fA-F]{64}$/;
 

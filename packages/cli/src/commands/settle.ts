@@ -18,18 +18,21 @@ import { EXIT } from "../errors";
 import { type CliIo } from "../io";
 import { rpcUrlOf, withRpcOption } from "../chain";
 import { parseOptions } from "./parse-options";
-import { keyEnvOption, reportSettlementFailure, trusteeRunner } from "./settle-common";
+import {
+  keyEnvOption,
+  periodOption,
+  reportSettlementFailure,
+  trusteeRunner,
+  waterfallAddressOption,
+} from "./settle-common";
 import { waterfallOf } from "../deal/deal-session";
 import { registerCloseOutCommand } from "./settle-close-out";
 
 const optionsSchema = z.strictObject({
   rpcUrl: z.string().optional(),
-  waterfall: z
-    .string()
-    .refine((value) => settlement.isAddressText(value), "expected a 0x-prefixed 20-byte address")
-    .optional(),
+  waterfall: waterfallAddressOption,
   deal: z.string().optional(),
-  period: z.string("expected --period <n> (required)").pipe(z.coerce.number<string>().int().min(1).max(4_294_967_295)),
+  period: periodOption,
   indexBps: z.coerce.number().int().min(0).max(100_000).default(0),
   keyEnv: keyEnvOption,
   out: z.string().min(1).optional(),
