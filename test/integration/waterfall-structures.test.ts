@@ -10,8 +10,10 @@ import {
   type WaterfallConfig,
 } from "../../packages/core/src/waterfall";
 import { CouponType } from "../helpers/pool";
+import { remitCapPayment, SettlementError } from "../../packages/core/src/settlement";
 import {
   bankRef,
+  collectionsOf,
   configureAndIssue,
   inputsOf,
   deployUnconfiguredWaterfall,
@@ -252,6 +254,37 @@ describe("an interest-rate cap on chain", function () {
       expect(actual.capReceiptCents).to.equal(receipt);
       expect(checkPeriodInvariants(d.config, opening, inputs, actual), `period ${period}`).to.deep.equal([]);
     }
+  });
+
+  it("remitCapPayment (abs cap remit): after the servicer's collections only, then only what is missing", async () => {
+    const d = await loadFixture(cappedDeal);
+    const provider = d.guarantor;
+    const index = 5n * 10n ** 16n;
+    const report = await reportAndDeposit(d, 1, principalReport(2_000_000_00n, 98_000_000_00n), false);
+    const request = { waterfall: await d.waterfall.getAddress(), period: 1, indexRateWad: index, dryRun: false };
+    await (await d.cash.connect(d.custodian).mint(provider.address, 1_000_000_00n, bankRef("cap provider"))).wait();
+
+    // The servicer has not remitted: the provider's cash would be taken for collections, so nothing is sent.
+    const early = await remitCapPayment(request, { runner: provider }).catch((error: unknown) => error);
+    expect(early).to.be.instanceOf(SettlementError);
+    expect((early as SettlementError).message).to.contain("the servicer remits them first");
+
+    const collections = collectionsOf(report);
+    await (await d.cash.connect(d.custodian).mint(d.servicer.address, collections, bankRef("collections:1"))).wait();
+    await (await d.cash.connect(d.servicer).transfer(request.waterfall, collections)).wait();
+    // A cent paid by hand earlier counts: the payment is what is still missing.
+    await (await d.cash.connect(provider).transfer(request.waterfall, 1n)).wait();
+    const paid = await remitCapPayment(request, { runner: provider });
+    expect(paid.receiptCents > 0n).to.equal(true);
+    expect(paid.dueCents).to.equal(paid.receiptCents - 1n);
+    expect(paid.transactionHash).to.be.a("string");
+    const again = await remitCapPayment(request, { runner: provider });
+    expect(again.dueCents).to.equal(0n);
+    expect(again.transactionHash).to.equal(undefined);
+
+    const { expected, actual } = await runAndCompare(d, 1, index);
+    expect(actual).to.deep.equal(expected);
+    expect(actual.capReceiptCents).to.equal(paid.receiptCents);
   });
 });
 
