@@ -11,7 +11,7 @@ import { Contract } from "ethers";
 import { formatCents } from "../money";
 import { capReceipt, fromAbiConfig, fromAbiInputs, fromAbiState } from "../waterfall";
 import { SettlementError } from "./errors";
-import { describeRevert, type SettleDeps } from "./settle";
+import { describeRevert, requireNextPeriod, type SettleDeps } from "./settle";
 import { WATERFALL_ABI } from "./waterfall-abi";
 
 const TRANSFER_ABI = ["function transfer(address to, uint256 amount) returns (bool)"];
@@ -51,13 +51,7 @@ export interface CapRemittance {
  */
 export async function remitCapPayment(request: CapRemitRequest, deps: SettleDeps): Promise<CapRemittance> {
   const waterfall = new Contract(request.waterfall, WATERFALL_ABI, deps.runner);
-  const last = Number(await waterfall.getFunction("lastPeriod").staticCall());
-  if (request.period !== last + 1) {
-    throw new SettlementError(
-      "SETTLEMENT_PERIOD_INVALID",
-      `period ${request.period} is not the next to run (the waterfall has distributed up to period ${last})`,
-    );
-  }
+  await requireNextPeriod(waterfall, request.period);
   const config = fromAbiConfig(await waterfall.getFunction("config").staticCall());
   if (config.cap === undefined) {
     throw new SettlementError("SETTLEMENT_PERIOD_INVALID", "the deal has no interest-rate cap (WaterfallConfig.cap)");

@@ -141,6 +141,24 @@ export function formatDistribution(
 }
 
 /**
+ * Only the waterfall's next period can run: a computation for any other (already distributed, or one skipped)
+ * describes a distribution that will never happen.
+ *
+ * @throws SettlementError `SETTLEMENT_PERIOD_INVALID` when `period` is not the waterfall's last period + 1
+ */
+export async function requireNextPeriod(waterfall: Contract, period: number): Promise<void> {
+  const last = Number(await waterfall.getFunction("lastPeriod").staticCall());
+  if (period !== last + 1) {
+    throw new SettlementError(
+      "SETTLEMENT_PERIOD_INVALID",
+      period <= last
+        ? `period ${period} was already distributed (the waterfall has distributed up to period ${last}; the next is ${last + 1})`
+        : `period ${period} cannot run before period ${last + 1} (the waterfall has distributed up to period ${last})`,
+    );
+  }
+}
+
+/**
  * Settles one period (see the module notice). Throws `SettlementError`: `SETTLEMENT_INVARIANT` before sending,
  * `SETTLEMENT_REVERTED` if the transaction fails, `SETTLEMENT_MISMATCH` if the chain differs from the engine.
  */
@@ -148,16 +166,7 @@ export async function settlePeriod(request: SettleRequest, deps: SettleDeps): Pr
   const log = deps.log ?? (() => undefined);
   const waterfall = new Contract(request.waterfall, WATERFALL_ABI, deps.runner);
   const targets = [...(request.targetBalancesCents ?? [])];
-  // Only the next period can run: a dry run of any other would print a distribution that will never happen.
-  const last = Number(await waterfall.getFunction("lastPeriod").staticCall());
-  if (request.period !== last + 1) {
-    throw new SettlementError(
-      "SETTLEMENT_PERIOD_INVALID",
-      request.period <= last
-        ? `period ${request.period} was already distributed (the waterfall has distributed up to period ${last}; the next is ${last + 1})`
-        : `period ${request.period} cannot run before period ${last + 1} (the waterfall has distributed up to period ${last})`,
-    );
-  }
+  await requireNextPeriod(waterfall, request.period);
 
   const config: WaterfallConfig = fromAbiConfig(await waterfall.getFunction("config").staticCall());
   const opening = fromAbiState(await waterfall.getFunction("waterfallState").staticCall());

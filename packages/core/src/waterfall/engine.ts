@@ -254,7 +254,7 @@ function open(config: WaterfallConfig, state: WaterfallState, inputs: PeriodInpu
 }
 
 /** Whether the facility can be drawn and earns its commitment fee in the period (no expiry, or not past it). */
-function facilityOpen(config: WaterfallConfig, inputs: PeriodInputs): boolean {
+export function facilityOpen(config: WaterfallConfig, inputs: PeriodInputs): boolean {
   const expiry = config.guarantee.expiryPeriod ?? 0;
   return expiry === 0 || inputs.period <= expiry;
 }

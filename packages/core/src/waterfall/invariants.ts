@@ -1,5 +1,5 @@
 import { summarizeCash } from "./cash";
-import { capReceipt } from "./engine";
+import { capReceipt, facilityOpen } from "./engine";
 import { type PeriodInputs, type PeriodResult, type WaterfallConfig, type WaterfallState } from "./types";
 
 /**
@@ -155,8 +155,7 @@ export function checkPeriodInvariants(
 
   // WF-6: the guarantor is drawn only within its room (none after the facility's expiry), and what it is owed moves
   // only by draws and repayments.
-  const expiry = config.guarantee.expiryPeriod ?? 0;
-  const limit = expiry === 0 || inputs.period <= expiry ? config.guarantee.limitCents : 0n;
+  const limit = facilityOpen(config, inputs) ? config.guarantee.limitCents : 0n;
   const room = limit > state.guaranteeDrawnCents ? limit - state.guaranteeDrawnCents : 0n;
   if (result.guaranteeDrawCents > room) fail("WF-6", `guarantee drawn ${result.guaranteeDrawCents} > room ${room}`);
   const owed = state.guaranteeDrawnCents + result.guaranteeDrawCents - result.guaranteeReimbursedCents;
