@@ -1,7 +1,8 @@
 /**
  * The textbook agency CMOs of Fabozzi, "Bond Markets, Analysis, and Strategies" (the CMO chapter): a $400 million
  * pass-through (WAC 8.125%, WAM 357 months, so loans 3 months old; coupon 7.5%) carved into FJF-01, a four-class
- * sequential-pay structure, and FJF-04, a PAC with a 90-300 PSA collar and its support class.
+ * sequential-pay structure, FJF-02, the same with the last class an accrual (Z) bond, and FJF-04, a PAC with a
+ * 90-300 PSA collar and its support class.
  *
  * The figures below were transcribed without an offline copy of the book to check them against; the pass-through
  * rows and the pay-off months agree with the engine to the printed unit, which corroborates the transcription.
@@ -19,6 +20,11 @@ import { cents, pool400m } from "./fixtures";
 
 const COUPON = (75n * WAD) / 1000n; // 7.5%
 const dollars = (value: bigint): bigint => (value + 50n) / 100n; // half up to the dollar
+
+/** FJF-01: four sequential-pay classes on the $400m pass-through. */
+const FJF_01: CmoClass[] = Object.entries({ A: 194_500_000, B: 36_000_000, C: 96_500_000, D: 73_000_000 }).map(
+  ([name, face]) => ({ name, type: "sequential", faceCents: cents(face), couponWad: COUPON }),
+);
 
 describe("projection/textbook CMOs (Fabozzi)", () => {
   it("the pass-through at 165 PSA, months 1 and 2: every printed column to the dollar", () => {
@@ -47,19 +53,24 @@ describe("projection/textbook CMOs (Fabozzi)", () => {
   });
 
   it("FJF-01 at 165 PSA: A pays in months 1-81, B 81-100, C 100-178, D 178-357", () => {
-    const faces = { A: 194_500_000, B: 36_000_000, C: 96_500_000, D: 73_000_000 };
-    const classes: CmoClass[] = Object.entries(faces).map(([name, face]) => ({
-      name,
-      type: "sequential",
-      faceCents: cents(face),
-      couponWad: COUPON,
-    }));
-    const result = projectCmo(classes, pool400m(165));
+    const result = projectCmo(FJF_01, pool400m(165));
     expect(result.classes.map((c) => [c.name, c.principalWindow])).to.deep.equal([
       ["A", [1, 81]],
       ["B", [81, 100]],
       ["C", [100, 178]],
       ["D", [178, 357]],
+    ]);
+  });
+
+  it("FJF-02 at 165 PSA: with D an accrual (Z) class, A retires in month 64 instead of 81 and B in month 77 instead of 100", () => {
+    const classes: CmoClass[] = [
+      ...FJF_01.slice(0, 3),
+      { name: "Z", type: "z", faceCents: cents(73_000_000), couponWad: COUPON },
+    ];
+    const [a, b] = projectCmo(classes, pool400m(165)).classes;
+    expect([a?.principalWindow, b?.principalWindow]).to.deep.equal([
+      [1, 64],
+      [64, 77],
     ]);
   });
 
