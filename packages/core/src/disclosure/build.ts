@@ -4,6 +4,7 @@
  */
 import { cellText } from "./cells";
 import {
+  combinedQuality,
   type DataQuality,
   DataQualityCounter,
   dataQualityLine,
@@ -13,6 +14,16 @@ import {
   recordLine,
 } from "./disclosure-file";
 import { ESMA_ANNEX12_CHECKS, ESMA_ANNEX12_FIELDS, investorReportRow, type InvestorReportInput } from "./esma-annex12";
+import {
+  CASHFLOW_ELEMENT,
+  CASHFLOW_ENDS_AT_ZERO,
+  cashFlowRows,
+  ESMA_ANNEX12_CASHFLOW_CHECKS,
+  ESMA_ANNEX12_CASHFLOW_FIELDS,
+  ESMA_ANNEX12_TRIGGER_FIELDS,
+  TRIGGER_ELEMENT,
+  triggerRows,
+} from "./esma-annex12-sections";
 import { ESMA_ANNEX6 } from "./esma-annex6";
 import { type DisclosureContext, type LoanDisclosureInput } from "./loan-disclosure";
 import { REGAB_AUTO } from "./regab-auto";
@@ -55,20 +66,36 @@ export function buildLoanDisclosure(
   return { text: disclosureOpening(header) + dataQualityLine(quality) + lines.join("") + DISCLOSURE_CLOSING, quality };
 }
 
-/** The investor report: one securitisation information record. */
+/**
+ * The investor report: the securitisation information record, then (when the period was distributed by the
+ * deal's waterfall) one tests/events/triggers record per trigger and one cash-flow record per item of the
+ * priority of payments. The three sections are scored apart and added up.
+ */
 export function buildInvestorReport(input: InvestorReportInput, header: DisclosureHeader): BuiltDisclosure {
-  const counter = new DataQualityCounter(ESMA_ANNEX12_FIELDS, ESMA_ANNEX12_CHECKS);
+  const securitisation = new DataQualityCounter(ESMA_ANNEX12_FIELDS, ESMA_ANNEX12_CHECKS);
   const row = investorReportRow(input);
-  counter.add(row);
-  const quality = counter.result();
-  return {
-    text:
-      disclosureOpening(header) +
-      dataQualityLine(quality) +
-      recordLine(INVESTOR_REPORT_ELEMENT, ESMA_ANNEX12_FIELDS, row) +
-      DISCLOSURE_CLOSING,
-    quality,
-  };
+  securitisation.add(row);
+  const lines = [recordLine(INVESTOR_REPORT_ELEMENT, ESMA_ANNEX12_FIELDS, row)];
+  const parts = [securitisation];
+  const distribution = input.distribution;
+  if (distribution !== undefined) {
+    const triggers = new DataQualityCounter(ESMA_ANNEX12_TRIGGER_FIELDS, []);
+    for (const trigger of triggerRows(input.uniqueIdentifier, distribution)) {
+      triggers.add(trigger);
+      lines.push(recordLine(TRIGGER_ELEMENT, ESMA_ANNEX12_TRIGGER_FIELDS, trigger));
+    }
+    const cashFlow = new DataQualityCounter(ESMA_ANNEX12_CASHFLOW_FIELDS, ESMA_ANNEX12_CASHFLOW_CHECKS);
+    const items = cashFlowRows(input.uniqueIdentifier, distribution);
+    for (const item of items) {
+      cashFlow.add(item);
+      lines.push(recordLine(CASHFLOW_ELEMENT, ESMA_ANNEX12_CASHFLOW_FIELDS, item));
+    }
+    const last = items.at(-1)?.[5];
+    cashFlow.count(CASHFLOW_ENDS_AT_ZERO, last !== undefined && "value" in last && last.value === "0.00");
+    parts.push(triggers, cashFlow);
+  }
+  const quality = combinedQuality(parts.map((part) => part.result()));
+  return { text: disclosureOpening(header) + dataQualityLine(quality) + lines.join("") + DISCLOSURE_CLOSING, quality };
 }
 
 /** A loan's row as the template builds it from its committed data, by field code (absent cells left out). */

@@ -114,11 +114,33 @@ export class DataQualityCounter {
     };
   }
 
-  private count(name: string, passed: boolean): void {
+  /** Counts one check by name: a cell's, a record's, or one over a whole section. */
+  count(name: string, passed: boolean): void {
     this.checks += 1;
     if (passed) this.checksPassed += 1;
     else this.failures.set(name, (this.failures.get(name) ?? 0) + 1);
   }
+}
+
+/** The figures of several sections counted apart, as one file's (the score recomputed from the sums). */
+export function combinedQuality(parts: readonly DataQuality[]): DataQuality {
+  const total = (key: "records" | "cells" | "populated" | "notApplicable" | "checks" | "checksPassed") =>
+    parts.reduce((sum, part) => sum + part[key], 0);
+  const failures = new Map<string, number>();
+  for (const part of parts) for (const [name, n] of part.failures) failures.set(name, (failures.get(name) ?? 0) + n);
+  const applicable = total("cells") - total("notApplicable");
+  const completeness = applicable === 0 ? 1 : total("populated") / applicable;
+  const validity = total("checks") === 0 ? 1 : total("checksPassed") / total("checks");
+  return {
+    records: total("records"),
+    cells: total("cells"),
+    populated: total("populated"),
+    notApplicable: total("notApplicable"),
+    checks: total("checks"),
+    checksPassed: total("checksPassed"),
+    scoreBps: Math.floor(10_000 * completeness * validity),
+    failures,
+  };
 }
 
 // Line breaks are escaped too: a record (and the root element) stays on one line whatever a name holds.

@@ -1,8 +1,8 @@
 /**
  * ESMA Annex XII, investor report — non-ABCP securitisation: the securitisation information section (IVSS1-IVSS35,
  * codes, names and formats as published in Implementing Regulation (EU) 2020/1225 Annex XII), filled from the
- * period's report anchored on chain (and the reports before it). The tests/events/triggers (IVAN) and cash-flow
- * (IVCF) sections are not written yet.
+ * period's report anchored on chain (and the reports before it). The tests/events/triggers (IVSR) and cash-flow
+ * (IVSF) sections that follow it are built in `esma-annex12-sections.ts` from the waterfall's record of the period.
  *
  * Definitions (the same as the indexer's `PeriodMetrics`):
  * - opening balance: the previous period's ending balance (period 1: the first tape's total principal);
@@ -15,6 +15,7 @@
 import { smmToCpr } from "../cashflow/rate-models";
 import { WAD } from "../money";
 import { type Cell, type FieldSpec, monetary, noData, value, wadPercent } from "./cells";
+import { type PeriodDistribution } from "./esma-annex12-sections";
 import { field, type RowCheck } from "./template";
 
 export const ESMA_ANNEX12_FIELDS: readonly FieldSpec[] = [
@@ -85,6 +86,8 @@ export interface InvestorReportInput {
   readonly cumulativeDefaultsCents: bigint;
   /** The notes' outstanding principal after the period, when known. */
   readonly notesOutstandingCents: bigint | undefined;
+  /** The period as the deal's waterfall distributed it, when it did: the IVSR and IVSF sections. */
+  readonly distribution?: PeriodDistribution | undefined;
 }
 
 /** The IVSS record, one cell per field of {@link ESMA_ANNEX12_FIELDS}. */

@@ -22,6 +22,7 @@ export {
 export {
   DataQualityCounter,
   DisclosureFileError,
+  combinedQuality,
   inFormat,
   parseDisclosure,
   type DataQuality,
@@ -29,6 +30,16 @@ export {
   type ParsedDisclosure,
 } from "./disclosure-file";
 export { ESMA_ANNEX12_FIELDS, type InvestorReportInput, type ReportedPeriod } from "./esma-annex12";
+export {
+  CASHFLOW_ELEMENT,
+  ESMA_ANNEX12_CASHFLOW_FIELDS,
+  ESMA_ANNEX12_TRIGGER_FIELDS,
+  TRIGGER_ELEMENT,
+  cashFlowItems,
+  triggerDescription,
+  type CashFlowItem,
+  type PeriodDistribution,
+} from "./esma-annex12-sections";
 export { ESMA_ANNEX6, ESMA_ANNEX6_FIELDS } from "./esma-annex6";
 export { REGAB_AUTO, REGAB_AUTO_FIELDS } from "./regab-auto";
 export { type DisclosureContext, type LoanDisclosureInput } from "./loan-disclosure";
