@@ -7,7 +7,8 @@
  * - loan-level templates: every loan state of periods 1..N is fetched from the servicer's node and verified against
  *   each period's anchored loan-state root, every record of the tape from the originator's node against the tape's
  *   anchored root (refused loans refuse the whole file: nothing is written); then one record per loan;
- * - the investor report: from the pool's anchored period reports;
+ * - the investor report: from the pool's anchored period reports, and (once the waterfall distributed the period)
+ *   its tests/events/triggers and cash-flow sections from the waterfall's `PeriodDistributed` event;
  * - the file carries its data-quality figures and score; its keccak-256 is registered in the DocumentRegistry as the
  *   document `<template>/<N>` of the deal (a new version if the content changed), signed off by the trustee.
  *
@@ -20,9 +21,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { type Command } from "commander";
-import { encodeBytes32String, keccak256, ZeroAddress } from "ethers";
+import { type Contract, encodeBytes32String, keccak256, ZeroAddress } from "ethers";
 import { z } from "zod";
-import { disclosure, Role, type LoanRecord, type LoanState } from "@abs/core";
+import { disclosure, Role, waterfall as wf, type LoanRecord, type LoanState } from "@abs/core";
 import {
   AssetPoolRootReader,
   fetchVerifiedLoan,
@@ -268,7 +269,9 @@ async function write(session: ChainSession, deal: DealView, options: Options) {
       [
         "Built from",
         template === disclosure.INVESTOR_REPORT_TEMPLATE
-          ? `the anchored reports of periods 1-${period}`
+          ? `the anchored reports of periods 1-${period}${
+              q.records > 1 ? `, and the waterfall's record of distributing period ${period}` : ""
+            }`
           : `tape ${facts.tapeVersion} (root ${facts.tapeRoot}) and the loan states of periods 1-${period}, each verified against its anchored root`,
       ],
       ["Content hash (keccak-256)", contentHash],
@@ -312,16 +315,14 @@ async function investorReportInput(
     period === 1 ? facts.firstTapePrincipalCents : BigInt((facts.reports[period - 2] as ReportView).endingBalanceCents);
   let notesOutstandingCents: bigint | undefined;
   let triggerBreached = false;
+  let distribution: disclosure.PeriodDistribution | undefined;
   if (deal.waterfall !== ZeroAddress) {
     const waterfall = contractAt("Waterfall", deal.waterfall, session.provider);
+    distribution = await distributedPeriod(session, deal, waterfall, period);
+    triggerBreached = distribution?.result.triggers.some((t) => t.breached) ?? false;
     if (Number(await readCall<bigint>(waterfall, "lastPeriod", [])) === period) {
-      const state = await readCall<{ tranches: { balanceCents: bigint }[]; triggersBreached: boolean[] }>(
-        waterfall,
-        "waterfallState",
-        [],
-      );
+      const state = await readCall<{ tranches: { balanceCents: bigint }[] }>(waterfall, "waterfallState", []);
       notesOutstandingCents = state.tranches.reduce((sum, t) => sum + BigInt(t.balanceCents), 0n);
-      triggerBreached = state.triggersBreached.some(Boolean);
     }
   }
   return {
@@ -342,6 +343,37 @@ async function investorReportInput(
     openingBalanceCents: opening,
     cumulativeDefaultsCents: facts.reports.reduce((sum, r) => sum + BigInt(r.newDefaultsCents), 0n),
     notesOutstandingCents,
+    distribution,
+  };
+}
+
+/**
+ * The period as the deal's waterfall distributed it, from its `PeriodDistributed` event (inputs and result, as
+ * the contract emitted them) and its configuration; undefined when the period has not been distributed.
+ */
+async function distributedPeriod(
+  session: ChainSession,
+  deal: DealView,
+  waterfall: Contract,
+  period: number,
+): Promise<disclosure.PeriodDistribution | undefined> {
+  const event = waterfall.getEvent("PeriodDistributed");
+  let logs: Awaited<ReturnType<Contract["queryFilter"]>>;
+  try {
+    logs = await waterfall.queryFilter(event(period));
+  } catch (error) {
+    throw chainFailure(error, `reading the waterfall's PeriodDistributed events of period ${period}`);
+  }
+  const log = logs.at(-1);
+  if (log === undefined || !("args" in log)) return undefined;
+  const config = wf.fromAbiConfig(await readCall<Parameters<typeof wf.fromAbiConfig>[0]>(waterfall, "config", []));
+  const parties = await readCall<{ feeRecipients: string[] }>(waterfall, "parties", []);
+  return {
+    config,
+    inputs: wf.fromAbiInputs(log.args.getValue("inputs")),
+    result: wf.fromAbiResult(log.args.getValue("result")),
+    trancheNames: deal.tranches.map((t) => t.symbol),
+    feeNames: parties.feeRecipients.map((address) => session.names.of(address)),
   };
 }
 
