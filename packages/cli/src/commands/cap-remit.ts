@@ -12,17 +12,10 @@ import { z } from "zod";
 import { formatCents, settlement } from "@abs/core";
 import { EXIT } from "../errors";
 import { type CliIo } from "../io";
-import { rpcUrlOf, withRpcOption } from "../chain";
+import { withRpcOption } from "../chain";
 import { parseOptions } from "./parse-options";
-import {
-  keyEnvNamed,
-  periodOption,
-  reportSettlementFailure,
-  trusteeRunner,
-  waterfallAddressOption,
-} from "./settle-common";
+import { keyEnvNamed, periodOption, waterfallAddressOption, withSettlementRunner } from "./settle-common";
 import { formatRateWad, writeJson } from "../output";
-import { waterfallOf } from "../deal/deal-session";
 
 const optionsSchema = z.strictObject({
   rpcUrl: z.string().optional(),
@@ -37,13 +30,7 @@ const optionsSchema = z.strictObject({
 
 async function run(raw: unknown, io: CliIo): Promise<number> {
   const options = parseOptions(optionsSchema, raw);
-  const waterfall = await waterfallOf(io, options);
-  const connection = await trusteeRunner(io, {
-    keyEnv: options.keyEnv,
-    rpcUrl: rpcUrlOf(options.rpcUrl, io),
-    dryRun: options.dryRun,
-  });
-  try {
+  return withSettlementRunner(io, "abs cap remit", options, async (waterfall, runner) => {
     const paid = await settlement.remitCapPayment(
       {
         waterfall,
@@ -51,7 +38,7 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
         indexRateWad: BigInt(options.indexBps) * 10n ** 14n,
         dryRun: options.dryRun,
       },
-      { runner: connection.runner },
+      { runner },
     );
     if (options.json) {
       writeJson(io.stdout, paid);
@@ -68,11 +55,7 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
       );
     }
     return EXIT.ok;
-  } catch (error) {
-    return reportSettlementFailure(io, "abs cap remit", error);
-  } finally {
-    connection.close();
-  }
+  });
 }
 
 /** Registers `abs cap remit`. */

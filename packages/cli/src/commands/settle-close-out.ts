@@ -10,11 +10,10 @@ import { z } from "zod";
 import { formatCents, settlement } from "@abs/core";
 import { EXIT } from "../errors";
 import { type CliIo } from "../io";
-import { rpcUrlOf, withRpcOption } from "../chain";
+import { withRpcOption } from "../chain";
 import { parseOptions } from "./parse-options";
-import { keyEnvOption, reportSettlementFailure, trusteeRunner, waterfallAddressOption } from "./settle-common";
+import { keyEnvOption, waterfallAddressOption, withSettlementRunner } from "./settle-common";
 import { writeJson } from "../output";
-import { waterfallOf } from "../deal/deal-session";
 
 const optionsSchema = z.strictObject({
   rpcUrl: z.string().optional(),
@@ -26,14 +25,8 @@ const optionsSchema = z.strictObject({
 
 async function run(raw: unknown, io: CliIo): Promise<number> {
   const options = parseOptions(optionsSchema, raw);
-  const waterfall = await waterfallOf(io, options);
-  const connection = await trusteeRunner(io, {
-    keyEnv: options.keyEnv,
-    rpcUrl: rpcUrlOf(options.rpcUrl, io),
-    dryRun: false,
-  });
-  try {
-    const report = await settlement.closeOutDeal({ waterfall }, { runner: connection.runner });
+  return withSettlementRunner(io, "abs settle close-out", { ...options, dryRun: false }, async (waterfall, runner) => {
+    const report = await settlement.closeOutDeal({ waterfall }, { runner });
     if (options.json) {
       writeJson(io.stdout, report);
     } else {
@@ -45,11 +38,7 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
       );
     }
     return EXIT.ok;
-  } catch (error) {
-    return reportSettlementFailure(io, "abs settle close-out", error);
-  } finally {
-    connection.close();
-  }
+  });
 }
 
 /** Registers `close-out` under `abs settle`. */

@@ -5,7 +5,8 @@
 import { type ContractRunner } from "ethers";
 import { z } from "zod";
 import { settlement } from "@abs/core";
-import { providerFor } from "../chain";
+import { providerFor, rpcUrlOf } from "../chain";
+import { waterfallOf } from "../deal/deal-session";
 import { CliError, EXIT } from "../errors";
 import { type CliIo } from "../io";
 import { actingKey, selectedMemberName } from "../consortium/acting-member";
@@ -66,6 +67,38 @@ export async function trusteeRunner(
     return { runner: member.sender, close: () => provider.destroy() };
   }
   return settlement.connectRunner(options.rpcUrl, options.dryRun ? undefined : trusteeKey(io, options.keyEnv));
+}
+
+/**
+ * The run every settlement command shares: find the deal's waterfall (`--waterfall`, else `--deal`), open the
+ * runner it sends with, call `body`, and close the connection; a `SettlementError` is printed as `command`'s
+ * failure (exit 1), anything else propagates.
+ */
+export async function withSettlementRunner(
+  io: CliIo,
+  command: string,
+  options: {
+    waterfall?: string | undefined;
+    deal?: string | undefined;
+    rpcUrl?: string | undefined;
+    keyEnv: string;
+    dryRun: boolean;
+  },
+  body: (waterfall: string, runner: ContractRunner) => Promise<number>,
+): Promise<number> {
+  const waterfall = await waterfallOf(io, options);
+  const connection = await trusteeRunner(io, {
+    keyEnv: options.keyEnv,
+    rpcUrl: rpcUrlOf(options.rpcUrl, io),
+    dryRun: options.dryRun,
+  });
+  try {
+    return await body(waterfall, connection.runner);
+  } catch (error) {
+    return reportSettlementFailure(io, command, error);
+  } finally {
+    connection.close();
+  }
 }
 
 /** Prints a settlement failure (its code and every mismatching field) and returns the failure exit code; rethrows anything else. */

@@ -16,16 +16,9 @@ import { z } from "zod";
 import { formatCents, settlement } from "@abs/core";
 import { EXIT } from "../errors";
 import { type CliIo } from "../io";
-import { rpcUrlOf, withRpcOption } from "../chain";
+import { withRpcOption } from "../chain";
 import { parseOptions } from "./parse-options";
-import {
-  keyEnvOption,
-  periodOption,
-  reportSettlementFailure,
-  trusteeRunner,
-  waterfallAddressOption,
-} from "./settle-common";
-import { waterfallOf } from "../deal/deal-session";
+import { keyEnvOption, periodOption, waterfallAddressOption, withSettlementRunner } from "./settle-common";
 import { registerCloseOutCommand } from "./settle-close-out";
 
 const optionsSchema = z.strictObject({
@@ -42,14 +35,8 @@ const optionsSchema = z.strictObject({
 
 async function run(raw: unknown, io: CliIo): Promise<number> {
   const options = parseOptions(optionsSchema, raw);
-  const waterfall = await waterfallOf(io, options);
   // A dry run only reads the chain: no key needed.
-  const connection = await trusteeRunner(io, {
-    keyEnv: options.keyEnv,
-    rpcUrl: rpcUrlOf(options.rpcUrl, io),
-    dryRun: options.dryRun,
-  });
-  try {
+  return withSettlementRunner(io, "abs settle", options, async (waterfall, runner) => {
     const report = await settlement.settlePeriod(
       {
         waterfall,
@@ -58,7 +45,7 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
         dryRun: options.dryRun,
       },
       {
-        runner: connection.runner,
+        runner,
         log: (line) => {
           if (!options.json) io.stdout.write(`${line}\n`);
         },
@@ -66,7 +53,7 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
     );
     if (options.dryRun) {
       const { inputs, expected } = report;
-      await warnCollectionsShort(io, connection.runner, waterfall, inputs, expected.capReceiptCents, options.period);
+      await warnCollectionsShort(io, runner, waterfall, inputs, expected.capReceiptCents, options.period);
     } else if (report.expected.accelerated && !report.inputs.accelerated && !options.json) {
       // The pool was not accelerated before: an event-of-default trigger breached in this period.
       io.stdout.write(
@@ -82,11 +69,7 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
     if (options.json) io.stdout.write(`${settlement.settlementJson(report)}\n`);
     else io.stdout.write(`report: ${base}.json, ${base}.txt\n`);
     return EXIT.ok;
-  } catch (error) {
-    return reportSettlementFailure(io, "abs settle", error);
-  } finally {
-    connection.close();
-  }
+  });
 }
 
 /**

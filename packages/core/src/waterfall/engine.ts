@@ -540,18 +540,29 @@ function take(w: Work, due: bigint): bigint {
 
 /** Step 9: tranches above the ending pool balance are written down, the most junior first. */
 function writeDown(w: Work): void {
-  const notesCents = sum(w.tranches.map((t) => t.balanceCents));
-  const poolEnd = w.inputs.poolBalanceEndCents;
-  let left = notesCents > poolEnd ? notesCents - poolEnd : 0n;
-  for (let t = w.tranches.length - 1; t >= 0 && left !== 0n; t -= 1) {
-    const tranche = w.tranches[t];
-    if (tranche === undefined) break;
-    const loss = min(left, tranche.balanceCents);
+  const losses = excessOverPool(w.tranches, w.inputs.poolBalanceEndCents);
+  w.tranches.forEach((tranche, t) => {
+    const loss = losses[t] ?? 0n;
     tranche.balanceCents -= loss;
     tranche.writtenDownCents += loss;
     tranche.writeDownCents = loss;
-    left -= loss;
+  });
+}
+
+/**
+ * The tranches' balances in excess of the pool, allocated to the most junior tranche first, each up to its
+ * balance: what a write-down takes (step 9) and what a principal deficiency ledger carries.
+ */
+function excessOverPool(tranches: readonly { readonly balanceCents: bigint }[], poolCents: bigint): bigint[] {
+  const notesCents = sum(tranches.map((t) => t.balanceCents));
+  let left = notesCents > poolCents ? notesCents - poolCents : 0n;
+  const excess = tranches.map(() => 0n);
+  for (let t = tranches.length - 1; t >= 0 && left !== 0n; t -= 1) {
+    const share = min(left, tranches[t]?.balanceCents ?? 0n);
+    excess[t] = share;
+    left -= share;
   }
+  return excess;
 }
 
 /**
@@ -564,13 +575,5 @@ function writeDown(w: Work): void {
  * @param poolBalanceEndCents The performing pool at the period's end.
  */
 export function principalDeficiencies(next: WaterfallState, poolBalanceEndCents: bigint): bigint[] {
-  const notesCents = sum(next.tranches.map((t) => t.balanceCents));
-  let left = notesCents > poolBalanceEndCents ? notesCents - poolBalanceEndCents : 0n;
-  const ledger = next.tranches.map(() => 0n);
-  for (let t = next.tranches.length - 1; t >= 0 && left !== 0n; t -= 1) {
-    const debit = min(left, next.tranches[t]?.balanceCents ?? 0n);
-    ledger[t] = debit;
-    left -= debit;
-  }
-  return ledger;
+  return excessOverPool(next.tranches, poolBalanceEndCents);
 }
