@@ -14,6 +14,7 @@ import { DEFAULT_QUERY_LIMITS, queryLimitPlugins, type QueryLimits } from "./gra
 import { buildApiSchema, entityLoader, type RequestContext } from "./graphql/schema";
 import { type SchemaModel } from "./schema-model";
 import { type ForecastBook } from "./forecasts";
+import { type ContractRunner } from "ethers";
 import { type LoanBook } from "./loans";
 import { type IndexerStore } from "./store";
 
@@ -26,6 +27,8 @@ export interface AppDeps {
   loans?: LoanBook | undefined;
   /** Pool forecasts to compare reported periods against (ABS_INDEXER_FORECASTS) */
   forecasts?: ForecastBook | undefined;
+  /** Reads contract state at query time (a scheduled deal's targets) */
+  chain?: ContractRunner | undefined;
   /** Limits of the GraphQL API; any not given is `DEFAULT_QUERY_LIMITS`' */
   limits?: Partial<QueryLimits>;
   /** Sign-in (EIP-4361), sessions and the registry that decides, at each request, what a caller may read */

@@ -77,7 +77,7 @@ export async function startIndexerService(options: IndexerServiceOptions): Promi
         env: options.env ?? process.env,
       })
     : undefined;
-  // Sign-in reads the registry through its own provider, closed at stop.
+  // Sign-in reads the registry, and GraphQL a scheduled deal's targets, through one provider, closed at stop.
   const registryProvider = new JsonRpcProvider(config.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
   const auth = createAuthDeps({
     registry: registryFromAddressBook(config.addressBook),
@@ -98,6 +98,7 @@ export async function startIndexerService(options: IndexerServiceOptions): Promi
     logger,
     loans,
     forecasts: config.forecasts,
+    chain: registryProvider,
     auth,
     exportSigner,
     hasIndexingErrors: () => indexer.hasIndexingErrors,

@@ -293,8 +293,10 @@ describe("regulator's dashboard in headless Chromium", function () {
     await page.locator('[data-testid="tranche-link"]').first().click();
     await page.waitForSelector('[data-testid="holders"]');
     expect(await page.locator('[data-testid="holder-link"]').count()).to.equal(3);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, "tranche.png"), fullPage: true });
     await page.locator('[data-testid="holder-link"]').first().click();
     await page.waitForSelector('[data-testid="positions"]');
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, "holder.png"), fullPage: true });
     expect(await page.textContent('[data-testid="positions"]')).to.contain("Huaxia");
     // Holders by registered name and roles by name, not hex and a bit set.
     expect(await page.textContent('[data-testid="holder"]')).to.match(/Holder [A-Z0-9-]+ 0x/);

@@ -144,6 +144,15 @@ describe("GraphQL API (The Graph's conventions) over an indexed real chain", fun
     expect(bad.errors?.[0]?.message).to.match(/expected an address/);
   });
 
+  it("waterfallSchedule: nothing for a waterfall without a schedule or unknown; a bad address is refused", async () => {
+    const d = await data(
+      `{ none: waterfallSchedule(waterfall: "0x0000000000000000000000000000000000000001") { tranche } }`,
+    );
+    expect(d["none"]).to.deep.equal([]);
+    const bad = await gql(`{ waterfallSchedule(waterfall: "not-an-address") { tranche } }`);
+    expect(bad.errors?.[0]?.message).to.match(/waterfall: expected an address/);
+  });
+
   it("entity(id): a pool by id, any case; an unknown id is null", async () => {
     const d = await data(
       `query($id: ID!) { pool(id: $id) { id name state trancheCount lastPeriod } none: pool(id: "0x00") { id } }`,

@@ -10,7 +10,9 @@ import { pluralField, singularField } from "./naming";
 import { MAX_FIRST, MAX_SKIP } from "./limits";
 import { LOAN_TYPE_DEFS, loanResolvers } from "./loans";
 import { FORECAST_TYPE_DEFS, forecastResolvers } from "./forecast";
+import { SCHEDULE_TYPE_DEFS, scheduleResolvers } from "./schedule";
 import { type ForecastBook } from "../forecasts";
+import { type ContractRunner } from "ethers";
 import { type LoanBook } from "../loans";
 import { type LoanAccess } from "../auth/caller";
 import { describeZodIssues } from "@abs/core";
@@ -24,6 +26,8 @@ export interface GraphQLDeps {
   loans?: LoanBook | undefined;
   /** Pool forecasts to compare reported periods against (ABS_INDEXER_FORECASTS) */
   forecasts?: ForecastBook | undefined;
+  /** Reads contract state at query time (a scheduled deal's targets); absent, those fields say so */
+  chain?: ContractRunner | undefined;
   hasIndexingErrors(): boolean;
 }
 
@@ -251,9 +255,14 @@ export function buildApiSchema(model: SchemaModel, deps: GraphQLDeps): GraphQLSc
       hasIndexingErrors: deps.hasIndexingErrors(),
     };
   };
-  resolvers["Query"] = { ...query, ...loanResolvers(deps.loans), ...forecastResolvers(deps.store, deps.forecasts) };
+  resolvers["Query"] = {
+    ...query,
+    ...loanResolvers(deps.loans),
+    ...forecastResolvers(deps.store, deps.forecasts),
+    ...scheduleResolvers(deps.store, deps.chain),
+  };
   return createSchema<RequestContext>({
-    typeDefs: [apiTypeDefs(model), LOAN_TYPE_DEFS, FORECAST_TYPE_DEFS],
+    typeDefs: [apiTypeDefs(model), LOAN_TYPE_DEFS, FORECAST_TYPE_DEFS, SCHEDULE_TYPE_DEFS],
     resolvers: { ...scalars, ...resolvers },
   });
 }
