@@ -17,7 +17,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { AbiCoder, keccak256 } from "ethers";
+import { AbiCoder, encodeBytes32String, JsonRpcProvider, keccak256, Wallet } from "ethers";
+import { DocumentRegistry__factory } from "../../typechain-types";
 import { absWithEnv, type AbsRun } from "./abs-process";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -49,6 +50,9 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
   const tape = path.join(dir, "tape.csv");
   const performance = path.join(dir, "performance.csv");
   const started = Date.now();
+  /** The investor report the disclosure step wrote and anchored, and its period. */
+  let annex12File = "";
+  let disclosedPeriod = "";
 
   /** `abs --as <member> ...args`, which must succeed; returns its parsed --json output. */
   async function as<T = Record<string, unknown>>(member: string, ...args: string[]): Promise<T> {
@@ -309,11 +313,12 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     const login = await as<{ token: string }>("regulator", "indexer", "login");
     const { status } = await as<{ status: { pool: string } }>("regulator", "deal", "show", "--deal", PAC_DEAL);
     const query =
-      `{ waterfalls(where: { pool: "${status.pool.toLowerCase()}" }) { scheduleHash scheduledMask schedulePeriods ` +
+      `{ waterfalls(where: { pool: "${status.pool.toLowerCase()}" }) { id scheduleHash scheduledMask schedulePeriods ` +
       "guaranteeLimitCents facilityUsageRateWad facilityFeeOnUndrawn facilityExpiryPeriod principalDeficiencyLedger " +
       "capTrancheScope } }";
     let indexed:
       | {
+          id: string;
           scheduleHash: string | null;
           scheduledMask: number;
           schedulePeriods: number;
@@ -347,6 +352,28 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
       principalDeficiencyLedger: true,
       capTrancheScope: null,
     });
+    // The targets themselves, read from the schedule's data contract and checked against that hash.
+    const served = await fetch(`${consortium.indexerUrl}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${login.token}` },
+      body: JSON.stringify({
+        query: `{ waterfallSchedule(waterfall: "${indexed?.id ?? ""}") { tranche targetBalancesCents } }`,
+      }),
+    });
+    const schedule = ((await served.json()) as { data?: { waterfallSchedule: unknown } }).data?.waterfallSchedule;
+    expect(schedule).to.deep.equal([{ tranche: 0, targetBalancesCents: targets.map(String) }]);
+
+    // The facility's provider, through its own `abs`: no commitment before the deal is issued, none from another
+    // member, and nothing taken back before the expiry period has run; each refusal names the contract's reason.
+    const early = await attempt("guarantor", "guarantee", "commit", "--deal", PAC_DEAL, "--amount", "100.00");
+    expect(early.code, early.stderr).to.equal(1);
+    expect(early.stderr).to.contain("GuaranteeNotOpen");
+    const stranger = await attempt("investor-1", "guarantee", "commit", "--deal", PAC_DEAL, "--amount", "100.00");
+    expect(stranger.code, stranger.stderr).to.equal(1);
+    expect(stranger.stderr).to.contain("NotGuarantor");
+    const release = await attempt("guarantor", "guarantee", "release", "--deal", PAC_DEAL);
+    expect(release.code, release.stderr).to.equal(1);
+    expect(release.stderr).to.contain("FacilityNotExpired");
   });
 
   it("an offering with two investors, class A oversubscribed: cash in by the custodian, the trustee's allocation file checked then followed, true sale", async () => {
@@ -676,8 +703,26 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
       expect(written.documentId, template).to.not.equal("0");
       expect(written.quality.scoreBps, template).to.be.above(0).and.below(10_000);
       if (template === "esma-annex12") {
-        expect(written.records).to.equal(1);
         expect(text).to.contain("<IVSS5>Li Wei</IVSS5>");
+        // After the securitisation record: one record per trigger, then the priority of payments item by item
+        // (inflows positive, payments negative), the available funds running down to 0.00 (ESMA Q&A 1430).
+        const lines = text.split("\n");
+        const triggers = lines.filter((l) => l.startsWith("<TstEvtTrggrInf>"));
+        const items = lines.filter((l) => l.startsWith("<CshFlwInf>"));
+        expect(triggers.length, "a record per trigger").to.be.above(0);
+        expect(written.records).to.equal(1 + triggers.length + items.length);
+        const cell = (line: string, code: string) => new RegExp(`<${code}>([^<]*)</${code}>`).exec(line)?.[1] ?? "";
+        const amountCents = (text: string) => BigInt(text.replace(".", ""));
+        expect(cell(items[0] ?? "", "IVSF4")).to.equal("Interest collections");
+        expect(cell(items[0] ?? "", "IVSF5"), "the interest collected, as the report says").to.equal(
+          cell(lines.find((l) => l.startsWith("<SctstnInf>")) ?? "", "IVSS17"),
+        );
+        expect(
+          items.reduce((sum, l) => sum + amountCents(cell(l, "IVSF5")), 0n),
+          "sources = uses",
+        ).to.equal(0n);
+        expect(cell(items.at(-1) ?? "", "IVSF6")).to.equal("0.00");
+        expect(items.map((l) => cell(l, "IVSF4"))).to.include("Residual to the equity holder");
       } else {
         // Every loan the servicer reported in the period, one record each, every field of the template in it.
         expect(written.records, template).to.equal(periodRows.length);
@@ -772,6 +817,8 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     expect(investor.code, investor.stderr).to.equal(1);
     expect(investor.stderr).to.match(/NOT_ENTITLED|not entitled/i);
     expect(() => readFileSync(investorOut)).to.throw();
+    annex12File = files["esma-annex12"] ?? "";
+    disclosedPeriod = period;
   });
 
   it("redemption and close-out; money conserved to the cent; the indexer's GraphQL agrees with the chain", async () => {
@@ -866,6 +913,59 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     // Every command sent its member's transactions through the member's node (the consortium file names each
     // node and the operator token): no node ever found a nonce of its key taken by another sender.
     expect(output).to.not.contain("nonce taken by another sender");
+  });
+
+  /**
+   * Last, because it signs with the trustee's key outside the trustee's node (as a trustee who went around its own
+   * tools would): the node would find that nonce taken at its next transaction.
+   */
+  it("a doctored investor report anchored with the trustee's own key is caught by rebuilding it from the chain", async () => {
+    // A doctored investor report the trustee itself anchored (one cash-flow amount moved from one item to another,
+    // so the sums still balance) is caught: the regulator rebuilds the report from the chain, cell by cell.
+    const report = readFileSync(annex12File, "utf8");
+    const cashLines = report.split("\n").filter((l) => l.startsWith("<CshFlwInf>"));
+    const [firstItem = "", secondItem = ""] = cashLines;
+    const doctored = path.join(dir, "doctored.xml");
+    writeFileSync(
+      doctored,
+      report
+        .replace(
+          firstItem,
+          firstItem.replace(
+            /<IVSF5>(\d+)\.(\d\d)<\/IVSF5>/,
+            (_, u: string, c: string) => `<IVSF5>${BigInt(u) + 1n}.${c}</IVSF5>`,
+          ),
+        )
+        .replace(
+          secondItem,
+          secondItem.replace(
+            /<IVSF5>(\d+)\.(\d\d)<\/IVSF5>/,
+            (_, u: string, c: string) => `<IVSF5>${BigInt(u) - 1n}.${c}</IVSF5>`,
+          ),
+        ),
+    );
+    const trusteeMember = consortium.members.find((m) => m.name === "trustee");
+    const trusteeKey = readFileSync(trusteeMember?.keyFile ?? "", "utf8").trim();
+    const provider = new JsonRpcProvider(consortium.rpcUrl);
+    const registry = DocumentRegistry__factory.connect(
+      consortium.contracts["DocumentRegistry"] ?? "",
+      new Wallet(trusteeKey, provider),
+    );
+    const { status } = await as<{ status: { pool: string } }>("regulator", "deal", "show", "--deal", DEAL);
+    await (
+      await registry.registerDocument(
+        status.pool,
+        encodeBytes32String(`esma-annex12/${disclosedPeriod}`),
+        keccak256(readFileSync(doctored)),
+        "urn:doctored",
+        1 << 2,
+      )
+    ).wait();
+    provider.destroy();
+    const caught = await attempt("regulator", "disclose", "--deal", DEAL, "--verify", doctored);
+    expect(caught.code, caught.stderr).to.equal(1);
+    expect(caught.stderr).to.contain("differs from the report rebuilt from the chain in 2 cell(s)");
+    expect(caught.stderr).to.contain("CshFlwInf #1 IVSF5");
   });
 
   /**

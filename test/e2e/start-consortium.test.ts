@@ -355,6 +355,61 @@ describe("npm start (local consortium launcher)", function () {
     expect(human.stdout).to.match(new RegExp(`Waterfall +${printed}`));
   });
 
+  it("the sample deal's disclosure: the trustee writes the three files for a period, the regulator verifies each row by row", async () => {
+    const deal = /sample deal +(\S+): pool/.exec(output)?.[1];
+    if (deal === undefined) throw new Error(`no sample deal in the output:\n${output}`);
+    const dir = mkdtempSync(path.join(tmpdir(), "abs-disclose-"));
+    const env = { ABS_CONSORTIUM_FILE: consortiumFile };
+    const json = async <T>(member: string, ...args: string[]): Promise<T> => {
+      const r = await absWithEnv(env, "--as", member, ...args, "--json");
+      expect(r.code, `abs --as ${member} ${args.join(" ")}\n${r.stderr}`).to.equal(0);
+      return JSON.parse(r.stdout) as T;
+    };
+    const files: Record<string, string> = {};
+    for (const template of ["esma-annex6", "esma-annex12", "regab-auto"]) {
+      files[template] = path.join(dir, `${template}.xml`);
+      const written = await json<{ records: number; documentId: string }>(
+        "trustee",
+        "disclose",
+        "--deal",
+        deal,
+        "--template",
+        template,
+        "--period",
+        "3",
+        "--out",
+        files[template] ?? "",
+      );
+      expect(written.documentId, template).to.not.equal("0");
+      expect(written.records, template).to.be.above(1);
+    }
+    const annex12 = readFileSync(files["esma-annex12"] ?? "", "utf8");
+    expect(annex12).to.contain("<TstEvtTrggrInf>").and.contain("<IVSF4>Residual to the equity holder</IVSF4>");
+    const loanId = /<CMRL2>([^<]+)<\/CMRL2>/.exec(readFileSync(files["esma-annex6"] ?? "", "utf8"))?.[1] ?? "";
+    for (const template of ["esma-annex6", "regab-auto"]) {
+      const verified = await json<{ verified: boolean; mismatches: unknown[] }>(
+        "regulator",
+        "disclose",
+        "--deal",
+        deal,
+        "--verify",
+        files[template] ?? "",
+        "--loan",
+        loanId,
+      );
+      expect([verified.verified, verified.mismatches], template).to.deep.equal([true, []]);
+    }
+    const report = await json<{ verified: boolean }>(
+      "regulator",
+      "disclose",
+      "--deal",
+      deal,
+      "--verify",
+      files["esma-annex12"] ?? "",
+    );
+    expect(report.verified).to.equal(true);
+  });
+
   it("`abs audit verify` re-checks the indexer's signed export against the chain; any altered event fails, named", async () => {
     const url = /dashboard +(http:\/\/[^/\s]+)\//.exec(output)?.[1] ?? "";
     const token = /#session=([0-9a-f]{64})/.exec(output)?.[1] ?? "";

@@ -15,6 +15,8 @@
  * Verify (an entitled reader: trustee, regulator):
  *   `abs --as regulator disclose --deal D --verify FILE [--loan ID]`
  * - the file's hash must be the current anchored version of its document;
+ * - the investor report is rebuilt from the chain (the anchored reports, the waterfall's record of the period) with
+ *   the file's own header and contact cells, and compared record by record, cell by cell;
  * - with `--loan`, the loan's record and its states are fetched with proofs, verified against the anchored roots,
  *   the row rebuilt and compared cell by cell with the file's row.
  * Exit 0 written / verified, 1 not verified or refused, 2 usage error.
@@ -244,7 +246,14 @@ async function write(session: ChainSession, deal: DealView, options: Options) {
   let built: disclosure.BuiltDisclosure;
   if (template === disclosure.INVESTOR_REPORT_TEMPLATE) {
     built = disclosure.buildInvestorReport(
-      await investorReportInput(session, deal, facts, period, options, context),
+      await investorReportInput(
+        session,
+        deal,
+        facts,
+        period,
+        { person: options.contactPerson, telephone: options.contactPhone, emails: options.contactEmail },
+        context,
+      ),
       header,
     );
   } else {
@@ -307,30 +316,25 @@ async function investorReportInput(
   deal: DealView,
   facts: PoolFacts,
   period: number,
-  options: Options,
+  contact: disclosure.InvestorReportInput["contact"],
   context: disclosure.DisclosureContext,
 ): Promise<disclosure.InvestorReportInput> {
   const report = facts.reports[period - 1] as ReportView;
   const opening =
     period === 1 ? facts.firstTapePrincipalCents : BigInt((facts.reports[period - 2] as ReportView).endingBalanceCents);
-  let notesOutstandingCents: bigint | undefined;
-  let triggerBreached = false;
-  let distribution: disclosure.PeriodDistribution | undefined;
-  if (deal.waterfall !== ZeroAddress) {
-    const waterfall = contractAt("Waterfall", deal.waterfall, session.provider);
-    distribution = await distributedPeriod(session, deal, waterfall, period);
-    triggerBreached = distribution?.result.triggers.some((t) => t.breached) ?? false;
-    if (Number(await readCall<bigint>(waterfall, "lastPeriod", [])) === period) {
-      const state = await readCall<{ tranches: { balanceCents: bigint }[] }>(waterfall, "waterfallState", []);
-      notesOutstandingCents = state.tranches.reduce((sum, t) => sum + BigInt(t.balanceCents), 0n);
-    }
-  }
+  const distribution =
+    deal.waterfall === ZeroAddress
+      ? undefined
+      : await distributedPeriod(session, deal, contractAt("Waterfall", deal.waterfall, session.provider), period);
+  // After the period as the waterfall left it (its event's next state): the same figures whenever the file is built.
+  const notesOutstandingCents = distribution?.result.next.tranches.reduce((sum, t) => sum + t.balanceCents, 0n);
+  const triggerBreached = distribution?.result.triggers.some((t) => t.breached) ?? false;
   return {
     uniqueIdentifier: context.uniqueIdentifier,
     dataCutOffDate: context.dataCutOffDate,
     securitisationName: deal.code,
     reportingEntityName: session.names.of(deal.trustee),
-    contact: { person: options.contactPerson, telephone: options.contactPhone, emails: options.contactEmail },
+    contact,
     triggerBreached,
     report: {
       interestCollectedCents: BigInt(report.interestCollectedCents),
@@ -437,8 +441,26 @@ async function verify(session: ChainSession, deal: DealView, options: Options) {
       `${file} is not the anchored ${template}/${period} of deal ${deal.code}: its hash ${hash} is not the current version's (${anchored?.contentHash ?? "none anchored"})`,
     );
   let title = `Disclosure ${template} of deal ${deal.code}, period ${period}: VERIFIED, the file is the anchored document #${docId}`;
-  let mismatches: { field: string; file: string | undefined; rebuilt: string | undefined }[] = [];
-  if (options.loan !== undefined) {
+  let mismatches: Mismatch[] = [];
+  if (template === disclosure.INVESTOR_REPORT_TEMPLATE) {
+    if (options.loan !== undefined) throw new CliError("USAGE", `--loan needs a loan-level template, not ${template}`);
+    const rebuilt = await rebuildInvestorReport(session, deal, parsed, period);
+    mismatches = recordMismatches(parsed.records, rebuilt);
+    lines.push(
+      ["Rebuilt from", `the anchored reports of periods 1-${period} and the waterfall's record of period ${period}`],
+      ["Records compared", `${parsed.records.length}, ${mismatches.length} cell(s) differ`],
+      ...mismatches.slice(0, 20).map((m) => mismatchLine(m)),
+    );
+    if (mismatches.length > 0)
+      throw new CliError(
+        "DISCLOSURE_UNVERIFIED",
+        `${file} differs from the report rebuilt from the chain in ${mismatches.length} cell(s): ${mismatches
+          .slice(0, 8)
+          .map((m) => m.field)
+          .join(", ")}`,
+      );
+    title = `Disclosure ${template} of deal ${deal.code}, period ${period}: VERIFIED, every record rebuilt from the chain and the file is the anchored document #${docId}`;
+  } else if (options.loan !== undefined) {
     const loanTemplate = disclosure.LOAN_TEMPLATES[template];
     if (loanTemplate === undefined) throw new CliError("USAGE", `--loan needs a loan-level template, not ${template}`);
     const row = parsed.records.find((r) => r.cells.get(loanTemplate.loanIdField) === options.loan);
@@ -455,15 +477,7 @@ async function verify(session: ChainSession, deal: DealView, options: Options) {
         `tape ${header.tapeVersion} and periods 1-${period}, each record and state verified against its anchored root`,
       ],
       ["Cells compared", `${codes.length}, ${mismatches.length} differ`],
-      ...mismatches
-        .slice(0, 20)
-        .map(
-          (m) =>
-            [m.field, `file ${JSON.stringify(m.file)}, committed data ${JSON.stringify(m.rebuilt)}`] as [
-              string,
-              string,
-            ],
-        ),
+      ...mismatches.slice(0, 20).map((m) => mismatchLine(m)),
     );
     if (mismatches.length > 0)
       throw new CliError(
@@ -486,6 +500,62 @@ async function verify(session: ChainSession, deal: DealView, options: Options) {
       mismatches,
     },
   };
+}
+
+interface Mismatch {
+  readonly field: string;
+  readonly file: string | undefined;
+  readonly rebuilt: string | undefined;
+}
+
+function mismatchLine(m: Mismatch): [string, string] {
+  return [m.field, `file ${JSON.stringify(m.file)}, committed data ${JSON.stringify(m.rebuilt)}`];
+}
+
+/** Every cell that differs between the file's records and the rebuilt ones, named `element #n code`. */
+function recordMismatches(
+  file: disclosure.ParsedDisclosure["records"],
+  rebuilt: disclosure.ParsedDisclosure["records"],
+): Mismatch[] {
+  const out: Mismatch[] = [];
+  if (file.length !== rebuilt.length)
+    out.push({ field: "records", file: String(file.length), rebuilt: String(rebuilt.length) });
+  const seen = new Map<string, number>();
+  rebuilt.forEach((record, i) => {
+    const mine = file[i];
+    // Records are named by their element and their place among that element's records: `CshFlwInf #3`.
+    const n = (seen.get(record.element) ?? 0) + 1;
+    seen.set(record.element, n);
+    const codes = new Set([...record.cells.keys(), ...(mine?.cells.keys() ?? [])]);
+    for (const code of codes)
+      if (mine?.element !== record.element || mine.cells.get(code) !== record.cells.get(code))
+        out.push({
+          field: `${record.element} #${n} ${code}`,
+          file: mine?.cells.get(code),
+          rebuilt: record.cells.get(code),
+        });
+  });
+  return out;
+}
+
+/**
+ * The investor report rebuilt from the chain with the file's own header and contact cells (the only inputs not on
+ * chain): the anchored reports and the waterfall's record of the period.
+ */
+async function rebuildInvestorReport(
+  session: ChainSession,
+  deal: DealView,
+  parsed: disclosure.ParsedDisclosure,
+  period: number,
+): Promise<disclosure.ParsedDisclosure["records"]> {
+  const { header } = parsed;
+  const cells = parsed.records[0]?.cells;
+  const facts = await poolFacts(session, deal, period);
+  const uniqueIdentifier = header.uniqueIdentifier ?? deal.code;
+  const context = contextOf(session, deal, facts, period, uniqueIdentifier, header.country ?? "CN");
+  const contact = { person: cells?.get("IVSS5"), telephone: cells?.get("IVSS6"), emails: cells?.get("IVSS7") };
+  const input = await investorReportInput(session, deal, facts, period, contact, context);
+  return disclosure.parseDisclosure(disclosure.buildInvestorReport(input, header).text).records;
 }
 
 async function rebuildRow(

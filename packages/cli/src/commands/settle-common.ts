@@ -1,6 +1,7 @@
 /**
- * What `abs settle` and `abs settle close-out` share: who sends the trustee's transactions (the acting member's
- * node, or a key from the environment), and how a settlement failure is shown.
+ * What `abs settle`, `abs settle close-out` and `abs cap remit` share: their options, who sends the transactions
+ * (the acting member's node, or a key from the environment) and the run around the library call
+ * (`withSettlementRunner`), which also shows a settlement failure.
  */
 import { type ContractRunner } from "ethers";
 import { z } from "zod";
@@ -40,7 +41,7 @@ const HEX_KEY = /^0x[0-9a-fA-F]{64}$/;
  * The trustee's key: from the environment variable `keyEnv` when it is set, else the key file of the member
  * `abs --as` selects; a usage error when neither gives a well-formed key.
  */
-export function trusteeKey(io: CliIo, keyEnv: string): string {
+function trusteeKey(io: CliIo, keyEnv: string): string {
   const key = io.env[keyEnv];
   if (key === undefined && selectedMemberName(io) !== undefined) return actingKey(io);
   if (key === undefined || !HEX_KEY.test(key)) {
@@ -57,7 +58,7 @@ export function trusteeKey(io: CliIo, keyEnv: string): string {
  * here; otherwise the member `abs --as` selects sends through its node (`senderOf`), or signs with its key file when
  * it has none.
  */
-export async function trusteeRunner(
+async function trusteeRunner(
   io: CliIo,
   options: { keyEnv: string; rpcUrl: string; dryRun: boolean },
 ): Promise<{ runner: ContractRunner; close(): void }> {
@@ -102,7 +103,7 @@ export async function withSettlementRunner(
 }
 
 /** Prints a settlement failure (its code and every mismatching field) and returns the failure exit code; rethrows anything else. */
-export function reportSettlementFailure(io: CliIo, command: string, error: unknown): number {
+function reportSettlementFailure(io: CliIo, command: string, error: unknown): number {
   if (!(error instanceof settlement.SettlementError)) throw error;
   io.stderr.write(`${command}: ${error.message} (${error.code})\n`);
   for (const line of error.mismatches) io.stderr.write(`  ${line}\n`);

@@ -8,8 +8,9 @@
  * - opening balance: the previous period's ending balance (period 1: the first tape's total principal);
  * - CPR (IVSS22) = 1 - (1 - SMM)^12 with SMM = prepayments / (opening balance - scheduled principal);
  * - CDR (IVSS27) = 1 - (1 - MDR)^12 with MDR = new defaults / opening balance;
- * - current overcollateralisation (IVSS21) = pool ending balance / notes outstanding - 1, when the notes
- *   outstanding after the period are known (the period is the waterfall's last), else ND2.
+ * - current overcollateralisation (IVSS21) = pool ending balance / notes outstanding - 1, the notes outstanding
+ *   after the period being the waterfall's state after distributing it (its `PeriodDistributed` event); ND2 when
+ *   the waterfall has not distributed the period.
  * Rates are computed exactly in wads (`smmToCpr` rounds down) and written with at most 10 decimals.
  */
 import { smmToCpr } from "../cashflow/rate-models";
@@ -84,7 +85,7 @@ export interface InvestorReportInput {
   readonly openingBalanceCents: bigint;
   /** New defaults of every period up to and including this one. */
   readonly cumulativeDefaultsCents: bigint;
-  /** The notes' outstanding principal after the period, when known. */
+  /** The notes' outstanding principal after the period (the waterfall's state after distributing it), when known. */
   readonly notesOutstandingCents: bigint | undefined;
   /** The period as the deal's waterfall distributed it, when it did: the IVSR and IVSF sections. */
   readonly distribution?: PeriodDistribution | undefined;
