@@ -99,19 +99,8 @@ export class DataQualityCounter {
   }
 
   result(): DataQuality {
-    const applicable = this.cells - this.notApplicable;
-    const completeness = applicable === 0 ? 1 : this.populated / applicable;
-    const validity = this.checks === 0 ? 1 : this.checksPassed / this.checks;
-    return {
-      records: this.records,
-      cells: this.cells,
-      populated: this.populated,
-      notApplicable: this.notApplicable,
-      checks: this.checks,
-      checksPassed: this.checksPassed,
-      scoreBps: Math.floor(10_000 * completeness * validity),
-      failures: new Map(this.failures),
-    };
+    const { records, cells, populated, notApplicable, checks, checksPassed } = this;
+    return scored({ records, cells, populated, notApplicable, checks, checksPassed }, new Map(this.failures));
   }
 
   /** Counts one check by name: a cell's, a record's, or one over a whole section. */
@@ -122,25 +111,30 @@ export class DataQualityCounter {
   }
 }
 
+type Counts = Omit<DataQuality, "scoreBps" | "failures">;
+
+/** The counts with their score: floor(10,000 x completeness x validity), each 1 when there is nothing to count. */
+function scored(counts: Counts, failures: ReadonlyMap<string, number>): DataQuality {
+  const applicable = counts.cells - counts.notApplicable;
+  const completeness = applicable === 0 ? 1 : counts.populated / applicable;
+  const validity = counts.checks === 0 ? 1 : counts.checksPassed / counts.checks;
+  return { ...counts, scoreBps: Math.floor(10_000 * completeness * validity), failures };
+}
+
 /** The figures of several sections counted apart, as one file's (the score recomputed from the sums). */
 export function combinedQuality(parts: readonly DataQuality[]): DataQuality {
-  const total = (key: "records" | "cells" | "populated" | "notApplicable" | "checks" | "checksPassed") =>
-    parts.reduce((sum, part) => sum + part[key], 0);
+  const total = (key: keyof Counts) => parts.reduce((sum, part) => sum + part[key], 0);
   const failures = new Map<string, number>();
   for (const part of parts) for (const [name, n] of part.failures) failures.set(name, (failures.get(name) ?? 0) + n);
-  const applicable = total("cells") - total("notApplicable");
-  const completeness = applicable === 0 ? 1 : total("populated") / applicable;
-  const validity = total("checks") === 0 ? 1 : total("checksPassed") / total("checks");
-  return {
+  const counts: Counts = {
     records: total("records"),
     cells: total("cells"),
     populated: total("populated"),
     notApplicable: total("notApplicable"),
     checks: total("checks"),
     checksPassed: total("checksPassed"),
-    scoreBps: Math.floor(10_000 * completeness * validity),
-    failures,
   };
+  return scored(counts, failures);
 }
 
 // Line breaks are escaped too: a record (and the root element) stays on one line whatever a name holds.
