@@ -2,7 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
-import {TrancheTerms} from "../types/TrancheTypes.sol";
+import {TrancheTerms, CouponType} from "../types/TrancheTypes.sol";
 import {IDealParties} from "./IDealParties.sol";
 import {IConsortiumRegistry} from "./IConsortiumRegistry.sol";
 
@@ -225,6 +225,10 @@ interface ITrancheToken is IERC20Metadata {
 
     /// @notice The tranche's terms as structured.
     function terms() external view returns (TrancheTerms memory);
+
+    /// @notice The terms the waterfall checks its configuration against: the coupon type and rate, and the original
+    /// face (as in `terms()`, without decoding its strings).
+    function couponAndFace() external view returns (CouponType couponType, uint64 couponRateWad, uint256 faceCents);
 
     /// @notice The current factor: outstanding principal / original face, 1e27 = 100%.
     function factorRay() external view returns (uint256);

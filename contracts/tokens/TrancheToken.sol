@@ -253,6 +253,11 @@ contract TrancheToken is ITrancheToken, ERC20, Pausable {
     }
 
     /// @inheritdoc ITrancheToken
+    function couponAndFace() external view returns (CouponType, uint64, uint256) {
+        return (_couponType, _couponRateWad, _originalFaceCents);
+    }
+
+    /// @inheritdoc ITrancheToken
     function factorRay() external view returns (uint256) {
         return _factorRay;
     }

@@ -12,7 +12,7 @@ import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IWaterfallEngine} from "../interfaces/IWaterfallEngine.sol";
 import {DataContract} from "../libraries/DataContract.sol";
 import {Role} from "../types/Roles.sol";
-import {TrancheTerms} from "../types/TrancheTypes.sol";
+import {CouponType} from "../types/TrancheTypes.sol";
 import {PoolState, WaterfallReport} from "../types/PoolTypes.sol";
 import {
     CouponTerms,
@@ -144,14 +144,14 @@ contract Waterfall is IWaterfall {
 
         uint256[] memory faces = new uint256[](n);
         for (uint256 t = 0; t < n; ++t) {
-            TrancheTerms memory terms = ITrancheToken(tokens[t]).terms();
+            (CouponType couponType, uint64 couponRateWad, uint256 faceCents) = ITrancheToken(tokens[t]).couponAndFace();
             CouponTerms calldata c = config_.tranches[t];
             require(
-                terms.couponType == c.couponType && terms.couponRateWad == c.couponRateWad,
-                TrancheCouponMismatch(t, terms.couponType, terms.couponRateWad, c.couponType, c.couponRateWad)
+                couponType == c.couponType && couponRateWad == c.couponRateWad,
+                TrancheCouponMismatch(t, couponType, couponRateWad, c.couponType, c.couponRateWad)
             );
             // The balance and the write-down are stored in 88 bits (see `StoredTranche`): SafeCast reverts above.
-            uint88 face = terms.originalFaceCents.toUint88();
+            uint88 face = faceCents.toUint88();
             faces[t] = face;
             _tranches[t] = StoredTranche(face, 0, 0);
         }

@@ -68,6 +68,8 @@ describe("TrancheToken", () => {
       expect(t.couponRateWad).to.equal(TERMS.couponRateWad);
       expect(t.originalFaceCents).to.equal(FACE_CENTS);
       expect(t.allowedInvestorClasses).to.equal(BigInt(ONLY_QUALIFIED));
+      // The narrow view the waterfall checks its configuration against says the same.
+      expect(await token.couponAndFace()).to.deep.equal([t.couponType, t.couponRateWad, t.originalFaceCents]);
     });
   });
 

@@ -464,6 +464,7 @@ export const CONTRACT_ABIS = {
     "function cashToken() view returns (address)",
     "function claim() returns (uint256 amountCents)",
     "function claimableCents(address account) view returns (uint256)",
+    "function couponAndFace() view returns (uint8, uint64, uint256)",
     "function decimals() pure returns (uint8)",
     "function detectSpenderRestriction(address spender) view returns (uint8 code)",
     "function detectTransferRestriction(address from, address to, uint256 amount) view returns (uint8 code)",
