@@ -40,7 +40,8 @@ import {
 /// 2. Amounts due, from the opening state:
 ///    - fee f: `fixedCents + accrue(poolBalanceBegin, rateWad) + carried fee shortfall`;
 ///    - tranche t: `accrue(opening balance + carried shortfall, rate) + carried shortfall` (the shortfall bears
-///      interest at the coupon, one rounding for both);
+///      interest at the coupon, one rounding for both); an interest-only class accrues on its notional instead of
+///      its own balance (always 0): the opening balance of the class listed just before it;
 ///    - guarantee fee: `accrue(committed, feeRateWad) + accrue(opening draws, usageRateWad) + carried guarantee fee
 ///      shortfall`, with committed = the limit (or the limit less the opening draws if `feeOnUndrawn`) while the
 ///      facility is open (`expiryPeriod` 0 or `period <= expiryPeriod`), 0 after it;
@@ -119,6 +120,10 @@ import {
 /// interest paid + principal paid + top-up + guarantee fee paid + reimbursed + residual` (accreted interest is
 /// paid as principal). Balances: `next B_t = opening_t + writeUp_t + accreted_t - principal_t - writeDown_t`.
 ///
+/// Interest-only (IO) classes: a strip of the class listed just before it. Its balance is 0 from closing on (the state
+/// must say so: `WaterfallNotionalHasBalance` otherwise), so it is in no principal sum (triggers, reserve target,
+/// principal distribution amount, cap notional, write-down) and takes no principal; only its interest (2) differs.
+///
 /// Domain: amounts below 2^128, rates and thresholds below 2^64 (their types), accrual days below 2^16: no
 /// intermediate overflows. `config` must have passed `validate`; `run` checks only the shape of the state and
 /// inputs against it.
@@ -163,10 +168,14 @@ library WaterfallLib {
     /// @notice The class list has `found` entries: a deal lists none or one per tranche (`expected`).
     error WaterfallClassCountInvalid(uint256 found, uint256 expected);
     /// @notice Tranche `tranche`'s class does not fit the deal: a scheduled class outside `Scheduled` mode (or that
-    /// mode without one), an accrual class first, under pro-rata, or with the principal step before an interest step.
+    /// mode without one), an accrual class first, under pro-rata, or with the principal step before an interest step,
+    /// an interest-only class first, after another one, with no coupon or with a lockout.
     error WaterfallClassInvalid(uint256 tranche);
     /// @notice The cap's notional covers more tranches than the deal has, or a strike is set without a cap.
     error WaterfallCapInvalid(uint8 trancheScope, uint256 trancheCount);
+    /// @notice Interest-only tranche `tranche` has a principal balance or a write-down in the state: an IO class
+    /// carries none (its balance is 0 from closing on).
+    error WaterfallNotionalHasBalance(uint256 tranche);
     /// @notice Recoveries are part of principal collections, so they cannot exceed them.
     error WaterfallRecoveriesExceedCollections(uint256 recoveriesCents, uint256 principalCollectionsCents);
 
@@ -213,7 +222,8 @@ library WaterfallLib {
 
     /// @dev None or one class per tranche; scheduled classes exactly in `Scheduled` mode; an accrual class has an
     /// earlier tranche, is not paid pro rata, and the principal step follows every interest step (its accretion is
-    /// paid out by that step).
+    /// paid out by that step); an interest-only class strips the principal class just before it, has a coupon and no
+    /// lockout.
     function _validateClasses(WaterfallConfig memory config) private pure {
         ClassTerms[] memory classes = config.classes;
         uint256 n = config.tranches.length;
@@ -228,6 +238,14 @@ library WaterfallLib {
             } else if (kind == ClassKind.Accrual) {
                 require(
                     t != 0 && config.principalMode != PrincipalMode.ProRata && _principalAfterInterest(config.steps),
+                    WaterfallClassInvalid(t)
+                );
+            } else if (kind == ClassKind.InterestOnly) {
+                require(
+                    t != 0 &&
+                        classes[t - 1].kind != ClassKind.InterestOnly &&
+                        config.tranches[t].couponType != CouponType.None &&
+                        classes[t].lockoutPeriods == 0,
                     WaterfallClassInvalid(t)
                 );
             }
@@ -348,6 +366,13 @@ library WaterfallLib {
             inputs.recoveriesCents <= inputs.principalCollectionsCents,
             WaterfallRecoveriesExceedCollections(inputs.recoveriesCents, inputs.principalCollectionsCents)
         );
+        for (uint256 t = 0; t < config.classes.length; ++t) {
+            TrancheBalances memory b = state.tranches[t];
+            require(
+                config.classes[t].kind != ClassKind.InterestOnly || (b.balanceCents == 0 && b.writtenDownCents == 0),
+                WaterfallNotionalHasBalance(t)
+            );
+        }
     }
 
     /// @dev Steps 1 and 2: rates and amounts due; copies the opening state into `r.next`.
@@ -364,8 +389,9 @@ library WaterfallLib {
             TrancheBalances memory opening = state.tranches[t];
             uint256 rateWad = _couponRate(config.tranches[t], inputs.indexRateWad);
             uint256 carried = opening.interestShortfallCents;
+            uint256 baseCents = _isInterestOnly(config, t) ? state.tranches[t - 1].balanceCents : opening.balanceCents;
             r.tranches[t].rateWad = rateWad;
-            r.tranches[t].interestDueCents = _accrue(config, inputs, opening.balanceCents + carried, rateWad) + carried;
+            r.tranches[t].interestDueCents = _accrue(config, inputs, baseCents + carried, rateWad) + carried;
             r.next.tranches[t] = TrancheBalances({
                 balanceCents: opening.balanceCents,
                 interestShortfallCents: 0, // set by the interest step
@@ -753,6 +779,11 @@ library WaterfallLib {
             rateWad = Math.max(indexRateWad + c.couponRateWad, c.floorRateWad);
         }
         if (c.capRateWad != 0) rateWad = Math.min(rateWad, c.capRateWad);
+    }
+
+    /// @dev Whether tranche `t` is an interest-only class (its interest accrues on tranche `t - 1`'s balance).
+    function _isInterestOnly(WaterfallConfig memory config, uint256 t) private pure returns (bool) {
+        return config.classes.length != 0 && config.classes[t].kind == ClassKind.InterestOnly;
     }
 
     /// @dev Whether the facility can be drawn and earns its commitment fee in `period` (no expiry, or not past it).

@@ -25,9 +25,12 @@ enum ClassKind {
     Scheduled, // PAC or TAC: `Scheduled` mode pays it down to its schedule first, and beyond only once the others
     // are retired (the schedule is broken)
     Support, // absorbs what the scheduled classes do not take (`Scheduled` mode), in seniority order
-    Accrual // Z: while an earlier tranche is outstanding its interest is added to its balance, and the same cash
+    Accrual, // Z: while an earlier tranche is outstanding its interest is added to its balance, and the same cash
+    // is paid as principal (accretion-directed)
+    // IO: a strip of the class listed just before it (a principal class): its coupon accrues on that class's opening
+    // balance (the notional); it has no principal balance of its own (always 0) and takes no principal
+    InterestOnly
 }
-// is paid as principal (accretion-directed)
 
 /// @notice One step of the priority of payments.
 enum StepKind {
@@ -137,8 +140,9 @@ struct CapTerms {
 }
 
 /// @notice How one tranche takes part in the principal allocation, fixed at structuring.
-/// @param kind Standard, scheduled (PAC/TAC), support, or accrual (Z).
-/// @param lockoutPeriods No principal in periods 1..lockoutPeriods (0 = none); acceleration lifts the lockout.
+/// @param kind Standard, scheduled (PAC/TAC), support, accrual (Z), or interest only (IO, on the class before it).
+/// @param lockoutPeriods No principal in periods 1..lockoutPeriods (0 = none); acceleration lifts the lockout. 0 for
+/// an interest-only class (it takes no principal).
 struct ClassTerms {
     ClassKind kind;
     uint16 lockoutPeriods;

@@ -153,11 +153,13 @@ function stepsArb(feeCount: number, trancheCount: number): fc.Arbitrary<Waterfal
 /**
  * Per tranche, a class drawn freely, then made to fit the deal as `validate` requires: scheduled classes only in
  * scheduled mode (and at least one there), no accrual class first, under pro-rata or with the principal step
- * before an interest step. Often none at all outside scheduled mode.
+ * before an interest step, an interest-only class only after a principal class, with a coupon and no lockout.
+ * Often none at all outside scheduled mode.
  */
 function classesFor(
   mode: WaterfallConfig["principalMode"],
   steps: readonly WaterfallStep[],
+  coupons: readonly CouponTerms[],
   drawn: readonly { kind: ClassTerms["kind"]; lockoutPeriods: number }[],
   firstScheduled: number,
   none: boolean,
@@ -169,14 +171,25 @@ function classesFor(
     let fitted = kind;
     if (fitted === "scheduled" && mode !== "scheduled") fitted = "support";
     if (fitted === "accrual" && (t === 0 || mode === "proRata" || !principalLast)) fitted = "standard";
-    return { kind: fitted, lockoutPeriods };
+    if (fitted === "interestOnly" && (t === 0 || coupons[t]?.couponType === "none")) fitted = "standard";
+    return { kind: fitted, lockoutPeriods: fitted === "interestOnly" ? 0 : lockoutPeriods };
   });
   if (mode === "scheduled" && !classes.some((c) => c.kind === "scheduled")) {
     const t = firstScheduled % classes.length;
     classes[t] = { kind: "scheduled", lockoutPeriods: classes[t]?.lockoutPeriods ?? 0 };
   }
+  // An interest-only class strips the principal class before it: never two in a row.
+  classes.forEach((c, t) => {
+    if (c.kind === "interestOnly" && classes[t - 1]?.kind === "interestOnly") classes[t] = { ...c, kind: "standard" };
+  });
   return classes;
 }
+
+/** An interest-only class carries no principal balance or write-down (only a carried interest shortfall). */
+const withoutNotionalBalances = (tranches: TrancheBalances[], classes: readonly ClassTerms[] | undefined) =>
+  tranches.map((t, i) =>
+    classes?.[i]?.kind === "interestOnly" ? { ...t, balanceCents: 0n, writtenDownCents: 0n } : t,
+  );
 
 const classArb = fc.record({
   kind: fc.constantFrom(...CLASS_KINDS),
@@ -247,7 +260,8 @@ const caseArb: fc.Arbitrary<Case> = fc
     }),
   )
   .map((d): Case => {
-    const tranches: TrancheBalances[] = d.tranches.map((t) => {
+    const classes = classesFor(d.principalMode, d.steps, d.coupons, d.classes, d.firstScheduled, d.noClasses);
+    const drawnTranches: TrancheBalances[] = d.tranches.map((t) => {
       const balanceCents = t.balance * d.scale;
       return {
         balanceCents,
@@ -255,6 +269,7 @@ const caseArb: fc.Arbitrary<Case> = fc
         writtenDownCents: part(balanceCents, t.writtenDownBps),
       };
     });
+    const tranches = withoutNotionalBalances(drawnTranches, classes);
     const notes = tranches.reduce((a, t) => a + t.balanceCents, 0n);
     const size = notes === 0n ? 1_000_000n * d.scale : notes; // what relative amounts are drawn against
     const poolEnd = part(size, d.poolEndBps);
@@ -286,7 +301,7 @@ const caseArb: fc.Arbitrary<Case> = fc
         ...(d.guarantee.expiryPeriod === 0 ? {} : { expiryPeriod: d.guarantee.expiryPeriod }),
       },
       triggers: d.triggers,
-      classes: classesFor(d.principalMode, d.steps, d.classes, d.firstScheduled, d.noClasses),
+      classes,
       ...(d.stepDownPeriod === 0 ? {} : { stepDownPeriod: d.stepDownPeriod }),
       ...(d.principalDeficiencyLedger ? { principalDeficiencyLedger: true } : {}),
       ...(d.cap.scope === 0 ? {} : { cap: { strikeRateWad: d.cap.strikeRateWad, trancheScope: d.cap.scope } }),
@@ -375,6 +390,7 @@ describe("WaterfallLib vs the TypeScript engine (differential, WF-1 .. WF-8)", f
       facilityExpired: 0,
       deficiencyCarried: 0,
       capPaid: 0,
+      interestOnlyPaid: 0,
       usageFee: 0,
       accelerated: 0,
       trapping: 0,
@@ -427,6 +443,8 @@ describe("WaterfallLib vs the TypeScript engine (differential, WF-1 .. WF-8)", f
           if (c.config.principalDeficiencyLedger === true && deficiency.some((d) => d > 0n))
             seen.deficiencyCarried += 1;
           if (engine.capReceiptCents > 0n) seen.capPaid += 1;
+          if (engine.tranches.some((t, i) => lockouts[i]?.kind === "interestOnly" && t.interestPaidCents > 0n))
+            seen.interestOnlyPaid += 1;
           if (engine.accelerated) seen.accelerated += 1;
           if (engine.trapping) seen.trapping += 1;
           if (engine.next.tranches.some((t) => t.interestShortfallCents > 0n)) seen.shortfall += 1;

@@ -46,6 +46,30 @@ function deal(tranches: CouponTerms[], overrides: Partial<WaterfallConfig> = {})
 const json = (value: unknown): string =>
   JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 
+/** The interest-only class's refusals: first, after another one, without a coupon, with a lockout. */
+function interestOnlyCases(base: WaterfallConfig): [string, WaterfallConfig, string, number[]][] {
+  const three = deal([FIXED_0, FIXED_0, FIXED_0], { fees: base.fees });
+  const io = { kind: "interestOnly", lockoutPeriods: 0 } as const;
+  const standard = { kind: "standard", lockoutPeriods: 0 } as const;
+  const noCoupon: CouponTerms = { ...FIXED_0, couponType: "none" };
+  return [
+    ["an interest-only class first", { ...base, classes: [io, standard] }, "WaterfallClassInvalid", [0]],
+    ["an IO strip of an IO strip", { ...three, classes: [standard, io, io] }, "WaterfallClassInvalid", [2]],
+    [
+      "an interest-only class without a coupon",
+      { ...base, tranches: [FIXED_0, noCoupon], classes: [standard, io] },
+      "WaterfallClassInvalid",
+      [1],
+    ],
+    [
+      "an interest-only class with a lockout",
+      { ...base, classes: [standard, { ...io, lockoutPeriods: 3 }] },
+      "WaterfallClassInvalid",
+      [1],
+    ],
+  ];
+}
+
 describe("WaterfallLib (on chain)", function () {
   async function deployHarness(): Promise<WaterfallHarness> {
     const harness = await ethers.deployContract("WaterfallHarness");
@@ -191,6 +215,7 @@ describe("WaterfallLib (on chain)", function () {
         "WaterfallTriggerInvalid",
         [0],
       ],
+      ...interestOnlyCases(base),
     ];
 
     it("accepts the sample deal (5 tranches, 3 fees, reserve, guarantee, 4 triggers) and a minimal one", async () => {
@@ -255,6 +280,37 @@ describe("WaterfallLib (on chain)", function () {
           .with.property("contractError")
           .that.deep.equals({ name: "WaterfallLengthMismatch", args: [name, BigInt(found), BigInt(expected)] });
       }
+    });
+
+    it("reverts WaterfallNotionalHasBalance for an interest-only class with a balance or a write-down", async () => {
+      const harness = await loadFixture(deployHarness);
+      const io = deal([FIXED_0, { ...FIXED_0, couponRateWad: PERCENT }], {
+        classes: [
+          { kind: "standard", lockoutPeriods: 0 },
+          { kind: "interestOnly", lockoutPeriods: 0 },
+        ],
+      });
+      const zero = { balanceCents: 0n, interestShortfallCents: 7n, writtenDownCents: 0n };
+      for (const bad of [
+        { ...zero, balanceCents: 1n },
+        { ...zero, writtenDownCents: 1n },
+      ]) {
+        const s = opening(io, [10n, 0n], {
+          tranches: [zero, bad].map((t, i) => (i === 0 ? { ...t, balanceCents: 10n } : t)),
+        });
+        await expect(harness.run(toAbiConfig(io), toAbiState(s), toAbiInputs(period({}))))
+          .to.be.revertedWithCustomError(harness, "WaterfallNotionalHasBalance")
+          .withArgs(1);
+        expect(() => runWaterfall(io, s, period({})))
+          .to.throw(WaterfallError)
+          .with.property("contractError")
+          .that.deep.equals({ name: "WaterfallNotionalHasBalance", args: [1n] });
+      }
+      // With none, it runs, and the IO's interest (1% a year) accrues on the class before it (and its shortfall).
+      const good = opening(io, [1_200_000n, 0n]);
+      const result = await runBoth(harness, io, good, period({ interestCollectionsCents: 10n ** 6n }));
+      expect(result.tranches[1]?.interestDueCents).to.equal(1_000n);
+      expect(result.next.tranches[1]?.balanceCents).to.equal(0n);
     });
 
     it("reverts WaterfallRecoveriesExceedCollections", async () => {

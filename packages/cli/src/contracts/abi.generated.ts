@@ -576,6 +576,7 @@ export const CONTRACT_ABIS = {
     "error WaterfallCoverInvalid(uint8 coveredTranches, uint256 trancheCount)",
     "error WaterfallFeeCountInvalid(uint256 count)",
     "error WaterfallLengthMismatch(bytes32 field, uint256 found, uint256 expected)",
+    "error WaterfallNotionalHasBalance(uint256 tranche)",
     "error WaterfallOriginalBalanceZero()",
     "error WaterfallRecoveriesExceedCollections(uint256 recoveriesCents, uint256 principalCollectionsCents)",
     "error WaterfallStepCountInvalid(uint256 count, uint256 expected)",

@@ -175,8 +175,13 @@ function classesOf(deal: DealFile): { classes?: wf.ClassTerms[] } {
   };
 }
 
-/** The deal-file principal class of a waterfall class (a scheduled class reads back as `pac`). */
-export function principalClassOf(kind: wf.ClassKind): DealTranche["principalClass"] {
+/**
+ * The deal-file principal class of a waterfall class (a scheduled class reads back as `pac`). An interest-only class
+ * reads back as `io`, which a deal file cannot set yet: the pool counts every tranche's face against its principal,
+ * so an IO tranche's notional has no place there.
+ */
+export function principalClassOf(kind: wf.ClassKind): DealTranche["principalClass"] | "io" {
+  if (kind === "interestOnly") return "io";
   return kind === "scheduled" ? "pac" : kind === "accrual" ? "z" : kind;
 }
 

@@ -257,7 +257,8 @@ export function validateWaterfallConfig(config: WaterfallConfig): void {
 
 /**
  * `WaterfallLib._validateClasses`: none or one class per tranche; scheduled classes exactly in scheduled mode; an
- * accrual class has an earlier tranche, is not paid pro rata, and the principal step follows every interest step.
+ * accrual class has an earlier tranche, is not paid pro rata, and the principal step follows every interest step;
+ * an interest-only class strips the principal class just before it, has a coupon and no lockout.
  */
 function validateClasses(config: WaterfallConfig): void {
   const classes: readonly ClassTerms[] = config.classes ?? [];
@@ -293,6 +294,20 @@ function validateClasses(config: WaterfallConfig): void {
               : undefined;
       if (why !== undefined) {
         throw invalid(`classes.${t}: expected an accrual class not as ${why}`, "WaterfallClassInvalid", t);
+      }
+    } else if (c.kind === "interestOnly") {
+      const why =
+        t === 0
+          ? "the first tranche (it strips the class listed just before it)"
+          : classes[t - 1]?.kind === "interestOnly"
+            ? "after another interest-only class (it strips a principal class)"
+            : config.tranches[t]?.couponType === "none"
+              ? "a tranche with no coupon"
+              : c.lockoutPeriods !== 0
+                ? `a tranche with a lockout (${c.lockoutPeriods}; it takes no principal)`
+                : undefined;
+      if (why !== undefined) {
+        throw invalid(`classes.${t}: expected an interest-only class not as ${why}`, "WaterfallClassInvalid", t);
       }
     }
   });

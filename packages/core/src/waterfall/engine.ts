@@ -168,6 +168,17 @@ function checkShape(config: WaterfallConfig, state: WaterfallState, inputs: Peri
       );
     }
   }
+  (config.classes ?? []).forEach((c, t) => {
+    const opening = state.tranches[t];
+    if (c.kind === "interestOnly" && (opening?.balanceCents !== 0n || opening.writtenDownCents !== 0n)) {
+      throw shapeError(
+        "WaterfallNotionalHasBalance",
+        `tranches.${t}: expected an interest-only class to carry no principal balance or write-down, found ` +
+          `${opening?.balanceCents} and ${opening?.writtenDownCents}`,
+        [BigInt(t)],
+      );
+    }
+  });
   if (inputs.recoveriesCents > inputs.principalCollectionsCents) {
     throw shapeError(
       "WaterfallRecoveriesExceedCollections",
@@ -204,9 +215,12 @@ function open(config: WaterfallConfig, state: WaterfallState, inputs: PeriodInpu
     if (opening === undefined) throw new RangeError(`tranche ${t} missing (shape checked)`);
     const rateWad = couponRate(coupon, inputs.indexRateWad);
     const carried = opening.interestShortfallCents;
+    // An interest-only class accrues on its notional: the opening balance of the class it strips (t - 1).
+    const interestOnly = config.classes?.[t]?.kind === "interestOnly";
+    const baseCents = interestOnly ? (state.tranches[t - 1]?.balanceCents ?? 0n) : opening.balanceCents;
     return {
       rateWad,
-      interestDueCents: accrue(config, inputs, opening.balanceCents + carried, rateWad) + carried,
+      interestDueCents: accrue(config, inputs, baseCents + carried, rateWad) + carried,
       interestPaidCents: 0n,
       principalPaidCents: 0n,
       writeDownCents: 0n,

@@ -12,7 +12,8 @@
  * 2. Amounts due, from the opening state:
  *    - fee f: `fixedCents + accrue(poolBalanceBegin, rateWad) + carried fee shortfall`;
  *    - tranche t: `accrue(opening balance + carried shortfall, rate) + carried shortfall` (the shortfall bears
- *      interest at the coupon, one rounding for both);
+ *      interest at the coupon, one rounding for both); an interest-only class accrues on its notional instead of
+ *      its own balance (always 0): the opening balance of the class listed just before it;
  *    - guarantee fee: `accrue(committed, feeRateWad) + accrue(opening draws, usageRateWad) + carried guarantee fee
  *      shortfall`, with committed = the limit (or the limit less the opening draws if `feeOnUndrawn`) while the
  *      facility is open (`expiryPeriod` 0 or `period <= expiryPeriod`), 0 after it;
@@ -90,6 +91,10 @@
  * fees paid +
  * interest paid + principal paid + top-up + guarantee fee paid + reimbursed + residual` (accreted interest is
  * paid as principal). Balances: `next B_t = opening_t + writeUp_t + accreted_t - principal_t - writeDown_t`.
+ *
+ * Interest-only (IO) classes: a strip of the class listed just before it. Its balance is 0 from closing on (the state
+ * must say so: `WaterfallNotionalHasBalance` otherwise), so it is in no principal sum (triggers, reserve target,
+ * principal distribution amount, cap notional, write-down) and takes no principal; only its interest (2) differs.
  *
  * Domain: amounts below 2^128, rates and thresholds below 2^64, accrual days below 2^16 (the parsers enforce it).
  */

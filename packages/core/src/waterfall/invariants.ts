@@ -96,8 +96,9 @@ export function checkPeriodInvariants(
     });
   }
 
-  // WF-9: classes. A locked-out tranche is paid no principal; only an accrual class accretes, never when
-  // accelerated, only while an earlier tranche is outstanding, at most its interest due and with no interest paid.
+  // WF-9: classes. A locked-out tranche is paid no principal; an interest-only class never has principal; only an
+  // accrual class accretes, never when accelerated, only while an earlier tranche is outstanding, at most its interest
+  // due and with no interest paid.
   const hasAccrual = (config.classes ?? []).some((c) => c.kind === "accrual");
   if (result.accretedCents.length !== (hasAccrual ? result.tranches.length : 0)) {
     fail("WF-9", `${result.accretedCents.length} accretion entries for ${result.tranches.length} tranches`);
@@ -105,6 +106,12 @@ export function checkPeriodInvariants(
   const scheduled = (t: number): boolean => config.classes?.[t]?.kind === "scheduled";
   result.tranches.forEach((tranche, t) => {
     if (lockedOut(t) && tranche.principalPaidCents > 0n) fail("WF-9", `tranche ${t} paid principal in its lockout`);
+    // An interest-only class never has principal: none paid, written down or up, and none after the period.
+    const notional = config.classes?.[t]?.kind === "interestOnly";
+    const principalMoved = tranche.principalPaidCents + tranche.writeDownCents + tranche.writeUpCents;
+    if (notional && (principalMoved !== 0n || result.next.tranches[t]?.balanceCents !== 0n)) {
+      fail("WF-9", `interest-only tranche ${t} moved principal (${principalMoved}) or ends with a balance`);
+    }
     if (result.principalMode === "scheduled" && scheduled(t)) {
       const balance = (state.tranches[t]?.balanceCents ?? 0n) + tranche.writeUpCents;
       const target = inputs.targetBalancesCents[t] ?? 0n;

@@ -23,19 +23,20 @@ export const PRINCIPAL_MODES = ["sequential", "proRata", "targeted", "scheduled"
 export type PrincipalMode = (typeof PRINCIPAL_MODES)[number];
 
 /** What a tranche is in the principal allocation (`ClassKind`). */
-export const CLASS_KINDS = ["standard", "scheduled", "support", "accrual"] as const;
+export const CLASS_KINDS = ["standard", "scheduled", "support", "accrual", "interestOnly"] as const;
 /**
  * `standard`: by the mode; `scheduled`: a PAC or TAC class (`scheduled` mode); `support`: takes what the scheduled
  * classes do not; `accrual`: a Z class, whose interest accretes to its balance and pays earlier classes' principal
- * while one of them is outstanding.
+ * while one of them is outstanding; `interestOnly`: an IO strip of the principal class listed just before it, its
+ * coupon accruing on that class's opening balance (the notional), with no principal balance of its own (always 0).
  */
 export type ClassKind = (typeof CLASS_KINDS)[number];
 
 /** How one tranche takes part in the principal allocation (`ClassTerms`). */
 export interface ClassTerms {
-  /** Standard, scheduled, support or accrual. */
+  /** Standard, scheduled, support, accrual or interest only. */
   readonly kind: ClassKind;
-  /** No principal in periods 1..lockoutPeriods (0 = none); acceleration lifts it. */
+  /** No principal in periods 1..lockoutPeriods (0 = none); acceleration lifts it. 0 for an interest-only class. */
   readonly lockoutPeriods: number;
 }
 
