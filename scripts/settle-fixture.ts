@@ -1,15 +1,19 @@
 /**
- * `hardhat run --network localhost scripts/settle-fixture.ts` (ABS_RPC_URL = a test chain, never 8545): sets up three
- * deals on that chain and prints `{"waterfall", "pool", "pacWaterfall", "pacPool", "capWaterfall", "capProvider"}` as
- * its last line (used by test/e2e/settle.test.ts):
+ * `hardhat run --network localhost scripts/settle-fixture.ts` (ABS_RPC_URL = a test chain, never 8545): sets up four
+ * deals on that chain and prints `{"waterfall", "pool", "pacWaterfall", "pacPool", "capWaterfall", "capProvider",
+ * "ioWaterfall"}` as its last line (used by test/e2e/settle.test.ts):
  * - the waterfall test deal of test/helpers/waterfall.ts, with period 1 reported and its collections deposited;
  * - a PAC/support/Z deal (`pacZConfig` on the 100M sample tranches, class A on a 1.5M-a-period schedule fixed with
  *   `setSchedule`), with period 1 (3M of principal) reported and its collections deposited;
  * - a deal with an interest-rate cap struck at 3% on class A (`capWaterfall`), with period 1 reported and its
- *   collections deposited, and cash in the cap provider's account (`capProvider`, the fixture's guarantor) to pay it.
+ *   collections deposited, and cash in the cap provider's account (`capProvider`, the fixture's guarantor) to pay it;
+ * - a deal with AIO, an interest-only strip of class A (`ioStripConfig`, `ioWaterfall`), with period 1 (5M of
+ *   principal) reported and its collections deposited.
  */
 import {
   SAMPLE_TRANCHES_100M,
+  SAMPLE_TRANCHES_100M_WITH_IO,
+  ioStripConfig,
   bankRef,
   configureAndIssue,
   deployUnconfiguredWaterfall,
@@ -41,6 +45,10 @@ async function run(): Promise<void> {
   const provider = capped.guarantor;
   await (await capped.cash.connect(capped.custodian).mint(provider.address, 1_000_000_00n, bankRef("cap"))).wait();
 
+  const ioBase = await deployUnconfiguredWaterfall({ tranches: SAMPLE_TRANCHES_100M_WITH_IO, interestOnly: [1] });
+  const io = await configureAndIssue(ioBase, ioStripConfig());
+  await reportAndDeposit(io, 1, principalReport(5_000_000_00n, 95_000_000_00n));
+
   console.log(
     JSON.stringify({
       waterfall: await deal.waterfall.getAddress(),
@@ -49,6 +57,7 @@ async function run(): Promise<void> {
       pacPool: await pac.pool.getAddress(),
       capWaterfall: await capped.waterfall.getAddress(),
       capProvider: provider.address,
+      ioWaterfall: await io.waterfall.getAddress(),
     }),
   );
 }

@@ -236,6 +236,13 @@ interface IAssetPool is IDealParties {
     /// @return tranche The new tranche token.
     function addTranche(TrancheTerms calldata terms) external returns (address tranche);
 
+    /// @notice Add an interest-only (IO) tranche: as `addTranche`, but its face is a notional (the face of the tranche
+    /// it strips, the next more senior one), not principal, so the pool does not count it against the tape's
+    /// principal. The deal's waterfall must configure it as an `InterestOnly` class (`Waterfall.configure` checks).
+    /// @param terms The tranche's terms; `originalFaceCents` is the notional.
+    /// @return tranche The new tranche token.
+    function addInterestOnlyTranche(TrancheTerms calldata terms) external returns (address tranche);
+
     /// @notice Draft -> Structured. Needs at least one tranche and an anchored tape whose principal
     /// covers the tranches' total face.
     function markStructured() external;
@@ -383,6 +390,9 @@ interface IAssetPool is IDealParties {
 
     /// @notice Whether `account` is a tranche token of this deal.
     function isTranche(address account) external view returns (bool);
+
+    /// @notice Whether `tranche` was added as an interest-only tranche (`addInterestOnlyTranche`).
+    function isInterestOnly(address tranche) external view returns (bool);
 
     /// @notice Anchored tape `version` (reverts `TapeVersionUnknown` if none).
     function tape(uint32 version) external view returns (Tape memory);

@@ -146,7 +146,8 @@ interface IWaterfall {
     /// @notice The configuration has `configured` tranches; the pool has `poolTranches`.
     error TrancheCountMismatch(uint256 configured, uint256 poolTranches);
     /// @notice The configuration's coupon of tranche `tranche` (`configuredType`, `configuredRateWad`) differs from its
-    /// token's terms (`tokenType`, `tokenRateWad`: `ITrancheToken.terms`): the waterfall pays the coupon investors bought.
+    /// token's terms (`tokenType`, `tokenRateWad`: `ITrancheToken.couponAndFace`): the waterfall pays the coupon investors
+    /// bought.
     error TrancheCouponMismatch(
         uint256 tranche,
         CouponType tokenType,
@@ -156,6 +157,9 @@ interface IWaterfall {
     );
     /// @notice One fee recipient per fee: `recipients` given for `fees` fees.
     error FeeRecipientsMismatch(uint256 recipients, uint256 fees);
+    /// @notice Tranche `tranche` is an interest-only class in the configuration but not in the pool, or the reverse,
+    /// or its notional (face) differs from the face of the tranche it strips.
+    error TrancheInterestOnlyMismatch(uint256 tranche);
     /// @notice A payee is the zero address: `field` names it ("equityHolder", "feeRecipient").
     error PayeeMissing(bytes32 field);
     /// @notice A facility (limit > 0) needs a guarantor, and no facility none.
@@ -207,9 +211,10 @@ interface IWaterfall {
 
     // ---------------------------------------------------------------- trustee
 
-    /// @notice Store the deal's priority of payments (checked by ``IWaterfallEngine.validate`, and each tranche's
-    /// coupon type and rate against its token's terms: `TrancheCouponMismatch`) and its payees, and reset the carried
-    /// state. Only the trustee, only while the pool is Draft or Structured.
+    /// @notice Store the deal's priority of payments (checked by `IWaterfallEngine.validateDeal`: valid, each
+    /// tranche's coupon type and rate as its token's terms, `TrancheCouponMismatch`, and the interest-only classes
+    /// exactly the pool's interest-only tranches, `TrancheInterestOnlyMismatch`) and its payees, and reset the carried
+    /// state (an interest-only class's balance is 0). Only the trustee, only while the pool is Draft or Structured.
     /// @param config The configuration: one coupon per pool tranche, most senior first.
     /// @param parties Fee recipients (one per fee), equity holder, guarantor (iff the guarantee limit is > 0).
     function configure(WaterfallConfig calldata config, WaterfallParties calldata parties) external;

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {WaterfallConfig, WaterfallState, PeriodInputs, PeriodResult} from "../types/WaterfallTypes.sol";
+import {IAssetPool} from "./IAssetPool.sol";
 
 /// @title The priority-of-payments maths as a stateless contract, shared by every deal's `Waterfall`.
 /// @notice `WaterfallLib` behind an external interface: one deployment serves every waterfall, which keeps each
@@ -11,6 +12,21 @@ interface IWaterfallEngine {
     /// @notice `WaterfallLib.validate`: reverts with the library's custom error for an invalid configuration.
     /// @param config The configuration to check.
     function validate(WaterfallConfig calldata config) external pure;
+
+    /// @notice `validate`, then the configuration against the deal's tranche tokens (reverting with `IWaterfall`'s
+    /// errors): each tranche's coupon type and rate as its token's terms (`TrancheCouponMismatch`), and the
+    /// interest-only classes exactly the pool's interest-only tranches, each with the face of the tranche it strips
+    /// (`TrancheInterestOnlyMismatch`).
+    /// @param config The configuration to check.
+    /// @param pool The deal's pool (`isInterestOnly`).
+    /// @param tokens The pool's tranche tokens, most senior first, one per configured tranche.
+    /// @return facesCents Each token's original face (an interest-only class's is its notional).
+    /// @return interestOnlyMask Bit t: tranche t is an interest-only class.
+    function validateDeal(
+        WaterfallConfig calldata config,
+        IAssetPool pool,
+        address[] calldata tokens
+    ) external view returns (uint256[] memory facesCents, uint256 interestOnlyMask);
 
     /// @notice `WaterfallLib.run`: one period.
     /// @param config A configuration that passed `validate`.

@@ -43,6 +43,7 @@ contract AssetPool is IAssetPool {
     /// @dev What the pool keeps about each of its tranches.
     struct TrancheInfo {
         uint8 seniority;
+        bool interestOnly; // its face is a notional, not counted in `_totalFaceCents`
         uint256 faceCents;
     }
 
@@ -133,6 +134,15 @@ contract AssetPool is IAssetPool {
 
     /// @inheritdoc IAssetPool
     function addTranche(TrancheTerms calldata terms) external returns (address tranche) {
+        return _addTranche(terms, false);
+    }
+
+    /// @inheritdoc IAssetPool
+    function addInterestOnlyTranche(TrancheTerms calldata terms) external returns (address tranche) {
+        return _addTranche(terms, true);
+    }
+
+    function _addTranche(TrancheTerms calldata terms, bool interestOnly) private returns (address tranche) {
         _requireTrustee();
         require(_state == PoolState.Draft, StructureFrozen(_state));
         uint256 count = _tranches.length;
@@ -143,10 +153,15 @@ contract AssetPool is IAssetPool {
         // The rank and face are booked before the factory call, so a reentrant call cannot reuse them.
         // The factory validates the terms (name, symbol, seniority >= 1, face > 0, classes, coupon).
         _seniorityTaken[seniority] = true;
-        _totalFaceCents += terms.originalFaceCents;
+        // An interest-only tranche's face is a notional: the tape's principal backs only the others.
+        if (!interestOnly) _totalFaceCents += terms.originalFaceCents;
         tranche = address(ITrancheTokenFactory(trancheFactory).deployTranche(terms));
 
-        _trancheInfo[tranche] = TrancheInfo({seniority: seniority, faceCents: terms.originalFaceCents});
+        _trancheInfo[tranche] = TrancheInfo({
+            seniority: seniority,
+            interestOnly: interestOnly,
+            faceCents: terms.originalFaceCents
+        });
         _tranches.push(tranche);
         // At most MAX_TRANCHES (16), checked above.
         _trancheCount = uint8(count + 1);
@@ -407,6 +422,11 @@ contract AssetPool is IAssetPool {
     }
 
     /// @inheritdoc IAssetPool
+    function isInterestOnly(address tranche) external view returns (bool) {
+        return _trancheInfo[tranche].interestOnly;
+    }
+
+    /// @inheritdoc IAssetPool
     function tape(uint32 version) external view returns (Tape memory) {
         _requireTape(version);
         return _tapes[version];
@@ -534,7 +554,8 @@ contract AssetPool is IAssetPool {
 
     // ================================================================ internals: tranches
 
-    /// @dev The tranches' total face must not exceed the principal of tape `version`.
+    /// @dev The tranches' total face (interest-only notionals excluded) must not exceed the principal of tape
+    /// `version`.
     /// @dev The terms `closeIssuance` accepts: an anchored tape whose principal covers the total face, and a
     /// revolving end date in the future exactly when the deal revolves.
     function _requireIssuable(

@@ -8,14 +8,11 @@ import {IWaterfall, WaterfallParties} from "../interfaces/IWaterfall.sol";
 import {IAssetPool} from "../interfaces/IAssetPool.sol";
 import {ICashToken} from "../interfaces/ICashToken.sol";
 import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
-import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IWaterfallEngine} from "../interfaces/IWaterfallEngine.sol";
 import {DataContract} from "../libraries/DataContract.sol";
 import {Role} from "../types/Roles.sol";
-import {CouponType} from "../types/TrancheTypes.sol";
 import {PoolState, WaterfallReport} from "../types/PoolTypes.sol";
 import {
-    CouponTerms,
     PrincipalMode,
     WaterfallConfig,
     WaterfallState,
@@ -136,31 +133,25 @@ contract Waterfall is IWaterfall {
         _requireTrustee();
         PoolState s = pool.state();
         require(s == PoolState.Draft || s == PoolState.Structured, ConfigFrozen(s));
-        engine.validate(config_);
         address[] memory tokens = pool.tranches();
         uint256 n = config_.tranches.length;
         require(n == tokens.length, TrancheCountMismatch(n, tokens.length));
+        // The engine validates the configuration and checks it against the tokens: coupons, interest-only classes.
+        (uint256[] memory faces, uint256 interestOnlyMask) = engine.validateDeal(config_, pool, tokens);
         _requireParties(config_, parties_);
-
-        uint256[] memory faces = new uint256[](n);
         for (uint256 t = 0; t < n; ++t) {
-            (CouponType couponType, uint64 couponRateWad, uint256 faceCents) = ITrancheToken(tokens[t]).couponAndFace();
-            CouponTerms calldata c = config_.tranches[t];
-            require(
-                couponType == c.couponType && couponRateWad == c.couponRateWad,
-                TrancheCouponMismatch(t, couponType, couponRateWad, c.couponType, c.couponRateWad)
-            );
-            // The balance and the write-down are stored in 88 bits (see `StoredTranche`): SafeCast reverts above.
-            uint88 face = faceCents.toUint88();
-            faces[t] = face;
-            _tranches[t] = StoredTranche(face, 0, 0);
+            // The balance and the write-down are stored in 88 bits (see `StoredTranche`): SafeCast reverts above. An
+            // interest-only class has no principal: its balance is 0 (its face is a notional).
+            _tranches[t] = StoredTranche((interestOnlyMask >> t) & 1 == 1 ? 0 : faces[t].toUint88(), 0, 0);
         }
         bytes memory encoded = abi.encode(config_);
         bytes32 hash = keccak256(encoded);
         // One word of the triggers' kinds and effects, the tranche tokens, then their original faces follow the
         // encoding in the same data contract (`abi.decode` ignores the trailing words): a period reads them with the
         // code it already touched instead of cold slots or a second decoding.
-        _configStore = DataContract.write(abi.encodePacked(encoded, _triggerWord(config_.triggers), tokens, faces));
+        _configStore = DataContract.write(
+            abi.encodePacked(encoded, _triggerWord(config_.triggers) | bytes32(interestOnlyMask), tokens, faces)
+        );
         configHash = hash;
         _lastPeriod = 0;
         _triggersBreached = 0;
@@ -574,7 +565,8 @@ contract Waterfall is IWaterfall {
         );
     }
 
-    /// @dev Trigger i's kind in byte 2i and its effect in byte 2i + 1 of one word (at most 8 triggers).
+    /// @dev Trigger i's kind in byte 2i and its effect in byte 2i + 1 of one word (at most 8 triggers); `configure`
+    /// adds the interest-only classes' bits (bit t: tranche t) in the low 16 bits, which no trigger uses.
     function _triggerWord(TriggerTerms[] calldata triggers) private pure returns (bytes32 word) {
         for (uint256 i = 0; i < triggers.length; ++i) {
             word |= bytes32(uint256(uint8(triggers[i].kind))) << (248 - 16 * i);
@@ -659,11 +651,14 @@ contract Waterfall is IWaterfall {
         (address[] memory tokens, uint256[] memory faces) = _tokensAndFaces(store, n);
         uint256[] memory cashCents = new uint256[](n);
         uint256[] memory factorsRay = new uint256[](n);
+        uint256 interestOnlyMask = uint16(uint256(_storedTriggerWord(store, n)));
         for (uint256 t = 0; t < n; ++t) {
             uint256 amount = r.tranches[t].interestPaidCents + r.tranches[t].principalPaidCents;
             cashCents[t] = amount;
-            // Rounded down: the factor never overstates the outstanding principal.
-            factorsRay[t] = (r.next.tranches[t].balanceCents * _RAY) / faces[t];
+            // An interest-only class's factor is its notional's: the balance of the class it strips (same face).
+            uint256 outstanding = r.next.tranches[(interestOnlyMask >> t) & 1 == 1 ? t - 1 : t].balanceCents;
+            // Rounded down: the factor never overstates the outstanding principal (or notional).
+            factorsRay[t] = (outstanding * _RAY) / faces[t];
         }
         // The cash token skips the zero amounts.
         ICashToken(cashToken).transferBatch(tokens, cashCents);

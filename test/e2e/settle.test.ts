@@ -38,6 +38,7 @@ describe("abs settle (against a real chain process)", function () {
   let pacWaterfall = "";
   let capWaterfall = "";
   let capProvider = "";
+  let ioWaterfall = "";
   const outDir = mkdtempSync(path.join(tmpdir(), "abs-settle-"));
 
   before(async () => {
@@ -59,12 +60,14 @@ describe("abs settle (against a real chain process)", function () {
       pacWaterfall: string;
       capWaterfall: string;
       capProvider: string;
+      ioWaterfall: string;
     };
     waterfall = parsed.waterfall;
     pool = parsed.pool;
     pacWaterfall = parsed.pacWaterfall;
     capWaterfall = parsed.capWaterfall;
     capProvider = parsed.capProvider;
+    ioWaterfall = parsed.ioWaterfall;
   });
 
   after(async () => {
@@ -123,6 +126,52 @@ describe("abs settle (against a real chain process)", function () {
     const dBalance = BigInt(report.expected.next.tranches[3]?.balanceCents ?? "0");
     expect(dBalance, "D above its 4M face").to.equal(4_000_000_00n + BigInt(d?.interestDueCents ?? "0"));
     expect(dBalance > 4_000_000_00n).to.equal(true);
+  });
+
+  it("settles a deal with an interest-only strip of A from its own process: AIO paid on A's balance, no principal", async () => {
+    const home = mkdtempSync(path.join(tmpdir(), "abs-home-"));
+    const env = { ABS_TRUSTEE_KEY: hardhatDevWallet(3).privateKey, HOME: home };
+    const args = ["settle", "--rpc-url", chain.rpcUrl, "--waterfall", ioWaterfall, "--period", "1"];
+    const dry = await absWithEnv(env, ...args, "--dry-run");
+    expect(dry.code, dry.stderr).to.equal(0);
+    expect(dry.stdout).to.contain("interest only, on tranche 1's balance");
+    const run = await absWithEnv(env, ...args);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.contain("verified: the chain's result equals the engine's to the cent");
+    const base = path.join(home, ".abs", "settlement-reports", `settlement-${ioWaterfall.toLowerCase()}-period-1`);
+    const report = JSON.parse(readFileSync(`${base}.json`, "utf8")) as {
+      verified: boolean;
+      inputs: { accrualDays: number };
+      expected: {
+        tranches: { interestDueCents: string; interestPaidCents: string; principalPaidCents: string }[];
+        next: { tranches: { balanceCents: string }[] };
+      };
+    };
+    expect(report.verified).to.equal(true);
+    // AIO: 0.50% a year on A's opening balance (its 70M face) for the period's days, ACT/360, rounded down.
+    const aio = report.expected.tranches[1];
+    const due = (70_000_000_00n * 5n * 10n ** 15n * BigInt(report.inputs.accrualDays)) / (10n ** 18n * 360n);
+    expect(aio?.interestDueCents).to.equal(due.toString());
+    expect(aio?.interestPaidCents).to.equal(due.toString());
+    expect(aio?.principalPaidCents).to.equal("0");
+    expect(report.expected.next.tranches[1]?.balanceCents).to.equal("0");
+    // A took the principal; AIO's token factor follows A's (its notional outstanding).
+    expect(BigInt(report.expected.tranches[0]?.principalPaidCents ?? "0") > 0n).to.equal(true);
+    const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true });
+    const w = new Contract(ioWaterfall, ["function pool() view returns (address)"], provider);
+    const p = new Contract(
+      String(await w.getFunction("pool").staticCall()),
+      ["function tranches() view returns (address[])"],
+      provider,
+    );
+    const [a = "", strip = ""] = (await p.getFunction("tranches").staticCall()) as string[];
+    const factor = async (token: string) =>
+      (await new Contract(token, ["function factorRay() view returns (uint256)"], provider)
+        .getFunction("factorRay")
+        .staticCall()) as bigint;
+    expect(await factor(strip)).to.equal(await factor(a));
+    expect((await factor(a)) < 10n ** 27n).to.equal(true);
+    provider.destroy();
   });
 
   it("refuses to settle the same period twice, or one too far ahead: exit 1, nothing sent", async () => {

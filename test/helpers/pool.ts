@@ -224,9 +224,10 @@ export function tuple<T extends object>(value: T): unknown[] {
 
 /**
  * Options of `deployDeal`: `tranches` replaces the sample tranches (their faces must fit the 100M tape;
- * `fullAllocation` then allots each whole tranche to investor 1).
+ * `fullAllocation` then allots each whole tranche to investor 1); `interestOnly` lists the indexes among them added
+ * as interest-only tranches (`addInterestOnlyTranche`: their faces are notionals, not counted against the tape).
  */
-export type DeployDealOptions = { tranches?: readonly TrancheTerms[] };
+export type DeployDealOptions = { tranches?: readonly TrancheTerms[]; interestOnly?: readonly number[] };
 
 /**
  * The sample deal in Draft: the consortium, the tranche, pool and offering factories deployed and authorised
@@ -273,8 +274,10 @@ export async function deployDeal(options: DeployDealOptions = {}) {
   };
   await (await poolFactory.connect(trustee).createPool(params)).wait();
   const pool = (await ethers.getContractAt("AssetPool", await poolFactory.poolOf(DEAL_ID))) as unknown as AssetPool;
-  for (const terms of options.tranches ?? TRANCHE_TERMS) {
-    await (await pool.connect(trustee).addTranche(terms)).wait();
+  for (const [i, terms] of (options.tranches ?? TRANCHE_TERMS).entries()) {
+    const asTrustee = pool.connect(trustee);
+    const interestOnly = options.interestOnly?.includes(i) === true;
+    await (await (interestOnly ? asTrustee.addInterestOnlyTranche(terms) : asTrustee.addTranche(terms))).wait();
   }
   const trancheAddresses = await pool.tranches();
   const tranches: ITrancheToken[] = [];

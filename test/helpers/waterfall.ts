@@ -20,6 +20,7 @@ import {
 import {
   advance,
   type AdvanceOptions,
+  type DeployDealOptions,
   CouponType,
   deployDeal,
   periodReport,
@@ -116,7 +117,7 @@ export function bankRef(label: string): string {
  * The sample deal with a real cash token, driven to Structured; the shared engine and the waterfall factory
  * deployed and authorised by governance; the trustee's waterfall created (not configured, not named in the pool).
  */
-export async function deployUnconfiguredWaterfall(options: { tranches?: readonly TrancheTerms[] } = {}) {
+export async function deployUnconfiguredWaterfall(options: DeployDealOptions = {}) {
   const deal = await deployDeal(options);
   await advance(deal, "Structured");
   const { registry, deployer, trustee, pool } = deal;
@@ -337,6 +338,42 @@ export const SAMPLE_TRANCHES_100M: readonly TrancheTerms[] = [
   trancheTerms(4, "D", 4_000_000_00n, CouponType.Fixed, 6n * 10n ** 16n),
   trancheTerms(5, "E", 7_000_000_00n, CouponType.None, 0n),
 ];
+
+/**
+ * The sample tranches with AIO, an interest-only strip of A (0.50% a year on A's balance), added to the pool as an
+ * interest-only tranche (its 70M face a notional, not counted against the 100M tape; `interestOnly: [1]`) and
+ * configured as an `interestOnly` class just after A (`ioStripConfig`).
+ */
+export const A_IO_RATE_WAD = 5n * 10n ** 15n;
+const A_IO = trancheTerms(2, "AIO", 70_000_000_00n, CouponType.Fixed, A_IO_RATE_WAD);
+export const SAMPLE_TRANCHES_100M_WITH_IO: readonly TrancheTerms[] = [
+  ...SAMPLE_TRANCHES_100M.slice(0, 1),
+  A_IO,
+  ...SAMPLE_TRANCHES_100M.slice(1).map((t) => ({ ...t, seniority: Number(t.seniority) + 1 })),
+];
+
+/** The sample deal (no triggers) with AIO after A: its coupon, its interest step, its class. */
+export function ioStripConfig(): WaterfallConfig {
+  const c = sampleConfig100M();
+  const [a, ...others] = c.tranches;
+  if (a === undefined) throw new Error("sample deal without tranches");
+  const io = { couponType: "fixed" as const, couponRateWad: A_IO_RATE_WAD, floorRateWad: 0n, capRateWad: 0n };
+  const tranches = [a, io, ...others];
+  return {
+    ...c,
+    triggers: [],
+    tranches,
+    steps: [
+      ...c.steps.filter((s) => s.kind === "fee"),
+      ...tranches.map((_, t) => ({ kind: "interest" as const, index: t })),
+      ...c.steps.filter((s) => s.kind !== "fee" && s.kind !== "interest"),
+    ],
+    classes: tranches.map((_, t) => ({
+      kind: t === 1 ? ("interestOnly" as const) : ("standard" as const),
+      lockoutPeriods: 0,
+    })),
+  };
+}
 
 /** `sampleDeal()`'s configuration scaled to the 100M test tape (floors, original balance, guarantee limit). */
 export function sampleConfig100M(): WaterfallConfig {

@@ -12,6 +12,7 @@ import {
 import { CouponType } from "../helpers/pool";
 import { remitCapPayment, SettlementError } from "../../packages/core/src/settlement";
 import {
+  A_IO_RATE_WAD,
   bankRef,
   collectionsOf,
   configureAndIssue,
@@ -23,6 +24,8 @@ import {
   reportAndDeposit,
   runAndCompare,
   SAMPLE_TRANCHES_100M as TRANCHES,
+  SAMPLE_TRANCHES_100M_WITH_IO,
+  ioStripConfig,
   sampleConfig100M,
   sampleParties,
   stateOf,
@@ -420,5 +423,85 @@ describe("PAC/support/Z on chain (scheduled classes, accrual, schedule store)", 
     await expect(scheduled.waterfall.connect(scheduled.trustee).runPeriod(1, 0n, [1n, 2n, 3n, 4n, 5n]))
       .to.be.revertedWithCustomError(scheduled.waterfall, "TargetsFromSchedule")
       .withArgs(5n);
+  });
+});
+
+/** The sample deal with AIO, an interest-only strip of A (`ioStripConfig`), not yet configured. */
+async function ioUnconfigured() {
+  return deployUnconfiguredWaterfall({ tranches: SAMPLE_TRANCHES_100M_WITH_IO, interestOnly: [1] });
+}
+
+async function ioDeal() {
+  return configureAndIssue(await ioUnconfigured(), ioStripConfig());
+}
+
+describe("an interest-only (IO) strip on chain", function () {
+  it("pays AIO 0.50% on A's opening balance and no principal, its factor A's, as the engine to the unit", async () => {
+    const d = await loadFixture(ioDeal);
+    const [a, io] = d.tranches;
+    if (a === undefined || io === undefined) throw new Error("two tranches expected");
+    // The pool counts A to E (97M) against the 100M tape, not AIO's notional; AIO carries no principal balance.
+    expect(await d.pool.isInterestOnly(await io.getAddress())).to.equal(true);
+    expect(await d.pool.isInterestOnly(await a.getAddress())).to.equal(false);
+    expect((await stateOf(d.waterfall)).tranches[1]?.balanceCents).to.equal(0n);
+
+    let pool = 100_000_000_00n;
+    for (const period of [1, 2, 3]) {
+      pool -= 5_000_000_00n;
+      await reportAndDeposit(d, period, principalReport(5_000_000_00n, pool));
+      const { expected, actual, inputs, opening } = await runAndCompare(d, period);
+      expect(actual, `period ${period}`).to.deep.equal(expected);
+      expect(checkPeriodInvariants(d.config, opening, inputs, actual), `period ${period}`).to.deep.equal([]);
+      const aOpening = opening.tranches[0]?.balanceCents ?? 0n;
+      // 0.50% a year on A's opening balance for the period's days, rounded down; never principal.
+      const due = (aOpening * A_IO_RATE_WAD * BigInt(inputs.accrualDays)) / (10n ** 18n * 360n);
+      expect(actual.tranches[1]?.interestDueCents, `period ${period}: AIO interest`).to.equal(due);
+      expect(actual.tranches[1]?.interestPaidCents).to.equal(due);
+      expect(actual.tranches[1]?.principalPaidCents).to.equal(0n);
+      expect(actual.next.tranches[1]?.balanceCents).to.equal(0n);
+      // A is paid down; AIO's factor is A's (the same face): its notional outstanding.
+      expect(await io.factorRay(), `period ${period}: AIO factor`).to.equal(await a.factorRay());
+      expect(await a.factorRay()).to.be.lessThan(RAY);
+    }
+    // Its holder (investor 1, the whole notional) claims the interest paid.
+    expect(await io.claimableCents(d.investor1.address)).to.be.greaterThan(0n);
+  });
+
+  it("refuses a configuration whose interest-only classes are not the pool's, or whose notional is not A's face", async () => {
+    const io = await loadFixture(ioUnconfigured);
+    const parties = sampleParties(io, ioStripConfig());
+    // AIO is the pool's interest-only tranche, but configured as a standard class.
+    const asStandard = { ...ioStripConfig(), classes: undefined };
+    await expect(io.waterfall.connect(io.trustee).configure(toAbiConfig(asStandard), parties))
+      .to.be.revertedWithCustomError(io.waterfall, "TrancheInterestOnlyMismatch")
+      .withArgs(1);
+
+    // B configured as an interest-only class of A on the plain sample deal: B's token is not interest-only.
+    const plain = await loadFixture(unconfigured);
+    const c = sampleConfig100M();
+    const bAsIo = {
+      ...c,
+      triggers: [],
+      classes: c.tranches.map((_, t) => ({
+        kind: t === 1 ? ("interestOnly" as const) : ("standard" as const),
+        lockoutPeriods: 0,
+      })),
+    };
+    await expect(plain.waterfall.connect(plain.trustee).configure(toAbiConfig(bAsIo), sampleParties(plain, bAsIo)))
+      .to.be.revertedWithCustomError(plain.waterfall, "TrancheInterestOnlyMismatch")
+      .withArgs(1);
+
+    // An interest-only tranche whose notional differs from A's face.
+    const short = await deployUnconfiguredWaterfall({
+      tranches: SAMPLE_TRANCHES_100M_WITH_IO.map((t, i) => (i === 1 ? { ...t, originalFaceCents: 69_000_000_00n } : t)),
+      interestOnly: [1],
+    });
+    await expect(
+      short.waterfall
+        .connect(short.trustee)
+        .configure(toAbiConfig(ioStripConfig()), sampleParties(short, ioStripConfig())),
+    )
+      .to.be.revertedWithCustomError(short.waterfall, "TrancheInterestOnlyMismatch")
+      .withArgs(1);
   });
 });

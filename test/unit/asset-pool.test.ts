@@ -297,6 +297,22 @@ describe("AssetPool", () => {
       await expect(pool.connect(deal.trustee).markStructured()).to.be.revertedWithCustomError(pool, "TranchesMissing");
     });
 
+    it("does not count an interest-only tranche's notional against the tape; only the trustee adds one", async () => {
+      const deal = await loadFixture(deployDeal);
+      // A strip of A (the sample deal's tranches fill the tape exactly): its face is a notional.
+      const strip = trancheTerms(9, "AIO", 80_000_000_00n, CouponType.Fixed, 5n * 10n ** 15n);
+      await expect(deal.pool.connect(deal.servicer).addInterestOnlyTranche(strip))
+        .to.be.revertedWithCustomError(deal.pool, "NotTrustee")
+        .withArgs(deal.servicer.address);
+      await expect(deal.pool.connect(deal.trustee).addInterestOnlyTranche(strip)).to.emit(deal.pool, "TrancheAdded");
+      const tranches = await deal.pool.tranches();
+      const io = tranches[tranches.length - 1] ?? ethers.ZeroAddress;
+      expect(await deal.pool.isInterestOnly(io)).to.equal(true);
+      expect(await deal.pool.isInterestOnly(tranches[0] ?? ethers.ZeroAddress)).to.equal(false);
+      await (await deal.pool.connect(deal.originator).anchorTape(tapeAnchor(), tapeChange())).wait();
+      await expect(deal.pool.connect(deal.trustee).markStructured()).to.emit(deal.pool, "StateChanged");
+    });
+
     it("reverts TrancheFaceExceedsPool when the latest tape's principal is below the total face", async () => {
       const deal = await loadFixture(deployDeal);
       const short = TOTAL_FACE_CENTS - 1n;

@@ -164,7 +164,13 @@ describe("a PAC/Z deal file (principal classes, a schedule fixed at structuring)
     const deal = parseDealFile(pacText, PAC_FIXTURE);
     const config = waterfallConfig(deal, 1_000_000_00n);
     expect(config.principalMode).to.equal("scheduled");
-    expect(config.classes?.map((c) => c.kind)).to.deep.equal(["scheduled", "support", "accrual", "standard"]);
+    expect(config.classes?.map((c) => c.kind)).to.deep.equal([
+      "scheduled",
+      "interestOnly",
+      "support",
+      "accrual",
+      "standard",
+    ]);
     // A deal without classes, lockouts or a step-down keeps the chain's empty list and zero (no optional fields).
     const plain = waterfallConfig(parseDealFile(text, "deal.yaml"), 100n);
     expect(plain).to.not.have.property("classes");
@@ -218,6 +224,34 @@ describe("a PAC/Z deal file (principal classes, a schedule fixed at structuring)
     expect((error as CliError).message)
       .to.contain("100-3000 PSA band over pac-pool.yaml")
       .and.contain("(A)");
+  });
+
+  it("takes io as an interest-only strip of the tranche before it: A's face as its notional, not principal", () => {
+    const deal = parseDealFile(pacText, PAC_FIXTURE);
+    const faces = trancheFaces(deal, 1_000_000_00n);
+    // A 55%, AIO A's face again (a notional), B 25%, Z 12%, S the rest: the principal faces add up to the tape.
+    expect(faces).to.deep.equal([550_000_00n, 550_000_00n, 250_000_00n, 120_000_00n, 80_000_00n]);
+    expect(faces.filter((_, i) => i !== 1).reduce((a, b) => a + b, 0n)).to.equal(1_000_000_00n);
+    const terms = trancheTerms(deal, faces);
+    expect(terms[1]).to.include({ symbol: "ACP26AIO", originalFaceCents: 550_000_00n, couponRateWad: 5n * 10n ** 15n });
+  });
+
+  it("refuses an io tranche first, after another io, with a face or share, or with a lockout", () => {
+    // A as io: the first tranche strips nothing.
+    expect(
+      pacProblems(pacText.replace('    share: "0.55"\n', "").replace("principalClass: pac", "principalClass: io")),
+    ).to.contain("expected an io tranche after the tranche it strips, found it first");
+    expect(
+      pacProblems(pacText.replace("principalClass: support", "principalClass: io").replace('    share: "0.25"\n', "")),
+    ).to.contain("found it after io tranche AIO");
+    expect(
+      pacProblems(pacText.replace("    principalClass: io\n", '    principalClass: io\n    share: "0.10"\n')),
+    ).to.contain("expected no face or share on an io tranche");
+    expect(
+      pacProblems(pacText.replace("    principalClass: io\n", "    principalClass: io\n    lockoutPeriods: 3\n")),
+    ).to.contain(
+      "expected an io tranche with a coupon and no lockout (it is paid interest only), found lockoutPeriods 3",
+    );
   });
 
   it("refuses pac outside scheduled mode, scheduled mode without pac, a missing schedule, targets for other classes", () => {

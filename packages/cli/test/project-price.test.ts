@@ -161,7 +161,7 @@ describe("abs project / abs price (spawned)", function () {
     });
   });
 
-  it("pays the pool through a PAC/Z deal file: A to its band schedule from month 1, Z accreting then paid after B", () => {
+  it("pays the pool through a PAC/Z deal file: A to its band schedule from month 1, AIO on its balance, Z accreting then paid after B", () => {
     const run = abs(dir.path, "project", ACME, "--deal", PAC_DEAL, "--json");
     expect(run.status, run.stderr).to.equal(0);
     const result = JSON.parse(run.stdout) as {
@@ -175,9 +175,18 @@ describe("abs project / abs price (spawned)", function () {
         months: { month: number; balanceCents: string; principalPaidCents: string }[];
       }[];
     };
-    const [a, b, z] = result.classes;
-    expect(result.classes.map((c) => c.class)).to.deep.equal(["A", "B", "Z", "S"]);
+    const [a, aio, b, z] = result.classes;
+    expect(result.classes.map((c) => c.class)).to.deep.equal(["A", "AIO", "B", "Z", "S"]);
     expect(a?.principalWindow[0]).to.equal(1);
+    // AIO strips 0.50% a year off A's balance: no principal, a sixth of A's 3% interest (less each month's rounding).
+    expect(aio?.principalPaidCents).to.equal("0");
+    const aInterest = BigInt(a?.interestPaidCents ?? "0");
+    const stripped = 6n * BigInt(aio?.interestPaidCents ?? "0");
+    const months = BigInt(aio?.months.length ?? 0);
+    expect(
+      stripped > 0n && aInterest >= stripped && aInterest - stripped <= 6n * months,
+      `${aInterest} vs ${stripped}`,
+    ).to.equal(true);
     // Z accretes while A and B are outstanding: its balance grows, it is paid only after B, more than its face.
     const zMonths = z?.months ?? [];
     expect(BigInt(zMonths[0]?.balanceCents ?? "0") > BigInt(z?.faceCents ?? "0")).to.equal(true);

@@ -18,8 +18,9 @@
  *   - { class: S, ..., coupon: { type: none } }   # face: "1234.56" instead of share: an exact face
  *   - { class: IF, ..., coupon: { type: inverseFloating, constant: "0.285", multiplier: "3", floor: "0" } }
  * principal: { mode: sequential, ocTarget: "0.02" }
- * # or a PAC/TAC deal: tranches name their principal class (principalClass: pac | tac | support | z | standard,
- * # lockoutPeriods: N), and the scheduled classes' targets are fixed at structuring from a PSA band over the pool of a
+ * # or a PAC/TAC deal: tranches name their principal class (principalClass: pac | tac | support | z | io | standard,
+ * # lockoutPeriods: N; an io tranche is an interest-only strip of the tranche listed just before it: no face or share,
+ * # its notional is that tranche's balance), and the scheduled classes' targets are fixed at structuring from a PSA band over the pool of a
  * # projection file (a TAC: low = high), or listed per class (targets: { A: ["69000000.00", ...] })
  * principal: { mode: scheduled, ocTarget: "0.02", schedule: { band: { low: 100, high: 300 }, pool: projection.yaml } }
  * # stepDownPeriod: N on principal pays sequentially before period N, by the mode from N on (e.g. pro rata)
@@ -59,8 +60,11 @@ const memberName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "expected a member name from the consortium file, e.g. trustee");
 
-/** A tranche's principal class in a deal file: `pac` and `tac` are scheduled, `z` accrues. */
-export const PRINCIPAL_CLASSES = ["standard", "pac", "tac", "support", "z"] as const;
+/**
+ * A tranche's principal class in a deal file: `pac` and `tac` are scheduled, `z` accrues, `io` is an interest-only
+ * strip of the tranche listed just before it (its face is that tranche's, as a notional).
+ */
+export const PRINCIPAL_CLASSES = ["standard", "pac", "tac", "support", "z", "io"] as const;
 
 /** Whether a tranche of this principal class follows the deal's schedule (the waterfall's `Scheduled` class). */
 export function isScheduledClass(principalClass: (typeof PRINCIPAL_CLASSES)[number]): boolean {
@@ -105,8 +109,11 @@ const tranche = z
     /** No principal in periods 1..lockoutPeriods. */
     lockoutPeriods: z.number().int().min(0).max(65_535).default(0),
   })
-  .refine((t) => (t.face === undefined) !== (t.share === undefined), {
+  .refine((t) => t.principalClass === "io" || (t.face === undefined) !== (t.share === undefined), {
     message: "expected exactly one of face (an amount) or share (of the anchored tape's principal)",
+  })
+  .refine((t) => t.principalClass !== "io" || (t.face === undefined && t.share === undefined), {
+    message: "expected no face or share on an io tranche: its notional is the face of the tranche listed before it",
   })
   // The chain keeps a tranche's name and symbol only: its class must be readable from them.
   .refine((t) => t.name.endsWith(`Class ${t.class}`) || t.symbol === t.class, {
@@ -252,6 +259,21 @@ export const dealFileSchema = z
           message: `expected a class name used once, found ${t.class} twice`,
         });
       classes.add(t.class);
+    });
+    deal.tranches.forEach((t, i) => {
+      const stripped = deal.tranches[i - 1];
+      if (t.principalClass === "io" && (stripped === undefined || stripped.principalClass === "io"))
+        ctx.addIssue({
+          code: "custom",
+          path: ["tranches", i, "principalClass"],
+          message: `expected an io tranche after the tranche it strips, found ${stripped === undefined ? "it first" : `it after io tranche ${stripped.class}`}`,
+        });
+      if (t.principalClass === "io" && (t.coupon.type === "none" || t.lockoutPeriods !== 0))
+        ctx.addIssue({
+          code: "custom",
+          path: ["tranches", i, t.coupon.type === "none" ? "coupon" : "lockoutPeriods"],
+          message: `expected an io tranche with a coupon and no lockout (it is paid interest only), found ${t.coupon.type === "none" ? "coupon none" : `lockoutPeriods ${t.lockoutPeriods}`}`,
+        });
     });
     const scheduled = deal.tranches.filter((t) => isScheduledClass(t.principalClass));
     const isScheduled = deal.principal.mode === "scheduled";

@@ -28,13 +28,19 @@ export function centsToAmount(cents: bigint): string {
 
 /**
  * Each tranche's face in cents, most senior first: a `face` as given; a `share` of `tapePrincipalCents` rounded
- * down, the most junior share-given tranche taking the remainder of the principal after every other face.
+ * down, the most junior share-given tranche taking the remainder of the principal after every other face; an `io`
+ * tranche's notional, the face of the tranche before it (not principal: the faces of the others add up).
  */
 export function trancheFaces(deal: DealFile, tapePrincipalCents: bigint): bigint[] {
   const fixed = deal.tranches.reduce((sum, t) => sum + (t.face === undefined ? 0n : parseCents(t.face)), 0n);
   const lastShare = deal.tranches.map((t) => t.share !== undefined).lastIndexOf(true);
   let assigned = fixed;
-  return deal.tranches.map((t, i) => {
+  const faces: bigint[] = [];
+  deal.tranches.forEach((t, i) => faces.push(faceOf(t, i)));
+  return faces;
+
+  function faceOf(t: DealTranche, i: number): bigint {
+    if (t.principalClass === "io") return faces[i - 1] ?? 0n;
     if (t.face !== undefined) return parseCents(t.face);
     if (i === lastShare) {
       if (tapePrincipalCents < assigned) {
@@ -48,7 +54,7 @@ export function trancheFaces(deal: DealFile, tapePrincipalCents: bigint): bigint
     const face = (tapePrincipalCents * decimalToWad(t.share ?? "0")) / WAD;
     assigned += face;
     return face;
-  });
+  }
 }
 
 /**
@@ -164,6 +170,7 @@ const CLASS_KIND: Readonly<Record<DealTranche["principalClass"], wf.ClassKind>> 
   tac: "scheduled",
   support: "support",
   z: "accrual",
+  io: "interestOnly",
 };
 
 /** The tranches' classes, or nothing when every tranche is standard without a lockout (the chain's empty list). */
@@ -175,12 +182,8 @@ function classesOf(deal: DealFile): { classes?: wf.ClassTerms[] } {
   };
 }
 
-/**
- * The deal-file principal class of a waterfall class (a scheduled class reads back as `pac`). An interest-only class
- * reads back as `io`, which a deal file cannot set yet: the pool counts every tranche's face against its principal,
- * so an IO tranche's notional has no place there.
- */
-export function principalClassOf(kind: wf.ClassKind): DealTranche["principalClass"] | "io" {
+/** The deal-file principal class of a waterfall class (a scheduled class reads back as `pac`). */
+export function principalClassOf(kind: wf.ClassKind): DealTranche["principalClass"] {
   if (kind === "interestOnly") return "io";
   return kind === "scheduled" ? "pac" : kind === "accrual" ? "z" : kind;
 }

@@ -78,14 +78,21 @@ export interface DealProjection {
   readonly acceleratedMonths: readonly number[];
 }
 
-/** The deal's state at closing: tranches at face, nothing owed, no trigger breached. */
+/**
+ * The deal's state at closing: tranches at face (an interest-only class at 0: its face is a notional, as
+ * `Waterfall.configure` stores it), nothing owed, no trigger breached.
+ */
 export function closingState(
   config: WaterfallConfig,
   facesCents: readonly bigint[],
   reserveCents = 0n,
 ): WaterfallState {
   return {
-    tranches: facesCents.map((balanceCents) => ({ balanceCents, interestShortfallCents: 0n, writtenDownCents: 0n })),
+    tranches: facesCents.map((faceCents, t) => ({
+      balanceCents: config.classes?.[t]?.kind === "interestOnly" ? 0n : faceCents,
+      interestShortfallCents: 0n,
+      writtenDownCents: 0n,
+    })),
     feeShortfallsCents: config.fees.map(() => 0n),
     triggersBreached: config.triggers.map(() => false),
     reserveCents,

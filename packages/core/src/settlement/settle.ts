@@ -87,7 +87,7 @@ export function formatDistribution(
   period: number,
   inputs: PeriodInputs,
   r: PeriodResult,
-  config?: Pick<WaterfallConfig, "triggers">,
+  config?: Pick<WaterfallConfig, "triggers" | "classes">,
 ): string {
   const money = (c: bigint) => formatCents(c).padStart(18);
   const lines: string[] = [];
@@ -107,9 +107,12 @@ export function formatDistribution(
   );
   r.tranches.forEach((t, i) => {
     const accreted = r.accretedCents[i] ?? 0n;
+    // An interest-only class: its interest is on the balance of the tranche before it, and it has no principal.
+    const interestOnly = config?.classes?.[i]?.kind === "interestOnly";
     lines.push(
       `  tranche ${i + 1} interest  ${money(t.interestDueCents)} ${money(t.interestPaidCents)}` +
-        (accreted > 0n ? `   accreted to its balance ${formatCents(accreted)}` : ""),
+        (accreted > 0n ? `   accreted to its balance ${formatCents(accreted)}` : "") +
+        (interestOnly ? `   interest only, on tranche ${i}'s balance` : ""),
     );
     lines.push(
       `  tranche ${i + 1} principal ${" ".repeat(18)} ${money(t.principalPaidCents)}` +

@@ -8,7 +8,7 @@
 import { expect } from "chai";
 import { WAD } from "../../src/cashflow";
 import { cents, pool400m } from "./fixtures";
-import { type CmoClass, pacClassTargets, pacSchedule, projectCmo } from "../../src/projection";
+import { type CmoClass, pacClassTargets, pacSchedule, projectCmo, projectDeal } from "../../src/projection";
 import { runWaterfall, type WaterfallConfig, type WaterfallState } from "../../src/waterfall";
 import { deal, fixed, opening, period } from "../waterfall/fixtures";
 
@@ -140,4 +140,24 @@ describe("projection/cmo and the waterfall: a notional IO strip of the PAC (inte
       expect(state.tranches.map((t) => t.balanceCents)).to.deep.equal([0n, 0n, 0n, 0n]);
     });
   }
+
+  it("projects the same through projectDeal (abs project), given the IO's notional as its face", () => {
+    const months = pool(165);
+    const cmo = projectCmo(classes, months, combined);
+    const faces = [pacFace, pacFace, cents(130_000_000), cents(70_000_000)];
+    const projected = projectDeal({
+      config,
+      facesCents: faces,
+      months,
+      accrualDays: () => 30,
+      indexRateWad: () => 0n,
+      scheduleCents: [pacTargets],
+    });
+    const io = projected.tranches[1];
+    expect(io?.months.map((m) => m.interestPaidCents)).to.deep.equal(
+      cmo.classes[1]?.months.map((m) => m.interestPaidCents),
+    );
+    expect(io?.principalPaidCents).to.equal(0n);
+    expect(io?.months.every((m) => m.balanceCents === 0n)).to.equal(true);
+  });
 });

@@ -71,6 +71,8 @@ export async function dealFileFromChain(session: ChainSession, deal: DealView): 
       if (entry === undefined) return;
       entry.principalClass = principalClassOf(c.kind);
       if (c.lockoutPeriods !== 0) entry.lockoutPeriods = c.lockoutPeriods;
+      // An io tranche's face is its notional, the face of the tranche before it: a deal file gives none.
+      if (c.kind === "interestOnly") delete entry.face;
     });
     out.tranches = tranches;
     out.principal = {

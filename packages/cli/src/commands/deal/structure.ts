@@ -59,9 +59,16 @@ async function addTranches(
   if (differences.length > 0)
     throw new CliError("USAGE", `Deal ${deal.code} on chain differs from the deal file`, { details: differences });
   const pool = await signed(session, "AssetPool", deal.pool);
-  for (const t of terms.slice(deal.tranches.length)) {
-    await sendCall(pool, "addTranche", [t], `addTranche(${t.symbol})`);
-    done.push(`tranche ${t.symbol} added, face ${formatMoney(t.originalFaceCents, file.currency)}`);
+  for (const [i, t] of terms.entries()) {
+    if (i < deal.tranches.length) continue;
+    // An io tranche's face is a notional: the pool does not count it against the tape's principal.
+    if (file.tranches[i]?.principalClass === "io") {
+      await sendCall(pool, "addInterestOnlyTranche", [t], `addInterestOnlyTranche(${t.symbol})`);
+      done.push(`interest-only tranche ${t.symbol} added, notional ${formatMoney(t.originalFaceCents, file.currency)}`);
+    } else {
+      await sendCall(pool, "addTranche", [t], `addTranche(${t.symbol})`);
+      done.push(`tranche ${t.symbol} added, face ${formatMoney(t.originalFaceCents, file.currency)}`);
+    }
   }
   await sendCall(pool, "markStructured", [], "markStructured");
   done.push("pool marked Structured");
