@@ -385,11 +385,16 @@ library WaterfallLib {
         uint256 n = config.tranches.length;
         r.tranches = new TranchePayment[](n);
         r.next.tranches = new TrancheBalances[](n);
+        // An interest-only class accrues on the balance of the class it strips (t - 1, never the first: `validate`).
+        bool anyClass = config.classes.length != 0;
         for (uint256 t = 0; t < n; ++t) {
             TrancheBalances memory opening = state.tranches[t];
             uint256 rateWad = _couponRate(config.tranches[t], inputs.indexRateWad);
             uint256 carried = opening.interestShortfallCents;
-            uint256 baseCents = _isInterestOnly(config, t) ? state.tranches[t - 1].balanceCents : opening.balanceCents;
+            uint256 baseCents =
+                anyClass && config.classes[t].kind == ClassKind.InterestOnly
+                    ? state.tranches[t - 1].balanceCents
+                    : opening.balanceCents;
             r.tranches[t].rateWad = rateWad;
             r.tranches[t].interestDueCents = _accrue(config, inputs, baseCents + carried, rateWad) + carried;
             r.next.tranches[t] = TrancheBalances({
@@ -779,11 +784,6 @@ library WaterfallLib {
             rateWad = Math.max(indexRateWad + c.couponRateWad, c.floorRateWad);
         }
         if (c.capRateWad != 0) rateWad = Math.min(rateWad, c.capRateWad);
-    }
-
-    /// @dev Whether tranche `t` is an interest-only class (its interest accrues on tranche `t - 1`'s balance).
-    function _isInterestOnly(WaterfallConfig memory config, uint256 t) private pure returns (bool) {
-        return config.classes.length != 0 && config.classes[t].kind == ClassKind.InterestOnly;
     }
 
     /// @dev Whether the facility can be drawn and earns its commitment fee in `period` (no expiry, or not past it).

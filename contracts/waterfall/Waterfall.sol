@@ -52,6 +52,9 @@ contract Waterfall is IWaterfall {
     /// offset, five static fields, three offsets, the reserve's four words, then the guarantee's seventh word. The
     /// liquidity facility test releases a facility through it, so a change of the configuration's layout fails there.
     uint256 private constant _FACILITY_EXPIRY_WORD = 19;
+    /// @dev Marks an interest-only class's face in the configuration store (faces are below 2^88): its face is a
+    /// notional, and its factor the balance of the class it strips over it.
+    uint256 private constant _NOTIONAL_FACE = 1 << 255;
 
     /// @dev Per tranche, the carried amounts in one slot (a period reads and rewrites one slot per tranche). Bounds,
     /// checked by SafeCast: the balance and the write-down are at most the original face (< 2^88 cents, checked by
@@ -140,18 +143,22 @@ contract Waterfall is IWaterfall {
         (uint256[] memory faces, uint256 interestOnlyMask) = engine.validateDeal(config_, pool, tokens);
         _requireParties(config_, parties_);
         for (uint256 t = 0; t < n; ++t) {
-            // The balance and the write-down are stored in 88 bits (see `StoredTranche`): SafeCast reverts above. An
-            // interest-only class has no principal: its balance is 0 (its face is a notional).
-            _tranches[t] = StoredTranche((interestOnlyMask >> t) & 1 == 1 ? 0 : faces[t].toUint88(), 0, 0);
+            // The balance and the write-down are stored in 88 bits (see `StoredTranche`): SafeCast reverts above.
+            uint88 face = faces[t].toUint88();
+            if ((interestOnlyMask >> t) & 1 == 0) {
+                _tranches[t] = StoredTranche(face, 0, 0);
+            } else {
+                // An interest-only class has no principal (balance 0): its face, a notional, is stored marked.
+                _tranches[t] = StoredTranche(0, 0, 0);
+                faces[t] = face | _NOTIONAL_FACE;
+            }
         }
         bytes memory encoded = abi.encode(config_);
         bytes32 hash = keccak256(encoded);
-        // One word of the triggers' kinds and effects, the tranche tokens, then their original faces follow the
-        // encoding in the same data contract (`abi.decode` ignores the trailing words): a period reads them with the
+        // One word of the triggers' kinds and effects, the tranche tokens, then their original faces (an
+        // interest-only class's marked with `_NOTIONAL_FACE`) follow the encoding in the same data contract (`abi.decode` ignores the trailing words): a period reads them with the
         // code it already touched instead of cold slots or a second decoding.
-        _configStore = DataContract.write(
-            abi.encodePacked(encoded, _triggerWord(config_.triggers) | bytes32(interestOnlyMask), tokens, faces)
-        );
+        _configStore = DataContract.write(abi.encodePacked(encoded, _triggerWord(config_.triggers), tokens, faces));
         configHash = hash;
         _lastPeriod = 0;
         _triggersBreached = 0;
@@ -184,7 +191,8 @@ contract Waterfall is IWaterfall {
         require(store != address(0), NotConfigured());
         require(_scheduled, ScheduleNotApplicable());
         (, uint256[] memory faces) = _tokensAndFaces(store, _trancheCount);
-        // The engine checks the schedule against the configuration and writes its data contract.
+        // The engine checks the schedule against the configuration and writes its data contract (it reads the faces
+        // of the scheduled classes only, never an interest-only class's marked one).
         (address scheduleData, uint16 mask, bytes32 hash) = engine.storeSchedule(store, faces, targetsCents);
         // At most ScheduleLib.MAX_PERIODS (480) periods, checked by the engine.
         uint16 periods = uint16(targetsCents[0].length);
@@ -565,8 +573,7 @@ contract Waterfall is IWaterfall {
         );
     }
 
-    /// @dev Trigger i's kind in byte 2i and its effect in byte 2i + 1 of one word (at most 8 triggers); `configure`
-    /// adds the interest-only classes' bits (bit t: tranche t) in the low 16 bits, which no trigger uses.
+    /// @dev Trigger i's kind in byte 2i and its effect in byte 2i + 1 of one word (at most 8 triggers).
     function _triggerWord(TriggerTerms[] calldata triggers) private pure returns (bytes32 word) {
         for (uint256 i = 0; i < triggers.length; ++i) {
             word |= bytes32(uint256(uint8(triggers[i].kind))) << (248 - 16 * i);
@@ -651,22 +658,27 @@ contract Waterfall is IWaterfall {
         (address[] memory tokens, uint256[] memory faces) = _tokensAndFaces(store, n);
         uint256[] memory cashCents = new uint256[](n);
         uint256[] memory factorsRay = new uint256[](n);
-        uint256 interestOnlyMask = uint16(uint256(_storedTriggerWord(store, n)));
         for (uint256 t = 0; t < n; ++t) {
             uint256 amount = r.tranches[t].interestPaidCents + r.tranches[t].principalPaidCents;
             cashCents[t] = amount;
-            // An interest-only class's factor is its notional's: the balance of the class it strips (same face).
-            uint256 outstanding = r.next.tranches[(interestOnlyMask >> t) & 1 == 1 ? t - 1 : t].balanceCents;
+            uint256 face = faces[t];
+            uint256 outstanding = r.next.tranches[t].balanceCents;
+            if (face >= _NOTIONAL_FACE) {
+                // An interest-only class's factor is its notional's: the balance of the class it strips (same face).
+                outstanding = r.next.tranches[t - 1].balanceCents;
+                face ^= _NOTIONAL_FACE;
+            }
             // Rounded down: the factor never overstates the outstanding principal (or notional).
-            factorsRay[t] = (outstanding * _RAY) / faces[t];
+            factorsRay[t] = (outstanding * _RAY) / face;
         }
         // The cash token skips the zero amounts.
         ICashToken(cashToken).transferBatch(tokens, cashCents);
         pool.recordDistribution(period, tokens, cashCents, factorsRay);
     }
 
-    /// @dev The `n` tranche tokens and their original faces: the last `2n` words of the configuration store, tokens
-    /// first (`abi.encodePacked` pads each address and array element to a word).
+    /// @dev The `n` tranche tokens and their original faces (an interest-only class's marked with `_NOTIONAL_FACE`): the
+    /// last `2n` words of the configuration store, tokens first (`abi.encodePacked` pads each address and array element
+    /// to a word).
     function _tokensAndFaces(
         address store,
         uint256 n
