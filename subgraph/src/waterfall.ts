@@ -52,6 +52,13 @@ export function handleWaterfallConfigured(event: WaterfallConfigured): void {
     w.capStrikeRateWad = cap.strikeRateWad;
     w.capTrancheScope = cap.trancheScope;
   }
+  // Bit t: tranche t is an interest-only class (ClassKind.InterestOnly = 4), a strip of tranche t - 1.
+  const classes = event.params.config.classes;
+  let interestOnlyMask = 0;
+  for (let t = 0; t < classes.length; t++) {
+    if (classes[t].kind == 4) interestOnlyMask |= 1 << t;
+  }
+  w.interestOnlyMask = interestOnlyMask;
   // A new configuration clears the schedule (the contract's configure does).
   w.set("scheduleHash", Value.fromNull());
   w.set("scheduledMask", Value.fromNull());

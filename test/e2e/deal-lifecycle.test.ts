@@ -317,7 +317,7 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     const query =
       `{ waterfalls(where: { pool: "${status.pool.toLowerCase()}" }) { id scheduleHash scheduledMask schedulePeriods ` +
       "guaranteeLimitCents facilityUsageRateWad facilityFeeOnUndrawn facilityExpiryPeriod principalDeficiencyLedger " +
-      "capTrancheScope } }";
+      "capTrancheScope interestOnlyMask } }";
     let indexed:
       | {
           id: string;
@@ -330,6 +330,7 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
           facilityExpiryPeriod: number;
           principalDeficiencyLedger: boolean;
           capTrancheScope: number | null;
+          interestOnlyMask: number;
         }
       | undefined;
     for (let attemptNo = 0; attemptNo < 60 && !indexed?.scheduleHash; attemptNo++) {
@@ -345,8 +346,10 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     expect(indexed?.scheduledMask).to.equal(1);
     expect(indexed?.schedulePeriods).to.equal(targets.length);
     expect(indexed?.scheduleHash).to.equal(keccak256(AbiCoder.defaultAbiCoder().encode(["uint256[][]"], [[targets]])));
-    // And its structure: the liquidity facility's terms, the deficiency ledger, no cap.
+    // And its structure: AIO (tranche 2) an interest-only strip of A, the liquidity facility's terms, the deficiency
+    // ledger, no cap.
     expect(indexed).to.include({
+      interestOnlyMask: 2,
       guaranteeLimitCents: "25000000",
       facilityUsageRateWad: (45n * 10n ** 15n).toString(),
       facilityFeeOnUndrawn: true,

@@ -264,10 +264,18 @@
     );
   }
 
-  /** The deal's liquidity facility, principal deficiency ledger and interest-rate cap, as configured. */
+  /** The deal's interest-only strips, liquidity facility, principal deficiency ledger and interest-rate cap, as configured. */
   function structureNote(waterfall, tranches) {
     if (!waterfall) return "";
     const parts = [];
+    // Bit t: tranche t is an interest-only strip of tranche t - 1 (its face a notional, its factor the stripped class's).
+    tranches.forEach((t, i) => {
+      if (i > 0 && ((waterfall.interestOnlyMask || 0) >> i) & 1) {
+        parts.push(
+          `${esc(t.symbol)} an interest-only strip of ${esc(tranches[i - 1].symbol)} (its face a notional, no principal)`,
+        );
+      }
+    });
     if (BigInt(waterfall.guaranteeLimitCents || "0") > 0n) {
       const liquidity =
         waterfall.facilityFeeOnUndrawn ||
@@ -314,7 +322,7 @@
         principalDeficiencyCents transactionHash }
       waterfalls(where: { pool: $pool }, first: 1) { equityHolder guarantor scheduleHash scheduledMask schedulePeriods
         guaranteeLimitCents facilityUsageRateWad facilityFeeOnUndrawn facilityExpiryPeriod principalDeficiencyLedger
-        capStrikeRateWad capTrancheScope }
+        capStrikeRateWad capTrancheScope interestOnlyMask }
       fees(where: { pool: $pool, active: true }, orderBy: index) { index recipient
         payments(orderBy: period, first: 1000) { period dueCents paidCents } }
       documents(where: { pool: $pool }, first: 100) { docId docType version status approved requiredRoles signedRoles
@@ -395,10 +403,12 @@
       "<h2>Tranches</h2>" +
       table(
         ["Tranche", "Seniority", "Original face", "Outstanding units", "Factor", "Coupon", "Paused"],
-        p.tranches.map((t) => [
+        p.tranches.map((t, i) => [
           `<a href="#/tranche/${t.id}" data-testid="tranche-link">${esc(t.symbol)}</a> ${esc(t.name)}`,
           t.seniority,
-          money(t.originalFaceCents),
+          // An interest-only strip's face is a notional (the stripped class's), not principal.
+          money(t.originalFaceCents) +
+            ((((d.waterfalls[0] || {}).interestOnlyMask || 0) >> i) & 1 ? " (notional)" : ""),
           money(t.totalSupply),
           factor(t.factorRay),
           (Number(BigInt(t.couponRateWad) / 10n ** 12n) / 1e4).toFixed(2) + " %",

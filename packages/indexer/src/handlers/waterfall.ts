@@ -16,7 +16,17 @@ import {
 import { ratioBps } from "../metrics";
 
 /** Field positions (ABI order) of the structs the Waterfall's events carry (contracts/types/WaterfallTypes.sol). */
-const CONFIG = { tranches: 5, fees: 6, guarantee: 9, triggers: 10, principalDeficiencyLedger: 13, cap: 14 } as const;
+const CONFIG = {
+  tranches: 5,
+  fees: 6,
+  guarantee: 9,
+  triggers: 10,
+  classes: 11,
+  principalDeficiencyLedger: 13,
+  cap: 14,
+} as const;
+/** `ClassKind.InterestOnly` (WaterfallTypes.sol): an IO strip of the tranche before it. */
+const INTEREST_ONLY_CLASS = 4;
 const GUARANTEE_TERMS = { limitCents: 0, usageRateWad: 4, feeOnUndrawn: 5, expiryPeriod: 6 } as const;
 const CAP_TERMS = { strikeRateWad: 0, trancheScope: 1 } as const;
 const TRIGGER_TERMS = { kind: 0, effect: 1 } as const;
@@ -123,6 +133,10 @@ function structureOf(config: TupleArgs): Record<string, string | number | boolea
     principalDeficiencyLedger: config.bool(CONFIG.principalDeficiencyLedger),
     capStrikeRateWad: capped ? cap.str(CAP_TERMS.strikeRateWad) : null,
     capTrancheScope: capped ? cap.int(CAP_TERMS.trancheScope) : null,
+    // Bit t: tranche t is an interest-only strip of tranche t - 1.
+    interestOnlyMask: config
+      .tuples(CONFIG.classes)
+      .reduce((mask, c, t) => (c.int(0) === INTEREST_ONLY_CLASS ? mask | (1 << t) : mask), 0),
   };
 }
 
