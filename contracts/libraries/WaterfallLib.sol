@@ -91,8 +91,8 @@ import {
 ///    - principal: `min(available, PDA)` plus the period's accretion, allocated by the mode applied; a tranche
 ///      locked out takes nothing, and what no tranche can take returns to the available funds:
 ///      sequential: tranche 0 up to B_0, then tranche 1, ...;
-///      pro-rata: each tranche not locked out `floor(min(amount, B') * B_t / B')` (B' the sum of their B_t); the rounding
-///      remainder (fewer units than there are tranches) goes to the most senior tranches first, each up to its
+///      pro-rata: each tranche not locked out `floor(min(amount, B') * B_t / B')` (B' the sum of their B_t); the
+///      rounding remainder (fewer units than there are tranches) goes to the most senior tranches first, each up to its
 ///      balance;
 ///      targeted: tranche 0 up to `B_0 - target_0`, then tranche 1, ...;
 ///      scheduled: first each `Scheduled` class in seniority order up to `B_t - target_t` (the schedule, with

@@ -156,8 +156,9 @@ contract Waterfall is IWaterfall {
         bytes memory encoded = abi.encode(config_);
         bytes32 hash = keccak256(encoded);
         // One word of the triggers' kinds and effects, the tranche tokens, then their original faces (an
-        // interest-only class's marked with `_NOTIONAL_FACE`) follow the encoding in the same data contract (`abi.decode` ignores the trailing words): a period reads them with the
-        // code it already touched instead of cold slots or a second decoding.
+        // interest-only class's marked with `_NOTIONAL_FACE`) follow the encoding in the same data contract
+        // (`abi.decode` ignores the trailing words): a period reads them with the code it already touched instead
+        // of cold slots or a second decoding.
         _configStore = DataContract.write(abi.encodePacked(encoded, _triggerWord(config_.triggers), tokens, faces));
         configHash = hash;
         _lastPeriod = 0;
@@ -652,7 +653,8 @@ contract Waterfall is IWaterfall {
         return address(0);
     }
 
-    /// @dev Pays the tranche tokens (one batch transfer), then has the pool record the period (tranche cash and factors).
+    /// @dev Pays the tranche tokens (one batch transfer), then has the pool record the period (tranche cash and
+    /// factors).
     function _pay(uint32 period, address store, PeriodResult memory r) private {
         uint256 n = r.tranches.length;
         (address[] memory tokens, uint256[] memory faces) = _tokensAndFaces(store, n);
@@ -676,9 +678,9 @@ contract Waterfall is IWaterfall {
         pool.recordDistribution(period, tokens, cashCents, factorsRay);
     }
 
-    /// @dev The `n` tranche tokens and their original faces (an interest-only class's marked with `_NOTIONAL_FACE`): the
-    /// last `2n` words of the configuration store, tokens first (`abi.encodePacked` pads each address and array element
-    /// to a word).
+    /// @dev The `n` tranche tokens and their original faces (an interest-only class's marked with `_NOTIONAL_FACE`):
+    /// the last `2n` words of the configuration store, tokens first (`abi.encodePacked` pads each address and array
+    /// element to a word).
     function _tokensAndFaces(
         address store,
         uint256 n

@@ -10,6 +10,7 @@ import {
   TRIGGER_KINDS,
   checkPeriodInvariants,
   fromAbiResult,
+  isInterestOnlyClass,
   principalDeficiencies,
   runWaterfall,
   toAbiConfig,
@@ -187,9 +188,7 @@ function classesFor(
 
 /** An interest-only class carries no principal balance or write-down (only a carried interest shortfall). */
 const withoutNotionalBalances = (tranches: TrancheBalances[], classes: readonly ClassTerms[] | undefined) =>
-  tranches.map((t, i) =>
-    classes?.[i]?.kind === "interestOnly" ? { ...t, balanceCents: 0n, writtenDownCents: 0n } : t,
-  );
+  tranches.map((t, i) => (isInterestOnlyClass({ classes }, i) ? { ...t, balanceCents: 0n, writtenDownCents: 0n } : t));
 
 const classArb = fc.record({
   kind: fc.constantFrom(...CLASS_KINDS),
@@ -443,7 +442,7 @@ describe("WaterfallLib vs the TypeScript engine (differential, WF-1 .. WF-8)", f
           if (c.config.principalDeficiencyLedger === true && deficiency.some((d) => d > 0n))
             seen.deficiencyCarried += 1;
           if (engine.capReceiptCents > 0n) seen.capPaid += 1;
-          if (engine.tranches.some((t, i) => lockouts[i]?.kind === "interestOnly" && t.interestPaidCents > 0n))
+          if (engine.tranches.some((t, i) => isInterestOnlyClass(c.config, i) && t.interestPaidCents > 0n))
             seen.interestOnlyPaid += 1;
           if (engine.accelerated) seen.accelerated += 1;
           if (engine.trapping) seen.trapping += 1;

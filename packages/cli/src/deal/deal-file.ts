@@ -20,8 +20,9 @@
  * principal: { mode: sequential, ocTarget: "0.02" }
  * # or a PAC/TAC deal: tranches name their principal class (principalClass: pac | tac | support | z | io | standard,
  * # lockoutPeriods: N; an io tranche is an interest-only strip of the tranche listed just before it: no face or share,
- * # its notional is that tranche's balance), and the scheduled classes' targets are fixed at structuring from a PSA band over the pool of a
- * # projection file (a TAC: low = high), or listed per class (targets: { A: ["69000000.00", ...] })
+ * # its notional is that tranche's balance), and the scheduled classes' targets are fixed at structuring from a PSA
+ * # band over the pool of a projection file (a TAC: low = high), or listed per class
+ * # (targets: { A: ["69000000.00", ...] })
  * principal: { mode: scheduled, ocTarget: "0.02", schedule: { band: { low: 100, high: 300 }, pool: projection.yaml } }
  * # stepDownPeriod: N on principal pays sequentially before period N, by the mode from N on (e.g. pro rata)
  * # deficiencyLedger: true on principal carries losses on a principal deficiency ledger (cured from excess spread,
@@ -71,6 +72,13 @@ export function isScheduledClass(principalClass: (typeof PRINCIPAL_CLASSES)[numb
   return principalClass === "pac" || principalClass === "tac";
 }
 
+/** Whether a tranche is an interest-only strip (`io`): its face is the notional of the tranche listed before it. */
+export function isInterestOnlyTranche(tranche: {
+  readonly principalClass: (typeof PRINCIPAL_CLASSES)[number];
+}): boolean {
+  return tranche.principalClass === "io";
+}
+
 const coupon = z.discriminatedUnion(
   "type",
   [
@@ -109,7 +117,7 @@ const tranche = z
     /** No principal in periods 1..lockoutPeriods. */
     lockoutPeriods: z.number().int().min(0).max(65_535).default(0),
   })
-  .refine((t) => t.principalClass === "io" || (t.face === undefined) !== (t.share === undefined), {
+  .refine((t) => isInterestOnlyTranche(t) || (t.face === undefined) !== (t.share === undefined), {
     message: "expected exactly one of face (an amount) or share (of the anchored tape's principal)",
   })
   .refine((t) => t.principalClass !== "io" || (t.face === undefined && t.share === undefined), {
@@ -262,13 +270,13 @@ export const dealFileSchema = z
     });
     deal.tranches.forEach((t, i) => {
       const stripped = deal.tranches[i - 1];
-      if (t.principalClass === "io" && (stripped === undefined || stripped.principalClass === "io"))
+      if (isInterestOnlyTranche(t) && (stripped === undefined || isInterestOnlyTranche(stripped)))
         ctx.addIssue({
           code: "custom",
           path: ["tranches", i, "principalClass"],
           message: `expected an io tranche after the tranche it strips, found ${stripped === undefined ? "it first" : `it after io tranche ${stripped.class}`}`,
         });
-      if (t.principalClass === "io" && (t.coupon.type === "none" || t.lockoutPeriods !== 0))
+      if (isInterestOnlyTranche(t) && (t.coupon.type === "none" || t.lockoutPeriods !== 0))
         ctx.addIssue({
           code: "custom",
           path: ["tranches", i, t.coupon.type === "none" ? "coupon" : "lockoutPeriods"],

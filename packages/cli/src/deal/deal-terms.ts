@@ -6,7 +6,7 @@
  */
 import { COUPON_TYPE_NAMES, WAD, parseCents, type waterfall as wf } from "@abs/core";
 import { CliError } from "../errors";
-import { type DealFile, type DealTranche } from "./deal-file";
+import { type DealFile, type DealTranche, isInterestOnlyTranche } from "./deal-file";
 
 /** "0.0285" → 2.85e16 (a wad), exactly. */
 export function decimalToWad(text: string): bigint {
@@ -32,29 +32,29 @@ export function centsToAmount(cents: bigint): string {
  * tranche's notional, the face of the tranche before it (not principal: the faces of the others add up).
  */
 export function trancheFaces(deal: DealFile, tapePrincipalCents: bigint): bigint[] {
-  const fixed = deal.tranches.reduce((sum, t) => sum + (t.face === undefined ? 0n : parseCents(t.face)), 0n);
   const lastShare = deal.tranches.map((t) => t.share !== undefined).lastIndexOf(true);
-  let assigned = fixed;
+  let assigned = deal.tranches.reduce((sum, t) => sum + (t.face === undefined ? 0n : parseCents(t.face)), 0n);
   const faces: bigint[] = [];
-  deal.tranches.forEach((t, i) => faces.push(faceOf(t, i)));
-  return faces;
-
-  function faceOf(t: DealTranche, i: number): bigint {
-    if (t.principalClass === "io") return faces[i - 1] ?? 0n;
-    if (t.face !== undefined) return parseCents(t.face);
-    if (i === lastShare) {
+  for (const [i, t] of deal.tranches.entries()) {
+    if (isInterestOnlyTranche(t)) {
+      faces.push(faces[i - 1] ?? 0n);
+    } else if (t.face !== undefined) {
+      faces.push(parseCents(t.face));
+    } else if (i === lastShare) {
       if (tapePrincipalCents < assigned) {
         throw new CliError(
           "USAGE",
           `The tranches' faces (${centsToAmount(assigned)}) exceed the tape's principal (${centsToAmount(tapePrincipalCents)})`,
         );
       }
-      return tapePrincipalCents - assigned;
+      faces.push(tapePrincipalCents - assigned);
+    } else {
+      const face = (tapePrincipalCents * decimalToWad(t.share ?? "0")) / WAD;
+      assigned += face;
+      faces.push(face);
     }
-    const face = (tapePrincipalCents * decimalToWad(t.share ?? "0")) / WAD;
-    assigned += face;
-    return face;
   }
+  return faces;
 }
 
 /**

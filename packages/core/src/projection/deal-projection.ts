@@ -7,6 +7,7 @@
  * prepayments and recoveries are the principal collected; loans in foreclosure are the 60+ delinquent balance.
  */
 import { type PoolMonthCents } from "../cashflow/standard/cash-boundary";
+import { isInterestOnlyClass } from "../waterfall/classes";
 import { runWaterfall } from "../waterfall/engine";
 import { principalSummary } from "./principal-summary";
 import { type PeriodResult, type WaterfallConfig, type WaterfallState } from "../waterfall/types";
@@ -89,7 +90,7 @@ export function closingState(
 ): WaterfallState {
   return {
     tranches: facesCents.map((faceCents, t) => ({
-      balanceCents: config.classes?.[t]?.kind === "interestOnly" ? 0n : faceCents,
+      balanceCents: isInterestOnlyClass(config, t) ? 0n : faceCents,
       interestShortfallCents: 0n,
       writtenDownCents: 0n,
     })),

@@ -11,6 +11,7 @@ import {
   fromAbiInputs,
   fromAbiResult,
   fromAbiState,
+  isInterestOnlyClass,
   runWaterfall,
   type PeriodInputs,
   type PeriodResult,
@@ -108,7 +109,7 @@ export function formatDistribution(
   r.tranches.forEach((t, i) => {
     const accreted = r.accretedCents[i] ?? 0n;
     // An interest-only class: its interest is on the balance of the tranche before it, and it has no principal.
-    const interestOnly = config?.classes?.[i]?.kind === "interestOnly";
+    const interestOnly = config !== undefined && isInterestOnlyClass(config, i);
     lines.push(
       `  tranche ${i + 1} interest  ${money(t.interestDueCents)} ${money(t.interestPaidCents)}` +
         (accreted > 0n ? `   accreted to its balance ${formatCents(accreted)}` : "") +

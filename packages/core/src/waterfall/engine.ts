@@ -1,5 +1,6 @@
 import { mulDivDown, mulDivUp, WAD } from "../money";
 import { WaterfallError } from "./errors";
+import { isInterestOnlyClass } from "./classes";
 import { evaluateTriggers } from "./triggers";
 import {
   type CouponTerms,
@@ -168,9 +169,9 @@ function checkShape(config: WaterfallConfig, state: WaterfallState, inputs: Peri
       );
     }
   }
-  (config.classes ?? []).forEach((c, t) => {
+  (config.classes ?? []).forEach((_, t) => {
     const opening = state.tranches[t];
-    if (c.kind === "interestOnly" && (opening?.balanceCents !== 0n || opening.writtenDownCents !== 0n)) {
+    if (isInterestOnlyClass(config, t) && (opening?.balanceCents !== 0n || opening.writtenDownCents !== 0n)) {
       throw shapeError(
         "WaterfallNotionalHasBalance",
         `tranches.${t}: expected an interest-only class to carry no principal balance or write-down, found ` +
@@ -216,7 +217,7 @@ function open(config: WaterfallConfig, state: WaterfallState, inputs: PeriodInpu
     const rateWad = couponRate(coupon, inputs.indexRateWad);
     const carried = opening.interestShortfallCents;
     // An interest-only class accrues on its notional: the opening balance of the class it strips (t - 1).
-    const interestOnly = config.classes?.[t]?.kind === "interestOnly";
+    const interestOnly = isInterestOnlyClass(config, t);
     const baseCents = interestOnly ? (state.tranches[t - 1]?.balanceCents ?? 0n) : opening.balanceCents;
     return {
       rateWad,

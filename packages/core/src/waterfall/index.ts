@@ -148,5 +148,6 @@ export { MAX_UINT256, evaluateTriggers, type TriggerContext, type TriggerEffects
 export { capReceipt, principalDeficiencies, runWaterfall } from "./engine";
 export { summarizeCash, type CashSummary } from "./cash";
 export { checkPeriodInvariants } from "./invariants";
+export { isInterestOnlyClass } from "./classes";
 export { fromAbiConfig, fromAbiInputs, fromAbiResult, fromAbiState, toAbiConfig, toAbiInputs, toAbiState } from "./abi";
 export { sampleDeal } from "./sample";

@@ -1,4 +1,5 @@
 import { summarizeCash } from "./cash";
+import { isInterestOnlyClass } from "./classes";
 import { capReceipt, facilityOpen } from "./engine";
 import { type PeriodInputs, type PeriodResult, type WaterfallConfig, type WaterfallState } from "./types";
 
@@ -107,7 +108,7 @@ export function checkPeriodInvariants(
   result.tranches.forEach((tranche, t) => {
     if (lockedOut(t) && tranche.principalPaidCents > 0n) fail("WF-9", `tranche ${t} paid principal in its lockout`);
     // An interest-only class never has principal: none paid, written down or up, and none after the period.
-    const notional = config.classes?.[t]?.kind === "interestOnly";
+    const notional = isInterestOnlyClass(config, t);
     const principalMoved = tranche.principalPaidCents + tranche.writeDownCents + tranche.writeUpCents;
     if (notional && (principalMoved !== 0n || result.next.tranches[t]?.balanceCents !== 0n)) {
       fail("WF-9", `interest-only tranche ${t} moved principal (${principalMoved}) or ends with a balance`);

@@ -11,7 +11,7 @@ import { type Contract, ZeroAddress, encodeBytes32String, keccak256, toUtf8Bytes
 import { Role, waterfall as wf } from "@abs/core";
 import { memberNamed } from "../../consortium/acting-member";
 import { readCall, sendCall } from "../../contracts/chain-calls";
-import { type DealFile, readDealFile } from "../../deal/deal-file";
+import { type DealFile, isInterestOnlyTranche, readDealFile } from "../../deal/deal-file";
 import { dealSchedule } from "../../deal/deal-schedule";
 import { registerDealCommand } from "../../deal/deal-command";
 import { type ChainSession, type DealView, readDeal, signed, signedConsortium } from "../../deal/deal-session";
@@ -62,7 +62,8 @@ async function addTranches(
   for (const [i, t] of terms.entries()) {
     if (i < deal.tranches.length) continue;
     // An io tranche's face is a notional: the pool does not count it against the tape's principal.
-    if (file.tranches[i]?.principalClass === "io") {
+    const tranche = file.tranches[i];
+    if (tranche !== undefined && isInterestOnlyTranche(tranche)) {
       await sendCall(pool, "addInterestOnlyTranche", [t], `addInterestOnlyTranche(${t.symbol})`);
       done.push(`interest-only tranche ${t.symbol} added, notional ${formatMoney(t.originalFaceCents, file.currency)}`);
     } else {
