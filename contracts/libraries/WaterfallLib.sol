@@ -38,7 +38,9 @@ import {
 ///    (cap 0 = none). Inverse floating: `max(0, K - floor(m * index / WAD))`, raised to the floor, then lowered to
 ///    the cap. None: 0.
 /// 2. Amounts due, from the opening state:
-///    - fee f: `fixedCents + accrue(poolBalanceBegin, rateWad) + carried fee shortfall`;
+///    - fee f: `fixedCents + accrue(poolBalanceBegin, rateWad) + carried fee shortfall`, plus for a swap's pay-leg fee
+///      (`cap.payLegFee` = f + 1) `accrue(notional, strike - index)` if the index is below the strike (the notional
+///      as the cap's);
 ///    - tranche t: `accrue(opening balance + carried shortfall, rate) + carried shortfall` (the shortfall bears
 ///      interest at the coupon, one rounding for both); an interest-only class accrues on its notional instead of
 ///      its own balance (always 0): the opening balance of the class listed just before it;
@@ -48,7 +50,8 @@ import {
 ///    - cumulative net loss after the period: `max(0, cumulative + newDefaults - recoveries)`;
 ///    - cap receipt: `accrue(notional, index - strike)` if the deal has a cap (`cap.trancheScope` > 0) and the
 ///      index is above the strike, else 0; notional = the opening balance of the `cap.trancheScope` most senior
-///      tranches.
+///      tranches. A swap (a cap with a pay leg) receives the same way; its payment below the strike is the pay-leg
+///      fee's (above).
 /// 3. Triggers, on the opening balances (TriggerLib / triggers.ts; every ratio rounds toward a breach):
 ///    - overcollateralization: `(poolBalanceEnd + principalCollections) / opening balance of the scope`, rounded
 ///      down, breached below the threshold (over a zero balance: `type(uint256).max`, never breached);
@@ -171,7 +174,8 @@ library WaterfallLib {
     /// mode without one), an accrual class first, under pro-rata, or with the principal step before an interest step,
     /// an interest-only class first, after another one, with no coupon or with a lockout.
     error WaterfallClassInvalid(uint256 tranche);
-    /// @notice The cap's notional covers more tranches than the deal has, or a strike is set without a cap.
+    /// @notice The cap's notional covers more tranches than the deal has, a strike is set without a cap, or a swap's
+    /// pay leg names no fee of the deal (or has no cap).
     error WaterfallCapInvalid(uint8 trancheScope, uint256 trancheCount);
     /// @notice Interest-only tranche `tranche` has a principal balance or a write-down in the state: an IO class
     /// carries none (its balance is 0 from closing on).
@@ -210,7 +214,9 @@ library WaterfallLib {
         require(config.reserve.coveredTranches <= n, WaterfallCoverInvalid(config.reserve.coveredTranches, n));
         require(config.guarantee.coveredTranches <= n, WaterfallCoverInvalid(config.guarantee.coveredTranches, n));
         require(
-            config.cap.trancheScope <= n && (config.cap.trancheScope != 0 || config.cap.strikeRateWad == 0),
+            config.cap.trancheScope <= n &&
+                (config.cap.trancheScope != 0 || (config.cap.strikeRateWad == 0 && config.cap.payLegFee == 0)) &&
+                config.cap.payLegFee <= config.fees.length,
             WaterfallCapInvalid(config.cap.trancheScope, n)
         );
         _validateSteps(config.steps, config.fees.length, n);
@@ -416,7 +422,7 @@ library WaterfallLib {
         }
 
         r.guaranteeFeeDueCents = _facilityFeeDue(config, state, inputs);
-        r.capReceiptCents = _capReceipt(config, state, inputs);
+        _hedge(config, state, inputs, r);
 
         uint256 lossCents = state.cumulativeNetLossCents + inputs.newDefaultsCents;
         r.next.cumulativeNetLossCents = lossCents > inputs.recoveriesCents ? lossCents - inputs.recoveriesCents : 0;
@@ -440,19 +446,26 @@ library WaterfallLib {
         return due;
     }
 
-    /// @dev What the interest-rate cap pays: `accrue(notional, index - strike)` above the strike, the notional being
-    /// the opening balance of the cap's scope; 0 without a cap.
-    function _capReceipt(
+    /// @dev The cap or swap of the period, on the notional = the opening balance of its `trancheScope` most senior
+    /// tranches: above the strike the counterparty pays `accrue(notional, index - strike)` (the cap receipt); below
+    /// it a swap's pay-leg fee is due `accrue(notional, strike - index)` more. Nothing without a cap.
+    function _hedge(
         WaterfallConfig memory config,
         WaterfallState memory state,
-        PeriodInputs memory inputs
-    ) private pure returns (uint256) {
+        PeriodInputs memory inputs,
+        PeriodResult memory r
+    ) private pure {
         uint256 scope = config.cap.trancheScope;
-        uint256 strike = config.cap.strikeRateWad;
-        if (scope == 0 || inputs.indexRateWad <= strike) return 0;
+        if (scope == 0) return;
         uint256 notionalCents = 0;
         for (uint256 t = 0; t < scope; ++t) notionalCents += state.tranches[t].balanceCents;
-        return _accrue(config, inputs, notionalCents, inputs.indexRateWad - strike);
+        uint256 strike = config.cap.strikeRateWad;
+        uint256 index = inputs.indexRateWad;
+        if (index > strike) {
+            r.capReceiptCents = _accrue(config, inputs, notionalCents, index - strike);
+        } else if (config.cap.payLegFee != 0) {
+            r.fees[config.cap.payLegFee - 1].dueCents += _accrue(config, inputs, notionalCents, strike - index);
+        }
     }
 
     /// @dev Step 4: recoveries write back up what earlier losses wrote down, the most senior tranche first.

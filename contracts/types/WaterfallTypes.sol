@@ -132,11 +132,17 @@ struct GuaranteeTerms {
 /// is above the strike the cap provider pays `accrue(notional, index - strike)`, the notional being the opening
 /// balance of the `trancheScope` most senior tranches; the payment is part of the period's available funds. The
 /// provider transfers it to the waterfall before the period is run, as the servicer remits the collections.
-/// @param strikeRateWad The strike (an annual rate); 0 without a cap.
+/// With a pay leg the hedge is an interest-rate swap, the deal paying the strike as its fixed rate and receiving the
+/// index, settled net: above the strike the counterparty pays as a cap provider does; below it the deal owes
+/// `accrue(notional, strike - index)`, added to the pay-leg fee's due. That fee's payee is the counterparty, its
+/// place in the steps is the swap payment's priority, and an unpaid part is carried as any fee shortfall (no interest).
+/// @param strikeRateWad The strike (an annual rate), a swap's fixed rate; 0 without a cap.
 /// @param trancheScope The notional is the opening balance of this many most senior tranches; 0 = no cap.
+/// @param payLegFee 0 = a cap; k = a swap whose net payments from the deal are due through fee k - 1.
 struct CapTerms {
     uint64 strikeRateWad;
     uint8 trancheScope;
+    uint8 payLegFee;
 }
 
 /// @notice How one tranche takes part in the principal allocation, fixed at structuring.

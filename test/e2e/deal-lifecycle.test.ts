@@ -285,6 +285,8 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
       tranches: { class: string; face: string; principalClass?: string }[];
       principal: { mode: string; schedule?: { targets: Record<string, string[]> }; deficiencyLedger?: boolean };
       guarantee: Record<string, unknown>;
+      fees: { name: string; payee: string }[];
+      interestRateSwap?: Record<string, unknown>;
     }>("regulator", "deal", "show", "--deal", PAC_DEAL);
     expect(shown.principal.mode).to.equal("scheduled");
     expect(shown.principal.deficiencyLedger).to.equal(true);
@@ -300,6 +302,9 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
       coveredTranches: 1,
     });
     expect(shown.tranches.map((t) => t.principalClass)).to.deep.equal(["pac", "io", "support", "z", "standard"]);
+    // The swap on A: its fixed rate, and its pay leg the third fee, paid to the bank (the chain keeps no fee names).
+    expect(shown.interestRateSwap).to.deep.equal({ fixedRate: "0.025", scope: 1, fee: "fee 3" });
+    expect(shown.fees[2]?.payee).to.equal("guarantor");
     // AIO, the interest-only strip of A, reads back without a face (its notional is A's face).
     expect(shown.tranches[1]).to.not.have.property("face");
     const targets = (shown.principal.schedule?.targets["A"] ?? []).map((t) => BigInt(t.replace(".", "")));
@@ -317,7 +322,7 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     const query =
       `{ waterfalls(where: { pool: "${status.pool.toLowerCase()}" }) { id scheduleHash scheduledMask schedulePeriods ` +
       "guaranteeLimitCents facilityUsageRateWad facilityFeeOnUndrawn facilityExpiryPeriod principalDeficiencyLedger " +
-      "capTrancheScope interestOnlyMask } }";
+      "capStrikeRateWad capTrancheScope swapPayLegFeeIndex interestOnlyMask } }";
     let indexed:
       | {
           id: string;
@@ -329,7 +334,9 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
           facilityFeeOnUndrawn: boolean;
           facilityExpiryPeriod: number;
           principalDeficiencyLedger: boolean;
+          capStrikeRateWad: string | null;
           capTrancheScope: number | null;
+          swapPayLegFeeIndex: number | null;
           interestOnlyMask: number;
         }
       | undefined;
@@ -347,7 +354,7 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     expect(indexed?.schedulePeriods).to.equal(targets.length);
     expect(indexed?.scheduleHash).to.equal(keccak256(AbiCoder.defaultAbiCoder().encode(["uint256[][]"], [[targets]])));
     // And its structure: AIO (tranche 2) an interest-only strip of A, the liquidity facility's terms, the deficiency
-    // ledger, no cap.
+    // ledger, and the swap on A (fixed 2.50%) paid through fee 2 (the third).
     expect(indexed).to.include({
       interestOnlyMask: 2,
       guaranteeLimitCents: "25000000",
@@ -355,7 +362,9 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
       facilityFeeOnUndrawn: true,
       facilityExpiryPeriod: 24,
       principalDeficiencyLedger: true,
-      capTrancheScope: null,
+      capStrikeRateWad: (25n * 10n ** 15n).toString(),
+      capTrancheScope: 1,
+      swapPayLegFeeIndex: 2,
     });
     // The targets themselves, read from the schedule's data contract and checked against that hash.
     const served = await fetch(`${consortium.indexerUrl}/graphql`, {

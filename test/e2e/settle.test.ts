@@ -13,6 +13,7 @@ import { PassThrough } from "node:stream";
 import { expect } from "chai";
 import { JsonRpcProvider, Contract, Wallet } from "ethers";
 import { hardhatDevWallet } from "../../packages/core/src/dev-keys";
+import { formatCents } from "../../packages/core/src/money";
 import { main } from "../../packages/cli/src/main";
 import { startChain, type ChainProcess } from "../../scripts/lib/chain-process";
 import { absWithEnv } from "./abs-process";
@@ -39,6 +40,7 @@ describe("abs settle (against a real chain process)", function () {
   let capWaterfall = "";
   let capProvider = "";
   let ioWaterfall = "";
+  let swapWaterfall = "";
   const outDir = mkdtempSync(path.join(tmpdir(), "abs-settle-"));
 
   before(async () => {
@@ -61,6 +63,7 @@ describe("abs settle (against a real chain process)", function () {
       capWaterfall: string;
       capProvider: string;
       ioWaterfall: string;
+      swapWaterfall: string;
     };
     waterfall = parsed.waterfall;
     pool = parsed.pool;
@@ -68,6 +71,7 @@ describe("abs settle (against a real chain process)", function () {
     capWaterfall = parsed.capWaterfall;
     capProvider = parsed.capProvider;
     ioWaterfall = parsed.ioWaterfall;
+    swapWaterfall = parsed.swapWaterfall;
   });
 
   after(async () => {
@@ -310,6 +314,49 @@ describe("abs settle (against a real chain process)", function () {
     const bad = await absWithEnv(provider, "cap", "remit", ...at.slice(0, 6), "--index-bps", "-5");
     expect(bad.code).to.equal(2);
     expect(bad.stderr).to.contain("index");
+  });
+
+  it("an interest-rate swap below its fixed rate: nothing to remit, and the trustee's settle pays the counterparty first", async () => {
+    const home = mkdtempSync(path.join(tmpdir(), "abs-home-"));
+    const counterparty = Array.from({ length: 20 }, (_, i) => hardhatDevWallet(i)).find(
+      (w) => w.address === capProvider,
+    );
+    if (counterparty === undefined) throw new Error(`no dev key for the counterparty ${capProvider}`);
+    const trustee = { ABS_TRUSTEE_KEY: hardhatDevWallet(3).privateKey, HOME: home };
+    const at = ["--rpc-url", chain.rpcUrl, "--waterfall", swapWaterfall, "--period", "1", "--index-bps", "100"];
+
+    // Index 1% against the 4% fixed rate: the counterparty owes nothing and is told what the deal owes it.
+    const remit = await absWithEnv(
+      { ABS_CAP_PROVIDER_KEY: counterparty.privateKey, HOME: home },
+      "cap",
+      "remit",
+      ...at,
+    );
+    expect(remit.code, remit.stderr).to.equal(0);
+    expect(remit.stdout).to.contain("the swap's counterparty pays 0.00").and.contain("fixed rate 4.0000%");
+    expect(remit.stdout).to.contain("nothing due").and.contain("the deal owes the counterparty");
+
+    const dry = await absWithEnv(trustee, "settle", ...at, "--dry-run");
+    expect(dry.code, dry.stderr).to.equal(0);
+    expect(dry.stdout).to.contain("the swap's net payment to its counterparty");
+    const run = await absWithEnv(trustee, "settle", ...at);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.contain("verified: the chain's result equals the engine's to the cent");
+    const base = path.join(home, ".abs", "settlement-reports", `settlement-${swapWaterfall.toLowerCase()}-period-1`);
+    const report = JSON.parse(readFileSync(`${base}.json`, "utf8")) as {
+      inputs: { accrualDays: number };
+      expected: { capReceiptCents: string; fees: { dueCents: string; paidCents: string }[] };
+    };
+    // The pay leg (the fourth fee): 4% - 1% a year on A's 70M opening balance, ACT/360, paid in full, first.
+    const owed = (70_000_000_00n * 3n * BigInt(report.inputs.accrualDays)) / 36_000n;
+    expect(report.expected.fees[3]).to.deep.equal({ dueCents: owed.toString(), paidCents: owed.toString() });
+    expect(report.expected.capReceiptCents).to.equal("0");
+    expect(remit.stdout).to.contain(formatCents(owed));
+    const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true });
+    const w = new Contract(swapWaterfall, ["function owedCents(address) view returns (uint256)"], provider);
+    // Credited to the counterparty (beside the guarantee fee it earns as the deal's guarantor).
+    expect((await w.getFunction("owedCents").staticCall(capProvider)) >= owed).to.equal(true);
+    provider.destroy();
   });
 
   it("bad options and a missing key are usage errors (exit 2)", async () => {

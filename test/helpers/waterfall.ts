@@ -139,8 +139,12 @@ export async function deployUnconfiguredWaterfall(options: DeployDealOptions = {
 
 /** The payees of the test deals: fee 0 to the trustee, the others to the servicer, equity to the originator. */
 export function sampleParties(deal: Awaited<ReturnType<typeof deployUnconfiguredWaterfall>>, config: WaterfallConfig) {
+  // A swap's pay-leg fee goes to its counterparty, here the guarantor's bank.
+  const payLeg = (config.cap?.payLegFee ?? 0) - 1;
+  const recipient = (f: number) =>
+    f === payLeg ? deal.guarantor.address : f === 0 ? deal.trustee.address : deal.servicer.address;
   return {
-    feeRecipients: config.fees.map((_, f) => (f === 0 ? deal.trustee.address : deal.servicer.address)),
+    feeRecipients: config.fees.map((_, f) => recipient(f)),
     equityHolder: deal.originator.address,
     guarantor: config.guarantee.limitCents > 0n ? deal.guarantor.address : ethers.ZeroAddress,
   };
@@ -148,8 +152,8 @@ export function sampleParties(deal: Awaited<ReturnType<typeof deployUnconfigured
 
 /**
  * `deployUnconfiguredWaterfall`, then the waterfall configured with `config` and named in the pool, the deal
- * issued (Active), and the guarantor's whole facility committed in cash. Fee recipients: trustee, servicer;
- * equity: originator.
+ * issued (Active), and the guarantor's whole facility committed in cash. Fee recipients: trustee, servicer (a
+ * swap's pay-leg fee: the guarantor); equity: originator.
  */
 export async function deployWaterfallDeal(config: WaterfallConfig = sampleWaterfallConfig()) {
   const base = await deployUnconfiguredWaterfall();

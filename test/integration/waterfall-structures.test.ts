@@ -291,6 +291,66 @@ describe("an interest-rate cap on chain", function () {
   });
 });
 
+/**
+ * The sample deal swapping A's balance to a fixed 4%: the deal pays 4% and receives the index, net. Its pay leg is a
+ * fourth fee, paid before every other (the counterparty, the guarantor's bank, is its recipient).
+ */
+async function swappedDeal() {
+  const c = sampleConfig100M();
+  const payLeg = c.fees.length;
+  return configureAndIssue(await unconfigured(), {
+    ...c,
+    triggers: [],
+    fees: [...c.fees, { fixedCents: 0n, rateWad: 0n }],
+    steps: [{ kind: "fee", index: payLeg }, ...c.steps],
+    cap: { strikeRateWad: 4n * 10n ** 16n, trancheScope: 1, payLegFee: payLeg + 1 },
+  });
+}
+
+describe("an interest-rate swap on chain", function () {
+  it("pays the counterparty (fixed - index) below the fixed rate, first, and takes (index - fixed) above it", async () => {
+    const d = await loadFixture(swappedDeal);
+    const counterparty = d.guarantor;
+    const payLeg = (d.config.cap?.payLegFee ?? 0) - 1;
+    expect(d.parties.feeRecipients[payLeg]).to.equal(counterparty.address);
+    let pool = 100_000_000_00n;
+    let owed = 0n;
+    for (const [i, index] of [1n * 10n ** 16n, 6n * 10n ** 16n].entries()) {
+      const period = i + 1;
+      pool -= 2_000_000_00n;
+      await reportAndDeposit(d, period, principalReport(2_000_000_00n, pool));
+      const opening = await stateOf(d.waterfall);
+      const inputs = await inputsOf(d.waterfall, period, index);
+      const notional = opening.tranches[0]?.balanceCents ?? 0n;
+      const days = BigInt(inputs.accrualDays);
+      const receipt = capReceipt(d.config, opening, inputs);
+      if (receipt > 0n) {
+        await (await d.cash.connect(d.custodian).mint(counterparty.address, receipt, bankRef(`swap:${period}`))).wait();
+        await (await d.cash.connect(counterparty).transfer(await d.waterfall.getAddress(), receipt)).wait();
+      }
+      const { expected, actual } = await runAndCompare(d, period, index);
+      expect(actual, `period ${period}`).to.deep.equal(expected);
+      expect(checkPeriodInvariants(d.config, opening, inputs, actual), `period ${period}`).to.deep.equal([]);
+      const payment = actual.fees[payLeg];
+      if (period === 1) {
+        // Index 1%: the deal owes 3% a year on A's opening balance, paid in full before the other fees.
+        expect(payment?.dueCents).to.equal((notional * 3n * days) / 36_000n);
+        expect(payment?.paidCents).to.equal(payment?.dueCents);
+        expect(actual.capReceiptCents).to.equal(0n);
+      } else {
+        // Index 6%: the counterparty pays 2% a year on the notional in, and the deal owes it nothing.
+        expect(actual.capReceiptCents).to.equal((notional * 2n * days) / 36_000n);
+        expect(payment?.dueCents).to.equal(0n);
+      }
+      // The guarantor's bank is also the deal's guarantor: its guarantee fee is credited beside the swap payments.
+      owed += (payment?.paidCents ?? 0n) + actual.guaranteeFeePaidCents;
+    }
+    // The counterparty's payments are credited to it and withdrawn like any fee.
+    expect(await d.waterfall.owedCents(counterparty.address)).to.equal(owed);
+    await expect(d.waterfall.connect(counterparty).withdraw()).to.changeTokenBalance(d.cash, counterparty, owed);
+  });
+});
+
 describe("an inverse floater on chain", function () {
   it("pays B 28.50% - 3 x the index the trustee sets, floored at 0, as the engine to the unit", async () => {
     const d = await loadFixture(inverseFloaterDeal);

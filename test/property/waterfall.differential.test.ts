@@ -13,10 +13,12 @@ import {
   isInterestOnlyClass,
   principalDeficiencies,
   runWaterfall,
+  swapPayment,
   toAbiConfig,
   toAbiInputs,
   toAbiState,
   validateWaterfallConfig,
+  type CapTerms,
   type ClassTerms,
   type CouponTerms,
   type FeeTerms,
@@ -186,6 +188,13 @@ function classesFor(
   return classes;
 }
 
+/** The drawn cap, a swap when its pay leg names one of the deal's `feeCount` fees. */
+const capTerms = (cap: { strikeRateWad: bigint; scope: number; payLeg: number }, feeCount: number): CapTerms => ({
+  strikeRateWad: cap.strikeRateWad,
+  trancheScope: cap.scope,
+  ...(cap.payLeg === 0 || cap.payLeg > feeCount ? {} : { payLegFee: cap.payLeg }),
+});
+
 /** An interest-only class carries no principal balance or write-down (only a carried interest shortfall). */
 const withoutNotionalBalances = (tranches: TrancheBalances[], classes: readonly ClassTerms[] | undefined) =>
   tranches.map((t, i) => (isInterestOnlyClass({ classes }, i) ? { ...t, balanceCents: 0n, writtenDownCents: 0n } : t));
@@ -255,7 +264,8 @@ const caseArb: fc.Arbitrary<Case> = fc
       noClasses: fc.boolean(),
       stepDownPeriod: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 12 })),
       principalDeficiencyLedger: fc.boolean(),
-      cap: fc.record({ strikeRateWad: bps(0, 800), scope: fc.integer({ min: 0, max: n }) }),
+      // A pay leg naming one of the fees makes the cap a swap (a leg beyond the fees is drawn as none).
+      cap: fc.record({ strikeRateWad: bps(0, 800), scope: fc.integer({ min: 0, max: n }), payLeg: fc.nat({ max: 3 }) }),
     }),
   )
   .map((d): Case => {
@@ -303,7 +313,7 @@ const caseArb: fc.Arbitrary<Case> = fc
       classes,
       ...(d.stepDownPeriod === 0 ? {} : { stepDownPeriod: d.stepDownPeriod }),
       ...(d.principalDeficiencyLedger ? { principalDeficiencyLedger: true } : {}),
-      ...(d.cap.scope === 0 ? {} : { cap: { strikeRateWad: d.cap.strikeRateWad, trancheScope: d.cap.scope } }),
+      ...(d.cap.scope === 0 ? {} : { cap: capTerms(d.cap, d.fees.length) }),
     };
     const state: WaterfallState = {
       tranches,
@@ -389,6 +399,7 @@ describe("WaterfallLib vs the TypeScript engine (differential, WF-1 .. WF-8)", f
       facilityExpired: 0,
       deficiencyCarried: 0,
       capPaid: 0,
+      swapOwed: 0,
       interestOnlyPaid: 0,
       usageFee: 0,
       accelerated: 0,
@@ -442,6 +453,7 @@ describe("WaterfallLib vs the TypeScript engine (differential, WF-1 .. WF-8)", f
           if (c.config.principalDeficiencyLedger === true && deficiency.some((d) => d > 0n))
             seen.deficiencyCarried += 1;
           if (engine.capReceiptCents > 0n) seen.capPaid += 1;
+          if (swapPayment(c.config, c.state, c.inputs) > 0n) seen.swapOwed += 1;
           if (engine.tranches.some((t, i) => isInterestOnlyClass(c.config, i) && t.interestPaidCents > 0n))
             seen.interestOnlyPaid += 1;
           if (engine.accelerated) seen.accelerated += 1;

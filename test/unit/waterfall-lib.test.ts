@@ -216,6 +216,24 @@ describe("WaterfallLib (on chain)", function () {
         [0],
       ],
       ...interestOnlyCases(base),
+      [
+        "a cap on more tranches than the deal has",
+        { ...base, cap: { strikeRateWad: PERCENT, trancheScope: 3 } },
+        "WaterfallCapInvalid",
+        [3, 2],
+      ],
+      [
+        "a swap whose pay leg names no fee (the deal has one)",
+        { ...base, cap: { strikeRateWad: PERCENT, trancheScope: 1, payLegFee: 2 } },
+        "WaterfallCapInvalid",
+        [1, 2],
+      ],
+      [
+        "a swap pay leg without a cap",
+        { ...base, cap: { strikeRateWad: 0n, trancheScope: 0, payLegFee: 1 } },
+        "WaterfallCapInvalid",
+        [0, 2],
+      ],
     ];
 
     it("accepts the sample deal (5 tranches, 3 fees, reserve, guarantee, 4 triggers) and a minimal one", async () => {

@@ -150,6 +150,34 @@ describe("the deal file", () => {
     expect(bad).to.contain("feeOn").and.to.contain("expiryPeriod");
   });
 
+  it("reads an interest-rate swap as a cap whose strike is the fixed rate, paid through the fee it names", () => {
+    const reserveLine = 'reserve: { target: "0.005", coversFees: true, coveredTranches: 1 }\n';
+    const swapFee = "  - { name: swap, payee: guarantor }\n";
+    const withSwap = (swap: string) =>
+      text.replace(reserveLine, `${reserveLine}${swap}\n`).replace(/(servicing fee.*\n)/, `$1${swapFee}`);
+    const deal = parseDealFile(withSwap('interestRateSwap: { fixedRate: "0.045", scope: 1, fee: swap }'), "deal.yaml");
+    const config = waterfallConfig(deal, 100n);
+    expect(config.cap).to.deep.equal({ strikeRateWad: 45n * 10n ** 15n, trancheScope: 1, payLegFee: 3 });
+    expect(config.fees[2]).to.deep.equal({ fixedCents: 0n, rateWad: 0n });
+    const capOnly = waterfallConfig(
+      parseDealFile(withSwap('interestRateCap: { strike: "0.05", scope: 2 }'), "d"),
+      100n,
+    );
+    expect(capOnly.cap).to.deep.equal({ strikeRateWad: 5n * 10n ** 16n, trancheScope: 2 });
+
+    const unknown = problems(withSwap('interestRateSwap: { fixedRate: "0.045", scope: 1, fee: hedge }')).join("\n");
+    expect(unknown)
+      .to.contain("interestRateSwap.fee")
+      .and.contain("trustee fee, servicing fee, swap")
+      .and.contain("hedge");
+    const both = problems(
+      withSwap(
+        'interestRateSwap: { fixedRate: "0.045", scope: 1, fee: swap }\ninterestRateCap: { strike: "0.05", scope: 1 }',
+      ),
+    ).join("\n");
+    expect(both).to.contain("expected one hedge, an interestRateCap or an interestRateSwap, found both");
+  });
+
   it("refuses text that is neither YAML nor JSON", () => {
     expect(problems("deal: [unclosed")[0]).to.contain("neither YAML nor JSON");
   });

@@ -264,8 +264,11 @@
     );
   }
 
-  /** The deal's interest-only strips, liquidity facility, principal deficiency ledger and interest-rate cap, as configured. */
-  function structureNote(waterfall, tranches) {
+  /**
+   * The deal's interest-only strips, liquidity facility, principal deficiency ledger and interest-rate cap or swap, as
+   * configured. `payeeOfFee(index)` names a fee's recipient (a swap's counterparty is its pay-leg fee's).
+   */
+  function structureNote(waterfall, tranches, payeeOfFee) {
     if (!waterfall) return "";
     const parts = [];
     // Bit t: tranche t is an interest-only strip of tranche t - 1 (its face a notional, its factor the stripped class's).
@@ -298,7 +301,13 @@
     }
     if (waterfall.capTrancheScope) {
       const covered = tranches.slice(0, waterfall.capTrancheScope).map((t) => esc(t.symbol));
-      parts.push(`an interest-rate cap struck at ${wadPct(waterfall.capStrikeRateWad)} on ${covered.join(" + ")}`);
+      const payLeg = waterfall.swapPayLegFeeIndex;
+      parts.push(
+        payLeg === null || payLeg === undefined
+          ? `an interest-rate cap struck at ${wadPct(waterfall.capStrikeRateWad)} on ${covered.join(" + ")}`
+          : `an interest-rate swap on ${covered.join(" + ")}: the deal pays a fixed ${wadPct(waterfall.capStrikeRateWad)} ` +
+              `and receives the index, net (its payments to ${payeeOfFee(payLeg)}, as fee ${payLeg})`,
+      );
     }
     return parts.length ? `<p>Structure: ${parts.join("; ")}.</p>` : "";
   }
@@ -322,7 +331,7 @@
         principalDeficiencyCents transactionHash }
       waterfalls(where: { pool: $pool }, first: 1) { equityHolder guarantor scheduleHash scheduledMask schedulePeriods
         guaranteeLimitCents facilityUsageRateWad facilityFeeOnUndrawn facilityExpiryPeriod principalDeficiencyLedger
-        capStrikeRateWad capTrancheScope interestOnlyMask }
+        capStrikeRateWad capTrancheScope swapPayLegFeeIndex interestOnlyMask }
       fees(where: { pool: $pool, active: true }, orderBy: index) { index recipient
         payments(orderBy: period, first: 1000) { period dueCents paidCents } }
       documents(where: { pool: $pool }, first: 100) { docId docType version status approved requiredRoles signedRoles
@@ -431,7 +440,7 @@
         "triggers",
       ) +
       scheduleNote(d.waterfalls[0], p.tranches) +
-      structureNote(d.waterfalls[0], p.tranches) +
+      structureNote(d.waterfalls[0], p.tranches, (index) => payee(d.fees.find((f) => f.index === index)?.recipient)) +
       "<h2>Distributions by period and payee</h2>" +
       (d.distributions.length
         ? "<p>What each period paid: each class's holders (interest and principal, from the tranche tokens), each fee " +

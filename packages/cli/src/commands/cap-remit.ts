@@ -4,7 +4,9 @@
  * `settlement.remitCapPayment`. The amount is what the cap pays at the index the trustee settles the period with
  * (`abs settle --index-bps`), computed from the chain's configuration and state, so `runPeriod` finds exactly the cash
  * it needs; it is paid after the servicer's collections and only the part not yet there (running it again pays
- * nothing). The key: `abs --as MEMBER` (through the member's node) or the variable named by --key-env.
+ * nothing). A swap's counterparty uses it for its receive leg; below the fixed rate nothing is due from it and it is
+ * told what the waterfall owes it for the period (paid as the swap's pay-leg fee, withdrawn as any fee credit).
+ * The key: `abs --as MEMBER` (through the member's node) or the variable named by --key-env.
  * Exit 0 paid (or dry run, or nothing due), 1 failure, 2 usage error.
  */
 import { type Command } from "commander";
@@ -49,10 +51,16 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
           : options.dryRun
             ? `due ${formatCents(paid.dueCents)} (dry run, nothing sent)`
             : "nothing due: the waterfall already holds it";
-      io.stdout.write(
-        `period ${paid.period}: the cap pays ${formatCents(paid.receiptCents)} at an index of ` +
-          `${formatRateWad(paid.indexRateWad)} (strike ${formatRateWad(paid.strikeRateWad)}); ${sent}\n`,
-      );
+      const terms = paid.swap
+        ? `the swap's counterparty pays ${formatCents(paid.receiptCents)} at an index of ` +
+          `${formatRateWad(paid.indexRateWad)} (fixed rate ${formatRateWad(paid.strikeRateWad)})`
+        : `the cap pays ${formatCents(paid.receiptCents)} at an index of ` +
+          `${formatRateWad(paid.indexRateWad)} (strike ${formatRateWad(paid.strikeRateWad)})`;
+      const owed =
+        paid.owedByDealCents > 0n
+          ? `; the deal owes the counterparty ${formatCents(paid.owedByDealCents)}, paid by the waterfall when the period runs`
+          : "";
+      io.stdout.write(`period ${paid.period}: ${terms}; ${sent}${owed}\n`);
     }
     return EXIT.ok;
   });
@@ -60,7 +68,9 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
 
 /** Registers `abs cap remit`. */
 export function registerCapCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  const cap = program.command("cap").description("the interest-rate cap provider's payments into a deal's waterfall");
+  const cap = program
+    .command("cap")
+    .description("the interest-rate cap provider's (or swap counterparty's) payments into a deal's waterfall");
   const command = cap
     .command("remit")
     .description("pay the cap's payment for a period (after the servicer's collections) into the waterfall")

@@ -37,6 +37,10 @@
  * # an interest-rate cap bought at closing: paid into the waterfall when the index is above the strike, on the opening
  * # balance of the `scope` most senior tranches (its provider remits it as the servicer remits collections)
  * interestRateCap: { strike: "0.05", scope: 2 }
+ * # or an interest-rate swap: the deal pays a fixed rate and receives the index on the same notional, net; above the
+ * # fixed rate the counterparty remits the difference (as a cap provider), below it the deal owes it through the
+ * # fee named `fee` (its payee the counterparty, its place among the fees the payment's priority; no fixed or rate)
+ * # interestRateSwap: { fixedRate: "0.045", scope: 1, fee: swap }
  * triggers:
  *   - { kind: overcollateralization, effect: switchToSequential, curable: true, scope: 2, threshold: "1.05" }
  *   - { kind: cumulativeNetLoss, effect: eventOfDefault, curable: false, threshold: "0.05" }
@@ -229,6 +233,14 @@ export const dealFileSchema = z
         scope: z.number().int().min(1).max(16),
       })
       .optional(),
+    interestRateSwap: z
+      .strictObject({
+        fixedRate: decimal("the swap's fixed rate"),
+        scope: z.number().int().min(1).max(16),
+        /** The fee (by name) the deal's net swap payments are due through: its payee is the counterparty. */
+        fee: z.string().min(1),
+      })
+      .optional(),
     triggers: z.array(trigger).max(8).default([]),
     residual: memberName,
     cleanUpCall: decimal("the clean-up call's pool factor").optional(),
@@ -283,6 +295,19 @@ export const dealFileSchema = z
           message: `expected an io tranche with a coupon and no lockout (it is paid interest only), found ${t.coupon.type === "none" ? "coupon none" : `lockoutPeriods ${t.lockoutPeriods}`}`,
         });
     });
+    const swap = deal.interestRateSwap;
+    if (swap !== undefined && deal.interestRateCap !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["interestRateSwap"],
+        message: "expected one hedge, an interestRateCap or an interestRateSwap, found both",
+      });
+    if (swap !== undefined && !deal.fees.some((f) => f.name === swap.fee))
+      ctx.addIssue({
+        code: "custom",
+        path: ["interestRateSwap", "fee"],
+        message: `expected the name of one of the fees (${deal.fees.map((f) => f.name).join(", ") || "none"}), found ${swap.fee}`,
+      });
     const scheduled = deal.tranches.filter((t) => isScheduledClass(t.principalClass));
     const isScheduled = deal.principal.mode === "scheduled";
     if (isScheduled !== scheduled.length > 0)

@@ -152,14 +152,24 @@ export function waterfallConfig(deal: DealFile, originalPoolBalanceCents: bigint
     ...classesOf(deal),
     ...(deal.principal.stepDownPeriod === 0 ? {} : { stepDownPeriod: deal.principal.stepDownPeriod }),
     ...(deal.principal.deficiencyLedger ? { principalDeficiencyLedger: true } : {}),
-    ...(deal.interestRateCap === undefined
-      ? {}
-      : {
-          cap: {
-            strikeRateWad: decimalToWad(deal.interestRateCap.strike),
-            trancheScope: deal.interestRateCap.scope,
-          },
-        }),
+    ...hedgeOf(deal),
+  };
+}
+
+/**
+ * The deal's interest-rate cap, or its swap: a cap whose strike is the fixed rate the deal pays, with the fee the
+ * file names as its pay leg (`payLegFee` counts the fees from 1).
+ */
+function hedgeOf(deal: DealFile): Pick<wf.WaterfallConfig, "cap"> {
+  const { interestRateCap: cap, interestRateSwap: swap } = deal;
+  if (cap !== undefined) return { cap: { strikeRateWad: decimalToWad(cap.strike), trancheScope: cap.scope } };
+  if (swap === undefined) return {};
+  return {
+    cap: {
+      strikeRateWad: decimalToWad(swap.fixedRate),
+      trancheScope: swap.scope,
+      payLegFee: deal.fees.findIndex((f) => f.name === swap.fee) + 1,
+    },
   };
 }
 

@@ -154,7 +154,11 @@ export function cashFlowItems(period: PeriodDistribution): readonly CashFlowItem
     { name: "Interest collections", amountCents: inputs.interestCollectionsCents },
     { name: "Principal collections, recoveries included", amountCents: inputs.principalCollectionsCents },
   ];
-  if (config.cap !== undefined) items.push({ name: "Interest-rate cap receipt", amountCents: result.capReceiptCents });
+  // A swap's receipt is its counterparty's net payment; the deal's own net payment is its pay-leg fee.
+  const payLeg = (config.cap?.payLegFee ?? 0) - 1;
+  const hedge = payLeg < 0 ? "cap" : "swap";
+  if (config.cap !== undefined)
+    items.push({ name: `Interest-rate ${hedge} receipt`, amountCents: result.capReceiptCents });
   if (hasReserve) {
     items.push({ name: "Reserve account release above its target", amountCents: result.reserveReleaseCents });
     items.push({ name: "Reserve account draw", amountCents: result.reserveDrawCents });
@@ -163,7 +167,10 @@ export function cashFlowItems(period: PeriodDistribution): readonly CashFlowItem
   for (const step of config.steps) {
     switch (step.kind) {
       case "fee":
-        items.push({ name: `Fee: ${fee(step.index)}`, amountCents: -(result.fees[step.index]?.paidCents ?? 0n) });
+        items.push({
+          name: step.index === payLeg ? `Interest-rate swap payment: ${fee(step.index)}` : `Fee: ${fee(step.index)}`,
+          amountCents: -(result.fees[step.index]?.paidCents ?? 0n),
+        });
         break;
       case "interest":
         items.push({

@@ -6,10 +6,13 @@
  * The period's collections are remitted first: the waterfall tells the servicer's cash from the provider's only by
  * amount (both are "collections held"), so the provider pays only once the report's collections are all held, and
  * then only the part of its payment not already there. Running it again pays nothing.
+ *
+ * A swap's counterparty remits the same way (its receive leg is the cap's payment); below the fixed rate it pays
+ * nothing and is told what the waterfall owes it for the period (its pay-leg fee, credited when the period runs).
  */
 import { Contract } from "ethers";
 import { formatCents } from "../money";
-import { capReceipt, fromAbiConfig, fromAbiInputs, fromAbiState } from "../waterfall";
+import { capReceipt, fromAbiConfig, fromAbiInputs, fromAbiState, swapPayment } from "../waterfall";
 import { SettlementError } from "./errors";
 import { describeRevert, requireNextPeriod, type SettleDeps } from "./settle";
 import { WATERFALL_ABI } from "./waterfall-abi";
@@ -31,9 +34,14 @@ export interface CapRemittance {
   readonly waterfall: string;
   readonly period: number;
   readonly indexRateWad: bigint;
+  /** The strike; a swap's fixed rate. */
   readonly strikeRateWad: bigint;
+  /** A swap (the cap has a pay leg): the counterparty remits above the fixed rate and is paid below it. */
+  readonly swap: boolean;
   /** The cap's payment for the period (0 at or below the strike). */
   readonly receiptCents: bigint;
+  /** A swap below its fixed rate: what the deal owes the counterparty this period, paid by the waterfall. Else 0. */
+  readonly owedByDealCents: bigint;
   /** The report's collections the period runs on. */
   readonly collectionsCents: bigint;
   /** Collections held before this payment (the servicer's remittance and any earlier cap payment). */
@@ -77,7 +85,9 @@ export async function remitCapPayment(request: CapRemitRequest, deps: SettleDeps
     period: request.period,
     indexRateWad: request.indexRateWad,
     strikeRateWad: config.cap.strikeRateWad,
+    swap: (config.cap.payLegFee ?? 0) !== 0,
     receiptCents,
+    owedByDealCents: swapPayment(config, state, inputs),
     collectionsCents,
     heldCents,
     dueCents,

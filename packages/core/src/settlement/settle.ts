@@ -88,7 +88,7 @@ export function formatDistribution(
   period: number,
   inputs: PeriodInputs,
   r: PeriodResult,
-  config?: Pick<WaterfallConfig, "triggers" | "classes">,
+  config?: Pick<WaterfallConfig, "triggers" | "classes" | "cap">,
 ): string {
   const money = (c: bigint) => formatCents(c).padStart(18);
   const lines: string[] = [];
@@ -98,13 +98,18 @@ export function formatDistribution(
   lines.push(
     `  collections       interest ${money(inputs.interestCollectionsCents)}   principal ${money(inputs.principalCollectionsCents)}`,
   );
-  if (r.capReceiptCents > 0n) lines.push(`  interest-rate cap paid in ${money(r.capReceiptCents)}`);
+  const payLeg = (config?.cap?.payLegFee ?? 0) - 1;
+  const hedge = payLeg < 0 ? "interest-rate cap" : "interest-rate swap";
+  if (r.capReceiptCents > 0n) lines.push(`  ${hedge} paid in ${money(r.capReceiptCents)}`);
   lines.push(
     `  pool balance      begin    ${money(inputs.poolBalanceBeginCents)}   end       ${money(inputs.poolBalanceEndCents)}`,
   );
   lines.push("  payee                       due               paid");
   r.fees.forEach((f, i) =>
-    lines.push(`  fee ${String(i).padEnd(6)}        ${money(f.dueCents)} ${money(f.paidCents)}`),
+    lines.push(
+      `  fee ${String(i).padEnd(6)}        ${money(f.dueCents)} ${money(f.paidCents)}` +
+        (i === payLeg ? "   the swap's net payment to its counterparty" : ""),
+    ),
   );
   r.tranches.forEach((t, i) => {
     const accreted = r.accretedCents[i] ?? 0n;

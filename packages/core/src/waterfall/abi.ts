@@ -55,7 +55,7 @@ export function toAbiConfig(config: WaterfallConfig) {
     })),
     stepDownPeriod: config.stepDownPeriod ?? 0,
     principalDeficiencyLedger: config.principalDeficiencyLedger ?? false,
-    cap: { ...(config.cap ?? { strikeRateWad: 0n, trancheScope: 0 }) },
+    cap: { strikeRateWad: 0n, trancheScope: 0, ...config.cap, payLegFee: config.cap?.payLegFee ?? 0 },
   };
 }
 
@@ -214,7 +214,7 @@ const configSchema = struct({
   classes: list(struct({ kind: enumOf(CLASS_KINDS), lockoutPeriods: uint8 })),
   stepDownPeriod: uint8,
   principalDeficiencyLedger: z.boolean(),
-  cap: struct({ strikeRateWad: uint, trancheScope: uint8 }),
+  cap: struct({ strikeRateWad: uint, trancheScope: uint8, payLegFee: uint8 }),
 });
 
 const inputsSchema = struct({
@@ -253,13 +253,14 @@ export function fromAbiConfig(decoded: unknown): WaterfallConfig {
     decoded,
     "WaterfallConfig",
   );
-  // No classes, step-down, deficiency ledger or cap on chain is a configuration without the optional fields.
+  // No classes, step-down, deficiency ledger, cap or pay leg on chain is a configuration without the optional fields.
+  const { payLegFee, ...capTerms } = cap;
   return {
     ...config,
     ...(classes.length === 0 ? {} : { classes }),
     ...(stepDownPeriod === 0 ? {} : { stepDownPeriod }),
     ...(principalDeficiencyLedger ? { principalDeficiencyLedger } : {}),
-    ...(cap.trancheScope === 0 ? {} : { cap }),
+    ...(cap.trancheScope === 0 ? {} : { cap: payLegFee === 0 ? capTerms : cap }),
   };
 }
 

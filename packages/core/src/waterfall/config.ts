@@ -105,7 +105,7 @@ export const waterfallConfigSchema = z.strictObject({
     .optional(),
   stepDownPeriod: uint16.optional(),
   principalDeficiencyLedger: z.boolean().optional(),
-  cap: z.strictObject({ strikeRateWad: wad64, trancheScope: uint8 }).optional(),
+  cap: z.strictObject({ strikeRateWad: wad64, trancheScope: uint8, payLegFee: uint8.optional() }).optional(),
 });
 
 /** Schema of a waterfall state. */
@@ -232,10 +232,15 @@ export function validateWaterfallConfig(config: WaterfallConfig): void {
     }
   }
   const cap = config.cap ?? { strikeRateWad: 0n, trancheScope: 0 };
-  if (cap.trancheScope > n || (cap.trancheScope === 0 && cap.strikeRateWad !== 0n)) {
+  const payLegFee = cap.payLegFee ?? 0;
+  if (
+    cap.trancheScope > n ||
+    (cap.trancheScope === 0 && (cap.strikeRateWad !== 0n || payLegFee !== 0)) ||
+    payLegFee > config.fees.length
+  ) {
     throw invalid(
-      `cap: expected a tranche scope of 1 to the ${n} tranches (or 0 and no strike: no cap), found ` +
-        describeInput(cap),
+      `cap: expected a tranche scope of 1 to the ${n} tranches (or 0 and no strike or pay leg: no cap) and a pay ` +
+        `leg of 0 (a cap) or one of the ${config.fees.length} fees (a swap), found ${describeInput(cap)}`,
       "WaterfallCapInvalid",
       cap.trancheScope,
       n,

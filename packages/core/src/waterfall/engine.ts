@@ -3,6 +3,7 @@ import { WaterfallError } from "./errors";
 import { isInterestOnlyClass } from "./classes";
 import { evaluateTriggers } from "./triggers";
 import {
+  type CapTerms,
   type CouponTerms,
   type PeriodInputs,
   type PeriodResult,
@@ -235,7 +236,8 @@ function open(config: WaterfallConfig, state: WaterfallState, inputs: PeriodInpu
     dueCents:
       fee.fixedCents +
       accrue(config, inputs, inputs.poolBalanceBeginCents, fee.rateWad) +
-      (state.feeShortfallsCents[f] ?? 0n),
+      (state.feeShortfallsCents[f] ?? 0n) +
+      (f + 1 === config.cap?.payLegFee ? swapPayment(config, state, inputs) : 0n),
     paidCents: 0n,
   }));
   return {
@@ -294,8 +296,22 @@ function facilityFeeDue(config: WaterfallConfig, state: WaterfallState, inputs: 
 export function capReceipt(config: WaterfallConfig, state: WaterfallState, inputs: PeriodInputs): bigint {
   const cap = config.cap;
   if (cap === undefined || cap.trancheScope === 0 || inputs.indexRateWad <= cap.strikeRateWad) return 0n;
-  const notionalCents = sum(state.tranches.slice(0, cap.trancheScope).map((t) => t.balanceCents));
-  return accrue(config, inputs, notionalCents, inputs.indexRateWad - cap.strikeRateWad);
+  return accrue(config, inputs, capNotional(cap, state), inputs.indexRateWad - cap.strikeRateWad);
+}
+
+/**
+ * What the deal owes a swap's counterparty in the period (part of the pay-leg fee's due): `accrue(notional, strike -
+ * index)` when the deal has a swap (`cap.payLegFee` > 0) and the index is below its fixed rate (the strike); else 0.
+ */
+export function swapPayment(config: WaterfallConfig, state: WaterfallState, inputs: PeriodInputs): bigint {
+  const cap = config.cap;
+  if (cap === undefined || (cap.payLegFee ?? 0) === 0 || inputs.indexRateWad >= cap.strikeRateWad) return 0n;
+  return accrue(config, inputs, capNotional(cap, state), cap.strikeRateWad - inputs.indexRateWad);
+}
+
+/** The notional of a cap or swap: the opening balance of its scope's most senior tranches. */
+function capNotional(cap: CapTerms, state: WaterfallState): bigint {
+  return sum(state.tranches.slice(0, cap.trancheScope).map((t) => t.balanceCents));
 }
 
 /** Step 4: recoveries write back up what earlier losses wrote down, the most senior tranche first. */

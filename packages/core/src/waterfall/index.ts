@@ -10,7 +10,9 @@
  * 1. Rates. Fixed: `couponRateWad`. Floating: `index + spread`, raised to the floor, then lowered to the cap
  *    (cap 0 = none). None: 0.
  * 2. Amounts due, from the opening state:
- *    - fee f: `fixedCents + accrue(poolBalanceBegin, rateWad) + carried fee shortfall`;
+ *    - fee f: `fixedCents + accrue(poolBalanceBegin, rateWad) + carried fee shortfall`, plus for a swap's pay-leg fee
+ *      (`cap.payLegFee` = f + 1) `accrue(notional, strike - index)` if the index is below the strike (`swapPayment`,
+ *      the notional as the cap's);
  *    - tranche t: `accrue(opening balance + carried shortfall, rate) + carried shortfall` (the shortfall bears
  *      interest at the coupon, one rounding for both); an interest-only class accrues on its notional instead of
  *      its own balance (always 0): the opening balance of the class listed just before it;
@@ -20,7 +22,8 @@
  *    - cumulative net loss after the period: `max(0, cumulative + newDefaults - recoveries)`;
  *    - cap receipt: `accrue(notional, index - strike)` if the deal has a cap (`cap.trancheScope` > 0) and the
  *      index is above the strike, else 0; notional = the opening balance of the `cap.trancheScope` most senior
- *      tranches.
+ *      tranches. A swap (a cap with a pay leg) receives the same way; its payment below the strike is the pay-leg
+ *      fee's (above).
  * 3. Triggers, on the opening balances (TriggerLib / triggers.ts; every ratio rounds toward a breach):
  *    - overcollateralization: `(poolBalanceEnd + principalCollections) / opening balance of the scope`, rounded
  *      down, breached below the threshold (over a zero balance: `type(uint256).max`, never breached);
@@ -145,7 +148,7 @@ export {
   waterfallStateSchema,
 } from "./config";
 export { MAX_UINT256, evaluateTriggers, type TriggerContext, type TriggerEffects } from "./triggers";
-export { capReceipt, principalDeficiencies, runWaterfall } from "./engine";
+export { capReceipt, principalDeficiencies, runWaterfall, swapPayment } from "./engine";
 export { summarizeCash, type CashSummary } from "./cash";
 export { checkPeriodInvariants } from "./invariants";
 export { isInterestOnlyClass } from "./classes";

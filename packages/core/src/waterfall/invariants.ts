@@ -1,6 +1,6 @@
 import { summarizeCash } from "./cash";
 import { isInterestOnlyClass } from "./classes";
-import { capReceipt, facilityOpen } from "./engine";
+import { capReceipt, facilityOpen, swapPayment } from "./engine";
 import { type PeriodInputs, type PeriodResult, type WaterfallConfig, type WaterfallState } from "./types";
 
 /**
@@ -176,6 +176,11 @@ export function checkPeriodInvariants(
   const capCents = capReceipt(config, state, inputs);
   if (result.capReceiptCents !== capCents)
     fail("WF-10", `cap paid ${result.capReceiptCents}, its terms give ${capCents}`);
+  const swapCents = swapPayment(config, state, inputs);
+  const payLeg = result.fees[(config.cap?.payLegFee ?? 0) - 1];
+  if (capCents > 0n && swapCents > 0n) fail("WF-10", `both legs of the swap pay (${capCents}, ${swapCents})`);
+  if (payLeg !== undefined && payLeg.dueCents < swapCents)
+    fail("WF-10", `the swap's pay-leg fee is due ${payLeg.dueCents}, less than the swap payment ${swapCents}`);
 
   // WF-7: a non-curable trigger never cures; the flags describe the change exactly.
   result.triggers.forEach((outcome, k) => {

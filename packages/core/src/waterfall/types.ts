@@ -196,7 +196,10 @@ export interface WaterfallConfig {
    * exhausted. Absent = false (written off each period).
    */
   readonly principalDeficiencyLedger?: boolean | undefined;
-  /** An interest-rate cap on the notes; absent = none (the ABI value is then a zero scope and strike). */
+  /**
+   * An interest-rate cap on the notes, or with a pay leg a swap; absent = none (the ABI value is then a zero scope,
+   * strike and pay leg).
+   */
   readonly cap?: CapTerms | undefined;
 }
 
@@ -205,12 +208,20 @@ export interface WaterfallConfig {
  * strike the provider pays `accrue(notional, index - strike)` into the available funds, the notional being the
  * opening balance of the `trancheScope` most senior tranches. The provider transfers it to the waterfall before the
  * period is run.
+ *
+ * With a pay leg it is an interest-rate swap: the deal pays the strike as its fixed rate and receives the index,
+ * settled net. Above the strike the counterparty pays as a cap provider does; below it the deal owes
+ * `accrue(notional, strike - index)` (`swapPayment`), added to the pay-leg fee's due: that fee's payee is the
+ * counterparty, its place in the steps is the payment's priority, and an unpaid part is carried like any fee
+ * shortfall, without interest.
  */
 export interface CapTerms {
-  /** The strike, an annual rate. */
+  /** The strike, an annual rate; a swap's fixed rate. */
   readonly strikeRateWad: bigint;
   /** The notional is the opening balance of this many most senior tranches (1 to the tranche count). */
   readonly trancheScope: number;
+  /** A swap: the deal's net payments are due through fee `payLegFee - 1`. Absent or 0: a cap. */
+  readonly payLegFee?: number | undefined;
 }
 
 /** What a tranche carries from one period to the next. */

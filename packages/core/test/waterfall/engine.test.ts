@@ -7,6 +7,7 @@ import {
   principalDeficiencies,
   runWaterfall,
   summarizeCash,
+  swapPayment,
   validateWaterfallConfig,
   type CouponTerms,
   type TriggerTerms,
@@ -353,6 +354,61 @@ describe("waterfall engine", () => {
       expect(() => validateWaterfallConfig({ ...capped, cap: { strikeRateWad: pct(5), trancheScope: 0 } })).to.throw(
         WaterfallError,
       );
+    });
+  });
+
+  describe("interest-rate swap", () => {
+    // A 8M / B 2M, floating at index + 1%; the deal swaps A's balance to a fixed 5%: it pays 5% and receives the
+    // index, net. Fee 0 is the trustee's (1,000 a period), fee 1 the swap's pay leg (no terms of its own).
+    const floating = { couponType: "floating" as const, couponRateWad: pct(1), floorRateWad: 0n, capRateWad: 0n };
+    const swapped = deal({
+      tranches: [floating, floating],
+      fees: [
+        { fixedCents: 1_000n, rateWad: 0n },
+        { fixedCents: 0n, rateWad: 0n },
+      ],
+      cap: { strikeRateWad: pct(5), trancheScope: 1, payLegFee: 2 },
+    });
+    const state = opening(swapped, [8_000_000n, 2_000_000n]);
+    const inputs = (indexRateWad: bigint, interestCollectionsCents = 50_000n) =>
+      period({ indexRateWad, interestCollectionsCents, poolBalanceEndCents: 10_000_000n });
+
+    it("has the deal pay (strike - index) on the notional through its pay-leg fee when the index is below the strike", () => {
+      // Index 2%: the deal owes 3% / 12 of 8M = 20,000 to the counterparty, in the pay-leg fee's place (after the
+      // trustee's 1,000, before the notes: A 3% / 12 of 8M = 20,000, B 5,000).
+      const r = runChecked(swapped, state, inputs(pct(2)));
+      expect(r.fees.map((f) => f.dueCents)).to.deep.equal([1_000n, 20_000n]);
+      expect(r.fees.map((f) => f.paidCents)).to.deep.equal([1_000n, 20_000n]);
+      expect(r.capReceiptCents).to.equal(0n);
+      expect(column(r, "interestPaidCents")).to.deep.equal([20_000n, 5_000n]);
+      expect(swapPayment(swapped, state, inputs(pct(2)))).to.equal(20_000n);
+    });
+
+    it("receives (index - strike) as a cap does when the index is above it, and nothing moves at the strike", () => {
+      const above = runChecked(swapped, state, inputs(pct(8)));
+      expect(above.capReceiptCents).to.equal(20_000n);
+      expect(above.fees.map((f) => f.dueCents)).to.deep.equal([1_000n, 0n]);
+      const at = runChecked(swapped, state, inputs(pct(5)));
+      expect([at.capReceiptCents, at.fees[1]?.dueCents]).to.deep.equal([0n, 0n]);
+    });
+
+    it("carries an unpaid swap payment to the next period without interest, then pays it first", () => {
+      // 15,000 collected: the trustee takes 1,000 and the counterparty 14,000 of its 20,000; 6,000 is carried.
+      const short = runChecked(swapped, state, inputs(pct(2), 15_000n));
+      expect(short.fees[1]?.paidCents).to.equal(14_000n);
+      expect(short.next.feeShortfallsCents).to.deep.equal([0n, 6_000n]);
+      const next = runChecked(swapped, short.next, inputs(pct(2), 80_000n));
+      expect(next.fees[1]?.dueCents).to.equal(26_000n);
+      expect(next.fees[1]?.paidCents).to.equal(26_000n);
+    });
+
+    it("refuses a pay leg naming no fee, or one without a cap", () => {
+      expect(() =>
+        validateWaterfallConfig({ ...swapped, cap: { strikeRateWad: pct(5), trancheScope: 1, payLegFee: 3 } }),
+      ).to.throw(/a pay leg of 0 \(a cap\) or one of the 2 fees \(a swap\)/);
+      expect(() =>
+        validateWaterfallConfig({ ...swapped, cap: { strikeRateWad: 0n, trancheScope: 0, payLegFee: 1 } }),
+      ).to.throw(WaterfallError);
     });
   });
 

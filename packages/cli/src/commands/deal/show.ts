@@ -109,8 +109,16 @@ export async function dealFileFromChain(session: ChainSession, deal: DealView): 
         coveredTranches: config.guarantee.coveredTranches,
       };
     }
-    if (config.cap !== undefined) {
+    const payLegFee = config.cap?.payLegFee ?? 0;
+    if (config.cap !== undefined && payLegFee === 0) {
       out.interestRateCap = { strike: wadToDecimal(config.cap.strikeRateWad), scope: config.cap.trancheScope };
+    } else if (config.cap !== undefined) {
+      // The chain keeps no fee names: the pay leg is named as the fees above are.
+      out.interestRateSwap = {
+        fixedRate: wadToDecimal(config.cap.strikeRateWad),
+        scope: config.cap.trancheScope,
+        fee: `fee ${payLegFee}`,
+      };
     }
     out.triggers = config.triggers.map((t) => ({
       kind: t.kind,
