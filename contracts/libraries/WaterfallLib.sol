@@ -40,7 +40,7 @@ import {
 /// 2. Amounts due, from the opening state:
 ///    - fee f: `fixedCents + accrue(poolBalanceBegin, rateWad) + carried fee shortfall`, plus for a swap's pay-leg fee
 ///      (`cap.payLegFee` = f + 1) `accrue(notional, strike - index)` if the index is below the strike (the notional
-///      as the cap's);
+///      and the term as the cap's);
 ///    - tranche t: `accrue(opening balance + carried shortfall, rate) + carried shortfall` (the shortfall bears
 ///      interest at the coupon, one rounding for both); an interest-only class accrues on its notional instead of
 ///      its own balance (always 0): the opening balance of the class listed just before it;
@@ -50,8 +50,8 @@ import {
 ///    - cumulative net loss after the period: `max(0, cumulative + newDefaults - recoveries)`;
 ///    - cap receipt: `accrue(notional, index - strike)` if the deal has a cap (`cap.trancheScope` > 0) and the
 ///      index is above the strike, else 0; notional = the opening balance of the `cap.trancheScope` most senior
-///      tranches. A swap (a cap with a pay leg) receives the same way; its payment below the strike is the pay-leg
-///      fee's (above).
+///      tranches; nothing after the cap's `expiryPeriod` (0 = none). A swap (a cap with a pay leg) receives the same
+///      way; its payment below the strike is the pay-leg fee's (above), within the same term.
 /// 3. Triggers, on the opening balances (TriggerLib / triggers.ts; every ratio rounds toward a breach):
 ///    - overcollateralization: `(poolBalanceEnd + principalCollections) / opening balance of the scope`, rounded
 ///      down, breached below the threshold (over a zero balance: `type(uint256).max`, never breached);
@@ -174,8 +174,8 @@ library WaterfallLib {
     /// mode without one), an accrual class first, under pro-rata, or with the principal step before an interest step,
     /// an interest-only class first, after another one, with no coupon or with a lockout.
     error WaterfallClassInvalid(uint256 tranche);
-    /// @notice The cap's notional covers more tranches than the deal has, a strike is set without a cap, or a swap's
-    /// pay leg names no fee of the deal (or has no cap).
+    /// @notice The cap's notional covers more tranches than the deal has, a strike or expiry is set without a cap, or
+    /// a swap's pay leg names no fee of the deal (or has no cap).
     error WaterfallCapInvalid(uint8 trancheScope, uint256 trancheCount);
     /// @notice Interest-only tranche `tranche` has a principal balance or a write-down in the state: an IO class
     /// carries none (its balance is 0 from closing on).
@@ -215,7 +215,8 @@ library WaterfallLib {
         require(config.guarantee.coveredTranches <= n, WaterfallCoverInvalid(config.guarantee.coveredTranches, n));
         require(
             config.cap.trancheScope <= n &&
-                (config.cap.trancheScope != 0 || (config.cap.strikeRateWad == 0 && config.cap.payLegFee == 0)) &&
+                (config.cap.trancheScope != 0 ||
+                    (config.cap.strikeRateWad == 0 && config.cap.payLegFee == 0 && config.cap.expiryPeriod == 0)) &&
                 config.cap.payLegFee <= config.fees.length,
             WaterfallCapInvalid(config.cap.trancheScope, n)
         );
@@ -448,7 +449,8 @@ library WaterfallLib {
 
     /// @dev The cap or swap of the period, on the notional = the opening balance of its `trancheScope` most senior
     /// tranches: above the strike the counterparty pays `accrue(notional, index - strike)` (the cap receipt); below
-    /// it a swap's pay-leg fee is due `accrue(notional, strike - index)` more. Nothing without a cap.
+    /// it a swap's pay-leg fee is due `accrue(notional, strike - index)` more. Nothing without a cap, or after its
+    /// expiry period.
     function _hedge(
         WaterfallConfig memory config,
         WaterfallState memory state,
@@ -457,6 +459,8 @@ library WaterfallLib {
     ) private pure {
         uint256 scope = config.cap.trancheScope;
         if (scope == 0) return;
+        uint256 expiry = config.cap.expiryPeriod;
+        if (expiry != 0 && inputs.period > expiry) return;
         uint256 notionalCents = 0;
         for (uint256 t = 0; t < scope; ++t) notionalCents += state.tranches[t].balanceCents;
         uint256 strike = config.cap.strikeRateWad;

@@ -139,10 +139,12 @@ struct GuaranteeTerms {
 /// @param strikeRateWad The strike (an annual rate), a swap's fixed rate; 0 without a cap.
 /// @param trancheScope The notional is the opening balance of this many most senior tranches; 0 = no cap.
 /// @param payLegFee 0 = a cap; k = a swap whose net payments from the deal are due through fee k - 1.
+/// @param expiryPeriod The last period the cap or swap pays or is paid in (its term); 0 = the deal's whole life.
 struct CapTerms {
     uint64 strikeRateWad;
     uint8 trancheScope;
     uint8 payLegFee;
+    uint16 expiryPeriod;
 }
 
 /// @notice How one tranche takes part in the principal allocation, fixed at structuring.

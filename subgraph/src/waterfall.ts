@@ -52,6 +52,8 @@ export function handleWaterfallConfigured(event: WaterfallConfigured): void {
     w.capStrikeRateWad = cap.strikeRateWad;
     w.capTrancheScope = cap.trancheScope;
   }
+  if (cap.expiryPeriod == 0) w.set("capExpiryPeriod", Value.fromNull());
+  else w.capExpiryPeriod = cap.expiryPeriod;
   if (cap.payLegFee == 0) w.set("swapPayLegFeeIndex", Value.fromNull());
   else w.swapPayLegFeeIndex = cap.payLegFee - 1;
   // Bit t: tranche t is an interest-only class (ClassKind.InterestOnly = 4), a strip of tranche t - 1.

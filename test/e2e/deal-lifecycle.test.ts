@@ -130,6 +130,10 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
   /** The rows of the tape's current version (header apart), as the originator keeps them. */
   let tapeRows: string[] = [];
   const claimedFromWaterfall: bigint[] = [];
+  /** The bank's commitments to the main deal's liquidity facility (paid into the waterfall). */
+  const committed: bigint[] = [];
+  /** The main deal's facility can be drawn in periods 1-4 (deal-acme.yaml); the bank takes its cash back after. */
+  const FACILITY_EXPIRY = 4;
   const claimedFromTranches = new Map<string, bigint>();
   const trancheAddresses: string[] = [];
   let cutoff = "";
@@ -303,7 +307,7 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     });
     expect(shown.tranches.map((t) => t.principalClass)).to.deep.equal(["pac", "io", "support", "z", "standard"]);
     // The swap on A: its fixed rate, and its pay leg the third fee, paid to the bank (the chain keeps no fee names).
-    expect(shown.interestRateSwap).to.deep.equal({ fixedRate: "0.025", scope: 1, fee: "fee 3" });
+    expect(shown.interestRateSwap).to.deep.equal({ fixedRate: "0.025", scope: 1, expiryPeriod: 36, fee: "fee 3" });
     expect(shown.fees[2]?.payee).to.equal("guarantor");
     // AIO, the interest-only strip of A, reads back without a face (its notional is A's face).
     expect(shown.tranches[1]).to.not.have.property("face");
@@ -322,7 +326,7 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     const query =
       `{ waterfalls(where: { pool: "${status.pool.toLowerCase()}" }) { id scheduleHash scheduledMask schedulePeriods ` +
       "guaranteeLimitCents facilityUsageRateWad facilityFeeOnUndrawn facilityExpiryPeriod principalDeficiencyLedger " +
-      "capStrikeRateWad capTrancheScope swapPayLegFeeIndex interestOnlyMask } }";
+      "capStrikeRateWad capTrancheScope swapPayLegFeeIndex capExpiryPeriod interestOnlyMask } }";
     let indexed:
       | {
           id: string;
@@ -337,6 +341,7 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
           capStrikeRateWad: string | null;
           capTrancheScope: number | null;
           swapPayLegFeeIndex: number | null;
+          capExpiryPeriod: number | null;
           interestOnlyMask: number;
         }
       | undefined;
@@ -354,7 +359,7 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     expect(indexed?.schedulePeriods).to.equal(targets.length);
     expect(indexed?.scheduleHash).to.equal(keccak256(AbiCoder.defaultAbiCoder().encode(["uint256[][]"], [[targets]])));
     // And its structure: AIO (tranche 2) an interest-only strip of A, the liquidity facility's terms, the deficiency
-    // ledger, and the swap on A (fixed 2.50%) paid through fee 2 (the third).
+    // ledger, and the swap on A (fixed 2.50%, 36 periods) paid through fee 2 (the third).
     expect(indexed).to.include({
       interestOnlyMask: 2,
       guaranteeLimitCents: "25000000",
@@ -365,6 +370,7 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
       capStrikeRateWad: (25n * 10n ** 15n).toString(),
       capTrancheScope: 1,
       swapPayLegFeeIndex: 2,
+      capExpiryPeriod: 36,
     });
     // The targets themselves, read from the schedule's data contract and checked against that hash.
     const served = await fetch(`${consortium.indexerUrl}/graphql`, {
@@ -569,6 +575,7 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     let accelerated = false;
     let cleanUp = false;
     let sequentialSeen = false;
+    await commitFacility();
     for (let period = 1; period <= PERIODS; period++) {
       const end = endOf(period);
       await passTimeTo(Date.parse(`${end}T00:00:00Z`) / 1000 + DAY);
@@ -651,7 +658,8 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
         expect(declared.stderr).to.contain("Accelerated");
         accelerated = true;
       }
-      for (const holder of ["investor-1", "investor-2", "originator", "trustee", "servicer"]) {
+      if (period === FACILITY_EXPIRY) await releaseFacility();
+      for (const holder of ["investor-1", "investor-2", "originator", "trustee", "servicer", "guarantor"]) {
         const claim = await as<{ claims: { from: string; cents: string }[] }>(holder, "claim", "--deal", DEAL);
         for (const c of claim.claims) {
           if (c.from === "waterfall") claimedFromWaterfall.push(BigInt(c.cents));
@@ -839,7 +847,7 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     const redeemed = await as<{ to: string }>("trustee", "pool", "redeem", "--deal", DEAL);
     expect(redeemed.to).to.equal("Redeemed");
     await as("trustee", "settle", "close-out", "--deal", DEAL);
-    for (const holder of ["originator", "trustee", "servicer"]) {
+    for (const holder of ["originator", "trustee", "servicer", "guarantor"]) {
       const claim = await as<{ claims: { from: string; cents: string }[] }>(holder, "claim", "--deal", DEAL);
       for (const c of claim.claims) if (c.from === "waterfall") claimedFromWaterfall.push(BigInt(c.cents));
     }
@@ -862,11 +870,14 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
       trancheAddresses.map(async (t) => BigInt(await rpcCall(t, "0x17c0e92a"))),
     );
     const sum = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n);
-    // Into the waterfall: remittances, the repurchase's price, the substitution's adjustment, the clean-up price;
-    // out of it before any distribution: the revolving purchase's price.
+    // Into the waterfall: remittances, the repurchase's price, the substitution's adjustment, the clean-up price,
+    // the bank's facility commitment; out of it before any distribution: the revolving purchase's price. (The
+    // facility's fees and its released cash went to the bank as credits it claimed, among the payees' claims.)
     const totalRemitted =
-      sum(remitted) + sum(repurchases) + sum(substitutions) + sum(cleanUpPrices) - sum(revolvingPaid);
-    for (const leg of [repurchases, substitutions, cleanUpPrices, revolvingPaid]) expect(leg).to.have.length(1);
+      sum(remitted) + sum(repurchases) + sum(substitutions) + sum(cleanUpPrices) + sum(committed) - sum(revolvingPaid);
+    for (const leg of [repurchases, substitutions, cleanUpPrices, revolvingPaid, committed]) {
+      expect(leg).to.have.length(1);
+    }
     const paidToPayees = claimedFromWaterfall.reduce((a, b) => a + b, 0n);
     const held = await balanceOf(waterfall);
     expect(totalRemitted).to.equal(distributedToTranches.reduce((a, b) => a + b, 0n) + paidToPayees + held);
@@ -981,6 +992,46 @@ describe(`a deal's whole life through the members' own tools (abs processes, npm
     expect(caught.stderr).to.contain("differs from the report rebuilt from the chain in 2 cell(s)");
     expect(caught.stderr).to.contain("CshFlwInf #1 IVSF5");
   });
+
+  /**
+   * The bank commits its liquidity facility's limit once the deal is issued: the custodian credits the cash to it,
+   * and its own `abs guarantee commit` approves and commits it (a second commitment above the limit is refused).
+   */
+  async function commitFacility(): Promise<void> {
+    await as("custodian", "cash", "mint", "--to", "guarantor", "--amount", "20000.00", "--bank-ref", `LF-${DEAL}`);
+    const done = await as<{ amountCents: string; guaranteeCashCents: string }>(
+      "guarantor",
+      "guarantee",
+      "commit",
+      "--deal",
+      DEAL,
+      "--amount",
+      "20000.00",
+    );
+    expect(done.guaranteeCashCents).to.equal("2000000");
+    committed.push(BigInt(done.amountCents));
+    const over = await attempt("guarantor", "guarantee", "commit", "--deal", DEAL, "--amount", "0.01");
+    expect(over.code, over.stderr).to.equal(1);
+    expect(over.stderr).to.contain("GuaranteeCommitExceedsLimit");
+  }
+
+  /**
+   * After the facility's last drawable period the bank takes back its committed cash with `abs guarantee release`:
+   * credited to it (its claim withdraws it with the facility's fees); nothing is left committed.
+   */
+  async function releaseFacility(): Promise<void> {
+    const released = await as<{ releasedCents: string; owedCents: string }>(
+      "guarantor",
+      "guarantee",
+      "release",
+      "--deal",
+      DEAL,
+    );
+    expect(BigInt(released.releasedCents) > 0n, "committed cash released").to.equal(true);
+    expect(BigInt(released.owedCents) >= BigInt(released.releasedCents)).to.equal(true);
+    const shown = await as<{ guarantee: { expiryPeriod: number } }>("regulator", "deal", "show", "--deal", DEAL);
+    expect(shown.guarantee.expiryPeriod).to.equal(FACILITY_EXPIRY);
+  }
 
   /**
    * The originator repurchases two loans (a breach of their eligibility, say): tape version 2 without them,

@@ -227,31 +227,53 @@ async function cappedDeal() {
   });
 }
 
+/**
+ * Period `period` of a cap or swap deal at `indexRateWad`: reported with 2M of principal (the pool ending at
+ * `poolEndCents`) and its collections deposited; the provider or counterparty pays in what the hedge owes the deal
+ * (credited by the custodian first). The opening state and inputs the period runs on, and that payment.
+ */
+async function hedgedPeriod(
+  d: Awaited<ReturnType<typeof cappedDeal>>,
+  period: number,
+  poolEndCents: bigint,
+  indexRateWad: bigint,
+  beforePayIn: () => Promise<void> = async () => {},
+) {
+  await reportAndDeposit(d, period, principalReport(2_000_000_00n, poolEndCents));
+  const opening = await stateOf(d.waterfall);
+  const inputs = await inputsOf(d.waterfall, period, indexRateWad);
+  const receipt = capReceipt(d.config, opening, inputs);
+  if (receipt > 0n) {
+    await beforePayIn();
+    await (await d.cash.connect(d.custodian).mint(d.guarantor.address, receipt, bankRef(`hedge:${period}`))).wait();
+    await (await d.cash.connect(d.guarantor).transfer(await d.waterfall.getAddress(), receipt)).wait();
+  }
+  return { opening, inputs, receipt };
+}
+
 describe("an interest-rate cap on chain", function () {
   it("is refused until its provider pays in, then adds (index - strike) on A's balance to the funds, as the engine", async () => {
+    // The cap provider is the guarantor's bank.
     const d = await loadFixture(cappedDeal);
-    const provider = d.guarantor; // the cap provider: a member holding cash, here the guarantor's bank
-    let pool = 100_000_000_00n;
     for (const [i, index] of [5n * 10n ** 16n, 2n * 10n ** 16n].entries()) {
       const period = i + 1;
-      pool -= 2_000_000_00n;
-      await reportAndDeposit(d, period, principalReport(2_000_000_00n, pool));
-      const opening = await stateOf(d.waterfall);
-      const inputs = await inputsOf(d.waterfall, period, index);
-      const receipt = capReceipt(d.config, opening, inputs);
+      // Without the cap's payment the period is refused: the collections alone do not cover it.
+      const refusedWithoutIt = () =>
+        expect(d.waterfall.connect(d.trustee).runPeriod(period, index, [])).to.be.revertedWithCustomError(
+          d.waterfall,
+          "CollectionsShort",
+        );
+      const { opening, inputs, receipt } = await hedgedPeriod(
+        d,
+        period,
+        100_000_000_00n - 2_000_000_00n * BigInt(period),
+        index,
+        refusedWithoutIt,
+      );
       // Index 5% above the 3% strike: 2% a year on A's opening balance; at 2% nothing.
       const expectedReceipt =
         period === 1 ? ((opening.tranches[0]?.balanceCents ?? 0n) * 2n * BigInt(inputs.accrualDays)) / 36_000n : 0n;
       expect(receipt, `period ${period}`).to.equal(expectedReceipt);
-      if (receipt > 0n) {
-        // Without the cap's payment the period is refused: the collections alone do not cover it.
-        await expect(d.waterfall.connect(d.trustee).runPeriod(period, index, [])).to.be.revertedWithCustomError(
-          d.waterfall,
-          "CollectionsShort",
-        );
-        await (await d.cash.connect(d.custodian).mint(provider.address, receipt, bankRef(`cap:${period}`))).wait();
-        await (await d.cash.connect(provider).transfer(await d.waterfall.getAddress(), receipt)).wait();
-      }
       const { expected, actual } = await runAndCompare(d, period, index);
       expect(actual, `period ${period}`).to.deep.equal(expected);
       expect(actual.capReceiptCents).to.equal(receipt);
@@ -313,21 +335,17 @@ describe("an interest-rate swap on chain", function () {
     const counterparty = d.guarantor;
     const payLeg = (d.config.cap?.payLegFee ?? 0) - 1;
     expect(d.parties.feeRecipients[payLeg]).to.equal(counterparty.address);
-    let pool = 100_000_000_00n;
     let owed = 0n;
     for (const [i, index] of [1n * 10n ** 16n, 6n * 10n ** 16n].entries()) {
       const period = i + 1;
-      pool -= 2_000_000_00n;
-      await reportAndDeposit(d, period, principalReport(2_000_000_00n, pool));
-      const opening = await stateOf(d.waterfall);
-      const inputs = await inputsOf(d.waterfall, period, index);
+      const { opening, inputs } = await hedgedPeriod(
+        d,
+        period,
+        100_000_000_00n - 2_000_000_00n * BigInt(period),
+        index,
+      );
       const notional = opening.tranches[0]?.balanceCents ?? 0n;
       const days = BigInt(inputs.accrualDays);
-      const receipt = capReceipt(d.config, opening, inputs);
-      if (receipt > 0n) {
-        await (await d.cash.connect(d.custodian).mint(counterparty.address, receipt, bankRef(`swap:${period}`))).wait();
-        await (await d.cash.connect(counterparty).transfer(await d.waterfall.getAddress(), receipt)).wait();
-      }
       const { expected, actual } = await runAndCompare(d, period, index);
       expect(actual, `period ${period}`).to.deep.equal(expected);
       expect(checkPeriodInvariants(d.config, opening, inputs, actual), `period ${period}`).to.deep.equal([]);

@@ -188,11 +188,15 @@ function classesFor(
   return classes;
 }
 
-/** The drawn cap, a swap when its pay leg names one of the deal's `feeCount` fees. */
-const capTerms = (cap: { strikeRateWad: bigint; scope: number; payLeg: number }, feeCount: number): CapTerms => ({
+/** The drawn cap, a swap when its pay leg names one of the deal's `feeCount` fees; 0 = no expiry. */
+const capTerms = (
+  cap: { strikeRateWad: bigint; scope: number; payLeg: number; expiryPeriod: number },
+  feeCount: number,
+): CapTerms => ({
   strikeRateWad: cap.strikeRateWad,
   trancheScope: cap.scope,
   ...(cap.payLeg === 0 || cap.payLeg > feeCount ? {} : { payLegFee: cap.payLeg }),
+  ...(cap.expiryPeriod === 0 ? {} : { expiryPeriod: cap.expiryPeriod }),
 });
 
 /** An interest-only class carries no principal balance or write-down (only a carried interest shortfall). */
@@ -265,7 +269,12 @@ const caseArb: fc.Arbitrary<Case> = fc
       stepDownPeriod: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 12 })),
       principalDeficiencyLedger: fc.boolean(),
       // A pay leg naming one of the fees makes the cap a swap (a leg beyond the fees is drawn as none).
-      cap: fc.record({ strikeRateWad: bps(0, 800), scope: fc.integer({ min: 0, max: n }), payLeg: fc.nat({ max: 3 }) }),
+      cap: fc.record({
+        strikeRateWad: bps(0, 800),
+        scope: fc.integer({ min: 0, max: n }),
+        payLeg: fc.nat({ max: 3 }),
+        expiryPeriod: fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 30 })),
+      }),
     }),
   )
   .map((d): Case => {
@@ -400,6 +409,7 @@ describe("WaterfallLib vs the TypeScript engine (differential, WF-1 .. WF-8)", f
       deficiencyCarried: 0,
       capPaid: 0,
       swapOwed: 0,
+      hedgeExpired: 0,
       interestOnlyPaid: 0,
       usageFee: 0,
       accelerated: 0,
@@ -454,6 +464,7 @@ describe("WaterfallLib vs the TypeScript engine (differential, WF-1 .. WF-8)", f
             seen.deficiencyCarried += 1;
           if (engine.capReceiptCents > 0n) seen.capPaid += 1;
           if (swapPayment(c.config, c.state, c.inputs) > 0n) seen.swapOwed += 1;
+          if (c.inputs.period > (c.config.cap?.expiryPeriod ?? Infinity)) seen.hedgeExpired += 1;
           if (engine.tranches.some((t, i) => isInterestOnlyClass(c.config, i) && t.interestPaidCents > 0n))
             seen.interestOnlyPaid += 1;
           if (engine.accelerated) seen.accelerated += 1;

@@ -229,6 +229,12 @@ describe("WaterfallLib (on chain)", function () {
         [1, 2],
       ],
       [
+        "an expiry without a cap",
+        { ...base, cap: { strikeRateWad: 0n, trancheScope: 0, expiryPeriod: 12 } },
+        "WaterfallCapInvalid",
+        [0, 2],
+      ],
+      [
         "a swap pay leg without a cap",
         { ...base, cap: { strikeRateWad: 0n, trancheScope: 0, payLegFee: 1 } },
         "WaterfallCapInvalid",

@@ -119,8 +119,8 @@ describe("the deal file", () => {
   });
 
   it("reads a liquidity facility: usage fee, commitment fee on the undrawn part, expiry; a plain guarantee has none", () => {
-    const reserveLine = 'reserve: { target: "0.005", coversFees: true, coveredTranches: 1 }\n';
-    const withFacility = (guarantee: string) => text.replace(reserveLine, `${reserveLine}guarantee: ${guarantee}\n`);
+    // The fixture's own facility is replaced by each of these.
+    const withFacility = (guarantee: string) => text.replace(/^guarantee:\n( {2}.*\n)+/m, `guarantee: ${guarantee}\n`);
     const facility = parseDealFile(
       withFacility(
         '{ guarantor: guarantor, limit: "50000.00", feeRate: "0.0035", feeOn: undrawn, usageRate: "0.045", ' +
@@ -164,6 +164,15 @@ describe("the deal file", () => {
       100n,
     );
     expect(capOnly.cap).to.deep.equal({ strikeRateWad: 5n * 10n ** 16n, trancheScope: 2 });
+    // A term: the last period the hedge pays or is paid in.
+    const termed = parseDealFile(
+      withSwap('interestRateSwap: { fixedRate: "0.045", scope: 1, fee: swap, expiryPeriod: 24 }'),
+      "d",
+    );
+    expect(waterfallConfig(termed, 100n).cap).to.include({ payLegFee: 3, expiryPeriod: 24 });
+    expect(problems(withSwap('interestRateCap: { strike: "0.05", scope: 2, expiryPeriod: 0 }')).join("\n")).to.contain(
+      "expiryPeriod",
+    );
 
     const unknown = problems(withSwap('interestRateSwap: { fixedRate: "0.045", scope: 1, fee: hedge }')).join("\n");
     expect(unknown)

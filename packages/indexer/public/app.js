@@ -302,11 +302,12 @@
     if (waterfall.capTrancheScope) {
       const covered = tranches.slice(0, waterfall.capTrancheScope).map((t) => esc(t.symbol));
       const payLeg = waterfall.swapPayLegFeeIndex;
+      const term = waterfall.capExpiryPeriod ? ` up to period ${waterfall.capExpiryPeriod}` : "";
       parts.push(
-        payLeg === null || payLeg === undefined
+        (payLeg === null || payLeg === undefined
           ? `an interest-rate cap struck at ${wadPct(waterfall.capStrikeRateWad)} on ${covered.join(" + ")}`
           : `an interest-rate swap on ${covered.join(" + ")}: the deal pays a fixed ${wadPct(waterfall.capStrikeRateWad)} ` +
-              `and receives the index, net (its payments to ${payeeOfFee(payLeg)}, as fee ${payLeg})`,
+            `and receives the index, net (its payments to ${payeeOfFee(payLeg)}, as fee ${payLeg})`) + term,
       );
     }
     return parts.length ? `<p>Structure: ${parts.join("; ")}.</p>` : "";
@@ -331,7 +332,7 @@
         principalDeficiencyCents transactionHash }
       waterfalls(where: { pool: $pool }, first: 1) { equityHolder guarantor scheduleHash scheduledMask schedulePeriods
         guaranteeLimitCents facilityUsageRateWad facilityFeeOnUndrawn facilityExpiryPeriod principalDeficiencyLedger
-        capStrikeRateWad capTrancheScope swapPayLegFeeIndex interestOnlyMask }
+        capStrikeRateWad capTrancheScope swapPayLegFeeIndex capExpiryPeriod interestOnlyMask }
       fees(where: { pool: $pool, active: true }, orderBy: index) { index recipient
         payments(orderBy: period, first: 1000) { period dueCents paidCents } }
       documents(where: { pool: $pool }, first: 100) { docId docType version status approved requiredRoles signedRoles

@@ -35,8 +35,9 @@
  * guarantee: { guarantor: bank, limit: "50000.00", feeRate: "0.0035", feeOn: undrawn, usageRate: "0.045",
  *              expiryPeriod: 36, coversFees: true, coveredTranches: 2 }
  * # an interest-rate cap bought at closing: paid into the waterfall when the index is above the strike, on the opening
- * # balance of the `scope` most senior tranches (its provider remits it as the servicer remits collections)
- * interestRateCap: { strike: "0.05", scope: 2 }
+ * # balance of the `scope` most senior tranches (its provider remits it as the servicer remits collections), up to
+ * # its expiryPeriod if it has a term
+ * interestRateCap: { strike: "0.05", scope: 2, expiryPeriod: 36 }
  * # or an interest-rate swap: the deal pays a fixed rate and receives the index on the same notional, net; above the
  * # fixed rate the counterparty remits the difference (as a cap provider), below it the deal owes it through the
  * # fee named `fee` (its payee the counterparty, its place among the fees the payment's priority; no fixed or rate)
@@ -231,12 +232,16 @@ export const dealFileSchema = z
       .strictObject({
         strike: decimal("the cap's strike rate"),
         scope: z.number().int().min(1).max(16),
+        /** The last period it pays in (its term); absent = the deal's life. */
+        expiryPeriod: z.number().int().min(1).max(65_535).optional(),
       })
       .optional(),
     interestRateSwap: z
       .strictObject({
         fixedRate: decimal("the swap's fixed rate"),
         scope: z.number().int().min(1).max(16),
+        /** The last period it pays or is paid in (its term); absent = the deal's life. */
+        expiryPeriod: z.number().int().min(1).max(65_535).optional(),
         /** The fee (by name) the deal's net swap payments are due through: its payee is the counterparty. */
         fee: z.string().min(1),
       })

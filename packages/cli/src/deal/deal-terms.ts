@@ -162,13 +162,19 @@ export function waterfallConfig(deal: DealFile, originalPoolBalanceCents: bigint
  */
 function hedgeOf(deal: DealFile): Pick<wf.WaterfallConfig, "cap"> {
   const { interestRateCap: cap, interestRateSwap: swap } = deal;
-  if (cap !== undefined) return { cap: { strikeRateWad: decimalToWad(cap.strike), trancheScope: cap.scope } };
+  const term = (expiryPeriod: number | undefined) => (expiryPeriod === undefined ? {} : { expiryPeriod });
+  if (cap !== undefined) {
+    return {
+      cap: { strikeRateWad: decimalToWad(cap.strike), trancheScope: cap.scope, ...term(cap.expiryPeriod) },
+    };
+  }
   if (swap === undefined) return {};
   return {
     cap: {
       strikeRateWad: decimalToWad(swap.fixedRate),
       trancheScope: swap.scope,
       payLegFee: deal.fees.findIndex((f) => f.name === swap.fee) + 1,
+      ...term(swap.expiryPeriod),
     },
   };
 }

@@ -55,7 +55,12 @@ export function toAbiConfig(config: WaterfallConfig) {
     })),
     stepDownPeriod: config.stepDownPeriod ?? 0,
     principalDeficiencyLedger: config.principalDeficiencyLedger ?? false,
-    cap: { strikeRateWad: 0n, trancheScope: 0, ...config.cap, payLegFee: config.cap?.payLegFee ?? 0 },
+    cap: {
+      strikeRateWad: config.cap?.strikeRateWad ?? 0n,
+      trancheScope: config.cap?.trancheScope ?? 0,
+      payLegFee: config.cap?.payLegFee ?? 0,
+      expiryPeriod: config.cap?.expiryPeriod ?? 0,
+    },
   };
 }
 
@@ -214,7 +219,7 @@ const configSchema = struct({
   classes: list(struct({ kind: enumOf(CLASS_KINDS), lockoutPeriods: uint8 })),
   stepDownPeriod: uint8,
   principalDeficiencyLedger: z.boolean(),
-  cap: struct({ strikeRateWad: uint, trancheScope: uint8, payLegFee: uint8 }),
+  cap: struct({ strikeRateWad: uint, trancheScope: uint8, payLegFee: uint8, expiryPeriod: uint8 }),
 });
 
 const inputsSchema = struct({
@@ -254,13 +259,22 @@ export function fromAbiConfig(decoded: unknown): WaterfallConfig {
     "WaterfallConfig",
   );
   // No classes, step-down, deficiency ledger, cap or pay leg on chain is a configuration without the optional fields.
-  const { payLegFee, ...capTerms } = cap;
+  const { strikeRateWad, trancheScope, payLegFee, expiryPeriod } = cap;
   return {
     ...config,
     ...(classes.length === 0 ? {} : { classes }),
     ...(stepDownPeriod === 0 ? {} : { stepDownPeriod }),
     ...(principalDeficiencyLedger ? { principalDeficiencyLedger } : {}),
-    ...(cap.trancheScope === 0 ? {} : { cap: payLegFee === 0 ? capTerms : cap }),
+    ...(trancheScope === 0
+      ? {}
+      : {
+          cap: {
+            strikeRateWad,
+            trancheScope,
+            ...(payLegFee === 0 ? {} : { payLegFee }),
+            ...(expiryPeriod === 0 ? {} : { expiryPeriod }),
+          },
+        }),
   };
 }
 

@@ -105,7 +105,14 @@ export const waterfallConfigSchema = z.strictObject({
     .optional(),
   stepDownPeriod: uint16.optional(),
   principalDeficiencyLedger: z.boolean().optional(),
-  cap: z.strictObject({ strikeRateWad: wad64, trancheScope: uint8, payLegFee: uint8.optional() }).optional(),
+  cap: z
+    .strictObject({
+      strikeRateWad: wad64,
+      trancheScope: uint8,
+      payLegFee: uint8.optional(),
+      expiryPeriod: uint16.optional(),
+    })
+    .optional(),
 });
 
 /** Schema of a waterfall state. */
@@ -235,11 +242,11 @@ export function validateWaterfallConfig(config: WaterfallConfig): void {
   const payLegFee = cap.payLegFee ?? 0;
   if (
     cap.trancheScope > n ||
-    (cap.trancheScope === 0 && (cap.strikeRateWad !== 0n || payLegFee !== 0)) ||
+    (cap.trancheScope === 0 && (cap.strikeRateWad !== 0n || payLegFee !== 0 || (cap.expiryPeriod ?? 0) !== 0)) ||
     payLegFee > config.fees.length
   ) {
     throw invalid(
-      `cap: expected a tranche scope of 1 to the ${n} tranches (or 0 and no strike or pay leg: no cap) and a pay ` +
+      `cap: expected a tranche scope of 1 to the ${n} tranches (or 0 and no strike, pay leg or expiry: no cap) and a pay ` +
         `leg of 0 (a cap) or one of the ${config.fees.length} fees (a swap), found ${describeInput(cap)}`,
       "WaterfallCapInvalid",
       cap.trancheScope,

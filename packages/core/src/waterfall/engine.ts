@@ -295,7 +295,7 @@ function facilityFeeDue(config: WaterfallConfig, state: WaterfallState, inputs: 
  */
 export function capReceipt(config: WaterfallConfig, state: WaterfallState, inputs: PeriodInputs): bigint {
   const cap = config.cap;
-  if (cap === undefined || cap.trancheScope === 0 || inputs.indexRateWad <= cap.strikeRateWad) return 0n;
+  if (!hedgeInForce(cap, inputs.period) || inputs.indexRateWad <= cap.strikeRateWad) return 0n;
   return accrue(config, inputs, capNotional(cap, state), inputs.indexRateWad - cap.strikeRateWad);
 }
 
@@ -305,8 +305,16 @@ export function capReceipt(config: WaterfallConfig, state: WaterfallState, input
  */
 export function swapPayment(config: WaterfallConfig, state: WaterfallState, inputs: PeriodInputs): bigint {
   const cap = config.cap;
-  if (cap === undefined || (cap.payLegFee ?? 0) === 0 || inputs.indexRateWad >= cap.strikeRateWad) return 0n;
+  if (!hedgeInForce(cap, inputs.period) || (cap.payLegFee ?? 0) === 0 || inputs.indexRateWad >= cap.strikeRateWad)
+    return 0n;
   return accrue(config, inputs, capNotional(cap, state), cap.strikeRateWad - inputs.indexRateWad);
+}
+
+/** Whether the deal has a cap or swap and `period` is within its term (`expiryPeriod` 0: the deal's life). */
+function hedgeInForce(cap: CapTerms | undefined, period: number): cap is CapTerms {
+  if (cap === undefined || cap.trancheScope === 0) return false;
+  const expiry = cap.expiryPeriod ?? 0;
+  return expiry === 0 || period <= expiry;
 }
 
 /** The notional of a cap or swap: the opening balance of its scope's most senior tranches. */

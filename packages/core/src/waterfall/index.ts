@@ -12,7 +12,7 @@
  * 2. Amounts due, from the opening state:
  *    - fee f: `fixedCents + accrue(poolBalanceBegin, rateWad) + carried fee shortfall`, plus for a swap's pay-leg fee
  *      (`cap.payLegFee` = f + 1) `accrue(notional, strike - index)` if the index is below the strike (`swapPayment`,
- *      the notional as the cap's);
+ *      the notional and the term as the cap's);
  *    - tranche t: `accrue(opening balance + carried shortfall, rate) + carried shortfall` (the shortfall bears
  *      interest at the coupon, one rounding for both); an interest-only class accrues on its notional instead of
  *      its own balance (always 0): the opening balance of the class listed just before it;
@@ -22,8 +22,8 @@
  *    - cumulative net loss after the period: `max(0, cumulative + newDefaults - recoveries)`;
  *    - cap receipt: `accrue(notional, index - strike)` if the deal has a cap (`cap.trancheScope` > 0) and the
  *      index is above the strike, else 0; notional = the opening balance of the `cap.trancheScope` most senior
- *      tranches. A swap (a cap with a pay leg) receives the same way; its payment below the strike is the pay-leg
- *      fee's (above).
+ *      tranches; nothing after the cap's `expiryPeriod` (0 = none). A swap (a cap with a pay leg) receives the same
+ *      way; its payment below the strike is the pay-leg fee's (above), within the same term.
  * 3. Triggers, on the opening balances (TriggerLib / triggers.ts; every ratio rounds toward a breach):
  *    - overcollateralization: `(poolBalanceEnd + principalCollections) / opening balance of the scope`, rounded
  *      down, breached below the threshold (over a zero balance: `type(uint256).max`, never breached);

@@ -222,6 +222,8 @@ export interface CapTerms {
   readonly trancheScope: number;
   /** A swap: the deal's net payments are due through fee `payLegFee - 1`. Absent or 0: a cap. */
   readonly payLegFee?: number | undefined;
+  /** The last period the cap or swap pays or is paid in (its term). Absent or 0: the deal's whole life. */
+  readonly expiryPeriod?: number | undefined;
 }
 
 /** What a tranche carries from one period to the next. */

@@ -402,6 +402,15 @@ describe("waterfall engine", () => {
       expect(next.fees[1]?.paidCents).to.equal(26_000n);
     });
 
+    it("neither pays nor is paid after its expiry period", () => {
+      const termed = { ...swapped, cap: { strikeRateWad: pct(5), trancheScope: 1, payLegFee: 2, expiryPeriod: 3 } };
+      const at = (period: number, index: bigint) => runChecked(termed, state, { ...inputs(index), period });
+      expect(at(3, pct(2)).fees[1]?.dueCents).to.equal(20_000n);
+      expect(at(4, pct(2)).fees[1]?.dueCents).to.equal(0n);
+      expect(at(3, pct(8)).capReceiptCents).to.equal(20_000n);
+      expect(at(4, pct(8)).capReceiptCents).to.equal(0n);
+    });
+
     it("refuses a pay leg naming no fee, or one without a cap", () => {
       expect(() =>
         validateWaterfallConfig({ ...swapped, cap: { strikeRateWad: pct(5), trancheScope: 1, payLegFee: 3 } }),

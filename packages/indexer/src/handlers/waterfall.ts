@@ -28,7 +28,7 @@ const CONFIG = {
 /** `ClassKind.InterestOnly` (WaterfallTypes.sol): an IO strip of the tranche before it. */
 const INTEREST_ONLY_CLASS = 4;
 const GUARANTEE_TERMS = { limitCents: 0, usageRateWad: 4, feeOnUndrawn: 5, expiryPeriod: 6 } as const;
-const CAP_TERMS = { strikeRateWad: 0, trancheScope: 1, payLegFee: 2 } as const;
+const CAP_TERMS = { strikeRateWad: 0, trancheScope: 1, payLegFee: 2, expiryPeriod: 3 } as const;
 const TRIGGER_TERMS = { kind: 0, effect: 1 } as const;
 const PARTIES = { feeRecipients: 0, equityHolder: 1, guarantor: 2 } as const;
 const FEE_TERMS = { fixedCents: 0, rateWad: 1 } as const;
@@ -135,6 +135,7 @@ function structureOf(config: TupleArgs): Record<string, string | number | boolea
     capTrancheScope: capped ? cap.int(CAP_TERMS.trancheScope) : null,
     // A swap's pay leg: fee payLegFee - 1 (0 = a cap).
     swapPayLegFeeIndex: cap.int(CAP_TERMS.payLegFee) === 0 ? null : cap.int(CAP_TERMS.payLegFee) - 1,
+    capExpiryPeriod: cap.int(CAP_TERMS.expiryPeriod) === 0 ? null : cap.int(CAP_TERMS.expiryPeriod),
     // Bit t: tranche t is an interest-only strip of tranche t - 1.
     interestOnlyMask: config
       .tuples(CONFIG.classes)

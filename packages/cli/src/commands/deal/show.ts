@@ -110,13 +110,15 @@ export async function dealFileFromChain(session: ChainSession, deal: DealView): 
       };
     }
     const payLegFee = config.cap?.payLegFee ?? 0;
+    const term = config.cap?.expiryPeriod === undefined ? {} : { expiryPeriod: config.cap.expiryPeriod };
     if (config.cap !== undefined && payLegFee === 0) {
-      out.interestRateCap = { strike: wadToDecimal(config.cap.strikeRateWad), scope: config.cap.trancheScope };
+      out.interestRateCap = { strike: wadToDecimal(config.cap.strikeRateWad), scope: config.cap.trancheScope, ...term };
     } else if (config.cap !== undefined) {
       // The chain keeps no fee names: the pay leg is named as the fees above are.
       out.interestRateSwap = {
         fixedRate: wadToDecimal(config.cap.strikeRateWad),
         scope: config.cap.trancheScope,
+        ...term,
         fee: `fee ${payLegFee}`,
       };
     }
