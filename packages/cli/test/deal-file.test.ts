@@ -185,6 +185,13 @@ describe("the deal file", () => {
       ),
     ).join("\n");
     expect(both).to.contain("expected one hedge, an interestRateCap or an interestRateSwap, found both");
+    const priced = problems(
+      withSwap('interestRateSwap: { fixedRate: "0.045", scope: 1, fee: swap }').replace(
+        "{ name: swap, payee: guarantor }",
+        '{ name: swap, payee: guarantor, fixed: "10.00" }',
+      ),
+    ).join("\n");
+    expect(priced).to.contain("fees.2").and.contain("no fixed amount or rate of its own").and.contain("fixed 10.00");
   });
 
   it("refuses text that is neither YAML nor JSON", () => {

@@ -60,7 +60,11 @@ async function run(raw: unknown, io: CliIo): Promise<number> {
         paid.owedByDealCents > 0n
           ? `; the deal owes the counterparty ${formatCents(paid.owedByDealCents)}, paid by the waterfall when the period runs`
           : "";
-      io.stdout.write(`period ${paid.period}: ${terms}; ${sent}${owed}\n`);
+      const ended =
+        paid.expiryPeriod !== undefined && paid.period > paid.expiryPeriod
+          ? `; its term ended with period ${paid.expiryPeriod}`
+          : "";
+      io.stdout.write(`period ${paid.period}: ${terms}; ${sent}${owed}${ended}\n`);
     }
     return EXIT.ok;
   });

@@ -307,11 +307,19 @@ export const dealFileSchema = z
         path: ["interestRateSwap"],
         message: "expected one hedge, an interestRateCap or an interestRateSwap, found both",
       });
-    if (swap !== undefined && !deal.fees.some((f) => f.name === swap.fee))
+    const payLeg = swap === undefined ? undefined : deal.fees.findIndex((f) => f.name === swap.fee);
+    if (swap !== undefined && payLeg === -1)
       ctx.addIssue({
         code: "custom",
         path: ["interestRateSwap", "fee"],
         message: `expected the name of one of the fees (${deal.fees.map((f) => f.name).join(", ") || "none"}), found ${swap.fee}`,
+      });
+    const payLegTerms = payLeg === undefined ? undefined : deal.fees[payLeg];
+    if (payLegTerms !== undefined && (Number(payLegTerms.fixed) !== 0 || Number(payLegTerms.rate) !== 0))
+      ctx.addIssue({
+        code: "custom",
+        path: ["fees", payLeg ?? 0],
+        message: `expected the swap's fee to have no fixed amount or rate of its own (it carries the swap's net payments), found fixed ${payLegTerms.fixed}, rate ${payLegTerms.rate}`,
       });
     const scheduled = deal.tranches.filter((t) => isScheduledClass(t.principalClass));
     const isScheduled = deal.principal.mode === "scheduled";

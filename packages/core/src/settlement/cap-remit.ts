@@ -42,6 +42,8 @@ export interface CapRemittance {
   readonly receiptCents: bigint;
   /** A swap below its fixed rate: what the deal owes the counterparty this period, paid by the waterfall. Else 0. */
   readonly owedByDealCents: bigint;
+  /** The last period of the cap's or swap's term; absent = the deal's life. Nothing moves after it. */
+  readonly expiryPeriod?: number;
   /** The report's collections the period runs on. */
   readonly collectionsCents: bigint;
   /** Collections held before this payment (the servicer's remittance and any earlier cap payment). */
@@ -88,6 +90,7 @@ export async function remitCapPayment(request: CapRemitRequest, deps: SettleDeps
     swap: (config.cap.payLegFee ?? 0) !== 0,
     receiptCents,
     owedByDealCents: swapPayment(config, state, inputs),
+    ...(config.cap.expiryPeriod === undefined ? {} : { expiryPeriod: config.cap.expiryPeriod }),
     collectionsCents,
     heldCents,
     dueCents,

@@ -120,7 +120,10 @@ async function updateWaterfall(
   return ctx.audit.pool ?? "";
 }
 
-/** The facility's terms, the deficiency ledger and the cap or swap of a configuration, as the Waterfall entity keeps them. */
+/**
+ * The facility's terms, the deficiency ledger, the interest-only strips and the cap or swap of a configuration, as the
+ * Waterfall entity keeps them.
+ */
 function structureOf(config: TupleArgs): Record<string, string | number | boolean | null> {
   const facility = config.tuple(CONFIG.guarantee);
   const cap = config.tuple(CONFIG.cap);
