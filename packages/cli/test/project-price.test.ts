@@ -327,6 +327,68 @@ describe("abs project / abs price (spawned)", function () {
     });
   });
 
+  describe("MathWorks' published worked examples through the commands", () => {
+    const noDefaults = { default: { type: "MDR", value: 0 }, severity: "0", monthsToLiquidation: 0, advancing: "none" };
+
+    it("cmosched's 300-525 PSA schedule: the PAC of abs project at 300 PSA holds it month by month (40 months printed)", () => {
+      const file = write("cmosched.yaml", {
+        assumptions: { prepayment: { type: "PSA", value: 300 }, ...noDefaults },
+        pool: [
+          {
+            name: "collateral",
+            balance: "128687000.00",
+            grossCoupon: "0.0648",
+            netCoupon: "0.0648",
+            originalTerm: 360,
+            age: 35,
+          },
+        ],
+        structure: {
+          pacBand: { low: 300, high: 525 },
+          classes: [
+            { name: "PAC", type: "pac", face: "100250000.00", coupon: "0.0648" },
+            { name: "SUP", type: "support", face: "28437000.00", coupon: "0.0648" },
+          ],
+        },
+      });
+      const run = abs(dir.path, "project", file, "--json");
+      expect(run.status, run.stderr).to.equal(0);
+      const result = JSON.parse(run.stdout) as {
+        classes: { class: string; months: { balanceCents: string }[] }[];
+        pacShortfallMonths: number[];
+      };
+      expect(result.pacShortfallMonths).to.deep.equal([]);
+      // BalanceSchedule (x 10^7) as the cmosched example prints it.
+      const published =
+        "9.7996 9.5780 9.3602 9.1461 8.9357 8.7289 8.5257 8.3259 8.1296 7.9366 7.7469 7.5605 7.3773 7.1972 7.0202 " +
+        "6.8463 6.6754 6.5073 6.3422 6.1799 6.0204 5.8637 5.7096 5.5582 5.4094 5.2632 5.1194 4.9782 4.8394 4.7030 " +
+        "4.5689 4.4372 4.3077 4.1804 4.0554 3.9325 3.8118 3.6931 3.5765 3.4619";
+      const pac = result.classes[0]?.months.slice(0, 40) ?? [];
+      expect(pac.map((m) => (Number(m.balanceCents) / 1e9).toFixed(4))).to.deep.equal(published.split(" "));
+    });
+
+    it("mbswal's pass-through: abs price gives its published 10.5477-year average life from settlement", () => {
+      // Issued 2000-01-01, maturing 2030-01-01, settled 2002-04-15 (27 months old, 14 days into the month), a
+      // 14-day delay, 100 PSA.
+      const file = write("mbswal.yaml", {
+        assumptions: { prepayment: { type: "PSA", value: 100 }, ...noDefaults },
+        pool: [
+          {
+            name: "gnma",
+            balance: "1000000.00",
+            grossCoupon: "0.08125",
+            netCoupon: "0.075",
+            originalTerm: 360,
+            age: 27,
+          },
+        ],
+      });
+      const run = abs(dir.path, "price", file, "--yield", "7.5", "--delay-days", "14", "--settle-day", "14", "--json");
+      expect(run.status, run.stderr).to.equal(0);
+      expect((JSON.parse(run.stdout) as { averageLifeYears: number }).averageLifeYears.toFixed(4)).to.equal("10.5477");
+    });
+  });
+
   describe("a CMO structure in the projection file (PAC/support, Z, IO)", () => {
     const cmo = (classes: unknown[], band: unknown = { low: 90, high: 300 }, psa = 165) =>
       write("cmo.yaml", {
