@@ -367,15 +367,15 @@ describe("abs project / abs price (spawned)", function () {
       expect(pac.map((m) => (Number(m.balanceCents) / 1e9).toFixed(4))).to.deep.equal(published.split(" "));
     });
 
-    it("mbswal's pass-through: abs price gives its published 10.5477-year average life from settlement", () => {
+    it("mbswal's pass-through priced by abs price: mbswal, mbsyield, mbsdurp and mbsconvp's published figures", () => {
       // Issued 2000-01-01, maturing 2030-01-01, settled 2002-04-15 (27 months old, 14 days into the month), a
-      // 14-day delay, 100 PSA.
+      // 14-day delay, 100 PSA; a $10bn balance keeps the projection's cents far below the printed digits.
       const file = write("mbswal.yaml", {
         assumptions: { prepayment: { type: "PSA", value: 100 }, ...noDefaults },
         pool: [
           {
             name: "gnma",
-            balance: "1000000.00",
+            balance: "10000000000.00",
             grossCoupon: "0.08125",
             netCoupon: "0.075",
             originalTerm: 360,
@@ -383,9 +383,37 @@ describe("abs project / abs price (spawned)", function () {
           },
         ],
       });
-      const run = abs(dir.path, "price", file, "--yield", "7.5", "--delay-days", "14", "--settle-day", "14", "--json");
-      expect(run.status, run.stderr).to.equal(0);
-      expect((JSON.parse(run.stdout) as { averageLifeYears: number }).averageLifeYears.toFixed(4)).to.equal("10.5477");
+      const price = (clean: string) => {
+        const run = abs(
+          dir.path,
+          "price",
+          file,
+          "--price",
+          clean,
+          "--delay-days",
+          "14",
+          "--settle-day",
+          "14",
+          "--json",
+        );
+        expect(run.status, run.stderr).to.equal(0);
+        return JSON.parse(run.stdout) as Record<string, number>;
+      };
+      const at4 = (value: number | undefined) => value?.toFixed(4);
+      const at101 = price("101");
+      expect(at4(at101["averageLifeYears"])).to.equal("10.5477");
+      // MathWorks' yields are mortgage yields; its convexity is the chapter's cash-flow convexity x 100.
+      expect(at101["mortgageYieldPercent"]?.toFixed(6)).to.equal("7.298413");
+      expect([at4(at101["macaulayDurationYears"]), at4(at101["modifiedDurationYears"])]).to.deep.equal([
+        "6.4380",
+        "6.2080",
+      ]);
+      expect(at4(100 * (at101["convexity"] ?? 0))).to.equal("71.6299");
+      const at102 = price("102");
+      expect([at4((at102["mortgageYieldPercent"] ?? 0) / 100), at4((at102["yieldPercent"] ?? 0) / 100)]).to.deep.equal([
+        "0.0715",
+        "0.0725",
+      ]);
     });
   });
 

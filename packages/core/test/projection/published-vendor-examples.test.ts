@@ -6,19 +6,36 @@
  * - `cmosched`: the PAC balance schedule from a 300-525 PSA band over a $128,687,000 pool (6.48%, 360-month loans
  *   with 325 months left), for a $100,250,000 PAC: all 325 months, the first 40 printed;
  * - `cmoseqcf`: a two-class sequential CMO on a $1,000,000 six-month 12% mortgage without prepayments: the pool's
- *   principal each month and the classes' balances as printed;
+ *   principal each month and the classes' balance, principal and interest tables (2 x 6 each);
  * - `mbswal`: the weighted average life of a pass-through (gross 8.125%, net 7.5%, issued 2000-01-01, maturing
- *   2030-01-01, settled 2002-04-15, 14-day delay) at 100 PSA: 10.5477 years.
+ *   2030-01-01, settled 2002-04-15, 14-day delay) at 100 PSA: 10.5477 years; and on the same pass-through
+ *   `mbsprice` (101.3147 and accrued interest 0.2917 at a 7.25% mortgage yield), `mbsyield` (7.15% mortgage, 7.25%
+ *   bond-equivalent yield at 102), `mbsdury` / `mbsdurp` (6.4380 and 6.2080 years at a 7.298413% mortgage yield,
+ *   which is the yield at 101) and `mbsconvy` / `mbsconvp` (72.8263 at a 7.125% mortgage yield, 71.6299 at 101).
  *
  * Conventions the examples need: loan age = original term - remaining term (month 1 of `cmosched`'s pool is age 36,
  * fully seasoned at both speeds); monthly 30/360 interest; `mbswal` dates its flows from settlement: payment k 30k + 14
  * days after the start of the settlement month (age 27 there), settlement 14 days into it (`paymentTimesYears`).
+ * MathWorks' yields are mortgage yields (compounded monthly), this engine's bond-equivalent (SF-48): a mortgage
+ * yield m is the bond-equivalent 200 x [(1 + m/1200)^6 - 1]; its convexity is this engine's cash-flow convexity x 100
+ * (the chapter's unit is years squared over 100). Prices are clean, per 100 of current face; the pass-through is
+ * projected on a $10bn balance so the cents the projection rounds to are far below the printed digits.
  */
 import { expect } from "chai";
 import { WAD } from "../../src/cashflow";
 import { projectRepLines } from "../../src/cashflow/standard";
-import { averageLife, paymentTimesYears } from "../../src/cashflow/standard/mbs-yield";
-import { type CmoClass, pacSchedule, projectCmo } from "../../src/projection";
+import {
+  accruedInterest,
+  averageLife,
+  cashFlowConvexity,
+  macaulayDuration,
+  modifiedDuration,
+  mortgageYield,
+  paymentTimesYears,
+  priceAtYield,
+  yieldAtPrice,
+} from "../../src/cashflow/standard/mbs-yield";
+import { type CmoClass, type CmoClassMonth, pacSchedule, projectCmo } from "../../src/projection";
 import { cents } from "./fixtures";
 
 /** A pool of 360-month (or `termMonths`) loans, `ageMonths` old, projected at `psa` PSA without defaults. */
@@ -58,7 +75,7 @@ describe("projection/published worked examples (MathWorks Financial Instruments 
     expect(schedule.slice(0, 40).map((c) => printed(c, 7))).to.deep.equal(published.split(" "));
   });
 
-  it("cmoseqcf: a two-class sequential CMO, the pool's principal and the classes' balances as printed", () => {
+  it("cmoseqcf: a two-class sequential CMO, the pool's principal and every cell of its three tables", () => {
     const months = pool({ balance: 1_000_000, grossCoupon: 0.12, termMonths: 6, ageMonths: 0 }, 0);
     // PrincipalPayments = 1x6, x 10^5.
     expect(months.map((m) => printed(m.scheduledPrincipalCents + m.prepaidPrincipalCents, 5))).to.deep.equal(
@@ -70,11 +87,21 @@ describe("projection/published worked examples (MathWorks Financial Instruments 
       { name: "B", type: "sequential", faceCents: cents(500_000), couponWad: coupon },
     ];
     const [a, b] = projectCmo(classes, months).classes;
-    // Balance = 2x6, x 10^5: A's row, and B's first two cells (the rest of the row is not in the printed excerpt).
-    expect(a?.months.map((m) => printed(m.balanceCents, 5))).to.deep.equal(
-      "3.3745 1.7328 0.0746 0.0000 0.0000 0.0000".split(" "),
-    );
-    expect(b?.months.slice(0, 2).map((m) => printed(m.balanceCents, 5))).to.deep.equal(["5.0000", "5.0000"]);
+    const table = (column: (m: CmoClassMonth) => bigint, power: number) =>
+      [a, b].map((c) => (c?.months ?? []).map((m) => printed(column(m), power)).join(" "));
+    // Balance and Principal (x 10^5) and Interest (x 10^3), 2x6 each; a printed "0" is 0.0000 here.
+    expect(table((m) => m.balanceCents, 5)).to.deep.equal([
+      "3.3745 1.7328 0.0746 0.0000 0.0000 0.0000",
+      "5.0000 5.0000 5.0000 3.3999 1.7084 0.0000",
+    ]);
+    expect(table((m) => m.principalPaidCents, 5)).to.deep.equal([
+      "1.6255 1.6417 1.6582 0.0746 0.0000 0.0000",
+      "0.0000 0.0000 0.0000 1.6001 1.6915 1.7084",
+    ]);
+    expect(table((m) => m.interestPaidCents, 3)).to.deep.equal([
+      "5.0000 3.3745 1.7328 0.0746 0.0000 0.0000",
+      "5.0000 5.0000 5.0000 5.0000 3.3999 1.7084",
+    ]);
   });
 
   it("mbswal: a pass-through's average life from settlement at 100 PSA, 10.5477 years", () => {
@@ -89,5 +116,51 @@ describe("projection/published worked examples (MathWorks Financial Instruments 
     }));
     expect(months).to.have.length(333);
     expect(averageLife(flows).toFixed(4)).to.equal("10.5477");
+  });
+
+  describe("the mbswal pass-through priced: mbsprice, mbsyield, mbsdury/mbsdurp, mbsconvy/mbsconvp", () => {
+    const balance = 10_000_000_000;
+    const months = pool({ balance, grossCoupon: 0.08125, netCoupon: 0.075, ageMonths: 27 }, 100);
+    const times = paymentTimesYears(months.length, 14, 14);
+    // Per 100 of current face.
+    const perHundred = (valueCents: bigint) => Number(valueCents) / balance;
+    const flows = months.map((m, i) => ({
+      years: times[i] ?? 0,
+      principal: perHundred(m.scheduledPrincipalCents + m.prepaidPrincipalCents),
+      interest: perHundred(m.interestCents),
+    }));
+    const accrued = accruedInterest(7.5, 14);
+    const bondEquivalent = (mortgagePercent: number) => 200 * (Math.pow(1 + mortgagePercent / 1200, 6) - 1);
+    const at4 = (value: number) => value.toFixed(4);
+
+    it("mbsprice: 101.3147 clean at a 7.25% mortgage yield, accrued interest 0.2917", () => {
+      expect(at4(accrued)).to.equal("0.2917");
+      expect(at4(priceAtYield(flows, bondEquivalent(7.25)) - accrued)).to.equal("101.3147");
+    });
+
+    it("mbsyield: at 102, a 7.15% mortgage yield and a 7.25% bond-equivalent yield", () => {
+      const yieldPercent = yieldAtPrice(flows, 102 + accrued);
+      expect(at4(mortgageYield(yieldPercent) / 100)).to.equal("0.0715");
+      expect(at4(yieldPercent / 100)).to.equal("0.0725");
+    });
+
+    it("mbsdury and mbsdurp: 6.4380 and 6.2080 years, at 7.298413% or at its price, 101", () => {
+      const atYield = bondEquivalent(7.298413);
+      expect([at4(macaulayDuration(flows, atYield)), at4(modifiedDuration(flows, atYield))]).to.deep.equal([
+        "6.4380",
+        "6.2080",
+      ]);
+      const at101 = yieldAtPrice(flows, 101 + accrued);
+      expect(mortgageYield(at101).toFixed(6)).to.equal("7.298413");
+      expect([at4(macaulayDuration(flows, at101)), at4(modifiedDuration(flows, at101))]).to.deep.equal([
+        "6.4380",
+        "6.2080",
+      ]);
+    });
+
+    it("mbsconvy and mbsconvp: 72.8263 at a 7.125% mortgage yield, 71.6299 at 101", () => {
+      expect(at4(100 * cashFlowConvexity(flows, bondEquivalent(7.125)))).to.equal("72.8263");
+      expect(at4(100 * cashFlowConvexity(flows, yieldAtPrice(flows, 101 + accrued)))).to.equal("71.6299");
+    });
   });
 });
