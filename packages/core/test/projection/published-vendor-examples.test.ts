@@ -23,7 +23,6 @@
  */
 import { expect } from "chai";
 import { WAD } from "../../src/cashflow";
-import { projectRepLines } from "../../src/cashflow/standard";
 import {
   accruedInterest,
   averageLife,
@@ -36,28 +35,7 @@ import {
   yieldAtPrice,
 } from "../../src/cashflow/standard/mbs-yield";
 import { type CmoClass, type CmoClassMonth, pacSchedule, projectCmo } from "../../src/projection";
-import { cents } from "./fixtures";
-
-/** A pool of 360-month (or `termMonths`) loans, `ageMonths` old, projected at `psa` PSA without defaults. */
-function pool(
-  terms: { balance: number; grossCoupon: number; netCoupon?: number; termMonths?: number; ageMonths: number },
-  psa: number,
-) {
-  const { balance, grossCoupon, netCoupon = grossCoupon, termMonths = 360, ageMonths } = terms;
-  return projectRepLines([
-    {
-      name: "collateral",
-      pool: { balance, grossCoupon, netCoupon, originalTermMonths: termMonths, ageMonths },
-      assumptions: {
-        prepayment: { type: "PSA", percent: psa },
-        default: { type: "MDR", percent: 0 },
-        severity: 0,
-        monthsToLiquidation: 0,
-        principalAndInterestAdvanced: false,
-      },
-    },
-  ]).months;
-}
+import { cents, psaPool as pool } from "./fixtures";
 
 /** Cents as the documentation prints them: in a table scaled by `10^power` dollars, to four decimals. */
 const printed = (valueCents: bigint, power: number): string => (Number(valueCents) / 100 / 10 ** power).toFixed(4);
